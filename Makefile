@@ -1,0 +1,116 @@
+# docpipe: top-level build.  Every library comes from pkg-config; when one is
+# missing, scripts/install-deps is run once to install the Debian packages.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= bin
+CC       ?= cc
+VERSION  := 0.1.0
+
+PKGS := glib-2.0 gio-2.0 libmagic libxml-2.0 libpcre2-8 poppler-glib libzip \
+        gmime-3.0 libhs sqlite3 libseccomp
+
+# Run install-deps only when pkg-config cannot find a library, and only for
+# targets that build or run something.
+NODEPS_GOALS := clean style help
+ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
+$(info docpipe: libraries missing, running scripts/install-deps)
+$(shell scripts/install-deps >&2)
+endif
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wvla -Wpointer-arith -Wcast-qual \
+        -Wwrite-strings -Wundef -Wno-unused-parameter -Wnull-dereference \
+        -Wimplicit-fallthrough -Wno-cast-qual
+# Warnings are errors in development and CI; WERROR= turns that off for
+# users building on a newer compiler with new warnings.
+WERROR   ?= -Werror
+OPT      ?= -O2 -g
+SANITIZE ?=
+CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(WERROR) $(SANITIZE) -Ipipeline \
+            -DDOCPIPE_VERSION='"$(VERSION)"' -D_FILE_OFFSET_BITS=64 \
+            $(PKG_CFLAGS)
+LDFLAGS  += $(SANITIZE)
+
+LIB_SRC  := $(sort $(filter-out pipeline/docpipe-main.c,$(wildcard pipeline/*.c)))
+LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
+STAGES   := $(sort $(notdir $(basename $(wildcard stages/*.c))))
+STAGE_BIN:= $(STAGES:%=$(BUILD)/docpipe-%)
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+PROGRAMS := $(BUILD)/docpipe $(STAGE_BIN)
+
+.PHONY: all check run install asan bench clean style help fuzz fuzz-smoke
+all: $(PROGRAMS) $(UNIT_BIN)
+
+$(BUILD)/obj/%.o: pipeline/%.c pipeline/*.h Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/stage-%.o: stages/%.c pipeline/*.h Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libdocpipe.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/docpipe-%: $(BUILD)/obj/stage-%.o $(BUILD)/libdocpipe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/docpipe: $(BUILD)/obj/docpipe-main.o $(BUILD)/libdocpipe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdocpipe.a pipeline/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libdocpipe.a $(PKG_LIBS)
+
+# The test suite: shell tests in tests/t*.sh, TAP through prove.
+PROVE ?= prove
+check: all
+	@DOCPIPE_BUILD=$(abspath $(BUILD)) $(PROVE) -j2 --timer $(sort $(wildcard tests/t[0-9]*.sh))
+
+# make run: convert samples/ into out/.
+run: all
+	@rm -rf out.tmp && mkdir -p out.tmp
+	@cd samples && find . -type f ! -name '*.md' | LC_ALL=C sort | sed 's|^\./||' | \
+	  ../$(BUILD)/docpipe convert -q -o ../out.tmp --files-from - ; rc=$$?; \
+	  if [ $$rc -ne 0 ] && [ $$rc -ne 65 ]; then exit $$rc; fi
+	@rm -rf out && mv out.tmp out
+	@echo "docpipe: converted $$(find out -name '*.txt' | wc -l) documents from samples/ into out/ (text: out/**/*.txt, XML: out/**/*.xml)"
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer, in
+# its own build directory so it never mixes with the normal objects.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan:
+	$(MAKE) BUILD=build/asan OPT='-O1 -g' SANITIZE='$(ASAN_FLAGS)' all
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	 LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 DOCPIPE_ASAN=1 DOCPIPE_BUILD=$(abspath build/asan) $(PROVE) -j2 $(sort $(wildcard tests/t[0-9]*.sh))
+
+bench: all
+	@DOCPIPE_BUILD=$(abspath $(BUILD)) scripts/bench
+
+MAN1 := $(wildcard man/*.1)
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/docpipe $(DESTDIR)$(PREFIX)/libexec/docpipe
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 config/docpipe.conf config/docpipe.rnc config/docpipe.rng \
+	  $(DESTDIR)$(PREFIX)/share/docpipe/
+
+style:
+	clang-format --dry-run --Werror pipeline/*.c pipeline/*.h stages/*.c tests/unit/*.c
+
+clean:
+	rm -rf $(BUILD) build out out.tmp
+
+help:
+	@echo "targets: all check run install asan bench fuzz fuzz-smoke clean style"

@@ -1,0 +1,36 @@
+/*
+ * chain.h: detect -> extract -> redact -> emit in one process, as used by
+ * `docpipe convert` and the batch workers.  The stage executables run the
+ * same functions one at a time over the record stream.
+ */
+#ifndef DOCPIPE_CHAIN_H
+#define DOCPIPE_CHAIN_H
+
+#include <glib.h>
+#include "config.h"
+#include "emit.h"
+#include "record.h"
+#include "redact.h"
+
+/*
+ * The detect record of the input PATH ("-" is stdin): id, source, type,
+ * sha256, size.  *DATA receives the bytes.  A FIFO, device or socket gives
+ * a record with status "skipped" and no data; never waits on it.  Fails
+ * (DP_EXIT_NOINPUT) when PATH cannot be opened.
+ */
+DpRecord *dp_detect_input(const char *path, guint64 max, GBytes **data, GError **error);
+
+typedef struct DpChain DpChain;
+
+/* REDACTOR may be NULL (no redaction); EMITTER receives the records. */
+DpChain *dp_chain_new(DpConfig *cfg, DpRedactor *redactor, DpEmitter *emitter);
+void dp_chain_free(DpChain *chain);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpChain, dp_chain_free)
+
+/*
+ * Convert one input.  A bad document is reported on stderr in one line and
+ * counted in *EXIT_CODE (merged); FALSE only when output failed.
+ */
+gboolean dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * detect.h: what kind of document a byte string is.
+ */
+#ifndef DOCPIPE_DETECT_H
+#define DOCPIPE_DETECT_H
+
+#include <glib.h>
+
+#define DP_TYPE_PDF "application/pdf"
+#define DP_TYPE_HTML "text/html"
+#define DP_TYPE_TEXT "text/plain"
+#define DP_TYPE_RFC822 "message/rfc822"
+#define DP_TYPE_MBOX "application/mbox"
+#define DP_TYPE_ZIP "application/zip"
+#define DP_TYPE_MAILDIR "inode/x-maildir"
+#define DP_TYPE_EMPTY "application/x-empty"
+#define DP_TYPE_UNKNOWN "application/octet-stream"
+
+/*
+ * The MIME type of DATA.  Content sniffing for the types docpipe extracts
+ * comes first (a PDF header after junk, an mbox named .txt, headers of an
+ * extensionless RFC 822 message, HTML behind a UTF-16 BOM), then libmagic
+ * for the rest.  NAME (may be NULL) is only a tie-breaker for plain text.
+ */
+char *dp_detect_type(const guint8 *data, gsize len, const char *name);
+
+/* The type of the directory PATH: DP_TYPE_MAILDIR or "inode/directory". */
+const char *dp_detect_directory(const char *path);
+
+#endif

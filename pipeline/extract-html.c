@@ -1,0 +1,307 @@
+/*
+ * extract-html.c: HTML to readable text with libxml2's HTML parser.
+ *
+ * The parser is told never to touch the network and to ignore encoding
+ * declarations: the bytes are decoded to UTF-8 here first (BOM, then the
+ * charset a container declared, then a <meta> prescan, then UTF-8 if
+ * valid, then the fallback), so the charset used is known and recorded.
+ * The tree is then walked once: block elements become line and paragraph
+ * breaks, list items get bullets, table cells tabs, and script, style and
+ * the like are dropped.
+ */
+#include "docpipe.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+typedef enum { BR_NONE, BR_LINE, BR_PARA } Break;
+
+typedef struct {
+	GString *out;
+	Break pending;     /* break owed before the next text */
+	gboolean space;    /* a space is owed before the next text */
+	guint pre;         /* inside <pre> */
+	GPtrArray *ol;     /* counters of open <ol>, as GUINT_TO_POINTER */
+	char **drop;       /* element names whose content is dropped */
+	DpDoc *doc;
+	GPtrArray *srcdocs; /* iframe srcdoc values, extracted as parts */
+	guint nodes;
+} Walk;
+
+/* Elements that end a line, and those that make a paragraph. */
+static const char *para_elems[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table",
+				    "ul", "ol", "dl", "form", "fieldset", "figure", "address", "hr", "section",
+				    "article", "header", "footer", "aside", "nav", "main", "center", "details" };
+static const char *line_elems[] = { "div", "li", "tr", "dt", "dd", "caption", "figcaption", "summary",
+				    "legend", "option", "body", "html", "title", "tbody", "thead", "tfoot" };
+
+static gboolean
+in_list(const char *name, const char **list, gsize n)
+{
+	for (gsize i = 0; i < n; i++)
+		if (g_ascii_strcasecmp(name, list[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+static void
+want_break(Walk *w, Break b)
+{
+	if (b > w->pending)
+		w->pending = b;
+}
+
+static void
+put_text(Walk *w, const char *s)
+{
+	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		gboolean ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+		if (w->pre) {
+			if (c == '\n') {
+				g_string_append_c(w->out, '\n');
+				w->pending = BR_NONE;
+				w->space = FALSE;
+				continue;
+			}
+		} else if (ws) {
+			w->space = TRUE;
+			continue;
+		}
+		if (w->pending != BR_NONE) {
+			if (w->out->len > 0)
+				g_string_append(w->out, w->pending == BR_PARA ? "\n\n" : "\n");
+			w->pending = BR_NONE;
+			w->space = FALSE;
+		} else if (w->space && w->out->len > 0 && w->out->str[w->out->len - 1] != '\n' &&
+			   w->out->str[w->out->len - 1] != '\t') {
+			g_string_append_c(w->out, ' ');
+		}
+		w->space = FALSE;
+		g_string_append_unichar(w->out, c);
+	}
+}
+
+static void walk(Walk *w, xmlNode *n, guint depth);
+
+static void
+walk_children(Walk *w, xmlNode *n, guint depth)
+{
+	for (xmlNode *c = n->children; c != NULL; c = c->next)
+		walk(w, c, depth + 1);
+}
+
+static void
+walk_element(Walk *w, xmlNode *n, guint depth)
+{
+	const char *name = (const char *)n->name;
+	if (g_strv_contains((const char *const *)w->drop, name) || g_ascii_strcasecmp(name, "head") == 0)
+		return;
+	if (g_ascii_strcasecmp(name, "iframe") == 0) {
+		xmlChar *src = xmlGetProp(n, (const xmlChar *)"srcdoc");
+		if (src != NULL) {
+			g_ptr_array_add(w->srcdocs, g_strdup((const char *)src));
+			xmlFree(src);
+		}
+		return;
+	}
+	if (g_ascii_strcasecmp(name, "br") == 0) {
+		if (w->pre)
+			g_string_append_c(w->out, '\n');
+		else if (w->pending == BR_LINE || w->out->len == 0 || w->out->str[w->out->len - 1] == '\n')
+			g_string_append_c(w->out, '\n'); /* <br><br> is a blank line */
+		else
+			want_break(w, BR_LINE);
+		return;
+	}
+	gboolean para = in_list(name, para_elems, G_N_ELEMENTS(para_elems));
+	gboolean line = !para && in_list(name, line_elems, G_N_ELEMENTS(line_elems));
+	gboolean cell = g_ascii_strcasecmp(name, "td") == 0 || g_ascii_strcasecmp(name, "th") == 0;
+	if (para)
+		want_break(w, BR_PARA);
+	else if (line)
+		want_break(w, BR_LINE);
+
+	if (cell && w->out->len > 0 && w->pending == BR_NONE && w->out->str[w->out->len - 1] != '\n' &&
+	    n->prev != NULL) {
+		/* Cells after the first in a row are separated by a tab. */
+		g_string_append_c(w->out, '\t');
+		w->space = FALSE;
+	}
+	if (g_ascii_strcasecmp(name, "li") == 0) {
+		GString *bullet = g_string_new(NULL);
+		if (w->ol->len > 0 && n->parent && g_ascii_strcasecmp((const char *)n->parent->name, "ol") == 0) {
+			guint k = GPOINTER_TO_UINT(w->ol->pdata[w->ol->len - 1]) + 1;
+			w->ol->pdata[w->ol->len - 1] = GUINT_TO_POINTER(k);
+			g_string_printf(bullet, "%u. ", k);
+		} else {
+			g_string_assign(bullet, "- ");
+		}
+		/* Emit the owed break, then the bullet, with no space after it. */
+		put_text(w, bullet->str);
+		g_string_truncate(w->out, w->out->len - 1);
+		w->space = TRUE;
+		g_string_free(bullet, TRUE);
+	}
+	gboolean is_ol = g_ascii_strcasecmp(name, "ol") == 0;
+	gboolean is_pre = g_ascii_strcasecmp(name, "pre") == 0;
+	if (is_ol)
+		g_ptr_array_add(w->ol, GUINT_TO_POINTER(0));
+	if (is_pre)
+		w->pre++;
+	walk_children(w, n, depth);
+	if (is_pre)
+		w->pre--;
+	if (is_ol)
+		g_ptr_array_remove_index(w->ol, w->ol->len - 1);
+	if (para)
+		want_break(w, BR_PARA);
+	else if (line)
+		want_break(w, BR_LINE);
+	else if (cell)
+		w->space = FALSE;
+}
+
+static void
+walk(Walk *w, xmlNode *n, guint depth)
+{
+	/* libxml2 caps nesting itself (256); this guards our own recursion. */
+	if (depth > 512 || ++w->nodes > 50000000)
+		return;
+	switch (n->type) {
+	case XML_ELEMENT_NODE:
+		walk_element(w, n, depth);
+		break;
+	case XML_TEXT_NODE:
+	case XML_CDATA_SECTION_NODE:
+		if (n->content)
+			put_text(w, (const char *)n->content);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Collect <title> and <meta name=... content=...> from the whole tree. */
+static void
+harvest_meta(DpDoc *doc, xmlNode *n, guint depth)
+{
+	for (; n != NULL && depth < 512; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)n->name;
+		if (g_ascii_strcasecmp(name, "title") == 0 && dp_record_get(doc->rec, "meta.title") == NULL) {
+			xmlChar *t = xmlNodeGetContent(n);
+			dp_doc_meta(doc, "title", (const char *)t);
+			xmlFree(t);
+		} else if (g_ascii_strcasecmp(name, "meta") == 0) {
+			xmlChar *mname = xmlGetProp(n, (const xmlChar *)"name");
+			xmlChar *content = xmlGetProp(n, (const xmlChar *)"content");
+			if (mname && content) {
+				g_autofree char *lname = g_ascii_strdown((const char *)mname, -1);
+				static const char *keep[] = { "description", "author", "keywords", "generator", "date" };
+				g_autofree char *key = g_strconcat(DP_META_PREFIX, lname, NULL);
+				for (guint i = 0; i < G_N_ELEMENTS(keep); i++)
+					if (g_str_equal(lname, keep[i]) && dp_record_get(doc->rec, key) == NULL)
+						dp_doc_meta(doc, keep[i], (const char *)content);
+			}
+			xmlFree(mname);
+			xmlFree(content);
+		} else if (g_ascii_strcasecmp(name, "html") == 0) {
+			xmlChar *lang = xmlGetProp(n, (const xmlChar *)"lang");
+			dp_doc_meta(doc, "language", (const char *)lang);
+			xmlFree(lang);
+		}
+		if (g_ascii_strcasecmp(name, "script") != 0 && g_ascii_strcasecmp(name, "style") != 0)
+			harvest_meta(doc, n->children, depth + 1);
+	}
+}
+
+/*
+ * The charset a <meta> tag declares in the first 1024 bytes, found the way
+ * browsers prescan: "charset" then "=" then the name, quoted or not.
+ */
+static char *
+prescan_meta_charset(const guint8 *d, gsize len)
+{
+	gsize n = MIN(len, 4096);
+	for (gsize i = 0; i + 7 < n; i++) {
+		if (g_ascii_strncasecmp((const char *)d + i, "charset", 7) != 0)
+			continue;
+		gsize j = i + 7;
+		while (j < n && (d[j] == ' ' || d[j] == '\t'))
+			j++;
+		if (j >= n || d[j] != '=')
+			continue;
+		j++;
+		while (j < n && (d[j] == ' ' || d[j] == '\t' || d[j] == '"' || d[j] == '\''))
+			j++;
+		gsize k = j;
+		while (k < n && (g_ascii_isalnum(d[k]) || d[k] == '-' || d[k] == '_' || d[k] == '.' || d[k] == ':'))
+			k++;
+		if (k > j && k - j < 40)
+			return g_strndup((const char *)d + j, k - j);
+	}
+	return NULL;
+}
+
+gboolean
+dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	gsize len, ulen;
+	const guint8 *d = g_bytes_get_data(doc->data, &len);
+	g_autofree char *fallback = dp_config_get_string(ctx->cfg, "extract", "fallback-charset");
+	g_autofree char *used = NULL;
+	gsize bom;
+	g_autofree char *declared = NULL;
+	if (dp_text_bom_charset(d, len, &bom) == NULL) {
+		const char *transport = dp_record_get(doc->rec, DP_F_CHARSET);
+		declared = transport ? g_strdup(transport) : prescan_meta_charset(d, len);
+	}
+	g_autofree char *utf8 = dp_text_decode(d, len, declared, fallback, &ulen, &used);
+	dp_record_set(doc->rec, DP_F_CHARSET, used);
+	if (ulen > G_MAXINT) {
+		dp_doc_fail(doc, DP_STATUS_LIMIT, "HTML document too large");
+		return TRUE;
+	}
+
+	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+		   HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
+	htmlDocPtr hd = htmlReadMemory(utf8, (int)ulen, NULL, "UTF-8", opts);
+	if (hd == NULL) {
+		/* Only an empty or all-whitespace document gets here. */
+		dp_doc_set_text(ctx, doc, "", 0);
+		return TRUE;
+	}
+	xmlNode *root = xmlDocGetRootElement(hd);
+	Walk w = { 0 };
+	w.out = g_string_sized_new(ulen / 2 + 16);
+	w.ol = g_ptr_array_new();
+	w.drop = dp_config_get_list(ctx->cfg, "extract", "html-drop");
+	w.doc = doc;
+	w.srcdocs = g_ptr_array_new_with_free_func(g_free);
+	if (root != NULL) {
+		harvest_meta(doc, root, 0);
+		walk(&w, root, 0);
+	}
+	xmlFreeDoc(hd);
+	dp_doc_set_text(ctx, doc, w.out->str, w.out->len);
+	g_string_free(w.out, TRUE);
+	g_ptr_array_unref(w.ol);
+	g_strfreev(w.drop);
+
+	gboolean ok = TRUE;
+	if (w.srcdocs->len > 0) {
+		/* Inline frames are documents of their own, parts of this one. */
+		ok = dp_doc_emit(ctx, doc, error);
+		for (guint i = 0; ok && i < w.srcdocs->len; i++) {
+			const char *s = w.srcdocs->pdata[i];
+			g_autoptr(GBytes) b = g_bytes_new(s, strlen(s));
+			g_autofree char *path = g_strdup_printf("iframe %u", i + 1);
+			const char *meta[] = { DP_F_CHARSET, "utf-8", NULL };
+			ok = dp_doc_child(ctx, doc, path, DP_TYPE_HTML, b, meta, error);
+		}
+	}
+	g_ptr_array_unref(w.srcdocs);
+	return ok;
+}

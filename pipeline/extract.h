@@ -1,0 +1,81 @@
+/*
+ * extract.h: the extractor dispatch.  Each format has one extractor
+ * (extract-<format>.c) with the DpExtractorFn signature; containers hand
+ * their parts back to the same dispatch through dp_doc_child(), so a PDF in
+ * a zip in a message is extracted exactly as a loose PDF would be.
+ */
+#ifndef DOCPIPE_EXTRACT_H
+#define DOCPIPE_EXTRACT_H
+
+#include <glib.h>
+#include "config.h"
+#include "record.h"
+
+/* Receives every record extract produces, parents before their children. */
+typedef gboolean (*DpEmitFn)(DpRecord *rec, gpointer user, GError **error);
+
+typedef struct {
+	DpConfig *cfg;
+	DpEmitFn emit;
+	gpointer emit_data;
+	/* Limits, read from [limits] once. */
+	guint max_depth;
+	guint64 max_children;
+	guint64 max_text;
+	guint64 max_input;
+	/* Passwords to try on encrypted documents, in order (may be NULL). */
+	char **passwords;
+	/* Parts emitted so far under the current top-level input. */
+	guint64 n_children;
+} DpExtractCtx;
+
+/* One document being extracted: its record, its bytes and its depth. */
+typedef struct {
+	DpRecord *rec;
+	GBytes *data;
+	guint depth;
+	gboolean emitted;
+} DpDoc;
+
+typedef gboolean (*DpExtractorFn)(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+
+void dp_extract_ctx_init(DpExtractCtx *ctx, DpConfig *cfg, DpEmitFn emit, gpointer emit_data);
+void dp_extract_ctx_clear(DpExtractCtx *ctx);
+
+/*
+ * Extract the top-level document described by IN (a detect record: id,
+ * source, type, sha256, size) whose bytes are DATA.  Document problems end
+ * up as the status of a record; FALSE means the output failed.
+ */
+gboolean dp_extract(DpExtractCtx *ctx, const DpRecord *in, GBytes *data, GError **error);
+
+/*
+ * Emit DOC's own record now (before its children).  An extractor that does
+ * not call this has its record emitted when it returns.
+ */
+gboolean dp_doc_emit(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+
+/*
+ * Extract a part of PARENT: PATH names it inside the container ("attachment
+ * 2/minutes.pdf", "page 3/annotation 1"); TYPE_HINT (may be NULL) is the
+ * container's claim of its type, checked against the content; META is a
+ * NULL-terminated list of key, value pairs added to the child's record.
+ * Depth and count limits are enforced here.
+ */
+gboolean dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,
+		      const char *const *meta, GError **error);
+
+/* Set the status and error message of DOC. */
+void dp_doc_fail(DpDoc *doc, const char *status, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/* Set DOC's text: normalized, and cut to the text size limit. */
+void dp_doc_set_text(DpExtractCtx *ctx, DpDoc *doc, const char *text, gsize len);
+
+/* Set meta.NAME to VALUE (whitespace collapsed); empty values are skipped. */
+void dp_doc_meta(DpDoc *doc, const char *name, const char *value);
+
+/* The extractors. */
+gboolean dp_extract_text(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * text.h: charset decoding and text normalization.
+ */
+#ifndef DOCPIPE_TEXT_H
+#define DOCPIPE_TEXT_H
+
+#include <glib.h>
+
+/*
+ * Decode DATA to UTF-8.  The charset is, in order: a byte-order mark;
+ * DECLARED (from a meta tag or a MIME header) when iconv knows it; UTF-8 when
+ * the bytes are valid UTF-8; UTF-16 without a BOM when the NUL pattern says
+ * so; else FALLBACK (ISO-8859-1 is read as its superset windows-1252).
+ * Undecodable bytes become U+FFFD; this never fails.  *USED (may be NULL)
+ * receives the charset name actually used, lowercase.
+ */
+char *dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *fallback, gsize *out_len,
+		     char **used);
+
+/* The charset a byte-order mark at DATA names, or NULL; *BOM_LEN its size. */
+const char *dp_text_bom_charset(const guint8 *data, gsize len, gsize *bom_len);
+
+/* A canonical lowercase charset name for LABEL ("latin1" -> "windows-1252"). */
+char *dp_text_canonical_charset(const char *label);
+
+/*
+ * Normalize UTF-8 text in place of IN: valid UTF-8 (U+FFFD for bad bytes),
+ * NFC, LF line ends, no control characters but \n, \t and \f, no trailing
+ * blanks on a line, at most one blank line in a row, no blank lines at the
+ * start, exactly one final newline when not empty.  Idempotent.
+ */
+GString *dp_text_normalize(const char *in, gsize len);
+
+/* Collapse all whitespace runs of S to single spaces and trim (metadata). */
+char *dp_text_one_line(const char *s);
+
+#endif
