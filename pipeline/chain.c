@@ -11,6 +11,7 @@ struct DpChain {
 	DpRedactor *redactor;
 	DpEmitter *emitter;
 	DpExtractCtx ectx;
+	DpIsolateOpts iso;
 };
 
 DpRecord *
@@ -84,6 +85,7 @@ dp_chain_new(DpConfig *cfg, DpRedactor *redactor, DpEmitter *emitter)
 	chain->redactor = redactor;
 	chain->emitter = emitter;
 	dp_extract_ctx_init(&chain->ectx, cfg, chain_emit, chain);
+	dp_isolate_opts_from_config(cfg, &chain->iso);
 	return chain;
 }
 
@@ -117,6 +119,9 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 	gboolean ok;
 	if (dp_record_get(rec, DP_F_STATUS) != NULL)
 		ok = chain_emit(rec, chain, error);
+	else if (chain->iso.enabled)
+		/* Untrusted bytes are parsed in a sandboxed child (isolate.c). */
+		ok = dp_isolate_extract(&chain->ectx, &chain->iso, rec, data, error);
 	else
 		ok = dp_extract(&chain->ectx, rec, data, error);
 	/* Commit this input's outputs now, not when the next one starts. */

@@ -27,6 +27,12 @@ static const SchemaEntry schema[] = {
 	{ "limits", "max-input-size", T_SIZE, "2G", NULL },
 	{ "limits", "max-text-size", T_SIZE, "256M", NULL },
 	{ "limits", "max-children", T_INT, "10000", "0;100000000" },
+	/* The parsing child (isolate.c, sandbox.c); 0 turns a limit off. */
+	{ "limits", "timeout", T_INT, "300", "0;604800" },
+	{ "limits", "cpu-time", T_INT, "120", "0;604800" },
+	{ "limits", "memory", T_SIZE, "2G", NULL },
+	{ "limits", "open-files", T_INT, "64", "16;1048576" },
+	{ "sandbox", "enabled", T_BOOL, "true", NULL },
 	{ "extract", "fallback-charset", T_STRING, "windows-1252", NULL },
 	{ "extract", "html-drop", T_LIST, "script;style;noscript;template;head", NULL },
 	{ "redact", "enabled", T_BOOL, "true", NULL },

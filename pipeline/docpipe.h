@@ -17,6 +17,8 @@
 #include "redact.h"
 #include "emit.h"
 #include "chain.h"
+#include "sandbox.h"
+#include "isolate.h"
 #include "util.h"
 
 #include "banned.h"

@@ -1,0 +1,189 @@
+/*
+ * sandbox.c: resource limits and the seccomp-bpf filter of the parsing
+ * child.
+ *
+ * SECURITY
+ *	The filter is a deny list, not an allow list: the parsers (libxml2,
+ *	poppler, GMime, libzip, GLib) make a wide and version-dependent set
+ *	of harmless calls (mmap, read, futex, clock_gettime, ...), and an
+ *	allow list that misses one turns a library upgrade into a crash on
+ *	every document.  What a compromised parser could use to reach beyond
+ *	its pipe is denied instead: the network, programs, processes, other
+ *	processes' memory and signals, and every way to create, change or
+ *	remove a file.  The descriptors it inherits are closed by isolate.c
+ *	before the filter goes on, so "no open for writing" leaves it with
+ *	nothing to write to but its output pipe and its stderr pipe.
+ */
+#define _GNU_SOURCE 1 /* CLONE_THREAD */
+#include "docpipe.h"
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+/* The sanitizers reserve terabytes of shadow memory: no RLIMIT_AS then. */
+#if defined(__SANITIZE_ADDRESS__)
+#define DP_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DP_UNDER_ASAN 1
+#endif
+#endif
+
+void
+dp_sandbox_limits_from_config(const DpConfig *cfg, DpSandboxLimits *lim)
+{
+	lim->memory = dp_config_get_size(cfg, "limits", "memory");
+	lim->cpu_time = (guint64)dp_config_get_int(cfg, "limits", "cpu-time");
+	lim->open_files = (guint64)dp_config_get_int(cfg, "limits", "open-files");
+}
+
+static gboolean
+set_limit(int resource, const char *name, rlim_t soft, rlim_t hard, GError **error)
+{
+	struct rlimit rl = { soft, hard };
+	if (setrlimit(resource, &rl) == 0)
+		return TRUE;
+	int e = errno;
+	g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot set the %s limit: %s", name, g_strerror(e));
+	return FALSE;
+}
+
+/* The address space mapped now, in bytes (from /proc/self/statm). */
+static guint64
+current_vm_size(void)
+{
+	char buf[128];
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return g_ascii_strtoull(buf, NULL, 10) * (guint64)sysconf(_SC_PAGESIZE);
+}
+
+gboolean
+dp_sandbox_limit(const DpSandboxLimits *lim, GError **error)
+{
+	/* A crashing parser must not leave a core file holding the document. */
+	if (!set_limit(RLIMIT_CORE, "core size", 0, 0, error))
+		return FALSE;
+	/* No byte to any regular file: only pipes and /dev/null stay open. */
+	if (!set_limit(RLIMIT_FSIZE, "file size", 0, 0, error))
+		return FALSE;
+	if (lim->open_files > 0 && !set_limit(RLIMIT_NOFILE, "open files", lim->open_files, lim->open_files, error))
+		return FALSE;
+	/* SIGXCPU at the soft limit, SIGKILL one second later. */
+	if (lim->cpu_time > 0 && !set_limit(RLIMIT_CPU, "CPU time", lim->cpu_time, lim->cpu_time + 1, error))
+		return FALSE;
+#ifndef DP_UNDER_ASAN
+	/*
+	 * The child shares the parent's mappings (the input among them), so
+	 * the limit is what it may add to them, not an absolute size.
+	 */
+	if (lim->memory > 0) {
+		guint64 as = current_vm_size() + lim->memory;
+		if (!set_limit(RLIMIT_AS, "address space", as, as, error))
+			return FALSE;
+	}
+#endif
+	return TRUE;
+}
+
+/* Add RULE for the system call NAME; names this architecture lacks are skipped. */
+static int
+rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned n, const struct scmp_arg_cmp *cmp)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+	if (nr == __NR_SCMP_ERROR)
+		return 0;
+	return seccomp_rule_add_array(ctx, action, nr, n, cmp);
+}
+
+/* Denied outright: network, programs, processes, tracing, the file system. */
+static const char *const denied[] = {
+	"socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
+	"execve", "execveat",
+	"fork", "vfork",
+	"ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
+	"pidfd_open", "pidfd_getfd", "pidfd_send_signal", "tkill",
+	"creat", "link", "linkat", "symlink", "symlinkat", "unlink", "unlinkat",
+	"rename", "renameat", "renameat2", "mkdir", "mkdirat", "rmdir", "mknod", "mknodat",
+	"chmod", "fchmodat", "chown", "lchown", "fchownat", "truncate",
+	"utime", "utimes", "utimensat", "futimesat", "setxattr", "lsetxattr", "removexattr", "lremovexattr",
+	"mount", "umount2", "pivot_root", "chroot", "setns", "unshare",
+	"bpf", "perf_event_open", "keyctl", "add_key", "request_key", "userfaultfd",
+	"io_uring_setup", "io_uring_enter", "io_uring_register",
+	"init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load",
+	"reboot", "swapon", "swapoff", "acct", "quotactl", "personality",
+	"fanotify_init", "inotify_init", "inotify_init1", "name_to_handle_at", "open_by_handle_at",
+};
+
+gboolean
+dp_sandbox_enter(GError **error)
+{
+	const uint32_t kill = SCMP_ACT_KILL_PROCESS;
+	pid_t self = getpid();
+	int rc = 0;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		int e = errno;
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot set no_new_privs: %s", g_strerror(e));
+		return FALSE;
+	}
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (ctx == NULL) {
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot create the seccomp filter");
+		return FALSE;
+	}
+	for (guint i = 0; rc == 0 && i < G_N_ELEMENTS(denied); i++)
+		rc = rule(ctx, kill, denied[i], 0, NULL);
+
+	/* open()/openat() for writing, creating or truncating. */
+	static const struct {
+		const char *name;
+		unsigned arg;
+	} opens[] = { { "open", 1 }, { "openat", 2 } };
+	for (guint i = 0; rc == 0 && i < G_N_ELEMENTS(opens); i++) {
+		unsigned a = opens[i].arg;
+		struct scmp_arg_cmp wr = { a, SCMP_CMP_MASKED_EQ, O_ACCMODE, O_WRONLY };
+		struct scmp_arg_cmp rw = { a, SCMP_CMP_MASKED_EQ, O_ACCMODE, O_RDWR };
+		struct scmp_arg_cmp cr = { a, SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT };
+		struct scmp_arg_cmp tr = { a, SCMP_CMP_MASKED_EQ, O_TRUNC, O_TRUNC };
+		rc = rule(ctx, kill, opens[i].name, 1, &wr);
+		rc = rc ? rc : rule(ctx, kill, opens[i].name, 1, &rw);
+		rc = rc ? rc : rule(ctx, kill, opens[i].name, 1, &cr);
+		rc = rc ? rc : rule(ctx, kill, opens[i].name, 1, &tr);
+	}
+	/* openat2() and clone3() pass their flags in memory the filter cannot
+	 * read: make them unavailable, and the C library falls back to openat()
+	 * and clone(), which the filter can check. */
+	rc = rc ? rc : rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "openat2", 0, NULL);
+	rc = rc ? rc : rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL);
+	/* Threads yes, new processes no. */
+	struct scmp_arg_cmp noth = { 0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0 };
+	rc = rc ? rc : rule(ctx, kill, "clone", 1, &noth);
+	/* Signals and limits only for itself (abort() and raise() use tgkill). */
+	struct scmp_arg_cmp other = { 0, SCMP_CMP_NE, (scmp_datum_t)self, 0 };
+	rc = rc ? rc : rule(ctx, kill, "kill", 1, &other);
+	rc = rc ? rc : rule(ctx, kill, "tgkill", 1, &other);
+	struct scmp_arg_cmp notself = { 0, SCMP_CMP_NE, 0, 0 };
+	rc = rc ? rc : rule(ctx, kill, "prlimit64", 1, &notself);
+
+	if (rc == 0)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (rc != 0) {
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot load the seccomp filter: %s", g_strerror(-rc));
+		return FALSE;
+	}
+	return TRUE;
+}

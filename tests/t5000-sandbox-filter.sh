@@ -1,0 +1,105 @@
+#!/bin/sh
+# t5000: the parsing child runs under the seccomp filter and the resource
+# limits.  DOCPIPE_SANDBOX_TEST=ACTION:NAME makes the child that extracts
+# NAME attempt ACTION; that input must be recorded as failed with the reason,
+# nothing may escape, and the next input must still be converted.
+. "$(dirname "$0")/test-lib.sh"
+
+setup='printf "mail joe@example.com\n" >victim.txt && printf "<p>next one</p>\n" >next.html'
+
+for action in open-write socket exec fork ptrace; do
+	test_expect_code 65 "forbidden call '$action' kills the child with SIGSYS; the run goes on" "
+		$setup &&
+		DOCPIPE_SANDBOX_TEST=$action:victim docpipe convert --xml -o OUT victim.txt next.html 2>err
+		rc=\$? &&
+		test_grep 'status=\"error\"' OUT/victim.txt.xml &&
+		test_grep 'forbidden system call (SIGSYS)' OUT/victim.txt.xml &&
+		test_grep \"'victim.txt': error: parser killed by the sandbox\" err &&
+		test_grep 'status=\"ok\"' OUT/next.html.xml &&
+		test_grep 'next one' OUT/next.html.txt &&
+		! test -e sandbox-test-write && ! test -e sandbox-test-exec &&
+		! grep -q 'was allowed' err &&
+		exit \$rc
+	"
+done
+
+test_expect_success 'without the switch the same inputs convert' "
+	$setup &&
+	docpipe convert victim.txt next.html >out &&
+	test_grep '\\[EMAIL\\]' out && test_grep 'next one' out
+"
+
+test_expect_code 65 'a crashing child is a recorded error, not a crash of the run' "
+	$setup &&
+	DOCPIPE_SANDBOX_TEST=crash:victim docpipe convert --xml -o OUT victim.txt next.html 2>err
+	rc=\$? &&
+	test_grep 'status=\"error\"' OUT/victim.txt.xml &&
+	{ test_grep 'parser crashed: Segmentation fault' OUT/victim.txt.xml ||
+	  test -n \"\${DOCPIPE_ASAN:-}\"; } &&
+	test_grep 'next one' OUT/next.html.txt &&
+	exit \$rc
+"
+
+test_expect_code 65 'a child writing a bad record stream is a recorded error' "
+	$setup &&
+	DOCPIPE_SANDBOX_TEST=garbage:victim docpipe convert --xml -o OUT victim.txt next.html 2>err
+	rc=\$? &&
+	test_grep 'status=\"error\"' OUT/victim.txt.xml &&
+	test_grep 'bad record stream' OUT/victim.txt.xml &&
+	test_grep 'next one' OUT/next.html.txt &&
+	exit \$rc
+"
+
+test_expect_code 65 'wall-clock timeout: a sleeping child is killed, status limit' "
+	$setup &&
+	printf '[limits]\ntimeout=1\n' >t.conf &&
+	start=\$(date +%s) &&
+	DOCPIPE_SANDBOX_TEST=sleep:victim docpipe convert -c t.conf --xml -o OUT victim.txt next.html 2>err
+	rc=\$? &&
+	end=\$(date +%s) && test \$((end - start)) -le 5 &&
+	test_grep 'status=\"limit\"' OUT/victim.txt.xml &&
+	test_grep 'timed out after 1 s' OUT/victim.txt.xml &&
+	test_grep 'next one' OUT/next.html.txt &&
+	exit \$rc
+"
+
+test_expect_code 65 'CPU time limit: a spinning child gets SIGXCPU, status limit' "
+	$setup &&
+	printf '[limits]\ntimeout=20\ncpu-time=1\n' >t.conf &&
+	DOCPIPE_SANDBOX_TEST=spin:victim docpipe convert -c t.conf --xml -o OUT victim.txt next.html 2>err
+	rc=\$? &&
+	test_grep 'status=\"limit\"' OUT/victim.txt.xml &&
+	test_grep 'CPU time limit of 1 s' OUT/victim.txt.xml &&
+	test_grep 'next one' OUT/next.html.txt &&
+	exit \$rc
+"
+
+if [ -n "${DOCPIPE_ASAN:-}" ]; then
+	test_skip 'memory limit (RLIMIT_AS is off under AddressSanitizer)'
+else
+	test_expect_code 65 'memory limit: an allocating child dies at [limits] memory, status limit' "
+		$setup &&
+		printf '[limits]\nmemory=128M\n' >t.conf &&
+		DOCPIPE_SANDBOX_TEST=alloc:victim docpipe convert -c t.conf --xml -o OUT victim.txt next.html 2>err
+		rc=\$? &&
+		test_grep 'status=\"limit\"' OUT/victim.txt.xml &&
+		test_grep 'out of memory at the limit of 128 MiB' OUT/victim.txt.xml &&
+		test_grep 'next one' OUT/next.html.txt &&
+		exit \$rc
+	"
+fi
+
+test_expect_success '[sandbox] enabled=false extracts in-process (the switch has no effect)' "
+	$setup &&
+	printf '[sandbox]\nenabled=false\n' >t.conf &&
+	DOCPIPE_SANDBOX_TEST=crash:victim docpipe convert -c t.conf victim.txt next.html >out &&
+	test_grep '\\[EMAIL\\]' out
+"
+
+test_expect_code 78 'a bad limit value is a configuration error' "
+	printf '[limits]\ntimeout=soon\n' >t.conf &&
+	printf 'x\n' >a.txt &&
+	docpipe convert -c t.conf a.txt
+"
+
+test_done
