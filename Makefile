@@ -94,6 +94,40 @@ asan:
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 DOCPIPE_ASAN=1 DOCPIPE_BUILD=$(abspath build/asan) $(PROVE) -j2 $(sort $(wildcard tests/t[0-9]*.sh))
 
+# libFuzzer targets (clang), one per parser, in build/fuzz: the record
+# reader, text decoding, the redactor, and each extractor through
+# dp_extract() with its type forced (tests/fuzz/).  fuzz-smoke runs each for
+# FUZZ_SECONDS with seeds from samples/ and the corpus (scripts/fuzz-smoke).
+FUZZ_DIR     := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_SECONDS ?= 20
+FUZZ_EXTRACT := html pdf mime mbox zip
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(filter-out tests/fuzz/fuzz-extract.c,$(wildcard tests/fuzz/fuzz-*.c))) \
+                $(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%)
+FUZZ_LINK     = clang -std=gnu11 -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) -Ipipeline $(PKG_CFLAGS)
+$(FUZZ_DIR)/fuzz-html: FUZZ_TYPE := text/html
+$(FUZZ_DIR)/fuzz-pdf:  FUZZ_TYPE := application/pdf
+$(FUZZ_DIR)/fuzz-mime: FUZZ_TYPE := message/rfc822
+$(FUZZ_DIR)/fuzz-mbox: FUZZ_TYPE := application/mbox
+$(FUZZ_DIR)/fuzz-zip:  FUZZ_TYPE := application/zip
+
+fuzz:
+	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	  $(FUZZ_DIR)/lib/libdocpipe.a
+	$(MAKE) fuzz-bins
+
+.PHONY: fuzz-bins valgrind-check
+fuzz-bins: $(FUZZ_BINS)
+
+$(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%): $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-extract.c tests/fuzz/fuzz-common.h $(FUZZ_DIR)/lib/libdocpipe.a
+	$(FUZZ_LINK) -DFUZZ_TYPE='"$(FUZZ_TYPE)"' -o $@ $< $(FUZZ_DIR)/lib/libdocpipe.a $(PKG_LIBS)
+
+$(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $(FUZZ_DIR)/lib/libdocpipe.a
+	$(FUZZ_LINK) -o $@ $< $(FUZZ_DIR)/lib/libdocpipe.a $(PKG_LIBS)
+
+fuzz-smoke: fuzz all
+	@DOCPIPE_BUILD=$(abspath $(BUILD)) scripts/fuzz-smoke $(FUZZ_DIR) $(FUZZ_SECONDS)
+
 bench: all
 	@DOCPIPE_BUILD=$(abspath $(BUILD)) scripts/bench
 

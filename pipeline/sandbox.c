@@ -54,6 +54,7 @@ set_limit(int resource, const char *name, rlim_t soft, rlim_t hard, GError **err
 	return FALSE;
 }
 
+#ifndef DP_UNDER_ASAN
 /* The address space mapped now, in bytes (from /proc/self/statm). */
 static guint64
 current_vm_size(void)
@@ -69,6 +70,7 @@ current_vm_size(void)
 	buf[n] = '\0';
 	return g_ascii_strtoull(buf, NULL, 10) * (guint64)sysconf(_SC_PAGESIZE);
 }
+#endif
 
 gboolean
 dp_sandbox_limit(const DpSandboxLimits *lim, GError **error)

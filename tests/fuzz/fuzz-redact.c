@@ -1,0 +1,35 @@
+/*
+ * fuzz-redact.c: libFuzzer target for the redactor, on text as extraction
+ * delivers it (decoded and normalized) and on a whole record (body, meta
+ * values, path, error).  Spans must lie inside the result.
+ */
+#include "fuzz-common.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static DpRedactor *r;
+	if (r == NULL) {
+		g_autoptr(GError) error = NULL;
+		r = dp_redactor_new(fuzz_config(), &error);
+		g_assert_no_error(error);
+	}
+	gsize len = 0;
+	g_autofree char *text = dp_text_decode(data, size, NULL, "windows-1252", &len, NULL);
+	g_autoptr(GString) norm = dp_text_normalize(text, len);
+	g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(DpSpan));
+	g_autoptr(GString) out = dp_redactor_apply(r, norm->str, norm->len, spans);
+	g_assert(g_utf8_validate(out->str, (gssize)out->len, NULL));
+	for (guint i = 0; i < spans->len; i++) {
+		DpSpan *s = &g_array_index(spans, DpSpan, i);
+		g_assert(s->offset <= out->len && s->length <= out->len - s->offset);
+	}
+	g_autoptr(DpRecord) rec = dp_record_new();
+	dp_record_set(rec, DP_F_ID, "0123456789abcdef");
+	dp_record_set(rec, DP_F_PATH, norm->str);
+	dp_record_set(rec, "meta.title", norm->str);
+	dp_record_set(rec, DP_F_ERROR, norm->str);
+	dp_record_set_body(rec, norm->str, norm->len);
+	dp_redact_record(r, rec);
+	return fuzz_emit(rec, NULL, NULL) ? 0 : 0;
+}
