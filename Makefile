@@ -128,6 +128,10 @@ $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $(FUZZ_DIR)/lib
 fuzz-smoke: fuzz all
 	@DOCPIPE_BUILD=$(abspath $(BUILD)) scripts/fuzz-smoke $(FUZZ_DIR) $(FUZZ_SECONDS)
 
+# valgrind's memcheck over the chain (scripts/valgrind-check).
+valgrind-check: all
+	@DOCPIPE_BUILD=$(abspath $(BUILD)) scripts/valgrind-check
+
 bench: all
 	@DOCPIPE_BUILD=$(abspath $(BUILD)) scripts/bench
 
@@ -147,4 +151,4 @@ clean:
 	rm -rf $(BUILD) build out out.tmp
 
 help:
-	@echo "targets: all check run install asan bench fuzz fuzz-smoke clean style"
+	@echo "targets: all check run install asan bench fuzz fuzz-smoke valgrind-check clean style"

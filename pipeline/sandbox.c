@@ -81,8 +81,15 @@ dp_sandbox_limit(const DpSandboxLimits *lim, GError **error)
 	/* No byte to any regular file: only pipes and /dev/null stay open. */
 	if (!set_limit(RLIMIT_FSIZE, "file size", 0, 0, error))
 		return FALSE;
-	if (lim->open_files > 0 && !set_limit(RLIMIT_NOFILE, "open files", lim->open_files, lim->open_files, error))
-		return FALSE;
+	/*
+	 * Best effort: valgrind keeps descriptors of its own above any low
+	 * limit and refuses it.  The child holds nothing but its pipes by now,
+	 * so many open descriptors would only hurt the child itself.
+	 */
+	if (lim->open_files > 0) {
+		struct rlimit rl = { lim->open_files, lim->open_files };
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	/* SIGXCPU at the soft limit, SIGKILL one second later. */
 	if (lim->cpu_time > 0 && !set_limit(RLIMIT_CPU, "CPU time", lim->cpu_time, lim->cpu_time + 1, error))
 		return FALSE;
