@@ -21,6 +21,7 @@ typedef struct {
 	Break pending;     /* break owed before the next text */
 	gboolean space;    /* a space is owed before the next text */
 	guint pre;         /* inside <pre> */
+	gboolean pre_start; /* just after a <pre> start tag */
 	GPtrArray *ol;     /* counters of open <ol>, as GUINT_TO_POINTER */
 	char **drop;       /* element names whose content is dropped */
 	DpDoc *doc;
@@ -51,6 +52,21 @@ want_break(Walk *w, Break b)
 		w->pending = b;
 }
 
+/* Write the break owed, or the space owed, before the next character. */
+static void
+flush_pending(Walk *w)
+{
+	if (w->pending != BR_NONE) {
+		if (w->out->len > 0)
+			g_string_append(w->out, w->pending == BR_PARA ? "\n\n" : "\n");
+		w->pending = BR_NONE;
+	} else if (w->space && w->out->len > 0 && w->out->str[w->out->len - 1] != '\n' &&
+		   w->out->str[w->out->len - 1] != '\t') {
+		g_string_append_c(w->out, ' ');
+	}
+	w->space = FALSE;
+}
+
 static void
 put_text(Walk *w, const char *s)
 {
@@ -58,26 +74,17 @@ put_text(Walk *w, const char *s)
 		gunichar c = g_utf8_get_char(p);
 		gboolean ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 		if (w->pre) {
-			if (c == '\n') {
-				g_string_append_c(w->out, '\n');
-				w->pending = BR_NONE;
-				w->space = FALSE;
+			/* A newline right after <pre> is not content (HTML rule). */
+			if (w->pre_start && c == '\n') {
+				w->pre_start = FALSE;
 				continue;
 			}
+			w->pre_start = FALSE;
 		} else if (ws) {
 			w->space = TRUE;
 			continue;
 		}
-		if (w->pending != BR_NONE) {
-			if (w->out->len > 0)
-				g_string_append(w->out, w->pending == BR_PARA ? "\n\n" : "\n");
-			w->pending = BR_NONE;
-			w->space = FALSE;
-		} else if (w->space && w->out->len > 0 && w->out->str[w->out->len - 1] != '\n' &&
-			   w->out->str[w->out->len - 1] != '\t') {
-			g_string_append_c(w->out, ' ');
-		}
-		w->space = FALSE;
+		flush_pending(w);
 		g_string_append_unichar(w->out, c);
 	}
 }
@@ -106,9 +113,10 @@ walk_element(Walk *w, xmlNode *n, guint depth)
 		return;
 	}
 	if (g_ascii_strcasecmp(name, "br") == 0) {
-		if (w->pre)
+		if (w->pre) {
+			flush_pending(w);
 			g_string_append_c(w->out, '\n');
-		else if (w->pending == BR_LINE || w->out->len == 0 || w->out->str[w->out->len - 1] == '\n')
+		} else if (w->pending == BR_LINE || w->out->len == 0 || w->out->str[w->out->len - 1] == '\n')
 			g_string_append_c(w->out, '\n'); /* <br><br> is a blank line */
 		else
 			want_break(w, BR_LINE);
@@ -137,18 +145,20 @@ walk_element(Walk *w, xmlNode *n, guint depth)
 		} else {
 			g_string_assign(bullet, "- ");
 		}
-		/* Emit the owed break, then the bullet, with no space after it. */
-		put_text(w, bullet->str);
-		g_string_truncate(w->out, w->out->len - 1);
-		w->space = TRUE;
+		/* The owed break, then the bullet; the item's text follows it. */
+		flush_pending(w);
+		g_string_append(w->out, bullet->str);
+		w->space = FALSE;
 		g_string_free(bullet, TRUE);
 	}
 	gboolean is_ol = g_ascii_strcasecmp(name, "ol") == 0;
 	gboolean is_pre = g_ascii_strcasecmp(name, "pre") == 0;
 	if (is_ol)
 		g_ptr_array_add(w->ol, GUINT_TO_POINTER(0));
-	if (is_pre)
+	if (is_pre) {
 		w->pre++;
+		w->pre_start = TRUE;
+	}
 	walk_children(w, n, depth);
 	if (is_pre)
 		w->pre--;
@@ -285,6 +295,16 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		walk(&w, root, 0);
 	}
 	xmlFreeDoc(hd);
+	/*
+	 * The title is part of what a reader sees (in the window bar) and what
+	 * a search should find: it opens the text as its own paragraph, unless
+	 * the page already starts with it.
+	 */
+	const char *title = dp_record_get(doc->rec, "meta.title");
+	if (title != NULL && !g_str_has_prefix(w.out->str, title)) {
+		g_string_prepend(w.out, "\n\n");
+		g_string_prepend(w.out, title);
+	}
 	dp_doc_set_text(ctx, doc, w.out->str, w.out->len);
 	g_string_free(w.out, TRUE);
 	g_ptr_array_unref(w.ol);
