@@ -24,25 +24,55 @@ typedef struct {
 	gboolean pre_start; /* just after a <pre> start tag */
 	GPtrArray *ol;     /* counters of open <ol>, as GUINT_TO_POINTER */
 	char **drop;       /* element names whose content is dropped */
+	GHashTable *classes; /* element name -> ElemClass */
 	DpDoc *doc;
 	GPtrArray *srcdocs; /* iframe srcdoc values, extracted as parts */
 	guint nodes;
 } Walk;
 
-/* Elements that end a line, and those that make a paragraph. */
-static const char *para_elems[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table",
-				    "ul", "ol", "dl", "form", "fieldset", "figure", "address", "hr", "section",
+/* What an element does to the text layout. */
+typedef enum {
+	E_INLINE = 0, /* not in the table: text flows through */
+	E_PARA,       /* a paragraph: blank line before and after */
+	E_LINE,       /* a line of its own */
+	E_DROP,       /* content dropped (script, style, head, ...) */
+	E_CELL,       /* table cell: tab-separated */
+	E_BR,
+	E_IFRAME,     /* its srcdoc is a document of its own */
+	E_LI,         /* a line with a bullet or number */
+	E_OL,         /* a paragraph that numbers its items */
+	E_PRE,        /* a paragraph whose whitespace is kept */
+} ElemClass;
+
+static const char *para_elems[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table",
+				    "ul", "dl", "form", "fieldset", "figure", "address", "hr", "section",
 				    "article", "header", "footer", "aside", "nav", "main", "center", "details" };
-static const char *line_elems[] = { "div", "li", "tr", "dt", "dd", "caption", "figcaption", "summary",
+static const char *line_elems[] = { "div", "tr", "dt", "dd", "caption", "figcaption", "summary",
 				    "legend", "option", "body", "html", "title", "tbody", "thead", "tfoot" };
 
-static gboolean
-in_list(const char *name, const char **list, gsize n)
+/*
+ * The element classes, by name (libxml2's HTML parser gives lowercase
+ * names).  Built per document since the drop list is configurable.
+ */
+static GHashTable *
+element_classes(char **drop)
 {
-	for (gsize i = 0; i < n; i++)
-		if (g_ascii_strcasecmp(name, list[i]) == 0)
-			return TRUE;
-	return FALSE;
+	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < G_N_ELEMENTS(para_elems); i++)
+		g_hash_table_insert(h, (gpointer)para_elems[i], GINT_TO_POINTER(E_PARA));
+	for (guint i = 0; i < G_N_ELEMENTS(line_elems); i++)
+		g_hash_table_insert(h, (gpointer)line_elems[i], GINT_TO_POINTER(E_LINE));
+	g_hash_table_insert(h, (gpointer) "td", GINT_TO_POINTER(E_CELL));
+	g_hash_table_insert(h, (gpointer) "th", GINT_TO_POINTER(E_CELL));
+	g_hash_table_insert(h, (gpointer) "br", GINT_TO_POINTER(E_BR));
+	g_hash_table_insert(h, (gpointer) "iframe", GINT_TO_POINTER(E_IFRAME));
+	g_hash_table_insert(h, (gpointer) "li", GINT_TO_POINTER(E_LI));
+	g_hash_table_insert(h, (gpointer) "ol", GINT_TO_POINTER(E_OL));
+	g_hash_table_insert(h, (gpointer) "pre", GINT_TO_POINTER(E_PRE));
+	g_hash_table_insert(h, (gpointer) "head", GINT_TO_POINTER(E_DROP));
+	for (guint i = 0; drop[i]; i++)
+		g_hash_table_insert(h, drop[i], GINT_TO_POINTER(E_DROP));
+	return h;
 }
 
 static void
@@ -101,10 +131,11 @@ walk_children(Walk *w, xmlNode *n, guint depth)
 static void
 walk_element(Walk *w, xmlNode *n, guint depth)
 {
-	const char *name = (const char *)n->name;
-	if (g_strv_contains((const char *const *)w->drop, name) || g_ascii_strcasecmp(name, "head") == 0)
+	ElemClass cls = GPOINTER_TO_INT(g_hash_table_lookup(w->classes, n->name));
+	switch (cls) {
+	case E_DROP:
 		return;
-	if (g_ascii_strcasecmp(name, "iframe") == 0) {
+	case E_IFRAME: {
 		xmlChar *src = xmlGetProp(n, (const xmlChar *)"srcdoc");
 		if (src != NULL) {
 			g_ptr_array_add(w->srcdocs, g_strdup((const char *)src));
@@ -112,63 +143,64 @@ walk_element(Walk *w, xmlNode *n, guint depth)
 		}
 		return;
 	}
-	if (g_ascii_strcasecmp(name, "br") == 0) {
+	case E_BR:
 		if (w->pre) {
 			flush_pending(w);
 			g_string_append_c(w->out, '\n');
-		} else if (w->pending == BR_LINE || w->out->len == 0 || w->out->str[w->out->len - 1] == '\n')
+		} else if (w->pending == BR_LINE || w->out->len == 0 || w->out->str[w->out->len - 1] == '\n') {
 			g_string_append_c(w->out, '\n'); /* <br><br> is a blank line */
-		else
-			want_break(w, BR_LINE);
-		return;
-	}
-	gboolean para = in_list(name, para_elems, G_N_ELEMENTS(para_elems));
-	gboolean line = !para && in_list(name, line_elems, G_N_ELEMENTS(line_elems));
-	gboolean cell = g_ascii_strcasecmp(name, "td") == 0 || g_ascii_strcasecmp(name, "th") == 0;
-	if (para)
-		want_break(w, BR_PARA);
-	else if (line)
-		want_break(w, BR_LINE);
-
-	if (cell && w->out->len > 0 && w->pending == BR_NONE && w->out->str[w->out->len - 1] != '\n' &&
-	    n->prev != NULL) {
-		/* Cells after the first in a row are separated by a tab. */
-		g_string_append_c(w->out, '\t');
-		w->space = FALSE;
-	}
-	if (g_ascii_strcasecmp(name, "li") == 0) {
-		GString *bullet = g_string_new(NULL);
-		if (w->ol->len > 0 && n->parent && g_ascii_strcasecmp((const char *)n->parent->name, "ol") == 0) {
-			guint k = GPOINTER_TO_UINT(w->ol->pdata[w->ol->len - 1]) + 1;
-			w->ol->pdata[w->ol->len - 1] = GUINT_TO_POINTER(k);
-			g_string_printf(bullet, "%u. ", k);
 		} else {
-			g_string_assign(bullet, "- ");
+			want_break(w, BR_LINE);
 		}
+		return;
+	case E_PARA:
+	case E_OL:
+	case E_PRE:
+		want_break(w, BR_PARA);
+		break;
+	case E_LINE:
+	case E_LI:
+		want_break(w, BR_LINE);
+		break;
+	case E_CELL:
+		/* Cells after the first in a row are separated by a tab. */
+		if (w->out->len > 0 && w->pending == BR_NONE && w->out->str[w->out->len - 1] != '\n' &&
+		    n->prev != NULL) {
+			g_string_append_c(w->out, '\t');
+			w->space = FALSE;
+		}
+		break;
+	case E_INLINE:
+		break;
+	}
+	if (cls == E_LI) {
 		/* The owed break, then the bullet; the item's text follows it. */
 		flush_pending(w);
-		g_string_append(w->out, bullet->str);
+		if (w->ol->len > 0 && n->parent != NULL && xmlStrEqual(n->parent->name, (const xmlChar *)"ol")) {
+			guint k = GPOINTER_TO_UINT(w->ol->pdata[w->ol->len - 1]) + 1;
+			w->ol->pdata[w->ol->len - 1] = GUINT_TO_POINTER(k);
+			g_string_append_printf(w->out, "%u. ", k);
+		} else {
+			g_string_append(w->out, "- ");
+		}
 		w->space = FALSE;
-		g_string_free(bullet, TRUE);
 	}
-	gboolean is_ol = g_ascii_strcasecmp(name, "ol") == 0;
-	gboolean is_pre = g_ascii_strcasecmp(name, "pre") == 0;
-	if (is_ol)
+	if (cls == E_OL)
 		g_ptr_array_add(w->ol, GUINT_TO_POINTER(0));
-	if (is_pre) {
+	if (cls == E_PRE) {
 		w->pre++;
 		w->pre_start = TRUE;
 	}
 	walk_children(w, n, depth);
-	if (is_pre)
+	if (cls == E_PRE)
 		w->pre--;
-	if (is_ol)
+	if (cls == E_OL)
 		g_ptr_array_remove_index(w->ol, w->ol->len - 1);
-	if (para)
+	if (cls == E_PARA || cls == E_OL || cls == E_PRE)
 		want_break(w, BR_PARA);
-	else if (line)
+	else if (cls == E_LINE || cls == E_LI)
 		want_break(w, BR_LINE);
-	else if (cell)
+	else if (cls == E_CELL)
 		w->space = FALSE;
 }
 
@@ -288,6 +320,7 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	w.out = g_string_sized_new(ulen / 2 + 16);
 	w.ol = g_ptr_array_new();
 	w.drop = dp_config_get_list(ctx->cfg, "extract", "html-drop");
+	w.classes = element_classes(w.drop);
 	w.doc = doc;
 	w.srcdocs = g_ptr_array_new_with_free_func(g_free);
 	if (root != NULL) {
@@ -308,6 +341,7 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	dp_doc_set_text(ctx, doc, w.out->str, w.out->len);
 	g_string_free(w.out, TRUE);
 	g_ptr_array_unref(w.ol);
+	g_hash_table_unref(w.classes);
 	g_strfreev(w.drop);
 
 	gboolean ok = TRUE;
