@@ -46,6 +46,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGRAMS := $(BUILD)/docpipe $(STAGE_BIN)
 
 .PHONY: all check run install asan bench clean style help fuzz fuzz-smoke
+# Objects are never intermediate files to be deleted after a build.
+.SECONDARY:
 all: $(PROGRAMS) $(UNIT_BIN)
 
 $(BUILD)/obj/%.o: pipeline/%.c pipeline/*.h Makefile
