@@ -361,6 +361,9 @@ dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord 
 		   GError **error)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, stopp[2] = { -1, -1 };
+	/* Compile the filter once, here; a failure is reported by the child. */
+	g_autoptr(GError) prep_err = NULL;
+	(void)dp_sandbox_prepare(&prep_err);
 	if (pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0 || pipe2(stopp, O_CLOEXEC) != 0) {
 		int e = errno;
 		close_pair(outp);

@@ -22,6 +22,9 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -136,22 +139,26 @@ static const char *const denied[] = {
 	"fanotify_init", "inotify_init", "inotify_init1", "name_to_handle_at", "open_by_handle_at",
 };
 
-gboolean
-dp_sandbox_enter(GError **error)
+/*
+ * The filter is compiled once per process, before the first fork: libseccomp
+ * takes about a millisecond to build it, which would double the cost of a
+ * small input.  The only per-child value is the child's own pid (signals may
+ * go to itself only); the program is compiled with PID_PLACEHOLDER, a value
+ * no pid can take (pid_max is at most 2^22), and each child replaces it in
+ * the compare instructions of its private copy.
+ */
+#define PID_PLACEHOLDER 0x7ffffff0u
+
+/* Build the filter with libseccomp; SELF is the pid signals may go to. */
+static scmp_filter_ctx
+build_filter(guint32 self, GError **error)
 {
 	const uint32_t kill = SCMP_ACT_KILL_PROCESS;
-	pid_t self = getpid();
 	int rc = 0;
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-		int e = errno;
-		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot set no_new_privs: %s", g_strerror(e));
-		return FALSE;
-	}
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (ctx == NULL) {
 		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot create the seccomp filter");
-		return FALSE;
+		return NULL;
 	}
 	for (guint i = 0; rc == 0 && i < G_N_ELEMENTS(denied); i++)
 		rc = rule(ctx, kill, denied[i], 0, NULL);
@@ -187,11 +194,77 @@ dp_sandbox_enter(GError **error)
 	struct scmp_arg_cmp notself = { 0, SCMP_CMP_NE, 0, 0 };
 	rc = rc ? rc : rule(ctx, kill, "prlimit64", 1, &notself);
 
-	if (rc == 0)
-		rc = seccomp_load(ctx);
-	seccomp_release(ctx);
 	if (rc != 0) {
-		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot load the seccomp filter: %s", g_strerror(-rc));
+		seccomp_release(ctx);
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot build the seccomp filter: %s", g_strerror(-rc));
+		return NULL;
+	}
+	return ctx;
+}
+
+static struct sock_filter *prog_code;
+static gsize prog_len;
+
+gboolean
+dp_sandbox_prepare(GError **error)
+{
+	if (prog_code != NULL)
+		return TRUE;
+	scmp_filter_ctx ctx = build_filter(PID_PLACEHOLDER, error);
+	if (ctx == NULL)
+		return FALSE;
+	/* libseccomp 2.5 exports to a descriptor only: go through a memfd. */
+	int fd = memfd_create("docpipe-seccomp", MFD_CLOEXEC);
+	int rc = fd < 0 ? -errno : seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	off_t size = rc == 0 ? lseek(fd, 0, SEEK_END) : -1;
+	g_autofree guint8 *buf = NULL;
+	if (size > 0 && size % sizeof(struct sock_filter) == 0 && size <= 65536) {
+		buf = g_malloc((gsize)size);
+		if (pread(fd, buf, (gsize)size, 0) != size)
+			size = -1;
+	} else {
+		size = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (size < 0) {
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot export the seccomp filter: %s",
+			    g_strerror(rc < 0 ? -rc : EIO));
+		return FALSE;
+	}
+	prog_len = (gsize)size / sizeof(struct sock_filter);
+	prog_code = (struct sock_filter *)g_steal_pointer(&buf);
+	return TRUE;
+}
+
+gboolean
+dp_sandbox_enter(GError **error)
+{
+	if (!dp_sandbox_prepare(error))
+		return FALSE;
+	/* Put this process's pid into its copy of the program (see above). */
+	guint patched = 0;
+	for (gsize i = 0; i < prog_len; i++) {
+		if (prog_code[i].code == (BPF_JMP | BPF_JEQ | BPF_K) && prog_code[i].k == PID_PLACEHOLDER) {
+			prog_code[i].k = (guint32)getpid();
+			patched++;
+		}
+	}
+	/* kill and tgkill share one compare block when libseccomp merges them. */
+	if (patched == 0) {
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot place the pid in the seccomp filter");
+		return FALSE;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		int e = errno;
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot set no_new_privs: %s", g_strerror(e));
+		return FALSE;
+	}
+	struct sock_fprog prog = { (unsigned short)prog_len, prog_code };
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0) {
+		int e = errno;
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot load the seccomp filter: %s", g_strerror(e));
 		return FALSE;
 	}
 	return TRUE;

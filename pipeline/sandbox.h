@@ -36,6 +36,12 @@ void dp_sandbox_limits_from_config(const DpConfig *cfg, DpSandboxLimits *lim);
 gboolean dp_sandbox_limit(const DpSandboxLimits *lim, GError **error);
 
 /*
+ * Compile the seccomp filter now, so that every child forked later only has
+ * to load it (sandbox.c says why).  Called by the parent; idempotent.
+ */
+gboolean dp_sandbox_prepare(GError **error);
+
+/*
  * Set PR_SET_NO_NEW_PRIVS and load the seccomp filter.  Everything not
  * listed in sandbox.c stays allowed (the parsers need the usual memory,
  * read and time calls); what is listed kills the process.
