@@ -14,8 +14,10 @@
  *	type is a record with status "unsupported", not a failure.
  *
  * SECURITY
- *	Parses untrusted bytes.  No network access, no external entities;
- *	depth, count and size limits from [limits] in the configuration.
+ *	Parses untrusted bytes, each input in a forked child under a seccomp
+ *	filter and resource limits ([sandbox] and [limits]; README "Security").
+ *	No network access, no external entities; depth, count and size limits
+ *	from [limits] in the configuration.
  *
  * EXIT STATUS
  *	0 ok; 65 some document was malformed; 66 an input could not be
@@ -38,6 +40,7 @@ static const GOptionEntry options[] = {
 
 typedef struct {
 	int code;
+	DpIsolateOpts iso; /* the sandboxed child per input (isolate.h) */
 } State;
 
 static gboolean
@@ -67,6 +70,8 @@ extract_one(DpExtractCtx *ctx, DpRecord *in, GBytes *data, State *st, GError **e
 			return TRUE;
 		}
 	}
+	if (st->iso.enabled)
+		return dp_isolate_extract(ctx, &st->iso, in, data ? data : owned, error);
 	return dp_extract(ctx, in, data ? data : owned, error);
 }
 
@@ -93,6 +98,7 @@ main(int argc, char **argv)
 	State st = { DP_EXIT_OK };
 	DpExtractCtx ctx;
 	dp_extract_ctx_init(&ctx, cfg, write_record, &st);
+	dp_isolate_opts_from_config(cfg, &st.iso);
 	ctx.passwords = g_steal_pointer(&opt_passwords);
 	gboolean ok = TRUE;
 	if (argc > 1) {

@@ -96,6 +96,13 @@ test_expect_success '[sandbox] enabled=false extracts in-process (the switch has
 	test_grep '\\[EMAIL\\]' out
 "
 
+test_expect_success 'docpipe-extract sandboxes each input too' "
+	$setup &&
+	DOCPIPE_SANDBOX_TEST=socket:victim docpipe-extract victim.txt next.html >recs
+	test_grep 'forbidden system call (SIGSYS)' recs &&
+	test_grep 'next one' recs
+"
+
 test_expect_code 78 'a bad limit value is a configuration error' "
 	printf '[limits]\ntimeout=soon\n' >t.conf &&
 	printf 'x\n' >a.txt &&
