@@ -415,17 +415,24 @@ dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord 
 		killed = TRUE;
 	}
 	close(outp[0]);
+	/*
+	 * Wait for the end without reaping (WNOWAIT): until the watchdog is
+	 * stopped it may still kill PID, which must not be free for reuse.
+	 */
+	siginfo_t info;
+	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+		;
+	if (write(stopp[1], "x", 1) < 0) {
+		/* The pipe is ours and empty; this cannot fail. */
+	}
+	g_thread_join(watcher);
 	int wstatus = 0;
 	pid_t r;
 	while ((r = waitpid(pid, &wstatus, 0)) < 0 && errno == EINTR)
 		;
 	gboolean waited = r == pid;
 
-	/* Stop the watchdog, then pass on what is left of the child's stderr. */
-	if (write(stopp[1], "x", 1) < 0) {
-		/* The pipe is ours and empty; this cannot fail. */
-	}
-	g_thread_join(watcher);
+	/* Pass on what is left of the child's stderr. */
 	while (w.err_fd >= 0)
 		forward_stderr(&w);
 	close(errp[0]);
