@@ -140,6 +140,12 @@ char *
 dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *fallback, gsize *out_len,
 	       char **used)
 {
+	/* An empty GBytes gives NULL: no pointer arithmetic on that (UB). */
+	static const guint8 nothing[1];
+	if (data == NULL) {
+		data = nothing;
+		len = 0;
+	}
 	gsize bom = 0;
 	g_autofree char *cs = NULL;
 	const char *b = dp_text_bom_charset(data, len, &bom);
