@@ -61,38 +61,70 @@ number_bounded(const char *v, gsize vlen, gsize vs, gsize ve)
 
 /* ---- email ---------------------------------------------------------------- */
 
-static const char *const email_pats[] = {
-	"[a-z0-9_%+-][a-z0-9._%+-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\\.[a-z]{2,24}",
-	NULL
-};
+/* The trigger: an '@' between a local-part character and a domain one. */
+static const DpPattern email_pats[] = { { "[a-z0-9_%+-]@[a-z0-9]", 3 }, { NULL, 0 } };
+
+static gboolean
+local_char(char c)
+{
+	return g_ascii_isalnum(c) || strchr("._%+-", c) != NULL;
+}
 
 static void
 email_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
 {
-	while (vs < ve && v[vs] == '.')
-		vs++;
-	const char *at = memchr(v + vs, '@', ve - vs);
-	if (at == NULL || at == v + vs)
+	gsize at = vs + 1;
+	/* The local part, leftwards; the domain labels, rightwards. */
+	gsize s = at;
+	while (s > 0 && at - s < 256 && local_char(v[s - 1]) && v[s - 1] != '\0')
+		s--;
+	while (s < at && v[s] == '.')
+		s++;
+	if (s == at || alnum_before(v, vlen, s))
 		return;
-	/* "user@example.com-foo" or "...com5": the domain goes on. */
-	if (alnum_at(v, vlen, ve) || (ve < vlen && v[ve] == '-'))
+	gsize ends[128];
+	guint nl = 0;
+	gsize p = at + 1;
+	while (nl < G_N_ELEMENTS(ends)) {
+		gsize q = p;
+		while (p < vlen && (g_ascii_isalnum(v[p]) || v[p] == '-'))
+			p++;
+		if (p == q || v[q] == '-' || v[p - 1] == '-')
+			break;
+		ends[nl++] = p;
+		if (p + 1 < vlen && v[p] == '.' && g_ascii_isalnum(v[p + 1])) {
+			p++;
+			continue;
+		}
+		break;
+	}
+	/* The top-level label is 2 to 24 letters; drop trailing labels that are not. */
+	while (nl >= 2) {
+		gsize e = ends[nl - 1], b = ends[nl - 2] + 1, k;
+		for (k = b; k < e && g_ascii_isalpha(v[k]); k++)
+			;
+		if (k == e && e - b >= 2 && e - b <= 24)
+			break;
+		nl--;
+	}
+	if (nl < 2)
+		return;
+	gsize end = ends[nl - 1];
+	if (alnum_at(v, vlen, end))
 		return;
 	if (validate) {
-		gsize local = (gsize)(at - (v + vs));
-		if (local > 64 || ve - vs > 254)
+		if (at - s > 64 || end - s > 254 || v[at - 1] == '.')
 			return;
-		for (const char *p = v + vs; p + 1 < at; p++)
-			if (p[0] == '.' && p[1] == '.')
+		for (gsize k = s; k + 1 < at; k++)
+			if (v[k] == '.' && v[k + 1] == '.')
 				return;
-		if (at[-1] == '.')
-			return;
 	}
-	dp_cands_add(c, vs, ve);
+	dp_cands_add(c, s, end);
 }
 
 /* ---- US social security numbers ------------------------------------------ */
 
-static const char *const ssn_pats[] = { "[0-9]{3}-[0-9]{2}-[0-9]{4}", "[0-9]{3} [0-9]{2} [0-9]{4}", NULL };
+static const DpPattern ssn_pats[] = { { "[0-9]{3}-[0-9]{2}-[0-9]{4}", 11 }, { "[0-9]{3} [0-9]{2} [0-9]{4}", 11 }, { NULL, 0 } };
 
 gboolean
 dp_ssn_ok(const char *area, const char *group, const char *serial)
@@ -117,7 +149,9 @@ ssn_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpC
 
 /* ---- payment cards -------------------------------------------------------- */
 
-static const char *const card_pats[] = { "[0-9](?:[ -]?[0-9]){12,18}", NULL };
+/* The trigger for every number-shaped detector: the first digit of a run. */
+#define DIGIT_START { "[^0-9][0-9]", 2 }, { "^[0-9]", 1 }
+static const DpPattern card_pats[] = { DIGIT_START, { NULL, 0 } };
 
 gboolean
 dp_luhn_ok(const char *d, gsize n)
@@ -138,20 +172,22 @@ dp_luhn_ok(const char *d, gsize n)
 static void
 card_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
 {
-	/* Trim to a consistent separator: "4111 1111-1111" is not one number. */
+	vs = ve - 1; /* the first digit */
+	/* Up to 19 digits with one kind of separator: "4111 1111-1111" is not one number. */
 	char digits[20];
-	gsize n = 0, group = 0, min_group = 99;
+	gsize n = 0, group = 0, min_group = 99, end = vs;
 	char sep = 0;
-	gsize end = vs;
-	for (gsize p = vs; p < ve; p++) {
+	for (gsize p = vs; p < vlen; p++) {
 		if (g_ascii_isdigit(v[p])) {
 			if (n == 19)
-				break;
+				return; /* a longer run of digits */
 			digits[n++] = v[p];
 			group++;
 			end = p + 1;
 			continue;
 		}
+		if ((v[p] != ' ' && v[p] != '-') || p + 1 >= vlen || !g_ascii_isdigit(v[p + 1]))
+			break;
 		if (sep == 0)
 			sep = v[p];
 		if (v[p] != sep)
@@ -159,7 +195,7 @@ card_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 		min_group = MIN(min_group, group);
 		group = 0;
 	}
-	if (sep != 0 && group > 0)
+	if (sep != 0)
 		min_group = MIN(min_group, group);
 	if (n < 13 || !number_bounded(v, vlen, vs, end))
 		return;
@@ -175,7 +211,7 @@ card_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 
 /* ---- IBAN ---------------------------------------------------------------- */
 
-static const char *const iban_pats[] = { "[a-z]{2}[0-9]{2}(?: ?[a-z0-9]){11,30}", NULL };
+static const DpPattern iban_pats[] = { { "[a-z]{2}[0-9]{2}[a-z0-9]{4}", 8 }, { "[a-z]{2}[0-9]{2} [a-z0-9]{4}", 9 }, { NULL, 0 } };
 
 /* Lengths from the SWIFT IBAN registry. */
 static const struct {
@@ -235,13 +271,15 @@ iban_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 	char buf[40];
 	gsize n = 0, end = vs;
 	gboolean spaced = FALSE;
-	for (gsize p = vs; p < ve && n < 34; p++) {
+	for (gsize p = vs; p < vlen && n < 34; p++) {
 		if (v[p] == ' ') {
-			if (n % 4 != 0)
+			if (n % 4 != 0 || p + 1 >= vlen || !g_ascii_isalnum(v[p + 1]))
 				break;
 			spaced = TRUE;
 			continue;
 		}
+		if (!g_ascii_isalnum(v[p]))
+			break;
 		buf[n++] = v[p];
 		end = p + 1;
 		if (want > 0 && (int)n == want)
@@ -259,39 +297,50 @@ iban_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 
 /* ---- IP addresses ----------------------------------------------------------- */
 
-static const char *const ip_pats[] = {
-	"[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}",
-	"[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\\.[0-9]{1,3}){0,3}",
-	NULL
-};
+/* IPv4 starts like any number; IPv6 is found by a colon between hex digits. */
+static const DpPattern ip_pats[] = { DIGIT_START, { "[0-9a-f]:[0-9a-f:]", 3 }, { NULL, 0 } };
 
 static void
-ipv4_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
+ipv4_refine(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
 {
-	if (!number_bounded(v, vlen, vs, ve))
-		return;
-	if (validate) {
-		guint oct = 0, nd = 0;
-		for (gsize p = vs; p <= ve; p++) {
-			if (p == ve || v[p] == '.') {
-				if (nd == 0 || oct > 255)
-					return;
-				if (nd > 1 && v[p - nd] == '0')
-					return; /* "01.02.2003" is a date, not an address */
-				oct = 0;
-				nd = 0;
-			} else {
-				oct = oct * 10 + (guint)(v[p] - '0');
-				nd++;
-			}
+	/* Four groups of one to three digits, with dots. */
+	gsize p = vs;
+	guint oct = 0;
+	for (guint g = 0; g < 4; g++) {
+		gsize ds = p;
+		guint x = 0;
+		while (p < vlen && g_ascii_isdigit(v[p]) && p - ds < 4)
+			x = x * 10 + (guint)(v[p++] - '0');
+		gsize nd = p - ds;
+		if (nd == 0 || nd > 3)
+			return;
+		if (validate && (x > 255 || (nd > 1 && v[ds] == '0')))
+			return; /* "01.02.2003" is a date, not an address */
+		oct++;
+		if (g < 3) {
+			if (p + 1 >= vlen || v[p] != '.' || !g_ascii_isdigit(v[p + 1]))
+				return;
+			p++;
 		}
 	}
-	dp_cands_add(c, vs, ve);
+	if (!number_bounded(v, vlen, vs, p))
+		return;
+	dp_cands_add(c, vs, p);
 }
 
 static void
 ipv6_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
 {
+	/* The whole run of hex digits, colons and dots around the trigger. */
+	if (vs < dp_cands_horizon(c))
+		return;
+	while (vs > 0 && (g_ascii_isxdigit(v[vs - 1]) || v[vs - 1] == ':') && ve - vs < 64)
+		vs--;
+	while (ve < vlen && (g_ascii_isxdigit(v[ve]) || v[ve] == ':' || v[ve] == '.') && ve - vs < 64)
+		ve++;
+	dp_cands_set_horizon(c, ve);
+	while (ve > vs && v[ve - 1] == '.')
+		ve--;
 	/* Hex digits or colons touching it make it something else. */
 	if (vs > 0 && (g_ascii_isxdigit(v[vs - 1]) || v[vs - 1] == ':' || alnum_before(v, vlen, vs)))
 		return;
@@ -322,22 +371,20 @@ ipv6_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 static void
 ip_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
 {
-	if (memchr(v + vs, ':', ve - vs) != NULL)
+	if (v[ve - 1] == ':' || v[ve - 2] == ':')
 		ipv6_refine(v, vlen, vs, ve, validate, c);
 	else
-		ipv4_refine(v, vlen, vs, ve, validate, c);
+		ipv4_refine(v, vlen, ve - 1, validate, c);
 }
 
 /* ---- phone numbers ---------------------------------------------------------- */
 
 /*
- * Candidate starts: a digit group, maybe after "+CC", "+CC (0)" or
- * "(area)", and the first digits of the next group.  The parser below
- * reads the whole number from there and decides.
+ * Triggers: the first character of a number, maybe "+" or "(".  The
+ * parser below reads the whole number from there and decides.
  */
-static const char *const phone_pats[] = {
-	"(?:\\+[0-9]{1,3}[ .-]?(?:\\(0\\)[ ]?)?|\\([0-9]{1,5}\\)[ .-]?)?[0-9]{1,8}[ .-]?[0-9]{2}",
-	NULL
+static const DpPattern phone_pats[] = {
+	{ "[^0-9+(][0-9]", 2 }, { "[^0-9+(][+(][0-9]", 3 }, { "^[0-9]", 1 }, { "^[+(][0-9]", 2 }, { NULL, 0 }
 };
 
 #define PHONE_MAX_GROUPS 8
@@ -512,6 +559,18 @@ phone_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, D
 	 * "1999 202-555-0143"): try every group start, keep the parse with the
 	 * most digits, then go on after it.
 	 */
+	/* The trigger's first character may be the one before the number. */
+	if (ve - vs >= 2 && !g_ascii_isdigit(v[vs]) && v[vs] != '+' && v[vs] != '(')
+		vs++;
+	else if (ve - vs == 3)
+		vs++;
+	if (vs < dp_cands_horizon(c))
+		return;
+	/* The region: the run of characters a phone number is made of. */
+	ve = vs;
+	while (ve < vlen && ve - vs < 96 && (g_ascii_isdigit(v[ve]) || strchr(" .-()+xXet", v[ve])))
+		ve++;
+	dp_cands_set_horizon(c, ve);
 	gsize pos = vs;
 	while (pos < ve) {
 		Phone best = { 0 };

@@ -52,16 +52,33 @@ char *dp_view_fold(const char *s);
 typedef struct DpCands DpCands;
 /* Add a validated match [VS, VE) of the rule being refined. */
 void dp_cands_add(DpCands *c, gsize vs, gsize ve);
+/*
+ * The view offset up to which this rule has already examined the text in
+ * this scan (triggers inside a region already parsed can be skipped).
+ */
+gsize dp_cands_horizon(const DpCands *c);
+void dp_cands_set_horizon(DpCands *c, gsize h);
+
+/*
+ * A Hyperscan expression.  LEN > 0: every match is exactly LEN bytes long,
+ * so no start-of-match tracking is needed (the fast case: a short trigger
+ * whose refine function parses the value itself); LEN 0: compiled with
+ * HS_FLAG_SOM_LEFTMOST.
+ */
+typedef struct {
+	const char *expr;
+	guint len;
+} DpPattern;
 
 typedef struct {
 	const char *name;     /* rule name in the configuration */
 	const char *label;    /* default label */
-	const char *const *patterns; /* Hyperscan expressions, NULL-terminated */
+	const DpPattern *patterns; /* Hyperscan expressions, ending with { NULL } */
 	unsigned flags;       /* extra Hyperscan flags (HS_FLAG_CASELESS) */
 	/*
-	 * Decide the exact match(es) in the candidate region [VS, VE) of the
-	 * view V (VLEN bytes): check boundaries and, when VALIDATE, the
-	 * checksums and ranges.  Adds zero or more spans to C.
+	 * Decide the exact match(es) from the trigger [VS, VE) in the view V
+	 * (VLEN bytes): parse the value around it, check boundaries and, when
+	 * VALIDATE, the checksums and ranges.  Adds zero or more spans to C.
 	 */
 	void (*refine)(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c);
 	/* Pseudonyms are computed over letters and digits only (phone, card). */

@@ -57,6 +57,7 @@ typedef struct {
 struct DpCands {
 	guint rule;
 	GArray *out;
+	gsize *horizon;
 };
 
 struct DpRedactor {
@@ -83,6 +84,18 @@ dp_cands_add(DpCands *c, gsize vs, gsize ve)
 		return;
 	Cand k = { c->rule, vs, ve, FALSE };
 	g_array_append_val(c->out, k);
+}
+
+gsize
+dp_cands_horizon(const DpCands *c)
+{
+	return *c->horizon;
+}
+
+void
+dp_cands_set_horizon(DpCands *c, gsize h)
+{
+	*c->horizon = MAX(*c->horizon, h);
 }
 
 static void
@@ -391,9 +404,9 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 		g_ptr_array_add(rd->rules, r);
 		if (!rule_setup(r, cfg, group, dets[d].label, error))
 			return NULL;
-		for (guint p = 0; dets[d].patterns[p]; p++) {
-			Pat pat = { rd->rules->len - 1, PK_REGEX, 0, 0, 0 };
-			exprs_add(rd, &ex, dets[d].patterns[p], HS_FLAG_SOM_LEFTMOST | dets[d].flags, pat);
+		for (const DpPattern *p = dets[d].patterns; p->expr; p++) {
+			Pat pat = { rd->rules->len - 1, PK_REGEX, 0, 0, p->len };
+			exprs_add(rd, &ex, p->expr, (p->len ? 0 : HS_FLAG_SOM_LEFTMOST) | dets[d].flags, pat);
 		}
 	}
 
@@ -559,13 +572,15 @@ find(DpRedactor *rd, const char *text, gsize len)
 		if (r->re != NULL)
 			pcre_scan(rd, i, r);
 	}
-	/* Refine and validate. */
+	/* Refine and validate, in text order (the horizons need it). */
+	g_array_sort(rd->raw, cmp_cand);
 	g_autoptr(GArray) refined = g_array_new(FALSE, FALSE, sizeof(Cand));
+	g_autofree gsize *horizon = g_new0(gsize, rd->rules->len);
 	for (guint i = 0; i < rd->raw->len; i++) {
 		const Cand *c = &g_array_index(rd->raw, Cand, i);
 		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
 		if (r != NULL && r->det != NULL) {
-			DpCands dc = { c->rule, refined };
+			DpCands dc = { c->rule, refined, &horizon[c->rule] };
 			r->det->refine(rd->view.text, rd->view.len, c->vs, c->ve, rd->validate, &dc);
 		} else {
 			g_array_append_val(refined, *c);
