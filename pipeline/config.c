@@ -46,7 +46,6 @@ static const SchemaEntry schema[] = {
 	{ "rule *", "label", T_STRING, NULL, NULL },
 	{ "rule *", "operator", T_ENUM, NULL, "label;mask;pseudonym;remove" },
 	{ "rule *", "mask-char", T_STRING, NULL, NULL },
-	{ "emit", "format", T_ENUM, "text", "text;xml;both" },
 };
 
 struct DpConfig {

@@ -405,6 +405,7 @@ phone_parse(const char *v, gsize ve, gsize p, Phone *ph)
 {
 	memset(ph, 0, sizeof *ph);
 	char plain_sep = 0;
+	gboolean switched = FALSE;
 	if (p < ve && v[p] == '+') {
 		ph->plus = TRUE;
 		p++;
@@ -447,7 +448,11 @@ phone_parse(const char *v, gsize ve, gsize p, Phone *ph)
 			if (!loose) {
 				if (plain_sep == 0)
 					plain_sep = s;
-				else if (plain_sep != s) {
+				else if (ph->plus && !switched && plain_sep == ' ' && s == '-') {
+					/* "+7 495 123-45-67": spaces, then dashes. */
+					plain_sep = s;
+					switched = TRUE;
+				} else if (plain_sep != s) {
 					ph->changed = TRUE;
 					break;
 				}
@@ -585,6 +590,9 @@ phone_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, D
 			if (!phone_parse(v, vlen, s, &ph))
 				continue;
 			if (!phone_plausible(v, &ph, validate) || !number_bounded(v, vlen, s, ph.end))
+				continue;
+			/* Part of an identifier: "F-2016-07895", "REF/202-555-0143". */
+			if (s >= 2 && (v[s - 1] == '-' || v[s - 1] == '/') && alnum_before(v, vlen, s - 1))
 				continue;
 			/* The tail of a longer run of groups ("4111 1111 1111 1112"). */
 			if (s >= 2 && strchr(" .-", v[s - 1]) && g_ascii_isdigit(v[s - 2]) &&

@@ -343,8 +343,9 @@ compile_db(DpRedactor *rd, Exprs *ex, const DpConfig *cfg, GError **error)
 		if (r->re == NULL) {
 			PCRE2_UCHAR m2[256];
 			pcre2_get_error_message(err, m2, sizeof m2);
-			g_autofree char *group = g_strdup_printf("rule %s", r->name);
-			config_error(error, cfg, group, "bad pattern at offset %zu: %s", (size_t)off, (const char *)m2);
+			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s: rule '%s': bad pattern at offset %zu: %s",
+				    dp_config_file(cfg) ? dp_config_file(cfg) : "configuration", r->name, (size_t)off,
+				    (const char *)m2);
 			return FALSE;
 		}
 		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
