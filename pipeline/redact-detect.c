@@ -371,7 +371,7 @@ ipv6_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 static void
 ip_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
 {
-	if (v[ve - 1] == ':' || v[ve - 2] == ':')
+	if (ve - vs == 3 && v[vs + 1] == ':')
 		ipv6_refine(v, vlen, vs, ve, validate, c);
 	else
 		ipv4_refine(v, vlen, ve - 1, validate, c);
