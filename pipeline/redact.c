@@ -292,6 +292,117 @@ load_allow(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
 	return TRUE;
 }
 
+/*
+ * Compiled databases are cached on disk: compiling the built-in detectors
+ * costs ~10 ms, a list of 100,000 names seconds, and both would otherwise be
+ * paid by every `docpipe convert`.  The key covers the Hyperscan version,
+ * the platform and every expression with its flags and id; the file holds
+ * the ids PCRE2 took over, then the serialized database.  Any problem with
+ * the cache (unwritable, corrupt, another version) just means compiling.
+ * $DOCPIPE_CACHE_DIR overrides the directory; "off" disables the cache.
+ */
+static char *
+db_cache_path(const Exprs *ex)
+{
+	const char *dir = g_getenv("DOCPIPE_CACHE_DIR");
+	if (dir != NULL && g_str_equal(dir, "off"))
+		return NULL;
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	const char *v = hs_version();
+	g_checksum_update(sum, (const guchar *)v, (gssize)strlen(v) + 1);
+	hs_platform_info_t plat;
+	if (hs_populate_platform(&plat) == HS_SUCCESS)
+		g_checksum_update(sum, (const guchar *)&plat, sizeof plat);
+	for (guint i = 0; i < ex->expr->len; i++) {
+		const char *e = ex->expr->pdata[i];
+		unsigned fl = g_array_index(ex->flags, unsigned, i);
+		g_checksum_update(sum, (const guchar *)e, (gssize)strlen(e) + 1);
+		g_checksum_update(sum, (const guchar *)&fl, sizeof fl);
+	}
+	g_autofree char *base = g_strdup_printf("hs-%s.db", g_checksum_get_string(sum));
+	if (dir != NULL && *dir != '\0')
+		return g_build_filename(dir, base, NULL);
+	return g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
+}
+
+/* Load a cached database: its dropped ids go to DROPPED. */
+static gboolean
+db_cache_load(DpRedactor *rd, const char *path, guint n, gboolean *dropped)
+{
+	g_autofree char *data = NULL;
+	gsize len;
+	if (path == NULL || !g_file_get_contents(path, &data, &len, NULL) || len < 4)
+		return FALSE;
+	guint32 nd;
+	memcpy(&nd, data, 4);
+	if (nd > n || len < 4 + (gsize)nd * 4)
+		return FALSE;
+	for (guint32 i = 0; i < nd; i++) {
+		guint32 id;
+		memcpy(&id, data + 4 + i * 4, 4);
+		if (id >= n)
+			return FALSE;
+		dropped[id] = TRUE;
+	}
+	gsize off = 4 + (gsize)nd * 4;
+	if (hs_deserialize_database(data + off, len - off, &rd->db) != HS_SUCCESS) {
+		memset(dropped, 0, n * sizeof *dropped);
+		rd->db = NULL;
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+db_cache_save(const DpRedactor *rd, const char *path, guint n, const gboolean *dropped)
+{
+	char *ser = NULL;
+	size_t slen = 0;
+	if (path == NULL || hs_serialize_database(rd->db, &ser, &slen) != HS_SUCCESS)
+		return;
+	g_autoptr(GByteArray) out = g_byte_array_new();
+	guint32 nd = 0;
+	for (guint i = 0; i < n; i++)
+		nd += dropped[i] != 0;
+	g_byte_array_append(out, (const guint8 *)&nd, 4);
+	for (guint32 i = 0; i < n; i++)
+		if (dropped[i])
+			g_byte_array_append(out, (const guint8 *)&i, 4);
+	g_byte_array_append(out, (const guint8 *)ser, (guint)slen);
+	free(ser);
+	g_autofree char *dir = g_path_get_dirname(path);
+	if (g_mkdir_with_parents(dir, 0700) == 0)
+		dp_write_atomic(path, (const char *)out->data, out->len, NULL);
+}
+
+/* Hand pattern ID to PCRE2 (Hyperscan cannot compile it). */
+static gboolean
+pcre2_takes(DpRedactor *rd, Exprs *ex, guint id, const DpConfig *cfg, const char *hs_msg, GError **error)
+{
+	const Pat *pat = &g_array_index(rd->pats, Pat, id);
+	Rule *r = pat->rule == ALLOW_RULE ? NULL : rd->rules->pdata[pat->rule];
+	if (r == NULL || r->det != NULL || pat->kind != PK_REGEX) {
+		g_set_error(error, DP_ERROR, DP_EXIT_SOFTWARE, "cannot compile the redaction rules: %s", hs_msg);
+		return FALSE;
+	}
+	int err;
+	PCRE2_SIZE off;
+	guint32 opts = PCRE2_UTF | PCRE2_UCP;
+	if (g_array_index(ex->flags, unsigned, id) & HS_FLAG_CASELESS)
+		opts |= PCRE2_CASELESS;
+	r->re = pcre2_compile((PCRE2_SPTR)ex->expr->pdata[id], PCRE2_ZERO_TERMINATED, opts, &err, &off, NULL);
+	if (r->re == NULL) {
+		PCRE2_UCHAR m2[256];
+		pcre2_get_error_message(err, m2, sizeof m2);
+		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s: rule '%s': bad pattern at offset %zu: %s",
+			    dp_config_file(cfg) ? dp_config_file(cfg) : "configuration", r->name, (size_t)off,
+			    (const char *)m2);
+		return FALSE;
+	}
+	pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+	return TRUE;
+}
+
 /* Compile EX; a custom pattern Hyperscan refuses falls back to PCRE2. */
 static gboolean
 compile_db(DpRedactor *rd, Exprs *ex, const DpConfig *cfg, GError **error)
@@ -301,6 +412,13 @@ compile_db(DpRedactor *rd, Exprs *ex, const DpConfig *cfg, GError **error)
 		return TRUE;
 	g_autofree unsigned *ids = g_new(unsigned, n);
 	g_autofree gboolean *dropped = g_new0(gboolean, n);
+	g_autofree char *cache = db_cache_path(ex);
+	if (db_cache_load(rd, cache, n, dropped)) {
+		for (guint id = 0; id < n; id++)
+			if (dropped[id] && !pcre2_takes(rd, ex, id, cfg, "", error))
+				return FALSE;
+		goto scratch;
+	}
 	for (;;) {
 		g_autoptr(GPtrArray) e = g_ptr_array_new();
 		g_autoptr(GArray) f = g_array_new(FALSE, FALSE, sizeof(unsigned));
@@ -326,31 +444,12 @@ compile_db(DpRedactor *rd, Exprs *ex, const DpConfig *cfg, GError **error)
 			g_set_error(error, DP_ERROR, DP_EXIT_SOFTWARE, "cannot compile the redaction rules: %s", msg);
 			return FALSE;
 		}
-		guint id = ids[bad];
-		const Pat *pat = &g_array_index(rd->pats, Pat, id);
-		Rule *r = pat->rule == ALLOW_RULE ? NULL : rd->rules->pdata[pat->rule];
-		if (r == NULL || r->det != NULL || pat->kind != PK_REGEX) {
-			g_set_error(error, DP_ERROR, DP_EXIT_SOFTWARE, "cannot compile the redaction rules: %s", msg);
+		if (!pcre2_takes(rd, ex, ids[bad], cfg, msg, error))
 			return FALSE;
-		}
-		/* PCRE2 takes over this one pattern. */
-		int err;
-		PCRE2_SIZE off;
-		guint32 opts = PCRE2_UTF | PCRE2_UCP;
-		if (g_array_index(ex->flags, unsigned, id) & HS_FLAG_CASELESS)
-			opts |= PCRE2_CASELESS;
-		r->re = pcre2_compile((PCRE2_SPTR)ex->expr->pdata[id], PCRE2_ZERO_TERMINATED, opts, &err, &off, NULL);
-		if (r->re == NULL) {
-			PCRE2_UCHAR m2[256];
-			pcre2_get_error_message(err, m2, sizeof m2);
-			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s: rule '%s': bad pattern at offset %zu: %s",
-				    dp_config_file(cfg) ? dp_config_file(cfg) : "configuration", r->name, (size_t)off,
-				    (const char *)m2);
-			return FALSE;
-		}
-		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
-		dropped[id] = TRUE;
+		dropped[ids[bad]] = TRUE;
 	}
+	db_cache_save(rd, cache, n, dropped);
+scratch:
 	if (hs_alloc_scratch(rd->db, &rd->scratch) != HS_SUCCESS) {
 		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot allocate Hyperscan scratch space");
 		return FALSE;
