@@ -34,6 +34,11 @@ static const SchemaEntry schema[] = {
 	{ "rule *", "pattern", T_STRING, NULL, NULL },
 	{ "rule *", "label", T_STRING, NULL, NULL },
 	{ "emit", "format", T_ENUM, "text", "text;xml;both" },
+	{ "mail", "mbox-variant", T_ENUM, "auto", "auto;mboxo;mboxrd;mboxcl;mboxcl2;mmdf" },
+	{ "zip", "max-entries", T_INT, "10000", "0;100000000" },
+	{ "zip", "max-total-size", T_SIZE, "1G", NULL },
+	{ "zip", "max-ratio", T_INT, "100", "0;100000000" },
+	{ "zip", "name-charsets", T_LIST, "gb18030", NULL },
 };
 
 struct DpConfig {
