@@ -92,7 +92,7 @@ with zipfile.ZipFile(\"slip.zip\", \"w\") as z:
 " &&
 	docpipe convert -o slipout slip.zip &&
 	test ! -e escape.txt && test ! -e ../escape.txt && test ! -e /abs/path.txt &&
-	test "$(find slipout -type f | sort)" = "slipout/slip.zip.txt" &&
+	test "$(find slipout -type f | sort | tr "\n" " ")" = "slipout/slip.zip.txt slipout/slip.zip.xml " &&
 	test_grep "==> entry ../../escape.txt" slipout/slip.zip.txt
 '
 
