@@ -276,6 +276,7 @@ dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	}
 	if (!dp_doc_emit(ctx, doc, error))
 		return FALSE;
+	gsize released = 0;
 	while (pos < len) {
 		gsize next = len;
 		gboolean ok;
@@ -293,8 +294,14 @@ dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 			return FALSE;
 		g_assert(next > pos);
 		pos = next;
-		/* Give back the pages of the messages done (a no-op unless mapped). */
-		dp_bytes_release(doc->data, pos);
+		/*
+		 * Give back the pages of the messages done, a few MiB at a time
+		 * (a no-op unless the input is a mapped file).
+		 */
+		if (pos - released >= (4u << 20)) {
+			dp_bytes_release(doc->data, released, pos);
+			released = pos;
+		}
 		if (ctx->max_children > 0 && ctx->n_children > ctx->max_children)
 			break; /* the last child says "limit" */
 	}

@@ -79,7 +79,7 @@ map_file(int fd, gsize len)
 }
 
 void
-dp_bytes_release(GBytes *bytes, gsize upto)
+dp_bytes_release(GBytes *bytes, gsize from, gsize upto)
 {
 	gsize len;
 	const guint8 *d = g_bytes_get_data(bytes, &len);
@@ -89,9 +89,9 @@ dp_bytes_release(GBytes *bytes, gsize upto)
 	if (!mapped)
 		return;
 	gsize page = (gsize)sysconf(_SC_PAGESIZE);
-	gsize n = MIN(upto, len) / page * page;
-	if (n > 0)
-		madvise((void *)d, n, MADV_DONTNEED);
+	gsize a = from / page * page, b = MIN(upto, len) / page * page;
+	if (b > a)
+		madvise((void *)(d + a), b - a, MADV_DONTNEED);
 }
 
 char *
@@ -105,7 +105,7 @@ dp_sha256_bytes(GBytes *bytes)
 	for (gsize off = 0; off < len; off += step) {
 		gsize n = MIN(step, len - off);
 		g_checksum_update(sum, d + off, (gssize)n);
-		dp_bytes_release(bytes, off + n);
+		dp_bytes_release(bytes, off, off + n);
 	}
 	return g_strdup(g_checksum_get_string(sum));
 }
