@@ -33,7 +33,6 @@ static const SchemaEntry schema[] = {
 	{ "redact", "detectors", T_LIST, "email;phone", NULL },
 	{ "rule *", "pattern", T_STRING, NULL, NULL },
 	{ "rule *", "label", T_STRING, NULL, NULL },
-	{ "emit", "format", T_ENUM, "text", "text;xml;both" },
 	{ "mail", "mbox-variant", T_ENUM, "auto", "auto;mboxo;mboxrd;mboxcl;mboxcl2;mmdf" },
 	{ "zip", "max-entries", T_INT, "10000", "0;100000000" },
 	{ "zip", "max-total-size", T_SIZE, "1G", NULL },

@@ -144,6 +144,19 @@ looks_like_html(const guint8 *d, gsize len)
 	return FALSE;
 }
 
+/* No NULs and no control bytes but whitespace, ESC and form feed. */
+static gboolean
+looks_like_text(const guint8 *d, gsize len)
+{
+	gsize n = MIN(len, 65536);
+	for (gsize i = 0; i < n; i++) {
+		guint8 c = d[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) || c == 0x7f)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 find_pdf_header(const guint8 *d, gsize len)
 {
@@ -153,22 +166,6 @@ find_pdf_header(const guint8 *d, gsize len)
 		if (d[i] == '%' && memcmp(d + i, "%PDF-", 5) == 0)
 			return TRUE;
 	return FALSE;
-}
-
-static gboolean
-looks_like_plain_text(const guint8 *d, gsize len)
-{
-	gsize n = MIN(len, 65536);
-	if (n == 0 || has_prefix_ci(d, n, "%!") || has_prefix_ci(d, n, "{\\rtf") || has_prefix_ci(d, n, "<?xml"))
-		return FALSE;
-	for (gsize i = 0; i < n; i++)
-		if (d[i] < 0x20 && d[i] != '\n' && d[i] != '\r' && d[i] != '\t' && d[i] != '\f')
-			return FALSE;
-	/* A sample cut inside a character is still valid text. */
-	const char *end;
-	if (!g_utf8_validate((const char *)d, (gssize)n, &end))
-		return n == len || (gsize)((const guint8 *)end - d) + 4 < n ? FALSE : TRUE;
-	return TRUE;
 }
 
 char *
@@ -200,14 +197,13 @@ dp_detect_type(const guint8 *data, gsize len, const char *name)
 		return g_strdup(DP_TYPE_HTML);
 
 	/*
-	 * Plain UTF-8 (or ASCII) text with no control characters but
-	 * whitespace is text to us whatever libmagic would call it (source
-	 * code, CSV, logs), and libmagic spends ~10 ms on such a buffer: a
-	 * mailbox with thousands of text attachments must not wait on that.
-	 * Formats that are text but not for reading as such start with a
-	 * marker libmagic still gets to see.
+	 * Text without control bytes is plain text to us whatever libmagic
+	 * would call it (source code, CSV, JSON): answering here spares the
+	 * milliseconds libmagic spends compiling its regular expressions for
+	 * text.  PostScript and SVG look like text but are not ours to read.
 	 */
-	if (looks_like_plain_text(d, dl))
+	if (looks_like_text(d, dl) && !has_prefix_ci(d, dl, "%!") && !has_prefix_ci(d, dl, "<?xml") &&
+	    !has_prefix_ci(d, dl, "<svg"))
 		return g_strdup(DP_TYPE_TEXT);
 
 	const char *m = magic_type(data, len);
