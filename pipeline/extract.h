@@ -77,5 +77,6 @@ void dp_doc_meta(DpDoc *doc, const char *name, const char *value);
 /* The extractors. */
 gboolean dp_extract_text(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
 #endif
