@@ -94,8 +94,14 @@ open_document(GBytes *data, char **const *lists, gboolean *needed_password, GErr
 	*needed_password = TRUE;
 	for (guint l = 0; lists[l] != NULL; l++) {
 		for (guint i = 0; lists[l][i] != NULL; i++) {
+			/*
+			 * Not poppler_document_new_from_bytes(): in Poppler 22.x it
+			 * dereferences NULL when a non-empty password is wrong.  The
+			 * stream constructor checks passwords safely.
+			 */
 			g_autoptr(GError) e = NULL;
-			pd = poppler_document_new_from_bytes(data, lists[l][i], &e);
+			g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes(data);
+			pd = poppler_document_new_from_stream(in, (goffset)g_bytes_get_size(data), lists[l][i], NULL, &e);
 			if (pd != NULL)
 				return pd;
 		}
