@@ -375,7 +375,8 @@ xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 			xmlTextWriterEndElement(w);
 		}
 	}
-	if (memchr(body->str, '\f', body->len) != NULL) {
+	/* A paged document (a PDF: meta.pages) has <page> elements even with one page. */
+	if (memchr(body->str, '\f', body->len) != NULL || dp_record_get(rec, DP_META_PREFIX "pages") != NULL) {
 		/*
 		 * Pages: the text between form feeds, numbered from 1, or from
 		 * the first page of a range ("meta.page-range: 3-5", PDF -f).
