@@ -38,7 +38,6 @@ static const SchemaEntry schema[] = {
 	{ "redact", "detectors", T_LIST, "email;phone", NULL },
 	{ "rule *", "pattern", T_STRING, NULL, NULL },
 	{ "rule *", "label", T_STRING, NULL, NULL },
-	{ "emit", "format", T_ENUM, "text", "text;xml;both" },
 };
 
 struct DpConfig {

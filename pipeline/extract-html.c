@@ -5,43 +5,79 @@
  * declarations: the bytes are decoded to UTF-8 here first (BOM, then the
  * charset a container declared, then a <meta> prescan, then UTF-8 if
  * valid, then the fallback), so the charset used is known and recorded.
- * The tree is then walked once: block elements become line and paragraph
- * breaks, list items get bullets, table cells tabs, and script, style and
- * the like are dropped.
+ * The document is read through SAX events, never built as a tree, so
+ * memory stays bounded by the text however large or deep the markup:
+ * block elements become line and paragraph breaks, list items get bullets,
+ * table cells tabs, and script, style and the like are dropped.
  */
 #include "docpipe.h"
 
 #include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
 
 typedef enum { BR_NONE, BR_LINE, BR_PARA } Break;
 
 typedef struct {
 	GString *out;
-	Break pending;     /* break owed before the next text */
-	gboolean space;    /* a space is owed before the next text */
-	guint pre;         /* inside <pre> */
-	GPtrArray *ol;     /* counters of open <ol>, as GUINT_TO_POINTER */
-	char **drop;       /* element names whose content is dropped */
+	Break pending;       /* break owed before the next text */
+	gboolean space;      /* a space is owed before the next text */
+	guint pre;           /* inside <pre> */
+	gboolean pre_start;  /* just after a <pre> start tag */
+	GArray *stack;       /* ElemClass of every open element */
+	GArray *ol;          /* item counters of the open <ol>s */
+	guint drop;          /* inside this many dropped elements */
+	guint row_cells;     /* cells so far in the current table row */
+	GString *title;      /* text of the first <title>, while collected */
+	gboolean in_title;
+	gboolean have_title;
+	GHashTable *classes; /* element name -> ElemClass */
 	DpDoc *doc;
-	GPtrArray *srcdocs; /* iframe srcdoc values, extracted as parts */
-	guint nodes;
+	GPtrArray *srcdocs;  /* iframe srcdoc values, extracted as parts */
 } Walk;
 
-/* Elements that end a line, and those that make a paragraph. */
-static const char *para_elems[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table",
-				    "ul", "ol", "dl", "form", "fieldset", "figure", "address", "hr", "section",
+/* What an element does to the text layout. */
+typedef enum {
+	E_INLINE = 0, /* not in the table: text flows through */
+	E_PARA,       /* a paragraph: blank line before and after */
+	E_LINE,       /* a line of its own */
+	E_DROP,       /* content dropped (script, style, head, ...) */
+	E_CELL,       /* table cell: tab-separated */
+	E_BR,
+	E_IFRAME,     /* its srcdoc is a document of its own */
+	E_LI,         /* a line with a bullet or number */
+	E_OL,         /* a paragraph that numbers its items */
+	E_PRE,        /* a paragraph whose whitespace is kept */
+} ElemClass;
+
+static const char *para_elems[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table",
+				    "ul", "dl", "form", "fieldset", "figure", "address", "hr", "section",
 				    "article", "header", "footer", "aside", "nav", "main", "center", "details" };
-static const char *line_elems[] = { "div", "li", "tr", "dt", "dd", "caption", "figcaption", "summary",
+static const char *line_elems[] = { "div", "tr", "dt", "dd", "caption", "figcaption", "summary",
 				    "legend", "option", "body", "html", "title", "tbody", "thead", "tfoot" };
 
-static gboolean
-in_list(const char *name, const char **list, gsize n)
+/*
+ * The element classes, by name (libxml2's HTML parser gives lowercase
+ * names).  Built per document since the drop list is configurable.
+ */
+static GHashTable *
+element_classes(char **drop)
 {
-	for (gsize i = 0; i < n; i++)
-		if (g_ascii_strcasecmp(name, list[i]) == 0)
-			return TRUE;
-	return FALSE;
+	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < G_N_ELEMENTS(para_elems); i++)
+		g_hash_table_insert(h, (gpointer)para_elems[i], GINT_TO_POINTER(E_PARA));
+	for (guint i = 0; i < G_N_ELEMENTS(line_elems); i++)
+		g_hash_table_insert(h, (gpointer)line_elems[i], GINT_TO_POINTER(E_LINE));
+	g_hash_table_insert(h, (gpointer) "td", GINT_TO_POINTER(E_CELL));
+	g_hash_table_insert(h, (gpointer) "th", GINT_TO_POINTER(E_CELL));
+	g_hash_table_insert(h, (gpointer) "br", GINT_TO_POINTER(E_BR));
+	g_hash_table_insert(h, (gpointer) "iframe", GINT_TO_POINTER(E_IFRAME));
+	g_hash_table_insert(h, (gpointer) "li", GINT_TO_POINTER(E_LI));
+	g_hash_table_insert(h, (gpointer) "ol", GINT_TO_POINTER(E_OL));
+	g_hash_table_insert(h, (gpointer) "pre", GINT_TO_POINTER(E_PRE));
+	g_hash_table_insert(h, (gpointer) "head", GINT_TO_POINTER(E_DROP));
+	for (guint i = 0; drop[i]; i++)
+		g_hash_table_insert(h, drop[i], GINT_TO_POINTER(E_DROP));
+	return h;
 }
 
 static void
@@ -51,6 +87,21 @@ want_break(Walk *w, Break b)
 		w->pending = b;
 }
 
+/* Write the break owed, or the space owed, before the next character. */
+static void
+flush_pending(Walk *w)
+{
+	if (w->pending != BR_NONE) {
+		if (w->out->len > 0)
+			g_string_append(w->out, w->pending == BR_PARA ? "\n\n" : "\n");
+		w->pending = BR_NONE;
+	} else if (w->space && w->out->len > 0 && w->out->str[w->out->len - 1] != '\n' &&
+		   w->out->str[w->out->len - 1] != '\t') {
+		g_string_append_c(w->out, ' ');
+	}
+	w->space = FALSE;
+}
+
 static void
 put_text(Walk *w, const char *s)
 {
@@ -58,189 +109,219 @@ put_text(Walk *w, const char *s)
 		gunichar c = g_utf8_get_char(p);
 		gboolean ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 		if (w->pre) {
-			if (c == '\n') {
-				g_string_append_c(w->out, '\n');
-				w->pending = BR_NONE;
-				w->space = FALSE;
+			/* A newline right after <pre> is not content (HTML rule). */
+			if (w->pre_start && c == '\n') {
+				w->pre_start = FALSE;
 				continue;
 			}
+			w->pre_start = FALSE;
 		} else if (ws) {
 			w->space = TRUE;
 			continue;
 		}
-		if (w->pending != BR_NONE) {
-			if (w->out->len > 0)
-				g_string_append(w->out, w->pending == BR_PARA ? "\n\n" : "\n");
-			w->pending = BR_NONE;
-			w->space = FALSE;
-		} else if (w->space && w->out->len > 0 && w->out->str[w->out->len - 1] != '\n' &&
-			   w->out->str[w->out->len - 1] != '\t') {
-			g_string_append_c(w->out, ' ');
-		}
-		w->space = FALSE;
+		flush_pending(w);
 		g_string_append_unichar(w->out, c);
 	}
 }
 
-static void walk(Walk *w, xmlNode *n, guint depth);
-
-static void
-walk_children(Walk *w, xmlNode *n, guint depth)
+/* The value of attribute NAME in a SAX attribute list, or NULL. */
+static const char *
+attr(const xmlChar **atts, const char *name)
 {
-	for (xmlNode *c = n->children; c != NULL; c = c->next)
-		walk(w, c, depth + 1);
+	for (guint i = 0; atts != NULL && atts[i] != NULL; i += 2)
+		if (xmlStrcasecmp(atts[i], (const xmlChar *)name) == 0)
+			return atts[i + 1] ? (const char *)atts[i + 1] : "";
+	return NULL;
+}
+
+/* <title>, <meta name content> and <html lang> become metadata. */
+static void
+harvest_meta(Walk *w, const char *name, const xmlChar **atts)
+{
+	if (g_str_equal(name, "title") && !w->have_title) {
+		w->in_title = TRUE;
+		g_string_truncate(w->title, 0);
+	} else if (g_str_equal(name, "meta")) {
+		const char *mname = attr(atts, "name"), *content = attr(atts, "content");
+		if (mname == NULL || content == NULL)
+			return;
+		static const char *keep[] = { "description", "author", "keywords", "generator", "date" };
+		for (guint i = 0; i < G_N_ELEMENTS(keep); i++) {
+			if (g_ascii_strcasecmp(mname, keep[i]) != 0)
+				continue;
+			g_autofree char *key = g_strconcat(DP_META_PREFIX, keep[i], NULL);
+			if (dp_record_get(w->doc->rec, key) == NULL)
+				dp_doc_meta(w->doc, keep[i], content);
+		}
+	} else if (g_str_equal(name, "html")) {
+		dp_doc_meta(w->doc, "language", attr(atts, "lang"));
+	}
 }
 
 static void
-walk_element(Walk *w, xmlNode *n, guint depth)
+on_start(void *user, const xmlChar *xname, const xmlChar **atts)
 {
-	const char *name = (const char *)n->name;
-	if (g_strv_contains((const char *const *)w->drop, name) || g_ascii_strcasecmp(name, "head") == 0)
-		return;
-	if (g_ascii_strcasecmp(name, "iframe") == 0) {
-		xmlChar *src = xmlGetProp(n, (const xmlChar *)"srcdoc");
-		if (src != NULL) {
-			g_ptr_array_add(w->srcdocs, g_strdup((const char *)src));
-			xmlFree(src);
-		}
-		return;
-	}
-	if (g_ascii_strcasecmp(name, "br") == 0) {
-		if (w->pre)
-			g_string_append_c(w->out, '\n');
-		else if (w->pending == BR_LINE || w->out->len == 0 || w->out->str[w->out->len - 1] == '\n')
-			g_string_append_c(w->out, '\n'); /* <br><br> is a blank line */
-		else
-			want_break(w, BR_LINE);
+	Walk *w = user;
+	const char *name = (const char *)xname;
+	ElemClass cls = GPOINTER_TO_INT(g_hash_table_lookup(w->classes, name));
+	ElemClass parent = w->stack->len ? g_array_index(w->stack, ElemClass, w->stack->len - 1) : E_INLINE;
+	g_array_append_val(w->stack, cls);
+	harvest_meta(w, name, atts);
+	if (w->drop > 0 || cls == E_DROP) {
+		w->drop++;
 		return;
 	}
-	gboolean para = in_list(name, para_elems, G_N_ELEMENTS(para_elems));
-	gboolean line = !para && in_list(name, line_elems, G_N_ELEMENTS(line_elems));
-	gboolean cell = g_ascii_strcasecmp(name, "td") == 0 || g_ascii_strcasecmp(name, "th") == 0;
-	if (para)
-		want_break(w, BR_PARA);
-	else if (line)
-		want_break(w, BR_LINE);
-
-	if (cell && w->out->len > 0 && w->pending == BR_NONE && w->out->str[w->out->len - 1] != '\n' &&
-	    n->prev != NULL) {
-		/* Cells after the first in a row are separated by a tab. */
-		g_string_append_c(w->out, '\t');
-		w->space = FALSE;
-	}
-	if (g_ascii_strcasecmp(name, "li") == 0) {
-		GString *bullet = g_string_new(NULL);
-		if (w->ol->len > 0 && n->parent && g_ascii_strcasecmp((const char *)n->parent->name, "ol") == 0) {
-			guint k = GPOINTER_TO_UINT(w->ol->pdata[w->ol->len - 1]) + 1;
-			w->ol->pdata[w->ol->len - 1] = GUINT_TO_POINTER(k);
-			g_string_printf(bullet, "%u. ", k);
-		} else {
-			g_string_assign(bullet, "- ");
-		}
-		/* Emit the owed break, then the bullet, with no space after it. */
-		put_text(w, bullet->str);
-		g_string_truncate(w->out, w->out->len - 1);
-		w->space = TRUE;
-		g_string_free(bullet, TRUE);
-	}
-	gboolean is_ol = g_ascii_strcasecmp(name, "ol") == 0;
-	gboolean is_pre = g_ascii_strcasecmp(name, "pre") == 0;
-	if (is_ol)
-		g_ptr_array_add(w->ol, GUINT_TO_POINTER(0));
-	if (is_pre)
-		w->pre++;
-	walk_children(w, n, depth);
-	if (is_pre)
-		w->pre--;
-	if (is_ol)
-		g_ptr_array_remove_index(w->ol, w->ol->len - 1);
-	if (para)
-		want_break(w, BR_PARA);
-	else if (line)
-		want_break(w, BR_LINE);
-	else if (cell)
-		w->space = FALSE;
-}
-
-static void
-walk(Walk *w, xmlNode *n, guint depth)
-{
-	/* libxml2 caps nesting itself (256); this guards our own recursion. */
-	if (depth > 512 || ++w->nodes > 50000000)
-		return;
-	switch (n->type) {
-	case XML_ELEMENT_NODE:
-		walk_element(w, n, depth);
+	switch (cls) {
+	case E_DROP:
+	case E_INLINE:
 		break;
-	case XML_TEXT_NODE:
-	case XML_CDATA_SECTION_NODE:
-		if (n->content)
-			put_text(w, (const char *)n->content);
+	case E_IFRAME: {
+		const char *src = attr(atts, "srcdoc");
+		if (src != NULL)
+			g_ptr_array_add(w->srcdocs, g_strdup(src));
+		break;
+	}
+	case E_BR:
+		if (w->pre) {
+			flush_pending(w);
+			g_string_append_c(w->out, '\n');
+		} else if (w->pending == BR_LINE || w->out->len == 0 || w->out->str[w->out->len - 1] == '\n') {
+			g_string_append_c(w->out, '\n'); /* <br><br> is a blank line */
+		} else {
+			want_break(w, BR_LINE);
+		}
+		break;
+	case E_PARA:
+	case E_PRE:
+	case E_OL:
+		want_break(w, BR_PARA);
+		if (cls == E_OL) {
+			guint zero = 0;
+			g_array_append_val(w->ol, zero);
+		} else if (cls == E_PRE) {
+			w->pre++;
+			w->pre_start = TRUE;
+		}
+		break;
+	case E_LINE:
+		want_break(w, BR_LINE);
+		if (g_str_equal(name, "tr"))
+			w->row_cells = 0;
+		break;
+	case E_LI:
+		/* The owed break, then the bullet; the item's text follows it. */
+		want_break(w, BR_LINE);
+		flush_pending(w);
+		if (parent == E_OL && w->ol->len > 0) {
+			guint *k = &g_array_index(w->ol, guint, w->ol->len - 1);
+			g_string_append_printf(w->out, "%u. ", ++*k);
+		} else {
+			g_string_append(w->out, "- ");
+		}
+		w->space = FALSE;
+		break;
+	case E_CELL:
+		/* Cells after the first in a row are separated by a tab. */
+		if (w->row_cells++ > 0 && w->pending == BR_NONE && w->out->len > 0 &&
+		    w->out->str[w->out->len - 1] != '\n') {
+			g_string_append_c(w->out, '\t');
+			w->space = FALSE;
+		}
+		break;
+	}
+}
+
+static void
+on_end(void *user, const xmlChar *xname)
+{
+	Walk *w = user;
+	if (w->stack->len == 0)
+		return;
+	ElemClass cls = g_array_index(w->stack, ElemClass, w->stack->len - 1);
+	g_array_set_size(w->stack, w->stack->len - 1);
+	if (w->in_title && xmlStrEqual(xname, (const xmlChar *)"title")) {
+		w->in_title = FALSE;
+		w->have_title = TRUE;
+		dp_doc_meta(w->doc, "title", w->title->str);
+	}
+	if (w->drop > 0) {
+		w->drop--;
+		return;
+	}
+	switch (cls) {
+	case E_PARA:
+	case E_PRE:
+	case E_OL:
+		want_break(w, BR_PARA);
+		if (cls == E_OL && w->ol->len > 0)
+			g_array_set_size(w->ol, w->ol->len - 1);
+		else if (cls == E_PRE && w->pre > 0)
+			w->pre--;
+		break;
+	case E_LINE:
+	case E_LI:
+		want_break(w, BR_LINE);
+		break;
+	case E_CELL:
+		w->space = FALSE;
 		break;
 	default:
 		break;
 	}
 }
 
-/* Collect <title> and <meta name=... content=...> from the whole tree. */
 static void
-harvest_meta(DpDoc *doc, xmlNode *n, guint depth)
+on_text(void *user, const xmlChar *ch, int len)
 {
-	for (; n != NULL && depth < 512; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		const char *name = (const char *)n->name;
-		if (g_ascii_strcasecmp(name, "title") == 0 && dp_record_get(doc->rec, "meta.title") == NULL) {
-			xmlChar *t = xmlNodeGetContent(n);
-			dp_doc_meta(doc, "title", (const char *)t);
-			xmlFree(t);
-		} else if (g_ascii_strcasecmp(name, "meta") == 0) {
-			xmlChar *mname = xmlGetProp(n, (const xmlChar *)"name");
-			xmlChar *content = xmlGetProp(n, (const xmlChar *)"content");
-			if (mname && content) {
-				g_autofree char *lname = g_ascii_strdown((const char *)mname, -1);
-				static const char *keep[] = { "description", "author", "keywords", "generator", "date" };
-				g_autofree char *key = g_strconcat(DP_META_PREFIX, lname, NULL);
-				for (guint i = 0; i < G_N_ELEMENTS(keep); i++)
-					if (g_str_equal(lname, keep[i]) && dp_record_get(doc->rec, key) == NULL)
-						dp_doc_meta(doc, keep[i], (const char *)content);
-			}
-			xmlFree(mname);
-			xmlFree(content);
-		} else if (g_ascii_strcasecmp(name, "html") == 0) {
-			xmlChar *lang = xmlGetProp(n, (const xmlChar *)"lang");
-			dp_doc_meta(doc, "language", (const char *)lang);
-			xmlFree(lang);
-		}
-		if (g_ascii_strcasecmp(name, "script") != 0 && g_ascii_strcasecmp(name, "style") != 0)
-			harvest_meta(doc, n->children, depth + 1);
-	}
+	Walk *w = user;
+	if (w->in_title && w->title->len < 65536)
+		g_string_append_len(w->title, (const char *)ch, len);
+	if (w->drop > 0 || len <= 0)
+		return;
+	/* SAX hands out pieces that are not NUL-terminated. */
+	g_autofree char *piece = g_strndup((const char *)ch, (gsize)len);
+	put_text(w, piece);
 }
 
 /*
- * The charset a <meta> tag declares in the first 1024 bytes, found the way
- * browsers prescan: "charset" then "=" then the name, quoted or not.
+ * The charset a <meta> tag declares, found the way browsers prescan:
+ * inside a <meta ...> tag, "charset" then "=" then the name, quoted or
+ * not.  Browsers look at the first 1024 bytes only; pages with a long
+ * preamble (comments, scripts) put it later, so we look until <body> or
+ * 64 KiB.
  */
 static char *
 prescan_meta_charset(const guint8 *d, gsize len)
 {
-	gsize n = MIN(len, 4096);
-	for (gsize i = 0; i + 7 < n; i++) {
-		if (g_ascii_strncasecmp((const char *)d + i, "charset", 7) != 0)
+	gsize n = MIN(len, 65536);
+	for (gsize i = 0; i + 5 < n; i++) {
+		if (d[i] != '<')
 			continue;
-		gsize j = i + 7;
-		while (j < n && (d[j] == ' ' || d[j] == '\t'))
-			j++;
-		if (j >= n || d[j] != '=')
+		if (g_ascii_strncasecmp((const char *)d + i, "<body", 5) == 0)
+			break;
+		if (g_ascii_strncasecmp((const char *)d + i, "<meta", 5) != 0)
 			continue;
-		j++;
-		while (j < n && (d[j] == ' ' || d[j] == '\t' || d[j] == '"' || d[j] == '\''))
-			j++;
-		gsize k = j;
-		while (k < n && (g_ascii_isalnum(d[k]) || d[k] == '-' || d[k] == '_' || d[k] == '.' || d[k] == ':'))
+		const guint8 *gt = memchr(d + i, '>', n - i);
+		gsize tag_end = gt ? (gsize)(gt - d) : n;
+		for (gsize j = i + 5; j + 7 < tag_end; j++) {
+			if (g_ascii_strncasecmp((const char *)d + j, "charset", 7) != 0)
+				continue;
+			gsize k = j + 7;
+			while (k < tag_end && (d[k] == ' ' || d[k] == '\t'))
+				k++;
+			if (k >= tag_end || d[k] != '=')
+				continue;
 			k++;
-		if (k > j && k - j < 40)
-			return g_strndup((const char *)d + j, k - j);
+			while (k < tag_end && (d[k] == ' ' || d[k] == '\t' || d[k] == '"' || d[k] == '\''))
+				k++;
+			gsize e = k;
+			while (e < tag_end &&
+			       (g_ascii_isalnum(d[e]) || d[e] == '-' || d[e] == '_' || d[e] == '.' || d[e] == ':'))
+				e++;
+			if (e > k && e - k < 40)
+				return g_strndup((const char *)d + k, e - k);
+		}
+		i = tag_end;
 	}
 	return NULL;
 }
@@ -265,30 +346,55 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		return TRUE;
 	}
 
-	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-		   HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
-	htmlDocPtr hd = htmlReadMemory(utf8, (int)ulen, NULL, "UTF-8", opts);
-	if (hd == NULL) {
-		/* Only an empty or all-whitespace document gets here. */
-		dp_doc_set_text(ctx, doc, "", 0);
-		return TRUE;
-	}
-	xmlNode *root = xmlDocGetRootElement(hd);
 	Walk w = { 0 };
 	w.out = g_string_sized_new(ulen / 2 + 16);
-	w.ol = g_ptr_array_new();
-	w.drop = dp_config_get_list(ctx->cfg, "extract", "html-drop");
+	w.stack = g_array_new(FALSE, FALSE, sizeof(ElemClass));
+	w.ol = g_array_new(FALSE, FALSE, sizeof(guint));
+	w.title = g_string_new(NULL);
+	g_auto(GStrv) drop = dp_config_get_list(ctx->cfg, "extract", "html-drop");
+	w.classes = element_classes(drop);
 	w.doc = doc;
 	w.srcdocs = g_ptr_array_new_with_free_func(g_free);
-	if (root != NULL) {
-		harvest_meta(doc, root, 0);
-		walk(&w, root, 0);
+
+	/*
+	 * No network, no encoding switch (the input is UTF-8 now whatever it
+	 * declares), errors recovered silently.  Our handler replaces every
+	 * default one, so no tree is built.
+	 */
+	htmlParserCtxtPtr pc = htmlCreateMemoryParserCtxt(utf8, (int)ulen);
+	if (pc != NULL) {
+		htmlSAXHandler sax;
+		memset(&sax, 0, sizeof sax);
+		sax.startElement = on_start;
+		sax.endElement = on_end;
+		sax.characters = on_text;
+		sax.cdataBlock = on_text;
+		sax.ignorableWhitespace = on_text;
+		memcpy(pc->sax, &sax, sizeof sax);
+		pc->userData = &w;
+		htmlCtxtUseOptions(pc, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+					       HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+		xmlSwitchEncoding(pc, XML_CHAR_ENCODING_UTF8);
+		htmlParseDocument(pc);
+		htmlFreeParserCtxt(pc);
 	}
-	xmlFreeDoc(hd);
+	g_hash_table_unref(w.classes);
+	g_array_unref(w.stack);
+	g_array_unref(w.ol);
+	g_string_free(w.title, TRUE);
+
+	/*
+	 * The title is part of what a reader sees (in the window bar) and what
+	 * a search should find: it opens the text as its own paragraph, unless
+	 * the page already starts with it.
+	 */
+	const char *title = dp_record_get(doc->rec, "meta.title");
+	if (title != NULL && !g_str_has_prefix(w.out->str, title)) {
+		g_string_prepend(w.out, "\n\n");
+		g_string_prepend(w.out, title);
+	}
 	dp_doc_set_text(ctx, doc, w.out->str, w.out->len);
 	g_string_free(w.out, TRUE);
-	g_ptr_array_unref(w.ol);
-	g_strfreev(w.drop);
 
 	gboolean ok = TRUE;
 	if (w.srcdocs->len > 0) {
