@@ -101,7 +101,8 @@ open_document(GBytes *data, char **const *lists, gboolean *needed_password, GErr
 			 */
 			g_autoptr(GError) e = NULL;
 			g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes(data);
-			pd = poppler_document_new_from_stream(in, (goffset)g_bytes_get_size(data), lists[l][i], NULL, &e);
+			pd = poppler_document_new_from_stream(in, (goffset)g_bytes_get_size(data), lists[l][i], NULL,
+			                                      &e);
 			if (pd != NULL)
 				return pd;
 		}
@@ -254,32 +255,58 @@ static const char *
 annot_type_name(PopplerAnnotType t)
 {
 	switch (t) {
-	case POPPLER_ANNOT_TEXT: return "text";
-	case POPPLER_ANNOT_LINK: return "link";
-	case POPPLER_ANNOT_FREE_TEXT: return "free-text";
-	case POPPLER_ANNOT_LINE: return "line";
-	case POPPLER_ANNOT_SQUARE: return "square";
-	case POPPLER_ANNOT_CIRCLE: return "circle";
-	case POPPLER_ANNOT_POLYGON: return "polygon";
-	case POPPLER_ANNOT_POLY_LINE: return "polyline";
-	case POPPLER_ANNOT_HIGHLIGHT: return "highlight";
-	case POPPLER_ANNOT_UNDERLINE: return "underline";
-	case POPPLER_ANNOT_SQUIGGLY: return "squiggly";
-	case POPPLER_ANNOT_STRIKE_OUT: return "strike-out";
-	case POPPLER_ANNOT_STAMP: return "stamp";
-	case POPPLER_ANNOT_CARET: return "caret";
-	case POPPLER_ANNOT_INK: return "ink";
-	case POPPLER_ANNOT_POPUP: return "popup";
-	case POPPLER_ANNOT_FILE_ATTACHMENT: return "file-attachment";
-	case POPPLER_ANNOT_SOUND: return "sound";
-	case POPPLER_ANNOT_MOVIE: return "movie";
-	case POPPLER_ANNOT_WIDGET: return "widget";
-	case POPPLER_ANNOT_SCREEN: return "screen";
-	case POPPLER_ANNOT_PRINTER_MARK: return "printer-mark";
-	case POPPLER_ANNOT_TRAP_NET: return "trap-net";
-	case POPPLER_ANNOT_WATERMARK: return "watermark";
-	case POPPLER_ANNOT_3D: return "3d";
-	case POPPLER_ANNOT_UNKNOWN: break;
+	case POPPLER_ANNOT_TEXT:
+		return "text";
+	case POPPLER_ANNOT_LINK:
+		return "link";
+	case POPPLER_ANNOT_FREE_TEXT:
+		return "free-text";
+	case POPPLER_ANNOT_LINE:
+		return "line";
+	case POPPLER_ANNOT_SQUARE:
+		return "square";
+	case POPPLER_ANNOT_CIRCLE:
+		return "circle";
+	case POPPLER_ANNOT_POLYGON:
+		return "polygon";
+	case POPPLER_ANNOT_POLY_LINE:
+		return "polyline";
+	case POPPLER_ANNOT_HIGHLIGHT:
+		return "highlight";
+	case POPPLER_ANNOT_UNDERLINE:
+		return "underline";
+	case POPPLER_ANNOT_SQUIGGLY:
+		return "squiggly";
+	case POPPLER_ANNOT_STRIKE_OUT:
+		return "strike-out";
+	case POPPLER_ANNOT_STAMP:
+		return "stamp";
+	case POPPLER_ANNOT_CARET:
+		return "caret";
+	case POPPLER_ANNOT_INK:
+		return "ink";
+	case POPPLER_ANNOT_POPUP:
+		return "popup";
+	case POPPLER_ANNOT_FILE_ATTACHMENT:
+		return "file-attachment";
+	case POPPLER_ANNOT_SOUND:
+		return "sound";
+	case POPPLER_ANNOT_MOVIE:
+		return "movie";
+	case POPPLER_ANNOT_WIDGET:
+		return "widget";
+	case POPPLER_ANNOT_SCREEN:
+		return "screen";
+	case POPPLER_ANNOT_PRINTER_MARK:
+		return "printer-mark";
+	case POPPLER_ANNOT_TRAP_NET:
+		return "trap-net";
+	case POPPLER_ANNOT_WATERMARK:
+		return "watermark";
+	case POPPLER_ANNOT_3D:
+		return "3d";
+	case POPPLER_ANNOT_UNKNOWN:
+		break;
 	}
 	return "unknown";
 }
@@ -320,7 +347,8 @@ collect_annotations(PopplerPage *page, guint pageno, GPtrArray *parts)
 			continue;
 		PopplerAnnotType t = poppler_annot_get_annot_type(a);
 		if (t == POPPLER_ANNOT_FILE_ATTACHMENT && POPPLER_IS_ANNOT_FILE_ATTACHMENT(a)) {
-			PopplerAttachment *att = poppler_annot_file_attachment_get_attachment(POPPLER_ANNOT_FILE_ATTACHMENT(a));
+			PopplerAttachment *att =
+			    poppler_annot_file_attachment_get_attachment(POPPLER_ANNOT_FILE_ATTACHMENT(a));
 			if (att != NULL) {
 				g_autofree char *name = safe_name(poppler_attachment_get_name(att));
 				PdfPart *part = g_new0(PdfPart, 1);
@@ -368,7 +396,7 @@ save_cb(const gchar *buf, gsize count, gpointer user, GError **error)
 	SaveState *st = user;
 	if (st->limit > 0 && (guint64)st->buf->len + count > st->limit) {
 		g_set_error(error, DP_ERROR, DP_EXIT_DATAERR, "larger than the limit of %" G_GUINT64_FORMAT " bytes",
-			    st->limit);
+		            st->limit);
 		return FALSE;
 	}
 	g_byte_array_append(st->buf, (const guint8 *)buf, (guint)count);
@@ -379,19 +407,24 @@ save_cb(const gchar *buf, gsize count, gpointer user, GError **error)
 static gboolean
 emit_attachment(DpExtractCtx *ctx, DpDoc *doc, PopplerAttachment *att, const char *path, GError **error)
 {
-	SaveState st = { g_byte_array_new(), ctx->max_input };
+	SaveState st = {g_byte_array_new(), ctx->max_input};
 	g_autoptr(GError) local = NULL;
 	gboolean saved = poppler_attachment_save_to_callback(att, save_cb, &st, &local);
 	g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes(st.buf);
 	g_autofree char *name = safe_name(poppler_attachment_get_name(att));
 	const char *desc = poppler_attachment_get_description(att);
 	g_autofree char *desc_valid = desc ? g_utf8_make_valid(desc, -1) : NULL;
-	const char *meta[] = { "meta.filename", name, desc_valid ? "meta.description" : NULL, desc_valid, NULL };
+	const char *meta[] = {"meta.filename", name, desc_valid ? "meta.description" : NULL, desc_valid, NULL};
 	if (!saved) {
 		/* Still a record, so the part is not silently lost. */
 		g_autoptr(GBytes) empty = g_bytes_new(NULL, 0);
-		const char *fmeta[] = { "meta.filename", name, DP_F_STATUS, DP_STATUS_ERROR, DP_F_ERROR,
-					local ? local->message : "cannot read embedded file", NULL };
+		const char *fmeta[] = {"meta.filename",
+		                       name,
+		                       DP_F_STATUS,
+		                       DP_STATUS_ERROR,
+		                       DP_F_ERROR,
+		                       local ? local->message : "cannot read embedded file",
+		                       NULL};
 		return dp_doc_child(ctx, doc, path, DP_TYPE_UNKNOWN, empty, fmeta, error);
 	}
 	return dp_doc_child(ctx, doc, path, NULL, bytes, meta, error);
@@ -423,7 +456,7 @@ dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	PdfOptions opt;
 	read_options(ctx, &opt);
 	g_auto(GStrv) cfg_passwords = opt.cfg_passwords;
-	char **lists[] = { ctx->passwords ? ctx->passwords : (char *[]){ NULL }, cfg_passwords, NULL };
+	char **lists[] = {ctx->passwords ? ctx->passwords : (char *[]){NULL}, cfg_passwords, NULL};
 
 	gboolean needed_password = FALSE;
 	g_autoptr(GError) perr = NULL;
@@ -433,7 +466,8 @@ dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 			dp_doc_meta(doc, "encrypted", "yes");
 			dp_doc_fail(doc, DP_STATUS_ENCRYPTED, "encrypted PDF and no password given works");
 		} else {
-			dp_doc_fail(doc, DP_STATUS_ERROR, "cannot read PDF: %s", perr ? perr->message : "unknown error");
+			dp_doc_fail(doc, DP_STATUS_ERROR, "cannot read PDF: %s",
+			            perr ? perr->message : "unknown error");
 		}
 		return TRUE;
 	}
@@ -446,8 +480,9 @@ dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	g_autofree char *limit_buf = NULL;
 	if (opt.max_pages > 0 && last - first + 1 > opt.max_pages) {
 		last = first + opt.max_pages - 1;
-		limit_buf = g_strdup_printf("only the first %" G_GINT64_FORMAT " of %d pages extracted ([pdf] max-pages)",
-					    opt.max_pages, n_pages);
+		limit_buf =
+		    g_strdup_printf("only the first %" G_GINT64_FORMAT " of %d pages extracted ([pdf] max-pages)",
+		                    opt.max_pages, n_pages);
 		limit_msg = limit_buf;
 	}
 	if (first > 1 || last < n_pages) {
@@ -465,8 +500,8 @@ dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	for (gint64 i = first; i <= last; i++) {
 		if (opt.time_limit > 0 && cpu_seconds() - start > (double)opt.time_limit) {
 			limit_buf = g_strdup_printf("stopped after page %" G_GINT64_FORMAT " of %d: over the CPU time "
-						    "limit of %" G_GINT64_FORMAT " s ([pdf] time-limit)",
-						    i - 1, n_pages, opt.time_limit);
+			                            "limit of %" G_GINT64_FORMAT " s ([pdf] time-limit)",
+			                            i - 1, n_pages, opt.time_limit);
 			limit_msg = limit_buf;
 			break;
 		}
@@ -487,9 +522,14 @@ dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 			g_string_append(text, t);
 		}
 		switch (page_quality(t ? t : "")) {
-		case PAGE_EMPTY: g_array_append_val(empty, pageno); break;
-		case PAGE_GARBLED: g_array_append_val(garbled, pageno); break;
-		case PAGE_TEXT: break;
+		case PAGE_EMPTY:
+			g_array_append_val(empty, pageno);
+			break;
+		case PAGE_GARBLED:
+			g_array_append_val(garbled, pageno);
+			break;
+		case PAGE_TEXT:
+			break;
 		}
 		collect_annotations(page, pageno, parts);
 	}
