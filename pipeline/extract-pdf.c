@@ -464,7 +464,14 @@ dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	if (pd == NULL) {
 		if (g_error_matches(perr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED)) {
 			dp_doc_meta(doc, "encrypted", "yes");
-			dp_doc_fail(doc, DP_STATUS_ENCRYPTED, "encrypted PDF and no password given works");
+			guint tried =
+			    (ctx->passwords ? g_strv_length(ctx->passwords) : 0) + g_strv_length(cfg_passwords);
+			if (tried == 0)
+				dp_doc_fail(doc, DP_STATUS_ENCRYPTED,
+				            "encrypted PDF: needs a user password (-p PW or [pdf] passwords)");
+			else
+				dp_doc_fail(doc, DP_STATUS_ENCRYPTED,
+				            "encrypted PDF: none of the %u passwords given works", tried);
 		} else {
 			dp_doc_fail(doc, DP_STATUS_ERROR, "cannot read PDF: %s",
 			            perr ? perr->message : "unknown error");
