@@ -36,8 +36,21 @@ static const SchemaEntry schema[] = {
 	{ "pdf", "time-limit", T_INT, "120", "0;86400" },
 	{ "redact", "enabled", T_BOOL, "true", NULL },
 	{ "redact", "detectors", T_LIST, "email;phone", NULL },
+	{ "redact", "operator", T_ENUM, "label", "label;mask;pseudonym;remove" },
+	{ "redact", "mask-char", T_STRING, "*", NULL },
+	{ "redact", "key-file", T_STRING, NULL, NULL },
+	{ "redact", "key-env", T_STRING, NULL, NULL },
+	{ "redact", "pseudonym-digits", T_INT, "6", "4;64" },
+	{ "redact", "validate", T_BOOL, "true", NULL },
+	{ "redact", "allow", T_LIST, NULL, NULL },
+	{ "redact", "allow-file", T_STRING, NULL, NULL },
+	{ "rule *", "enabled", T_BOOL, NULL, NULL },
 	{ "rule *", "pattern", T_STRING, NULL, NULL },
+	{ "rule *", "terms", T_STRING, NULL, NULL },
+	{ "rule *", "case-insensitive", T_BOOL, NULL, NULL },
 	{ "rule *", "label", T_STRING, NULL, NULL },
+	{ "rule *", "operator", T_ENUM, NULL, "label;mask;pseudonym;remove" },
+	{ "rule *", "mask-char", T_STRING, NULL, NULL },
 };
 
 struct DpConfig {
