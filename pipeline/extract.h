@@ -90,5 +90,6 @@ gboolean dp_extract_mail(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_maildir(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_zip(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
 #endif
