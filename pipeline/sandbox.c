@@ -49,6 +49,12 @@ dp_sandbox_limits_from_config(const DpConfig *cfg, DpSandboxLimits *lim)
 static gboolean
 set_limit(int resource, const char *name, rlim_t soft, rlim_t hard, GError **error)
 {
+	/* A stricter limit set from outside (ulimit) stays: never try to raise it. */
+	struct rlimit cur;
+	if (getrlimit(resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
+		hard = MIN(hard, cur.rlim_max);
+		soft = MIN(soft, hard);
+	}
 	struct rlimit rl = { soft, hard };
 	if (setrlimit(resource, &rl) == 0)
 		return TRUE;

@@ -103,6 +103,13 @@ test_expect_success 'docpipe-extract sandboxes each input too' "
 	test_grep 'next one' recs
 "
 
+test_expect_success 'a stricter ulimit from outside is kept, not an error' "
+	$setup &&
+	( [ -n \"\${DOCPIPE_ASAN:-}\" ] || ulimit -v 1000000; ulimit -t 30
+	  docpipe convert victim.txt next.html >out ) &&
+	test_grep '\\[EMAIL\\]' out && test_grep 'next one' out
+"
+
 test_expect_code 78 'a bad limit value is a configuration error' "
 	printf '[limits]\ntimeout=soon\n' >t.conf &&
 	printf 'x\n' >a.txt &&
