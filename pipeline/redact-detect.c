@@ -124,7 +124,15 @@ email_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, D
 
 /* ---- US social security numbers ------------------------------------------ */
 
-static const DpPattern ssn_pats[] = { { "[0-9]{3}-[0-9]{2}-[0-9]{4}", 11 }, { "[0-9]{3} [0-9]{2} [0-9]{4}", 11 }, { NULL, 0 } };
+/*
+ * The shared digit trigger: the first digit of a run ("[^0-9][0-9]" ends
+ * one byte after the character before it).  Every number-shaped detector
+ * (SSN, card, IBAN, IPv4, phone) starts from it: one Hyperscan match per
+ * number in the text instead of one per detector and pattern.
+ */
+const DpPattern dp_digit_patterns[] = { { "[^0-9][0-9]", 2 }, { "^[0-9]", 1 }, { NULL, 0 } };
+
+static const DpPattern no_pats[] = { { NULL, 0 } };
 
 gboolean
 dp_ssn_ok(const char *area, const char *group, const char *serial)
@@ -137,10 +145,29 @@ dp_ssn_ok(const char *area, const char *group, const char *serial)
 	return !(serial[0] == '0' && serial[1] == '0' && serial[2] == '0' && serial[3] == '0');
 }
 
-static void
-ssn_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
+static gboolean
+ssn_shape(const char *v, gsize vlen, gsize d)
 {
-	if (ve - vs != 11 || !number_bounded(v, vlen, vs, ve))
+	if (d + 11 > vlen)
+		return FALSE;
+	static const char shape[] = "ddd-dd-dddd";
+	char sep = v[d + 3];
+	if (sep != '-' && sep != ' ')
+		return FALSE;
+	for (guint i = 0; i < 11; i++)
+		if (shape[i] == 'd' ? !g_ascii_isdigit(v[d + i]) : v[d + i] != sep)
+			return FALSE;
+	return TRUE;
+}
+
+/* "123-45-6789" or "123 45 6789", standing alone. */
+static void
+ssn_at(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
+{
+	if (!ssn_shape(v, vlen, vs))
+		return;
+	gsize ve = vs + 11;
+	if (!number_bounded(v, vlen, vs, ve))
 		return;
 	if (validate && !dp_ssn_ok(v + vs, v + vs + 4, v + vs + 7))
 		return;
@@ -149,9 +176,6 @@ ssn_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpC
 
 /* ---- payment cards -------------------------------------------------------- */
 
-/* The trigger for every number-shaped detector: the first digit of a run. */
-#define DIGIT_START { "[^0-9][0-9]", 2 }, { "^[0-9]", 1 }
-static const DpPattern card_pats[] = { DIGIT_START, { NULL, 0 } };
 
 gboolean
 dp_luhn_ok(const char *d, gsize n)
@@ -170,9 +194,8 @@ dp_luhn_ok(const char *d, gsize n)
 }
 
 static void
-card_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
+card_at(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
 {
-	vs = ve - 1; /* the first digit */
 	/* Up to 19 digits with one kind of separator: "4111 1111-1111" is not one number. */
 	char digits[20];
 	gsize n = 0, group = 0, min_group = 99, end = vs;
@@ -211,7 +234,6 @@ card_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 
 /* ---- IBAN ---------------------------------------------------------------- */
 
-static const DpPattern iban_pats[] = { { "[a-z]{2}[0-9]{2}[a-z0-9]{4}", 8 }, { "[a-z]{2}[0-9]{2} [a-z0-9]{4}", 9 }, { NULL, 0 } };
 
 /* Lengths from the SWIFT IBAN registry. */
 static const struct {
@@ -261,9 +283,14 @@ dp_iban_ok(const char *s, gsize n)
 	return rem == 1;
 }
 
+/* At the check digits: two letters before them, two digits, then the rest. */
 static void
-iban_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
+iban_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 {
+	if (d < 2 || d + 1 >= vlen || !g_ascii_isalpha(v[d - 2]) || !g_ascii_isalpha(v[d - 1]) ||
+	    !g_ascii_isdigit(v[d + 1]))
+		return;
+	gsize vs = d - 2;
 	if (alnum_before(v, vlen, vs))
 		return;
 	/* Take exactly the country's length, in groups of four when spaced. */
@@ -298,10 +325,10 @@ iban_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 /* ---- IP addresses ----------------------------------------------------------- */
 
 /* IPv4 starts like any number; IPv6 is found by a colon between hex digits. */
-static const DpPattern ip_pats[] = { DIGIT_START, { "[0-9a-f]:[0-9a-f:]", 3 }, { NULL, 0 } };
+static const DpPattern ip_pats[] = { { "[0-9a-f]:[0-9a-f:]", 3 }, { NULL, 0 } };
 
 static void
-ipv4_refine(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
+ipv4_at(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
 {
 	/* Four groups of one to three digits, with dots. */
 	gsize p = vs;
@@ -368,24 +395,13 @@ ipv6_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 	dp_cands_add(c, vs, ve);
 }
 
-static void
-ip_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
-{
-	if (ve - vs == 3 && v[vs + 1] == ':')
-		ipv6_refine(v, vlen, vs, ve, validate, c);
-	else
-		ipv4_refine(v, vlen, ve - 1, validate, c);
-}
-
 /* ---- phone numbers ---------------------------------------------------------- */
 
 /*
- * Triggers: the first character of a number, maybe "+" or "(".  The
- * parser below reads the whole number from there and decides.
+ * The trigger: the first digit of a run; the number starts there or at a
+ * "+" or "(" just before it.  The parser below reads the whole number from
+ * there and decides.
  */
-static const DpPattern phone_pats[] = {
-	{ "[^0-9+(][0-9]", 2 }, { "[^0-9+(][+(][0-9]", 3 }, { "^[0-9]", 1 }, { "^[+(][0-9]", 2 }, { NULL, 0 }
-};
 
 #define PHONE_MAX_GROUPS 8
 
@@ -557,25 +573,40 @@ phone_plausible(const char *v, const Phone *ph, gboolean validate)
 }
 
 static void
-phone_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
+phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 {
 	/*
 	 * The region may hold a number with a neighbour ("ID12 202-555-0143",
 	 * "1999 202-555-0143"): try every group start, keep the parse with the
 	 * most digits, then go on after it.
 	 */
-	/* The trigger's first character may be the one before the number. */
-	if (ve - vs >= 2 && !g_ascii_isdigit(v[vs]) && v[vs] != '+' && v[vs] != '(')
-		vs++;
-	else if (ve - vs == 3)
-		vs++;
+	gsize vs = d;
+	if (d > 0 && (v[d - 1] == '+' || v[d - 1] == '(')) {
+		/* "+1 ...", "(202) ...", but not "5(2" nor "(+1": no number starts there. */
+		if (d >= 2 && (g_ascii_isdigit(v[d - 2]) || v[d - 2] == '+' || v[d - 2] == '('))
+			return;
+		vs = d - 1;
+	}
 	if (vs < dp_cands_horizon(c))
 		return;
 	/* The region: the run of characters a phone number is made of. */
-	ve = vs;
-	while (ve < vlen && ve - vs < 96 && (g_ascii_isdigit(v[ve]) || strchr(" .-()+xXet", v[ve])))
+	gsize ve = vs;
+	guint ndig = 0;
+	while (ve < vlen && ve - vs < 96) {
+		char ch = v[ve];
+		if (g_ascii_isdigit(ch))
+			ndig++;
+		else if (ch == '\0' || !strchr(" .-()+xXet", ch))
+			break;
 		ve++;
+	}
 	dp_cands_set_horizon(c, ve);
+	/*
+	 * Every number a parse finds lies inside the region (unless the region
+	 * was cut at its maximum length): fewer than 7 digits there, no phone.
+	 */
+	if (ndig < 7 && ve - vs < 96)
+		return;
 	gsize pos = vs;
 	while (pos < ve) {
 		Phone best = { 0 };
@@ -617,12 +648,13 @@ phone_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, D
 
 /* Rule order for ties: the more specific shapes first, phone last. */
 static const DpDetector detectors[] = {
-	{ "email", "[EMAIL]", email_pats, HS_FLAG_CASELESS, email_refine, FALSE },
-	{ "ssn", "[SSN]", ssn_pats, 0, ssn_refine, TRUE },
-	{ "card", "[CARD]", card_pats, 0, card_refine, TRUE },
-	{ "iban", "[IBAN]", iban_pats, HS_FLAG_CASELESS, iban_refine, TRUE },
-	{ "ip", "[IP]", ip_pats, HS_FLAG_CASELESS, ip_refine, FALSE },
-	{ "phone", "[PHONE]", phone_pats, HS_FLAG_CASELESS, phone_refine, TRUE },
+	{ .name = "email", .label = "[EMAIL]", .patterns = email_pats, .flags = HS_FLAG_CASELESS, .refine = email_refine },
+	{ .name = "ssn", .label = "[SSN]", .patterns = no_pats, .at_digit = ssn_at, .canon_alnum = TRUE },
+	{ .name = "card", .label = "[CARD]", .patterns = no_pats, .at_digit = card_at, .canon_alnum = TRUE },
+	{ .name = "iban", .label = "[IBAN]", .patterns = no_pats, .at_digit = iban_at, .canon_alnum = TRUE },
+	{ .name = "ip", .label = "[IP]", .patterns = ip_pats, .flags = HS_FLAG_CASELESS, .refine = ipv6_refine,
+	  .at_digit = ipv4_at },
+	{ .name = "phone", .label = "[PHONE]", .patterns = no_pats, .at_digit = phone_at, .canon_alnum = TRUE },
 };
 
 const DpDetector *

@@ -81,9 +81,19 @@ typedef struct {
 	 * VALIDATE, the checksums and ranges.  Adds zero or more spans to C.
 	 */
 	void (*refine)(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c);
+	/*
+	 * For number-shaped values: called at the first digit D of every run
+	 * of digits in the view (one trigger shared by all these detectors,
+	 * DP_DIGIT_PATTERNS, instead of one per detector), in text order.
+	 * Same contract as refine.
+	 */
+	void (*at_digit)(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c);
 	/* Pseudonyms are computed over letters and digits only (phone, card). */
 	gboolean canon_alnum;
 } DpDetector;
+
+/* The shared trigger of the at_digit functions: the start of a digit run. */
+extern const DpPattern dp_digit_patterns[];
 
 const DpDetector *dp_detector_find(const char *name);
 /* The built-ins in rule order; *N receives their number. */

@@ -14,7 +14,8 @@
 #include "docpipe.h"
 #include "redact-internal.h"
 
-enum { C_PLAIN = 1, C_SPACE = 2, C_OTHER = 0 };
+/* C_PLAIN and C_SOLID share bit 0: text the view copies. */
+enum { C_OTHER = 0, C_PLAIN = 1, C_SPACE = 2, C_SOLID = 3 };
 
 /* Byte classes: printable ASCII and ' ' copy through; whitespace collapses. */
 static guint8 byte_class[256];
@@ -24,8 +25,9 @@ init_classes(void)
 {
 	static gsize done;
 	if (g_once_init_enter(&done)) {
-		for (int c = 0x20; c < 0x7F; c++)
-			byte_class[c] = C_PLAIN;
+		for (int c = 0x21; c < 0x7F; c++)
+			byte_class[c] = C_SOLID;
+		byte_class[' '] = C_PLAIN;
 		byte_class['\t'] = byte_class['\n'] = byte_class['\r'] = C_SPACE;
 		byte_class['\f'] = byte_class['\v'] = C_SPACE;
 		g_once_init_leave(&done, 1);
@@ -217,6 +219,37 @@ fold_char(DpView *view, gunichar ch, gsize o, gsize clen)
 	add_mark(view, p + k, o + clen);
 }
 
+/*
+ * The end of the run of text at IN+I that the view copies as it is (the
+ * fast path: most text is nothing else).  Printable ASCII goes through; a
+ * space only when a printable character follows (more whitespace
+ * collapses); a lone line break between two printable characters, when no
+ * joining rule applies to it (see whitespace_run), becomes a space of the
+ * same length, so the caller patches it after the copy.  PREV is the view
+ * byte before IN+I.
+ */
+static gsize
+plain_run(const char *in, gsize len, gsize i, char prev)
+{
+	gsize j = i;
+	for (;;) {
+		while (j < len && byte_class[(guchar)in[j]] == C_SOLID)
+			j++;
+		if (j + 1 >= len || byte_class[(guchar)in[j + 1]] != C_SOLID)
+			return j;
+		if (in[j] == ' ') {
+			j += 2;
+			continue;
+		}
+		if (in[j] != '\n' || j == i)
+			return j;
+		char p = j > i ? in[j - 1] : prev, next = in[j + 1];
+		if (p == '-' || p == '@' || p == '_' || p == '.' || next == '@')
+			return j; /* maybe a value split at the line end */
+		j += 2;
+	}
+}
+
 void
 dp_view_build(DpView *view, const char *in, gsize len)
 {
@@ -231,25 +264,21 @@ dp_view_build(DpView *view, const char *in, gsize len)
 	gboolean after_shy = FALSE;
 	while (i < len) {
 		guchar c = (guchar)in[i];
-		if (G_LIKELY(byte_class[c] == C_PLAIN)) {
-			/* Copy plain text; a space goes with it unless more whitespace follows. */
-			gsize j = i;
-			while (j < len) {
-				guchar b = (guchar)in[j];
-				if (byte_class[b] != C_PLAIN)
-					break;
-				if (b == ' ' && (j + 1 >= len || in[j + 1] == ' ' || byte_class[(guchar)in[j + 1]] != C_PLAIN))
-					break;
-				j++;
-			}
+		if (G_LIKELY(byte_class[c] & C_PLAIN)) {
+			gsize j = plain_run(in, len, i, view->len > 0 ? view->text[view->len - 1] : ' ');
 			if (j == i) {
 				i = whitespace_run(view, in, len, i, after_shy);
 				after_shy = FALSE;
 				continue;
 			}
-			reserve(view, j - i);
-			memcpy(view->text + view->len, in + i, j - i);
-			view->len += j - i;
+			/* Copy the run; its single line breaks become spaces, in place. */
+			gsize n = j - i;
+			reserve(view, n);
+			char *dst = view->text + view->len;
+			memcpy(dst, in + i, n);
+			for (char *nl = memchr(dst, '\n', n); nl != NULL; nl = memchr(nl + 1, '\n', n - (gsize)(nl + 1 - dst)))
+				*nl = ' ';
+			view->len += n;
 			i = j;
 			after_shy = FALSE;
 			continue;

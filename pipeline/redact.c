@@ -37,8 +37,10 @@ typedef struct {
 } Rule;
 
 /* What a Hyperscan expression id stands for. */
-enum { PK_REGEX, PK_LITERAL, PK_ALLOW };
+enum { PK_REGEX, PK_LITERAL, PK_ALLOW, PK_DIGIT };
 #define ALLOW_RULE G_MAXUINT
+/* The shared digit trigger: every detector with an at_digit function. */
+#define DIGIT_RULE (G_MAXUINT - 1)
 
 typedef struct {
 	guint rule;
@@ -72,9 +74,12 @@ struct DpRedactor {
 	gboolean validate;
 	/* Scratch state reused across calls (the redactor is single-threaded). */
 	DpView view;
-	GArray *raw;   /* of Cand, straight from the scan */
-	GArray *cands; /* of Cand, refined */
-	GArray *last;  /* of guint: per rule, index+1 of its last raw candidate */
+	GArray *raw;     /* of Cand, straight from the scan */
+	GArray *refined; /* of Cand, refined and validated */
+	GArray *cands;   /* of Cand, chosen */
+	GArray *last;    /* of guint: per rule (then allow, digit), index+1 of its last raw candidate */
+	GArray *horizon; /* of gsize: per rule, see dp_cands_horizon */
+	GArray *digit_rules; /* of guint: the rules with an at_digit function, in rule order */
 };
 
 void
@@ -129,8 +134,11 @@ dp_redactor_free(DpRedactor *rd)
 		g_bytes_unref(rd->key);
 	dp_view_clear(&rd->view);
 	g_array_unref(rd->raw);
+	g_array_unref(rd->refined);
 	g_array_unref(rd->cands);
 	g_array_unref(rd->last);
+	g_array_unref(rd->horizon);
+	g_array_unref(rd->digit_rules);
 	g_free(rd);
 }
 
@@ -472,8 +480,11 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 	rd->rules = g_ptr_array_new_with_free_func(rule_free);
 	rd->pats = g_array_new(FALSE, FALSE, sizeof(Pat));
 	rd->raw = g_array_new(FALSE, FALSE, sizeof(Cand));
+	rd->refined = g_array_new(FALSE, FALSE, sizeof(Cand));
 	rd->cands = g_array_new(FALSE, FALSE, sizeof(Cand));
 	rd->last = g_array_new(FALSE, TRUE, sizeof(guint));
+	rd->horizon = g_array_new(FALSE, TRUE, sizeof(gsize));
+	rd->digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
 	dp_view_init(&rd->view);
 	if (!dp_config_get_bool(cfg, "redact", "enabled"))
 		return g_steal_pointer(&rd);
@@ -507,6 +518,16 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 		for (const DpPattern *p = dets[d].patterns; p->expr; p++) {
 			Pat pat = { rd->rules->len - 1, PK_REGEX, 0, 0, p->len };
 			exprs_add(rd, &ex, p->expr, (p->len ? 0 : HS_FLAG_SOM_LEFTMOST) | dets[d].flags, pat);
+		}
+		if (dets[d].at_digit != NULL) {
+			guint ri = rd->rules->len - 1;
+			g_array_append_val(rd->digit_rules, ri);
+		}
+	}
+	if (rd->digit_rules->len > 0) {
+		for (const DpPattern *p = dp_digit_patterns; p->expr; p++) {
+			Pat pat = { DIGIT_RULE, PK_DIGIT, 0, 0, p->len };
+			exprs_add(rd, &ex, p->expr, 0, pat);
 		}
 	}
 
@@ -565,7 +586,8 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 	if (!compile_db(rd, &ex, cfg, error))
 		return NULL;
 	rd->md = pcre2_match_data_create(4, NULL);
-	g_array_set_size(rd->last, rd->rules->len + 1);
+	g_array_set_size(rd->last, rd->rules->len + 2);
+	g_array_set_size(rd->horizon, rd->rules->len);
 	return g_steal_pointer(&rd);
 }
 
@@ -600,7 +622,7 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 		if (pat->word_end && to < vlen && word_byte(v, vlen, to))
 			return 0;
 	}
-	guint slot = pat->rule == ALLOW_RULE ? rd->rules->len : pat->rule;
+	guint slot = pat->rule == ALLOW_RULE ? rd->rules->len : pat->rule == DIGIT_RULE ? rd->rules->len + 1 : pat->rule;
 	guint *last = &g_array_index(rd->last, guint, slot);
 	if (*last > 0) {
 		/* Same rule, same start, a later end: keep the longest. */
@@ -639,7 +661,7 @@ pcre_scan(DpRedactor *rd, guint ri, const Rule *r)
 	}
 }
 
-static int
+static inline int
 cmp_cand(gconstpointer a, gconstpointer b)
 {
 	const Cand *x = a, *y = b;
@@ -650,6 +672,36 @@ cmp_cand(gconstpointer a, gconstpointer b)
 	if (x->allowed != y->allowed)
 		return x->allowed ? -1 : 1;
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/*
+ * Sort candidates.  They come nearly sorted (Hyperscan reports matches in
+ * the order they end, and every trigger is short), so an insertion sort is
+ * linear in practice; when the input is far from sorted (PCRE2 matches
+ * appended after the scan's, say), it gives up and merge-sorts.
+ */
+static void
+sort_cands(GArray *a)
+{
+	Cand *c = (Cand *)(void *)a->data;
+	guint n = a->len;
+	guint64 budget = 8 * (guint64)n + 1024;
+	for (guint i = 1; i < n; i++) {
+		if (cmp_cand(&c[i - 1], &c[i]) <= 0)
+			continue;
+		Cand x = c[i];
+		guint j = i;
+		while (j > 0 && cmp_cand(&c[j - 1], &x) > 0) {
+			c[j] = c[j - 1];
+			j--;
+			if (--budget == 0) {
+				c[j] = x;
+				g_array_sort(a, cmp_cand);
+				return;
+			}
+		}
+		c[j] = x;
+	}
 }
 
 /*
@@ -673,11 +725,24 @@ find(DpRedactor *rd, const char *text, gsize len)
 			pcre_scan(rd, i, r);
 	}
 	/* Refine and validate, in text order (the horizons need it). */
-	g_array_sort(rd->raw, cmp_cand);
-	g_autoptr(GArray) refined = g_array_new(FALSE, FALSE, sizeof(Cand));
-	g_autofree gsize *horizon = g_new0(gsize, rd->rules->len);
+	sort_cands(rd->raw);
+	GArray *refined = rd->refined;
+	g_array_set_size(refined, 0);
+	gsize *horizon = (gsize *)(void *)rd->horizon->data;
+	memset(horizon, 0, sizeof(gsize) * rd->rules->len);
+	const guint *digit_rules = (const guint *)(void *)rd->digit_rules->data;
 	for (guint i = 0; i < rd->raw->len; i++) {
 		const Cand *c = &g_array_index(rd->raw, Cand, i);
+		if (c->rule == DIGIT_RULE) {
+			/* The trigger ends just after the first digit of a run. */
+			for (guint k = 0; k < rd->digit_rules->len; k++) {
+				guint ri = digit_rules[k];
+				const Rule *r = rd->rules->pdata[ri];
+				DpCands dc = { ri, refined, &horizon[ri] };
+				r->det->at_digit(rd->view.text, rd->view.len, c->ve - 1, rd->validate, &dc);
+			}
+			continue;
+		}
 		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
 		if (r != NULL && r->det != NULL) {
 			DpCands dc = { c->rule, refined, &horizon[c->rule] };
@@ -696,7 +761,7 @@ find(DpRedactor *rd, const char *text, gsize len)
 			c->allowed = g_hash_table_contains(rd->allow, key);
 		}
 	}
-	g_array_sort(refined, cmp_cand);
+	sort_cands(refined);
 	gsize pos = 0;
 	for (guint i = 0; i < refined->len; i++) {
 		const Cand *c = &g_array_index(refined, Cand, i);
