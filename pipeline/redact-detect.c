@@ -43,6 +43,12 @@ alnum_before(const char *v, gsize vlen, gsize pos)
 	return p != NULL && alnum_at(v, vlen, (gsize)(p - v));
 }
 
+static inline gboolean
+number_joiner(char c)
+{
+	return c == '-' || c == '.' || c == ',' || c == '/';
+}
+
 /*
  * A number must stand alone: no letter or digit touching it, and no
  * "-", "." or "," that continues it into another number ("1.2.3.4.5").
@@ -52,9 +58,9 @@ number_bounded(const char *v, gsize vlen, gsize vs, gsize ve)
 {
 	if (alnum_before(v, vlen, vs) || alnum_at(v, vlen, ve))
 		return FALSE;
-	if (vs >= 2 && strchr("-.,/", v[vs - 1]) && g_ascii_isdigit(v[vs - 2]))
+	if (vs >= 2 && number_joiner(v[vs - 1]) && g_ascii_isdigit(v[vs - 2]))
 		return FALSE;
-	if (ve + 1 < vlen && strchr("-.,/", v[ve]) && g_ascii_isdigit(v[ve + 1]))
+	if (ve + 1 < vlen && number_joiner(v[ve]) && g_ascii_isdigit(v[ve + 1]))
 		return FALSE;
 	return TRUE;
 }
@@ -419,7 +425,10 @@ typedef struct {
 static gboolean
 phone_parse(const char *v, gsize ve, gsize p, Phone *ph)
 {
-	memset(ph, 0, sizeof *ph);
+	/* Only the counters: the arrays are written before they are read. */
+	ph->end = 0;
+	ph->digits = ph->ngroups = 0;
+	ph->plus = ph->trunk0 = ph->changed = FALSE;
 	char plain_sep = 0;
 	gboolean switched = FALSE;
 	if (p < ve && v[p] == '+') {
@@ -492,7 +501,8 @@ phone_parse(const char *v, gsize ve, gsize p, Phone *ph)
 	if (q < ve && v[q] == ' ')
 		q++;
 	static const char *const ext[] = { "extension", "ext.", "ext", "x" };
-	for (guint i = 0; i < G_N_ELEMENTS(ext); i++) {
+	gboolean maybe_ext = q < ve && ((v[q] | 0x20) == 'e' || (v[q] | 0x20) == 'x');
+	for (guint i = 0; maybe_ext && i < G_N_ELEMENTS(ext); i++) {
 		gsize n = strlen(ext[i]);
 		if (q + n <= ve && g_ascii_strncasecmp(v + q, ext[i], n) == 0) {
 			gsize r = q + n;
@@ -572,6 +582,11 @@ phone_plausible(const char *v, const Phone *ph, gboolean validate)
 	return TRUE;
 }
 
+/* The characters a phone number region is made of, besides digits. */
+static const guint8 phone_char[256] = {
+	[' '] = 1, ['.'] = 1, ['-'] = 1, ['('] = 1, [')'] = 1, ['+'] = 1, ['x'] = 1, ['X'] = 1, ['e'] = 1, ['t'] = 1,
+};
+
 static void
 phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 {
@@ -596,7 +611,7 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 		char ch = v[ve];
 		if (g_ascii_isdigit(ch))
 			ndig++;
-		else if (ch == '\0' || !strchr(" .-()+xXet", ch))
+		else if (!phone_char[(guchar)ch])
 			break;
 		ve++;
 	}

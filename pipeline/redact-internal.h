@@ -29,6 +29,7 @@ typedef struct {
 	gsize len, cap;
 	GArray *marks; /* of DpViewMark, v strictly increasing, first is {0,0} */
 	gsize orig_len;
+	guint hint; /* the mark of the last lookup: spans come in text order */
 } DpView;
 
 void dp_view_init(DpView *view);
@@ -42,8 +43,8 @@ void dp_view_clear(DpView *view);
  * hyphen, '@', a soft hyphen or an inner '.'.  Case is kept.
  */
 void dp_view_build(DpView *view, const char *in, gsize len);
-/* The original span [*OS, *OE) of the view span [VS, VE). */
-void dp_view_span(const DpView *view, const char *orig, gsize vs, gsize ve, gsize *os, gsize *oe);
+/* The original span [*OS, *OE) of the view span [VS, VE) (fastest in text order). */
+void dp_view_span(DpView *view, const char *orig, gsize vs, gsize ve, gsize *os, gsize *oe);
 /* Fold a whole string the way the view does (for terms and allow entries). */
 char *dp_view_fold(const char *s);
 
