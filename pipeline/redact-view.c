@@ -14,6 +14,10 @@
 #include "docpipe.h"
 #include "redact-internal.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* C_PLAIN and C_SOLID share bit 0: text the view copies. */
 enum { C_OTHER = 0, C_PLAIN = 1, C_SPACE = 2, C_SOLID = 3 };
 
@@ -220,58 +224,76 @@ fold_char(DpView *view, gunichar ch, gsize o, gsize clen)
 }
 
 /*
- * The end of the run of text at IN+I that the view copies as it is (the
- * fast path: most text is nothing else).  Printable ASCII goes through; a
- * space only when a printable character follows (more whitespace
- * collapses); a lone line break between two printable characters, when no
- * joining rule applies to it (see whitespace_run), becomes a space of the
- * same length, so the caller patches it after the copy.  PREV is the view
- * byte before IN+I.
- */
-#define ONES G_GUINT64_CONSTANT(0x0101010101010101)
-#define HIGHS G_GUINT64_CONSTANT(0x8080808080808080)
-#define LOWS7 G_GUINT64_CONSTANT(0x7F7F7F7F7F7F7F7F)
-
-/*
- * Are the 8 bytes at P all printable ASCII (0x20-0x7E), with no two spaces
- * in a row?  Word-at-a-time: typical text goes through the view 8 bytes per
- * test instead of one branch per byte.
+ * The fast path: most text is printable ASCII with single spaces and
+ * single line breaks, which the view copies as they are (a lone line break
+ * becomes a space of the same length).  copy_run copies such a run from
+ * IN+I into the view and returns where it stopped: at a byte that needs the
+ * slow path (a control or non-ASCII byte, a space followed by more
+ * whitespace, a line break that a joining rule of whitespace_run may
+ * remove).  With SSE2, 16 bytes are classified per step.
  */
 static inline gboolean
-word_plain(const char *p)
+solid_at(const char *in, gsize len, gsize j)
 {
-	guint64 w;
-	memcpy(&w, p, sizeof w);
-	guint64 below = (w - ONES * 0x20) & ~w & HIGHS; /* a byte < 0x20 */
-	guint64 above = ((w + ONES) | w) & HIGHS;        /* a byte > 0x7E */
-	guint64 t = w ^ (ONES * 0x20);
-	guint64 sp = ~(((t & LOWS7) + LOWS7) | t | LOWS7); /* exactly the spaces */
-	return (below | above | (sp & (sp >> 8))) == 0;
+	return j < len && byte_class[(guchar)in[j]] == C_SOLID;
+}
+
+/* A lone line break at IN+J inside a run: a space in the view, unless it may join a value. */
+static inline gboolean
+plain_newline(const char *in, gsize len, gsize i, gsize j)
+{
+	if (j == i || in[j] != '\n' || !solid_at(in, len, j + 1))
+		return FALSE;
+	char p = in[j - 1], next = in[j + 1];
+	return !(p == '-' || p == '@' || p == '_' || p == '.' || next == '@');
 }
 
 static gsize
-plain_run(const char *in, gsize len, gsize i, char prev)
+copy_run(DpView *view, const char *in, gsize len, gsize i)
 {
+	reserve(view, len - i + 16);
+	char *dst = view->text + view->len - i; /* dst[j] is the view byte of in[j] */
 	gsize j = i;
 	for (;;) {
-		/* 8 bytes at a time while they are plain and the byte after a last space is solid. */
-		while (j + 9 <= len && word_plain(in + j) && (in[j + 7] != ' ' || byte_class[(guchar)in[j + 8]] == C_SOLID))
-			j += 8;
-		while (j < len && byte_class[(guchar)in[j]] == C_SOLID)
-			j++;
-		if (j + 1 >= len || byte_class[(guchar)in[j + 1]] != C_SOLID)
-			return j;
-		if (in[j] == ' ') {
-			j += 2;
-			continue;
+#ifdef __SSE2__
+		const __m128i lo = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+		while (j + 16 <= len) {
+			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(in + j));
+			_mm_storeu_si128((__m128i *)(void *)(dst + j), c);
+			/* Signed compare: bytes >= 0x80 are negative, so "< 0x20" takes them too. */
+			unsigned np = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(c, lo), _mm_cmpeq_epi8(c, del)));
+			unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, lo));
+			/* Stop at a non-plain byte or at a space before whitespace; bit 15's next byte is unknown. */
+			unsigned bad = (np | (sp & ((sp | np) >> 1))) & 0x7FFF;
+			if (bad == 0) {
+				j += 15;
+				continue;
+			}
+			j += (gsize)__builtin_ctz(bad);
+			goto stop;
 		}
-		if (in[j] != '\n' || j == i)
-			return j;
-		char p = j > i ? in[j - 1] : prev, next = in[j + 1];
-		if (p == '-' || p == '@' || p == '_' || p == '.' || next == '@')
-			return j; /* maybe a value split at the line end */
-		j += 2;
+#endif
+		while (j < len) {
+			char c = in[j];
+			if (byte_class[(guchar)c] == C_SOLID) {
+				dst[j++] = c;
+			} else if (c == ' ' && solid_at(in, len, j + 1)) {
+				dst[j] = c;
+				dst[j + 1] = in[j + 1];
+				j += 2;
+			} else {
+				break;
+			}
+		}
+#ifdef __SSE2__
+	stop:
+#endif
+		if (j >= len || !plain_newline(in, len, i, j))
+			break;
+		dst[j++] = ' ';
 	}
+	view->len += j - i;
+	return j;
 }
 
 void
@@ -290,20 +312,12 @@ dp_view_build(DpView *view, const char *in, gsize len)
 	while (i < len) {
 		guchar c = (guchar)in[i];
 		if (G_LIKELY(byte_class[c] & C_PLAIN)) {
-			gsize j = plain_run(in, len, i, view->len > 0 ? view->text[view->len - 1] : ' ');
+			gsize j = copy_run(view, in, len, i);
 			if (j == i) {
 				i = whitespace_run(view, in, len, i, after_shy);
 				after_shy = FALSE;
 				continue;
 			}
-			/* Copy the run; its single line breaks become spaces, in place. */
-			gsize n = j - i;
-			reserve(view, n);
-			char *dst = view->text + view->len;
-			memcpy(dst, in + i, n);
-			for (char *nl = memchr(dst, '\n', n); nl != NULL; nl = memchr(nl + 1, '\n', n - (gsize)(nl + 1 - dst)))
-				*nl = ' ';
-			view->len += n;
 			i = j;
 			after_shy = FALSE;
 			continue;
