@@ -131,13 +131,10 @@ email_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, D
 /* ---- US social security numbers ------------------------------------------ */
 
 /*
- * The shared digit trigger: the first digit of a run ("[^0-9][0-9]" ends
- * one byte after the character before it).  Every number-shaped detector
- * (SSN, card, IBAN, IPv4, phone) starts from it: one Hyperscan match per
- * number in the text instead of one per detector and pattern.
+ * Every number-shaped detector (SSN, card, IBAN, IPv4, phone) starts from
+ * the first digit of a run of digits (its at_digit function): the runs are
+ * found once per text for all of them (dp_view_digit_runs).
  */
-const DpPattern dp_digit_patterns[] = { { "[^0-9][0-9]", 2 }, { "^[0-9]", 1 }, { NULL, 0 } };
-
 static const DpPattern no_pats[] = { { NULL, 0 } };
 
 gboolean

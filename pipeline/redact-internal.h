@@ -45,6 +45,8 @@ void dp_view_clear(DpView *view);
 void dp_view_build(DpView *view, const char *in, gsize len);
 /* The original span [*OS, *OE) of the view span [VS, VE) (fastest in text order). */
 void dp_view_span(DpView *view, const char *orig, gsize vs, gsize ve, gsize *os, gsize *oe);
+/* Append to OUT (of gsize) the view offset of the first digit of every run of ASCII digits. */
+void dp_view_digit_runs(const DpView *view, GArray *out);
 /* Fold a whole string the way the view does (for terms and allow entries). */
 char *dp_view_fold(const char *s);
 
@@ -84,17 +86,14 @@ typedef struct {
 	void (*refine)(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c);
 	/*
 	 * For number-shaped values: called at the first digit D of every run
-	 * of digits in the view (one trigger shared by all these detectors,
-	 * DP_DIGIT_PATTERNS, instead of one per detector), in text order.
-	 * Same contract as refine.
+	 * of digits in the view (dp_view_digit_runs: one vector scan shared by
+	 * all these detectors instead of Hyperscan triggers per detector), in
+	 * text order.  Same contract as refine.
 	 */
 	void (*at_digit)(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c);
 	/* Pseudonyms are computed over letters and digits only (phone, card). */
 	gboolean canon_alnum;
 } DpDetector;
-
-/* The shared trigger of the at_digit functions: the start of a digit run. */
-extern const DpPattern dp_digit_patterns[];
 
 const DpDetector *dp_detector_find(const char *name);
 /* The built-ins in rule order; *N receives their number. */

@@ -408,6 +408,37 @@ dp_view_span(DpView *view, const char *orig, gsize vs, gsize ve, gsize *os, gsiz
 	*oe = MIN(e, view->orig_len);
 }
 
+void
+dp_view_digit_runs(const DpView *view, GArray *out)
+{
+	const char *v = view->text;
+	gsize n = view->len, j = 0;
+	gboolean prev_digit = FALSE;
+#ifdef __SSE2__
+	const __m128i below = _mm_set1_epi8('0' - 1), above = _mm_set1_epi8('9' + 1);
+	unsigned carry = 0;
+	for (; j + 16 <= n; j += 16) {
+		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(v + j));
+		unsigned d = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(c, below), _mm_cmplt_epi8(c, above)));
+		/* A digit whose predecessor is not one. */
+		unsigned starts = d & ~((d << 1) | carry);
+		carry = (d >> 15) & 1;
+		while (starts != 0) {
+			gsize at = j + (gsize)__builtin_ctz(starts);
+			g_array_append_val(out, at);
+			starts &= starts - 1;
+		}
+	}
+	prev_digit = carry != 0;
+#endif
+	for (; j < n; j++) {
+		gboolean digit = g_ascii_isdigit(v[j]);
+		if (digit && !prev_digit)
+			g_array_append_val(out, j);
+		prev_digit = digit;
+	}
+}
+
 char *
 dp_view_fold(const char *s)
 {

@@ -37,10 +37,8 @@ typedef struct {
 } Rule;
 
 /* What a Hyperscan expression id stands for. */
-enum { PK_REGEX, PK_LITERAL, PK_ALLOW, PK_DIGIT };
+enum { PK_REGEX, PK_LITERAL, PK_ALLOW };
 #define ALLOW_RULE G_MAXUINT
-/* The shared digit trigger: every detector with an at_digit function. */
-#define DIGIT_RULE (G_MAXUINT - 1)
 
 typedef struct {
 	guint rule;
@@ -77,7 +75,8 @@ struct DpRedactor {
 	GArray *raw;     /* of Cand, straight from the scan */
 	GArray *refined; /* of Cand, refined and validated */
 	GArray *cands;   /* of Cand, chosen */
-	GArray *last;    /* of guint: per rule (then allow, digit), index+1 of its last raw candidate */
+	GArray *last;    /* of guint: per rule (then allow), index+1 of its last raw candidate */
+	GArray *runs;    /* of gsize: the view offsets where runs of digits start */
 	GArray *horizon; /* of gsize: per rule, see dp_cands_horizon */
 	GArray *digit_rules; /* of guint: the rules with an at_digit function, in rule order */
 };
@@ -138,6 +137,7 @@ dp_redactor_free(DpRedactor *rd)
 	g_array_unref(rd->cands);
 	g_array_unref(rd->last);
 	g_array_unref(rd->horizon);
+	g_array_unref(rd->runs);
 	g_array_unref(rd->digit_rules);
 	g_free(rd);
 }
@@ -484,6 +484,7 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 	rd->cands = g_array_new(FALSE, FALSE, sizeof(Cand));
 	rd->last = g_array_new(FALSE, TRUE, sizeof(guint));
 	rd->horizon = g_array_new(FALSE, TRUE, sizeof(gsize));
+	rd->runs = g_array_new(FALSE, FALSE, sizeof(gsize));
 	rd->digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
 	dp_view_init(&rd->view);
 	if (!dp_config_get_bool(cfg, "redact", "enabled"))
@@ -522,12 +523,6 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 		if (dets[d].at_digit != NULL) {
 			guint ri = rd->rules->len - 1;
 			g_array_append_val(rd->digit_rules, ri);
-		}
-	}
-	if (rd->digit_rules->len > 0) {
-		for (const DpPattern *p = dp_digit_patterns; p->expr; p++) {
-			Pat pat = { DIGIT_RULE, PK_DIGIT, 0, 0, p->len };
-			exprs_add(rd, &ex, p->expr, 0, pat);
 		}
 	}
 
@@ -586,7 +581,7 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 	if (!compile_db(rd, &ex, cfg, error))
 		return NULL;
 	rd->md = pcre2_match_data_create(4, NULL);
-	g_array_set_size(rd->last, rd->rules->len + 2);
+	g_array_set_size(rd->last, rd->rules->len + 1);
 	g_array_set_size(rd->horizon, rd->rules->len);
 	return g_steal_pointer(&rd);
 }
@@ -622,7 +617,7 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 		if (pat->word_end && to < vlen && word_byte(v, vlen, to))
 			return 0;
 	}
-	guint slot = pat->rule == ALLOW_RULE ? rd->rules->len : pat->rule == DIGIT_RULE ? rd->rules->len + 1 : pat->rule;
+	guint slot = pat->rule == ALLOW_RULE ? rd->rules->len : pat->rule;
 	guint *last = &g_array_index(rd->last, guint, slot);
 	if (*last > 0) {
 		/* Same rule, same start, a later end: keep the longest. */
@@ -730,19 +725,29 @@ find(DpRedactor *rd, const char *text, gsize len)
 	g_array_set_size(refined, 0);
 	gsize *horizon = (gsize *)(void *)rd->horizon->data;
 	memset(horizon, 0, sizeof(gsize) * rd->rules->len);
+	/*
+	 * Two streams in text order: the scan's candidates and the starts of
+	 * the runs of digits (for the number-shaped detectors).  Each rule
+	 * sees its own triggers in order; merging keeps REFINED nearly sorted.
+	 */
 	const guint *digit_rules = (const guint *)(void *)rd->digit_rules->data;
-	for (guint i = 0; i < rd->raw->len; i++) {
-		const Cand *c = &g_array_index(rd->raw, Cand, i);
-		if (c->rule == DIGIT_RULE) {
-			/* The trigger ends just after the first digit of a run. */
-			for (guint k = 0; k < rd->digit_rules->len; k++) {
-				guint ri = digit_rules[k];
+	g_array_set_size(rd->runs, 0);
+	if (rd->digit_rules->len > 0)
+		dp_view_digit_runs(&rd->view, rd->runs);
+	const gsize *digits = (const gsize *)(void *)rd->runs->data;
+	guint nd = rd->runs->len, k = 0;
+	for (guint i = 0; i <= rd->raw->len; i++) {
+		const Cand *c = i < rd->raw->len ? &g_array_index(rd->raw, Cand, i) : NULL;
+		for (; k < nd && (c == NULL || digits[k] <= c->vs); k++) {
+			for (guint d = 0; d < rd->digit_rules->len; d++) {
+				guint ri = digit_rules[d];
 				const Rule *r = rd->rules->pdata[ri];
 				DpCands dc = { ri, refined, &horizon[ri] };
-				r->det->at_digit(rd->view.text, rd->view.len, c->ve - 1, rd->validate, &dc);
+				r->det->at_digit(rd->view.text, rd->view.len, digits[k], rd->validate, &dc);
 			}
-			continue;
 		}
+		if (c == NULL)
+			break;
 		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
 		if (r != NULL && r->det != NULL) {
 			DpCands dc = { c->rule, refined, &horizon[c->rule] };
