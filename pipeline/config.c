@@ -26,9 +26,14 @@ static const SchemaEntry schema[] = {
 	{ "limits", "max-depth", T_INT, "10", "0;1000" },
 	{ "limits", "max-input-size", T_SIZE, "2G", NULL },
 	{ "limits", "max-text-size", T_SIZE, "256M", NULL },
-	{ "limits", "max-children", T_INT, "10000", "0;100000000" },
+	{ "limits", "max-children", T_INT, "1000000", "0;100000000" },
 	{ "extract", "fallback-charset", T_STRING, "windows-1252", NULL },
 	{ "extract", "html-drop", T_LIST, "script;style;noscript;template;head", NULL },
+	{ "pdf", "passwords", T_LIST, "", NULL },
+	{ "pdf", "first-page", T_INT, "0", "0;2147483647" },
+	{ "pdf", "last-page", T_INT, "0", "0;2147483647" },
+	{ "pdf", "max-pages", T_INT, "10000", "0;2147483647" },
+	{ "pdf", "time-limit", T_INT, "120", "0;86400" },
 	{ "redact", "enabled", T_BOOL, "true", NULL },
 	{ "redact", "detectors", T_LIST, "email;phone", NULL },
 	{ "redact", "operator", T_ENUM, "label", "label;mask;pseudonym;remove" },
@@ -46,6 +51,11 @@ static const SchemaEntry schema[] = {
 	{ "rule *", "label", T_STRING, NULL, NULL },
 	{ "rule *", "operator", T_ENUM, NULL, "label;mask;pseudonym;remove" },
 	{ "rule *", "mask-char", T_STRING, NULL, NULL },
+	{ "mail", "mbox-variant", T_ENUM, "auto", "auto;mboxo;mboxrd;mboxcl;mboxcl2;mmdf" },
+	{ "zip", "max-entries", T_INT, "10000", "0;100000000" },
+	{ "zip", "max-total-size", T_SIZE, "1G", NULL },
+	{ "zip", "max-ratio", T_INT, "100", "0;100000000" },
+	{ "zip", "name-charsets", T_LIST, "gb18030", NULL },
 };
 
 struct DpConfig {
