@@ -65,6 +65,39 @@ number_bounded(const char *v, gsize vlen, gsize vs, gsize ve)
 	return TRUE;
 }
 
+/*
+ * Is the number at VS labelled as a document identifier by the word just
+ * before it ("ISSN 1361-4916", "Service Bulletin 737-31-1860", "Amendment
+ * 39-19512", "Sfmt 4702 47699")?  Such numbers have the shapes of phone
+ * numbers, SSNs and cards but are never personal data.  The list holds only
+ * words that do not also introduce personal numbers ("No.", "number" do).
+ */
+static gboolean
+identifier_context(const char *v, gsize vs)
+{
+	static const char *const words[] = {
+		"issn", "isbn", "doi", "arxiv", "jstor", "omb", "bulletin", "amendment", "docket", "doc",
+		"sfmt", "fmt", "frm", "version", "ver", "rev", "revision", "patent", "invoice", "order",
+		"serial", "model", "section", "sec", "vol", "volume", "pp", "pages", "page", "case", "ad",
+		"identifier", "oid",
+	};
+	gsize p = vs, skipped = 0;
+	/* Punctuation and spaces between the word and the number: "No.:", "ISSN: ". */
+	while (p > 0 && skipped < 3 && (v[p - 1] == ' ' || v[p - 1] == ':' || v[p - 1] == '#' || v[p - 1] == '.')) {
+		p--;
+		skipped++;
+	}
+	gsize e = p;
+	while (p > 0 && e - p < 12 && g_ascii_isalpha(v[p - 1]))
+		p--;
+	if (e == p || e - p >= 12 || (p > 0 && g_ascii_isalnum(v[p - 1])))
+		return FALSE;
+	for (guint i = 0; i < G_N_ELEMENTS(words); i++)
+		if (strlen(words[i]) == e - p && g_ascii_strncasecmp(v + p, words[i], e - p) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* ---- email ---------------------------------------------------------------- */
 
 /* The trigger: an '@' between a local-part character and a domain one. */
@@ -172,7 +205,7 @@ ssn_at(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
 	gsize ve = vs + 11;
 	if (!number_bounded(v, vlen, vs, ve))
 		return;
-	if (validate && !dp_ssn_ok(v + vs, v + vs + 4, v + vs + 7))
+	if (validate && (!dp_ssn_ok(v + vs, v + vs + 4, v + vs + 7) || identifier_context(v, vs)))
 		return;
 	dp_cands_add(c, vs, ve);
 }
@@ -196,12 +229,32 @@ dp_luhn_ok(const char *d, gsize n)
 	return n > 0 && sum % 10 == 0;
 }
 
+/*
+ * Printed cards group their digits in fours (the last group shorter), or
+ * 4-6-5 (American Express) and 4-6-4 (Diners): columns of a table
+ * ("550 560 570 580 590 600") that happen to pass Luhn are not cards.
+ */
+static gboolean
+card_layout(const guint8 *glen, guint ng)
+{
+	if (ng == 1)
+		return TRUE;
+	if (ng == 3 && glen[0] == 4 && glen[1] == 6 && (glen[2] == 5 || glen[2] == 4))
+		return TRUE;
+	for (guint g = 0; g + 1 < ng; g++)
+		if (glen[g] != 4)
+			return FALSE;
+	return glen[ng - 1] >= 1 && glen[ng - 1] <= 4;
+}
+
 static void
 card_at(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
 {
 	/* Up to 19 digits with one kind of separator: "4111 1111-1111" is not one number. */
 	char digits[20];
-	gsize n = 0, group = 0, min_group = 99, end = vs;
+	gsize n = 0, group = 0, end = vs;
+	guint8 glen[20];
+	guint ng = 0;
 	char sep = 0;
 	for (gsize p = vs; p < vlen; p++) {
 		if (g_ascii_isdigit(v[p])) {
@@ -218,16 +271,15 @@ card_at(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
 			sep = v[p];
 		if (v[p] != sep)
 			break;
-		min_group = MIN(min_group, group);
+		glen[ng++] = (guint8)group;
 		group = 0;
 	}
-	if (sep != 0)
-		min_group = MIN(min_group, group);
+	glen[ng++] = (guint8)group;
 	if (n < 13 || !number_bounded(v, vlen, vs, end))
 		return;
 	if (validate) {
-		/* Issuer ranges start with 2 to 6; groups are never tiny. */
-		if (digits[0] < '2' || digits[0] > '6' || (sep != 0 && min_group < 3))
+		/* Issuer ranges start with 2 to 6. */
+		if (digits[0] < '2' || digits[0] > '6' || !card_layout(glen, ng) || identifier_context(v, vs))
 			return;
 		if (!dp_luhn_ok(digits, n))
 			return;
@@ -354,6 +406,13 @@ ipv4_at(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
 		}
 	}
 	if (!number_bounded(v, vlen, vs, p))
+		return;
+	/*
+	 * A version (the "-- 1.6.3.3" that ends a patch mail from git) or an
+	 * object identifier ("object identifier 2.5.29.15") is not an address.
+	 */
+	gboolean git_sig = p - vs == 7 && vs >= 3 && v[vs - 1] == ' ' && v[vs - 2] == '-' && v[vs - 3] == '-';
+	if (validate && (git_sig || identifier_context(v, vs)))
 		return;
 	dp_cands_add(c, vs, p);
 }
@@ -551,6 +610,35 @@ phone_plausible(const char *v, const Phone *ph, gboolean validate)
 		    !(g == 0 && ph->len[g] <= 7))
 			return FALSE;
 	}
+	/*
+	 * A parenthesized group is an area code: never last ("537 U.S. 186
+	 * (2003)"), never a year ("48 (1960) 398-407").
+	 */
+	if (ph->sep[n - 1] == '(')
+		return FALSE;
+	for (guint g = 0; g < n; g++)
+		if (ph->sep[g] == '(' && ph->len[g] == 4 && is_year(v, ph->gstart[g]))
+			return FALSE;
+	gboolean paren = FALSE;
+	for (guint g = 0; g < n; g++)
+		paren = paren || ph->sep[g] == '(';
+	/*
+	 * Two groups joined by "-" or "." without "+" or an area code in
+	 * parentheses: a NANP local number (555-0143) or a national number with
+	 * its trunk 0 (030-901820); not a ZIP+4 (90740-5600), an ISSN or a page
+	 * range (1412-1427), a docket number (39-19512), a decimal (2003.316).
+	 * With a space, national forms stay ("9472 7916", "99 668472").
+	 */
+	if (n == 2 && !ph->plus && !paren && ph->sep[1] != ' ' && !(ph->len[0] == 3 && ph->len[1] == 4) &&
+	    !(v[ph->gstart[0]] == '0' && ph->len[0] >= 3))
+		return FALSE;
+	/* Dates with any separator: "2009 11 12", "Mar 10 2006 13:40". */
+	if (n == 3 && !ph->plus) {
+		for (guint g = 0; g < 3; g++)
+			if (ph->len[g] == 4 && is_year(v, ph->gstart[g]) && ph->len[(g + 1) % 3] <= 2 &&
+			    ph->len[(g + 2) % 3] <= 2)
+				return FALSE;
+	}
 	char s = ph->sep[n - 1];
 	/* Dates: 2021-03-04, 04.03.2021. */
 	if (n == 3 && !ph->plus && s != ' ') {
@@ -633,6 +721,8 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 			if (!phone_parse(v, vlen, s, &ph))
 				continue;
 			if (!phone_plausible(v, &ph, validate) || !number_bounded(v, vlen, s, ph.end))
+				continue;
+			if (validate && identifier_context(v, s))
 				continue;
 			/* Part of an identifier: "F-2016-07895", "REF/202-555-0143". */
 			if (s >= 2 && (v[s - 1] == '-' || v[s - 1] == '/') && alnum_before(v, vlen, s - 1))
