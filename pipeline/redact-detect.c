@@ -18,7 +18,10 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-/* Is the character that starts at V+POS a letter or digit? */
+/*
+ * Is the character that starts at V+POS a letter or digit?  An underscore
+ * is not: in file names it separates words ("202-555-0143_scan.pdf").
+ */
 static gboolean
 alnum_at(const char *v, gsize vlen, gsize pos)
 {
@@ -26,7 +29,7 @@ alnum_at(const char *v, gsize vlen, gsize pos)
 		return FALSE;
 	guchar c = (guchar)v[pos];
 	if (c < 0x80)
-		return g_ascii_isalnum(c) || c == '_';
+		return g_ascii_isalnum(c);
 	gunichar ch = g_utf8_get_char_validated(v + pos, (gssize)(vlen - pos));
 	return ch != (gunichar)-1 && ch != (gunichar)-2 && g_unichar_isalnum(ch);
 }
@@ -38,7 +41,7 @@ alnum_before(const char *v, gsize vlen, gsize pos)
 	if (pos == 0)
 		return FALSE;
 	if ((guchar)v[pos - 1] < 0x80)
-		return g_ascii_isalnum(v[pos - 1]) || v[pos - 1] == '_';
+		return g_ascii_isalnum(v[pos - 1]);
 	const char *p = g_utf8_find_prev_char(v, v + pos);
 	return p != NULL && alnum_at(v, vlen, (gsize)(p - v));
 }

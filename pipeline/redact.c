@@ -588,12 +588,13 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 
 /* ---- matching ------------------------------------------------------------ */
 
+/* A letter or digit: terms are whole words; "_" separates words in file names. */
 static gboolean
 word_byte(const char *v, gsize vlen, gsize pos)
 {
 	guchar c = (guchar)v[pos];
 	if (c < 0x80)
-		return g_ascii_isalnum(c) || c == '_';
+		return g_ascii_isalnum(c);
 	const char *start = g_utf8_find_prev_char(v, v + pos + 1);
 	if (start == NULL)
 		return FALSE;
