@@ -1,10 +1,11 @@
 /*
  * redact-detect.c: the built-in detectors.
  *
- * Each detector is a few Hyperscan expressions that find candidate regions
- * in the normalized view (all detectors and term lists share one database
- * and one scan), and a refine function that decides the exact extent and
- * validates it: word boundaries, SSN ranges, the Luhn digit of a card, the
+ * A detector is a few Hyperscan expressions that find candidate regions in
+ * the normalized view (all detectors and term lists share one database and
+ * one scan) with a refine function, or, for the number-shaped ones, an
+ * at_digit function called at the start of every run of digits; either
+ * decides the exact extent and validates it: word boundaries, SSN ranges, the Luhn digit of a card, the
  * country length and mod-97 of an IBAN, the octets of an IPv4 address, the
  * inet_pton parse of an IPv6 address, the digit groups of a phone number.
  * With validation off ([redact] validate=false) only the shapes and the

@@ -10,7 +10,10 @@
  *   2. one Hyperscan scan of the view finds the candidates of every rule,
  *      term and allow-list entry at once (PCRE2 runs only for a custom
  *      pattern Hyperscan cannot compile, such as one with a look-behind);
- *   3. each detector's refine function fixes the extent and validates;
+ *      the number-shaped detectors share one trigger instead, the start of
+ *      every run of digits (dp_view_digit_runs, a vector scan);
+ *   3. in text order, each detector's refine (or at_digit) function fixes
+ *      the extent and validates;
  *   4. overlaps are resolved: leftmost first, then the longest, then an
  *      allow-list match, then the rule first in rule order (built-ins in
  *      the order email, ssn, card, iban, ip, phone; then [rule NAME]
