@@ -79,25 +79,34 @@ number_bounded(const char *v, gsize vlen, gsize vs, gsize ve)
 static gboolean
 identifier_context(const char *v, gsize vs)
 {
-	static const char *const words[] = {
-		"issn", "isbn", "doi", "arxiv", "jstor", "omb", "bulletin", "amendment", "docket", "doc",
-		"sfmt", "fmt", "frm", "version", "ver", "rev", "revision", "patent", "invoice", "order",
-		"serial", "model", "section", "sec", "vol", "volume", "pp", "pages", "page", "case", "ad",
-		"identifier", "oid",
+#define W(s) { s, sizeof s - 1 }
+	static const struct {
+		const char *w;
+		gsize len;
+	} words[] = {
+		W("issn"), W("isbn"), W("doi"), W("arxiv"), W("jstor"), W("omb"), W("bulletin"), W("amendment"),
+		W("docket"), W("doc"), W("sfmt"), W("fmt"), W("frm"), W("version"), W("ver"), W("rev"),
+		W("revision"), W("patent"), W("invoice"), W("order"), W("serial"), W("model"), W("section"),
+		W("sec"), W("vol"), W("volume"), W("pp"), W("pages"), W("page"), W("case"), W("ad"),
+		W("identifier"), W("oid"),
 	};
+#undef W
 	gsize p = vs, skipped = 0;
 	/* Punctuation and spaces between the word and the number: "No.:", "ISSN: ". */
 	while (p > 0 && skipped < 3 && (v[p - 1] == ' ' || v[p - 1] == ':' || v[p - 1] == '#' || v[p - 1] == '.')) {
 		p--;
 		skipped++;
 	}
+	if (p == 0 || !g_ascii_isalpha(v[p - 1]))
+		return FALSE; /* the usual case: no word there */
 	gsize e = p;
 	while (p > 0 && e - p < 12 && g_ascii_isalpha(v[p - 1]))
 		p--;
-	if (e == p || e - p >= 12 || (p > 0 && g_ascii_isalnum(v[p - 1])))
+	if (e - p >= 12 || (p > 0 && g_ascii_isalnum(v[p - 1])))
 		return FALSE;
 	for (guint i = 0; i < G_N_ELEMENTS(words); i++)
-		if (strlen(words[i]) == e - p && g_ascii_strncasecmp(v + p, words[i], e - p) == 0)
+		if (words[i].len == e - p && g_ascii_tolower(v[p]) == words[i].w[0] &&
+		    g_ascii_strncasecmp(v + p, words[i].w, e - p) == 0)
 			return TRUE;
 	return FALSE;
 }
