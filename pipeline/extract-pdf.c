@@ -451,7 +451,7 @@ page_list(GArray *pages)
 }
 
 gboolean
-dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
 	PdfOptions opt;
 	read_options(ctx, &opt);
