@@ -8,7 +8,7 @@ CC       ?= cc
 VERSION  := 0.1.0
 
 PKGS := glib-2.0 gio-2.0 libmagic libxml-2.0 libpcre2-8 poppler-glib libzip \
-        gmime-3.0 libhs sqlite3 libseccomp
+        gmime-3.0 libhs sqlite3 libseccomp nettle
 
 # Run install-deps only when pkg-config cannot find a library, and only for
 # targets that build or run something.
