@@ -333,17 +333,15 @@ emit_part(Walk *w, PendingPart *pp, GError **error)
 	/*
 	 * The bytes win over the part's label when they say something
 	 * specific: a "zip" attachment that is really HTML is read as HTML.
-	 * Generic labels are checked by dp_doc_child itself; sniffing only
-	 * specific ones keeps libmagic (the costly part) to one call a part.
+	 * Generic labels are checked by dp_doc_child itself.  Only our own
+	 * sniffers are asked (no libmagic): they know every format we read.
 	 */
-	g_autofree char *sniffed = NULL;
 	if (!g_str_equal(type_hint, DP_TYPE_UNKNOWN) && !g_str_equal(type_hint, DP_TYPE_TEXT) &&
 	    !g_str_equal(type_hint, DP_TYPE_RFC822)) {
 		gsize dlen;
 		const guint8 *dd = g_bytes_get_data(data, &dlen);
-		sniffed = dp_detect_type(dd, MIN(dlen, 65536), fname);
-		if (!g_str_equal(sniffed, DP_TYPE_UNKNOWN) && !g_str_equal(sniffed, DP_TYPE_TEXT) &&
-		    !g_str_equal(sniffed, DP_TYPE_EMPTY))
+		const char *sniffed = dp_detect_sniff(dd, MIN(dlen, 65536));
+		if (sniffed != NULL && !g_str_equal(sniffed, DP_TYPE_TEXT) && !g_str_equal(sniffed, DP_TYPE_EMPTY))
 			type_hint = sniffed;
 	}
 	return dp_doc_child(w->ctx, w->doc, pp->path, type_hint, data, kv, error);

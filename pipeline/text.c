@@ -58,14 +58,66 @@ dp_text_canonical_charset(const char *label)
 	return g_steal_pointer(&l);
 }
 
+/*
+ * Converters to UTF-8, kept open per thread and per charset.  Opening one
+ * costs a dlopen() of the gconv module, and glibc unloads the module again
+ * when the last converter closes: per mail part, that churn was several
+ * percent of a mailbox run.  At most CONV_CACHE_MAX charsets are kept (a
+ * hostile input may declare many); the rest are opened and closed as
+ * before.
+ */
+#define CONV_CACHE_MAX 32
+#define CONV_NONE ((GIConv)-1)
+
+static void
+conv_close(gpointer p)
+{
+	GIConv cd = p;
+	if (cd != CONV_NONE)
+		g_iconv_close(cd);
+}
+
+static void
+conv_cache_free(gpointer p)
+{
+	g_hash_table_unref(p);
+}
+
+static GPrivate conv_cache = G_PRIVATE_INIT(conv_cache_free);
+
+/* A converter from CS, reset to its initial state, or CONV_NONE. *OWNED: close it after use. */
+static GIConv
+conv_get(const char *cs, gboolean *owned)
+{
+	GHashTable *cache = g_private_get(&conv_cache);
+	if (cache == NULL) {
+		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, conv_close);
+		g_private_set(&conv_cache, cache);
+	}
+	*owned = FALSE;
+	gpointer v;
+	if (g_hash_table_lookup_extended(cache, cs, NULL, &v)) {
+		GIConv cd = v;
+		if (cd != CONV_NONE)
+			g_iconv(cd, NULL, NULL, NULL, NULL);
+		return cd;
+	}
+	GIConv cd = g_iconv_open("UTF-8", cs);
+	if (g_hash_table_size(cache) < CONV_CACHE_MAX)
+		g_hash_table_insert(cache, g_strdup(cs), cd);
+	else
+		*owned = cd != CONV_NONE;
+	return cd;
+}
+
 static gboolean
 charset_known(const char *cs)
 {
-	GIConv cd = g_iconv_open("UTF-8", cs);
-	if (cd == (GIConv)-1)
-		return FALSE;
-	g_iconv_close(cd);
-	return TRUE;
+	gboolean owned;
+	GIConv cd = conv_get(cs, &owned);
+	if (owned)
+		g_iconv_close(cd);
+	return cd != CONV_NONE;
 }
 
 /* Width of one code unit, to skip an undecodable one. */
@@ -84,8 +136,9 @@ static GString *
 convert_lossy(const guint8 *data, gsize len, const char *cs)
 {
 	GString *out = g_string_sized_new(len + len / 2 + 16);
-	GIConv cd = g_iconv_open("UTF-8", cs);
-	g_assert(cd != (GIConv)-1);
+	gboolean owned;
+	GIConv cd = conv_get(cs, &owned);
+	g_assert(cd != CONV_NONE);
 	char buf[16384];
 	char *in = (char *)data;
 	gsize inleft = len;
@@ -111,7 +164,8 @@ convert_lossy(const guint8 *data, gsize len, const char *cs)
 	gsize oleft = sizeof buf;
 	g_iconv(cd, NULL, NULL, &o, &oleft);
 	g_string_append_len(out, buf, (gssize)(o - buf));
-	g_iconv_close(cd);
+	if (owned)
+		g_iconv_close(cd);
 	return out;
 }
 
