@@ -29,6 +29,7 @@ static const SchemaEntry schema[] = {
 	{ "limits", "max-children", T_INT, "1000000", "0;100000000" },
 	{ "extract", "fallback-charset", T_STRING, "windows-1252", NULL },
 	{ "extract", "html-drop", T_LIST, "script;style;noscript;template;head", NULL },
+	{ "extract", "identify-parts", T_BOOL, "true", NULL },
 	{ "redact", "enabled", T_BOOL, "true", NULL },
 	{ "redact", "detectors", T_LIST, "email;phone", NULL },
 	{ "redact", "operator", T_ENUM, "label", "label;mask;pseudonym;remove" },

@@ -44,6 +44,7 @@ dp_extract_ctx_init(DpExtractCtx *ctx, DpConfig *cfg, DpEmitFn emit, gpointer em
 	ctx->max_children = (guint64)dp_config_get_int(cfg, "limits", "max-children");
 	ctx->max_text = dp_config_get_size(cfg, "limits", "max-text-size");
 	ctx->max_input = dp_config_get_size(cfg, "limits", "max-input-size");
+	ctx->identify_parts = dp_config_get_bool(cfg, "extract", "identify-parts");
 }
 
 void
@@ -170,8 +171,12 @@ dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *typ
 		 */
 		const char *sniffed = dp_detect_sniff(d, len);
 		type = g_strdup(sniffed ? sniffed : type_hint);
-	} else {
+	} else if (ctx->identify_parts) {
 		type = dp_detect_type(d, len, path);
+	} else {
+		/* [extract] identify-parts=false: no libmagic for parts. */
+		const char *sniffed = dp_detect_sniff(d, len);
+		type = g_strdup(sniffed ? sniffed : DP_TYPE_UNKNOWN);
 	}
 	dp_record_set(rec, DP_F_TYPE, type);
 	dp_record_set(rec, DP_F_SHA256, sha);
