@@ -135,7 +135,12 @@ looks_like_html(const guint8 *d, gsize len)
 {
 	gsize n = MIN(len, 8192);
 	for (gsize i = 0; i < n; i++) {
-		if (d[i] != '<')
+		const guint8 *lt = memchr(d + i, '<', n - i);
+		if (lt == NULL)
+			break;
+		i = (gsize)(lt - d);
+		/* Most '<' in binary data or text start no tag of the list. */
+		if (i + 1 >= n || strchr("!hbtmdpsiHBTMDPSI", d[i + 1]) == NULL || d[i + 1] == '\0')
 			continue;
 		for (guint t = 0; t < G_N_ELEMENTS(html_tags); t++)
 			if (has_prefix_ci(d + i, n - i, html_tags[t]))
@@ -162,9 +167,14 @@ find_pdf_header(const guint8 *d, gsize len)
 {
 	/* Readers accept the header anywhere in the first kilobyte. */
 	gsize n = MIN(len, 1024);
-	for (gsize i = 0; i + 5 <= n; i++)
-		if (d[i] == '%' && memcmp(d + i, "%PDF-", 5) == 0)
+	for (gsize i = 0; i + 5 <= n; i++) {
+		const guint8 *pc = memchr(d + i, '%', n - 4 - i);
+		if (pc == NULL)
+			return FALSE;
+		i = (gsize)(pc - d);
+		if (memcmp(d + i, "%PDF-", 5) == 0)
 			return TRUE;
+	}
 	return FALSE;
 }
 

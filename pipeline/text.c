@@ -190,6 +190,31 @@ sniff_utf16(const guint8 *d, gsize len)
 	return NULL;
 }
 
+/*
+ * Charsets in which every ASCII byte stands for itself, so that ASCII-only
+ * data decodes to the same bytes without iconv.  (Not UTF-7, HZ or the
+ * EBCDIC code pages: their ASCII bytes mean something else.)
+ */
+static gboolean
+ascii_compatible(const char *cs)
+{
+	static const char *prefixes[] = { "utf-8", "windows-", "iso-8859-", "koi8-", "gbk", "gb18030",
+					  "big5", "shift_jis", "euc-", "us-ascii" };
+	for (guint i = 0; i < G_N_ELEMENTS(prefixes); i++)
+		if (g_str_has_prefix(cs, prefixes[i]))
+			return TRUE;
+	return FALSE;
+}
+
+static gboolean
+all_ascii(const guint8 *d, gsize len)
+{
+	guint8 acc = 0;
+	for (gsize i = 0; i < len; i++)
+		acc |= d[i];
+	return (acc & 0x80) == 0;
+}
+
 char *
 dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *fallback, gsize *out_len,
 	       char **used)
@@ -210,19 +235,25 @@ dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *
 			cs = NULL;
 		}
 	}
+	gboolean plain = FALSE; /* the bytes are the UTF-8 text as they are */
 	if (cs == NULL) {
 		const char *u16 = sniff_utf16(data, len);
 		if (u16 != NULL)
 			cs = g_strdup(u16);
-		else if (g_utf8_validate((const char *)data, (gssize)len, NULL))
+		else if ((plain = g_utf8_validate((const char *)data, (gssize)len, NULL)))
 			cs = g_strdup("utf-8");
 		else
 			cs = dp_text_canonical_charset(fallback ? fallback : "windows-1252");
 	}
 	data += bom;
 	len -= bom;
+	/* ASCII in an ASCII-compatible charset: nothing to convert or repair. */
+	if (!plain && ascii_compatible(cs) && all_ascii(data, len) && memchr(data, '\0', len) == NULL)
+		plain = TRUE;
 	GString *out;
-	if (g_str_equal(cs, "utf-8")) {
+	if (plain) {
+		out = g_string_new_len((const char *)data, (gssize)len);
+	} else if (g_str_equal(cs, "utf-8")) {
 		/* Fast path: copy, replacing invalid sequences. */
 		out = g_string_sized_new(len + 1);
 		const char *p = (const char *)data, *end = p + len;

@@ -234,6 +234,9 @@ test_decode(void)
 	/* Truncated UTF-16 and bad UTF-8 never fail. */
 	check_decode("\xff\xfe" "a\0b", 5, NULL, "a\xef\xbf\xbd", "utf-16le");
 	check_decode("a\xc3", 2, "utf-8", "a\xef\xbf\xbd", "utf-8");
+	/* ASCII shortcut: only for charsets where ASCII bytes mean ASCII. */
+	check_decode("plain ascii", 11, "us-ascii", "plain ascii", "windows-1252");
+	check_decode("a+AOk-b", 7, "utf-7", "a\xc3\xa9" "b", "utf-7");
 }
 
 static void
