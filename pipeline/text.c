@@ -248,7 +248,7 @@ dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *
 	data += bom;
 	len -= bom;
 	/* ASCII in an ASCII-compatible charset: nothing to convert or repair. */
-	if (!plain && ascii_compatible(cs) && all_ascii(data, len) && memchr(data, '\0', len) == NULL)
+	if (!plain && len > 0 && ascii_compatible(cs) && all_ascii(data, len) && memchr(data, '\0', len) == NULL)
 		plain = TRUE;
 	GString *out;
 	if (plain) {
