@@ -121,6 +121,15 @@ add_pending(Walk *w, GMimeObject *obj, const char *kind, guint *counter)
 	g_ptr_array_add(w->pending, pp);
 }
 
+/* The bytes written to a memory stream, taken over without a copy. */
+static GBytes *
+mem_stream_steal(GMimeStream *mem)
+{
+	GByteArray *arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	return g_byte_array_free_to_bytes(arr);
+}
+
 /* The decoded content of a leaf part (transfer encoding undone). */
 static GBytes *
 part_bytes(GMimePart *part)
@@ -130,8 +139,7 @@ part_bytes(GMimePart *part)
 		return g_bytes_new(NULL, 0);
 	g_autoptr(GMimeStream) mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(content, mem);
-	GByteArray *arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	return g_bytes_new(arr->data, arr->len);
+	return mem_stream_steal(mem);
 }
 
 static gboolean
@@ -330,8 +338,7 @@ message_part_bytes(GMimeMessagePart *mp)
 		return g_bytes_new(NULL, 0);
 	g_autoptr(GMimeStream) mem = g_mime_stream_mem_new();
 	g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, mem);
-	GByteArray *arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	return g_bytes_new(arr->data, arr->len);
+	return mem_stream_steal(mem);
 }
 
 /* Hand one pending part to the dispatch as a child of the message. */
@@ -354,8 +361,7 @@ emit_part(Walk *w, PendingPart *pp, GError **error)
 		/* An encrypted or unknown container: its raw form. */
 		g_autoptr(GMimeStream) mem = g_mime_stream_mem_new();
 		g_mime_object_write_to_stream(obj, NULL, mem);
-		GByteArray *arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-		data = g_bytes_new(arr->data, arr->len);
+		data = mem_stream_steal(mem);
 	}
 	const char *charset = g_mime_object_get_content_type_parameter(obj, "charset");
 	g_autofree char *fname = filename ? dp_text_one_line(filename) : NULL;
