@@ -26,7 +26,8 @@ test_expect_success 'a specific label is kept when the bytes are nothing we read
 
 test_expect_success 'our sniffers overrule a specific label' '
 	msg b.eml image/png "$PDF" &&
-	docpipe convert --xml --no-redact b.eml >x.xml &&
+	# The PDF is a stub: once a PDF extractor exists it reports it damaged.
+	{ docpipe convert --xml --no-redact b.eml >x.xml 2>/dev/null || test $? = 65; } &&
 	test_grep "path=\"attachment 1\" type=\"application/pdf\"" x.xml
 '
 
@@ -41,7 +42,7 @@ test_expect_success 'identify-parts=false keeps the generic label' '
 	docpipe convert -c c.conf --xml --no-redact c.eml >x.xml &&
 	test_grep "path=\"attachment 1\" type=\"application/octet-stream\"" x.xml &&
 	msg d.eml application/octet-stream "$PDF" &&
-	docpipe convert -c c.conf --xml --no-redact d.eml >x.xml &&
+	{ docpipe convert -c c.conf --xml --no-redact d.eml >x.xml 2>/dev/null || test $? = 65; } &&
 	test_grep "path=\"attachment 1\" type=\"application/pdf\"" x.xml
 '
 
