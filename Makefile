@@ -11,7 +11,7 @@ VERSION  := 0.1.0
 # dynamic linking at every start, so the PDF extractor is a module,
 # docpipe-pdf.so, loaded on the first PDF; everything else links directly.
 CORE_PKGS := glib-2.0 gio-2.0 gmodule-2.0 libmagic libxml-2.0 libpcre2-8 libzip \
-        gmime-3.0 libhs sqlite3 libseccomp
+        gmime-3.0 libhs sqlite3 libseccomp nettle
 PDF_PKGS  := poppler-glib
 PKGS := $(CORE_PKGS) $(PDF_PKGS)
 

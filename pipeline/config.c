@@ -35,6 +35,7 @@ static const SchemaEntry schema[] = {
 	{ "sandbox", "enabled", T_BOOL, "true", NULL },
 	{ "extract", "fallback-charset", T_STRING, "windows-1252", NULL },
 	{ "extract", "html-drop", T_LIST, "script;style;noscript;template;head", NULL },
+	{ "extract", "identify-parts", T_BOOL, "true", NULL },
 	{ "pdf", "passwords", T_LIST, "", NULL },
 	{ "pdf", "first-page", T_INT, "0", "0;2147483647" },
 	{ "pdf", "last-page", T_INT, "0", "0;2147483647" },

@@ -135,7 +135,12 @@ looks_like_html(const guint8 *d, gsize len)
 {
 	gsize n = MIN(len, 8192);
 	for (gsize i = 0; i < n; i++) {
-		if (d[i] != '<')
+		const guint8 *lt = memchr(d + i, '<', n - i);
+		if (lt == NULL)
+			break;
+		i = (gsize)(lt - d);
+		/* Most '<' in binary data or text start no tag of the list. */
+		if (i + 1 >= n || strchr("!hbtmdpsiHBTMDPSI", d[i + 1]) == NULL || d[i + 1] == '\0')
 			continue;
 		for (guint t = 0; t < G_N_ELEMENTS(html_tags); t++)
 			if (has_prefix_ci(d + i, n - i, html_tags[t]))
@@ -162,22 +167,27 @@ find_pdf_header(const guint8 *d, gsize len)
 {
 	/* Readers accept the header anywhere in the first kilobyte. */
 	gsize n = MIN(len, 1024);
-	for (gsize i = 0; i + 5 <= n; i++)
-		if (d[i] == '%' && memcmp(d + i, "%PDF-", 5) == 0)
+	for (gsize i = 0; i + 5 <= n; i++) {
+		const guint8 *pc = memchr(d + i, '%', n - 4 - i);
+		if (pc == NULL)
+			return FALSE;
+		i = (gsize)(pc - d);
+		if (memcmp(d + i, "%PDF-", 5) == 0)
 			return TRUE;
+	}
 	return FALSE;
 }
 
-char *
-dp_detect_type(const guint8 *data, gsize len, const char *name)
+const char *
+dp_detect_sniff(const guint8 *data, gsize len)
 {
 	if (len == 0)
-		return g_strdup(DP_TYPE_EMPTY);
+		return DP_TYPE_EMPTY;
 	if (find_pdf_header(data, len))
-		return g_strdup(DP_TYPE_PDF);
+		return DP_TYPE_PDF;
 	if (len >= 4 && data[0] == 'P' && data[1] == 'K' &&
 	    ((data[2] == 3 && data[3] == 4) || (data[2] == 5 && data[3] == 6)))
-		return g_strdup(DP_TYPE_ZIP);
+		return DP_TYPE_ZIP;
 
 	gsize bom;
 	const char *bomcs = dp_text_bom_charset(data, len, &bom);
@@ -185,16 +195,16 @@ dp_detect_type(const guint8 *data, gsize len, const char *name)
 		/* UTF-16/32 text: decode the start and look again. */
 		gsize dlen;
 		g_autofree char *head = dp_text_decode(data, MIN(len, 16384), NULL, NULL, &dlen, NULL);
-		return g_strdup(looks_like_html((const guint8 *)head, dlen) ? DP_TYPE_HTML : DP_TYPE_TEXT);
+		return looks_like_html((const guint8 *)head, dlen) ? DP_TYPE_HTML : DP_TYPE_TEXT;
 	}
 	const guint8 *d = data + bom;
 	gsize dl = len - bom;
 	if (looks_like_mbox(d, dl))
-		return g_strdup(DP_TYPE_MBOX);
+		return DP_TYPE_MBOX;
 	if (looks_like_message(d, dl))
-		return g_strdup(DP_TYPE_RFC822);
+		return DP_TYPE_RFC822;
 	if (looks_like_html(d, dl))
-		return g_strdup(DP_TYPE_HTML);
+		return DP_TYPE_HTML;
 
 	/*
 	 * Text without control bytes is plain text to us whatever libmagic
@@ -204,7 +214,20 @@ dp_detect_type(const guint8 *data, gsize len, const char *name)
 	 */
 	if (looks_like_text(d, dl) && !has_prefix_ci(d, dl, "%!") && !has_prefix_ci(d, dl, "<?xml") &&
 	    !has_prefix_ci(d, dl, "<svg"))
-		return g_strdup(DP_TYPE_TEXT);
+		return DP_TYPE_TEXT;
+	return NULL;
+}
+
+char *
+dp_detect_type(const guint8 *data, gsize len, const char *name)
+{
+	const char *sniffed = dp_detect_sniff(data, len);
+	if (sniffed != NULL)
+		return g_strdup(sniffed);
+	gsize bom;
+	dp_text_bom_charset(data, len, &bom);
+	const guint8 *d = data + bom;
+	gsize dl = len - bom;
 
 	const char *m = magic_type(data, len);
 	if (g_str_equal(m, "application/xhtml+xml"))

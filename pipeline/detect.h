@@ -24,6 +24,14 @@
  */
 char *dp_detect_type(const guint8 *data, gsize len, const char *name);
 
+/*
+ * Only the first step of dp_detect_type, without libmagic (which costs a
+ * millisecond or more on binary data): the type when DATA is one of the
+ * formats docpipe reads (PDF, zip, mbox, message, HTML, text) or empty,
+ * else NULL.  Static strings.
+ */
+const char *dp_detect_sniff(const guint8 *data, gsize len);
+
 /* The type of the directory PATH: DP_TYPE_MAILDIR or "inode/directory". */
 const char *dp_detect_directory(const char *path);
 

@@ -440,12 +440,17 @@ dp_emitter_add(DpEmitter *em, const DpRecord *rec, GError **error)
 						  err ? ": " : "", err ? err : "");
 	}
 
-	/* Emit never trusts that its input is normalized. */
-	g_autoptr(GString) body = NULL;
+	/*
+	 * Emit never trusts that its input is normalized: it checks.  Text
+	 * that passes the check (most of it: extract normalized it, and
+	 * redaction seldom breaks that) is written as it is, without a copy.
+	 */
+	g_autoptr(GString) norm = NULL;
+	const GString *body = rec->body;
 	if (dp_record_get(rec, DP_F_DATA) != NULL)
-		body = g_string_new(NULL); /* raw bytes are not text */
-	else
-		body = dp_text_normalize(rec->body->str, rec->body->len);
+		body = norm = g_string_new(NULL); /* raw bytes are not text */
+	else if (!dp_text_is_normal(rec->body->str, rec->body->len))
+		body = norm = dp_text_normalize(rec->body->str, rec->body->len);
 	if (em->text.fp)
 		text_record(em, rec, body, parent == NULL);
 	if (em->xw) {

@@ -121,6 +121,15 @@ add_pending(Walk *w, GMimeObject *obj, const char *kind, guint *counter)
 	g_ptr_array_add(w->pending, pp);
 }
 
+/* The bytes written to a memory stream, taken over without a copy. */
+static GBytes *
+mem_stream_steal(GMimeStream *mem)
+{
+	GByteArray *arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	return g_byte_array_free_to_bytes(arr);
+}
+
 /* The decoded content of a leaf part (transfer encoding undone). */
 static GBytes *
 part_bytes(GMimePart *part)
@@ -130,8 +139,7 @@ part_bytes(GMimePart *part)
 		return g_bytes_new(NULL, 0);
 	g_autoptr(GMimeStream) mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(content, mem);
-	GByteArray *arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	return g_bytes_new(arr->data, arr->len);
+	return mem_stream_steal(mem);
 }
 
 static gboolean
@@ -234,13 +242,57 @@ walk(Walk *w, GMimeObject *obj, gboolean as_parts, guint level)
 	add_pending(w, obj, as_parts ? "alternative" : "attachment", as_parts ? &w->n_alt : &w->n_attach);
 }
 
+static gboolean
+is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((guchar)*s >= 0x80)
+			return FALSE;
+	return TRUE;
+}
+
+/*
+ * An address list as internet_address_list_to_string(list, NULL, FALSE)
+ * formats it: "name <addr>" (the name quoted as GMime quotes it) or
+ * "addr", joined with ", ".  Done here for plain mailboxes because GMime
+ * runs every domain through libidn2 (IDNA lookup and NFC), which was 4%
+ * of a mailbox run; for an ASCII domain that returns it unchanged.  Lists
+ * with a group, and non-ASCII addresses, are still GMime's to format.
+ */
+static char *
+format_addresses(InternetAddressList *list)
+{
+	int n = internet_address_list_length(list);
+	for (int i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia) ||
+		    !is_ascii(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia))))
+			return internet_address_list_to_string(list, NULL, FALSE);
+	}
+	GString *out = g_string_new(NULL);
+	for (int i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+		const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+		const char *name = internet_address_get_name(ia);
+		if (i > 0)
+			g_string_append(out, ", ");
+		if (name != NULL && *name != '\0') {
+			g_autofree char *quoted = g_mime_utils_quote_string(name);
+			g_string_append_printf(out, "%s <%s>", quoted, addr);
+		} else {
+			g_string_append(out, addr);
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* Format an address list header, decoded, as one line. */
 static void
 meta_addresses(DpDoc *doc, const char *name, InternetAddressList *list)
 {
 	if (list == NULL || internet_address_list_length(list) == 0)
 		return;
-	g_autofree char *s = internet_address_list_to_string(list, NULL, FALSE);
+	g_autofree char *s = format_addresses(list);
 	dp_doc_meta(doc, name, s);
 }
 
@@ -286,8 +338,7 @@ message_part_bytes(GMimeMessagePart *mp)
 		return g_bytes_new(NULL, 0);
 	g_autoptr(GMimeStream) mem = g_mime_stream_mem_new();
 	g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, mem);
-	GByteArray *arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	return g_bytes_new(arr->data, arr->len);
+	return mem_stream_steal(mem);
 }
 
 /* Hand one pending part to the dispatch as a child of the message. */
@@ -310,8 +361,7 @@ emit_part(Walk *w, PendingPart *pp, GError **error)
 		/* An encrypted or unknown container: its raw form. */
 		g_autoptr(GMimeStream) mem = g_mime_stream_mem_new();
 		g_mime_object_write_to_stream(obj, NULL, mem);
-		GByteArray *arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-		data = g_bytes_new(arr->data, arr->len);
+		data = mem_stream_steal(mem);
 	}
 	const char *charset = g_mime_object_get_content_type_parameter(obj, "charset");
 	g_autofree char *fname = filename ? dp_text_one_line(filename) : NULL;
@@ -333,17 +383,15 @@ emit_part(Walk *w, PendingPart *pp, GError **error)
 	/*
 	 * The bytes win over the part's label when they say something
 	 * specific: a "zip" attachment that is really HTML is read as HTML.
-	 * Generic labels are checked by dp_doc_child itself; sniffing only
-	 * specific ones keeps libmagic (the costly part) to one call a part.
+	 * Generic labels are checked by dp_doc_child itself.  Only our own
+	 * sniffers are asked (no libmagic): they know every format we read.
 	 */
-	g_autofree char *sniffed = NULL;
 	if (!g_str_equal(type_hint, DP_TYPE_UNKNOWN) && !g_str_equal(type_hint, DP_TYPE_TEXT) &&
 	    !g_str_equal(type_hint, DP_TYPE_RFC822)) {
 		gsize dlen;
 		const guint8 *dd = g_bytes_get_data(data, &dlen);
-		sniffed = dp_detect_type(dd, MIN(dlen, 65536), fname);
-		if (!g_str_equal(sniffed, DP_TYPE_UNKNOWN) && !g_str_equal(sniffed, DP_TYPE_TEXT) &&
-		    !g_str_equal(sniffed, DP_TYPE_EMPTY))
+		const char *sniffed = dp_detect_sniff(dd, MIN(dlen, 65536));
+		if (sniffed != NULL && !g_str_equal(sniffed, DP_TYPE_TEXT) && !g_str_equal(sniffed, DP_TYPE_EMPTY))
 			type_hint = sniffed;
 	}
 	return dp_doc_child(w->ctx, w->doc, pp->path, type_hint, data, kv, error);

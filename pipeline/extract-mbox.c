@@ -74,8 +74,18 @@ find_from(const guint8 *d, gsize len, gsize pos)
 		return len;
 	if (is_from_line(d, len, pos))
 		return pos;
-	const guint8 *hit = memmem(d + pos, len - pos, "\nFrom ", 6);
-	return hit ? (gsize)(hit - d) + 1 : len;
+	/*
+	 * memchr for the 'F' (rare in text, and memchr is vectorised), then
+	 * the line start and the rest: several times faster than memmem on
+	 * "\nFrom ", which was the costliest part of the split.
+	 */
+	const guint8 *p = d + pos + 1, *end = d + len;
+	while (p < end && (p = memchr(p, 'F', (gsize)(end - p))) != NULL) {
+		if (p[-1] == '\n' && end - p >= 5 && memcmp(p, "From ", 5) == 0)
+			return (gsize)(p - d);
+		p++;
+	}
+	return len;
 }
 
 static gboolean
@@ -130,14 +140,16 @@ max_quote_depth(const guint8 *d, gsize body, gsize end)
 	guint max = 0, depth;
 	if (body < end && quoted_from(d, end, body, &depth))
 		max = depth;
-	gsize p = body;
+	/* Every '>' that starts a line (memchr: '>' is rarer than '\n'). */
+	gsize p = body + 1;
 	while (p < end) {
-		const guint8 *hit = memmem(d + p, end - p, "\n>", 2);
+		const guint8 *hit = memchr(d + p, '>', end - p);
 		if (hit == NULL)
 			break;
-		p = (gsize)(hit - d) + 1;
-		if (quoted_from(d, end, p, &depth) && depth > max)
+		p = (gsize)(hit - d);
+		if (d[p - 1] == '\n' && quoted_from(d, end, p, &depth) && depth > max)
 			max = depth;
+		p++;
 	}
 	return max;
 }

@@ -45,6 +45,7 @@ dp_extract_ctx_init(DpExtractCtx *ctx, DpConfig *cfg, DpEmitFn emit, gpointer em
 	ctx->max_children = (guint64)dp_config_get_int(cfg, "limits", "max-children");
 	ctx->max_text = dp_config_get_size(cfg, "limits", "max-text-size");
 	ctx->max_input = dp_config_get_size(cfg, "limits", "max-input-size");
+	ctx->identify_parts = dp_config_get_bool(cfg, "extract", "identify-parts");
 }
 
 void
@@ -158,11 +159,26 @@ dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *typ
 	 * claims (octet-stream, text/plain) are checked against the bytes.
 	 */
 	g_autofree char *type = NULL;
-	if (type_hint != NULL && !g_str_equal(type_hint, DP_TYPE_UNKNOWN) && !g_str_equal(type_hint, DP_TYPE_TEXT) &&
-	    find_extractor(type_hint) != NULL)
+	gboolean specific = type_hint != NULL && !g_str_equal(type_hint, DP_TYPE_UNKNOWN) &&
+			    !g_str_equal(type_hint, DP_TYPE_TEXT);
+	if (specific && find_extractor(type_hint) != NULL) {
 		type = g_strdup(type_hint);
-	else
+	} else if (specific) {
+		/*
+		 * A specific type we do not extract (image/png): only our own
+		 * sniffers may overrule it (a "png" that is really a PDF);
+		 * libmagic would cost a millisecond to name what the container
+		 * already named.
+		 */
+		const char *sniffed = dp_detect_sniff(d, len);
+		type = g_strdup(sniffed ? sniffed : type_hint);
+	} else if (ctx->identify_parts) {
 		type = dp_detect_type(d, len, path);
+	} else {
+		/* [extract] identify-parts=false: no libmagic for parts. */
+		const char *sniffed = dp_detect_sniff(d, len);
+		type = g_strdup(sniffed ? sniffed : DP_TYPE_UNKNOWN);
+	}
 	dp_record_set(rec, DP_F_TYPE, type);
 	dp_record_set(rec, DP_F_SHA256, sha);
 	dp_record_setf(rec, DP_F_SIZE, "%" G_GSIZE_FORMAT, len);

@@ -27,6 +27,8 @@ typedef struct {
 	char **passwords;
 	/* Parts emitted so far under the current top-level input. */
 	guint64 n_children;
+	/* [extract] identify-parts: libmagic for generically labelled parts. */
+	gboolean identify_parts;
 } DpExtractCtx;
 
 /* One document being extracted: its record, its bytes and its depth. */

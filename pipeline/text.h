@@ -31,6 +31,16 @@ char *dp_text_canonical_charset(const char *label);
  */
 GString *dp_text_normalize(const char *in, gsize len);
 
+/*
+ * TRUE when dp_text_normalize(STR, LEN) would return STR unchanged (a fast
+ * check; it may say FALSE for some normalized texts, e.g. with page breaks
+ * or characters outside its NFC fast path, never TRUE for others).
+ */
+gboolean dp_text_is_normal(const char *str, gsize len);
+
+/* TRUE when C is its own NFC in any context (see text.c); conservative. */
+gboolean dp_text_nfc_stable(gunichar c);
+
 /* Collapse all whitespace runs of S to single spaces and trim (metadata). */
 char *dp_text_one_line(const char *s);
 

@@ -13,6 +13,174 @@ check_norm(const char *in, gsize len, const char *want)
 	g_assert_cmpstr(again->str, ==, want);
 }
 
+/*
+ * The straightforward normalizer (per character, NFC on everything non-
+ * ASCII) that dp_text_normalize's fast paths must agree with.
+ */
+static GString *
+reference_normalize(const char *in, gsize len)
+{
+	g_autoptr(GString) valid = g_string_sized_new(len + 1);
+	const char *p = in, *end = in + len;
+	while (p < end) {
+		const char *valid_end;
+		if (g_utf8_validate(p, end - p, &valid_end)) {
+			g_string_append_len(valid, p, end - p);
+			break;
+		}
+		g_string_append_len(valid, p, valid_end - p);
+		if (*valid_end != '\0')
+			g_string_append(valid, "\xef\xbf\xbd");
+		p = valid_end + 1;
+	}
+	g_autofree char *nfc = g_utf8_normalize(valid->str, (gssize)valid->len, G_NORMALIZE_NFC);
+	GString *out = g_string_new(NULL);
+	gsize line_start = 0, content_end = 0;
+	guint blank_run = 0;
+	gboolean any = FALSE;
+	for (const char *q = nfc; *q;) {
+		gunichar c = g_utf8_get_char(q);
+		const char *next = g_utf8_next_char(q);
+		if (c == '\r') {
+			c = '\n';
+			if (*next == '\n')
+				next++;
+		}
+		if (c == 0x2028 || c == 0x2029 || c == 0x85)
+			c = '\n';
+		if (c == '\n' || c == '\f') {
+			g_string_truncate(out, MAX(content_end, line_start));
+			gboolean blank = out->len == line_start;
+			if (c == '\f') {
+				while (out->len >= 2 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
+					g_string_truncate(out, out->len - 1);
+				if (out->len > 0 && out->str[out->len - 1] != '\n' && out->str[out->len - 1] != '\f')
+					g_string_append_c(out, '\n');
+				g_string_append(out, "\f");
+				line_start = out->len;
+				blank_run = 1;
+				any = TRUE;
+				q = next;
+				continue;
+			}
+			if (blank) {
+				if (any && blank_run == 0) {
+					g_string_append_c(out, '\n');
+					line_start = out->len;
+				}
+				blank_run++;
+			} else {
+				g_string_append_c(out, '\n');
+				line_start = out->len;
+				blank_run = 0;
+			}
+			q = next;
+			continue;
+		}
+		if (c == 0xFEFF || (c < 0x20 && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+			q = next;
+			continue;
+		}
+		g_string_append_len(out, q, next - q);
+		if (c != '\t' && g_unichar_type(c) != G_UNICODE_SPACE_SEPARATOR) {
+			any = TRUE;
+			content_end = out->len;
+		}
+		q = next;
+	}
+	g_string_truncate(out, MAX(content_end, line_start));
+	while (out->len > 0 && out->str[out->len - 1] == '\n')
+		g_string_truncate(out, out->len - 1);
+	if (out->len > 0)
+		g_string_append_c(out, '\n');
+	return out;
+}
+
+/* Random texts from pieces that exercise every branch, against the reference. */
+static void
+test_normalize_random(void)
+{
+	static const char *pieces[] = {
+		"a", "word", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\r", "\f", "\x01", "\x7f", "\0",
+		"\xff", "\xc3", "\xc3\xa9", "e\xcc\x81", "\xcc\x81", "\xc2\xa0", "\xc2\x85", "\xe2\x80\xa8",
+		"\xef\xbb\xbf", "\xe3\x80\x80", "\xe4\xb8\xad", "\xea\xb0\x80", "\xe1\x86\xa8", "\xd0\x99",
+		"\xe2\x80\x94", "\xf0\x9f\x98\x80", "\xe2\x84\xa6", "\xcd\x84", "0123456789abcdef",
+		"long line of plain ASCII text, more than eight bytes", "\xc2\x9f", "\xe0\xae\xbe",
+	};
+	GRand *rng = g_rand_new_with_seed(4);
+	for (guint iter = 0; iter < 20000; iter++) {
+		g_autoptr(GString) in = g_string_new(NULL);
+		guint n = (guint)g_rand_int_range(rng, 0, 24);
+		for (guint k = 0; k < n; k++) {
+			const char *pc = pieces[g_rand_int_range(rng, 0, G_N_ELEMENTS(pieces))];
+			g_string_append_len(in, pc, *pc ? (gssize)strlen(pc) : 1);
+		}
+		g_autoptr(GString) want = reference_normalize(in->str, in->len);
+		g_autoptr(GString) got = dp_text_normalize(in->str, in->len);
+		if (!g_string_equal(want, got)) {
+			g_autofree char *e = g_strescape(in->str, NULL);
+			g_error("normalize differs from the reference on \"%s\" (%" G_GSIZE_FORMAT " bytes)", e,
+				in->len);
+		}
+		/* The fast check never claims a text is normalized when it is not. */
+		if (dp_text_is_normal(in->str, in->len))
+			g_assert_true(g_string_equal(got, in));
+		/* Normalized output without page breaks takes the fast path. */
+		if (memchr(got->str, '\f', got->len) == NULL) {
+			gboolean fast = TRUE;
+			for (const char *q = got->str; *q; q = g_utf8_next_char(q))
+				fast = fast && dp_text_nfc_stable(g_utf8_get_char(q));
+			if (fast)
+				g_assert_true(dp_text_is_normal(got->str, got->len));
+		}
+	}
+	g_rand_free(rng);
+	g_assert_true(dp_text_is_normal("", 0));
+	g_assert_true(dp_text_is_normal("a\n\nb\n", 5));
+	g_assert_true(dp_text_is_normal("caf\xc3\xa9\n", 6));
+	g_assert_false(dp_text_is_normal("a \n", 3));
+	g_assert_false(dp_text_is_normal("a\xc2\xa0\n", 4));
+	g_assert_false(dp_text_is_normal("a\n\n", 3));
+	g_assert_false(dp_text_is_normal("a\n\n\nb\n", 6));
+	g_assert_false(dp_text_is_normal("\na\n", 3));
+	g_assert_false(dp_text_is_normal("a", 1));
+	g_assert_false(dp_text_is_normal("a\r\n", 3));
+	g_assert_false(dp_text_is_normal("e\xcc\x81\n", 4));
+	g_assert_false(dp_text_is_normal("0123456789\x7f" "abcdef\n", 18));
+}
+
+/*
+ * Every code point dp_text_nfc_stable accepts: combining class 0, its own
+ * NFC, and never the second half of a canonical pair (checked over all
+ * code points, Hangul included).
+ */
+static void
+test_nfc_stable(void)
+{
+	guint8 *second = g_malloc0(0x110000);
+	for (gunichar c = 0; c < 0x110000; c++) {
+		gunichar a, b;
+		if (g_unichar_decompose(c, &a, &b) && b != 0)
+			second[b] = 1;
+	}
+	guint n = 0;
+	for (gunichar c = 1; c < 0x110000; c++) {
+		if (!dp_text_nfc_stable(c))
+			continue;
+		n++;
+		if (c >= 0xD800 && c < 0xE000)
+			g_error("U+%04X: a surrogate", c);
+		char buf[8];
+		gint len = g_unichar_to_utf8(c, buf);
+		g_autofree char *nfc = g_utf8_normalize(buf, len, G_NORMALIZE_NFC);
+		if (g_unichar_combining_class(c) != 0 || second[c] || nfc == NULL || strlen(nfc) != (gsize)len ||
+		    memcmp(nfc, buf, (gsize)len) != 0)
+			g_error("U+%04X is not NFC-stable", c);
+	}
+	g_assert_cmpuint(n, >, 0x300);
+	g_free(second);
+}
+
 static void
 test_normalize(void)
 {
@@ -66,6 +234,9 @@ test_decode(void)
 	/* Truncated UTF-16 and bad UTF-8 never fail. */
 	check_decode("\xff\xfe" "a\0b", 5, NULL, "a\xef\xbf\xbd", "utf-16le");
 	check_decode("a\xc3", 2, "utf-8", "a\xef\xbf\xbd", "utf-8");
+	/* ASCII shortcut: only for charsets where ASCII bytes mean ASCII. */
+	check_decode("plain ascii", 11, "us-ascii", "plain ascii", "windows-1252");
+	check_decode("a+AOk-b", 7, "utf-7", "a\xc3\xa9" "b", "utf-7");
 }
 
 static void
@@ -80,6 +251,8 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/text/normalize", test_normalize);
+	g_test_add_func("/text/normalize-random", test_normalize_random);
+	g_test_add_func("/text/nfc-stable", test_nfc_stable);
 	g_test_add_func("/text/decode", test_decode);
 	g_test_add_func("/text/one-line", test_one_line);
 	return g_test_run();
