@@ -122,6 +122,9 @@ FUZZ_SECONDS ?= 20
 FUZZ_EXTRACT := html pdf mime mbox zip
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(filter-out tests/fuzz/fuzz-extract.c,$(wildcard tests/fuzz/fuzz-*.c))) \
                 $(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%)
+# Like the programs, fuzzers export the library to the PDF module, which
+# they load from $(FUZZ_DIR)/lib (scripts/fuzz-smoke sets DOCPIPE_MODULE_DIR).
+FUZZ_LIB      = -Wl,--export-dynamic -Wl,--whole-archive $(FUZZ_DIR)/lib/libdocpipe.a -Wl,--no-whole-archive
 FUZZ_LINK     = clang -std=gnu11 -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) -Ipipeline $(PKG_CFLAGS)
 $(FUZZ_DIR)/fuzz-html: FUZZ_TYPE := text/html
 $(FUZZ_DIR)/fuzz-pdf:  FUZZ_TYPE := application/pdf
@@ -131,17 +134,17 @@ $(FUZZ_DIR)/fuzz-zip:  FUZZ_TYPE := application/zip
 
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
-	  $(FUZZ_DIR)/lib/libdocpipe.a
+	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so
 	$(MAKE) fuzz-bins
 
 .PHONY: fuzz-bins valgrind-check
 fuzz-bins: $(FUZZ_BINS)
 
 $(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%): $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-extract.c tests/fuzz/fuzz-common.h $(FUZZ_DIR)/lib/libdocpipe.a
-	$(FUZZ_LINK) -DFUZZ_TYPE='"$(FUZZ_TYPE)"' -o $@ $< $(FUZZ_DIR)/lib/libdocpipe.a $(PKG_LIBS)
+	$(FUZZ_LINK) -DFUZZ_TYPE='"$(FUZZ_TYPE)"' -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
 $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $(FUZZ_DIR)/lib/libdocpipe.a
-	$(FUZZ_LINK) -o $@ $< $(FUZZ_DIR)/lib/libdocpipe.a $(PKG_LIBS)
+	$(FUZZ_LINK) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
 fuzz-smoke: fuzz all
 	@DOCPIPE_BUILD=$(abspath $(BUILD)) scripts/fuzz-smoke $(FUZZ_DIR) $(FUZZ_SECONDS)

@@ -144,6 +144,15 @@ dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *typ
 	     const char *const *meta, GError **error)
 {
 	g_assert(parent->emitted);
+	/*
+	 * Past the part limit, only the first extra part is recorded (with
+	 * status limit, saying why); a hostile archive with millions of
+	 * entries must not flood the output with limit records.
+	 */
+	if (ctx->max_children > 0 && ctx->n_children > ctx->max_children) {
+		ctx->n_children++;
+		return TRUE;
+	}
 	gsize len;
 	const guint8 *d = g_bytes_get_data(data, &len);
 	g_autofree char *sha = dp_sha256_hex(d, len);
@@ -205,6 +214,11 @@ dp_doc_child_problem(DpExtractCtx *ctx, DpDoc *parent, const char *path, const c
 		     const char *const *meta, const char *status, GError **error, const char *fmt, ...)
 {
 	g_assert(parent->emitted);
+	/* Past the part limit, silence: dp_doc_child() has said why. */
+	if (ctx->max_children > 0 && ctx->n_children > ctx->max_children) {
+		ctx->n_children++;
+		return TRUE;
+	}
 	g_autofree char *id = dp_id_child(dp_record_get(parent->rec, DP_F_ID), path);
 	g_autoptr(DpRecord) rec = dp_record_new();
 	dp_record_set(rec, DP_F_ID, id);

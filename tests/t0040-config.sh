@@ -60,4 +60,15 @@ test_expect_success 'limits from the config are enforced: text size' '
 	test_grep "<text>abcdefghij" x
 '
 
+test_expect_success 'past max-children, one limit record, not one per extra part' '
+	printf "[limits]\nmax-children=3\n" >few.conf &&
+	printf "<html><body>" >frames.html &&
+	for i in 1 2 3 4 5 6 7 8; do printf "<iframe srcdoc=\"<p>frame %s</p>\"></iframe>" $i >>frames.html; done &&
+	docpipe convert -c few.conf --xml frames.html >x; rc=$?
+	test $rc = 65 &&
+	test $(grep -c "<document " x) = 5 &&
+	test $(grep -c "status=\"limit\"" x) = 1 &&
+	test_grep "more parts than the limit of 3" x
+'
+
 test_done
