@@ -11,6 +11,8 @@ struct DpChain {
 	DpRedactor *redactor;
 	DpEmitter *emitter;
 	DpExtractCtx ectx;
+	DpChainObserver observer;
+	gpointer observer_data;
 };
 
 DpRecord *
@@ -73,6 +75,8 @@ chain_emit(DpRecord *rec, gpointer user, GError **error)
 	DpChain *chain = user;
 	if (chain->redactor != NULL)
 		dp_redact_record(chain->redactor, rec);
+	if (chain->observer != NULL)
+		chain->observer(rec, chain->observer_data);
 	return dp_emitter_add(chain->emitter, rec, error);
 }
 
@@ -85,6 +89,13 @@ dp_chain_new(DpConfig *cfg, DpRedactor *redactor, DpEmitter *emitter)
 	chain->emitter = emitter;
 	dp_extract_ctx_init(&chain->ectx, cfg, chain_emit, chain);
 	return chain;
+}
+
+void
+dp_chain_set_observer(DpChain *chain, DpChainObserver fn, gpointer user)
+{
+	chain->observer = fn;
+	chain->observer_data = user;
 }
 
 void

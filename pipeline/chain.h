@@ -33,4 +33,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpChain, dp_chain_free)
  */
 gboolean dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error);
 
+/*
+ * Called with every record after redaction, before it is emitted (the batch
+ * workers take statuses, hashes and redaction counts from it).  FN must not
+ * keep REC.
+ */
+typedef void (*DpChainObserver)(const DpRecord *rec, gpointer user);
+void dp_chain_set_observer(DpChain *chain, DpChainObserver fn, gpointer user);
+
 #endif
