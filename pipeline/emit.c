@@ -257,7 +257,7 @@ doc_begin(DpEmitter *em, const DpRecord *rec, GError **error)
 		else
 			em->xml.fp = em->out;
 	}
-	if (em->text.fp && em->headers)
+	if (em->text.fp && em->headers && em->outdir == NULL)
 		fprintf(em->text.fp, "%s==> %s <==\n", em->n_docs > 1 ? "\n" : "", source ? source : "-");
 	if (em->xml.fp) {
 		em->xbuf = xmlBufferCreate();
