@@ -33,7 +33,6 @@ static const SchemaEntry schema[] = {
 	{ "redact", "detectors", T_LIST, "email;phone", NULL },
 	{ "rule *", "pattern", T_STRING, NULL, NULL },
 	{ "rule *", "label", T_STRING, NULL, NULL },
-	{ "emit", "format", T_ENUM, "text", "text;xml;both" },
 	/* docpipe run: workers and their limits (0: no limit / number of CPUs). */
 	{ "run", "jobs", T_INT, "0", "0;1024" },
 	{ "run", "timeout", T_INT, "300", "0;604800" },

@@ -133,6 +133,19 @@ looks_like_html(const guint8 *d, gsize len)
 	return FALSE;
 }
 
+/* No NULs and no control bytes but whitespace, ESC and form feed. */
+static gboolean
+looks_like_text(const guint8 *d, gsize len)
+{
+	gsize n = MIN(len, 65536);
+	for (gsize i = 0; i < n; i++) {
+		guint8 c = d[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) || c == 0x7f)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 find_pdf_header(const guint8 *d, gsize len)
 {
@@ -171,6 +184,16 @@ dp_detect_type(const guint8 *data, gsize len, const char *name)
 		return g_strdup(DP_TYPE_RFC822);
 	if (looks_like_html(d, dl))
 		return g_strdup(DP_TYPE_HTML);
+
+	/*
+	 * Text without control bytes is plain text to us whatever libmagic
+	 * would call it (source code, CSV, JSON): answering here spares the
+	 * milliseconds libmagic spends compiling its regular expressions for
+	 * text.  PostScript and SVG look like text but are not ours to read.
+	 */
+	if (looks_like_text(d, dl) && !has_prefix_ci(d, dl, "%!") && !has_prefix_ci(d, dl, "<?xml") &&
+	    !has_prefix_ci(d, dl, "<svg"))
+		return g_strdup(DP_TYPE_TEXT);
 
 	const char *m = magic_type(data, len);
 	if (g_str_equal(m, "application/xhtml+xml"))

@@ -21,27 +21,58 @@ typedef struct {
 	Break pending;     /* break owed before the next text */
 	gboolean space;    /* a space is owed before the next text */
 	guint pre;         /* inside <pre> */
+	gboolean pre_start; /* just after a <pre> start tag */
 	GPtrArray *ol;     /* counters of open <ol>, as GUINT_TO_POINTER */
 	char **drop;       /* element names whose content is dropped */
+	GHashTable *classes; /* element name -> ElemClass */
 	DpDoc *doc;
 	GPtrArray *srcdocs; /* iframe srcdoc values, extracted as parts */
 	guint nodes;
 } Walk;
 
-/* Elements that end a line, and those that make a paragraph. */
-static const char *para_elems[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table",
-				    "ul", "ol", "dl", "form", "fieldset", "figure", "address", "hr", "section",
+/* What an element does to the text layout. */
+typedef enum {
+	E_INLINE = 0, /* not in the table: text flows through */
+	E_PARA,       /* a paragraph: blank line before and after */
+	E_LINE,       /* a line of its own */
+	E_DROP,       /* content dropped (script, style, head, ...) */
+	E_CELL,       /* table cell: tab-separated */
+	E_BR,
+	E_IFRAME,     /* its srcdoc is a document of its own */
+	E_LI,         /* a line with a bullet or number */
+	E_OL,         /* a paragraph that numbers its items */
+	E_PRE,        /* a paragraph whose whitespace is kept */
+} ElemClass;
+
+static const char *para_elems[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table",
+				    "ul", "dl", "form", "fieldset", "figure", "address", "hr", "section",
 				    "article", "header", "footer", "aside", "nav", "main", "center", "details" };
-static const char *line_elems[] = { "div", "li", "tr", "dt", "dd", "caption", "figcaption", "summary",
+static const char *line_elems[] = { "div", "tr", "dt", "dd", "caption", "figcaption", "summary",
 				    "legend", "option", "body", "html", "title", "tbody", "thead", "tfoot" };
 
-static gboolean
-in_list(const char *name, const char **list, gsize n)
+/*
+ * The element classes, by name (libxml2's HTML parser gives lowercase
+ * names).  Built per document since the drop list is configurable.
+ */
+static GHashTable *
+element_classes(char **drop)
 {
-	for (gsize i = 0; i < n; i++)
-		if (g_ascii_strcasecmp(name, list[i]) == 0)
-			return TRUE;
-	return FALSE;
+	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < G_N_ELEMENTS(para_elems); i++)
+		g_hash_table_insert(h, (gpointer)para_elems[i], GINT_TO_POINTER(E_PARA));
+	for (guint i = 0; i < G_N_ELEMENTS(line_elems); i++)
+		g_hash_table_insert(h, (gpointer)line_elems[i], GINT_TO_POINTER(E_LINE));
+	g_hash_table_insert(h, (gpointer) "td", GINT_TO_POINTER(E_CELL));
+	g_hash_table_insert(h, (gpointer) "th", GINT_TO_POINTER(E_CELL));
+	g_hash_table_insert(h, (gpointer) "br", GINT_TO_POINTER(E_BR));
+	g_hash_table_insert(h, (gpointer) "iframe", GINT_TO_POINTER(E_IFRAME));
+	g_hash_table_insert(h, (gpointer) "li", GINT_TO_POINTER(E_LI));
+	g_hash_table_insert(h, (gpointer) "ol", GINT_TO_POINTER(E_OL));
+	g_hash_table_insert(h, (gpointer) "pre", GINT_TO_POINTER(E_PRE));
+	g_hash_table_insert(h, (gpointer) "head", GINT_TO_POINTER(E_DROP));
+	for (guint i = 0; drop[i]; i++)
+		g_hash_table_insert(h, drop[i], GINT_TO_POINTER(E_DROP));
+	return h;
 }
 
 static void
@@ -51,6 +82,21 @@ want_break(Walk *w, Break b)
 		w->pending = b;
 }
 
+/* Write the break owed, or the space owed, before the next character. */
+static void
+flush_pending(Walk *w)
+{
+	if (w->pending != BR_NONE) {
+		if (w->out->len > 0)
+			g_string_append(w->out, w->pending == BR_PARA ? "\n\n" : "\n");
+		w->pending = BR_NONE;
+	} else if (w->space && w->out->len > 0 && w->out->str[w->out->len - 1] != '\n' &&
+		   w->out->str[w->out->len - 1] != '\t') {
+		g_string_append_c(w->out, ' ');
+	}
+	w->space = FALSE;
+}
+
 static void
 put_text(Walk *w, const char *s)
 {
@@ -58,26 +104,17 @@ put_text(Walk *w, const char *s)
 		gunichar c = g_utf8_get_char(p);
 		gboolean ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 		if (w->pre) {
-			if (c == '\n') {
-				g_string_append_c(w->out, '\n');
-				w->pending = BR_NONE;
-				w->space = FALSE;
+			/* A newline right after <pre> is not content (HTML rule). */
+			if (w->pre_start && c == '\n') {
+				w->pre_start = FALSE;
 				continue;
 			}
+			w->pre_start = FALSE;
 		} else if (ws) {
 			w->space = TRUE;
 			continue;
 		}
-		if (w->pending != BR_NONE) {
-			if (w->out->len > 0)
-				g_string_append(w->out, w->pending == BR_PARA ? "\n\n" : "\n");
-			w->pending = BR_NONE;
-			w->space = FALSE;
-		} else if (w->space && w->out->len > 0 && w->out->str[w->out->len - 1] != '\n' &&
-			   w->out->str[w->out->len - 1] != '\t') {
-			g_string_append_c(w->out, ' ');
-		}
-		w->space = FALSE;
+		flush_pending(w);
 		g_string_append_unichar(w->out, c);
 	}
 }
@@ -94,10 +131,11 @@ walk_children(Walk *w, xmlNode *n, guint depth)
 static void
 walk_element(Walk *w, xmlNode *n, guint depth)
 {
-	const char *name = (const char *)n->name;
-	if (g_strv_contains((const char *const *)w->drop, name) || g_ascii_strcasecmp(name, "head") == 0)
+	ElemClass cls = GPOINTER_TO_INT(g_hash_table_lookup(w->classes, n->name));
+	switch (cls) {
+	case E_DROP:
 		return;
-	if (g_ascii_strcasecmp(name, "iframe") == 0) {
+	case E_IFRAME: {
 		xmlChar *src = xmlGetProp(n, (const xmlChar *)"srcdoc");
 		if (src != NULL) {
 			g_ptr_array_add(w->srcdocs, g_strdup((const char *)src));
@@ -105,60 +143,64 @@ walk_element(Walk *w, xmlNode *n, guint depth)
 		}
 		return;
 	}
-	if (g_ascii_strcasecmp(name, "br") == 0) {
-		if (w->pre)
+	case E_BR:
+		if (w->pre) {
+			flush_pending(w);
 			g_string_append_c(w->out, '\n');
-		else if (w->pending == BR_LINE || w->out->len == 0 || w->out->str[w->out->len - 1] == '\n')
+		} else if (w->pending == BR_LINE || w->out->len == 0 || w->out->str[w->out->len - 1] == '\n') {
 			g_string_append_c(w->out, '\n'); /* <br><br> is a blank line */
-		else
+		} else {
 			want_break(w, BR_LINE);
+		}
 		return;
-	}
-	gboolean para = in_list(name, para_elems, G_N_ELEMENTS(para_elems));
-	gboolean line = !para && in_list(name, line_elems, G_N_ELEMENTS(line_elems));
-	gboolean cell = g_ascii_strcasecmp(name, "td") == 0 || g_ascii_strcasecmp(name, "th") == 0;
-	if (para)
+	case E_PARA:
+	case E_OL:
+	case E_PRE:
 		want_break(w, BR_PARA);
-	else if (line)
+		break;
+	case E_LINE:
+	case E_LI:
 		want_break(w, BR_LINE);
-
-	if (cell && w->out->len > 0 && w->pending == BR_NONE && w->out->str[w->out->len - 1] != '\n' &&
-	    n->prev != NULL) {
+		break;
+	case E_CELL:
 		/* Cells after the first in a row are separated by a tab. */
-		g_string_append_c(w->out, '\t');
-		w->space = FALSE;
+		if (w->out->len > 0 && w->pending == BR_NONE && w->out->str[w->out->len - 1] != '\n' &&
+		    n->prev != NULL) {
+			g_string_append_c(w->out, '\t');
+			w->space = FALSE;
+		}
+		break;
+	case E_INLINE:
+		break;
 	}
-	if (g_ascii_strcasecmp(name, "li") == 0) {
-		GString *bullet = g_string_new(NULL);
-		if (w->ol->len > 0 && n->parent && g_ascii_strcasecmp((const char *)n->parent->name, "ol") == 0) {
+	if (cls == E_LI) {
+		/* The owed break, then the bullet; the item's text follows it. */
+		flush_pending(w);
+		if (w->ol->len > 0 && n->parent != NULL && xmlStrEqual(n->parent->name, (const xmlChar *)"ol")) {
 			guint k = GPOINTER_TO_UINT(w->ol->pdata[w->ol->len - 1]) + 1;
 			w->ol->pdata[w->ol->len - 1] = GUINT_TO_POINTER(k);
-			g_string_printf(bullet, "%u. ", k);
+			g_string_append_printf(w->out, "%u. ", k);
 		} else {
-			g_string_assign(bullet, "- ");
+			g_string_append(w->out, "- ");
 		}
-		/* Emit the owed break, then the bullet, with no space after it. */
-		put_text(w, bullet->str);
-		g_string_truncate(w->out, w->out->len - 1);
-		w->space = TRUE;
-		g_string_free(bullet, TRUE);
+		w->space = FALSE;
 	}
-	gboolean is_ol = g_ascii_strcasecmp(name, "ol") == 0;
-	gboolean is_pre = g_ascii_strcasecmp(name, "pre") == 0;
-	if (is_ol)
+	if (cls == E_OL)
 		g_ptr_array_add(w->ol, GUINT_TO_POINTER(0));
-	if (is_pre)
+	if (cls == E_PRE) {
 		w->pre++;
+		w->pre_start = TRUE;
+	}
 	walk_children(w, n, depth);
-	if (is_pre)
+	if (cls == E_PRE)
 		w->pre--;
-	if (is_ol)
+	if (cls == E_OL)
 		g_ptr_array_remove_index(w->ol, w->ol->len - 1);
-	if (para)
+	if (cls == E_PARA || cls == E_OL || cls == E_PRE)
 		want_break(w, BR_PARA);
-	else if (line)
+	else if (cls == E_LINE || cls == E_LI)
 		want_break(w, BR_LINE);
-	else if (cell)
+	else if (cls == E_CELL)
 		w->space = FALSE;
 }
 
@@ -278,6 +320,7 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	w.out = g_string_sized_new(ulen / 2 + 16);
 	w.ol = g_ptr_array_new();
 	w.drop = dp_config_get_list(ctx->cfg, "extract", "html-drop");
+	w.classes = element_classes(w.drop);
 	w.doc = doc;
 	w.srcdocs = g_ptr_array_new_with_free_func(g_free);
 	if (root != NULL) {
@@ -285,9 +328,20 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		walk(&w, root, 0);
 	}
 	xmlFreeDoc(hd);
+	/*
+	 * The title is part of what a reader sees (in the window bar) and what
+	 * a search should find: it opens the text as its own paragraph, unless
+	 * the page already starts with it.
+	 */
+	const char *title = dp_record_get(doc->rec, "meta.title");
+	if (title != NULL && !g_str_has_prefix(w.out->str, title)) {
+		g_string_prepend(w.out, "\n\n");
+		g_string_prepend(w.out, title);
+	}
 	dp_doc_set_text(ctx, doc, w.out->str, w.out->len);
 	g_string_free(w.out, TRUE);
 	g_ptr_array_unref(w.ol);
+	g_hash_table_unref(w.classes);
 	g_strfreev(w.drop);
 
 	gboolean ok = TRUE;

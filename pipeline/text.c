@@ -129,9 +129,9 @@ sniff_utf16(const guint8 *d, gsize len)
 		even += d[i] == 0;
 		odd += d[i + 1] == 0;
 	}
-	if (odd > n / 2 * 7 / 10 && even < n / 2 / 20)
+	if (odd > n / 2 * 7 / 10 && even <= n / 2 / 20)
 		return "utf-16le";
-	if (even > n / 2 * 7 / 10 && odd < n / 2 / 20)
+	if (even > n / 2 * 7 / 10 && odd <= n / 2 / 20)
 		return "utf-16be";
 	return NULL;
 }
@@ -237,8 +237,10 @@ dp_text_normalize(const char *in, gsize len)
 				g_string_truncate(out, out->len - 1);
 			gboolean blank = out->len == line_start;
 			if (c == '\f') {
-				/* A page break: keep it, as its own line separator. */
-				if (!blank)
+				/* A page break: no blank lines before it, a line end before it. */
+				while (out->len >= 2 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
+					g_string_truncate(out, out->len - 1);
+				if (out->len > 0 && out->str[out->len - 1] != '\n' && out->str[out->len - 1] != '\f')
 					g_string_append_c(out, '\n');
 				g_string_append(out, "\f");
 				line_start = out->len;
