@@ -230,7 +230,8 @@ worker_limits(const Run *r)
  * misbehave, so that the tests can prove the parent survives it: crash
  * (SIGSEGV), abort, hang (sleeps forever), spin (burns CPU), alloc
  * (allocates and touches memory without bound), exit (exits without a
- * result).  Honoured only in workers; it has no effect elsewhere.
+ * result), slow (sleeps 300 ms, then converts normally: for interruption
+ * tests).  Honoured only in workers; it has no effect elsewhere.
  */
 static void
 fault_inject(const char *rel)
@@ -259,6 +260,8 @@ fault_inject(const char *rel)
 		}
 	} else if (g_str_equal(p[0], "exit")) {
 		_exit(3);
+	} else if (g_str_equal(p[0], "slow")) {
+		g_usleep(300000);
 	}
 }
 
