@@ -70,6 +70,7 @@ typedef struct {
 	/* Limits from [run]. */
 	gint64 timeout_s, cpu_s, open_files;
 	guint64 mem_limit, fsize_limit;
+	char *mem_limit_str; /* as configured, for messages */
 	/* Paths (absolute, resolved). */
 	char *in_root, *out_root, *state_dir;
 	/* Built once before forking. */
@@ -474,8 +475,7 @@ worker_death(Run *r, Worker *w, int wstatus, const struct rusage *ru, char **why
 		if (strstr(w->err->str, "failed to allocate") != NULL ||
 		    strstr(w->err->str, "out of memory") != NULL ||
 		    strstr(w->err->str, "Cannot allocate memory") != NULL) {
-			g_autofree char *lim = g_format_size_full(r->mem_limit, G_FORMAT_SIZE_IEC_UNITS);
-			*why = g_strdup_printf("memory limit of %s reached; worker killed", lim);
+			*why = g_strdup_printf("memory limit of %s reached; worker killed", r->mem_limit_str);
 			return DP_STATUS_LIMIT;
 		}
 		*why = g_strdup_printf("worker killed by signal %d (%s)", sig, g_strsignal(sig));
@@ -964,6 +964,7 @@ run_clear(Run *r)
 	g_free(r->out_root);
 	g_free(r->state_dir);
 	g_free(r->fingerprint);
+	g_free(r->mem_limit_str);
 	if (r->redactor)
 		dp_redactor_free(r->redactor);
 	if (r->cfg)
@@ -1084,6 +1085,7 @@ dp_run_main(int argc, char **argv)
 	r.timeout_s = dp_config_get_int(r.cfg, "run", "timeout");
 	r.cpu_s = dp_config_get_int(r.cfg, "run", "cpu-limit");
 	r.mem_limit = dp_config_get_size(r.cfg, "run", "memory-limit");
+	r.mem_limit_str = dp_config_get_string(r.cfg, "run", "memory-limit");
 	r.fsize_limit = dp_config_get_size(r.cfg, "run", "file-size-limit");
 	r.open_files = dp_config_get_int(r.cfg, "run", "open-files");
 
