@@ -46,6 +46,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGRAMS := $(BUILD)/docpipe $(STAGE_BIN)
 
 .PHONY: all check run install asan bench clean style help fuzz fuzz-smoke
+# Objects are never intermediate files to be deleted after a build.
+.SECONDARY:
 all: $(PROGRAMS) $(UNIT_BIN)
 
 $(BUILD)/obj/%.o: pipeline/%.c pipeline/*.h Makefile
@@ -97,13 +99,13 @@ asan:
 bench: all
 	@DOCPIPE_BUILD=$(abspath $(BUILD)) scripts/bench
 
-MAN1 := $(wildcard man/*.1)
+MAN1 := $(wildcard pipeline/*.1 stages/*.1)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/docpipe $(DESTDIR)$(PREFIX)/libexec/docpipe
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 config/docpipe.conf config/docpipe.rnc config/docpipe.rng \
+	install -m 644 config/docpipe.conf config/docpipe.rng \
 	  $(DESTDIR)$(PREFIX)/share/docpipe/
 
 style:

@@ -260,29 +260,44 @@ harvest_meta(DpDoc *doc, xmlNode *n, guint depth)
 }
 
 /*
- * The charset a <meta> tag declares in the first 1024 bytes, found the way
- * browsers prescan: "charset" then "=" then the name, quoted or not.
+ * The charset a <meta> tag declares, found the way browsers prescan:
+ * inside a <meta ...> tag, "charset" then "=" then the name, quoted or
+ * not.  Browsers look at the first 1024 bytes only; pages with a long
+ * preamble (comments, scripts) put it later, so we look until <body> or
+ * 64 KiB.
  */
 static char *
 prescan_meta_charset(const guint8 *d, gsize len)
 {
-	gsize n = MIN(len, 4096);
-	for (gsize i = 0; i + 7 < n; i++) {
-		if (g_ascii_strncasecmp((const char *)d + i, "charset", 7) != 0)
+	gsize n = MIN(len, 65536);
+	for (gsize i = 0; i + 5 < n; i++) {
+		if (d[i] != '<')
 			continue;
-		gsize j = i + 7;
-		while (j < n && (d[j] == ' ' || d[j] == '\t'))
-			j++;
-		if (j >= n || d[j] != '=')
+		if (g_ascii_strncasecmp((const char *)d + i, "<body", 5) == 0)
+			break;
+		if (g_ascii_strncasecmp((const char *)d + i, "<meta", 5) != 0)
 			continue;
-		j++;
-		while (j < n && (d[j] == ' ' || d[j] == '\t' || d[j] == '"' || d[j] == '\''))
-			j++;
-		gsize k = j;
-		while (k < n && (g_ascii_isalnum(d[k]) || d[k] == '-' || d[k] == '_' || d[k] == '.' || d[k] == ':'))
+		const guint8 *gt = memchr(d + i, '>', n - i);
+		gsize tag_end = gt ? (gsize)(gt - d) : n;
+		for (gsize j = i + 5; j + 7 < tag_end; j++) {
+			if (g_ascii_strncasecmp((const char *)d + j, "charset", 7) != 0)
+				continue;
+			gsize k = j + 7;
+			while (k < tag_end && (d[k] == ' ' || d[k] == '\t'))
+				k++;
+			if (k >= tag_end || d[k] != '=')
+				continue;
 			k++;
-		if (k > j && k - j < 40)
-			return g_strndup((const char *)d + j, k - j);
+			while (k < tag_end && (d[k] == ' ' || d[k] == '\t' || d[k] == '"' || d[k] == '\''))
+				k++;
+			gsize e = k;
+			while (e < tag_end &&
+			       (g_ascii_isalnum(d[e]) || d[e] == '-' || d[e] == '_' || d[e] == '.' || d[e] == ':'))
+				e++;
+			if (e > k && e - k < 40)
+				return g_strndup((const char *)d + k, e - k);
+		}
+		i = tag_end;
 	}
 	return NULL;
 }

@@ -218,6 +218,7 @@ dp_text_normalize(const char *in, gsize len)
 
 	GString *out = g_string_sized_new(strlen(nfc) + 2);
 	gsize line_start = 0;  /* start of the current output line */
+	gsize content_end = 0; /* end of the last non-blank character on it */
 	guint blank_run = 0;   /* blank lines just written */
 	gboolean any = FALSE;  /* any non-blank text written yet */
 	for (const char *q = nfc; *q;) {
@@ -233,8 +234,7 @@ dp_text_normalize(const char *in, gsize len)
 			c = '\n';
 		if (c == '\n' || c == '\f') {
 			/* Drop trailing blanks of the line just ended. */
-			while (out->len > line_start && (out->str[out->len - 1] == ' ' || out->str[out->len - 1] == '\t'))
-				g_string_truncate(out, out->len - 1);
+			g_string_truncate(out, MAX(content_end, line_start));
 			gboolean blank = out->len == line_start;
 			if (c == '\f') {
 				/* A page break: no blank lines before it, a line end before it. */
@@ -268,13 +268,16 @@ dp_text_normalize(const char *in, gsize len)
 			continue;
 		}
 		g_string_append_len(out, q, next - q);
-		if (c != ' ' && c != '\t')
+		/* Tabs and Unicode spaces (NBSP, ...) at a line end are trailing blanks. */
+		if (c != '\t' && g_unichar_type(c) != G_UNICODE_SPACE_SEPARATOR) {
 			any = TRUE;
+			content_end = out->len;
+		}
 		q = next;
 	}
 	/* Trailing blanks and blank lines at the end go; one final newline. */
-	while (out->len > 0 && (out->str[out->len - 1] == ' ' || out->str[out->len - 1] == '\t' ||
-				out->str[out->len - 1] == '\n'))
+	g_string_truncate(out, MAX(content_end, line_start));
+	while (out->len > 0 && out->str[out->len - 1] == '\n')
 		g_string_truncate(out, out->len - 1);
 	if (out->len > 0)
 		g_string_append_c(out, '\n');
