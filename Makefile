@@ -105,7 +105,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/docpipe $(DESTDIR)$(PREFIX)/libexec/docpipe
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 config/docpipe.conf config/docpipe.rng \
+	install -m 644 config/docpipe.conf config/docpipe.rng pipeline/docpipe.mk \
 	  $(DESTDIR)$(PREFIX)/share/docpipe/
 
 style:
