@@ -35,6 +35,13 @@ test_expect_success 'no terminal: one summary line on stderr' '
 	rm -rf out3 && docpipe run in out3 2>err && test_line_count=$(wc -l <err) && test "$test_line_count" = 1
 '
 
+test_expect_success 'on a terminal: a progress bar with done/total, rate, ETA, failures' '
+	rm -rf out3 && script -qec "docpipe run in out3" /dev/null >tty &&
+	tr "\r" "\n" <tty >lines &&
+	test_grep "docpipe run: \[#*\.*\] [0-9]*/6 .*/s.*failed" lines &&
+	test_grep "6 inputs, 6 converted" lines
+'
+
 test_expect_success 'docpipe status counts by status' '
 	docpipe status out >s &&
 	test_grep "^6 inputs in 1 ledger" s &&
