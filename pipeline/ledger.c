@@ -68,14 +68,14 @@ db_exec(DpLedger *l, const char *sql, GError **error)
 }
 
 static const char create_sql[] =
-	"CREATE TABLE IF NOT EXISTS inputs ("
-	" path TEXT PRIMARY KEY NOT NULL, size INTEGER, mtime_ns INTEGER, inode INTEGER,"
-	" sha256 TEXT, config TEXT, version TEXT, status TEXT NOT NULL, error TEXT,"
-	" duration_ms INTEGER, redactions TEXT, txt_sha256 TEXT, xml_sha256 TEXT, updated INTEGER);"
-	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT);";
+    "CREATE TABLE IF NOT EXISTS inputs ("
+    " path TEXT PRIMARY KEY NOT NULL, size INTEGER, mtime_ns INTEGER, inode INTEGER,"
+    " sha256 TEXT, config TEXT, version TEXT, status TEXT NOT NULL, error TEXT,"
+    " duration_ms INTEGER, redactions TEXT, txt_sha256 TEXT, xml_sha256 TEXT, updated INTEGER);"
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT);";
 
 static const char columns[] = "path, size, mtime_ns, inode, sha256, config, version, status, error,"
-			      " duration_ms, redactions, txt_sha256, xml_sha256, updated";
+                              " duration_ms, redactions, txt_sha256, xml_sha256, updated";
 
 DpLedger *
 dp_ledger_open(const char *path, gboolean readonly, GError **error)
@@ -85,7 +85,7 @@ dp_ledger_open(const char *path, gboolean readonly, GError **error)
 	int flags = readonly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	if (readonly && !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
 		g_set_error(error, DP_ERROR, DP_EXIT_NOINPUT, "no ledger at '%s' (has 'docpipe run' written there?)",
-			    path);
+		            path);
 		dp_ledger_close(l);
 		return NULL;
 	}
@@ -108,7 +108,8 @@ dp_ledger_open(const char *path, gboolean readonly, GError **error)
 	sqlite3_finalize(st);
 	if (readonly) {
 		if (uv != LEDGER_SCHEMA_VERSION) {
-			g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "'%s' is not a docpipe ledger (version %d)", path, uv);
+			g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "'%s' is not a docpipe ledger (version %d)", path,
+			            uv);
 			dp_ledger_close(l);
 			return NULL;
 		}
@@ -125,7 +126,8 @@ dp_ledger_open(const char *path, gboolean readonly, GError **error)
 		return NULL;
 	}
 	g_autofree char *put = g_strdup_printf("INSERT OR REPLACE INTO inputs (%s) VALUES "
-					       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", columns);
+	                                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	                                       columns);
 	if (sqlite3_prepare_v2(l->db, put, -1, &l->put, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(l->db, "DELETE FROM inputs WHERE path = ?", -1, &l->del, NULL) != SQLITE_OK) {
 		db_fail(l, error, "cannot prepare");

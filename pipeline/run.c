@@ -104,7 +104,7 @@ typedef struct {
 } Worker;
 
 /* The self-pipe that turns SIGCHLD, SIGINT and SIGTERM into poll events. */
-static int sig_pipe[2] = { -1, -1 };
+static int sig_pipe[2] = {-1, -1};
 static volatile sig_atomic_t stop_signal;
 
 static void
@@ -153,8 +153,8 @@ observe(const DpRecord *rec, gpointer user)
 	} else if (dp_status_exit_code(status) != DP_EXIT_OK && o->part_problem == NULL) {
 		const char *err = dp_record_get(rec, DP_F_ERROR);
 		const char *path = dp_record_get(rec, DP_F_PATH);
-		o->part_problem = g_strdup_printf("%s: %s%s%s", path ? path : "?", status, err ? ": " : "",
-						  err ? err : "");
+		o->part_problem =
+		    g_strdup_printf("%s: %s%s%s", path ? path : "?", status, err ? ": " : "", err ? err : "");
 	}
 	/* "redacted: RULE FIELD COUNT POS...": counts only, never values. */
 	for (guint i = 0; i < rec->fields->len; i++) {
@@ -181,7 +181,7 @@ append_redaction(gpointer key, gpointer value, gpointer user)
 {
 	GString *s = user;
 	g_string_append_printf(s, "%s%s=%" G_GSIZE_FORMAT, s->len ? " " : "", (const char *)key,
-			       GPOINTER_TO_SIZE(value));
+	                       GPOINTER_TO_SIZE(value));
 	return FALSE;
 }
 
@@ -199,7 +199,7 @@ file_sha256(const char *path)
 static void
 set_limit(int resource, rlim_t soft, rlim_t hard)
 {
-	struct rlimit rl = { soft, hard };
+	struct rlimit rl = {soft, hard};
 	struct rlimit cur;
 	if (getrlimit(resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
 		rl.rlim_cur = MIN(rl.rlim_cur, cur.rlim_max);
@@ -275,7 +275,7 @@ worker_child(Run *r, const DpInput *in, int res_fd, int err_fd)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != r->parent)
 		_exit(DP_EXIT_SOFTWARE);
-	struct sigaction sa = { 0 };
+	struct sigaction sa = {0};
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -301,7 +301,7 @@ worker_child(Run *r, const DpInput *in, int res_fd, int err_fd)
 	worker_limits(r);
 	fault_inject(in->rel);
 
-	Observed o = { 0 };
+	Observed o = {0};
 	o.redactions = g_tree_new_full(cmp_rule, NULL, g_free, NULL);
 	g_autoptr(DpEmitter) em = dp_emitter_new(DP_EMIT_TEXT | DP_EMIT_XML, r->out_root, NULL, FALSE);
 	/* The parent syncs OUT once per ledger transaction (see ledger_flush). */
@@ -464,8 +464,8 @@ draw_progress(Run *r, gboolean force)
 	} else {
 		eta = g_strdup("");
 	}
-	fprintf(stderr, "\r\033[Kdocpipe run: [%s] %u/%u %.1f/s %s, %u failed", bar, r->done, r->total, rate,
-		eta, r->failed);
+	fprintf(stderr, "\r\033[Kdocpipe run: [%s] %u/%u %.1f/s %s, %u failed", bar, r->done, r->total, rate, eta,
+	        r->failed);
 	fflush(stderr);
 }
 
@@ -473,21 +473,20 @@ static const char *
 worker_death(Run *r, Worker *w, int wstatus, const struct rusage *ru, char **why)
 {
 	if (w->timed_out) {
-		*why = g_strdup_printf("no result within the wall-clock timeout of %" G_GINT64_FORMAT
-				       " s; worker killed", r->timeout_s);
+		*why = g_strdup_printf(
+		    "no result within the wall-clock timeout of %" G_GINT64_FORMAT " s; worker killed", r->timeout_s);
 		return ST_TIMEOUT;
 	}
 	if (WIFSIGNALED(wstatus)) {
 		int sig = WTERMSIG(wstatus);
-		double cpu = ru->ru_utime.tv_sec + ru->ru_stime.tv_sec +
-			     (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e6;
+		double cpu =
+		    ru->ru_utime.tv_sec + ru->ru_stime.tv_sec + (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e6;
 		if (sig == SIGXCPU || (sig == SIGKILL && r->cpu_s > 0 && cpu >= (double)r->cpu_s)) {
 			*why = g_strdup_printf("CPU time limit of %" G_GINT64_FORMAT " s reached; worker killed",
-					       r->cpu_s);
+			                       r->cpu_s);
 			return DP_STATUS_LIMIT;
 		}
-		if (strstr(w->err->str, "failed to allocate") != NULL ||
-		    strstr(w->err->str, "out of memory") != NULL ||
+		if (strstr(w->err->str, "failed to allocate") != NULL || strstr(w->err->str, "out of memory") != NULL ||
 		    strstr(w->err->str, "Cannot allocate memory") != NULL) {
 			*why = g_strdup_printf("memory limit of %s reached; worker killed", r->mem_limit_str);
 			return DP_STATUS_LIMIT;
@@ -499,9 +498,9 @@ worker_death(Run *r, Worker *w, int wstatus, const struct rusage *ru, char **why
 	return ST_CRASH;
 }
 
-static const char *const known_statuses[] = { DP_STATUS_OK,	     DP_STATUS_PARTIAL, DP_STATUS_ERROR,
-					       DP_STATUS_UNSUPPORTED, DP_STATUS_ENCRYPTED, DP_STATUS_LIMIT,
-					       DP_STATUS_SKIPPED,     NULL };
+static const char *const known_statuses[] = {
+    DP_STATUS_OK,        DP_STATUS_PARTIAL, DP_STATUS_ERROR,   DP_STATUS_UNSUPPORTED,
+    DP_STATUS_ENCRYPTED, DP_STATUS_LIMIT,   DP_STATUS_SKIPPED, NULL};
 
 static gboolean
 hex64_or_null(const char *s)
@@ -710,7 +709,7 @@ run_workers(Run *r, GPtrArray *todo, GError **error)
 				continue;
 			if (!w->timed_out)
 				wake = MIN(wake, w->deadline);
-			int fds[2] = { w->res_fd, w->err_fd };
+			int fds[2] = {w->res_fd, w->err_fd};
 			for (int k = 0; k < 2; k++) {
 				if (fds[k] < 0)
 					continue;
@@ -909,7 +908,7 @@ print_summary(Run *r, int code, double secs)
 			g_string_append(s, " (");
 			for (GList *l = keys; l; l = l->next)
 				g_string_append_printf(s, "%s%s %u", l == keys ? "" : ", ", (const char *)l->data,
-						       GPOINTER_TO_UINT(g_hash_table_lookup(r->by_status, l->data)));
+				                       GPOINTER_TO_UINT(g_hash_table_lookup(r->by_status, l->data)));
 			g_string_append(s, ")");
 		}
 		g_string_append_printf(s, ", %u unchanged", r->n_unchanged);
@@ -927,12 +926,13 @@ print_summary(Run *r, int code, double secs)
 	if (!r->json)
 		return;
 	g_autoptr(GString) j = g_string_new("{");
-	g_string_append_printf(j, "\"inputs\": %u, \"converted\": %u, \"unchanged\": %u, "
-				  "\"failed_before\": %u, \"pruned\": %u, \"rejected\": %u, \"failed\": %u, ",
-			       r->n_inputs, r->done, r->n_unchanged, r->n_failed_before, r->n_pruned, r->n_rejected,
-			       r->failed);
+	g_string_append_printf(j,
+	                       "\"inputs\": %u, \"converted\": %u, \"unchanged\": %u, "
+	                       "\"failed_before\": %u, \"pruned\": %u, \"rejected\": %u, \"failed\": %u, ",
+	                       r->n_inputs, r->done, r->n_unchanged, r->n_failed_before, r->n_pruned, r->n_rejected,
+	                       r->failed);
 	g_string_append_printf(j, "\"interrupted\": %s, \"seconds\": %.3f, \"exit\": %d, \"by_status\": {",
-			       stop_signal ? "true" : "false", secs, code);
+	                       stop_signal ? "true" : "false", secs, code);
 	g_autoptr(GList) keys = g_hash_table_get_keys(r->by_status);
 	keys = g_list_sort(keys, cmp_cstr);
 	for (GList *l = keys; l; l = l->next) {
@@ -998,7 +998,7 @@ install_signals(void)
 {
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		sig_pipe[0] = sig_pipe[1] = -1;
-	struct sigaction sa = { 0 };
+	struct sigaction sa = {0};
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
@@ -1015,33 +1015,27 @@ dp_run_main(int argc, char **argv)
 	gboolean opt_no_redact = FALSE;
 	g_autofree char *opt_config = NULL, *opt_files_from = NULL, *opt_shard = NULL;
 	const GOptionEntry options[] = {
-		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Run N workers (default: [run] jobs, else the CPUs)",
-		  "N" },
-		{ "shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard, "Take only shard K of N (1 <= K <= N)", "K/N" },
-		{ "files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
-		  "Read the inputs from FILE (NUL- or newline-separated; - is stdin) instead of walking IN",
-		  "FILE" },
-		{ "prune", 0, 0, G_OPTION_ARG_NONE, &opt_prune, "Remove outputs and ledger rows of inputs gone",
-		  NULL },
-		{ "retry-failed", 0, 0, G_OPTION_ARG_NONE, &opt_retry, "Convert again the inputs that failed", NULL },
-		{ "wait", 0, 0, G_OPTION_ARG_NONE, &opt_wait, "Wait for the lock instead of exiting with 75",
-		  NULL },
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print a JSON summary on standard output", NULL },
-		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "No progress or summary unless something failed",
-		  NULL },
-		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE" },
-		{ "no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Do not redact", NULL },
-		{ NULL }
-	};
+	    {"jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Run N workers (default: [run] jobs, else the CPUs)", "N"},
+	    {"shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard, "Take only shard K of N (1 <= K <= N)", "K/N"},
+	    {"files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
+	     "Read the inputs from FILE (NUL- or newline-separated; - is stdin) instead of walking IN", "FILE"},
+	    {"prune", 0, 0, G_OPTION_ARG_NONE, &opt_prune, "Remove outputs and ledger rows of inputs gone", NULL},
+	    {"retry-failed", 0, 0, G_OPTION_ARG_NONE, &opt_retry, "Convert again the inputs that failed", NULL},
+	    {"wait", 0, 0, G_OPTION_ARG_NONE, &opt_wait, "Wait for the lock instead of exiting with 75", NULL},
+	    {"json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print a JSON summary on standard output", NULL},
+	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "No progress or summary unless something failed", NULL},
+	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE"},
+	    {"no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Do not redact", NULL},
+	    {NULL}};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) octx = g_option_context_new("IN OUT - convert a tree incrementally");
 	g_option_context_add_main_entries(octx, options, NULL);
 	g_option_context_set_description(
-		octx, "Converts every file below IN into OUT/<path>.txt and OUT/<path>.xml, in parallel\n"
-		      "isolated workers, skipping inputs the ledger OUT/.docpipe/ledger.sqlite shows as done.\n"
-		      "Exit status: 0 ok, 65 some inputs failed, 64 usage, 66 IN unreadable, 74 ledger\n"
-		      "write error, 75 another run holds the lock, 78 configuration error,\n"
-		      "130/143 interrupted.  See docpipe(1) and README \"Batch runs\".");
+	    octx, "Converts every file below IN into OUT/<path>.txt and OUT/<path>.xml, in parallel\n"
+	          "isolated workers, skipping inputs the ledger OUT/.docpipe/ledger.sqlite shows as done.\n"
+	          "Exit status: 0 ok, 65 some inputs failed, 64 usage, 66 IN unreadable, 74 ledger\n"
+	          "write error, 75 another run holds the lock, 78 configuration error,\n"
+	          "130/143 interrupted.  See docpipe(1) and README \"Batch runs\".");
 	dp_set_prgname("docpipe run");
 	/* GOption does not split "-j8" as make and xargs users type it. */
 	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
@@ -1065,7 +1059,7 @@ dp_run_main(int argc, char **argv)
 		dp_warn("expected IN and OUT; see 'docpipe run --help'");
 		return DP_EXIT_USAGE;
 	}
-	Run r = { 0 };
+	Run r = {0};
 	int code = DP_EXIT_OK;
 	r.parent = getpid();
 	r.prune = opt_prune;
@@ -1111,7 +1105,7 @@ dp_run_main(int argc, char **argv)
 	struct stat st;
 	if (r.in_root == NULL || stat(r.in_root, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		dp_warn("cannot read input directory '%s': %s", in_arg,
-			r.in_root ? "not a directory" : g_strerror(errno));
+		        r.in_root ? "not a directory" : g_strerror(errno));
 		run_clear(&r);
 		return DP_EXIT_NOINPUT;
 	}
@@ -1171,8 +1165,8 @@ dp_run_main(int argc, char **argv)
 	const char *skip = dp_path_is_inside(r.in_root, r.out_root) ? r.out_root : NULL;
 	if (opt_files_from != NULL) {
 		g_autoptr(GBytes) list = g_str_equal(opt_files_from, "-")
-						 ? dp_read_fd(0, "<stdin>", G_MAXUINT32, &error)
-						 : dp_read_file(opt_files_from, G_MAXUINT32, &error);
+		                             ? dp_read_fd(0, "<stdin>", G_MAXUINT32, &error)
+		                             : dp_read_file(opt_files_from, G_MAXUINT32, &error);
 		if (list == NULL) {
 			dp_warn("%s", error->message);
 			run_clear(&r);
@@ -1215,8 +1209,7 @@ dp_run_main(int argc, char **argv)
 		ok = run_workers(&r, todo, &error);
 	}
 	if (ok)
-		ok = ledger_flush(&r, FALSE, &error) &&
-		     dp_ledger_set_meta(r.ledger, "clean", "1", &error);
+		ok = ledger_flush(&r, FALSE, &error) && dp_ledger_set_meta(r.ledger, "clean", "1", &error);
 	double secs = (double)(g_get_monotonic_time() - r.started) / G_USEC_PER_SEC;
 	if (!ok) {
 		dp_warn("%s", error->message);

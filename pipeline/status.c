@@ -56,16 +56,14 @@ dp_status_main(int argc, char **argv)
 {
 	gboolean opt_json = FALSE;
 	const GOptionEntry options[] = {
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON on standard output", NULL },
-		{ NULL }
-	};
+	    {"json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON on standard output", NULL}, {NULL}};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) octx = g_option_context_new("OUT... - show what batch runs did");
 	g_option_context_add_main_entries(octx, options, NULL);
 	g_option_context_set_description(octx, "Counts inputs by status over the ledgers of every OUT (shards add\n"
-					       "up) and lists each failure with its reason.\n"
-					       "Exit status: 0 no failures, 65 some inputs failed, 64 usage,\n"
-					       "66 no ledger in an OUT, 74 a ledger cannot be read.");
+	                                       "up) and lists each failure with its reason.\n"
+	                                       "Exit status: 0 no failures, 65 some inputs failed, 64 usage,\n"
+	                                       "66 no ledger in an OUT, 74 a ledger cannot be read.");
 	dp_set_prgname("docpipe status");
 	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
 		dp_warn("%s", error->message);
@@ -94,7 +92,7 @@ dp_status_main(int argc, char **argv)
 		g_string_append(jouts, "{\"out\": ");
 		dp_json_string(jouts, argv[i]);
 		g_string_append_printf(jouts, ", \"inputs\": %u, \"last_run_complete\": %s}", rows->len,
-				       clean && g_str_equal(clean, "1") ? "true" : "false");
+		                       clean && g_str_equal(clean, "1") ? "true" : "false");
 		total += rows->len;
 		for (guint k = 0; k < rows->len; k++) {
 			const DpLedgerEntry *e = rows->pdata[k];
@@ -103,8 +101,9 @@ dp_status_main(int argc, char **argv)
 			if (!dp_ledger_status_failed(e->status))
 				continue;
 			failed++;
-			g_string_append_printf(text, "  %s%s%s: %s%s%s\n", argc > 2 ? argv[i] : "", argc > 2 ? ": " : "",
-					       e->path, e->status, e->error ? ": " : "", e->error ? e->error : "");
+			g_string_append_printf(text, "  %s%s%s: %s%s%s\n", argc > 2 ? argv[i] : "",
+			                       argc > 2 ? ": " : "", e->path, e->status, e->error ? ": " : "",
+			                       e->error ? e->error : "");
 			if (jfail->len)
 				g_string_append(jfail, ", ");
 			g_string_append(jfail, "{\"out\": ");
@@ -123,7 +122,7 @@ dp_status_main(int argc, char **argv)
 	g_autoptr(GString) out = g_string_new(NULL);
 	if (opt_json) {
 		g_string_append_printf(out, "{\"ledgers\": [%s], \"inputs\": %u, \"failed\": %u, \"by_status\": {",
-				       jouts->str, total, failed);
+		                       jouts->str, total, failed);
 		for (GList *l = keys; l; l = l->next) {
 			if (l != keys)
 				g_string_append(out, ", ");
@@ -135,7 +134,7 @@ dp_status_main(int argc, char **argv)
 		g_string_append_printf(out, "%u inputs in %d ledger%s\n", total, argc - 1, argc > 2 ? "s" : "");
 		for (GList *l = keys; l; l = l->next)
 			g_string_append_printf(out, "  %-12s %u\n", (const char *)l->data,
-					       GPOINTER_TO_UINT(g_hash_table_lookup(by_status, l->data)));
+			                       GPOINTER_TO_UINT(g_hash_table_lookup(by_status, l->data)));
 		if (failed)
 			g_string_append_printf(out, "failures (%u):\n%s", failed, text->str);
 	}

@@ -76,8 +76,7 @@ typedef struct {
 	GHashTable *seen; /* "dev:ino" of directories entered */
 } Walk;
 
-static void
-walk_warn(Walk *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void walk_warn(Walk *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 static void
 walk_warn(Walk *w, const char *fmt, ...)
@@ -178,8 +177,8 @@ dp_walk(const char *root, const char *skip, void (*warn)(const char *msg), GErro
 		g_set_error(error, DP_ERROR, DP_EXIT_NOINPUT, "cannot open directory '%s': %s", root, g_strerror(e));
 		return NULL;
 	}
-	Walk w = { root, skip, warn, g_ptr_array_new_with_free_func((GDestroyNotify)dp_input_free),
-		   g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
+	Walk w = {root, skip, warn, g_ptr_array_new_with_free_func((GDestroyNotify)dp_input_free),
+	          g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
 	struct stat st;
 	if (fstat(fd, &st) == 0)
 		seen_before(&w, &st);
@@ -231,12 +230,12 @@ list_entry_relative(const char *root, const char *given, const char *p)
 }
 
 GPtrArray *
-dp_walk_list(const char *root, const char *root_as_given, GBytes *list, const char *skip,
-	     void (*warn)(const char *msg), guint *rejected)
+dp_walk_list(const char *root, const char *root_as_given, GBytes *list, const char *skip, void (*warn)(const char *msg),
+             guint *rejected)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)dp_input_free);
 	g_autoptr(GHashTable) dup = g_hash_table_new(g_str_hash, g_str_equal);
-	Walk w = { root, skip, warn, out, NULL };
+	Walk w = {root, skip, warn, out, NULL};
 	gsize len;
 	const char *d = g_bytes_get_data(list, &len);
 	char sep = (len > 0 && memchr(d, '\0', len)) ? '\0' : '\n';

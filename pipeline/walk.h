@@ -9,7 +9,7 @@
 #include <glib.h>
 
 typedef struct {
-	char *rel;        /* path relative to the input root, '/'-separated */
+	char *rel; /* path relative to the input root, '/'-separated */
 	guint64 size;
 	gint64 mtime_ns;
 	guint64 inode;
@@ -36,7 +36,7 @@ GPtrArray *dp_walk(const char *root, const char *skip, void (*warn)(const char *
  * left out.  The result is sorted and free of duplicates.
  */
 GPtrArray *dp_walk_list(const char *root, const char *root_as_given, GBytes *list, const char *skip,
-			void (*warn)(const char *msg), guint *rejected);
+                        void (*warn)(const char *msg), guint *rejected);
 
 /* The resolved path P is ROOT itself or inside it. */
 gboolean dp_path_is_inside(const char *root, const char *p);
