@@ -102,7 +102,7 @@ bench: all
 MAN1 := $(wildcard pipeline/*.1 stages/*.1)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/docpipe $(DESTDIR)$(PREFIX)/libexec/docpipe
+	  $(DESTDIR)$(PREFIX)/share/docpipe
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 config/docpipe.conf config/docpipe.rng pipeline/docpipe.mk \

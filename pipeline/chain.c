@@ -57,7 +57,7 @@ dp_detect_input(const char *path, guint64 max, GBytes **data, GError **error)
 	}
 	gsize len;
 	const guint8 *d = g_bytes_get_data(bytes, &len);
-	g_autofree char *sha = dp_sha256_hex(d, len);
+	g_autofree char *sha = dp_sha256_bytes(bytes);
 	g_autofree char *id = dp_id_root(sha);
 	g_autofree char *type = dp_detect_type(d, len, path);
 	dp_record_set(rec, DP_F_ID, id);
@@ -119,7 +119,12 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 		*exit_code = dp_exit_merge(*exit_code, local->code);
 		return TRUE;
 	}
-	if (data == NULL) {
+	const char *type = dp_record_get(rec, DP_F_TYPE);
+	if (data == NULL && dp_record_get(rec, DP_F_STATUS) == NULL && type != NULL &&
+	    g_str_equal(type, DP_TYPE_MAILDIR)) {
+		/* A maildir has no bytes: its extractor reads the directory (source). */
+		data = g_bytes_new(NULL, 0);
+	} else if (data == NULL) {
 		/* Skipped (not a regular file) or a directory no extractor takes. */
 		if (dp_record_get(rec, DP_F_STATUS) == NULL)
 			dp_record_set(rec, DP_F_STATUS, DP_STATUS_UNSUPPORTED);

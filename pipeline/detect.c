@@ -112,7 +112,18 @@ looks_like_mbox(const guint8 *d, gsize len)
 	if (nl == NULL)
 		return FALSE;
 	gsize next = (gsize)(nl - d) + 1;
-	return looks_like_message(d + next, len - next);
+	if (looks_like_message(d + next, len - next))
+		return TRUE;
+	/*
+	 * A short message may have one header or none ("From a@b Mon Jun 1
+	 * 10:00:00 2009", a blank line, a body): then the From_ line itself
+	 * must carry the envelope's time of day.
+	 */
+	for (gsize i = 5; i + 5 <= next; i++)
+		if (g_ascii_isdigit(d[i]) && g_ascii_isdigit(d[i + 1]) && d[i + 2] == ':' &&
+		    g_ascii_isdigit(d[i + 3]) && g_ascii_isdigit(d[i + 4]))
+			return TRUE;
+	return FALSE;
 }
 
 static const char *html_tags[] = { "<!doctype html", "<html", "<head", "<body", "<title", "<meta ", "<table",

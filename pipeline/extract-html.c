@@ -5,29 +5,34 @@
  * declarations: the bytes are decoded to UTF-8 here first (BOM, then the
  * charset a container declared, then a <meta> prescan, then UTF-8 if
  * valid, then the fallback), so the charset used is known and recorded.
- * The tree is then walked once: block elements become line and paragraph
- * breaks, list items get bullets, table cells tabs, and script, style and
- * the like are dropped.
+ * The document is read through SAX events, never built as a tree, so
+ * memory stays bounded by the text however large or deep the markup:
+ * block elements become line and paragraph breaks, list items get bullets,
+ * table cells tabs, and script, style and the like are dropped.
  */
 #include "docpipe.h"
 
 #include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
 
 typedef enum { BR_NONE, BR_LINE, BR_PARA } Break;
 
 typedef struct {
 	GString *out;
-	Break pending;     /* break owed before the next text */
-	gboolean space;    /* a space is owed before the next text */
-	guint pre;         /* inside <pre> */
-	gboolean pre_start; /* just after a <pre> start tag */
-	GPtrArray *ol;     /* counters of open <ol>, as GUINT_TO_POINTER */
-	char **drop;       /* element names whose content is dropped */
+	Break pending;       /* break owed before the next text */
+	gboolean space;      /* a space is owed before the next text */
+	guint pre;           /* inside <pre> */
+	gboolean pre_start;  /* just after a <pre> start tag */
+	GArray *stack;       /* ElemClass of every open element */
+	GArray *ol;          /* item counters of the open <ol>s */
+	guint drop;          /* inside this many dropped elements */
+	guint row_cells;     /* cells so far in the current table row */
+	GString *title;      /* text of the first <title>, while collected */
+	gboolean in_title;
+	gboolean have_title;
 	GHashTable *classes; /* element name -> ElemClass */
 	DpDoc *doc;
-	GPtrArray *srcdocs; /* iframe srcdoc values, extracted as parts */
-	guint nodes;
+	GPtrArray *srcdocs;  /* iframe srcdoc values, extracted as parts */
 } Walk;
 
 /* What an element does to the text layout. */
@@ -119,29 +124,62 @@ put_text(Walk *w, const char *s)
 	}
 }
 
-static void walk(Walk *w, xmlNode *n, guint depth);
-
-static void
-walk_children(Walk *w, xmlNode *n, guint depth)
+/* The value of attribute NAME in a SAX attribute list, or NULL. */
+static const char *
+attr(const xmlChar **atts, const char *name)
 {
-	for (xmlNode *c = n->children; c != NULL; c = c->next)
-		walk(w, c, depth + 1);
+	for (guint i = 0; atts != NULL && atts[i] != NULL; i += 2)
+		if (xmlStrcasecmp(atts[i], (const xmlChar *)name) == 0)
+			return atts[i + 1] ? (const char *)atts[i + 1] : "";
+	return NULL;
+}
+
+/* <title>, <meta name content> and <html lang> become metadata. */
+static void
+harvest_meta(Walk *w, const char *name, const xmlChar **atts)
+{
+	if (g_str_equal(name, "title") && !w->have_title) {
+		w->in_title = TRUE;
+		g_string_truncate(w->title, 0);
+	} else if (g_str_equal(name, "meta")) {
+		const char *mname = attr(atts, "name"), *content = attr(atts, "content");
+		if (mname == NULL || content == NULL)
+			return;
+		static const char *keep[] = { "description", "author", "keywords", "generator", "date" };
+		for (guint i = 0; i < G_N_ELEMENTS(keep); i++) {
+			if (g_ascii_strcasecmp(mname, keep[i]) != 0)
+				continue;
+			g_autofree char *key = g_strconcat(DP_META_PREFIX, keep[i], NULL);
+			if (dp_record_get(w->doc->rec, key) == NULL)
+				dp_doc_meta(w->doc, keep[i], content);
+		}
+	} else if (g_str_equal(name, "html")) {
+		dp_doc_meta(w->doc, "language", attr(atts, "lang"));
+	}
 }
 
 static void
-walk_element(Walk *w, xmlNode *n, guint depth)
+on_start(void *user, const xmlChar *xname, const xmlChar **atts)
 {
-	ElemClass cls = GPOINTER_TO_INT(g_hash_table_lookup(w->classes, n->name));
+	Walk *w = user;
+	const char *name = (const char *)xname;
+	ElemClass cls = GPOINTER_TO_INT(g_hash_table_lookup(w->classes, name));
+	ElemClass parent = w->stack->len ? g_array_index(w->stack, ElemClass, w->stack->len - 1) : E_INLINE;
+	g_array_append_val(w->stack, cls);
+	harvest_meta(w, name, atts);
+	if (w->drop > 0 || cls == E_DROP) {
+		w->drop++;
+		return;
+	}
 	switch (cls) {
 	case E_DROP:
-		return;
+	case E_INLINE:
+		break;
 	case E_IFRAME: {
-		xmlChar *src = xmlGetProp(n, (const xmlChar *)"srcdoc");
-		if (src != NULL) {
-			g_ptr_array_add(w->srcdocs, g_strdup((const char *)src));
-			xmlFree(src);
-		}
-		return;
+		const char *src = attr(atts, "srcdoc");
+		if (src != NULL)
+			g_ptr_array_add(w->srcdocs, g_strdup(src));
+		break;
 	}
 	case E_BR:
 		if (w->pre) {
@@ -152,111 +190,97 @@ walk_element(Walk *w, xmlNode *n, guint depth)
 		} else {
 			want_break(w, BR_LINE);
 		}
-		return;
+		break;
 	case E_PARA:
-	case E_OL:
 	case E_PRE:
+	case E_OL:
 		want_break(w, BR_PARA);
+		if (cls == E_OL) {
+			guint zero = 0;
+			g_array_append_val(w->ol, zero);
+		} else if (cls == E_PRE) {
+			w->pre++;
+			w->pre_start = TRUE;
+		}
+		break;
+	case E_LINE:
+		want_break(w, BR_LINE);
+		if (g_str_equal(name, "tr"))
+			w->row_cells = 0;
+		break;
+	case E_LI:
+		/* The owed break, then the bullet; the item's text follows it. */
+		want_break(w, BR_LINE);
+		flush_pending(w);
+		if (parent == E_OL && w->ol->len > 0) {
+			guint *k = &g_array_index(w->ol, guint, w->ol->len - 1);
+			g_string_append_printf(w->out, "%u. ", ++*k);
+		} else {
+			g_string_append(w->out, "- ");
+		}
+		w->space = FALSE;
+		break;
+	case E_CELL:
+		/* Cells after the first in a row are separated by a tab. */
+		if (w->row_cells++ > 0 && w->pending == BR_NONE && w->out->len > 0 &&
+		    w->out->str[w->out->len - 1] != '\n') {
+			g_string_append_c(w->out, '\t');
+			w->space = FALSE;
+		}
+		break;
+	}
+}
+
+static void
+on_end(void *user, const xmlChar *xname)
+{
+	Walk *w = user;
+	if (w->stack->len == 0)
+		return;
+	ElemClass cls = g_array_index(w->stack, ElemClass, w->stack->len - 1);
+	g_array_set_size(w->stack, w->stack->len - 1);
+	if (w->in_title && xmlStrEqual(xname, (const xmlChar *)"title")) {
+		w->in_title = FALSE;
+		w->have_title = TRUE;
+		dp_doc_meta(w->doc, "title", w->title->str);
+	}
+	if (w->drop > 0) {
+		w->drop--;
+		return;
+	}
+	switch (cls) {
+	case E_PARA:
+	case E_PRE:
+	case E_OL:
+		want_break(w, BR_PARA);
+		if (cls == E_OL && w->ol->len > 0)
+			g_array_set_size(w->ol, w->ol->len - 1);
+		else if (cls == E_PRE && w->pre > 0)
+			w->pre--;
 		break;
 	case E_LINE:
 	case E_LI:
 		want_break(w, BR_LINE);
 		break;
 	case E_CELL:
-		/* Cells after the first in a row are separated by a tab. */
-		if (w->out->len > 0 && w->pending == BR_NONE && w->out->str[w->out->len - 1] != '\n' &&
-		    n->prev != NULL) {
-			g_string_append_c(w->out, '\t');
-			w->space = FALSE;
-		}
-		break;
-	case E_INLINE:
-		break;
-	}
-	if (cls == E_LI) {
-		/* The owed break, then the bullet; the item's text follows it. */
-		flush_pending(w);
-		if (w->ol->len > 0 && n->parent != NULL && xmlStrEqual(n->parent->name, (const xmlChar *)"ol")) {
-			guint k = GPOINTER_TO_UINT(w->ol->pdata[w->ol->len - 1]) + 1;
-			w->ol->pdata[w->ol->len - 1] = GUINT_TO_POINTER(k);
-			g_string_append_printf(w->out, "%u. ", k);
-		} else {
-			g_string_append(w->out, "- ");
-		}
 		w->space = FALSE;
-	}
-	if (cls == E_OL)
-		g_ptr_array_add(w->ol, GUINT_TO_POINTER(0));
-	if (cls == E_PRE) {
-		w->pre++;
-		w->pre_start = TRUE;
-	}
-	walk_children(w, n, depth);
-	if (cls == E_PRE)
-		w->pre--;
-	if (cls == E_OL)
-		g_ptr_array_remove_index(w->ol, w->ol->len - 1);
-	if (cls == E_PARA || cls == E_OL || cls == E_PRE)
-		want_break(w, BR_PARA);
-	else if (cls == E_LINE || cls == E_LI)
-		want_break(w, BR_LINE);
-	else if (cls == E_CELL)
-		w->space = FALSE;
-}
-
-static void
-walk(Walk *w, xmlNode *n, guint depth)
-{
-	/* libxml2 caps nesting itself (256); this guards our own recursion. */
-	if (depth > 512 || ++w->nodes > 50000000)
-		return;
-	switch (n->type) {
-	case XML_ELEMENT_NODE:
-		walk_element(w, n, depth);
-		break;
-	case XML_TEXT_NODE:
-	case XML_CDATA_SECTION_NODE:
-		if (n->content)
-			put_text(w, (const char *)n->content);
 		break;
 	default:
 		break;
 	}
 }
 
-/* Collect <title> and <meta name=... content=...> from the whole tree. */
 static void
-harvest_meta(DpDoc *doc, xmlNode *n, guint depth)
+on_text(void *user, const xmlChar *ch, int len)
 {
-	for (; n != NULL && depth < 512; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		const char *name = (const char *)n->name;
-		if (g_ascii_strcasecmp(name, "title") == 0 && dp_record_get(doc->rec, "meta.title") == NULL) {
-			xmlChar *t = xmlNodeGetContent(n);
-			dp_doc_meta(doc, "title", (const char *)t);
-			xmlFree(t);
-		} else if (g_ascii_strcasecmp(name, "meta") == 0) {
-			xmlChar *mname = xmlGetProp(n, (const xmlChar *)"name");
-			xmlChar *content = xmlGetProp(n, (const xmlChar *)"content");
-			if (mname && content) {
-				g_autofree char *lname = g_ascii_strdown((const char *)mname, -1);
-				static const char *keep[] = { "description", "author", "keywords", "generator", "date" };
-				g_autofree char *key = g_strconcat(DP_META_PREFIX, lname, NULL);
-				for (guint i = 0; i < G_N_ELEMENTS(keep); i++)
-					if (g_str_equal(lname, keep[i]) && dp_record_get(doc->rec, key) == NULL)
-						dp_doc_meta(doc, keep[i], (const char *)content);
-			}
-			xmlFree(mname);
-			xmlFree(content);
-		} else if (g_ascii_strcasecmp(name, "html") == 0) {
-			xmlChar *lang = xmlGetProp(n, (const xmlChar *)"lang");
-			dp_doc_meta(doc, "language", (const char *)lang);
-			xmlFree(lang);
-		}
-		if (g_ascii_strcasecmp(name, "script") != 0 && g_ascii_strcasecmp(name, "style") != 0)
-			harvest_meta(doc, n->children, depth + 1);
-	}
+	Walk *w = user;
+	if (w->in_title && w->title->len < 65536)
+		g_string_append_len(w->title, (const char *)ch, len);
+	if (w->drop > 0 || len <= 0)
+		return;
+	/* SAX hands out pieces that are not NUL-terminated. */
+	g_autofree char *piece = g_strndup((const char *)ch, (gsize)len);
+	put_text(w, piece);
 }
 
 /*
@@ -322,27 +346,43 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		return TRUE;
 	}
 
-	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-		   HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
-	htmlDocPtr hd = htmlReadMemory(utf8, (int)ulen, NULL, "UTF-8", opts);
-	if (hd == NULL) {
-		/* Only an empty or all-whitespace document gets here. */
-		dp_doc_set_text(ctx, doc, "", 0);
-		return TRUE;
-	}
-	xmlNode *root = xmlDocGetRootElement(hd);
 	Walk w = { 0 };
 	w.out = g_string_sized_new(ulen / 2 + 16);
-	w.ol = g_ptr_array_new();
-	w.drop = dp_config_get_list(ctx->cfg, "extract", "html-drop");
-	w.classes = element_classes(w.drop);
+	w.stack = g_array_new(FALSE, FALSE, sizeof(ElemClass));
+	w.ol = g_array_new(FALSE, FALSE, sizeof(guint));
+	w.title = g_string_new(NULL);
+	g_auto(GStrv) drop = dp_config_get_list(ctx->cfg, "extract", "html-drop");
+	w.classes = element_classes(drop);
 	w.doc = doc;
 	w.srcdocs = g_ptr_array_new_with_free_func(g_free);
-	if (root != NULL) {
-		harvest_meta(doc, root, 0);
-		walk(&w, root, 0);
+
+	/*
+	 * No network, no encoding switch (the input is UTF-8 now whatever it
+	 * declares), errors recovered silently.  Our handler replaces every
+	 * default one, so no tree is built.
+	 */
+	htmlParserCtxtPtr pc = htmlCreateMemoryParserCtxt(utf8, (int)ulen);
+	if (pc != NULL) {
+		htmlSAXHandler sax;
+		memset(&sax, 0, sizeof sax);
+		sax.startElement = on_start;
+		sax.endElement = on_end;
+		sax.characters = on_text;
+		sax.cdataBlock = on_text;
+		sax.ignorableWhitespace = on_text;
+		memcpy(pc->sax, &sax, sizeof sax);
+		pc->userData = &w;
+		htmlCtxtUseOptions(pc, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+					       HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+		xmlSwitchEncoding(pc, XML_CHAR_ENCODING_UTF8);
+		htmlParseDocument(pc);
+		htmlFreeParserCtxt(pc);
 	}
-	xmlFreeDoc(hd);
+	g_hash_table_unref(w.classes);
+	g_array_unref(w.stack);
+	g_array_unref(w.ol);
+	g_string_free(w.title, TRUE);
+
 	/*
 	 * The title is part of what a reader sees (in the window bar) and what
 	 * a search should find: it opens the text as its own paragraph, unless
@@ -355,9 +395,6 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	}
 	dp_doc_set_text(ctx, doc, w.out->str, w.out->len);
 	g_string_free(w.out, TRUE);
-	g_ptr_array_unref(w.ol);
-	g_hash_table_unref(w.classes);
-	g_strfreev(w.drop);
 
 	gboolean ok = TRUE;
 	if (w.srcdocs->len > 0) {

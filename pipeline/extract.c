@@ -14,6 +14,11 @@ static const Extractor extractors[] = {
 	{ "application/xhtml+xml", dp_extract_html },
 	{ DP_TYPE_TEXT, dp_extract_text },
 	{ "text/*", dp_extract_text },
+	{ DP_TYPE_RFC822, dp_extract_mail },
+	{ DP_TYPE_MBOX, dp_extract_mbox },
+	{ DP_TYPE_MAILDIR, dp_extract_maildir },
+	{ DP_TYPE_ZIP, dp_extract_zip },
+	{ "application/x-zip-compressed", dp_extract_zip },
 };
 
 static DpExtractorFn
@@ -176,4 +181,30 @@ dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *typ
 		return dp_doc_emit(ctx, &child, error);
 	}
 	return dispatch(ctx, &child, error);
+}
+
+gboolean
+dp_doc_child_problem(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type,
+		     const char *const *meta, const char *status, GError **error, const char *fmt, ...)
+{
+	g_assert(parent->emitted);
+	g_autofree char *id = dp_id_child(dp_record_get(parent->rec, DP_F_ID), path);
+	g_autoptr(DpRecord) rec = dp_record_new();
+	dp_record_set(rec, DP_F_ID, id);
+	dp_record_set(rec, DP_F_PARENT, dp_record_get(parent->rec, DP_F_ID));
+	dp_record_set(rec, DP_F_SOURCE, dp_record_get(parent->rec, DP_F_SOURCE));
+	dp_record_set(rec, DP_F_PATH, path);
+	dp_record_set(rec, DP_F_TYPE, type ? type : DP_TYPE_UNKNOWN);
+	dp_record_setf(rec, DP_F_DEPTH, "%u", parent->depth + 1);
+	for (guint i = 0; meta != NULL && meta[i] != NULL && meta[i + 1] != NULL; i += 2)
+		dp_record_set(rec, meta[i], meta[i + 1]);
+	va_list ap;
+	va_start(ap, fmt);
+	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	dp_record_set(rec, DP_F_STATUS, status);
+	dp_record_set(rec, DP_F_ERROR, msg);
+	ctx->n_children++;
+	DpDoc child = { rec, NULL, parent->depth + 1, FALSE };
+	return dp_doc_emit(ctx, &child, error);
 }

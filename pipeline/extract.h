@@ -74,8 +74,21 @@ void dp_doc_set_text(DpExtractCtx *ctx, DpDoc *doc, const char *text, gsize len)
 /* Set meta.NAME to VALUE (whitespace collapsed); empty values are skipped. */
 void dp_doc_meta(DpDoc *doc, const char *name, const char *value);
 
+/*
+ * Emit a part of PARENT that is not extracted (encrypted, over a limit,
+ * unreadable): a record with PATH, TYPE (may be NULL), META as for
+ * dp_doc_child, and STATUS with the message FMT.  Counts as a part.
+ */
+gboolean dp_doc_child_problem(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type,
+			      const char *const *meta, const char *status, GError **error, const char *fmt, ...)
+	G_GNUC_PRINTF(8, 9);
+
 /* The extractors. */
 gboolean dp_extract_text(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_mail(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_maildir(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_zip(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
 #endif

@@ -10,7 +10,7 @@
 
 typedef struct DpRedactor DpRedactor;
 
-/* A redacted span of the output text: which rule, where. */
+/* A span: which rule, where (in the output text, or in the input for dp_redactor_find). */
 typedef struct {
 	guint rule;
 	gsize offset;
@@ -31,6 +31,12 @@ const char *dp_redactor_rule_name(const DpRedactor *r, guint i);
  * not NULL it receives a DpSpan per replacement, with offsets in the result.
  */
 GString *dp_redactor_apply(DpRedactor *r, const char *text, gsize len, GArray *spans);
+
+/*
+ * The matches TEXT would have redacted, as DpSpans in offsets of TEXT itself
+ * (for measuring recall and for callers that apply their own replacement).
+ */
+void dp_redactor_find(DpRedactor *r, const char *text, gsize len, GArray *matches);
 
 /*
  * Redact REC in place: its body, every meta.* value, its path inside the

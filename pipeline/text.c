@@ -212,7 +212,12 @@ dp_text_normalize(const char *in, gsize len)
 			g_string_append(valid, "\xef\xbf\xbd");
 		p = valid_end + 1;
 	}
-	g_autofree char *nfc = g_utf8_normalize(valid->str, (gssize)valid->len, G_NORMALIZE_NFC);
+	/* ASCII is its own NFC, and g_utf8_normalize is the costly step. */
+	gboolean ascii = TRUE;
+	for (gsize i = 0; ascii && i < valid->len; i++)
+		ascii = (valid->str[i] & 0x80) == 0;
+	g_autofree char *nfc = ascii ? g_strndup(valid->str, valid->len)
+				     : g_utf8_normalize(valid->str, (gssize)valid->len, G_NORMALIZE_NFC);
 	if (nfc == NULL)
 		nfc = g_strdup("");
 

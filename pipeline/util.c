@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,6 +36,80 @@ dp_read_fd(int fd, const char *name, guint64 max, GError **error)
 	return g_byte_array_free_to_bytes(buf);
 }
 
+/*
+ * Inputs are read-only private mappings.  The table remembers which
+ * GBytes are mappings, so that dp_bytes_release() can drop their pages
+ * (MADV_DONTNEED on a file mapping re-reads the file on the next touch;
+ * on heap memory it would zero it, hence the check).
+ */
+typedef struct {
+	void *addr;
+	gsize len;
+} Mapping;
+
+static GMutex maps_lock;
+static GHashTable *maps; /* addr -> Mapping* */
+
+static void
+unmap_free(gpointer p)
+{
+	Mapping *m = p;
+	g_mutex_lock(&maps_lock);
+	g_hash_table_remove(maps, m->addr);
+	g_mutex_unlock(&maps_lock);
+	munmap(m->addr, m->len);
+	g_free(m);
+}
+
+static GBytes *
+map_file(int fd, gsize len)
+{
+	void *addr = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (addr == MAP_FAILED)
+		return NULL;
+	Mapping *m = g_new(Mapping, 1);
+	m->addr = addr;
+	m->len = len;
+	g_mutex_lock(&maps_lock);
+	if (maps == NULL)
+		maps = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_hash_table_insert(maps, addr, m);
+	g_mutex_unlock(&maps_lock);
+	return g_bytes_new_with_free_func(addr, len, unmap_free, m);
+}
+
+void
+dp_bytes_release(GBytes *bytes, gsize from, gsize upto)
+{
+	gsize len;
+	const guint8 *d = g_bytes_get_data(bytes, &len);
+	g_mutex_lock(&maps_lock);
+	gboolean mapped = maps != NULL && d != NULL && g_hash_table_contains(maps, d);
+	g_mutex_unlock(&maps_lock);
+	if (!mapped)
+		return;
+	gsize page = (gsize)sysconf(_SC_PAGESIZE);
+	gsize a = from / page * page, b = MIN(upto, len) / page * page;
+	if (b > a)
+		madvise((void *)(d + a), b - a, MADV_DONTNEED);
+}
+
+char *
+dp_sha256_bytes(GBytes *bytes)
+{
+	gsize len;
+	const guint8 *d = g_bytes_get_data(bytes, &len);
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	/* In slices, giving pages back behind us: a 1 GiB input stays small. */
+	const gsize step = 8 << 20;
+	for (gsize off = 0; off < len; off += step) {
+		gsize n = MIN(step, len - off);
+		g_checksum_update(sum, d + off, (gssize)n);
+		dp_bytes_release(bytes, off, off + n);
+	}
+	return g_strdup(g_checksum_get_string(sum));
+}
+
 GBytes *
 dp_read_file(const char *path, guint64 max, GError **error)
 {
@@ -56,12 +131,8 @@ dp_read_file(const char *path, guint64 max, GError **error)
 		close(fd);
 		return NULL;
 	}
-	GMappedFile *mf = st.st_size > 0 ? g_mapped_file_new_from_fd(fd, FALSE, NULL) : NULL;
-	GBytes *b;
-	if (mf != NULL) {
-		b = g_mapped_file_get_bytes(mf);
-		g_mapped_file_unref(mf);
-	} else {
+	GBytes *b = st.st_size > 0 ? map_file(fd, (gsize)st.st_size) : NULL;
+	if (b == NULL) {
 		int flags = fcntl(fd, F_GETFL);
 		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 		b = dp_read_fd(fd, path, max, error);

@@ -15,6 +15,16 @@ GBytes *dp_read_fd(int fd, const char *name, guint64 max, GError **error);
 /* Open PATH for reading (regular files only) and read it, as above. */
 GBytes *dp_read_file(const char *path, guint64 max, GError **error);
 
+/*
+ * Give the pages of BYTES between offsets FROM and UPTO back to the kernel when BYTES
+ * is a file mapping from dp_read_file (a no-op otherwise).  Touching them
+ * again reads them back: this only bounds the resident set when a large
+ * input is walked once from start to end.
+ */
+void dp_bytes_release(GBytes *bytes, gsize from, gsize upto);
+/* Lowercase hex SHA-256 of BYTES, releasing mapped pages as it goes. */
+char *dp_sha256_bytes(GBytes *bytes);
+
 /* Lowercase hex SHA-256 of DATA. */
 char *dp_sha256_hex(const void *data, gsize len);
 

@@ -56,7 +56,11 @@ extract_one(DpExtractCtx *ctx, DpRecord *in, GBytes *data, State *st, GError **e
 	const char *source = dp_record_get(in, DP_F_SOURCE);
 	if (data == NULL && dp_record_get(in, DP_F_STATUS) != NULL)
 		return write_record(in, st, error); /* already settled by detect */
-	if (data == NULL && dp_record_get(in, DP_F_DATA) != NULL) {
+	const char *type = dp_record_get(in, DP_F_TYPE);
+	if (data == NULL && type != NULL && g_str_equal(type, DP_TYPE_MAILDIR)) {
+		/* A maildir is a directory: its extractor reads it from the source path. */
+		owned = g_bytes_new(NULL, 0);
+	} else if (data == NULL && dp_record_get(in, DP_F_DATA) != NULL) {
 		owned = g_bytes_new(in->body->str, in->body->len);
 	} else if (data == NULL) {
 		g_autoptr(GError) local = NULL;
