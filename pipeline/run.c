@@ -185,15 +185,27 @@ append_redaction(gpointer key, gpointer value, gpointer user)
 	return FALSE;
 }
 
+/* SHA-256 of the file at PATH, or NULL.  read(), not mmap: outputs are mostly small. */
 static char *
 file_sha256(const char *path)
 {
-	g_autoptr(GBytes) b = dp_read_file(path, G_MAXUINT64, NULL);
-	if (b == NULL)
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return NULL;
-	gsize len;
-	const void *d = g_bytes_get_data(b, &len);
-	return dp_sha256_hex(d, len);
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	guint8 buf[65536];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return NULL;
+		}
+		g_checksum_update(sum, buf, n);
+	}
+	close(fd);
+	return g_strdup(g_checksum_get_string(sum));
 }
 
 static void
@@ -348,6 +360,55 @@ worker_child(Run *r, const DpInput *in, int res_fd, int err_fd)
 
 /* ---------------------------------------------------------------------- */
 /* The parent side.                                                       */
+
+/*
+ * Convert a small built-in document here, in the parent, once: the lazy
+ * symbol binding and the one-time set-up of the libraries (libxml2,
+ * iconv, libmagic) then happen before the fork instead of again in every
+ * worker.  The document is ours, not an input; its outputs go into
+ * OUT/.docpipe and are removed.
+ */
+static void
+warm_up(Run *r)
+{
+	static const char doc[] = "<html><head><title>warm-up</title></head><body><p>docpipe "
+				  "warm-up \xc3\xa9 mail a@example.org call 555-123-4567</p></body></html>\n";
+	g_autofree char *dir = g_build_filename(r->state_dir, "warm-up", NULL);
+	g_autofree char *in = g_build_filename(dir, "in.html", NULL);
+	g_autofree char *out = g_build_filename(dir, "out", NULL);
+	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0 || g_mkdir_with_parents(dir, 0777) != 0 || !g_file_set_contents(in, doc, -1, NULL) ||
+	    chdir(dir) != 0) {
+		if (cwd >= 0)
+			close(cwd);
+		return;
+	}
+	{
+		Observed o = {0};
+		o.redactions = g_tree_new_full(cmp_rule, NULL, g_free, NULL);
+		g_autoptr(DpEmitter) em = dp_emitter_new(DP_EMIT_TEXT | DP_EMIT_XML, out, NULL, FALSE);
+		dp_emitter_set_durable(em, FALSE);
+		g_autoptr(DpChain) chain = dp_chain_new(r->cfg, r->redactor, em);
+		dp_chain_set_observer(chain, observe, &o);
+		int code = DP_EXIT_OK;
+		dp_chain_run(chain, "in.html", &code, NULL);
+		g_tree_unref(o.redactions);
+		g_free(o.status);
+		g_free(o.error);
+		g_free(o.sha256);
+		g_free(o.part_problem);
+	}
+	if (fchdir(cwd) != 0)
+		dp_warn("cannot return to the working directory: %s", g_strerror(errno));
+	close(cwd);
+	g_autofree char *t = g_build_filename(out, "in.html.txt", NULL);
+	g_autofree char *x = g_build_filename(out, "in.html.xml", NULL);
+	unlink(t);
+	unlink(x);
+	unlink(in);
+	rmdir(out);
+	rmdir(dir);
+}
 
 static void
 remove_temp_files(const Run *r, const char *rel, gboolean outputs_too)
@@ -1206,6 +1267,7 @@ dp_run_main(int argc, char **argv)
 	if (ok && todo->len > 0) {
 		/* Load libmagic's database here, once, not in every worker. */
 		g_free(dp_detect_type((const guint8 *)"docpipe", 7, "warm-up.txt"));
+		warm_up(&r);
 		ok = run_workers(&r, todo, &error);
 	}
 	if (ok)
