@@ -576,6 +576,28 @@ hex64_or_null(const char *s)
 	return TRUE;
 }
 
+/*
+ * An error message from a worker, fit for a terminal and the ledger: the
+ * worker is untrusted (a document may have taken it over), so no control
+ * characters, valid UTF-8, and at most 1000 bytes.
+ */
+static char *
+clean_error(const char *msg)
+{
+	if (msg == NULL)
+		return NULL;
+	g_autofree char *valid = g_utf8_make_valid(msg, -1);
+	GString *out = g_string_new(NULL);
+	for (const char *p = valid; *p && out->len < 1000; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_iscntrl(c))
+			g_string_append_c(out, ' ');
+		else
+			g_string_append_unichar(out, c);
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* The worker W has exited with WSTATUS: record its input. */
 static gboolean
 worker_done(Run *r, Worker *w, int wstatus, const struct rusage *ru, GError **error)
@@ -618,7 +640,7 @@ worker_done(Run *r, Worker *w, int wstatus, const struct rusage *ru, GError **er
 		remove_temp_files(r, w->in->rel, TRUE);
 	} else {
 		e->status = g_strdup(status);
-		e->error = g_strdup(dp_record_get(res, DP_F_ERROR));
+		e->error = clean_error(dp_record_get(res, DP_F_ERROR));
 		e->sha256 = g_strdup(dp_record_get(res, DP_F_SHA256));
 		e->redactions = g_strdup(dp_record_get(res, "redactions"));
 		e->txt_sha256 = g_strdup(dp_record_get(res, "txt-sha256"));
