@@ -108,6 +108,13 @@ dp_chain_free(DpChain *chain)
 	g_free(chain);
 }
 
+void
+dp_chain_set_passwords(DpChain *chain, const char *const *passwords)
+{
+	g_strfreev(chain->ectx.passwords);
+	chain->ectx.passwords = passwords ? g_strdupv((char **)passwords) : NULL;
+}
+
 gboolean
 dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 {

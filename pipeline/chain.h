@@ -27,6 +27,9 @@ DpChain *dp_chain_new(DpConfig *cfg, DpRedactor *redactor, DpEmitter *emitter);
 void dp_chain_free(DpChain *chain);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpChain, dp_chain_free)
 
+/* Passwords to try on encrypted documents, before [pdf] passwords (copied). */
+void dp_chain_set_passwords(DpChain *chain, const char *const *passwords);
+
 /*
  * Convert one input.  A bad document is reported on stderr in one line and
  * counted in *EXIT_CODE (merged); FALSE only when output failed.

@@ -3,7 +3,8 @@
  *	docpipe - batch document conversion and redaction
  *
  * SYNOPSIS
- *	docpipe convert [--xml] [-c CONFIG] [--no-redact] [-o DIR] FILE...|-
+ *	docpipe convert [--xml] [-c CONFIG] [--no-redact] [-o DIR] [-p PW]...
+ *			[-f N] [-l N] FILE...|-
  *	docpipe config [-c CONFIG]
  *	docpipe STAGE [ARGS...]
  *
@@ -29,7 +30,8 @@ static const char *self_path;
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: docpipe convert [--xml] [-c CONFIG] [--no-redact] [-o DIR] FILE...|-\n"
+	fprintf(fp, "usage: docpipe convert [--xml] [-c CONFIG] [--no-redact] [-o DIR] [-p PW]... [-f N] [-l N]\n"
+		    "                       FILE...|-\n"
 		    "       docpipe config [-c CONFIG]\n"
 		    "       docpipe run [-j N] [--shard K/N] [--files-from FILE] [--prune] IN OUT\n"
 		    "       docpipe status [--json] OUT...\n"
@@ -69,6 +71,7 @@ cmd_convert(int argc, char **argv)
 	gboolean opt_xml = FALSE, opt_no_redact = FALSE, opt_quiet = FALSE;
 	g_autofree char *opt_config = NULL, *opt_outdir = NULL, *opt_files_from = NULL;
 	g_auto(GStrv) opt_passwords = NULL;
+	g_autofree char *opt_first_page = NULL, *opt_last_page = NULL;
 	const GOptionEntry options[] = {
 		{ "xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL },
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE" },
@@ -78,6 +81,10 @@ cmd_convert(int argc, char **argv)
 		  "Read input paths from FILE (NUL- or newline-separated; - is stdin)", "FILE" },
 		{ "password", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &opt_passwords,
 		  "Try PW on encrypted documents (repeatable)", "PW" },
+		{ "first-page", 'f', 0, G_OPTION_ARG_STRING, &opt_first_page, "PDF: start at page N ([pdf] first-page)",
+		  "N" },
+		{ "last-page", 'l', 0, G_OPTION_ARG_STRING, &opt_last_page, "PDF: stop after page N ([pdf] last-page)",
+		  "N" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Report nothing but errors", NULL },
 		{ NULL }
 	};
@@ -104,7 +111,9 @@ cmd_convert(int argc, char **argv)
 		return DP_EXIT_USAGE;
 	}
 	g_autoptr(DpConfig) cfg = dp_config_load(opt_config, &error);
-	if (cfg == NULL || (opt_no_redact && !dp_config_set(cfg, "redact", "enabled", "false", &error))) {
+	if (cfg == NULL || (opt_no_redact && !dp_config_set(cfg, "redact", "enabled", "false", &error)) ||
+	    (opt_first_page && !dp_config_set(cfg, "pdf", "first-page", opt_first_page, &error)) ||
+	    (opt_last_page && !dp_config_set(cfg, "pdf", "last-page", opt_last_page, &error))) {
 		dp_warn("%s", error->message);
 		return DP_EXIT_CONFIG;
 	}
@@ -116,6 +125,7 @@ cmd_convert(int argc, char **argv)
 	int formats = opt_outdir ? (DP_EMIT_TEXT | DP_EMIT_XML) : opt_xml ? DP_EMIT_XML : DP_EMIT_TEXT;
 	g_autoptr(DpEmitter) em = dp_emitter_new(formats, opt_outdir, stdout, paths->len > 1);
 	g_autoptr(DpChain) chain = dp_chain_new(cfg, rd, em);
+	dp_chain_set_passwords(chain, (const char *const *)opt_passwords);
 	int code = DP_EXIT_OK;
 	gboolean ok = TRUE;
 	for (guint i = 0; ok && i < paths->len; i++)

@@ -384,13 +384,19 @@ xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 			xmlTextWriterEndElement(w);
 		}
 	}
-	if (memchr(body->str, '\f', body->len) != NULL) {
-		/* Pages: the text between form feeds, numbered from 1. */
+	/* A paged document (a PDF: meta.pages) has <page> elements even with one page. */
+	if (memchr(body->str, '\f', body->len) != NULL || dp_record_get(rec, DP_META_PREFIX "pages") != NULL) {
+		/*
+		 * Pages: the text between form feeds, numbered from 1, or from
+		 * the first page of a range ("meta.page-range: 3-5", PDF -f).
+		 */
 		const char *p = body->str, *end = body->str + body->len;
-		for (guint n = 1; p <= end; n++) {
+		const char *range = dp_record_get(rec, DP_META_PREFIX "page-range");
+		guint first = range ? (guint)g_ascii_strtoull(range, NULL, 10) : 1;
+		for (guint n = first ? first : 1; p <= end; n++) {
 			const char *ff = memchr(p, '\f', (gsize)(end - p));
 			const char *stop = ff ? ff : end;
-			if (ff == NULL && stop == p && n > 1)
+			if (ff == NULL && stop == p && n > (first ? first : 1))
 				break;
 			xmlTextWriterStartElement(w, (const xmlChar *)"page");
 			g_autofree char *num = g_strdup_printf("%u", n);

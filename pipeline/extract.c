@@ -10,6 +10,7 @@ typedef struct {
 } Extractor;
 
 static const Extractor extractors[] = {
+	{ DP_TYPE_PDF, dp_extract_pdf },
 	{ DP_TYPE_HTML, dp_extract_html },
 	{ "application/xhtml+xml", dp_extract_html },
 	{ DP_TYPE_TEXT, dp_extract_text },

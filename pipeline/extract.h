@@ -90,5 +90,8 @@ gboolean dp_extract_mail(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_maildir(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_zip(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/* The PDF extractor proper, in the module docpipe-pdf.so (see module.c). */
+gboolean dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
 #endif

@@ -3,7 +3,7 @@
  *	docpipe-extract - text and metadata out of documents
  *
  * SYNOPSIS
- *	docpipe-extract [-c CONFIG] [--password PW]... [PATH...]
+ *	docpipe-extract [-c CONFIG] [--password PW]... [-f N] [-l N] [PATH...]
  *
  * DESCRIPTION
  *	Reads detect records on standard input (or identifies the PATHs
@@ -12,6 +12,11 @@
  *	error for what could not be read.  Containers yield their parts as
  *	further records, parents first, linked by id and parent.  An unknown
  *	type is a record with status "unsupported", not a failure.
+ *
+ *	PDF: pages are separated by form feeds in the body; -f and -l
+ *	limit the pages read, like pdftotext's options (same as [pdf]
+ *	first-page and last-page).  Passwords from -p are tried in order,
+ *	then [pdf] passwords.
  *
  * SECURITY
  *	Parses untrusted bytes.  No network access, no external entities;
@@ -28,11 +33,15 @@
 
 static char *opt_config;
 static char **opt_passwords;
+static char *opt_first_page;
+static char *opt_last_page;
 
 static const GOptionEntry options[] = {
 	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE" },
 	{ "password", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &opt_passwords, "Try PW on encrypted documents (repeatable)",
 	  "PW" },
+	{ "first-page", 'f', 0, G_OPTION_ARG_STRING, &opt_first_page, "PDF: start at page N ([pdf] first-page)", "N" },
+	{ "last-page", 'l', 0, G_OPTION_ARG_STRING, &opt_last_page, "PDF: stop after page N ([pdf] last-page)", "N" },
 	{ NULL }
 };
 
@@ -90,7 +99,8 @@ main(int argc, char **argv)
 		return DP_EXIT_USAGE;
 	}
 	g_autoptr(DpConfig) cfg = dp_config_load(opt_config, &error);
-	if (cfg == NULL) {
+	if (cfg == NULL || (opt_first_page && !dp_config_set(cfg, "pdf", "first-page", opt_first_page, &error)) ||
+	    (opt_last_page && !dp_config_set(cfg, "pdf", "last-page", opt_last_page, &error))) {
 		dp_warn("%s", error->message);
 		return DP_EXIT_CONFIG;
 	}

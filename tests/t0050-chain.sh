@@ -94,6 +94,16 @@ test_expect_success 'the docpipe front command dispatches to stages' '
 	docpipe --version | grep -q "^docpipe [0-9]"
 '
 
+test_expect_success 'without the PDF module, a PDF is unsupported, not a crash' '
+	mkdir alone && cp "$DOCPIPE_BUILD/docpipe" alone/ &&
+	printf "%%PDF-1.4\n%%%%EOF\n" >x.pdf &&
+	alone/docpipe convert --xml x.pdf >x.xml &&
+	test_grep "status=\"unsupported\"" x.xml &&
+	test_grep "PDF support is not available" x.xml &&
+	DOCPIPE_MODULE_DIR=$DOCPIPE_BUILD alone/docpipe convert --xml x.pdf >y.xml;
+	! grep -q "not available" y.xml
+'
+
 test_expect_code 64 'an unknown command is a usage error' '
 	docpipe frobnicate 2>err; rc=$?; test_grep "not a docpipe command" err; return $rc
 '

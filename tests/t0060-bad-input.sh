@@ -65,7 +65,7 @@ import sys
 sys.stdout.write(\"<html><body><p>start \" + \"<b>word</b> \" * 4500000 + \" end</p></body></html>\")
 " >huge.html &&
 	test $(wc -l <huge.html) = 0 &&
-	timeout 120 docpipe convert -o out huge.html "$GOOD" 2>err; rc=$?
+	timeout 900 docpipe convert -o out huge.html "$GOOD" 2>err; rc=$?
 	test -s "out/$(echo "$GOOD" | sed "s|^/||").txt" &&
 	test_grep "start" out/huge.html.txt &&
 	test $rc = 0
