@@ -772,6 +772,9 @@ run_workers(Run *r, GPtrArray *todo, GError **error)
 			if (ok)
 				active++;
 		}
+		/* Commit after refilling the workers, so that they run meanwhile. */
+		if (ok && r->in_tx && g_get_monotonic_time() - r->last_commit >= COMMIT_US)
+			ok = ledger_flush(r, TRUE, error);
 		if (stop_signal && !killed_all) {
 			killed_all = TRUE;
 			for (int i = 0; i < r->jobs; i++)
@@ -848,8 +851,6 @@ run_workers(Run *r, GPtrArray *todo, GError **error)
 			w->res_fd = w->err_fd = -1;
 			active--;
 		}
-		if (ok && r->in_tx && g_get_monotonic_time() - r->last_commit >= COMMIT_US)
-			ok = ledger_flush(r, TRUE, error);
 		draw_progress(r, FALSE);
 	}
 	/* After an error, end every worker before returning. */
@@ -928,6 +929,22 @@ cmp_cstr(gconstpointer a, gconstpointer b)
 	return strcmp(a, b);
 }
 
+static int
+cmp_size_desc(gconstpointer a, gconstpointer b)
+{
+	const DpInput *x = *(DpInput *const *)a, *y = *(DpInput *const *)b;
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return strcmp(x->rel, y->rel);
+}
+
+static int
+cmp_entry_path(gconstpointer a, gconstpointer b)
+{
+	const DpLedgerEntry *x = *(DpLedgerEntry *const *)a, *y = *(DpLedgerEntry *const *)b;
+	return strcmp(x->path, y->path);
+}
+
 /* Remove empty directories from DIR up to (not including) OUT. */
 static void
 remove_empty_parents(const Run *r, const char *path)
@@ -978,6 +995,7 @@ print_summary(Run *r, int code, double secs)
 {
 	if (r->tty && !r->quiet)
 		fputs("\r\033[K", stderr);
+	g_ptr_array_sort(r->failures, cmp_entry_path);
 	for (guint i = 0; i < r->failures->len; i++) {
 		const DpLedgerEntry *f = r->failures->pdata[i];
 		dp_warn("'%s': %s%s%s", f->path, f->status, f->error ? ": " : "", f->error ? f->error : "");
@@ -1285,6 +1303,11 @@ dp_run_main(int argc, char **argv)
 	}
 	if (ok && r.prune)
 		ok = prune(&r, ledger, present, &error);
+	/*
+	 * Largest first: a big PDF started last would leave the other workers
+	 * idle at the end.  The outputs do not depend on the order.
+	 */
+	g_ptr_array_sort(todo, cmp_size_desc);
 	r.total = todo->len;
 	if (ok && todo->len > 0) {
 		/* Load libmagic's database here, once, not in every worker. */
