@@ -61,7 +61,7 @@ test_expect_success 'kill -9 of the whole run, then a rerun gives the identical 
 	# The workers die with their parent (PR_SET_PDEATHSIG).
 	! pgrep -f "docpipe run -j2 in k9out" &&
 	# A temporary as a write cut short by the kill would leave it.
-	echo partial >k9out/a/m1.txt.txt.tmp-AbCdEf &&
+	mkdir -p k9out/a && echo partial >k9out/a/m1.txt.txt.tmp-AbCdEf &&
 	docpipe run in k9out 2>err &&
 	! find k9out -name "*.tmp-*" | grep . &&
 	diff -r -x .docpipe ref k9out &&
