@@ -206,7 +206,10 @@ clean_relative(const char *p)
 	return out->len ? g_string_free(g_steal_pointer(&out), FALSE) : NULL;
 }
 
-/* One listed path to a relative path below ROOT, or NULL. */
+/*
+ * One listed path to a relative path below ROOT, or NULL.  ROOT_AS_GIVEN
+ * is IN as typed, so that the output of `find IN ...` works as a list.
+ */
 static char *
 list_entry_relative(const char *root, const char *given, const char *p)
 {
@@ -224,6 +227,11 @@ list_entry_relative(const char *root, const char *given, const char *p)
 	g_autofree char *c = clean_relative(p);
 	if (c == NULL)
 		return NULL;
+	/* A path that exists relative to ROOT is taken as such; the prefix form only otherwise. */
+	g_autofree char *as_is = g_build_filename(root, c, NULL);
+	struct stat st;
+	if (lstat(as_is, &st) == 0)
+		return g_steal_pointer(&c);
 	if (g != NULL && !g_path_is_absolute(given) && strncmp(c, g, strlen(g)) == 0 && c[strlen(g)] == '/')
 		return g_strdup(c + strlen(g) + 1);
 	return g_steal_pointer(&c);

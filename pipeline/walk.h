@@ -30,8 +30,9 @@ GPtrArray *dp_walk(const char *root, const char *skip, void (*warn)(const char *
 
 /*
  * The inputs named in LIST (file contents, NUL- or newline-separated),
- * relative to ROOT, or prefixed by ROOT as `find ROOT` prints them, or
- * absolute below ROOT.  A path that is missing, not a regular file, or
+ * relative to ROOT (preferred when such a file exists), or prefixed by ROOT
+ * as typed (ROOT_AS_GIVEN) as `find ROOT` prints them, or absolute below
+ * ROOT (through symbolic links too).  A path that is missing, not a regular file, or
  * resolves outside ROOT is reported through WARN, counted in *REJECTED and
  * left out.  The result is sorted and free of duplicates.
  */

@@ -100,6 +100,13 @@ test_walk(void)
 	g_autofree char *got3 = rels(l2);
 	g_assert_cmpstr(got3, ==, "a/z.txt,b.txt");
 	g_assert_cmpuint(rejected, ==, 0);
+	/* IN/in/q.txt exists: "in/q.txt" is that file, not IN/q.txt. */
+	put(root, "in/q.txt", "q");
+	const char list3[] = "in/q.txt\n";
+	g_autoptr(GBytes) lb3 = g_bytes_new_static(list3, sizeof list3 - 1);
+	g_autoptr(GPtrArray) l3 = dp_walk_list(real, "in", lb3, NULL, count_warning, &rejected);
+	g_autofree char *got4 = rels(l3);
+	g_assert_cmpstr(got4, ==, "in/q.txt");
 	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmp);
 	g_assert_cmpint(system(cmd), ==, 0);
 }
