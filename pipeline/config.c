@@ -35,7 +35,7 @@ static const SchemaEntry schema[] = {
 	{ "pdf", "max-pages", T_INT, "10000", "0;2147483647" },
 	{ "pdf", "time-limit", T_INT, "120", "0;86400" },
 	{ "redact", "enabled", T_BOOL, "true", NULL },
-	{ "redact", "detectors", T_LIST, "email;phone", NULL },
+	{ "redact", "detectors", T_LIST, "email;phone;ssn;card;iban;ip", NULL },
 	{ "redact", "operator", T_ENUM, "label", "label;mask;pseudonym;remove" },
 	{ "redact", "mask-char", T_STRING, "*", NULL },
 	{ "redact", "key-file", T_STRING, NULL, NULL },

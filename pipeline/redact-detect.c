@@ -1,10 +1,11 @@
 /*
  * redact-detect.c: the built-in detectors.
  *
- * Each detector is a few Hyperscan expressions that find candidate regions
- * in the normalized view (all detectors and term lists share one database
- * and one scan), and a refine function that decides the exact extent and
- * validates it: word boundaries, SSN ranges, the Luhn digit of a card, the
+ * A detector is a few Hyperscan expressions that find candidate regions in
+ * the normalized view (all detectors and term lists share one database and
+ * one scan) with a refine function, or, for the number-shaped ones, an
+ * at_digit function called at the start of every run of digits; either
+ * decides the exact extent and validates it: word boundaries, SSN ranges, the Luhn digit of a card, the
  * country length and mod-97 of an IBAN, the octets of an IPv4 address, the
  * inet_pton parse of an IPv6 address, the digit groups of a phone number.
  * With validation off ([redact] validate=false) only the shapes and the
@@ -18,7 +19,10 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-/* Is the character that starts at V+POS a letter or digit? */
+/*
+ * Is the character that starts at V+POS a letter or digit?  An underscore
+ * is not: in file names it separates words ("202-555-0143_scan.pdf").
+ */
 static gboolean
 alnum_at(const char *v, gsize vlen, gsize pos)
 {
@@ -26,7 +30,7 @@ alnum_at(const char *v, gsize vlen, gsize pos)
 		return FALSE;
 	guchar c = (guchar)v[pos];
 	if (c < 0x80)
-		return g_ascii_isalnum(c) || c == '_';
+		return g_ascii_isalnum(c);
 	gunichar ch = g_utf8_get_char_validated(v + pos, (gssize)(vlen - pos));
 	return ch != (gunichar)-1 && ch != (gunichar)-2 && g_unichar_isalnum(ch);
 }
@@ -38,9 +42,15 @@ alnum_before(const char *v, gsize vlen, gsize pos)
 	if (pos == 0)
 		return FALSE;
 	if ((guchar)v[pos - 1] < 0x80)
-		return g_ascii_isalnum(v[pos - 1]) || v[pos - 1] == '_';
+		return g_ascii_isalnum(v[pos - 1]);
 	const char *p = g_utf8_find_prev_char(v, v + pos);
 	return p != NULL && alnum_at(v, vlen, (gsize)(p - v));
+}
+
+static inline gboolean
+number_joiner(char c)
+{
+	return c == '-' || c == '.' || c == ',' || c == '/';
 }
 
 /*
@@ -52,11 +62,53 @@ number_bounded(const char *v, gsize vlen, gsize vs, gsize ve)
 {
 	if (alnum_before(v, vlen, vs) || alnum_at(v, vlen, ve))
 		return FALSE;
-	if (vs >= 2 && strchr("-.,/", v[vs - 1]) && g_ascii_isdigit(v[vs - 2]))
+	if (vs >= 2 && number_joiner(v[vs - 1]) && g_ascii_isdigit(v[vs - 2]))
 		return FALSE;
-	if (ve + 1 < vlen && strchr("-.,/", v[ve]) && g_ascii_isdigit(v[ve + 1]))
+	if (ve + 1 < vlen && number_joiner(v[ve]) && g_ascii_isdigit(v[ve + 1]))
 		return FALSE;
 	return TRUE;
+}
+
+/*
+ * Is the number at VS labelled as a document identifier by the word just
+ * before it ("ISSN 1361-4916", "Service Bulletin 737-31-1860", "Amendment
+ * 39-19512", "Sfmt 4702 47699")?  Such numbers have the shapes of phone
+ * numbers, SSNs and cards but are never personal data.  The list holds only
+ * words that do not also introduce personal numbers ("No.", "number" do).
+ */
+static gboolean
+identifier_context(const char *v, gsize vs)
+{
+#define W(s) { s, sizeof s - 1 }
+	static const struct {
+		const char *w;
+		gsize len;
+	} words[] = {
+		W("issn"), W("isbn"), W("doi"), W("arxiv"), W("jstor"), W("omb"), W("bulletin"), W("amendment"),
+		W("docket"), W("doc"), W("sfmt"), W("fmt"), W("frm"), W("version"), W("ver"), W("rev"),
+		W("revision"), W("patent"), W("invoice"), W("order"), W("serial"), W("model"), W("section"),
+		W("sec"), W("vol"), W("volume"), W("pp"), W("pages"), W("page"), W("case"), W("ad"),
+		W("identifier"), W("oid"),
+	};
+#undef W
+	gsize p = vs, skipped = 0;
+	/* Punctuation and spaces between the word and the number: "No.:", "ISSN: ". */
+	while (p > 0 && skipped < 3 && (v[p - 1] == ' ' || v[p - 1] == ':' || v[p - 1] == '#' || v[p - 1] == '.')) {
+		p--;
+		skipped++;
+	}
+	if (p == 0 || !g_ascii_isalpha(v[p - 1]))
+		return FALSE; /* the usual case: no word there */
+	gsize e = p;
+	while (p > 0 && e - p < 12 && g_ascii_isalpha(v[p - 1]))
+		p--;
+	if (e - p >= 12 || (p > 0 && g_ascii_isalnum(v[p - 1])))
+		return FALSE;
+	for (guint i = 0; i < G_N_ELEMENTS(words); i++)
+		if (words[i].len == e - p && g_ascii_tolower(v[p]) == words[i].w[0] &&
+		    g_ascii_strncasecmp(v + p, words[i].w, e - p) == 0)
+			return TRUE;
+	return FALSE;
 }
 
 /* ---- email ---------------------------------------------------------------- */
@@ -124,7 +176,12 @@ email_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, D
 
 /* ---- US social security numbers ------------------------------------------ */
 
-static const DpPattern ssn_pats[] = { { "[0-9]{3}-[0-9]{2}-[0-9]{4}", 11 }, { "[0-9]{3} [0-9]{2} [0-9]{4}", 11 }, { NULL, 0 } };
+/*
+ * Every number-shaped detector (SSN, card, IBAN, IPv4, phone) starts from
+ * the first digit of a run of digits (its at_digit function): the runs are
+ * found once per text for all of them (dp_view_digit_runs).
+ */
+static const DpPattern no_pats[] = { { NULL, 0 } };
 
 gboolean
 dp_ssn_ok(const char *area, const char *group, const char *serial)
@@ -137,21 +194,37 @@ dp_ssn_ok(const char *area, const char *group, const char *serial)
 	return !(serial[0] == '0' && serial[1] == '0' && serial[2] == '0' && serial[3] == '0');
 }
 
-static void
-ssn_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
+static gboolean
+ssn_shape(const char *v, gsize vlen, gsize d)
 {
-	if (ve - vs != 11 || !number_bounded(v, vlen, vs, ve))
+	if (d + 11 > vlen)
+		return FALSE;
+	static const char shape[] = "ddd-dd-dddd";
+	char sep = v[d + 3];
+	if (sep != '-' && sep != ' ')
+		return FALSE;
+	for (guint i = 0; i < 11; i++)
+		if (shape[i] == 'd' ? !g_ascii_isdigit(v[d + i]) : v[d + i] != sep)
+			return FALSE;
+	return TRUE;
+}
+
+/* "123-45-6789" or "123 45 6789", standing alone. */
+static void
+ssn_at(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
+{
+	if (!ssn_shape(v, vlen, vs))
 		return;
-	if (validate && !dp_ssn_ok(v + vs, v + vs + 4, v + vs + 7))
+	gsize ve = vs + 11;
+	if (!number_bounded(v, vlen, vs, ve))
+		return;
+	if (validate && (!dp_ssn_ok(v + vs, v + vs + 4, v + vs + 7) || identifier_context(v, vs)))
 		return;
 	dp_cands_add(c, vs, ve);
 }
 
 /* ---- payment cards -------------------------------------------------------- */
 
-/* The trigger for every number-shaped detector: the first digit of a run. */
-#define DIGIT_START { "[^0-9][0-9]", 2 }, { "^[0-9]", 1 }
-static const DpPattern card_pats[] = { DIGIT_START, { NULL, 0 } };
 
 gboolean
 dp_luhn_ok(const char *d, gsize n)
@@ -169,13 +242,32 @@ dp_luhn_ok(const char *d, gsize n)
 	return n > 0 && sum % 10 == 0;
 }
 
-static void
-card_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
+/*
+ * Printed cards group their digits in fours (the last group shorter), or
+ * 4-6-5 (American Express) and 4-6-4 (Diners): columns of a table
+ * ("550 560 570 580 590 600") that happen to pass Luhn are not cards.
+ */
+static gboolean
+card_layout(const guint8 *glen, guint ng)
 {
-	vs = ve - 1; /* the first digit */
+	if (ng == 1)
+		return TRUE;
+	if (ng == 3 && glen[0] == 4 && glen[1] == 6 && (glen[2] == 5 || glen[2] == 4))
+		return TRUE;
+	for (guint g = 0; g + 1 < ng; g++)
+		if (glen[g] != 4)
+			return FALSE;
+	return glen[ng - 1] >= 1 && glen[ng - 1] <= 4;
+}
+
+static void
+card_at(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
+{
 	/* Up to 19 digits with one kind of separator: "4111 1111-1111" is not one number. */
 	char digits[20];
-	gsize n = 0, group = 0, min_group = 99, end = vs;
+	gsize n = 0, group = 0, end = vs;
+	guint8 glen[20];
+	guint ng = 0;
 	char sep = 0;
 	for (gsize p = vs; p < vlen; p++) {
 		if (g_ascii_isdigit(v[p])) {
@@ -192,16 +284,15 @@ card_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 			sep = v[p];
 		if (v[p] != sep)
 			break;
-		min_group = MIN(min_group, group);
+		glen[ng++] = (guint8)group;
 		group = 0;
 	}
-	if (sep != 0)
-		min_group = MIN(min_group, group);
+	glen[ng++] = (guint8)group;
 	if (n < 13 || !number_bounded(v, vlen, vs, end))
 		return;
 	if (validate) {
-		/* Issuer ranges start with 2 to 6; groups are never tiny. */
-		if (digits[0] < '2' || digits[0] > '6' || (sep != 0 && min_group < 3))
+		/* Issuer ranges start with 2 to 6. */
+		if (digits[0] < '2' || digits[0] > '6' || !card_layout(glen, ng) || identifier_context(v, vs))
 			return;
 		if (!dp_luhn_ok(digits, n))
 			return;
@@ -211,7 +302,6 @@ card_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 
 /* ---- IBAN ---------------------------------------------------------------- */
 
-static const DpPattern iban_pats[] = { { "[a-z]{2}[0-9]{2}[a-z0-9]{4}", 8 }, { "[a-z]{2}[0-9]{2} [a-z0-9]{4}", 9 }, { NULL, 0 } };
 
 /* Lengths from the SWIFT IBAN registry. */
 static const struct {
@@ -261,9 +351,14 @@ dp_iban_ok(const char *s, gsize n)
 	return rem == 1;
 }
 
+/* At the check digits: two letters before them, two digits, then the rest. */
 static void
-iban_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
+iban_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 {
+	if (d < 2 || d + 1 >= vlen || !g_ascii_isalpha(v[d - 2]) || !g_ascii_isalpha(v[d - 1]) ||
+	    !g_ascii_isdigit(v[d + 1]))
+		return;
+	gsize vs = d - 2;
 	if (alnum_before(v, vlen, vs))
 		return;
 	/* Take exactly the country's length, in groups of four when spaced. */
@@ -298,10 +393,10 @@ iban_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 /* ---- IP addresses ----------------------------------------------------------- */
 
 /* IPv4 starts like any number; IPv6 is found by a colon between hex digits. */
-static const DpPattern ip_pats[] = { DIGIT_START, { "[0-9a-f]:[0-9a-f:]", 3 }, { NULL, 0 } };
+static const DpPattern ip_pats[] = { { "[0-9a-f]:[0-9a-f:]", 3 }, { NULL, 0 } };
 
 static void
-ipv4_refine(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
+ipv4_at(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
 {
 	/* Four groups of one to three digits, with dots. */
 	gsize p = vs;
@@ -324,6 +419,13 @@ ipv4_refine(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
 		}
 	}
 	if (!number_bounded(v, vlen, vs, p))
+		return;
+	/*
+	 * A version (the "-- 1.6.3.3" that ends a patch mail from git) or an
+	 * object identifier ("object identifier 2.5.29.15") is not an address.
+	 */
+	gboolean git_sig = p - vs == 7 && vs >= 3 && v[vs - 1] == ' ' && v[vs - 2] == '-' && v[vs - 3] == '-';
+	if (validate && (git_sig || identifier_context(v, vs)))
 		return;
 	dp_cands_add(c, vs, p);
 }
@@ -368,24 +470,13 @@ ipv6_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 	dp_cands_add(c, vs, ve);
 }
 
-static void
-ip_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
-{
-	if (ve - vs == 3 && v[vs + 1] == ':')
-		ipv6_refine(v, vlen, vs, ve, validate, c);
-	else
-		ipv4_refine(v, vlen, ve - 1, validate, c);
-}
-
 /* ---- phone numbers ---------------------------------------------------------- */
 
 /*
- * Triggers: the first character of a number, maybe "+" or "(".  The
- * parser below reads the whole number from there and decides.
+ * The trigger: the first digit of a run; the number starts there or at a
+ * "+" or "(" just before it.  The parser below reads the whole number from
+ * there and decides.
  */
-static const DpPattern phone_pats[] = {
-	{ "[^0-9+(][0-9]", 2 }, { "[^0-9+(][+(][0-9]", 3 }, { "^[0-9]", 1 }, { "^[+(][0-9]", 2 }, { NULL, 0 }
-};
 
 #define PHONE_MAX_GROUPS 8
 
@@ -403,7 +494,10 @@ typedef struct {
 static gboolean
 phone_parse(const char *v, gsize ve, gsize p, Phone *ph)
 {
-	memset(ph, 0, sizeof *ph);
+	/* Only the counters: the arrays are written before they are read. */
+	ph->end = 0;
+	ph->digits = ph->ngroups = 0;
+	ph->plus = ph->trunk0 = ph->changed = FALSE;
 	char plain_sep = 0;
 	gboolean switched = FALSE;
 	if (p < ve && v[p] == '+') {
@@ -476,7 +570,8 @@ phone_parse(const char *v, gsize ve, gsize p, Phone *ph)
 	if (q < ve && v[q] == ' ')
 		q++;
 	static const char *const ext[] = { "extension", "ext.", "ext", "x" };
-	for (guint i = 0; i < G_N_ELEMENTS(ext); i++) {
+	gboolean maybe_ext = q < ve && ((v[q] | 0x20) == 'e' || (v[q] | 0x20) == 'x');
+	for (guint i = 0; maybe_ext && i < G_N_ELEMENTS(ext); i++) {
 		gsize n = strlen(ext[i]);
 		if (q + n <= ve && g_ascii_strncasecmp(v + q, ext[i], n) == 0) {
 			gsize r = q + n;
@@ -528,6 +623,35 @@ phone_plausible(const char *v, const Phone *ph, gboolean validate)
 		    !(g == 0 && ph->len[g] <= 7))
 			return FALSE;
 	}
+	/*
+	 * A parenthesized group is an area code: never last ("537 U.S. 186
+	 * (2003)"), never a year ("48 (1960) 398-407").
+	 */
+	if (ph->sep[n - 1] == '(')
+		return FALSE;
+	for (guint g = 0; g < n; g++)
+		if (ph->sep[g] == '(' && ph->len[g] == 4 && is_year(v, ph->gstart[g]))
+			return FALSE;
+	gboolean paren = FALSE;
+	for (guint g = 0; g < n; g++)
+		paren = paren || ph->sep[g] == '(';
+	/*
+	 * Two groups joined by "-" or "." without "+" or an area code in
+	 * parentheses: a NANP local number (555-0143) or a national number with
+	 * its trunk 0 (030-901820); not a ZIP+4 (90740-5600), an ISSN or a page
+	 * range (1412-1427), a docket number (39-19512), a decimal (2003.316).
+	 * With a space, national forms stay ("9472 7916", "99 668472").
+	 */
+	if (n == 2 && !ph->plus && !paren && ph->sep[1] != ' ' && !(ph->len[0] == 3 && ph->len[1] == 4) &&
+	    !(v[ph->gstart[0]] == '0' && ph->len[0] >= 3))
+		return FALSE;
+	/* Dates with any separator: "2009 11 12", "Mar 10 2006 13:40". */
+	if (n == 3 && !ph->plus) {
+		for (guint g = 0; g < 3; g++)
+			if (ph->len[g] == 4 && is_year(v, ph->gstart[g]) && ph->len[(g + 1) % 3] <= 2 &&
+			    ph->len[(g + 2) % 3] <= 2)
+				return FALSE;
+	}
 	char s = ph->sep[n - 1];
 	/* Dates: 2021-03-04, 04.03.2021. */
 	if (n == 3 && !ph->plus && s != ' ') {
@@ -556,26 +680,46 @@ phone_plausible(const char *v, const Phone *ph, gboolean validate)
 	return TRUE;
 }
 
+/* The characters a phone number region is made of, besides digits. */
+static const guint8 phone_char[256] = {
+	[' '] = 1, ['.'] = 1, ['-'] = 1, ['('] = 1, [')'] = 1, ['+'] = 1, ['x'] = 1, ['X'] = 1, ['e'] = 1, ['t'] = 1,
+};
+
 static void
-phone_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c)
+phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 {
 	/*
 	 * The region may hold a number with a neighbour ("ID12 202-555-0143",
 	 * "1999 202-555-0143"): try every group start, keep the parse with the
 	 * most digits, then go on after it.
 	 */
-	/* The trigger's first character may be the one before the number. */
-	if (ve - vs >= 2 && !g_ascii_isdigit(v[vs]) && v[vs] != '+' && v[vs] != '(')
-		vs++;
-	else if (ve - vs == 3)
-		vs++;
+	gsize vs = d;
+	if (d > 0 && (v[d - 1] == '+' || v[d - 1] == '(')) {
+		/* "+1 ...", "(202) ...", but not "5(2" nor "(+1": no number starts there. */
+		if (d >= 2 && (g_ascii_isdigit(v[d - 2]) || v[d - 2] == '+' || v[d - 2] == '('))
+			return;
+		vs = d - 1;
+	}
 	if (vs < dp_cands_horizon(c))
 		return;
 	/* The region: the run of characters a phone number is made of. */
-	ve = vs;
-	while (ve < vlen && ve - vs < 96 && (g_ascii_isdigit(v[ve]) || strchr(" .-()+xXet", v[ve])))
+	gsize ve = vs;
+	guint ndig = 0;
+	while (ve < vlen && ve - vs < 96) {
+		char ch = v[ve];
+		if (g_ascii_isdigit(ch))
+			ndig++;
+		else if (!phone_char[(guchar)ch])
+			break;
 		ve++;
+	}
 	dp_cands_set_horizon(c, ve);
+	/*
+	 * Every number a parse finds lies inside the region (unless the region
+	 * was cut at its maximum length): fewer than 7 digits there, no phone.
+	 */
+	if (ndig < 7 && ve - vs < 96)
+		return;
 	gsize pos = vs;
 	while (pos < ve) {
 		Phone best = { 0 };
@@ -590,6 +734,8 @@ phone_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, D
 			if (!phone_parse(v, vlen, s, &ph))
 				continue;
 			if (!phone_plausible(v, &ph, validate) || !number_bounded(v, vlen, s, ph.end))
+				continue;
+			if (validate && identifier_context(v, s))
 				continue;
 			/* Part of an identifier: "F-2016-07895", "REF/202-555-0143". */
 			if (s >= 2 && (v[s - 1] == '-' || v[s - 1] == '/') && alnum_before(v, vlen, s - 1))
@@ -617,12 +763,13 @@ phone_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, D
 
 /* Rule order for ties: the more specific shapes first, phone last. */
 static const DpDetector detectors[] = {
-	{ "email", "[EMAIL]", email_pats, HS_FLAG_CASELESS, email_refine, FALSE },
-	{ "ssn", "[SSN]", ssn_pats, 0, ssn_refine, TRUE },
-	{ "card", "[CARD]", card_pats, 0, card_refine, TRUE },
-	{ "iban", "[IBAN]", iban_pats, HS_FLAG_CASELESS, iban_refine, TRUE },
-	{ "ip", "[IP]", ip_pats, HS_FLAG_CASELESS, ip_refine, FALSE },
-	{ "phone", "[PHONE]", phone_pats, HS_FLAG_CASELESS, phone_refine, TRUE },
+	{ .name = "email", .label = "[EMAIL]", .patterns = email_pats, .flags = HS_FLAG_CASELESS, .refine = email_refine },
+	{ .name = "ssn", .label = "[SSN]", .patterns = no_pats, .at_digit = ssn_at, .canon_alnum = TRUE },
+	{ .name = "card", .label = "[CARD]", .patterns = no_pats, .at_digit = card_at, .canon_alnum = TRUE },
+	{ .name = "iban", .label = "[IBAN]", .patterns = no_pats, .at_digit = iban_at, .canon_alnum = TRUE },
+	{ .name = "ip", .label = "[IP]", .patterns = ip_pats, .flags = HS_FLAG_CASELESS, .refine = ipv6_refine,
+	  .at_digit = ipv4_at },
+	{ .name = "phone", .label = "[PHONE]", .patterns = no_pats, .at_digit = phone_at, .canon_alnum = TRUE },
 };
 
 const DpDetector *

@@ -29,6 +29,7 @@ typedef struct {
 	gsize len, cap;
 	GArray *marks; /* of DpViewMark, v strictly increasing, first is {0,0} */
 	gsize orig_len;
+	guint hint; /* the mark of the last lookup: spans come in text order */
 } DpView;
 
 void dp_view_init(DpView *view);
@@ -42,8 +43,10 @@ void dp_view_clear(DpView *view);
  * hyphen, '@', a soft hyphen or an inner '.'.  Case is kept.
  */
 void dp_view_build(DpView *view, const char *in, gsize len);
-/* The original span [*OS, *OE) of the view span [VS, VE). */
-void dp_view_span(const DpView *view, const char *orig, gsize vs, gsize ve, gsize *os, gsize *oe);
+/* The original span [*OS, *OE) of the view span [VS, VE) (fastest in text order). */
+void dp_view_span(DpView *view, const char *orig, gsize vs, gsize ve, gsize *os, gsize *oe);
+/* Append to OUT (of gsize) the view offset of the first digit of every run of ASCII digits. */
+void dp_view_digit_runs(const DpView *view, GArray *out);
 /* Fold a whole string the way the view does (for terms and allow entries). */
 char *dp_view_fold(const char *s);
 
@@ -81,6 +84,13 @@ typedef struct {
 	 * VALIDATE, the checksums and ranges.  Adds zero or more spans to C.
 	 */
 	void (*refine)(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c);
+	/*
+	 * For number-shaped values: called at the first digit D of every run
+	 * of digits in the view (dp_view_digit_runs: one vector scan shared by
+	 * all these detectors instead of Hyperscan triggers per detector), in
+	 * text order.  Same contract as refine.
+	 */
+	void (*at_digit)(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c);
 	/* Pseudonyms are computed over letters and digits only (phone, card). */
 	gboolean canon_alnum;
 } DpDetector;

@@ -14,7 +14,12 @@
 #include "docpipe.h"
 #include "redact-internal.h"
 
-enum { C_PLAIN = 1, C_SPACE = 2, C_OTHER = 0 };
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* C_PLAIN and C_SOLID share bit 0: text the view copies. */
+enum { C_OTHER = 0, C_PLAIN = 1, C_SPACE = 2, C_SOLID = 3 };
 
 /* Byte classes: printable ASCII and ' ' copy through; whitespace collapses. */
 static guint8 byte_class[256];
@@ -24,8 +29,9 @@ init_classes(void)
 {
 	static gsize done;
 	if (g_once_init_enter(&done)) {
-		for (int c = 0x20; c < 0x7F; c++)
-			byte_class[c] = C_PLAIN;
+		for (int c = 0x21; c < 0x7F; c++)
+			byte_class[c] = C_SOLID;
+		byte_class[' '] = C_PLAIN;
 		byte_class['\t'] = byte_class['\n'] = byte_class['\r'] = C_SPACE;
 		byte_class['\f'] = byte_class['\v'] = C_SPACE;
 		g_once_init_leave(&done, 1);
@@ -217,12 +223,86 @@ fold_char(DpView *view, gunichar ch, gsize o, gsize clen)
 	add_mark(view, p + k, o + clen);
 }
 
+/*
+ * The fast path: most text is printable ASCII with single spaces and
+ * single line breaks, which the view copies as they are (a lone line break
+ * becomes a space of the same length).  copy_run copies such a run from
+ * IN+I into the view and returns where it stopped: at a byte that needs the
+ * slow path (a control or non-ASCII byte, a space followed by more
+ * whitespace, a line break that a joining rule of whitespace_run may
+ * remove).  With SSE2, 16 bytes are classified per step.
+ */
+static inline gboolean
+solid_at(const char *in, gsize len, gsize j)
+{
+	return j < len && byte_class[(guchar)in[j]] == C_SOLID;
+}
+
+/* A lone line break at IN+J inside a run: a space in the view, unless it may join a value. */
+static inline gboolean
+plain_newline(const char *in, gsize len, gsize i, gsize j)
+{
+	if (j == i || in[j] != '\n' || !solid_at(in, len, j + 1))
+		return FALSE;
+	char p = in[j - 1], next = in[j + 1];
+	return !(p == '-' || p == '@' || p == '_' || p == '.' || next == '@');
+}
+
+static gsize
+copy_run(DpView *view, const char *in, gsize len, gsize i)
+{
+	reserve(view, len - i + 16);
+	char *dst = view->text + view->len - i; /* dst[j] is the view byte of in[j] */
+	gsize j = i;
+	for (;;) {
+#ifdef __SSE2__
+		const __m128i lo = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+		while (j + 16 <= len) {
+			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(in + j));
+			_mm_storeu_si128((__m128i *)(void *)(dst + j), c);
+			/* Signed compare: bytes >= 0x80 are negative, so "< 0x20" takes them too. */
+			unsigned np = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(c, lo), _mm_cmpeq_epi8(c, del)));
+			unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, lo));
+			/* Stop at a non-plain byte or at a space before whitespace; bit 15's next byte is unknown. */
+			unsigned bad = (np | (sp & ((sp | np) >> 1))) & 0x7FFF;
+			if (bad == 0) {
+				j += 15;
+				continue;
+			}
+			j += (gsize)__builtin_ctz(bad);
+			goto stop;
+		}
+#endif
+		while (j < len) {
+			char c = in[j];
+			if (byte_class[(guchar)c] == C_SOLID) {
+				dst[j++] = c;
+			} else if (c == ' ' && solid_at(in, len, j + 1)) {
+				dst[j] = c;
+				dst[j + 1] = in[j + 1];
+				j += 2;
+			} else {
+				break;
+			}
+		}
+#ifdef __SSE2__
+	stop:
+#endif
+		if (j >= len || !plain_newline(in, len, i, j))
+			break;
+		dst[j++] = ' ';
+	}
+	view->len += j - i;
+	return j;
+}
+
 void
 dp_view_build(DpView *view, const char *in, gsize len)
 {
 	init_classes();
 	view->len = 0;
 	view->orig_len = len;
+	view->hint = 0;
 	g_array_set_size(view->marks, 0);
 	DpViewMark m0 = { 0, 0 };
 	g_array_append_val(view->marks, m0);
@@ -231,25 +311,13 @@ dp_view_build(DpView *view, const char *in, gsize len)
 	gboolean after_shy = FALSE;
 	while (i < len) {
 		guchar c = (guchar)in[i];
-		if (G_LIKELY(byte_class[c] == C_PLAIN)) {
-			/* Copy plain text; a space goes with it unless more whitespace follows. */
-			gsize j = i;
-			while (j < len) {
-				guchar b = (guchar)in[j];
-				if (byte_class[b] != C_PLAIN)
-					break;
-				if (b == ' ' && (j + 1 >= len || in[j + 1] == ' ' || byte_class[(guchar)in[j + 1]] != C_PLAIN))
-					break;
-				j++;
-			}
+		if (G_LIKELY(byte_class[c] & C_PLAIN)) {
+			gsize j = copy_run(view, in, len, i);
 			if (j == i) {
 				i = whitespace_run(view, in, len, i, after_shy);
 				after_shy = FALSE;
 				continue;
 			}
-			reserve(view, j - i);
-			memcpy(view->text + view->len, in + i, j - i);
-			view->len += j - i;
 			i = j;
 			after_shy = FALSE;
 			continue;
@@ -297,23 +365,33 @@ dp_view_build(DpView *view, const char *in, gsize len)
 
 /* The original offset of view offset V. */
 static gsize
-orig_of(const DpView *view, gsize v)
+orig_of(DpView *view, gsize v)
 {
 	const DpViewMark *m = (const DpViewMark *)(void *)view->marks->data;
-	guint lo = 0, hi = view->marks->len; /* find the last mark with m.v <= v */
-	while (hi - lo > 1) {
-		guint mid = (lo + hi) / 2;
-		if (m[mid].v <= v)
-			lo = mid;
-		else
-			hi = mid;
+	guint n = view->marks->len, lo = view->hint < n ? view->hint : 0;
+	if (m[lo].v <= v && (lo + 1 >= n || m[lo + 1].v > v)) {
+		/* Same stretch as the last lookup. */
+	} else if (m[lo].v <= v && lo + 2 < n && m[lo + 2].v > v) {
+		lo++; /* the next one */
+	} else {
+		/* Find the last mark with m.v <= v. */
+		guint hi = n;
+		lo = 0;
+		while (hi - lo > 1) {
+			guint mid = (lo + hi) / 2;
+			if (m[mid].v <= v)
+				lo = mid;
+			else
+				hi = mid;
+		}
 	}
+	view->hint = lo;
 	gsize o = m[lo].o + (v - m[lo].v);
 	return MIN(o, view->orig_len);
 }
 
 void
-dp_view_span(const DpView *view, const char *orig, gsize vs, gsize ve, gsize *os, gsize *oe)
+dp_view_span(DpView *view, const char *orig, gsize vs, gsize ve, gsize *os, gsize *oe)
 {
 	g_assert(vs < ve && ve <= view->len);
 	gsize s = orig_of(view, vs);
@@ -328,6 +406,37 @@ dp_view_span(const DpView *view, const char *orig, gsize vs, gsize ve, gsize *os
 		e++;
 	*os = s;
 	*oe = MIN(e, view->orig_len);
+}
+
+void
+dp_view_digit_runs(const DpView *view, GArray *out)
+{
+	const char *v = view->text;
+	gsize n = view->len, j = 0;
+	gboolean prev_digit = FALSE;
+#ifdef __SSE2__
+	const __m128i below = _mm_set1_epi8('0' - 1), above = _mm_set1_epi8('9' + 1);
+	unsigned carry = 0;
+	for (; j + 16 <= n; j += 16) {
+		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(v + j));
+		unsigned d = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(c, below), _mm_cmplt_epi8(c, above)));
+		/* A digit whose predecessor is not one. */
+		unsigned starts = d & ~((d << 1) | carry);
+		carry = (d >> 15) & 1;
+		while (starts != 0) {
+			gsize at = j + (gsize)__builtin_ctz(starts);
+			g_array_append_val(out, at);
+			starts &= starts - 1;
+		}
+	}
+	prev_digit = carry != 0;
+#endif
+	for (; j < n; j++) {
+		gboolean digit = g_ascii_isdigit(v[j]);
+		if (digit && !prev_digit)
+			g_array_append_val(out, j);
+		prev_digit = digit;
+	}
 }
 
 char *

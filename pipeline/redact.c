@@ -10,7 +10,10 @@
  *   2. one Hyperscan scan of the view finds the candidates of every rule,
  *      term and allow-list entry at once (PCRE2 runs only for a custom
  *      pattern Hyperscan cannot compile, such as one with a look-behind);
- *   3. each detector's refine function fixes the extent and validates;
+ *      the number-shaped detectors share one trigger instead, the start of
+ *      every run of digits (dp_view_digit_runs, a vector scan);
+ *   3. in text order, each detector's refine (or at_digit) function fixes
+ *      the extent and validates;
  *   4. overlaps are resolved: leftmost first, then the longest, then an
  *      allow-list match, then the rule first in rule order (built-ins in
  *      the order email, ssn, card, iban, ip, phone; then [rule NAME]
@@ -72,9 +75,13 @@ struct DpRedactor {
 	gboolean validate;
 	/* Scratch state reused across calls (the redactor is single-threaded). */
 	DpView view;
-	GArray *raw;   /* of Cand, straight from the scan */
-	GArray *cands; /* of Cand, refined */
-	GArray *last;  /* of guint: per rule, index+1 of its last raw candidate */
+	GArray *raw;     /* of Cand, straight from the scan */
+	GArray *refined; /* of Cand, refined and validated */
+	GArray *cands;   /* of Cand, chosen */
+	GArray *last;    /* of guint: per rule (then allow), index+1 of its last raw candidate */
+	GArray *runs;    /* of gsize: the view offsets where runs of digits start */
+	GArray *horizon; /* of gsize: per rule, see dp_cands_horizon */
+	GArray *digit_rules; /* of guint: the rules with an at_digit function, in rule order */
 };
 
 void
@@ -129,8 +136,12 @@ dp_redactor_free(DpRedactor *rd)
 		g_bytes_unref(rd->key);
 	dp_view_clear(&rd->view);
 	g_array_unref(rd->raw);
+	g_array_unref(rd->refined);
 	g_array_unref(rd->cands);
 	g_array_unref(rd->last);
+	g_array_unref(rd->horizon);
+	g_array_unref(rd->runs);
+	g_array_unref(rd->digit_rules);
 	g_free(rd);
 }
 
@@ -472,8 +483,12 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 	rd->rules = g_ptr_array_new_with_free_func(rule_free);
 	rd->pats = g_array_new(FALSE, FALSE, sizeof(Pat));
 	rd->raw = g_array_new(FALSE, FALSE, sizeof(Cand));
+	rd->refined = g_array_new(FALSE, FALSE, sizeof(Cand));
 	rd->cands = g_array_new(FALSE, FALSE, sizeof(Cand));
 	rd->last = g_array_new(FALSE, TRUE, sizeof(guint));
+	rd->horizon = g_array_new(FALSE, TRUE, sizeof(gsize));
+	rd->runs = g_array_new(FALSE, FALSE, sizeof(gsize));
+	rd->digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
 	dp_view_init(&rd->view);
 	if (!dp_config_get_bool(cfg, "redact", "enabled"))
 		return g_steal_pointer(&rd);
@@ -507,6 +522,10 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 		for (const DpPattern *p = dets[d].patterns; p->expr; p++) {
 			Pat pat = { rd->rules->len - 1, PK_REGEX, 0, 0, p->len };
 			exprs_add(rd, &ex, p->expr, (p->len ? 0 : HS_FLAG_SOM_LEFTMOST) | dets[d].flags, pat);
+		}
+		if (dets[d].at_digit != NULL) {
+			guint ri = rd->rules->len - 1;
+			g_array_append_val(rd->digit_rules, ri);
 		}
 	}
 
@@ -566,17 +585,19 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 		return NULL;
 	rd->md = pcre2_match_data_create(4, NULL);
 	g_array_set_size(rd->last, rd->rules->len + 1);
+	g_array_set_size(rd->horizon, rd->rules->len);
 	return g_steal_pointer(&rd);
 }
 
 /* ---- matching ------------------------------------------------------------ */
 
+/* A letter or digit: terms are whole words; "_" separates words in file names. */
 static gboolean
 word_byte(const char *v, gsize vlen, gsize pos)
 {
 	guchar c = (guchar)v[pos];
 	if (c < 0x80)
-		return g_ascii_isalnum(c) || c == '_';
+		return g_ascii_isalnum(c);
 	const char *start = g_utf8_find_prev_char(v, v + pos + 1);
 	if (start == NULL)
 		return FALSE;
@@ -639,7 +660,7 @@ pcre_scan(DpRedactor *rd, guint ri, const Rule *r)
 	}
 }
 
-static int
+static inline int
 cmp_cand(gconstpointer a, gconstpointer b)
 {
 	const Cand *x = a, *y = b;
@@ -650,6 +671,36 @@ cmp_cand(gconstpointer a, gconstpointer b)
 	if (x->allowed != y->allowed)
 		return x->allowed ? -1 : 1;
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/*
+ * Sort candidates.  They come nearly sorted (Hyperscan reports matches in
+ * the order they end, and every trigger is short), so an insertion sort is
+ * linear in practice; when the input is far from sorted (PCRE2 matches
+ * appended after the scan's, say), it gives up and merge-sorts.
+ */
+static void
+sort_cands(GArray *a)
+{
+	Cand *c = (Cand *)(void *)a->data;
+	guint n = a->len;
+	guint64 budget = 8 * (guint64)n + 1024;
+	for (guint i = 1; i < n; i++) {
+		if (cmp_cand(&c[i - 1], &c[i]) <= 0)
+			continue;
+		Cand x = c[i];
+		guint j = i;
+		while (j > 0 && cmp_cand(&c[j - 1], &x) > 0) {
+			c[j] = c[j - 1];
+			j--;
+			if (--budget == 0) {
+				c[j] = x;
+				g_array_sort(a, cmp_cand);
+				return;
+			}
+		}
+		c[j] = x;
+	}
 }
 
 /*
@@ -673,11 +724,34 @@ find(DpRedactor *rd, const char *text, gsize len)
 			pcre_scan(rd, i, r);
 	}
 	/* Refine and validate, in text order (the horizons need it). */
-	g_array_sort(rd->raw, cmp_cand);
-	g_autoptr(GArray) refined = g_array_new(FALSE, FALSE, sizeof(Cand));
-	g_autofree gsize *horizon = g_new0(gsize, rd->rules->len);
-	for (guint i = 0; i < rd->raw->len; i++) {
-		const Cand *c = &g_array_index(rd->raw, Cand, i);
+	sort_cands(rd->raw);
+	GArray *refined = rd->refined;
+	g_array_set_size(refined, 0);
+	gsize *horizon = (gsize *)(void *)rd->horizon->data;
+	memset(horizon, 0, sizeof(gsize) * rd->rules->len);
+	/*
+	 * Two streams in text order: the scan's candidates and the starts of
+	 * the runs of digits (for the number-shaped detectors).  Each rule
+	 * sees its own triggers in order; merging keeps REFINED nearly sorted.
+	 */
+	const guint *digit_rules = (const guint *)(void *)rd->digit_rules->data;
+	g_array_set_size(rd->runs, 0);
+	if (rd->digit_rules->len > 0)
+		dp_view_digit_runs(&rd->view, rd->runs);
+	const gsize *digits = (const gsize *)(void *)rd->runs->data;
+	guint nd = rd->runs->len, k = 0;
+	for (guint i = 0; i <= rd->raw->len; i++) {
+		const Cand *c = i < rd->raw->len ? &g_array_index(rd->raw, Cand, i) : NULL;
+		for (; k < nd && (c == NULL || digits[k] <= c->vs); k++) {
+			for (guint d = 0; d < rd->digit_rules->len; d++) {
+				guint ri = digit_rules[d];
+				const Rule *r = rd->rules->pdata[ri];
+				DpCands dc = { ri, refined, &horizon[ri] };
+				r->det->at_digit(rd->view.text, rd->view.len, digits[k], rd->validate, &dc);
+			}
+		}
+		if (c == NULL)
+			break;
 		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
 		if (r != NULL && r->det != NULL) {
 			DpCands dc = { c->rule, refined, &horizon[c->rule] };
@@ -696,7 +770,7 @@ find(DpRedactor *rd, const char *text, gsize len)
 			c->allowed = g_hash_table_contains(rd->allow, key);
 		}
 	}
-	g_array_sort(refined, cmp_cand);
+	sort_cands(refined);
 	gsize pos = 0;
 	for (guint i = 0; i < refined->len; i++) {
 		const Cand *c = &g_array_index(refined, Cand, i);

@@ -5,7 +5,7 @@ test_description='configuration: lookup order, docpipe config, errors with file 
 test_expect_success 'built-in defaults without any file' '
 	docpipe config >out &&
 	test_grep "^# configuration: built-in defaults$" out &&
-	test_grep "^detectors=email;phone  # built-in$" out &&
+	test_grep "^detectors=email;phone;ssn;card;iban;ip  # built-in$" out &&
 	test_grep "^max-depth=10  # built-in$" out
 '
 
