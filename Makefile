@@ -163,7 +163,7 @@ install: all
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(MODULES) $(DESTDIR)$(PREFIX)/lib/docpipe/
 	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 config/docpipe.conf config/docpipe.rng \
+	install -m 644 config/docpipe.conf config/docpipe.rng pipeline/docpipe.mk \
 	  $(DESTDIR)$(PREFIX)/share/docpipe/
 
 style:

@@ -12,6 +12,8 @@ struct DpChain {
 	DpEmitter *emitter;
 	DpExtractCtx ectx;
 	DpIsolateOpts iso;
+	DpChainObserver observer;
+	gpointer observer_data;
 };
 
 DpRecord *
@@ -74,6 +76,8 @@ chain_emit(DpRecord *rec, gpointer user, GError **error)
 	DpChain *chain = user;
 	if (chain->redactor != NULL)
 		dp_redact_record(chain->redactor, rec);
+	if (chain->observer != NULL)
+		chain->observer(rec, chain->observer_data);
 	return dp_emitter_add(chain->emitter, rec, error);
 }
 
@@ -87,6 +91,13 @@ dp_chain_new(DpConfig *cfg, DpRedactor *redactor, DpEmitter *emitter)
 	dp_extract_ctx_init(&chain->ectx, cfg, chain_emit, chain);
 	dp_isolate_opts_from_config(cfg, &chain->iso);
 	return chain;
+}
+
+void
+dp_chain_set_observer(DpChain *chain, DpChainObserver fn, gpointer user)
+{
+	chain->observer = fn;
+	chain->observer_data = user;
 }
 
 void

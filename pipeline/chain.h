@@ -36,4 +36,12 @@ void dp_chain_set_passwords(DpChain *chain, const char *const *passwords);
  */
 gboolean dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error);
 
+/*
+ * Called with every record after redaction, before it is emitted (the batch
+ * workers take statuses, hashes and redaction counts from it).  FN must not
+ * keep REC.
+ */
+typedef void (*DpChainObserver)(const DpRecord *rec, gpointer user);
+void dp_chain_set_observer(DpChain *chain, DpChainObserver fn, gpointer user);
+
 #endif

@@ -63,6 +63,13 @@ static const SchemaEntry schema[] = {
 	{ "zip", "max-total-size", T_SIZE, "1G", NULL },
 	{ "zip", "max-ratio", T_INT, "100", "0;100000000" },
 	{ "zip", "name-charsets", T_LIST, "gb18030", NULL },
+	/* docpipe run: workers and their limits (0: no limit / number of CPUs). */
+	{ "run", "jobs", T_INT, "0", "0;1024" },
+	{ "run", "timeout", T_INT, "300", "0;604800" },
+	{ "run", "cpu-limit", T_INT, "120", "0;604800" },
+	{ "run", "memory-limit", T_SIZE, "2G", NULL },
+	{ "run", "file-size-limit", T_SIZE, "1G", NULL },
+	{ "run", "open-files", T_INT, "256", "0;65536" },
 };
 
 struct DpConfig {
@@ -469,6 +476,12 @@ static void
 fingerprint_one(const char *group, const char *key, const char *value, const char *origin, gpointer user)
 {
 	GChecksum *sum = user;
+	/*
+	 * [run] says how a batch runs (workers, limits), not what it writes:
+	 * changing it must not make the next run reprocess everything.
+	 */
+	if (g_str_equal(group, "run"))
+		return;
 	/* NUL separators keep "a","bc" and "ab","c" apart. */
 	g_checksum_update(sum, (const guchar *)group, (gssize)strlen(group) + 1);
 	g_checksum_update(sum, (const guchar *)key, (gssize)strlen(key) + 1);

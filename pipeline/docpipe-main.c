@@ -20,6 +20,7 @@
  *	input could not be read, 77 encrypted, 78 configuration, 74 I/O.
  */
 #include "docpipe.h"
+#include "run.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -32,6 +33,8 @@ usage(FILE *fp)
 	fprintf(fp, "usage: docpipe convert [--xml] [-c CONFIG] [--no-redact] [-o DIR] [-p PW]... [-f N] [-l N]\n"
 		    "                       FILE...|-\n"
 		    "       docpipe config [-c CONFIG]\n"
+		    "       docpipe run [-j N] [--shard K/N] [--files-from FILE] [--prune] IN OUT\n"
+		    "       docpipe status [--json] OUT...\n"
 		    "       docpipe STAGE [ARGS...]   (detect, extract, redact, emit)\n"
 		    "       docpipe --version\n"
 		    "\n"
@@ -216,5 +219,9 @@ main(int argc, char **argv)
 	}
 	if (g_str_equal(cmd, "config"))
 		return cmd_config(argc - 1, argv + 1);
+	if (g_str_equal(cmd, "run"))
+		return dp_run_main(argc - 1, argv + 1);
+	if (g_str_equal(cmd, "status"))
+		return dp_status_main(argc - 1, argv + 1);
 	return dispatch(argc, argv);
 }

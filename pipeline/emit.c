@@ -18,6 +18,7 @@ typedef struct {
 	FILE *fp;
 	char *tmp;   /* temporary path, renamed to FINAL when done */
 	char *final; /* NULL for stdout */
+	gboolean no_fsync; /* the caller syncs before it relies on the file */
 } Sink;
 
 struct DpEmitter {
@@ -30,6 +31,7 @@ struct DpEmitter {
 	xmlTextWriterPtr xw;
 	GPtrArray *stack; /* ids of the open ancestors (char*) */
 	gboolean open;    /* a top-level document is open */
+	gboolean no_fsync;
 	guint64 n_records, n_docs;
 	int exit_code;
 	int doc_exit;      /* worst of the current top-level document */
@@ -76,6 +78,12 @@ dp_emitter_free(DpEmitter *em)
 	g_free(em->outdir);
 	g_free(em->doc_problem);
 	g_free(em);
+}
+
+void
+dp_emitter_set_durable(DpEmitter *em, gboolean durable)
+{
+	em->no_fsync = !durable;
 }
 
 int
@@ -156,7 +164,7 @@ sink_commit(Sink *s, GError **error)
 		s->fp = NULL;
 		return TRUE;
 	}
-	gboolean ok = fflush(s->fp) == 0 && !ferror(s->fp) && fsync(fileno(s->fp)) == 0;
+	gboolean ok = fflush(s->fp) == 0 && !ferror(s->fp) && (s->no_fsync || fsync(fileno(s->fp)) == 0);
 	int e = errno;
 	ok = (fclose(s->fp) == 0) && ok;
 	s->fp = NULL;
@@ -239,6 +247,7 @@ doc_begin(DpEmitter *em, const DpRecord *rec, GError **error)
 	g_clear_pointer(&em->doc_problem, g_free);
 	if (em->outdir != NULL) {
 		g_autofree char *base = dp_emit_output_base(em->outdir, source);
+		em->text.no_fsync = em->xml.no_fsync = em->no_fsync;
 		if (em->formats & DP_EMIT_TEXT) {
 			g_autofree char *p = g_strconcat(base, ".txt", NULL);
 			if (!sink_open(&em->text, p, error))

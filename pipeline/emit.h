@@ -25,6 +25,14 @@ DpEmitter *dp_emitter_new(int formats, const char *outdir, FILE *out, gboolean h
 void dp_emitter_free(DpEmitter *em);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpEmitter, dp_emitter_free)
 
+/*
+ * DURABLE (the default) fsyncs every output file before renaming it into
+ * place.  FALSE leaves that to the caller: `docpipe run` calls syncfs()
+ * once before it records a batch of outputs in its ledger, instead of
+ * paying one fsync per file.  The rename stays atomic either way.
+ */
+void dp_emitter_set_durable(DpEmitter *em, gboolean durable);
+
 /* Take the next record (parents before children, as extract emits them). */
 gboolean dp_emitter_add(DpEmitter *em, const DpRecord *rec, GError **error);
 /* Finish the last document. */
