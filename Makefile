@@ -7,13 +7,18 @@ BUILD    ?= bin
 CC       ?= cc
 VERSION  := 0.1.0
 
-# Poppler (and the cairo, fontconfig, NSS... it drags in) costs ~10 ms of
-# dynamic linking at every start, so the PDF extractor is a module,
-# docpipe-pdf.so, loaded on the first PDF; everything else links directly.
-CORE_PKGS := glib-2.0 gio-2.0 gmodule-2.0 libmagic libxml-2.0 libpcre2-8 libzip \
-        gmime-3.0 libhs sqlite3 libseccomp nettle
+# Dynamic linking is most of the cost of a small conversion: Poppler (with
+# cairo, fontconfig, NSS...), GMime (with GIO, gpgme, libidn2...) and libzip
+# (with libcrypto) would cost every start milliseconds.  Their extractors
+# are modules, docpipe-pdf.so, docpipe-mail.so and docpipe-zip.so, loaded
+# on the first document that needs them (pipeline/module.c); everything
+# else links directly.
+CORE_PKGS := glib-2.0 gmodule-2.0 libmagic libxml-2.0 libpcre2-8 \
+        libhs sqlite3 libseccomp nettle
 PDF_PKGS  := poppler-glib
-PKGS := $(CORE_PKGS) $(PDF_PKGS)
+MAIL_PKGS := gmime-3.0
+ZIP_PKGS  := libzip
+PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS)
 
 # Run install-deps only when pkg-config cannot find a library, and only for
 # targets that build or run something.
@@ -28,6 +33,8 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lm
 PDF_LIBS   := $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null)
+MAIL_LIBS  := $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
+ZIP_LIBS   := $(shell pkg-config --libs $(ZIP_PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wcast-qual \
@@ -43,11 +50,11 @@ CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(WERROR) $(SANITIZE) -Ipipeline \
             $(PKG_CFLAGS)
 LDFLAGS  += $(SANITIZE)
 
-PDF_SRC  := pipeline/extract-pdf.c
-PDF_OBJ  := $(PDF_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
-LIB_SRC  := $(sort $(filter-out pipeline/docpipe-main.c $(PDF_SRC),$(wildcard pipeline/*.c)))
+MOD_SRC  := pipeline/extract-pdf.c pipeline/extract-mail.c pipeline/extract-zip.c
+MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
+LIB_SRC  := $(sort $(filter-out pipeline/docpipe-main.c $(MOD_SRC),$(wildcard pipeline/*.c)))
 LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
-MODULES  := $(BUILD)/docpipe-pdf.so
+MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so
 # Programs export their symbols (the whole library) to the modules they load.
 LINK_LIB  = -Wl,--export-dynamic -Wl,--whole-archive $(BUILD)/libdocpipe.a -Wl,--no-whole-archive
 STAGES   := $(sort $(notdir $(basename $(wildcard stages/*.c))))
@@ -73,10 +80,16 @@ $(BUILD)/libdocpipe.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/docpipe-pdf.so: $(PDF_OBJ)
+$(BUILD)/docpipe-pdf.so: $(BUILD)/obj/extract-pdf.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PDF_LIBS)
 
-$(PDF_OBJ): CFLAGS += -fPIC
+$(BUILD)/docpipe-mail.so: $(BUILD)/obj/extract-mail.o
+	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(MAIL_LIBS)
+
+$(BUILD)/docpipe-zip.so: $(BUILD)/obj/extract-zip.o
+	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(ZIP_LIBS)
+
+$(MOD_OBJ): CFLAGS += -fPIC
 
 $(BUILD)/docpipe-%: $(BUILD)/obj/stage-%.o $(BUILD)/libdocpipe.a
 	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(PKG_LIBS)
@@ -134,7 +147,8 @@ $(FUZZ_DIR)/fuzz-zip:  FUZZ_TYPE := application/zip
 
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
-	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so
+	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so $(FUZZ_DIR)/lib/docpipe-mail.so \
+	  $(FUZZ_DIR)/lib/docpipe-zip.so
 	$(MAKE) fuzz-bins
 
 .PHONY: fuzz-bins valgrind-check

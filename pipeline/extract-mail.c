@@ -412,7 +412,7 @@ mail_parser_options(const char *fallback)
 }
 
 gboolean
-dp_extract_mail(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
 	gsize len;
 	const guint8 *d = g_bytes_get_data(doc->data, &len);

@@ -230,7 +230,7 @@ zip_entry(Zip *z, zip_t *za, zip_uint64_t i, GError **error)
 }
 
 gboolean
-dp_extract_zip(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
 	gsize len;
 	const guint8 *d = g_bytes_get_data(doc->data, &len);

@@ -93,7 +93,9 @@ gboolean dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_maildir(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_zip(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
-/* The PDF extractor proper, in the module docpipe-pdf.so (see module.c). */
+/* The extractors proper of the modules docpipe-{pdf,mail,zip}.so (module.c). */
 gboolean dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
 #endif

@@ -1,10 +1,11 @@
 /*
  * module.c: extractors that live in loadable modules.
  *
- * Poppler and the libraries it pulls in cost ~10 ms of dynamic linking at
- * every program start, more than all the rest of a small conversion, so
- * the PDF extractor is built as docpipe-pdf.so and loaded the first time a
- * PDF is met.  The programs export the shared library's symbols
+ * Poppler, GMime and libzip, with the libraries they pull in, cost
+ * milliseconds of dynamic linking at every program start, more than all
+ * the rest of a small conversion, so their extractors are built as
+ * docpipe-pdf.so, docpipe-mail.so and docpipe-zip.so and loaded the first
+ * time such a document is met.  The programs export the shared library's symbols
  * (--export-dynamic), which the module calls back into.
  *
  * The module is looked for in $DOCPIPE_MODULE_DIR, then beside the running
@@ -49,22 +50,48 @@ load_extractor(const char *module, const char *symbol, char **why)
 	return NULL;
 }
 
+/* One loaded (or failed) module extractor. */
+typedef struct {
+	const char *module, *symbol, *what;
+	gboolean tried;
+	DpExtractorFn fn;
+	char *why;
+} ModuleExtractor;
+
+static gboolean
+run_module(ModuleExtractor *me, DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	static GMutex lock;
+	g_mutex_lock(&lock);
+	if (!me->tried) {
+		me->fn = load_extractor(me->module, me->symbol, &me->why);
+		me->tried = TRUE;
+	}
+	g_mutex_unlock(&lock);
+	if (me->fn == NULL) {
+		dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "%s support is not available: %s", me->what, me->why);
+		return TRUE;
+	}
+	return me->fn(ctx, doc, error);
+}
+
 gboolean
 dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
-	static GMutex lock;
-	static gboolean tried;
-	static DpExtractorFn fn;
-	static char *why;
-	g_mutex_lock(&lock);
-	if (!tried) {
-		fn = load_extractor("docpipe-pdf", "dp_extract_pdf_module", &why);
-		tried = TRUE;
-	}
-	g_mutex_unlock(&lock);
-	if (fn == NULL) {
-		dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "PDF support is not available: %s", why);
-		return TRUE;
-	}
-	return fn(ctx, doc, error);
+	static ModuleExtractor me = { "docpipe-pdf", "dp_extract_pdf_module", "PDF", FALSE, NULL, NULL };
+	return run_module(&me, ctx, doc, error);
+}
+
+gboolean
+dp_extract_mail(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	static ModuleExtractor me = { "docpipe-mail", "dp_extract_mail_module", "E-mail", FALSE, NULL, NULL };
+	return run_module(&me, ctx, doc, error);
+}
+
+gboolean
+dp_extract_zip(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	static ModuleExtractor me = { "docpipe-zip", "dp_extract_zip_module", "Zip", FALSE, NULL, NULL };
+	return run_module(&me, ctx, doc, error);
 }
