@@ -74,6 +74,7 @@ warning_name(GMimeParserWarning w)
 typedef struct {
 	GPtrArray *list; /* "name@offset" strings, in order */
 	guint count;
+	gboolean overflow; /* GMime stopped descending: inner parts are lost */
 } Defects;
 
 static void
@@ -81,6 +82,8 @@ on_warning(gint64 offset, GMimeParserWarning errcode, const gchar *item, gpointe
 {
 	Defects *d = user;
 	d->count++;
+	if (errcode == GMIME_CRIT_NESTING_OVERFLOW)
+		d->overflow = TRUE;
 	if (d->list->len >= MAX_DEFECTS)
 		return;
 	/* The item is document text (a header name): only the class is kept. */
@@ -420,7 +423,7 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		return TRUE; /* an empty message part: nothing to read, nothing wrong */
 	g_autofree char *fallback = dp_config_get_string(ctx->cfg, "extract", "fallback-charset");
 	GMimeParserOptions *opts = mail_parser_options(fallback);
-	Defects defects = { g_ptr_array_new_with_free_func(g_free), 0 };
+	Defects defects = { g_ptr_array_new_with_free_func(g_free), 0, FALSE };
 	g_mime_parser_options_set_warning_callback(opts, on_warning, &defects);
 
 	/* GMime copies the message into its own stream: one message at a time. */
@@ -458,6 +461,9 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		dp_doc_meta(doc, "defects", s);
 		dp_record_setf(doc->rec, DP_META_PREFIX "defect-count", "%u", defects.count);
 	}
+	/* Nothing is dropped silently: say that the innermost parts are missing. */
+	if (defects.overflow && dp_record_get(doc->rec, DP_F_STATUS) == NULL)
+		dp_doc_fail(doc, DP_STATUS_LIMIT, "MIME parts nested deeper than the parser allows; the innermost were not read");
 	dp_doc_set_text(ctx, doc, w.body->str, w.body->len);
 	g_string_free(w.body, TRUE);
 	g_ptr_array_unref(defects.list);
