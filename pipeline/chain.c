@@ -142,9 +142,11 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 	gboolean ok;
 	if (dp_record_get(rec, DP_F_STATUS) != NULL)
 		ok = chain_emit(rec, chain, error);
-	else if (chain->iso.enabled)
+	else if (chain->iso.enabled) {
 		/* Untrusted bytes are parsed in a sandboxed child (isolate.c). */
+		dp_extract_preload(type);
 		ok = dp_isolate_extract(&chain->ectx, &chain->iso, rec, data, error);
+	}
 	else
 		ok = dp_extract(&chain->ectx, rec, data, error);
 	/* Commit this input's outputs now, not when the next one starts. */

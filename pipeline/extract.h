@@ -93,6 +93,12 @@ gboolean dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_maildir(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_zip(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/*
+ * Load the module that extracts TYPE now, if any.  Called before forking a
+ * sandboxed child, so that a run over many PDFs links Poppler once, not
+ * once per child.
+ */
+void dp_extract_preload(const char *type);
 /* The extractors proper of the modules docpipe-{pdf,mail,zip}.so (module.c). */
 gboolean dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);

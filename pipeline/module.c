@@ -58,40 +58,62 @@ typedef struct {
 	char *why;
 } ModuleExtractor;
 
-static gboolean
-run_module(ModuleExtractor *me, DpExtractCtx *ctx, DpDoc *doc, GError **error)
+static ModuleExtractor pdf_module = { "docpipe-pdf", "dp_extract_pdf_module", "PDF", FALSE, NULL, NULL };
+static ModuleExtractor mail_module = { "docpipe-mail", "dp_extract_mail_module", "E-mail", FALSE, NULL, NULL };
+static ModuleExtractor zip_module = { "docpipe-zip", "dp_extract_zip_module", "Zip", FALSE, NULL, NULL };
+static GMutex module_lock;
+
+static DpExtractorFn
+module_load(ModuleExtractor *me)
 {
-	static GMutex lock;
-	g_mutex_lock(&lock);
+	g_mutex_lock(&module_lock);
 	if (!me->tried) {
 		me->fn = load_extractor(me->module, me->symbol, &me->why);
 		me->tried = TRUE;
 	}
-	g_mutex_unlock(&lock);
-	if (me->fn == NULL) {
+	g_mutex_unlock(&module_lock);
+	return me->fn;
+}
+
+static gboolean
+run_module(ModuleExtractor *me, DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	DpExtractorFn fn = module_load(me);
+	if (fn == NULL) {
 		dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "%s support is not available: %s", me->what, me->why);
 		return TRUE;
 	}
-	return me->fn(ctx, doc, error);
+	return fn(ctx, doc, error);
+}
+
+void
+dp_extract_preload(const char *type)
+{
+	if (type == NULL)
+		return;
+	if (g_str_equal(type, DP_TYPE_PDF))
+		module_load(&pdf_module);
+	else if (g_str_equal(type, DP_TYPE_RFC822) || g_str_equal(type, DP_TYPE_MBOX) ||
+		 g_str_equal(type, DP_TYPE_MAILDIR))
+		module_load(&mail_module);
+	else if (g_str_equal(type, DP_TYPE_ZIP))
+		module_load(&zip_module);
 }
 
 gboolean
 dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
-	static ModuleExtractor me = { "docpipe-pdf", "dp_extract_pdf_module", "PDF", FALSE, NULL, NULL };
-	return run_module(&me, ctx, doc, error);
+	return run_module(&pdf_module, ctx, doc, error);
 }
 
 gboolean
 dp_extract_mail(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
-	static ModuleExtractor me = { "docpipe-mail", "dp_extract_mail_module", "E-mail", FALSE, NULL, NULL };
-	return run_module(&me, ctx, doc, error);
+	return run_module(&mail_module, ctx, doc, error);
 }
 
 gboolean
 dp_extract_zip(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
-	static ModuleExtractor me = { "docpipe-zip", "dp_extract_zip_module", "Zip", FALSE, NULL, NULL };
-	return run_module(&me, ctx, doc, error);
+	return run_module(&zip_module, ctx, doc, error);
 }

@@ -1312,6 +1312,10 @@ dp_run_main(int argc, char **argv)
 	if (ok && todo->len > 0) {
 		/* Load libmagic's database here, once, not in every worker. */
 		g_free(dp_detect_type((const guint8 *)"docpipe", 7, "warm-up.txt"));
+		/* And the extractor modules: linked once, shared by every fork. */
+		dp_extract_preload(DP_TYPE_PDF);
+		dp_extract_preload(DP_TYPE_RFC822);
+		dp_extract_preload(DP_TYPE_ZIP);
 		warm_up(&r);
 		ok = run_workers(&r, todo, &error);
 	}
