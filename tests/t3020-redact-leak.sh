@@ -142,4 +142,17 @@ test_expect_success 'PDF, mail, zip with pseudonyms and masks: no secret' '
 		>../mp.xml 2>../mp.err) &&
 	grep -q "\[IBAN-[0-9a-f]\{6\}\]" mp.xml && no_secret_in mp.xml mp.err
 '
+test_expect_success 'docpipe run: outputs, ledger, status, --json and stderr have no secret' '
+	mkdir -p runin && cp docs/leak.pdf docs/leak.eml docs/leak.zip page.html runin/ &&
+	docpipe run -c leak.conf --json runin runout >run.json 2>run.err; rc=$?
+	test $rc = 0 -o $rc = 65 &&
+	test -s runout/.docpipe/ledger.sqlite &&
+	sqlite3 runout/.docpipe/ledger.sqlite .dump >ledger.sql &&
+	test_grep "leak.eml" ledger.sql &&
+	docpipe status --json runout >status.json 2>status.err &&
+	docpipe status runout >status.txt 2>>status.err &&
+	find runout >runout.list &&
+	no_secret_in run.json run.err ledger.sql status.json status.txt status.err runout.list \
+		$(find runout -type f)
+'
 test_done
