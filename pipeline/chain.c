@@ -17,7 +17,7 @@ struct DpChain {
 };
 
 DpRecord *
-dp_detect_input(const char *path, guint64 max, GBytes **data, GError **error)
+dp_detect_input(const char *path, guint64 max, gboolean magic, GBytes **data, GError **error)
 {
 	g_autoptr(DpRecord) rec = dp_record_new();
 	g_autoptr(GBytes) bytes = NULL;
@@ -60,7 +60,16 @@ dp_detect_input(const char *path, guint64 max, GBytes **data, GError **error)
 	const guint8 *d = g_bytes_get_data(bytes, &len);
 	g_autofree char *sha = dp_sha256_bytes(bytes);
 	g_autofree char *id = dp_id_root(sha);
-	g_autofree char *type = dp_detect_type(d, len, path);
+	g_autofree char *type = NULL;
+	if (magic) {
+		type = dp_detect_type(d, len, path);
+	} else {
+		const char *sniffed = dp_detect_sniff(d, len);
+		type = g_strdup(sniffed ? sniffed : DP_TYPE_UNKNOWN);
+		/* libmagic parses hostile bytes: the sandboxed child runs it. */
+		if (sniffed == NULL)
+			dp_record_set(rec, DP_F_DETECT, "deferred");
+	}
 	dp_record_set(rec, DP_F_ID, id);
 	dp_record_set(rec, DP_F_TYPE, type);
 	dp_record_set(rec, DP_F_SHA256, sha);
@@ -122,7 +131,7 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 {
 	g_autoptr(GError) local = NULL;
 	g_autoptr(GBytes) data = NULL;
-	g_autoptr(DpRecord) rec = dp_detect_input(path, chain->ectx.max_input, &data, &local);
+	g_autoptr(DpRecord) rec = dp_detect_input(path, chain->ectx.max_input, !chain->iso.enabled, &data, &local);
 	if (rec == NULL) {
 		dp_warn("%s", local->message);
 		*exit_code = dp_exit_merge(*exit_code, local->code);

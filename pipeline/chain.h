@@ -16,9 +16,11 @@
  * The detect record of the input PATH ("-" is stdin): id, source, type,
  * sha256, size.  *DATA receives the bytes.  A FIFO, device or socket gives
  * a record with status "skipped" and no data; never waits on it.  Fails
- * (DP_EXIT_NOINPUT) when PATH cannot be opened.
+ * (DP_EXIT_NOINPUT) when PATH cannot be opened.  Without MAGIC only
+ * docpipe's own sniffers run; when they cannot tell, the record says
+ * "detect: deferred" and dp_extract() asks libmagic (in the sandbox).
  */
-DpRecord *dp_detect_input(const char *path, guint64 max, GBytes **data, GError **error);
+DpRecord *dp_detect_input(const char *path, guint64 max, gboolean magic, GBytes **data, GError **error);
 
 typedef struct DpChain DpChain;
 

@@ -130,6 +130,14 @@ gboolean
 dp_extract(DpExtractCtx *ctx, const DpRecord *in, GBytes *data, GError **error)
 {
 	DpDoc doc = { dp_record_copy(in), data, 0, FALSE };
+	if (dp_record_get(doc.rec, DP_F_DETECT) != NULL) {
+		/* The parent left libmagic to us, the sandboxed side. */
+		gsize len;
+		const guint8 *d = g_bytes_get_data(data, &len);
+		g_autofree char *type = dp_detect_type(d, len, dp_record_get(doc.rec, DP_F_SOURCE));
+		dp_record_set(doc.rec, DP_F_TYPE, type);
+		dp_record_set(doc.rec, DP_F_DETECT, NULL);
+	}
 	/* The body of a detect record may hold the input; it is not text. */
 	g_string_truncate(doc.rec->body, 0);
 	dp_record_set(doc.rec, DP_F_DATA, NULL);

@@ -330,6 +330,7 @@ emit_failure(DpExtractCtx *ctx, const DpRecord *in, guint n_seen, const char *st
 		rec = dp_record_copy(in);
 		g_string_truncate(rec->body, 0);
 		dp_record_set(rec, DP_F_DATA, NULL);
+		dp_record_set(rec, DP_F_DETECT, NULL);
 	} else {
 		/* Its record is out already: add a part under it. */
 		const char *root = dp_record_get(in, DP_F_ID);

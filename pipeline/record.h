@@ -26,6 +26,7 @@
 #define DP_F_CHARSET "charset"
 #define DP_F_DATA "data"       /* "inline": the body holds the original bytes */
 #define DP_F_DEPTH "depth"
+#define DP_F_DETECT "detect"   /* "deferred": extract runs libmagic */
 #define DP_F_REDACTED "redacted"
 #define DP_META_PREFIX "meta."
 

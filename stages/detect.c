@@ -39,7 +39,7 @@ detect_one(const char *path, int *exit_code, GError **error)
 {
 	g_autoptr(GError) local = NULL;
 	g_autoptr(GBytes) data = NULL;
-	g_autoptr(DpRecord) rec = dp_detect_input(path, G_MAXUINT64, &data, &local);
+	g_autoptr(DpRecord) rec = dp_detect_input(path, G_MAXUINT64, TRUE, &data, &local);
 	if (rec == NULL) {
 		dp_warn("%s", local->message);
 		*exit_code = dp_exit_merge(*exit_code, local->code);

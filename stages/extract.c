@@ -119,7 +119,7 @@ main(int argc, char **argv)
 		for (int i = 1; ok && i < argc; i++) {
 			g_autoptr(GError) local = NULL;
 			g_autoptr(GBytes) data = NULL;
-			g_autoptr(DpRecord) rec = dp_detect_input(argv[i], ctx.max_input, &data, &local);
+			g_autoptr(DpRecord) rec = dp_detect_input(argv[i], ctx.max_input, TRUE, &data, &local);
 			if (rec == NULL) {
 				dp_warn("%s", local->message);
 				st.code = dp_exit_merge(st.code, local->code);
