@@ -86,18 +86,43 @@ run_module(ModuleExtractor *me, DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	return fn(ctx, doc, error);
 }
 
+/* The module that extracts TYPE, or NULL when it is built in. */
+static ModuleExtractor *
+module_of(const char *type)
+{
+	if (type == NULL)
+		return NULL;
+	if (g_str_equal(type, DP_TYPE_PDF))
+		return &pdf_module;
+	if (g_str_equal(type, DP_TYPE_RFC822) || g_str_equal(type, DP_TYPE_MBOX) || g_str_equal(type, DP_TYPE_MAILDIR))
+		return &mail_module;
+	if (g_str_equal(type, DP_TYPE_ZIP))
+		return &zip_module;
+	return NULL;
+}
+
 void
 dp_extract_preload(const char *type)
 {
-	if (type == NULL)
-		return;
-	if (g_str_equal(type, DP_TYPE_PDF))
-		module_load(&pdf_module);
-	else if (g_str_equal(type, DP_TYPE_RFC822) || g_str_equal(type, DP_TYPE_MBOX) ||
-		 g_str_equal(type, DP_TYPE_MAILDIR))
-		module_load(&mail_module);
-	else if (g_str_equal(type, DP_TYPE_ZIP))
-		module_load(&zip_module);
+	ModuleExtractor *me = module_of(type);
+	if (me != NULL)
+		module_load(me);
+}
+
+const char *
+dp_extract_module_name(const char *type)
+{
+	ModuleExtractor *me = module_of(type);
+	return me ? me->module : NULL;
+}
+
+void
+dp_extract_preload_module(const char *name)
+{
+	static ModuleExtractor *all[] = { &pdf_module, &mail_module, &zip_module };
+	for (guint i = 0; i < G_N_ELEMENTS(all); i++)
+		if (g_str_equal(all[i]->module, name))
+			module_load(all[i]);
 }
 
 gboolean

@@ -136,6 +136,7 @@ typedef struct {
 	guint64 size;
 	char *part_problem; /* first failing part, "PATH: STATUS: ERROR" */
 	GTree *redactions;  /* rule -> count */
+	GString *modules;   /* extractor modules this input needed, for the parent */
 } Observed;
 
 static void
@@ -143,6 +144,9 @@ observe(const DpRecord *rec, gpointer user)
 {
 	Observed *o = user;
 	const char *status = dp_record_get(rec, DP_F_STATUS);
+	const char *module = dp_extract_module_name(dp_record_get(rec, DP_F_TYPE));
+	if (module != NULL && o->modules != NULL && strstr(o->modules->str, module) == NULL)
+		g_string_append_printf(o->modules, "%s%s", o->modules->len ? " " : "", module);
 	if (dp_record_get(rec, DP_F_PARENT) == NULL && !o->seen_top) {
 		o->seen_top = TRUE;
 		o->status = g_strdup(status ? status : DP_STATUS_OK);
@@ -315,6 +319,7 @@ worker_child(Run *r, const DpInput *in, int res_fd, int err_fd)
 
 	Observed o = {0};
 	o.redactions = g_tree_new_full(cmp_rule, NULL, g_free, NULL);
+	o.modules = g_string_new(NULL);
 	g_autoptr(DpEmitter) em = dp_emitter_new(DP_EMIT_TEXT | DP_EMIT_XML, r->out_root, NULL, FALSE);
 	/* The parent syncs OUT once per ledger transaction (see ledger_flush). */
 	dp_emitter_set_durable(em, FALSE);
@@ -343,6 +348,8 @@ worker_child(Run *r, const DpInput *in, int res_fd, int err_fd)
 		g_tree_foreach(o.redactions, append_redaction, red);
 		if (red->len)
 			dp_record_set(res, "redactions", red->str);
+		if (o.modules->len)
+			dp_record_set(res, "modules", o.modules->str);
 		g_autofree char *base = dp_emit_output_base(r->out_root, in->rel);
 		g_autofree char *txt = g_strconcat(base, ".txt", NULL);
 		g_autofree char *xml = g_strconcat(base, ".xml", NULL);
@@ -620,6 +627,12 @@ worker_done(Run *r, Worker *w, int wstatus, const struct rusage *ru, GError **er
 		clean = FALSE;
 	const DpRecord *res = clean ? recs->pdata[0] : NULL;
 	const char *status = res ? dp_record_get(res, DP_F_STATUS) : NULL;
+	if (res != NULL && dp_record_get(res, "modules") != NULL) {
+		/* Load what this worker needed here, once: the next forks inherit it. */
+		g_auto(GStrv) mods = g_strsplit(dp_record_get(res, "modules"), " ", 4);
+		for (guint i = 0; mods[i] != NULL; i++)
+			dp_extract_preload_module(mods[i]);
+	}
 	/* The child is untrusted: only known statuses and well-formed hashes. */
 	if (res != NULL &&
 	    (status == NULL || !g_strv_contains(known_statuses, status) ||
@@ -1312,10 +1325,6 @@ dp_run_main(int argc, char **argv)
 	if (ok && todo->len > 0) {
 		/* Load libmagic's database here, once, not in every worker. */
 		g_free(dp_detect_type((const guint8 *)"docpipe", 7, "warm-up.txt"));
-		/* And the extractor modules: linked once, shared by every fork. */
-		dp_extract_preload(DP_TYPE_PDF);
-		dp_extract_preload(DP_TYPE_RFC822);
-		dp_extract_preload(DP_TYPE_ZIP);
 		warm_up(&r);
 		ok = run_workers(&r, todo, &error);
 	}
