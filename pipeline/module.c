@@ -35,8 +35,12 @@ load_extractor(const char *module, const char *symbol, char **why)
 		g_autofree char *path = g_strdup_printf("%s/%s.so", (char *)dirs->pdata[i], module);
 		if (!g_file_test(path, G_FILE_TEST_EXISTS))
 			continue;
-		/* Resident: a loaded extractor stays for the life of the process. */
-		GModule *m = g_module_open(path, G_MODULE_BIND_LOCAL);
+		/*
+		 * Lazy: resolving every symbol of Poppler's C++ libraries up front
+		 * (RTLD_NOW) costs more than extracting a small PDF.  Resident: a
+		 * loaded extractor stays for the life of the process.
+		 */
+		GModule *m = g_module_open(path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
 		gpointer fn = NULL;
 		if (m != NULL && g_module_symbol(m, symbol, &fn) && fn != NULL) {
 			g_module_make_resident(m);
