@@ -86,7 +86,7 @@ cmd_convert(int argc, char **argv)
 		{ "last-page", 'l', 0, G_OPTION_ARG_STRING, &opt_last_page, "PDF: stop after page N ([pdf] last-page)",
 		  "N" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Report nothing but errors", NULL },
-		{ NULL }
+		G_OPTION_ENTRY_NULL
 	};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) octx = g_option_context_new("FILE...|- - convert documents to redacted text or XML");
@@ -146,7 +146,7 @@ cmd_config(int argc, char **argv)
 	g_autofree char *opt_config = NULL;
 	const GOptionEntry options[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE" },
-		{ NULL }
+		G_OPTION_ENTRY_NULL
 	};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) octx = g_option_context_new("- print the effective configuration");
@@ -212,7 +212,6 @@ main(int argc, char **argv)
 		printf("docpipe %s\n", DOCPIPE_VERSION);
 		return DP_EXIT_OK;
 	}
-	g_autofree char *sub = g_strconcat("docpipe ", cmd, NULL);
 	if (g_str_equal(cmd, "convert")) {
 		dp_set_prgname("docpipe convert");
 		return cmd_convert(argc - 1, argv + 1);

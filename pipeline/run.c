@@ -1140,7 +1140,7 @@ dp_run_main(int argc, char **argv)
 	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "No progress or summary unless something failed", NULL},
 	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE"},
 	    {"no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Do not redact", NULL},
-	    {NULL}};
+	    G_OPTION_ENTRY_NULL};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) octx = g_option_context_new("IN OUT - convert a tree incrementally");
 	g_option_context_add_main_entries(octx, options, NULL);

@@ -30,7 +30,7 @@ static gboolean opt_null;
 static const GOptionEntry options[] = {
 	{ "tsv", 0, 0, G_OPTION_ARG_NONE, &opt_tsv, "Print a tab-separated inventory (path, type, size, sha256)", NULL },
 	{ "null", '0', 0, G_OPTION_ARG_NONE, &opt_null, "Paths on standard input are NUL-separated", NULL },
-	{ NULL }
+	G_OPTION_ENTRY_NULL
 };
 
 /* Identify PATH and write its record or inventory line. */

@@ -28,7 +28,7 @@ static const GOptionEntry options[] = {
 	{ "headers", 'H', 0, G_OPTION_ARG_NONE, &opt_headers, "Put a '==> SOURCE <==' line before each document",
 	  NULL },
 	{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<source>.txt and .xml", "DIR" },
-	{ NULL }
+	G_OPTION_ENTRY_NULL
 };
 
 int

@@ -44,7 +44,7 @@ static const GOptionEntry options[] = {
 	  "PW" },
 	{ "first-page", 'f', 0, G_OPTION_ARG_STRING, &opt_first_page, "PDF: start at page N ([pdf] first-page)", "N" },
 	{ "last-page", 'l', 0, G_OPTION_ARG_STRING, &opt_last_page, "PDF: stop after page N ([pdf] last-page)", "N" },
-	{ NULL }
+	G_OPTION_ENTRY_NULL
 };
 
 typedef struct {
@@ -109,7 +109,7 @@ main(int argc, char **argv)
 		dp_warn("%s", error->message);
 		return DP_EXIT_CONFIG;
 	}
-	State st = { DP_EXIT_OK };
+	State st = { .code = DP_EXIT_OK };
 	DpExtractCtx ctx;
 	dp_extract_ctx_init(&ctx, cfg, write_record, &st);
 	dp_isolate_opts_from_config(cfg, &st.iso);

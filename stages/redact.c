@@ -38,7 +38,7 @@ static const GOptionEntry options[] = {
 	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE" },
 	{ "no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Pass records through unchanged", NULL },
 	{ "text", 0, 0, G_OPTION_ARG_NONE, &opt_text, "Read plain text, write it redacted (no records)", NULL },
-	{ NULL }
+	G_OPTION_ENTRY_NULL
 };
 
 #define TEXT_BLOCK (4u << 20)
