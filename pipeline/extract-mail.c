@@ -374,15 +374,6 @@ emit_part(Walk *w, PendingPart *pp, GError **error)
 			       "meta.disposition", disp ? g_mime_content_disposition_get_disposition(disp) : NULL,
 			       DP_F_CHARSET,        charset,
 			       NULL };
-	/* Drop the pairs with no value: the list ends at the first NULL key. */
-	const char *kv[G_N_ELEMENTS(meta)];
-	guint n = 0;
-	for (guint i = 0; meta[i] != NULL; i += 2)
-		if (meta[i + 1] != NULL && *meta[i + 1] != '\0') {
-			kv[n++] = meta[i];
-			kv[n++] = meta[i + 1];
-		}
-	kv[n] = NULL;
 	/*
 	 * The bytes win over the part's label when they say something
 	 * specific: a "zip" attachment that is really HTML is read as HTML.
@@ -397,7 +388,7 @@ emit_part(Walk *w, PendingPart *pp, GError **error)
 		if (sniffed != NULL && !g_str_equal(sniffed, DP_TYPE_TEXT) && !g_str_equal(sniffed, DP_TYPE_EMPTY))
 			type_hint = sniffed;
 	}
-	return dp_doc_child(w->ctx, w->doc, pp->path, type_hint, data, kv, error);
+	return dp_doc_child(w->ctx, w->doc, pp->path, type_hint, data, meta, error);
 }
 
 static GMimeParserOptions *

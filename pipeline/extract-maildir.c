@@ -97,19 +97,10 @@ maildir_message(Maildir *md, const char *dir, const char *rel_dir, const char *s
 	g_autofree char *flags = flag_words(name);
 	const char *meta[] = { "meta.folder", *rel_dir ? rel_dir : ".", "meta.maildir-subdir", sub,
 			       "meta.flags",  flags,                   NULL };
-	/* Shift out the pairs with no value. */
-	const char *kv[G_N_ELEMENTS(meta)];
-	guint n = 0;
-	for (guint i = 0; meta[i] != NULL; i += 2)
-		if (meta[i + 1] != NULL && *meta[i + 1] != '\0') {
-			kv[n++] = meta[i];
-			kv[n++] = meta[i + 1];
-		}
-	kv[n] = NULL;
 	if (data == NULL)
-		return dp_doc_child_problem(md->ctx, md->doc, path, DP_TYPE_RFC822, kv, DP_STATUS_ERROR, error, "%s",
+		return dp_doc_child_problem(md->ctx, md->doc, path, DP_TYPE_RFC822, meta, DP_STATUS_ERROR, error, "%s",
 					    local->message);
-	gboolean ok = dp_doc_child(md->ctx, md->doc, path, DP_TYPE_RFC822, data, kv, error);
+	gboolean ok = dp_doc_child(md->ctx, md->doc, path, DP_TYPE_RFC822, data, meta, error);
 	if (md->ctx->max_children > 0 && md->ctx->n_children > md->ctx->max_children)
 		md->stop = TRUE;
 	return ok;

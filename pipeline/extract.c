@@ -147,6 +147,15 @@ dp_extract(DpExtractCtx *ctx, const DpRecord *in, GBytes *data, GError **error)
 	return ok;
 }
 
+/* Add META's key, value pairs to REC; pairs without a value are skipped. */
+static void
+set_meta_pairs(DpRecord *rec, const char *const *meta)
+{
+	for (guint i = 0; meta != NULL && meta[i] != NULL; i += 2)
+		if (meta[i + 1] != NULL && *meta[i + 1] != '\0')
+			dp_record_set(rec, meta[i], meta[i + 1]);
+}
+
 gboolean
 dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,
 	     const char *const *meta, GError **error)
@@ -200,8 +209,7 @@ dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *typ
 	dp_record_set(rec, DP_F_SHA256, sha);
 	dp_record_setf(rec, DP_F_SIZE, "%" G_GSIZE_FORMAT, len);
 	dp_record_setf(rec, DP_F_DEPTH, "%u", parent->depth + 1);
-	for (guint i = 0; meta != NULL && meta[i] != NULL && meta[i + 1] != NULL; i += 2)
-		dp_record_set(rec, meta[i], meta[i + 1]);
+	set_meta_pairs(rec, meta);
 
 	DpDoc child = { rec, data, parent->depth + 1, FALSE };
 	ctx->n_children++;
@@ -235,8 +243,7 @@ dp_doc_child_problem(DpExtractCtx *ctx, DpDoc *parent, const char *path, const c
 	dp_record_set(rec, DP_F_PATH, path);
 	dp_record_set(rec, DP_F_TYPE, type ? type : DP_TYPE_UNKNOWN);
 	dp_record_setf(rec, DP_F_DEPTH, "%u", parent->depth + 1);
-	for (guint i = 0; meta != NULL && meta[i] != NULL && meta[i + 1] != NULL; i += 2)
-		dp_record_set(rec, meta[i], meta[i + 1]);
+	set_meta_pairs(rec, meta);
 	va_list ap;
 	va_start(ap, fmt);
 	g_autofree char *msg = g_strdup_vprintf(fmt, ap);

@@ -61,7 +61,8 @@ gboolean dp_doc_emit(DpExtractCtx *ctx, DpDoc *doc, GError **error);
  * Extract a part of PARENT: PATH names it inside the container ("attachment
  * 2/minutes.pdf", "page 3/annotation 1"); TYPE_HINT (may be NULL) is the
  * container's claim of its type, checked against the content; META is a
- * NULL-terminated list of key, value pairs added to the child's record.
+ * list of key, value pairs ending with a NULL key, added to the child's
+ * record; a pair whose value is NULL or empty is skipped.
  * Depth and count limits are enforced here.
  */
 gboolean dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,

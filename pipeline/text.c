@@ -215,6 +215,30 @@ all_ascii(const guint8 *d, gsize len)
 	return (acc & 0x80) == 0;
 }
 
+/*
+ * Append the LEN bytes at P to OUT as valid UTF-8: each byte that starts no
+ * valid sequence becomes U+FFFD; a NUL is kept when KEEP_NUL, else dropped.
+ * (g_utf8_make_valid would turn NULs into U+FFFD, which we do not want.)
+ */
+static void
+append_valid_utf8(GString *out, const char *p, gsize len, gboolean keep_nul)
+{
+	const char *end = p + len;
+	while (p < end) {
+		const char *valid_end;
+		if (g_utf8_validate(p, end - p, &valid_end)) {
+			g_string_append_len(out, p, end - p);
+			break;
+		}
+		g_string_append_len(out, p, valid_end - p);
+		if (*valid_end != '\0')
+			g_string_append(out, "\xef\xbf\xbd");
+		else if (keep_nul)
+			g_string_append_c(out, '\0');
+		p = valid_end + 1;
+	}
+}
+
 char *
 dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *fallback, gsize *out_len,
 	       char **used)
@@ -262,20 +286,7 @@ dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *
 	} else if (g_str_equal(cs, "utf-8")) {
 		/* Fast path: copy, replacing invalid sequences. */
 		out = g_string_sized_new(len + 1);
-		const char *p = (const char *)data, *end = p + len;
-		while (p < end) {
-			const char *valid_end;
-			if (g_utf8_validate(p, end - p, &valid_end)) {
-				g_string_append_len(out, p, end - p);
-				break;
-			}
-			g_string_append_len(out, p, valid_end - p);
-			if (*valid_end == '\0' && valid_end < end)
-				g_string_append_c(out, '\0');
-			else
-				g_string_append(out, "\xef\xbf\xbd");
-			p = valid_end + 1;
-		}
+		append_valid_utf8(out, (const char *)data, len, TRUE);
 	} else {
 		out = convert_lossy(data, len, cs);
 	}
@@ -427,18 +438,7 @@ dp_text_normalize(const char *in, gsize len)
 	gsize slen = len;
 	if (!g_utf8_validate_len(in, len, NULL)) {
 		valid = g_string_sized_new(len + 1);
-		const char *p = in, *end = in + len;
-		while (p < end) {
-			const char *valid_end;
-			if (g_utf8_validate(p, end - p, &valid_end)) {
-				g_string_append_len(valid, p, end - p);
-				break;
-			}
-			g_string_append_len(valid, p, valid_end - p);
-			if (*valid_end != '\0')
-				g_string_append(valid, "\xef\xbf\xbd");
-			p = valid_end + 1;
-		}
+		append_valid_utf8(valid, in, len, FALSE);
 		src = valid->str;
 		slen = valid->len;
 	}
