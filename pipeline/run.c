@@ -15,14 +15,18 @@
  *
  * SECURITY
  *	The configuration and the redactor are built once, here, before any
- *	fork; each input is then converted in its own forked child (copy on
- *	write, so the expensive compiled rules are shared) that changes to
- *	IN, closes every descriptor but its two pipes, lowers its resource
- *	limits (CPU time, address space, file size, open files, no core
- *	files) and runs the same chain as `docpipe convert -o`.  The child
- *	reports one record on a pipe; the parent validates it, enforces the
- *	wall-clock timeout, and is the only writer of the ledger.  A crash,
- *	hang or limit hit in a child is a recorded failure of that input.
+ *	fork.  -j N worker processes (run-worker.c) are forked from this
+ *	process (copy on write, so the expensive compiled rules are shared)
+ *	and each converts one input at a time, as many as it is given: it
+ *	changes to IN, closes every descriptor but its three pipes, lowers
+ *	its resource limits (address space, file size, open files, no core
+ *	files; a CPU budget per input) and runs the same chain as `docpipe
+ *	convert -o`, whose extraction forks a sandboxed child per input.
+ *	The worker reports one record per input on a pipe; the parent
+ *	validates it, enforces the wall-clock timeout of each input, and is
+ *	the only writer of the ledger.  A crash, hang or limit hit in a
+ *	worker is a recorded failure of its input; a fresh worker takes the
+ *	next one.
  *
  * EXIT STATUS
  *	0 every input converted (or unsupported, or unchanged); 65 some
@@ -34,6 +38,7 @@
 #include "docpipe.h"
 #include "ledger.h"
 #include "lock.h"
+#include "run-worker.h"
 #include "run.h"
 #include "walk.h"
 
@@ -50,10 +55,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The result record of a worker is small; more than this is garbage. */
-#define RESULT_MAX (1u << 20)
-/* How much of a worker's stderr is kept to classify its death. */
-#define ERR_TAIL 8192
+/* Inputs a worker converts before it is replaced by a fresh one. */
+#define WORKER_MAX_INPUTS 1000
 /* Ledger rows per transaction, and seconds between commits. */
 #define COMMIT_ROWS 256
 #define COMMIT_US (G_USEC_PER_SEC)
@@ -79,7 +82,7 @@ typedef struct {
 	DpRedactor *redactor;
 	char *fingerprint;
 	DpLedger *ledger;
-	pid_t parent;
+	DpRunConf conf; /* what the workers need of the above */
 	/* Progress. */
 	gboolean tty;
 	guint total, done, failed;
@@ -92,16 +95,6 @@ typedef struct {
 	gint64 last_commit;
 	gboolean in_tx;
 } Run;
-
-typedef struct {
-	DpInput *in;
-	pid_t pid;
-	int res_fd, err_fd;
-	GByteArray *res;
-	GString *err;
-	gint64 start, deadline;
-	gboolean timed_out;
-} Worker;
 
 /* The self-pipe that turns SIGCHLD, SIGINT and SIGTERM into poll events. */
 static int sig_pipe[2] = {-1, -1};
@@ -125,296 +118,6 @@ static void
 warn_line(const char *msg)
 {
 	dp_warn("%s", msg);
-}
-
-/* ---------------------------------------------------------------------- */
-/* The worker (child) side.                                               */
-
-typedef struct {
-	gboolean seen_top;
-	char *status, *error, *sha256;
-	guint64 size;
-	char *part_problem; /* first failing part, "PATH: STATUS: ERROR" */
-	GTree *redactions;  /* rule -> count */
-	GString *modules;   /* extractor modules this input needed, for the parent */
-} Observed;
-
-static void
-observe(const DpRecord *rec, gpointer user)
-{
-	Observed *o = user;
-	const char *status = dp_record_get(rec, DP_F_STATUS);
-	const char *module = dp_extract_module_name(dp_record_get(rec, DP_F_TYPE));
-	if (module != NULL && o->modules != NULL && strstr(o->modules->str, module) == NULL)
-		g_string_append_printf(o->modules, "%s%s", o->modules->len ? " " : "", module);
-	if (dp_record_get(rec, DP_F_PARENT) == NULL && !o->seen_top) {
-		o->seen_top = TRUE;
-		o->status = g_strdup(status ? status : DP_STATUS_OK);
-		o->error = g_strdup(dp_record_get(rec, DP_F_ERROR));
-		o->sha256 = g_strdup(dp_record_get(rec, DP_F_SHA256));
-		const char *size = dp_record_get(rec, DP_F_SIZE);
-		o->size = size ? g_ascii_strtoull(size, NULL, 10) : 0;
-	} else if (dp_status_exit_code(status) != DP_EXIT_OK && o->part_problem == NULL) {
-		const char *err = dp_record_get(rec, DP_F_ERROR);
-		const char *path = dp_record_get(rec, DP_F_PATH);
-		o->part_problem =
-		    g_strdup_printf("%s: %s%s%s", path ? path : "?", status, err ? ": " : "", err ? err : "");
-	}
-	/* "redacted: RULE FIELD COUNT POS...": counts only, never values. */
-	for (guint i = 0; i < rec->fields->len; i++) {
-		const DpField *f = rec->fields->pdata[i];
-		if (!g_str_equal(f->key, DP_F_REDACTED))
-			continue;
-		g_auto(GStrv) p = g_strsplit(f->value, " ", 4);
-		if (g_strv_length(p) < 3)
-			continue;
-		guint64 n = g_ascii_strtoull(p[2], NULL, 10);
-		gpointer old = g_tree_lookup(o->redactions, p[0]);
-		g_tree_replace(o->redactions, g_strdup(p[0]), GSIZE_TO_POINTER(GPOINTER_TO_SIZE(old) + n));
-	}
-}
-
-static int
-cmp_rule(gconstpointer a, gconstpointer b, gpointer user)
-{
-	return strcmp(a, b);
-}
-
-static gboolean
-append_redaction(gpointer key, gpointer value, gpointer user)
-{
-	GString *s = user;
-	g_string_append_printf(s, "%s%s=%" G_GSIZE_FORMAT, s->len ? " " : "", (const char *)key,
-	                       GPOINTER_TO_SIZE(value));
-	return FALSE;
-}
-
-/* SHA-256 of the file at PATH, or NULL.  read(), not mmap: outputs are mostly small. */
-static char *
-file_sha256(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return NULL;
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
-	guint8 buf[65536];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return NULL;
-		}
-		g_checksum_update(sum, buf, n);
-	}
-	close(fd);
-	return g_strdup(g_checksum_get_string(sum));
-}
-
-static void
-set_limit(int resource, rlim_t soft, rlim_t hard)
-{
-	struct rlimit rl = {soft, hard};
-	struct rlimit cur;
-	if (getrlimit(resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
-		rl.rlim_cur = MIN(rl.rlim_cur, cur.rlim_max);
-		rl.rlim_max = MIN(rl.rlim_max, cur.rlim_max);
-	}
-	setrlimit(resource, &rl);
-}
-
-static void
-worker_limits(const Run *r)
-{
-	/* A core dump would land in IN (the child's working directory). */
-	set_limit(RLIMIT_CORE, 0, 0);
-	if (r->cpu_s > 0)
-		set_limit(RLIMIT_CPU, (rlim_t)r->cpu_s, (rlim_t)r->cpu_s + 5);
-#if !defined(__SANITIZE_ADDRESS__)
-	/* AddressSanitizer reserves terabytes of address space up front. */
-	if (r->mem_limit > 0)
-		set_limit(RLIMIT_AS, (rlim_t)r->mem_limit, (rlim_t)r->mem_limit);
-#endif
-	if (r->fsize_limit > 0)
-		set_limit(RLIMIT_FSIZE, (rlim_t)r->fsize_limit, (rlim_t)r->fsize_limit);
-	if (r->open_files > 0)
-		set_limit(RLIMIT_NOFILE, (rlim_t)r->open_files, (rlim_t)r->open_files);
-}
-
-/*
- * TEST ONLY: DOCPIPE_FAULT=KIND[:SUBSTRING] makes the worker of every input
- * whose relative path contains SUBSTRING (every input without one)
- * misbehave, so that the tests can prove the parent survives it: crash
- * (SIGSEGV), abort, hang (sleeps forever), spin (burns CPU), alloc
- * (allocates and touches memory without bound), exit (exits without a
- * result), slow (sleeps 300 ms, then converts normally: for interruption
- * tests).  Honoured only in workers; it has no effect elsewhere.
- */
-static void
-fault_inject(const char *rel)
-{
-	const char *f = g_getenv("DOCPIPE_FAULT");
-	if (f == NULL || *f == '\0')
-		return;
-	g_auto(GStrv) p = g_strsplit(f, ":", 2);
-	if (p[1] != NULL && strstr(rel, p[1]) == NULL)
-		return;
-	if (g_str_equal(p[0], "crash")) {
-		raise(SIGSEGV);
-	} else if (g_str_equal(p[0], "abort")) {
-		abort();
-	} else if (g_str_equal(p[0], "hang")) {
-		for (;;)
-			pause();
-	} else if (g_str_equal(p[0], "spin")) {
-		for (volatile guint64 i = 0;; i++)
-			;
-	} else if (g_str_equal(p[0], "alloc")) {
-		for (;;) {
-			gsize n = 16u << 20;
-			char *m = g_malloc(n);
-			memset(m, 1, n);
-		}
-	} else if (g_str_equal(p[0], "exit")) {
-		_exit(3);
-	} else if (g_str_equal(p[0], "slow")) {
-		g_usleep(300000);
-	}
-}
-
-/* Convert IN in a forked child; never returns. */
-static void G_GNUC_NORETURN
-worker_child(Run *r, const DpInput *in, int res_fd, int err_fd)
-{
-	/* Die with the parent: a lone worker must not outlive a killed run. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != r->parent)
-		_exit(DP_EXIT_SOFTWARE);
-	struct sigaction sa = {0};
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	/* Over the file size limit, write() fails with EFBIG instead of killing us. */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGXFSZ, &sa, NULL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-
-	int nul = open("/dev/null", O_RDONLY);
-	if (nul < 0 || dup2(nul, 0) < 0 || dup2(err_fd, 2) < 0 || dup2(res_fd, 3) < 0)
-		_exit(DP_EXIT_OSERR);
-	/* The lock, the ledger, the other workers' pipes: none of our business. */
-	if (close_range(4, ~0u, 0) != 0) {
-		for (int fd = 4; fd < 1024; fd++)
-			close(fd);
-	}
-	if (chdir(r->in_root) != 0)
-		_exit(DP_EXIT_NOINPUT);
-	worker_limits(r);
-	fault_inject(in->rel);
-
-	Observed o = {0};
-	o.redactions = g_tree_new_full(cmp_rule, NULL, g_free, NULL);
-	o.modules = g_string_new(NULL);
-	g_autoptr(DpEmitter) em = dp_emitter_new(DP_EMIT_TEXT | DP_EMIT_XML, r->out_root, NULL, FALSE);
-	/* The parent syncs OUT once per ledger transaction (see ledger_flush). */
-	dp_emitter_set_durable(em, FALSE);
-	g_autoptr(DpChain) chain = dp_chain_new(r->cfg, r->redactor, em);
-	dp_chain_set_observer(chain, observe, &o);
-	g_autoptr(GError) error = NULL;
-	int code = DP_EXIT_OK;
-	gboolean ok = dp_chain_run(chain, in->rel, &code, &error);
-
-	g_autoptr(DpRecord) res = dp_record_new();
-	if (!ok) {
-		/* The output failed (disk full, file size limit): no output. */
-		gboolean big = strstr(error->message, g_strerror(EFBIG)) != NULL;
-		dp_record_set(res, DP_F_STATUS, big ? DP_STATUS_LIMIT : DP_STATUS_ERROR);
-		dp_record_set(res, DP_F_ERROR, error->message);
-	} else if (!o.seen_top) {
-		dp_record_set(res, DP_F_STATUS, DP_STATUS_ERROR);
-		dp_record_set(res, DP_F_ERROR, "cannot open or read the input");
-	} else {
-		gboolean part_failed = o.part_problem != NULL && g_str_equal(o.status, DP_STATUS_OK);
-		dp_record_set(res, DP_F_STATUS, part_failed ? DP_STATUS_PARTIAL : o.status);
-		dp_record_set(res, DP_F_ERROR, part_failed ? o.part_problem : o.error);
-		dp_record_set(res, DP_F_SHA256, o.sha256);
-		dp_record_setf(res, DP_F_SIZE, "%" G_GUINT64_FORMAT, o.size);
-		g_autoptr(GString) red = g_string_new(NULL);
-		g_tree_foreach(o.redactions, append_redaction, red);
-		if (red->len)
-			dp_record_set(res, "redactions", red->str);
-		if (o.modules->len)
-			dp_record_set(res, "modules", o.modules->str);
-		g_autofree char *base = dp_emit_output_base(r->out_root, in->rel);
-		g_autofree char *txt = g_strconcat(base, ".txt", NULL);
-		g_autofree char *xml = g_strconcat(base, ".xml", NULL);
-		g_autofree char *ts = file_sha256(txt);
-		g_autofree char *xs = file_sha256(xml);
-		dp_record_set(res, "txt-sha256", ts);
-		dp_record_set(res, "xml-sha256", xs);
-	}
-	FILE *fp = fdopen(3, "w");
-	if (fp == NULL || !dp_record_write(res, fp, NULL) || fclose(fp) != 0)
-		_exit(DP_EXIT_IOERR);
-	/* No atexit handlers, no stdio flushing of buffers shared with the parent. */
-	_exit(0);
-}
-
-/* ---------------------------------------------------------------------- */
-/* The parent side.                                                       */
-
-/*
- * Convert a small built-in document here, in the parent, once: the lazy
- * symbol binding and the one-time set-up of the libraries (libxml2,
- * iconv, libmagic) then happen before the fork instead of again in every
- * worker.  The document is ours, not an input; its outputs go into
- * OUT/.docpipe and are removed.
- */
-static void
-warm_up(Run *r)
-{
-	static const char doc[] = "<html><head><title>warm-up</title></head><body><p>docpipe "
-				  "warm-up \xc3\xa9 mail a@example.org call 555-123-4567</p></body></html>\n";
-	g_autofree char *dir = g_build_filename(r->state_dir, "warm-up", NULL);
-	g_autofree char *in = g_build_filename(dir, "in.html", NULL);
-	g_autofree char *out = g_build_filename(dir, "out", NULL);
-	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cwd < 0 || g_mkdir_with_parents(dir, 0777) != 0 || !g_file_set_contents(in, doc, -1, NULL) ||
-	    chdir(dir) != 0) {
-		if (cwd >= 0)
-			close(cwd);
-		return;
-	}
-	{
-		Observed o = {0};
-		o.redactions = g_tree_new_full(cmp_rule, NULL, g_free, NULL);
-		g_autoptr(DpEmitter) em = dp_emitter_new(DP_EMIT_TEXT | DP_EMIT_XML, out, NULL, FALSE);
-		dp_emitter_set_durable(em, FALSE);
-		g_autoptr(DpChain) chain = dp_chain_new(r->cfg, r->redactor, em);
-		dp_chain_set_observer(chain, observe, &o);
-		int code = DP_EXIT_OK;
-		dp_chain_run(chain, "in.html", &code, NULL);
-		g_tree_unref(o.redactions);
-		g_free(o.status);
-		g_free(o.error);
-		g_free(o.sha256);
-		g_free(o.part_problem);
-	}
-	if (fchdir(cwd) != 0)
-		dp_warn("cannot return to the working directory: %s", g_strerror(errno));
-	close(cwd);
-	g_autofree char *t = g_build_filename(out, "in.html.txt", NULL);
-	g_autofree char *x = g_build_filename(out, "in.html.xml", NULL);
-	unlink(t);
-	unlink(x);
-	unlink(in);
-	rmdir(out);
-	rmdir(dir);
 }
 
 static void
@@ -538,18 +241,20 @@ draw_progress(Run *r, gboolean force)
 }
 
 static const char *
-worker_death(Run *r, Worker *w, int wstatus, const struct rusage *ru, char **why)
+worker_death(Run *r, DpRunWorker *w, int wstatus, char **why)
 {
 	if (w->timed_out) {
 		*why = g_strdup_printf(
 		    "no result within the wall-clock timeout of %" G_GINT64_FORMAT " s; worker killed", r->timeout_s);
 		return ST_TIMEOUT;
 	}
+	if (w->bad) {
+		*why = g_strdup("worker sent an invalid result; worker killed");
+		return ST_CRASH;
+	}
 	if (WIFSIGNALED(wstatus)) {
 		int sig = WTERMSIG(wstatus);
-		double cpu =
-		    ru->ru_utime.tv_sec + ru->ru_stime.tv_sec + (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e6;
-		if (sig == SIGXCPU || (sig == SIGKILL && r->cpu_s > 0 && cpu >= (double)r->cpu_s)) {
+		if (sig == SIGXCPU) {
 			*why = g_strdup_printf("CPU time limit of %" G_GINT64_FORMAT " s reached; worker killed",
 			                       r->cpu_s);
 			return DP_STATUS_LIMIT;
@@ -583,10 +288,20 @@ hex64_or_null(const char *s)
 	return TRUE;
 }
 
+/* The worker is untrusted (a document may have taken it over): only known statuses and hashes. */
+static gboolean
+result_valid(const DpRecord *res)
+{
+	const char *status = dp_record_get(res, DP_F_STATUS);
+	return status != NULL && g_strv_contains(known_statuses, status) &&
+	       hex64_or_null(dp_record_get(res, DP_F_SHA256)) && hex64_or_null(dp_record_get(res, "txt-sha256")) &&
+	       hex64_or_null(dp_record_get(res, "xml-sha256"));
+}
+
 /*
  * An error message from a worker, fit for a terminal and the ledger: the
- * worker is untrusted (a document may have taken it over), so no control
- * characters, valid UTF-8, and at most 1000 bytes.
+ * worker is untrusted, so no control characters, valid UTF-8, and at most
+ * 1000 bytes.
  */
 static char *
 clean_error(const char *msg)
@@ -605,9 +320,12 @@ clean_error(const char *msg)
 	return g_string_free(out, FALSE);
 }
 
-/* The worker W has exited with WSTATUS: record its input. */
+/*
+ * Record W's input in the ledger: from its result RES (valid), or, when
+ * RES is NULL, as failed with STATUS and WHY (taken).
+ */
 static gboolean
-worker_done(Run *r, Worker *w, int wstatus, const struct rusage *ru, GError **error)
+record_input(Run *r, const DpRunWorker *w, const DpRecord *res, const char *status, char *why, GError **error)
 {
 	g_autoptr(DpLedgerEntry) e = dp_ledger_entry_new();
 	e->path = g_strdup(w->in->rel);
@@ -618,41 +336,11 @@ worker_done(Run *r, Worker *w, int wstatus, const struct rusage *ru, GError **er
 	e->version = g_strdup(DOCPIPE_VERSION);
 	e->duration_ms = (g_get_monotonic_time() - w->start) / 1000;
 	e->updated = (gint64)time(NULL);
-
-	g_autoptr(GPtrArray) recs = NULL;
-	gboolean clean = !w->timed_out && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
-	if (clean && !dp_record_parse_buffer(w->res->data, w->res->len, &recs, NULL))
-		clean = FALSE;
-	if (clean && recs->len != 1)
-		clean = FALSE;
-	const DpRecord *res = clean ? recs->pdata[0] : NULL;
-	const char *status = res ? dp_record_get(res, DP_F_STATUS) : NULL;
-	if (res != NULL && dp_record_get(res, "modules") != NULL) {
-		/* Load what this worker needed here, once: the next forks inherit it. */
-		g_auto(GStrv) mods = g_strsplit(dp_record_get(res, "modules"), " ", 4);
-		for (guint i = 0; mods[i] != NULL; i++)
-			dp_extract_preload_module(mods[i]);
-	}
-	/* The child is untrusted: only known statuses and well-formed hashes. */
-	if (res != NULL &&
-	    (status == NULL || !g_strv_contains(known_statuses, status) ||
-	     !hex64_or_null(dp_record_get(res, DP_F_SHA256)) || !hex64_or_null(dp_record_get(res, "txt-sha256")) ||
-	     !hex64_or_null(dp_record_get(res, "xml-sha256"))))
-		res = NULL;
-
 	if (res == NULL) {
-		if (stop_signal && !w->timed_out) {
-			/* Killed because the run is stopping: not a failure of the input. */
-			remove_temp_files(r, w->in->rel, FALSE);
-			return TRUE;
-		}
-		char *why = NULL;
-		e->status = g_strdup(clean ? ST_CRASH : worker_death(r, w, wstatus, ru, &why));
-		e->error = why ? why : g_strdup("worker sent an invalid result");
-		/* Nothing of a dead worker stays: no temporary, no stale output. */
-		remove_temp_files(r, w->in->rel, TRUE);
-	} else {
 		e->status = g_strdup(status);
+		e->error = why;
+	} else {
+		e->status = g_strdup(dp_record_get(res, DP_F_STATUS));
 		e->error = clean_error(dp_record_get(res, DP_F_ERROR));
 		e->sha256 = g_strdup(dp_record_get(res, DP_F_SHA256));
 		e->redactions = g_strdup(dp_record_get(res, "redactions"));
@@ -672,120 +360,101 @@ worker_done(Run *r, Worker *w, int wstatus, const struct rusage *ru, GError **er
 	return ledger_write(r, e, error);
 }
 
-static void
-set_nonblock(int fd)
+static gint64
+input_deadline(const Run *r)
 {
-	int fl = fcntl(fd, F_GETFL);
-	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	return r->timeout_s > 0 ? g_get_monotonic_time() + r->timeout_s * G_USEC_PER_SEC : G_MAXINT64;
 }
 
+/*
+ * The worker in slot W has exited (WSTATUS) while converting its input.
+ * Nothing of the input stays (no temporary, no stale output), and it is
+ * recorded as failed, with the reason.  Except: a worker that had
+ * converted other inputs before may have died of what they left behind
+ * (memory it grew, a state they broke), so the input gets one more try
+ * in a fresh worker first; only a failure there is recorded.  The
+ * wall-clock and CPU limits are measured per input: those failures are
+ * recorded at once.
+ */
 static gboolean
-worker_start(Run *r, Worker *w, DpInput *in, GError **error)
+worker_died(Run *r, DpRunWorker *w, int wstatus, GError **error)
 {
-	int rp[2], ep[2];
-	if (pipe2(rp, O_CLOEXEC) != 0) {
-		int e = errno;
-		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot create a pipe: %s", g_strerror(e));
-		return FALSE;
+	DpInput *in = w->in;
+	if (stop_signal && !w->timed_out) {
+		/* Killed because the run is stopping: not a failure of the input. */
+		remove_temp_files(r, in->rel, FALSE);
+		dp_run_worker_clear(w);
+		return TRUE;
 	}
-	if (pipe2(ep, O_CLOEXEC) != 0) {
-		int e = errno;
-		close(rp[0]);
-		close(rp[1]);
-		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot create a pipe: %s", g_strerror(e));
-		return FALSE;
+	remove_temp_files(r, in->rel, TRUE);
+	char *why = NULL;
+	const char *status = worker_death(r, w, wstatus, &why);
+	gboolean cpu = WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGXCPU;
+	if (w->served > 0 && !w->retried && !w->timed_out && !cpu) {
+		g_free(why);
+		dp_run_worker_clear(w);
+		if (!dp_run_worker_start(w, &r->conf, error) || !dp_run_worker_give(w, in, input_deadline(r), error))
+			return FALSE;
+		w->retried = TRUE;
+		return TRUE;
 	}
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(rp[0]);
-		close(rp[1]);
-		close(ep[0]);
-		close(ep[1]);
-		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot fork: %s", g_strerror(e));
-		return FALSE;
-	}
-	if (pid == 0)
-		worker_child(r, in, rp[1], ep[1]);
-	close(rp[1]);
-	close(ep[1]);
-	set_nonblock(rp[0]);
-	set_nonblock(ep[0]);
-	memset(w, 0, sizeof *w);
-	w->in = in;
-	w->pid = pid;
-	w->res_fd = rp[0];
-	w->err_fd = ep[0];
-	w->res = g_byte_array_new();
-	w->err = g_string_new(NULL);
-	w->start = g_get_monotonic_time();
-	w->deadline = r->timeout_s > 0 ? w->start + r->timeout_s * G_USEC_PER_SEC : G_MAXINT64;
-	return TRUE;
+	gboolean ok = record_input(r, w, NULL, status, why, error);
+	dp_run_worker_clear(w);
+	return ok;
 }
 
-static void
-worker_clear(Worker *w)
+/* W has sent a whole result RES for its input: record it. */
+static gboolean
+worker_answered(Run *r, DpRunWorker *w, const DpRecord *res, GError **error)
 {
-	if (w->res_fd >= 0)
-		close(w->res_fd);
-	if (w->err_fd >= 0)
-		close(w->err_fd);
-	g_byte_array_unref(w->res);
-	g_string_free(w->err, TRUE);
-	memset(w, 0, sizeof *w);
-	w->pid = 0;
-}
-
-/* Read what is there from FD; -1 at end of file. */
-static void
-drain_fd(int *fd, Worker *w, gboolean is_result)
-{
-	char buf[16384];
-	for (;;) {
-		ssize_t n = read(*fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return; /* EAGAIN: more later */
-		if (n == 0) {
-			close(*fd);
-			*fd = -1;
-			return;
-		}
-		if (is_result) {
-			if (w->res->len + (gsize)n <= RESULT_MAX)
-				g_byte_array_append(w->res, (const guint8 *)buf, (guint)n);
-		} else {
-			g_string_append_len(w->err, buf, n);
-			if (w->err->len > ERR_TAIL)
-				g_string_erase(w->err, 0, (gssize)(w->err->len - ERR_TAIL));
-		}
+	if (!result_valid(res)) {
+		/* Killed now; its death records the input. */
+		w->bad = TRUE;
+		kill(w->pid, SIGKILL);
+		return TRUE;
 	}
+	gboolean ok = record_input(r, w, res, NULL, NULL, error);
+	w->in = NULL;
+	w->retried = FALSE;
+	/* A long-lived process gathers what leaks: replace it now and then. */
+	if (w->served >= WORKER_MAX_INPUTS)
+		dp_run_worker_stop(w);
+	return ok;
 }
 
 /* Run the workers over TODO.  FALSE on a ledger or system error. */
 static gboolean
 run_workers(Run *r, GPtrArray *todo, GError **error)
 {
-	Worker *ws = g_new0(Worker, r->jobs);
+	DpRunWorker *ws = g_new0(DpRunWorker, r->jobs);
 	for (int i = 0; i < r->jobs; i++)
-		ws[i].res_fd = ws[i].err_fd = -1;
+		dp_run_worker_clear(&ws[i]);
 	guint next = 0;
-	int active = 0;
 	gboolean ok = TRUE, killed_all = FALSE;
 	struct pollfd *pfd = g_new0(struct pollfd, 2 * r->jobs + 1);
-	Worker **owner = g_new0(Worker *, 2 * r->jobs + 1);
+	DpRunWorker **owner = g_new0(DpRunWorker *, 2 * r->jobs + 1);
 
-	while (ok && ((next < todo->len && !stop_signal) || active > 0)) {
+	for (;;) {
+		int busy = 0;
+		for (int i = 0; i < r->jobs; i++)
+			busy += ws[i].in != NULL;
+		if (!ok || ((next >= todo->len || stop_signal) && busy == 0))
+			break;
+		/*
+		 * An input for every idle worker; a worker is started where there
+		 * is none.  A worker whose pipes are closing is dying: it is
+		 * reaped below before its slot is used again.
+		 */
 		for (int i = 0; ok && i < r->jobs && next < todo->len && !stop_signal; i++) {
-			if (ws[i].pid != 0)
+			DpRunWorker *w = &ws[i];
+			if (w->in != NULL || (w->pid > 0 && (w->res_fd < 0 || w->err_fd < 0 || w->bad)))
 				continue;
-			ok = worker_start(r, &ws[i], todo->pdata[next++], error);
+			if (w->pid == 0)
+				ok = dp_run_worker_start(w, &r->conf, error);
 			if (ok)
-				active++;
+				ok = dp_run_worker_give(w, todo->pdata[next++], input_deadline(r), error);
 		}
-		/* Commit after refilling the workers, so that they run meanwhile. */
+		/* Commit after giving out inputs, so that the workers run meanwhile. */
 		if (ok && r->in_tx && g_get_monotonic_time() - r->last_commit >= COMMIT_US)
 			ok = ledger_flush(r, TRUE, error);
 		if (stop_signal && !killed_all) {
@@ -803,10 +472,10 @@ run_workers(Run *r, GPtrArray *todo, GError **error)
 		if (r->in_tx)
 			wake = MIN(wake, r->last_commit + COMMIT_US);
 		for (int i = 0; i < r->jobs; i++) {
-			Worker *w = &ws[i];
+			DpRunWorker *w = &ws[i];
 			if (w->pid == 0)
 				continue;
-			if (!w->timed_out)
+			if (w->in != NULL && !w->timed_out)
 				wake = MIN(wake, w->deadline);
 			int fds[2] = {w->res_fd, w->err_fd};
 			for (int k = 0; k < 2; k++) {
@@ -830,50 +499,47 @@ run_workers(Run *r, GPtrArray *todo, GError **error)
 			while (read(sig_pipe[0], buf, sizeof buf) > 0)
 				;
 		}
-		for (nfds_t k = 1; rc > 0 && k < n; k++) {
-			Worker *w = owner[k];
-			if (pfd[k].revents == 0)
-				continue;
-			if (pfd[k].fd == w->res_fd)
-				drain_fd(&w->res_fd, w, TRUE);
-			else if (pfd[k].fd == w->err_fd)
-				drain_fd(&w->err_fd, w, FALSE);
-		}
+		for (nfds_t k = 1; rc > 0 && k < n; k++)
+			if (pfd[k].revents != 0)
+				dp_run_worker_drain(owner[k], pfd[k].fd);
 		now = g_get_monotonic_time();
 		for (int i = 0; ok && i < r->jobs; i++) {
-			Worker *w = &ws[i];
+			DpRunWorker *w = &ws[i];
 			if (w->pid == 0)
 				continue;
-			if (!w->timed_out && now >= w->deadline) {
+			if (w->in != NULL && !w->timed_out && now >= w->deadline) {
 				w->timed_out = TRUE;
 				kill(w->pid, SIGKILL);
 			}
-			if (w->res_fd >= 0 || w->err_fd >= 0)
+			g_autoptr(DpRecord) res = dp_run_worker_result(w);
+			if (res != NULL)
+				ok = worker_answered(r, w, res, error);
+			if (w->pid == 0 || w->res_fd >= 0 || w->err_fd >= 0)
 				continue;
 			int wstatus;
 			struct rusage ru;
-			pid_t p = wait4(w->pid, &wstatus, WNOHANG, &ru);
-			if (p == 0)
-				continue; /* pipes closed, not yet exited: SIGCHLD will wake us */
-			if (p < 0) {
-				wstatus = 0x7f00; /* lost: treat as a failed exit */
-				memset(&ru, 0, sizeof ru);
+			if (!dp_run_worker_reap(w, &wstatus, &ru))
+				continue;
+			if (w->in != NULL) {
+				ok = worker_died(r, w, wstatus, error);
+			} else {
+				/* Between two inputs: no input to blame. */
+				if (!stop_signal && !w->bad && !(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0))
+					dp_warn("a worker ended between two inputs (status 0x%x)", (unsigned)wstatus);
+				dp_run_worker_clear(w);
 			}
-			ok = worker_done(r, w, wstatus, &ru, error);
-			worker_clear(w);
-			w->res_fd = w->err_fd = -1;
-			active--;
 		}
 		draw_progress(r, FALSE);
 	}
-	/* After an error, end every worker before returning. */
+	/* At the end, or after an error, end every worker before returning. */
 	for (int i = 0; i < r->jobs; i++) {
-		if (ws[i].pid > 0) {
-			kill(ws[i].pid, SIGKILL);
-			waitpid(ws[i].pid, NULL, 0);
-			remove_temp_files(r, ws[i].in->rel, FALSE);
-			worker_clear(&ws[i]);
-		}
+		DpRunWorker *w = &ws[i];
+		DpInput *in = w->in;
+		if (w->pid > 0)
+			dp_run_worker_stop(w);
+		if (in != NULL)
+			remove_temp_files(r, in->rel, FALSE);
+		dp_run_worker_clear(w);
 	}
 	g_free(pfd);
 	g_free(owner);
@@ -908,7 +574,7 @@ needs_work(Run *r, const DpInput *in, DpLedgerEntry *e, GError **error)
 		return TRUE;
 	if (e->size != in->size || e->mtime_ns != in->mtime_ns || e->inode != in->inode) {
 		g_autofree char *abs = g_build_filename(r->in_root, in->rel, NULL);
-		g_autofree char *sha = file_sha256(abs);
+		g_autofree char *sha = dp_run_file_sha256(abs);
 		if (sha == NULL || e->sha256 == NULL || !g_str_equal(sha, e->sha256))
 			return TRUE;
 		e->size = in->size;
@@ -1119,6 +785,9 @@ install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	/* A worker that died leaves its command pipe without a reader: EPIPE, not death. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 int
@@ -1175,7 +844,6 @@ dp_run_main(int argc, char **argv)
 	}
 	Run r = {0};
 	int code = DP_EXIT_OK;
-	r.parent = getpid();
 	r.prune = opt_prune;
 	r.retry_failed = opt_retry;
 	r.wait = opt_wait;
@@ -1240,6 +908,16 @@ dp_run_main(int argc, char **argv)
 		run_clear(&r);
 		return DP_EXIT_CANTCREAT;
 	}
+
+	r.conf = (DpRunConf){.cfg = r.cfg,
+	                     .redactor = r.redactor,
+	                     .in_root = r.in_root,
+	                     .out_root = r.out_root,
+	                     .cpu_s = r.cpu_s,
+	                     .open_files = r.open_files,
+	                     .mem_limit = r.mem_limit,
+	                     .fsize_limit = r.fsize_limit,
+	                     .parent = getpid()};
 
 	/* The lock: one run per OUT.  Held until we exit. */
 	g_autofree char *lock_path = g_build_filename(r.state_dir, "lock", NULL);
@@ -1325,7 +1003,7 @@ dp_run_main(int argc, char **argv)
 	if (ok && todo->len > 0) {
 		/* Load libmagic's database here, once, not in every worker. */
 		g_free(dp_detect_type((const guint8 *)"docpipe", 7, "warm-up.txt"));
-		warm_up(&r);
+		dp_run_warm_up(&r.conf, r.state_dir);
 		ok = run_workers(&r, todo, &error);
 	}
 	if (ok)
