@@ -100,14 +100,6 @@ gboolean dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
  * once per child.
  */
 void dp_extract_preload(const char *type);
-/*
- * The name of the module that extracts TYPE ("docpipe-pdf"), or NULL; and
- * loading a module by that name (unknown names are ignored).  A batch run
- * loads a module in its parent once a worker has needed it, so that later
- * forks inherit it, without making every fork of a text-only run heavier.
- */
-const char *dp_extract_module_name(const char *type);
-void dp_extract_preload_module(const char *name);
 /* The extractors proper of the modules docpipe-{pdf,mail,zip}.so (module.c). */
 gboolean dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);

@@ -34,6 +34,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -125,9 +126,18 @@ fd_high(int fd)
 }
 
 G_GNUC_NORETURN static void
-child_main(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *in, GBytes *data, int out_fd, int err_fd)
+child_main(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *in, GBytes *data, int out_fd, int err_fd,
+	   pid_t parent)
 {
 	g_autoptr(GError) error = NULL;
+
+	/*
+	 * Die with the parent: a parser left alone (its parent killed at a
+	 * timeout, or the whole run killed) must not go on, or sleep, forever.
+	 */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(DP_EXIT_SOFTWARE);
 
 	/*
 	 * Descriptors: 0 and 1 are /dev/null (the parser must not read the
@@ -373,6 +383,7 @@ dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord 
 		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot create a pipe: %s", g_strerror(e));
 		return FALSE;
 	}
+	pid_t self = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -383,7 +394,7 @@ dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord 
 		return FALSE;
 	}
 	if (pid == 0)
-		child_main(ctx, opts, in, data, outp[1], errp[1]);
+		child_main(ctx, opts, in, data, outp[1], errp[1], self);
 	close(outp[1]);
 	close(errp[1]);
 

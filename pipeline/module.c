@@ -113,22 +113,6 @@ dp_extract_preload(const char *type)
 		module_load(me);
 }
 
-const char *
-dp_extract_module_name(const char *type)
-{
-	ModuleExtractor *me = module_of(type);
-	return me ? me->module : NULL;
-}
-
-void
-dp_extract_preload_module(const char *name)
-{
-	static ModuleExtractor *all[] = { &pdf_module, &mail_module, &zip_module };
-	for (guint i = 0; i < G_N_ELEMENTS(all); i++)
-		if (g_str_equal(all[i]->module, name))
-			module_load(all[i]);
-}
-
 gboolean
 dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
