@@ -216,10 +216,13 @@ cpu_budget(const DpRunConf *c)
  * (SIGSEGV), abort, hang (sleeps forever), spin (burns CPU), alloc
  * (allocates and touches memory without bound), exit (exits without a
  * result), slow (sleeps 300 ms, then converts normally: for interruption
- * tests).  Honoured only in workers; it has no effect elsewhere.
+ * tests), burn (spends 600 ms of CPU time, then converts normally: for the
+ * CPU budget of each input), stale (crashes when this worker has converted
+ * an input before, as if an earlier input had left it broken).  Honoured
+ * only in workers; it has no effect elsewhere.
  */
 static void
-fault_inject(const char *rel)
+fault_inject(const char *rel, guint served)
 {
 	const char *f = g_getenv("DOCPIPE_FAULT");
 	if (f == NULL || *f == '\0')
@@ -247,6 +250,19 @@ fault_inject(const char *rel)
 		_exit(3);
 	} else if (g_str_equal(p[0], "slow")) {
 		g_usleep(300000);
+	} else if (g_str_equal(p[0], "burn")) {
+		struct rusage ru;
+		gint64 until = -1, now = 0;
+		while (now < until || until < 0) {
+			if (getrusage(RUSAGE_SELF, &ru) != 0)
+				break;
+			now = (gint64)ru.ru_utime.tv_sec * G_USEC_PER_SEC + ru.ru_utime.tv_usec +
+			      (gint64)ru.ru_stime.tv_sec * G_USEC_PER_SEC + ru.ru_stime.tv_usec;
+			if (until < 0)
+				until = now + 600000;
+		}
+	} else if (g_str_equal(p[0], "stale") && served > 0) {
+		raise(SIGSEGV);
 	}
 }
 
@@ -394,13 +410,13 @@ worker_main(const DpRunConf *c, int cmd_fd, int res_fd, int err_fd)
 	Converter cv = {0};
 	char *rel = NULL;
 	size_t cap = 0;
-	for (;;) {
+	for (guint served = 0;; served++) {
 		ssize_t n = getdelim(&rel, &cap, '\0', cmd);
 		if (n <= 0)
 			_exit(0); /* the parent closed the pipe: no more inputs */
 		if (rel[n - 1] != '\0' || n == 1)
 			_exit(DP_EXIT_PROTOCOL);
-		fault_inject(rel);
+		fault_inject(rel, served);
 		cpu_budget(c);
 		g_autoptr(DpRecord) res = convert_one(&cv, c, rel);
 		if (!send_result(res))

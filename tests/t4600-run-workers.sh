@@ -1,0 +1,130 @@
+#!/bin/sh
+test_description='docpipe run: long-lived workers (one per -j slot), their descriptors, per-input limits and replacement'
+. "$(dirname "$0")/test-lib.sh"
+
+# Fault injection (DOCPIPE_FAULT=KIND:SUBSTRING) is a test-only switch
+# honoured in the run's workers; see pipeline/run-worker.c.
+
+# watch PID FILE: until PID ends, append its direct children (the workers;
+# their sandboxed parsers are grandchildren) to FILE, every 50 ms.
+watch() {
+	while kill -0 "$1" 2>/dev/null; do
+		pgrep -P "$1" >>"$2"
+		sleep 0.05
+	done
+}
+
+test_expect_success 'set-up: 8 inputs and a reference run' '
+	mkdir in && for i in 1 2 3 4 5 6 7; do printf "memo %s to x%s@example.org\n" $i $i >in/m$i.txt; done &&
+	printf "<p>victim 555-123-4567</p>\n" >in/victim.html &&
+	docpipe run in ref 2>/dev/null
+'
+
+test_expect_success '-j1 converts every input in one worker process' '
+	DOCPIPE_FAULT=slow:m docpipe run -j1 in out 2>err & pid=$! &&
+	watch $pid kids && wait $pid &&
+	test "$(sort -u kids | wc -l)" = 1 &&
+	diff -r -x .docpipe ref out
+'
+
+test_expect_success '-j2 starts two workers, no more' '
+	DOCPIPE_FAULT=slow:m docpipe run -j2 in out2 2>err & pid=$! &&
+	watch $pid kids2 && wait $pid &&
+	test "$(sort -u kids2 | wc -l)" = 2 &&
+	diff -r -x .docpipe ref out2
+'
+
+# fds PID: the targets of PID's descriptors, one per line, as "FD TARGET".
+fds() {
+	for f in /proc/$1/fd/*; do
+		printf "%s %s\n" "${f##*/}" "$(readlink "$f")"
+	done 2>/dev/null
+}
+
+test_expect_success 'a worker holds only its pipes and /dev/null: no lock, no ledger, no other worker' '
+	DOCPIPE_FAULT=slow:m docpipe run -j2 in out3 2>err & pid=$! &&
+	sleep 0.2 &&
+	for k in 1 2 3 4 5; do
+		for w in $(pgrep -P $pid); do fds $w >s.$k.$w; done
+		sleep 0.1
+	done &&
+	wait $pid &&
+	! grep -e "\.docpipe" -e "ledger" -e "lock" s.* &&
+	# No pipe is shared between the two workers (nothing inherited from the other).
+	for k in 1 2 3 4 5; do
+		test -z "$(cat s.$k.* | grep pipe: | cut -d" " -f2 | sort | uniq -d)" || return 1
+	done &&
+	# Asleep in the fault, between inputs: exactly 0 to 3.
+	for f in s.*; do
+		test "$(cut -d" " -f1 $f | sort -n | tr "\n" " ")" = "0 1 2 3 " && echo $f
+	done >clean &&
+	test -s clean && f=$(head -n 1 clean) &&
+	grep "^0 pipe:" $f && grep "^1 /dev/null$" $f && grep "^2 pipe:" $f && grep "^3 pipe:" $f
+'
+
+test_expect_success 'each input has its own CPU budget in a long-lived worker' '
+	# 4 x 0.6 s of CPU in one worker with a limit of 1 s per input.
+	printf "[run]\ncpu-limit=1\ntimeout=60\n" >cpu.conf &&
+	mkdir cin && for i in 1 2 3 4; do echo "text $i" >cin/c$i.txt; done &&
+	DOCPIPE_FAULT=burn docpipe run -j1 -c cpu.conf --json cin cout >j 2>err &&
+	test_grep "\"ok\": 4" j
+'
+
+test_expect_success 'and the budget still ends an input that spends it, late in a worker life' '
+	# m7.txt is the last of the 8 inputs, in the same worker as the others.
+	rm -rf out4 && printf "[run]\ncpu-limit=1\ntimeout=60\n" >cpu.conf &&
+	code=0 && DOCPIPE_FAULT=spin:m7 docpipe run -j1 -c cpu.conf in out4 2>err || code=$? &&
+	test "$code" = 65 &&
+	test_grep "m7.txt.: limit: CPU time limit of 1 s" err &&
+	test "$(sqlite3 out4/.docpipe/ledger.sqlite "SELECT duration_ms < 10000 FROM inputs WHERE path = \"m7.txt\"")" = 1 &&
+	diff -r -x .docpipe -x m7.txt.txt -x m7.txt.xml ref out4
+'
+
+test_expect_success 'a worker that crashes mid-run (-j1) is replaced; the inputs after it are converted' '
+	# Sorted by size, then path: m4.txt is the fifth input.  Its worker
+	# dies on it (after four inputs: the input gets a fresh worker, where
+	# it dies again), and a new worker converts the three after it.
+	rm -rf out5 && code=0 &&
+	DOCPIPE_FAULT=crash:m4 docpipe run -j1 in out5 2>err || code=$? &&
+	test "$code" = 65 &&
+	test_grep "m4.txt.: crash: worker killed by signal" err &&
+	test "$(sqlite3 out5/.docpipe/ledger.sqlite "SELECT count(*) FROM inputs WHERE status = \"ok\"")" = 7 &&
+	! test -e out5/m4.txt.txt && ! find out5 -name "*.tmp-*" | grep . &&
+	diff -r -x .docpipe -x m4.txt.txt -x m4.txt.xml ref out5
+'
+
+test_expect_success 'an input that fails only in a worker broken by earlier inputs is retried in a fresh one' '
+	# "stale" crashes a worker that has converted an input before: the
+	# input is given to a fresh worker, where it converts.
+	rm -rf out6 &&
+	DOCPIPE_FAULT=stale:m5 docpipe run -j1 --json in out6 >j 2>err &&
+	test_grep "\"failed\": 0" j &&
+	diff -r -x .docpipe ref out6
+'
+
+test_expect_success 'a parser left behind by a worker killed at the timeout dies with it' '
+	printf "[run]\ntimeout=2\n[limits]\ntimeout=60\n" >to.conf &&
+	rm -rf out7 && code=0 &&
+	DOCPIPE_SANDBOX_TEST=sleep:victim docpipe run -j1 -c to.conf in out7 2>err || code=$? &&
+	test "$code" = 65 &&
+	test_grep "victim.html.: timeout: no result within the wall-clock timeout of 2 s" err &&
+	sleep 0.3 && ! pgrep -f "docpipe run -j1 -c to.conf in out7" &&
+	diff -r -x .docpipe -x victim.html.txt -x victim.html.xml ref out7
+'
+
+test_expect_success 'set-up: 1003 inputs' '
+	mkdir big && (cd big && seq -w 1 1001 | while read i; do echo "n $i" >m$i.txt; done) &&
+	# Sorted by size: a-zz.txt first, z-zz.txt last; both slow, so that
+	# each of the two workers is seen.
+	echo "n zzz01" >big/a-zz.txt && echo "n zz2" >big/z-zz.txt
+'
+
+test_expect_success 'a worker is replaced after 1000 inputs; all 1003 converted' '
+	DOCPIPE_FAULT=slow:zz docpipe run -j1 --json big bout >j 2>err & pid=$! &&
+	watch $pid bkids && wait $pid &&
+	test_grep "\"ok\": 1003" j &&
+	test "$(sort -u bkids | wc -l)" = 2 &&
+	test "$(ls bout | wc -l)" = 2006
+'
+
+test_done
