@@ -390,10 +390,18 @@ worker_main(const DpRunConf *c, int cmd_fd, int res_fd, int err_fd)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	/* 0 commands, 1 /dev/null, 2 stderr pipe, 3 result pipe; nothing else. */
-	int nul = open("/dev/null", O_WRONLY);
-	if (nul < 0 || dup2(cmd_fd, CMD_FD) < 0 || dup2(nul, 1) < 0 || dup2(err_fd, 2) < 0 ||
-	    dup2(res_fd, RES_FD) < 0)
+	/*
+	 * 0 commands, 1 /dev/null, 2 stderr pipe, 3 result pipe; nothing else.
+	 * The pipes move above the standard descriptors first (the run may
+	 * have started without some of them), so that no dup2 overwrites one.
+	 */
+	cmd_fd = fcntl(cmd_fd, F_DUPFD_CLOEXEC, 10);
+	res_fd = fcntl(res_fd, F_DUPFD_CLOEXEC, 10);
+	err_fd = fcntl(err_fd, F_DUPFD_CLOEXEC, 10);
+	int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (cmd_fd < 0 || res_fd < 0 || err_fd < 0 || nul < 0)
+		_exit(DP_EXIT_OSERR);
+	if (dup2(cmd_fd, CMD_FD) < 0 || dup2(nul, 1) < 0 || dup2(err_fd, 2) < 0 || dup2(res_fd, RES_FD) < 0)
 		_exit(DP_EXIT_OSERR);
 	/* The lock, the ledger, the other workers' pipes: none of our business. */
 	if (close_range(RES_FD + 1, ~0u, 0) != 0) {
@@ -658,7 +666,7 @@ dp_run_warm_up(const DpRunConf *c, const char *state_dir)
 		 * document, so that the extractors' symbols are bound before
 		 * the workers and their children are forked.
 		 */
-		g_autoptr(DpRecord) res = convert_one(&cv, &wc, docs[i].name);
+		dp_record_free(convert_one(&cv, &wc, docs[i].name));
 		g_autoptr(GBytes) data = NULL;
 		g_autoptr(DpRecord) in = dp_detect_input(docs[i].name, 1u << 20, TRUE, &data, NULL);
 		if (in != NULL && data != NULL)

@@ -428,7 +428,7 @@ run_workers(Run *r, GPtrArray *todo, GError **error)
 {
 	DpRunWorker *ws = g_new0(DpRunWorker, r->jobs);
 	for (int i = 0; i < r->jobs; i++)
-		dp_run_worker_clear(&ws[i]);
+		ws[i].cmd_fd = ws[i].res_fd = ws[i].err_fd = -1;
 	guint next = 0;
 	gboolean ok = TRUE, killed_all = FALSE;
 	struct pollfd *pfd = g_new0(struct pollfd, 2 * r->jobs + 1);

@@ -62,6 +62,13 @@ test_expect_success 'a worker holds only its pipes and /dev/null: no lock, no le
 	grep "^0 pipe:" $f && grep "^1 /dev/null$" $f && grep "^2 pipe:" $f && grep "^3 pipe:" $f
 '
 
+test_expect_success 'a run started with stdin and stdout closed converts as usual' '
+	# The pipes and OUT may then get descriptors 0 and 1: nothing may close
+	# or overwrite them.
+	docpipe run -j2 in out8 0<&- 1>&- 2>err &&
+	diff -r -x .docpipe ref out8
+'
+
 test_expect_success 'each input has its own CPU budget in a long-lived worker' '
 	# 4 x 0.6 s of CPU in one worker with a limit of 1 s per input.
 	printf "[run]\ncpu-limit=1\ntimeout=60\n" >cpu.conf &&
