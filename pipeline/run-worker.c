@@ -209,63 +209,6 @@ cpu_budget(const DpRunConf *c)
 	setrlimit(RLIMIT_CPU, &rl);
 }
 
-/*
- * TEST ONLY: DOCPIPE_FAULT=KIND[:SUBSTRING] makes the worker misbehave on
- * every input whose relative path contains SUBSTRING (every input without
- * one), so that the tests can prove the parent survives it: crash
- * (SIGSEGV), abort, hang (sleeps forever), spin (burns CPU), alloc
- * (allocates and touches memory without bound), exit (exits without a
- * result), slow (sleeps 300 ms, then converts normally: for interruption
- * tests), burn (spends 600 ms of CPU time, then converts normally: for the
- * CPU budget of each input), stale (crashes when this worker has converted
- * an input before, as if an earlier input had left it broken).  Honoured
- * only in workers; it has no effect elsewhere.
- */
-static void
-fault_inject(const char *rel, guint served)
-{
-	const char *f = g_getenv("DOCPIPE_FAULT");
-	if (f == NULL || *f == '\0')
-		return;
-	g_auto(GStrv) p = g_strsplit(f, ":", 2);
-	if (p[1] != NULL && strstr(rel, p[1]) == NULL)
-		return;
-	if (g_str_equal(p[0], "crash")) {
-		raise(SIGSEGV);
-	} else if (g_str_equal(p[0], "abort")) {
-		abort();
-	} else if (g_str_equal(p[0], "hang")) {
-		for (;;)
-			pause();
-	} else if (g_str_equal(p[0], "spin")) {
-		for (volatile guint64 i = 0;; i++)
-			;
-	} else if (g_str_equal(p[0], "alloc")) {
-		for (;;) {
-			gsize n = 16u << 20;
-			char *m = g_malloc(n);
-			memset(m, 1, n);
-		}
-	} else if (g_str_equal(p[0], "exit")) {
-		_exit(3);
-	} else if (g_str_equal(p[0], "slow")) {
-		g_usleep(300000);
-	} else if (g_str_equal(p[0], "burn")) {
-		struct rusage ru;
-		gint64 until = -1, now = 0;
-		while (now < until || until < 0) {
-			if (getrusage(RUSAGE_SELF, &ru) != 0)
-				break;
-			now = (gint64)ru.ru_utime.tv_sec * G_USEC_PER_SEC + ru.ru_utime.tv_usec +
-			      (gint64)ru.ru_stime.tv_sec * G_USEC_PER_SEC + ru.ru_stime.tv_usec;
-			if (until < 0)
-				until = now + 600000;
-		}
-	} else if (g_str_equal(p[0], "stale") && served > 0) {
-		raise(SIGSEGV);
-	}
-}
-
 /* The chain and emitter a worker keeps from one input to the next. */
 typedef struct {
 	DpEmitter *em;
@@ -367,6 +310,69 @@ send_result(const DpRecord *res)
 	ok = ok && write_all(RES_FD, &n, sizeof n) && write_all(RES_FD, buf, len);
 	free(buf);
 	return ok;
+}
+
+/*
+ * TEST ONLY: DOCPIPE_FAULT=KIND[:SUBSTRING] makes the worker misbehave on
+ * every input whose relative path contains SUBSTRING (every input without
+ * one), so that the tests can prove the parent survives it: crash
+ * (SIGSEGV), abort, hang (sleeps forever), spin (burns CPU), alloc
+ * (allocates and touches memory without bound), exit (exits without a
+ * result), slow (sleeps 300 ms, then converts normally: for interruption
+ * tests), burn (spends 600 ms of CPU time, then converts normally: for the
+ * CPU budget of each input), stale (crashes when this worker has converted
+ * an input before, as if an earlier input had left it broken), lie (sends
+ * a result with a status that does not exist, then converts normally, as
+ * a worker taken over by a document might).  Honoured only in workers; it
+ * has no effect elsewhere.
+ */
+static void
+fault_inject(const char *rel, guint served)
+{
+	const char *f = g_getenv("DOCPIPE_FAULT");
+	if (f == NULL || *f == '\0')
+		return;
+	g_auto(GStrv) p = g_strsplit(f, ":", 2);
+	if (p[1] != NULL && strstr(rel, p[1]) == NULL)
+		return;
+	if (g_str_equal(p[0], "crash")) {
+		raise(SIGSEGV);
+	} else if (g_str_equal(p[0], "abort")) {
+		abort();
+	} else if (g_str_equal(p[0], "hang")) {
+		for (;;)
+			pause();
+	} else if (g_str_equal(p[0], "spin")) {
+		for (volatile guint64 i = 0;; i++)
+			;
+	} else if (g_str_equal(p[0], "alloc")) {
+		for (;;) {
+			gsize n = 16u << 20;
+			char *m = g_malloc(n);
+			memset(m, 1, n);
+		}
+	} else if (g_str_equal(p[0], "exit")) {
+		_exit(3);
+	} else if (g_str_equal(p[0], "slow")) {
+		g_usleep(300000);
+	} else if (g_str_equal(p[0], "burn")) {
+		struct rusage ru;
+		gint64 until = -1, now = 0;
+		while (now < until || until < 0) {
+			if (getrusage(RUSAGE_SELF, &ru) != 0)
+				break;
+			now = (gint64)ru.ru_utime.tv_sec * G_USEC_PER_SEC + ru.ru_utime.tv_usec +
+			      (gint64)ru.ru_stime.tv_sec * G_USEC_PER_SEC + ru.ru_stime.tv_usec;
+			if (until < 0)
+				until = now + 600000;
+		}
+	} else if (g_str_equal(p[0], "stale") && served > 0) {
+		raise(SIGSEGV);
+	} else if (g_str_equal(p[0], "lie")) {
+		g_autoptr(DpRecord) res = dp_record_new();
+		dp_record_set(res, DP_F_STATUS, "splendid");
+		send_result(res);
+	}
 }
 
 /* The worker's life: inputs from the command pipe until it closes.  Never returns. */

@@ -111,6 +111,15 @@ test_expect_success 'an input that fails only in a worker broken by earlier inpu
 	diff -r -x .docpipe ref out6
 '
 
+test_expect_success 'a worker that sends an invalid result is killed and its input recorded' '
+	rm -rf out9 && code=0 &&
+	DOCPIPE_FAULT=lie:m2 docpipe run -j1 in out9 2>err || code=$? &&
+	test "$code" = 65 &&
+	test_grep "m2.txt.: crash: worker sent an invalid result; worker killed" err &&
+	! test -e out9/m2.txt.txt && ! find out9 -name "*.tmp-*" | grep . &&
+	diff -r -x .docpipe -x m2.txt.txt -x m2.txt.xml ref out9
+'
+
 test_expect_success 'a parser left behind by a worker killed at the timeout dies with it' '
 	printf "[run]\ntimeout=2\n[limits]\ntimeout=60\n" >to.conf &&
 	rm -rf out7 && code=0 &&
