@@ -430,8 +430,8 @@ worker_main(const DpRunConf *c, int cmd_fd, int res_fd, int err_fd)
 			_exit(0); /* the parent closed the pipe: no more inputs */
 		if (rel[n - 1] != '\0' || n == 1)
 			_exit(DP_EXIT_PROTOCOL);
-		fault_inject(rel, served);
 		cpu_budget(c);
+		fault_inject(rel, served);
 		g_autoptr(DpRecord) res = convert_one(&cv, c, rel);
 		if (!send_result(res))
 			_exit(DP_EXIT_IOERR);
