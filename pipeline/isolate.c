@@ -154,6 +154,12 @@ child_main(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *in, GBy
 	FILE *out = fdopen(CHILD_OUT_FD, "w");
 	if (out == NULL)
 		_exit(DP_EXIT_OSERR);
+	/*
+	 * Records go out in pipe-sized writes, not in the 4 KiB stdio picks
+	 * for a pipe: a mailbox is megabytes of records.
+	 */
+	static char outbuf[64 * 1024];
+	setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
 	sandbox_test(dp_record_get(in, DP_F_SOURCE), out);
 
 	ctx->emit = child_emit;
