@@ -120,6 +120,12 @@ dp_chain_free(DpChain *chain)
 }
 
 void
+dp_chain_set_threads(DpChain *chain, guint threads)
+{
+	chain->ectx.threads = threads;
+}
+
+void
 dp_chain_set_passwords(DpChain *chain, const char *const *passwords)
 {
 	g_strfreev(chain->ectx.passwords);

@@ -32,6 +32,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpChain, dp_chain_free)
 /* Passwords to try on encrypted documents, before [pdf] passwords (copied). */
 void dp_chain_set_passwords(DpChain *chain, const char *const *passwords);
 
+/* Worker threads for the messages of a mailbox (0: one per CPU). */
+void dp_chain_set_threads(DpChain *chain, guint threads);
+
 /*
  * Convert one input.  A bad document is reported on stderr in one line and
  * counted in *EXIT_CODE (merged); FALSE only when output failed.

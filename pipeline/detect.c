@@ -10,28 +10,35 @@
 
 #include <magic.h>
 
-static GMutex magic_lock;
-static magic_t magic_cookie;
+static void
+magic_free(gpointer cookie)
+{
+	if (cookie != NULL)
+		magic_close(cookie);
+}
 
-/* libmagic is loaded once, on first use: its database costs milliseconds. */
+/*
+ * A libmagic handle per thread (the threads extracting a mailbox's
+ * messages each ask it), opened on first use.  Its database is a mapping
+ * of the compiled magic file, shared between them.
+ */
+static GPrivate magic_cookie = G_PRIVATE_INIT(magic_free);
+
 static const char *
 magic_type(const guint8 *data, gsize len)
 {
-	const char *t = NULL;
-	g_mutex_lock(&magic_lock);
-	if (magic_cookie == NULL) {
-		magic_cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
-		if (magic_cookie != NULL && magic_load(magic_cookie, NULL) != 0) {
-			magic_close(magic_cookie);
-			magic_cookie = NULL;
+	magic_t cookie = g_private_get(&magic_cookie);
+	if (cookie == NULL) {
+		cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
+		if (cookie != NULL && magic_load(cookie, NULL) != 0) {
+			magic_close(cookie);
+			cookie = NULL;
 		}
+		g_private_set(&magic_cookie, cookie);
 	}
-	if (magic_cookie != NULL)
-		t = magic_buffer(magic_cookie, data, len);
+	const char *t = cookie != NULL ? magic_buffer(cookie, data, len) : NULL;
 	/* Interned: the set of MIME type names is small and bounded. */
-	const char *res = g_intern_string(t ? t : DP_TYPE_UNKNOWN);
-	g_mutex_unlock(&magic_lock);
-	return res;
+	return g_intern_string(t ? t : DP_TYPE_UNKNOWN);
 }
 
 static gboolean

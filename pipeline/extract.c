@@ -46,6 +46,7 @@ dp_extract_ctx_init(DpExtractCtx *ctx, DpConfig *cfg, DpEmitFn emit, gpointer em
 	ctx->max_text = dp_config_get_size(cfg, "limits", "max-text-size");
 	ctx->max_input = dp_config_get_size(cfg, "limits", "max-input-size");
 	ctx->identify_parts = dp_config_get_bool(cfg, "extract", "identify-parts");
+	ctx->threads = (guint)dp_config_get_int(cfg, "extract", "threads");
 }
 
 void

@@ -29,6 +29,8 @@ typedef struct {
 	guint64 n_children;
 	/* [extract] identify-parts: libmagic for generically labelled parts. */
 	gboolean identify_parts;
+	/* [extract] threads: workers for the parts of a mailbox (0: the CPUs). */
+	guint threads;
 } DpExtractCtx;
 
 /* One document being extracted: its record, its bytes and its depth. */
@@ -67,6 +69,27 @@ gboolean dp_doc_emit(DpExtractCtx *ctx, DpDoc *doc, GError **error);
  */
 gboolean dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,
 		      const char *const *meta, GError **error);
+
+/*
+ * Parts extracted on worker threads (extract-pool.c), for containers of
+ * many independent parts (the messages of a mailbox).  dp_child_pool_add()
+ * is dp_doc_child() for PARENT, except that the part may be extracted on
+ * another thread; the records still reach CTX's emit function on the
+ * calling thread, in the order the parts were added, and are the same.
+ * MARK is the caller's (an input offset): dp_child_pool_low_mark() gives
+ * the oldest one still in flight, or NONE.  dp_child_pool_finish() emits
+ * what is in flight; dp_child_pool_free() drops it (after an error).
+ */
+typedef struct DpChildPool DpChildPool;
+DpChildPool *dp_child_pool_new(DpExtractCtx *ctx, DpDoc *parent);
+gboolean dp_child_pool_add(DpChildPool *pool, const char *path, const char *type_hint, GBytes *data,
+			   const char *const *meta, gsize mark, GError **error);
+gsize dp_child_pool_low_mark(DpChildPool *pool, gsize none);
+gboolean dp_child_pool_finish(DpChildPool *pool, GError **error);
+void dp_child_pool_free(DpChildPool *pool);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpChildPool, dp_child_pool_free)
+/* The number of workers CTX asks for ([extract] threads, 0: the CPUs). */
+guint dp_extract_threads(const DpExtractCtx *ctx);
 
 /* Set the status and error message of DOC. */
 void dp_doc_fail(DpDoc *doc, const char *status, const char *fmt, ...) G_GNUC_PRINTF(3, 4);

@@ -325,6 +325,9 @@ worker_child(Run *r, const DpInput *in, int res_fd, int err_fd)
 	dp_emitter_set_durable(em, FALSE);
 	g_autoptr(DpChain) chain = dp_chain_new(r->cfg, r->redactor, em);
 	dp_chain_set_observer(chain, observe, &o);
+	/* The workers share the CPUs already: a mailbox is not split further. */
+	if (r->jobs > 1 && dp_config_get_int(r->cfg, "extract", "threads") == 0)
+		dp_chain_set_threads(chain, 1);
 	g_autoptr(GError) error = NULL;
 	int code = DP_EXIT_OK;
 	gboolean ok = dp_chain_run(chain, in->rel, &code, &error);
