@@ -393,8 +393,7 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		g_string_prepend(w.out, "\n\n");
 		g_string_prepend(w.out, title);
 	}
-	dp_doc_set_text(ctx, doc, w.out->str, w.out->len);
-	g_string_free(w.out, TRUE);
+	dp_doc_take_text(ctx, doc, g_steal_pointer(&w.out));
 
 	gboolean ok = TRUE;
 	if (w.srcdocs->len > 0) {

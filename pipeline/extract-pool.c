@@ -24,6 +24,7 @@
  */
 #include "docpipe.h"
 
+#include <errno.h>
 #include <libxml/parser.h>
 
 /* Parts in flight per worker, and their input bytes in all. */
@@ -43,6 +44,7 @@ typedef struct {
 	gsize mark;
 	/* What the worker made of it. */
 	GPtrArray *records; /* DpRecord*, in emit order */
+	GString *bytes;     /* or the records serialized (ctx->emit_file) */
 	guint64 children;
 	gboolean done;
 } Job;
@@ -69,6 +71,8 @@ job_free(Job *job)
 	g_strfreev(job->meta);
 	if (job->records != NULL)
 		g_ptr_array_unref(job->records);
+	if (job->bytes != NULL)
+		g_string_free(job->bytes, TRUE);
 	g_free(job);
 }
 
@@ -81,6 +85,15 @@ keep_record(DpRecord *rec, gpointer user, GError **error)
 	return TRUE;
 }
 
+/* The same when the output is a record stream: keep its bytes. */
+static gboolean
+keep_bytes(DpRecord *rec, gpointer user, GError **error)
+{
+	Job *job = user;
+	dp_record_append(rec, job->bytes);
+	return TRUE;
+}
+
 static void
 run_job(gpointer data, gpointer user)
 {
@@ -88,10 +101,16 @@ run_job(gpointer data, gpointer user)
 	DpChildPool *pool = user;
 	if (!g_atomic_int_get(&pool->cancelled)) {
 		DpExtractCtx ctx = pool->tmpl;
-		ctx.emit = keep_record;
 		ctx.emit_data = job;
+		ctx.emit_file = NULL;
 		ctx.n_children = 0;
-		job->records = g_ptr_array_new_with_free_func((GDestroyNotify)dp_record_free);
+		if (pool->tmpl.emit_file != NULL) {
+			ctx.emit = keep_bytes;
+			job->bytes = g_string_sized_new(g_bytes_get_size(job->data) + 4096);
+		} else {
+			ctx.emit = keep_record;
+			job->records = g_ptr_array_new_with_free_func((GDestroyNotify)dp_record_free);
+		}
 		/* Cannot fail: keep_record does not. */
 		(void)dp_doc_child(&ctx, pool->parent, job->path, job->type_hint, job->data,
 				   (const char *const *)job->meta, NULL);
@@ -156,6 +175,13 @@ collect_oldest(DpChildPool *pool, GError **error)
 		/* The limit falls in this part: do it again, in order. */
 		ok = dp_doc_child(ctx, pool->parent, job->path, job->type_hint, job->data,
 				  (const char *const *)job->meta, error);
+	} else if (job->bytes != NULL) {
+		if (fwrite(job->bytes->str, 1, job->bytes->len, ctx->emit_file) != job->bytes->len) {
+			int e = errno;
+			g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot write record: %s", g_strerror(e));
+			ok = FALSE;
+		}
+		ctx->n_children += job->children;
 	} else {
 		for (guint i = 0; ok && i < job->records->len; i++)
 			ok = ctx->emit(job->records->pdata[i], ctx->emit_data, error);

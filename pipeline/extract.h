@@ -18,6 +18,12 @@ typedef struct {
 	DpConfig *cfg;
 	DpEmitFn emit;
 	gpointer emit_data;
+	/*
+	 * When set, EMIT does nothing but dp_record_write() to this stream (the
+	 * sandboxed child's record pipe): extract-pool.c then has its workers
+	 * serialize the records and writes the bytes.
+	 */
+	FILE *emit_file;
 	/* Limits, read from [limits] once. */
 	guint max_depth;
 	guint64 max_children;
@@ -96,6 +102,8 @@ void dp_doc_fail(DpDoc *doc, const char *status, const char *fmt, ...) G_GNUC_PR
 
 /* Set DOC's text: normalized, and cut to the text size limit. */
 void dp_doc_set_text(DpExtractCtx *ctx, DpDoc *doc, const char *text, gsize len);
+/* The same, taking TEXT over (no copy when it is normalized already). */
+void dp_doc_take_text(DpExtractCtx *ctx, DpDoc *doc, GString *text);
 
 /* Set meta.NAME to VALUE (whitespace collapsed); empty values are skipped. */
 void dp_doc_meta(DpDoc *doc, const char *name, const char *value);

@@ -164,6 +164,7 @@ child_main(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *in, GBy
 
 	ctx->emit = child_emit;
 	ctx->emit_data = out;
+	ctx->emit_file = out;
 	gboolean ok = dp_extract(ctx, in, data, &error);
 	ok = fflush(out) == 0 && ok;
 	_exit(ok ? 0 : DP_EXIT_IOERR);

@@ -181,10 +181,10 @@ append_clean_value(GString *out, const char *value, gsize max)
 	}
 }
 
-gboolean
-dp_record_write(const DpRecord *rec, FILE *out, GError **error)
+/* The magic line and the header lines of REC, "body: N" included. */
+static void
+append_head(const DpRecord *rec, GString *head)
 {
-	g_autoptr(GString) head = g_string_sized_new(256);
 	g_string_append(head, DP_RECORD_MAGIC "\n");
 	guint n = MIN(rec->fields->len, DP_RECORD_MAX_FIELDS - 1);
 	for (guint i = 0; i < n; i++) {
@@ -196,6 +196,21 @@ dp_record_write(const DpRecord *rec, FILE *out, GError **error)
 		g_string_append_c(head, '\n');
 	}
 	g_string_append_printf(head, "body: %" G_GSIZE_FORMAT "\n", rec->body->len);
+}
+
+void
+dp_record_append(const DpRecord *rec, GString *out)
+{
+	append_head(rec, out);
+	g_string_append_len(out, rec->body->str, (gssize)rec->body->len);
+	g_string_append_c(out, '\n');
+}
+
+gboolean
+dp_record_write(const DpRecord *rec, FILE *out, GError **error)
+{
+	g_autoptr(GString) head = g_string_sized_new(256);
+	append_head(rec, head);
 	if (fwrite(head->str, 1, head->len, out) != head->len ||
 	    fwrite(rec->body->str, 1, rec->body->len, out) != rec->body->len ||
 	    fputc('\n', out) == EOF) {

@@ -860,6 +860,9 @@ dp_redactor_apply(DpRedactor *rd, const char *text, gsize len, GArray *spans)
 static void
 note_spans(DpRedactor *rd, DpRecord *rec, const char *field, GArray *spans)
 {
+	/* Most fields and bodies have nothing redacted. */
+	if (spans->len == 0)
+		return;
 	for (guint rule = 0; rule < rd->rules->len; rule++) {
 		g_autoptr(GString) pos = g_string_new(NULL);
 		guint n = 0;

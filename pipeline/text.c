@@ -243,6 +243,15 @@ char *
 dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *fallback, gsize *out_len,
 	       char **used)
 {
+	GString *out = dp_text_decode_string(data, len, declared, fallback, used);
+	if (out_len)
+		*out_len = out->len;
+	return g_string_free(out, FALSE);
+}
+
+GString *
+dp_text_decode_string(const guint8 *data, gsize len, const char *declared, const char *fallback, char **used)
+{
 	/* An empty GBytes gives NULL: no pointer arithmetic on that (UB). */
 	static const guint8 nothing[1];
 	if (data == NULL) {
@@ -290,11 +299,9 @@ dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *
 	} else {
 		out = convert_lossy(data, len, cs);
 	}
-	if (out_len)
-		*out_len = out->len;
 	if (used)
 		*used = g_steal_pointer(&cs);
-	return g_string_free(out, FALSE);
+	return out;
 }
 
 /*
@@ -547,10 +554,28 @@ dp_text_normalize(const char *in, gsize len)
 char *
 dp_text_one_line(const char *s)
 {
-	GString *out = g_string_new(NULL);
+	GString *out = g_string_sized_new(strlen(s) + 1);
 	gboolean space = FALSE;
-	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+	for (const char *p = s; *p;) {
+		/* ASCII, nearly all of a header: blanks and controls are <= 0x20. */
+		if ((guchar)*p < 0x80) {
+			const char *q = p;
+			while ((guchar)*q > 0x20 && (guchar)*q < 0x80)
+				q++;
+			if (q == p) {
+				space = out->len > 0;
+				p++;
+				continue;
+			}
+			if (space)
+				g_string_append_c(out, ' ');
+			space = FALSE;
+			g_string_append_len(out, p, q - p);
+			p = q;
+			continue;
+		}
 		gunichar c = g_utf8_get_char(p);
+		p = g_utf8_next_char(p);
 		if (g_unichar_isspace(c) || c < 0x20) {
 			space = out->len > 0;
 			continue;
