@@ -12,13 +12,18 @@
  * the calling thread passes them on in the order the parts were added.
  * The output is byte for byte what the one-thread extraction gives.
  *
- * The part limit ([limits] max-children) counts over the whole input,
- * which a worker cannot know: it counts its own part's records, and when
- * the ones before plus its own would cross the limit, its work is thrown
- * away and the part is extracted again in order, exactly as without a
- * pool, so that the limit falls at the same record with the same words.
+ * Parts travel in batches of a few hundred KiB (a job), not one by one:
+ * a hand-over between threads costs two wake-ups, which per message was
+ * a good part of what the threads gained.
  *
- * Memory stays bounded: at most a few parts per worker are in flight
+ * The part limit ([limits] max-children) counts over the whole input,
+ * which a worker cannot know: it counts each part's records, and when
+ * the ones before plus a part's own would cross the limit, its work is
+ * thrown away and the part is extracted again in order, exactly as
+ * without a pool, so that the limit falls at the same record with the
+ * same words.
+ *
+ * Memory stays bounded: at most a few jobs per worker are in flight
  * (their input and their records), and a large part is extracted on the
  * calling thread, streaming as before, once the ones before it are out.
  */
@@ -27,25 +32,35 @@
 #include <errno.h>
 #include <libxml/parser.h>
 
-/* Parts in flight per worker, and their input bytes in all. */
-#define JOBS_PER_THREAD 4
+/* A job: parts up to this many input bytes, or this many parts. */
+#define JOB_BYTES (256u << 10)
+#define JOB_PARTS 64
+/* Jobs in flight per worker, and their input bytes in all. */
+#define JOBS_PER_THREAD 3
 #define MAX_PENDING_BYTES (8u << 20)
 /* A part this large is extracted on the calling thread. */
 #define INLINE_BYTES (2u << 20)
 /* Never more workers than this, whatever the machine. */
 #define MAX_THREADS 16
 
+/* One part: what dp_doc_child() is given, and what came of it. */
 typedef struct {
-	/* What dp_doc_child() is given. */
 	char *path;
 	char *type_hint;
 	GBytes *data;
 	char **meta;
 	gsize mark;
+	guint64 children;
+	guint first_record, n_records; /* in the job's records */
+	gsize bytes_end;               /* end of its bytes in the job's */
+} Part;
+
+typedef struct {
+	GArray *parts; /* of Part */
+	gsize size;    /* input bytes */
 	/* What the worker made of it. */
 	GPtrArray *records; /* DpRecord*, in emit order */
 	GString *bytes;     /* or the records serialized (ctx->emit_file) */
-	guint64 children;
 	gboolean done;
 } Job;
 
@@ -54,7 +69,8 @@ struct DpChildPool {
 	DpExtractCtx tmpl;     /* the workers' copy, never written after setup */
 	DpDoc *parent;
 	GThreadPool *threads;  /* NULL: everything runs inline */
-	GQueue jobs;           /* Job*, in the order added */
+	Job *filling;          /* parts not handed to a worker yet */
+	GQueue jobs;           /* Job*, handed over, in order */
 	gsize pending_bytes;
 	guint window;
 	gint cancelled;        /* workers skip what they have not started */
@@ -63,12 +79,28 @@ struct DpChildPool {
 };
 
 static void
+part_clear(gpointer p)
+{
+	Part *part = p;
+	g_free(part->path);
+	g_free(part->type_hint);
+	g_bytes_unref(part->data);
+	g_strfreev(part->meta);
+}
+
+static Job *
+job_new(void)
+{
+	Job *job = g_new0(Job, 1);
+	job->parts = g_array_new(FALSE, TRUE, sizeof(Part));
+	g_array_set_clear_func(job->parts, part_clear);
+	return job;
+}
+
+static void
 job_free(Job *job)
 {
-	g_free(job->path);
-	g_free(job->type_hint);
-	g_bytes_unref(job->data);
-	g_strfreev(job->meta);
+	g_array_unref(job->parts);
 	if (job->records != NULL)
 		g_ptr_array_unref(job->records);
 	if (job->bytes != NULL)
@@ -103,18 +135,24 @@ run_job(gpointer data, gpointer user)
 		DpExtractCtx ctx = pool->tmpl;
 		ctx.emit_data = job;
 		ctx.emit_file = NULL;
-		ctx.n_children = 0;
 		if (pool->tmpl.emit_file != NULL) {
 			ctx.emit = keep_bytes;
-			job->bytes = g_string_sized_new(g_bytes_get_size(job->data) + 4096);
+			job->bytes = g_string_sized_new(job->size + 4096);
 		} else {
 			ctx.emit = keep_record;
 			job->records = g_ptr_array_new_with_free_func((GDestroyNotify)dp_record_free);
 		}
-		/* Cannot fail: keep_record does not. */
-		(void)dp_doc_child(&ctx, pool->parent, job->path, job->type_hint, job->data,
-				   (const char *const *)job->meta, NULL);
-		job->children = ctx.n_children;
+		for (guint i = 0; i < job->parts->len; i++) {
+			Part *part = &g_array_index(job->parts, Part, i);
+			ctx.n_children = 0;
+			part->first_record = job->records ? job->records->len : 0;
+			/* Cannot fail: keep_record and keep_bytes do not. */
+			(void)dp_doc_child(&ctx, pool->parent, part->path, part->type_hint, part->data,
+					   (const char *const *)part->meta, NULL);
+			part->children = ctx.n_children;
+			part->n_records = job->records ? job->records->len - part->first_record : 0;
+			part->bytes_end = job->bytes ? job->bytes->len : 0;
+		}
 	}
 	g_mutex_lock(&pool->lock);
 	job->done = TRUE;
@@ -158,35 +196,65 @@ dp_child_pool_new(DpExtractCtx *ctx, DpDoc *parent)
 	return pool;
 }
 
-/* The oldest part's records out, once its worker is done. */
+/* Hand the batch being filled to the workers. */
+static void
+submit(DpChildPool *pool)
+{
+	Job *job = g_steal_pointer(&pool->filling);
+	if (job == NULL)
+		return;
+	g_queue_push_tail(&pool->jobs, job);
+	/*
+	 * The workers were all started with the pool; a push that fails to
+	 * start another one has still queued the job for them.
+	 */
+	(void)g_thread_pool_push(pool->threads, job, NULL);
+}
+
+/* Emit one part of a finished job, or extract it again if the limit falls in it. */
+static gboolean
+emit_part(DpChildPool *pool, Job *job, Part *part, guint i, GError **error)
+{
+	DpExtractCtx *ctx = pool->ctx;
+	if (ctx->max_children > 0 && ctx->n_children + part->children > ctx->max_children) {
+		/* The limit falls in this part: do it again, in order. */
+		return dp_doc_child(ctx, pool->parent, part->path, part->type_hint, part->data,
+				    (const char *const *)part->meta, error);
+	}
+	ctx->n_children += part->children;
+	if (job->bytes != NULL) {
+		gsize start = i > 0 ? g_array_index(job->parts, Part, i - 1).bytes_end : 0;
+		gsize n = part->bytes_end - start;
+		if (fwrite(job->bytes->str + start, 1, n, ctx->emit_file) != n) {
+			int e = errno;
+			g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot write record: %s", g_strerror(e));
+			return FALSE;
+		}
+		return TRUE;
+	}
+	for (guint r = 0; r < part->n_records; r++)
+		if (!ctx->emit(job->records->pdata[part->first_record + r], ctx->emit_data, error))
+			return FALSE;
+	return TRUE;
+}
+
+/* The oldest job's records out, once its worker is done. */
 static gboolean
 collect_oldest(DpChildPool *pool, GError **error)
 {
+	if (g_queue_is_empty(&pool->jobs))
+		submit(pool);
 	Job *job = g_queue_pop_head(&pool->jobs);
+	if (job == NULL)
+		return TRUE;
 	g_mutex_lock(&pool->lock);
 	while (!job->done)
 		g_cond_wait(&pool->cond, &pool->lock);
 	g_mutex_unlock(&pool->lock);
-	pool->pending_bytes -= g_bytes_get_size(job->data);
-
-	DpExtractCtx *ctx = pool->ctx;
+	pool->pending_bytes -= job->size;
 	gboolean ok = TRUE;
-	if (ctx->max_children > 0 && ctx->n_children + job->children > ctx->max_children) {
-		/* The limit falls in this part: do it again, in order. */
-		ok = dp_doc_child(ctx, pool->parent, job->path, job->type_hint, job->data,
-				  (const char *const *)job->meta, error);
-	} else if (job->bytes != NULL) {
-		if (fwrite(job->bytes->str, 1, job->bytes->len, ctx->emit_file) != job->bytes->len) {
-			int e = errno;
-			g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot write record: %s", g_strerror(e));
-			ok = FALSE;
-		}
-		ctx->n_children += job->children;
-	} else {
-		for (guint i = 0; ok && i < job->records->len; i++)
-			ok = ctx->emit(job->records->pdata[i], ctx->emit_data, error);
-		ctx->n_children += job->children;
-	}
+	for (guint i = 0; ok && i < job->parts->len; i++)
+		ok = emit_part(pool, job, &g_array_index(job->parts, Part, i), i, error);
 	job_free(job);
 	return ok;
 }
@@ -195,6 +263,7 @@ collect_oldest(DpChildPool *pool, GError **error)
 static gboolean
 drain(DpChildPool *pool, GError **error)
 {
+	submit(pool);
 	while (!g_queue_is_empty(&pool->jobs))
 		if (!collect_oldest(pool, error))
 			return FALSE;
@@ -212,27 +281,28 @@ dp_child_pool_add(DpChildPool *pool, const char *path, const char *type_hint, GB
 			return FALSE;
 		return dp_doc_child(pool->ctx, pool->parent, path, type_hint, data, meta, error);
 	}
-	Job *job = g_new0(Job, 1);
-	job->path = g_strdup(path);
-	job->type_hint = g_strdup(type_hint);
-	job->data = g_bytes_ref(data);
-	job->mark = mark;
+	if (pool->filling == NULL)
+		pool->filling = job_new();
+	Job *job = pool->filling;
+	Part part = { 0 };
+	part.path = g_strdup(path);
+	part.type_hint = g_strdup(type_hint);
+	part.data = g_bytes_ref(data);
+	part.mark = mark;
 	/* The meta list may hold NULL values (pairs to skip): copy it pair by pair. */
 	guint n = 0;
 	while (meta != NULL && meta[n] != NULL)
 		n += 2;
-	job->meta = g_new0(char *, n + 1);
+	part.meta = g_new0(char *, n + 1);
 	for (guint i = 0; i < n; i += 2) {
-		job->meta[i] = g_strdup(meta[i]);
-		job->meta[i + 1] = g_strdup(meta[i + 1] ? meta[i + 1] : "");
+		part.meta[i] = g_strdup(meta[i]);
+		part.meta[i + 1] = g_strdup(meta[i + 1] ? meta[i + 1] : "");
 	}
-	g_queue_push_tail(&pool->jobs, job);
+	g_array_append_val(job->parts, part);
+	job->size += size;
 	pool->pending_bytes += size;
-	/*
-	 * The workers were all started with the pool; a push that fails to
-	 * start another one has still queued the job for them.
-	 */
-	(void)g_thread_pool_push(pool->threads, job, NULL);
+	if (job->size >= JOB_BYTES || job->parts->len >= JOB_PARTS)
+		submit(pool);
 	while (g_queue_get_length(&pool->jobs) > pool->window || pool->pending_bytes > MAX_PENDING_BYTES)
 		if (!collect_oldest(pool, error))
 			return FALSE;
@@ -243,7 +313,9 @@ gsize
 dp_child_pool_low_mark(DpChildPool *pool, gsize none)
 {
 	Job *job = g_queue_peek_head(&pool->jobs);
-	return job != NULL ? job->mark : none;
+	if (job == NULL)
+		job = pool->filling;
+	return job != NULL && job->parts->len > 0 ? g_array_index(job->parts, Part, 0).mark : none;
 }
 
 gboolean
@@ -264,6 +336,8 @@ dp_child_pool_free(DpChildPool *pool)
 	Job *job;
 	while ((job = g_queue_pop_head(&pool->jobs)) != NULL)
 		job_free(job);
+	if (pool->filling != NULL)
+		job_free(pool->filling);
 	g_mutex_clear(&pool->lock);
 	g_cond_clear(&pool->cond);
 	g_free(pool);
