@@ -331,7 +331,7 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
 	gsize len, ulen;
 	const guint8 *d = g_bytes_get_data(doc->data, &len);
-	g_autofree char *fallback = dp_config_get_string(ctx->cfg, "extract", "fallback-charset");
+	const char *fallback = ctx->fallback_charset;
 	g_autofree char *used = NULL;
 	gsize bom;
 	g_autofree char *declared = NULL;

@@ -28,6 +28,25 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParser, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
 
+/*
+ * A GByteArray that borrows the message's bytes for GMime's memory
+ * stream, so that the message is not copied: GMime only ever reads its
+ * input stream, and the stream does not own the array (owner FALSE).
+ * Declared before the stream, it is cleaned up after it, after every
+ * GMime object: the bytes are taken back (never freed by GLib), then the
+ * array itself goes.
+ */
+typedef GByteArray BorrowedBytes;
+
+static void
+borrowed_bytes_free(BorrowedBytes *arr)
+{
+	gsize n;
+	(void)g_byte_array_steal(arr, &n);
+	g_byte_array_unref(arr);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(BorrowedBytes, borrowed_bytes_free)
+
 /* GMime keeps global tables; initialise them once per process. */
 static gpointer
 gmime_init_once(gpointer unused)
@@ -112,7 +131,7 @@ typedef struct {
 	GPtrArray *pending;  /* of PendingPart */
 	GPtrArray *charsets; /* charsets used for the inline text, in order */
 	guint n_attach, n_body, n_alt;
-	char *fallback;
+	const char *fallback;
 } Walk;
 
 static void
@@ -466,20 +485,27 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	const guint8 *d = g_bytes_get_data(doc->data, &len);
 	if (len == 0)
 		return TRUE; /* an empty message part: nothing to read, nothing wrong */
-	g_autofree char *fallback = dp_config_get_string(ctx->cfg, "extract", "fallback-charset");
+	const char *fallback = ctx->fallback_charset;
 	GMimeParserOptions *opts = mail_parser_options(fallback);
 	Defects defects = { g_ptr_array_new_with_free_func(g_free), 0, FALSE };
 	g_mime_parser_options_set_warning_callback(opts, on_warning, &defects);
 
-	/* GMime copies the message into its own stream: one message at a time. */
-	g_autoptr(GMimeStream) stream =
-		len > 0 ? g_mime_stream_mem_new_with_buffer((const char *)d, len) : g_mime_stream_mem_new();
+	/* GMime parses the message where it lies (see BorrowedBytes). */
+	g_autoptr(BorrowedBytes) borrowed = NULL;
+	g_autoptr(GMimeStream) stream = NULL;
+	if (len <= G_MAXUINT) {
+		borrowed = g_byte_array_new_take((guint8 *)d, len);
+		stream = g_mime_stream_mem_new_with_byte_array(borrowed);
+		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+	} else {
+		stream = g_mime_stream_mem_new_with_buffer((const char *)d, len);
+	}
 	g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	g_autoptr(GMimeMessage) msg = g_mime_parser_construct_message(parser, opts);
 
 	Walk w = { ctx, doc, g_string_new(NULL), g_ptr_array_new_with_free_func(pending_free),
-		   g_ptr_array_new_with_free_func(g_free), 0, 0, 0, g_strdup(fallback) };
+		   g_ptr_array_new_with_free_func(g_free), 0, 0, 0, fallback };
 	if (msg == NULL) {
 		/* Not even a header block: keep the bytes as text. */
 		gsize outlen;
@@ -518,6 +544,5 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		ok = emit_part(&w, w.pending->pdata[i], error);
 	g_ptr_array_unref(w.pending);
 	g_ptr_array_unref(w.charsets);
-	g_free(w.fallback);
 	return ok;
 }

@@ -8,7 +8,7 @@ dp_extract_text(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
 	gsize len;
 	const guint8 *d = g_bytes_get_data(doc->data, &len);
-	g_autofree char *fallback = dp_config_get_string(ctx->cfg, "extract", "fallback-charset");
+	const char *fallback = ctx->fallback_charset;
 	g_autofree char *used = NULL;
 	/* A container (a MIME part) may have told us the charset. */
 	const char *declared = dp_record_get(doc->rec, DP_F_CHARSET);

@@ -47,6 +47,7 @@ dp_extract_ctx_init(DpExtractCtx *ctx, DpConfig *cfg, DpEmitFn emit, gpointer em
 	ctx->max_input = dp_config_get_size(cfg, "limits", "max-input-size");
 	ctx->identify_parts = dp_config_get_bool(cfg, "extract", "identify-parts");
 	ctx->threads = (guint)dp_config_get_int(cfg, "extract", "threads");
+	ctx->fallback_charset = dp_config_get_string(cfg, "extract", "fallback-charset");
 }
 
 void
@@ -54,6 +55,7 @@ dp_extract_ctx_clear(DpExtractCtx *ctx)
 {
 	g_clear_pointer(&ctx->cfg, dp_config_unref);
 	g_clear_pointer(&ctx->passwords, g_strfreev);
+	g_clear_pointer(&ctx->fallback_charset, g_free);
 }
 
 void

@@ -37,6 +37,8 @@ typedef struct {
 	gboolean identify_parts;
 	/* [extract] threads: workers for the parts of a mailbox (0: the CPUs). */
 	guint threads;
+	/* [extract] fallback-charset, read once (every text part asks). */
+	char *fallback_charset;
 } DpExtractCtx;
 
 /* One document being extracted: its record, its bytes and its depth. */
