@@ -159,16 +159,24 @@ static GBytes *
 unquote(const guint8 *d, gsize start, gsize body, gsize end, gboolean rd)
 {
 	GByteArray *out = g_byte_array_sized_new((guint)MIN(end - start, G_MAXUINT));
-	g_byte_array_append(out, d + start, (guint)(body - start));
-	gsize p = body;
-	while (p < end) {
-		gsize e = next_line(d, end, p);
+	/*
+	 * The text between quoted lines is copied in one piece: the lines to
+	 * change start with '>', which memchr finds (as in max_quote_depth).
+	 */
+	gsize p = start; /* copied up to here */
+	gsize q = body;
+	while (q < end) {
 		guint depth;
-		if (quoted_from(d, end, p, &depth) && (rd || depth == 1))
-			p++;
-		g_byte_array_append(out, d + p, (guint)(e - p));
-		p = e;
+		if ((q == body || d[q - 1] == '\n') && quoted_from(d, end, q, &depth) && (rd || depth == 1)) {
+			g_byte_array_append(out, d + p, (guint)(q - p));
+			p = q + 1; /* one '>' less */
+		}
+		const guint8 *hit = memchr(d + q + 1, '>', end - q - 1);
+		if (hit == NULL)
+			break;
+		q = (gsize)(hit - d);
 	}
+	g_byte_array_append(out, d + p, (guint)(end - p));
 	return g_byte_array_free_to_bytes(out);
 }
 

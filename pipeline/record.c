@@ -16,9 +16,23 @@ static void
 field_free(gpointer p)
 {
 	DpField *f = p;
-	g_free(f->key);
 	g_free(f->value);
-	g_free(f);
+	g_free(f); /* the key lives in the same block */
+}
+
+/*
+ * A field with its key (KLEN bytes of KEY) stored in the same allocation:
+ * keys never change once set, values do (redaction replaces them).
+ */
+static DpField *
+field_new(const char *key, gsize klen, char *value)
+{
+	DpField *f = g_malloc(sizeof *f + klen + 1);
+	f->key = (char *)(f + 1);
+	memcpy(f->key, key, klen);
+	f->key[klen] = '\0';
+	f->value = value;
+	return f;
 }
 
 DpRecord *
@@ -102,10 +116,7 @@ void
 dp_record_add(DpRecord *rec, const char *key, const char *value)
 {
 	g_return_if_fail(dp_record_key_valid(key));
-	DpField *f = g_new(DpField, 1);
-	f->key = g_strdup(key);
-	f->value = g_strdup(value ? value : "");
-	g_ptr_array_add(rec->fields, f);
+	g_ptr_array_add(rec->fields, field_new(key, strlen(key), g_strdup(value ? value : "")));
 }
 
 void
@@ -443,10 +454,7 @@ dp_reader_next(DpReader *rd, DpRecord **out, GError **error)
 			*out = g_steal_pointer(&rec);
 			return TRUE;
 		}
-		DpField *f = g_new(DpField, 1);
-		f->key = g_strndup(line, klen);
-		f->value = g_strndup(value, vlen);
-		g_ptr_array_add(rec->fields, f);
+		g_ptr_array_add(rec->fields, field_new(line, klen, g_strndup(value, vlen)));
 	}
 }
 

@@ -31,8 +31,8 @@
 #define DP_META_PREFIX "meta."
 
 typedef struct {
-	char *key;
-	char *value;
+	char *key;   /* allocated with the field: never replaced or freed on its own */
+	char *value; /* g_malloc'd; may be replaced */
 } DpField;
 
 typedef struct {
