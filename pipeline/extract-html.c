@@ -75,7 +75,7 @@ element_classes(char **drop)
 	g_hash_table_insert(h, (gpointer) "ol", GINT_TO_POINTER(E_OL));
 	g_hash_table_insert(h, (gpointer) "pre", GINT_TO_POINTER(E_PRE));
 	g_hash_table_insert(h, (gpointer) "head", GINT_TO_POINTER(E_DROP));
-	for (guint i = 0; drop[i]; i++)
+	for (guint i = 0; drop != NULL && drop[i]; i++)
 		g_hash_table_insert(h, drop[i], GINT_TO_POINTER(E_DROP));
 	return h;
 }
@@ -351,8 +351,7 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	w.stack = g_array_new(FALSE, FALSE, sizeof(ElemClass));
 	w.ol = g_array_new(FALSE, FALSE, sizeof(guint));
 	w.title = g_string_new(NULL);
-	g_auto(GStrv) drop = dp_config_get_list(ctx->cfg, "extract", "html-drop");
-	w.classes = element_classes(drop);
+	w.classes = element_classes(ctx->html_drop);
 	w.doc = doc;
 	w.srcdocs = g_ptr_array_new_with_free_func(g_free);
 

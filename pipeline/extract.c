@@ -48,6 +48,7 @@ dp_extract_ctx_init(DpExtractCtx *ctx, DpConfig *cfg, DpEmitFn emit, gpointer em
 	ctx->identify_parts = dp_config_get_bool(cfg, "extract", "identify-parts");
 	ctx->threads = (guint)dp_config_get_int(cfg, "extract", "threads");
 	ctx->fallback_charset = dp_config_get_string(cfg, "extract", "fallback-charset");
+	ctx->html_drop = dp_config_get_list(cfg, "extract", "html-drop");
 }
 
 void
@@ -56,6 +57,7 @@ dp_extract_ctx_clear(DpExtractCtx *ctx)
 	g_clear_pointer(&ctx->cfg, dp_config_unref);
 	g_clear_pointer(&ctx->passwords, g_strfreev);
 	g_clear_pointer(&ctx->fallback_charset, g_free);
+	g_clear_pointer(&ctx->html_drop, g_strfreev);
 }
 
 void

@@ -37,8 +37,9 @@ typedef struct {
 	gboolean identify_parts;
 	/* [extract] threads: workers for the parts of a mailbox (0: the CPUs). */
 	guint threads;
-	/* [extract] fallback-charset, read once (every text part asks). */
+	/* [extract] fallback-charset and html-drop, read once (every part asks). */
 	char *fallback_charset;
+	char **html_drop;
 } DpExtractCtx;
 
 /* One document being extracted: its record, its bytes and its depth. */

@@ -874,7 +874,19 @@ note_spans(DpRedactor *rd, DpRecord *rec, const char *field, GArray *spans)
 		if (pos[sp->rule] == NULL)
 			pos[sp->rule] = g_string_sized_new(64);
 		count[sp->rule]++;
-		g_string_append_printf(pos[sp->rule], " %" G_GSIZE_FORMAT "+%" G_GSIZE_FORMAT, sp->offset, sp->length);
+		/* " OFF+LEN", without printf (a mailbox has many of these). */
+		char buf[2 * 24 + 3], *e = buf + sizeof buf, *q = e;
+		gsize v = sp->length;
+		do
+			*--q = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		*--q = '+';
+		v = sp->offset;
+		do
+			*--q = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		*--q = ' ';
+		g_string_append_len(pos[sp->rule], q, e - q);
 	}
 	for (guint rule = 0; rule < nrules; rule++) {
 		if (pos[rule] == NULL)
