@@ -160,9 +160,26 @@ looks_like_html(const guint8 *d, gsize len)
 static gboolean
 looks_like_text(const guint8 *d, gsize len)
 {
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
 	gsize n = MIN(len, 65536);
-	for (gsize i = 0; i < n; i++) {
-		guint8 c = d[i];
+	for (gsize i = 0; i < n;) {
+		if (n - i >= 8) {
+			/* Eight bytes at a time past those with no byte < 0x20 and no DEL. */
+			guint64 w, x;
+			memcpy(&w, d + i, 8);
+			x = w ^ (ones * 0x7f);
+			if ((((w - ones * 0x20) & ~w) | ((x - ones) & ~x)) & high) {
+				for (gsize k = i; k < i + 8; k++) {
+					guint8 c = d[k];
+					if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) ||
+					    c == 0x7f)
+						return FALSE;
+				}
+			}
+			i += 8;
+			continue;
+		}
+		guint8 c = d[i++];
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) || c == 0x7f)
 			return FALSE;
 	}

@@ -206,6 +206,26 @@ ascii_compatible(const char *cs)
 	return FALSE;
 }
 
+/*
+ * g_utf8_validate_len() (no NULs either), with the ASCII at the start
+ * skipped eight bytes at a time: GLib's check goes byte by byte, and most
+ * text is ASCII.
+ */
+static gboolean
+utf8_valid(const char *s, gsize len)
+{
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
+	gsize i = 0;
+	for (; i + 8 <= len; i += 8) {
+		guint64 w;
+		memcpy(&w, s + i, 8);
+		/* A NUL or a byte >= 0x80 sets its high bit. */
+		if ((((w - ones) & ~w) | w) & high)
+			break;
+	}
+	return g_utf8_validate_len(s + i, len - i, NULL);
+}
+
 static gboolean
 all_ascii(const guint8 *d, gsize len)
 {
@@ -279,7 +299,7 @@ dp_text_decode_string(const guint8 *data, gsize len, const char *declared, const
 		const char *u16 = sniff_utf16(data, len);
 		if (u16 != NULL)
 			cs = g_strdup(u16);
-		else if ((plain = g_utf8_validate((const char *)data, (gssize)len, NULL)))
+		else if ((plain = utf8_valid((const char *)data, len)))
 			cs = g_strdup("utf-8");
 		else
 			cs = dp_text_canonical_charset(fallback ? fallback : "windows-1252");
@@ -443,7 +463,7 @@ dp_text_normalize(const char *in, gsize len)
 	g_autoptr(GString) valid = NULL;
 	const char *src = in;
 	gsize slen = len;
-	if (!g_utf8_validate_len(in, len, NULL)) {
+	if (!utf8_valid(in, len)) {
 		valid = g_string_sized_new(len + 1);
 		append_valid_utf8(valid, in, len, FALSE);
 		src = valid->str;
