@@ -17,6 +17,10 @@
  * lines to undo), and keeps the exact byte offsets.  Everything inside a
  * message (headers, MIME) is still GMime's work, in extract-mail.c.
  *
+ * The messages are extracted on worker threads (extract-pool.c, [extract]
+ * threads): this file splits the mailbox in order and the records come
+ * out in order, exactly as with one thread.
+ *
  * Memory stays constant on a mailbox of any size: the input is a
  * read-only mapping, and the pages behind the current message are given
  * back to the kernel as we go (dp_bytes_release), so the resident set is

@@ -17,6 +17,11 @@
  *	The parent reads the records with the bounded record reader, checks
  *	each one (the first is the input's own id, every other names a parent
  *	already seen, the source is forced to the real path) and passes it on.
+ *	An input whose hash was left for later (dp_detect_input_full) is
+ *	hashed here while the child already works, its records waiting in
+ *	the pipe; the child derived its ids from a stand-in root id, and the
+ *	parent gives each record the id derived from the real one and the
+ *	record's path (as dp_id_child() always does).
  *	A watchdog thread forwards the child's stderr (bounded) and kills the
  *	child at the wall-clock timeout.
  *
