@@ -19,6 +19,13 @@ struct DpChain {
 DpRecord *
 dp_detect_input(const char *path, guint64 max, gboolean magic, GBytes **data, GError **error)
 {
+	return dp_detect_input_full(path, max, magic, FALSE, data, error);
+}
+
+DpRecord *
+dp_detect_input_full(const char *path, guint64 max, gboolean magic, gboolean defer_hash, GBytes **data,
+		     GError **error)
+{
 	g_autoptr(DpRecord) rec = dp_record_new();
 	g_autoptr(GBytes) bytes = NULL;
 	*data = NULL;
@@ -58,8 +65,9 @@ dp_detect_input(const char *path, guint64 max, gboolean magic, GBytes **data, GE
 	}
 	gsize len;
 	const guint8 *d = g_bytes_get_data(bytes, &len);
-	g_autofree char *sha = dp_sha256_bytes(bytes);
-	g_autofree char *id = dp_id_root(sha);
+	/* The hash of a large input is a good part of its conversion: see dp_isolate_extract(). */
+	g_autofree char *sha = defer_hash ? g_strdup(DP_HASH_PENDING) : dp_sha256_bytes(bytes);
+	g_autofree char *id = defer_hash ? g_strdup(DP_HASH_PENDING) : dp_id_root(sha);
 	g_autofree char *type = NULL;
 	if (magic) {
 		type = dp_detect_type(d, len, path);
@@ -120,6 +128,12 @@ dp_chain_free(DpChain *chain)
 }
 
 void
+dp_chain_set_threads(DpChain *chain, guint threads)
+{
+	chain->ectx.threads = threads;
+}
+
+void
 dp_chain_set_passwords(DpChain *chain, const char *const *passwords)
 {
 	g_strfreev(chain->ectx.passwords);
@@ -131,7 +145,9 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 {
 	g_autoptr(GError) local = NULL;
 	g_autoptr(GBytes) data = NULL;
-	g_autoptr(DpRecord) rec = dp_detect_input(path, chain->ectx.max_input, !chain->iso.enabled, &data, &local);
+	/* Sandboxed, the input is hashed while the child extracts it. */
+	g_autoptr(DpRecord) rec = dp_detect_input_full(path, chain->ectx.max_input, !chain->iso.enabled,
+						       chain->iso.enabled, &data, &local);
 	if (rec == NULL) {
 		dp_warn("%s", local->message);
 		*exit_code = dp_exit_merge(*exit_code, local->code);

@@ -21,6 +21,15 @@
  * "detect: deferred" and dp_extract() asks libmagic (in the sandbox).
  */
 DpRecord *dp_detect_input(const char *path, guint64 max, gboolean magic, GBytes **data, GError **error);
+/*
+ * The same, with the SHA-256 of a file's bytes left for later when
+ * DEFER_HASH: the record's id and sha256 hold DP_HASH_PENDING, and
+ * dp_isolate_extract() hashes the bytes while the sandboxed child already
+ * extracts (the ids it gives its records are then rewritten).
+ */
+DpRecord *dp_detect_input_full(const char *path, guint64 max, gboolean magic, gboolean defer_hash, GBytes **data,
+			       GError **error);
+#define DP_HASH_PENDING "pending"
 
 typedef struct DpChain DpChain;
 
@@ -31,6 +40,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpChain, dp_chain_free)
 
 /* Passwords to try on encrypted documents, before [pdf] passwords (copied). */
 void dp_chain_set_passwords(DpChain *chain, const char *const *passwords);
+
+/* Worker threads for the messages of a mailbox (0: one per CPU). */
+void dp_chain_set_threads(DpChain *chain, guint threads);
 
 /*
  * Convert one input.  A bad document is reported on stderr in one line and

@@ -36,6 +36,7 @@ static const SchemaEntry schema[] = {
 	{ "extract", "fallback-charset", T_STRING, "windows-1252", NULL },
 	{ "extract", "html-drop", T_LIST, "script;style;noscript;template;head", NULL },
 	{ "extract", "identify-parts", T_BOOL, "true", NULL },
+	{ "extract", "threads", T_INT, "0", "0;256" },
 	{ "pdf", "passwords", T_LIST, "", NULL },
 	{ "pdf", "first-page", T_INT, "0", "0;2147483647" },
 	{ "pdf", "last-page", T_INT, "0", "0;2147483647" },
@@ -481,6 +482,9 @@ fingerprint_one(const char *group, const char *key, const char *value, const cha
 	 * changing it must not make the next run reprocess everything.
 	 */
 	if (g_str_equal(group, "run"))
+		return;
+	/* Nor how many threads extract with: the output is the same. */
+	if (g_str_equal(group, "extract") && g_str_equal(key, "threads"))
 		return;
 	/* NUL separators keep "a","bc" and "ab","c" apart. */
 	g_checksum_update(sum, (const guchar *)group, (gssize)strlen(group) + 1);

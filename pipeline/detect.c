@@ -10,28 +10,35 @@
 
 #include <magic.h>
 
-static GMutex magic_lock;
-static magic_t magic_cookie;
+static void
+magic_free(gpointer cookie)
+{
+	if (cookie != NULL)
+		magic_close(cookie);
+}
 
-/* libmagic is loaded once, on first use: its database costs milliseconds. */
+/*
+ * A libmagic handle per thread (the threads extracting a mailbox's
+ * messages each ask it), opened on first use.  Its database is a mapping
+ * of the compiled magic file, shared between them.
+ */
+static GPrivate magic_cookie = G_PRIVATE_INIT(magic_free);
+
 static const char *
 magic_type(const guint8 *data, gsize len)
 {
-	const char *t = NULL;
-	g_mutex_lock(&magic_lock);
-	if (magic_cookie == NULL) {
-		magic_cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
-		if (magic_cookie != NULL && magic_load(magic_cookie, NULL) != 0) {
-			magic_close(magic_cookie);
-			magic_cookie = NULL;
+	magic_t cookie = g_private_get(&magic_cookie);
+	if (cookie == NULL) {
+		cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
+		if (cookie != NULL && magic_load(cookie, NULL) != 0) {
+			magic_close(cookie);
+			cookie = NULL;
 		}
+		g_private_set(&magic_cookie, cookie);
 	}
-	if (magic_cookie != NULL)
-		t = magic_buffer(magic_cookie, data, len);
+	const char *t = cookie != NULL ? magic_buffer(cookie, data, len) : NULL;
 	/* Interned: the set of MIME type names is small and bounded. */
-	const char *res = g_intern_string(t ? t : DP_TYPE_UNKNOWN);
-	g_mutex_unlock(&magic_lock);
-	return res;
+	return g_intern_string(t ? t : DP_TYPE_UNKNOWN);
 }
 
 static gboolean
@@ -153,9 +160,26 @@ looks_like_html(const guint8 *d, gsize len)
 static gboolean
 looks_like_text(const guint8 *d, gsize len)
 {
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
 	gsize n = MIN(len, 65536);
-	for (gsize i = 0; i < n; i++) {
-		guint8 c = d[i];
+	for (gsize i = 0; i < n;) {
+		if (n - i >= 8) {
+			/* Eight bytes at a time past those with no byte < 0x20 and no DEL. */
+			guint64 w, x;
+			memcpy(&w, d + i, 8);
+			x = w ^ (ones * 0x7f);
+			if ((((w - ones * 0x20) & ~w) | ((x - ones) & ~x)) & high) {
+				for (gsize k = i; k < i + 8; k++) {
+					guint8 c = d[k];
+					if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) ||
+					    c == 0x7f)
+						return FALSE;
+				}
+			}
+			i += 8;
+			continue;
+		}
+		guint8 c = d[i++];
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) || c == 0x7f)
 			return FALSE;
 	}

@@ -75,7 +75,7 @@ element_classes(char **drop)
 	g_hash_table_insert(h, (gpointer) "ol", GINT_TO_POINTER(E_OL));
 	g_hash_table_insert(h, (gpointer) "pre", GINT_TO_POINTER(E_PRE));
 	g_hash_table_insert(h, (gpointer) "head", GINT_TO_POINTER(E_DROP));
-	for (guint i = 0; drop[i]; i++)
+	for (guint i = 0; drop != NULL && drop[i]; i++)
 		g_hash_table_insert(h, drop[i], GINT_TO_POINTER(E_DROP));
 	return h;
 }
@@ -331,7 +331,7 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
 	gsize len, ulen;
 	const guint8 *d = g_bytes_get_data(doc->data, &len);
-	g_autofree char *fallback = dp_config_get_string(ctx->cfg, "extract", "fallback-charset");
+	const char *fallback = ctx->fallback_charset;
 	g_autofree char *used = NULL;
 	gsize bom;
 	g_autofree char *declared = NULL;
@@ -351,8 +351,7 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	w.stack = g_array_new(FALSE, FALSE, sizeof(ElemClass));
 	w.ol = g_array_new(FALSE, FALSE, sizeof(guint));
 	w.title = g_string_new(NULL);
-	g_auto(GStrv) drop = dp_config_get_list(ctx->cfg, "extract", "html-drop");
-	w.classes = element_classes(drop);
+	w.classes = element_classes(ctx->html_drop);
 	w.doc = doc;
 	w.srcdocs = g_ptr_array_new_with_free_func(g_free);
 
@@ -393,8 +392,7 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		g_string_prepend(w.out, "\n\n");
 		g_string_prepend(w.out, title);
 	}
-	dp_doc_set_text(ctx, doc, w.out->str, w.out->len);
-	g_string_free(w.out, TRUE);
+	dp_doc_take_text(ctx, doc, g_steal_pointer(&w.out));
 
 	gboolean ok = TRUE;
 	if (w.srcdocs->len > 0) {

@@ -28,6 +28,25 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParser, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
 
+/*
+ * A GByteArray that borrows the message's bytes for GMime's memory
+ * stream, so that the message is not copied: GMime only ever reads its
+ * input stream, and the stream does not own the array (owner FALSE).
+ * Declared before the stream, it is cleaned up after it, after every
+ * GMime object: the bytes are taken back (never freed by GLib), then the
+ * array itself goes.
+ */
+typedef GByteArray BorrowedBytes;
+
+static void
+borrowed_bytes_free(BorrowedBytes *arr)
+{
+	gsize n;
+	(void)g_byte_array_steal(arr, &n);
+	g_byte_array_unref(arr);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(BorrowedBytes, borrowed_bytes_free)
+
 /* GMime keeps global tables; initialise them once per process. */
 static gpointer
 gmime_init_once(gpointer unused)
@@ -112,7 +131,7 @@ typedef struct {
 	GPtrArray *pending;  /* of PendingPart */
 	GPtrArray *charsets; /* charsets used for the inline text, in order */
 	guint n_attach, n_body, n_alt;
-	char *fallback;
+	const char *fallback;
 } Walk;
 
 static void
@@ -133,6 +152,27 @@ mem_stream_steal(GMimeStream *mem)
 	return g_byte_array_free_to_bytes(arr);
 }
 
+/*
+ * The bytes of a memory stream (the parser hands out parts of the
+ * message's stream as substreams sharing its buffer) without a copy, kept
+ * alive by a reference to the buffer; NULL for other streams.
+ */
+static GBytes *
+mem_stream_bytes(GMimeStream *stream)
+{
+	if (!GMIME_IS_STREAM_MEM(stream))
+		return NULL;
+	GByteArray *arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
+	if (arr == NULL)
+		return NULL;
+	gint64 start = MAX(stream->bound_start, 0);
+	gint64 end = stream->bound_end < 0 ? (gint64)arr->len : MIN(stream->bound_end, (gint64)arr->len);
+	if (start > end)
+		return NULL;
+	return g_bytes_new_with_free_func(arr->data + start, (gsize)(end - start), (GDestroyNotify)g_byte_array_unref,
+					  g_byte_array_ref(arr));
+}
+
 /* The decoded content of a leaf part (transfer encoding undone). */
 static GBytes *
 part_bytes(GMimePart *part)
@@ -140,6 +180,32 @@ part_bytes(GMimePart *part)
 	GMimeDataWrapper *content = g_mime_part_get_content(part);
 	if (content == NULL)
 		return g_bytes_new(NULL, 0);
+	/*
+	 * Straight from the message's buffer: no encoding, the bytes as they
+	 * are; base64 and quoted-printable decoded in one GMime step into a
+	 * buffer of the right size.  Anything else (uuencode, a stream that
+	 * is not in memory) through GMime's filter stream.
+	 */
+	GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(content);
+	GMimeStream *stream = g_mime_data_wrapper_get_stream(content);
+	gboolean identity = enc == GMIME_CONTENT_ENCODING_DEFAULT || enc == GMIME_CONTENT_ENCODING_7BIT ||
+			    enc == GMIME_CONTENT_ENCODING_8BIT || enc == GMIME_CONTENT_ENCODING_BINARY;
+	if (stream != NULL && (identity || enc == GMIME_CONTENT_ENCODING_BASE64 ||
+			       enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)) {
+		g_autoptr(GBytes) raw = mem_stream_bytes(stream);
+		if (raw != NULL && identity)
+			return g_steal_pointer(&raw);
+		if (raw != NULL) {
+			gsize len;
+			const char *in = g_bytes_get_data(raw, &len);
+			GMimeEncoding state;
+			g_mime_encoding_init_decode(&state, enc);
+			char *out = g_malloc(g_mime_encoding_outlen(&state, len) + 4);
+			gsize n = g_mime_encoding_step(&state, in, len, out);
+			n += g_mime_encoding_flush(&state, NULL, 0, out + n);
+			return g_bytes_new_take(out, n);
+		}
+	}
 	g_autoptr(GMimeStream) mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(content, mem);
 	return mem_stream_steal(mem);
@@ -161,14 +227,21 @@ static void
 append_text(Walk *w, GMimePart *part)
 {
 	g_autoptr(GBytes) b = part_bytes(part);
-	gsize len, outlen;
+	gsize len;
 	const guint8 *d = g_bytes_get_data(b, &len);
 	const char *declared = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
 	g_autofree char *used = NULL;
-	g_autofree char *text = dp_text_decode(d, len, declared, w->fallback, &outlen, &used);
-	if (w->body->len > 0 && outlen > 0)
-		g_string_append(w->body, "\n\n");
-	g_string_append_len(w->body, text, (gssize)outlen);
+	GString *text = dp_text_decode_string(d, len, declared, w->fallback, &used);
+	if (w->body->len == 0) {
+		/* The first text part (most often the only one) becomes the body. */
+		g_string_free(w->body, TRUE);
+		w->body = text;
+	} else {
+		if (text->len > 0)
+			g_string_append(w->body, "\n\n");
+		g_string_append_len(w->body, text->str, (gssize)text->len);
+		g_string_free(text, TRUE);
+	}
 	if (used != NULL && !g_ptr_array_find_with_equal_func(w->charsets, used, g_str_equal, NULL))
 		g_ptr_array_add(w->charsets, g_steal_pointer(&used));
 }
@@ -412,20 +485,27 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	const guint8 *d = g_bytes_get_data(doc->data, &len);
 	if (len == 0)
 		return TRUE; /* an empty message part: nothing to read, nothing wrong */
-	g_autofree char *fallback = dp_config_get_string(ctx->cfg, "extract", "fallback-charset");
+	const char *fallback = ctx->fallback_charset;
 	GMimeParserOptions *opts = mail_parser_options(fallback);
 	Defects defects = { g_ptr_array_new_with_free_func(g_free), 0, FALSE };
 	g_mime_parser_options_set_warning_callback(opts, on_warning, &defects);
 
-	/* GMime copies the message into its own stream: one message at a time. */
-	g_autoptr(GMimeStream) stream =
-		len > 0 ? g_mime_stream_mem_new_with_buffer((const char *)d, len) : g_mime_stream_mem_new();
+	/* GMime parses the message where it lies (see BorrowedBytes). */
+	g_autoptr(BorrowedBytes) borrowed = NULL;
+	g_autoptr(GMimeStream) stream = NULL;
+	if (len <= G_MAXUINT) {
+		borrowed = g_byte_array_new_take((guint8 *)d, len);
+		stream = g_mime_stream_mem_new_with_byte_array(borrowed);
+		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+	} else {
+		stream = g_mime_stream_mem_new_with_buffer((const char *)d, len);
+	}
 	g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	g_autoptr(GMimeMessage) msg = g_mime_parser_construct_message(parser, opts);
 
 	Walk w = { ctx, doc, g_string_new(NULL), g_ptr_array_new_with_free_func(pending_free),
-		   g_ptr_array_new_with_free_func(g_free), 0, 0, 0, g_strdup(fallback) };
+		   g_ptr_array_new_with_free_func(g_free), 0, 0, 0, fallback };
 	if (msg == NULL) {
 		/* Not even a header block: keep the bytes as text. */
 		gsize outlen;
@@ -455,8 +535,7 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	/* Nothing is dropped silently: say that the innermost parts are missing. */
 	if (defects.overflow && dp_record_get(doc->rec, DP_F_STATUS) == NULL)
 		dp_doc_fail(doc, DP_STATUS_LIMIT, "MIME parts nested deeper than the parser allows; the innermost were not read");
-	dp_doc_set_text(ctx, doc, w.body->str, w.body->len);
-	g_string_free(w.body, TRUE);
+	dp_doc_take_text(ctx, doc, g_steal_pointer(&w.body));
 	g_ptr_array_unref(defects.list);
 	g_mime_parser_options_free(opts);
 
@@ -465,6 +544,5 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		ok = emit_part(&w, w.pending->pdata[i], error);
 	g_ptr_array_unref(w.pending);
 	g_ptr_array_unref(w.charsets);
-	g_free(w.fallback);
 	return ok;
 }

@@ -17,6 +17,10 @@
  * lines to undo), and keeps the exact byte offsets.  Everything inside a
  * message (headers, MIME) is still GMime's work, in extract-mail.c.
  *
+ * The messages are extracted on worker threads (extract-pool.c, [extract]
+ * threads): this file splits the mailbox in order and the records come
+ * out in order, exactly as with one thread.
+ *
  * Memory stays constant on a mailbox of any size: the input is a
  * read-only mapping, and the pages behind the current message are given
  * back to the kernel as we go (dp_bytes_release), so the resident set is
@@ -159,22 +163,31 @@ static GBytes *
 unquote(const guint8 *d, gsize start, gsize body, gsize end, gboolean rd)
 {
 	GByteArray *out = g_byte_array_sized_new((guint)MIN(end - start, G_MAXUINT));
-	g_byte_array_append(out, d + start, (guint)(body - start));
-	gsize p = body;
-	while (p < end) {
-		gsize e = next_line(d, end, p);
+	/*
+	 * The text between quoted lines is copied in one piece: the lines to
+	 * change start with '>', which memchr finds (as in max_quote_depth).
+	 */
+	gsize p = start; /* copied up to here */
+	gsize q = body;
+	while (q < end) {
 		guint depth;
-		if (quoted_from(d, end, p, &depth) && (rd || depth == 1))
-			p++;
-		g_byte_array_append(out, d + p, (guint)(e - p));
-		p = e;
+		if ((q == body || d[q - 1] == '\n') && quoted_from(d, end, q, &depth) && (rd || depth == 1)) {
+			g_byte_array_append(out, d + p, (guint)(q - p));
+			p = q + 1; /* one '>' less */
+		}
+		const guint8 *hit = memchr(d + q + 1, '>', end - q - 1);
+		if (hit == NULL)
+			break;
+		q = (gsize)(hit - d);
 	}
+	g_byte_array_append(out, d + p, (guint)(end - p));
 	return g_byte_array_free_to_bytes(out);
 }
 
 typedef struct {
 	DpExtractCtx *ctx;
 	DpDoc *doc;
+	DpChildPool *pool; /* the messages are extracted on worker threads */
 	Variant forced;
 	gboolean seen_rd;
 	guint n;
@@ -186,7 +199,7 @@ emit_message(Mbox *mb, gsize offset, GBytes *data, const char *variant, GError *
 	g_autofree char *path = g_strdup_printf("message %u", ++mb->n);
 	g_autofree char *off = g_strdup_printf("%" G_GSIZE_FORMAT, offset);
 	const char *meta[] = { "meta.offset", off, "meta.mbox-variant", variant, NULL };
-	return dp_doc_child(mb->ctx, mb->doc, path, DP_TYPE_RFC822, data, meta, error);
+	return dp_child_pool_add(mb->pool, path, DP_TYPE_RFC822, data, meta, offset, error);
 }
 
 /* One From_-separated message at FROM; *NEXT receives the next one's offset. */
@@ -268,7 +281,7 @@ dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
 	gsize len;
 	const guint8 *d = g_bytes_get_data(doc->data, &len);
-	Mbox mb = { ctx, doc, variant_from_config(ctx->cfg), FALSE, 0 };
+	Mbox mb = { ctx, doc, NULL, variant_from_config(ctx->cfg), FALSE, 0 };
 	gsize pos = 0;
 	if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
 		pos = 3;
@@ -288,6 +301,14 @@ dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	}
 	if (!dp_doc_emit(ctx, doc, error))
 		return FALSE;
+	/*
+	 * The messages are independent once split: they are extracted on
+	 * worker threads (extract-pool.c), the split and the output staying
+	 * in order here.  The mail module is loaded before the workers start.
+	 */
+	dp_extract_preload(DP_TYPE_RFC822);
+	g_autoptr(DpChildPool) pool = dp_child_pool_new(ctx, doc);
+	mb.pool = pool;
 	gsize released = 0;
 	while (pos < len) {
 		gsize next = len;
@@ -308,14 +329,16 @@ dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		pos = next;
 		/*
 		 * Give back the pages of the messages done, a few MiB at a time
-		 * (a no-op unless the input is a mapped file).
+		 * (a no-op unless the input is a mapped file); not those of the
+		 * messages still in flight.
 		 */
-		if (pos - released >= (4u << 20)) {
-			dp_bytes_release(doc->data, released, pos);
-			released = pos;
+		gsize done = dp_child_pool_low_mark(pool, pos);
+		if (done > released && done - released >= (4u << 20)) {
+			dp_bytes_release(doc->data, released, done);
+			released = done;
 		}
 		if (ctx->max_children > 0 && ctx->n_children > ctx->max_children)
 			break; /* the last child says "limit" */
 	}
-	return TRUE;
+	return dp_child_pool_finish(pool, error);
 }

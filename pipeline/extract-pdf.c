@@ -64,11 +64,16 @@ pdf_part_free(gpointer p)
 	g_free(part);
 }
 
+/*
+ * This thread's CPU time: a PDF attached to a message of a mailbox is
+ * extracted on one of several worker threads (extract-pool.c), whose
+ * sum would count the others' work against this document's budget.
+ */
 static double
 cpu_seconds(void)
 {
 	struct timespec ts;
-	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
 		return 0;
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

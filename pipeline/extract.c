@@ -46,6 +46,9 @@ dp_extract_ctx_init(DpExtractCtx *ctx, DpConfig *cfg, DpEmitFn emit, gpointer em
 	ctx->max_text = dp_config_get_size(cfg, "limits", "max-text-size");
 	ctx->max_input = dp_config_get_size(cfg, "limits", "max-input-size");
 	ctx->identify_parts = dp_config_get_bool(cfg, "extract", "identify-parts");
+	ctx->threads = (guint)dp_config_get_int(cfg, "extract", "threads");
+	ctx->fallback_charset = dp_config_get_string(cfg, "extract", "fallback-charset");
+	ctx->html_drop = dp_config_get_list(cfg, "extract", "html-drop");
 }
 
 void
@@ -53,6 +56,8 @@ dp_extract_ctx_clear(DpExtractCtx *ctx)
 {
 	g_clear_pointer(&ctx->cfg, dp_config_unref);
 	g_clear_pointer(&ctx->passwords, g_strfreev);
+	g_clear_pointer(&ctx->fallback_charset, g_free);
+	g_clear_pointer(&ctx->html_drop, g_strfreev);
 }
 
 void
@@ -67,9 +72,14 @@ dp_doc_fail(DpDoc *doc, const char *status, const char *fmt, ...)
 }
 
 void
-dp_doc_set_text(DpExtractCtx *ctx, DpDoc *doc, const char *text, gsize len)
+dp_doc_take_text(DpExtractCtx *ctx, DpDoc *doc, GString *text)
 {
-	g_autoptr(GString) norm = dp_text_normalize(text, len);
+	/* Most extracted text is normalized already: then it is kept as it is. */
+	GString *norm = text;
+	if (!dp_text_is_normal(text->str, text->len)) {
+		norm = dp_text_normalize(text->str, text->len);
+		g_string_free(text, TRUE);
+	}
 	if (ctx->max_text > 0 && norm->len > ctx->max_text) {
 		/* Cut at a character boundary, and say so. */
 		gsize cut = (gsize)ctx->max_text;
@@ -81,8 +91,14 @@ dp_doc_set_text(DpExtractCtx *ctx, DpDoc *doc, const char *text, gsize len)
 		dp_doc_fail(doc, DP_STATUS_LIMIT, "text longer than the limit of %" G_GUINT64_FORMAT " bytes; cut",
 			    ctx->max_text);
 	}
-	g_string_truncate(doc->rec->body, 0);
-	g_string_append_len(doc->rec->body, norm->str, (gssize)norm->len);
+	g_string_free(doc->rec->body, TRUE);
+	doc->rec->body = norm;
+}
+
+void
+dp_doc_set_text(DpExtractCtx *ctx, DpDoc *doc, const char *text, gsize len)
+{
+	dp_doc_take_text(ctx, doc, g_string_new_len(text, (gssize)len));
 }
 
 void

@@ -18,6 +18,12 @@ typedef struct {
 	DpConfig *cfg;
 	DpEmitFn emit;
 	gpointer emit_data;
+	/*
+	 * When set, EMIT does nothing but dp_record_write() to this stream (the
+	 * sandboxed child's record pipe): extract-pool.c then has its workers
+	 * serialize the records and writes the bytes.
+	 */
+	FILE *emit_file;
 	/* Limits, read from [limits] once. */
 	guint max_depth;
 	guint64 max_children;
@@ -29,6 +35,11 @@ typedef struct {
 	guint64 n_children;
 	/* [extract] identify-parts: libmagic for generically labelled parts. */
 	gboolean identify_parts;
+	/* [extract] threads: workers for the parts of a mailbox (0: the CPUs). */
+	guint threads;
+	/* [extract] fallback-charset and html-drop, read once (every part asks). */
+	char *fallback_charset;
+	char **html_drop;
 } DpExtractCtx;
 
 /* One document being extracted: its record, its bytes and its depth. */
@@ -68,11 +79,34 @@ gboolean dp_doc_emit(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,
 		      const char *const *meta, GError **error);
 
+/*
+ * Parts extracted on worker threads (extract-pool.c), for containers of
+ * many independent parts (the messages of a mailbox).  dp_child_pool_add()
+ * is dp_doc_child() for PARENT, except that the part may be extracted on
+ * another thread; the records still reach CTX's emit function on the
+ * calling thread, in the order the parts were added, and are the same.
+ * MARK is the caller's (an input offset): dp_child_pool_low_mark() gives
+ * the oldest one still in flight, or NONE.  dp_child_pool_finish() emits
+ * what is in flight; dp_child_pool_free() drops it (after an error).
+ */
+typedef struct DpChildPool DpChildPool;
+DpChildPool *dp_child_pool_new(DpExtractCtx *ctx, DpDoc *parent);
+gboolean dp_child_pool_add(DpChildPool *pool, const char *path, const char *type_hint, GBytes *data,
+			   const char *const *meta, gsize mark, GError **error);
+gsize dp_child_pool_low_mark(DpChildPool *pool, gsize none);
+gboolean dp_child_pool_finish(DpChildPool *pool, GError **error);
+void dp_child_pool_free(DpChildPool *pool);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpChildPool, dp_child_pool_free)
+/* The number of workers CTX asks for ([extract] threads, 0: the CPUs). */
+guint dp_extract_threads(const DpExtractCtx *ctx);
+
 /* Set the status and error message of DOC. */
 void dp_doc_fail(DpDoc *doc, const char *status, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
 /* Set DOC's text: normalized, and cut to the text size limit. */
 void dp_doc_set_text(DpExtractCtx *ctx, DpDoc *doc, const char *text, gsize len);
+/* The same, taking TEXT over (no copy when it is normalized already). */
+void dp_doc_take_text(DpExtractCtx *ctx, DpDoc *doc, GString *text);
 
 /* Set meta.NAME to VALUE (whitespace collapsed); empty values are skipped. */
 void dp_doc_meta(DpDoc *doc, const char *name, const char *value);

@@ -17,6 +17,11 @@
  *	The parent reads the records with the bounded record reader, checks
  *	each one (the first is the input's own id, every other names a parent
  *	already seen, the source is forced to the real path) and passes it on.
+ *	An input whose hash was left for later (dp_detect_input_full) is
+ *	hashed here while the child already works, its records waiting in
+ *	the pipe; the child derived its ids from a stand-in root id, and the
+ *	parent gives each record the id derived from the real one and the
+ *	record's path (as dp_id_child() always does).
  *	A watchdog thread forwards the child's stderr (bounded) and kills the
  *	child at the wall-clock timeout.
  *
@@ -164,10 +169,17 @@ child_main(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *in, GBy
 	FILE *out = fdopen(CHILD_OUT_FD, "w");
 	if (out == NULL)
 		_exit(DP_EXIT_OSERR);
+	/*
+	 * Records go out in pipe-sized writes, not in the 4 KiB stdio picks
+	 * for a pipe: a mailbox is megabytes of records.
+	 */
+	static char outbuf[64 * 1024];
+	setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
 	sandbox_test(dp_record_get(in, DP_F_SOURCE), out);
 
 	ctx->emit = child_emit;
 	ctx->emit_data = out;
+	ctx->emit_file = out;
 	gboolean ok = dp_extract(ctx, in, data, &error);
 	ok = fflush(out) == 0 && ok;
 	_exit(ok ? 0 : DP_EXIT_IOERR);
@@ -253,16 +265,20 @@ status_known(const char *s)
  * Check a record from the child before anything trusts it: the first is the
  * input itself, every later one hangs under a record already seen, and the
  * source is the parent's, not the child's word (it names output files).
+ * IDS maps the ids the child gave to the ones written out: the same, or,
+ * when the input was hashed after the fork (REWRITE), ids derived here
+ * from the real root id and each record's path, as the child would have.
  */
 static gboolean
-check_record(DpRecord *rec, const DpRecord *in, GHashTable *ids, GError **error)
+check_record(DpRecord *rec, const DpRecord *in, const DpRecord *child_in, GHashTable *ids, gboolean rewrite,
+	     GError **error)
 {
 	const char *id = dp_record_get(rec, DP_F_ID);
 	const char *parent = dp_record_get(rec, DP_F_PARENT);
 	const char *why = NULL;
 	if (id == NULL || *id == '\0')
 		why = "a record without an id";
-	else if (g_hash_table_size(ids) == 0 && (parent != NULL || !g_str_equal(id, dp_record_get(in, DP_F_ID))))
+	else if (g_hash_table_size(ids) == 0 && (parent != NULL || !g_str_equal(id, dp_record_get(child_in, DP_F_ID))))
 		why = "the first record is not the input's";
 	else if (g_hash_table_size(ids) > 0 && (parent == NULL || !g_hash_table_contains(ids, parent)))
 		why = "a record whose parent was not seen before it";
@@ -272,7 +288,25 @@ check_record(DpRecord *rec, const DpRecord *in, GHashTable *ids, GError **error)
 		g_set_error(error, DP_ERROR, DP_EXIT_PROTOCOL, "bad record stream from the parser: %s", why);
 		return FALSE;
 	}
-	g_hash_table_add(ids, g_strdup(id));
+	/* A copy: a hostile child may reuse an id, replacing the table's value. */
+	g_autofree char *real_parent = parent != NULL ? g_strdup(g_hash_table_lookup(ids, parent)) : NULL;
+	char *real_id;
+	if (!rewrite) {
+		real_id = g_strdup(id);
+	} else if (real_parent == NULL) {
+		real_id = g_strdup(dp_record_get(in, DP_F_ID));
+		dp_record_set(rec, DP_F_SHA256, dp_record_get(in, DP_F_SHA256));
+	} else {
+		const char *path = dp_record_get(rec, DP_F_PATH);
+		real_id = dp_id_child(real_parent, path ? path : "");
+	}
+	/* Before the record's own values change under ID and PARENT. */
+	g_hash_table_insert(ids, g_strdup(id), real_id);
+	if (rewrite) {
+		dp_record_set(rec, DP_F_ID, real_id);
+		if (real_parent != NULL)
+			dp_record_set(rec, DP_F_PARENT, real_parent);
+	}
 	dp_record_set(rec, DP_F_SOURCE, dp_record_get(in, DP_F_SOURCE));
 	dp_record_set(rec, DP_F_DATA, NULL);
 	return TRUE;
@@ -368,10 +402,18 @@ close_pair(int p[2])
 }
 
 gboolean
-dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *in, GBytes *data,
+dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *child_in, GBytes *data,
 		   GError **error)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, stopp[2] = { -1, -1 };
+	/*
+	 * An input whose hash was left for later (dp_detect_input_full): the
+	 * child starts at once, with a stand-in root id, and the hash is
+	 * computed here meanwhile; the child's records wait in the pipe.
+	 */
+	const char *sha = dp_record_get(child_in, DP_F_SHA256);
+	gboolean rewrite = sha != NULL && g_str_equal(sha, DP_HASH_PENDING);
+	g_autoptr(DpRecord) in = dp_record_copy(child_in);
 	/* Compile the filter once, here; a failure is reported by the child. */
 	g_autoptr(GError) prep_err = NULL;
 	(void)dp_sandbox_prepare(&prep_err);
@@ -383,6 +425,8 @@ dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord 
 		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot create a pipe: %s", g_strerror(e));
 		return FALSE;
 	}
+	/* Room for the child to run ahead while the input is hashed (best effort). */
+	(void)fcntl(outp[0], F_SETPIPE_SZ, 1 << 20);
 	pid_t self = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -394,9 +438,15 @@ dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord 
 		return FALSE;
 	}
 	if (pid == 0)
-		child_main(ctx, opts, in, data, outp[1], errp[1], self);
+		child_main(ctx, opts, child_in, data, outp[1], errp[1], self);
 	close(outp[1]);
 	close(errp[1]);
+	if (rewrite) {
+		g_autofree char *sum = dp_sha256_bytes(data);
+		g_autofree char *id = dp_id_root(sum);
+		dp_record_set(in, DP_F_SHA256, sum);
+		dp_record_set(in, DP_F_ID, id);
+	}
 
 	Watch w = { pid, errp[0], stopp[0], 0, 0, 0 };
 	if (opts->timeout > 0)
@@ -407,14 +457,14 @@ dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord 
 	g_autoptr(DpReader) rd = dp_reader_new(outp[0], "parser output");
 	if (ctx->max_text > 0)
 		dp_reader_set_max_body(rd, ctx->max_text + 16);
-	g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autoptr(GError) stream_err = NULL;
 	gboolean emit_ok = TRUE;
 	for (;;) {
 		g_autoptr(DpRecord) rec = NULL;
 		if (!dp_reader_next(rd, &rec, &stream_err) || rec == NULL)
 			break;
-		if (!check_record(rec, in, ids, &stream_err))
+		if (!check_record(rec, in, child_in, ids, rewrite, &stream_err))
 			break;
 		if (!ctx->emit(rec, ctx->emit_data, error)) {
 			emit_ok = FALSE;

@@ -113,10 +113,21 @@ dp_extract_preload(const char *type)
 		module_load(me);
 }
 
+/*
+ * One PDF at a time per process: the messages of a mailbox are extracted
+ * on several threads (extract-pool.c), and Poppler's global state (fonts,
+ * caches) is not made for that.  Recursive: an attachment of a PDF may be
+ * a PDF.
+ */
+static GRecMutex pdf_lock;
+
 gboolean
 dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
-	return run_module(&pdf_module, ctx, doc, error);
+	g_rec_mutex_lock(&pdf_lock);
+	gboolean ok = run_module(&pdf_module, ctx, doc, error);
+	g_rec_mutex_unlock(&pdf_lock);
+	return ok;
 }
 
 gboolean

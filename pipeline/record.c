@@ -6,6 +6,7 @@
  * a 1 GiB body on a truncated stream allocates nothing of the sort), and it
  * never consumes bytes beyond the end of the record it returns.
  */
+#define _GNU_SOURCE 1 /* memmem */
 #include "docpipe.h"
 
 #include <errno.h>
@@ -15,9 +16,23 @@ static void
 field_free(gpointer p)
 {
 	DpField *f = p;
-	g_free(f->key);
 	g_free(f->value);
-	g_free(f);
+	g_free(f); /* the key lives in the same block */
+}
+
+/*
+ * A field with its key (KLEN bytes of KEY) stored in the same allocation:
+ * keys never change once set, values do (redaction replaces them).
+ */
+static DpField *
+field_new(const char *key, gsize klen, char *value)
+{
+	DpField *f = g_malloc(sizeof *f + klen + 1);
+	f->key = (char *)(f + 1);
+	memcpy(f->key, key, klen);
+	f->key[klen] = '\0';
+	f->value = value;
+	return f;
 }
 
 DpRecord *
@@ -101,10 +116,7 @@ void
 dp_record_add(DpRecord *rec, const char *key, const char *value)
 {
 	g_return_if_fail(dp_record_key_valid(key));
-	DpField *f = g_new(DpField, 1);
-	f->key = g_strdup(key);
-	f->value = g_strdup(value ? value : "");
-	g_ptr_array_add(rec->fields, f);
+	g_ptr_array_add(rec->fields, field_new(key, strlen(key), g_strdup(value ? value : "")));
 }
 
 void
@@ -127,12 +139,41 @@ dp_record_key_valid(const char *key)
 	return n <= 128;
 }
 
+/*
+ * The length of the run of printable ASCII (0x20 to 0x7e) at the start of
+ * S, eight bytes at a time: nearly every header value is all of it.
+ */
+static gsize
+printable_ascii_run(const char *s, gsize len)
+{
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
+	gsize i = 0;
+	for (; i + 8 <= len; i += 8) {
+		guint64 w;
+		memcpy(&w, s + i, 8);
+		/* A byte < 0x20, == 0x7f or >= 0x80 sets its high bit in M. */
+		guint64 m = (((w - ones * 0x20) & ~w) | (((w ^ (ones * 0x7f)) - ones) & ~(w ^ (ones * 0x7f))) | w) &
+			    high;
+		if (m != 0)
+			break;
+	}
+	while (i < len && (guchar)s[i] >= 0x20 && (guchar)s[i] < 0x7f)
+		i++;
+	return i;
+}
+
 /* Append VALUE to OUT as a legal header value: valid UTF-8, no controls. */
 static void
 append_clean_value(GString *out, const char *value, gsize max)
 {
 	gsize start = out->len;
-	const char *p = value, *end = value + strlen(value);
+	gsize len = strlen(value);
+	/* Printable ASCII needs no cleaning: copied in one go, up to MAX. */
+	gsize plain = printable_ascii_run(value, MIN(len, max));
+	g_string_append_len(out, value, (gssize)plain);
+	if (plain == len || plain == max)
+		return;
+	const char *p = value + plain, *end = value + len;
 	while (p < end) {
 		gunichar c = g_utf8_get_char_validated(p, end - p);
 		if (c == (gunichar)-1 || c == (gunichar)-2) {
@@ -151,10 +192,10 @@ append_clean_value(GString *out, const char *value, gsize max)
 	}
 }
 
-gboolean
-dp_record_write(const DpRecord *rec, FILE *out, GError **error)
+/* The magic line and the header lines of REC, "body: N" included. */
+static void
+append_head(const DpRecord *rec, GString *head)
 {
-	g_autoptr(GString) head = g_string_sized_new(256);
 	g_string_append(head, DP_RECORD_MAGIC "\n");
 	guint n = MIN(rec->fields->len, DP_RECORD_MAX_FIELDS - 1);
 	for (guint i = 0; i < n; i++) {
@@ -166,6 +207,21 @@ dp_record_write(const DpRecord *rec, FILE *out, GError **error)
 		g_string_append_c(head, '\n');
 	}
 	g_string_append_printf(head, "body: %" G_GSIZE_FORMAT "\n", rec->body->len);
+}
+
+void
+dp_record_append(const DpRecord *rec, GString *out)
+{
+	append_head(rec, out);
+	g_string_append_len(out, rec->body->str, (gssize)rec->body->len);
+	g_string_append_c(out, '\n');
+}
+
+gboolean
+dp_record_write(const DpRecord *rec, FILE *out, GError **error)
+{
+	g_autoptr(GString) head = g_string_sized_new(256);
+	append_head(rec, head);
 	if (fwrite(head->str, 1, head->len, out) != head->len ||
 	    fwrite(rec->body->str, 1, rec->body->len, out) != rec->body->len ||
 	    fputc('\n', out) == EOF) {
@@ -258,47 +314,76 @@ bad(DpReader *rd, GError **error, const char *what)
 }
 
 /*
- * Read one line (without its newline) into LINE.  Returns FALSE on error;
- * sets *AT_EOF when the stream ended before any byte of the line.
+ * The next line (without its newline) in place: *LINE points into the
+ * reader's buffer and stays valid until the next read.  Returns FALSE on
+ * error; sets *AT_EOF when the stream ended before any byte of the line.
  */
 static gboolean
-read_line(DpReader *rd, GString *line, gboolean *at_eof, GError **error)
+read_line(DpReader *rd, char **line, gsize *len, gboolean *at_eof, GError **error)
 {
 	*at_eof = FALSE;
-	g_string_truncate(line, 0);
+	gsize scanned = 0; /* bytes after rd->pos known to hold no newline */
 	for (;;) {
-		guint8 *nl = memchr(rd->buf + rd->pos, '\n', rd->len - rd->pos);
+		guint8 *start = rd->buf + rd->pos;
+		guint8 *nl = memchr(start + scanned, '\n', rd->len - rd->pos - scanned);
 		if (nl != NULL) {
-			gsize n = (gsize)(nl - (rd->buf + rd->pos));
-			g_string_append_len(line, (char *)rd->buf + rd->pos, (gssize)n);
+			gsize n = (gsize)(nl - start);
+			*line = (char *)start;
+			*len = n;
 			rd->pos += n + 1;
 			rd->offset += n + 1;
 			return TRUE;
 		}
-		if (rd->len - rd->pos >= sizeof rd->buf - 1)
+		scanned = rd->len - rd->pos;
+		if (scanned >= sizeof rd->buf - 1)
 			return bad(rd, error, "header line too long");
 		if (rd->eof) {
-			if (rd->len == rd->pos) {
+			if (scanned == 0) {
 				*at_eof = TRUE;
 				return TRUE;
 			}
 			return bad(rd, error, "truncated header line");
 		}
+		/* Moves the rest of the line to the start of the buffer. */
 		if (!reader_fill(rd, error))
 			return FALSE;
 	}
 }
 
+/* A header line holds UTF-8 text without NULs (printable ASCII, mostly). */
 static gboolean
-parse_length(const char *s, guint64 *out)
+line_is_text(const char *s, gsize len)
 {
-	if (*s == '\0' || strlen(s) > 19)
+	gsize plain = printable_ascii_run(s, len);
+	if (plain == len)
+		return TRUE;
+	return memchr(s + plain, '\0', len - plain) == NULL && g_utf8_validate_len(s + plain, len - plain, NULL);
+}
+
+/* dp_record_key_valid() on a key that is not NUL-terminated. */
+static gboolean
+key_valid_len(const char *key, gsize n)
+{
+	if (n == 0 || n > 128 || !g_ascii_isalnum(key[0]))
+		return FALSE;
+	for (gsize i = 0; i < n; i++) {
+		char c = key[i];
+		if (!(g_ascii_islower(c) || g_ascii_isdigit(c) || c == '.' || c == '_' || c == '-'))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+parse_length(const char *s, gsize n, guint64 *out)
+{
+	if (n == 0 || n > 19)
 		return FALSE;
 	guint64 v = 0;
-	for (const char *p = s; *p; p++) {
-		if (!g_ascii_isdigit(*p))
+	for (gsize i = 0; i < n; i++) {
+		if (!g_ascii_isdigit(s[i]))
 			return FALSE;
-		v = v * 10 + (guint64)(*p - '0');
+		v = v * 10 + (guint64)(s[i] - '0');
 	}
 	*out = v;
 	return TRUE;
@@ -307,37 +392,39 @@ parse_length(const char *s, guint64 *out)
 gboolean
 dp_reader_next(DpReader *rd, DpRecord **out, GError **error)
 {
-	g_autoptr(GString) line = g_string_sized_new(128);
+	char *line;
+	gsize len;
 	gboolean at_eof;
 	*out = NULL;
 
-	if (!read_line(rd, line, &at_eof, error))
+	if (!read_line(rd, &line, &len, &at_eof, error))
 		return FALSE;
 	if (at_eof)
 		return TRUE;
-	if (!g_str_equal(line->str, DP_RECORD_MAGIC))
+	if (len != strlen(DP_RECORD_MAGIC) || memcmp(line, DP_RECORD_MAGIC, len) != 0)
 		return bad(rd, error, "expected '" DP_RECORD_MAGIC "'");
 
 	g_autoptr(DpRecord) rec = dp_record_new();
 	for (guint nfields = 0;; nfields++) {
 		if (nfields >= DP_RECORD_MAX_FIELDS)
 			return bad(rd, error, "too many header lines");
-		if (!read_line(rd, line, &at_eof, error))
+		if (!read_line(rd, &line, &len, &at_eof, error))
 			return FALSE;
 		if (at_eof)
 			return bad(rd, error, "truncated record header");
-		if (memchr(line->str, '\0', line->len) != NULL || !g_utf8_validate(line->str, (gssize)line->len, NULL))
+		if (!line_is_text(line, len))
 			return bad(rd, error, "header line is not UTF-8 text");
-		char *colon = strstr(line->str, ": ");
+		const char *colon = memmem(line, len, ": ", 2);
 		if (colon == NULL)
 			return bad(rd, error, "header line without ': '");
-		*colon = '\0';
-		const char *key = line->str, *value = colon + 2;
-		if (!dp_record_key_valid(key))
+		gsize klen = (gsize)(colon - line);
+		const char *value = colon + 2;
+		gsize vlen = len - klen - 2;
+		if (!key_valid_len(line, klen))
 			return bad(rd, error, "invalid header key");
-		if (g_str_equal(key, "body")) {
+		if (klen == 4 && memcmp(line, "body", 4) == 0) {
 			guint64 blen;
-			if (!parse_length(value, &blen))
+			if (!parse_length(value, vlen, &blen))
 				return bad(rd, error, "invalid body length");
 			if (blen > rd->max_body)
 				return bad(rd, error, "body longer than the limit");
@@ -367,7 +454,7 @@ dp_reader_next(DpReader *rd, DpRecord **out, GError **error)
 			*out = g_steal_pointer(&rec);
 			return TRUE;
 		}
-		dp_record_add(rec, key, value);
+		g_ptr_array_add(rec->fields, field_new(line, klen, g_strndup(value, vlen)));
 	}
 }
 

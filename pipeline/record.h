@@ -31,8 +31,8 @@
 #define DP_META_PREFIX "meta."
 
 typedef struct {
-	char *key;
-	char *value;
+	char *key;   /* allocated with the field: never replaced or freed on its own */
+	char *value; /* g_malloc'd; may be replaced */
 } DpField;
 
 typedef struct {
@@ -63,6 +63,8 @@ gboolean dp_record_key_valid(const char *key);
  * at a character boundary) so that the output is always well-formed.
  */
 gboolean dp_record_write(const DpRecord *rec, FILE *out, GError **error);
+/* The bytes dp_record_write() writes, appended to OUT. */
+void dp_record_append(const DpRecord *rec, GString *out);
 
 typedef struct DpReader DpReader;
 

@@ -860,21 +860,41 @@ dp_redactor_apply(DpRedactor *rd, const char *text, gsize len, GArray *spans)
 static void
 note_spans(DpRedactor *rd, DpRecord *rec, const char *field, GArray *spans)
 {
-	for (guint rule = 0; rule < rd->rules->len; rule++) {
-		g_autoptr(GString) pos = g_string_new(NULL);
-		guint n = 0;
-		for (guint i = 0; i < spans->len; i++) {
-			const DpSpan *s = &g_array_index(spans, DpSpan, i);
-			if (s->rule != rule)
-				continue;
-			n++;
-			g_string_append_printf(pos, " %" G_GSIZE_FORMAT "+%" G_GSIZE_FORMAT, s->offset, s->length);
-		}
-		if (n > 0) {
-			g_autofree char *v = g_strdup_printf("%s %s %u%s", dp_redactor_rule_name(rd, rule), field, n,
-							     pos->str);
-			dp_record_add(rec, DP_F_REDACTED, v);
-		}
+	/* Most fields and bodies have nothing redacted. */
+	if (spans->len == 0)
+		return;
+	/* One pass over the spans, one line per rule that has some, in rule order. */
+	guint nrules = rd->rules->len;
+	g_autofree guint *count = g_new0(guint, nrules);
+	g_autofree GString **pos = g_new0(GString *, nrules);
+	for (guint i = 0; i < spans->len; i++) {
+		const DpSpan *sp = &g_array_index(spans, DpSpan, i);
+		if (sp->rule >= nrules)
+			continue;
+		if (pos[sp->rule] == NULL)
+			pos[sp->rule] = g_string_sized_new(64);
+		count[sp->rule]++;
+		/* " OFF+LEN", without printf (a mailbox has many of these). */
+		char buf[2 * 24 + 3], *e = buf + sizeof buf, *q = e;
+		gsize v = sp->length;
+		do
+			*--q = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		*--q = '+';
+		v = sp->offset;
+		do
+			*--q = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		*--q = ' ';
+		g_string_append_len(pos[sp->rule], q, e - q);
+	}
+	for (guint rule = 0; rule < nrules; rule++) {
+		if (pos[rule] == NULL)
+			continue;
+		g_autofree char *v = g_strdup_printf("%s %s %u%s", dp_redactor_rule_name(rd, rule), field, count[rule],
+						     pos[rule]->str);
+		dp_record_add(rec, DP_F_REDACTED, v);
+		g_string_free(pos[rule], TRUE);
 	}
 }
 

@@ -224,6 +224,9 @@ converter_open(Converter *cv, const DpRunConf *c)
 	dp_emitter_set_durable(cv->em, FALSE);
 	cv->chain = dp_chain_new(c->cfg, c->redactor, cv->em);
 	dp_chain_set_observer(cv->chain, observe, &cv->o);
+	/* The workers share the CPUs already: a mailbox is not split further. */
+	if (c->jobs > 1 && dp_config_get_int(c->cfg, "extract", "threads") == 0)
+		dp_chain_set_threads(cv->chain, 1);
 }
 
 static void

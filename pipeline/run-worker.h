@@ -25,6 +25,7 @@ typedef struct {
 	DpConfig *cfg;
 	DpRedactor *redactor;
 	const char *in_root, *out_root; /* absolute, resolved */
+	int jobs;                       /* workers in the run */
 	gint64 cpu_s, open_files;       /* [run] cpu-limit, open-files; 0: none */
 	guint64 mem_limit, fsize_limit; /* [run] memory-limit, file-size-limit */
 	pid_t parent;

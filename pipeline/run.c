@@ -913,6 +913,7 @@ dp_run_main(int argc, char **argv)
 	                     .redactor = r.redactor,
 	                     .in_root = r.in_root,
 	                     .out_root = r.out_root,
+	                     .jobs = r.jobs,
 	                     .cpu_s = r.cpu_s,
 	                     .open_files = r.open_files,
 	                     .mem_limit = r.mem_limit,

@@ -206,6 +206,26 @@ ascii_compatible(const char *cs)
 	return FALSE;
 }
 
+/*
+ * g_utf8_validate_len() (no NULs either), with the ASCII at the start
+ * skipped eight bytes at a time: GLib's check goes byte by byte, and most
+ * text is ASCII.
+ */
+static gboolean
+utf8_valid(const char *s, gsize len)
+{
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
+	gsize i = 0;
+	for (; i + 8 <= len; i += 8) {
+		guint64 w;
+		memcpy(&w, s + i, 8);
+		/* A NUL or a byte >= 0x80 sets its high bit. */
+		if ((((w - ones) & ~w) | w) & high)
+			break;
+	}
+	return g_utf8_validate_len(s + i, len - i, NULL);
+}
+
 static gboolean
 all_ascii(const guint8 *d, gsize len)
 {
@@ -243,6 +263,15 @@ char *
 dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *fallback, gsize *out_len,
 	       char **used)
 {
+	GString *out = dp_text_decode_string(data, len, declared, fallback, used);
+	if (out_len)
+		*out_len = out->len;
+	return g_string_free(out, FALSE);
+}
+
+GString *
+dp_text_decode_string(const guint8 *data, gsize len, const char *declared, const char *fallback, char **used)
+{
 	/* An empty GBytes gives NULL: no pointer arithmetic on that (UB). */
 	static const guint8 nothing[1];
 	if (data == NULL) {
@@ -270,7 +299,7 @@ dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *
 		const char *u16 = sniff_utf16(data, len);
 		if (u16 != NULL)
 			cs = g_strdup(u16);
-		else if ((plain = g_utf8_validate((const char *)data, (gssize)len, NULL)))
+		else if ((plain = utf8_valid((const char *)data, len)))
 			cs = g_strdup("utf-8");
 		else
 			cs = dp_text_canonical_charset(fallback ? fallback : "windows-1252");
@@ -290,11 +319,9 @@ dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *
 	} else {
 		out = convert_lossy(data, len, cs);
 	}
-	if (out_len)
-		*out_len = out->len;
 	if (used)
 		*used = g_steal_pointer(&cs);
-	return g_string_free(out, FALSE);
+	return out;
 }
 
 /*
@@ -436,7 +463,7 @@ dp_text_normalize(const char *in, gsize len)
 	g_autoptr(GString) valid = NULL;
 	const char *src = in;
 	gsize slen = len;
-	if (!g_utf8_validate_len(in, len, NULL)) {
+	if (!utf8_valid(in, len)) {
 		valid = g_string_sized_new(len + 1);
 		append_valid_utf8(valid, in, len, FALSE);
 		src = valid->str;
@@ -547,10 +574,28 @@ dp_text_normalize(const char *in, gsize len)
 char *
 dp_text_one_line(const char *s)
 {
-	GString *out = g_string_new(NULL);
+	GString *out = g_string_sized_new(strlen(s) + 1);
 	gboolean space = FALSE;
-	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+	for (const char *p = s; *p;) {
+		/* ASCII, nearly all of a header: blanks and controls are <= 0x20. */
+		if ((guchar)*p < 0x80) {
+			const char *q = p;
+			while ((guchar)*q > 0x20 && (guchar)*q < 0x80)
+				q++;
+			if (q == p) {
+				space = out->len > 0;
+				p++;
+				continue;
+			}
+			if (space)
+				g_string_append_c(out, ' ');
+			space = FALSE;
+			g_string_append_len(out, p, q - p);
+			p = q;
+			continue;
+		}
 		gunichar c = g_utf8_get_char(p);
+		p = g_utf8_next_char(p);
 		if (g_unichar_isspace(c) || c < 0x20) {
 			space = out->len > 0;
 			continue;

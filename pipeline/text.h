@@ -16,6 +16,9 @@
  */
 char *dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *fallback, gsize *out_len,
 		     char **used);
+/* The same, as a GString. */
+GString *dp_text_decode_string(const guint8 *data, gsize len, const char *declared, const char *fallback,
+			       char **used);
 
 /* The charset a byte-order mark at DATA names, or NULL; *BOM_LEN its size. */
 const char *dp_text_bom_charset(const guint8 *data, gsize len, gsize *bom_len);

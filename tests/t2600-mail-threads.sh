@@ -1,0 +1,92 @@
+#!/bin/sh
+# t2600: the messages of a mailbox extracted on worker threads
+# ([extract] threads, pipeline/extract-pool.c) give exactly the output of
+# one thread: record order, the part limit falling at the same record,
+# large messages, attachments of every kind, the corpus mailboxes.
+. "$(dirname "$0")/test-lib.sh"
+
+MAIL=$SAMPLES/mail
+
+# An mbox of NAME: the sample messages (a PDF, a zip, a nested message,
+# HTML-only, Latin-1, broken MIME) over and over, with a message of more
+# than 2 MiB (extracted on the calling thread) in the middle.
+make_mbox() {
+	: >"$1"
+	for round in 1 2 3 4 5 6; do
+		for m in report html-only latin1 broken; do
+			printf 'From sender@example.com Mon Jan  1 00:00:0%s 2024\n' "$round" >>"$1"
+			cat "$MAIL/$m.eml" >>"$1"
+			printf '\n' >>"$1"
+		done
+		if [ "$round" = 3 ]; then
+			printf 'From big@example.com Mon Jan  1 00:00:00 2024\nFrom: big@example.com\nSubject: big\n\n' >>"$1"
+			awk 'BEGIN { for (i = 0; i < 50000; i++) printf "line %d of a long body, call 555-0100 or mail x%d@example.org\n", i, i }' >>"$1"
+			printf '\n' >>"$1"
+		fi
+	done
+}
+
+conf() {
+	printf '[extract]\nthreads=%s\n[limits]\nmax-children=%s\n' "$1" "$2" >"$3"
+}
+
+test_expect_success 'setup: a mailbox of varied messages' '
+	make_mbox "$TRASH/box.mbox" &&
+	test "$(wc -c <"$TRASH/box.mbox")" -gt 3000000
+'
+
+test_expect_success 'three threads give the output of one, text and XML' '
+	conf 1 0 one.conf && conf 3 0 three.conf &&
+	docpipe convert -c one.conf --xml "$TRASH/box.mbox" >one.xml &&
+	docpipe convert -c three.conf --xml "$TRASH/box.mbox" >three.xml &&
+	test_cmp one.xml three.xml &&
+	docpipe convert -c one.conf "$TRASH/box.mbox" >one.txt &&
+	docpipe convert -c three.conf "$TRASH/box.mbox" >three.txt &&
+	test_cmp one.txt three.txt &&
+	test "$(grep -c "<document id=\"[0-9a-f]*\" path=\"message [0-9]*\"" three.xml)" = 25 &&
+	test_grep "application/pdf" three.xml && test_grep "application/zip" three.xml
+'
+
+test_expect_success 'the part limit falls at the same record with threads' '
+	for limit in 1 2 7 19 40 55; do
+		conf 1 $limit one.conf && conf 4 $limit four.conf &&
+		{ docpipe convert -c one.conf --xml "$TRASH/box.mbox" >one.xml 2>one.err; echo $? >one.rc; } &&
+		{ docpipe convert -c four.conf --xml "$TRASH/box.mbox" >four.xml 2>four.err; echo $? >four.rc; } &&
+		test_cmp one.xml four.xml && test_cmp one.rc four.rc && test_cmp one.err four.err &&
+		test_grep "more parts than the limit of $limit" four.xml || return 1
+	done
+'
+
+test_expect_success 'every sample mailbox: the same with threads' '
+	for f in "$MAIL"/*.mbox "$MAIL"/*.mmdf; do
+		conf 1 0 one.conf && conf 2 0 two.conf &&
+		docpipe convert -c one.conf --xml "$f" >one.xml &&
+		docpipe convert -c two.conf --xml "$f" >two.xml &&
+		test_cmp one.xml two.xml || return 1
+	done
+'
+
+test_expect_success 'the thread count is not part of the configuration fingerprint' '
+	mkdir in && cp "$MAIL/mboxo.mbox" in/ &&
+	docpipe run -q in out &&
+	conf 3 1000000 three.conf &&
+	docpipe run -c three.conf in out >log 2>&1 &&
+	test_grep "0 converted, 1 unchanged" log
+'
+
+if [ -d "$CORPUS" ]; then
+	test_expect_success 'corpus mailboxes: the same with threads' '
+		conf 1 0 one.conf && conf 3 0 three.conf &&
+		{ find "$CORPUS" -name "*.mbox" -o -name "*.mbox.txt" -o -name "*.box"; find "$CORPUS/sisimai/mbox" -type f; } | sort >list &&
+		test -s list &&
+		while read -r f; do
+			docpipe convert -c one.conf --xml "$f" >one.xml 2>/dev/null
+			docpipe convert -c three.conf --xml "$f" >three.xml 2>/dev/null
+			test_cmp one.xml three.xml || return 1
+		done <list
+	'
+else
+	test_skip "corpus mailboxes: ../shared/corpus is absent"
+fi
+
+test_done
