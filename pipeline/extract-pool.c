@@ -26,6 +26,10 @@
  * Memory stays bounded: at most a few jobs per worker are in flight
  * (their input and their records), and a large part is extracted on the
  * calling thread, streaming as before, once the ones before it are out.
+ * A small part can still expand (a zip of text attached to a message):
+ * a job keeps at most JOB_OUTPUT_MAX bytes of records; the part that
+ * would go past it is abandoned by the worker and, with the parts after
+ * it, extracted on the calling thread in order, streaming.
  */
 #include "docpipe.h"
 
@@ -40,6 +44,8 @@
 #define MAX_PENDING_BYTES (8u << 20)
 /* A part this large is extracted on the calling thread. */
 #define INLINE_BYTES (2u << 20)
+/* The records a job may keep; past this, the rest is done inline. */
+#define JOB_OUTPUT_MAX (8u << 20)
 /* Never more workers than this, whatever the machine. */
 #define MAX_THREADS 16
 
@@ -61,6 +67,8 @@ typedef struct {
 	/* What the worker made of it. */
 	GPtrArray *records; /* DpRecord*, in emit order */
 	GString *bytes;     /* or the records serialized (ctx->emit_file) */
+	gsize kept;         /* bytes of record bodies and headers kept */
+	guint inline_from;  /* parts from here on are extracted by the caller */
 	gboolean done;
 } Job;
 
@@ -92,6 +100,7 @@ static Job *
 job_new(void)
 {
 	Job *job = g_new0(Job, 1);
+	job->inline_from = G_MAXUINT;
 	job->parts = g_array_new(FALSE, TRUE, sizeof(Part));
 	g_array_set_clear_func(job->parts, part_clear);
 	return job;
@@ -108,13 +117,25 @@ job_free(Job *job)
 	g_free(job);
 }
 
+/* Whether a job has kept as much as it may; the part is then abandoned. */
+static gboolean
+over_budget(Job *job, GError **error)
+{
+	if (job->kept <= JOB_OUTPUT_MAX)
+		return FALSE;
+	g_set_error_literal(error, DP_ERROR, DP_EXIT_SOFTWARE, "part output over the job's budget");
+	return TRUE;
+}
+
 /* The workers' emit function: keep a copy; the caller emits it later. */
 static gboolean
 keep_record(DpRecord *rec, gpointer user, GError **error)
 {
 	Job *job = user;
 	g_ptr_array_add(job->records, dp_record_copy(rec));
-	return TRUE;
+	/* The header fields are short; count a fixed share for them. */
+	job->kept += (rec->body != NULL ? rec->body->len : 0) + 512;
+	return !over_budget(job, error);
 }
 
 /* The same when the output is a record stream: keep its bytes. */
@@ -123,7 +144,8 @@ keep_bytes(DpRecord *rec, gpointer user, GError **error)
 {
 	Job *job = user;
 	dp_record_append(rec, job->bytes);
-	return TRUE;
+	job->kept = job->bytes->len;
+	return !over_budget(job, error);
 }
 
 static void
@@ -146,9 +168,18 @@ run_job(gpointer data, gpointer user)
 			Part *part = &g_array_index(job->parts, Part, i);
 			ctx.n_children = 0;
 			part->first_record = job->records ? job->records->len : 0;
-			/* Cannot fail: keep_record and keep_bytes do not. */
-			(void)dp_doc_child(&ctx, pool->parent, part->path, part->type_hint, part->data,
-					   (const char *const *)part->meta, NULL);
+			gsize bytes_start = job->bytes ? job->bytes->len : 0;
+			/* Fails only when the job's budget is spent (over_budget). */
+			if (!dp_doc_child(&ctx, pool->parent, part->path, part->type_hint, part->data,
+					  (const char *const *)part->meta, NULL)) {
+				/* Drop what this part kept; the caller does it and the rest. */
+				if (job->records != NULL)
+					g_ptr_array_set_size(job->records, part->first_record);
+				if (job->bytes != NULL)
+					g_string_truncate(job->bytes, bytes_start);
+				job->inline_from = i;
+				break;
+			}
 			part->children = ctx.n_children;
 			part->n_records = job->records ? job->records->len - part->first_record : 0;
 			part->bytes_end = job->bytes ? job->bytes->len : 0;
@@ -216,8 +247,9 @@ static gboolean
 emit_part(DpChildPool *pool, Job *job, Part *part, guint i, GError **error)
 {
 	DpExtractCtx *ctx = pool->ctx;
-	if (ctx->max_children > 0 && ctx->n_children + part->children > ctx->max_children) {
-		/* The limit falls in this part: do it again, in order. */
+	if (i >= job->inline_from ||
+	    (ctx->max_children > 0 && ctx->n_children + part->children > ctx->max_children)) {
+		/* Past the job's budget, or the limit falls in this part: do it in order. */
 		return dp_doc_child(ctx, pool->parent, part->path, part->type_hint, part->data,
 				    (const char *const *)part->meta, error);
 	}

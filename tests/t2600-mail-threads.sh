@@ -57,6 +57,32 @@ test_expect_success 'the part limit falls at the same record with threads' '
 	done
 '
 
+test_expect_success 'small messages that expand past a job budget: the same, in bounded memory' '
+	# Messages well under 2 MiB whose zip of text expands to more than
+	# the 8 MiB a job may keep: the workers give them up and the calling
+	# thread extracts them in order, streaming.
+	/usr/bin/python3 - "$TRASH/expand.mbox" <<-\PY &&
+	import base64, io, sys, zipfile
+	buf = io.BytesIO()
+	with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+	    for e in range(3):
+	        z.writestr("doc%d.txt" % e, " ".join("minutes %d " % k + "report " * 40 for k in range(12000)))
+	b64 = base64.encodebytes(buf.getvalue()).decode()
+	with open(sys.argv[1], "w") as f:
+	    for i in range(8):
+	        f.write("From a@example.com Mon Jan  1 00:00:00 2024\nFrom: a@example.com\nSubject: m%d\n"
+	                "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=zz\n\n--zz\n"
+	                "Content-Type: text/plain\n\nnote %d\n--zz\nContent-Type: application/zip; name=a.zip\n"
+	                "Content-Transfer-Encoding: base64\n\n%s\n--zz--\n\n" % (i, i, b64))
+	PY
+	test "$(wc -c <"$TRASH/expand.mbox")" -lt 2000000 &&
+	conf 1 0 one.conf && conf 2 0 two.conf &&
+	docpipe convert -c one.conf --no-redact "$TRASH/expand.mbox" >one.txt &&
+	docpipe convert -c two.conf --no-redact "$TRASH/expand.mbox" >two.txt &&
+	test "$(wc -c <one.txt)" -gt 50000000 &&
+	test_cmp one.txt two.txt
+'
+
 test_expect_success 'every sample mailbox: the same with threads' '
 	for f in "$MAIL"/*.mbox "$MAIL"/*.mmdf; do
 		conf 1 0 one.conf && conf 2 0 two.conf &&
