@@ -5,11 +5,17 @@ test_description='docpipe run: long-lived workers (one per -j slot), their descr
 # Fault injection (DOCPIPE_FAULT=KIND:SUBSTRING) is a test-only switch
 # honoured in the run's workers; see pipeline/run-worker.c.
 
-# watch PID FILE: until PID ends, append its direct children (the workers;
+# watch PID FILE: until PID ends, append its worker children (the workers;
 # their sandboxed parsers are grandchildren) to FILE, every 50 ms.
 watch() {
 	while kill -0 "$1" 2>/dev/null; do
-		pgrep -P "$1" >>"$2"
+		# Workers only: their descriptor 0 is the command pipe.  The
+		# parent's own sandboxed children (the warm-up) read /dev/null.
+		for k in $(pgrep -P "$1"); do
+			case $(readlink "/proc/$k/fd/0" 2>/dev/null) in
+			pipe:*) echo "$k" >>"$2" ;;
+			esac
+		done
 		sleep 0.05
 	done
 }
