@@ -318,15 +318,6 @@ walk(Walk *w, GMimeObject *obj, gboolean as_parts, guint level)
 	add_pending(w, obj, as_parts ? "alternative" : "attachment", as_parts ? &w->n_alt : &w->n_attach);
 }
 
-static gboolean
-is_ascii(const char *s)
-{
-	for (; *s; s++)
-		if ((guchar)*s >= 0x80)
-			return FALSE;
-	return TRUE;
-}
-
 /*
  * An address list as internet_address_list_to_string(list, NULL, FALSE)
  * formats it: "name <addr>" (the name quoted as GMime quotes it) or
@@ -342,7 +333,7 @@ format_addresses(InternetAddressList *list)
 	for (int i = 0; i < n; i++) {
 		InternetAddress *ia = internet_address_list_get_address(list, i);
 		if (!INTERNET_ADDRESS_IS_MAILBOX(ia) ||
-		    !is_ascii(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia))))
+		    !g_str_is_ascii(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia))))
 			return internet_address_list_to_string(list, NULL, FALSE);
 	}
 	GString *out = g_string_new(NULL);

@@ -188,15 +188,6 @@ escape_literal(const char *s)
 	return g_string_free(out, FALSE);
 }
 
-static gboolean
-is_ascii(const char *s)
-{
-	for (; *s; s++)
-		if ((guchar)*s >= 0x80)
-			return FALSE;
-	return TRUE;
-}
-
 /* Add term T (already folded) for RULE, or for the allow list. */
 static void
 add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t)
@@ -206,7 +197,7 @@ add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t)
 	Pat pat = { rule, kind, g_ascii_isalnum(t[0]) || (guchar)t[0] >= 0x80,
 		    g_ascii_isalnum(t[n - 1]) || (guchar)t[n - 1] >= 0x80, 0 };
 	unsigned flags = HS_FLAG_CASELESS;
-	if (is_ascii(t))
+	if (g_str_is_ascii(t))
 		pat.len = (guint32)n; /* the match has the literal's length: no SOM needed */
 	else
 		flags |= HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_SOM_LEFTMOST;
