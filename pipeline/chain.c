@@ -70,7 +70,7 @@ dp_detect_input_full(const char *path, guint64 max, gboolean magic, gboolean def
 	g_autofree char *id = defer_hash ? g_strdup(DP_HASH_PENDING) : dp_id_root(sha);
 	g_autofree char *type = NULL;
 	if (magic) {
-		type = dp_detect_type(d, len, path);
+		type = dp_detect_type(d, len, NULL);
 	} else {
 		const char *sniffed = dp_detect_sniff(d, len);
 		type = g_strdup(sniffed ? sniffed : DP_TYPE_UNKNOWN);

@@ -20,9 +20,10 @@
  * The MIME type of DATA.  Content sniffing for the types docpipe extracts
  * comes first (a PDF header after junk, an mbox named .txt, headers of an
  * extensionless RFC 822 message, HTML behind a UTF-16 BOM), then libmagic
- * for the rest.  NAME (may be NULL) is only a tie-breaker for plain text.
+ * for the rest.  SHA256 (the hex digest of DATA, may be NULL) lets
+ * libmagic's answer be reused for the same bytes later in the process.
  */
-char *dp_detect_type(const guint8 *data, gsize len, const char *name);
+char *dp_detect_type(const guint8 *data, gsize len, const char *sha256);
 
 /*
  * Only the first step of dp_detect_type, without libmagic (which costs a

@@ -90,7 +90,7 @@ maildir_message(Maildir *md, const char *dir, const char *rel_dir, const char *s
 		/* A loose file in a folder is a message only if it looks like one. */
 		gsize len;
 		const guint8 *d = g_bytes_get_data(data, &len);
-		g_autofree char *t = dp_detect_type(d, MIN(len, 65536), name);
+		g_autofree char *t = dp_detect_type(d, MIN(len, 65536), NULL);
 		if (!g_str_equal(t, DP_TYPE_RFC822))
 			return TRUE;
 	}

@@ -150,7 +150,7 @@ dp_extract(DpExtractCtx *ctx, const DpRecord *in, GBytes *data, GError **error)
 		/* The parent left libmagic to us, the sandboxed side. */
 		gsize len;
 		const guint8 *d = g_bytes_get_data(data, &len);
-		g_autofree char *type = dp_detect_type(d, len, dp_record_get(doc.rec, DP_F_SOURCE));
+		g_autofree char *type = dp_detect_type(d, len, NULL);
 		dp_record_set(doc.rec, DP_F_TYPE, type);
 		dp_record_set(doc.rec, DP_F_DETECT, NULL);
 	}
@@ -215,7 +215,7 @@ dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *typ
 		const char *sniffed = dp_detect_sniff(d, len);
 		type = g_strdup(sniffed ? sniffed : type_hint);
 	} else if (ctx->identify_parts) {
-		type = dp_detect_type(d, len, path);
+		type = dp_detect_type(d, len, sha);
 	} else {
 		/* [extract] identify-parts=false: no libmagic for parts. */
 		const char *sniffed = dp_detect_sniff(d, len);

@@ -1003,7 +1003,7 @@ dp_run_main(int argc, char **argv)
 	r.total = todo->len;
 	if (ok && todo->len > 0) {
 		/* Load libmagic's database here, once, not in every worker. */
-		g_free(dp_detect_type((const guint8 *)"docpipe", 7, "warm-up.txt"));
+		g_free(dp_detect_type((const guint8 *)"docpipe", 7, NULL));
 		dp_run_warm_up(&r.conf, r.state_dir);
 		ok = run_workers(&r, todo, &error);
 	}

@@ -2,7 +2,9 @@
 # t2030: how a mail part's type is decided.  A specific label we do not
 # extract (image/png) is kept unless our own sniffers recognise the bytes
 # (a "png" that is a PDF); a generic label (application/octet-stream) is
-# checked with libmagic, unless [extract] identify-parts=false.
+# checked with libmagic, unless [extract] identify-parts=false.  libmagic's
+# answer is reused for bytes seen before (keyed by their SHA-256), which
+# must never hand one content another's type.
 . "$(dirname "$0")/test-lib.sh"
 
 # msg FILE LABEL B64: a message with one base64 attachment.
@@ -44,6 +46,31 @@ test_expect_success 'identify-parts=false keeps the generic label' '
 	msg d.eml application/octet-stream "$PDF" &&
 	{ docpipe convert -c c.conf --xml --no-redact d.eml >x.xml 2>/dev/null || test $? = 65; } &&
 	test_grep "path=\"attachment 1\" type=\"application/pdf\"" x.xml
+'
+
+# An mbox of 30 messages whose generically labelled attachments cycle
+# through a PNG, gzip data and 67 bytes nothing names (the PNG's length),
+# each content seen ten times, on two threads.
+test_expect_success 'repeated attachments: every copy gets the type of its own bytes' '
+	printf "%s" "$PNG" | base64 -d >png.bin &&
+	printf "hello hello\n" | gzip -n >gz.bin &&
+	tr "\000-\377" "\001-\377\000" <png.bin >odd.bin &&
+	test "$(wc -c <odd.bin)" = "$(wc -c <png.bin)" &&
+	: >box.mbox &&
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		for b in png gz odd; do
+			printf "From a@example.com Mon Jan  1 00:00:00 2024\n" >>box.mbox &&
+			msg one.eml application/octet-stream "$(base64 -w0 $b.bin)" &&
+			cat one.eml >>box.mbox && echo >>box.mbox || return 1
+		done
+	done &&
+	printf "[extract]\nthreads=2\n" >t.conf &&
+	docpipe convert -c t.conf --xml --no-redact box.mbox >x.xml &&
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		printf "%s\n" image/png application/gzip application/octet-stream || return 1
+	done >want &&
+	grep -o "path=\"attachment 1\" type=\"[^\"]*\"" x.xml | sed "s/.*type=\"//;s/\"//" >got &&
+	test_cmp want got
 '
 
 test_done
