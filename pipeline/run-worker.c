@@ -408,6 +408,8 @@ worker_main(const DpRunConf *c, int cmd_fd, int res_fd, int err_fd)
 	res_fd = fcntl(res_fd, F_DUPFD_CLOEXEC, 10);
 	err_fd = fcntl(err_fd, F_DUPFD_CLOEXEC, 10);
 	int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (nul >= 0 && nul < 10)
+		nul = fcntl(nul, F_DUPFD_CLOEXEC, 10); /* else, as descriptor 0, cmd_fd would replace it */
 	if (cmd_fd < 0 || res_fd < 0 || err_fd < 0 || nul < 0)
 		_exit(DP_EXIT_OSERR);
 	if (dup2(cmd_fd, CMD_FD) < 0 || dup2(nul, 1) < 0 || dup2(err_fd, 2) < 0 || dup2(res_fd, RES_FD) < 0)

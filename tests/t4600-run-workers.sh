@@ -74,7 +74,21 @@ test_expect_success 'a run started with stdin and stdout closed converts as usua
 	# The pipes and OUT may then get descriptors 0 and 1: nothing may close
 	# or overwrite them.
 	docpipe run -j2 in out8 0<&- 1>&- 2>err &&
-	diff -r -x .docpipe ref out8
+	diff -r -x .docpipe ref out8 &&
+	# And the workers still have 0 commands, 1 /dev/null, 2 and 3 pipes.
+	DOCPIPE_FAULT=slow:m docpipe run -j2 in out9 0<&- 1>&- 2>err & pid=$! &&
+	n=0 &&
+	while kill -0 $pid 2>/dev/null; do
+		n=$((n + 1))
+		for w in $(pgrep -P $pid); do fds $w >c.$n.$w; done
+		sleep 0.05
+	done &&
+	wait $pid &&
+	for f in c.*; do
+		test "$(cut -d" " -f1 $f | sort -n | tr "\n" " ")" = "0 1 2 3 " && echo $f
+	done >clean &&
+	test -s clean && f=$(head -n 1 clean) &&
+	grep "^0 pipe:" $f && grep "^1 /dev/null$" $f && grep "^2 pipe:" $f && grep "^3 pipe:" $f
 '
 
 test_expect_success 'each input has its own CPU budget in a long-lived worker' '
