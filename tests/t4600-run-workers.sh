@@ -7,7 +7,7 @@ test_description='docpipe run: long-lived workers (one per -j slot), their descr
 
 # watch PID FILE: until PID ends, append its worker children (the workers;
 # their sandboxed parsers are grandchildren) to FILE, every 50 ms.
-watch() {
+watch_children() {
 	while kill -0 "$1" 2>/dev/null; do
 		# Workers only: their descriptor 0 is the command pipe.  The
 		# parent's own sandboxed children (the warm-up) read /dev/null.
@@ -28,14 +28,14 @@ test_expect_success 'set-up: 8 inputs and a reference run' '
 
 test_expect_success '-j1 converts every input in one worker process' '
 	DOCPIPE_FAULT=slow:m docpipe run -j1 in out 2>err & pid=$! &&
-	watch $pid kids && wait $pid &&
+	watch_children $pid kids && wait $pid &&
 	test "$(sort -u kids | wc -l)" = 1 &&
 	diff -r -x .docpipe ref out
 '
 
 test_expect_success '-j2 starts two workers, no more' '
 	DOCPIPE_FAULT=slow:m docpipe run -j2 in out2 2>err & pid=$! &&
-	watch $pid kids2 && wait $pid &&
+	watch_children $pid kids2 && wait $pid &&
 	test "$(sort -u kids2 | wc -l)" = 2 &&
 	diff -r -x .docpipe ref out2
 '
@@ -47,27 +47,44 @@ fds() {
 	done 2>/dev/null
 }
 
+# sample_fds PID PREFIX: until PID exits, sample its children's descriptors
+# into PREFIX.N.CHILD every 50 ms; then wait for it.
+sample_fds() {
+	n=0
+	while kill -0 $1 2>/dev/null; do
+		n=$((n + 1))
+		for w in $(pgrep -P $1); do fds $w >$2.$n.$w; done
+		sleep 0.05
+	done
+	wait $1
+}
+
+# worker_fds_ok PREFIX: every sample of a worker (descriptor 0 a pipe; the
+# parent's warm-up children read /dev/null) holding exactly descriptors 0
+# to 3 (asleep in the fault, between inputs) shows 0 commands,
+# 1 /dev/null, 2 and 3 pipes; there is at least one.  A sample with an
+# empty target was taken while the worker exited: skipped.
+worker_fds_ok() {
+	for f in $1.*; do
+		test "$(cut -d" " -f1 $f | sort -n | tr "\n" " ")" = "0 1 2 3 " && grep -q "^0 pipe:" $f &&
+			! grep -q " $" $f && echo $f
+	done >clean &&
+	test -s clean &&
+	for f in $(cat clean); do
+		grep -q "^1 /dev/null$" $f && grep -q "^2 pipe:" $f && grep -q "^3 pipe:" $f || return 1
+	done
+}
+
 test_expect_success 'a worker holds only its pipes and /dev/null: no lock, no ledger, no other worker' '
 	DOCPIPE_FAULT=slow:m docpipe run -j2 in out3 2>err & pid=$! &&
-	n=0 &&
-	while kill -0 $pid 2>/dev/null; do
-		n=$((n + 1))
-		for w in $(pgrep -P $pid); do fds $w >s.$n.$w; done
-		sleep 0.05
-	done &&
-	wait $pid &&
+	sample_fds $pid s &&
 	ls s.* >/dev/null &&
 	! grep "/\.docpipe/" s.* &&
 	# No pipe is shared between the two workers (nothing inherited from the other).
 	for k in $(seq 1 $n); do
 		test -z "$(cat s.$k.* 2>/dev/null | grep pipe: | cut -d" " -f2 | sort | uniq -d)" || return 1
 	done &&
-	# Asleep in the fault, between inputs: exactly 0 to 3.
-	for f in s.*; do
-		test "$(cut -d" " -f1 $f | sort -n | tr "\n" " ")" = "0 1 2 3 " && echo $f
-	done >clean &&
-	test -s clean && f=$(head -n 1 clean) &&
-	grep "^0 pipe:" $f && grep "^1 /dev/null$" $f && grep "^2 pipe:" $f && grep "^3 pipe:" $f
+	worker_fds_ok s
 '
 
 test_expect_success 'a run started with stdin and stdout closed converts as usual' '
@@ -77,18 +94,8 @@ test_expect_success 'a run started with stdin and stdout closed converts as usua
 	diff -r -x .docpipe ref out8 &&
 	# And the workers still have 0 commands, 1 /dev/null, 2 and 3 pipes.
 	DOCPIPE_FAULT=slow:m docpipe run -j2 in out9 0<&- 1>&- 2>err & pid=$! &&
-	n=0 &&
-	while kill -0 $pid 2>/dev/null; do
-		n=$((n + 1))
-		for w in $(pgrep -P $pid); do fds $w >c.$n.$w; done
-		sleep 0.05
-	done &&
-	wait $pid &&
-	for f in c.*; do
-		test "$(cut -d" " -f1 $f | sort -n | tr "\n" " ")" = "0 1 2 3 " && echo $f
-	done >clean &&
-	test -s clean && f=$(head -n 1 clean) &&
-	grep "^0 pipe:" $f && grep "^1 /dev/null$" $f && grep "^2 pipe:" $f && grep "^3 pipe:" $f
+	sample_fds $pid c &&
+	worker_fds_ok c
 '
 
 test_expect_success 'each input has its own CPU budget in a long-lived worker' '
@@ -159,7 +166,7 @@ test_expect_success 'set-up: 1003 inputs' '
 
 test_expect_success 'a worker is replaced after 1000 inputs; all 1003 converted' '
 	DOCPIPE_FAULT=slow:zz docpipe run -j1 --json big bout >j 2>err & pid=$! &&
-	watch $pid bkids && wait $pid &&
+	watch_children $pid bkids && wait $pid &&
 	test_grep "\"ok\": 1003" j &&
 	test "$(sort -u bkids | wc -l)" = 2 &&
 	test "$(ls bout | wc -l)" = 2006
