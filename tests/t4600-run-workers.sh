@@ -66,12 +66,15 @@ sample_fds() {
 # empty target was taken while the worker exited: skipped.
 worker_fds_ok() {
 	for f in $1.*; do
-		test "$(cut -d" " -f1 $f | sort -n | tr "\n" " ")" = "0 1 2 3 " && grep -q "^0 pipe:" $f &&
-			! grep -q " $" $f && echo $f
+		if test "$(cut -d" " -f1 $f | sort -n | tr "\n" " ")" = "0 1 2 3 " && grep -q "^0 pipe:" $f &&
+		   ! grep -q " $" $f; then
+			echo $f
+		fi
 	done >clean &&
-	test -s clean &&
+	{ test -s clean || { echo "no complete sample of a worker between inputs:"; tail -n 5 $1.*; return 1; }; } &&
 	for f in $(cat clean); do
-		grep -q "^1 /dev/null$" $f && grep -q "^2 pipe:" $f && grep -q "^3 pipe:" $f || return 1
+		grep -q "^1 /dev/null$" $f && grep -q "^2 pipe:" $f && grep -q "^3 pipe:" $f ||
+			{ echo "unexpected descriptors in $f:"; cat $f; return 1; }
 	done
 }
 
