@@ -113,6 +113,22 @@ test_one_line(void)
 				}
 }
 
+/* REC written with dp_record_write() and read back: the records. */
+static GPtrArray *
+round_trip(const DpRecord *rec)
+{
+	char *buf = NULL;
+	size_t blen = 0;
+	FILE *fp = open_memstream(&buf, &blen);
+	g_assert_true(dp_record_write(rec, fp, NULL));
+	fclose(fp);
+	GPtrArray *recs = NULL;
+	g_autoptr(GError) error = NULL;
+	g_assert_true(dp_record_parse_buffer((const guint8 *)buf, blen, &recs, &error));
+	free(buf);
+	return recs;
+}
+
 /* A header value as the writer must put it: UTF-8, controls as spaces. */
 static void
 test_record_values(void)
@@ -130,16 +146,9 @@ test_record_values(void)
 				g_autoptr(DpRecord) rec = dp_record_new();
 				dp_record_set(rec, "meta.value", v->str);
 				dp_record_set_body(rec, "body\n", 5);
-				char *buf = NULL;
-				size_t blen = 0;
-				FILE *fp = open_memstream(&buf, &blen);
-				g_assert_true(dp_record_write(rec, fp, NULL));
-				fclose(fp);
-				g_autoptr(GPtrArray) recs = NULL;
-				g_assert_true(dp_record_parse_buffer((const guint8 *)buf, blen, &recs, NULL));
+				g_autoptr(GPtrArray) recs = round_trip(rec);
 				g_assert_cmpuint(recs->len, ==, 1);
 				g_assert_cmpstr(dp_record_get(recs->pdata[0], "meta.value"), ==, expect->str);
-				free(buf);
 				g_string_free(v, TRUE);
 				g_string_free(expect, TRUE);
 			}
@@ -151,19 +160,12 @@ test_record_values(void)
 		g_string_append(big, "ab\xc3\xa9");
 	g_autoptr(DpRecord) rec = dp_record_new();
 	dp_record_set(rec, "meta.big", big->str);
-	char *buf = NULL;
-	size_t blen = 0;
-	FILE *fp = open_memstream(&buf, &blen);
-	g_assert_true(dp_record_write(rec, fp, NULL));
-	fclose(fp);
-	g_autoptr(GPtrArray) recs = NULL;
-	g_autoptr(GError) error = NULL;
-	g_assert_true(dp_record_parse_buffer((const guint8 *)buf, blen, &recs, &error));
+	g_autoptr(GPtrArray) recs = round_trip(rec);
+	g_assert_cmpuint(recs->len, ==, 1);
 	const char *back = dp_record_get(recs->pdata[0], "meta.big");
 	g_assert_true(g_utf8_validate(back, -1, NULL));
 	g_assert_cmpuint(strlen(back) + strlen("meta.big: \n"), <=, DP_RECORD_MAX_LINE);
 	g_assert_true(g_str_has_prefix(big->str, back));
-	free(buf);
 	g_string_free(big, TRUE);
 }
 
