@@ -66,12 +66,24 @@ dp_record_copy(const DpRecord *rec)
 	return c;
 }
 
+/*
+ * KEY is F's key.  The first bytes are compared before strcmp(): most of a
+ * record's fields are meta.*, most lookups are for the others, and both
+ * sides of a mailbox run look fields up for every record (strcmp was 3%
+ * of its CPU).
+ */
+static inline gboolean
+key_is(const DpField *f, const char *key)
+{
+	return f->key[0] == key[0] && strcmp(f->key, key) == 0;
+}
+
 const char *
 dp_record_get(const DpRecord *rec, const char *key)
 {
 	for (guint i = 0; i < rec->fields->len; i++) {
 		const DpField *f = rec->fields->pdata[i];
-		if (g_str_equal(f->key, key))
+		if (key_is(f, key))
 			return f->value;
 	}
 	return NULL;
@@ -83,7 +95,7 @@ dp_record_set(DpRecord *rec, const char *key, const char *value)
 	gboolean done = FALSE;
 	for (guint i = 0; i < rec->fields->len;) {
 		DpField *f = rec->fields->pdata[i];
-		if (!g_str_equal(f->key, key)) {
+		if (!key_is(f, key)) {
 			i++;
 			continue;
 		}
