@@ -134,6 +134,12 @@ dp_chain_set_threads(DpChain *chain, guint threads)
 }
 
 void
+dp_chain_set_hashes(DpChain *chain, gboolean hashes)
+{
+	chain->ectx.hash_parts = hashes;
+}
+
+void
 dp_chain_set_passwords(DpChain *chain, const char *const *passwords)
 {
 	g_strfreev(chain->ectx.passwords);
@@ -145,9 +151,13 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 {
 	g_autoptr(GError) local = NULL;
 	g_autoptr(GBytes) data = NULL;
-	/* Sandboxed, the input is hashed while the child extracts it. */
+	/*
+	 * Sandboxed, the input is hashed while the child extracts it; without
+	 * hashes (dp_chain_set_hashes()) it never is, and its id stays
+	 * DP_HASH_PENDING.
+	 */
 	g_autoptr(DpRecord) rec = dp_detect_input_full(path, chain->ectx.max_input, !chain->iso.enabled,
-						       chain->iso.enabled, &data, &local);
+						       chain->iso.enabled || !chain->ectx.hash_parts, &data, &local);
 	if (rec == NULL) {
 		dp_warn("%s", local->message);
 		*exit_code = dp_exit_merge(*exit_code, local->code);

@@ -126,6 +126,8 @@ cmd_convert(int argc, char **argv)
 	g_autoptr(DpEmitter) em = dp_emitter_new(formats, opt_outdir, stdout, paths->len > 1);
 	g_autoptr(DpChain) chain = dp_chain_new(cfg, rd, em);
 	dp_chain_set_passwords(chain, (const char *const *)opt_passwords);
+	/* Text shows no ids or hashes: none are computed for it. */
+	dp_chain_set_hashes(chain, formats != DP_EMIT_TEXT);
 	int code = DP_EXIT_OK;
 	gboolean ok = TRUE;
 	for (guint i = 0; ok && i < paths->len; i++)

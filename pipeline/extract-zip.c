@@ -223,8 +223,11 @@ zip_entry(Zip *z, zip_t *za, zip_uint64_t i, GError **error)
 	const guint8 *d = g_bytes_get_data(data, &dlen);
 	g_autofree char *sha = dp_sha256_hex(d, dlen);
 	const char *own = dp_record_get(z->doc->rec, DP_F_SHA256);
-	if (own != NULL && g_str_equal(own, DP_HASH_PENDING)) {
-		/* A top-level input the parent hashes while we extract: our own hash. */
+	if (own == NULL || g_str_equal(own, DP_HASH_PENDING)) {
+		/*
+		 * A top-level input the parent hashes while we extract, or a
+		 * record without hashes (ctx->hash_parts): our own hash, once.
+		 */
 		g_autofree char *mine = dp_sha256_bytes(z->doc->data);
 		dp_record_set(z->doc->rec, DP_F_SHA256, mine);
 		own = dp_record_get(z->doc->rec, DP_F_SHA256);

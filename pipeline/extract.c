@@ -46,6 +46,7 @@ dp_extract_ctx_init(DpExtractCtx *ctx, DpConfig *cfg, DpEmitFn emit, gpointer em
 	ctx->max_text = dp_config_get_size(cfg, "limits", "max-text-size");
 	ctx->max_input = dp_config_get_size(cfg, "limits", "max-input-size");
 	ctx->identify_parts = dp_config_get_bool(cfg, "extract", "identify-parts");
+	ctx->hash_parts = TRUE;
 	ctx->threads = (guint)dp_config_get_int(cfg, "extract", "threads");
 	ctx->fallback_charset = dp_config_get_string(cfg, "extract", "fallback-charset");
 	ctx->html_drop = dp_config_get_list(cfg, "extract", "html-drop");
@@ -188,7 +189,7 @@ dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *typ
 	}
 	gsize len;
 	const guint8 *d = g_bytes_get_data(data, &len);
-	g_autofree char *sha = dp_sha256_hex(d, len);
+	g_autofree char *sha = ctx->hash_parts ? dp_sha256_hex(d, len) : NULL;
 	g_autofree char *id = dp_id_child(dp_record_get(parent->rec, DP_F_ID), path);
 	g_autoptr(DpRecord) rec = dp_record_new();
 	dp_record_set(rec, DP_F_ID, id);
@@ -215,14 +216,22 @@ dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *typ
 		const char *sniffed = dp_detect_sniff(d, len);
 		type = g_strdup(sniffed ? sniffed : type_hint);
 	} else if (ctx->identify_parts) {
-		type = dp_detect_type(d, len, sha);
+		/*
+		 * libmagic's answers are looked up by the bytes' hash: without
+		 * hashes in the records, hash only what goes to libmagic (what
+		 * our sniffers cannot name), which costs far more than the hash.
+		 */
+		g_autofree char *key = NULL;
+		if (sha == NULL && dp_detect_sniff(d, len) == NULL)
+			key = dp_sha256_hex(d, len);
+		type = dp_detect_type(d, len, sha ? sha : key);
 	} else {
 		/* [extract] identify-parts=false: no libmagic for parts. */
 		const char *sniffed = dp_detect_sniff(d, len);
 		type = g_strdup(sniffed ? sniffed : DP_TYPE_UNKNOWN);
 	}
 	dp_record_set(rec, DP_F_TYPE, type);
-	dp_record_set(rec, DP_F_SHA256, sha);
+	dp_record_set(rec, DP_F_SHA256, sha); /* NULL leaves it out */
 	dp_record_setf(rec, DP_F_SIZE, "%" G_GSIZE_FORMAT, len);
 	dp_record_setf(rec, DP_F_DEPTH, "%u", parent->depth + 1);
 	set_meta_pairs(rec, meta);

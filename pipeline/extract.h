@@ -35,6 +35,12 @@ typedef struct {
 	guint64 n_children;
 	/* [extract] identify-parts: libmagic for generically labelled parts. */
 	gboolean identify_parts;
+	/*
+	 * Records carry each part's sha256 (TRUE unless told otherwise, see
+	 * dp_chain_set_hashes()); without, a part is hashed only to look up
+	 * libmagic's answer for bytes seen before.
+	 */
+	gboolean hash_parts;
 	/* [extract] threads: workers for the parts of a mailbox (0: the CPUs). */
 	guint threads;
 	/* [extract] fallback-charset and html-drop, read once (every part asks). */

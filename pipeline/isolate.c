@@ -412,7 +412,7 @@ dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord 
 	 * computed here meanwhile; the child's records wait in the pipe.
 	 */
 	const char *sha = dp_record_get(child_in, DP_F_SHA256);
-	gboolean rewrite = sha != NULL && g_str_equal(sha, DP_HASH_PENDING);
+	gboolean rewrite = sha != NULL && g_str_equal(sha, DP_HASH_PENDING) && ctx->hash_parts;
 	g_autoptr(DpRecord) in = dp_record_copy(child_in);
 	/* Compile the filter once, here; a failure is reported by the child. */
 	g_autoptr(GError) prep_err = NULL;
