@@ -182,6 +182,13 @@ sink_commit(Sink *s, GError **error)
 	return TRUE;
 }
 
+/* An ASCII byte XML 1.0 carries as it is: tab, newline, and from space on. */
+static inline gboolean
+xml_ascii_ok(guchar b)
+{
+	return (b >= 0x20 && b < 0x80) || b == '\t' || b == '\n';
+}
+
 /* Remove characters XML 1.0 cannot carry (normalized text has few). */
 static char *
 xml_clean(const char *s, gsize len)
@@ -189,6 +196,17 @@ xml_clean(const char *s, gsize len)
 	GString *out = g_string_sized_new(len + 1);
 	const char *p = s, *end = s + len;
 	while (p < end) {
+		/*
+		 * Runs of plain ASCII (most text) are copied at once: one
+		 * append per character was the largest cost of XML output.
+		 */
+		const char *run = p;
+		while (p < end && xml_ascii_ok((guchar)*p))
+			p++;
+		if (p > run)
+			g_string_append_len(out, run, p - run);
+		if (p == end)
+			break;
 		gunichar c = g_utf8_get_char_validated(p, end - p);
 		if (c == (gunichar)-1 || c == (gunichar)-2) {
 			g_string_append(out, "\xef\xbf\xbd");
