@@ -182,18 +182,27 @@ sink_commit(Sink *s, GError **error)
 	return TRUE;
 }
 
-/* An ASCII byte XML 1.0 carries as it is: tab, newline, and from space on. */
+/*
+ * An ASCII byte XML 1.0 carries as it is: tab, newline, and from space on;
+ * with ESCAPE, not one of the characters text content escapes.
+ */
 static inline gboolean
-xml_ascii_ok(guchar b)
+xml_ascii_ok(guchar b, gboolean escape)
 {
+	if (escape && (b == '&' || b == '<' || b == '>' || b == '"'))
+		return FALSE;
 	return (b >= 0x20 && b < 0x80) || b == '\t' || b == '\n';
 }
 
-/* Remove characters XML 1.0 cannot carry (normalized text has few). */
-static char *
-xml_clean(const char *s, gsize len)
+/*
+ * Append S without the characters XML 1.0 cannot carry (normalized text
+ * has few), and with ESCAPE, escaped as text content, as libxml2's
+ * xmlEncodeSpecialChars() does (&, <, > and " as entities; a CR, which
+ * the cleaning removes, would be &#13;).
+ */
+static void
+xml_clean_append(GString *out, const char *s, gsize len, gboolean escape)
 {
-	GString *out = g_string_sized_new(len + 1);
 	const char *p = s, *end = s + len;
 	while (p < end) {
 		/*
@@ -201,12 +210,17 @@ xml_clean(const char *s, gsize len)
 		 * append per character was the largest cost of XML output.
 		 */
 		const char *run = p;
-		while (p < end && xml_ascii_ok((guchar)*p))
+		while (p < end && xml_ascii_ok((guchar)*p, escape))
 			p++;
 		if (p > run)
 			g_string_append_len(out, run, p - run);
 		if (p == end)
 			break;
+		if (escape && (*p == '&' || *p == '<' || *p == '>' || *p == '"')) {
+			g_string_append(out, *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : "&quot;");
+			p++;
+			continue;
+		}
 		gunichar c = g_utf8_get_char_validated(p, end - p);
 		if (c == (gunichar)-1 || c == (gunichar)-2) {
 			g_string_append(out, "\xef\xbf\xbd");
@@ -219,7 +233,26 @@ xml_clean(const char *s, gsize len)
 			g_string_append_len(out, p, next - p);
 		p = next;
 	}
+}
+
+static char *
+xml_clean(const char *s, gsize len)
+{
+	GString *out = g_string_sized_new(len + 1);
+	xml_clean_append(out, s, len, FALSE);
 	return g_string_free(out, FALSE);
+}
+
+/*
+ * Text content, cleaned and escaped in one pass and written raw: what
+ * xmlTextWriterWriteString() writes, without its copies of the text.
+ */
+static void
+xml_text(xmlTextWriterPtr w, const char *text, gsize len)
+{
+	g_autoptr(GString) out = g_string_sized_new(len + 16);
+	xml_clean_append(out, text, len, TRUE);
+	xmlTextWriterWriteRawLen(w, (const xmlChar *)out->str, (int)MIN(out->len, (gsize)G_MAXINT));
 }
 
 static void
@@ -234,9 +267,8 @@ xml_attr(xmlTextWriterPtr w, const char *name, const char *value)
 static void
 xml_element(xmlTextWriterPtr w, const char *name, const char *text, gsize len)
 {
-	g_autofree char *v = xml_clean(text, len);
 	xmlTextWriterStartElement(w, (const xmlChar *)name);
-	xmlTextWriterWriteString(w, (const xmlChar *)v);
+	xml_text(w, text, len);
 	xmlTextWriterEndElement(w);
 }
 
@@ -385,8 +417,7 @@ xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 		if (g_str_has_prefix(f->key, DP_META_PREFIX)) {
 			xmlTextWriterStartElement(w, (const xmlChar *)"meta");
 			xml_attr(w, "name", f->key + strlen(DP_META_PREFIX));
-			g_autofree char *v = xml_clean(f->value, strlen(f->value));
-			xmlTextWriterWriteString(w, (const xmlChar *)v);
+			xml_text(w, f->value, strlen(f->value));
 			xmlTextWriterEndElement(w);
 		} else if (g_str_equal(f->key, DP_F_REDACTED)) {
 			/* "RULE FIELD COUNT POS..." */
@@ -419,8 +450,7 @@ xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 			xmlTextWriterStartElement(w, (const xmlChar *)"page");
 			g_autofree char *num = g_strdup_printf("%u", n);
 			xml_attr(w, "n", num);
-			g_autofree char *v = xml_clean(p, (gsize)(stop - p));
-			xmlTextWriterWriteString(w, (const xmlChar *)v);
+			xml_text(w, p, (gsize)(stop - p));
 			xmlTextWriterEndElement(w);
 			if (ff == NULL)
 				break;
