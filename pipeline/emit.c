@@ -195,6 +195,26 @@ xml_ascii_ok(guchar b, gboolean escape)
 }
 
 /*
+ * Whether all eight bytes of W are xml_ascii_ok(): none with the high bit,
+ * none below space (tab and newline included: the byte path takes them),
+ * and with ESCAPE none of & < > ".  Each test is exact as a yes or no.
+ */
+static inline gboolean
+xml_word_ok(guint64 w, gboolean escape)
+{
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
+	guint64 m = w | ((w - ones * 0x20) & ~w);
+	if (escape) {
+		static const guchar special[] = { '&', '<', '>', '"' };
+		for (guint i = 0; i < G_N_ELEMENTS(special); i++) {
+			guint64 x = w ^ (ones * special[i]);
+			m |= (x - ones) & ~x;
+		}
+	}
+	return (m & high) == 0;
+}
+
+/*
  * Append S without the characters XML 1.0 cannot carry (normalized text
  * has few), and with ESCAPE, escaped as text content, as libxml2's
  * xmlEncodeSpecialChars() does (&, <, > and " as entities; a CR, which
@@ -210,8 +230,15 @@ xml_clean_append(GString *out, const char *s, gsize len, gboolean escape)
 		 * append per character was the largest cost of XML output.
 		 */
 		const char *run = p;
-		while (p < end && xml_ascii_ok((guchar)*p, escape))
-			p++;
+		for (;;) {
+			guint64 w;
+			while (end - p >= 8 && (memcpy(&w, p, 8), xml_word_ok(w, escape)))
+				p += 8;
+			if (p < end && xml_ascii_ok((guchar)*p, escape))
+				p++;
+			else
+				break;
+		}
 		if (p > run)
 			g_string_append_len(out, run, p - run);
 		if (p == end)

@@ -104,6 +104,27 @@ test_expect_success 'without the PDF module, a PDF is unsupported, not a crash' 
 	! grep -q "not available" y.xml
 '
 
+test_expect_success 'XML text escapes & < > and quotes, and keeps the text: at every offset, around non-ASCII' '
+	/usr/bin/python3 - <<-\PY
+	import random
+	random.seed(7)
+	pieces = ["a&b", "<tag>", "\"q\"", "it'"'"'s", "caf\u00e9", "\u4e2d\u6587", "x" * 13, "\t", "\U0001F600", "A & B < C > D"]
+	lines = []
+	for i in range(200):
+	    lines.append(" ".join(random.choice(pieces) for _ in range(random.randint(1, 9))))
+	open("esc.txt", "w", encoding="utf-8").write("\n".join(lines) + "\n")
+	PY
+	docpipe convert --no-redact esc.txt >esc.out &&
+	docpipe convert --no-redact --xml esc.txt >esc.xml &&
+	test_grep "&amp;" esc.xml && test_grep "&lt;tag&gt;" esc.xml && test_grep "&quot;q&quot;" esc.xml &&
+	/usr/bin/python3 - <<-\PY
+	import xml.etree.ElementTree as ET
+	text = ET.parse("esc.xml").getroot().find("document").find("text").text
+	want = open("esc.out", encoding="utf-8").read()
+	assert text == want, "XML text differs from the text output"
+	PY
+'
+
 test_expect_code 64 'an unknown command is a usage error' '
 	docpipe frobnicate 2>err; rc=$?; test_grep "not a docpipe command" err; return $rc
 '
