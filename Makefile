@@ -146,7 +146,8 @@ $(FUZZ_DIR)/fuzz-mbox: FUZZ_TYPE := application/mbox
 $(FUZZ_DIR)/fuzz-zip:  FUZZ_TYPE := application/zip
 
 fuzz:
-	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' \
+	  SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN) -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION' \
 	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so $(FUZZ_DIR)/lib/docpipe-mail.so \
 	  $(FUZZ_DIR)/lib/docpipe-zip.so
 	$(MAKE) fuzz-bins

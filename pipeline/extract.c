@@ -121,7 +121,17 @@ dp_doc_emit(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	doc->emitted = TRUE;
 	if (dp_record_get(doc->rec, DP_F_STATUS) == NULL)
 		dp_record_set(doc->rec, DP_F_STATUS, DP_STATUS_OK);
-	return ctx->emit(doc->rec, ctx->emit_data, error);
+	if (!ctx->emit(doc->rec, ctx->emit_data, error))
+		return FALSE;
+	/*
+	 * The input's own record (a PDF's text) goes to the parent before
+	 * its parts are read: a parser that crashes on a part (Poppler on
+	 * some embedded-file trees) must not take the text with it, held
+	 * in the sandboxed child's output buffer.
+	 */
+	if (doc->depth == 0 && ctx->emit_file != NULL)
+		(void)fflush(ctx->emit_file);
+	return TRUE;
 }
 
 /* Run the extractor for DOC's type and make sure its record is emitted. */

@@ -78,4 +78,39 @@ test_expect_success 'an embedded file that is itself damaged is a child with a s
 	test_grep "^path: attachment 1/part.pdf" r
 '
 
+# Poppler 22.12 (Debian 12) dereferences NULL in
+# poppler_document_get_attachments() when an EmbeddedFiles entry is a
+# string rather than a file specification dictionary (found by
+# fuzz-pdf).  The crash cannot be avoided through poppler-glib; it stays
+# in the sandboxed child, and the document's own record, flushed before
+# the parts are read, is not lost with it.
+test_expect_success 'Poppler crashing on the embedded files keeps the text already read' '
+	/usr/bin/python3 - bad-ef.pdf <<-\PY
+	import sys
+	objs = [b"<< /Type /Catalog /Pages 3 0 R /Names << /EmbeddedFiles 2 0 R >> >>",
+	        b"<< /Names [ (x.png) 4 0 R ] >>",
+	        b"<< /Type /Pages /Count 1 /Kids [ 5 0 R ] >>",
+	        b"<fe5ff2d9>",
+	        b"<< /Type /Page /Parent 3 0 R /MediaBox [ 0 0 612 792 ] /Resources << /Font << /F1 6 0 R >> >> /Contents 7 0 R >>",
+	        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+	content = b"BT /F1 24 Tf 72 700 Td (Text before the attachments) Tj ET"
+	objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+	out, offs = bytearray(b"%PDF-1.4\n"), []
+	for i, o in enumerate(objs, 1):
+	    offs.append(len(out))
+	    out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+	x = len(out)
+	out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+	for o in offs:
+	    out += b"%010d 00000 n \n" % o
+	out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+	open(sys.argv[1], "wb").write(out)
+	PY
+	docpipe convert --xml bad-ef.pdf >x.xml 2>err; rc=$?
+	test $rc = 65 && test_grep "Text before the attachments" x.xml &&
+	test_grep "<meta name=\"pages\">1</meta>" x.xml &&
+	test_grep "path=\"(extraction aborted)\"" x.xml && test_grep "bad-ef.pdf" err &&
+	docpipe convert bad-ef.pdf >t 2>/dev/null; test_grep "Text before the attachments" t
+'
+
 test_done

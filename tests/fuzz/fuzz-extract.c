@@ -17,9 +17,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	DpExtractCtx ctx;
 	dp_extract_ctx_init(&ctx, fuzz_config(), fuzz_emit, NULL);
+	/*
+	 * Inputs of odd length are run as `convert` runs text on standard
+	 * output: no hashes (dp_chain_set_hashes()), the root id pending.
+	 */
+	ctx.hash_parts = size % 2 == 0;
 	g_autoptr(DpRecord) in = dp_record_new();
-	g_autofree char *sha = dp_sha256_hex(data, size);
-	g_autofree char *id = dp_id_root(sha);
+	g_autofree char *sha = ctx.hash_parts ? dp_sha256_hex(data, size) : g_strdup(DP_HASH_PENDING);
+	g_autofree char *id = ctx.hash_parts ? dp_id_root(sha) : g_strdup(DP_HASH_PENDING);
 	dp_record_set(in, DP_F_ID, id);
 	dp_record_set(in, DP_F_SOURCE, "fuzz-input");
 	dp_record_set(in, DP_F_TYPE, FUZZ_TYPE);
