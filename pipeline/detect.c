@@ -285,6 +285,12 @@ dp_detect_type(const guint8 *data, gsize len, const char *sha256)
 	const char *sniffed = dp_detect_sniff(data, len);
 	if (sniffed != NULL)
 		return g_strdup(sniffed);
+	return dp_detect_magic(data, len, sha256);
+}
+
+char *
+dp_detect_magic(const guint8 *data, gsize len, const char *sha256)
+{
 	gsize bom;
 	dp_text_bom_charset(data, len, &bom);
 	const guint8 *d = data + bom;

@@ -33,6 +33,13 @@ char *dp_detect_type(const guint8 *data, gsize len, const char *sha256);
  */
 const char *dp_detect_sniff(const guint8 *data, gsize len);
 
+/*
+ * The second step of dp_detect_type, for DATA that dp_detect_sniff() did
+ * not name: libmagic's answer, mapped to ours (source code and other text
+ * is text/plain).  SHA256 as for dp_detect_type.
+ */
+char *dp_detect_magic(const guint8 *data, gsize len, const char *sha256);
+
 /* The type of the directory PATH: DP_TYPE_MAILDIR or "inode/directory". */
 const char *dp_detect_directory(const char *path);
 

@@ -231,10 +231,13 @@ dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *typ
 		 * hashes in the records, hash only what goes to libmagic (what
 		 * our sniffers cannot name), which costs far more than the hash.
 		 */
-		g_autofree char *key = NULL;
-		if (sha == NULL && dp_detect_sniff(d, len) == NULL)
-			key = dp_sha256_hex(d, len);
-		type = dp_detect_type(d, len, sha ? sha : key);
+		const char *sniffed = dp_detect_sniff(d, len);
+		if (sniffed != NULL) {
+			type = g_strdup(sniffed);
+		} else {
+			g_autofree char *key = sha ? NULL : dp_sha256_hex(d, len);
+			type = dp_detect_magic(d, len, sha ? sha : key);
+		}
 	} else {
 		/* [extract] identify-parts=false: no libmagic for parts. */
 		const char *sniffed = dp_detect_sniff(d, len);
