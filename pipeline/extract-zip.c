@@ -235,7 +235,8 @@ zip_entry(Zip *z, zip_t *za, zip_uint64_t i, GError **error)
 	if (own != NULL && g_str_equal(sha, own))
 		return dp_doc_child_problem(z->ctx, z->doc, path, DP_TYPE_ZIP, meta, DP_STATUS_LIMIT, error,
 					    "entry is the archive itself (a zip quine); not extracted again");
-	return dp_doc_child(z->ctx, z->doc, path, NULL, data, meta, error);
+	/* Hashed once: the record gets the quine check's digest. */
+	return dp_doc_child_hashed(z->ctx, z->doc, path, NULL, data, z->ctx->hash_parts ? sha : NULL, meta, error);
 }
 
 gboolean

@@ -187,6 +187,13 @@ gboolean
 dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,
 	     const char *const *meta, GError **error)
 {
+	return dp_doc_child_hashed(ctx, parent, path, type_hint, data, NULL, meta, error);
+}
+
+gboolean
+dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,
+		    const char *sha256, const char *const *meta, GError **error)
+{
 	g_assert(parent->emitted);
 	/*
 	 * Past the part limit, only the first extra part is recorded (with
@@ -199,7 +206,7 @@ dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *typ
 	}
 	gsize len;
 	const guint8 *d = g_bytes_get_data(data, &len);
-	g_autofree char *sha = ctx->hash_parts ? dp_sha256_hex(d, len) : NULL;
+	g_autofree char *sha = sha256 != NULL ? g_strdup(sha256) : ctx->hash_parts ? dp_sha256_hex(d, len) : NULL;
 	g_autofree char *id = dp_id_child(dp_record_get(parent->rec, DP_F_ID), path);
 	g_autoptr(DpRecord) rec = dp_record_new();
 	dp_record_set(rec, DP_F_ID, id);

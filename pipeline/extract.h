@@ -84,6 +84,13 @@ gboolean dp_doc_emit(DpExtractCtx *ctx, DpDoc *doc, GError **error);
  */
 gboolean dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,
 		      const char *const *meta, GError **error);
+/*
+ * The same, with SHA256, the hex digest of DATA, already computed (a zip's
+ * quine check needs it first); NULL hashes DATA here when records carry
+ * hashes.
+ */
+gboolean dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint,
+			     GBytes *data, const char *sha256, const char *const *meta, GError **error);
 
 /*
  * Parts extracted on worker threads (extract-pool.c), for containers of
