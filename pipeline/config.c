@@ -60,6 +60,7 @@ static const SchemaEntry schema[] = {
 	{ "rule *", "operator", T_ENUM, NULL, "label;mask;pseudonym;remove" },
 	{ "rule *", "mask-char", T_STRING, NULL, NULL },
 	{ "mail", "mbox-variant", T_ENUM, "auto", "auto;mboxo;mboxrd;mboxcl;mboxcl2;mmdf" },
+	{ "mail", "alternatives", T_ENUM, "all", "all;preferred" },
 	{ "zip", "max-entries", T_INT, "10000", "0;100000000" },
 	{ "zip", "max-total-size", T_SIZE, "1G", NULL },
 	{ "zip", "max-ratio", T_INT, "100", "0;100000000" },

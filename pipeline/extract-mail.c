@@ -131,6 +131,7 @@ typedef struct {
 	GPtrArray *charsets; /* charsets used for the inline text, in order */
 	guint n_attach, n_body, n_alt;
 	const char *fallback;
+	GPtrArray *skipped; /* [mail] alternatives=preferred: types not read */
 } Walk;
 
 static void
@@ -247,6 +248,24 @@ append_text(Walk *w, GMimePart *part)
 
 static void walk(Walk *w, GMimeObject *obj, gboolean as_parts, guint level);
 
+/*
+ * [mail] alternatives=preferred: a text part of a rendering that was not
+ * chosen (the HTML beside the plain text) is named in meta, not read;
+ * TRUE when OBJ was one.  Anything else there (an image, a PDF that Apple
+ * Mail puts inside the HTML rendering) is still a part.
+ */
+static gboolean
+skip_rendering(Walk *w, GMimeObject *obj)
+{
+	if (!w->ctx->preferred_only || !GMIME_IS_PART(obj) || is_attachment(obj))
+		return FALSE;
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	if (ct == NULL || !g_mime_content_type_is_type(ct, "text", "*"))
+		return FALSE;
+	g_ptr_array_add(w->skipped, g_mime_content_type_get_mime_type(ct));
+	return TRUE;
+}
+
 /* Which rendering of a multipart/alternative is the text: plain first. */
 static int
 preferred_alternative(GMimeMultipart *mp)
@@ -290,7 +309,7 @@ walk(Walk *w, GMimeObject *obj, gboolean as_parts, guint level)
 					walk(w, c, FALSE, level + 1);
 				else if (GMIME_IS_MULTIPART(c))
 					walk(w, c, TRUE, level + 1);
-				else
+				else if (!skip_rendering(w, c))
 					add_pending(w, c, "alternative", &w->n_alt);
 			}
 			return;
@@ -303,6 +322,8 @@ walk(Walk *w, GMimeObject *obj, gboolean as_parts, guint level)
 		add_pending(w, obj, "attachment", &w->n_attach);
 		return;
 	}
+	if (as_parts && skip_rendering(w, obj))
+		return;
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	if (!as_parts && !is_attachment(obj)) {
 		if (g_mime_content_type_is_type(ct, "text", "plain")) {
@@ -545,7 +566,7 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	g_mime_parser_init_with_stream(mt->parser, mt->idle);
 
 	Walk w = { ctx, doc, g_string_new(NULL), g_ptr_array_new_with_free_func(pending_free),
-		   g_ptr_array_new_with_free_func(g_free), 0, 0, 0, fallback };
+		   g_ptr_array_new_with_free_func(g_free), 0, 0, 0, fallback, g_ptr_array_new_with_free_func(g_free) };
 	if (msg == NULL) {
 		/* Not even a header block: keep the bytes as text. */
 		gsize outlen;
@@ -565,6 +586,11 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 			g_ptr_array_remove_index(w.charsets, w.charsets->len - 1);
 			dp_record_set(doc->rec, DP_F_CHARSET, cs);
 		}
+		if (w.skipped->len > 0) {
+			g_ptr_array_add(w.skipped, NULL);
+			g_autofree char *sk = g_strjoinv(" ", (char **)w.skipped->pdata);
+			dp_doc_meta(doc, "alternatives-not-read", sk);
+		}
 	}
 	if (defects.count > 0) {
 		g_ptr_array_add(defects.list, NULL);
@@ -583,5 +609,6 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		ok = emit_part(&w, w.pending->pdata[i], error);
 	g_ptr_array_unref(w.pending);
 	g_ptr_array_unref(w.charsets);
+	g_ptr_array_unref(w.skipped);
 	return ok;
 }

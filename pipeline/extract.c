@@ -50,6 +50,8 @@ dp_extract_ctx_init(DpExtractCtx *ctx, DpConfig *cfg, DpEmitFn emit, gpointer em
 	ctx->threads = (guint)dp_config_get_int(cfg, "extract", "threads");
 	ctx->fallback_charset = dp_config_get_string(cfg, "extract", "fallback-charset");
 	ctx->html_drop = dp_config_get_list(cfg, "extract", "html-drop");
+	g_autofree char *alternatives = dp_config_get_string(cfg, "mail", "alternatives");
+	ctx->preferred_only = alternatives != NULL && g_str_equal(alternatives, "preferred");
 }
 
 void

@@ -46,6 +46,8 @@ typedef struct {
 	/* [extract] fallback-charset and html-drop, read once (every part asks). */
 	char *fallback_charset;
 	char **html_drop;
+	/* [mail] alternatives=preferred: only the chosen rendering is read. */
+	gboolean preferred_only;
 } DpExtractCtx;
 
 /* One document being extracted: its record, its bytes and its depth. */
