@@ -86,7 +86,7 @@ warning_name(GMimeParserWarning w)
 	return "unknown";
 }
 
-/* At most this many defects are listed; a hostile message may have many. */
+/* At most this many defects (or skipped renderings) are listed; a hostile message may have many. */
 #define MAX_DEFECTS 32
 
 typedef struct {
@@ -262,7 +262,9 @@ skip_rendering(Walk *w, GMimeObject *obj)
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	if (ct == NULL || !g_mime_content_type_is_type(ct, "text", "*"))
 		return FALSE;
-	g_ptr_array_add(w->skipped, g_mime_content_type_get_mime_type(ct));
+	/* A hostile message may have thousands: the first few are named. */
+	if (w->skipped->len < MAX_DEFECTS)
+		g_ptr_array_add(w->skipped, g_mime_content_type_get_mime_type(ct));
 	return TRUE;
 }
 
