@@ -86,7 +86,10 @@ warning_name(GMimeParserWarning w)
 	return "unknown";
 }
 
-/* At most this many defects (or skipped renderings) are listed; a hostile message may have many. */
+/*
+ * At most this many defects (and renderings not read) are listed; a
+ * hostile message may have many.
+ */
 #define MAX_DEFECTS 32
 
 typedef struct {
