@@ -133,29 +133,6 @@ append_redaction(gpointer key, gpointer value, gpointer user)
 	return FALSE;
 }
 
-/* read(), not mmap: outputs are mostly small. */
-char *
-dp_run_file_sha256(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return NULL;
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
-	guint8 buf[65536];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return NULL;
-		}
-		g_checksum_update(sum, buf, n);
-	}
-	close(fd);
-	return g_strdup(g_checksum_get_string(sum));
-}
-
 /* ---------------------------------------------------------------------- */
 /* The worker process.                                                    */
 
@@ -274,8 +251,8 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 		g_autofree char *base = dp_emit_output_base(c->out_root, rel);
 		g_autofree char *txt = g_strconcat(base, ".txt", NULL);
 		g_autofree char *xml = g_strconcat(base, ".xml", NULL);
-		g_autofree char *ts = dp_run_file_sha256(txt);
-		g_autofree char *xs = dp_run_file_sha256(xml);
+		g_autofree char *ts = dp_sha256_file(txt);
+		g_autofree char *xs = dp_sha256_file(xml);
 		dp_record_set(res, "txt-sha256", ts);
 		dp_record_set(res, "xml-sha256", xs);
 	}

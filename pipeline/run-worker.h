@@ -79,7 +79,4 @@ void dp_run_worker_clear(DpRunWorker *w);
  */
 void dp_run_warm_up(const DpRunConf *conf, const char *state_dir);
 
-/* SHA-256 (hex) of the file at PATH, or NULL when it cannot be read. */
-char *dp_run_file_sha256(const char *path);
-
 #endif

@@ -574,7 +574,7 @@ needs_work(Run *r, const DpInput *in, DpLedgerEntry *e, GError **error)
 		return TRUE;
 	if (e->size != in->size || e->mtime_ns != in->mtime_ns || e->inode != in->inode) {
 		g_autofree char *abs = g_build_filename(r->in_root, in->rel, NULL);
-		g_autofree char *sha = dp_run_file_sha256(abs);
+		g_autofree char *sha = dp_sha256_file(abs);
 		if (sha == NULL || e->sha256 == NULL || !g_str_equal(sha, e->sha256))
 			return TRUE;
 		e->size = in->size;

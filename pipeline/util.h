@@ -28,6 +28,9 @@ char *dp_sha256_bytes(GBytes *bytes);
 /* Lowercase hex SHA-256 of DATA. */
 char *dp_sha256_hex(const void *data, gsize len);
 
+/* Lowercase hex SHA-256 of the file PATH, read in blocks; NULL when it cannot be read. */
+char *dp_sha256_file(const char *path);
+
 /*
  * The stable id of a document: for a top-level input, the first 16 hex
  * digits of its SHA-256; for a part, derived from the parent's id and the
