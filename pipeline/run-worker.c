@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -201,9 +202,25 @@ converter_open(Converter *cv, const DpRunConf *c)
 	dp_emitter_set_durable(cv->em, FALSE);
 	cv->chain = dp_chain_new(c->cfg, c->redactor, cv->em);
 	dp_chain_set_observer(cv->chain, observe, &cv->o);
-	/* The workers share the CPUs already: a mailbox is not split further. */
-	if (c->jobs > 1 && dp_config_get_int(c->cfg, "extract", "threads") == 0)
-		dp_chain_set_threads(cv->chain, 1);
+}
+
+/*
+ * The workers share the CPUs already, so a mailbox is not split further
+ * ([extract] threads=0 means one thread when there are several workers);
+ * except a big one, which would otherwise be the batch's long
+ * single-threaded tail once the other workers run out of inputs.  Time
+ * slicing with the other workers meanwhile costs little.
+ */
+#define BIG_INPUT ((goffset)16 << 20)
+
+static void
+converter_threads(Converter *cv, const DpRunConf *c, const char *rel)
+{
+	if (c->jobs <= 1 || dp_config_get_int(c->cfg, "extract", "threads") != 0)
+		return;
+	struct stat st;
+	gboolean big = stat(rel, &st) == 0 && (goffset)st.st_size >= BIG_INPUT;
+	dp_chain_set_threads(cv->chain, big ? 0 : 1);
 }
 
 static void
@@ -220,6 +237,7 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 {
 	if (cv->chain == NULL)
 		converter_open(cv, c);
+	converter_threads(cv, c, rel);
 	observed_clear(&cv->o);
 	observed_init(&cv->o);
 	Observed *o = &cv->o;

@@ -107,6 +107,17 @@ test_expect_success 'every sample mailbox: the same with threads' '
 	done
 '
 
+# docpipe run with several workers gives a mailbox one thread, except a big
+# one (16 MiB and up), which gets one per CPU so that it is not the batch's
+# single-threaded tail: the outputs are those of one worker.
+test_expect_success 'run -j2 with a big mailbox among small inputs: the output of -j1' '
+	mkdir big-in && "$TOP/scripts/make-bench-mbox" big-in/big.mbox 17 >/dev/null &&
+	cp "$MAIL/report.eml" "$MAIL/mboxrd.mbox" big-in/ &&
+	docpipe run -q -j1 big-in out1 && docpipe run -q -j2 big-in out2 &&
+	test -s out2/big.mbox.xml &&
+	diff -r -x .docpipe out1 out2
+'
+
 test_expect_success 'the thread count is not part of the configuration fingerprint' '
 	mkdir in && cp "$MAIL/mboxo.mbox" in/ &&
 	docpipe run -q in out &&
