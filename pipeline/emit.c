@@ -182,14 +182,27 @@ sink_commit(Sink *s, GError **error)
 	return TRUE;
 }
 
+/* The entity text content writes for B, as xmlEncodeSpecialChars() does; NULL for the rest. */
+static inline const char *
+xml_entity(guchar b)
+{
+	switch (b) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	}
+	return NULL;
+}
+
 /*
  * An ASCII byte XML 1.0 carries as it is: tab, newline, and from space on;
- * with ESCAPE, not one of the characters text content escapes.
+ * with ESCAPE, not one that text content escapes.
  */
 static inline gboolean
 xml_ascii_ok(guchar b, gboolean escape)
 {
-	if (escape && (b == '&' || b == '<' || b == '>' || b == '"'))
+	if (escape && xml_entity(b) != NULL)
 		return FALSE;
 	return (b >= 0x20 && b < 0x80) || b == '\t' || b == '\n';
 }
@@ -205,7 +218,7 @@ xml_word_ok(guint64 w, gboolean escape)
 	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
 	guint64 m = w | ((w - ones * 0x20) & ~w);
 	if (escape) {
-		static const guchar special[] = { '&', '<', '>', '"' };
+		static const guchar special[] = { '&', '<', '>', '"' }; /* xml_entity()'s */
 		for (guint i = 0; i < G_N_ELEMENTS(special); i++) {
 			guint64 x = w ^ (ones * special[i]);
 			m |= (x - ones) & ~x;
@@ -243,8 +256,9 @@ xml_clean_append(GString *out, const char *s, gsize len, gboolean escape)
 			g_string_append_len(out, run, p - run);
 		if (p == end)
 			break;
-		if (escape && (*p == '&' || *p == '<' || *p == '>' || *p == '"')) {
-			g_string_append(out, *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : "&quot;");
+		const char *entity = escape ? xml_entity((guchar)*p) : NULL;
+		if (entity != NULL) {
+			g_string_append(out, entity);
 			p++;
 			continue;
 		}

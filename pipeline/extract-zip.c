@@ -235,8 +235,8 @@ zip_entry(Zip *z, zip_t *za, zip_uint64_t i, GError **error)
 	if (own != NULL && g_str_equal(sha, own))
 		return dp_doc_child_problem(z->ctx, z->doc, path, DP_TYPE_ZIP, meta, DP_STATUS_LIMIT, error,
 					    "entry is the archive itself (a zip quine); not extracted again");
-	/* Hashed once: the record gets the quine check's digest. */
-	return dp_doc_child_hashed(z->ctx, z->doc, path, NULL, data, z->ctx->hash_parts ? sha : NULL, meta, error);
+	/* Hashed once: the quine check's digest serves the dispatch too. */
+	return dp_doc_child_hashed(z->ctx, z->doc, path, NULL, data, sha, meta, error);
 }
 
 gboolean

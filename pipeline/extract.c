@@ -208,7 +208,8 @@ dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const ch
 	}
 	gsize len;
 	const guint8 *d = g_bytes_get_data(data, &len);
-	g_autofree char *sha = sha256 != NULL ? g_strdup(sha256) : ctx->hash_parts ? dp_sha256_hex(d, len) : NULL;
+	/* The record's sha256; SHA256 (the caller's) serves libmagic's cache either way. */
+	g_autofree char *sha = !ctx->hash_parts ? NULL : sha256 != NULL ? g_strdup(sha256) : dp_sha256_hex(d, len);
 	g_autofree char *id = dp_id_child(dp_record_get(parent->rec, DP_F_ID), path);
 	g_autoptr(DpRecord) rec = dp_record_new();
 	dp_record_set(rec, DP_F_ID, id);
@@ -244,8 +245,9 @@ dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const ch
 		if (sniffed != NULL) {
 			type = g_strdup(sniffed);
 		} else {
-			g_autofree char *key = sha ? NULL : dp_sha256_hex(d, len);
-			type = dp_detect_magic(d, len, sha ? sha : key);
+			const char *known = sha ? sha : sha256;
+			g_autofree char *key = known ? NULL : dp_sha256_hex(d, len);
+			type = dp_detect_magic(d, len, known ? known : key);
 		}
 	} else {
 		/* [extract] identify-parts=false: no libmagic for parts. */

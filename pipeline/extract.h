@@ -88,8 +88,8 @@ gboolean dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const 
 		      const char *const *meta, GError **error);
 /*
  * The same, with SHA256, the hex digest of DATA, already computed (a zip's
- * quine check needs it first); NULL hashes DATA here when records carry
- * hashes.
+ * quine check needs it first), or NULL.  The record carries it only when
+ * records carry hashes (ctx->hash_parts); libmagic's cache uses it anyway.
  */
 gboolean dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint,
 			     GBytes *data, const char *sha256, const char *const *meta, GError **error);
