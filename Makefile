@@ -101,10 +101,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdocpipe.a pipeline/*.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(PKG_LIBS)
 
+# Absolute paths for the tests and scripts, quoted where used: the checkout
+# may live in a directory whose name holds spaces, which $(abspath) splits.
+BUILD_ABS = $(if $(filter /%,$(BUILD)),$(BUILD),$(CURDIR)/$(BUILD))
+
 # The test suite: shell tests in tests/t*.sh, TAP through prove.
 PROVE ?= prove
 check: all
-	@DOCPIPE_BUILD=$(abspath $(BUILD)) $(PROVE) -j2 --timer $(sort $(wildcard tests/t[0-9]*.sh))
+	@DOCPIPE_BUILD="$(BUILD_ABS)" $(PROVE) -j2 --timer $(sort $(wildcard tests/t[0-9]*.sh))
 
 # make run: convert samples/ into out/.
 run: all
@@ -121,9 +125,9 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 asan:
 	$(MAKE) BUILD=build/asan OPT='-O1 -g' SANITIZE='$(ASAN_FLAGS)' all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	 LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	 LSAN_OPTIONS="suppressions='$(CURDIR)/tests/lsan.supp':print_suppressions=0" \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	 DOCPIPE_ASAN=1 DOCPIPE_BUILD=$(abspath build/asan) $(PROVE) -j2 $(sort $(wildcard tests/t[0-9]*.sh))
+	 DOCPIPE_ASAN=1 DOCPIPE_BUILD="$(CURDIR)/build/asan" $(PROVE) -j2 $(sort $(wildcard tests/t[0-9]*.sh))
 
 # libFuzzer targets (clang), one per parser, in build/fuzz: the record
 # reader, text decoding, the redactor, and each extractor through
@@ -162,14 +166,14 @@ $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $(FUZZ_DIR)/lib
 	$(FUZZ_LINK) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
 fuzz-smoke: fuzz all
-	@DOCPIPE_BUILD=$(abspath $(BUILD)) scripts/fuzz-smoke $(FUZZ_DIR) $(FUZZ_SECONDS)
+	@DOCPIPE_BUILD="$(BUILD_ABS)" scripts/fuzz-smoke $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 # valgrind's memcheck over the chain (scripts/valgrind-check).
 valgrind-check: all
-	@DOCPIPE_BUILD=$(abspath $(BUILD)) scripts/valgrind-check
+	@DOCPIPE_BUILD="$(BUILD_ABS)" scripts/valgrind-check
 
 bench: all
-	@DOCPIPE_BUILD=$(abspath $(BUILD)) scripts/bench
+	@DOCPIPE_BUILD="$(BUILD_ABS)" scripts/bench
 
 MAN1 := $(wildcard pipeline/*.1 stages/*.1)
 install: all

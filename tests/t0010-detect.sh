@@ -62,8 +62,7 @@ test_expect_success 'content beats names: PDF after junk, mbox as .txt, extensio
 	test_cmp expect types
 '
 
-test_require_corpus
-test_expect_success 'corpus traps come out right' '
+test_expect_success CORPUS 'corpus traps come out right' '
 	C=$CORPUS &&
 	docpipe-detect --tsv "$C/freelaw-doctor/ca1_00117684624.pdf" "$C/mimekit/mbox/content-length.mbox.txt" \
 		"$C/tika/mail/testRFC822" "$C/mimekit/html/Gimhae_Kim_clan.utf-16.html" \
@@ -74,7 +73,7 @@ test_expect_success 'corpus traps come out right' '
 '
 
 # Files pdfinfo itself cannot open (an empty file, a bare fragment) are not PDFs.
-test_expect_success 'every corpus PDF that libmagic misses is still a PDF' '
+test_expect_success CORPUS 'every corpus PDF that libmagic misses is still a PDF' '
 	awk -F"\t" "\$1 ~ /\\.pdf\$/ && \$6 !~ /pdfinfo-FAILS/ { print \$1 }" "$CORPUS/MANIFEST.tsv" | while read -r f; do
 		printf "%s\n" "$CORPUS/$f"
 	done | docpipe-detect --tsv | awk -F"\t" "NR > 1 && \$2 != \"application/pdf\" { print; bad = 1 } END { exit bad }"

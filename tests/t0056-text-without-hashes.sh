@@ -67,9 +67,8 @@ test_expect_success 'several inputs on stdout: the texts of each, in order' '
 	test_cmp want1 t1
 '
 
-test_require_corpus
 
-test_expect_success 'the zip quine stops the same way without hashes, at the top and inside a zip' '
+test_expect_success CORPUS 'the zip quine stops the same way without hashes, at the top and inside a zip' '
 	docpipe convert "$CORPUS/tika/zip/droste.zip" >t 2>err; rc=$?;
 	test $rc = 65 && test_grep "zip quine" t &&
 	/usr/bin/python3 -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1], \"w\").write(sys.argv[2], \"inner/droste.zip\")" \
@@ -79,7 +78,7 @@ test_expect_success 'the zip quine stops the same way without hashes, at the top
 	same_text default.conf "$TRASH" outer.zip
 '
 
-test_expect_success 'corpus mail, zip, HTML and PDF: stdout text is the -o text' '
+test_expect_success CORPUS 'corpus mail, zip, HTML and PDF: stdout text is the -o text' '
 	list=$(cd "$CORPUS" && find . -type f \( -name "*.eml" -o -name "*.mbox" -o -name "*.zip" -o -name "*.html" -o -name "*.pdf" \) |
 		sed "s|^\./||" | LC_ALL=C sort | awk "NR % 3 == 1") &&
 	test -n "$list" &&

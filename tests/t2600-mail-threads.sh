@@ -126,19 +126,15 @@ test_expect_success 'the thread count is not part of the configuration fingerpri
 	test_grep "0 converted, 1 unchanged" log
 '
 
-if [ -d "$CORPUS" ]; then
-	test_expect_success 'corpus mailboxes: the same with threads' '
-		conf 1 0 one.conf && conf 3 0 three.conf &&
-		{ find "$CORPUS" -name "*.mbox" -o -name "*.mbox.txt" -o -name "*.box"; find "$CORPUS/sisimai/mbox" -type f; } | sort >list &&
-		test -s list &&
-		while read -r f; do
-			docpipe convert -c one.conf --xml "$f" >one.xml 2>/dev/null
-			docpipe convert -c three.conf --xml "$f" >three.xml 2>/dev/null
-			test_cmp one.xml three.xml || return 1
-		done <list
-	'
-else
-	test_skip "corpus mailboxes: ../shared/corpus is absent"
-fi
+test_expect_success CORPUS 'corpus mailboxes: the same with threads' '
+	conf 1 0 one.conf && conf 3 0 three.conf &&
+	{ find "$CORPUS" -name "*.mbox" -o -name "*.mbox.txt" -o -name "*.box"; find "$CORPUS/sisimai/mbox" -type f; } | sort >list &&
+	test -s list &&
+	while read -r f; do
+		docpipe convert -c one.conf --xml "$f" >one.xml 2>/dev/null
+		docpipe convert -c three.conf --xml "$f" >three.xml 2>/dev/null
+		test_cmp one.xml three.xml || return 1
+	done <list
+'
 
 test_done
