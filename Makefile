@@ -11,7 +11,7 @@ VERSION  := 0.1.0
 # cairo, fontconfig, NSS...), GMime (with GIO, gpgme, libidn2...) and libzip
 # (with libcrypto) would cost every start milliseconds.  Their extractors
 # are modules, docpipe-pdf.so, docpipe-mail.so and docpipe-zip.so, loaded
-# on the first document that needs them (pipeline/module.c); everything
+# on the first document that needs them (pipeline/extract/module.c); everything
 # else links directly.
 CORE_PKGS := glib-2.0 gmodule-2.0 libmagic libxml-2.0 libpcre2-8 \
         libhs sqlite3 libseccomp nettle
@@ -50,10 +50,17 @@ CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(WERROR) $(SANITIZE) -Ipipeline \
             $(PKG_CFLAGS)
 LDFLAGS  += $(SANITIZE)
 
-MOD_SRC  := pipeline/extract-pdf.c pipeline/extract-mail.c pipeline/extract-zip.c
+# The library: every pipeline/<subsystem>/*.c but the front command's
+# (pipeline/cmd/) and the format modules.  pipeline/README.md says what each
+# folder holds and may include.  Objects keep their folder under obj/;
+# base names are unique across folders (the archive stores base names).
+MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/mail.c pipeline/extract/zip.c
 MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
-LIB_SRC  := $(sort $(filter-out pipeline/docpipe-main.c $(MOD_SRC),$(wildcard pipeline/*.c)))
+CMD_SRC  := $(sort $(wildcard pipeline/cmd/*.c))
+CMD_OBJ  := $(CMD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
+LIB_SRC  := $(sort $(filter-out $(CMD_SRC) $(MOD_SRC),$(wildcard pipeline/*/*.c)))
 LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
+HEADERS  := $(wildcard pipeline/*/*.h)
 MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so
 # Programs export their symbols (the whole library) to the modules they load.
 LINK_LIB  = -Wl,--export-dynamic -Wl,--whole-archive $(BUILD)/libdocpipe.a -Wl,--no-whole-archive
@@ -68,11 +75,11 @@ PROGRAMS := $(BUILD)/docpipe $(STAGE_BIN)
 .SECONDARY:
 all: $(PROGRAMS) $(MODULES) $(UNIT_BIN)
 
-$(BUILD)/obj/%.o: pipeline/%.c pipeline/*.h Makefile
+$(BUILD)/obj/%.o: pipeline/%.c $(HEADERS) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/stage-%.o: stages/%.c pipeline/*.h Makefile
+$(BUILD)/obj/stage-%.o: stages/%.c $(HEADERS) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -80,13 +87,13 @@ $(BUILD)/libdocpipe.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/docpipe-pdf.so: $(BUILD)/obj/extract-pdf.o
+$(BUILD)/docpipe-pdf.so: $(BUILD)/obj/extract/pdf.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PDF_LIBS)
 
-$(BUILD)/docpipe-mail.so: $(BUILD)/obj/extract-mail.o
+$(BUILD)/docpipe-mail.so: $(BUILD)/obj/extract/mail.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(MAIL_LIBS)
 
-$(BUILD)/docpipe-zip.so: $(BUILD)/obj/extract-zip.o
+$(BUILD)/docpipe-zip.so: $(BUILD)/obj/extract/zip.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(ZIP_LIBS)
 
 $(MOD_OBJ): CFLAGS += -fPIC
@@ -94,10 +101,10 @@ $(MOD_OBJ): CFLAGS += -fPIC
 $(BUILD)/docpipe-%: $(BUILD)/obj/stage-%.o $(BUILD)/libdocpipe.a
 	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(PKG_LIBS)
 
-$(BUILD)/docpipe: $(BUILD)/obj/docpipe-main.o $(BUILD)/libdocpipe.a
-	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(PKG_LIBS)
+$(BUILD)/docpipe: $(CMD_OBJ) $(BUILD)/libdocpipe.a
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LINK_LIB) $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdocpipe.a pipeline/*.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdocpipe.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(PKG_LIBS)
 
@@ -175,18 +182,18 @@ valgrind-check: all
 bench: all
 	@DOCPIPE_BUILD="$(BUILD_ABS)" scripts/bench
 
-MAN1 := $(wildcard pipeline/*.1 stages/*.1)
+MAN1 := $(wildcard pipeline/cmd/*.1 stages/*.1)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/docpipe $(DESTDIR)$(PREFIX)/lib/docpipe
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(MODULES) $(DESTDIR)$(PREFIX)/lib/docpipe/
 	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 config/docpipe.conf config/docpipe.rng pipeline/docpipe.mk \
+	install -m 644 config/docpipe.conf config/docpipe.rng pipeline/batch/docpipe.mk \
 	  $(DESTDIR)$(PREFIX)/share/docpipe/
 
 style:
-	clang-format --dry-run --Werror pipeline/*.c pipeline/*.h stages/*.c tests/unit/*.c
+	clang-format --dry-run --Werror pipeline/*/*.c pipeline/*/*.h stages/*.c tests/unit/*.c
 
 clean:
 	rm -rf $(BUILD) build out out.tmp

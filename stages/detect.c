@@ -20,9 +20,17 @@
  *	0 all paths identified; 66 some path could not be opened; 64 usage;
  *	74 write error.  See docpipe(1).
  */
-#include "docpipe.h"
+#include "chain/chain.h"
+#include "core/record.h"
+#include "util/diag.h"
+#include "util/exitcode.h"
+#include "util/fileio.h"
+#include "util/pathlist.h"
 
 #include <unistd.h>
+#include <stdio.h>
+
+#include "util/banned.h"
 
 static gboolean opt_tsv;
 static gboolean opt_null;
@@ -90,19 +98,9 @@ main(int argc, char **argv)
 			dp_warn("%s", error->message);
 			return DP_EXIT_IOERR;
 		}
-		gsize len;
-		const char *d = g_bytes_get_data(in, &len);
-		char sep = (opt_null || memchr(d, '\0', len)) ? '\0' : '\n';
-		for (gsize pos = 0; ok && pos < len;) {
-			const char *end = memchr(d + pos, sep, len - pos);
-			gsize n = end ? (gsize)(end - (d + pos)) : len - pos;
-			g_autofree char *path = g_strndup(d + pos, n);
-			if (sep == '\n' && n > 0 && path[n - 1] == '\r')
-				path[n - 1] = '\0';
-			if (*path != '\0')
-				ok = detect_one(path, &code, &error);
-			pos += n + 1;
-		}
+		g_autoptr(GPtrArray) paths = dp_path_list_split(in, opt_null);
+		for (guint i = 0; ok && i < paths->len; i++)
+			ok = detect_one(paths->pdata[i], &code, &error);
 	}
 	if (ok)
 		ok = dp_close_stream(stdout, "<stdout>", &error);

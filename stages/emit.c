@@ -17,7 +17,15 @@
  *	document is encrypted; 76 bad record stream; 73 an output could not
  *	be created; 74 write error.  See docpipe(1).
  */
-#include "docpipe.h"
+#include "core/emit.h"
+#include "core/record.h"
+#include "util/diag.h"
+#include "util/exitcode.h"
+#include "util/fileio.h"
+
+#include <stdio.h>
+
+#include "util/banned.h"
 
 static gboolean opt_xml;
 static gboolean opt_headers;

@@ -29,9 +29,20 @@
  *	read; 76 bad input record stream; 77 encrypted, no working password;
  *	78 configuration error; 74 write error.  See docpipe(1).
  */
-#include "docpipe.h"
+#include "chain/chain.h"
+#include "core/config.h"
+#include "core/detect.h"
+#include "core/record.h"
+#include "extract/extract.h"
+#include "sandbox/isolate.h"
+#include "util/diag.h"
+#include "util/exitcode.h"
+#include "util/fileio.h"
 
 #include <unistd.h>
+#include <stdio.h>
+
+#include "util/banned.h"
 
 static char *opt_config;
 static char **opt_passwords;

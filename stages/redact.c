@@ -25,10 +25,18 @@
  *	0 ok; 76 bad input record stream; 78 configuration error (a bad
  *	rule); 74 write error.  See docpipe(1).
  */
-#include "docpipe.h"
+#include "core/config.h"
+#include "core/record.h"
+#include "redact/redact.h"
+#include "util/diag.h"
+#include "util/exitcode.h"
+#include "util/fileio.h"
 
 #include <errno.h>
 #include <unistd.h>
+#include <stdio.h>
+
+#include "util/banned.h"
 
 static char *opt_config;
 static gboolean opt_no_redact;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # t2600: the messages of a mailbox extracted on worker threads
-# ([extract] threads, pipeline/extract-pool.c) give exactly the output of
+# ([extract] threads, pipeline/extract/pool.c) give exactly the output of
 # one thread: record order, the part limit falling at the same record,
 # large messages, attachments of every kind, the corpus mailboxes.
 . "$(dirname "$0")/test-lib.sh"

@@ -3,7 +3,7 @@ test_description='docpipe run: a worker that crashes, hangs, spins or allocates 
 . "$(dirname "$0")/test-lib.sh"
 
 # Fault injection (DOCPIPE_FAULT=KIND:SUBSTRING) is a test-only switch
-# honoured in the run's workers; see pipeline/run.c.
+# honoured in the run's workers; see pipeline/batch/run.c.
 # A short wall-clock timeout for the hang; a long one for the rest, so that
 # a loaded machine cannot turn a CPU-limit hit into a timeout.
 printf "[run]\ntimeout=60\ncpu-limit=1\nmemory-limit=512M\n" >"$TRASH/limits.conf"

@@ -16,7 +16,7 @@ test_expect_success 'set-up: a tree and a reference run' '
 '
 
 test_expect_success 'make -j1 with docpipe.mk gives the same bytes as docpipe run' '
-	cp "$TOP/pipeline/docpipe.mk" . &&
+	cp "$TOP/pipeline/batch/docpipe.mk" . &&
 	cat >Makefile <<-EOF &&
 	DOCPIPE_IN := in
 	DOCPIPE_OUT := mk1

@@ -3,7 +3,7 @@ test_description='docpipe run: long-lived workers (one per -j slot), their descr
 . "$(dirname "$0")/test-lib.sh"
 
 # Fault injection (DOCPIPE_FAULT=KIND:SUBSTRING) is a test-only switch
-# honoured in the run's workers; see pipeline/run-worker.c.
+# honoured in the run's workers; see pipeline/batch/worker.c.
 
 # watch PID FILE: until PID ends, append its worker children (the workers;
 # their sandboxed parsers are grandchildren) to FILE, every 50 ms.

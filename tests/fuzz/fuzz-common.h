@@ -7,9 +7,12 @@
 #ifndef DOCPIPE_FUZZ_COMMON_H
 #define DOCPIPE_FUZZ_COMMON_H
 
-#include "docpipe.h"
+#include "core/config.h"
+#include "core/record.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <glib.h>
 
 static DpConfig *
 fuzz_config(void)

@@ -7,6 +7,12 @@
  * yields "unsupported" records: the target works as soon as it is.
  */
 #include "fuzz-common.h"
+#include "chain/chain.h"
+#include "core/record.h"
+#include "extract/extract.h"
+#include "util/hash.h"
+
+#include "util/banned.h"
 
 #ifndef FUZZ_TYPE
 #error "compile with -DFUZZ_TYPE='\"type/subtype\"'"

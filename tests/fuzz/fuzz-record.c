@@ -5,6 +5,12 @@
  * the same fields.
  */
 #include "fuzz-common.h"
+#include "core/record.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/banned.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

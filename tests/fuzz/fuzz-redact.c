@@ -4,6 +4,11 @@
  * values, path, error).  Spans must lie inside the result.
  */
 #include "fuzz-common.h"
+#include "core/record.h"
+#include "core/text.h"
+#include "redact/redact.h"
+
+#include "util/banned.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -4,6 +4,11 @@
  * UTF-8 (NULs allowed: decoding keeps U+0000, normalization drops it), and normalization must be idempotent (as text.h promises).
  */
 #include "fuzz-common.h"
+#include "core/text.h"
+
+#include <string.h>
+
+#include "util/banned.h"
 
 static const char *const charsets[] = { NULL, "utf-8", "utf-16", "utf-16be", "utf-32", "iso-8859-1",
 					"windows-1252", "shift_jis", "gb18030", "koi8-r", "bogus-charset" };

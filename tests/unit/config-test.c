@@ -2,7 +2,12 @@
  * config-test: loading, validation with file:line errors, typed access,
  * fingerprints.
  */
-#include "docpipe.h"
+#include "core/config.h"
+#include "util/exitcode.h"
+
+#include <string.h>
+
+#include "util/banned.h"
 
 static void
 expect_error(const char *data, const char *want)

@@ -11,7 +11,14 @@
  *   - record header values written and read back (record.c), with
  *     control characters, invalid UTF-8 and the line limit.
  */
-#include "docpipe.h"
+#include "core/detect.h"
+#include "core/record.h"
+#include "core/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/banned.h"
 
 /* What dp_detect_sniff calls text, by the per-byte rule, for a buffer
  * that is neither a PDF, a zip, mail nor HTML. */

@@ -2,9 +2,14 @@
  * record-test: the record stream reader and writer on good, truncated,
  * oversized and garbage input.
  */
-#include "docpipe.h"
+#include "core/record.h"
+#include "util/exitcode.h"
 
 #include <unistd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/banned.h"
 
 static GString *
 serialize(const DpRecord *rec)

@@ -12,9 +12,14 @@
  * Relative paths in conf lines are resolved against the case file's folder.
  * Prints TAP; exits 1 when a case fails.
  */
-#include "docpipe.h"
+#include "core/config.h"
+#include "redact/redact.h"
 
 #include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/banned.h"
 
 typedef struct {
 	guint line;

@@ -11,9 +11,14 @@
  * A labelled span counts as found when every non-blank byte of it lies
  * inside a redacted span (of any rule).
  */
-#include "docpipe.h"
+#include "core/config.h"
+#include "redact/redact.h"
 
 #include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/banned.h"
 
 static const char *const types[] = { "EMAIL_ADDRESS", "PHONE_NUMBER", "IP_ADDRESS",
 				     "IBAN_CODE",     "CREDIT_CARD",  "US_SSN" };

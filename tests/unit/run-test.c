@@ -2,13 +2,16 @@
  * run-test: the pieces of `docpipe run` that are plain functions: the walk
  * and --files-from checks, shards, the ledger, JSON strings.
  */
-#include "docpipe.h"
-#include "ledger.h"
-#include "run.h"
-#include "walk.h"
+#include "batch/ledger.h"
+#include "batch/walk.h"
+#include "util/exitcode.h"
+#include "util/json.h"
 
 #include <stdlib.h>
 #include <unistd.h>
+#include <string.h>
+
+#include "util/banned.h"
 
 static guint n_warnings;
 

@@ -3,7 +3,9 @@
  * shared library (tests/crashers/README.md lists them).  Run under
  * `make asan` they fail on the undefined behaviour itself.
  */
-#include "docpipe.h"
+#include "core/text.h"
+
+#include "util/banned.h"
 
 /* fuzz-mbox, fuzz-mime: an empty text part reached dp_text_decode(NULL, 0). */
 static void

@@ -1,7 +1,11 @@
 /*
  * text-test: charset decoding and text normalization.
  */
-#include "docpipe.h"
+#include "core/text.h"
+
+#include <string.h>
+
+#include "util/banned.h"
 
 static void
 check_norm(const char *in, gsize len, const char *want)

@@ -1,0 +1,309 @@
+/*
+ * ledger.c: the batch ledger in SQLite.
+ *
+ * WAL mode lets `docpipe status` read while a run writes; the run groups
+ * its results into transactions (synchronous=NORMAL: a power cut may lose
+ * the last transaction, which only means those inputs are processed again;
+ * the outputs themselves were fsynced before they were renamed into place).
+ */
+#include "batch/ledger.h"
+
+#include "util/exitcode.h"
+
+#include <sqlite3.h>
+
+#include "util/banned.h"
+
+#define LEDGER_SCHEMA_VERSION 1
+
+struct DpLedger {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *put, *del;
+};
+
+DpLedgerEntry *
+dp_ledger_entry_new(void)
+{
+	return g_new0(DpLedgerEntry, 1);
+}
+
+void
+dp_ledger_entry_free(DpLedgerEntry *e)
+{
+	if (e == NULL)
+		return;
+	g_free(e->path);
+	g_free(e->sha256);
+	g_free(e->config);
+	g_free(e->version);
+	g_free(e->status);
+	g_free(e->error);
+	g_free(e->redactions);
+	g_free(e->txt_sha256);
+	g_free(e->xml_sha256);
+	g_free(e);
+}
+
+gboolean
+dp_ledger_status_failed(const char *status)
+{
+	return dp_status_exit_code(status) != DP_EXIT_OK;
+}
+
+static gboolean
+db_fail(DpLedger *l, GError **error, const char *what)
+{
+	g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "ledger '%s': %s: %s", l->path, what, sqlite3_errmsg(l->db));
+	return FALSE;
+}
+
+static gboolean
+db_exec(DpLedger *l, const char *sql, GError **error)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(l->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "ledger '%s': %s", l->path, msg ? msg : "error");
+		sqlite3_free(msg);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static const char create_sql[] =
+    "CREATE TABLE IF NOT EXISTS inputs ("
+    " path TEXT PRIMARY KEY NOT NULL, size INTEGER, mtime_ns INTEGER, inode INTEGER,"
+    " sha256 TEXT, config TEXT, version TEXT, status TEXT NOT NULL, error TEXT,"
+    " duration_ms INTEGER, redactions TEXT, txt_sha256 TEXT, xml_sha256 TEXT, updated INTEGER);"
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT);";
+
+static const char columns[] = "path, size, mtime_ns, inode, sha256, config, version, status, error,"
+                              " duration_ms, redactions, txt_sha256, xml_sha256, updated";
+
+DpLedger *
+dp_ledger_open(const char *path, gboolean readonly, GError **error)
+{
+	DpLedger *l = g_new0(DpLedger, 1);
+	l->path = g_strdup(path);
+	int flags = readonly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if (readonly && !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+		g_set_error(error, DP_ERROR, DP_EXIT_NOINPUT, "no ledger at '%s' (has 'docpipe run' written there?)",
+		            path);
+		dp_ledger_close(l);
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &l->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		db_fail(l, error, "cannot open");
+		dp_ledger_close(l);
+		return NULL;
+	}
+	sqlite3_busy_timeout(l->db, 10000);
+	int uv = -1;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(l->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		db_fail(l, error, "not a readable database");
+		dp_ledger_close(l);
+		return NULL;
+	}
+	uv = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (readonly) {
+		if (uv != LEDGER_SCHEMA_VERSION) {
+			g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "'%s' is not a docpipe ledger (version %d)", path,
+			            uv);
+			dp_ledger_close(l);
+			return NULL;
+		}
+		return l;
+	}
+	if (uv != 0 && uv != LEDGER_SCHEMA_VERSION) {
+		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "'%s' is not a docpipe ledger (version %d)", path, uv);
+		dp_ledger_close(l);
+		return NULL;
+	}
+	if (!db_exec(l, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", error) ||
+	    !db_exec(l, create_sql, error) || !db_exec(l, "PRAGMA user_version=1", error)) {
+		dp_ledger_close(l);
+		return NULL;
+	}
+	g_autofree char *put = g_strdup_printf("INSERT OR REPLACE INTO inputs (%s) VALUES "
+	                                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	                                       columns);
+	if (sqlite3_prepare_v2(l->db, put, -1, &l->put, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(l->db, "DELETE FROM inputs WHERE path = ?", -1, &l->del, NULL) != SQLITE_OK) {
+		db_fail(l, error, "cannot prepare");
+		dp_ledger_close(l);
+		return NULL;
+	}
+	return l;
+}
+
+void
+dp_ledger_close(DpLedger *l)
+{
+	if (l == NULL)
+		return;
+	sqlite3_finalize(l->put);
+	sqlite3_finalize(l->del);
+	if (l->db)
+		sqlite3_close(l->db);
+	g_free(l->path);
+	g_free(l);
+}
+
+static char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? g_strdup((const char *)t) : NULL;
+}
+
+static gboolean
+ledger_select(DpLedger *l, GPtrArray *out, GError **error)
+{
+	g_autofree char *sql = g_strdup_printf("SELECT %s FROM inputs ORDER BY path", columns);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(l, error, "cannot read");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		DpLedgerEntry *e = dp_ledger_entry_new();
+		e->path = col_text(st, 0);
+		e->size = (guint64)sqlite3_column_int64(st, 1);
+		e->mtime_ns = sqlite3_column_int64(st, 2);
+		e->inode = (guint64)sqlite3_column_int64(st, 3);
+		e->sha256 = col_text(st, 4);
+		e->config = col_text(st, 5);
+		e->version = col_text(st, 6);
+		e->status = col_text(st, 7);
+		e->error = col_text(st, 8);
+		e->duration_ms = sqlite3_column_int64(st, 9);
+		e->redactions = col_text(st, 10);
+		e->txt_sha256 = col_text(st, 11);
+		e->xml_sha256 = col_text(st, 12);
+		e->updated = sqlite3_column_int64(st, 13);
+		if (e->path == NULL || e->status == NULL) {
+			dp_ledger_entry_free(e);
+			continue;
+		}
+		g_ptr_array_add(out, e);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(l, error, "cannot read");
+	return TRUE;
+}
+
+GPtrArray *
+dp_ledger_list(DpLedger *l, GError **error)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)dp_ledger_entry_free);
+	if (!ledger_select(l, out, error)) {
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	return out;
+}
+
+GHashTable *
+dp_ledger_load(DpLedger *l, GError **error)
+{
+	g_autoptr(GPtrArray) rows = g_ptr_array_new();
+	if (!ledger_select(l, rows, error)) {
+		g_ptr_array_set_free_func(rows, (GDestroyNotify)dp_ledger_entry_free);
+		return NULL;
+	}
+	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)dp_ledger_entry_free);
+	for (guint i = 0; i < rows->len; i++) {
+		DpLedgerEntry *e = rows->pdata[i];
+		g_hash_table_replace(t, e->path, e);
+	}
+	return t;
+}
+
+gboolean
+dp_ledger_begin(DpLedger *l, GError **error)
+{
+	return db_exec(l, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+dp_ledger_commit(DpLedger *l, GError **error)
+{
+	return db_exec(l, "COMMIT", error);
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+gboolean
+dp_ledger_put(DpLedger *l, const DpLedgerEntry *e, GError **error)
+{
+	sqlite3_stmt *st = l->put;
+	sqlite3_reset(st);
+	bind_text(st, 1, e->path);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)e->size);
+	sqlite3_bind_int64(st, 3, e->mtime_ns);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)e->inode);
+	bind_text(st, 5, e->sha256);
+	bind_text(st, 6, e->config);
+	bind_text(st, 7, e->version);
+	bind_text(st, 8, e->status);
+	bind_text(st, 9, e->error);
+	sqlite3_bind_int64(st, 10, e->duration_ms);
+	bind_text(st, 11, e->redactions);
+	bind_text(st, 12, e->txt_sha256);
+	bind_text(st, 13, e->xml_sha256);
+	sqlite3_bind_int64(st, 14, e->updated);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(l, error, "cannot write");
+	return TRUE;
+}
+
+gboolean
+dp_ledger_delete(DpLedger *l, const char *path, GError **error)
+{
+	sqlite3_reset(l->del);
+	bind_text(l->del, 1, path);
+	if (sqlite3_step(l->del) != SQLITE_DONE)
+		return db_fail(l, error, "cannot delete");
+	return TRUE;
+}
+
+char *
+dp_ledger_get_meta(DpLedger *l, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(l->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	bind_text(st, 1, key);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = col_text(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+gboolean
+dp_ledger_set_meta(DpLedger *l, const char *key, const char *value, GError **error)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(l->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_fail(l, error, "cannot prepare");
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(l, error, "cannot write");
+	return TRUE;
+}

@@ -1,0 +1,1041 @@
+/*
+ * NAME
+ *	run.c - `docpipe run`: incremental, parallel, isolated batch runs
+ *
+ * SYNOPSIS
+ *	docpipe run [-j N] [--shard K/N] [--files-from FILE|-] [--prune]
+ *	            [--retry-failed] [--wait] [--json] [-q] [-c CONFIG]
+ *	            [--no-redact] IN OUT
+ *
+ * DESCRIPTION
+ *	Converts every regular file below IN (a sorted walk, or the list
+ *	from --files-from) into OUT/<path>.txt and OUT/<path>.xml, skipping
+ *	what the ledger (OUT/.docpipe/ledger.sqlite) shows as done with the
+ *	same content, configuration and docpipe version.
+ *
+ * SECURITY
+ *	The configuration and the redactor are built once, here, before any
+ *	fork.  -j N worker processes (batch/worker.c) are forked from this
+ *	process (copy on write, so the expensive compiled rules are shared)
+ *	and each converts one input at a time, as many as it is given: it
+ *	changes to IN, closes every descriptor but its three pipes, lowers
+ *	its resource limits (address space, file size, open files, no core
+ *	files; a CPU budget per input) and runs the same chain as `docpipe
+ *	convert -o`, whose extraction forks a sandboxed child per input.
+ *	The worker reports one record per input on a pipe; the parent
+ *	validates it, enforces the wall-clock timeout of each input, and is
+ *	the only writer of the ledger.  A crash, hang or limit hit in a
+ *	worker is a recorded failure of its input; a fresh worker takes the
+ *	next one.
+ *
+ * EXIT STATUS
+ *	0 every input converted (or unsupported, or unchanged); 65 some
+ *	inputs failed in this run; 64 usage; 66 IN cannot be read; 74 the
+ *	ledger cannot be written; 75 another run holds the lock; 78 bad
+ *	configuration; 130/143 interrupted by SIGINT/SIGTERM.
+ */
+#define _GNU_SOURCE 1
+#include "batch/run.h"
+
+#include "batch/ledger.h"
+#include "batch/walk.h"
+#include "batch/worker.h"
+#include "core/config.h"
+#include "core/detect.h"
+#include "core/emit.h"
+#include "core/record.h"
+#include "redact/redact.h"
+#include "util/diag.h"
+#include "util/exitcode.h"
+#include "util/fileio.h"
+#include "util/hash.h"
+#include "util/json.h"
+#include "util/lock.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+/* Inputs a worker converts before it is replaced by a fresh one. */
+#define WORKER_MAX_INPUTS 1000
+/* Ledger rows per transaction, and seconds between commits. */
+#define COMMIT_ROWS 256
+#define COMMIT_US (G_USEC_PER_SEC)
+
+/* Statuses a worker's death is recorded with. */
+#define ST_CRASH "crash"
+#define ST_TIMEOUT "timeout"
+
+typedef struct {
+	/* Options. */
+	int jobs;
+	guint shard_k, shard_n;
+	gboolean prune, retry_failed, wait, json, quiet;
+	/* Limits from [run]. */
+	gint64 timeout_s, cpu_s, open_files;
+	guint64 mem_limit, fsize_limit;
+	char *mem_limit_str; /* as configured, for messages */
+	/* Paths (absolute, resolved). */
+	char *in_root, *out_root, *state_dir;
+	int out_fd; /* OUT, open for syncfs() */
+	/* Built once before forking. */
+	DpConfig *cfg;
+	DpRedactor *redactor;
+	char *fingerprint;
+	DpLedger *ledger;
+	DpRunConf conf; /* what the workers need of the above */
+	/* Progress. */
+	gboolean tty;
+	guint total, done, failed;
+	gint64 started, last_draw;
+	/* Counters for the summary. */
+	guint n_inputs, n_unchanged, n_failed_before, n_rejected, n_pruned, n_restat;
+	GHashTable *by_status; /* status -> count (GUINT) of this run */
+	GPtrArray *failures;   /* DpLedgerEntry* (owned) of this run */
+	guint pending;         /* rows in the open transaction */
+	gint64 last_commit;
+	gboolean in_tx;
+} Run;
+
+/* The self-pipe that turns SIGCHLD, SIGINT and SIGTERM into poll events. */
+static int sig_pipe[2] = {-1, -1};
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	if (sig == SIGINT || sig == SIGTERM)
+		stop_signal = sig;
+	if (sig_pipe[1] >= 0) {
+		char c = 0;
+		ssize_t n = write(sig_pipe[1], &c, 1);
+		(void)n;
+	}
+	errno = saved;
+}
+
+static void
+warn_line(const char *msg)
+{
+	dp_warn("%s", msg);
+}
+
+static void
+remove_temp_files(const Run *r, const char *rel, gboolean outputs_too)
+{
+	g_autofree char *base = dp_emit_output_base(r->out_root, rel);
+	g_autofree char *dir = g_path_get_dirname(base);
+	g_autofree char *name = g_path_get_basename(base);
+	g_autofree char *pt = g_strconcat(name, ".txt.tmp-", NULL);
+	g_autofree char *px = g_strconcat(name, ".xml.tmp-", NULL);
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *e;
+	while (d != NULL && (e = g_dir_read_name(d)) != NULL) {
+		if (g_str_has_prefix(e, pt) || g_str_has_prefix(e, px)) {
+			g_autofree char *p = g_build_filename(dir, e, NULL);
+			unlink(p);
+		}
+	}
+	if (outputs_too) {
+		g_autofree char *t = g_strconcat(base, ".txt", NULL);
+		g_autofree char *x = g_strconcat(base, ".xml", NULL);
+		unlink(t);
+		unlink(x);
+	}
+}
+
+/* Remove every "*.tmp-XXXXXX" left in OUT by a run that was killed. */
+static void
+sweep_temp_files(const char *dir, gboolean top)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *e;
+	while (d != NULL && (e = g_dir_read_name(d)) != NULL) {
+		if (top && g_str_equal(e, DP_LEDGER_DIR))
+			continue;
+		g_autofree char *p = g_build_filename(dir, e, NULL);
+		const char *t = strstr(e, ".tmp-");
+		struct stat st;
+		if (lstat(p, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			sweep_temp_files(p, FALSE);
+		else if (t != NULL && strlen(t) == 11 && S_ISREG(st.st_mode))
+			unlink(p);
+	}
+}
+
+/*
+ * Commit the open transaction.  The outputs it records are synced first
+ * (one syncfs for the batch instead of an fsync per file), so that a row
+ * in the ledger always means durable outputs; outputs with no row yet are
+ * simply made again by the next run.
+ */
+static gboolean
+ledger_flush(Run *r, gboolean reopen, GError **error)
+{
+	if (r->in_tx && r->pending > 0 && syncfs(r->out_fd) != 0) {
+		int e = errno;
+		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot sync '%s': %s", r->out_root, g_strerror(e));
+		return FALSE;
+	}
+	if (r->in_tx && !dp_ledger_commit(r->ledger, error))
+		return FALSE;
+	r->in_tx = FALSE;
+	r->pending = 0;
+	r->last_commit = g_get_monotonic_time();
+	if (reopen) {
+		if (!dp_ledger_begin(r->ledger, error))
+			return FALSE;
+		r->in_tx = TRUE;
+	}
+	return TRUE;
+}
+
+static gboolean
+ledger_write(Run *r, const DpLedgerEntry *e, GError **error)
+{
+	if (!r->in_tx && !ledger_flush(r, TRUE, error))
+		return FALSE;
+	if (!dp_ledger_put(r->ledger, e, error))
+		return FALSE;
+	r->pending++;
+	if (r->pending >= COMMIT_ROWS || g_get_monotonic_time() - r->last_commit > COMMIT_US)
+		return ledger_flush(r, TRUE, error);
+	return TRUE;
+}
+
+static void
+count_status(Run *r, const char *status)
+{
+	gpointer n = g_hash_table_lookup(r->by_status, status);
+	g_hash_table_replace(r->by_status, g_strdup(status), GUINT_TO_POINTER(GPOINTER_TO_UINT(n) + 1));
+}
+
+static void
+draw_progress(Run *r, gboolean force)
+{
+	if (!r->tty || r->quiet)
+		return;
+	gint64 now = g_get_monotonic_time();
+	if (!force && now - r->last_draw < 100000)
+		return;
+	r->last_draw = now;
+	double secs = (double)(now - r->started) / G_USEC_PER_SEC;
+	double rate = secs > 0 ? r->done / secs : 0;
+	guint width = 30, fill = r->total ? (guint)((guint64)width * r->done / r->total) : width;
+	char bar[64];
+	for (guint i = 0; i < width; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[width] = '\0';
+	g_autofree char *eta = NULL;
+	if (rate > 0 && r->done < r->total) {
+		guint s = (guint)((r->total - r->done) / rate);
+		eta = g_strdup_printf("ETA %u:%02u", s / 60, s % 60);
+	} else {
+		eta = g_strdup("");
+	}
+	fprintf(stderr, "\r\033[Kdocpipe run: [%s] %u/%u %.1f/s %s, %u failed", bar, r->done, r->total, rate, eta,
+	        r->failed);
+	fflush(stderr);
+}
+
+static const char *
+worker_death(Run *r, DpRunWorker *w, int wstatus, char **why)
+{
+	if (w->timed_out) {
+		*why = g_strdup_printf(
+		    "no result within the wall-clock timeout of %" G_GINT64_FORMAT " s; worker killed", r->timeout_s);
+		return ST_TIMEOUT;
+	}
+	if (w->bad) {
+		*why = g_strdup("worker sent an invalid result; worker killed");
+		return ST_CRASH;
+	}
+	if (WIFSIGNALED(wstatus)) {
+		int sig = WTERMSIG(wstatus);
+		if (sig == SIGXCPU) {
+			*why = g_strdup_printf("CPU time limit of %" G_GINT64_FORMAT " s reached; worker killed",
+			                       r->cpu_s);
+			return DP_STATUS_LIMIT;
+		}
+		if (strstr(w->err->str, "failed to allocate") != NULL || strstr(w->err->str, "out of memory") != NULL ||
+		    strstr(w->err->str, "Cannot allocate memory") != NULL) {
+			*why = g_strdup_printf("memory limit of %s reached; worker killed", r->mem_limit_str);
+			return DP_STATUS_LIMIT;
+		}
+		*why = g_strdup_printf("worker killed by signal %d (%s)", sig, g_strsignal(sig));
+		return ST_CRASH;
+	}
+	*why = g_strdup_printf("worker exited with status %d without a result", WEXITSTATUS(wstatus));
+	return ST_CRASH;
+}
+
+static const char *const known_statuses[] = {
+    DP_STATUS_OK,        DP_STATUS_PARTIAL, DP_STATUS_ERROR,   DP_STATUS_UNSUPPORTED,
+    DP_STATUS_ENCRYPTED, DP_STATUS_LIMIT,   DP_STATUS_SKIPPED, NULL};
+
+static gboolean
+hex64_or_null(const char *s)
+{
+	if (s == NULL)
+		return TRUE;
+	if (strlen(s) != 64)
+		return FALSE;
+	for (const char *p = s; *p; p++)
+		if (!g_ascii_isxdigit(*p))
+			return FALSE;
+	return TRUE;
+}
+
+/* The worker is untrusted (a document may have taken it over): only known statuses and hashes. */
+static gboolean
+result_valid(const DpRecord *res)
+{
+	const char *status = dp_record_get(res, DP_F_STATUS);
+	return status != NULL && g_strv_contains(known_statuses, status) &&
+	       hex64_or_null(dp_record_get(res, DP_F_SHA256)) && hex64_or_null(dp_record_get(res, "txt-sha256")) &&
+	       hex64_or_null(dp_record_get(res, "xml-sha256"));
+}
+
+/*
+ * An error message from a worker, fit for a terminal and the ledger: the
+ * worker is untrusted, so no control characters, valid UTF-8, and at most
+ * 1000 bytes.
+ */
+static char *
+clean_error(const char *msg)
+{
+	if (msg == NULL)
+		return NULL;
+	g_autofree char *valid = g_utf8_make_valid(msg, -1);
+	GString *out = g_string_new(NULL);
+	for (const char *p = valid; *p && out->len < 1000; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_iscntrl(c))
+			g_string_append_c(out, ' ');
+		else
+			g_string_append_unichar(out, c);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * Record W's input in the ledger: from its result RES (valid), or, when
+ * RES is NULL, as failed with STATUS and WHY (taken).
+ */
+static gboolean
+record_input(Run *r, const DpRunWorker *w, const DpRecord *res, const char *status, char *why, GError **error)
+{
+	g_autoptr(DpLedgerEntry) e = dp_ledger_entry_new();
+	e->path = g_strdup(w->in->rel);
+	e->size = w->in->size;
+	e->mtime_ns = w->in->mtime_ns;
+	e->inode = w->in->inode;
+	e->config = g_strdup(r->fingerprint);
+	e->version = g_strdup(DOCPIPE_VERSION);
+	e->duration_ms = (g_get_monotonic_time() - w->start) / 1000;
+	e->updated = (gint64)time(NULL);
+	if (res == NULL) {
+		e->status = g_strdup(status);
+		e->error = why;
+	} else {
+		e->status = g_strdup(dp_record_get(res, DP_F_STATUS));
+		e->error = clean_error(dp_record_get(res, DP_F_ERROR));
+		e->sha256 = g_strdup(dp_record_get(res, DP_F_SHA256));
+		e->redactions = g_strdup(dp_record_get(res, "redactions"));
+		e->txt_sha256 = g_strdup(dp_record_get(res, "txt-sha256"));
+		e->xml_sha256 = g_strdup(dp_record_get(res, "xml-sha256"));
+	}
+	r->done++;
+	count_status(r, e->status);
+	if (dp_ledger_status_failed(e->status)) {
+		r->failed++;
+		DpLedgerEntry *f = dp_ledger_entry_new();
+		f->path = g_strdup(e->path);
+		f->status = g_strdup(e->status);
+		f->error = g_strdup(e->error);
+		g_ptr_array_add(r->failures, f);
+	}
+	return ledger_write(r, e, error);
+}
+
+static gint64
+input_deadline(const Run *r)
+{
+	return r->timeout_s > 0 ? g_get_monotonic_time() + r->timeout_s * G_USEC_PER_SEC : G_MAXINT64;
+}
+
+/*
+ * The worker in slot W has exited (WSTATUS) while converting its input.
+ * Nothing of the input stays (no temporary, no stale output), and it is
+ * recorded as failed, with the reason.  Except: a worker that had
+ * converted other inputs before may have died of what they left behind
+ * (memory it grew, a state they broke), so the input gets one more try
+ * in a fresh worker first; only a failure there is recorded.  The
+ * wall-clock and CPU limits are measured per input: those failures are
+ * recorded at once.
+ */
+static gboolean
+worker_died(Run *r, DpRunWorker *w, int wstatus, GError **error)
+{
+	DpInput *in = w->in;
+	if (stop_signal && !w->timed_out) {
+		/* Killed because the run is stopping: not a failure of the input. */
+		remove_temp_files(r, in->rel, FALSE);
+		dp_run_worker_clear(w);
+		return TRUE;
+	}
+	remove_temp_files(r, in->rel, TRUE);
+	char *why = NULL;
+	const char *status = worker_death(r, w, wstatus, &why);
+	gboolean cpu = WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGXCPU;
+	if (w->served > 0 && !w->retried && !w->timed_out && !cpu) {
+		g_free(why);
+		dp_run_worker_clear(w);
+		if (!dp_run_worker_start(w, &r->conf, error) || !dp_run_worker_give(w, in, input_deadline(r), error))
+			return FALSE;
+		w->retried = TRUE;
+		return TRUE;
+	}
+	gboolean ok = record_input(r, w, NULL, status, why, error);
+	dp_run_worker_clear(w);
+	return ok;
+}
+
+/* W has sent a whole result RES for its input: record it. */
+static gboolean
+worker_answered(Run *r, DpRunWorker *w, const DpRecord *res, GError **error)
+{
+	if (!result_valid(res)) {
+		/* Killed now; its death records the input. */
+		w->bad = TRUE;
+		kill(w->pid, SIGKILL);
+		return TRUE;
+	}
+	gboolean ok = record_input(r, w, res, NULL, NULL, error);
+	w->in = NULL;
+	w->retried = FALSE;
+	/* A long-lived process gathers what leaks: replace it now and then. */
+	if (w->served >= WORKER_MAX_INPUTS)
+		dp_run_worker_stop(w);
+	return ok;
+}
+
+/* Run the workers over TODO.  FALSE on a ledger or system error. */
+static gboolean
+run_workers(Run *r, GPtrArray *todo, GError **error)
+{
+	DpRunWorker *ws = g_new0(DpRunWorker, r->jobs);
+	for (int i = 0; i < r->jobs; i++)
+		ws[i].cmd_fd = ws[i].res_fd = ws[i].err_fd = -1;
+	guint next = 0;
+	gboolean ok = TRUE, killed_all = FALSE;
+	struct pollfd *pfd = g_new0(struct pollfd, 2 * r->jobs + 1);
+	DpRunWorker **owner = g_new0(DpRunWorker *, 2 * r->jobs + 1);
+
+	for (;;) {
+		int busy = 0;
+		for (int i = 0; i < r->jobs; i++)
+			busy += ws[i].in != NULL;
+		if (!ok || ((next >= todo->len || stop_signal) && busy == 0))
+			break;
+		/*
+		 * An input for every idle worker; a worker is started where there
+		 * is none.  A worker whose pipes are closing is dying: it is
+		 * reaped below before its slot is used again.
+		 */
+		for (int i = 0; ok && i < r->jobs && next < todo->len && !stop_signal; i++) {
+			DpRunWorker *w = &ws[i];
+			if (w->in != NULL || (w->pid > 0 && (w->res_fd < 0 || w->err_fd < 0 || w->bad)))
+				continue;
+			if (w->pid == 0)
+				ok = dp_run_worker_start(w, &r->conf, error);
+			if (ok)
+				ok = dp_run_worker_give(w, todo->pdata[next++], input_deadline(r), error);
+		}
+		/* Commit after giving out inputs, so that the workers run meanwhile. */
+		if (ok && r->in_tx && g_get_monotonic_time() - r->last_commit >= COMMIT_US)
+			ok = ledger_flush(r, TRUE, error);
+		if (stop_signal && !killed_all) {
+			killed_all = TRUE;
+			for (int i = 0; i < r->jobs; i++)
+				if (ws[i].pid > 0)
+					kill(ws[i].pid, SIGKILL);
+		}
+		/* Poll the pipes and the signal pipe until the nearest deadline. */
+		nfds_t n = 0;
+		pfd[n].fd = sig_pipe[0];
+		pfd[n].events = POLLIN;
+		owner[n++] = NULL;
+		gint64 now = g_get_monotonic_time(), wake = now + (r->tty ? 200000 : 5 * G_USEC_PER_SEC);
+		if (r->in_tx)
+			wake = MIN(wake, r->last_commit + COMMIT_US);
+		for (int i = 0; i < r->jobs; i++) {
+			DpRunWorker *w = &ws[i];
+			if (w->pid == 0)
+				continue;
+			if (w->in != NULL && !w->timed_out)
+				wake = MIN(wake, w->deadline);
+			int fds[2] = {w->res_fd, w->err_fd};
+			for (int k = 0; k < 2; k++) {
+				if (fds[k] < 0)
+					continue;
+				pfd[n].fd = fds[k];
+				pfd[n].events = POLLIN;
+				owner[n++] = w;
+			}
+		}
+		int ms = (int)MAX(0, (wake - now + 999) / 1000);
+		int rc = poll(pfd, n, ms);
+		if (rc < 0 && errno != EINTR) {
+			int e = errno;
+			g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "poll: %s", g_strerror(e));
+			ok = FALSE;
+			break;
+		}
+		if (rc > 0 && (pfd[0].revents & POLLIN)) {
+			char buf[64];
+			while (read(sig_pipe[0], buf, sizeof buf) > 0)
+				;
+		}
+		for (nfds_t k = 1; rc > 0 && k < n; k++)
+			if (pfd[k].revents != 0)
+				dp_run_worker_drain(owner[k], pfd[k].fd);
+		now = g_get_monotonic_time();
+		for (int i = 0; ok && i < r->jobs; i++) {
+			DpRunWorker *w = &ws[i];
+			if (w->pid == 0)
+				continue;
+			if (w->in != NULL && !w->timed_out && now >= w->deadline) {
+				w->timed_out = TRUE;
+				kill(w->pid, SIGKILL);
+			}
+			g_autoptr(DpRecord) res = dp_run_worker_result(w);
+			if (res != NULL)
+				ok = worker_answered(r, w, res, error);
+			if (w->pid == 0 || w->res_fd >= 0 || w->err_fd >= 0)
+				continue;
+			int wstatus;
+			struct rusage ru;
+			if (!dp_run_worker_reap(w, &wstatus, &ru))
+				continue;
+			if (w->in != NULL) {
+				ok = worker_died(r, w, wstatus, error);
+			} else {
+				/* Between two inputs: no input to blame. */
+				if (!stop_signal && !w->bad && !(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0))
+					dp_warn("a worker ended between two inputs (status 0x%x)", (unsigned)wstatus);
+				dp_run_worker_clear(w);
+			}
+		}
+		draw_progress(r, FALSE);
+	}
+	/* At the end, or after an error, end every worker before returning. */
+	for (int i = 0; i < r->jobs; i++) {
+		DpRunWorker *w = &ws[i];
+		DpInput *in = w->in;
+		if (w->pid > 0)
+			dp_run_worker_stop(w);
+		if (in != NULL)
+			remove_temp_files(r, in->rel, FALSE);
+		dp_run_worker_clear(w);
+	}
+	g_free(pfd);
+	g_free(owner);
+	g_free(ws);
+	return ok;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Deciding what to do.                                                   */
+
+static gboolean
+outputs_present(const Run *r, const DpLedgerEntry *e)
+{
+	if (e->txt_sha256 == NULL)
+		return TRUE; /* a failure that wrote nothing */
+	g_autofree char *base = dp_emit_output_base(r->out_root, e->path);
+	g_autofree char *t = g_strconcat(base, ".txt", NULL);
+	g_autofree char *x = g_strconcat(base, ".xml", NULL);
+	return access(t, F_OK) == 0 && access(x, F_OK) == 0;
+}
+
+/*
+ * Whether IN must be converted.  Unchanged metadata (size, mtime, inode)
+ * is trusted without reading the file: that is the fast path for a rerun.
+ * Changed metadata with the same content only refreshes the ledger row.
+ */
+static gboolean
+needs_work(Run *r, const DpInput *in, DpLedgerEntry *e, GError **error)
+{
+	if (e == NULL || e->config == NULL || !g_str_equal(e->config, r->fingerprint) || e->version == NULL ||
+	    !g_str_equal(e->version, DOCPIPE_VERSION))
+		return TRUE;
+	if (e->size != in->size || e->mtime_ns != in->mtime_ns || e->inode != in->inode) {
+		g_autofree char *abs = g_build_filename(r->in_root, in->rel, NULL);
+		g_autofree char *sha = dp_sha256_file(abs);
+		if (sha == NULL || e->sha256 == NULL || !g_str_equal(sha, e->sha256))
+			return TRUE;
+		e->size = in->size;
+		e->mtime_ns = in->mtime_ns;
+		e->inode = in->inode;
+		r->n_restat++;
+		if (!ledger_write(r, e, error))
+			return TRUE;
+	}
+	if (dp_ledger_status_failed(e->status)) {
+		if (r->retry_failed)
+			return TRUE;
+		r->n_failed_before++;
+		return FALSE;
+	}
+	if (!outputs_present(r, e))
+		return TRUE;
+	r->n_unchanged++;
+	return FALSE;
+}
+
+static int
+cmp_pstr(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+cmp_cstr(gconstpointer a, gconstpointer b)
+{
+	return strcmp(a, b);
+}
+
+static int
+cmp_size_desc(gconstpointer a, gconstpointer b)
+{
+	const DpInput *x = *(DpInput *const *)a, *y = *(DpInput *const *)b;
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return strcmp(x->rel, y->rel);
+}
+
+static int
+cmp_entry_path(gconstpointer a, gconstpointer b)
+{
+	const DpLedgerEntry *x = *(DpLedgerEntry *const *)a, *y = *(DpLedgerEntry *const *)b;
+	return strcmp(x->path, y->path);
+}
+
+/* Remove empty directories from DIR up to (not including) OUT. */
+static void
+remove_empty_parents(const Run *r, const char *path)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	while (dp_path_is_inside(r->out_root, dir) && !g_str_equal(dir, r->out_root)) {
+		if (rmdir(dir) != 0)
+			break;
+		char *up = g_path_get_dirname(dir);
+		g_free(dir);
+		dir = up;
+	}
+}
+
+static gboolean
+prune(Run *r, GHashTable *ledger, GHashTable *present, GError **error)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	g_autoptr(GPtrArray) gone = g_ptr_array_new();
+	g_hash_table_iter_init(&it, ledger);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		if (!g_hash_table_contains(present, k))
+			g_ptr_array_add(gone, k);
+	g_ptr_array_sort(gone, cmp_pstr);
+	for (guint i = 0; i < gone->len; i++) {
+		const char *path = gone->pdata[i];
+		g_autofree char *base = dp_emit_output_base(r->out_root, path);
+		g_autofree char *t = g_strconcat(base, ".txt", NULL);
+		g_autofree char *x = g_strconcat(base, ".xml", NULL);
+		unlink(t);
+		unlink(x);
+		remove_empty_parents(r, t);
+		if (!r->in_tx && !ledger_flush(r, TRUE, error))
+			return FALSE;
+		if (!dp_ledger_delete(r->ledger, path, error))
+			return FALSE;
+		r->n_pruned++;
+	}
+	return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Reporting.                                                             */
+
+static void
+print_summary(Run *r, int code, double secs)
+{
+	if (r->tty && !r->quiet)
+		fputs("\r\033[K", stderr);
+	g_ptr_array_sort(r->failures, cmp_entry_path);
+	for (guint i = 0; i < r->failures->len; i++) {
+		const DpLedgerEntry *f = r->failures->pdata[i];
+		dp_warn("'%s': %s%s%s", f->path, f->status, f->error ? ": " : "", f->error ? f->error : "");
+	}
+	if (!r->quiet || code != DP_EXIT_OK) {
+		g_autoptr(GString) s = g_string_new(NULL);
+		g_string_append_printf(s, "%u inputs, %u converted", r->n_inputs, r->done);
+		g_autoptr(GList) keys = g_hash_table_get_keys(r->by_status);
+		keys = g_list_sort(keys, cmp_cstr);
+		if (keys != NULL) {
+			g_string_append(s, " (");
+			for (GList *l = keys; l; l = l->next)
+				g_string_append_printf(s, "%s%s %u", l == keys ? "" : ", ", (const char *)l->data,
+				                       GPOINTER_TO_UINT(g_hash_table_lookup(r->by_status, l->data)));
+			g_string_append(s, ")");
+		}
+		g_string_append_printf(s, ", %u unchanged", r->n_unchanged);
+		if (r->n_failed_before)
+			g_string_append_printf(s, ", %u failed before (not retried)", r->n_failed_before);
+		if (r->n_pruned)
+			g_string_append_printf(s, ", %u pruned", r->n_pruned);
+		if (r->n_rejected)
+			g_string_append_printf(s, ", %u rejected", r->n_rejected);
+		if (stop_signal)
+			g_string_append(s, ", interrupted");
+		g_string_append_printf(s, " in %.1f s", secs);
+		dp_warn("%s", s->str);
+	}
+	if (!r->json)
+		return;
+	g_autoptr(GString) j = g_string_new("{");
+	g_string_append_printf(j,
+	                       "\"inputs\": %u, \"converted\": %u, \"unchanged\": %u, "
+	                       "\"failed_before\": %u, \"pruned\": %u, \"rejected\": %u, \"failed\": %u, ",
+	                       r->n_inputs, r->done, r->n_unchanged, r->n_failed_before, r->n_pruned, r->n_rejected,
+	                       r->failed);
+	g_string_append_printf(j, "\"interrupted\": %s, \"seconds\": %.3f, \"exit\": %d, \"by_status\": {",
+	                       stop_signal ? "true" : "false", secs, code);
+	g_autoptr(GList) keys = g_hash_table_get_keys(r->by_status);
+	keys = g_list_sort(keys, cmp_cstr);
+	for (GList *l = keys; l; l = l->next) {
+		if (l != keys)
+			g_string_append(j, ", ");
+		dp_json_string(j, l->data);
+		g_string_append_printf(j, ": %u", GPOINTER_TO_UINT(g_hash_table_lookup(r->by_status, l->data)));
+	}
+	g_string_append(j, "}, \"failures\": [");
+	for (guint i = 0; i < r->failures->len; i++) {
+		const DpLedgerEntry *f = r->failures->pdata[i];
+		g_string_append(j, i ? ", {\"path\": " : "{\"path\": ");
+		dp_json_string(j, f->path);
+		g_string_append(j, ", \"status\": ");
+		dp_json_string(j, f->status);
+		g_string_append(j, ", \"error\": ");
+		dp_json_string(j, f->error);
+		g_string_append(j, "}");
+	}
+	g_string_append(j, "]}\n");
+	fputs(j->str, stdout);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static gboolean
+parse_shard(const char *s, guint *k, guint *n)
+{
+	guint64 a, b;
+	g_auto(GStrv) p = g_strsplit(s, "/", 2);
+	if (p[0] == NULL || p[1] == NULL || !g_ascii_string_to_unsigned(p[0], 10, 1, G_MAXUINT32, &a, NULL) ||
+	    !g_ascii_string_to_unsigned(p[1], 10, 1, G_MAXUINT32, &b, NULL) || a > b)
+		return FALSE;
+	*k = (guint)a;
+	*n = (guint)b;
+	return TRUE;
+}
+
+static void
+run_clear(Run *r)
+{
+	g_free(r->in_root);
+	g_free(r->out_root);
+	g_free(r->state_dir);
+	g_free(r->fingerprint);
+	g_free(r->mem_limit_str);
+	if (r->out_fd > 0)
+		close(r->out_fd);
+	if (r->redactor)
+		dp_redactor_free(r->redactor);
+	if (r->cfg)
+		dp_config_unref(r->cfg);
+	if (r->ledger)
+		dp_ledger_close(r->ledger);
+	if (r->by_status)
+		g_hash_table_unref(r->by_status);
+	if (r->failures)
+		g_ptr_array_unref(r->failures);
+}
+
+static void
+install_signals(void)
+{
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		sig_pipe[0] = sig_pipe[1] = -1;
+	struct sigaction sa = {0};
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	/* A worker that died leaves its command pipe without a reader: EPIPE, not death. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+int
+dp_run_main(int argc, char **argv)
+{
+	int opt_jobs = -1;
+	gboolean opt_prune = FALSE, opt_retry = FALSE, opt_wait = FALSE, opt_json = FALSE, opt_quiet = FALSE;
+	gboolean opt_no_redact = FALSE;
+	g_autofree char *opt_config = NULL, *opt_files_from = NULL, *opt_shard = NULL;
+	const GOptionEntry options[] = {
+	    {"jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Run N workers (default: [run] jobs, else the CPUs)", "N"},
+	    {"shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard, "Take only shard K of N (1 <= K <= N)", "K/N"},
+	    {"files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
+	     "Read the inputs from FILE (NUL- or newline-separated; - is stdin) instead of walking IN", "FILE"},
+	    {"prune", 0, 0, G_OPTION_ARG_NONE, &opt_prune, "Remove outputs and ledger rows of inputs gone", NULL},
+	    {"retry-failed", 0, 0, G_OPTION_ARG_NONE, &opt_retry, "Convert again the inputs that failed", NULL},
+	    {"wait", 0, 0, G_OPTION_ARG_NONE, &opt_wait, "Wait for the lock instead of exiting with 75", NULL},
+	    {"json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print a JSON summary on standard output", NULL},
+	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "No progress or summary unless something failed", NULL},
+	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE"},
+	    {"no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Do not redact", NULL},
+	    G_OPTION_ENTRY_NULL};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) octx = g_option_context_new("IN OUT - convert a tree incrementally");
+	g_option_context_add_main_entries(octx, options, NULL);
+	g_option_context_set_description(
+	    octx, "Converts every file below IN into OUT/<path>.txt and OUT/<path>.xml, in parallel\n"
+	          "isolated workers, skipping inputs the ledger OUT/.docpipe/ledger.sqlite shows as done.\n"
+	          "Exit status: 0 ok, 65 some inputs failed, 64 usage, 66 IN unreadable, 74 ledger\n"
+	          "write error, 75 another run holds the lock, 78 configuration error,\n"
+	          "130/143 interrupted.  See docpipe(1) and README \"Batch runs\".");
+	dp_set_prgname("docpipe run");
+	/* GOption does not split "-j8" as make and xargs users type it. */
+	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+	for (int i = 0; i < argc; i++) {
+		if (g_str_has_prefix(argv[i], "-j") && argv[i][2] != '\0' && g_ascii_isdigit(argv[i][2])) {
+			g_ptr_array_add(args, g_strdup("-j"));
+			g_ptr_array_add(args, g_strdup(argv[i] + 2));
+		} else {
+			g_ptr_array_add(args, g_strdup(argv[i]));
+		}
+	}
+	argc = (int)args->len;
+	g_ptr_array_add(args, NULL);
+	g_autofree char **argv_owned = g_memdup2(args->pdata, sizeof(char *) * args->len);
+	argv = argv_owned;
+	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
+		dp_warn("%s", error->message);
+		return DP_EXIT_USAGE;
+	}
+	if (argc != 3) {
+		dp_warn("expected IN and OUT; see 'docpipe run --help'");
+		return DP_EXIT_USAGE;
+	}
+	Run r = {0};
+	int code = DP_EXIT_OK;
+	r.prune = opt_prune;
+	r.retry_failed = opt_retry;
+	r.wait = opt_wait;
+	r.json = opt_json;
+	r.quiet = opt_quiet;
+	r.shard_k = r.shard_n = 1;
+	r.by_status = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	r.failures = g_ptr_array_new_with_free_func((GDestroyNotify)dp_ledger_entry_free);
+	if (opt_shard != NULL && !parse_shard(opt_shard, &r.shard_k, &r.shard_n)) {
+		dp_warn("bad --shard '%s': expected K/N with 1 <= K <= N", opt_shard);
+		run_clear(&r);
+		return DP_EXIT_USAGE;
+	}
+	if (opt_jobs == 0 || opt_jobs > 1024) {
+		dp_warn("bad -j %d: expected 1 to 1024", opt_jobs);
+		run_clear(&r);
+		return DP_EXIT_USAGE;
+	}
+
+	/* Configuration and redactor, once, before any fork. */
+	r.cfg = dp_config_load(opt_config, &error);
+	if (r.cfg == NULL || (opt_no_redact && !dp_config_set(r.cfg, "redact", "enabled", "false", &error)) ||
+	    (r.redactor = dp_redactor_new(r.cfg, &error)) == NULL) {
+		dp_warn("%s", error->message);
+		run_clear(&r);
+		return DP_EXIT_CONFIG;
+	}
+	r.fingerprint = dp_config_fingerprint(r.cfg);
+	gint64 cfg_jobs = dp_config_get_int(r.cfg, "run", "jobs");
+	r.jobs = opt_jobs > 0 ? opt_jobs : cfg_jobs > 0 ? (int)cfg_jobs : (int)g_get_num_processors();
+	r.timeout_s = dp_config_get_int(r.cfg, "run", "timeout");
+	r.cpu_s = dp_config_get_int(r.cfg, "run", "cpu-limit");
+	r.mem_limit = dp_config_get_size(r.cfg, "run", "memory-limit");
+	r.mem_limit_str = dp_config_get_string(r.cfg, "run", "memory-limit");
+	r.fsize_limit = dp_config_get_size(r.cfg, "run", "file-size-limit");
+	r.open_files = dp_config_get_int(r.cfg, "run", "open-files");
+
+	/* IN and OUT: resolved, and never one inside the other's outputs. */
+	const char *in_arg = argv[1], *out_arg = argv[2];
+	r.in_root = realpath(in_arg, NULL);
+	struct stat st;
+	if (r.in_root == NULL || stat(r.in_root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		dp_warn("cannot read input directory '%s': %s", in_arg,
+		        r.in_root ? "not a directory" : g_strerror(errno));
+		run_clear(&r);
+		return DP_EXIT_NOINPUT;
+	}
+	if (g_mkdir_with_parents(out_arg, 0777) != 0 || (r.out_root = realpath(out_arg, NULL)) == NULL) {
+		dp_warn("cannot create output directory '%s': %s", out_arg, g_strerror(errno));
+		run_clear(&r);
+		return DP_EXIT_CANTCREAT;
+	}
+	if (dp_path_is_inside(r.out_root, r.in_root)) {
+		dp_warn("IN '%s' must not be OUT or inside it (outputs would be written into the inputs)", in_arg);
+		run_clear(&r);
+		return DP_EXIT_USAGE;
+	}
+	r.state_dir = g_build_filename(r.out_root, DP_LEDGER_DIR, NULL);
+	r.out_fd = open(r.out_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (g_mkdir_with_parents(r.state_dir, 0777) != 0) {
+		dp_warn("cannot create '%s': %s", r.state_dir, g_strerror(errno));
+		run_clear(&r);
+		return DP_EXIT_CANTCREAT;
+	}
+
+	r.conf = (DpRunConf){.cfg = r.cfg,
+	                     .redactor = r.redactor,
+	                     .in_root = r.in_root,
+	                     .out_root = r.out_root,
+	                     .jobs = r.jobs,
+	                     .cpu_s = r.cpu_s,
+	                     .open_files = r.open_files,
+	                     .mem_limit = r.mem_limit,
+	                     .fsize_limit = r.fsize_limit,
+	                     .parent = getpid()};
+
+	/* The lock: one run per OUT.  Held until we exit. */
+	g_autofree char *lock_path = g_build_filename(r.state_dir, "lock", NULL);
+	int lock_fd = dp_lock_acquire(lock_path, r.wait, &error);
+	if (lock_fd < 0) {
+		if (error->code == DP_EXIT_TEMPFAIL)
+			dp_warn("another docpipe run holds the lock on '%s'; exiting (use --wait to wait)", out_arg);
+		else
+			dp_warn("%s", error->message);
+		int c = error->code;
+		run_clear(&r);
+		return c;
+	}
+
+	g_autofree char *ledger_path = g_build_filename(r.state_dir, DP_LEDGER_FILE, NULL);
+	r.ledger = dp_ledger_open(ledger_path, FALSE, &error);
+	g_autoptr(GHashTable) ledger = r.ledger ? dp_ledger_load(r.ledger, &error) : NULL;
+	if (ledger == NULL) {
+		dp_warn("%s", error->message);
+		run_clear(&r);
+		close(lock_fd);
+		return DP_EXIT_IOERR;
+	}
+	/* A run that did not end in order may have left temporaries. */
+	g_autofree char *clean = dp_ledger_get_meta(r.ledger, "clean");
+	if (clean == NULL || !g_str_equal(clean, "1"))
+		sweep_temp_files(r.out_root, TRUE);
+	if (!dp_ledger_set_meta(r.ledger, "clean", "0", &error)) {
+		dp_warn("%s", error->message);
+		run_clear(&r);
+		close(lock_fd);
+		return DP_EXIT_IOERR;
+	}
+
+	/* The inputs. */
+	g_autoptr(GPtrArray) inputs = NULL;
+	const char *skip = dp_path_is_inside(r.in_root, r.out_root) ? r.out_root : NULL;
+	if (opt_files_from != NULL) {
+		g_autoptr(GBytes) list = g_str_equal(opt_files_from, "-")
+		                             ? dp_read_fd(0, "<stdin>", G_MAXUINT32, &error)
+		                             : dp_read_file(opt_files_from, G_MAXUINT32, &error);
+		if (list == NULL) {
+			dp_warn("%s", error->message);
+			run_clear(&r);
+			close(lock_fd);
+			return DP_EXIT_NOINPUT;
+		}
+		inputs = dp_walk_list(r.in_root, in_arg, list, skip, warn_line, &r.n_rejected);
+	} else {
+		inputs = dp_walk(r.in_root, skip, warn_line, &error);
+		if (inputs == NULL) {
+			dp_warn("%s", error->message);
+			run_clear(&r);
+			close(lock_fd);
+			return DP_EXIT_NOINPUT;
+		}
+	}
+	g_autoptr(GHashTable) present = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GPtrArray) todo = g_ptr_array_new();
+	install_signals();
+	r.tty = isatty(2);
+	r.started = g_get_monotonic_time();
+	r.last_commit = r.started;
+	gboolean ok = TRUE;
+	for (guint i = 0; ok && i < inputs->len; i++) {
+		DpInput *in = inputs->pdata[i];
+		if (r.shard_n > 1 && dp_shard_of(in->rel, r.shard_n) != r.shard_k)
+			continue;
+		r.n_inputs++;
+		g_hash_table_add(present, in->rel);
+		if (needs_work(&r, in, g_hash_table_lookup(ledger, in->rel), &error))
+			g_ptr_array_add(todo, in);
+		ok = error == NULL;
+	}
+	if (ok && r.prune)
+		ok = prune(&r, ledger, present, &error);
+	/*
+	 * Largest first: a big PDF started last would leave the other workers
+	 * idle at the end.  The outputs do not depend on the order.
+	 */
+	g_ptr_array_sort(todo, cmp_size_desc);
+	r.total = todo->len;
+	if (ok && todo->len > 0) {
+		/* Load libmagic's database here, once, not in every worker. */
+		g_free(dp_detect_type((const guint8 *)"docpipe", 7, NULL));
+		dp_run_warm_up(&r.conf, r.state_dir);
+		ok = run_workers(&r, todo, &error);
+	}
+	if (ok)
+		ok = ledger_flush(&r, FALSE, &error) && dp_ledger_set_meta(r.ledger, "clean", "1", &error);
+	double secs = (double)(g_get_monotonic_time() - r.started) / G_USEC_PER_SEC;
+	if (!ok) {
+		dp_warn("%s", error->message);
+		code = error->code == DP_EXIT_OSERR ? DP_EXIT_OSERR : DP_EXIT_IOERR;
+	} else if (stop_signal) {
+		code = 128 + stop_signal;
+	} else if (r.failed > 0 || r.n_rejected > 0) {
+		code = DP_EXIT_DATAERR;
+	}
+	print_summary(&r, code, secs);
+	if (r.json && !dp_close_stream(stdout, "<stdout>", NULL) && code == DP_EXIT_OK)
+		code = DP_EXIT_IOERR;
+	run_clear(&r);
+	close(lock_fd);
+	return code;
+}

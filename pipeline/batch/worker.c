@@ -1,0 +1,707 @@
+/*
+ * NAME
+ *	worker.c - the worker processes of `docpipe run`
+ *
+ * DESCRIPTION
+ *	The parent forks -j N workers, each once, and hands each one input
+ *	at a time: the input's path relative to IN, NUL-terminated, on the
+ *	worker's command pipe (its descriptor 0).  The worker converts it
+ *	with the chain of `docpipe convert -o` (detect; extraction in a
+ *	sandboxed child forked for this input alone, sandbox/isolate.c; redaction;
+ *	atomic outputs in OUT) and answers with one result record on its
+ *	result pipe (descriptor 3), framed by a 4-byte length in host byte
+ *	order: status, error, the input's SHA-256 and size, redaction counts
+ *	and the SHA-256 of both outputs.  Its stderr (descriptor 2) is a
+ *	pipe too, read by the parent to tell why a worker died.
+ *
+ *	A worker costs one fork for its whole life instead of one per input,
+ *	and keeps what it set up (the chain, the emitter, an extractor
+ *	module it loaded) from one input to the next.  Only the sandboxed
+ *	child that parses the input's bytes is new for every input.
+ *
+ * SECURITY
+ *	The worker never parses an input's bytes while the sandbox is on
+ *	(the default): that happens in the child, which writes only records
+ *	to a pipe that the worker checks (sandbox/isolate.c).  The worker holds only
+ *	its three pipes, /dev/null and what the chain opens; never the lock,
+ *	the ledger or another worker's pipes (closed at start).  It dies with
+ *	the parent (PR_SET_PDEATHSIG).  Limits, from [run]: no core files;
+ *	RLIMIT_AS (memory-limit) and RLIMIT_FSIZE (file-size-limit) and
+ *	RLIMIT_NOFILE (open-files) for the worker's whole life; RLIMIT_CPU
+ *	is moved before every input to the CPU time used so far plus
+ *	cpu-limit, so that each input gets its own CPU budget (SIGXCPU ends
+ *	the worker when one input spends it).  The parent enforces the
+ *	wall-clock timeout of each input and kills the worker at it.  An
+ *	input that kills its worker is recorded as failed by the parent
+ *	(run.c), which starts a fresh worker for the next input.
+ */
+#define _GNU_SOURCE 1
+#include "batch/worker.h"
+
+#include "batch/walk.h"
+#include "chain/chain.h"
+#include "core/config.h"
+#include "core/emit.h"
+#include "core/record.h"
+#include "extract/extract.h"
+#include "util/diag.h"
+#include "util/exitcode.h"
+#include "util/hash.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+/* The result record of a worker is small; more than this is garbage. */
+#define RESULT_MAX (1u << 20)
+/* How much of a worker's stderr is kept to classify its death. */
+#define ERR_TAIL 8192
+/* The worker's descriptors. */
+#define CMD_FD 0
+#define RES_FD 3
+
+/* ---------------------------------------------------------------------- */
+/* What the chain produced for one input.                                 */
+
+typedef struct {
+	gboolean seen_top;
+	char *status, *error, *sha256;
+	guint64 size;
+	char *part_problem; /* first failing part, "PATH: STATUS: ERROR" */
+	GTree *redactions;  /* rule -> count */
+} Observed;
+
+static int
+cmp_rule(gconstpointer a, gconstpointer b, gpointer user)
+{
+	return strcmp(a, b);
+}
+
+static void
+observed_init(Observed *o)
+{
+	memset(o, 0, sizeof *o);
+	o->redactions = g_tree_new_full(cmp_rule, NULL, g_free, NULL);
+}
+
+static void
+observed_clear(Observed *o)
+{
+	g_free(o->status);
+	g_free(o->error);
+	g_free(o->sha256);
+	g_free(o->part_problem);
+	if (o->redactions)
+		g_tree_unref(o->redactions);
+	memset(o, 0, sizeof *o);
+}
+
+static void
+observe(const DpRecord *rec, gpointer user)
+{
+	Observed *o = user;
+	const char *status = dp_record_get(rec, DP_F_STATUS);
+	if (dp_record_get(rec, DP_F_PARENT) == NULL && !o->seen_top) {
+		o->seen_top = TRUE;
+		o->status = g_strdup(status ? status : DP_STATUS_OK);
+		o->error = g_strdup(dp_record_get(rec, DP_F_ERROR));
+		o->sha256 = g_strdup(dp_record_get(rec, DP_F_SHA256));
+		const char *size = dp_record_get(rec, DP_F_SIZE);
+		o->size = size ? g_ascii_strtoull(size, NULL, 10) : 0;
+	} else if (dp_status_exit_code(status) != DP_EXIT_OK && o->part_problem == NULL) {
+		const char *err = dp_record_get(rec, DP_F_ERROR);
+		const char *path = dp_record_get(rec, DP_F_PATH);
+		o->part_problem =
+		    g_strdup_printf("%s: %s%s%s", path ? path : "?", status, err ? ": " : "", err ? err : "");
+	}
+	/* "redacted: RULE FIELD COUNT POS...": counts only, never values. */
+	for (guint i = 0; i < rec->fields->len; i++) {
+		const DpField *f = rec->fields->pdata[i];
+		if (!g_str_equal(f->key, DP_F_REDACTED))
+			continue;
+		g_auto(GStrv) p = g_strsplit(f->value, " ", 4);
+		if (g_strv_length(p) < 3)
+			continue;
+		guint64 n = g_ascii_strtoull(p[2], NULL, 10);
+		gpointer old = g_tree_lookup(o->redactions, p[0]);
+		g_tree_replace(o->redactions, g_strdup(p[0]), GSIZE_TO_POINTER(GPOINTER_TO_SIZE(old) + n));
+	}
+}
+
+static gboolean
+append_redaction(gpointer key, gpointer value, gpointer user)
+{
+	GString *s = user;
+	g_string_append_printf(s, "%s%s=%" G_GSIZE_FORMAT, s->len ? " " : "", (const char *)key,
+	                       GPOINTER_TO_SIZE(value));
+	return FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The worker process.                                                    */
+
+static void
+set_limit(int resource, rlim_t soft, rlim_t hard)
+{
+	struct rlimit rl = {soft, hard};
+	struct rlimit cur;
+	if (getrlimit(resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
+		rl.rlim_cur = MIN(rl.rlim_cur, cur.rlim_max);
+		rl.rlim_max = MIN(rl.rlim_max, cur.rlim_max);
+	}
+	setrlimit(resource, &rl);
+}
+
+/* The limits that hold for the worker's whole life. */
+static void
+worker_limits(const DpRunConf *c)
+{
+	/* A core dump would land in IN (the worker's working directory). */
+	set_limit(RLIMIT_CORE, 0, 0);
+#if !defined(__SANITIZE_ADDRESS__)
+	/* AddressSanitizer reserves terabytes of address space up front. */
+	if (c->mem_limit > 0)
+		set_limit(RLIMIT_AS, (rlim_t)c->mem_limit, (rlim_t)c->mem_limit);
+#endif
+	if (c->fsize_limit > 0)
+		set_limit(RLIMIT_FSIZE, (rlim_t)c->fsize_limit, (rlim_t)c->fsize_limit);
+	if (c->open_files > 0)
+		set_limit(RLIMIT_NOFILE, (rlim_t)c->open_files, (rlim_t)c->open_files);
+}
+
+/*
+ * The CPU budget of the next input: RLIMIT_CPU counts the whole life of
+ * the process, so its soft limit moves to what was used so far (rounded
+ * up) plus cpu-limit.  The hard limit stays as it is (a hard limit cannot
+ * be raised again); the worker does not catch SIGXCPU, so the soft limit
+ * ends it, and the wall-clock timeout covers the rest.
+ */
+static void
+cpu_budget(const DpRunConf *c)
+{
+	struct rusage ru;
+	struct rlimit rl;
+	if (c->cpu_s <= 0 || getrusage(RUSAGE_SELF, &ru) != 0 || getrlimit(RLIMIT_CPU, &rl) != 0)
+		return;
+	rlim_t used = (rlim_t)ru.ru_utime.tv_sec + (rlim_t)ru.ru_stime.tv_sec + 1;
+	rl.rlim_cur = used + (rlim_t)c->cpu_s;
+	if (rl.rlim_max != RLIM_INFINITY)
+		rl.rlim_cur = MIN(rl.rlim_cur, rl.rlim_max);
+	setrlimit(RLIMIT_CPU, &rl);
+}
+
+/* The chain and emitter a worker keeps from one input to the next. */
+typedef struct {
+	DpEmitter *em;
+	DpChain *chain;
+	Observed o;
+} Converter;
+
+static void
+converter_open(Converter *cv, const DpRunConf *c)
+{
+	cv->em = dp_emitter_new(DP_EMIT_TEXT | DP_EMIT_XML, c->out_root, NULL, FALSE);
+	/* The parent syncs OUT once per ledger transaction (run.c, ledger_flush). */
+	dp_emitter_set_durable(cv->em, FALSE);
+	cv->chain = dp_chain_new(c->cfg, c->redactor, cv->em);
+	dp_chain_set_observer(cv->chain, observe, &cv->o);
+}
+
+/*
+ * The workers share the CPUs already, so a mailbox is not split further
+ * ([extract] threads=0 means one thread when there are several workers);
+ * except a big one, which would otherwise be the batch's long
+ * single-threaded tail once the other workers run out of inputs.  Time
+ * slicing with the other workers meanwhile costs little.
+ */
+#define BIG_INPUT ((goffset)16 << 20)
+
+static void
+converter_threads(Converter *cv, const DpRunConf *c, const char *rel)
+{
+	if (c->jobs <= 1 || dp_config_get_int(c->cfg, "extract", "threads") != 0)
+		return;
+	struct stat st;
+	gboolean big = stat(rel, &st) == 0 && (goffset)st.st_size >= BIG_INPUT;
+	dp_chain_set_threads(cv->chain, big ? 0 : 1);
+}
+
+static void
+converter_close(Converter *cv)
+{
+	/* The emitter removes the temporaries of a document left open. */
+	g_clear_pointer(&cv->chain, dp_chain_free);
+	g_clear_pointer(&cv->em, dp_emitter_free);
+}
+
+/* Convert REL (relative to the working directory, IN); the result record. */
+static DpRecord *
+convert_one(Converter *cv, const DpRunConf *c, const char *rel)
+{
+	if (cv->chain == NULL)
+		converter_open(cv, c);
+	converter_threads(cv, c, rel);
+	observed_clear(&cv->o);
+	observed_init(&cv->o);
+	Observed *o = &cv->o;
+	g_autoptr(GError) error = NULL;
+	int code = DP_EXIT_OK;
+	gboolean ok = dp_chain_run(cv->chain, rel, &code, &error);
+
+	DpRecord *res = dp_record_new();
+	if (!ok) {
+		/* The output failed (disk full, file size limit): no output. */
+		gboolean big = strstr(error->message, g_strerror(EFBIG)) != NULL;
+		dp_record_set(res, DP_F_STATUS, big ? DP_STATUS_LIMIT : DP_STATUS_ERROR);
+		dp_record_set(res, DP_F_ERROR, error->message);
+		/* Whatever state the failed output left, the next input starts afresh. */
+		converter_close(cv);
+	} else if (!o->seen_top) {
+		dp_record_set(res, DP_F_STATUS, DP_STATUS_ERROR);
+		dp_record_set(res, DP_F_ERROR, "cannot open or read the input");
+	} else {
+		gboolean part_failed = o->part_problem != NULL && g_str_equal(o->status, DP_STATUS_OK);
+		dp_record_set(res, DP_F_STATUS, part_failed ? DP_STATUS_PARTIAL : o->status);
+		dp_record_set(res, DP_F_ERROR, part_failed ? o->part_problem : o->error);
+		dp_record_set(res, DP_F_SHA256, o->sha256);
+		dp_record_setf(res, DP_F_SIZE, "%" G_GUINT64_FORMAT, o->size);
+		g_autoptr(GString) red = g_string_new(NULL);
+		g_tree_foreach(o->redactions, append_redaction, red);
+		if (red->len)
+			dp_record_set(res, "redactions", red->str);
+		g_autofree char *base = dp_emit_output_base(c->out_root, rel);
+		g_autofree char *txt = g_strconcat(base, ".txt", NULL);
+		g_autofree char *xml = g_strconcat(base, ".xml", NULL);
+		g_autofree char *ts = dp_sha256_file(txt);
+		g_autofree char *xs = dp_sha256_file(xml);
+		dp_record_set(res, "txt-sha256", ts);
+		dp_record_set(res, "xml-sha256", xs);
+	}
+	return res;
+}
+
+static gboolean
+write_all(int fd, const void *buf, gsize len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return FALSE;
+		p += n;
+		len -= (gsize)n;
+	}
+	return TRUE;
+}
+
+/* One frame on the result pipe: the length (4 bytes, host order), then the record. */
+static gboolean
+send_result(const DpRecord *res)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (mem == NULL)
+		return FALSE;
+	gboolean ok = dp_record_write(res, mem, NULL);
+	ok = fclose(mem) == 0 && ok && len <= RESULT_MAX;
+	guint32 n = (guint32)len;
+	ok = ok && write_all(RES_FD, &n, sizeof n) && write_all(RES_FD, buf, len);
+	free(buf);
+	return ok;
+}
+
+/*
+ * TEST ONLY: DOCPIPE_FAULT=KIND[:SUBSTRING] makes the worker misbehave on
+ * every input whose relative path contains SUBSTRING (every input without
+ * one), so that the tests can prove the parent survives it: crash
+ * (SIGSEGV), abort, hang (sleeps forever), spin (burns CPU), alloc
+ * (allocates and touches memory without bound), exit (exits without a
+ * result), slow (sleeps 300 ms, then converts normally: for interruption
+ * tests), burn (spends 600 ms of CPU time, then converts normally: for the
+ * CPU budget of each input), stale (crashes when this worker has converted
+ * an input before, as if an earlier input had left it broken), lie (sends
+ * a result with a status that does not exist, then converts normally, as
+ * a worker taken over by a document might).  Honoured only in workers; it
+ * has no effect elsewhere.
+ */
+static void
+fault_inject(const char *rel, guint served)
+{
+	const char *f = g_getenv("DOCPIPE_FAULT");
+	if (f == NULL || *f == '\0')
+		return;
+	g_auto(GStrv) p = g_strsplit(f, ":", 2);
+	if (p[1] != NULL && strstr(rel, p[1]) == NULL)
+		return;
+	if (g_str_equal(p[0], "crash")) {
+		raise(SIGSEGV);
+	} else if (g_str_equal(p[0], "abort")) {
+		abort();
+	} else if (g_str_equal(p[0], "hang")) {
+		for (;;)
+			pause();
+	} else if (g_str_equal(p[0], "spin")) {
+		for (volatile guint64 i = 0;; i++)
+			;
+	} else if (g_str_equal(p[0], "alloc")) {
+		for (;;) {
+			gsize n = 16u << 20;
+			char *m = g_malloc(n);
+			memset(m, 1, n);
+		}
+	} else if (g_str_equal(p[0], "exit")) {
+		_exit(3);
+	} else if (g_str_equal(p[0], "slow")) {
+		g_usleep(300000);
+	} else if (g_str_equal(p[0], "burn")) {
+		struct rusage ru;
+		gint64 until = -1, now = 0;
+		while (now < until || until < 0) {
+			if (getrusage(RUSAGE_SELF, &ru) != 0)
+				break;
+			now = (gint64)ru.ru_utime.tv_sec * G_USEC_PER_SEC + ru.ru_utime.tv_usec +
+			      (gint64)ru.ru_stime.tv_sec * G_USEC_PER_SEC + ru.ru_stime.tv_usec;
+			if (until < 0)
+				until = now + 600000;
+		}
+	} else if (g_str_equal(p[0], "stale") && served > 0) {
+		raise(SIGSEGV);
+	} else if (g_str_equal(p[0], "lie")) {
+		g_autoptr(DpRecord) res = dp_record_new();
+		dp_record_set(res, DP_F_STATUS, "splendid");
+		send_result(res);
+	}
+}
+
+/* The worker's life: inputs from the command pipe until it closes.  Never returns. */
+static void G_GNUC_NORETURN
+worker_main(const DpRunConf *c, int cmd_fd, int res_fd, int err_fd)
+{
+	/* Die with the parent: a lone worker must not outlive a killed run. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != c->parent)
+		_exit(DP_EXIT_SOFTWARE);
+	struct sigaction sa = {0};
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	/* Over the file size limit, write() fails with EFBIG instead of killing us. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGXFSZ, &sa, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	/*
+	 * 0 commands, 1 /dev/null, 2 stderr pipe, 3 result pipe; nothing else.
+	 * The pipes move above the standard descriptors first (the run may
+	 * have started without some of them), so that no dup2 overwrites one.
+	 */
+	cmd_fd = fcntl(cmd_fd, F_DUPFD_CLOEXEC, 10);
+	res_fd = fcntl(res_fd, F_DUPFD_CLOEXEC, 10);
+	err_fd = fcntl(err_fd, F_DUPFD_CLOEXEC, 10);
+	int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (nul >= 0 && nul < 10)
+		nul = fcntl(nul, F_DUPFD_CLOEXEC, 10); /* else, as descriptor 0, cmd_fd would replace it */
+	if (cmd_fd < 0 || res_fd < 0 || err_fd < 0 || nul < 0)
+		_exit(DP_EXIT_OSERR);
+	if (dup2(cmd_fd, CMD_FD) < 0 || dup2(nul, 1) < 0 || dup2(err_fd, 2) < 0 || dup2(res_fd, RES_FD) < 0)
+		_exit(DP_EXIT_OSERR);
+	/* The lock, the ledger, the other workers' pipes: none of our business. */
+	if (close_range(RES_FD + 1, ~0u, 0) != 0) {
+		for (int fd = RES_FD + 1; fd < 1024; fd++)
+			close(fd);
+	}
+	if (chdir(c->in_root) != 0)
+		_exit(DP_EXIT_NOINPUT);
+	worker_limits(c);
+
+	FILE *cmd = fdopen(CMD_FD, "r");
+	if (cmd == NULL)
+		_exit(DP_EXIT_OSERR);
+	Converter cv = {0};
+	char *rel = NULL;
+	size_t cap = 0;
+	for (guint served = 0;; served++) {
+		ssize_t n = getdelim(&rel, &cap, '\0', cmd);
+		if (n <= 0)
+			_exit(0); /* the parent closed the pipe: no more inputs */
+		if (rel[n - 1] != '\0' || n == 1)
+			_exit(DP_EXIT_PROTOCOL);
+		cpu_budget(c);
+		fault_inject(rel, served);
+		g_autoptr(DpRecord) res = convert_one(&cv, c, rel);
+		if (!send_result(res))
+			_exit(DP_EXIT_IOERR);
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* The parent's side.                                                     */
+
+static void
+close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0)
+			close(p[i]);
+}
+
+static void
+set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+gboolean
+dp_run_worker_start(DpRunWorker *w, const DpRunConf *conf, GError **error)
+{
+	int cp[2] = {-1, -1}, rp[2] = {-1, -1}, ep[2] = {-1, -1};
+	if (pipe2(cp, O_CLOEXEC) != 0 || pipe2(rp, O_CLOEXEC) != 0 || pipe2(ep, O_CLOEXEC) != 0) {
+		int e = errno;
+		close_pair(cp);
+		close_pair(rp);
+		close_pair(ep);
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot create a pipe: %s", g_strerror(e));
+		return FALSE;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close_pair(cp);
+		close_pair(rp);
+		close_pair(ep);
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot fork: %s", g_strerror(e));
+		return FALSE;
+	}
+	if (pid == 0)
+		worker_main(conf, cp[0], rp[1], ep[1]);
+	close(cp[0]);
+	close(rp[1]);
+	close(ep[1]);
+	set_nonblock(rp[0]);
+	set_nonblock(ep[0]);
+	memset(w, 0, sizeof *w);
+	w->pid = pid;
+	w->cmd_fd = cp[1];
+	w->res_fd = rp[0];
+	w->err_fd = ep[0];
+	w->res = g_byte_array_new();
+	w->err = g_string_new(NULL);
+	return TRUE;
+}
+
+gboolean
+dp_run_worker_give(DpRunWorker *w, DpInput *in, gint64 deadline, GError **error)
+{
+	g_assert(w->pid > 0 && w->in == NULL);
+	/* What it wrote to stderr before this input is not this input's. */
+	if (w->err_fd >= 0)
+		dp_run_worker_drain(w, w->err_fd);
+	g_string_truncate(w->err, 0);
+	g_byte_array_set_size(w->res, 0);
+	w->in = in;
+	w->timed_out = FALSE;
+	w->start = g_get_monotonic_time();
+	w->deadline = deadline;
+	/*
+	 * The pipe is empty (the worker took the last command before it
+	 * answered), so this does not block for long.  A dead worker gives
+	 * EPIPE (SIGPIPE is ignored in the run): its death, seen on its other
+	 * pipes, is then recorded for this input like any other.
+	 */
+	if (w->cmd_fd >= 0 && !write_all(w->cmd_fd, in->rel, strlen(in->rel) + 1) && errno != EPIPE) {
+		int e = errno;
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot write to a worker: %s", g_strerror(e));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void
+dp_run_worker_drain(DpRunWorker *w, int fd)
+{
+	char buf[16384];
+	gboolean is_result = fd == w->res_fd;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return; /* EAGAIN: more later */
+		if (n == 0) {
+			close(fd);
+			if (is_result)
+				w->res_fd = -1;
+			else
+				w->err_fd = -1;
+			return;
+		}
+		if (is_result) {
+			/* Past one frame of the largest size, it is garbage: keep the overflow mark only. */
+			if (w->res->len <= sizeof(guint32) + RESULT_MAX)
+				g_byte_array_append(w->res, (const guint8 *)buf, (guint)n);
+		} else {
+			g_string_append_len(w->err, buf, n);
+			if (w->err->len > ERR_TAIL)
+				g_string_erase(w->err, 0, (gssize)(w->err->len - ERR_TAIL));
+		}
+	}
+}
+
+static void
+worker_kill_bad(DpRunWorker *w)
+{
+	w->bad = TRUE;
+	kill(w->pid, SIGKILL);
+}
+
+DpRecord *
+dp_run_worker_result(DpRunWorker *w)
+{
+	if (w->bad || w->timed_out || w->res->len == 0)
+		return NULL;
+	if (w->in == NULL) {
+		/* Nothing was asked. */
+		worker_kill_bad(w);
+		return NULL;
+	}
+	guint32 n;
+	if (w->res->len < sizeof n)
+		return NULL;
+	memcpy(&n, w->res->data, sizeof n);
+	if (n > RESULT_MAX || w->res->len > sizeof n + n) {
+		worker_kill_bad(w);
+		return NULL;
+	}
+	if (w->res->len < sizeof n + n)
+		return NULL; /* more to come */
+	g_autoptr(GPtrArray) recs = NULL;
+	if (!dp_record_parse_buffer(w->res->data + sizeof n, n, &recs, NULL) || recs->len != 1) {
+		worker_kill_bad(w);
+		return NULL;
+	}
+	g_byte_array_set_size(w->res, 0);
+	w->served++;
+	return dp_record_copy(recs->pdata[0]);
+}
+
+gboolean
+dp_run_worker_reap(DpRunWorker *w, int *wstatus, struct rusage *ru)
+{
+	pid_t p = wait4(w->pid, wstatus, WNOHANG, ru);
+	if (p == 0)
+		return FALSE; /* pipes closed, not yet exited: SIGCHLD will wake us */
+	if (p < 0) {
+		*wstatus = 0x7f00; /* lost: treat as a failed exit */
+		memset(ru, 0, sizeof *ru);
+	}
+	return TRUE;
+}
+
+void
+dp_run_worker_clear(DpRunWorker *w)
+{
+	if (w->cmd_fd >= 0)
+		close(w->cmd_fd);
+	if (w->res_fd >= 0)
+		close(w->res_fd);
+	if (w->err_fd >= 0)
+		close(w->err_fd);
+	if (w->res)
+		g_byte_array_unref(w->res);
+	if (w->err)
+		g_string_free(w->err, TRUE);
+	memset(w, 0, sizeof *w);
+	w->cmd_fd = w->res_fd = w->err_fd = -1;
+}
+
+void
+dp_run_worker_stop(DpRunWorker *w)
+{
+	if (w->pid > 0) {
+		kill(w->pid, SIGKILL);
+		while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	dp_run_worker_clear(w);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Warm-up.                                                               */
+
+static gboolean
+discard_record(DpRecord *rec, gpointer user, GError **error)
+{
+	return TRUE;
+}
+
+void
+dp_run_warm_up(const DpRunConf *c, const char *state_dir)
+{
+	static const struct {
+		const char *name, *text;
+	} docs[] = {
+	    {"in.html", "<html><head><title>warm-up</title></head><body><p>docpipe warm-up \xc3\xa9 mail "
+	                "a@example.org call 555-123-4567</p></body></html>\n"},
+	    {"in.txt", "docpipe warm-up \xc3\xa9\nmail a@example.org, call 555-123-4567\n"},
+	};
+	g_autofree char *dir = g_build_filename(state_dir, "warm-up", NULL);
+	g_autofree char *out = g_build_filename(dir, "out", NULL);
+	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0 || g_mkdir_with_parents(dir, 0777) != 0 || chdir(dir) != 0) {
+		if (cwd >= 0)
+			close(cwd);
+		return;
+	}
+	DpRunConf wc = *c;
+	wc.out_root = out;
+	Converter cv = {0};
+	DpExtractCtx ctx;
+	dp_extract_ctx_init(&ctx, c->cfg, discard_record, NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(docs); i++) {
+		if (!g_file_set_contents(docs[i].name, docs[i].text, -1, NULL))
+			continue;
+		/*
+		 * The whole chain as a worker runs it (the extraction in a
+		 * sandboxed child), then the extraction here too: our own
+		 * document, so that the extractors' symbols are bound before
+		 * the workers and their children are forked.
+		 */
+		dp_record_free(convert_one(&cv, &wc, docs[i].name));
+		g_autoptr(GBytes) data = NULL;
+		g_autoptr(DpRecord) in = dp_detect_input(docs[i].name, 1u << 20, TRUE, &data, NULL);
+		if (in != NULL && data != NULL)
+			dp_extract(&ctx, in, data, NULL);
+		g_autofree char *t = g_strconcat(out, "/", docs[i].name, ".txt", NULL);
+		g_autofree char *x = g_strconcat(out, "/", docs[i].name, ".xml", NULL);
+		unlink(t);
+		unlink(x);
+		unlink(docs[i].name);
+	}
+	dp_extract_ctx_clear(&ctx);
+	converter_close(&cv);
+	observed_clear(&cv.o);
+	if (fchdir(cwd) != 0)
+		dp_warn("cannot return to the working directory: %s", g_strerror(errno));
+	close(cwd);
+	rmdir(out);
+	rmdir(dir);
+}

@@ -1,0 +1,130 @@
+/*
+ * NAME
+ *	cmd-status.c - `docpipe status`: what the ledgers of batch runs say
+ *
+ * SYNOPSIS
+ *	docpipe status [--json] OUT...
+ *
+ * DESCRIPTION
+ *	Reads OUT/.docpipe/ledger.sqlite of each OUT (several shard outputs
+ *	are added up) and prints the number of inputs by status, then every
+ *	failed input with its reason.  Errors in the ledger were redacted
+ *	before they were written; no document text is ever printed.
+ *	Reading works while a run is writing (the ledger is in WAL mode).
+ *
+ * EXIT STATUS
+ *	0 no input failed; 65 some inputs failed; 64 usage; 66 an OUT has
+ *	no ledger; 74 a ledger cannot be read.
+ */
+#include "batch/ledger.h"
+#include "cmd/cmd.h"
+#include "util/diag.h"
+#include "util/exitcode.h"
+#include "util/fileio.h"
+#include "util/json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+static int
+cmp_cstr(gconstpointer a, gconstpointer b)
+{
+	return strcmp(a, b);
+}
+
+int
+dp_cmd_status(int argc, char **argv)
+{
+	gboolean opt_json = FALSE;
+	const GOptionEntry options[] = {
+	    {"json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON on standard output", NULL}, G_OPTION_ENTRY_NULL};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) octx = g_option_context_new("OUT... - show what batch runs did");
+	g_option_context_add_main_entries(octx, options, NULL);
+	g_option_context_set_description(octx, "Counts inputs by status over the ledgers of every OUT (shards add\n"
+	                                       "up) and lists each failure with its reason.\n"
+	                                       "Exit status: 0 no failures, 65 some inputs failed, 64 usage,\n"
+	                                       "66 no ledger in an OUT, 74 a ledger cannot be read.");
+	dp_set_prgname("docpipe status");
+	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
+		dp_warn("%s", error->message);
+		return DP_EXIT_USAGE;
+	}
+	if (argc < 2) {
+		dp_warn("expected at least one OUT; see 'docpipe status --help'");
+		return DP_EXIT_USAGE;
+	}
+	g_autoptr(GHashTable) by_status = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autoptr(GString) jfail = g_string_new(NULL);
+	g_autoptr(GString) jouts = g_string_new(NULL);
+	guint total = 0, failed = 0;
+	for (int i = 1; i < argc; i++) {
+		g_autofree char *path = g_build_filename(argv[i], DP_LEDGER_DIR, DP_LEDGER_FILE, NULL);
+		g_autoptr(DpLedger) l = dp_ledger_open(path, TRUE, &error);
+		g_autoptr(GPtrArray) rows = l ? dp_ledger_list(l, &error) : NULL;
+		if (rows == NULL) {
+			dp_warn("%s", error->message);
+			return error->code == DP_EXIT_NOINPUT ? DP_EXIT_NOINPUT : DP_EXIT_IOERR;
+		}
+		g_autofree char *clean = dp_ledger_get_meta(l, "clean");
+		if (jouts->len)
+			g_string_append(jouts, ", ");
+		g_string_append(jouts, "{\"out\": ");
+		dp_json_string(jouts, argv[i]);
+		g_string_append_printf(jouts, ", \"inputs\": %u, \"last_run_complete\": %s}", rows->len,
+		                       clean && g_str_equal(clean, "1") ? "true" : "false");
+		total += rows->len;
+		for (guint k = 0; k < rows->len; k++) {
+			const DpLedgerEntry *e = rows->pdata[k];
+			gpointer n = g_hash_table_lookup(by_status, e->status);
+			g_hash_table_replace(by_status, g_strdup(e->status), GUINT_TO_POINTER(GPOINTER_TO_UINT(n) + 1));
+			if (!dp_ledger_status_failed(e->status))
+				continue;
+			failed++;
+			g_string_append_printf(text, "  %s%s%s: %s%s%s\n", argc > 2 ? argv[i] : "",
+			                       argc > 2 ? ": " : "", e->path, e->status, e->error ? ": " : "",
+			                       e->error ? e->error : "");
+			if (jfail->len)
+				g_string_append(jfail, ", ");
+			g_string_append(jfail, "{\"out\": ");
+			dp_json_string(jfail, argv[i]);
+			g_string_append(jfail, ", \"path\": ");
+			dp_json_string(jfail, e->path);
+			g_string_append(jfail, ", \"status\": ");
+			dp_json_string(jfail, e->status);
+			g_string_append(jfail, ", \"error\": ");
+			dp_json_string(jfail, e->error);
+			g_string_append(jfail, "}");
+		}
+	}
+	g_autoptr(GList) keys = g_hash_table_get_keys(by_status);
+	keys = g_list_sort(keys, cmp_cstr);
+	g_autoptr(GString) out = g_string_new(NULL);
+	if (opt_json) {
+		g_string_append_printf(out, "{\"ledgers\": [%s], \"inputs\": %u, \"failed\": %u, \"by_status\": {",
+		                       jouts->str, total, failed);
+		for (GList *l = keys; l; l = l->next) {
+			if (l != keys)
+				g_string_append(out, ", ");
+			dp_json_string(out, l->data);
+			g_string_append_printf(out, ": %u", GPOINTER_TO_UINT(g_hash_table_lookup(by_status, l->data)));
+		}
+		g_string_append_printf(out, "}, \"failures\": [%s]}\n", jfail->str);
+	} else {
+		g_string_append_printf(out, "%u inputs in %d ledger%s\n", total, argc - 1, argc > 2 ? "s" : "");
+		for (GList *l = keys; l; l = l->next)
+			g_string_append_printf(out, "  %-12s %u\n", (const char *)l->data,
+			                       GPOINTER_TO_UINT(g_hash_table_lookup(by_status, l->data)));
+		if (failed)
+			g_string_append_printf(out, "failures (%u):\n%s", failed, text->str);
+	}
+	fputs(out->str, stdout);
+	if (!dp_close_stream(stdout, "<stdout>", &error)) {
+		dp_warn("%s", error->message);
+		return DP_EXIT_IOERR;
+	}
+	return failed ? DP_EXIT_DATAERR : DP_EXIT_OK;
+}

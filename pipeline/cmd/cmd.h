@@ -1,0 +1,16 @@
+/*
+ * cmd.h: the subcommands of the docpipe front command, one file each.
+ * Each takes the arguments after "docpipe" (ARGV[0] is the subcommand's
+ * name) and returns the exit code.
+ */
+#ifndef DOCPIPE_CMD_H
+#define DOCPIPE_CMD_H
+
+/* docpipe convert [options] FILE...|- */
+int dp_cmd_convert(int argc, char **argv);
+/* docpipe config [-c CONFIG] */
+int dp_cmd_config(int argc, char **argv);
+/* docpipe status [--json] OUT... */
+int dp_cmd_status(int argc, char **argv);
+
+#endif

@@ -1,0 +1,533 @@
+/*
+ * config.c: the configuration schema, loading, validation and printing.
+ *
+ * Values live in a GKeyFile.  GKeyFile does not report line numbers, so the
+ * loader scans the text once more to tell the user where a bad key is.
+ */
+#include "core/config.h"
+
+#include "util/exitcode.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+typedef enum { T_BOOL, T_INT, T_SIZE, T_STRING, T_LIST, T_ENUM } ValueType;
+
+typedef struct {
+	const char *group; /* "rule *" matches every group "rule NAME" */
+	const char *key;
+	ValueType type;
+	const char *def; /* NULL: no default (unset) */
+	const char *allowed; /* T_ENUM: ";"-separated values; T_INT: "min;max" */
+} SchemaEntry;
+
+/*
+ * The schema.  config/docpipe.conf documents each entry; keep the two in
+ * step (tests/t0040-config.sh checks that every key here appears there).
+ */
+static const SchemaEntry schema[] = {
+	{ "limits", "max-depth", T_INT, "10", "0;1000" },
+	{ "limits", "max-input-size", T_SIZE, "2G", NULL },
+	{ "limits", "max-text-size", T_SIZE, "256M", NULL },
+	{ "limits", "max-children", T_INT, "1000000", "0;100000000" },
+	/* The parsing child (sandbox/isolate.c, sandbox.c); 0 turns a limit off. */
+	{ "limits", "timeout", T_INT, "300", "0;604800" },
+	{ "limits", "cpu-time", T_INT, "120", "0;604800" },
+	{ "limits", "memory", T_SIZE, "2G", NULL },
+	{ "limits", "open-files", T_INT, "64", "16;1048576" },
+	{ "sandbox", "enabled", T_BOOL, "true", NULL },
+	{ "extract", "fallback-charset", T_STRING, "windows-1252", NULL },
+	{ "extract", "html-drop", T_LIST, "script;style;noscript;template;head", NULL },
+	{ "extract", "identify-parts", T_BOOL, "true", NULL },
+	{ "extract", "threads", T_INT, "0", "0;256" },
+	{ "pdf", "passwords", T_LIST, "", NULL },
+	{ "pdf", "first-page", T_INT, "0", "0;2147483647" },
+	{ "pdf", "last-page", T_INT, "0", "0;2147483647" },
+	{ "pdf", "max-pages", T_INT, "10000", "0;2147483647" },
+	{ "pdf", "time-limit", T_INT, "120", "0;86400" },
+	{ "redact", "enabled", T_BOOL, "true", NULL },
+	{ "redact", "detectors", T_LIST, "email;phone;ssn;card;iban;ip", NULL },
+	{ "redact", "operator", T_ENUM, "label", "label;mask;pseudonym;remove" },
+	{ "redact", "mask-char", T_STRING, "*", NULL },
+	{ "redact", "key-file", T_STRING, NULL, NULL },
+	{ "redact", "key-env", T_STRING, NULL, NULL },
+	{ "redact", "pseudonym-digits", T_INT, "6", "4;64" },
+	{ "redact", "validate", T_BOOL, "true", NULL },
+	{ "redact", "allow", T_LIST, NULL, NULL },
+	{ "redact", "allow-file", T_STRING, NULL, NULL },
+	{ "rule *", "enabled", T_BOOL, NULL, NULL },
+	{ "rule *", "pattern", T_STRING, NULL, NULL },
+	{ "rule *", "terms", T_STRING, NULL, NULL },
+	{ "rule *", "case-insensitive", T_BOOL, NULL, NULL },
+	{ "rule *", "label", T_STRING, NULL, NULL },
+	{ "rule *", "operator", T_ENUM, NULL, "label;mask;pseudonym;remove" },
+	{ "rule *", "mask-char", T_STRING, NULL, NULL },
+	{ "mail", "mbox-variant", T_ENUM, "auto", "auto;mboxo;mboxrd;mboxcl;mboxcl2;mmdf" },
+	{ "mail", "alternatives", T_ENUM, "all", "all;preferred" },
+	{ "zip", "max-entries", T_INT, "10000", "0;100000000" },
+	{ "zip", "max-total-size", T_SIZE, "1G", NULL },
+	{ "zip", "max-ratio", T_INT, "100", "0;100000000" },
+	{ "zip", "name-charsets", T_LIST, "gb18030", NULL },
+	/* docpipe run: workers and their limits (0: no limit / number of CPUs). */
+	{ "run", "jobs", T_INT, "0", "0;1024" },
+	{ "run", "timeout", T_INT, "300", "0;604800" },
+	{ "run", "cpu-limit", T_INT, "120", "0;604800" },
+	{ "run", "memory-limit", T_SIZE, "2G", NULL },
+	{ "run", "file-size-limit", T_SIZE, "1G", NULL },
+	{ "run", "open-files", T_INT, "256", "0;65536" },
+};
+
+struct DpConfig {
+	gint ref;
+	GKeyFile *kf;
+	char *file;
+	GHashTable *lines; /* "group\nkey" -> line number in FILE */
+};
+
+static gboolean
+group_matches(const char *pattern, const char *group)
+{
+	gsize n = strlen(pattern);
+	if (n >= 1 && pattern[n - 1] == '*')
+		return strncmp(group, pattern, n - 1) == 0 && group[n - 1] != '\0';
+	return g_str_equal(pattern, group);
+}
+
+static const SchemaEntry *
+schema_find(const char *group, const char *key)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(schema); i++)
+		if (group_matches(schema[i].group, group) && g_str_equal(schema[i].key, key))
+			return &schema[i];
+	return NULL;
+}
+
+static gboolean
+schema_has_group(const char *group)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(schema); i++)
+		if (group_matches(schema[i].group, group))
+			return TRUE;
+	return FALSE;
+}
+
+gboolean
+dp_parse_size(const char *s, guint64 *out)
+{
+	char *end;
+	errno = 0;
+	double v = g_ascii_strtod(s, &end);
+	if (end == s || errno != 0 || v < 0)
+		return FALSE;
+	double mul = 1;
+	switch (g_ascii_toupper(*end)) {
+	case 'K': mul = 1024.0; end++; break;
+	case 'M': mul = 1024.0 * 1024; end++; break;
+	case 'G': mul = 1024.0 * 1024 * 1024; end++; break;
+	case 'T': mul = 1024.0 * 1024 * 1024 * 1024; end++; break;
+	default: break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end != '\0' || v * mul > 1.8e19)
+		return FALSE;
+	*out = (guint64)(v * mul);
+	return TRUE;
+}
+
+static gboolean
+value_valid(const SchemaEntry *e, const char *value, char **why)
+{
+	switch (e->type) {
+	case T_BOOL:
+		if (g_str_equal(value, "true") || g_str_equal(value, "false"))
+			return TRUE;
+		*why = g_strdup("expected true or false");
+		return FALSE;
+	case T_INT: {
+		gint64 v;
+		if (!g_ascii_string_to_signed(value, 10, G_MININT64, G_MAXINT64, &v, NULL)) {
+			*why = g_strdup("expected an integer");
+			return FALSE;
+		}
+		if (e->allowed) {
+			gint64 lo = 0, hi = 0;
+			g_auto(GStrv) r = g_strsplit(e->allowed, ";", 2);
+			lo = g_ascii_strtoll(r[0], NULL, 10);
+			hi = g_ascii_strtoll(r[1], NULL, 10);
+			if (v < lo || v > hi) {
+				*why = g_strdup_printf("expected an integer from %s to %s", r[0], r[1]);
+				return FALSE;
+			}
+		}
+		return TRUE;
+	}
+	case T_SIZE: {
+		guint64 v;
+		if (dp_parse_size(value, &v))
+			return TRUE;
+		*why = g_strdup("expected a size such as 4096, 64K, 16M or 2G");
+		return FALSE;
+	}
+	case T_ENUM: {
+		g_auto(GStrv) allowed = g_strsplit(e->allowed, ";", -1);
+		if (g_strv_contains((const char *const *)allowed, value))
+			return TRUE;
+		g_autofree char *list = g_strjoinv(", ", allowed);
+		*why = g_strdup_printf("expected one of %s", list);
+		return FALSE;
+	}
+	case T_STRING:
+	case T_LIST:
+		return TRUE;
+	}
+	return TRUE;
+}
+
+static DpConfig *
+config_new(void)
+{
+	DpConfig *cfg = g_new0(DpConfig, 1);
+	cfg->ref = 1;
+	cfg->kf = g_key_file_new();
+	cfg->lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	return cfg;
+}
+
+DpConfig *
+dp_config_new_default(void)
+{
+	return config_new();
+}
+
+DpConfig *
+dp_config_ref(DpConfig *cfg)
+{
+	g_atomic_int_inc(&cfg->ref);
+	return cfg;
+}
+
+void
+dp_config_unref(DpConfig *cfg)
+{
+	if (cfg == NULL || !g_atomic_int_dec_and_test(&cfg->ref))
+		return;
+	g_key_file_free(cfg->kf);
+	g_hash_table_unref(cfg->lines);
+	g_free(cfg->file);
+	g_free(cfg);
+}
+
+/* Record the line of every "key=" in DATA, by group. */
+static void
+index_lines(DpConfig *cfg, const char *data)
+{
+	g_auto(GStrv) lines = g_strsplit(data, "\n", -1);
+	g_autofree char *group = g_strdup("");
+	for (guint i = 0; lines[i]; i++) {
+		char *l = g_strstrip(lines[i]);
+		if (l[0] == '[') {
+			char *close = strchr(l, ']');
+			g_free(group);
+			group = close ? g_strndup(l + 1, close - l - 1) : g_strdup(l + 1);
+			g_hash_table_insert(cfg->lines, g_strdup_printf("%s\n", group), GUINT_TO_POINTER(i + 1));
+		} else if (l[0] != '#' && l[0] != '\0') {
+			char *eq = strchr(l, '=');
+			if (eq == NULL)
+				continue;
+			g_autofree char *key = g_strstrip(g_strndup(l, eq - l));
+			g_hash_table_insert(cfg->lines, g_strdup_printf("%s\n%s", group, key), GUINT_TO_POINTER(i + 1));
+		}
+	}
+}
+
+static guint
+line_of(const DpConfig *cfg, const char *group, const char *key)
+{
+	g_autofree char *k = g_strdup_printf("%s\n%s", group, key ? key : "");
+	return GPOINTER_TO_UINT(g_hash_table_lookup(cfg->lines, k));
+}
+
+static gboolean
+config_validate(DpConfig *cfg, GError **error)
+{
+	g_auto(GStrv) groups = g_key_file_get_groups(cfg->kf, NULL);
+	for (guint g = 0; groups[g]; g++) {
+		if (!schema_has_group(groups[g])) {
+			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: unknown group [%s]", cfg->file,
+				    line_of(cfg, groups[g], NULL), groups[g]);
+			return FALSE;
+		}
+		g_auto(GStrv) keys = g_key_file_get_keys(cfg->kf, groups[g], NULL, NULL);
+		for (guint k = 0; keys[k]; k++) {
+			const SchemaEntry *e = schema_find(groups[g], keys[k]);
+			if (e == NULL) {
+				g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: unknown key '%s' in [%s]", cfg->file,
+					    line_of(cfg, groups[g], keys[k]), keys[k], groups[g]);
+				return FALSE;
+			}
+			g_autofree char *v = g_key_file_get_string(cfg->kf, groups[g], keys[k], NULL);
+			g_autofree char *why = NULL;
+			if (v == NULL || !value_valid(e, v, &why)) {
+				g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: bad value for '%s' in [%s]: %s",
+					    cfg->file, line_of(cfg, groups[g], keys[k]), keys[k], groups[g],
+					    why ? why : "not a valid string");
+				return FALSE;
+			}
+		}
+	}
+	return TRUE;
+}
+
+DpConfig *
+dp_config_load_data(const char *data, const char *name, GError **error)
+{
+	g_autoptr(DpConfig) cfg = config_new();
+	g_autoptr(GError) local = NULL;
+	cfg->file = g_strdup(name);
+	index_lines(cfg, data);
+	if (!g_key_file_load_from_data(cfg->kf, data, (gsize)-1, G_KEY_FILE_NONE, &local)) {
+		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s: %s", name, local->message);
+		return NULL;
+	}
+	if (!config_validate(cfg, error))
+		return NULL;
+	return g_steal_pointer(&cfg);
+}
+
+static DpConfig *
+load_file(const char *path, GError **error)
+{
+	g_autofree char *data = NULL;
+	g_autoptr(GError) local = NULL;
+	if (!g_file_get_contents(path, &data, NULL, &local)) {
+		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "cannot read config '%s': %s", path, local->message);
+		return NULL;
+	}
+	return dp_config_load_data(data, path, error);
+}
+
+DpConfig *
+dp_config_load(const char *explicit_path, GError **error)
+{
+	if (explicit_path != NULL)
+		return load_file(explicit_path, error);
+	const char *env = g_getenv("DOCPIPE_CONFIG");
+	if (env != NULL && *env != '\0')
+		return load_file(env, error);
+	g_autofree char *user = g_build_filename(g_get_user_config_dir(), "docpipe", "docpipe.conf", NULL);
+	if (g_file_test(user, G_FILE_TEST_EXISTS))
+		return load_file(user, error);
+	if (g_file_test("/etc/docpipe/docpipe.conf", G_FILE_TEST_EXISTS))
+		return load_file("/etc/docpipe/docpipe.conf", error);
+	return config_new();
+}
+
+gboolean
+dp_config_set(DpConfig *cfg, const char *group, const char *key, const char *value, GError **error)
+{
+	const SchemaEntry *e = schema_find(group, key);
+	g_autofree char *why = NULL;
+	if (e == NULL) {
+		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "unknown configuration key '%s' in [%s]", key, group);
+		return FALSE;
+	}
+	if (!value_valid(e, value, &why)) {
+		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "bad value for '%s' in [%s]: %s", key, group, why);
+		return FALSE;
+	}
+	g_key_file_set_string(cfg->kf, group, key, value);
+	return TRUE;
+}
+
+/* The effective value of GROUP/KEY as a string, or NULL when unset. */
+static char *
+raw_value(const DpConfig *cfg, const char *group, const char *key)
+{
+	const SchemaEntry *e = schema_find(group, key);
+	g_assert(e != NULL);
+	char *v = g_key_file_get_string(cfg->kf, group, key, NULL);
+	if (v != NULL)
+		return v;
+	return g_strdup(e->def);
+}
+
+gboolean
+dp_config_get_bool(const DpConfig *cfg, const char *group, const char *key)
+{
+	g_autofree char *v = raw_value(cfg, group, key);
+	return v != NULL && g_str_equal(v, "true");
+}
+
+gint64
+dp_config_get_int(const DpConfig *cfg, const char *group, const char *key)
+{
+	g_autofree char *v = raw_value(cfg, group, key);
+	return v ? g_ascii_strtoll(v, NULL, 10) : 0;
+}
+
+guint64
+dp_config_get_size(const DpConfig *cfg, const char *group, const char *key)
+{
+	g_autofree char *v = raw_value(cfg, group, key);
+	guint64 n = 0;
+	if (v != NULL)
+		dp_parse_size(v, &n);
+	return n;
+}
+
+char *
+dp_config_get_string(const DpConfig *cfg, const char *group, const char *key)
+{
+	return raw_value(cfg, group, key);
+}
+
+char **
+dp_config_get_list(const DpConfig *cfg, const char *group, const char *key)
+{
+	g_autofree char *v = raw_value(cfg, group, key);
+	GPtrArray *out = g_ptr_array_new();
+	if (v != NULL) {
+		g_auto(GStrv) parts = g_strsplit(v, ";", -1);
+		for (guint i = 0; parts[i]; i++) {
+			char *p = g_strstrip(parts[i]);
+			if (*p != '\0')
+				g_ptr_array_add(out, g_strdup(p));
+		}
+	}
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+static int
+cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+dp_config_groups_with_prefix(const DpConfig *cfg, const char *prefix)
+{
+	g_auto(GStrv) groups = g_key_file_get_groups(cfg->kf, NULL);
+	GPtrArray *out = g_ptr_array_new();
+	for (guint i = 0; groups[i]; i++)
+		if (g_str_has_prefix(groups[i], prefix))
+			g_ptr_array_add(out, g_strdup(groups[i]));
+	g_ptr_array_sort(out, cmp_str);
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+gboolean
+dp_config_has(const DpConfig *cfg, const char *group, const char *key)
+{
+	return g_key_file_has_key(cfg->kf, group, key, NULL);
+}
+
+const char *
+dp_config_file(const DpConfig *cfg)
+{
+	return cfg->file;
+}
+
+char *
+dp_config_resolve_path(const DpConfig *cfg, const char *path)
+{
+	if (g_path_is_absolute(path) || cfg->file == NULL)
+		return g_strdup(path);
+	g_autofree char *dir = g_path_get_dirname(cfg->file);
+	return g_build_filename(dir, path, NULL);
+}
+
+/* Visit every effective (group, key, value, origin) in a stable order. */
+typedef void (*VisitFn)(const char *group, const char *key, const char *value, const char *origin, gpointer user);
+
+static void
+config_visit(const DpConfig *cfg, VisitFn fn, gpointer user)
+{
+	/* Fixed groups in schema order, then the dynamic groups sorted. */
+	for (guint i = 0; i < G_N_ELEMENTS(schema); i++) {
+		const SchemaEntry *e = &schema[i];
+		if (strchr(e->group, '*'))
+			continue;
+		g_autofree char *v = raw_value(cfg, e->group, e->key);
+		g_autofree char *origin = NULL;
+		if (g_key_file_has_key(cfg->kf, e->group, e->key, NULL))
+			origin = g_strdup_printf("%s:%u", cfg->file ? cfg->file : "command line",
+						 line_of(cfg, e->group, e->key));
+		if (v != NULL)
+			fn(e->group, e->key, v, origin ? origin : "built-in", user);
+	}
+	g_auto(GStrv) groups = g_key_file_get_groups(cfg->kf, NULL);
+	g_autoptr(GPtrArray) dyn = g_ptr_array_new();
+	for (guint g = 0; groups[g]; g++)
+		if (strchr(groups[g], ' '))
+			g_ptr_array_add(dyn, groups[g]);
+	g_ptr_array_sort(dyn, cmp_str);
+	for (guint g = 0; g < dyn->len; g++) {
+		const char *group = dyn->pdata[g];
+		g_auto(GStrv) keys = g_key_file_get_keys(cfg->kf, group, NULL, NULL);
+		gsize nkeys = g_strv_length(keys);
+		qsort(keys, nkeys, sizeof *keys, cmp_str);
+		for (guint k = 0; keys[k]; k++) {
+			g_autofree char *v = g_key_file_get_string(cfg->kf, group, keys[k], NULL);
+			g_autofree char *origin = g_strdup_printf("%s:%u", cfg->file, line_of(cfg, group, keys[k]));
+			fn(group, keys[k], v ? v : "", origin, user);
+		}
+	}
+}
+
+static void
+fingerprint_one(const char *group, const char *key, const char *value, const char *origin, gpointer user)
+{
+	GChecksum *sum = user;
+	/*
+	 * [run] says how a batch runs (workers, limits), not what it writes:
+	 * changing it must not make the next run reprocess everything.
+	 */
+	if (g_str_equal(group, "run"))
+		return;
+	/* Nor how many threads extract with: the output is the same. */
+	if (g_str_equal(group, "extract") && g_str_equal(key, "threads"))
+		return;
+	/* NUL separators keep "a","bc" and "ab","c" apart. */
+	g_checksum_update(sum, (const guchar *)group, (gssize)strlen(group) + 1);
+	g_checksum_update(sum, (const guchar *)key, (gssize)strlen(key) + 1);
+	g_checksum_update(sum, (const guchar *)value, (gssize)strlen(value) + 1);
+}
+
+char *
+dp_config_fingerprint(const DpConfig *cfg)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	config_visit(cfg, fingerprint_one, sum);
+	return g_strdup(g_checksum_get_string(sum));
+}
+
+typedef struct {
+	GString *out;
+	char *group;
+} DumpState;
+
+static void
+dump_one(const char *group, const char *key, const char *value, const char *origin, gpointer user)
+{
+	DumpState *st = user;
+	if (st->group == NULL || !g_str_equal(st->group, group)) {
+		g_string_append_printf(st->out, "%s[%s]\n", st->group ? "\n" : "", group);
+		g_free(st->group);
+		st->group = g_strdup(group);
+	}
+	g_string_append_printf(st->out, "%s=%s  # %s\n", key, value, origin);
+}
+
+void
+dp_config_dump(const DpConfig *cfg, GString *out)
+{
+	DumpState st = { out, NULL };
+	g_string_append_printf(out, "# configuration: %s\n", cfg->file ? cfg->file : "built-in defaults");
+	config_visit(cfg, dump_one, &st);
+	g_free(st.group);
+}

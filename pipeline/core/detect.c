@@ -1,0 +1,328 @@
+/*
+ * detect.c: content sniffing over libmagic.
+ *
+ * libmagic alone gets several of our inputs wrong (a PDF with bytes before
+ * its header is "application/octet-stream", an mbox or a message that
+ * contains HTML is "text/html"), so the formats docpipe extracts are
+ * recognised by their own structure first.
+ */
+#include "core/detect.h"
+
+#include "core/text.h"
+
+#include <magic.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+static void
+magic_free(gpointer cookie)
+{
+	if (cookie != NULL)
+		magic_close(cookie);
+}
+
+/*
+ * A libmagic handle per thread (the threads extracting a mailbox's
+ * messages each ask it), opened on first use.  Its database is a mapping
+ * of the compiled magic file, shared between them.
+ */
+static GPrivate magic_cookie = G_PRIVATE_INIT(magic_free);
+
+static const char *
+magic_type(const guint8 *data, gsize len)
+{
+	magic_t cookie = g_private_get(&magic_cookie);
+	if (cookie == NULL) {
+		cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
+		if (cookie != NULL && magic_load(cookie, NULL) != 0) {
+			magic_close(cookie);
+			cookie = NULL;
+		}
+		g_private_set(&magic_cookie, cookie);
+	}
+	const char *t = cookie != NULL ? magic_buffer(cookie, data, len) : NULL;
+	/* Interned: the set of MIME type names is small and bounded. */
+	return g_intern_string(t ? t : DP_TYPE_UNKNOWN);
+}
+
+/*
+ * libmagic's answers by content.  Its cost is fixed by its ~3,000 tests,
+ * not by the size of the data: about half a millisecond for bytes it
+ * cannot name, whatever their length.  In a mailbox the same attachment
+ * comes back again and again (forwarded files, a logo in every
+ * signature), and the dispatch has its SHA-256 already, so the answer for
+ * those bytes is looked up instead.  The answer depends on the bytes
+ * alone, so output is the same with or without the cache.  Bounded: past
+ * MAGIC_CACHE_MAX distinct contents nothing more is added.  Shared by the
+ * threads of a mailbox; lives as long as the process (the sandboxed
+ * parser: one input).
+ */
+#define MAGIC_CACHE_MAX 4096
+static GMutex magic_cache_lock;
+static GHashTable *magic_cache; /* "<sha256>:<length>" -> interned type */
+
+static const char *
+magic_type_keyed(const guint8 *data, gsize len, const char *sha256)
+{
+	if (sha256 == NULL)
+		return magic_type(data, len);
+	g_autofree char *key = g_strdup_printf("%s:%" G_GSIZE_FORMAT, sha256, len);
+	g_mutex_lock(&magic_cache_lock);
+	const char *t = magic_cache ? g_hash_table_lookup(magic_cache, key) : NULL;
+	g_mutex_unlock(&magic_cache_lock);
+	if (t != NULL)
+		return t;
+	t = magic_type(data, len);
+	g_mutex_lock(&magic_cache_lock);
+	if (magic_cache == NULL)
+		magic_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if (g_hash_table_size(magic_cache) < MAGIC_CACHE_MAX)
+		g_hash_table_insert(magic_cache, g_steal_pointer(&key), (gpointer)t);
+	g_mutex_unlock(&magic_cache_lock);
+	return t;
+}
+
+static gboolean
+has_prefix_ci(const guint8 *d, gsize len, const char *s)
+{
+	gsize n = strlen(s);
+	return len >= n && g_ascii_strncasecmp((const char *)d, s, n) == 0;
+}
+
+/* A mail header line: a field name of printable ASCII, then a colon. */
+static gsize
+header_name_len(const guint8 *d, gsize len)
+{
+	gsize i = 0;
+	while (i < len && i < 80 && d[i] > 32 && d[i] < 127 && d[i] != ':')
+		i++;
+	return (i > 0 && i < len && d[i] == ':') ? i : 0;
+}
+
+static gboolean
+known_mail_header(const guint8 *d, gsize n)
+{
+	static const char *names[] = { "received", "from", "to", "subject", "date", "message-id", "return-path",
+				       "mime-version", "delivered-to", "reply-to", "x-mailer", "content-type",
+				       "sender", "cc", "x-original-to", "dkim-signature", "arc-seal",
+				       "x-mozilla-status", "x-account-key", "in-reply-to", "references",
+				       "thread-topic", "user-agent", "envelope-to", "authentication-results" };
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+		if (strlen(names[i]) == n && g_ascii_strncasecmp((const char *)d, names[i], n) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * An RFC 822 message starts with a header block: header lines (with folded
+ * continuations) up to a blank line, with at least two fields and at least
+ * one that mail always has.
+ */
+static gboolean
+looks_like_message(const guint8 *d, gsize len)
+{
+	gsize pos = 0, fields = 0, known = 0;
+	len = MIN(len, 65536);
+	while (pos < len) {
+		const guint8 *nl = memchr(d + pos, '\n', len - pos);
+		gsize end = nl ? (gsize)(nl - d) : len;
+		gsize llen = end - pos;
+		if (llen > 0 && d[end - 1] == '\r')
+			llen--;
+		if (llen == 0)
+			break; /* the blank line that ends the header */
+		if (d[pos] == ' ' || d[pos] == '\t') {
+			if (fields == 0)
+				return FALSE;
+		} else {
+			gsize n = header_name_len(d + pos, llen);
+			if (n == 0)
+				return FALSE;
+			fields++;
+			known += known_mail_header(d + pos, n);
+		}
+		if (nl == NULL)
+			break;
+		pos = end + 1;
+	}
+	return fields >= 2 && known >= 1;
+}
+
+/* "From " line of an mbox: "From " then a sender, then a date. */
+static gboolean
+looks_like_mbox(const guint8 *d, gsize len)
+{
+	if (len >= 5 && memcmp(d, "\x01\x01\x01\x01\n", 5) == 0)
+		return TRUE; /* MMDF */
+	if (!has_prefix_ci(d, len, "From ") || memcmp(d, "From ", 5) != 0)
+		return FALSE;
+	const guint8 *nl = memchr(d, '\n', MIN(len, 1024));
+	if (nl == NULL)
+		return FALSE;
+	gsize next = (gsize)(nl - d) + 1;
+	if (looks_like_message(d + next, len - next))
+		return TRUE;
+	/*
+	 * A short message may have one header or none ("From a@b Mon Jun 1
+	 * 10:00:00 2009", a blank line, a body): then the From_ line itself
+	 * must carry the envelope's time of day.
+	 */
+	for (gsize i = 5; i + 5 <= next; i++)
+		if (g_ascii_isdigit(d[i]) && g_ascii_isdigit(d[i + 1]) && d[i + 2] == ':' &&
+		    g_ascii_isdigit(d[i + 3]) && g_ascii_isdigit(d[i + 4]))
+			return TRUE;
+	return FALSE;
+}
+
+static const char *html_tags[] = { "<!doctype html", "<html", "<head", "<body", "<title", "<meta ", "<table",
+				   "<div", "<p>", "<h1", "<script", "<iframe", "<br" };
+
+/* HTML markup near the start of ASCII-compatible text. */
+static gboolean
+looks_like_html(const guint8 *d, gsize len)
+{
+	gsize n = MIN(len, 8192);
+	for (gsize i = 0; i < n; i++) {
+		const guint8 *lt = memchr(d + i, '<', n - i);
+		if (lt == NULL)
+			break;
+		i = (gsize)(lt - d);
+		/* Most '<' in binary data or text start no tag of the list. */
+		if (i + 1 >= n || strchr("!hbtmdpsiHBTMDPSI", d[i + 1]) == NULL || d[i + 1] == '\0')
+			continue;
+		for (guint t = 0; t < G_N_ELEMENTS(html_tags); t++)
+			if (has_prefix_ci(d + i, n - i, html_tags[t]))
+				return TRUE;
+	}
+	return FALSE;
+}
+
+/* No NULs and no control bytes but whitespace, ESC and form feed. */
+static gboolean
+looks_like_text(const guint8 *d, gsize len)
+{
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
+	gsize n = MIN(len, 65536);
+	for (gsize i = 0; i < n;) {
+		if (n - i >= 8) {
+			/* Eight bytes at a time past those with no byte < 0x20 and no DEL. */
+			guint64 w, x;
+			memcpy(&w, d + i, 8);
+			x = w ^ (ones * 0x7f);
+			if ((((w - ones * 0x20) & ~w) | ((x - ones) & ~x)) & high) {
+				for (gsize k = i; k < i + 8; k++) {
+					guint8 c = d[k];
+					if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) ||
+					    c == 0x7f)
+						return FALSE;
+				}
+			}
+			i += 8;
+			continue;
+		}
+		guint8 c = d[i++];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) || c == 0x7f)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+find_pdf_header(const guint8 *d, gsize len)
+{
+	/* Readers accept the header anywhere in the first kilobyte. */
+	gsize n = MIN(len, 1024);
+	for (gsize i = 0; i + 5 <= n; i++) {
+		const guint8 *pc = memchr(d + i, '%', n - 4 - i);
+		if (pc == NULL)
+			return FALSE;
+		i = (gsize)(pc - d);
+		if (memcmp(d + i, "%PDF-", 5) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+const char *
+dp_detect_sniff(const guint8 *data, gsize len)
+{
+	if (len == 0)
+		return DP_TYPE_EMPTY;
+	if (find_pdf_header(data, len))
+		return DP_TYPE_PDF;
+	if (len >= 4 && data[0] == 'P' && data[1] == 'K' &&
+	    ((data[2] == 3 && data[3] == 4) || (data[2] == 5 && data[3] == 6)))
+		return DP_TYPE_ZIP;
+
+	gsize bom;
+	const char *bomcs = dp_text_bom_charset(data, len, &bom);
+	if (bomcs != NULL && !g_str_equal(bomcs, "utf-8")) {
+		/* UTF-16/32 text: decode the start and look again. */
+		gsize dlen;
+		g_autofree char *head = dp_text_decode(data, MIN(len, 16384), NULL, NULL, &dlen, NULL);
+		return looks_like_html((const guint8 *)head, dlen) ? DP_TYPE_HTML : DP_TYPE_TEXT;
+	}
+	const guint8 *d = data + bom;
+	gsize dl = len - bom;
+	if (looks_like_mbox(d, dl))
+		return DP_TYPE_MBOX;
+	if (looks_like_message(d, dl))
+		return DP_TYPE_RFC822;
+	if (looks_like_html(d, dl))
+		return DP_TYPE_HTML;
+
+	/*
+	 * Text without control bytes is plain text to us whatever libmagic
+	 * would call it (source code, CSV, JSON): answering here spares the
+	 * milliseconds libmagic spends compiling its regular expressions for
+	 * text.  PostScript and SVG look like text but are not ours to read.
+	 */
+	if (looks_like_text(d, dl) && !has_prefix_ci(d, dl, "%!") && !has_prefix_ci(d, dl, "<?xml") &&
+	    !has_prefix_ci(d, dl, "<svg"))
+		return DP_TYPE_TEXT;
+	return NULL;
+}
+
+char *
+dp_detect_type(const guint8 *data, gsize len, const char *sha256)
+{
+	const char *sniffed = dp_detect_sniff(data, len);
+	if (sniffed != NULL)
+		return g_strdup(sniffed);
+	return dp_detect_magic(data, len, sha256);
+}
+
+char *
+dp_detect_magic(const guint8 *data, gsize len, const char *sha256)
+{
+	gsize bom;
+	dp_text_bom_charset(data, len, &bom);
+	const guint8 *d = data + bom;
+	gsize dl = len - bom;
+
+	const char *m = magic_type_keyed(data, len, sha256);
+	if (g_str_equal(m, "application/xhtml+xml"))
+		return g_strdup(DP_TYPE_HTML);
+	if (g_str_has_prefix(m, "text/") && !g_str_equal(m, DP_TYPE_HTML)) {
+		/* Source code, CSV and friends are all plain text to us. */
+		return g_strdup(DP_TYPE_TEXT);
+	}
+	if (g_str_equal(m, DP_TYPE_UNKNOWN) && g_utf8_validate((const char *)d, (gssize)MIN(dl, 65536), NULL) &&
+	    memchr(d, '\0', MIN(dl, 65536)) == NULL)
+		return g_strdup(DP_TYPE_TEXT);
+	return g_strdup(m);
+}
+
+const char *
+dp_detect_directory(const char *path)
+{
+	static const char *subs[] = { "cur", "new", "tmp" };
+	guint found = 0;
+	for (guint i = 0; i < G_N_ELEMENTS(subs); i++) {
+		g_autofree char *p = g_build_filename(path, subs[i], NULL);
+		found += g_file_test(p, G_FILE_TEST_IS_DIR);
+	}
+	/* Some exports drop the empty tmp/; cur/ and new/ are enough. */
+	return found >= 2 ? DP_TYPE_MAILDIR : "inode/directory";
+}

@@ -1,0 +1,595 @@
+/*
+ * emit.c: normalized text and XML for each top-level document and its
+ * parts.  Records arrive in pre-order (a parent before its children), so
+ * both outputs are streamed: an XML element is opened per record and closed
+ * when a record arrives that is not its descendant.  Memory stays bounded by
+ * one record plus the stack of open ancestors' ids.
+ */
+#include "core/emit.h"
+
+#include "core/detect.h"
+#include "core/record.h"
+#include "core/text.h"
+#include "util/exitcode.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <libxml/xmlwriter.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+/* One output file (or stdout) being written. */
+typedef struct {
+	FILE *fp;
+	char *tmp;   /* temporary path, renamed to FINAL when done */
+	char *final; /* NULL for stdout */
+	gboolean no_fsync; /* the caller syncs before it relies on the file */
+} Sink;
+
+struct DpEmitter {
+	int formats;
+	char *outdir;
+	FILE *out;
+	gboolean headers;
+	Sink text, xml;
+	xmlBufferPtr xbuf;
+	xmlTextWriterPtr xw;
+	GPtrArray *stack; /* ids of the open ancestors (char*) */
+	gboolean open;    /* a top-level document is open */
+	gboolean no_fsync;
+	guint64 n_records, n_docs;
+	int exit_code;
+	int doc_exit;      /* worst of the current top-level document */
+	char *doc_problem; /* its first non-ok "status: error", for the log */
+};
+
+DpEmitter *
+dp_emitter_new(int formats, const char *outdir, FILE *out, gboolean headers)
+{
+	DpEmitter *em = g_new0(DpEmitter, 1);
+	em->formats = formats;
+	em->outdir = g_strdup(outdir);
+	em->out = out;
+	em->headers = headers;
+	em->stack = g_ptr_array_new_with_free_func(g_free);
+	return em;
+}
+
+static void
+sink_abort(Sink *s)
+{
+	if (s->fp != NULL && s->final != NULL) {
+		fclose(s->fp);
+		unlink(s->tmp);
+	}
+	s->fp = NULL;
+	g_clear_pointer(&s->tmp, g_free);
+	g_clear_pointer(&s->final, g_free);
+}
+
+void
+dp_emitter_free(DpEmitter *em)
+{
+	if (em == NULL)
+		return;
+	/* A document still open here was interrupted: leave nothing behind. */
+	sink_abort(&em->text);
+	sink_abort(&em->xml);
+	if (em->xw)
+		xmlFreeTextWriter(em->xw);
+	if (em->xbuf)
+		xmlBufferFree(em->xbuf);
+	g_ptr_array_unref(em->stack);
+	g_free(em->outdir);
+	g_free(em->doc_problem);
+	g_free(em);
+}
+
+void
+dp_emitter_set_durable(DpEmitter *em, gboolean durable)
+{
+	em->no_fsync = !durable;
+}
+
+int
+dp_emitter_exit_code(const DpEmitter *em)
+{
+	return em->exit_code;
+}
+
+int
+dp_emitter_doc_exit(const DpEmitter *em, const char **problem)
+{
+	if (problem)
+		*problem = em->doc_problem;
+	return em->doc_exit;
+}
+
+guint64
+dp_emitter_n_records(const DpEmitter *em)
+{
+	return em->n_records;
+}
+
+char *
+dp_emit_output_base(const char *outdir, const char *source)
+{
+	g_auto(GStrv) parts = g_strsplit(source && *source ? source : "stdin", "/", -1);
+	g_autoptr(GString) rel = g_string_new(NULL);
+	for (guint i = 0; parts[i]; i++) {
+		const char *p = parts[i];
+		if (*p == '\0' || g_str_equal(p, "."))
+			continue;
+		if (rel->len > 0)
+			g_string_append_c(rel, '/');
+		/* ".." would climb out of OUTDIR: it becomes a plain name. */
+		g_string_append(rel, g_str_equal(p, "..") ? "__" : p);
+	}
+	if (rel->len == 0 || g_str_equal(source, "-"))
+		g_string_assign(rel, "stdin");
+	return g_build_filename(outdir, rel->str, NULL);
+}
+
+static gboolean
+mkdir_parents_of(const char *path, GError **error)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	if (g_mkdir_with_parents(dir, 0777) != 0) {
+		int e = errno;
+		g_set_error(error, DP_ERROR, DP_EXIT_CANTCREAT, "cannot create directory '%s': %s", dir, g_strerror(e));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+sink_open(Sink *s, const char *final, GError **error)
+{
+	if (!mkdir_parents_of(final, error))
+		return FALSE;
+	s->final = g_strdup(final);
+	s->tmp = g_strdup_printf("%s.tmp-XXXXXX", final);
+	/* Mode 0666 less the umask: outputs are ordinary files. */
+	int fd = g_mkstemp_full(s->tmp, O_WRONLY | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		int e = errno;
+		g_set_error(error, DP_ERROR, DP_EXIT_CANTCREAT, "cannot create '%s': %s", final, g_strerror(e));
+		g_clear_pointer(&s->tmp, g_free);
+		g_clear_pointer(&s->final, g_free);
+		return FALSE;
+	}
+	s->fp = fdopen(fd, "w");
+	return TRUE;
+}
+
+static gboolean
+sink_commit(Sink *s, GError **error)
+{
+	if (s->final == NULL) {
+		s->fp = NULL;
+		return TRUE;
+	}
+	gboolean ok = fflush(s->fp) == 0 && !ferror(s->fp) && (s->no_fsync || fsync(fileno(s->fp)) == 0);
+	int e = errno;
+	ok = (fclose(s->fp) == 0) && ok;
+	s->fp = NULL;
+	if (!ok || rename(s->tmp, s->final) != 0) {
+		if (ok)
+			e = errno;
+		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot write '%s': %s", s->final, g_strerror(e));
+		unlink(s->tmp);
+		g_clear_pointer(&s->tmp, g_free);
+		g_clear_pointer(&s->final, g_free);
+		return FALSE;
+	}
+	g_clear_pointer(&s->tmp, g_free);
+	g_clear_pointer(&s->final, g_free);
+	return TRUE;
+}
+
+/* The entity text content writes for B, as xmlEncodeSpecialChars() does; NULL for the rest. */
+static inline const char *
+xml_entity(guchar b)
+{
+	switch (b) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	}
+	return NULL;
+}
+
+/*
+ * An ASCII byte XML 1.0 carries as it is: tab, newline, and from space on;
+ * with ESCAPE, not one that text content escapes.
+ */
+static inline gboolean
+xml_ascii_ok(guchar b, gboolean escape)
+{
+	if (escape && xml_entity(b) != NULL)
+		return FALSE;
+	return (b >= 0x20 && b < 0x80) || b == '\t' || b == '\n';
+}
+
+/*
+ * Whether all eight bytes of W are xml_ascii_ok(): none with the high bit,
+ * none below space (tab and newline included: the byte path takes them),
+ * and with ESCAPE none of & < > ".  Each test is exact as a yes or no.
+ */
+static inline gboolean
+xml_word_ok(guint64 w, gboolean escape)
+{
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
+	guint64 m = w | ((w - ones * 0x20) & ~w);
+	if (escape) {
+		static const guchar special[] = { '&', '<', '>', '"' }; /* xml_entity()'s */
+		for (guint i = 0; i < G_N_ELEMENTS(special); i++) {
+			guint64 x = w ^ (ones * special[i]);
+			m |= (x - ones) & ~x;
+		}
+	}
+	return (m & high) == 0;
+}
+
+/*
+ * Append S without the characters XML 1.0 cannot carry (normalized text
+ * has few), and with ESCAPE, escaped as text content, as libxml2's
+ * xmlEncodeSpecialChars() does (&, <, > and " as entities; a CR, which
+ * the cleaning removes, would be &#13;).
+ */
+static void
+xml_clean_append(GString *out, const char *s, gsize len, gboolean escape)
+{
+	const char *p = s, *end = s + len;
+	while (p < end) {
+		/*
+		 * Runs of plain ASCII (most text) are copied at once: one
+		 * append per character was the largest cost of XML output.
+		 */
+		const char *run = p;
+		for (;;) {
+			guint64 w;
+			while (end - p >= 8 && (memcpy(&w, p, 8), xml_word_ok(w, escape)))
+				p += 8;
+			if (p < end && xml_ascii_ok((guchar)*p, escape))
+				p++;
+			else
+				break;
+		}
+		if (p > run)
+			g_string_append_len(out, run, p - run);
+		if (p == end)
+			break;
+		const char *entity = escape ? xml_entity((guchar)*p) : NULL;
+		if (entity != NULL) {
+			g_string_append(out, entity);
+			p++;
+			continue;
+		}
+		gunichar c = g_utf8_get_char_validated(p, end - p);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			g_string_append(out, "\xef\xbf\xbd");
+			p++;
+			continue;
+		}
+		const char *next = g_utf8_next_char(p);
+		if (c == '\t' || c == '\n' || (c >= 0x20 && c < 0xFFFE && !(c >= 0xD800 && c < 0xE000)) ||
+		    (c >= 0x10000 && c <= 0x10FFFF))
+			g_string_append_len(out, p, next - p);
+		p = next;
+	}
+}
+
+static char *
+xml_clean(const char *s, gsize len)
+{
+	GString *out = g_string_sized_new(len + 1);
+	xml_clean_append(out, s, len, FALSE);
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * Text content, cleaned and escaped in one pass and written raw: what
+ * xmlTextWriterWriteString() writes, without its copies of the text.
+ */
+static void
+xml_text(xmlTextWriterPtr w, const char *text, gsize len)
+{
+	g_autoptr(GString) out = g_string_sized_new(len + 16);
+	xml_clean_append(out, text, len, TRUE);
+	xmlTextWriterWriteRawLen(w, (const xmlChar *)out->str, (int)MIN(out->len, (gsize)G_MAXINT));
+}
+
+static void
+xml_attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	g_autofree char *v = xml_clean(value, strlen(value));
+	xmlTextWriterWriteAttribute(w, (const xmlChar *)name, (const xmlChar *)v);
+}
+
+static void
+xml_element(xmlTextWriterPtr w, const char *name, const char *text, gsize len)
+{
+	xmlTextWriterStartElement(w, (const xmlChar *)name);
+	xml_text(w, text, len);
+	xmlTextWriterEndElement(w);
+}
+
+/* Move what the XML writer has produced into the XML sink. */
+static gboolean
+xml_flush(DpEmitter *em, GError **error)
+{
+	xmlTextWriterFlush(em->xw);
+	const xmlChar *c = xmlBufferContent(em->xbuf);
+	int n = xmlBufferLength(em->xbuf);
+	if (n > 0 && fwrite(c, 1, (size_t)n, em->xml.fp) != (size_t)n) {
+		int e = errno;
+		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot write XML: %s", g_strerror(e));
+		return FALSE;
+	}
+	xmlBufferEmpty(em->xbuf);
+	return TRUE;
+}
+
+static gboolean
+doc_begin(DpEmitter *em, const DpRecord *rec, GError **error)
+{
+	const char *source = dp_record_get(rec, DP_F_SOURCE);
+	em->n_docs++;
+	em->doc_exit = DP_EXIT_OK;
+	g_clear_pointer(&em->doc_problem, g_free);
+	if (em->outdir != NULL) {
+		g_autofree char *base = dp_emit_output_base(em->outdir, source);
+		em->text.no_fsync = em->xml.no_fsync = em->no_fsync;
+		if (em->formats & DP_EMIT_TEXT) {
+			g_autofree char *p = g_strconcat(base, ".txt", NULL);
+			if (!sink_open(&em->text, p, error))
+				return FALSE;
+		}
+		if (em->formats & DP_EMIT_XML) {
+			g_autofree char *p = g_strconcat(base, ".xml", NULL);
+			if (!sink_open(&em->xml, p, error)) {
+				sink_abort(&em->text);
+				return FALSE;
+			}
+		}
+	} else {
+		if (em->formats & DP_EMIT_TEXT)
+			em->text.fp = em->out;
+		else
+			em->xml.fp = em->out;
+	}
+	if (em->text.fp && em->headers && em->outdir == NULL)
+		fprintf(em->text.fp, "%s==> %s <==\n", em->n_docs > 1 ? "\n" : "", source ? source : "-");
+	if (em->xml.fp) {
+		em->xbuf = xmlBufferCreate();
+		em->xw = xmlNewTextWriterMemory(em->xbuf, 0);
+		xmlTextWriterSetIndent(em->xw, 1);
+		xmlTextWriterSetIndentString(em->xw, (const xmlChar *)"  ");
+		xmlTextWriterStartDocument(em->xw, "1.0", "UTF-8", NULL);
+		xmlTextWriterStartElement(em->xw, (const xmlChar *)"docpipe");
+		xmlTextWriterWriteAttribute(em->xw, (const xmlChar *)"version", (const xmlChar *)"1");
+	}
+	em->open = TRUE;
+	return TRUE;
+}
+
+static gboolean
+doc_end(DpEmitter *em, GError **error)
+{
+	if (!em->open)
+		return TRUE;
+	em->open = FALSE;
+	gboolean ok = TRUE;
+	if (em->xw) {
+		/* Close every open <document> and the root. */
+		xmlTextWriterEndDocument(em->xw);
+		ok = xml_flush(em, error);
+		xmlFreeTextWriter(em->xw);
+		xmlBufferFree(em->xbuf);
+		em->xw = NULL;
+		em->xbuf = NULL;
+	}
+	g_ptr_array_set_size(em->stack, 0);
+	if (!ok) {
+		sink_abort(&em->text);
+		sink_abort(&em->xml);
+		return FALSE;
+	}
+	if (em->text.fp && !sink_commit(&em->text, error)) {
+		sink_abort(&em->xml);
+		return FALSE;
+	}
+	if (em->xml.fp && !sink_commit(&em->xml, error))
+		return FALSE;
+	return TRUE;
+}
+
+/* The text layout of one record; see README "Text output". */
+static void
+text_record(DpEmitter *em, const DpRecord *rec, const GString *body, gboolean top)
+{
+	FILE *fp = em->text.fp;
+	const char *status = dp_record_get(rec, DP_F_STATUS);
+	if (!top) {
+		const char *path = dp_record_get(rec, DP_F_PATH);
+		fprintf(fp, "\n==> %s [%s] <==\n", path ? path : "?", dp_record_get(rec, DP_F_TYPE));
+	}
+	/* Messages get a header block, as a mail reader shows them. */
+	static const char *mail_headers[][2] = { { "meta.from", "From" }, { "meta.to", "To" },
+						 { "meta.cc", "Cc" },     { "meta.date", "Date" },
+						 { "meta.subject", "Subject" } };
+	const char *type = dp_record_get(rec, DP_F_TYPE);
+	if (type != NULL && g_str_equal(type, DP_TYPE_RFC822)) {
+		gboolean any = FALSE;
+		for (guint i = 0; i < G_N_ELEMENTS(mail_headers); i++) {
+			const char *v = dp_record_get(rec, mail_headers[i][0]);
+			if (v != NULL) {
+				fprintf(fp, "%s: %s\n", mail_headers[i][1], v);
+				any = TRUE;
+			}
+		}
+		if (any && body->len > 0)
+			fputc('\n', fp);
+	}
+	if (status != NULL && !g_str_equal(status, DP_STATUS_OK)) {
+		const char *err = dp_record_get(rec, DP_F_ERROR);
+		fprintf(fp, "[%s%s%s]\n", status, err ? ": " : "", err ? err : "");
+	}
+	fwrite(body->str, 1, body->len, fp);
+}
+
+static void
+xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
+{
+	xmlTextWriterPtr w = em->xw;
+	xmlTextWriterStartElement(w, (const xmlChar *)"document");
+	static const char *attrs[] = { DP_F_ID, DP_F_PATH, DP_F_TYPE, DP_F_STATUS, DP_F_CHARSET,
+				       DP_F_SIZE, DP_F_SHA256, DP_F_SOURCE };
+	for (guint i = 0; i < G_N_ELEMENTS(attrs); i++) {
+		/* The source is the same for every part: only the top carries it. */
+		if (g_str_equal(attrs[i], DP_F_SOURCE) && dp_record_get(rec, DP_F_PARENT) != NULL)
+			continue;
+		xml_attr(w, attrs[i], dp_record_get(rec, attrs[i]));
+	}
+	const char *err = dp_record_get(rec, DP_F_ERROR);
+	if (err != NULL)
+		xml_element(w, "error", err, strlen(err));
+	for (guint i = 0; i < rec->fields->len; i++) {
+		const DpField *f = rec->fields->pdata[i];
+		if (g_str_has_prefix(f->key, DP_META_PREFIX)) {
+			xmlTextWriterStartElement(w, (const xmlChar *)"meta");
+			xml_attr(w, "name", f->key + strlen(DP_META_PREFIX));
+			xml_text(w, f->value, strlen(f->value));
+			xmlTextWriterEndElement(w);
+		} else if (g_str_equal(f->key, DP_F_REDACTED)) {
+			/* "RULE FIELD COUNT POS..." */
+			g_auto(GStrv) parts = g_strsplit(f->value, " ", 4);
+			if (g_strv_length(parts) < 3)
+				continue;
+			xmlTextWriterStartElement(w, (const xmlChar *)"redaction");
+			xml_attr(w, "rule", parts[0]);
+			xml_attr(w, "field", parts[1]);
+			xml_attr(w, "count", parts[2]);
+			if (parts[3] != NULL)
+				xml_attr(w, "positions", parts[3]);
+			xmlTextWriterEndElement(w);
+		}
+	}
+	/* A paged document (a PDF: meta.pages) has <page> elements even with one page. */
+	if (memchr(body->str, '\f', body->len) != NULL || dp_record_get(rec, DP_META_PREFIX "pages") != NULL) {
+		/*
+		 * Pages: the text between form feeds, numbered from 1, or from
+		 * the first page of a range ("meta.page-range: 3-5", PDF -f).
+		 */
+		const char *p = body->str, *end = body->str + body->len;
+		const char *range = dp_record_get(rec, DP_META_PREFIX "page-range");
+		guint first = range ? (guint)g_ascii_strtoull(range, NULL, 10) : 1;
+		for (guint n = first ? first : 1; p <= end; n++) {
+			const char *ff = memchr(p, '\f', (gsize)(end - p));
+			const char *stop = ff ? ff : end;
+			if (ff == NULL && stop == p && n > (first ? first : 1))
+				break;
+			xmlTextWriterStartElement(w, (const xmlChar *)"page");
+			g_autofree char *num = g_strdup_printf("%u", n);
+			xml_attr(w, "n", num);
+			xml_text(w, p, (gsize)(stop - p));
+			xmlTextWriterEndElement(w);
+			if (ff == NULL)
+				break;
+			p = ff + 1;
+		}
+	} else if (body->len > 0) {
+		xml_element(w, "text", body->str, body->len);
+	}
+	/* The element stays open for the children. */
+}
+
+gboolean
+dp_emitter_add(DpEmitter *em, const DpRecord *rec, GError **error)
+{
+	const char *id = dp_record_get(rec, DP_F_ID);
+	const char *parent = dp_record_get(rec, DP_F_PARENT);
+	const char *status = dp_record_get(rec, DP_F_STATUS);
+	int code = dp_status_exit_code(status);
+	em->n_records++;
+
+	if (parent == NULL || !em->open) {
+		if (!doc_end(em, error) || !doc_begin(em, rec, error))
+			return FALSE;
+	} else {
+		/* Close the elements of finished siblings and their subtrees. */
+		while (em->stack->len > 0 && !g_str_equal(em->stack->pdata[em->stack->len - 1], parent)) {
+			g_ptr_array_remove_index(em->stack, em->stack->len - 1);
+			if (em->xw)
+				xmlTextWriterEndElement(em->xw);
+		}
+		if (em->stack->len == 0) {
+			/* An orphan: its parent is not open.  Start a new document. */
+			if (!doc_end(em, error) || !doc_begin(em, rec, error))
+				return FALSE;
+		}
+	}
+	g_ptr_array_add(em->stack, g_strdup(id ? id : ""));
+	em->exit_code = dp_exit_merge(em->exit_code, code);
+	em->doc_exit = dp_exit_merge(em->doc_exit, code);
+	if (code != DP_EXIT_OK && em->doc_problem == NULL) {
+		const char *err = dp_record_get(rec, DP_F_ERROR);
+		const char *path = dp_record_get(rec, DP_F_PATH);
+		em->doc_problem = g_strdup_printf("%s%s%s%s%s", path ? path : "", path ? ": " : "", status,
+						  err ? ": " : "", err ? err : "");
+	}
+
+	/*
+	 * Emit never trusts that its input is normalized: it checks.  Text
+	 * that passes the check (most of it: extract normalized it, and
+	 * redaction seldom breaks that) is written as it is, without a copy.
+	 */
+	g_autoptr(GString) norm = NULL;
+	const GString *body = rec->body;
+	if (dp_record_get(rec, DP_F_DATA) != NULL)
+		body = norm = g_string_new(NULL); /* raw bytes are not text */
+	else if (!dp_text_is_normal(rec->body->str, rec->body->len))
+		body = norm = dp_text_normalize(rec->body->str, rec->body->len);
+	if (em->text.fp)
+		text_record(em, rec, body, parent == NULL);
+	if (em->xw) {
+		xml_record(em, rec, body);
+		if (!xml_flush(em, error))
+			return FALSE;
+	}
+	if (em->text.fp && ferror(em->text.fp)) {
+		int e = errno;
+		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot write text: %s", g_strerror(e));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+dp_emitter_finish(DpEmitter *em, GError **error)
+{
+	return doc_end(em, error);
+}
+
+gboolean
+dp_write_atomic(const char *path, const char *data, gsize len, GError **error)
+{
+	Sink s = { 0 };
+	if (!sink_open(&s, path, error))
+		return FALSE;
+	if (fwrite(data, 1, len, s.fp) != len) {
+		int e = errno;
+		sink_abort(&s);
+		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot write '%s': %s", path, g_strerror(e));
+		return FALSE;
+	}
+	return sink_commit(&s, error);
+}

@@ -1,0 +1,61 @@
+/*
+ * emit.h: the final stage: normalized text and XML, to a stream or a tree.
+ */
+#ifndef DOCPIPE_EMIT_H
+#define DOCPIPE_EMIT_H
+
+#include <stdio.h>
+#include <glib.h>
+#include "core/record.h"
+
+typedef enum {
+	DP_EMIT_TEXT = 1 << 0,
+	DP_EMIT_XML = 1 << 1,
+} DpEmitFormat;
+
+typedef struct DpEmitter DpEmitter;
+
+/*
+ * An emitter writing FORMATS.  With OUTDIR NULL everything goes to OUT (text
+ * or XML, not both); HEADERS puts a "==> SOURCE <==" line before each
+ * top-level document in text mode.  With OUTDIR, every top-level document
+ * is written atomically to OUTDIR/<source>.txt and .xml.
+ */
+DpEmitter *dp_emitter_new(int formats, const char *outdir, FILE *out, gboolean headers);
+void dp_emitter_free(DpEmitter *em);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpEmitter, dp_emitter_free)
+
+/*
+ * DURABLE (the default) fsyncs every output file before renaming it into
+ * place.  FALSE leaves that to the caller: `docpipe run` calls syncfs()
+ * once before it records a batch of outputs in its ledger, instead of
+ * paying one fsync per file.  The rename stays atomic either way.
+ */
+void dp_emitter_set_durable(DpEmitter *em, gboolean durable);
+
+/* Take the next record (parents before children, as extract emits them). */
+gboolean dp_emitter_add(DpEmitter *em, const DpRecord *rec, GError **error);
+/* Finish the last document. */
+gboolean dp_emitter_finish(DpEmitter *em, GError **error);
+
+/* The exit code the statuses seen so far add up to. */
+int dp_emitter_exit_code(const DpEmitter *em);
+/*
+ * The exit code of the current (last) top-level document, and in *PROBLEM
+ * its first failing part as "PATH: STATUS: ERROR" (already redacted).
+ */
+int dp_emitter_doc_exit(const DpEmitter *em, const char **problem);
+/* Documents (records) seen and top-level documents written. */
+guint64 dp_emitter_n_records(const DpEmitter *em);
+
+/*
+ * The output path for SOURCE below OUTDIR: "/" and "." segments dropped,
+ * ".." segments and empty names replaced so that the result is always inside
+ * OUTDIR.  Returns a path without extension.
+ */
+char *dp_emit_output_base(const char *outdir, const char *source);
+
+/* Write DATA to PATH atomically: temporary file, fsync, rename. */
+gboolean dp_write_atomic(const char *path, const char *data, gsize len, GError **error);
+
+#endif

@@ -1,0 +1,612 @@
+/*
+ * text.c: charset decoding and text normalization, on GLib's iconv and
+ * Unicode tables.
+ */
+#include "core/text.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+const char *
+dp_text_bom_charset(const guint8 *d, gsize len, gsize *bom_len)
+{
+	/* UTF-32LE must be tested before UTF-16LE: its BOM starts the same. */
+	if (len >= 4 && d[0] == 0xFF && d[1] == 0xFE && d[2] == 0 && d[3] == 0) {
+		*bom_len = 4;
+		return "utf-32le";
+	}
+	if (len >= 4 && d[0] == 0 && d[1] == 0 && d[2] == 0xFE && d[3] == 0xFF) {
+		*bom_len = 4;
+		return "utf-32be";
+	}
+	if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) {
+		*bom_len = 3;
+		return "utf-8";
+	}
+	if (len >= 2 && d[0] == 0xFF && d[1] == 0xFE) {
+		*bom_len = 2;
+		return "utf-16le";
+	}
+	if (len >= 2 && d[0] == 0xFE && d[1] == 0xFF) {
+		*bom_len = 2;
+		return "utf-16be";
+	}
+	*bom_len = 0;
+	return NULL;
+}
+
+char *
+dp_text_canonical_charset(const char *label)
+{
+	g_autofree char *l = g_ascii_strdown(label, -1);
+	g_strstrip(l);
+	/* Strip quotes some producers put around the name. */
+	g_strdelimit(l, "\"'", ' ');
+	g_strstrip(l);
+	static const struct {
+		const char *label, *name;
+	} aliases[] = {
+		/* WHATWG: these labels all mean windows-1252. */
+		{ "iso-8859-1", "windows-1252" }, { "iso8859-1", "windows-1252" }, { "latin1", "windows-1252" },
+		{ "latin-1", "windows-1252" },    { "l1", "windows-1252" },        { "us-ascii", "windows-1252" },
+		{ "ascii", "windows-1252" },      { "cp1252", "windows-1252" },    { "iso_8859-1", "windows-1252" },
+		{ "utf8", "utf-8" },              { "unicode-1-1-utf-8", "utf-8" }, { "x-sjis", "shift_jis" },
+		{ "gb2312", "gbk" },              { "ks_c_5601-1987", "euc-kr" },   { "unicode", "utf-16le" },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(aliases); i++)
+		if (g_str_equal(l, aliases[i].label))
+			return g_strdup(aliases[i].name);
+	return g_steal_pointer(&l);
+}
+
+/*
+ * Converters to UTF-8, kept open per thread and per charset.  Opening one
+ * costs a dlopen() of the gconv module, and glibc unloads the module again
+ * when the last converter closes: per mail part, that churn was several
+ * percent of a mailbox run.  At most CONV_CACHE_MAX charsets are kept (a
+ * hostile input may declare many); the rest are opened and closed as
+ * before.
+ */
+#define CONV_CACHE_MAX 32
+#define CONV_NONE ((GIConv)-1)
+
+static void
+conv_close(gpointer p)
+{
+	GIConv cd = p;
+	if (cd != CONV_NONE)
+		g_iconv_close(cd);
+}
+
+static void
+conv_cache_free(gpointer p)
+{
+	g_hash_table_unref(p);
+}
+
+static GPrivate conv_cache = G_PRIVATE_INIT(conv_cache_free);
+
+/* A converter from CS, reset to its initial state, or CONV_NONE. *OWNED: close it after use. */
+static GIConv
+conv_get(const char *cs, gboolean *owned)
+{
+	GHashTable *cache = g_private_get(&conv_cache);
+	if (cache == NULL) {
+		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, conv_close);
+		g_private_set(&conv_cache, cache);
+	}
+	*owned = FALSE;
+	gpointer v;
+	if (g_hash_table_lookup_extended(cache, cs, NULL, &v)) {
+		GIConv cd = v;
+		if (cd != CONV_NONE)
+			g_iconv(cd, NULL, NULL, NULL, NULL);
+		return cd;
+	}
+	GIConv cd = g_iconv_open("UTF-8", cs);
+	if (g_hash_table_size(cache) < CONV_CACHE_MAX)
+		g_hash_table_insert(cache, g_strdup(cs), cd);
+	else
+		*owned = cd != CONV_NONE;
+	return cd;
+}
+
+static gboolean
+charset_known(const char *cs)
+{
+	gboolean owned;
+	GIConv cd = conv_get(cs, &owned);
+	if (owned)
+		g_iconv_close(cd);
+	return cd != CONV_NONE;
+}
+
+/* Width of one code unit, to skip an undecodable one. */
+static gsize
+unit_width(const char *cs)
+{
+	if (g_str_has_prefix(cs, "utf-32"))
+		return 4;
+	if (g_str_has_prefix(cs, "utf-16"))
+		return 2;
+	return 1;
+}
+
+/* Convert with iconv, turning every undecodable unit into U+FFFD. */
+static GString *
+convert_lossy(const guint8 *data, gsize len, const char *cs)
+{
+	GString *out = g_string_sized_new(len + len / 2 + 16);
+	gboolean owned;
+	GIConv cd = conv_get(cs, &owned);
+	g_assert(cd != CONV_NONE);
+	char buf[16384];
+	char *in = (char *)data;
+	gsize inleft = len;
+	gsize w = unit_width(cs);
+	while (inleft > 0) {
+		char *o = buf;
+		gsize oleft = sizeof buf;
+		gsize r = g_iconv(cd, &in, &inleft, &o, &oleft);
+		g_string_append_len(out, buf, (gssize)(o - buf));
+		if (r != (gsize)-1)
+			break;
+		if (errno == E2BIG)
+			continue;
+		/* EILSEQ or EINVAL (truncated sequence at the end): skip a unit. */
+		g_string_append(out, "\xef\xbf\xbd");
+		gsize skip = MIN(w, inleft);
+		in += skip;
+		inleft -= skip;
+		g_iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	/* Flush any shift state. */
+	char *o = buf;
+	gsize oleft = sizeof buf;
+	g_iconv(cd, NULL, NULL, &o, &oleft);
+	g_string_append_len(out, buf, (gssize)(o - buf));
+	if (owned)
+		g_iconv_close(cd);
+	return out;
+}
+
+/*
+ * UTF-16 without a BOM: mostly-ASCII text has a NUL in every other byte.
+ * Returns the byte order, or NULL.
+ */
+static const char *
+sniff_utf16(const guint8 *d, gsize len)
+{
+	gsize n = MIN(len, 4096) & ~(gsize)1, even = 0, odd = 0;
+	if (n < 8)
+		return NULL;
+	for (gsize i = 0; i < n; i += 2) {
+		even += d[i] == 0;
+		odd += d[i + 1] == 0;
+	}
+	if (odd > n / 2 * 7 / 10 && even <= n / 2 / 20)
+		return "utf-16le";
+	if (even > n / 2 * 7 / 10 && odd <= n / 2 / 20)
+		return "utf-16be";
+	return NULL;
+}
+
+/*
+ * Charsets in which every ASCII byte stands for itself, so that ASCII-only
+ * data decodes to the same bytes without iconv.  (Not UTF-7, HZ or the
+ * EBCDIC code pages: their ASCII bytes mean something else.)
+ */
+static gboolean
+ascii_compatible(const char *cs)
+{
+	static const char *prefixes[] = { "utf-8", "windows-", "iso-8859-", "koi8-", "gbk", "gb18030",
+					  "big5", "shift_jis", "euc-", "us-ascii" };
+	for (guint i = 0; i < G_N_ELEMENTS(prefixes); i++)
+		if (g_str_has_prefix(cs, prefixes[i]))
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * g_utf8_validate_len() (no NULs either), with the ASCII at the start
+ * skipped eight bytes at a time: GLib's check goes byte by byte, and most
+ * text is ASCII.
+ */
+static gboolean
+utf8_valid(const char *s, gsize len)
+{
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
+	gsize i = 0;
+	for (; i + 8 <= len; i += 8) {
+		guint64 w;
+		memcpy(&w, s + i, 8);
+		/* A NUL or a byte >= 0x80 sets its high bit. */
+		if ((((w - ones) & ~w) | w) & high)
+			break;
+	}
+	return g_utf8_validate_len(s + i, len - i, NULL);
+}
+
+static gboolean
+all_ascii(const guint8 *d, gsize len)
+{
+	guint8 acc = 0;
+	for (gsize i = 0; i < len; i++)
+		acc |= d[i];
+	return (acc & 0x80) == 0;
+}
+
+/*
+ * Append the LEN bytes at P to OUT as valid UTF-8: each byte that starts no
+ * valid sequence becomes U+FFFD; a NUL is kept when KEEP_NUL, else dropped.
+ * (g_utf8_make_valid would turn NULs into U+FFFD, which we do not want.)
+ */
+static void
+append_valid_utf8(GString *out, const char *p, gsize len, gboolean keep_nul)
+{
+	const char *end = p + len;
+	while (p < end) {
+		const char *valid_end;
+		if (g_utf8_validate(p, end - p, &valid_end)) {
+			g_string_append_len(out, p, end - p);
+			break;
+		}
+		g_string_append_len(out, p, valid_end - p);
+		if (*valid_end != '\0')
+			g_string_append(out, "\xef\xbf\xbd");
+		else if (keep_nul)
+			g_string_append_c(out, '\0');
+		p = valid_end + 1;
+	}
+}
+
+char *
+dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *fallback, gsize *out_len,
+	       char **used)
+{
+	GString *out = dp_text_decode_string(data, len, declared, fallback, used);
+	if (out_len)
+		*out_len = out->len;
+	return g_string_free(out, FALSE);
+}
+
+GString *
+dp_text_decode_string(const guint8 *data, gsize len, const char *declared, const char *fallback, char **used)
+{
+	/* An empty GBytes gives NULL: no pointer arithmetic on that (UB). */
+	static const guint8 nothing[1];
+	if (data == NULL) {
+		data = nothing;
+		len = 0;
+	}
+	gsize bom = 0;
+	g_autofree char *cs = NULL;
+	const char *b = dp_text_bom_charset(data, len, &bom);
+	if (b != NULL) {
+		cs = g_strdup(b);
+	} else if (declared != NULL && *declared != '\0') {
+		cs = dp_text_canonical_charset(declared);
+		/* A declared UTF-16 on bytes without NULs is a lie (HTML says UTF-8). */
+		if (g_str_has_prefix(cs, "utf-16") && sniff_utf16(data, len) == NULL) {
+			g_free(cs);
+			cs = NULL;
+		} else if (!charset_known(cs)) {
+			g_free(cs);
+			cs = NULL;
+		}
+	}
+	gboolean plain = FALSE; /* the bytes are the UTF-8 text as they are */
+	if (cs == NULL) {
+		const char *u16 = sniff_utf16(data, len);
+		if (u16 != NULL)
+			cs = g_strdup(u16);
+		else if ((plain = utf8_valid((const char *)data, len)))
+			cs = g_strdup("utf-8");
+		else
+			cs = dp_text_canonical_charset(fallback ? fallback : "windows-1252");
+	}
+	data += bom;
+	len -= bom;
+	/* ASCII in an ASCII-compatible charset: nothing to convert or repair. */
+	if (!plain && len > 0 && ascii_compatible(cs) && all_ascii(data, len) && memchr(data, '\0', len) == NULL)
+		plain = TRUE;
+	GString *out;
+	if (plain) {
+		out = g_string_new_len((const char *)data, (gssize)len);
+	} else if (g_str_equal(cs, "utf-8")) {
+		/* Fast path: copy, replacing invalid sequences. */
+		out = g_string_sized_new(len + 1);
+		append_valid_utf8(out, (const char *)data, len, TRUE);
+	} else {
+		out = convert_lossy(data, len, cs);
+	}
+	if (used)
+		*used = g_steal_pointer(&cs);
+	return out;
+}
+
+/*
+ * Code points whose NFC is themselves whatever surrounds them: canonical
+ * combining class 0, unchanged by NFC, and never the second half of a
+ * canonical composition (so nothing before them can absorb them).  A text
+ * made only of these is already NFC, and g_utf8_normalize, the costly step,
+ * can be skipped.  The ranges are conservative (whole blocks where every
+ * assigned character qualifies); tests/unit/text-test.c checks every code
+ * point in them against GLib's own tables.
+ */
+static const struct {
+	gunichar lo, hi;
+} nfc_stable_ranges[] = {
+	{ 0x0000, 0x02FF }, /* ASCII, Latin-1, Latin Extended-A/B, IPA, spacing modifiers */
+	{ 0x0400, 0x0482 }, /* Cyrillic (before the combining marks) */
+	{ 0x048A, 0x052F }, /* Cyrillic, Cyrillic Supplement */
+	{ 0x2010, 0x2027 }, /* dashes, quotes, bullets, ellipsis */
+	{ 0x2030, 0x205E }, /* per mille, primes, more punctuation */
+	{ 0x20A0, 0x20C0 }, /* currency signs */
+	{ 0x2100, 0x2125 }, /* letterlike symbols (before the Ohm sign) */
+	{ 0x2190, 0x21FF }, /* arrows */
+	{ 0x2500, 0x27BF }, /* box drawing, shapes, dingbats */
+	{ 0x3000, 0x3029 }, /* CJK punctuation (before the tone marks) */
+	{ 0x3041, 0x3096 }, /* hiragana */
+	{ 0x30A1, 0x30FA }, /* katakana */
+	{ 0x4E00, 0x9FFF }, /* CJK unified ideographs */
+	{ 0xAC00, 0xD7A3 }, /* Hangul syllables */
+	{ 0xFF01, 0xFF60 }, /* full-width forms */
+	{ 0x1F300, 0x1FAFF }, /* pictographs and emoji */
+};
+
+gboolean
+dp_text_nfc_stable(gunichar c)
+{
+	if (c < 0x300)
+		return TRUE;
+	for (guint i = 1; i < G_N_ELEMENTS(nfc_stable_ranges); i++)
+		if (c >= nfc_stable_ranges[i].lo && c <= nfc_stable_ranges[i].hi)
+			return TRUE;
+	return FALSE;
+}
+
+/* Blank at a line end: tab and the space separators (NBSP, ...). */
+static gboolean
+is_blank(gunichar c)
+{
+	return c == ' ' || c == '\t' || (c >= 0x80 && g_unichar_type(c) == G_UNICODE_SPACE_SEPARATOR);
+}
+
+/* Characters normalization drops (line breaks other than \n aside). */
+static gboolean
+is_dropped(gunichar c)
+{
+	return c == 0xFEFF || (c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r') || c == 0x7f ||
+	       (c >= 0x80 && c < 0xa0 && c != 0x85);
+}
+
+/*
+ * Eight bytes at a time: the index of the first byte of W (loaded little
+ * endian) that is < 0x20, 0x7f or >= 0x80, or 8 when there is none.  The
+ * borrow tricks can flag bytes after a real hit, never before one.
+ */
+static inline guint
+word_special(guint64 w)
+{
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
+	guint64 ctrl = (w - ones * 0x20) & ~w;                             /* a byte < 0x20 */
+	guint64 del = ((w ^ (ones * 0x7f)) - ones) & ~(w ^ (ones * 0x7f)); /* a byte == 0x7f */
+	guint64 m = (ctrl | del | w) & high;
+	return m == 0 ? 8 : (guint)__builtin_ctzll(m) / 8;
+}
+
+gboolean
+dp_text_is_normal(const char *str, gsize len)
+{
+	const guchar *s = (const guchar *)str, *p = s, *end = s + len;
+	if (len == 0)
+		return TRUE;
+	/* One final newline, no blank line at the start or the end. */
+	if (s[0] == '\n' || s[len - 1] != '\n' || (len >= 2 && s[len - 2] == '\n'))
+		return FALSE;
+	gboolean validated = FALSE;
+	while (p < end) {
+		if (end - p >= 8) {
+			guint64 w;
+			memcpy(&w, p, 8);
+			guint skip = word_special(GUINT64_FROM_LE(w));
+			p += skip;
+			if (skip == 8)
+				continue;
+		}
+		guchar b = *p;
+		if (b == '\n') {
+			/* No trailing blank, no second blank line in a row. */
+			if (p > s) {
+				const guchar *prev = p - 1;
+				if (*prev == ' ' || *prev == '\t')
+					return FALSE;
+				if (*prev == '\n' && prev > s && prev[-1] == '\n')
+					return FALSE;
+				if (*prev >= 0x80) {
+					const char *cs = g_utf8_find_prev_char(str, (const char *)p);
+					if (cs == NULL || is_blank(g_utf8_get_char(cs)))
+						return FALSE;
+				}
+			}
+			p++;
+			continue;
+		}
+		if (b == '\t' || (b >= 0x20 && b < 0x7f)) {
+			p++;
+			continue;
+		}
+		if (b < 0x80)
+			return FALSE; /* a control character, DEL, CR, form feed or NUL */
+		if (!validated) {
+			/* What precedes is ASCII: the rest decides validity. */
+			if (!g_utf8_validate_len((const char *)p, (gsize)(end - p), NULL))
+				return FALSE;
+			validated = TRUE;
+		}
+		gunichar c = g_utf8_get_char((const char *)p);
+		if (!dp_text_nfc_stable(c) || is_dropped(c) || c == 0x85 || c == 0x2028 || c == 0x2029)
+			return FALSE;
+		p += g_utf8_skip[b];
+	}
+	return TRUE;
+}
+
+GString *
+dp_text_normalize(const char *in, gsize len)
+{
+	/* Most extracted text already is: a check is far cheaper than the work. */
+	if (dp_text_is_normal(in, len))
+		return g_string_new_len(in, (gssize)len);
+
+	/* First make it valid UTF-8 without NULs, then NFC. */
+	g_autoptr(GString) valid = NULL;
+	const char *src = in;
+	gsize slen = len;
+	if (!utf8_valid(in, len)) {
+		valid = g_string_sized_new(len + 1);
+		append_valid_utf8(valid, in, len, FALSE);
+		src = valid->str;
+		slen = valid->len;
+	}
+	/* NFC only when some character could change under it. */
+	gboolean stable = TRUE;
+	for (const char *q = src, *qend = src + slen; stable && q < qend; q++) {
+		if ((guchar)*q < 0x80)
+			continue;
+		stable = dp_text_nfc_stable(g_utf8_get_char(q));
+		q += g_utf8_skip[(guchar)*q] - 1;
+	}
+	g_autofree char *nfc = NULL;
+	if (!stable) {
+		nfc = g_utf8_normalize(src, (gssize)slen, G_NORMALIZE_NFC);
+		src = nfc ? nfc : "";
+		slen = strlen(src);
+	}
+
+	GString *out = g_string_sized_new(slen + 2);
+	gsize line_start = 0;  /* start of the current output line */
+	gsize content_end = 0; /* end of the last non-blank character on it */
+	guint blank_run = 0;   /* blank lines just written */
+	gboolean any = FALSE;  /* any non-blank text written yet */
+	const char *q = src, *end = src + slen;
+	while (q < end) {
+		guchar b = (guchar)*q;
+		if (b == '\t' || (b >= 0x20 && b < 0x7f)) {
+			/* A run of printable ASCII: copied in one go. */
+			const char *r = q, *last = NULL;
+			while (r < end && ((guchar)*r == '\t' || ((guchar)*r >= 0x20 && (guchar)*r < 0x7f))) {
+				if (*r != ' ' && *r != '\t')
+					last = r;
+				r++;
+			}
+			gsize at = out->len;
+			g_string_append_len(out, q, r - q);
+			if (last != NULL) {
+				any = TRUE;
+				content_end = at + (gsize)(last - q) + 1;
+			}
+			q = r;
+			continue;
+		}
+		gunichar c = g_utf8_get_char(q);
+		const char *next = q + g_utf8_skip[b];
+		if (c == '\r') {
+			/* CR LF and lone CR both end a line. */
+			c = '\n';
+			if (next < end && *next == '\n')
+				next++;
+		}
+		if (c == 0x2028 || c == 0x2029 || c == 0x85)
+			c = '\n';
+		if (c == '\n' || c == '\f') {
+			/* Drop trailing blanks of the line just ended. */
+			g_string_truncate(out, MAX(content_end, line_start));
+			gboolean blank = out->len == line_start;
+			if (c == '\f') {
+				/* A page break: no blank lines before it, a line end before it. */
+				while (out->len >= 2 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
+					g_string_truncate(out, out->len - 1);
+				if (out->len > 0 && out->str[out->len - 1] != '\n' && out->str[out->len - 1] != '\f')
+					g_string_append_c(out, '\n');
+				g_string_append(out, "\f");
+				line_start = out->len;
+				blank_run = 1; /* what follows a page break starts afresh */
+				any = TRUE;
+				q = next;
+				continue;
+			}
+			if (blank) {
+				if (any && blank_run == 0) {
+					g_string_append_c(out, '\n');
+					line_start = out->len;
+				}
+				blank_run++;
+			} else {
+				g_string_append_c(out, '\n');
+				line_start = out->len;
+				blank_run = 0;
+			}
+			q = next;
+			continue;
+		}
+		if (is_dropped(c)) {
+			q = next;
+			continue;
+		}
+		g_string_append_len(out, q, next - q);
+		/* Tabs and Unicode spaces (NBSP, ...) at a line end are trailing blanks. */
+		if (!is_blank(c)) {
+			any = TRUE;
+			content_end = out->len;
+		}
+		q = next;
+	}
+	/* Trailing blanks and blank lines at the end go; one final newline. */
+	g_string_truncate(out, MAX(content_end, line_start));
+	while (out->len > 0 && out->str[out->len - 1] == '\n')
+		g_string_truncate(out, out->len - 1);
+	if (out->len > 0)
+		g_string_append_c(out, '\n');
+	return out;
+}
+
+char *
+dp_text_one_line(const char *s)
+{
+	GString *out = g_string_sized_new(strlen(s) + 1);
+	gboolean space = FALSE;
+	for (const char *p = s; *p;) {
+		/* ASCII, nearly all of a header: blanks and controls are <= 0x20. */
+		if ((guchar)*p < 0x80) {
+			const char *q = p;
+			while ((guchar)*q > 0x20 && (guchar)*q < 0x80)
+				q++;
+			if (q == p) {
+				space = out->len > 0;
+				p++;
+				continue;
+			}
+			if (space)
+				g_string_append_c(out, ' ');
+			space = FALSE;
+			g_string_append_len(out, p, q - p);
+			p = q;
+			continue;
+		}
+		gunichar c = g_utf8_get_char(p);
+		p = g_utf8_next_char(p);
+		if (g_unichar_isspace(c) || c < 0x20) {
+			space = out->len > 0;
+			continue;
+		}
+		if (space)
+			g_string_append_c(out, ' ');
+		space = FALSE;
+		g_string_append_unichar(out, c);
+	}
+	return g_string_free(out, FALSE);
+}

@@ -1,0 +1,129 @@
+/*
+ * internal.h: the modules of the redaction engine (not part of the
+ * public API in redact.h).
+ *
+ *   view.c           the normalized view of a text and its map back to the
+ *                    original byte offsets;
+ *   detectors.c      the built-in detectors: Hyperscan patterns and the
+ *                    validators that decide the exact extent of a match;
+ *   terms.c          term-list files, folded like the view;
+ *   ops.c            the operators (label, mask, keyed pseudonym, remove).
+ */
+#ifndef DOCPIPE_REDACT_INTERNAL_H
+#define DOCPIPE_REDACT_INTERNAL_H
+
+#include <glib.h>
+
+/* ---- the normalized view ---------------------------------------------- */
+
+/*
+ * From view offset V on, original offset = O + (V - mark.v) until the next
+ * mark.  Marks are few: only where the view drops, folds or collapses.
+ */
+typedef struct {
+	gsize v, o;
+} DpViewMark;
+
+typedef struct {
+	char *text; /* the view, valid UTF-8, NUL-terminated */
+	gsize len, cap;
+	GArray *marks; /* of DpViewMark, v strictly increasing, first is {0,0} */
+	gsize orig_len;
+	guint hint; /* the mark of the last lookup: spans come in text order */
+} DpView;
+
+void dp_view_init(DpView *view);
+void dp_view_clear(DpView *view);
+/*
+ * Build the view of IN: soft hyphens and zero-width characters dropped;
+ * compatibility forms folded (NFKD: full-width letters and digits, ligatures)
+ * and combining marks dropped (so diacritics do not matter); Unicode spaces
+ * and dashes folded to ASCII; whitespace runs collapsed to one space, or to
+ * one newline at a paragraph break; a line break joined away after a
+ * hyphen, '@', a soft hyphen or an inner '.'.  Case is kept.
+ */
+void dp_view_build(DpView *view, const char *in, gsize len);
+/* The original span [*OS, *OE) of the view span [VS, VE) (fastest in text order). */
+void dp_view_span(DpView *view, const char *orig, gsize vs, gsize ve, gsize *os, gsize *oe);
+/* Append to OUT (of gsize) the view offset of the first digit of every run of ASCII digits. */
+void dp_view_digit_runs(const DpView *view, GArray *out);
+/* Fold a whole string the way the view does (for terms and allow entries). */
+char *dp_view_fold(const char *s);
+
+/* ---- built-in detectors ------------------------------------------------- */
+
+typedef struct DpCands DpCands;
+/* Add a validated match [VS, VE) of the rule being refined. */
+void dp_cands_add(DpCands *c, gsize vs, gsize ve);
+/*
+ * The view offset up to which this rule has already examined the text in
+ * this scan (triggers inside a region already parsed can be skipped).
+ */
+gsize dp_cands_horizon(const DpCands *c);
+void dp_cands_set_horizon(DpCands *c, gsize h);
+
+/*
+ * A Hyperscan expression.  LEN > 0: every match is exactly LEN bytes long,
+ * so no start-of-match tracking is needed (the fast case: a short trigger
+ * whose refine function parses the value itself); LEN 0: compiled with
+ * HS_FLAG_SOM_LEFTMOST.
+ */
+typedef struct {
+	const char *expr;
+	guint len;
+} DpPattern;
+
+typedef struct {
+	const char *name;     /* rule name in the configuration */
+	const char *label;    /* default label */
+	const DpPattern *patterns; /* Hyperscan expressions, ending with { NULL } */
+	unsigned flags;       /* extra Hyperscan flags (HS_FLAG_CASELESS) */
+	/*
+	 * Decide the exact match(es) from the trigger [VS, VE) in the view V
+	 * (VLEN bytes): parse the value around it, check boundaries and, when
+	 * VALIDATE, the checksums and ranges.  Adds zero or more spans to C.
+	 */
+	void (*refine)(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, DpCands *c);
+	/*
+	 * For number-shaped values: called at the first digit D of every run
+	 * of digits in the view (dp_view_digit_runs: one vector scan shared by
+	 * all these detectors instead of Hyperscan triggers per detector), in
+	 * text order.  Same contract as refine.
+	 */
+	void (*at_digit)(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c);
+	/* Pseudonyms are computed over letters and digits only (phone, card). */
+	gboolean canon_alnum;
+} DpDetector;
+
+const DpDetector *dp_detector_find(const char *name);
+/* The built-ins in rule order; *N receives their number. */
+const DpDetector *dp_detectors(guint *n);
+
+/* Validators, exposed for the unit tests. */
+gboolean dp_luhn_ok(const char *digits, gsize n);
+gboolean dp_iban_ok(const char *iban, gsize n);
+int dp_iban_length(const char *country);
+gboolean dp_ssn_ok(const char *area, const char *group, const char *serial);
+
+/* ---- term lists --------------------------------------------------------- */
+
+/* Read PATH: one term per line, '#' comments; folded, deduplicated, sorted. */
+GPtrArray *dp_terms_load(const char *path, GError **error);
+
+/* ---- operators ---------------------------------------------------------- */
+
+typedef enum { DP_OP_LABEL, DP_OP_MASK, DP_OP_PSEUDONYM, DP_OP_REMOVE } DpOperator;
+
+gboolean dp_operator_parse(const char *s, DpOperator *op);
+/*
+ * The pseudonym token of VALUE under KEY: LABEL with "-" and the first
+ * DIGITS hex digits of HMAC-SHA256(KEY, VALUE) inserted before its closing
+ * bracket ("[PERSON]" -> "[PERSON-5f2a9c]").
+ */
+char *dp_pseudonym(const GBytes *key, const char *label, const char *value, gsize len, guint digits);
+/* Append SPAN (LEN bytes of UTF-8) masked with MASK: one per character, line breaks kept. */
+void dp_mask_append(GString *out, const char *span, gsize len, const char *mask);
+/* Read the pseudonym key from FILE or the environment variable ENV. */
+GBytes *dp_key_load(const char *file, const char *env, GError **error);
+
+#endif

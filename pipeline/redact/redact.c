@@ -1,0 +1,929 @@
+/*
+ * redact.c: the redaction engine.
+ *
+ * Rules are the built-in detectors that are on (redact/detectors.c), term
+ * lists and custom regular expressions ([rule NAME] groups).  Everything is
+ * compiled ONCE, when the redactor is built, into one Hyperscan database;
+ * a text is then handled in one pass:
+ *
+ *   1. build the normalized view of the text (redact/view.c);
+ *   2. one Hyperscan scan of the view finds the candidates of every rule,
+ *      term and allow-list entry at once (PCRE2 runs only for a custom
+ *      pattern Hyperscan cannot compile, such as one with a look-behind);
+ *      the number-shaped detectors share one trigger instead, the start of
+ *      every run of digits (dp_view_digit_runs, a vector scan);
+ *   3. in text order, each detector's refine (or at_digit) function fixes
+ *      the extent and validates;
+ *   4. overlaps are resolved: leftmost first, then the longest, then an
+ *      allow-list match, then the rule first in rule order (built-ins in
+ *      the order email, ssn, card, iban, ip, phone; then [rule NAME]
+ *      groups sorted by name);
+ *   5. each chosen span of the view is mapped back to the original text,
+ *      and that original span is replaced by the rule's operator.
+ *
+ * Nothing here ever prints a matched value.
+ */
+#include "redact/redact.h"
+
+#include "core/config.h"
+#include "core/emit.h"
+#include "core/record.h"
+#include "redact/internal.h"
+#include "util/exitcode.h"
+
+#include <hs/hs.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+typedef struct {
+	char *name;
+	char *label;
+	DpOperator op;
+	char *mask; /* one character, UTF-8 */
+	const DpDetector *det;
+	pcre2_code *re; /* a custom pattern Hyperscan could not compile */
+} Rule;
+
+/* What a Hyperscan expression id stands for. */
+enum { PK_REGEX, PK_LITERAL, PK_ALLOW };
+#define ALLOW_RULE G_MAXUINT
+
+typedef struct {
+	guint rule;
+	guint8 kind;
+	guint8 word_start, word_end; /* whole-word checks for terms */
+	guint32 len;                 /* literal length in view bytes; 0: SOM given */
+} Pat;
+
+/* A candidate match in view offsets. */
+typedef struct {
+	guint rule;
+	gsize vs, ve;
+	gboolean allowed;
+} Cand;
+
+struct DpCands {
+	guint rule;
+	GArray *out;
+	gsize *horizon;
+};
+
+struct DpRedactor {
+	GPtrArray *rules; /* of Rule* */
+	GArray *pats;     /* of Pat, by Hyperscan id */
+	hs_database_t *db;
+	hs_scratch_t *scratch;
+	pcre2_match_data *md;
+	GHashTable *allow; /* folded, casefolded values never redacted */
+	GBytes *key;
+	guint digits;
+	gboolean validate;
+	/* Scratch state reused across calls (the redactor is single-threaded). */
+	DpView view;
+	GArray *raw;     /* of Cand, straight from the scan */
+	GArray *refined; /* of Cand, refined and validated */
+	GArray *cands;   /* of Cand, chosen */
+	GArray *last;    /* of guint: per rule (then allow), index+1 of its last raw candidate */
+	GArray *runs;    /* of gsize: the view offsets where runs of digits start */
+	GArray *horizon; /* of gsize: per rule, see dp_cands_horizon */
+	GArray *digit_rules; /* of guint: the rules with an at_digit function, in rule order */
+};
+
+void
+dp_cands_add(DpCands *c, gsize vs, gsize ve)
+{
+	if (ve <= vs)
+		return;
+	Cand k = { c->rule, vs, ve, FALSE };
+	g_array_append_val(c->out, k);
+}
+
+gsize
+dp_cands_horizon(const DpCands *c)
+{
+	return *c->horizon;
+}
+
+void
+dp_cands_set_horizon(DpCands *c, gsize h)
+{
+	*c->horizon = MAX(*c->horizon, h);
+}
+
+static void
+rule_free(gpointer p)
+{
+	Rule *r = p;
+	g_free(r->name);
+	g_free(r->label);
+	g_free(r->mask);
+	if (r->re)
+		pcre2_code_free(r->re);
+	g_free(r);
+}
+
+void
+dp_redactor_free(DpRedactor *rd)
+{
+	if (rd == NULL)
+		return;
+	g_ptr_array_unref(rd->rules);
+	g_array_unref(rd->pats);
+	if (rd->scratch)
+		hs_free_scratch(rd->scratch);
+	if (rd->db)
+		hs_free_database(rd->db);
+	if (rd->md)
+		pcre2_match_data_free(rd->md);
+	if (rd->allow)
+		g_hash_table_unref(rd->allow);
+	if (rd->key)
+		g_bytes_unref(rd->key);
+	dp_view_clear(&rd->view);
+	g_array_unref(rd->raw);
+	g_array_unref(rd->refined);
+	g_array_unref(rd->cands);
+	g_array_unref(rd->last);
+	g_array_unref(rd->horizon);
+	g_array_unref(rd->runs);
+	g_array_unref(rd->digit_rules);
+	g_free(rd);
+}
+
+guint
+dp_redactor_n_rules(const DpRedactor *rd)
+{
+	return rd->rules->len;
+}
+
+const char *
+dp_redactor_rule_name(const DpRedactor *rd, guint i)
+{
+	return ((Rule *)rd->rules->pdata[i])->name;
+}
+
+/* ---- building ------------------------------------------------------------ */
+
+/* The expressions handed to Hyperscan, built up with the rules. */
+typedef struct {
+	GPtrArray *expr; /* of char* */
+	GArray *flags;   /* of unsigned */
+} Exprs;
+
+static void
+exprs_add(DpRedactor *rd, Exprs *ex, const char *e, unsigned flags, Pat pat)
+{
+	g_ptr_array_add(ex->expr, g_strdup(e));
+	g_array_append_val(ex->flags, flags);
+	g_array_append_val(rd->pats, pat);
+}
+
+/* A literal as a Hyperscan expression: ASCII punctuation escaped. */
+static char *
+escape_literal(const char *s)
+{
+	GString *out = g_string_new(NULL);
+	for (const char *p = s; *p; p++) {
+		guchar c = (guchar)*p;
+		if (c >= 0x80 || g_ascii_isalnum(c))
+			g_string_append_c(out, (char)c);
+		else
+			g_string_append_printf(out, "\\x%02x", c);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Add term T (already folded) for RULE, or for the allow list. */
+static void
+add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t)
+{
+	g_autofree char *e = escape_literal(t);
+	gsize n = strlen(t);
+	Pat pat = { rule, kind, g_ascii_isalnum(t[0]) || (guchar)t[0] >= 0x80,
+		    g_ascii_isalnum(t[n - 1]) || (guchar)t[n - 1] >= 0x80, 0 };
+	unsigned flags = HS_FLAG_CASELESS;
+	if (g_str_is_ascii(t))
+		pat.len = (guint32)n; /* the match has the literal's length: no SOM needed */
+	else
+		flags |= HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_SOM_LEFTMOST;
+	exprs_add(rd, ex, e, flags, pat);
+}
+
+static char *
+canonical_value(const Rule *r, const char *v, gsize n)
+{
+	if (r != NULL && r->det != NULL && r->det->canon_alnum) {
+		GString *s = g_string_new(NULL);
+		for (gsize i = 0; i < n; i++)
+			if (g_ascii_isalnum(v[i]))
+				g_string_append_c(s, g_ascii_toupper(v[i]));
+		return g_string_free(s, FALSE);
+	}
+	return g_utf8_casefold(v, (gssize)n);
+}
+
+static gpointer
+config_error(GError **error, const DpConfig *cfg, const char *group, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+/* Set a configuration error naming the file and group; returns NULL. */
+static gpointer
+config_error(GError **error, const DpConfig *cfg, const char *group, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s: [%s] %s", dp_config_file(cfg) ? dp_config_file(cfg) : "configuration",
+		    group, msg);
+	return NULL;
+}
+
+/* Operator, label and mask of a rule: its group's values over [redact]'s. */
+static gboolean
+rule_setup(Rule *r, const DpConfig *cfg, const char *group, const char *deflabel, GError **error)
+{
+	g_autofree char *op = NULL, *mask = NULL, *label = NULL;
+	if (group != NULL) {
+		op = dp_config_get_string(cfg, group, "operator");
+		mask = dp_config_get_string(cfg, group, "mask-char");
+		label = dp_config_get_string(cfg, group, "label");
+	}
+	if (op == NULL)
+		op = dp_config_get_string(cfg, "redact", "operator");
+	if (mask == NULL)
+		mask = dp_config_get_string(cfg, "redact", "mask-char");
+	if (!dp_operator_parse(op, &r->op)) {
+		config_error(error, cfg, group ? group : "redact", "unknown operator '%s'", op);
+		return FALSE;
+	}
+	if (!g_utf8_validate(mask, -1, NULL) || g_utf8_strlen(mask, -1) != 1 || g_unichar_iscntrl(g_utf8_get_char(mask)))
+		{
+		config_error(error, cfg, group ? group : "redact", "mask-char must be one printable character");
+		return FALSE;
+	}
+	r->mask = g_steal_pointer(&mask);
+	r->label = label ? g_steal_pointer(&label) : g_strdup(deflabel);
+	return TRUE;
+}
+
+static gboolean
+load_allow(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
+{
+	g_autoptr(GPtrArray) vals = g_ptr_array_new_with_free_func(g_free);
+	g_auto(GStrv) list = dp_config_get_list(cfg, "redact", "allow");
+	for (guint i = 0; list[i]; i++)
+		g_ptr_array_add(vals, dp_view_fold(list[i]));
+	g_autofree char *file = dp_config_get_string(cfg, "redact", "allow-file");
+	if (file != NULL) {
+		g_autofree char *path = dp_config_resolve_path(cfg, file);
+		g_autoptr(GPtrArray) terms = dp_terms_load(path, error);
+		if (terms == NULL)
+			return FALSE;
+		for (guint i = 0; i < terms->len; i++)
+			g_ptr_array_add(vals, g_strdup(terms->pdata[i]));
+	}
+	rd->allow = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (guint i = 0; i < vals->len; i++) {
+		const char *v = vals->pdata[i];
+		if (*v == '\0')
+			continue;
+		char *key = g_utf8_casefold(v, -1);
+		if (g_hash_table_contains(rd->allow, key)) {
+			g_free(key);
+			continue;
+		}
+		g_hash_table_add(rd->allow, key);
+		/* Also scanned for, so an allowed phrase shields what it contains. */
+		add_literal(rd, ex, ALLOW_RULE, PK_ALLOW, v);
+	}
+	return TRUE;
+}
+
+/*
+ * Compiled databases are cached on disk: compiling the built-in detectors
+ * costs ~10 ms, a list of 100,000 names seconds, and both would otherwise be
+ * paid by every `docpipe convert`.  The key covers the Hyperscan version,
+ * the platform and every expression with its flags and id; the file holds
+ * the ids PCRE2 took over, then the serialized database.  Any problem with
+ * the cache (unwritable, corrupt, another version) just means compiling.
+ * $DOCPIPE_CACHE_DIR overrides the directory; "off" disables the cache.
+ */
+static char *
+db_cache_path(const Exprs *ex)
+{
+	const char *dir = g_getenv("DOCPIPE_CACHE_DIR");
+	if (dir != NULL && g_str_equal(dir, "off"))
+		return NULL;
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	const char *v = hs_version();
+	g_checksum_update(sum, (const guchar *)v, (gssize)strlen(v) + 1);
+	hs_platform_info_t plat;
+	if (hs_populate_platform(&plat) == HS_SUCCESS)
+		g_checksum_update(sum, (const guchar *)&plat, sizeof plat);
+	for (guint i = 0; i < ex->expr->len; i++) {
+		const char *e = ex->expr->pdata[i];
+		unsigned fl = g_array_index(ex->flags, unsigned, i);
+		g_checksum_update(sum, (const guchar *)e, (gssize)strlen(e) + 1);
+		g_checksum_update(sum, (const guchar *)&fl, sizeof fl);
+	}
+	g_autofree char *base = g_strdup_printf("hs-%s.db", g_checksum_get_string(sum));
+	if (dir != NULL && *dir != '\0')
+		return g_build_filename(dir, base, NULL);
+	return g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
+}
+
+/* Load a cached database: its dropped ids go to DROPPED. */
+static gboolean
+db_cache_load(DpRedactor *rd, const char *path, guint n, gboolean *dropped)
+{
+	g_autofree char *data = NULL;
+	gsize len;
+	if (path == NULL || !g_file_get_contents(path, &data, &len, NULL) || len < 4)
+		return FALSE;
+	guint32 nd;
+	memcpy(&nd, data, 4);
+	if (nd > n || len < 4 + (gsize)nd * 4)
+		return FALSE;
+	for (guint32 i = 0; i < nd; i++) {
+		guint32 id;
+		memcpy(&id, data + 4 + i * 4, 4);
+		if (id >= n)
+			return FALSE;
+		dropped[id] = TRUE;
+	}
+	gsize off = 4 + (gsize)nd * 4;
+	if (hs_deserialize_database(data + off, len - off, &rd->db) != HS_SUCCESS) {
+		memset(dropped, 0, n * sizeof *dropped);
+		rd->db = NULL;
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+db_cache_save(const DpRedactor *rd, const char *path, guint n, const gboolean *dropped)
+{
+	char *ser = NULL;
+	size_t slen = 0;
+	if (path == NULL || hs_serialize_database(rd->db, &ser, &slen) != HS_SUCCESS)
+		return;
+	g_autoptr(GByteArray) out = g_byte_array_new();
+	guint32 nd = 0;
+	for (guint i = 0; i < n; i++)
+		nd += dropped[i] != 0;
+	g_byte_array_append(out, (const guint8 *)&nd, 4);
+	for (guint32 i = 0; i < n; i++)
+		if (dropped[i])
+			g_byte_array_append(out, (const guint8 *)&i, 4);
+	g_byte_array_append(out, (const guint8 *)ser, (guint)slen);
+	free(ser);
+	g_autofree char *dir = g_path_get_dirname(path);
+	if (g_mkdir_with_parents(dir, 0700) == 0)
+		dp_write_atomic(path, (const char *)out->data, out->len, NULL);
+}
+
+/* Hand pattern ID to PCRE2 (Hyperscan cannot compile it). */
+static gboolean
+pcre2_takes(DpRedactor *rd, Exprs *ex, guint id, const DpConfig *cfg, const char *hs_msg, GError **error)
+{
+	const Pat *pat = &g_array_index(rd->pats, Pat, id);
+	Rule *r = pat->rule == ALLOW_RULE ? NULL : rd->rules->pdata[pat->rule];
+	if (r == NULL || r->det != NULL || pat->kind != PK_REGEX) {
+		g_set_error(error, DP_ERROR, DP_EXIT_SOFTWARE, "cannot compile the redaction rules: %s", hs_msg);
+		return FALSE;
+	}
+	int err;
+	PCRE2_SIZE off;
+	guint32 opts = PCRE2_UTF | PCRE2_UCP;
+	if (g_array_index(ex->flags, unsigned, id) & HS_FLAG_CASELESS)
+		opts |= PCRE2_CASELESS;
+	r->re = pcre2_compile((PCRE2_SPTR)ex->expr->pdata[id], PCRE2_ZERO_TERMINATED, opts, &err, &off, NULL);
+	if (r->re == NULL) {
+		PCRE2_UCHAR m2[256];
+		pcre2_get_error_message(err, m2, sizeof m2);
+		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s: rule '%s': bad pattern at offset %zu: %s",
+			    dp_config_file(cfg) ? dp_config_file(cfg) : "configuration", r->name, (size_t)off,
+			    (const char *)m2);
+		return FALSE;
+	}
+	pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+	return TRUE;
+}
+
+/* Compile EX; a custom pattern Hyperscan refuses falls back to PCRE2. */
+static gboolean
+compile_db(DpRedactor *rd, Exprs *ex, const DpConfig *cfg, GError **error)
+{
+	guint n = ex->expr->len;
+	if (n == 0)
+		return TRUE;
+	g_autofree unsigned *ids = g_new(unsigned, n);
+	g_autofree gboolean *dropped = g_new0(gboolean, n);
+	g_autofree char *cache = db_cache_path(ex);
+	if (db_cache_load(rd, cache, n, dropped)) {
+		for (guint id = 0; id < n; id++)
+			if (dropped[id] && !pcre2_takes(rd, ex, id, cfg, "", error))
+				return FALSE;
+		goto scratch;
+	}
+	for (;;) {
+		g_autoptr(GPtrArray) e = g_ptr_array_new();
+		g_autoptr(GArray) f = g_array_new(FALSE, FALSE, sizeof(unsigned));
+		guint m = 0;
+		for (guint i = 0; i < n; i++) {
+			if (dropped[i])
+				continue;
+			g_ptr_array_add(e, ex->expr->pdata[i]);
+			g_array_append_val(f, g_array_index(ex->flags, unsigned, i));
+			ids[m++] = i;
+		}
+		if (m == 0)
+			return TRUE;
+		hs_compile_error_t *ce = NULL;
+		hs_error_t rc = hs_compile_multi((const char *const *)e->pdata, (const unsigned *)(void *)f->data, ids, m,
+						 HS_MODE_BLOCK, NULL, &rd->db, &ce);
+		if (rc == HS_SUCCESS)
+			break;
+		int bad = ce->expression;
+		g_autofree char *msg = g_strdup(ce->message);
+		hs_free_compile_error(ce);
+		if (bad < 0 || (guint)bad >= m) {
+			g_set_error(error, DP_ERROR, DP_EXIT_SOFTWARE, "cannot compile the redaction rules: %s", msg);
+			return FALSE;
+		}
+		if (!pcre2_takes(rd, ex, ids[bad], cfg, msg, error))
+			return FALSE;
+		dropped[ids[bad]] = TRUE;
+	}
+	db_cache_save(rd, cache, n, dropped);
+scratch:
+	if (hs_alloc_scratch(rd->db, &rd->scratch) != HS_SUCCESS) {
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot allocate Hyperscan scratch space");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+exprs_clear(Exprs *ex)
+{
+	g_ptr_array_unref(ex->expr);
+	g_array_unref(ex->flags);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Exprs, exprs_clear)
+
+DpRedactor *
+dp_redactor_new(DpConfig *cfg, GError **error)
+{
+	g_autoptr(DpRedactor) rd = g_new0(DpRedactor, 1);
+	rd->rules = g_ptr_array_new_with_free_func(rule_free);
+	rd->pats = g_array_new(FALSE, FALSE, sizeof(Pat));
+	rd->raw = g_array_new(FALSE, FALSE, sizeof(Cand));
+	rd->refined = g_array_new(FALSE, FALSE, sizeof(Cand));
+	rd->cands = g_array_new(FALSE, FALSE, sizeof(Cand));
+	rd->last = g_array_new(FALSE, TRUE, sizeof(guint));
+	rd->horizon = g_array_new(FALSE, TRUE, sizeof(gsize));
+	rd->runs = g_array_new(FALSE, FALSE, sizeof(gsize));
+	rd->digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
+	dp_view_init(&rd->view);
+	if (!dp_config_get_bool(cfg, "redact", "enabled"))
+		return g_steal_pointer(&rd);
+	rd->validate = dp_config_get_bool(cfg, "redact", "validate");
+	rd->digits = (guint)dp_config_get_int(cfg, "redact", "pseudonym-digits");
+	g_auto(Exprs) ex = { g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(unsigned)) };
+
+	/* Which built-ins are on: the detectors list, then their own groups. */
+	g_auto(GStrv) on = dp_config_get_list(cfg, "redact", "detectors");
+	for (guint i = 0; on[i]; i++)
+		if (dp_detector_find(on[i]) == NULL)
+			return config_error(error, cfg, "redact", "unknown detector '%s' in detectors", on[i]);
+	guint ndet;
+	const DpDetector *dets = dp_detectors(&ndet);
+	for (guint d = 0; d < ndet; d++) {
+		g_autofree char *group = g_strdup_printf("rule %s", dets[d].name);
+		gboolean enabled = g_strv_contains((const char *const *)on, dets[d].name);
+		if (dp_config_has(cfg, group, "enabled"))
+			enabled = dp_config_get_bool(cfg, group, "enabled");
+		if (dp_config_has(cfg, group, "pattern") || dp_config_has(cfg, group, "terms"))
+			return config_error(error, cfg, group, "'%s' is a built-in detector: it takes no pattern or terms",
+					    dets[d].name);
+		if (!enabled)
+			continue;
+		Rule *r = g_new0(Rule, 1);
+		r->name = g_strdup(dets[d].name);
+		r->det = &dets[d];
+		g_ptr_array_add(rd->rules, r);
+		if (!rule_setup(r, cfg, group, dets[d].label, error))
+			return NULL;
+		for (const DpPattern *p = dets[d].patterns; p->expr; p++) {
+			Pat pat = { rd->rules->len - 1, PK_REGEX, 0, 0, p->len };
+			exprs_add(rd, &ex, p->expr, (p->len ? 0 : HS_FLAG_SOM_LEFTMOST) | dets[d].flags, pat);
+		}
+		if (dets[d].at_digit != NULL) {
+			guint ri = rd->rules->len - 1;
+			g_array_append_val(rd->digit_rules, ri);
+		}
+	}
+
+	/* Custom rules: a pattern or a term list each. */
+	g_auto(GStrv) groups = dp_config_groups_with_prefix(cfg, "rule ");
+	for (guint i = 0; groups[i]; i++) {
+		const char *name = groups[i] + 5;
+		if (dp_detector_find(name) != NULL)
+			continue;
+		if (dp_config_has(cfg, groups[i], "enabled") && !dp_config_get_bool(cfg, groups[i], "enabled"))
+			continue;
+		g_autofree char *pattern = dp_config_get_string(cfg, groups[i], "pattern");
+		g_autofree char *terms = dp_config_get_string(cfg, groups[i], "terms");
+		if ((pattern == NULL) == (terms == NULL))
+			return config_error(error, cfg, groups[i], "needs exactly one of pattern or terms");
+		if (*name == '\0' || strpbrk(name, " \t") != NULL)
+			return config_error(error, cfg, groups[i], "a rule name is one word");
+		Rule *r = g_new0(Rule, 1);
+		r->name = g_strdup(name);
+		g_ptr_array_add(rd->rules, r);
+		g_autofree char *up = g_ascii_strup(name, -1);
+		g_autofree char *deflabel = g_strdup_printf("[%s]", up);
+		if (!rule_setup(r, cfg, groups[i], deflabel, error))
+			return NULL;
+		guint ri = rd->rules->len - 1;
+		if (pattern != NULL) {
+			unsigned flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8 | HS_FLAG_UCP;
+			if (dp_config_get_bool(cfg, groups[i], "case-insensitive"))
+				flags |= HS_FLAG_CASELESS;
+			Pat pat = { ri, PK_REGEX, 0, 0, 0 };
+			exprs_add(rd, &ex, pattern, flags, pat);
+		} else {
+			g_autofree char *path = dp_config_resolve_path(cfg, terms);
+			g_autoptr(GPtrArray) list = dp_terms_load(path, error);
+			if (list == NULL)
+				return NULL;
+			for (guint t = 0; t < list->len; t++)
+				add_literal(rd, &ex, ri, PK_LITERAL, list->pdata[t]);
+		}
+	}
+
+	if (!load_allow(rd, cfg, &ex, error))
+		return NULL;
+	for (guint i = 0; i < rd->rules->len; i++) {
+		Rule *r = rd->rules->pdata[i];
+		if (r->op == DP_OP_PSEUDONYM && rd->key == NULL) {
+			g_autofree char *kf = dp_config_get_string(cfg, "redact", "key-file");
+			g_autofree char *ke = dp_config_get_string(cfg, "redact", "key-env");
+			g_autofree char *path = kf ? dp_config_resolve_path(cfg, kf) : NULL;
+			g_autoptr(GError) local = NULL;
+			rd->key = dp_key_load(path, ke, &local);
+			if (rd->key == NULL)
+				return config_error(error, cfg, "redact", "rule '%s': %s", r->name, local->message);
+		}
+	}
+	if (!compile_db(rd, &ex, cfg, error))
+		return NULL;
+	rd->md = pcre2_match_data_create(4, NULL);
+	g_array_set_size(rd->last, rd->rules->len + 1);
+	g_array_set_size(rd->horizon, rd->rules->len);
+	return g_steal_pointer(&rd);
+}
+
+/* ---- matching ------------------------------------------------------------ */
+
+/* A letter or digit: terms are whole words; "_" separates words in file names. */
+static gboolean
+word_byte(const char *v, gsize vlen, gsize pos)
+{
+	guchar c = (guchar)v[pos];
+	if (c < 0x80)
+		return g_ascii_isalnum(c);
+	const char *start = g_utf8_find_prev_char(v, v + pos + 1);
+	if (start == NULL)
+		return FALSE;
+	gunichar ch = g_utf8_get_char_validated(start, (gssize)(vlen - (gsize)(start - v)));
+	return ch != (gunichar)-1 && ch != (gunichar)-2 && g_unichar_isalnum(ch);
+}
+
+static int
+on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *ctx)
+{
+	DpRedactor *rd = ctx;
+	const Pat *pat = &g_array_index(rd->pats, Pat, id);
+	const char *v = rd->view.text;
+	gsize vlen = rd->view.len;
+	if (pat->len > 0)
+		from = to - pat->len;
+	if (pat->kind != PK_REGEX) {
+		/* Terms and allow entries are whole words. */
+		if (pat->word_start && from > 0 && word_byte(v, vlen, from - 1))
+			return 0;
+		if (pat->word_end && to < vlen && word_byte(v, vlen, to))
+			return 0;
+	}
+	guint slot = pat->rule == ALLOW_RULE ? rd->rules->len : pat->rule;
+	guint *last = &g_array_index(rd->last, guint, slot);
+	if (*last > 0) {
+		/* Same rule, same start, a later end: keep the longest. */
+		Cand *c = &g_array_index(rd->raw, Cand, *last - 1);
+		if (c->vs == from) {
+			c->ve = MAX(c->ve, (gsize)to);
+			return 0;
+		}
+	}
+	Cand c = { pat->rule, (gsize)from, (gsize)to, pat->kind == PK_ALLOW };
+	g_array_append_val(rd->raw, c);
+	*last = rd->raw->len;
+	return 0;
+}
+
+static void
+pcre_scan(DpRedactor *rd, guint ri, const Rule *r)
+{
+	const char *v = rd->view.text;
+	gsize len = rd->view.len;
+	PCRE2_SIZE start = 0;
+	while (start <= len) {
+		int rc = pcre2_match(r->re, (PCRE2_SPTR)v, len, start, 0, rd->md, NULL);
+		if (rc < 0)
+			break;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rd->md);
+		if (ov[1] > ov[0]) {
+			Cand c = { ri, ov[0], ov[1], FALSE };
+			g_array_append_val(rd->raw, c);
+			start = ov[1];
+		} else {
+			start = ov[1] + 1;
+			while (start < len && ((guchar)v[start] & 0xC0) == 0x80)
+				start++;
+		}
+	}
+}
+
+static inline int
+cmp_cand(gconstpointer a, gconstpointer b)
+{
+	const Cand *x = a, *y = b;
+	if (x->vs != y->vs)
+		return x->vs < y->vs ? -1 : 1;
+	if (x->ve != y->ve)
+		return x->ve > y->ve ? -1 : 1;
+	if (x->allowed != y->allowed)
+		return x->allowed ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/*
+ * Sort candidates.  They come nearly sorted (Hyperscan reports matches in
+ * the order they end, and every trigger is short), so an insertion sort is
+ * linear in practice; when the input is far from sorted (PCRE2 matches
+ * appended after the scan's, say), it gives up and merge-sorts.
+ */
+static void
+sort_cands(GArray *a)
+{
+	Cand *c = (Cand *)(void *)a->data;
+	guint n = a->len;
+	guint64 budget = 8 * (guint64)n + 1024;
+	for (guint i = 1; i < n; i++) {
+		if (cmp_cand(&c[i - 1], &c[i]) <= 0)
+			continue;
+		Cand x = c[i];
+		guint j = i;
+		while (j > 0 && cmp_cand(&c[j - 1], &x) > 0) {
+			c[j] = c[j - 1];
+			j--;
+			if (--budget == 0) {
+				c[j] = x;
+				g_array_sort(a, cmp_cand);
+				return;
+			}
+		}
+		c[j] = x;
+	}
+}
+
+/*
+ * Find the matches of TEXT: fills rd->cands with the chosen,
+ * non-overlapping candidates in view offsets (allowed ones included, marked).
+ */
+static void
+find(DpRedactor *rd, const char *text, gsize len)
+{
+	g_array_set_size(rd->raw, 0);
+	g_array_set_size(rd->cands, 0);
+	dp_view_build(&rd->view, text, len);
+	if (rd->view.len == 0)
+		return;
+	memset(rd->last->data, 0, sizeof(guint) * rd->last->len);
+	if (rd->db != NULL)
+		hs_scan(rd->db, rd->view.text, (unsigned int)MIN(rd->view.len, G_MAXUINT), 0, rd->scratch, on_match, rd);
+	for (guint i = 0; i < rd->rules->len; i++) {
+		const Rule *r = rd->rules->pdata[i];
+		if (r->re != NULL)
+			pcre_scan(rd, i, r);
+	}
+	/* Refine and validate, in text order (the horizons need it). */
+	sort_cands(rd->raw);
+	GArray *refined = rd->refined;
+	g_array_set_size(refined, 0);
+	gsize *horizon = (gsize *)(void *)rd->horizon->data;
+	memset(horizon, 0, sizeof(gsize) * rd->rules->len);
+	/*
+	 * Two streams in text order: the scan's candidates and the starts of
+	 * the runs of digits (for the number-shaped detectors).  Each rule
+	 * sees its own triggers in order; merging keeps REFINED nearly sorted.
+	 */
+	const guint *digit_rules = (const guint *)(void *)rd->digit_rules->data;
+	g_array_set_size(rd->runs, 0);
+	if (rd->digit_rules->len > 0)
+		dp_view_digit_runs(&rd->view, rd->runs);
+	const gsize *digits = (const gsize *)(void *)rd->runs->data;
+	guint nd = rd->runs->len, k = 0;
+	for (guint i = 0; i <= rd->raw->len; i++) {
+		const Cand *c = i < rd->raw->len ? &g_array_index(rd->raw, Cand, i) : NULL;
+		for (; k < nd && (c == NULL || digits[k] <= c->vs); k++) {
+			for (guint d = 0; d < rd->digit_rules->len; d++) {
+				guint ri = digit_rules[d];
+				const Rule *r = rd->rules->pdata[ri];
+				DpCands dc = { ri, refined, &horizon[ri] };
+				r->det->at_digit(rd->view.text, rd->view.len, digits[k], rd->validate, &dc);
+			}
+		}
+		if (c == NULL)
+			break;
+		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
+		if (r != NULL && r->det != NULL) {
+			DpCands dc = { c->rule, refined, &horizon[c->rule] };
+			r->det->refine(rd->view.text, rd->view.len, c->vs, c->ve, rd->validate, &dc);
+		} else {
+			g_array_append_val(refined, *c);
+		}
+	}
+	/* A value on the allow list is never redacted, whichever rule found it. */
+	if (rd->allow != NULL && g_hash_table_size(rd->allow) > 0) {
+		for (guint i = 0; i < refined->len; i++) {
+			Cand *c = &g_array_index(refined, Cand, i);
+			if (c->allowed)
+				continue;
+			g_autofree char *key = g_utf8_casefold(rd->view.text + c->vs, (gssize)(c->ve - c->vs));
+			c->allowed = g_hash_table_contains(rd->allow, key);
+		}
+	}
+	sort_cands(refined);
+	gsize pos = 0;
+	for (guint i = 0; i < refined->len; i++) {
+		const Cand *c = &g_array_index(refined, Cand, i);
+		if (c->vs < pos)
+			continue; /* overlaps a span already taken */
+		g_array_append_val(rd->cands, *c);
+		pos = c->ve;
+	}
+}
+
+void
+dp_redactor_find(DpRedactor *rd, const char *text, gsize len, GArray *matches)
+{
+	if (rd->rules->len == 0)
+		return;
+	find(rd, text, len);
+	gsize prev = 0;
+	for (guint i = 0; i < rd->cands->len; i++) {
+		const Cand *c = &g_array_index(rd->cands, Cand, i);
+		if (c->allowed)
+			continue;
+		DpSpan s;
+		gsize os, oe;
+		dp_view_span(&rd->view, text, c->vs, c->ve, &os, &oe);
+		os = MAX(os, prev);
+		if (oe <= os)
+			continue;
+		s.rule = c->rule;
+		s.offset = os;
+		s.length = oe - os;
+		g_array_append_val(matches, s);
+		prev = oe;
+	}
+}
+
+GString *
+dp_redactor_apply(DpRedactor *rd, const char *text, gsize len, GArray *spans)
+{
+	GString *out = g_string_sized_new(len + 16);
+	if (rd->rules->len == 0) {
+		g_string_append_len(out, text, (gssize)len);
+		return out;
+	}
+	find(rd, text, len);
+	gsize pos = 0;
+	for (guint i = 0; i < rd->cands->len; i++) {
+		const Cand *c = &g_array_index(rd->cands, Cand, i);
+		if (c->allowed)
+			continue;
+		gsize os, oe;
+		dp_view_span(&rd->view, text, c->vs, c->ve, &os, &oe);
+		os = MAX(os, pos);
+		if (oe <= os)
+			continue;
+		const Rule *r = rd->rules->pdata[c->rule];
+		g_string_append_len(out, text + pos, (gssize)(os - pos));
+		gsize at = out->len;
+		switch (r->op) {
+		case DP_OP_LABEL:
+			g_string_append(out, r->label);
+			break;
+		case DP_OP_MASK:
+			dp_mask_append(out, text + os, oe - os, r->mask);
+			break;
+		case DP_OP_PSEUDONYM: {
+			g_autofree char *canon = canonical_value(r, rd->view.text + c->vs, c->ve - c->vs);
+			g_autofree char *tok = dp_pseudonym(rd->key, r->label, canon, strlen(canon), rd->digits);
+			g_string_append(out, tok);
+			break;
+		}
+		case DP_OP_REMOVE:
+			break;
+		}
+		if (spans) {
+			DpSpan s = { c->rule, at, out->len - at };
+			g_array_append_val(spans, s);
+		}
+		pos = oe;
+	}
+	g_string_append_len(out, text + pos, (gssize)(len - pos));
+	return out;
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+/* Add "redacted: RULE FIELD COUNT OFF+LEN ..." lines for SPANS. */
+static void
+note_spans(DpRedactor *rd, DpRecord *rec, const char *field, GArray *spans)
+{
+	/* Most fields and bodies have nothing redacted. */
+	if (spans->len == 0)
+		return;
+	/* One pass over the spans, one line per rule that has some, in rule order. */
+	guint nrules = rd->rules->len;
+	g_autofree guint *count = g_new0(guint, nrules);
+	g_autofree GString **pos = g_new0(GString *, nrules);
+	for (guint i = 0; i < spans->len; i++) {
+		const DpSpan *sp = &g_array_index(spans, DpSpan, i);
+		if (sp->rule >= nrules)
+			continue;
+		if (pos[sp->rule] == NULL)
+			pos[sp->rule] = g_string_sized_new(64);
+		count[sp->rule]++;
+		/* " OFF+LEN", without printf (a mailbox has many of these). */
+		char buf[2 * 24 + 3], *e = buf + sizeof buf, *q = e;
+		gsize v = sp->length;
+		do
+			*--q = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		*--q = '+';
+		v = sp->offset;
+		do
+			*--q = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		*--q = ' ';
+		g_string_append_len(pos[sp->rule], q, e - q);
+	}
+	for (guint rule = 0; rule < nrules; rule++) {
+		if (pos[rule] == NULL)
+			continue;
+		g_autofree char *v = g_strdup_printf("%s %s %u%s", dp_redactor_rule_name(rd, rule), field, count[rule],
+						     pos[rule]->str);
+		dp_record_add(rec, DP_F_REDACTED, v);
+		g_string_free(pos[rule], TRUE);
+	}
+}
+
+void
+dp_redact_record(DpRedactor *rd, DpRecord *rec)
+{
+	if (rd->rules->len == 0)
+		return;
+	g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(DpSpan));
+	/* Header values first, in record order, then the body. */
+	guint nfields = rec->fields->len;
+	for (guint i = 0; i < nfields; i++) {
+		DpField *f = rec->fields->pdata[i];
+		if (!g_str_has_prefix(f->key, DP_META_PREFIX) && !g_str_equal(f->key, DP_F_PATH) &&
+		    !g_str_equal(f->key, DP_F_ERROR))
+			continue;
+		g_array_set_size(spans, 0);
+		GString *v = dp_redactor_apply(rd, f->value, strlen(f->value), spans);
+		g_free(f->value);
+		f->value = g_string_free(v, FALSE);
+		if (spans->len > 0) {
+			g_autofree char *key = g_strdup(f->key);
+			note_spans(rd, rec, key, spans);
+		}
+	}
+	if (dp_record_get(rec, DP_F_DATA) != NULL)
+		return; /* raw input bytes, not text */
+	g_array_set_size(spans, 0);
+	GString *body = dp_redactor_apply(rd, rec->body->str, rec->body->len, spans);
+	g_string_free(rec->body, TRUE);
+	rec->body = body;
+	note_spans(rd, rec, "body", spans);
+}

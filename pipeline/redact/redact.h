@@ -1,0 +1,49 @@
+/*
+ * redact.h: the redaction engine applied by docpipe-redact.
+ */
+#ifndef DOCPIPE_REDACT_H
+#define DOCPIPE_REDACT_H
+
+#include <glib.h>
+#include "core/config.h"
+#include "core/record.h"
+
+typedef struct DpRedactor DpRedactor;
+
+/* A span: which rule, where (in the output text, or in the input for dp_redactor_find). */
+typedef struct {
+	guint rule;
+	gsize offset;
+	gsize length;
+} DpSpan;
+
+/* Build the rules configured in CFG ([redact] and [rule NAME] groups). */
+DpRedactor *dp_redactor_new(DpConfig *cfg, GError **error);
+void dp_redactor_free(DpRedactor *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpRedactor, dp_redactor_free)
+
+/* The number of rules, and the name of rule I ("email", "phone", a custom name). */
+guint dp_redactor_n_rules(const DpRedactor *r);
+const char *dp_redactor_rule_name(const DpRedactor *r, guint i);
+
+/*
+ * Redact TEXT (UTF-8, LEN bytes).  Returns the redacted text; when SPANS is
+ * not NULL it receives a DpSpan per replacement, with offsets in the result.
+ */
+GString *dp_redactor_apply(DpRedactor *r, const char *text, gsize len, GArray *spans);
+
+/*
+ * The matches TEXT would have redacted, as DpSpans in offsets of TEXT itself
+ * (for measuring recall and for callers that apply their own replacement).
+ */
+void dp_redactor_find(DpRedactor *r, const char *text, gsize len, GArray *matches);
+
+/*
+ * Redact REC in place: its body, every meta.* value, its path inside the
+ * container and its error message.  Adds one "redacted" header per rule and
+ * field that had matches: "redacted: RULE FIELD COUNT OFF+LEN ..." (offsets
+ * into the new value), never the original text.
+ */
+void dp_redact_record(DpRedactor *r, DpRecord *rec);
+
+#endif
