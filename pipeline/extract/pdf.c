@@ -443,6 +443,7 @@ emit_attachment(DpExtractCtx *ctx, DpDoc *doc, PopplerAttachment *att, const cha
 	return dp_doc_child(ctx, doc, path, NULL, bytes, meta, error);
 }
 
+/* Read the [pdf] options of one extraction. */
 static void
 read_options(DpExtractCtx *ctx, PdfOptions *o)
 {
@@ -463,115 +464,181 @@ page_list(GArray *pages)
 	return g_string_free(s, FALSE);
 }
 
-gboolean
-dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+/*
+ * Open the document with the passwords of the command line, then those of
+ * [pdf] passwords.  When it cannot be opened, DOC is marked failed (status
+ * "encrypted" or "error") and NULL is returned: the record still goes out.
+ */
+static PopplerDocument *
+open_or_fail(DpExtractCtx *ctx, DpDoc *doc, char **cfg_passwords, gboolean *needed_password)
 {
-	PdfOptions opt;
-	read_options(ctx, &opt);
-	g_auto(GStrv) cfg_passwords = opt.cfg_passwords;
 	char **lists[] = {ctx->passwords ? ctx->passwords : (char *[]){NULL}, cfg_passwords, NULL};
-
-	gboolean needed_password = FALSE;
 	g_autoptr(GError) perr = NULL;
-	g_autoptr(PopplerDocument) pd = open_document(doc->data, lists, &needed_password, &perr);
-	if (pd == NULL) {
-		if (g_error_matches(perr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED)) {
-			dp_doc_meta(doc, "encrypted", "yes");
-			guint tried =
-			    (ctx->passwords ? g_strv_length(ctx->passwords) : 0) + g_strv_length(cfg_passwords);
-			if (tried == 0)
-				dp_doc_fail(doc, DP_STATUS_ENCRYPTED,
-				            "encrypted PDF: needs a user password (-p PW or [pdf] passwords)");
-			else
-				dp_doc_fail(doc, DP_STATUS_ENCRYPTED,
-				            "encrypted PDF: none of the %u passwords given works", tried);
-		} else {
-			dp_doc_fail(doc, DP_STATUS_ERROR, "cannot read PDF: %s",
-			            perr ? perr->message : "unknown error");
-		}
-		return TRUE;
+	PopplerDocument *pd = open_document(doc->data, lists, needed_password, &perr);
+	if (pd != NULL)
+		return pd;
+	if (g_error_matches(perr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED)) {
+		dp_doc_meta(doc, "encrypted", "yes");
+		guint tried = (ctx->passwords ? g_strv_length(ctx->passwords) : 0) + g_strv_length(cfg_passwords);
+		if (tried == 0)
+			dp_doc_fail(doc, DP_STATUS_ENCRYPTED,
+			            "encrypted PDF: needs a user password (-p PW or [pdf] passwords)");
+		else
+			dp_doc_fail(doc, DP_STATUS_ENCRYPTED, "encrypted PDF: none of the %u passwords given works",
+			            tried);
+	} else {
+		dp_doc_fail(doc, DP_STATUS_ERROR, "cannot read PDF: %s", perr ? perr->message : "unknown error");
 	}
-	set_metadata(doc, pd, doc->data, needed_password);
+	return NULL;
+}
 
-	int n_pages = poppler_document_get_n_pages(pd);
-	gint64 first = opt.first_page > 0 ? opt.first_page : 1;
-	gint64 last = opt.last_page > 0 && opt.last_page < n_pages ? opt.last_page : n_pages;
-	const char *limit_msg = NULL;
-	g_autofree char *limit_buf = NULL;
-	if (opt.max_pages > 0 && last - first + 1 > opt.max_pages) {
-		last = first + opt.max_pages - 1;
-		limit_buf =
+/* What reading the pages gave: the body, the quality lists and the parts. */
+typedef struct {
+	gint64 first, last; /* the pages to read, 1-based, inclusive */
+	int n_pages;        /* in the document */
+	GString *text;
+	GArray *empty;   /* of guint: pages without text */
+	GArray *garbled; /* of guint: pages with mostly unmapped glyphs */
+	GPtrArray *parts; /* of PdfPart* */
+	gint64 done;      /* pages read */
+	char *limit_msg;  /* why the reading stopped early, or NULL */
+} PageScan;
+
+static void
+page_scan_clear(PageScan *s)
+{
+	g_string_free(s->text, TRUE);
+	g_array_unref(s->empty);
+	g_array_unref(s->garbled);
+	g_ptr_array_unref(s->parts);
+	g_free(s->limit_msg);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PageScan, page_scan_clear)
+
+/*
+ * The pages to read: [pdf] first-page and last-page, cut to [pdf]
+ * max-pages (which is a limit, said in S->limit_msg).  A range other than
+ * the whole document is recorded as meta.page-range.
+ */
+static void
+choose_pages(DpDoc *doc, const PdfOptions *opt, PageScan *s)
+{
+	s->first = opt->first_page > 0 ? opt->first_page : 1;
+	s->last = opt->last_page > 0 && opt->last_page < s->n_pages ? opt->last_page : s->n_pages;
+	if (opt->max_pages > 0 && s->last - s->first + 1 > opt->max_pages) {
+		s->last = s->first + opt->max_pages - 1;
+		s->limit_msg =
 		    g_strdup_printf("only the first %" G_GINT64_FORMAT " of %d pages extracted ([pdf] max-pages)",
-		                    opt.max_pages, n_pages);
-		limit_msg = limit_buf;
+		                    opt->max_pages, s->n_pages);
 	}
-	if (first > 1 || last < n_pages) {
-		g_autofree char *range = g_strdup_printf("%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, first, last);
-		if (first <= last)
+	if (s->first > 1 || s->last < s->n_pages) {
+		g_autofree char *range = g_strdup_printf("%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, s->first, s->last);
+		if (s->first <= s->last)
 			dp_doc_meta(doc, "page-range", range);
 	}
+}
 
-	g_autoptr(GString) text = g_string_new(NULL);
-	g_autoptr(GArray) empty = g_array_new(FALSE, FALSE, sizeof(guint));
-	g_autoptr(GArray) garbled = g_array_new(FALSE, FALSE, sizeof(guint));
-	g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(pdf_part_free);
-	double start = cpu_seconds();
-	gint64 done = 0;
-	for (gint64 i = first; i <= last; i++) {
-		if (opt.time_limit > 0 && cpu_seconds() - start > (double)opt.time_limit) {
-			limit_buf = g_strdup_printf("stopped after page %" G_GINT64_FORMAT " of %d: over the CPU time "
-			                            "limit of %" G_GINT64_FORMAT " s ([pdf] time-limit)",
-			                            i - 1, n_pages, opt.time_limit);
-			limit_msg = limit_buf;
-			break;
-		}
-		if (i > first)
-			g_string_append_c(text, '\f');
-		g_autoptr(PopplerPage) page = poppler_document_get_page(pd, (int)(i - 1));
-		guint pageno = (guint)i;
-		done++;
-		if (page == NULL) {
-			g_array_append_val(empty, pageno);
-			continue;
-		}
-		g_autofree char *t = page_text(page);
-		if (t != NULL) {
-			/* A form feed inside a page would shift every later page. */
-			for (char *p = t; (p = strchr(p, '\f')) != NULL; p++)
-				*p = '\n';
-			g_string_append(text, t);
-		}
-		switch (page_quality(t ? t : "")) {
-		case PAGE_EMPTY:
-			g_array_append_val(empty, pageno);
-			break;
-		case PAGE_GARBLED:
-			g_array_append_val(garbled, pageno);
-			break;
-		case PAGE_TEXT:
-			break;
-		}
-		collect_annotations(page, pageno, parts);
+/* Append the text of page PAGENO (or nothing) to S, classify it, collect its parts. */
+static void
+read_page(PopplerDocument *pd, guint pageno, PageScan *s)
+{
+	g_autoptr(PopplerPage) page = poppler_document_get_page(pd, (int)(pageno - 1));
+	if (page == NULL) {
+		g_array_append_val(s->empty, pageno);
+		return;
 	}
+	g_autofree char *t = page_text(page);
+	if (t != NULL) {
+		/* A form feed inside a page would shift every later page. */
+		for (char *p = t; (p = strchr(p, '\f')) != NULL; p++)
+			*p = '\n';
+		g_string_append(s->text, t);
+	}
+	switch (page_quality(t ? t : "")) {
+	case PAGE_EMPTY:
+		g_array_append_val(s->empty, pageno);
+		break;
+	case PAGE_GARBLED:
+		g_array_append_val(s->garbled, pageno);
+		break;
+	case PAGE_TEXT:
+		break;
+	}
+	collect_annotations(page, pageno, s->parts);
+}
 
-	g_autofree char *n_empty = g_strdup_printf("%u", empty->len);
-	g_autofree char *n_garbled = g_strdup_printf("%u", garbled->len);
-	g_autofree char *empty_list = page_list(empty);
-	g_autofree char *garbled_list = page_list(garbled);
+/*
+ * Read the chosen pages in order, separated by form feeds.  The CPU-time
+ * budget ([pdf] time-limit) is checked before each page: the pages read
+ * so far are kept, and S->limit_msg says where it stopped.
+ */
+static void
+read_pages(PopplerDocument *pd, const PdfOptions *opt, PageScan *s)
+{
+	double start = cpu_seconds();
+	for (gint64 i = s->first; i <= s->last; i++) {
+		if (opt->time_limit > 0 && cpu_seconds() - start > (double)opt->time_limit) {
+			g_free(s->limit_msg);
+			s->limit_msg = g_strdup_printf("stopped after page %" G_GINT64_FORMAT " of %d: over the CPU "
+			                               "time limit of %" G_GINT64_FORMAT " s ([pdf] time-limit)",
+			                               i - 1, s->n_pages, opt->time_limit);
+			break;
+		}
+		if (i > s->first)
+			g_string_append_c(s->text, '\f');
+		s->done++;
+		read_page(pd, (guint)i, s);
+	}
+}
+
+/* The quality flags: counts and lists of pages without text and garbled pages. */
+static void
+set_quality_meta(DpDoc *doc, const PageScan *s)
+{
+	g_autofree char *n_empty = g_strdup_printf("%u", s->empty->len);
+	g_autofree char *n_garbled = g_strdup_printf("%u", s->garbled->len);
+	g_autofree char *empty_list = page_list(s->empty);
+	g_autofree char *garbled_list = page_list(s->garbled);
 	dp_doc_meta(doc, "pages-without-text", n_empty);
 	dp_doc_meta(doc, "pages-without-text-list", empty_list);
 	dp_doc_meta(doc, "pages-garbled", n_garbled);
 	dp_doc_meta(doc, "pages-garbled-list", garbled_list);
-	g_autofree char *n_done = g_strdup_printf("%" G_GINT64_FORMAT, done);
+	g_autofree char *n_done = g_strdup_printf("%" G_GINT64_FORMAT, s->done);
 	dp_doc_meta(doc, "pages-extracted", n_done);
+}
 
-	dp_doc_set_text(ctx, doc, text->str, text->len);
-	if (limit_msg != NULL)
-		dp_doc_fail(doc, DP_STATUS_LIMIT, "%s", limit_msg);
-	if (!dp_doc_emit(ctx, doc, error))
-		return FALSE;
+/* An annotation's text as a text/plain child of DOC, with its type, page, author and subject. */
+static gboolean
+emit_annotation(DpExtractCtx *ctx, DpDoc *doc, const PdfPart *part, GError **error)
+{
+	g_autoptr(GBytes) b = g_bytes_new(part->text, strlen(part->text));
+	g_autofree char *pg = g_strdup_printf("%u", part->page);
+	const char *meta[12];
+	guint k = 0;
+	meta[k++] = "meta.annotation-type";
+	meta[k++] = part->annot_type;
+	meta[k++] = "meta.page";
+	meta[k++] = pg;
+	if (part->author != NULL && *part->author) {
+		meta[k++] = "meta.author";
+		meta[k++] = part->author;
+	}
+	if (part->subject != NULL && *part->subject) {
+		meta[k++] = "meta.subject";
+		meta[k++] = part->subject;
+	}
+	meta[k] = NULL;
+	return dp_doc_child(ctx, doc, part->path, DP_TYPE_TEXT, b, meta, error);
+}
 
-	/* Embedded files (the EmbeddedFiles name tree), then the page parts. */
+/*
+ * The children of DOC, after its own record: the embedded files (the
+ * EmbeddedFiles name tree), then the parts found on the pages in page
+ * order (file annotations and annotation texts).
+ */
+static gboolean
+emit_parts(DpExtractCtx *ctx, DpDoc *doc, PopplerDocument *pd, GPtrArray *parts, GError **error)
+{
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 	/*
 	 * Poppler 22.12 dereferences NULL in poppler_document_get_attachments()
@@ -579,6 +646,7 @@ dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	 * product lives with it (the sandboxed child dies after the text went
 	 * out); a fuzzer would stop on it every run, so fuzz builds skip it.
 	 */
+	(void)pd;
 	GList *atts = NULL;
 #else
 	GList *atts = poppler_document_get_attachments(pd);
@@ -593,29 +661,43 @@ dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	}
 	g_list_free_full(atts, g_object_unref);
 	for (guint i = 0; ok && i < parts->len; i++) {
-		PdfPart *part = parts->pdata[i];
-		if (part->attachment != NULL) {
+		const PdfPart *part = parts->pdata[i];
+		if (part->attachment != NULL)
 			ok = emit_attachment(ctx, doc, part->attachment, part->path, error);
-			continue;
-		}
-		g_autoptr(GBytes) b = g_bytes_new(part->text, strlen(part->text));
-		g_autofree char *pg = g_strdup_printf("%u", part->page);
-		const char *meta[12];
-		guint k = 0;
-		meta[k++] = "meta.annotation-type";
-		meta[k++] = part->annot_type;
-		meta[k++] = "meta.page";
-		meta[k++] = pg;
-		if (part->author != NULL && *part->author) {
-			meta[k++] = "meta.author";
-			meta[k++] = part->author;
-		}
-		if (part->subject != NULL && *part->subject) {
-			meta[k++] = "meta.subject";
-			meta[k++] = part->subject;
-		}
-		meta[k] = NULL;
-		ok = dp_doc_child(ctx, doc, part->path, DP_TYPE_TEXT, b, meta, error);
+		else
+			ok = emit_annotation(ctx, doc, part, error);
 	}
 	return ok;
+}
+
+gboolean
+dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	PdfOptions opt;
+	read_options(ctx, &opt);
+	g_auto(GStrv) cfg_passwords = opt.cfg_passwords;
+
+	gboolean needed_password = FALSE;
+	g_autoptr(PopplerDocument) pd = open_or_fail(ctx, doc, cfg_passwords, &needed_password);
+	if (pd == NULL)
+		return TRUE; /* the failure is in DOC's record */
+	set_metadata(doc, pd, doc->data, needed_password);
+
+	g_auto(PageScan) scan = {
+	    .n_pages = poppler_document_get_n_pages(pd),
+	    .text = g_string_new(NULL),
+	    .empty = g_array_new(FALSE, FALSE, sizeof(guint)),
+	    .garbled = g_array_new(FALSE, FALSE, sizeof(guint)),
+	    .parts = g_ptr_array_new_with_free_func(pdf_part_free),
+	};
+	choose_pages(doc, &opt, &scan);
+	read_pages(pd, &opt, &scan);
+	set_quality_meta(doc, &scan);
+
+	dp_doc_set_text(ctx, doc, scan.text->str, scan.text->len);
+	if (scan.limit_msg != NULL)
+		dp_doc_fail(doc, DP_STATUS_LIMIT, "%s", scan.limit_msg);
+	if (!dp_doc_emit(ctx, doc, error))
+		return FALSE;
+	return emit_parts(ctx, doc, pd, scan.parts, error);
 }
