@@ -1,10 +1,11 @@
 #!/bin/sh
 # The C unit tests of the shared library: record stream, text, config.
+# Each g_test case is one test here.
 test_description='library unit tests'
 . "$(dirname "$0")/test-lib.sh"
 
 for t in record-test text-test config-test; do
-	test_expect_success "unit: $t" "\"\$DOCPIPE_BUILD/tests/$t\""
+	test_unit "$DOCPIPE_BUILD/tests/$t"
 done
 
 test_done

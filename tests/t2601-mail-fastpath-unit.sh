@@ -4,6 +4,6 @@
 # definitions (tests/unit/fastpath-test.c).
 . "$(dirname "$0")/test-lib.sh"
 
-test_expect_success 'unit: fastpath-test' '"$DOCPIPE_BUILD/tests/fastpath-test"'
+test_unit "$DOCPIPE_BUILD/tests/fastpath-test"
 
 test_done

@@ -2,6 +2,6 @@
 test_description='unit tests of the batch-run library: walk, shards, ledger, JSON'
 . "$(dirname "$0")/test-lib.sh"
 
-test_expect_success 'unit: run-test' '"$DOCPIPE_BUILD/tests/run-test"'
+test_unit "$DOCPIPE_BUILD/tests/run-test"
 
 test_done

@@ -3,6 +3,6 @@
 # (tests/unit/sandbox-regress.c; under `make asan` they catch the UB).
 . "$(dirname "$0")/test-lib.sh"
 
-test_expect_success 'unit: sandbox-regress' '"$DOCPIPE_BUILD/tests/sandbox-regress"'
+test_unit "$DOCPIPE_BUILD/tests/sandbox-regress"
 
 test_done

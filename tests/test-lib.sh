@@ -5,6 +5,8 @@
 #   test_expect_success CORPUS 'what' 'commands'   (runs only with the prerequisite)
 #   test_expect_failure 'a known breakage' 'commands'
 #   test_expect_code 65 'what' 'commands'
+#   test_unit PROGRAM [ARG...]  (a C unit program: one test per g_test case)
+#   test_wait_for 'condition'  (inside a test: poll, with a generous bound)
 #   test_cmp expected actual
 #   test_require_corpus        (before the first test: skips the whole script)
 #   test_skip_all 'why'        (skips the whole script)
@@ -32,6 +34,7 @@ GOLDEN=$TEST_DIR/golden
 unset DOCPIPE_CONFIG
 XDG_CONFIG_HOME=/nonexistent
 export XDG_CONFIG_HOME
+export DOCPIPE_SYSCONFIG=/nonexistent/docpipe.conf
 LC_ALL=C.UTF-8
 export LC_ALL
 # A test that runs make must not inherit how the suite itself was invoked
@@ -169,6 +172,72 @@ test_grep() {
 		echo "'$1' not found in $2:"
 		head -n 40 "$2"
 		return 1
+	fi
+}
+
+# test_wait_for 'CONDITION': evaluate CONDITION until it holds, every 50 ms,
+# and fail after $DOCPIPE_TEST_WAIT seconds (120 by default) of trying.
+# Tests wait for what they need to see this way, never with a fixed sleep:
+# on a busy machine any fixed delay is too short.  The bound only ends a
+# test whose condition never comes, so it is generous and it is counted in
+# tries, not read from a clock.
+test_wait_for() {
+	tries_=$((${DOCPIPE_TEST_WAIT:-120} * 20))
+	until eval "$1"; do
+		tries_=$((tries_ - 1))
+		if [ "$tries_" -le 0 ]; then
+			echo "gave up waiting for: $1"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# test_unit PROGRAM [ARG...]: run a C unit program of tests/unit/ (GLib's
+# g_test, which prints TAP) and report each of its cases as one test of
+# this script, renumbered, with the program's name in front.  A program
+# that aborts (a failed g_assert says "Bail out!", which would stop the
+# whole prove run) is one failed test with its message; the cases it did
+# not reach and a non-zero exit status are failures too.
+test_unit() {
+	unit_=${1##*/}
+	(cd "$TRASH" && "$@") >"$TRASH/.unit" 2>"$TRASH/.unit-err"
+	unit_rc_=$?
+	unit_plan_=
+	unit_seen_=0
+	unit_bad_=0
+	while IFS= read -r line_; do
+		case $line_ in
+		"ok "* | "not ok "*)
+			unit_seen_=$((unit_seen_ + 1))
+			case $line_ in "not "*) ok_=1 unit_bad_=1 ;; *) ok_=0 ;; esac
+			# "ok 3 /text/nfc # SKIP why": drop the number, keep the rest.
+			rest_=${line_#*ok }
+			rest_=${rest_#* }
+			case $rest_ in
+			*" # SKIP"*)
+				test_count=$((test_count + 1))
+				echo "ok $test_count - $unit_: $rest_"
+				;;
+			*)
+				: >"$TRASH/.out"
+				test_report_ $ok_ "$unit_: $rest_"
+				;;
+			esac
+			;;
+		"Bail out!"*)
+			unit_bad_=1
+			{ echo "$line_"; cat "$TRASH/.unit-err"; } >"$TRASH/.out"
+			test_report_ 1 "$unit_: case $((unit_seen_ + 1)) aborted"
+			;;
+		1..*) unit_plan_=${line_#1..} ;;
+		"#"*) printf '%s\n' "$line_" ;;
+		*) printf '# %s\n' "$line_" ;;
+		esac
+	done <"$TRASH/.unit"
+	if [ -z "$unit_plan_" ] || [ "$unit_seen_" != "$unit_plan_" ] || { [ "$unit_rc_" != 0 ] && [ "$unit_bad_" = 0 ]; }; then
+		{ echo "exit status $unit_rc_, $unit_seen_ of ${unit_plan_:-?} cases reported"; cat "$TRASH/.unit-err"; } >"$TRASH/.out"
+		test_report_ 1 "$unit_: every case ran and the program exited cleanly"
 	fi
 }
 
