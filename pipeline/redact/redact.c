@@ -130,26 +130,22 @@ dp_redactor_free(DpRedactor *rd)
 {
 	if (rd == NULL)
 		return;
+	/* A redactor without rules (redaction off) has only its rule array. */
 	g_ptr_array_unref(rd->rules);
-	g_array_unref(rd->pats);
-	if (rd->scratch)
-		hs_free_scratch(rd->scratch);
-	if (rd->db)
-		hs_free_database(rd->db);
-	if (rd->md)
-		pcre2_match_data_free(rd->md);
-	if (rd->allow)
-		g_hash_table_unref(rd->allow);
-	if (rd->key)
-		g_bytes_unref(rd->key);
+	g_clear_pointer(&rd->pats, g_array_unref);
+	g_clear_pointer(&rd->scratch, hs_free_scratch);
+	g_clear_pointer(&rd->db, hs_free_database);
+	g_clear_pointer(&rd->md, pcre2_match_data_free);
+	g_clear_pointer(&rd->allow, g_hash_table_unref);
+	g_clear_pointer(&rd->key, g_bytes_unref);
 	dp_view_clear(&rd->view);
-	g_array_unref(rd->raw);
-	g_array_unref(rd->refined);
-	g_array_unref(rd->cands);
-	g_array_unref(rd->last);
-	g_array_unref(rd->horizon);
-	g_array_unref(rd->runs);
-	g_array_unref(rd->digit_rules);
+	g_clear_pointer(&rd->raw, g_array_unref);
+	g_clear_pointer(&rd->refined, g_array_unref);
+	g_clear_pointer(&rd->cands, g_array_unref);
+	g_clear_pointer(&rd->last, g_array_unref);
+	g_clear_pointer(&rd->horizon, g_array_unref);
+	g_clear_pointer(&rd->runs, g_array_unref);
+	g_clear_pointer(&rd->digit_rules, g_array_unref);
 	g_free(rd);
 }
 
@@ -225,11 +221,11 @@ canonical_value(const Rule *r, const char *v, gsize n)
 	return g_utf8_casefold(v, (gssize)n);
 }
 
-static gpointer
+static gboolean
 config_error(GError **error, const DpConfig *cfg, const char *group, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
-/* Set a configuration error naming the file and group; returns NULL. */
-static gpointer
+/* Set a configuration error naming the file and group; returns FALSE. */
+static gboolean
 config_error(GError **error, const DpConfig *cfg, const char *group, const char *fmt, ...)
 {
 	va_list ap;
@@ -238,7 +234,7 @@ config_error(GError **error, const DpConfig *cfg, const char *group, const char 
 	va_end(ap);
 	g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s: [%s] %s", dp_config_file(cfg) ? dp_config_file(cfg) : "configuration",
 		    group, msg);
-	return NULL;
+	return FALSE;
 }
 
 /* Operator, label and mask of a rule: its group's values over [redact]'s. */
@@ -255,15 +251,10 @@ rule_setup(Rule *r, const DpConfig *cfg, const char *group, const char *deflabel
 		op = dp_config_get_string(cfg, "redact", "operator");
 	if (mask == NULL)
 		mask = dp_config_get_string(cfg, "redact", "mask-char");
-	if (!dp_operator_parse(op, &r->op)) {
-		config_error(error, cfg, group ? group : "redact", "unknown operator '%s'", op);
-		return FALSE;
-	}
+	if (!dp_operator_parse(op, &r->op))
+		return config_error(error, cfg, group ? group : "redact", "unknown operator '%s'", op);
 	if (!g_utf8_validate(mask, -1, NULL) || g_utf8_strlen(mask, -1) != 1 || g_unichar_iscntrl(g_utf8_get_char(mask)))
-		{
-		config_error(error, cfg, group ? group : "redact", "mask-char must be one printable character");
-		return FALSE;
-	}
+		return config_error(error, cfg, group ? group : "redact", "mask-char must be one printable character");
 	r->mask = g_steal_pointer(&mask);
 	r->label = label ? g_steal_pointer(&label) : g_strdup(deflabel);
 	return TRUE;
@@ -475,27 +466,27 @@ exprs_clear(Exprs *ex)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Exprs, exprs_clear)
 
-DpRedactor *
-dp_redactor_new(DpConfig *cfg, GError **error)
+/* The expressions of DET, the built-in rule just added, and its digit trigger. */
+static void
+add_builtin_rule(DpRedactor *rd, Exprs *ex, const DpDetector *det)
 {
-	g_autoptr(DpRedactor) rd = g_new0(DpRedactor, 1);
-	rd->rules = g_ptr_array_new_with_free_func(rule_free);
-	rd->pats = g_array_new(FALSE, FALSE, sizeof(Pat));
-	rd->raw = g_array_new(FALSE, FALSE, sizeof(Cand));
-	rd->refined = g_array_new(FALSE, FALSE, sizeof(Cand));
-	rd->cands = g_array_new(FALSE, FALSE, sizeof(Cand));
-	rd->last = g_array_new(FALSE, TRUE, sizeof(guint));
-	rd->horizon = g_array_new(FALSE, TRUE, sizeof(gsize));
-	rd->runs = g_array_new(FALSE, FALSE, sizeof(gsize));
-	rd->digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
-	dp_view_init(&rd->view);
-	if (!dp_config_get_bool(cfg, "redact", "enabled"))
-		return g_steal_pointer(&rd);
-	rd->validate = dp_config_get_bool(cfg, "redact", "validate");
-	rd->digits = (guint)dp_config_get_int(cfg, "redact", "pseudonym-digits");
-	g_auto(Exprs) ex = { g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(unsigned)) };
+	guint ri = rd->rules->len - 1;
+	for (const DpPattern *p = det->patterns; p->expr; p++) {
+		Pat pat = { ri, PK_REGEX, 0, 0, p->len };
+		exprs_add(rd, ex, p->expr, (p->len ? 0 : HS_FLAG_SOM_LEFTMOST) | det->flags, pat);
+	}
+	if (det->at_digit != NULL)
+		g_array_append_val(rd->digit_rules, ri);
+}
 
-	/* Which built-ins are on: the detectors list, then their own groups. */
+/*
+ * The built-in detectors that are on, in rule order: [redact] detectors
+ * names them, and a [rule NAME] group of a built-in may turn it on or off
+ * and set its operator, label and mask (never a pattern or terms).
+ */
+static gboolean
+add_builtin_rules(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
+{
 	g_auto(GStrv) on = dp_config_get_list(cfg, "redact", "detectors");
 	for (guint i = 0; on[i]; i++)
 		if (dp_detector_find(on[i]) == NULL)
@@ -517,18 +508,38 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 		r->det = &dets[d];
 		g_ptr_array_add(rd->rules, r);
 		if (!rule_setup(r, cfg, group, dets[d].label, error))
-			return NULL;
-		for (const DpPattern *p = dets[d].patterns; p->expr; p++) {
-			Pat pat = { rd->rules->len - 1, PK_REGEX, 0, 0, p->len };
-			exprs_add(rd, &ex, p->expr, (p->len ? 0 : HS_FLAG_SOM_LEFTMOST) | dets[d].flags, pat);
-		}
-		if (dets[d].at_digit != NULL) {
-			guint ri = rd->rules->len - 1;
-			g_array_append_val(rd->digit_rules, ri);
-		}
+			return FALSE;
+		add_builtin_rule(rd, ex, &dets[d]);
 	}
+	return TRUE;
+}
 
-	/* Custom rules: a pattern or a term list each. */
+/* The expressions of custom rule RI (group GROUP): its pattern, or every term of its list. */
+static gboolean
+add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const char *group, const char *pattern,
+		 const char *terms, GError **error)
+{
+	if (pattern != NULL) {
+		unsigned flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8 | HS_FLAG_UCP;
+		if (dp_config_get_bool(cfg, group, "case-insensitive"))
+			flags |= HS_FLAG_CASELESS;
+		Pat pat = { ri, PK_REGEX, 0, 0, 0 };
+		exprs_add(rd, ex, pattern, flags, pat);
+		return TRUE;
+	}
+	g_autofree char *path = dp_config_resolve_path(cfg, terms);
+	g_autoptr(GPtrArray) list = dp_terms_load(path, error);
+	if (list == NULL)
+		return FALSE;
+	for (guint t = 0; t < list->len; t++)
+		add_literal(rd, ex, ri, PK_LITERAL, list->pdata[t]);
+	return TRUE;
+}
+
+/* Custom rules, after the built-ins: [rule NAME] groups with a pattern or a term list each. */
+static gboolean
+add_custom_rules(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
+{
 	g_auto(GStrv) groups = dp_config_groups_with_prefix(cfg, "rule ");
 	for (guint i = 0; groups[i]; i++) {
 		const char *name = groups[i] + 5;
@@ -548,43 +559,73 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 		g_autofree char *up = g_ascii_strup(name, -1);
 		g_autofree char *deflabel = g_strdup_printf("[%s]", up);
 		if (!rule_setup(r, cfg, groups[i], deflabel, error))
-			return NULL;
-		guint ri = rd->rules->len - 1;
-		if (pattern != NULL) {
-			unsigned flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8 | HS_FLAG_UCP;
-			if (dp_config_get_bool(cfg, groups[i], "case-insensitive"))
-				flags |= HS_FLAG_CASELESS;
-			Pat pat = { ri, PK_REGEX, 0, 0, 0 };
-			exprs_add(rd, &ex, pattern, flags, pat);
-		} else {
-			g_autofree char *path = dp_config_resolve_path(cfg, terms);
-			g_autoptr(GPtrArray) list = dp_terms_load(path, error);
-			if (list == NULL)
-				return NULL;
-			for (guint t = 0; t < list->len; t++)
-				add_literal(rd, &ex, ri, PK_LITERAL, list->pdata[t]);
-		}
+			return FALSE;
+		if (!add_custom_exprs(rd, cfg, ex, rd->rules->len - 1, groups[i], pattern, terms, error))
+			return FALSE;
 	}
+	return TRUE;
+}
 
-	if (!load_allow(rd, cfg, &ex, error))
-		return NULL;
+/* The pseudonym key, read once, and only when a rule's operator is pseudonym. */
+static gboolean
+load_key(DpRedactor *rd, const DpConfig *cfg, GError **error)
+{
 	for (guint i = 0; i < rd->rules->len; i++) {
-		Rule *r = rd->rules->pdata[i];
-		if (r->op == DP_OP_PSEUDONYM && rd->key == NULL) {
-			g_autofree char *kf = dp_config_get_string(cfg, "redact", "key-file");
-			g_autofree char *ke = dp_config_get_string(cfg, "redact", "key-env");
-			g_autofree char *path = kf ? dp_config_resolve_path(cfg, kf) : NULL;
-			g_autoptr(GError) local = NULL;
-			rd->key = dp_key_load(path, ke, &local);
-			if (rd->key == NULL)
-				return config_error(error, cfg, "redact", "rule '%s': %s", r->name, local->message);
-		}
+		const Rule *r = rd->rules->pdata[i];
+		if (r->op != DP_OP_PSEUDONYM)
+			continue;
+		g_autofree char *kf = dp_config_get_string(cfg, "redact", "key-file");
+		g_autofree char *ke = dp_config_get_string(cfg, "redact", "key-env");
+		g_autofree char *path = kf ? dp_config_resolve_path(cfg, kf) : NULL;
+		g_autoptr(GError) local = NULL;
+		rd->key = dp_key_load(path, ke, &local);
+		if (rd->key == NULL)
+			return config_error(error, cfg, "redact", "rule '%s': %s", r->name, local->message);
+		return TRUE;
 	}
-	if (!compile_db(rd, &ex, cfg, error))
-		return NULL;
-	rd->md = pcre2_match_data_create(4, NULL);
+	return TRUE;
+}
+
+/* The state the matching reuses from one text to the next, sized for the rules. */
+static void
+scratch_init(DpRedactor *rd)
+{
+	rd->raw = g_array_new(FALSE, FALSE, sizeof(Cand));
+	rd->refined = g_array_new(FALSE, FALSE, sizeof(Cand));
+	rd->cands = g_array_new(FALSE, FALSE, sizeof(Cand));
+	rd->last = g_array_sized_new(FALSE, TRUE, sizeof(guint), rd->rules->len + 1);
 	g_array_set_size(rd->last, rd->rules->len + 1);
+	rd->horizon = g_array_sized_new(FALSE, TRUE, sizeof(gsize), rd->rules->len);
 	g_array_set_size(rd->horizon, rd->rules->len);
+	rd->runs = g_array_new(FALSE, FALSE, sizeof(gsize));
+	dp_view_init(&rd->view);
+	rd->md = pcre2_match_data_create(4, NULL);
+}
+
+/*
+ * With [redact] enabled=false (--no-redact) the redactor has no rules and
+ * passes every text through: nothing else is read, checked or compiled (no
+ * term lists, no key, no Hyperscan database or its cache), so that a run
+ * without redaction pays nothing for it.  Otherwise: the built-in rules,
+ * the custom ones, the allow list, the key, then one database for all.
+ */
+DpRedactor *
+dp_redactor_new(DpConfig *cfg, GError **error)
+{
+	g_autoptr(DpRedactor) rd = g_new0(DpRedactor, 1);
+	rd->rules = g_ptr_array_new_with_free_func(rule_free);
+	if (!dp_config_get_bool(cfg, "redact", "enabled"))
+		return g_steal_pointer(&rd);
+	rd->validate = dp_config_get_bool(cfg, "redact", "validate");
+	rd->digits = (guint)dp_config_get_int(cfg, "redact", "pseudonym-digits");
+	rd->pats = g_array_new(FALSE, FALSE, sizeof(Pat));
+	rd->digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_auto(Exprs) ex = { g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(unsigned)) };
+
+	if (!add_builtin_rules(rd, cfg, &ex, error) || !add_custom_rules(rd, cfg, &ex, error) ||
+	    !load_allow(rd, cfg, &ex, error) || !load_key(rd, cfg, error) || !compile_db(rd, &ex, cfg, error))
+		return NULL;
+	scratch_init(rd);
 	return g_steal_pointer(&rd);
 }
 
@@ -780,26 +821,39 @@ find(DpRedactor *rd, const char *text, gsize len)
 	}
 }
 
+/*
+ * The next chosen candidate from *I on that is redacted, with its span
+ * [*OS, *OE) in the original TEXT, starting at FROM or later (two view
+ * spans can map to overlapping original bytes); NULL after the last.
+ * The spans come in text order, as dp_view_span is fastest with.
+ */
+static const Cand *
+next_span(DpRedactor *rd, const char *text, guint *i, gsize from, gsize *os, gsize *oe)
+{
+	while (*i < rd->cands->len) {
+		const Cand *c = &g_array_index(rd->cands, Cand, *i);
+		(*i)++;
+		if (c->allowed)
+			continue;
+		dp_view_span(&rd->view, text, c->vs, c->ve, os, oe);
+		*os = MAX(*os, from);
+		if (*oe > *os)
+			return c;
+	}
+	return NULL;
+}
+
 void
 dp_redactor_find(DpRedactor *rd, const char *text, gsize len, GArray *matches)
 {
 	if (rd->rules->len == 0)
 		return;
 	find(rd, text, len);
-	gsize prev = 0;
-	for (guint i = 0; i < rd->cands->len; i++) {
-		const Cand *c = &g_array_index(rd->cands, Cand, i);
-		if (c->allowed)
-			continue;
-		DpSpan s;
-		gsize os, oe;
-		dp_view_span(&rd->view, text, c->vs, c->ve, &os, &oe);
-		os = MAX(os, prev);
-		if (oe <= os)
-			continue;
-		s.rule = c->rule;
-		s.offset = os;
-		s.length = oe - os;
+	guint i = 0;
+	gsize prev = 0, os, oe;
+	const Cand *c;
+	while ((c = next_span(rd, text, &i, prev, &os, &oe)) != NULL) {
+		DpSpan s = { c->rule, os, oe - os };
 		g_array_append_val(matches, s);
 		prev = oe;
 	}
@@ -814,16 +868,10 @@ dp_redactor_apply(DpRedactor *rd, const char *text, gsize len, GArray *spans)
 		return out;
 	}
 	find(rd, text, len);
-	gsize pos = 0;
-	for (guint i = 0; i < rd->cands->len; i++) {
-		const Cand *c = &g_array_index(rd->cands, Cand, i);
-		if (c->allowed)
-			continue;
-		gsize os, oe;
-		dp_view_span(&rd->view, text, c->vs, c->ve, &os, &oe);
-		os = MAX(os, pos);
-		if (oe <= os)
-			continue;
+	guint i = 0;
+	gsize pos = 0, os, oe;
+	const Cand *c;
+	while ((c = next_span(rd, text, &i, pos, &os, &oe)) != NULL) {
 		const Rule *r = rd->rules->pdata[c->rule];
 		g_string_append_len(out, text + pos, (gssize)(os - pos));
 		gsize at = out->len;
