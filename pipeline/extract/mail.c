@@ -1,23 +1,46 @@
 /*
- * mail.c: RFC 822 / MIME messages through GMime 3.
+ * NAME
+ *	mail.c - RFC 822 / MIME messages through GMime 3 (the loadable
+ *	module docpipe-mail.so)
  *
- * GMime does all the MIME work (header folding, RFC 2047 words, raw 8-bit
- * headers with fallback charsets, transfer encodings, multipart
- * boundaries); this file only decides what becomes the message's text and
- * what becomes a part.  The layout of one message:
+ * DESCRIPTION
+ *	GMime does all the MIME work (header folding, RFC 2047 words, raw
+ *	8-bit headers with fallback charsets, transfer encodings, multipart
+ *	boundaries); this file only decides what becomes the message's text
+ *	and what becomes a part.  The layout of one message:
  *
- *   message/rfc822 record   meta.from/to/cc/bcc/reply-to/date/date-iso/
- *                           subject/message-id/in-reply-to/references,
- *                           meta.defects; body: the inline text/plain parts
- *     "body N"              an inline text/html part (HTML-only bodies)
- *     "alternative N"       the other renderings of a multipart/alternative
- *     "attachment N"        every other part, through the same dispatch as
- *                           a loose file (PDF, zip, a nested message, ...)
+ *	  message/rfc822 record   meta.from/to/cc/bcc/reply-to/date/date-iso/
+ *	                          subject/message-id/in-reply-to/references,
+ *	                          meta.defects; body: the inline text/plain parts
+ *	    "body N"              an inline text/html part (HTML-only bodies)
+ *	    "alternative N"       the other renderings of a multipart/alternative
+ *	    "attachment N"        every other part, through the same dispatch as
+ *	                          a loose file (PDF, zip, a nested message, ...)
  *
- * Parts are numbered in document order.  A message GMime cannot make sense
- * of is never lost: what it parsed is kept, the problems it reported are
- * recorded in meta.defects, and a message it cannot parse at all is read
- * as plain text with status "partial".
+ *	Parts are numbered in document order.  A message GMime cannot make
+ *	sense of is never lost: what it parsed is kept, the problems it
+ *	reported are recorded in meta.defects, and a message it cannot parse
+ *	at all is read as plain text with status "partial".
+ *
+ * SECURITY
+ *	Every byte is untrusted.  GMime parses in the child of
+ *	sandbox/isolate.c (no file writes, network or programs: the seccomp
+ *	filter of sandbox/sandbox.c; [limits] memory, cpu-time and timeout),
+ *	on the message where it lies, without a copy.  Nesting is bounded
+ *	three ways: GMime stops descending at its own limit (defect
+ *	nesting-overflow, status "limit"; t5100 mime-deep.eml, 10,000
+ *	levels, gets a clean status); the walk here descends at most
+ *	MAX_NESTING (64) multipart levels and says so with status "limit"
+ *	when it stops; a message/rfc822 part is a child record through
+ *	dp_doc_child(), bounded by [limits] max-depth.  Parts count against
+ *	[limits] max-children, the text against max-text-size.  At most
+ *	MAX_DEFECTS (32) defects are named (meta.defect-count has them all)
+ *	and as many renderings not read, so a hostile message cannot make
+ *	its metadata large.  Header values and file names are metadata, made
+ *	one line; a file name never becomes a path on disk.  Tests: t2010
+ *	"garbage and truncated mail never crash", t2000 "malformed MIME
+ *	keeps what is there and records the defects", t5100 "a 100 MB header
+ *	line: the body after it is still read".
  */
 #include "core/detect.h"
 #include "core/record.h"
@@ -141,7 +164,11 @@ typedef struct {
 	guint n_attach, n_body, n_alt;
 	const char *fallback;
 	GPtrArray *skipped; /* [mail] alternatives=preferred: types not read */
+	gboolean too_deep;  /* parts below MAX_NESTING levels were not read */
 } Walk;
+
+/* Multipart levels the walk descends into (GMime's own limit is far deeper). */
+#define MAX_NESTING 64
 
 static void
 add_pending(Walk *w, GMimeObject *obj, const char *kind, guint *counter)
@@ -304,8 +331,9 @@ preferred_alternative(GMimeMultipart *mp)
 static void
 walk(Walk *w, GMimeObject *obj, gboolean as_parts, guint level)
 {
-	if (level > 64) {
-		/* GMime limits nesting too; this keeps our own recursion bounded. */
+	if (level > MAX_NESTING) {
+		/* Our own recursion stays bounded; the record says what was left. */
+		w->too_deep = TRUE;
 		return;
 	}
 	if (GMIME_IS_MULTIPART(obj)) {
@@ -577,7 +605,7 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	g_mime_parser_init_with_stream(mt->parser, mt->idle);
 
 	Walk w = { ctx, doc, g_string_new(NULL), g_ptr_array_new_with_free_func(pending_free),
-		   g_ptr_array_new_with_free_func(g_free), 0, 0, 0, fallback, g_ptr_array_new_with_free_func(g_free) };
+		   g_ptr_array_new_with_free_func(g_free), 0, 0, 0, fallback, g_ptr_array_new_with_free_func(g_free), FALSE };
 	if (msg == NULL) {
 		/* Not even a header block: keep the bytes as text. */
 		gsize outlen;
@@ -612,6 +640,9 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	/* Nothing is dropped silently: say that the innermost parts are missing. */
 	if (defects.overflow && dp_record_get(doc->rec, DP_F_STATUS) == NULL)
 		dp_doc_fail(doc, DP_STATUS_LIMIT, "MIME parts nested deeper than the parser allows; the innermost were not read");
+	if (w.too_deep && dp_record_get(doc->rec, DP_F_STATUS) == NULL)
+		dp_doc_fail(doc, DP_STATUS_LIMIT, "MIME parts nested deeper than %d levels; the innermost were not read",
+			    MAX_NESTING);
 	dp_doc_take_text(ctx, doc, g_steal_pointer(&w.body));
 	g_ptr_array_unref(defects.list);
 
