@@ -26,11 +26,45 @@ test_expect_success 'random bytes are unsupported, not a failure' '
 	test_grep "status=\"unsupported\"" out/random.bin.xml
 '
 
-test_expect_success 'invalid UTF-8 becomes U+FFFD, never broken output' '
+test_expect_success 'HTML that is not UTF-8 and says nothing is read as windows-1252, never broken output' '
 	printf "<p>ok \377\376 \300\200 caf\303 end</p>" >bad-utf8.html &&
 	check_goes_on bad-utf8.html &&
 	xmllint --noout out/bad-utf8.html.xml &&
 	iconv -f UTF-8 -t UTF-8 out/bad-utf8.html.txt >/dev/null
+'
+
+# check_fffd FILE WANT: FILE, declared UTF-8 but not, converts to the text
+# WANT (printf escapes; \357\277\275 is U+FFFD), in the text output and
+# in well-formed XML.
+check_fffd() {
+	check_goes_on "$1" &&
+	printf "$2\n" >want &&
+	test_cmp want "out/$1.txt" &&
+	xmllint --noout "out/$1.xml" &&
+	xmllint --xpath "string(//text)" "out/$1.xml" | sed "/^$/d" >xml-text &&
+	test_cmp want xml-text
+}
+FFFD="\357\277\275"
+
+test_expect_success 'invalid UTF-8 in HTML that declares UTF-8 becomes U+FFFD' '
+	printf "<html><head><meta charset=\"utf-8\"></head><body><p>ok \377\376 \300\200 caf\303 end</p></body></html>" >u8.html &&
+	check_fffd u8.html "ok $FFFD$FFFD $FFFD$FFFD caf$FFFD end"
+'
+
+test_expect_success 'invalid UTF-8 in a text file with a UTF-8 BOM becomes U+FFFD' '
+	printf "\357\273\277ok \377\376 caf\303 end\n" >u8.txt &&
+	check_fffd u8.txt "ok $FFFD$FFFD caf$FFFD end"
+'
+
+test_expect_success 'invalid UTF-8 in a mail part of charset utf-8 becomes U+FFFD' '
+	printf "From: a@example.org\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nok \377\376 caf\303 end\n" >u8.eml &&
+	check_goes_on u8.eml &&
+	printf "ok $FFFD$FFFD caf$FFFD end\n" >want &&
+	tail -n 1 out/u8.eml.txt >got &&
+	test_cmp want got &&
+	xmllint --noout out/u8.eml.xml &&
+	xmllint --xpath "string(//text)" out/u8.eml.xml | sed "/^$/d" | tail -n 1 >xml-text &&
+	test_cmp want xml-text
 '
 
 test_expect_success 'truncated HTML keeps its text' '

@@ -21,6 +21,64 @@ test_expect_success 'docpipe --help, convert --help, and its man page' '
 	test_grep "EXIT STATUS" man.txt
 '
 
+# help_options CMD...: the options of CMD --help, one per line as its
+# spellings ("-x --xml", "--no-redact"); --help itself left out.
+help_options() {
+	"$@" --help >help.txt &&
+	awk '/^Application Options:/ { on = 1; next }
+		on && /^$/ { on = 0 }
+		on {
+			o = ""
+			for (i = 1; i <= NF; i++) {
+				t = $i
+				sub(/[=,].*$/, "", t)
+				if (t !~ /^--?[A-Za-z0-9]/)
+					break
+				o = o (o == "" ? "" : " ") t
+			}
+			if (o != "")
+				print o
+		}' help.txt
+}
+
+# man_options: the options named on the man page lines on standard
+# input, one spelling per line.
+man_options() {
+	sed "s/\\\\-/-/g" | grep -o -- "--\\?[A-Za-z0-9][A-Za-z0-9-]*" | sort -u
+}
+
+# same_options HELP MAN: every option of HELP is named in MAN (by one of
+# its spellings), and every option named in MAN is one of HELP.
+same_options() {
+	cat "$1" && echo "--- man:" && cat "$2" &&
+	while read -r o; do
+		found=
+		for s in $o; do grep -q -x -F -- "$s" "$2" && found=y; done
+		test -n "$found" || { echo "$o: in --help, not in the man page"; return 1; }
+	done <"$1" &&
+	while read -r s; do
+		tr " " "\\n" <"$1" | grep -q -x -F -- "$s" || { echo "$s: in the man page, not in --help"; return 1; }
+	done <"$2"
+}
+
+for p in docpipe-detect docpipe-extract docpipe-redact docpipe-emit; do
+	test_expect_success "$p: the options of --help are those of the man page" "
+		help_options $p >help-opts &&
+		sed -n '/^\\.SH OPTIONS/,/^\\.SH [^O]/p' \"$TOP/stages/$p.1\" | grep '^\\.B' | man_options >man-opts &&
+		test -s help-opts && test -s man-opts &&
+		same_options help-opts man-opts
+	"
+done
+
+for c in convert config run status; do
+	test_expect_success "docpipe $c: the options of --help are those of its synopsis in docpipe.1" "
+		help_options docpipe $c >help-opts &&
+		sed -n '/^\\.SH SYNOPSIS/,/^\\.SH [^S]/{/^\\.B docpipe $c\$/{n;p;};}' \"$TOP/pipeline/cmd/docpipe.1\" | man_options >man-opts &&
+		test -s help-opts && test -s man-opts &&
+		same_options help-opts man-opts
+	"
+done
+
 test_expect_success 'the man pages list every exit code of exitcode.h' '
 	for code in $(sed -n "s/.*= \\([0-9][0-9]*\\),.*/\\1/p" "$TOP/pipeline/util/exitcode.h"); do
 		grep -q "^\\.B $code\$" "$TOP/pipeline/cmd/docpipe.1" || { echo "code $code undocumented"; return 1; }
