@@ -1,14 +1,42 @@
 /*
- * html.c: HTML to readable text with libxml2's HTML parser.
+ * NAME
+ *	html.c - HTML to readable text with libxml2's HTML parser
  *
- * The parser is told never to touch the network and to ignore encoding
- * declarations: the bytes are decoded to UTF-8 here first (BOM, then the
- * charset a container declared, then a <meta> prescan, then UTF-8 if
- * valid, then the fallback), so the charset used is known and recorded.
- * The document is read through SAX events, never built as a tree, so
- * memory stays bounded by the text however large or deep the markup:
- * block elements become line and paragraph breaks, list items get bullets,
- * table cells tabs, and script, style and the like are dropped.
+ * DESCRIPTION
+ *	The bytes are decoded to UTF-8 here first (BOM, then the charset a
+ *	container declared, then a <meta> prescan of the first 64 KiB up to
+ *	<body>, then UTF-8 if valid, then [extract] fallback-charset), so the
+ *	charset used is known and recorded in the record's charset field.
+ *	The parser is then told to ignore encoding declarations.  The
+ *	document is read through SAX events, never built as a tree: block
+ *	elements become line and paragraph breaks, list items get bullets or
+ *	numbers, table cells tabs, and the elements of [extract] html-drop
+ *	(script, style, head, ...) are dropped.  <title>, some <meta name>
+ *	values and <html lang> become metadata; the title also opens the
+ *	text.  An <iframe srcdoc> is a document of its own, a child record
+ *	"iframe N" read by this same extractor.
+ *
+ * SECURITY
+ *	Every byte is untrusted.  The extractor runs where dp_extract() runs:
+ *	in the child of sandbox/isolate.c, which cannot write a file, use the
+ *	network or start a program (the seccomp filter of sandbox/sandbox.c)
+ *	and has [limits] memory, cpu-time and timeout (unless [sandbox]
+ *	enabled=false).
+ *	libxml2's HTML parser runs with HTML_PARSE_NONET and without
+ *	HTML_PARSE_HUGE (its default size limits stay on); it never loads a DTD
+ *	or an external entity and expands no entity a document declares,
+ *	only HTML's named character references: a billion-laughs or XXE
+ *	document gives its text and nothing more (t5100 "entities: no
+ *	expansion, no file read, no network"; t0060 "external entities and
+ *	DTDs are never loaded").  With no tree, deep nesting costs a few
+ *	bytes per open element, here and in libxml2's stack of names (t0060
+ *	"deeply nested markup", 100,000 levels).
+ *	Input over 2 GiB once decoded gets status "limit" before parsing;
+ *	the text is held in memory until it is cut to [limits] max-text-size
+ *	(t0060 "a 50 MB single-line HTML file"); the title collected is at
+ *	most 64 KiB.  Inline frames nest through dp_doc_child(), bounded by
+ *	[limits] max-depth and max-children.  URLs (src, href) are never
+ *	fetched or resolved.
  */
 #include "core/detect.h"
 #include "core/record.h"

@@ -1,20 +1,38 @@
 /*
- * maildir.c: a maildir (a directory with cur/, new/ and tmp/) as
- * one mail store.
+ * NAME
+ *	maildir.c - a maildir (a directory with cur/, new/ and tmp/) as one
+ *	mail store
  *
- * The directory has no bytes of its own: detect gives it the type
- * inode/x-maildir and the extractor reads the tree from the record's
- * source path.  Each message becomes a child "message REL" (REL its path
- * inside the maildir) through the same dispatch as a loose .eml, with the
- * folder, the subdirectory (cur or new) and the flags of its file name
- * (":2,FRS") as metadata.
+ * DESCRIPTION
+ *	The directory has no bytes of its own: detect gives it the type
+ *	inode/x-maildir and the extractor reads the tree from the record's
+ *	source path.  Each message becomes a child "message REL" (REL its path
+ *	inside the maildir) through the same dispatch as a loose .eml, with the
+ *	folder, the subdirectory (cur or new) and the flags of its file name
+ *	(":2,FRS") as metadata.
  *
- * Order is deterministic: in each folder, loose message files first, then
- * cur/, then new/, each sorted by name (bytewise), then the subfolders
- * sorted by name, walked the same way (Maildir++ ".Sub" folders and plain
- * nested folders alike).  tmp/ holds deliveries in progress and is not
- * read.  Symbolic links are not followed, so a link loop cannot trap the
- * walk; nesting is bounded by [limits] max-depth.
+ *	Order is deterministic: in each folder, loose message files first, then
+ *	cur/, then new/, each sorted by name (bytewise), then the subfolders
+ *	sorted by name, walked the same way (Maildir++ ".Sub" folders and plain
+ *	nested folders alike).  tmp/ holds deliveries in progress and is not
+ *	read.  Symbolic links are not followed, so a link loop cannot trap the
+ *	walk; nesting is bounded by [limits] max-depth.
+ *
+ * SECURITY
+ *	The tree and every message in it are untrusted.  The walk runs in
+ *	the child of sandbox/isolate.c (no file writes, network or programs:
+ *	the seccomp filter of sandbox/sandbox.c; [limits] memory, cpu-time
+ *	and timeout), which may still open files for reading: that is how it
+ *	reads the messages.  Only regular files and directories are taken,
+ *	by lstat(), so a symbolic link is never followed and a link loop
+ *	cannot trap the walk; a message file is read up to [limits]
+ *	max-input-size and never waited on (O_NONBLOCK; a FIFO is not a
+ *	regular file).  Folders nest at most [limits] max-depth deep (a
+ *	deeper one is a "limit" record naming it), messages stop at [limits]
+ *	max-children, and each message is parsed by extract/mail.c with its
+ *	bounds.  A file replaced by a link between the listing and the read
+ *	is read through the link: a maildir that others can write to while
+ *	it is converted is not a boundary.
  */
 #include "core/detect.h"
 #include "core/record.h"

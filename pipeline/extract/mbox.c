@@ -1,41 +1,58 @@
 /*
- * mbox.c: mbox files (mboxo, mboxrd, mboxcl, mboxcl2) and MMDF,
- * one message at a time.
+ * NAME
+ *	mbox.c - mbox files (mboxo, mboxrd, mboxcl, mboxcl2) and MMDF, one
+ *	message at a time
  *
- * Each message becomes a child record "message N" (numbered from 1 in file
- * order) with meta.offset, the byte offset of its From_ line (or MMDF
- * delimiter), and meta.mbox-variant, the variant assumed for it.  Its bytes
- * go through the same dispatch as a loose .eml, where GMime parses them.
+ * DESCRIPTION
+ *	Each message becomes a child record "message N" (numbered from 1 in file
+ *	order) with meta.offset, the byte offset of its From_ line (or MMDF
+ *	delimiter), and meta.mbox-variant, the variant assumed for it.  Its bytes
+ *	go through the same dispatch as a loose .eml, where GMime parses them.
  *
- * Why the mailbox is split here and not by GMime's GMIME_FORMAT_MBOX
- * parser: GMime's mbox mode knows the From_ separator and (optionally)
- * Content-Length, but it does not undo ">From " quoting (mboxo, mboxrd,
- * mboxcl), does not know MMDF's ^A^A^A^A delimiters, and needs a
- * GMimeStream, which over our in-memory input means copying the whole
- * mailbox.  Splitting here costs one memmem() pass over the mapped input,
- * gives every message as a zero-copy slice (a copy only when it has quoted
- * lines to undo), and keeps the exact byte offsets.  Everything inside a
- * message (headers, MIME) is still GMime's work, in extract/mail.c.
+ *	Why the mailbox is split here and not by GMime's GMIME_FORMAT_MBOX
+ *	parser: GMime's mbox mode knows the From_ separator and (optionally)
+ *	Content-Length, but it does not undo ">From " quoting (mboxo, mboxrd,
+ *	mboxcl), does not know MMDF's ^A^A^A^A delimiters, and needs a
+ *	GMimeStream, which over our in-memory input means copying the whole
+ *	mailbox.  Splitting here costs one memmem() pass over the mapped input,
+ *	gives every message as a zero-copy slice (a copy only when it has quoted
+ *	lines to undo), and keeps the exact byte offsets.  Everything inside a
+ *	message (headers, MIME) is still GMime's work, in extract/mail.c.
  *
- * The messages are extracted on worker threads (extract/pool.c, [extract]
- * threads): this file splits the mailbox in order and the records come
- * out in order, exactly as with one thread.
+ *	The messages are extracted on worker threads (extract/pool.c, [extract]
+ *	threads): this file splits the mailbox in order and the records come
+ *	out in order, exactly as with one thread.
  *
- * Memory stays constant on a mailbox of any size: the input is a
- * read-only mapping, and the pages behind the current message are given
- * back to the kernel as we go (dp_bytes_release), so the resident set is
- * about one message, not the file.
+ *	Memory stays constant on a mailbox of any size: the input is a
+ *	read-only mapping, and the pages behind the current message are given
+ *	back to the kernel as we go (dp_bytes_release), so the resident set is
+ *	about one message, not the file.
  *
- * Variants (auto-detected per message unless [mail] mbox-variant says):
- *   mboxcl2  Content-Length consistent (it ends exactly at the next From_
- *            line or the end of file); the body is taken as is.
- *   mboxcl   the same, but the body has ">From " lines: one ">" removed.
- *   mboxrd   no usable Content-Length, and ">>From " lines are seen (in
- *            this message or an earlier one): one ">" removed from every
- *            line matching ^>+From .
- *   mboxo    otherwise: ^>From  lines lose their ">" (the quoting the
- *            writer did; ">>From " stays, as mboxo cannot tell).
- *   mmdf     the file starts with a ^A^A^A^A line.
+ *	Variants (auto-detected per message unless [mail] mbox-variant says):
+ *	  mboxcl2  Content-Length consistent (it ends exactly at the next From_
+ *	           line or the end of file); the body is taken as is.
+ *	  mboxcl   the same, but the body has ">From " lines: one ">" removed.
+ *	  mboxrd   no usable Content-Length, and ">>From " lines are seen (in
+ *	           this message or an earlier one): one ">" removed from every
+ *	           line matching ^>+From .
+ *	  mboxo    otherwise: ^>From  lines lose their ">" (the quoting the
+ *	           writer did; ">>From " stays, as mboxo cannot tell).
+ *	  mmdf     the file starts with a ^A^A^A^A line.
+ *
+ * SECURITY
+ *	Every byte is untrusted.  The split runs in the child of
+ *	sandbox/isolate.c (no file writes, network or programs: the seccomp
+ *	filter of sandbox/sandbox.c; [limits] memory, cpu-time and timeout)
+ *	over a read-only view of the input, and never writes into it.  A
+ *	Content-Length is read as at most 18 digits and believed only when
+ *	the message it delimits is followed by a From_ line or the end of
+ *	the file; otherwise the From_ lines decide (t2010 "an inconsistent
+ *	Content-Length is ignored").  Every message is a child
+ *	through dp_doc_child(), parsed by extract/mail.c with its bounds;
+ *	the split stops once [limits] max-children is passed (the last child
+ *	says so).  A mailbox of garbage From_ lines or a truncated one gives
+ *	clean records (t2010 "garbage and truncated mail never crash", t5100
+ *	garbage-from.mbox).
  */
 #define _GNU_SOURCE
 #include "core/config.h"

@@ -1,25 +1,56 @@
 /*
- * pdf.c: PDF through poppler-glib: text per page in Poppler's
- * reading order, document metadata, user passwords, per-page quality
- * flags, annotation text and embedded files as parts.
+ * NAME
+ *	pdf.c - PDF through poppler-glib (the loadable module docpipe-pdf.so)
  *
- * The body is the text of the pages in order, separated by form feeds:
- * page N of the range is the text after the (N-1)th \f, so an empty page
- * is still a page (emit turns them into <page n="..."> elements).  The text
- * is Poppler's own layout (poppler_page_get_text): its line breaks are
- * kept and nothing is joined across a line end, so "123-45-" at the end of
- * a line followed by "6789" stays two lines (pdftotext's default would make
- * "123-456789" of it and hide the SSN from redaction).  No dehyphenation.
+ * DESCRIPTION
+ *	Text per page in Poppler's reading order, document metadata, user
+ *	passwords, per-page quality flags, annotation text and embedded
+ *	files as parts.
  *
- * Nothing is ever rendered: text extraction runs Poppler's text device,
- * which does not decode images.  Work is bounded by [pdf] max-pages and by
- * a CPU-time budget ([pdf] time-limit) checked between pages; the process
- * limits of the sandbox bound a single runaway page.
+ *	The body is the text of the pages in order, separated by form feeds:
+ *	page N of the range is the text after the (N-1)th \f, so an empty
+ *	page is still a page (emit turns them into <page n="..."> elements).
+ *	The text is Poppler's own layout (poppler_page_get_text): its line
+ *	breaks are kept and nothing is joined across a line end, so
+ *	"123-45-" at the end of a line followed by "6789" stays two lines
+ *	(pdftotext's default would make "123-456789" of it and hide the SSN
+ *	from redaction).  No dehyphenation.
  *
- * Quality flags (document metadata, counts and page-number lists):
- *   pages-without-text: pages with no visible character (scans: need OCR)
- *   pages-garbled: pages whose characters are mostly U+FFFD, private-use
- *   code points or control characters (fonts without a Unicode map)
+ *	Quality flags (document metadata, counts and page-number lists):
+ *	  pages-without-text: pages with no visible character (scans: need OCR)
+ *	  pages-garbled: pages whose characters are mostly U+FFFD, private-use
+ *	  code points or control characters (fonts without a Unicode map)
+ *
+ *	After the document's own record come its children: the embedded
+ *	files ("attachment N/NAME"), then per page its file annotations
+ *	("page P/attachment N/NAME") and annotation texts ("page P/annotation
+ *	N"), each through the same dispatch as a loose file.
+ *
+ * SECURITY
+ *	Every byte is untrusted, and Poppler is a large C++ parser with a
+ *	history of crashes on damaged files: it runs in the child of
+ *	sandbox/isolate.c (no file writes, network or programs: the seccomp
+ *	filter of sandbox/sandbox.c; [limits] memory, cpu-time and timeout).
+ *	A crash there ends the child, never the run, and the records already
+ *	written are kept (t1020 "Poppler crashing on the embedded files
+ *	keeps the text already read").
+ *
+ *	Nothing is ever rendered: text extraction runs Poppler's text
+ *	device, which does not decode images (t1020 "a page with an absurd
+ *	media box and a huge image is not rendered").  Work is bounded by
+ *	[pdf] max-pages, pages read, and by [pdf] time-limit, this thread's
+ *	CPU seconds, checked between pages; both give status "limit" with
+ *	the text read so far.  A single runaway page is stopped by the
+ *	child's [limits] cpu-time and timeout.  A page tree that contains
+ *	itself is Poppler's to detect (t1020 "a page tree that contains
+ *	itself", t5100 "PDFs: looping page tree and huge image still give
+ *	their text").  An embedded file is read into memory up to [limits]
+ *	max-input-size; its name is metadata made into one path component
+ *	("/" and control characters replaced), never a path on disk; embedded
+ *	PDFs nest through dp_doc_child(), bounded by [limits] max-depth and
+ *	max-children (t1000 "embedded files obey the depth limit").
+ *	Passwords come from -p and [pdf] passwords only; a failure says how
+ *	many were tried, never which.
  */
 #define _GNU_SOURCE /* memmem */
 #include "core/config.h"

@@ -1,5 +1,15 @@
 /*
  * plain.c: plain text in any charset iconv knows.
+ *
+ * core/text.c picks the charset: a BOM, then the one a container
+ * declared (a MIME part's charset parameter), then UTF-16 without a BOM,
+ * valid UTF-8, and last [extract] fallback-charset.  The one used is
+ * recorded in the record's charset field.
+ *
+ * SECURITY: the bytes are untrusted and are only decoded, never
+ * interpreted, in the sandboxed child of sandbox/isolate.c; invalid
+ * sequences become U+FFFD and the text is cut to [limits] max-text-size
+ * (t0060 "invalid UTF-8 becomes U+FFFD", "NUL bytes in text and HTML").
  */
 #include "core/record.h"
 #include "core/text.h"

@@ -1,35 +1,50 @@
 /*
- * pool.c: the parts of a container extracted on worker threads,
- * their records emitted in order.
+ * NAME
+ *	pool.c - the parts of a container extracted on worker threads,
+ *	their records emitted in order
  *
- * A mailbox is thousands of messages that have nothing to do with one
- * another once the file is split: each one's parsing (GMime), its parts'
- * identification (libmagic) and hashing can run on a core of its own.
- * The container's extractor still splits the input in order, on its own
- * thread, and hands each part to dp_child_pool_add() instead of
- * dp_doc_child(); a worker runs the very same dp_doc_child() on it with
- * a private copy of the context whose emit function keeps the records;
- * the calling thread passes them on in the order the parts were added.
- * The output is byte for byte what the one-thread extraction gives.
+ * DESCRIPTION
+ *	A mailbox is thousands of messages that have nothing to do with one
+ *	another once the file is split: each one's parsing (GMime), its parts'
+ *	identification (libmagic) and hashing can run on a core of its own.
+ *	The container's extractor still splits the input in order, on its own
+ *	thread, and hands each part to dp_child_pool_add() instead of
+ *	dp_doc_child(); a worker runs the very same dp_doc_child() on it with
+ *	a private copy of the context whose emit function keeps the records;
+ *	the calling thread passes them on in the order the parts were added.
+ *	The output is byte for byte what the one-thread extraction gives.
  *
- * Parts travel in batches of a few hundred KiB (a job), not one by one:
- * a hand-over between threads costs two wake-ups, which per message was
- * a good part of what the threads gained.
+ *	Parts travel in batches of a few hundred KiB (a job), not one by one:
+ *	a hand-over between threads costs two wake-ups, which per message was
+ *	a good part of what the threads gained.
  *
- * The part limit ([limits] max-children) counts over the whole input,
- * which a worker cannot know: it counts each part's records, and when
- * the ones before plus a part's own would cross the limit, its work is
- * thrown away and the part is extracted again in order, exactly as
- * without a pool, so that the limit falls at the same record with the
- * same words.
+ *	The part limit ([limits] max-children) counts over the whole input,
+ *	which a worker cannot know: it counts each part's records, and when
+ *	the ones before plus a part's own would cross the limit, its work is
+ *	thrown away and the part is extracted again in order, exactly as
+ *	without a pool, so that the limit falls at the same record with the
+ *	same words.
  *
- * Memory stays bounded: at most a few jobs per worker are in flight
- * (their input and their records), and a large part is extracted on the
- * calling thread, streaming as before, once the ones before it are out.
- * A small part can still expand (a zip of text attached to a message):
- * a job keeps at most JOB_OUTPUT_MAX bytes of records; the part that
- * would go past it is abandoned by the worker and, with the parts after
- * it, extracted on the calling thread in order, streaming.
+ *	Memory stays bounded: at most a few jobs per worker are in flight
+ *	(their input and their records), and a large part is extracted on the
+ *	calling thread, streaming as before, once the ones before it are out.
+ *	A small part can still expand (a zip of text attached to a message):
+ *	a job keeps at most JOB_OUTPUT_MAX bytes of records; the part that
+ *	would go past it is abandoned by the worker and, with the parts after
+ *	it, extracted on the calling thread in order, streaming.
+ *
+ * SECURITY
+ *	The pool parses nothing itself; its threads run the extractors
+ *	inside the process that called it, the sandboxed child of
+ *	sandbox/isolate.c, and share that child's seccomp filter and
+ *	[limits] memory and cpu-time (CPU time is counted for the process,
+ *	all threads together).  [extract] threads sets their number, at most
+ *	MAX_THREADS (16) whatever is asked.  The bounds above keep the
+ *	pool's own memory to a few jobs per thread; the records are the
+ *	same as without threads, limits included (t2600 "three threads give
+ *	the output of one, text and XML", "the part limit falls at the same
+ *	record with threads", "small messages that expand past a job
+ *	budget: the same, in bounded memory").
  */
 #include "core/record.h"
 #include "extract/extract.h"

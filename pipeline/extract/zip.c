@@ -1,27 +1,50 @@
 /*
- * zip.c: zip archives through libzip.
+ * NAME
+ *	zip.c - zip archives through libzip (the loadable module
+ *	docpipe-zip.so)
  *
- * Each entry becomes a child "entry NAME" through the same dispatch as a
- * loose file.  NAME is decoded for display only and is never used as a
- * file-system path: the UTF-8 flag (or valid UTF-8), then the charsets of
- * [zip] name-charsets (GBK/GB18030 by default, accepted only when the
- * result is CJK text), then CP437, the zip default.  meta.name-charset
- * says which.
+ * DESCRIPTION
+ *	Each entry becomes a child "entry NAME" through the same dispatch as a
+ *	loose file.  NAME is decoded for display only and is never used as a
+ *	file-system path: the UTF-8 flag (or valid UTF-8), then the charsets of
+ *	[zip] name-charsets (GBK/GB18030 by default, accepted only when the
+ *	result is CJK text), then CP437, the zip default.  meta.name-charset
+ *	says which.
  *
- * Bombs are stopped before they go off, from the central directory, and
- * again while each entry is inflated (a lying directory does not help):
- *   [zip] max-entries       entries read from one archive
- *   [zip] max-total-size    uncompressed bytes from one archive
- *   [zip] max-ratio         uncompressed/compressed of an entry (checked
- *                           once the entry passes 1 MiB, so small,
- *                           very compressible files pass)
- *   [limits] max-depth      nesting, in dp_doc_child; an entry identical
- *                           to the archive holding it (a zip quine such
- *                           as droste.zip) is stopped at once.
- * A limit gives the entry (or the archive) status "limit" with the reason.
- * Encrypted entries are tried with the --password values and otherwise
- * reported with status "encrypted"; a damaged archive yields the entries
- * libzip can read, and the archive's status says what went wrong.
+ *	Bombs are stopped before they go off, from the central directory, and
+ *	again while each entry is inflated (a lying directory does not help):
+ *	  [zip] max-entries       entries read from one archive
+ *	  [zip] max-total-size    uncompressed bytes from one archive
+ *	  [zip] max-ratio         uncompressed/compressed of an entry (checked
+ *	                          once the entry passes 1 MiB, so small,
+ *	                          very compressible files pass)
+ *	  [limits] max-depth      nesting, in dp_doc_child; an entry identical
+ *	                          to the archive holding it (a zip quine such
+ *	                          as droste.zip) is stopped at once.
+ *	A limit gives the entry (or the archive) status "limit" with the reason.
+ *	Encrypted entries are tried with the --password values and otherwise
+ *	reported with status "encrypted"; a damaged archive yields the entries
+ *	libzip can read, and the archive's status says what went wrong.
+ *
+ * SECURITY
+ *	Every byte is untrusted, the central directory included.  libzip
+ *	reads the archive from memory in the child of sandbox/isolate.c (no
+ *	file writes, network or programs: the seccomp filter of
+ *	sandbox/sandbox.c; [limits] memory, cpu-time and timeout).  An entry
+ *	name is metadata and part of a record path, made one line; it is
+ *	never joined to a directory or opened, so "../../etc/x" or "/abs"
+ *	cannot write anywhere (t2010 "zip entry names never become paths on
+ *	disk", t5100 "zip slip: entry names are metadata, kept as written").
+ *	The limits above hold per archive: a nested archive has a budget of
+ *	its own, and the whole is bounded by [limits] max-depth and
+ *	max-children and by the memory limit of the child (t2010 "a zip bomb
+ *	stops on the expansion ratio", "... on the total size before
+ *	inflating", "the entry count limit is checked before reading",
+ *	"nested zips are followed down to the depth limit"; t5100 "zip
+ *	bombs: a limit is recorded and the output stays small", "droste.zip:
+ *	the zip that contains itself is cut by a limit").  An entry is held
+ *	in memory whole, at most [limits] max-input-size and what is left of
+ *	max-total-size.
  */
 #include "core/config.h"
 #include "core/detect.h"
