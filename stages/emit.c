@@ -17,16 +17,17 @@
  *	document is encrypted; 76 bad record stream; 73 an output could not
  *	be created; 74 write error.  See docpipe(1).
  */
+#include "chain/stage.h"
 #include "core/emit.h"
 #include "core/record.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
-#include "util/fileio.h"
 
 #include <stdio.h>
 
 #include "util/banned.h"
 
+static DpStage stage;
 static gboolean opt_xml;
 static gboolean opt_headers;
 static char *opt_outdir;
@@ -39,44 +40,36 @@ static const GOptionEntry options[] = {
 	G_OPTION_ENTRY_NULL
 };
 
+static gboolean
+emit_record(DpRecord *rec, gpointer user, GError **error)
+{
+	return dp_emitter_add(user, rec, error);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_autoptr(GError) error = NULL;
 	dp_set_prgname(argv[0]);
-	g_autoptr(GOptionContext) octx = g_option_context_new("- write text and XML from a record stream");
-	g_option_context_add_main_entries(octx, options, NULL);
-	g_option_context_set_description(octx, "Exit status: 0 ok, 65 a document failed, 77 encrypted, 76 bad record "
-					       "stream,\n73 cannot create output, 74 write error.  See docpipe-emit(1).");
-	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_USAGE;
-	}
+	int code = dp_stage_parse(&stage, "- write text and XML from a record stream",
+				  "Exit status: 0 ok, 65 a document failed, 77 encrypted, 76 bad record "
+				  "stream,\n73 cannot create output, 74 write error.  See docpipe-emit(1).",
+				  options, &argc, &argv);
+	if (code != DP_EXIT_OK)
+		return code;
 	if (argc > 1) {
 		dp_warn("unexpected argument '%s'; records are read from standard input", argv[1]);
 		return DP_EXIT_USAGE;
 	}
 	int formats = opt_outdir ? (DP_EMIT_TEXT | DP_EMIT_XML) : opt_xml ? DP_EMIT_XML : DP_EMIT_TEXT;
 	g_autoptr(DpEmitter) em = dp_emitter_new(formats, opt_outdir, stdout, opt_headers);
-	g_autoptr(DpReader) reader = dp_reader_new(0, "<stdin>");
-	gboolean ok = TRUE;
-	for (;;) {
-		g_autoptr(DpRecord) rec = NULL;
-		if (!dp_reader_next(reader, &rec, &error)) {
-			/* Leave no half-written document behind. */
-			dp_warn("%s", error->message);
-			return error->code;
-		}
-		if (rec == NULL)
-			break;
-		if (!(ok = dp_emitter_add(em, rec, &error)))
-			break;
-	}
-	if (ok)
-		ok = dp_emitter_finish(em, &error) && dp_close_stream(stdout, "<stdout>", &error);
-	if (!ok) {
+	gboolean stream_bad;
+	gboolean ok = dp_stage_each_record(emit_record, em, &stream_bad, &error);
+	if (stream_bad) {
+		/* Leave no half-written document behind. */
 		dp_warn("%s", error->message);
 		return error->code;
 	}
-	return dp_emitter_exit_code(em);
+	ok = ok && dp_emitter_finish(em, &error);
+	return dp_stage_finish(ok, &error, 0, ok ? dp_emitter_exit_code(em) : 0);
 }

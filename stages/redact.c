@@ -25,12 +25,12 @@
  *	0 ok; 76 bad input record stream; 78 configuration error (a bad
  *	rule); 74 write error.  See docpipe(1).
  */
+#include "chain/stage.h"
 #include "core/config.h"
 #include "core/record.h"
 #include "redact/redact.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
-#include "util/fileio.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -38,24 +38,23 @@
 
 #include "util/banned.h"
 
-static char *opt_config;
-static gboolean opt_no_redact;
+static DpStage stage;
 static gboolean opt_text;
 
 static const GOptionEntry options[] = {
-	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE" },
-	{ "no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Pass records through unchanged", NULL },
+	DP_STAGE_OPTION_CONFIG(&stage),
+	DP_STAGE_OPTION_NO_REDACT(&stage, "Pass records through unchanged"),
 	{ "text", 0, 0, G_OPTION_ARG_NONE, &opt_text, "Read plain text, write it redacted (no records)", NULL },
 	G_OPTION_ENTRY_NULL
 };
 
 #define TEXT_BLOCK (4u << 20)
 
-/* Redact BUF[0, N) and write it. */
+/* Redact BUF[0, N) and write it; without RD (--no-redact), as it is. */
 static gboolean
 text_flush(DpRedactor *rd, const char *buf, gsize n, GError **error)
 {
-	g_autoptr(GString) out = dp_redactor_apply(rd, buf, n, NULL);
+	g_autoptr(GString) out = rd ? dp_redactor_apply(rd, buf, n, NULL) : g_string_new_len(buf, (gssize)n);
 	if (fwrite(out->str, 1, out->len, stdout) != out->len) {
 		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot write '<stdout>': %s", g_strerror(errno));
 		return FALSE;
@@ -98,59 +97,45 @@ redact_text(DpRedactor *rd, GError **error)
 	return text_flush(rd, buf->str, buf->len, error);
 }
 
+/* One record: redacted (unless --no-redact), then written. */
+static gboolean
+redact_record(DpRecord *rec, gpointer user, GError **error)
+{
+	DpRedactor *rd = user;
+	if (rd != NULL)
+		dp_redact_record(rd, rec);
+	return dp_record_write(rec, stdout, error);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_autoptr(GError) error = NULL;
 	dp_set_prgname(argv[0]);
-	g_autoptr(GOptionContext) octx = g_option_context_new("- redact personal data in a record stream");
-	g_option_context_add_main_entries(octx, options, NULL);
-	g_option_context_set_description(octx, "Reads records on standard input, writes them redacted to standard output.\n"
-					       "Exit status: 0 ok, 76 bad record stream, 78 configuration error, 74 write error.\n"
-					       "See docpipe-redact(1).");
-	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_USAGE;
-	}
+	int code = dp_stage_parse(&stage, "- redact personal data in a record stream",
+				  "Reads records on standard input, writes them redacted to standard output.\n"
+				  "Exit status: 0 ok, 76 bad record stream, 78 configuration error, 74 write error.\n"
+				  "See docpipe-redact(1).",
+				  options, &argc, &argv);
+	if (code != DP_EXIT_OK)
+		return code;
 	if (argc > 1) {
 		dp_warn("unexpected argument '%s'; records are read from standard input", argv[1]);
 		return DP_EXIT_USAGE;
 	}
-	g_autoptr(DpConfig) cfg = dp_config_load(opt_config, &error);
-	if (cfg == NULL || (opt_no_redact && !dp_config_set(cfg, "redact", "enabled", "false", &error))) {
-		dp_warn("%s", error->message);
+	g_autoptr(DpConfig) cfg = dp_stage_config(&stage, &code);
+	g_autoptr(DpRedactor) rd = NULL;
+	if (cfg == NULL || !dp_stage_redactor(cfg, &rd))
 		return DP_EXIT_CONFIG;
-	}
-	g_autoptr(DpRedactor) rd = dp_redactor_new(cfg, &error);
-	if (rd == NULL) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_CONFIG;
-	}
 	if (opt_text) {
-		if (!redact_text(rd, &error) || !dp_close_stream(stdout, "<stdout>", &error)) {
-			dp_warn("%s", error->message);
-			return error->code;
-		}
-		return DP_EXIT_OK;
+		gboolean ok = redact_text(rd, &error);
+		return dp_stage_finish(ok, &error, 0, DP_EXIT_OK);
 	}
-	g_autoptr(DpReader) reader = dp_reader_new(0, "<stdin>");
-	for (;;) {
-		g_autoptr(DpRecord) rec = NULL;
-		if (!dp_reader_next(reader, &rec, &error)) {
-			dp_warn("%s", error->message);
-			return error->code;
-		}
-		if (rec == NULL)
-			break;
-		dp_redact_record(rd, rec);
-		if (!dp_record_write(rec, stdout, &error))
-			break;
-	}
-	if (error == NULL)
-		dp_close_stream(stdout, "<stdout>", &error);
-	if (error != NULL) {
+	gboolean stream_bad;
+	gboolean ok = dp_stage_each_record(redact_record, rd, &stream_bad, &error);
+	if (stream_bad) {
 		dp_warn("%s", error->message);
-		return DP_EXIT_IOERR;
+		return error->code;
 	}
-	return DP_EXIT_OK;
+	return dp_stage_finish(ok, &error, DP_EXIT_IOERR, DP_EXIT_OK);
 }

@@ -1,5 +1,19 @@
 /*
- * chain.c: the stages composed in one process.
+ * chain.c: one input through detect, extract, redact and emit in one
+ * process, the path of `docpipe convert` and of each batch worker.
+ *
+ * dp_chain_run() reads the input and makes its detect record
+ * (core/detect.c), has it extracted in the sandboxed child
+ * (sandbox/isolate.c) or, with [sandbox] enabled=false, here
+ * (extract/dispatch.c), passes every record through the redactor and an
+ * optional observer, and hands it to the emitter, which commits the
+ * input's outputs before the next input starts.  A bad document is a
+ * status in its records and an exit code, never the end of the run.
+ *
+ * SECURITY
+ *	The parent only sniffs the first bytes with docpipe's own bounded
+ *	sniffers; libmagic and every extractor run in the sandboxed child
+ *	when the sandbox is on, and what the child writes is checked there.
  */
 #include "chain/chain.h"
 
@@ -12,12 +26,6 @@
 #include "sandbox/isolate.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
-#include "util/fileio.h"
-#include "util/hash.h"
-
-#include <errno.h>
-#include <sys/stat.h>
-#include <string.h>
 
 #include "util/banned.h"
 
@@ -29,77 +37,8 @@ struct DpChain {
 	DpIsolateOpts iso;
 	DpChainObserver observer;
 	gpointer observer_data;
+	gboolean preload; /* dp_chain_set_preload() */
 };
-
-DpRecord *
-dp_detect_input(const char *path, guint64 max, gboolean magic, GBytes **data, GError **error)
-{
-	return dp_detect_input_full(path, max, magic, FALSE, data, error);
-}
-
-DpRecord *
-dp_detect_input_full(const char *path, guint64 max, gboolean magic, gboolean defer_hash, GBytes **data,
-		     GError **error)
-{
-	g_autoptr(DpRecord) rec = dp_record_new();
-	g_autoptr(GBytes) bytes = NULL;
-	*data = NULL;
-	dp_record_set(rec, DP_F_SOURCE, path);
-	if (g_str_equal(path, "-")) {
-		bytes = dp_read_fd(0, "<stdin>", max, error);
-		if (bytes == NULL)
-			return NULL;
-	} else {
-		struct stat st;
-		if (stat(path, &st) != 0) {
-			int e = errno;
-			g_set_error(error, DP_ERROR, DP_EXIT_NOINPUT, "cannot open '%s': %s", path, g_strerror(e));
-			return NULL;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			const char *t = dp_detect_directory(path);
-			g_autofree char *sum = dp_sha256_hex(path, strlen(path));
-			g_autofree char *id = dp_id_root(sum);
-			dp_record_set(rec, DP_F_ID, id);
-			dp_record_set(rec, DP_F_TYPE, t);
-			return g_steal_pointer(&rec);
-		}
-		if (!S_ISREG(st.st_mode)) {
-			/* Reading a FIFO or a device could block forever. */
-			g_autofree char *sum = dp_sha256_hex(path, strlen(path));
-			g_autofree char *id = dp_id_root(sum);
-			dp_record_set(rec, DP_F_ID, id);
-			dp_record_set(rec, DP_F_TYPE, "inode/x-special");
-			dp_record_set(rec, DP_F_STATUS, DP_STATUS_SKIPPED);
-			dp_record_set(rec, DP_F_ERROR, "not a regular file");
-			return g_steal_pointer(&rec);
-		}
-		bytes = dp_read_file(path, max, error);
-		if (bytes == NULL)
-			return NULL;
-	}
-	gsize len;
-	const guint8 *d = g_bytes_get_data(bytes, &len);
-	/* The hash of a large input is a good part of its conversion: see dp_isolate_extract(). */
-	g_autofree char *sha = defer_hash ? g_strdup(DP_HASH_PENDING) : dp_sha256_bytes(bytes);
-	g_autofree char *id = defer_hash ? g_strdup(DP_HASH_PENDING) : dp_id_root(sha);
-	g_autofree char *type = NULL;
-	if (magic) {
-		type = dp_detect_type(d, len, NULL);
-	} else {
-		const char *sniffed = dp_detect_sniff(d, len);
-		type = g_strdup(sniffed ? sniffed : DP_TYPE_UNKNOWN);
-		/* libmagic parses hostile bytes: the sandboxed child runs it. */
-		if (sniffed == NULL)
-			dp_record_set(rec, DP_F_DETECT, "deferred");
-	}
-	dp_record_set(rec, DP_F_ID, id);
-	dp_record_set(rec, DP_F_TYPE, type);
-	dp_record_set(rec, DP_F_SHA256, sha);
-	dp_record_setf(rec, DP_F_SIZE, "%" G_GSIZE_FORMAT, len);
-	*data = g_steal_pointer(&bytes);
-	return g_steal_pointer(&rec);
-}
 
 /* Every record from extract goes through redaction, then to the emitter. */
 static gboolean
@@ -122,6 +61,7 @@ dp_chain_new(DpConfig *cfg, DpRedactor *redactor, DpEmitter *emitter)
 	chain->emitter = emitter;
 	dp_extract_ctx_init(&chain->ectx, cfg, chain_emit, chain);
 	dp_isolate_opts_from_config(cfg, &chain->iso);
+	chain->preload = TRUE;
 	return chain;
 }
 
@@ -149,6 +89,12 @@ dp_chain_set_threads(DpChain *chain, guint threads)
 }
 
 void
+dp_chain_set_preload(DpChain *chain, gboolean preload)
+{
+	chain->preload = preload;
+}
+
+void
 dp_chain_set_hashes(DpChain *chain, gboolean hashes)
 {
 	chain->ectx.hash_parts = hashes;
@@ -165,39 +111,30 @@ gboolean
 dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 {
 	g_autoptr(GError) local = NULL;
-	g_autoptr(GBytes) data = NULL;
+	g_autoptr(GBytes) read = NULL;
 	/*
-	 * Sandboxed, the input is hashed while the child extracts it; without
-	 * hashes (dp_chain_set_hashes()) it never is, and its id stays
-	 * DP_HASH_PENDING.
+	 * Sandboxed, libmagic runs in the child, and the input is hashed while
+	 * the child extracts it; without hashes (dp_chain_set_hashes()) it
+	 * never is, and its id stays DP_HASH_PENDING.
 	 */
-	g_autoptr(DpRecord) rec = dp_detect_input_full(path, chain->ectx.max_input, !chain->iso.enabled,
-						       chain->iso.enabled || !chain->ectx.hash_parts, &data, &local);
-	if (rec == NULL) {
+	DpDetectFlags flags = (chain->iso.enabled ? 0 : DP_DETECT_MAGIC) |
+			      (chain->iso.enabled || !chain->ectx.hash_parts ? DP_DETECT_DEFER_HASH : 0);
+	g_autoptr(DpRecord) rec = dp_detect_input(path, chain->ectx.max_input, flags, &read, &local);
+	g_autoptr(GBytes) data = rec ? dp_detect_record_bytes(rec, read, chain->ectx.max_input, &local) : NULL;
+	if (rec == NULL || local != NULL) {
 		dp_warn("%s", local->message);
 		*exit_code = dp_exit_merge(*exit_code, local->code);
 		return TRUE;
 	}
-	const char *type = dp_record_get(rec, DP_F_TYPE);
-	if (data == NULL && dp_record_get(rec, DP_F_STATUS) == NULL && type != NULL &&
-	    g_str_equal(type, DP_TYPE_MAILDIR)) {
-		/* A maildir has no bytes: its extractor reads the directory (source). */
-		data = g_bytes_new(NULL, 0);
-	} else if (data == NULL) {
-		/* Skipped (not a regular file) or a directory no extractor takes. */
-		if (dp_record_get(rec, DP_F_STATUS) == NULL)
-			dp_record_set(rec, DP_F_STATUS, DP_STATUS_UNSUPPORTED);
-		data = g_bytes_new(NULL, 0);
-	}
 	gboolean ok;
-	if (dp_record_get(rec, DP_F_STATUS) != NULL)
-		ok = chain_emit(rec, chain, error);
+	if (data == NULL)
+		ok = chain_emit(rec, chain, error); /* settled by detect: skipped, unsupported */
 	else if (chain->iso.enabled) {
 		/* Untrusted bytes are parsed in a sandboxed child (sandbox/isolate.c). */
-		dp_extract_preload(type);
+		if (chain->preload)
+			dp_extract_preload(dp_record_get(rec, DP_F_TYPE));
 		ok = dp_isolate_extract(&chain->ectx, &chain->iso, rec, data, error);
-	}
-	else
+	} else
 		ok = dp_extract(&chain->ectx, rec, data, error);
 	/* Commit this input's outputs now, not when the next one starts. */
 	ok = ok && dp_emitter_finish(chain->emitter, error);

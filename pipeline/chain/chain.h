@@ -1,34 +1,19 @@
 /*
  * chain.h: detect -> extract -> redact -> emit in one process, as used by
  * `docpipe convert` and the batch workers.  The stage executables run the
- * same functions one at a time over the record stream.
+ * same functions one at a time over the record stream.  An input's detect
+ * record is dp_detect_input() (core/detect.h), included here for the
+ * callers of the chain that also detect on their own.
  */
 #ifndef DOCPIPE_CHAIN_H
 #define DOCPIPE_CHAIN_H
 
 #include <glib.h>
 #include "core/config.h"
+#include "core/detect.h"
 #include "core/emit.h"
 #include "core/record.h"
 #include "redact/redact.h"
-
-/*
- * The detect record of the input PATH ("-" is stdin): id, source, type,
- * sha256, size.  *DATA receives the bytes.  A FIFO, device or socket gives
- * a record with status "skipped" and no data; never waits on it.  Fails
- * (DP_EXIT_NOINPUT) when PATH cannot be opened.  Without MAGIC only
- * docpipe's own sniffers run; when they cannot tell, the record says
- * "detect: deferred" and dp_extract() asks libmagic (in the sandbox).
- */
-DpRecord *dp_detect_input(const char *path, guint64 max, gboolean magic, GBytes **data, GError **error);
-/*
- * The same, with the SHA-256 of a file's bytes left for later when
- * DEFER_HASH: the record's id and sha256 hold DP_HASH_PENDING, and
- * dp_isolate_extract() hashes the bytes while the sandboxed child already
- * extracts (the ids it gives its records are then rewritten).
- */
-DpRecord *dp_detect_input_full(const char *path, guint64 max, gboolean magic, gboolean defer_hash, GBytes **data,
-			       GError **error);
 
 typedef struct DpChain DpChain;
 
@@ -51,6 +36,15 @@ void dp_chain_set_threads(DpChain *chain, guint threads);
  * every part, about a tenth of a mailbox's CPU.  The text is the same.
  */
 void dp_chain_set_hashes(DpChain *chain, gboolean hashes);
+
+/*
+ * Whether the extractor module an input needs (the PDF module: Poppler
+ * and its fifty libraries) is loaded here before the sandboxed child is
+ * forked (the default), so that every later input finds it loaded.  FALSE
+ * when this is the only input: the child then loads it itself, before
+ * entering the sandbox, and the parent never pays for it.
+ */
+void dp_chain_set_preload(DpChain *chain, gboolean preload);
 
 /*
  * Convert one input.  A bad document is reported on stderr in one line and

@@ -4,13 +4,13 @@
  * as text or XML to standard output, or as both into -o DIR.
  */
 #include "chain/chain.h"
+#include "chain/stage.h"
 #include "cmd/cmd.h"
 #include "core/config.h"
 #include "core/emit.h"
 #include "redact/redact.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
-#include "util/fileio.h"
 #include "util/pathlist.h"
 
 #include <stdio.h>
@@ -20,37 +20,33 @@
 int
 dp_cmd_convert(int argc, char **argv)
 {
-	gboolean opt_xml = FALSE, opt_no_redact = FALSE, opt_quiet = FALSE;
-	g_autofree char *opt_config = NULL, *opt_outdir = NULL, *opt_files_from = NULL;
-	g_auto(GStrv) opt_passwords = NULL;
-	g_autofree char *opt_first_page = NULL, *opt_last_page = NULL;
+	DpStage stage = { 0 };
+	gboolean opt_xml = FALSE, opt_quiet = FALSE;
+	g_autofree char *opt_outdir = NULL, *opt_files_from = NULL;
 	const GOptionEntry options[] = {
 		{ "xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL },
-		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE" },
-		{ "no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Do not redact", NULL },
+		DP_STAGE_OPTION_CONFIG(&stage),
+		DP_STAGE_OPTION_NO_REDACT(&stage, "Do not redact"),
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<file>.txt and .xml", "DIR" },
 		{ "files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
 		  "Read input paths from FILE (NUL- or newline-separated; - is stdin)", "FILE" },
-		{ "password", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &opt_passwords,
-		  "Try PW on encrypted documents (repeatable)", "PW" },
-		{ "first-page", 'f', 0, G_OPTION_ARG_STRING, &opt_first_page, "PDF: start at page N ([pdf] first-page)",
-		  "N" },
-		{ "last-page", 'l', 0, G_OPTION_ARG_STRING, &opt_last_page, "PDF: stop after page N ([pdf] last-page)",
-		  "N" },
+		DP_STAGE_OPTION_PASSWORD(&stage),
+		DP_STAGE_OPTION_FIRST_PAGE(&stage),
+		DP_STAGE_OPTION_LAST_PAGE(&stage),
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Report nothing but errors", NULL },
 		G_OPTION_ENTRY_NULL
 	};
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GOptionContext) octx = g_option_context_new("FILE...|- - convert documents to redacted text or XML");
-	g_option_context_add_main_entries(octx, options, NULL);
-	g_option_context_set_description(octx, "Writes text (or XML with --xml) to standard output; with -o DIR writes\n"
-					       "DIR/<file>.txt and DIR/<file>.xml.  - reads a document from standard input.\n"
-					       "Exit status: 0 ok, 64 usage, 65 a document failed, 66 unreadable input,\n"
-					       "77 encrypted, 78 configuration error, 74 write error.  See docpipe(1).");
-	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_USAGE;
-	}
+	int code = dp_stage_parse(&stage, "FILE...|- - convert documents to redacted text or XML",
+				  "Writes text (or XML with --xml) to standard output; with -o DIR writes\n"
+				  "DIR/<file>.txt and DIR/<file>.xml.  - reads a document from standard input.\n"
+				  "Exit status: 0 ok, 64 usage, 65 a document failed, 66 unreadable input,\n"
+				  "77 encrypted, 78 configuration error, 74 write error.  See docpipe(1).",
+				  options, &argc, &argv);
+	g_auto(GStrv) passwords = dp_stage_steal_passwords(&stage);
+	g_autofree char *config = stage.config, *first_page = stage.first_page, *last_page = stage.last_page;
+	if (code != DP_EXIT_OK)
+		return code;
 	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
 	for (int i = 1; i < argc; i++)
 		g_ptr_array_add(paths, g_strdup(argv[i]));
@@ -62,34 +58,22 @@ dp_cmd_convert(int argc, char **argv)
 		dp_warn("no input; give FILE... or - for standard input");
 		return DP_EXIT_USAGE;
 	}
-	g_autoptr(DpConfig) cfg = dp_config_load(opt_config, &error);
-	if (cfg == NULL || (opt_no_redact && !dp_config_set(cfg, "redact", "enabled", "false", &error)) ||
-	    (opt_first_page && !dp_config_set(cfg, "pdf", "first-page", opt_first_page, &error)) ||
-	    (opt_last_page && !dp_config_set(cfg, "pdf", "last-page", opt_last_page, &error))) {
-		dp_warn("%s", error->message);
+	g_autoptr(DpConfig) cfg = dp_stage_config(&stage, &code);
+	/* With --no-redact no redactor is built at all: the chain takes NULL. */
+	g_autoptr(DpRedactor) rd = NULL;
+	if (cfg == NULL || !dp_stage_redactor(cfg, &rd))
 		return DP_EXIT_CONFIG;
-	}
-	g_autoptr(DpRedactor) rd = dp_redactor_new(cfg, &error);
-	if (rd == NULL) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_CONFIG;
-	}
 	int formats = opt_outdir ? (DP_EMIT_TEXT | DP_EMIT_XML) : opt_xml ? DP_EMIT_XML : DP_EMIT_TEXT;
 	g_autoptr(DpEmitter) em = dp_emitter_new(formats, opt_outdir, stdout, paths->len > 1);
 	g_autoptr(DpChain) chain = dp_chain_new(cfg, rd, em);
-	dp_chain_set_passwords(chain, (const char *const *)opt_passwords);
+	dp_chain_set_passwords(chain, (const char *const *)passwords);
 	/* Text shows no ids or hashes: none are computed for it. */
 	dp_chain_set_hashes(chain, formats != DP_EMIT_TEXT);
-	int code = DP_EXIT_OK;
+	code = DP_EXIT_OK;
 	gboolean ok = TRUE;
 	for (guint i = 0; ok && i < paths->len; i++)
 		ok = dp_chain_run(chain, paths->pdata[i], &code, &error);
-	if (ok)
-		ok = dp_emitter_finish(em, &error) && dp_close_stream(stdout, "<stdout>", &error);
-	if (!ok) {
-		dp_warn("%s", error->message);
-		return error->code;
-	}
+	ok = ok && dp_emitter_finish(em, &error);
 	(void)opt_quiet;
-	return code;
+	return dp_stage_finish(ok, &error, 0, code);
 }

@@ -1,16 +1,32 @@
 /*
- * detect.c: content sniffing over libmagic.
+ * detect.c: what an input is.  Content sniffing over libmagic, and the
+ * detect record of an input path (dp_detect_input()) with the bytes an
+ * extractor is given for it (dp_detect_record_bytes()), used alike by
+ * `docpipe convert`, the batch workers and the stage executables.
  *
  * libmagic alone gets several of our inputs wrong (a PDF with bytes before
  * its header is "application/octet-stream", an mbox or a message that
  * contains HTML is "text/html"), so the formats docpipe extracts are
  * recognised by their own structure first.
+ *
+ * SECURITY
+ *	The sniffers read at most the first 64 KiB of untrusted bytes, with
+ *	bounds checked at every step, and run in any process.  libmagic is
+ *	a large parser of the same bytes: where the sandbox is on, it runs
+ *	only in the sandboxed child (DP_DETECT_MAGIC is then not given, and
+ *	dp_extract() asks it there).  Special files are never opened.
  */
 #include "core/detect.h"
 
+#include "core/record.h"
 #include "core/text.h"
+#include "util/exitcode.h"
+#include "util/fileio.h"
+#include "util/hash.h"
 
+#include <errno.h>
 #include <magic.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "util/banned.h"
@@ -325,4 +341,92 @@ dp_detect_directory(const char *path)
 	}
 	/* Some exports drop the empty tmp/; cur/ and new/ are enough. */
 	return found >= 2 ? DP_TYPE_MAILDIR : "inode/directory";
+}
+
+/* The record of a path that is not read: a directory, a FIFO, a device. */
+static void
+set_path_id(DpRecord *rec, const char *path)
+{
+	g_autofree char *sum = dp_sha256_hex(path, strlen(path));
+	g_autofree char *id = dp_id_root(sum);
+	dp_record_set(rec, DP_F_ID, id);
+}
+
+DpRecord *
+dp_detect_input(const char *path, guint64 max, DpDetectFlags flags, GBytes **data, GError **error)
+{
+	g_autoptr(DpRecord) rec = dp_record_new();
+	g_autoptr(GBytes) bytes = NULL;
+	*data = NULL;
+	dp_record_set(rec, DP_F_SOURCE, path);
+	if (g_str_equal(path, "-")) {
+		bytes = dp_read_fd(0, "<stdin>", max, error);
+		if (bytes == NULL)
+			return NULL;
+	} else {
+		struct stat st;
+		if (stat(path, &st) != 0) {
+			int e = errno;
+			g_set_error(error, DP_ERROR, DP_EXIT_NOINPUT, "cannot open '%s': %s", path, g_strerror(e));
+			return NULL;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			set_path_id(rec, path);
+			dp_record_set(rec, DP_F_TYPE, dp_detect_directory(path));
+			return g_steal_pointer(&rec);
+		}
+		if (!S_ISREG(st.st_mode)) {
+			/* Reading a FIFO or a device could block forever. */
+			set_path_id(rec, path);
+			dp_record_set(rec, DP_F_TYPE, "inode/x-special");
+			dp_record_set(rec, DP_F_STATUS, DP_STATUS_SKIPPED);
+			dp_record_set(rec, DP_F_ERROR, "not a regular file");
+			return g_steal_pointer(&rec);
+		}
+		bytes = dp_read_file(path, max, error);
+		if (bytes == NULL)
+			return NULL;
+	}
+	gsize len;
+	const guint8 *d = g_bytes_get_data(bytes, &len);
+	/* The hash of a large input is a good part of its conversion: see dp_isolate_extract(). */
+	gboolean defer = (flags & DP_DETECT_DEFER_HASH) != 0;
+	g_autofree char *sha = defer ? g_strdup(DP_HASH_PENDING) : dp_sha256_bytes(bytes);
+	g_autofree char *id = defer ? g_strdup(DP_HASH_PENDING) : dp_id_root(sha);
+	g_autofree char *type = NULL;
+	if (flags & DP_DETECT_MAGIC) {
+		type = dp_detect_type(d, len, NULL);
+	} else {
+		const char *sniffed = dp_detect_sniff(d, len);
+		type = g_strdup(sniffed ? sniffed : DP_TYPE_UNKNOWN);
+		/* libmagic parses hostile bytes: the sandboxed child runs it. */
+		if (sniffed == NULL)
+			dp_record_set(rec, DP_F_DETECT, "deferred");
+	}
+	dp_record_set(rec, DP_F_ID, id);
+	dp_record_set(rec, DP_F_TYPE, type);
+	dp_record_set(rec, DP_F_SHA256, sha);
+	dp_record_setf(rec, DP_F_SIZE, "%" G_GSIZE_FORMAT, len);
+	*data = g_steal_pointer(&bytes);
+	return g_steal_pointer(&rec);
+}
+
+GBytes *
+dp_detect_record_bytes(DpRecord *rec, GBytes *data, guint64 max, GError **error)
+{
+	if (data != NULL)
+		return g_bytes_ref(data);
+	if (dp_record_get(rec, DP_F_STATUS) != NULL)
+		return NULL; /* settled by detect (skipped) */
+	const char *type = dp_record_get(rec, DP_F_TYPE);
+	if (type != NULL && g_str_equal(type, DP_TYPE_MAILDIR))
+		return g_bytes_new(NULL, 0); /* its extractor reads the directory (source) */
+	if (type != NULL && g_str_equal(type, "inode/directory")) {
+		dp_record_set(rec, DP_F_STATUS, DP_STATUS_UNSUPPORTED);
+		return NULL;
+	}
+	if (dp_record_get(rec, DP_F_DATA) != NULL)
+		return g_bytes_new(rec->body->str, rec->body->len);
+	const char *source = dp_record_get(rec, DP_F_SOURCE);
+	return dp_read_file(source ? source : "", max, error);
 }

@@ -5,6 +5,7 @@
 #define DOCPIPE_DETECT_H
 
 #include <glib.h>
+#include "core/record.h"
 
 #define DP_TYPE_PDF "application/pdf"
 #define DP_TYPE_HTML "text/html"
@@ -42,5 +43,45 @@ char *dp_detect_magic(const guint8 *data, gsize len, const char *sha256);
 
 /* The type of the directory PATH: DP_TYPE_MAILDIR or "inode/directory". */
 const char *dp_detect_directory(const char *path);
+
+/* How dp_detect_input() identifies an input. */
+typedef enum {
+	/*
+	 * libmagic for what docpipe's own sniffers cannot name.  Without it
+	 * the record says "detect: deferred" and the type is left to
+	 * dp_extract(), which runs in the sandboxed child: libmagic parses
+	 * hostile bytes, so a sandboxed path never runs it in the parent.
+	 */
+	DP_DETECT_MAGIC = 1 << 0,
+	/*
+	 * The SHA-256 of a file's bytes left for later: the record's id and
+	 * sha256 hold DP_HASH_PENDING, and dp_isolate_extract() hashes the
+	 * bytes while the sandboxed child already extracts (the ids it gives
+	 * its records are then rewritten), or nothing ever does when records
+	 * carry no hashes.
+	 */
+	DP_DETECT_DEFER_HASH = 1 << 1,
+} DpDetectFlags;
+
+/*
+ * The detect record of the input PATH ("-" is stdin): id, source, type,
+ * sha256, size.  *DATA receives the bytes (at most MAX).  A FIFO, device
+ * or socket gives a record with status "skipped" and no data: it is never
+ * read, so never waited on; a directory gives its type and no data.
+ * NULL (DP_EXIT_NOINPUT, or the read's error) when PATH cannot be read.
+ */
+DpRecord *dp_detect_input(const char *path, guint64 max, DpDetectFlags flags, GBytes **data, GError **error);
+
+/*
+ * The bytes to extract for the detect record REC, given the bytes DATA
+ * that detect read (NULL when it read none, as in a record stream): DATA
+ * itself, the record's inline body ("data: inline"), no bytes for a
+ * maildir (its extractor reads the directory), else the file REC names,
+ * read with the limit MAX.  A record detect settled (a status such as
+ * "skipped") or a directory no extractor takes gets no bytes: NULL, with
+ * no error, and REC's status says why ("unsupported" for the directory).
+ * NULL with ERROR set when the file cannot be read.
+ */
+GBytes *dp_detect_record_bytes(DpRecord *rec, GBytes *data, guint64 max, GError **error);
 
 #endif

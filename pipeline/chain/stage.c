@@ -1,0 +1,101 @@
+/*
+ * stage.c: the start-up shared by the stage executables and `docpipe
+ * convert` (stage.h): options, configuration and its overrides, the
+ * redactor, the loop over a record stream, and the end of the program.
+ * One place, so that -c, --no-redact, -f and -l mean the same in every
+ * program and a configuration error is reported the same way.
+ */
+#include "chain/stage.h"
+
+#include "core/config.h"
+#include "core/record.h"
+#include "redact/redact.h"
+#include "util/diag.h"
+#include "util/exitcode.h"
+#include "util/fileio.h"
+
+#include <stdio.h>
+
+#include "util/banned.h"
+
+int
+dp_stage_parse(DpStage *st, const char *parameter, const char *description, const GOptionEntry *options,
+	       int *argc, char ***argv)
+{
+	(void)st; /* the entries store into it */
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) octx = g_option_context_new(parameter);
+	g_option_context_add_main_entries(octx, options, NULL);
+	g_option_context_set_description(octx, description);
+	if (!g_option_context_parse(octx, argc, argv, &error)) {
+		dp_warn("%s", error->message);
+		return DP_EXIT_USAGE;
+	}
+	return DP_EXIT_OK;
+}
+
+DpConfig *
+dp_stage_config(DpStage *st, int *code)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DpConfig) cfg = dp_config_load(st->config, &error);
+	if (cfg == NULL || (st->no_redact && !dp_config_set(cfg, "redact", "enabled", "false", &error)) ||
+	    (st->first_page && !dp_config_set(cfg, "pdf", "first-page", st->first_page, &error)) ||
+	    (st->last_page && !dp_config_set(cfg, "pdf", "last-page", st->last_page, &error))) {
+		dp_warn("%s", error->message);
+		*code = DP_EXIT_CONFIG;
+		return NULL;
+	}
+	return g_steal_pointer(&cfg);
+}
+
+gboolean
+dp_stage_redactor(DpConfig *cfg, DpRedactor **rd)
+{
+	g_autoptr(GError) error = NULL;
+	*rd = NULL;
+	/* No rules, no term lists, no Hyperscan database: nothing to build. */
+	if (!dp_config_get_bool(cfg, "redact", "enabled"))
+		return TRUE;
+	*rd = dp_redactor_new(cfg, &error);
+	if (*rd == NULL) {
+		dp_warn("%s", error->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+char **
+dp_stage_steal_passwords(DpStage *st)
+{
+	return g_steal_pointer(&st->passwords);
+}
+
+gboolean
+dp_stage_each_record(DpStageRecordFn fn, gpointer user, gboolean *stream_bad, GError **error)
+{
+	g_autoptr(DpReader) reader = dp_reader_new(0, "<stdin>");
+	*stream_bad = FALSE;
+	for (;;) {
+		g_autoptr(DpRecord) rec = NULL;
+		if (!dp_reader_next(reader, &rec, error)) {
+			*stream_bad = TRUE;
+			return FALSE;
+		}
+		if (rec == NULL)
+			return TRUE;
+		if (!fn(rec, user, error))
+			return FALSE;
+	}
+}
+
+int
+dp_stage_finish(gboolean ok, GError **error, int fail_code, int code)
+{
+	if (ok)
+		ok = dp_close_stream(stdout, "<stdout>", error);
+	if (ok)
+		return code;
+	dp_warn("%s", (*error)->message);
+	return fail_code != 0 ? fail_code : (*error)->code;
+}

@@ -1,0 +1,92 @@
+/*
+ * stage.h: the start-up the stage executables (stages/) and `docpipe
+ * convert` share: their common options, the configuration with the
+ * options' overrides applied, the redactor, and the loop over the records
+ * on standard input.
+ *
+ * A program lists its options in the order --help shows them, the common
+ * ones through the DP_STAGE_OPTION_* entries, which store into a DpStage:
+ *
+ *	static DpStage stage;
+ *	static const GOptionEntry options[] = {
+ *		DP_STAGE_OPTION_CONFIG(&stage),
+ *		{ "xml", 'x', ... },
+ *		G_OPTION_ENTRY_NULL
+ *	};
+ *	int code = dp_stage_parse(&stage, "- what it does", "Exit status: ...", options, &argc, &argv);
+ *	g_autoptr(DpConfig) cfg = code ? NULL : dp_stage_config(&stage, &code);
+ */
+#ifndef DOCPIPE_STAGE_H
+#define DOCPIPE_STAGE_H
+
+#include <glib.h>
+#include "core/config.h"
+#include "core/record.h"
+#include "redact/redact.h"
+
+/* The common options' values, as parsed. */
+typedef struct {
+	char *config;      /* -c FILE */
+	gboolean no_redact;
+	char **passwords;  /* -p PW, repeatable */
+	char *first_page;  /* -f N */
+	char *last_page;   /* -l N */
+} DpStage;
+
+#define DP_STAGE_OPTION_CONFIG(st) \
+	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &(st)->config, "Read the configuration from FILE", "FILE" }
+/* HELP: what the option means for this program. */
+#define DP_STAGE_OPTION_NO_REDACT(st, help) { "no-redact", 0, 0, G_OPTION_ARG_NONE, &(st)->no_redact, help, NULL }
+#define DP_STAGE_OPTION_PASSWORD(st) \
+	{ "password", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &(st)->passwords, \
+	  "Try PW on encrypted documents (repeatable)", "PW" }
+#define DP_STAGE_OPTION_FIRST_PAGE(st) \
+	{ "first-page", 'f', 0, G_OPTION_ARG_STRING, &(st)->first_page, "PDF: start at page N ([pdf] first-page)", "N" }
+#define DP_STAGE_OPTION_LAST_PAGE(st) \
+	{ "last-page", 'l', 0, G_OPTION_ARG_STRING, &(st)->last_page, "PDF: stop after page N ([pdf] last-page)", "N" }
+
+/*
+ * Parse the command line with OPTIONS: PARAMETER and DESCRIPTION are
+ * --help's first line and closing text.  DP_EXIT_OK, or DP_EXIT_USAGE
+ * after saying why on stderr.
+ */
+int dp_stage_parse(DpStage *st, const char *parameter, const char *description, const GOptionEntry *options,
+		   int *argc, char ***argv);
+
+/*
+ * The configuration (-c FILE, or the usual places) with the overrides of
+ * the options given: --no-redact is [redact] enabled=false, -f and -l are
+ * [pdf] first-page and last-page.  NULL after saying why on stderr, with
+ * *CODE set to DP_EXIT_CONFIG.
+ */
+DpConfig *dp_stage_config(DpStage *st, int *code);
+
+/*
+ * The redactor of CFG, into *RD: NULL when redaction is off ([redact]
+ * enabled=false, --no-redact), so that nothing of it is built.  FALSE
+ * after saying why on stderr (a bad rule: DP_EXIT_CONFIG).
+ */
+gboolean dp_stage_redactor(DpConfig *cfg, DpRedactor **rd);
+
+/* The passwords of -p, handed over (the caller frees them). */
+char **dp_stage_steal_passwords(DpStage *st);
+
+/* Called with each record read; FALSE (ERROR set) stops the loop. */
+typedef gboolean (*DpStageRecordFn)(DpRecord *rec, gpointer user, GError **error);
+
+/*
+ * Read the records on standard input to the end, each handed to FN.
+ * FALSE when the stream is bad (*STREAM_BAD set, ERROR's code says
+ * how) or when FN failed.
+ */
+gboolean dp_stage_each_record(DpStageRecordFn fn, gpointer user, gboolean *stream_bad, GError **error);
+
+/*
+ * The end of a program writing to standard output: when OK, standard
+ * output is closed, which reports a late write error.  Then, when
+ * anything failed, ERROR is said on stderr and FAIL_CODE is returned, or
+ * ERROR's own code when FAIL_CODE is 0; else CODE.
+ */
+int dp_stage_finish(gboolean ok, GError **error, int fail_code, int code);
+
+#endif

@@ -1,0 +1,73 @@
+#!/bin/sh
+test_description='libmagic runs only in the sandboxed child; a run loads only what its input needs'
+. "$(dirname "$0")/test-lib.sh"
+
+# DOCPIPE_SANDBOX_TEST=crash makes the sandboxed child crash before it does
+# anything: a type that only libmagic knows then cannot be known, which
+# shows where libmagic runs.
+test_expect_success 'docpipe-detect asks libmagic in the sandboxed child' '
+	printf "\211PNG\r\n\032\n\0\0\0\rIHDR" >x.png &&
+	docpipe-detect --tsv x.png | cut -f2 >plain &&
+	DOCPIPE_SANDBOX_TEST=crash docpipe-detect --tsv x.png | cut -f2 >crashed &&
+	printf "type\nimage/png\n" >expect && test_cmp expect plain &&
+	printf "type\napplication/octet-stream\n" >expect && test_cmp expect crashed
+'
+
+test_expect_success 'docpipe-detect record: the type, no "detect: deferred"' '
+	docpipe-detect x.png >rec &&
+	test_grep "^type: image/png$" rec &&
+	! grep "^detect:" rec
+'
+
+test_expect_success 'docpipe-detect without the sandbox asks libmagic itself' '
+	printf "[sandbox]\nenabled=false\n" >off.conf &&
+	DOCPIPE_CONFIG=$PWD/off.conf DOCPIPE_SANDBOX_TEST=crash docpipe-detect --tsv x.png | cut -f2 >off &&
+	printf "type\nimage/png\n" >expect && test_cmp expect off
+'
+
+test_expect_success 'docpipe-extract PATH asks libmagic in the sandboxed child' '
+	docpipe-extract x.png >rec &&
+	test_grep "^type: image/png$" rec &&
+	test_grep "^status: unsupported$" rec &&
+	DOCPIPE_SANDBOX_TEST=crash docpipe-extract x.png >crec;
+	test_grep "^type: application/octet-stream$" crec &&
+	test_grep "^status: error$" crec
+'
+
+test_expect_success 'a record stream and a PATH give docpipe-extract the same records' '
+	docpipe-detect "$SAMPLES/text/memo-latin1.txt" x.png | docpipe-extract >stream &&
+	docpipe-extract "$SAMPLES/text/memo-latin1.txt" x.png >paths &&
+	test_cmp stream paths
+'
+
+test_expect_success 'a directory is unsupported, alike in a stream and in convert' '
+	mkdir dir &&
+	docpipe-detect dir | docpipe-extract >drec &&
+	test_grep "^type: inode/directory$" drec &&
+	test_grep "^status: unsupported$" drec &&
+	docpipe convert --xml dir >dxml &&
+	test_grep "status=\"unsupported\"" dxml
+'
+
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	test_set_prereq STRACE
+fi
+
+# What a process opens shows what it loads; the files' names are the
+# libraries' own (magic.mgc, the Hyperscan cache hs-*.db).
+test_expect_success STRACE 'a PDF our sniffer knows never loads libmagic' '
+	strace -f -e trace=open,openat -o trace docpipe convert "$SAMPLES/pdf/known-text.pdf" >out &&
+	test -s out &&
+	! grep "magic\.mgc" trace
+'
+
+test_expect_success STRACE '--no-redact never loads the redaction tables' '
+	DOCPIPE_CACHE_DIR=$PWD/cache docpipe convert "$SAMPLES/text/memo-latin1.txt" >/dev/null &&
+	ls cache | grep "^hs-" &&
+	DOCPIPE_CACHE_DIR=$PWD/cache strace -f -e trace=open,openat -o trace \
+		docpipe convert --no-redact "$SAMPLES/text/memo-latin1.txt" >out &&
+	test -s out &&
+	! grep "/cache/" trace
+'
+
+test_done
