@@ -1,10 +1,19 @@
 /*
- * ledger.c: the batch ledger in SQLite.
+ * ledger.c: the batch ledger in SQLite, OUT/.docpipe/ledger.sqlite.
+ *
+ * One row per input, keyed by its path relative to IN: what it was (size,
+ * mtime, inode, SHA-256), what it was converted with (configuration
+ * fingerprint, docpipe version) and what came of it (status, error,
+ * redaction counts, output hashes).  The run's parent is the only writer
+ * (workers never open the ledger); `docpipe status` opens it read-only and
+ * refuses a database whose user_version is not the ledger's.
  *
  * WAL mode lets `docpipe status` read while a run writes; the run groups
  * its results into transactions (synchronous=NORMAL: a power cut may lose
  * the last transaction, which only means those inputs are processed again;
  * the outputs themselves were fsynced before they were renamed into place).
+ * Every value, paths and error messages included, goes in as a bound
+ * parameter of a prepared statement: no SQL is ever built from a name.
  */
 #include "batch/ledger.h"
 

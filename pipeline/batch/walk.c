@@ -6,6 +6,16 @@
  * rebuilding in the kernel.  Order never depends on readdir: the result is
  * sorted by relative path (byte order, as `LC_ALL=C sort` does), which is
  * what makes runs, shards and Make agree.
+ *
+ * What is an input: a regular file under IN, outside OUT, and not in the
+ * top-level .docpipe directory.  A symbolic link is followed only when it
+ * resolves inside IN and outside OUT (otherwise a warning names it), and a
+ * directory entered once (by device and inode) is not entered again, so a
+ * link loop ends the branch.  A --files-from list is held to the same
+ * rules, each rejected entry named with the reason.  The checks are made
+ * when the tree is walked; an input is opened again by path when it is
+ * converted, so a tree that others change during a run can still swap a
+ * link in between: IN is trusted not to be rewritten under the run.
  */
 #include "batch/walk.h"
 

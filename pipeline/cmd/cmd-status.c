@@ -12,6 +12,13 @@
  *	before they were written; no document text is ever printed.
  *	Reading works while a run is writing (the ledger is in WAL mode).
  *
+ * SECURITY
+ *	The ledger is opened read-only and must be a docpipe ledger
+ *	(batch/ledger.c); nothing is written.  Its paths and errors came from
+ *	inputs: --json escapes every control character (util/json.c), but
+ *	the text form prints them as they are, so a file name holding a
+ *	newline or a terminal escape reaches the terminal unchanged.
+ *
  * EXIT STATUS
  *	0 no input failed; 65 some inputs failed; 64 usage; 66 an OUT has
  *	no ledger; 74 a ledger cannot be read.

@@ -1,27 +1,51 @@
 /*
- * redact.c: the redaction engine.
+ * NAME
+ *	redact.c - the redaction engine: rules, one compiled database, one
+ *	pass per text
  *
- * Rules are the built-in detectors that are on (redact/detectors.c), term
- * lists and custom regular expressions ([rule NAME] groups).  Everything is
- * compiled ONCE, when the redactor is built, into one Hyperscan database;
- * a text is then handled in one pass:
+ * DESCRIPTION
+ *	Rules are the built-in detectors that are on (redact/detectors.c),
+ *	term lists and custom regular expressions ([rule NAME] groups).
+ *	Everything is compiled ONCE, when the redactor is built, into one
+ *	Hyperscan database; a text is then handled in one pass:
  *
- *   1. build the normalized view of the text (redact/view.c);
- *   2. one Hyperscan scan of the view finds the candidates of every rule,
- *      term and allow-list entry at once (PCRE2 runs only for a custom
- *      pattern Hyperscan cannot compile, such as one with a look-behind);
- *      the number-shaped detectors share one trigger instead, the start of
- *      every run of digits (dp_view_digit_runs, a vector scan);
- *   3. in text order, each detector's refine (or at_digit) function fixes
- *      the extent and validates;
- *   4. overlaps are resolved: leftmost first, then the longest, then an
- *      allow-list match, then the rule first in rule order (built-ins in
- *      the order email, ssn, card, iban, ip, phone; then [rule NAME]
- *      groups sorted by name);
- *   5. each chosen span of the view is mapped back to the original text,
- *      and that original span is replaced by the rule's operator.
+ *	  1. build the normalized view of the text (redact/view.c);
+ *	  2. one Hyperscan scan of the view finds the candidates of every
+ *	     rule, term and allow-list entry at once (PCRE2 runs only for a
+ *	     custom pattern Hyperscan cannot compile, such as one with a
+ *	     look-behind); the number-shaped detectors share one trigger
+ *	     instead, the start of every run of digits (dp_view_digit_runs,
+ *	     a vector scan);
+ *	  3. in text order, each detector's refine (or at_digit) function
+ *	     fixes the extent and validates;
+ *	  4. overlaps are resolved: leftmost first, then the longest, then an
+ *	     allow-list match, then the rule first in rule order (built-ins in
+ *	     the order email, ssn, card, iban, ip, phone; then [rule NAME]
+ *	     groups sorted by name);
+ *	  5. each chosen span of the view is mapped back to the original
+ *	     text, and that original span is replaced by the rule's operator.
  *
- * Nothing here ever prints a matched value.
+ *	Building is the costly part (a database from the cache, or a
+ *	compilation; term lists; the pseudonym key), so it happens once per
+ *	process.  With [redact] enabled=false (--no-redact) nothing of it
+ *	happens: the redactor has no rules and passes every text through.
+ *
+ * SECURITY
+ *	The text is untrusted: it is what the extraction made of an input.
+ *	The redactor runs after the sandboxed child, in the process that
+ *	writes the outputs (convert, a run worker, docpipe-redact), and never
+ *	parses an input's raw bytes (the body of a record that carries them
+ *	is left alone).  Hyperscan's scan never backtracks; the refine functions
+ *	parse around their triggers and are fuzzed on arbitrary text
+ *	(tests/fuzz/fuzz-redact.c).  A custom pattern handed to PCRE2 runs
+ *	under PCRE2's default match limit.  The configuration, its term
+ *	lists and its key are trusted, and so is the compiled-database cache
+ *	($DOCPIPE_CACHE_DIR, or docpipe/ in the user's cache directory,
+ *	created 0700): a file there is handed to hs_deserialize_database(),
+ *	which checks its version and platform, not its contents.  Nothing
+ *	here ever prints or records a matched value: a record says which
+ *	rule matched where ("redacted: RULE FIELD COUNT OFF+LEN ..."), in
+ *	offsets of the new text.
  */
 #include "redact/redact.h"
 

@@ -1,5 +1,8 @@
 /*
- * redact.h: the redaction engine applied by docpipe-redact.
+ * redact.h: the redaction engine, applied to every record after
+ * extraction and before any output (chain/chain.c for convert and run,
+ * stages/redact.c for docpipe-redact).  Build one redactor per process
+ * and reuse it: building compiles the rules, redacting is one pass.
  */
 #ifndef DOCPIPE_REDACT_H
 #define DOCPIPE_REDACT_H

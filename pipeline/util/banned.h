@@ -1,7 +1,8 @@
 /*
  * banned.h: libc functions docpipe never uses, after git's banned.h.  They
  * either cannot be told the size of their destination or keep hidden state.
- * Included last by docpipe.h so that system headers are not affected.
+ * Every .c file includes it last, after the system headers, so that their
+ * declarations are not affected; a use is then a compile error.
  */
 #ifndef DOCPIPE_BANNED_H
 #define DOCPIPE_BANNED_H

@@ -1,5 +1,7 @@
 /*
- * diag.c: diagnostics on stderr, prefixed with the program's name.
+ * diag.c: diagnostics on stderr, one line each, prefixed with the
+ * program's name ("docpipe convert: ...", "docpipe-extract: ...").
+ * dp_set_prgname() sets that name once, for GLib's own messages too.
  */
 #include "util/diag.h"
 

@@ -1,5 +1,12 @@
 /*
  * exitcode.c: the exit-code table and its classification.
+ *
+ * One row per code: its name, its severity and whether it is temporary
+ * (trying again later may help: I/O, OS, tempfail) or permanent.  A
+ * program that met several codes exits with the most severe
+ * (dp_exit_merge), so that a configuration or usage error is never hidden
+ * behind a bad document; a code not in the table counts as the most
+ * severe of all.
  */
 #include "util/exitcode.h"
 

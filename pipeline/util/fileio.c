@@ -2,6 +2,14 @@
  * fileio.c: reading inputs with a size limit (mapped when they are regular
  * files), giving their pages back as they are walked, and checked stream
  * closing.
+ *
+ * dp_read_file() opens with O_NONBLOCK, so that a FIFO never blocks the
+ * open, reads only a regular file, and refuses one larger than the limit
+ * before reading a byte.  The mapping is private and read-only, and the
+ * inputs are assumed not to change while they are read: a file truncated
+ * by another process meanwhile raises SIGBUS at the first touch of a page
+ * it lost.  In the sandboxed child that is one failed input; in a process
+ * that sniffs or hashes the input, the end of that process.
  */
 #include "util/fileio.h"
 

@@ -1,5 +1,8 @@
 /*
  * json.c: JSON string literals for the --json outputs of run and status.
+ * The strings can come from documents (a path inside an archive, an error
+ * message): invalid UTF-8 is repaired and every control character is
+ * escaped, so the output is always valid JSON on one line.
  */
 #include "util/json.h"
 
