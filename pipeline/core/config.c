@@ -1,8 +1,21 @@
 /*
- * config.c: the configuration schema, loading, validation and printing.
+ * NAME
+ *	config.c - the configuration: schema, loading, validation, printing
  *
- * Values live in a GKeyFile.  GKeyFile does not report line numbers, so the
- * loader scans the text once more to tell the user where a bad key is.
+ * DESCRIPTION
+ *	The schema below names every key once, with its type, its default
+ *	and its range; config/docpipe.conf documents the same keys.  Values
+ *	live in a GKeyFile.  A key the schema does not know, or a value
+ *	outside its type or range, is a configuration error (exit 78) that
+ *	names the file and the line: GKeyFile does not report line numbers,
+ *	so the loader scans the text once more to tell the user where a bad
+ *	key is.  dp_config_dump() prints every effective value with where it
+ *	came from (`docpipe config`); dp_config_fingerprint() sums the values
+ *	that decide what is written, so that a batch run knows which outputs
+ *	are stale (fingerprint_one() says what it leaves out).
+ *
+ *	The configuration is trusted: it comes from the user, never from an
+ *	input, and is read once per process, before the first input.
  */
 #include "core/config.h"
 
