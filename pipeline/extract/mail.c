@@ -576,6 +576,16 @@ mail_thread_get(const char *fallback)
 	return mt;
 }
 
+/* The strings of LIST joined with SEP (LIST itself is left as it was). */
+static char *
+join_strings(GPtrArray *list, const char *sep)
+{
+	g_ptr_array_add(list, NULL);
+	char *s = g_strjoinv(sep, (char **)list->pdata);
+	g_ptr_array_remove_index(list, list->len - 1);
+	return s;
+}
+
 gboolean
 dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
@@ -620,20 +630,16 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		if (root != NULL)
 			walk(&w, root, FALSE, 0);
 		if (w.charsets->len > 0) {
-			g_ptr_array_add(w.charsets, NULL);
-			g_autofree char *cs = g_strjoinv(";", (char **)w.charsets->pdata);
-			g_ptr_array_remove_index(w.charsets, w.charsets->len - 1);
+			g_autofree char *cs = join_strings(w.charsets, ";");
 			dp_record_set(doc->rec, DP_F_CHARSET, cs);
 		}
 		if (w.skipped->len > 0) {
-			g_ptr_array_add(w.skipped, NULL);
-			g_autofree char *sk = g_strjoinv(" ", (char **)w.skipped->pdata);
+			g_autofree char *sk = join_strings(w.skipped, " ");
 			dp_doc_meta(doc, "alternatives-not-read", sk);
 		}
 	}
 	if (defects.count > 0) {
-		g_ptr_array_add(defects.list, NULL);
-		g_autofree char *s = g_strjoinv(" ", (char **)defects.list->pdata);
+		g_autofree char *s = join_strings(defects.list, " ");
 		dp_doc_meta(doc, "defects", s);
 		dp_record_setf(doc->rec, DP_META_PREFIX "defect-count", "%u", defects.count);
 	}

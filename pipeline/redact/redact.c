@@ -156,20 +156,16 @@ dp_redactor_free(DpRedactor *rd)
 		return;
 	/* A redactor without rules (redaction off) has only its rule array. */
 	g_ptr_array_unref(rd->rules);
-	g_clear_pointer(&rd->pats, g_array_unref);
+	GArray **arrays[] = { &rd->pats, &rd->raw,  &rd->refined, &rd->cands,
+			      &rd->last, &rd->runs, &rd->horizon, &rd->digit_rules };
+	for (guint i = 0; i < G_N_ELEMENTS(arrays); i++)
+		g_clear_pointer(arrays[i], g_array_unref);
 	g_clear_pointer(&rd->scratch, hs_free_scratch);
 	g_clear_pointer(&rd->db, hs_free_database);
 	g_clear_pointer(&rd->md, pcre2_match_data_free);
 	g_clear_pointer(&rd->allow, g_hash_table_unref);
 	g_clear_pointer(&rd->key, g_bytes_unref);
 	dp_view_clear(&rd->view);
-	g_clear_pointer(&rd->raw, g_array_unref);
-	g_clear_pointer(&rd->refined, g_array_unref);
-	g_clear_pointer(&rd->cands, g_array_unref);
-	g_clear_pointer(&rd->last, g_array_unref);
-	g_clear_pointer(&rd->horizon, g_array_unref);
-	g_clear_pointer(&rd->runs, g_array_unref);
-	g_clear_pointer(&rd->digit_rules, g_array_unref);
 	g_free(rd);
 }
 
