@@ -528,8 +528,8 @@ typedef struct {
 	gint64 first, last; /* the pages to read, 1-based, inclusive */
 	int n_pages;        /* in the document */
 	GString *text;
-	GArray *empty;   /* of guint: pages without text */
-	GArray *garbled; /* of guint: pages with mostly unmapped glyphs */
+	GArray *empty;    /* of guint: pages without text */
+	GArray *garbled;  /* of guint: pages with mostly unmapped glyphs */
 	GPtrArray *parts; /* of PdfPart* */
 	gint64 done;      /* pages read */
 	char *limit_msg;  /* why the reading stopped early, or NULL */
