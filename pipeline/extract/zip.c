@@ -31,9 +31,9 @@
  *	reads the archive from memory in the child of sandbox/isolate.c (no
  *	file writes, network or programs: the seccomp filter of
  *	sandbox/sandbox.c; [limits] memory, cpu-time and timeout).  An entry
- *	name is metadata and part of a record path, made one line; it is
- *	never joined to a directory or opened, so "../../etc/x" or "/abs"
- *	cannot write anywhere (t2010 "zip entry names never become paths on
+ *	name is metadata (meta.name) and, made one line, the child record's
+ *	path; it is never joined to a directory or opened, so "../../etc/x"
+ *	or "/abs" cannot write anywhere (t2010 "zip entry names never become paths on
  *	disk", t5100 "zip slip: entry names are metadata, kept as written").
  *	The limits above hold per archive: a nested archive has a budget of
  *	its own, and the whole is bounded by [limits] max-depth and
