@@ -1,19 +1,23 @@
 /*
- * chain.c: one input through detect, extract, redact and emit in one
- * process, the path of `docpipe convert` and of each batch worker.
+ * NAME
+ *	chain.c - one input through detect, extract, redact and emit, in one
+ *	process: the path of `docpipe convert` and of each batch worker
  *
- * dp_chain_run() reads the input and makes its detect record
- * (core/detect.c), has it extracted in the sandboxed child
- * (sandbox/isolate.c) or, with [sandbox] enabled=false, here
- * (extract/dispatch.c), passes every record through the redactor and an
- * optional observer, and hands it to the emitter, which commits the
- * input's outputs before the next input starts.  A bad document is a
- * status in its records and an exit code, never the end of the run.
+ * DESCRIPTION
+ *	dp_chain_run() reads the input and makes its detect record
+ *	(core/detect.c), has it extracted in the sandboxed child
+ *	(sandbox/isolate.c) or, with [sandbox] enabled=false, here
+ *	(extract/dispatch.c), passes every record through the redactor
+ *	(none with --no-redact) and an optional observer, and hands it to
+ *	the emitter, which commits the input's outputs before the next input
+ *	starts.  A bad document is a status in its records and an exit code,
+ *	never the end of the run.
  *
  * SECURITY
- *	The parent only sniffs the first bytes with docpipe's own bounded
- *	sniffers; libmagic and every extractor run in the sandboxed child
- *	when the sandbox is on, and what the child writes is checked there.
+ *	With the sandbox on, this process only sniffs the input's first
+ *	bytes with docpipe's own bounded sniffers; libmagic and every
+ *	extractor run in the sandboxed child, and what the child writes is
+ *	checked by sandbox/isolate.c before it reaches this file.
  */
 #include "chain/chain.h"
 
@@ -37,7 +41,6 @@ struct DpChain {
 	DpIsolateOpts iso;
 	DpChainObserver observer;
 	gpointer observer_data;
-	gboolean preload; /* dp_chain_set_preload() */
 };
 
 /* Every record from extract goes through redaction, then to the emitter. */
@@ -61,7 +64,6 @@ dp_chain_new(DpConfig *cfg, DpRedactor *redactor, DpEmitter *emitter)
 	chain->emitter = emitter;
 	dp_extract_ctx_init(&chain->ectx, cfg, chain_emit, chain);
 	dp_isolate_opts_from_config(cfg, &chain->iso);
-	chain->preload = TRUE;
 	return chain;
 }
 
@@ -86,12 +88,6 @@ void
 dp_chain_set_threads(DpChain *chain, guint threads)
 {
 	chain->ectx.threads = threads;
-}
-
-void
-dp_chain_set_preload(DpChain *chain, gboolean preload)
-{
-	chain->preload = preload;
 }
 
 void
@@ -130,9 +126,13 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 	if (data == NULL)
 		ok = chain_emit(rec, chain, error); /* settled by detect: skipped, unsupported */
 	else if (chain->iso.enabled) {
-		/* Untrusted bytes are parsed in a sandboxed child (sandbox/isolate.c). */
-		if (chain->preload)
-			dp_extract_preload(dp_record_get(rec, DP_F_TYPE));
+		/*
+		 * Untrusted bytes are parsed in a sandboxed child
+		 * (sandbox/isolate.c).  The module the type needs is loaded
+		 * first, here, so that every later input finds it loaded and
+		 * the child never maps libraries under its memory limit.
+		 */
+		dp_extract_preload(dp_record_get(rec, DP_F_TYPE));
 		ok = dp_isolate_extract(&chain->ectx, &chain->iso, rec, data, error);
 	} else
 		ok = dp_extract(&chain->ectx, rec, data, error);

@@ -38,15 +38,6 @@ void dp_chain_set_threads(DpChain *chain, guint threads);
 void dp_chain_set_hashes(DpChain *chain, gboolean hashes);
 
 /*
- * Whether the extractor module an input needs (the PDF module: Poppler
- * and its fifty libraries) is loaded here before the sandboxed child is
- * forked (the default), so that every later input finds it loaded.  FALSE
- * when this is the only input: the child then loads it itself, before
- * entering the sandbox, and the parent never pays for it.
- */
-void dp_chain_set_preload(DpChain *chain, gboolean preload);
-
-/*
  * Convert one input.  A bad document is reported on stderr in one line and
  * counted in *EXIT_CODE (merged); FALSE only when output failed.
  */

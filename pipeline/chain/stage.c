@@ -1,9 +1,14 @@
 /*
- * stage.c: the start-up shared by the stage executables and `docpipe
- * convert` (stage.h): options, configuration and its overrides, the
- * redactor, the loop over a record stream, and the end of the program.
- * One place, so that -c, --no-redact, -f and -l mean the same in every
- * program and a configuration error is reported the same way.
+ * NAME
+ *	stage.c - the start-up shared by the stage executables and `docpipe
+ *	convert` (stage.h)
+ *
+ * DESCRIPTION
+ *	Options, the configuration and the options' overrides of it, the
+ *	redactor, the loop over a record stream on standard input, and the
+ *	end of the program (standard output closed with its error checked).
+ *	One place, so that -c, --no-redact, -p, -f and -l mean the same in
+ *	every program and a configuration error reads the same everywhere.
  */
 #include "chain/stage.h"
 

@@ -1,14 +1,17 @@
 /*
- * cmd-config.c: `docpipe config`, the effective configuration with the
- * file and line that set each value.  The redactor is built too, so that a
- * bad rule is reported here as it would be by a run.
+ * NAME
+ *	cmd-config.c - `docpipe config`: the effective configuration
+ *
+ * DESCRIPTION
+ *	Prints every value with the file and line that set it.  The
+ *	redactor is built too, so that a bad rule is reported here as a run
+ *	would report it.
  */
+#include "chain/stage.h"
 #include "cmd/cmd.h"
 #include "core/config.h"
 #include "redact/redact.h"
-#include "util/diag.h"
 #include "util/exitcode.h"
-#include "util/fileio.h"
 
 #include <stdio.h>
 
@@ -17,32 +20,25 @@
 int
 dp_cmd_config(int argc, char **argv)
 {
-	g_autofree char *opt_config = NULL;
+	DpStage stage = { 0 };
 	const GOptionEntry options[] = {
-		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE" },
+		DP_STAGE_OPTION_CONFIG(&stage),
 		G_OPTION_ENTRY_NULL
 	};
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GOptionContext) octx = g_option_context_new("- print the effective configuration");
-	g_option_context_add_main_entries(octx, options, NULL);
-	g_option_context_set_description(octx, "Prints every value with the file and line it came from, or built-in.\n"
-					       "Exit status: 0 ok, 78 configuration error.");
-	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_USAGE;
-	}
-	g_autoptr(DpConfig) cfg = dp_config_load(opt_config, &error);
-	g_autoptr(DpRedactor) rd = cfg ? dp_redactor_new(cfg, &error) : NULL;
-	if (rd == NULL) {
-		dp_warn("%s", error->message);
+	int code = dp_stage_parse(&stage, "- print the effective configuration",
+				  "Prints every value with the file and line it came from, or built-in.\n"
+				  "Exit status: 0 ok, 78 configuration error.",
+				  options, &argc, &argv);
+	g_autofree char *config = stage.config;
+	if (code != DP_EXIT_OK)
+		return code;
+	g_autoptr(DpConfig) cfg = dp_stage_config(&stage, &code);
+	g_autoptr(DpRedactor) rd = NULL;
+	if (cfg == NULL || !dp_stage_redactor(cfg, &rd))
 		return DP_EXIT_CONFIG;
-	}
 	g_autoptr(GString) out = g_string_new(NULL);
 	dp_config_dump(cfg, out);
 	fputs(out->str, stdout);
-	if (!dp_close_stream(stdout, "<stdout>", &error)) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_IOERR;
-	}
-	return DP_EXIT_OK;
+	g_autoptr(GError) error = NULL;
+	return dp_stage_finish(TRUE, &error, DP_EXIT_IOERR, DP_EXIT_OK);
 }

@@ -1,7 +1,13 @@
 /*
- * cmd-convert.c: `docpipe convert`, the whole chain in one process: each
- * input is detected, extracted in the sandboxed child, redacted and written
- * as text or XML to standard output, or as both into -o DIR.
+ * NAME
+ *	cmd-convert.c - `docpipe convert`: the whole chain in one process
+ *
+ * DESCRIPTION
+ *	Each input is detected, extracted in the sandboxed child, redacted
+ *	and written as text or XML to standard output, or as both into
+ *	-o DIR (chain/chain.c).  Options, configuration and the redactor
+ *	come from chain/stage.c, as for the stage executables; with
+ *	--no-redact no redactor is built at all.
  */
 #include "chain/chain.h"
 #include "chain/stage.h"

@@ -1,20 +1,26 @@
 /*
- * detect.c: what an input is.  Content sniffing over libmagic, and the
- * detect record of an input path (dp_detect_input()) with the bytes an
- * extractor is given for it (dp_detect_record_bytes()), used alike by
- * `docpipe convert`, the batch workers and the stage executables.
+ * NAME
+ *	detect.c - what an input is: content sniffing over libmagic, and the
+ *	detect record of an input path
  *
- * libmagic alone gets several of our inputs wrong (a PDF with bytes before
- * its header is "application/octet-stream", an mbox or a message that
- * contains HTML is "text/html"), so the formats docpipe extracts are
- * recognised by their own structure first.
+ * DESCRIPTION
+ *	libmagic alone gets several of our inputs wrong (a PDF with bytes
+ *	before its header is "application/octet-stream", an mbox or a
+ *	message that contains HTML is "text/html"), so the formats docpipe
+ *	extracts are recognised by their own structure first
+ *	(dp_detect_sniff()), and libmagic (dp_detect_magic()) asked only for
+ *	the rest.  dp_detect_input() makes an input path's detect record and
+ *	dp_detect_record_bytes() the bytes an extractor is given for a
+ *	record; `docpipe convert`, the batch workers and the stage
+ *	executables all use these two.
  *
  * SECURITY
  *	The sniffers read at most the first 64 KiB of untrusted bytes, with
- *	bounds checked at every step, and run in any process.  libmagic is
- *	a large parser of the same bytes: where the sandbox is on, it runs
- *	only in the sandboxed child (DP_DETECT_MAGIC is then not given, and
- *	dp_extract() asks it there).  Special files are never opened.
+ *	bounds checked at every step, and may run in any process.  libmagic
+ *	is a large parser of the same bytes: where the sandbox is on it runs
+ *	only in the sandboxed child (the callers then leave out
+ *	DP_DETECT_MAGIC, and dp_extract() asks it there).  Special files are
+ *	never opened, so never waited on.
  */
 #include "core/detect.h"
 

@@ -1,6 +1,22 @@
 /*
- * extract.c: the dispatch from a document's type to its extractor, and the
- * helpers extractors share.
+ * NAME
+ *	dispatch.c - from a document's type to its extractor, and the
+ *	helpers extractors share
+ *
+ * DESCRIPTION
+ *	The one table of which type is read by what: a built-in extractor or
+ *	a loadable module (extract/module.c).  Then the extraction context,
+ *	a document's parts and their limits, its text, metadata and
+ *	failures, for every extractor alike; containers hand their parts
+ *	back through dp_doc_child(), so a PDF in a zip in a message is read
+ *	as a loose PDF would be.
+ *
+ * SECURITY
+ *	Runs where the extractors run: in the sandboxed child when the
+ *	sandbox is on (libmagic too, for an input the parent left
+ *	"deferred").  A container's claim of a part's type is a hint,
+ *	checked against the bytes; depth and part counts are bounded here
+ *	([limits] max-depth, max-children), text by max-text-size.
  */
 #include "core/detect.h"
 #include "core/record.h"
@@ -13,34 +29,50 @@
 
 #include "util/banned.h"
 
+/*
+ * Which extractor reads each type: FN, built in, or else the extractor of
+ * the loadable MODULE.  A built-in FN may name a MODULE too: the one its
+ * parts need (the messages of an mbox or a maildir), which
+ * dp_extract_preload() loads with it.  A type not listed has no extractor
+ * ("unsupported").
+ */
 typedef struct {
-	const char *type; /* exact type, or a prefix ending in '/' or '*' */
+	const char *type; /* exact type, or a prefix ending in '*' */
 	DpExtractorFn fn;
+	DpModule module;
 } Extractor;
 
 static const Extractor extractors[] = {
-	{ DP_TYPE_PDF, dp_extract_pdf },
-	{ DP_TYPE_HTML, dp_extract_html },
-	{ "application/xhtml+xml", dp_extract_html },
-	{ DP_TYPE_TEXT, dp_extract_text },
-	{ "text/*", dp_extract_text },
-	{ DP_TYPE_RFC822, dp_extract_mail },
-	{ DP_TYPE_MBOX, dp_extract_mbox },
-	{ DP_TYPE_MAILDIR, dp_extract_maildir },
-	{ DP_TYPE_ZIP, dp_extract_zip },
-	{ "application/x-zip-compressed", dp_extract_zip },
+	{ DP_TYPE_PDF, NULL, DP_MODULE_PDF },
+	{ DP_TYPE_HTML, dp_extract_html, DP_MODULE_NONE },
+	{ "application/xhtml+xml", dp_extract_html, DP_MODULE_NONE },
+	{ DP_TYPE_TEXT, dp_extract_text, DP_MODULE_NONE },
+	{ "text/*", dp_extract_text, DP_MODULE_NONE },
+	{ DP_TYPE_RFC822, NULL, DP_MODULE_MAIL },
+	{ DP_TYPE_MBOX, dp_extract_mbox, DP_MODULE_MAIL },
+	{ DP_TYPE_MAILDIR, dp_extract_maildir, DP_MODULE_MAIL },
+	{ DP_TYPE_ZIP, NULL, DP_MODULE_ZIP },
+	{ "application/x-zip-compressed", NULL, DP_MODULE_ZIP },
 };
 
-static DpExtractorFn
+static const Extractor *
 find_extractor(const char *type)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(extractors); i++) {
 		const char *t = extractors[i].type;
 		gsize n = strlen(t);
 		if (t[n - 1] == '*' ? strncmp(type, t, n - 1) == 0 : g_str_equal(type, t))
-			return extractors[i].fn;
+			return &extractors[i];
 	}
 	return NULL;
+}
+
+void
+dp_extract_preload(const char *type)
+{
+	const Extractor *e = type ? find_extractor(type) : NULL;
+	if (e != NULL && e->module != DP_MODULE_NONE)
+		dp_module_load(e->module);
 }
 
 void
@@ -150,14 +182,16 @@ static gboolean
 dispatch(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
 	const char *type = dp_record_get(doc->rec, DP_F_TYPE);
-	DpExtractorFn fn = type ? find_extractor(type) : NULL;
+	const Extractor *e = type ? find_extractor(type) : NULL;
 	gboolean ok = TRUE;
 	if (type != NULL && g_str_equal(type, DP_TYPE_EMPTY)) {
 		/* An empty file is a document with no text, not an error. */
-	} else if (fn == NULL) {
+	} else if (e == NULL) {
 		dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "no extractor for type %s", type ? type : "(none)");
+	} else if (e->fn != NULL) {
+		ok = e->fn(ctx, doc, error);
 	} else {
-		ok = fn(ctx, doc, error);
+		ok = dp_module_extract(e->module, ctx, doc, error);
 	}
 	if (ok && !doc->emitted)
 		ok = dp_doc_emit(ctx, doc, error);

@@ -1,6 +1,7 @@
 /*
  * extract.h: the extractor dispatch.  Each format has one extractor
- * (extract-<format>.c) with the DpExtractorFn signature; containers hand
+ * (extract/<format>.c) with the DpExtractorFn signature, built in or in a
+ * loadable module, as the table in extract/dispatch.c says; containers hand
  * their parts back to the same dispatch through dp_doc_child(), so a PDF in
  * a zip in a message is extracted exactly as a loose PDF would be.
  */
@@ -136,21 +137,39 @@ gboolean dp_doc_child_problem(DpExtractCtx *ctx, DpDoc *parent, const char *path
 			      const char *const *meta, const char *status, GError **error, const char *fmt, ...)
 	G_GNUC_PRINTF(8, 9);
 
-/* The extractors. */
+/* The built-in extractors. */
 gboolean dp_extract_text(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error);
-gboolean dp_extract_mail(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_maildir(DpExtractCtx *ctx, DpDoc *doc, GError **error);
-gboolean dp_extract_zip(DpExtractCtx *ctx, DpDoc *doc, GError **error);
-gboolean dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+
 /*
- * Load the module that extracts TYPE now, if any.  Called before forking a
- * sandboxed child, so that a run over many PDFs links Poppler once, not
- * once per child.
+ * The loadable modules (extract/module.c): docpipe-pdf.so, -mail.so and
+ * -zip.so.  Which types each one reads is said in one place, the table of
+ * extract/dispatch.c.
+ */
+typedef enum {
+	DP_MODULE_NONE,
+	DP_MODULE_PDF,
+	DP_MODULE_MAIL,
+	DP_MODULE_ZIP,
+} DpModule;
+
+/*
+ * Run MODULE's extractor on DOC, loading the module the first time.  A
+ * module that cannot be loaded makes DOC "unsupported" and says why.
+ */
+gboolean dp_module_extract(DpModule module, DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/* Load MODULE now, once per process (a failure is reported when it is used). */
+void dp_module_load(DpModule module);
+
+/*
+ * Load the module that extracts TYPE, or that its parts need (an mbox's
+ * messages), now, if any.  Called before forking a sandboxed child, so
+ * that a run over many PDFs links Poppler once, not once per child.
  */
 void dp_extract_preload(const char *type);
-/* The extractors proper of the modules docpipe-{pdf,mail,zip}.so (extract/module.c). */
+/* The extractors proper of the modules, looked up by name when loaded. */
 gboolean dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);

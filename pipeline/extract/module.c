@@ -1,5 +1,7 @@
 /*
- * module.c: extractors that live in loadable modules.
+ * module.c: extractors that live in loadable modules, loaded on first use.
+ * Which types they read is the table in extract/dispatch.c; this file only
+ * knows each module's file, entry point and name.
  *
  * Poppler, GMime and libzip, with the libraries they pull in, cost
  * milliseconds of dynamic linking at every program start, more than all
@@ -12,7 +14,6 @@
  * program (the build tree, bin/), then in ../lib/docpipe relative to it
  * (an installed tree), then one level up (bin/tests/).
  */
-#include "core/detect.h"
 #include "extract/extract.h"
 #include "util/exitcode.h"
 
@@ -61,15 +62,25 @@ load_extractor(const char *module, const char *symbol, char **why)
 /* One loaded (or failed) module extractor. */
 typedef struct {
 	const char *module, *symbol, *what;
+	/*
+	 * One document at a time per process: the messages of a mailbox are
+	 * extracted on several threads (extract/pool.c), and Poppler's global
+	 * state (fonts, caches) is not made for that.  Recursive: an
+	 * attachment of a PDF may be a PDF.
+	 */
+	gboolean serial;
 	gboolean tried;
 	DpExtractorFn fn;
 	char *why;
 } ModuleExtractor;
 
-static ModuleExtractor pdf_module = { "docpipe-pdf", "dp_extract_pdf_module", "PDF", FALSE, NULL, NULL };
-static ModuleExtractor mail_module = { "docpipe-mail", "dp_extract_mail_module", "E-mail", FALSE, NULL, NULL };
-static ModuleExtractor zip_module = { "docpipe-zip", "dp_extract_zip_module", "Zip", FALSE, NULL, NULL };
+static ModuleExtractor modules[] = {
+	[DP_MODULE_PDF] = { "docpipe-pdf", "dp_extract_pdf_module", "PDF", TRUE, FALSE, NULL, NULL },
+	[DP_MODULE_MAIL] = { "docpipe-mail", "dp_extract_mail_module", "E-mail", FALSE, FALSE, NULL, NULL },
+	[DP_MODULE_ZIP] = { "docpipe-zip", "dp_extract_zip_module", "Zip", FALSE, FALSE, NULL, NULL },
+};
 static GMutex module_lock;
+static GRecMutex serial_lock;
 
 static DpExtractorFn
 module_load(ModuleExtractor *me)
@@ -83,65 +94,27 @@ module_load(ModuleExtractor *me)
 	return me->fn;
 }
 
-static gboolean
-run_module(ModuleExtractor *me, DpExtractCtx *ctx, DpDoc *doc, GError **error)
+void
+dp_module_load(DpModule module)
 {
+	g_return_if_fail(module > DP_MODULE_NONE && module < G_N_ELEMENTS(modules));
+	module_load(&modules[module]);
+}
+
+gboolean
+dp_module_extract(DpModule module, DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	g_return_val_if_fail(module > DP_MODULE_NONE && module < G_N_ELEMENTS(modules), FALSE);
+	ModuleExtractor *me = &modules[module];
 	DpExtractorFn fn = module_load(me);
 	if (fn == NULL) {
 		dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "%s support is not available: %s", me->what, me->why);
 		return TRUE;
 	}
-	return fn(ctx, doc, error);
-}
-
-/* The module that extracts TYPE, or NULL when it is built in. */
-static ModuleExtractor *
-module_of(const char *type)
-{
-	if (type == NULL)
-		return NULL;
-	if (g_str_equal(type, DP_TYPE_PDF))
-		return &pdf_module;
-	if (g_str_equal(type, DP_TYPE_RFC822) || g_str_equal(type, DP_TYPE_MBOX) || g_str_equal(type, DP_TYPE_MAILDIR))
-		return &mail_module;
-	if (g_str_equal(type, DP_TYPE_ZIP))
-		return &zip_module;
-	return NULL;
-}
-
-void
-dp_extract_preload(const char *type)
-{
-	ModuleExtractor *me = module_of(type);
-	if (me != NULL)
-		module_load(me);
-}
-
-/*
- * One PDF at a time per process: the messages of a mailbox are extracted
- * on several threads (extract/pool.c), and Poppler's global state (fonts,
- * caches) is not made for that.  Recursive: an attachment of a PDF may be
- * a PDF.
- */
-static GRecMutex pdf_lock;
-
-gboolean
-dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error)
-{
-	g_rec_mutex_lock(&pdf_lock);
-	gboolean ok = run_module(&pdf_module, ctx, doc, error);
-	g_rec_mutex_unlock(&pdf_lock);
+	if (me->serial)
+		g_rec_mutex_lock(&serial_lock);
+	gboolean ok = fn(ctx, doc, error);
+	if (me->serial)
+		g_rec_mutex_unlock(&serial_lock);
 	return ok;
-}
-
-gboolean
-dp_extract_mail(DpExtractCtx *ctx, DpDoc *doc, GError **error)
-{
-	return run_module(&mail_module, ctx, doc, error);
-}
-
-gboolean
-dp_extract_zip(DpExtractCtx *ctx, DpDoc *doc, GError **error)
-{
-	return run_module(&zip_module, ctx, doc, error);
 }
