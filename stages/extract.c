@@ -82,8 +82,14 @@ extract_one(State *st, DpRecord *in, GBytes *data, GError **error)
 	}
 	if (bytes == NULL)
 		return write_record(in, st, error); /* settled by detect */
-	if (st->iso.enabled)
+	if (st->iso.enabled) {
+		/*
+		 * The module the type needs (Poppler: fifty libraries) is loaded
+		 * here once, not in every input's child, as in the chain.
+		 */
+		dp_extract_preload(dp_record_get(in, DP_F_TYPE));
 		return dp_isolate_extract(&st->ctx, &st->iso, in, bytes, error);
+	}
 	return dp_extract(&st->ctx, in, bytes, error);
 }
 

@@ -61,6 +61,14 @@ test_expect_success STRACE 'a PDF our sniffer knows never loads libmagic' '
 	! grep "magic\.mgc" trace
 '
 
+test_expect_success STRACE 'docpipe-extract and convert load the PDF module once for three PDFs' '
+	set -- "$SAMPLES/pdf/known-text.pdf" "$SAMPLES/pdf/two-columns.pdf" "$SAMPLES/pdf/non-latin.pdf" &&
+	strace -f -e trace=open,openat -o trace docpipe-extract "$@" >out &&
+	test $(grep -c "docpipe-pdf\.so\"* *,.*= [0-9]" trace) = 1 &&
+	strace -f -e trace=open,openat -o trace docpipe convert "$@" >out &&
+	test $(grep -c "docpipe-pdf\.so\"* *,.*= [0-9]" trace) = 1
+'
+
 test_expect_success STRACE '--no-redact never loads the redaction tables' '
 	DOCPIPE_CACHE_DIR=$PWD/cache docpipe convert "$SAMPLES/text/memo-latin1.txt" >/dev/null &&
 	ls cache | grep "^hs-" &&
