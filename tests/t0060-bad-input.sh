@@ -122,7 +122,7 @@ test_expect_success 'a directory that is not a mail store is unsupported' '
 
 test_expect_success 'a FIFO is skipped without waiting' '
 	mkfifo fifo &&
-	timeout 10 docpipe convert -o out fifo "$GOOD" &&
+	timeout 300 docpipe convert -o out fifo "$GOOD" &&
 	test_grep "status=\"skipped\"" out/fifo.xml
 '
 

@@ -50,22 +50,23 @@ test_expect_code 65 'a child writing a bad record stream is a recorded error' "
 	exit \$rc
 "
 
+# The child sleeps for ever: only the timeout can end it, however busy
+# the machine; how long that took is not the point.  The timeout is not
+# shorter, so that the next input, which is not asleep, always beats it.
 test_expect_code 65 'wall-clock timeout: a sleeping child is killed, status limit' "
 	$setup &&
-	printf '[limits]\ntimeout=1\n' >t.conf &&
-	start=\$(date +%s) &&
+	printf '[limits]\ntimeout=3\n' >t.conf &&
 	DOCPIPE_SANDBOX_TEST=sleep:victim docpipe convert -c t.conf --xml -o OUT victim.txt next.html 2>err
 	rc=\$? &&
-	end=\$(date +%s) && test \$((end - start)) -le 5 &&
 	test_grep 'status=\"limit\"' OUT/victim.txt.xml &&
-	test_grep 'timed out after 1 s' OUT/victim.txt.xml &&
+	test_grep 'timed out after 3 s' OUT/victim.txt.xml &&
 	test_grep 'next one' OUT/next.html.txt &&
 	exit \$rc
 "
 
 test_expect_code 65 'CPU time limit: a spinning child gets SIGXCPU, status limit' "
 	$setup &&
-	printf '[limits]\ntimeout=20\ncpu-time=1\n' >t.conf &&
+	printf '[limits]\ntimeout=600\ncpu-time=1\n' >t.conf &&
 	DOCPIPE_SANDBOX_TEST=spin:victim docpipe convert -c t.conf --xml -o OUT victim.txt next.html 2>err
 	rc=\$? &&
 	test_grep 'status=\"limit\"' OUT/victim.txt.xml &&

@@ -11,25 +11,26 @@ H=$TRASH/hostile
 "$TOP/scripts/make-hostile" "$H" "$CORPUS" >/dev/null || { echo "1..0 # SKIP make-hostile failed"; exit 1; }
 [ -e "$H/droste.zip" ] || say "corpus absent: droste.zip not included"
 
-# A small timeout so that a hang shows up as a failure here, not as a
-# five-minute wait; sanitizers make parsers several times slower (the
-# long header line takes minutes under ASan, hence 16 MB there).
-timeout=60 bound=180
-if [ -n "${DOCPIPE_ASAN:-}" ]; then timeout=400 bound=900; fi
+# A hang shows up as "timed out" in an output (checked below), after a
+# timeout long enough for the slowest input on a busy machine; sanitizers
+# make parsers several times slower (the long header line takes minutes
+# under ASan, hence 16 MB there).  The run's own wall time is not checked:
+# a loaded machine may take any time.
+timeout=300
+if [ -n "${DOCPIPE_ASAN:-}" ]; then timeout=900; fi
 printf '[limits]\ntimeout=%s\n' $timeout >"$TRASH/limits.conf"
 
-test_expect_success 'one run over the whole suite: bounded time and memory, exit 0 or 65' '
+test_expect_success 'one run over the whole suite: bounded memory, exit 0 or 65' '
 	touch marker && sleep 1 &&
 	(cd "$H" && find . -mindepth 1 ! -name INDEX.tsv -printf "%P\0" | LC_ALL=C sort -z) >list &&
 	start=$(date +%s) &&
 	(cd "$H" && /usr/bin/time -f "%M" -o "$TRASH/maxrss" \
-		timeout $((bound + 60)) docpipe convert -c "$TRASH/limits.conf" -o "$TRASH/OUT" --files-from "$TRASH/list") 2>err
+		docpipe convert -c "$TRASH/limits.conf" -o "$TRASH/OUT" --files-from "$TRASH/list") 2>err
 	rc=$?
 	end=$(date +%s) &&
 	rss=$(tail -n 1 maxrss) &&
 	echo "exit $rc in $((end - start)) s, max RSS $rss KB" &&
 	{ test $rc = 0 || test $rc = 65; } &&
-	test $((end - start)) -le $bound &&
 	test "$rss" -lt 1500000
 '
 
