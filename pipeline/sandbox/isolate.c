@@ -8,7 +8,9 @@
  *	already-initialized process (libmagic database, charset tables), and a
  *	fork costs a fraction of a millisecond.  The child:
  *	  1. keeps only four descriptors: /dev/null as stdin and stdout, a pipe
- *	     as stderr, and the record pipe as descriptor 3;
+ *	     as stderr, and the record pipe as descriptor 3, and dies with
+ *	     its parent (dp_proc_fork(), util/proc.c, as for the workers of
+ *	     `docpipe run`);
  *	  2. applies the resource limits and enters the seccomp filter
  *	     (sandbox.c);
  *	  3. runs dp_extract() writing records with dp_record_write() to the
@@ -26,10 +28,20 @@
  *	child at the wall-clock timeout.
  *
  * SECURITY
- *	Nothing the child writes is trusted: a stream that breaks the format
- *	or the checks ends the child and becomes an "error" record.  How the
- *	child ended (signal, exit status, timeout) is turned into a status
- *	and a reason that name the limit hit, never into a failure of the run.
+ *	The parent half runs in the process that called it (`docpipe
+ *	convert`, a stage, a worker of `docpipe run`) and never parses the
+ *	input's bytes; the child half runs them through the extractors
+ *	behind the seccomp filter and the resource limits of sandbox.c
+ *	([limits] memory, cpu-time, open-files; no file writes).  The parent
+ *	trusts only its own detect record and the input's bytes it hashes
+ *	itself.  Nothing the child writes is trusted: records go through the
+ *	bounded record reader (a body at most [limits] max-text-size, plus a
+ *	little), each is checked (check_record) and gets the parent's source,
+ *	and a stream that breaks the format or the checks ends the child and
+ *	becomes an "error" record.  Its stderr is passed on up to 64 KiB, and
+ *	the watchdog kills it at the wall-clock timeout.  How the child ended
+ *	(signal, exit status, timeout) is turned into a status and a reason
+ *	that name the limit hit, never into a failure of the run.
  */
 #define _GNU_SOURCE 1 /* pipe2 */
 #include "sandbox/isolate.h"
@@ -40,15 +52,14 @@
 #include "sandbox/sandbox.h"
 #include "util/exitcode.h"
 #include "util/hash.h"
+#include "util/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -132,44 +143,16 @@ sandbox_test(const char *source, FILE *out)
 	_exit(99);
 }
 
-/* Move FD to a descriptor above the standard ones. */
-static int
-fd_high(int fd)
-{
-	int h = fcntl(fd, F_DUPFD_CLOEXEC, 10);
-	return h < 0 ? fd : h;
-}
-
+/*
+ * The child, forked by dp_proc_fork() with its descriptors in place: 0 and
+ * 1 are /dev/null (the parser must not read the parent's stdin or write
+ * into its output), 2 the stderr pipe, 3 the record pipe; every other one
+ * (output files, the ledger) is closed already.
+ */
 G_GNUC_NORETURN static void
-child_main(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *in, GBytes *data, int out_fd, int err_fd,
-	   pid_t parent)
+child_main(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *in, GBytes *data)
 {
 	g_autoptr(GError) error = NULL;
-
-	/*
-	 * Die with the parent: a parser left alone (its parent killed at a
-	 * timeout, or the whole run killed) must not go on, or sleep, forever.
-	 */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(DP_EXIT_SOFTWARE);
-
-	/*
-	 * Descriptors: 0 and 1 are /dev/null (the parser must not read the
-	 * parent's stdin or write into its output), 2 the stderr pipe, 3 the
-	 * record pipe; every other one (output files, the ledger) is closed.
-	 */
-	out_fd = fd_high(out_fd);
-	err_fd = fd_high(err_fd);
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(err_fd, 2) < 0 ||
-	    dup2(out_fd, CHILD_OUT_FD) < 0)
-		_exit(DP_EXIT_OSERR);
-	if (syscall(SYS_close_range, CHILD_OUT_FD + 1, ~0U, 0) != 0) {
-		long max = sysconf(_SC_OPEN_MAX);
-		for (long fd = CHILD_OUT_FD + 1; fd < MIN(max, 65536); fd++)
-			close((int)fd);
-	}
 
 	if (!dp_sandbox_limit(&opts->limits, &error) || !dp_sandbox_enter(&error)) {
 		g_printerr("docpipe: sandbox: %s\n", error->message);
@@ -403,121 +386,193 @@ emit_failure(DpExtractCtx *ctx, const DpRecord *in, guint n_seen, const char *st
 	return ctx->emit(rec, ctx->emit_data, error);
 }
 
-static void
-close_pair(int p[2])
-{
-	for (int i = 0; i < 2; i++)
-		if (p[i] >= 0)
-			close(p[i]);
-}
+/* One extraction in progress: the child, its pipes, what came back. */
+typedef struct {
+	DpExtractCtx *ctx;
+	const DpIsolateOpts *opts;
+	const DpRecord *child_in; /* the detect record the child got */
+	DpRecord *in;             /* the same, with the real hash and id once known */
+	gboolean rewrite;         /* the input is hashed here, after the fork */
+	int rec_fd;               /* the records' pipe; -1 when closed */
+	int err_fd;               /* the child's stderr pipe; -1 when closed */
+	int stop[2];              /* the watchdog's stop pipe */
+	Watch w;
+	GThread *watcher;
+	GHashTable *ids;    /* the child's ids -> the ones written out */
+	GError *stream_err; /* the child broke the stream or the checks */
+	gboolean emit_ok;   /* CTX->emit took every record */
+	gboolean killed;    /* the parent killed the child */
+	gboolean waited;    /* WSTATUS is the child's */
+	int wstatus;
+} Extraction;
 
-gboolean
-dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *child_in, GBytes *data,
-		   GError **error)
+static void
+extraction_init(Extraction *x, DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *child_in)
 {
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, stopp[2] = { -1, -1 };
+	memset(x, 0, sizeof *x);
+	x->ctx = ctx;
+	x->opts = opts;
+	x->child_in = child_in;
+	x->in = dp_record_copy(child_in);
 	/*
 	 * An input whose hash was left for later (dp_detect_input_full): the
 	 * child starts at once, with a stand-in root id, and the hash is
 	 * computed here meanwhile; the child's records wait in the pipe.
 	 */
 	const char *sha = dp_record_get(child_in, DP_F_SHA256);
-	gboolean rewrite = sha != NULL && g_str_equal(sha, DP_HASH_PENDING) && ctx->hash_parts;
-	g_autoptr(DpRecord) in = dp_record_copy(child_in);
+	x->rewrite = sha != NULL && g_str_equal(sha, DP_HASH_PENDING) && ctx->hash_parts;
+	x->rec_fd = x->err_fd = -1;
+	x->stop[0] = x->stop[1] = -1;
+	x->w.err_fd = -1;
+	x->ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	x->emit_ok = TRUE;
+}
+
+static void
+extraction_clear(Extraction *x)
+{
+	if (x->rec_fd >= 0)
+		close(x->rec_fd);
+	if (x->err_fd >= 0)
+		close(x->err_fd);
+	dp_proc_close_pair(x->stop);
+	g_clear_pointer(&x->in, dp_record_free);
+	g_clear_pointer(&x->ids, g_hash_table_unref);
+	g_clear_error(&x->stream_err);
+}
+
+/*
+ * Fork the child: /dev/null as its stdin and stdout, a pipe as its stderr
+ * (read by the watchdog) and one for its records (read here).
+ */
+static gboolean
+fork_child(Extraction *x, GBytes *data, GError **error)
+{
 	/* Compile the filter once, here; a failure is reported by the child. */
 	g_autoptr(GError) prep_err = NULL;
 	(void)dp_sandbox_prepare(&prep_err);
-	if (pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0 || pipe2(stopp, O_CLOEXEC) != 0) {
+	if (pipe2(x->stop, O_CLOEXEC) != 0) {
 		int e = errno;
-		close_pair(outp);
-		close_pair(errp);
-		close_pair(stopp);
 		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot create a pipe: %s", g_strerror(e));
 		return FALSE;
 	}
-	/* Room for the child to run ahead while the input is hashed (best effort). */
-	(void)fcntl(outp[0], F_SETPIPE_SZ, 1 << 20);
-	pid_t self = getpid();
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close_pair(outp);
-		close_pair(errp);
-		close_pair(stopp);
-		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot fork the parser: %s", g_strerror(e));
+	static const DpProcSlot slots[] = {DP_PROC_NULL, DP_PROC_NULL, DP_PROC_FROM_CHILD, DP_PROC_FROM_CHILD};
+	G_STATIC_ASSERT(G_N_ELEMENTS(slots) == CHILD_OUT_FD + 1);
+	int fds[G_N_ELEMENTS(slots)];
+	pid_t pid = dp_proc_fork(slots, G_N_ELEMENTS(slots), fds, "the parser", error);
+	if (pid < 0)
 		return FALSE;
-	}
 	if (pid == 0)
-		child_main(ctx, opts, child_in, data, outp[1], errp[1], self);
-	close(outp[1]);
-	close(errp[1]);
-	if (rewrite) {
-		g_autofree char *sum = dp_sha256_bytes(data);
-		g_autofree char *id = dp_id_root(sum);
-		dp_record_set(in, DP_F_SHA256, sum);
-		dp_record_set(in, DP_F_ID, id);
-	}
+		child_main(x->ctx, x->opts, x->child_in, data);
+	x->w.pid = pid;
+	x->w.err_fd = x->err_fd = fds[2];
+	x->rec_fd = fds[CHILD_OUT_FD];
+	/* Room for the child to run ahead while the input is hashed (best effort). */
+	(void)fcntl(x->rec_fd, F_SETPIPE_SZ, 1 << 20);
+	return TRUE;
+}
 
-	Watch w = { pid, errp[0], stopp[0], 0, 0, 0 };
-	if (opts->timeout > 0)
-		w.deadline = g_get_monotonic_time() + (gint64)opts->timeout * G_USEC_PER_SEC;
-	GThread *watcher = g_thread_new("docpipe-watch", watch_thread, &w);
+/* The input's real hash and id, while the child already extracts. */
+static void
+hash_input(Extraction *x, GBytes *data)
+{
+	if (!x->rewrite)
+		return;
+	g_autofree char *sum = dp_sha256_bytes(data);
+	g_autofree char *id = dp_id_root(sum);
+	dp_record_set(x->in, DP_F_SHA256, sum);
+	dp_record_set(x->in, DP_F_ID, id);
+}
 
-	/* Records as they come, each checked, then on to redaction and emit. */
-	g_autoptr(DpReader) rd = dp_reader_new(outp[0], "parser output");
-	if (ctx->max_text > 0)
-		dp_reader_set_max_body(rd, ctx->max_text + 16);
-	g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	g_autoptr(GError) stream_err = NULL;
-	gboolean emit_ok = TRUE;
+/* The watchdog: the child's stderr, and its kill at the timeout. */
+static void
+watch_start(Extraction *x)
+{
+	x->w.stop_fd = x->stop[0];
+	if (x->opts->timeout > 0)
+		x->w.deadline = g_get_monotonic_time() + (gint64)x->opts->timeout * G_USEC_PER_SEC;
+	x->watcher = g_thread_new("docpipe-watch", watch_thread, &x->w);
+}
+
+/*
+ * Records as they come, each checked, then on to redaction and emit.  A
+ * stream that breaks the format or the checks ends in X->stream_err; an
+ * emit that fails, in ERROR.
+ */
+static void
+read_records(Extraction *x, GError **error)
+{
+	g_autoptr(DpReader) rd = dp_reader_new(x->rec_fd, "parser output");
+	if (x->ctx->max_text > 0)
+		dp_reader_set_max_body(rd, x->ctx->max_text + 16);
 	for (;;) {
 		g_autoptr(DpRecord) rec = NULL;
-		if (!dp_reader_next(rd, &rec, &stream_err) || rec == NULL)
+		if (!dp_reader_next(rd, &rec, &x->stream_err) || rec == NULL)
 			break;
-		if (!check_record(rec, in, child_in, ids, rewrite, &stream_err))
+		if (!check_record(rec, x->in, x->child_in, x->ids, x->rewrite, &x->stream_err))
 			break;
-		if (!ctx->emit(rec, ctx->emit_data, error)) {
-			emit_ok = FALSE;
+		if (!x->ctx->emit(rec, x->ctx->emit_data, error)) {
+			x->emit_ok = FALSE;
 			break;
 		}
 	}
-	gboolean killed = FALSE;
-	if (!emit_ok || stream_err != NULL) {
+}
+
+/* Wait for the child's end, stop the watchdog and reap the child. */
+static void
+end_child(Extraction *x)
+{
+	pid_t pid = x->w.pid;
+	if (!x->emit_ok || x->stream_err != NULL) {
 		kill(pid, SIGKILL);
-		killed = TRUE;
+		x->killed = TRUE;
 	}
-	close(outp[0]);
+	close(x->rec_fd);
+	x->rec_fd = -1;
 	/*
-	 * Wait for the end without reaping (WNOWAIT): until the watchdog is
-	 * stopped it may still kill PID, which must not be free for reuse.
+	 * Wait for the end without reaping: until the watchdog is stopped it
+	 * may still kill PID, which must not be free for reuse.
 	 */
-	siginfo_t info;
-	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR)
-		;
-	if (write(stopp[1], "x", 1) < 0) {
+	dp_proc_wait_ended(pid);
+	if (write(x->stop[1], "x", 1) < 0) {
 		/* The pipe is ours and empty; this cannot fail. */
 	}
-	g_thread_join(watcher);
-	int wstatus = 0;
-	pid_t r;
-	while ((r = waitpid(pid, &wstatus, 0)) < 0 && errno == EINTR)
-		;
-	gboolean waited = r == pid;
-
+	g_thread_join(x->watcher);
+	x->waited = dp_proc_wait(pid, &x->wstatus, NULL, 0) == pid;
 	/* Pass on what is left of the child's stderr. */
-	while (w.err_fd >= 0)
-		forward_stderr(&w);
-	close(errp[0]);
-	close_pair(stopp);
+	while (x->w.err_fd >= 0)
+		forward_stderr(&x->w);
+}
 
-	if (!emit_ok)
-		return FALSE;
+/* How the child ended, as a record when it failed. */
+static gboolean
+report_end(Extraction *x, GError **error)
+{
 	const char *status;
-	g_autofree char *reason = classify(opts, wstatus, waited, g_atomic_int_get(&w.fired), killed,
-					   stream_err, &status);
-	if (reason == NULL && g_hash_table_size(ids) == 0)
+	g_autofree char *reason =
+	    classify(x->opts, x->wstatus, x->waited, g_atomic_int_get(&x->w.fired), x->killed, x->stream_err, &status);
+	guint n_seen = g_hash_table_size(x->ids);
+	if (reason == NULL && n_seen == 0)
 		reason = g_strdup("parser ended without a record");
 	if (reason == NULL)
 		return TRUE;
-	return emit_failure(ctx, in, g_hash_table_size(ids), status, reason, error);
+	return emit_failure(x->ctx, x->in, n_seen, status, reason, error);
+}
+
+gboolean
+dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *child_in, GBytes *data, GError **error)
+{
+	Extraction x;
+	extraction_init(&x, ctx, opts, child_in);
+	if (!fork_child(&x, data, error)) {
+		extraction_clear(&x);
+		return FALSE;
+	}
+	hash_input(&x, data);
+	watch_start(&x);
+	read_records(&x, error);
+	end_child(&x);
+	gboolean ok = x.emit_ok && report_end(&x, error);
+	extraction_clear(&x);
+	return ok;
 }

@@ -10,15 +10,24 @@
  *	every document.  What a compromised parser could use to reach beyond
  *	its pipe is denied instead: the network, programs, processes, other
  *	processes' memory and signals, and every way to create, change or
- *	remove a file.  The descriptors it inherits are closed by sandbox/isolate.c
- *	before the filter goes on, so "no open for writing" leaves it with
- *	nothing to write to but its output pipe and its stderr pipe.
+ *	remove a file.  The descriptors it inherits are closed when the child
+ *	is forked (util/proc.c, for sandbox/isolate.c) before the filter goes
+ *	on, so "no open for writing" leaves it with nothing to write to but
+ *	its output pipe and its stderr pipe.
+ *
+ *	This code runs only in that forked extraction child, before it reads
+ *	a byte of its input; it parses nothing.  It trusts the configuration
+ *	([limits]) and bounds the child with resource limits that the child
+ *	cannot raise again: no core file, no byte to a regular file, its open
+ *	descriptors, its CPU time (SIGXCPU, then SIGKILL a second later) and
+ *	the address space it may add to what it shares with its parent.
  */
 #define _GNU_SOURCE 1 /* CLONE_THREAD */
 #include "sandbox/sandbox.h"
 
 #include "core/config.h"
 #include "util/exitcode.h"
+#include "util/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,23 +59,6 @@ dp_sandbox_limits_from_config(const DpConfig *cfg, DpSandboxLimits *lim)
 	lim->open_files = (guint64)dp_config_get_int(cfg, "limits", "open-files");
 }
 
-static gboolean
-set_limit(int resource, const char *name, rlim_t soft, rlim_t hard, GError **error)
-{
-	/* A stricter limit set from outside (ulimit) stays: never try to raise it. */
-	struct rlimit cur;
-	if (getrlimit(resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
-		hard = MIN(hard, cur.rlim_max);
-		soft = MIN(soft, hard);
-	}
-	struct rlimit rl = { soft, hard };
-	if (setrlimit(resource, &rl) == 0)
-		return TRUE;
-	int e = errno;
-	g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot set the %s limit: %s", name, g_strerror(e));
-	return FALSE;
-}
-
 #ifndef DP_UNDER_ASAN
 /* The address space mapped now, in bytes (from /proc/self/statm). */
 static guint64
@@ -89,22 +81,20 @@ gboolean
 dp_sandbox_limit(const DpSandboxLimits *lim, GError **error)
 {
 	/* A crashing parser must not leave a core file holding the document. */
-	if (!set_limit(RLIMIT_CORE, "core size", 0, 0, error))
+	if (!dp_proc_set_limit(RLIMIT_CORE, "core size", 0, 0, error))
 		return FALSE;
 	/* No byte to any regular file: only pipes and /dev/null stay open. */
-	if (!set_limit(RLIMIT_FSIZE, "file size", 0, 0, error))
+	if (!dp_proc_set_limit(RLIMIT_FSIZE, "file size", 0, 0, error))
 		return FALSE;
 	/*
 	 * Best effort: valgrind keeps descriptors of its own above any low
 	 * limit and refuses it.  The child holds nothing but its pipes by now,
 	 * so many open descriptors would only hurt the child itself.
 	 */
-	if (lim->open_files > 0) {
-		struct rlimit rl = { lim->open_files, lim->open_files };
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	if (lim->open_files > 0)
+		(void)dp_proc_set_limit(RLIMIT_NOFILE, "open files", lim->open_files, lim->open_files, NULL);
 	/* SIGXCPU at the soft limit, SIGKILL one second later. */
-	if (lim->cpu_time > 0 && !set_limit(RLIMIT_CPU, "CPU time", lim->cpu_time, lim->cpu_time + 1, error))
+	if (lim->cpu_time > 0 && !dp_proc_set_limit(RLIMIT_CPU, "CPU time", lim->cpu_time, lim->cpu_time + 1, error))
 		return FALSE;
 #ifndef DP_UNDER_ASAN
 	/*
@@ -113,7 +103,7 @@ dp_sandbox_limit(const DpSandboxLimits *lim, GError **error)
 	 */
 	if (lim->memory > 0) {
 		guint64 as = current_vm_size() + lim->memory;
-		if (!set_limit(RLIMIT_AS, "address space", as, as, error))
+		if (!dp_proc_set_limit(RLIMIT_AS, "address space", as, as, error))
 			return FALSE;
 	}
 #endif
