@@ -79,6 +79,8 @@ magic_setup(void)
 		magic.cfg = dp_config_new_default();
 	}
 	dp_isolate_opts_from_config(magic.cfg, &magic.iso);
+	/* The database is loaded here once; each child only reads the input. */
+	dp_detect_magic_prepare();
 }
 
 /* A plain MIME type name: type "/" subtype, of letters, digits and ".+-_". */

@@ -88,6 +88,8 @@ extract_one(State *st, DpRecord *in, GBytes *data, GError **error)
 		 * here once, not in every input's child, as in the chain.
 		 */
 		dp_extract_preload(dp_record_get(in, DP_F_TYPE));
+		if (dp_record_get(in, DP_F_DETECT) != NULL)
+			dp_detect_magic_prepare(); /* its database, once, not per child */
 		return dp_isolate_extract(&st->ctx, &st->iso, in, bytes, error);
 	}
 	return dp_extract(&st->ctx, in, bytes, error);

@@ -69,6 +69,16 @@ test_expect_success STRACE 'docpipe-extract and convert load the PDF module once
 	test $(grep -c "docpipe-pdf\.so\"* *,.*= [0-9]" trace) = 1
 '
 
+# The database is a system file, loaded before the children are forked;
+# only the input's bytes are left to the children.
+test_expect_success STRACE 'libmagic loads its database in one process for three inputs' '
+	cp x.png y.png && cp x.png z.png &&
+	strace -f -e trace=open,openat -o trace docpipe-detect x.png y.png z.png >out &&
+	test $(grep "magic\.mgc" trace | cut -d" " -f1 | sort -u | wc -l) = 1 &&
+	strace -f -e trace=open,openat -o trace docpipe convert x.png y.png z.png >out &&
+	test $(grep "magic\.mgc" trace | cut -d" " -f1 | sort -u | wc -l) = 1
+'
+
 test_expect_success STRACE '--no-redact never loads the redaction tables' '
 	DOCPIPE_CACHE_DIR=$PWD/cache docpipe convert "$SAMPLES/text/memo-latin1.txt" >/dev/null &&
 	ls cache | grep "^hs-" &&

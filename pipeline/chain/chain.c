@@ -133,6 +133,9 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 		 * the child never maps libraries under its memory limit.
 		 */
 		dp_extract_preload(dp_record_get(rec, DP_F_TYPE));
+		/* libmagic's database too, when the child will need it. */
+		if (dp_record_get(rec, DP_F_DETECT) != NULL)
+			dp_detect_magic_prepare();
 		ok = dp_isolate_extract(&chain->ectx, &chain->iso, rec, data, error);
 	} else
 		ok = dp_extract(&chain->ectx, rec, data, error);

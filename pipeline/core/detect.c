@@ -51,8 +51,8 @@ magic_free(gpointer cookie)
  */
 static GPrivate magic_cookie = G_PRIVATE_INIT(magic_free);
 
-static const char *
-magic_type(const guint8 *data, gsize len)
+static magic_t
+magic_cookie_get(void)
 {
 	magic_t cookie = g_private_get(&magic_cookie);
 	if (cookie == NULL) {
@@ -63,6 +63,19 @@ magic_type(const guint8 *data, gsize len)
 		}
 		g_private_set(&magic_cookie, cookie);
 	}
+	return cookie;
+}
+
+void
+dp_detect_magic_prepare(void)
+{
+	(void)magic_cookie_get();
+}
+
+static const char *
+magic_type(const guint8 *data, gsize len)
+{
+	magic_t cookie = magic_cookie_get();
 	const char *t = cookie != NULL ? magic_buffer(cookie, data, len) : NULL;
 	/* Interned: the set of MIME type names is small and bounded. */
 	return g_intern_string(t ? t : DP_TYPE_UNKNOWN);

@@ -41,6 +41,15 @@ const char *dp_detect_sniff(const guint8 *data, gsize len);
  */
 char *dp_detect_magic(const guint8 *data, gsize len, const char *sha256);
 
+/*
+ * Open libmagic and load its database for the calling thread now.  The
+ * database is a system file, not input: loading it parses nothing
+ * hostile, so a parent may do it before forking sandboxed children, which
+ * then inherit it and only run libmagic over the input's bytes, instead
+ * of each loading the database again.
+ */
+void dp_detect_magic_prepare(void);
+
 /* The type of the directory PATH: DP_TYPE_MAILDIR or "inode/directory". */
 const char *dp_detect_directory(const char *path);
 
