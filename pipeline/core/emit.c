@@ -191,117 +191,28 @@ sink_commit(Sink *s, GError **error)
 	return TRUE;
 }
 
-/* The entity text content writes for B, as xmlEncodeSpecialChars() does; NULL for the rest. */
-static inline const char *
-xml_entity(guchar b)
-{
-	switch (b) {
-	case '&': return "&amp;";
-	case '<': return "&lt;";
-	case '>': return "&gt;";
-	case '"': return "&quot;";
-	}
-	return NULL;
-}
-
 /*
- * An ASCII byte XML 1.0 carries as it is: tab, newline, and from space on;
- * with ESCAPE, not one that text content escapes.
+ * S without the characters XML 1.0 cannot carry (normalized text has
+ * few), for an attribute, which the XML writer escapes.
  */
-static inline gboolean
-xml_ascii_ok(guchar b, gboolean escape)
-{
-	if (escape && xml_entity(b) != NULL)
-		return FALSE;
-	return (b >= 0x20 && b < 0x80) || b == '\t' || b == '\n';
-}
-
-/*
- * Whether all eight bytes of W are xml_ascii_ok(): none with the high bit,
- * none below space (tab and newline included: the byte path takes them),
- * and with ESCAPE none of & < > ".  Each test is exact as a yes or no.
- */
-static inline gboolean
-xml_word_ok(guint64 w, gboolean escape)
-{
-	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
-	guint64 m = w | ((w - ones * 0x20) & ~w);
-	if (escape) {
-		static const guchar special[] = { '&', '<', '>', '"' }; /* xml_entity()'s */
-		for (guint i = 0; i < G_N_ELEMENTS(special); i++) {
-			guint64 x = w ^ (ones * special[i]);
-			m |= (x - ones) & ~x;
-		}
-	}
-	return (m & high) == 0;
-}
-
-/*
- * Append S without the characters XML 1.0 cannot carry (normalized text
- * has few), and with ESCAPE, escaped as text content, as libxml2's
- * xmlEncodeSpecialChars() does (&, <, > and " as entities; a CR, which
- * the cleaning removes, would be &#13;).
- */
-static void
-xml_clean_append(GString *out, const char *s, gsize len, gboolean escape)
-{
-	const char *p = s, *end = s + len;
-	while (p < end) {
-		/*
-		 * Runs of plain ASCII (most text) are copied at once: one
-		 * append per character was the largest cost of XML output.
-		 */
-		const char *run = p;
-		for (;;) {
-			guint64 w;
-			while (end - p >= 8 && (memcpy(&w, p, 8), xml_word_ok(w, escape)))
-				p += 8;
-			if (p < end && xml_ascii_ok((guchar)*p, escape))
-				p++;
-			else
-				break;
-		}
-		if (p > run)
-			g_string_append_len(out, run, p - run);
-		if (p == end)
-			break;
-		const char *entity = escape ? xml_entity((guchar)*p) : NULL;
-		if (entity != NULL) {
-			g_string_append(out, entity);
-			p++;
-			continue;
-		}
-		gunichar c = g_utf8_get_char_validated(p, end - p);
-		if (c == (gunichar)-1 || c == (gunichar)-2) {
-			g_string_append(out, "\xef\xbf\xbd");
-			p++;
-			continue;
-		}
-		const char *next = g_utf8_next_char(p);
-		if (c == '\t' || c == '\n' || (c >= 0x20 && c < 0xFFFE && !(c >= 0xD800 && c < 0xE000)) ||
-		    (c >= 0x10000 && c <= 0x10FFFF))
-			g_string_append_len(out, p, next - p);
-		p = next;
-	}
-}
-
 static char *
 xml_clean(const char *s, gsize len)
 {
 	GString *out = g_string_sized_new(len + 1);
-	xml_clean_append(out, s, len, FALSE);
+	dp_text_append_clean(out, s, len, DP_CLEAN_XML, G_MAXSIZE);
 	return g_string_free(out, FALSE);
 }
 
 /*
  * Text content, cleaned and escaped in one pass and written raw: what
- * xmlTextWriterWriteString() writes, without its copies of the text.
+ * xmlTextWriterWriteString() writes, without its copies of the text (a CR,
+ * which it would write as &#13;, is among what the cleaning removes).
  */
 static void
 xml_text(xmlTextWriterPtr w, const char *text, gsize len)
 {
 	g_autoptr(GString) out = g_string_sized_new(len + 16);
-	xml_clean_append(out, text, len, TRUE);
+	dp_text_append_clean(out, text, len, DP_CLEAN_XML | DP_CLEAN_XML_ESCAPE, G_MAXSIZE);
 	xmlTextWriterWriteRawLen(w, (const xmlChar *)out->str, (int)MIN(out->len, (gsize)G_MAXINT));
 }
 

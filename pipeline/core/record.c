@@ -9,6 +9,8 @@
 #define _GNU_SOURCE 1 /* memmem */
 #include "core/record.h"
 
+#include "core/text.h"
+
 #include "util/exitcode.h"
 
 #include <errno.h>
@@ -180,36 +182,6 @@ printable_ascii_run(const char *s, gsize len)
 	return i;
 }
 
-/* Append VALUE to OUT as a legal header value: valid UTF-8, no controls. */
-static void
-append_clean_value(GString *out, const char *value, gsize max)
-{
-	gsize start = out->len;
-	gsize len = strlen(value);
-	/* Printable ASCII needs no cleaning: copied in one go, up to MAX. */
-	gsize plain = printable_ascii_run(value, MIN(len, max));
-	g_string_append_len(out, value, (gssize)plain);
-	if (plain == len || plain == max)
-		return;
-	const char *p = value + plain, *end = value + len;
-	while (p < end) {
-		gunichar c = g_utf8_get_char_validated(p, end - p);
-		if (c == (gunichar)-1 || c == (gunichar)-2) {
-			g_string_append(out, "\xef\xbf\xbd");
-			p++;
-			continue;
-		}
-		const char *next = g_utf8_next_char(p);
-		if (out->len - start + (gsize)(next - p) > max)
-			break;
-		if (c < 0x20 || c == 0x7f)
-			g_string_append_c(out, ' ');
-		else
-			g_string_append_len(out, p, next - p);
-		p = next;
-	}
-}
-
 /* The magic line and the header lines of REC, "body: N" included. */
 static void
 append_head(const DpRecord *rec, GString *head)
@@ -221,7 +193,9 @@ append_head(const DpRecord *rec, GString *head)
 		g_string_append(head, f->key);
 		g_string_append(head, ": ");
 		/* Leave room for the key, ": " and the newline in the line limit. */
-		append_clean_value(head, f->value, DP_RECORD_MAX_LINE - strlen(f->key) - 4);
+		/* A legal header value: valid UTF-8, controls as spaces. */
+		dp_text_append_clean(head, f->value, strlen(f->value), DP_CLEAN_CONTROLS_TO_SPACE,
+				     DP_RECORD_MAX_LINE - strlen(f->key) - 4);
 		g_string_append_c(head, '\n');
 	}
 	g_string_append_printf(head, "body: %" G_GSIZE_FORMAT "\n", rec->body->len);

@@ -27,6 +27,30 @@ const char *dp_text_bom_charset(const guint8 *data, gsize len, gsize *bom_len);
 char *dp_text_canonical_charset(const char *label);
 
 /*
+ * What dp_text_append_clean() keeps.  Every mode makes the text valid
+ * UTF-8: each byte that starts no valid sequence becomes U+FFFD (as
+ * g_utf8_make_valid() does, but NULs are not invalid).
+ */
+typedef enum {
+	DP_CLEAN_UTF8 = 0,           /* every valid character, NUL too */
+	DP_CLEAN_DROP_NUL = 1 << 0,  /* NULs dropped */
+	DP_CLEAN_XML = 1 << 1,       /* what XML 1.0 cannot carry dropped: C0 controls but tab and
+					newline, U+FFFE, U+FFFF */
+	DP_CLEAN_XML_ESCAPE = 1 << 2, /* with DP_CLEAN_XML: & < > " as the entities of text content,
+					 as xmlEncodeSpecialChars() writes them */
+	DP_CLEAN_CONTROLS_TO_SPACE = 1 << 3, /* C0 controls and DEL become a space (record header values) */
+} DpCleanFlags;
+
+/*
+ * Append the LEN bytes at S to OUT cleaned as HOW says, and at most MAX
+ * bytes of it (G_MAXSIZE: all), stopping before the first character or
+ * replacement that would not fit whole.  Returns the bytes of S consumed.
+ * Plain ASCII is copied eight bytes at a time: this is on the path of
+ * every text and XML output.
+ */
+gsize dp_text_append_clean(GString *out, const char *s, gsize len, DpCleanFlags how, gsize max);
+
+/*
  * Normalize UTF-8 text in place of IN: valid UTF-8 (U+FFFD for bad bytes),
  * NFC, LF line ends, no control characters but \n, \t and \f, no trailing
  * blanks on a line, at most one blank line in a row, no blank lines at the

@@ -243,6 +243,98 @@ test_decode(void)
 	check_decode("a+AOk-b", 7, "utf-7", "a\xc3\xa9" "b", "utf-7");
 }
 
+/*
+ * The per-character definition of dp_text_append_clean(): what the XML
+ * writer, the record writer and the decoder each did with their own loop.
+ */
+static GString *
+reference_clean(const char *s, gsize len, DpCleanFlags how, gsize max)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = s, *end = s + len;
+	while (p < end) {
+		const char *put = p, *next;
+		gsize n;
+		gunichar c = *p == '\0' ? 0 : g_utf8_get_char_validated(p, end - p);
+		gboolean xml_char = c == '\t' || c == '\n' || (c >= 0x20 && c < 0xFFFE && !(c >= 0xD800 && c < 0xE000)) ||
+				    (c >= 0x10000 && c <= 0x10FFFF);
+		if (c == (gunichar)-1 || c == (gunichar)-2 || (c == 0 && (how & (DP_CLEAN_XML | DP_CLEAN_CONTROLS_TO_SPACE)))) {
+			put = "\xef\xbf\xbd", n = 3, next = p + 1;
+		} else {
+			next = g_utf8_next_char(p);
+			n = (gsize)(next - p);
+			if ((how & DP_CLEAN_XML_ESCAPE) && c == '&')
+				put = "&amp;", n = 5;
+			else if ((how & DP_CLEAN_XML_ESCAPE) && c == '<')
+				put = "&lt;", n = 4;
+			else if ((how & DP_CLEAN_XML_ESCAPE) && c == '>')
+				put = "&gt;", n = 4;
+			else if ((how & DP_CLEAN_XML_ESCAPE) && c == '"')
+				put = "&quot;", n = 6;
+			else if ((how & DP_CLEAN_XML) && !xml_char)
+				n = 0;
+			else if ((how & DP_CLEAN_CONTROLS_TO_SPACE) && (c < 0x20 || c == 0x7f))
+				put = " ", n = 1;
+			else if ((how & DP_CLEAN_DROP_NUL) && c == 0)
+				n = 0;
+		}
+		if (out->len + n > max)
+			break;
+		g_string_append_len(out, put, (gssize)n);
+		p = next;
+	}
+	return out;
+}
+
+static void
+check_clean(const char *s, gsize len, DpCleanFlags how, gsize max)
+{
+	g_autoptr(GString) want = reference_clean(s, len, how, max);
+	g_autoptr(GString) got = g_string_new("x");
+	dp_text_append_clean(got, s, len, how, max);
+	if (got->len - 1 != want->len || memcmp(got->str + 1, want->str, want->len) != 0) {
+		g_autofree char *in = g_strescape(g_strndup(s, len), NULL);
+		g_error("mode %d, max %" G_GSIZE_FORMAT ": '%s' gives '%s', want '%s'", how, max, in,
+			g_strescape(got->str + 1, NULL), g_strescape(want->str, NULL));
+	}
+}
+
+static void
+test_clean(void)
+{
+	static const DpCleanFlags modes[] = { DP_CLEAN_UTF8, DP_CLEAN_DROP_NUL, DP_CLEAN_XML,
+					      DP_CLEAN_XML | DP_CLEAN_XML_ESCAPE, DP_CLEAN_CONTROLS_TO_SPACE };
+	/* Bytes that each mode treats differently, ASCII runs for the word path. */
+	static const char *const pieces[] = { "a", "plain ascii text", "&", "<", ">", "\"", "\t", "\n", "\r", "\x01",
+					      "\x7f", "\0", "\xc3\xa9", "\xc2\x85", "\xef\xbf\xbe", "\xef\xbf\xbf",
+					      "\xf0\x9f\x98\x80", "\xff", "\xc3", "\xe2\x82", "\xed\xa0\x80",
+					      "\xc0\x80", "\xf8\x88\x80\x80\x80" };
+	GRand *r = g_rand_new_with_seed(13);
+	for (guint i = 0; i < 20000; i++) {
+		g_autoptr(GString) in = g_string_new(NULL);
+		guint n = (guint)g_rand_int_range(r, 0, 12);
+		for (guint k = 0; k < n; k++)
+			g_string_append(in, pieces[g_rand_int_range(r, 0, G_N_ELEMENTS(pieces))]);
+		/* "\0" pieces append nothing as strings: put real NULs in. */
+		if (g_rand_boolean(r) && in->len > 0)
+			in->str[g_rand_int_range(r, 0, (gint32)in->len)] = '\0';
+		gsize max = g_rand_boolean(r) ? G_MAXSIZE : (gsize)g_rand_int_range(r, 0, 40);
+		for (guint m = 0; m < G_N_ELEMENTS(modes); m++)
+			check_clean(in->str, in->len, modes[m], max);
+	}
+	g_rand_free(r);
+	/* What each writer relies on. */
+	g_autoptr(GString) x = g_string_new(NULL);
+	dp_text_append_clean(x, "a<b & \"c\"\r\x01\xff\n", 13, DP_CLEAN_XML | DP_CLEAN_XML_ESCAPE, G_MAXSIZE);
+	g_assert_cmpstr(x->str, ==, "a&lt;b &amp; &quot;c&quot;\xef\xbf\xbd\n");
+	g_string_truncate(x, 0);
+	g_assert_cmpuint(dp_text_append_clean(x, "ab\tc\xc3\xa9" "d", 7, DP_CLEAN_CONTROLS_TO_SPACE, 5), ==, 4);
+	g_assert_cmpstr(x->str, ==, "ab c");
+	g_string_truncate(x, 0);
+	dp_text_append_clean(x, "a\0b\xff", 4, DP_CLEAN_DROP_NUL, G_MAXSIZE);
+	g_assert_cmpstr(x->str, ==, "ab\xef\xbf\xbd");
+}
+
 static void
 test_one_line(void)
 {
@@ -258,6 +350,7 @@ main(int argc, char **argv)
 	g_test_add_func("/text/normalize-random", test_normalize_random);
 	g_test_add_func("/text/nfc-stable", test_nfc_stable);
 	g_test_add_func("/text/decode", test_decode);
+	g_test_add_func("/text/clean", test_clean);
 	g_test_add_func("/text/one-line", test_one_line);
 	return g_test_run();
 }
