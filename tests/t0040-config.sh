@@ -40,6 +40,40 @@ test_expect_code 78 'an unknown key names file, line and key' '
 	test $(wc -l <err) = 1 && return $rc
 '
 
+test_expect_success 'each old [run] limit key names the [limits] key that replaced it' '
+	while read -r old new; do
+		printf "# site limits\n[run]\njobs=2\n%s=1\n" "$old" >site.conf &&
+		{ docpipe run -c site.conf in out 2>err; rc=$?; } &&
+		test "$rc" = 78 &&
+		echo "docpipe run: site.conf:4: [run] $old is now [limits] $new" >expect &&
+		test_cmp expect err || return 1
+	done <<-EOF
+	timeout timeout
+	cpu-limit cpu-time
+	memory-limit memory
+	file-size-limit file-size
+	open-files open-files
+	EOF
+'
+
+test_expect_code 78 'an old key is an error in docpipe convert and docpipe config too' '
+	printf "[run]\ncpu-limit=1\n" >old.conf &&
+	{ docpipe config -c old.conf 2>err; test $? = 78; } &&
+	test_grep "old.conf:2: \[run\] cpu-limit is now \[limits\] cpu-time" err &&
+	docpipe convert -c old.conf /dev/null 2>err; rc=$?
+	test_grep "old.conf:2: \[run\] cpu-limit is now \[limits\] cpu-time" err && return $rc
+'
+
+test_expect_success 'the [limits] keys of the workers are accepted and printed' '
+	printf "[limits]\ntimeout=30\ncpu-time=20\nmemory=512M\nopen-files=100\nfile-size=64M\n" >new.conf &&
+	docpipe config -c new.conf >out &&
+	test_grep "^file-size=64M  # new.conf:6$" out &&
+	test_grep "^open-files=100  # new.conf:5$" out &&
+	! grep "^cpu-limit=\|^memory-limit=\|^file-size-limit=" out &&
+	docpipe config >out &&
+	test_grep "^file-size=1G  # built-in$" out
+'
+
 test_expect_code 78 'a bad value names file, line and key' '
 	printf "[redact]\nenabled=maybe\n" >bad.conf &&
 	docpipe config -c bad.conf 2>err; rc=$?

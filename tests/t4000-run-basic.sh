@@ -71,9 +71,9 @@ test_expect_code 64 '-j 0 is a usage error' 'docpipe run -j 0 in out'
 test_expect_code 66 'a missing IN' 'docpipe run nonexistent out'
 test_expect_code 64 'IN inside OUT is refused' 'mkdir -p o4/in && docpipe run o4/in o4'
 test_expect_code 78 'a bad [run] value is a config error' '
-	printf "[run]\ntimeout=soon\n" >bad.conf && docpipe run -c bad.conf in out5 2>err
+	printf "[run]\njobs=soon\n" >bad.conf && docpipe run -c bad.conf in out5 2>err
 '
-test_expect_success 'the config error names file, line and key' 'test_grep "bad.conf:2.*timeout" err'
+test_expect_success 'the config error names file, line and key' 'test_grep "bad.conf:2.*jobs" err'
 
 test_expect_success 'output never escapes OUT; symlinks out of IN are not followed' '
 	mkdir -p evil/sub secret && echo "top secret" >secret/s.txt &&

@@ -103,7 +103,7 @@ test_expect_success 'a run started with stdin and stdout closed converts as usua
 
 test_expect_success 'each input has its own CPU budget in a long-lived worker' '
 	# 4 x 0.6 s of CPU in one worker with a limit of 1 s per input.
-	printf "[run]\ncpu-limit=1\ntimeout=60\n" >cpu.conf &&
+	printf "[limits]\ncpu-time=1\ntimeout=60\n" >cpu.conf &&
 	mkdir cin && for i in 1 2 3 4; do echo "text $i" >cin/c$i.txt; done &&
 	DOCPIPE_FAULT=burn docpipe run -j1 -c cpu.conf --json cin cout >j 2>err &&
 	test_grep "\"ok\": 4" j
@@ -111,7 +111,7 @@ test_expect_success 'each input has its own CPU budget in a long-lived worker' '
 
 test_expect_success 'and the budget still ends an input that spends it, late in a worker life' '
 	# m7.txt is the last of the 8 inputs, in the same worker as the others.
-	rm -rf out4 && printf "[run]\ncpu-limit=1\ntimeout=60\n" >cpu.conf &&
+	rm -rf out4 && printf "[limits]\ncpu-time=1\ntimeout=60\n" >cpu.conf &&
 	code=0 && DOCPIPE_FAULT=spin:m7 docpipe run -j1 -c cpu.conf in out4 2>err || code=$? &&
 	test "$code" = 65 &&
 	test_grep "m7.txt.: limit: CPU time limit of 1 s" err &&
@@ -151,7 +151,7 @@ test_expect_success 'a worker that sends an invalid result is killed and its inp
 '
 
 test_expect_success 'a parser left behind by a worker killed at the timeout dies with it' '
-	printf "[run]\ntimeout=2\n[limits]\ntimeout=60\n" >to.conf &&
+	printf "[limits]\ntimeout=2\n" >to.conf &&
 	rm -rf out7 && code=0 &&
 	DOCPIPE_SANDBOX_TEST=sleep:victim docpipe run -j1 -c to.conf in out7 2>err || code=$? &&
 	test "$code" = 65 &&

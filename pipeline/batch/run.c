@@ -1,17 +1,17 @@
 /*
  * NAME
- *	run.c - `docpipe run`: incremental, parallel, isolated batch runs
- *
- * SYNOPSIS
- *	docpipe run [-j N] [--shard K/N] [--files-from FILE|-] [--prune]
- *	            [--retry-failed] [--wait] [--json] [-q] [-c CONFIG]
- *	            [--no-redact] IN OUT
+ *	run.c - the engine of `docpipe run`: incremental, parallel, isolated
+ *	batch runs
  *
  * DESCRIPTION
- *	Converts every regular file below IN (a sorted walk, or the list
- *	from --files-from) into OUT/<path>.txt and OUT/<path>.xml, skipping
- *	what the ledger (OUT/.docpipe/ledger.sqlite) shows as done with the
- *	same content, configuration and docpipe version.
+ *	dp_run_execute() converts every regular file below IN (a sorted
+ *	walk, or the list from --files-from) into OUT/<path>.txt and
+ *	OUT/<path>.xml, skipping what the ledger (OUT/.docpipe/ledger.sqlite)
+ *	shows as done with the same content, configuration and docpipe
+ *	version.  It reads top to bottom as its steps: the configuration,
+ *	IN and OUT, the lock, the ledger, the walk, the plan (what to
+ *	convert), the workers, the summary.  The command line is
+ *	cmd/cmd-run.c.
  *
  * SECURITY
  *	The configuration and the redactor are built once, here, before any
@@ -20,19 +20,20 @@
  *	and each converts one input at a time, as many as it is given: it
  *	changes to IN, closes every descriptor but its three pipes, lowers
  *	its resource limits (address space, file size, open files, no core
- *	files; a CPU budget per input) and runs the same chain as `docpipe
- *	convert -o`, whose extraction forks a sandboxed child per input.
- *	The worker reports one record per input on a pipe; the parent
- *	validates it, enforces the wall-clock timeout of each input, and is
- *	the only writer of the ledger.  A crash, hang or limit hit in a
- *	worker is a recorded failure of its input; a fresh worker takes the
- *	next one.
+ *	files; a CPU budget per input: [limits] in the configuration) and
+ *	runs the same chain as `docpipe convert -o`, whose extraction forks
+ *	a sandboxed child per input.  The worker reports one record per
+ *	input on a pipe; the parent validates it, enforces the wall-clock
+ *	timeout of each input, and is the only writer of the ledger.  A
+ *	crash, hang or limit hit in a worker is a recorded failure of its
+ *	input; a fresh worker takes the next one.
  *
  * EXIT STATUS
- *	0 every input converted (or unsupported, or unchanged); 65 some
- *	inputs failed in this run; 64 usage; 66 IN cannot be read; 74 the
- *	ledger cannot be written; 75 another run holds the lock; 78 bad
- *	configuration; 130/143 interrupted by SIGINT/SIGTERM.
+ *	dp_run_execute() returns the exit status of `docpipe run`: 0 every
+ *	input converted (or unsupported, or unchanged); 65 some inputs
+ *	failed in this run; 66 IN cannot be read; 74 the ledger cannot be
+ *	written; 75 another run holds the lock; 78 bad configuration;
+ *	130/143 interrupted by SIGINT/SIGTERM.
  */
 #define _GNU_SOURCE 1
 #include "batch/run.h"
@@ -75,22 +76,30 @@
 #define COMMIT_ROWS 256
 #define COMMIT_US (G_USEC_PER_SEC)
 
+/*
+ * A worker holds more descriptors than the parsing child it forks (its
+ * pipes, its input, its outputs and the child's pipes): it may open this
+ * many times [limits] open-files.
+ */
+#define WORKER_OPEN_FILES_FACTOR 4
+
 /* Statuses a worker's death is recorded with. */
 #define ST_CRASH "crash"
 #define ST_TIMEOUT "timeout"
 
 typedef struct {
 	/* Options. */
+	const DpRunOptions *opt;
 	int jobs;
-	guint shard_k, shard_n;
-	gboolean prune, retry_failed, wait, json, quiet;
-	/* Limits from [run]. */
+	gboolean prune, retry_failed, json, quiet;
+	/* The limits of a worker, from [limits]. */
 	gint64 timeout_s, cpu_s, open_files;
 	guint64 mem_limit, fsize_limit;
 	char *mem_limit_str; /* as configured, for messages */
 	/* Paths (absolute, resolved). */
 	char *in_root, *out_root, *state_dir;
-	int out_fd; /* OUT, open for syncfs() */
+	int out_fd;  /* OUT, open for syncfs(); -1: not open */
+	int lock_fd; /* OUT's lock, held until the end; -1: not held */
 	/* Built once before forking. */
 	DpConfig *cfg;
 	DpRedactor *redactor;
@@ -436,118 +445,29 @@ worker_answered(Run *r, DpRunWorker *w, const DpRecord *res, GError **error)
 	return ok;
 }
 
-/* Run the workers over TODO.  FALSE on a ledger or system error. */
-static gboolean
-run_workers(Run *r, GPtrArray *todo, GError **error)
-{
-	DpRunWorker *ws = g_new0(DpRunWorker, r->jobs);
-	for (int i = 0; i < r->jobs; i++)
-		ws[i].cmd_fd = ws[i].res_fd = ws[i].err_fd = -1;
-	guint next = 0;
-	gboolean ok = TRUE, killed_all = FALSE;
-	struct pollfd *pfd = g_new0(struct pollfd, 2 * r->jobs + 1);
-	DpRunWorker **owner = g_new0(DpRunWorker *, 2 * r->jobs + 1);
+/* The worker slots of a run, and what one poll() watches. */
+typedef struct {
+	DpRunWorker *ws;     /* r->jobs slots */
+	struct pollfd *pfd;  /* the signal pipe, then two pipes per worker */
+	DpRunWorker **owner; /* the worker of each pfd entry (NULL: the signal pipe) */
+} Workers;
 
-	for (;;) {
-		int busy = 0;
-		for (int i = 0; i < r->jobs; i++)
-			busy += ws[i].in != NULL;
-		if (!ok || ((next >= todo->len || stop_signal) && busy == 0))
-			break;
-		/*
-		 * An input for every idle worker; a worker is started where there
-		 * is none.  A worker whose pipes are closing is dying: it is
-		 * reaped below before its slot is used again.
-		 */
-		for (int i = 0; ok && i < r->jobs && next < todo->len && !stop_signal; i++) {
-			DpRunWorker *w = &ws[i];
-			if (w->in != NULL || (w->pid > 0 && (w->res_fd < 0 || w->err_fd < 0 || w->bad)))
-				continue;
-			if (w->pid == 0)
-				ok = dp_run_worker_start(w, &r->conf, error);
-			if (ok)
-				ok = dp_run_worker_give(w, todo->pdata[next++], input_deadline(r), error);
-		}
-		/* Commit after giving out inputs, so that the workers run meanwhile. */
-		if (ok && r->in_tx && g_get_monotonic_time() - r->last_commit >= COMMIT_US)
-			ok = ledger_flush(r, TRUE, error);
-		if (stop_signal && !killed_all) {
-			killed_all = TRUE;
-			for (int i = 0; i < r->jobs; i++)
-				if (ws[i].pid > 0)
-					kill(ws[i].pid, SIGKILL);
-		}
-		/* Poll the pipes and the signal pipe until the nearest deadline. */
-		nfds_t n = 0;
-		pfd[n].fd = sig_pipe[0];
-		pfd[n].events = POLLIN;
-		owner[n++] = NULL;
-		gint64 now = g_get_monotonic_time(), wake = now + (r->tty ? 200000 : 5 * G_USEC_PER_SEC);
-		if (r->in_tx)
-			wake = MIN(wake, r->last_commit + COMMIT_US);
-		for (int i = 0; i < r->jobs; i++) {
-			DpRunWorker *w = &ws[i];
-			if (w->pid == 0)
-				continue;
-			if (w->in != NULL && !w->timed_out)
-				wake = MIN(wake, w->deadline);
-			int fds[2] = {w->res_fd, w->err_fd};
-			for (int k = 0; k < 2; k++) {
-				if (fds[k] < 0)
-					continue;
-				pfd[n].fd = fds[k];
-				pfd[n].events = POLLIN;
-				owner[n++] = w;
-			}
-		}
-		int ms = (int)MAX(0, (wake - now + 999) / 1000);
-		int rc = poll(pfd, n, ms);
-		if (rc < 0 && errno != EINTR) {
-			int e = errno;
-			g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "poll: %s", g_strerror(e));
-			ok = FALSE;
-			break;
-		}
-		if (rc > 0 && (pfd[0].revents & POLLIN)) {
-			char buf[64];
-			while (read(sig_pipe[0], buf, sizeof buf) > 0)
-				;
-		}
-		for (nfds_t k = 1; rc > 0 && k < n; k++)
-			if (pfd[k].revents != 0)
-				dp_run_worker_drain(owner[k], pfd[k].fd);
-		now = g_get_monotonic_time();
-		for (int i = 0; ok && i < r->jobs; i++) {
-			DpRunWorker *w = &ws[i];
-			if (w->pid == 0)
-				continue;
-			if (w->in != NULL && !w->timed_out && now >= w->deadline) {
-				w->timed_out = TRUE;
-				kill(w->pid, SIGKILL);
-			}
-			g_autoptr(DpRecord) res = dp_run_worker_result(w);
-			if (res != NULL)
-				ok = worker_answered(r, w, res, error);
-			if (w->pid == 0 || w->res_fd >= 0 || w->err_fd >= 0)
-				continue;
-			int wstatus;
-			struct rusage ru;
-			if (!dp_run_worker_reap(w, &wstatus, &ru))
-				continue;
-			if (w->in != NULL) {
-				ok = worker_died(r, w, wstatus, error);
-			} else {
-				/* Between two inputs: no input to blame. */
-				if (!stop_signal && !w->bad && !(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0))
-					dp_warn("a worker ended between two inputs (status 0x%x)", (unsigned)wstatus);
-				dp_run_worker_clear(w);
-			}
-		}
-		draw_progress(r, FALSE);
-	}
-	/* At the end, or after an error, end every worker before returning. */
+static void
+workers_init(Workers *p, int jobs)
+{
+	p->ws = g_new0(DpRunWorker, jobs);
+	for (int i = 0; i < jobs; i++)
+		p->ws[i].cmd_fd = p->ws[i].res_fd = p->ws[i].err_fd = -1;
+	p->pfd = g_new0(struct pollfd, 2 * jobs + 1);
+	p->owner = g_new0(DpRunWorker *, 2 * jobs + 1);
+}
+
+/* At the end, or after an error: end every worker, and remove the temporaries of the inputs they had. */
+static void
+workers_end(Run *r, Workers *p)
+{
 	for (int i = 0; i < r->jobs; i++) {
-		DpRunWorker *w = &ws[i];
+		DpRunWorker *w = &p->ws[i];
 		DpInput *in = w->in;
 		if (w->pid > 0)
 			dp_run_worker_stop(w);
@@ -555,9 +475,150 @@ run_workers(Run *r, GPtrArray *todo, GError **error)
 			remove_temp_files(r, in->rel, FALSE);
 		dp_run_worker_clear(w);
 	}
-	g_free(pfd);
-	g_free(owner);
-	g_free(ws);
+	g_free(p->pfd);
+	g_free(p->owner);
+	g_free(p->ws);
+}
+
+static int
+workers_busy(const Run *r, const Workers *p)
+{
+	int busy = 0;
+	for (int i = 0; i < r->jobs; i++)
+		busy += p->ws[i].in != NULL;
+	return busy;
+}
+
+/*
+ * An input from TODO (from *NEXT on) for every idle worker; a worker is
+ * started where there is none.  A worker whose pipes are closing is dying:
+ * it is reaped (collect_workers) before its slot is used again.
+ */
+static gboolean
+give_inputs(Run *r, Workers *p, GPtrArray *todo, guint *next, GError **error)
+{
+	gboolean ok = TRUE;
+	for (int i = 0; ok && i < r->jobs && *next < todo->len && !stop_signal; i++) {
+		DpRunWorker *w = &p->ws[i];
+		if (w->in != NULL || (w->pid > 0 && (w->res_fd < 0 || w->err_fd < 0 || w->bad)))
+			continue;
+		if (w->pid == 0)
+			ok = dp_run_worker_start(w, &r->conf, error);
+		if (ok)
+			ok = dp_run_worker_give(w, todo->pdata[(*next)++], input_deadline(r), error);
+	}
+	return ok;
+}
+
+/*
+ * Wait until a worker's pipe or the signal pipe has something, or the
+ * nearest deadline (an input's timeout, the next commit, the next progress
+ * line) passes, and read what came.  FALSE (and ERROR) if poll() fails.
+ */
+static gboolean
+wait_for_workers(Run *r, Workers *p, GError **error)
+{
+	nfds_t n = 0;
+	p->pfd[n].fd = sig_pipe[0];
+	p->pfd[n].events = POLLIN;
+	p->owner[n++] = NULL;
+	gint64 now = g_get_monotonic_time(), wake = now + (r->tty ? 200000 : 5 * G_USEC_PER_SEC);
+	if (r->in_tx)
+		wake = MIN(wake, r->last_commit + COMMIT_US);
+	for (int i = 0; i < r->jobs; i++) {
+		DpRunWorker *w = &p->ws[i];
+		if (w->pid == 0)
+			continue;
+		if (w->in != NULL && !w->timed_out)
+			wake = MIN(wake, w->deadline);
+		int fds[2] = {w->res_fd, w->err_fd};
+		for (int k = 0; k < 2; k++) {
+			if (fds[k] < 0)
+				continue;
+			p->pfd[n].fd = fds[k];
+			p->pfd[n].events = POLLIN;
+			p->owner[n++] = w;
+		}
+	}
+	int ms = (int)MAX(0, (wake - now + 999) / 1000);
+	int rc = poll(p->pfd, n, ms);
+	if (rc < 0 && errno != EINTR) {
+		int e = errno;
+		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "poll: %s", g_strerror(e));
+		return FALSE;
+	}
+	if (rc > 0 && (p->pfd[0].revents & POLLIN)) {
+		char buf[64];
+		while (read(sig_pipe[0], buf, sizeof buf) > 0)
+			;
+	}
+	for (nfds_t k = 1; rc > 0 && k < n; k++)
+		if (p->pfd[k].revents != 0)
+			dp_run_worker_drain(p->owner[k], p->pfd[k].fd);
+	return TRUE;
+}
+
+/*
+ * What became of the worker W by NOW: past its input's deadline it is
+ * killed; a whole result is recorded; once its pipes are closed it is
+ * reaped, and its input, if it had one, recorded as failed (or retried).
+ */
+static gboolean
+collect_worker(Run *r, DpRunWorker *w, gint64 now, GError **error)
+{
+	gboolean ok = TRUE;
+	if (w->in != NULL && !w->timed_out && now >= w->deadline) {
+		w->timed_out = TRUE;
+		kill(w->pid, SIGKILL);
+	}
+	g_autoptr(DpRecord) res = dp_run_worker_result(w);
+	if (res != NULL)
+		ok = worker_answered(r, w, res, error);
+	if (w->pid == 0 || w->res_fd >= 0 || w->err_fd >= 0)
+		return ok;
+	int wstatus;
+	struct rusage ru;
+	if (!dp_run_worker_reap(w, &wstatus, &ru))
+		return ok;
+	if (w->in != NULL)
+		return ok && worker_died(r, w, wstatus, error);
+	/* Between two inputs: no input to blame. */
+	if (!stop_signal && !w->bad && !(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0))
+		dp_warn("a worker ended between two inputs (status 0x%x)", (unsigned)wstatus);
+	dp_run_worker_clear(w);
+	return ok;
+}
+
+/* Run the workers over TODO.  FALSE on a ledger or system error. */
+static gboolean
+run_workers(Run *r, GPtrArray *todo, GError **error)
+{
+	Workers p;
+	workers_init(&p, r->jobs);
+	guint next = 0;
+	gboolean ok = TRUE, killed_all = FALSE;
+	while (ok && ((next < todo->len && !stop_signal) || workers_busy(r, &p) > 0)) {
+		ok = give_inputs(r, &p, todo, &next, error);
+		/* Commit after giving out inputs, so that the workers run meanwhile. */
+		if (ok && r->in_tx && g_get_monotonic_time() - r->last_commit >= COMMIT_US)
+			ok = ledger_flush(r, TRUE, error);
+		if (stop_signal && !killed_all) {
+			killed_all = TRUE;
+			for (int i = 0; i < r->jobs; i++)
+				if (p.ws[i].pid > 0)
+					kill(p.ws[i].pid, SIGKILL);
+		}
+		if (!wait_for_workers(r, &p, error)) {
+			ok = FALSE;
+			break;
+		}
+		gint64 now = g_get_monotonic_time();
+		for (int i = 0; ok && i < r->jobs; i++)
+			if (p.ws[i].pid != 0)
+				ok = collect_worker(r, &p.ws[i], now, error);
+		draw_progress(r, FALSE);
+	}
+	workers_end(r, &p);
 	return ok;
 }
 
@@ -752,19 +813,6 @@ print_summary(Run *r, int code, double secs)
 
 /* ---------------------------------------------------------------------- */
 
-static gboolean
-parse_shard(const char *s, guint *k, guint *n)
-{
-	guint64 a, b;
-	g_auto(GStrv) p = g_strsplit(s, "/", 2);
-	if (p[0] == NULL || p[1] == NULL || !g_ascii_string_to_unsigned(p[0], 10, 1, G_MAXUINT32, &a, NULL) ||
-	    !g_ascii_string_to_unsigned(p[1], 10, 1, G_MAXUINT32, &b, NULL) || a > b)
-		return FALSE;
-	*k = (guint)a;
-	*n = (guint)b;
-	return TRUE;
-}
-
 static void
 run_clear(Run *r)
 {
@@ -773,7 +821,7 @@ run_clear(Run *r)
 	g_free(r->state_dir);
 	g_free(r->fingerprint);
 	g_free(r->mem_limit_str);
-	if (r->out_fd > 0)
+	if (r->out_fd >= 0)
 		close(r->out_fd);
 	if (r->redactor)
 		dp_redactor_free(r->redactor);
@@ -785,6 +833,9 @@ run_clear(Run *r)
 		g_hash_table_unref(r->by_status);
 	if (r->failures)
 		g_ptr_array_unref(r->failures);
+	/* The lock goes last: the ledger is closed by then. */
+	if (r->lock_fd >= 0)
+		close(r->lock_fd);
 }
 
 static void
@@ -804,238 +855,257 @@ install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-int
-dp_run_main(int argc, char **argv)
-{
-	int opt_jobs = -1;
-	gboolean opt_prune = FALSE, opt_retry = FALSE, opt_wait = FALSE, opt_json = FALSE, opt_quiet = FALSE;
-	gboolean opt_no_redact = FALSE;
-	g_autofree char *opt_config = NULL, *opt_files_from = NULL, *opt_shard = NULL;
-	const GOptionEntry options[] = {
-	    {"jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Run N workers (default: [run] jobs, else the CPUs)", "N"},
-	    {"shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard, "Take only shard K of N (1 <= K <= N)", "K/N"},
-	    {"files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
-	     "Read the inputs from FILE (NUL- or newline-separated; - is stdin) instead of walking IN", "FILE"},
-	    {"prune", 0, 0, G_OPTION_ARG_NONE, &opt_prune, "Remove outputs and ledger rows of inputs gone", NULL},
-	    {"retry-failed", 0, 0, G_OPTION_ARG_NONE, &opt_retry, "Convert again the inputs that failed", NULL},
-	    {"wait", 0, 0, G_OPTION_ARG_NONE, &opt_wait, "Wait for the lock instead of exiting with 75", NULL},
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print a JSON summary on standard output", NULL},
-	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "No progress or summary unless something failed", NULL},
-	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE"},
-	    {"no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Do not redact", NULL},
-	    G_OPTION_ENTRY_NULL};
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GOptionContext) octx = g_option_context_new("IN OUT - convert a tree incrementally");
-	g_option_context_add_main_entries(octx, options, NULL);
-	g_option_context_set_description(
-	    octx, "Converts every file below IN into OUT/<path>.txt and OUT/<path>.xml, in parallel\n"
-	          "isolated workers, skipping inputs the ledger OUT/.docpipe/ledger.sqlite shows as done.\n"
-	          "Exit status: 0 ok, 65 some inputs failed, 64 usage, 66 IN unreadable, 74 ledger\n"
-	          "write error, 75 another run holds the lock, 78 configuration error,\n"
-	          "130/143 interrupted.  See docpipe(1) and README \"Batch runs\".");
-	dp_set_prgname("docpipe run");
-	/* GOption does not split "-j8" as make and xargs users type it. */
-	g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
-	for (int i = 0; i < argc; i++) {
-		if (g_str_has_prefix(argv[i], "-j") && argv[i][2] != '\0' && g_ascii_isdigit(argv[i][2])) {
-			g_ptr_array_add(args, g_strdup("-j"));
-			g_ptr_array_add(args, g_strdup(argv[i] + 2));
-		} else {
-			g_ptr_array_add(args, g_strdup(argv[i]));
-		}
-	}
-	argc = (int)args->len;
-	g_ptr_array_add(args, NULL);
-	g_autofree char **argv_owned = g_memdup2(args->pdata, sizeof(char *) * args->len);
-	argv = argv_owned;
-	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_USAGE;
-	}
-	if (argc != 3) {
-		dp_warn("expected IN and OUT; see 'docpipe run --help'");
-		return DP_EXIT_USAGE;
-	}
-	Run r = {0};
-	int code = DP_EXIT_OK;
-	r.prune = opt_prune;
-	r.retry_failed = opt_retry;
-	r.wait = opt_wait;
-	r.json = opt_json;
-	r.quiet = opt_quiet;
-	r.shard_k = r.shard_n = 1;
-	r.by_status = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	r.failures = g_ptr_array_new_with_free_func((GDestroyNotify)dp_ledger_entry_free);
-	if (opt_shard != NULL && !parse_shard(opt_shard, &r.shard_k, &r.shard_n)) {
-		dp_warn("bad --shard '%s': expected K/N with 1 <= K <= N", opt_shard);
-		run_clear(&r);
-		return DP_EXIT_USAGE;
-	}
-	if (opt_jobs == 0 || opt_jobs > 1024) {
-		dp_warn("bad -j %d: expected 1 to 1024", opt_jobs);
-		run_clear(&r);
-		return DP_EXIT_USAGE;
-	}
+/* ---------------------------------------------------------------------- */
+/* The steps of a run, in order.  Each returns DP_EXIT_OK to go on, or    */
+/* the exit code of the run, its message printed.                         */
 
-	/* Configuration and redactor, once, before any fork. */
-	r.cfg = dp_config_load(opt_config, &error);
-	if (r.cfg == NULL || (opt_no_redact && !dp_config_set(r.cfg, "redact", "enabled", "false", &error)) ||
-	    (r.redactor = dp_redactor_new(r.cfg, &error)) == NULL) {
+/*
+ * The configuration, the redactor and the limits of the workers, once,
+ * before any fork.
+ */
+static int
+run_configure(Run *r)
+{
+	g_autoptr(GError) error = NULL;
+	r->cfg = dp_config_load(r->opt->config, &error);
+	if (r->cfg == NULL || (r->opt->no_redact && !dp_config_set(r->cfg, "redact", "enabled", "false", &error)) ||
+	    (r->redactor = dp_redactor_new(r->cfg, &error)) == NULL) {
 		dp_warn("%s", error->message);
-		run_clear(&r);
 		return DP_EXIT_CONFIG;
 	}
-	r.fingerprint = dp_config_fingerprint(r.cfg);
-	gint64 cfg_jobs = dp_config_get_int(r.cfg, "run", "jobs");
-	r.jobs = opt_jobs > 0 ? opt_jobs : cfg_jobs > 0 ? (int)cfg_jobs : (int)g_get_num_processors();
-	r.timeout_s = dp_config_get_int(r.cfg, "run", "timeout");
-	r.cpu_s = dp_config_get_int(r.cfg, "run", "cpu-limit");
-	r.mem_limit = dp_config_get_size(r.cfg, "run", "memory-limit");
-	r.mem_limit_str = dp_config_get_string(r.cfg, "run", "memory-limit");
-	r.fsize_limit = dp_config_get_size(r.cfg, "run", "file-size-limit");
-	r.open_files = dp_config_get_int(r.cfg, "run", "open-files");
+	r->fingerprint = dp_config_fingerprint(r->cfg);
+	gint64 cfg_jobs = dp_config_get_int(r->cfg, "run", "jobs");
+	r->jobs = r->opt->jobs > 0 ? r->opt->jobs : cfg_jobs > 0 ? (int)cfg_jobs : (int)g_get_num_processors();
+	r->timeout_s = dp_config_get_int(r->cfg, "limits", "timeout");
+	r->cpu_s = dp_config_get_int(r->cfg, "limits", "cpu-time");
+	r->mem_limit = dp_config_get_size(r->cfg, "limits", "memory");
+	r->mem_limit_str = dp_config_get_string(r->cfg, "limits", "memory");
+	r->fsize_limit = dp_config_get_size(r->cfg, "limits", "file-size");
+	r->open_files = WORKER_OPEN_FILES_FACTOR * dp_config_get_int(r->cfg, "limits", "open-files");
+	/*
+	 * The timeout bounds each input as a whole, in its worker (enforced
+	 * here, in the parent): the parsing child's own timer, started a little
+	 * later for the same time, would only race it, and make the status of
+	 * an input that hangs "limit" or "timeout" by chance.  The workers
+	 * inherit this configuration; the fingerprint was taken above.
+	 */
+	if (!dp_config_set(r->cfg, "limits", "timeout", "0", &error)) {
+		dp_warn("%s", error->message);
+		return DP_EXIT_SOFTWARE;
+	}
+	return DP_EXIT_OK;
+}
 
-	/* IN and OUT: resolved, and never one inside the other's outputs. */
-	const char *in_arg = argv[1], *out_arg = argv[2];
-	r.in_root = realpath(in_arg, NULL);
+/* IN and OUT: resolved, and never one inside the other's outputs; OUT/.docpipe made. */
+static int
+run_open_dirs(Run *r)
+{
+	const char *in_arg = r->opt->in, *out_arg = r->opt->out;
+	r->in_root = realpath(in_arg, NULL);
 	struct stat st;
-	if (r.in_root == NULL || stat(r.in_root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	if (r->in_root == NULL || stat(r->in_root, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		dp_warn("cannot read input directory '%s': %s", in_arg,
-		        r.in_root ? "not a directory" : g_strerror(errno));
-		run_clear(&r);
+		        r->in_root ? "not a directory" : g_strerror(errno));
 		return DP_EXIT_NOINPUT;
 	}
-	if (g_mkdir_with_parents(out_arg, 0777) != 0 || (r.out_root = realpath(out_arg, NULL)) == NULL) {
+	if (g_mkdir_with_parents(out_arg, 0777) != 0 || (r->out_root = realpath(out_arg, NULL)) == NULL) {
 		dp_warn("cannot create output directory '%s': %s", out_arg, g_strerror(errno));
-		run_clear(&r);
 		return DP_EXIT_CANTCREAT;
 	}
-	if (dp_path_is_inside(r.out_root, r.in_root)) {
+	if (dp_path_is_inside(r->out_root, r->in_root)) {
 		dp_warn("IN '%s' must not be OUT or inside it (outputs would be written into the inputs)", in_arg);
-		run_clear(&r);
 		return DP_EXIT_USAGE;
 	}
-	r.state_dir = g_build_filename(r.out_root, DP_LEDGER_DIR, NULL);
-	r.out_fd = open(r.out_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (g_mkdir_with_parents(r.state_dir, 0777) != 0) {
-		dp_warn("cannot create '%s': %s", r.state_dir, g_strerror(errno));
-		run_clear(&r);
+	r->state_dir = g_build_filename(r->out_root, DP_LEDGER_DIR, NULL);
+	r->out_fd = open(r->out_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (g_mkdir_with_parents(r->state_dir, 0777) != 0) {
+		dp_warn("cannot create '%s': %s", r->state_dir, g_strerror(errno));
 		return DP_EXIT_CANTCREAT;
 	}
+	return DP_EXIT_OK;
+}
 
-	r.conf = (DpRunConf){.cfg = r.cfg,
-	                     .redactor = r.redactor,
-	                     .in_root = r.in_root,
-	                     .out_root = r.out_root,
-	                     .jobs = r.jobs,
-	                     .cpu_s = r.cpu_s,
-	                     .open_files = r.open_files,
-	                     .mem_limit = r.mem_limit,
-	                     .fsize_limit = r.fsize_limit,
-	                     .parent = getpid()};
-
-	/* The lock: one run per OUT.  Held until we exit. */
-	g_autofree char *lock_path = g_build_filename(r.state_dir, "lock", NULL);
-	int lock_fd = dp_lock_acquire(lock_path, r.wait, &error);
-	if (lock_fd < 0) {
-		if (error->code == DP_EXIT_TEMPFAIL)
-			dp_warn("another docpipe run holds the lock on '%s'; exiting (use --wait to wait)", out_arg);
-		else
-			dp_warn("%s", error->message);
-		int c = error->code;
-		run_clear(&r);
-		return c;
-	}
-
-	g_autofree char *ledger_path = g_build_filename(r.state_dir, DP_LEDGER_FILE, NULL);
-	r.ledger = dp_ledger_open(ledger_path, FALSE, &error);
-	g_autoptr(GHashTable) ledger = r.ledger ? dp_ledger_load(r.ledger, &error) : NULL;
-	if (ledger == NULL) {
+/* The lock: one run per OUT.  Held until the run ends (run_clear). */
+static int
+run_lock(Run *r)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *lock_path = g_build_filename(r->state_dir, "lock", NULL);
+	r->lock_fd = dp_lock_acquire(lock_path, r->opt->wait, &error);
+	if (r->lock_fd >= 0)
+		return DP_EXIT_OK;
+	if (error->code == DP_EXIT_TEMPFAIL)
+		dp_warn("another docpipe run holds the lock on '%s'; exiting (use --wait to wait)", r->opt->out);
+	else
 		dp_warn("%s", error->message);
-		run_clear(&r);
-		close(lock_fd);
+	return error->code;
+}
+
+/* The ledger, and its rows in *ROWS (path -> DpLedgerEntry); marked unclean until the run ends in order. */
+static int
+run_open_ledger(Run *r, GHashTable **rows)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *ledger_path = g_build_filename(r->state_dir, DP_LEDGER_FILE, NULL);
+	r->ledger = dp_ledger_open(ledger_path, FALSE, &error);
+	*rows = r->ledger ? dp_ledger_load(r->ledger, &error) : NULL;
+	if (*rows == NULL) {
+		dp_warn("%s", error->message);
 		return DP_EXIT_IOERR;
 	}
 	/* A run that did not end in order may have left temporaries. */
-	g_autofree char *clean = dp_ledger_get_meta(r.ledger, "clean");
+	g_autofree char *clean = dp_ledger_get_meta(r->ledger, "clean");
 	if (clean == NULL || !g_str_equal(clean, "1"))
-		sweep_temp_files(r.out_root, TRUE);
-	if (!dp_ledger_set_meta(r.ledger, "clean", "0", &error)) {
+		sweep_temp_files(r->out_root, TRUE);
+	if (!dp_ledger_set_meta(r->ledger, "clean", "0", &error)) {
 		dp_warn("%s", error->message);
-		run_clear(&r);
-		close(lock_fd);
 		return DP_EXIT_IOERR;
 	}
+	return DP_EXIT_OK;
+}
 
-	/* The inputs. */
-	g_autoptr(GPtrArray) inputs = NULL;
-	const char *skip = dp_path_is_inside(r.in_root, r.out_root) ? r.out_root : NULL;
-	if (opt_files_from != NULL) {
-		g_autoptr(GBytes) list = g_str_equal(opt_files_from, "-")
-		                             ? dp_read_fd(0, "<stdin>", G_MAXUINT32, &error)
-		                             : dp_read_file(opt_files_from, G_MAXUINT32, &error);
+/* The inputs, into *INPUTS: the walk of IN, or the list from --files-from. */
+static int
+run_walk(Run *r, GPtrArray **inputs)
+{
+	g_autoptr(GError) error = NULL;
+	const char *skip = dp_path_is_inside(r->in_root, r->out_root) ? r->out_root : NULL;
+	const char *from = r->opt->files_from;
+	if (from != NULL) {
+		g_autoptr(GBytes) list = g_str_equal(from, "-") ? dp_read_fd(0, "<stdin>", G_MAXUINT32, &error)
+		                                                : dp_read_file(from, G_MAXUINT32, &error);
 		if (list == NULL) {
 			dp_warn("%s", error->message);
-			run_clear(&r);
-			close(lock_fd);
 			return DP_EXIT_NOINPUT;
 		}
-		inputs = dp_walk_list(r.in_root, in_arg, list, skip, warn_line, &r.n_rejected);
-	} else {
-		inputs = dp_walk(r.in_root, skip, warn_line, &error);
-		if (inputs == NULL) {
-			dp_warn("%s", error->message);
-			run_clear(&r);
-			close(lock_fd);
-			return DP_EXIT_NOINPUT;
-		}
+		*inputs = dp_walk_list(r->in_root, r->opt->in, list, skip, warn_line, &r->n_rejected);
+		return DP_EXIT_OK;
 	}
+	*inputs = dp_walk(r->in_root, skip, warn_line, &error);
+	if (*inputs == NULL) {
+		dp_warn("%s", error->message);
+		return DP_EXIT_NOINPUT;
+	}
+	return DP_EXIT_OK;
+}
+
+/*
+ * What to convert, into TODO: the inputs of this shard that the ledger
+ * does not show as done; then, with --prune, the outputs and rows of
+ * inputs gone are removed.
+ */
+static gboolean
+run_plan(Run *r, GPtrArray *inputs, GHashTable *ledger, GPtrArray *todo, GError **error)
+{
 	g_autoptr(GHashTable) present = g_hash_table_new(g_str_hash, g_str_equal);
-	g_autoptr(GPtrArray) todo = g_ptr_array_new();
-	install_signals();
-	r.tty = isatty(2);
-	r.started = g_get_monotonic_time();
-	r.last_commit = r.started;
-	gboolean ok = TRUE;
-	for (guint i = 0; ok && i < inputs->len; i++) {
+	guint shard_k = r->opt->shard_k, shard_n = r->opt->shard_n;
+	for (guint i = 0; i < inputs->len; i++) {
 		DpInput *in = inputs->pdata[i];
-		if (r.shard_n > 1 && dp_shard_of(in->rel, r.shard_n) != r.shard_k)
+		if (shard_n > 1 && dp_shard_of(in->rel, shard_n) != shard_k)
 			continue;
-		r.n_inputs++;
+		r->n_inputs++;
 		g_hash_table_add(present, in->rel);
-		if (needs_work(&r, in, g_hash_table_lookup(ledger, in->rel), &error))
+		GError *local = NULL;
+		if (needs_work(r, in, g_hash_table_lookup(ledger, in->rel), &local))
 			g_ptr_array_add(todo, in);
-		ok = error == NULL;
+		if (local != NULL) {
+			g_propagate_error(error, local);
+			return FALSE;
+		}
 	}
-	if (ok && r.prune)
-		ok = prune(&r, ledger, present, &error);
+	if (r->prune && !prune(r, ledger, present, error))
+		return FALSE;
 	/*
 	 * Largest first: a big PDF started last would leave the other workers
 	 * idle at the end.  The outputs do not depend on the order.
 	 */
 	g_ptr_array_sort(todo, cmp_size_desc);
-	r.total = todo->len;
-	if (ok && todo->len > 0) {
-		/* Load libmagic's database here, once, not in every worker. */
-		g_free(dp_detect_type((const guint8 *)"docpipe", 7, NULL));
-		dp_run_warm_up(&r.conf, r.state_dir);
-		ok = run_workers(&r, todo, &error);
-	}
-	if (ok)
-		ok = ledger_flush(&r, FALSE, &error) && dp_ledger_set_meta(r.ledger, "clean", "1", &error);
-	double secs = (double)(g_get_monotonic_time() - r.started) / G_USEC_PER_SEC;
+	r->total = todo->len;
+	return TRUE;
+}
+
+/* Convert TODO in the workers. */
+static gboolean
+run_convert(Run *r, GPtrArray *todo, GError **error)
+{
+	if (todo->len == 0)
+		return TRUE;
+	r->conf = (DpRunConf){.cfg = r->cfg,
+	                      .redactor = r->redactor,
+	                      .in_root = r->in_root,
+	                      .out_root = r->out_root,
+	                      .jobs = r->jobs,
+	                      .cpu_s = r->cpu_s,
+	                      .open_files = r->open_files,
+	                      .mem_limit = r->mem_limit,
+	                      .fsize_limit = r->fsize_limit,
+	                      .parent = getpid()};
+	/* Load libmagic's database here, once, not in every worker. */
+	g_free(dp_detect_type((const guint8 *)"docpipe", 7, NULL));
+	dp_run_warm_up(&r->conf, r->state_dir);
+	return run_workers(r, todo, error);
+}
+
+/* The run's exit code, from OK and ERROR, and the summary. */
+static int
+run_report(Run *r, gboolean ok, const GError *error)
+{
+	int code = DP_EXIT_OK;
+	double secs = (double)(g_get_monotonic_time() - r->started) / G_USEC_PER_SEC;
 	if (!ok) {
 		dp_warn("%s", error->message);
 		code = error->code == DP_EXIT_OSERR ? DP_EXIT_OSERR : DP_EXIT_IOERR;
 	} else if (stop_signal) {
 		code = 128 + stop_signal;
-	} else if (r.failed > 0 || r.n_rejected > 0) {
+	} else if (r->failed > 0 || r->n_rejected > 0) {
 		code = DP_EXIT_DATAERR;
 	}
-	print_summary(&r, code, secs);
-	if (r.json && !dp_close_stream(stdout, "<stdout>", NULL) && code == DP_EXIT_OK)
+	print_summary(r, code, secs);
+	if (r->json && !dp_close_stream(stdout, "<stdout>", NULL) && code == DP_EXIT_OK)
 		code = DP_EXIT_IOERR;
+	return code;
+}
+
+/* The inputs found: plan, convert, mark the ledger clean, report. */
+static int
+run_inputs(Run *r, GPtrArray *inputs, GHashTable *ledger)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) todo = g_ptr_array_new();
+	install_signals();
+	r->tty = isatty(2);
+	r->started = g_get_monotonic_time();
+	r->last_commit = r->started;
+	gboolean ok = run_plan(r, inputs, ledger, todo, &error) && run_convert(r, todo, &error) &&
+	              ledger_flush(r, FALSE, &error) && dp_ledger_set_meta(r->ledger, "clean", "1", &error);
+	return run_report(r, ok, error);
+}
+
+int
+dp_run_execute(const DpRunOptions *opts)
+{
+	Run r = {.opt = opts,
+	         .prune = opts->prune,
+	         .retry_failed = opts->retry_failed,
+	         .json = opts->json,
+	         .quiet = opts->quiet,
+	         .out_fd = -1,
+	         .lock_fd = -1,
+	         .by_status = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+	         .failures = g_ptr_array_new_with_free_func((GDestroyNotify)dp_ledger_entry_free)};
+	g_autoptr(GHashTable) ledger = NULL;
+	g_autoptr(GPtrArray) inputs = NULL;
+	int code = run_configure(&r);
+	if (code == DP_EXIT_OK)
+		code = run_open_dirs(&r);
+	if (code == DP_EXIT_OK)
+		code = run_lock(&r);
+	if (code == DP_EXIT_OK)
+		code = run_open_ledger(&r, &ledger);
+	if (code == DP_EXIT_OK)
+		code = run_walk(&r, &inputs);
+	if (code == DP_EXIT_OK)
+		code = run_inputs(&r, inputs, ledger);
 	run_clear(&r);
-	close(lock_fd);
 	return code;
 }

@@ -10,6 +10,8 @@
 int dp_cmd_convert(int argc, char **argv);
 /* docpipe config [-c CONFIG] */
 int dp_cmd_config(int argc, char **argv);
+/* docpipe run [options] IN OUT (the engine is batch/run.c) */
+int dp_cmd_run(int argc, char **argv);
 /* docpipe status [--json] OUT... */
 int dp_cmd_status(int argc, char **argv);
 

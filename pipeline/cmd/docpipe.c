@@ -6,20 +6,24 @@
  *	docpipe convert [--xml] [-c CONFIG] [--no-redact] [-o DIR] [-p PW]...
  *			[-f N] [-l N] FILE...|-
  *	docpipe config [-c CONFIG]
+ *	docpipe run [options] IN OUT
+ *	docpipe status [--json] OUT...
  *	docpipe STAGE [ARGS...]
  *
  * DESCRIPTION
  *	The front command.  "convert" runs detect, extract, redact and emit
  *	in one process and writes text (or XML) to standard output, or both
  *	into DIR.  "config" prints the effective configuration and where
- *	each value came from.  Any other command runs docpipe-COMMAND, found
- *	beside this program, then on PATH (git style).
+ *	each value came from.  "run" converts a tree incrementally, in
+ *	parallel workers (cmd/cmd-run.c over batch/run.c), and "status" says
+ *	what the ledgers of such runs hold.  Any other command runs
+ *	docpipe-COMMAND, found beside this program, then on PATH (git
+ *	style).
  *
  * EXIT STATUS
  *	The table in docpipe(1): 0 ok, 64 usage, 65 a document failed, 66 an
  *	input could not be read, 77 encrypted, 78 configuration, 74 I/O.
  */
-#include "batch/run.h"
 #include "cmd/cmd.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
@@ -94,7 +98,7 @@ main(int argc, char **argv)
 	if (g_str_equal(cmd, "config"))
 		return dp_cmd_config(argc - 1, argv + 1);
 	if (g_str_equal(cmd, "run"))
-		return dp_run_main(argc - 1, argv + 1);
+		return dp_cmd_run(argc - 1, argv + 1);
 	if (g_str_equal(cmd, "status"))
 		return dp_cmd_status(argc - 1, argv + 1);
 	return dispatch(argc, argv);

@@ -45,11 +45,16 @@ static const SchemaEntry schema[] = {
 	{ "limits", "max-input-size", T_SIZE, "2G", NULL },
 	{ "limits", "max-text-size", T_SIZE, "256M", NULL },
 	{ "limits", "max-children", T_INT, "1000000", "0;100000000" },
-	/* The parsing child (sandbox/isolate.c, sandbox.c); 0 turns a limit off. */
+	/*
+	 * The processes that handle one input: the sandboxed parsing child
+	 * (sandbox/isolate.c, sandbox.c) and, in `docpipe run`, the worker
+	 * (batch/run.c, worker.c); 0 turns a limit off.
+	 */
 	{ "limits", "timeout", T_INT, "300", "0;604800" },
 	{ "limits", "cpu-time", T_INT, "120", "0;604800" },
 	{ "limits", "memory", T_SIZE, "2G", NULL },
 	{ "limits", "open-files", T_INT, "64", "16;1048576" },
+	{ "limits", "file-size", T_SIZE, "1G", NULL },
 	{ "sandbox", "enabled", T_BOOL, "true", NULL },
 	{ "extract", "fallback-charset", T_STRING, "windows-1252", NULL },
 	{ "extract", "html-drop", T_LIST, "script;style;noscript;template;head", NULL },
@@ -83,13 +88,25 @@ static const SchemaEntry schema[] = {
 	{ "zip", "max-total-size", T_SIZE, "1G", NULL },
 	{ "zip", "max-ratio", T_INT, "100", "0;100000000" },
 	{ "zip", "name-charsets", T_LIST, "gb18030", NULL },
-	/* docpipe run: workers and their limits (0: no limit / number of CPUs). */
+	/* docpipe run: how many workers (0: the number of CPUs); their limits are [limits]. */
 	{ "run", "jobs", T_INT, "0", "0;1024" },
-	{ "run", "timeout", T_INT, "300", "0;604800" },
-	{ "run", "cpu-limit", T_INT, "120", "0;604800" },
-	{ "run", "memory-limit", T_SIZE, "2G", NULL },
-	{ "run", "file-size-limit", T_SIZE, "1G", NULL },
-	{ "run", "open-files", T_INT, "256", "0;65536" },
+};
+
+/*
+ * Keys that were renamed.  A file that still sets one fails like any
+ * unknown key, but the message names the key to use instead.
+ */
+typedef struct {
+	const char *group, *key;
+	const char *now_group, *now_key;
+} RenamedKey;
+
+static const RenamedKey renamed[] = {
+	{ "run", "timeout", "limits", "timeout" },
+	{ "run", "cpu-limit", "limits", "cpu-time" },
+	{ "run", "memory-limit", "limits", "memory" },
+	{ "run", "file-size-limit", "limits", "file-size" },
+	{ "run", "open-files", "limits", "open-files" },
 };
 
 struct DpConfig {
@@ -263,6 +280,22 @@ line_of(const DpConfig *cfg, const char *group, const char *key)
 	return GPOINTER_TO_UINT(g_hash_table_lookup(cfg->lines, k));
 }
 
+/* The error for GROUP/KEY, which is not in the schema: where it is, and what replaced it if it was renamed. */
+static void
+unknown_key_error(const DpConfig *cfg, const char *group, const char *key, GError **error)
+{
+	guint line = line_of(cfg, group, key);
+	for (guint i = 0; i < G_N_ELEMENTS(renamed); i++) {
+		const RenamedKey *r = &renamed[i];
+		if (g_str_equal(r->group, group) && g_str_equal(r->key, key)) {
+			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] %s is now [%s] %s", cfg->file, line,
+				    group, key, r->now_group, r->now_key);
+			return;
+		}
+	}
+	g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: unknown key '%s' in [%s]", cfg->file, line, key, group);
+}
+
 static gboolean
 config_validate(DpConfig *cfg, GError **error)
 {
@@ -277,8 +310,7 @@ config_validate(DpConfig *cfg, GError **error)
 		for (guint k = 0; keys[k]; k++) {
 			const SchemaEntry *e = schema_find(groups[g], keys[k]);
 			if (e == NULL) {
-				g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: unknown key '%s' in [%s]", cfg->file,
-					    line_of(cfg, groups[g], keys[k]), keys[k], groups[g]);
+				unknown_key_error(cfg, groups[g], keys[k], error);
 				return FALSE;
 			}
 			g_autofree char *v = g_key_file_get_string(cfg->kf, groups[g], keys[k], NULL);
