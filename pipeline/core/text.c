@@ -592,6 +592,135 @@ dp_text_is_normal(const char *str, gsize len)
 	return TRUE;
 }
 
+/*
+ * The first step of normalization: IN as valid UTF-8 without NULs.  Most
+ * text already is; else the cleaned copy is left in *COPY.
+ */
+static const char *
+normalize_valid(const char *in, gsize len, gsize *out_len, GString **copy)
+{
+	*out_len = len;
+	if (utf8_valid(in, len))
+		return in;
+	*copy = g_string_sized_new(len + 1);
+	dp_text_append_clean(*copy, in, len, DP_CLEAN_DROP_NUL, G_MAXSIZE);
+	*out_len = (*copy)->len;
+	return (*copy)->str;
+}
+
+/*
+ * The second step: SRC in NFC, only when some character could change
+ * under it (g_utf8_normalize is the costly part); else the copy is left
+ * in *COPY.
+ */
+static const char *
+normalize_nfc(const char *src, gsize len, gsize *out_len, char **copy)
+{
+	*out_len = len;
+	for (const char *q = src, *end = src + len; q < end; q++) {
+		if ((guchar)*q < 0x80)
+			continue;
+		if (!dp_text_nfc_stable(g_utf8_get_char(q))) {
+			*copy = g_utf8_normalize(src, (gssize)len, G_NORMALIZE_NFC);
+			*out_len = *copy ? strlen(*copy) : 0;
+			return *copy ? *copy : "";
+		}
+		q += g_utf8_skip[(guchar)*q] - 1;
+	}
+	return src;
+}
+
+/*
+ * The last step writes lines: where the current one starts and where its
+ * last non-blank character ends, so that trailing blanks can be cut when
+ * it ends, and how many blank lines were just written.
+ */
+typedef struct {
+	GString *out;
+	gsize line_start;  /* start of the current output line */
+	gsize content_end; /* end of the last non-blank character on it */
+	guint blank_run;   /* blank lines just written */
+	gboolean any;      /* any non-blank text written yet */
+} Lines;
+
+static gboolean
+printable_or_tab(guchar b)
+{
+	return b == '\t' || (b >= 0x20 && b < 0x7f);
+}
+
+/* Copy the run of printable ASCII and tabs at Q in one go; returns its end. */
+static const char *
+lines_ascii_run(Lines *l, const char *q, const char *end)
+{
+	const char *r = q, *last = NULL;
+	while (r < end && printable_or_tab((guchar)*r)) {
+		if (*r != ' ' && *r != '\t')
+			last = r;
+		r++;
+	}
+	gsize at = l->out->len;
+	g_string_append_len(l->out, q, r - q);
+	if (last != NULL) {
+		l->any = TRUE;
+		l->content_end = at + (gsize)(last - q) + 1;
+	}
+	return r;
+}
+
+/* Drop the trailing blanks of the line just ended; TRUE when it was blank. */
+static gboolean
+lines_trim(Lines *l)
+{
+	g_string_truncate(l->out, MAX(l->content_end, l->line_start));
+	return l->out->len == l->line_start;
+}
+
+/* A line end: at most one blank line in a row, none at the start. */
+static void
+lines_newline(Lines *l)
+{
+	if (lines_trim(l)) {
+		if (l->any && l->blank_run == 0) {
+			g_string_append_c(l->out, '\n');
+			l->line_start = l->out->len;
+		}
+		l->blank_run++;
+	} else {
+		g_string_append_c(l->out, '\n');
+		l->line_start = l->out->len;
+		l->blank_run = 0;
+	}
+}
+
+/* A page break: no blank lines before it, a line end before it. */
+static void
+lines_page_break(Lines *l)
+{
+	GString *out = l->out;
+	lines_trim(l);
+	while (out->len >= 2 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
+		g_string_truncate(out, out->len - 1);
+	if (out->len > 0 && out->str[out->len - 1] != '\n' && out->str[out->len - 1] != '\f')
+		g_string_append_c(out, '\n');
+	g_string_append(out, "\f");
+	l->line_start = out->len;
+	l->blank_run = 1; /* what follows a page break starts afresh */
+	l->any = TRUE;
+}
+
+/* Trailing blanks and blank lines at the end go; one final newline. */
+static void
+lines_finish(Lines *l)
+{
+	GString *out = l->out;
+	lines_trim(l);
+	while (out->len > 0 && out->str[out->len - 1] == '\n')
+		g_string_truncate(out, out->len - 1);
+	if (out->len > 0)
+		g_string_append_c(out, '\n');
+}
+
 GString *
 dp_text_normalize(const char *in, gsize len)
 {
@@ -599,54 +728,18 @@ dp_text_normalize(const char *in, gsize len)
 	if (dp_text_is_normal(in, len))
 		return g_string_new_len(in, (gssize)len);
 
-	/* First make it valid UTF-8 without NULs, then NFC. */
 	g_autoptr(GString) valid = NULL;
-	const char *src = in;
-	gsize slen = len;
-	if (!utf8_valid(in, len)) {
-		valid = g_string_sized_new(len + 1);
-		dp_text_append_clean(valid, in, len, DP_CLEAN_DROP_NUL, G_MAXSIZE);
-		src = valid->str;
-		slen = valid->len;
-	}
-	/* NFC only when some character could change under it. */
-	gboolean stable = TRUE;
-	for (const char *q = src, *qend = src + slen; stable && q < qend; q++) {
-		if ((guchar)*q < 0x80)
-			continue;
-		stable = dp_text_nfc_stable(g_utf8_get_char(q));
-		q += g_utf8_skip[(guchar)*q] - 1;
-	}
 	g_autofree char *nfc = NULL;
-	if (!stable) {
-		nfc = g_utf8_normalize(src, (gssize)slen, G_NORMALIZE_NFC);
-		src = nfc ? nfc : "";
-		slen = strlen(src);
-	}
+	gsize slen;
+	const char *src = normalize_valid(in, len, &slen, &valid);
+	src = normalize_nfc(src, slen, &slen, &nfc);
 
-	GString *out = g_string_sized_new(slen + 2);
-	gsize line_start = 0;  /* start of the current output line */
-	gsize content_end = 0; /* end of the last non-blank character on it */
-	guint blank_run = 0;   /* blank lines just written */
-	gboolean any = FALSE;  /* any non-blank text written yet */
+	Lines l = { .out = g_string_sized_new(slen + 2) };
 	const char *q = src, *end = src + slen;
 	while (q < end) {
 		guchar b = (guchar)*q;
-		if (b == '\t' || (b >= 0x20 && b < 0x7f)) {
-			/* A run of printable ASCII: copied in one go. */
-			const char *r = q, *last = NULL;
-			while (r < end && ((guchar)*r == '\t' || ((guchar)*r >= 0x20 && (guchar)*r < 0x7f))) {
-				if (*r != ' ' && *r != '\t')
-					last = r;
-				r++;
-			}
-			gsize at = out->len;
-			g_string_append_len(out, q, r - q);
-			if (last != NULL) {
-				any = TRUE;
-				content_end = at + (gsize)(last - q) + 1;
-			}
-			q = r;
+		if (printable_or_tab(b)) {
+			q = lines_ascii_run(&l, q, end);
 			continue;
 		}
 		gunichar c = g_utf8_get_char(q);
@@ -657,58 +750,22 @@ dp_text_normalize(const char *in, gsize len)
 			if (next < end && *next == '\n')
 				next++;
 		}
-		if (c == 0x2028 || c == 0x2029 || c == 0x85)
-			c = '\n';
-		if (c == '\n' || c == '\f') {
-			/* Drop trailing blanks of the line just ended. */
-			g_string_truncate(out, MAX(content_end, line_start));
-			gboolean blank = out->len == line_start;
-			if (c == '\f') {
-				/* A page break: no blank lines before it, a line end before it. */
-				while (out->len >= 2 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
-					g_string_truncate(out, out->len - 1);
-				if (out->len > 0 && out->str[out->len - 1] != '\n' && out->str[out->len - 1] != '\f')
-					g_string_append_c(out, '\n');
-				g_string_append(out, "\f");
-				line_start = out->len;
-				blank_run = 1; /* what follows a page break starts afresh */
-				any = TRUE;
-				q = next;
-				continue;
+		if (c == '\n' || c == 0x2028 || c == 0x2029 || c == 0x85) {
+			lines_newline(&l);
+		} else if (c == '\f') {
+			lines_page_break(&l);
+		} else if (!is_dropped(c)) {
+			g_string_append_len(l.out, q, next - q);
+			/* Tabs and Unicode spaces (NBSP, ...) at a line end are trailing blanks. */
+			if (!is_blank(c)) {
+				l.any = TRUE;
+				l.content_end = l.out->len;
 			}
-			if (blank) {
-				if (any && blank_run == 0) {
-					g_string_append_c(out, '\n');
-					line_start = out->len;
-				}
-				blank_run++;
-			} else {
-				g_string_append_c(out, '\n');
-				line_start = out->len;
-				blank_run = 0;
-			}
-			q = next;
-			continue;
-		}
-		if (is_dropped(c)) {
-			q = next;
-			continue;
-		}
-		g_string_append_len(out, q, next - q);
-		/* Tabs and Unicode spaces (NBSP, ...) at a line end are trailing blanks. */
-		if (!is_blank(c)) {
-			any = TRUE;
-			content_end = out->len;
 		}
 		q = next;
 	}
-	/* Trailing blanks and blank lines at the end go; one final newline. */
-	g_string_truncate(out, MAX(content_end, line_start));
-	while (out->len > 0 && out->str[out->len - 1] == '\n')
-		g_string_truncate(out, out->len - 1);
-	if (out->len > 0)
-		g_string_append_c(out, '\n');
-	return out;
+	lines_finish(&l);
+	return l.out;
 }
 
 char *
