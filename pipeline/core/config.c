@@ -109,11 +109,44 @@ static const RenamedKey renamed[] = {
 	{ "run", "open-files", "limits", "open-files" },
 };
 
+/* Where one value came from: a file and line, or the command line (FILE NULL). */
+typedef struct {
+	char *file;
+	guint line;
+} Origin;
+
+static void
+origin_free(gpointer p)
+{
+	Origin *o = p;
+	g_free(o->file);
+	g_free(o);
+}
+
+static Origin *
+origin_new(const char *file, guint line)
+{
+	Origin *o = g_new(Origin, 1);
+	o->file = g_strdup(file);
+	o->line = line;
+	return o;
+}
+
+/*
+ * The configuration is built in layers (dp_config_load): the system file,
+ * then the user's, each value replacing the one below it key by key.  A
+ * value remembers its own origin, so `docpipe config` can say which file
+ * set it; FILE is the last file loaded, the one errors are reported
+ * against.
+ */
 struct DpConfig {
 	gint ref;
 	GKeyFile *kf;
 	char *file;
-	GHashTable *lines; /* "group\nkey" -> line number in FILE */
+	char *system_file; /* the system file, when it is one of the layers */
+	GPtrArray *files; /* every file loaded, lowest layer first */
+	GHashTable *lines; /* "group\nkey" -> line number in FILE, while it is parsed */
+	GHashTable *origins; /* "group\nkey" -> Origin of the value in KF */
 };
 
 static gboolean
@@ -223,6 +256,8 @@ config_new(void)
 	cfg->ref = 1;
 	cfg->kf = g_key_file_new();
 	cfg->lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	cfg->origins = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, origin_free);
+	cfg->files = g_ptr_array_new_with_free_func(g_free);
 	return cfg;
 }
 
@@ -246,7 +281,10 @@ dp_config_unref(DpConfig *cfg)
 		return;
 	g_key_file_free(cfg->kf);
 	g_hash_table_unref(cfg->lines);
+	g_hash_table_unref(cfg->origins);
+	g_ptr_array_unref(cfg->files);
 	g_free(cfg->file);
+	g_free(cfg->system_file);
 	g_free(cfg);
 }
 
@@ -339,6 +377,14 @@ dp_config_load_data(const char *data, const char *name, GError **error)
 	}
 	if (!config_validate(cfg, error))
 		return NULL;
+	g_ptr_array_add(cfg->files, g_strdup(name));
+	g_auto(GStrv) groups = g_key_file_get_groups(cfg->kf, NULL);
+	for (guint g = 0; groups[g]; g++) {
+		g_auto(GStrv) keys = g_key_file_get_keys(cfg->kf, groups[g], NULL, NULL);
+		for (guint k = 0; keys[k]; k++)
+			g_hash_table_insert(cfg->origins, g_strdup_printf("%s\n%s", groups[g], keys[k]),
+					    origin_new(name, line_of(cfg, groups[g], keys[k])));
+	}
 	return g_steal_pointer(&cfg);
 }
 
@@ -354,20 +400,89 @@ load_file(const char *path, GError **error)
 	return dp_config_load_data(data, path, error);
 }
 
+/*
+ * Lay UPPER over CFG: every value UPPER sets replaces CFG's, with its
+ * origin.  Raw values are copied, so that escapes are read once, later.
+ */
+static void
+config_layer(DpConfig *cfg, const DpConfig *upper)
+{
+	g_auto(GStrv) groups = g_key_file_get_groups(upper->kf, NULL);
+	for (guint g = 0; groups[g]; g++) {
+		g_auto(GStrv) keys = g_key_file_get_keys(upper->kf, groups[g], NULL, NULL);
+		for (guint k = 0; keys[k]; k++) {
+			g_autofree char *v = g_key_file_get_value(upper->kf, groups[g], keys[k], NULL);
+			g_autofree char *id = g_strdup_printf("%s\n%s", groups[g], keys[k]);
+			const Origin *o = g_hash_table_lookup(upper->origins, id);
+			g_key_file_set_value(cfg->kf, groups[g], keys[k], v);
+			g_hash_table_replace(cfg->origins, g_steal_pointer(&id),
+					     origin_new(o ? o->file : NULL, o ? o->line : 0));
+		}
+	}
+	for (guint i = 0; i < upper->files->len; i++)
+		g_ptr_array_add(cfg->files, g_strdup(upper->files->pdata[i]));
+	g_free(cfg->file);
+	cfg->file = g_strdup(upper->file);
+}
+
+/*
+ * The system file: $DOCPIPE_SYSCONFIG when it is set (empty: none, which
+ * the tests use so that the machine's /etc never reaches them), else
+ * SYSCONFDIR/docpipe/docpipe.conf, SYSCONFDIR being given by the Makefile
+ * (/etc unless told otherwise).
+ */
+#ifndef DP_SYSCONFDIR
+#define DP_SYSCONFDIR "/etc"
+#endif
+
+static char *
+system_file(void)
+{
+	const char *env = g_getenv("DOCPIPE_SYSCONFIG");
+	if (env != NULL)
+		return *env != '\0' ? g_strdup(env) : NULL;
+	return g_build_filename(DP_SYSCONFDIR, "docpipe", "docpipe.conf", NULL);
+}
+
+/* Load PATH and lay it over CFG. */
+static gboolean
+load_layer(DpConfig *cfg, const char *path, GError **error)
+{
+	g_autoptr(DpConfig) layer = load_file(path, error);
+	if (layer == NULL)
+		return FALSE;
+	config_layer(cfg, layer);
+	return TRUE;
+}
+
 DpConfig *
 dp_config_load(const char *explicit_path, GError **error)
 {
-	if (explicit_path != NULL)
-		return load_file(explicit_path, error);
+	g_autoptr(DpConfig) cfg = config_new();
+	/*
+	 * The system file first, so that a site sets its policy once for
+	 * every user; then the user's own file over it.  A system file that
+	 * is there but cannot be read or is wrong is an error like any other:
+	 * skipping it would silently run without the site's policy.
+	 */
+	g_autofree char *sys = system_file();
+	if (sys != NULL && g_file_test(sys, G_FILE_TEST_EXISTS)) {
+		if (!load_layer(cfg, sys, error))
+			return NULL;
+		cfg->system_file = g_strdup(sys);
+	}
 	const char *env = g_getenv("DOCPIPE_CONFIG");
-	if (env != NULL && *env != '\0')
-		return load_file(env, error);
-	g_autofree char *user = g_build_filename(g_get_user_config_dir(), "docpipe", "docpipe.conf", NULL);
-	if (g_file_test(user, G_FILE_TEST_EXISTS))
-		return load_file(user, error);
-	if (g_file_test("/etc/docpipe/docpipe.conf", G_FILE_TEST_EXISTS))
-		return load_file("/etc/docpipe/docpipe.conf", error);
-	return config_new();
+	g_autofree char *xdg = g_build_filename(g_get_user_config_dir(), "docpipe", "docpipe.conf", NULL);
+	const char *user = NULL;
+	if (explicit_path != NULL)
+		user = explicit_path;
+	else if (env != NULL && *env != '\0')
+		user = env;
+	else if (g_file_test(xdg, G_FILE_TEST_EXISTS))
+		user = xdg;
+	if (user != NULL && !load_layer(cfg, user, error))
+		return NULL;
+	return g_steal_pointer(&cfg);
 }
 
 gboolean
@@ -384,6 +499,7 @@ dp_config_set(DpConfig *cfg, const char *group, const char *key, const char *val
 		return FALSE;
 	}
 	g_key_file_set_string(cfg->kf, group, key, value);
+	g_hash_table_replace(cfg->origins, g_strdup_printf("%s\n%s", group, key), origin_new(NULL, 0));
 	return TRUE;
 }
 
@@ -486,6 +602,19 @@ dp_config_resolve_path(const DpConfig *cfg, const char *path)
 	return g_build_filename(dir, path, NULL);
 }
 
+/* "FILE:LINE", "command line" or "built-in": where GROUP/KEY's value came from. */
+static char *
+origin_of(const DpConfig *cfg, const char *group, const char *key)
+{
+	g_autofree char *id = g_strdup_printf("%s\n%s", group, key);
+	const Origin *o = g_hash_table_lookup(cfg->origins, id);
+	if (o == NULL)
+		return g_strdup("built-in");
+	if (o->file == NULL)
+		return g_strdup("command line");
+	return g_strdup_printf("%s:%u", o->file, o->line);
+}
+
 /* Visit every effective (group, key, value, origin) in a stable order. */
 typedef void (*VisitFn)(const char *group, const char *key, const char *value, const char *origin, gpointer user);
 
@@ -498,12 +627,9 @@ config_visit(const DpConfig *cfg, VisitFn fn, gpointer user)
 		if (strchr(e->group, '*'))
 			continue;
 		g_autofree char *v = raw_value(cfg, e->group, e->key);
-		g_autofree char *origin = NULL;
-		if (g_key_file_has_key(cfg->kf, e->group, e->key, NULL))
-			origin = g_strdup_printf("%s:%u", cfg->file ? cfg->file : "command line",
-						 line_of(cfg, e->group, e->key));
+		g_autofree char *origin = origin_of(cfg, e->group, e->key);
 		if (v != NULL)
-			fn(e->group, e->key, v, origin ? origin : "built-in", user);
+			fn(e->group, e->key, v, origin, user);
 	}
 	g_auto(GStrv) groups = g_key_file_get_groups(cfg->kf, NULL);
 	g_autoptr(GPtrArray) dyn = g_ptr_array_new();
@@ -518,7 +644,7 @@ config_visit(const DpConfig *cfg, VisitFn fn, gpointer user)
 		qsort(keys, nkeys, sizeof *keys, cmp_str);
 		for (guint k = 0; keys[k]; k++) {
 			g_autofree char *v = g_key_file_get_string(cfg->kf, group, keys[k], NULL);
-			g_autofree char *origin = g_strdup_printf("%s:%u", cfg->file, line_of(cfg, group, keys[k]));
+			g_autofree char *origin = origin_of(cfg, group, keys[k]);
 			fn(group, keys[k], v ? v : "", origin, user);
 		}
 	}
@@ -572,7 +698,16 @@ void
 dp_config_dump(const DpConfig *cfg, GString *out)
 {
 	DumpState st = { out, NULL };
-	g_string_append_printf(out, "# configuration: %s\n", cfg->file ? cfg->file : "built-in defaults");
+	/* The files in the order they were laid, the system file named as such. */
+	g_string_append(out, "# configuration: ");
+	if (cfg->files->len == 0)
+		g_string_append(out, "built-in defaults");
+	for (guint i = 0; i < cfg->files->len; i++) {
+		const char *f = cfg->files->pdata[i];
+		g_string_append_printf(out, "%s%s%s", i ? ", then " : "", f,
+				       cfg->system_file && g_str_equal(f, cfg->system_file) ? " (system)" : "");
+	}
+	g_string_append_c(out, '\n');
 	config_visit(cfg, dump_one, &st);
 	g_free(st.group);
 }

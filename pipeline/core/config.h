@@ -11,11 +11,14 @@
 typedef struct DpConfig DpConfig;
 
 /*
- * Load the configuration: EXPLICIT (from -c) if not NULL, else
- * $DOCPIPE_CONFIG, else $XDG_CONFIG_HOME/docpipe/docpipe.conf, else
- * /etc/docpipe/docpipe.conf, else only the built-in defaults.  An unknown
- * group or key, or a value of the wrong type, fails with DP_EXIT_CONFIG and
- * a message naming the file, line and key.
+ * Load the configuration in layers, each value replacing the one below it
+ * key by key: the built-in defaults; the system file
+ * (SYSCONFDIR/docpipe/docpipe.conf, /etc unless the build says otherwise,
+ * or $DOCPIPE_SYSCONFIG; set empty, none) when it exists; then the user's
+ * file, the first of EXPLICIT (from -c), $DOCPIPE_CONFIG and
+ * $XDG_CONFIG_HOME/docpipe/docpipe.conf (when it exists).  An unknown
+ * group or key, or a value of the wrong type, in any of them fails with
+ * DP_EXIT_CONFIG and a message naming the file, line and key.
  */
 DpConfig *dp_config_load(const char *explicit_path, GError **error);
 /* Only the built-in defaults. */
@@ -41,9 +44,13 @@ char **dp_config_groups_with_prefix(const DpConfig *cfg, const char *prefix);
 /* Whether GROUP/KEY was given explicitly (not a default). */
 gboolean dp_config_has(const DpConfig *cfg, const char *group, const char *key);
 
-/* The file loaded, or NULL when only defaults are in effect. */
+/* The last file loaded (the user's, else the system file), or NULL when only defaults are in effect. */
 const char *dp_config_file(const DpConfig *cfg);
-/* Directory relative paths in the file are resolved against. */
+/*
+ * PATH resolved against the directory of dp_config_file() when relative.
+ * A relative path in the system file is therefore only right when no user
+ * file is laid over it: the system file should give absolute paths.
+ */
 char *dp_config_resolve_path(const DpConfig *cfg, const char *path);
 
 /* A SHA-256 of every effective value, for the batch ledger. */
