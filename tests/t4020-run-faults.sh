@@ -6,7 +6,7 @@ test_description='docpipe run: a worker that crashes, hangs, spins or allocates 
 # honoured in the run's workers; see pipeline/batch/run.c.
 # A short wall-clock timeout for the hang; a long one for the rest, so that
 # a loaded machine cannot turn a CPU-limit hit into a timeout.
-printf "[limits]\ntimeout=60\ncpu-time=1\nmemory=512M\n" >"$TRASH/limits.conf"
+printf "[limits]\ntimeout=600\ncpu-time=1\nmemory=512M\n" >"$TRASH/limits.conf"
 printf "[limits]\ntimeout=3\ncpu-time=1\nmemory=512M\n" >"$TRASH/hang.conf"
 CONF=$TRASH/limits.conf
 
