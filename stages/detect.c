@@ -174,7 +174,7 @@ main(int argc, char **argv)
 				  "Without PATH, reads paths from standard input (NUL- or newline-separated).\n"
 				  "Exit status: 0 ok, 64 usage, 66 a path could not be opened, 74 write error.\n"
 				  "See docpipe-detect(1).",
-				  options, &argc, &argv);
+				  options, DP_STAGE_ARGS, &argc, &argv);
 	if (code != DP_EXIT_OK)
 		return code;
 	gboolean ok = TRUE;

@@ -54,22 +54,14 @@ main(int argc, char **argv)
 	int code = dp_stage_parse(&stage, "- write text and XML from a record stream",
 				  "Exit status: 0 ok, 65 a document failed, 77 encrypted, 76 bad record "
 				  "stream,\n73 cannot create output, 74 write error.  See docpipe-emit(1).",
-				  options, &argc, &argv);
+				  options, DP_STAGE_RECORDS_ONLY, &argc, &argv);
 	if (code != DP_EXIT_OK)
 		return code;
-	if (argc > 1) {
-		dp_warn("unexpected argument '%s'; records are read from standard input", argv[1]);
-		return DP_EXIT_USAGE;
-	}
 	int formats = opt_outdir ? (DP_EMIT_TEXT | DP_EMIT_XML) : opt_xml ? DP_EMIT_XML : DP_EMIT_TEXT;
 	g_autoptr(DpEmitter) em = dp_emitter_new(formats, opt_outdir, stdout, opt_headers);
-	gboolean stream_bad;
-	gboolean ok = dp_stage_each_record(emit_record, em, &stream_bad, &error);
-	if (stream_bad) {
-		/* Leave no half-written document behind. */
-		dp_warn("%s", error->message);
-		return error->code;
-	}
+	gboolean ok = dp_stage_each_record(emit_record, em, &code, &error);
+	if (code != 0)
+		return code; /* a bad stream: leave no half-written document behind */
 	ok = ok && dp_emitter_finish(em, &error);
 	return dp_stage_finish(ok, &error, 0, ok ? dp_emitter_exit_code(em) : 0);
 }

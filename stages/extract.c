@@ -129,7 +129,7 @@ main(int argc, char **argv)
 				  "Exit status: 0 ok, 65 malformed input, 66 unreadable input, 76 bad record "
 				  "stream,\n77 encrypted, 78 configuration error, 74 write error.\n"
 				  "See docpipe-extract(1).",
-				  options, &argc, &argv);
+				  options, DP_STAGE_ARGS, &argc, &argv);
 	if (code != DP_EXIT_OK)
 		return code;
 	g_autoptr(DpConfig) cfg = dp_stage_config(&stage, &code);
@@ -144,14 +144,8 @@ main(int argc, char **argv)
 		for (int i = 1; ok && i < argc; i++)
 			ok = extract_path(&st, argv[i], &error);
 	} else {
-		gboolean stream_bad;
-		ok = dp_stage_each_record(extract_record, &st, &stream_bad, &error);
-		if (stream_bad) {
-			dp_warn("%s", error->message);
-			dp_extract_ctx_clear(&st.ctx);
-			return error->code;
-		}
+		ok = dp_stage_each_record(extract_record, &st, &code, &error);
 	}
 	dp_extract_ctx_clear(&st.ctx);
-	return dp_stage_finish(ok, &error, DP_EXIT_IOERR, st.code);
+	return code != 0 ? code : dp_stage_finish(ok, &error, DP_EXIT_IOERR, st.code);
 }

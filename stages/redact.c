@@ -116,13 +116,9 @@ main(int argc, char **argv)
 				  "Reads records on standard input, writes them redacted to standard output.\n"
 				  "Exit status: 0 ok, 76 bad record stream, 78 configuration error, 74 write error.\n"
 				  "See docpipe-redact(1).",
-				  options, &argc, &argv);
+				  options, DP_STAGE_RECORDS_ONLY, &argc, &argv);
 	if (code != DP_EXIT_OK)
 		return code;
-	if (argc > 1) {
-		dp_warn("unexpected argument '%s'; records are read from standard input", argv[1]);
-		return DP_EXIT_USAGE;
-	}
 	g_autoptr(DpConfig) cfg = dp_stage_config(&stage, &code);
 	g_autoptr(DpRedactor) rd = NULL;
 	if (cfg == NULL || !dp_stage_redactor(cfg, &rd))
@@ -131,11 +127,6 @@ main(int argc, char **argv)
 		gboolean ok = redact_text(rd, &error);
 		return dp_stage_finish(ok, &error, 0, DP_EXIT_OK);
 	}
-	gboolean stream_bad;
-	gboolean ok = dp_stage_each_record(redact_record, rd, &stream_bad, &error);
-	if (stream_bad) {
-		dp_warn("%s", error->message);
-		return error->code;
-	}
-	return dp_stage_finish(ok, &error, DP_EXIT_IOERR, DP_EXIT_OK);
+	gboolean ok = dp_stage_each_record(redact_record, rd, &code, &error);
+	return code != 0 ? code : dp_stage_finish(ok, &error, DP_EXIT_IOERR, DP_EXIT_OK);
 }

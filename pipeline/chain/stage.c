@@ -25,7 +25,7 @@
 
 int
 dp_stage_parse(DpStage *st, const char *parameter, const char *description, const GOptionEntry *options,
-	       int *argc, char ***argv)
+	       DpStageArgs args, int *argc, char ***argv)
 {
 	(void)st; /* the entries store into it */
 	g_autoptr(GError) error = NULL;
@@ -34,6 +34,10 @@ dp_stage_parse(DpStage *st, const char *parameter, const char *description, cons
 	g_option_context_set_description(octx, description);
 	if (!g_option_context_parse(octx, argc, argv, &error)) {
 		dp_warn("%s", error->message);
+		return DP_EXIT_USAGE;
+	}
+	if (args == DP_STAGE_RECORDS_ONLY && *argc > 1) {
+		dp_warn("unexpected argument '%s'; records are read from standard input", (*argv)[1]);
 		return DP_EXIT_USAGE;
 	}
 	return DP_EXIT_OK;
@@ -77,14 +81,15 @@ dp_stage_steal_passwords(DpStage *st)
 }
 
 gboolean
-dp_stage_each_record(DpStageRecordFn fn, gpointer user, gboolean *stream_bad, GError **error)
+dp_stage_each_record(DpStageRecordFn fn, gpointer user, int *stream_code, GError **error)
 {
 	g_autoptr(DpReader) reader = dp_reader_new(0, "<stdin>");
-	*stream_bad = FALSE;
+	*stream_code = 0;
 	for (;;) {
 		g_autoptr(DpRecord) rec = NULL;
 		if (!dp_reader_next(reader, &rec, error)) {
-			*stream_bad = TRUE;
+			dp_warn("%s", (*error)->message);
+			*stream_code = (*error)->code;
 			return FALSE;
 		}
 		if (rec == NULL)

@@ -13,7 +13,8 @@
  *		{ "xml", 'x', ... },
  *		G_OPTION_ENTRY_NULL
  *	};
- *	int code = dp_stage_parse(&stage, "- what it does", "Exit status: ...", options, &argc, &argv);
+ *	int code = dp_stage_parse(&stage, "- what it does", "Exit status: ...", options,
+ *				  DP_STAGE_RECORDS_ONLY, &argc, &argv);
  *	g_autoptr(DpConfig) cfg = code ? NULL : dp_stage_config(&stage, &code);
  */
 #ifndef DOCPIPE_STAGE_H
@@ -45,13 +46,19 @@ typedef struct {
 #define DP_STAGE_OPTION_LAST_PAGE(st) \
 	{ "last-page", 'l', 0, G_OPTION_ARG_STRING, &(st)->last_page, "PDF: stop after page N ([pdf] last-page)", "N" }
 
+/* What a program takes besides options. */
+typedef enum {
+	DP_STAGE_ARGS = 0,          /* paths or other arguments */
+	DP_STAGE_RECORDS_ONLY = 1,  /* none: records come on standard input */
+} DpStageArgs;
+
 /*
  * Parse the command line with OPTIONS: PARAMETER and DESCRIPTION are
- * --help's first line and closing text.  DP_EXIT_OK, or DP_EXIT_USAGE
- * after saying why on stderr.
+ * --help's first line and closing text; ARGS says whether arguments are
+ * taken.  DP_EXIT_OK, or DP_EXIT_USAGE after saying why on stderr.
  */
 int dp_stage_parse(DpStage *st, const char *parameter, const char *description, const GOptionEntry *options,
-		   int *argc, char ***argv);
+		   DpStageArgs args, int *argc, char ***argv);
 
 /*
  * The configuration (-c FILE, or the usual places) with the overrides of
@@ -76,10 +83,11 @@ typedef gboolean (*DpStageRecordFn)(DpRecord *rec, gpointer user, GError **error
 
 /*
  * Read the records on standard input to the end, each handed to FN.
- * FALSE when the stream is bad (*STREAM_BAD set, ERROR's code says
- * how) or when FN failed.
+ * FALSE when the stream is bad (said on stderr, and *STREAM_CODE set to
+ * the exit code that says how) or when FN failed (*STREAM_CODE 0, ERROR
+ * set by FN).
  */
-gboolean dp_stage_each_record(DpStageRecordFn fn, gpointer user, gboolean *stream_bad, GError **error);
+gboolean dp_stage_each_record(DpStageRecordFn fn, gpointer user, int *stream_code, GError **error);
 
 /*
  * The end of a program writing to standard output: when OK, standard

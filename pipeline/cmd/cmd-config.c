@@ -28,7 +28,7 @@ dp_cmd_config(int argc, char **argv)
 	int code = dp_stage_parse(&stage, "- print the effective configuration",
 				  "Prints every value with the file and line it came from, or built-in.\n"
 				  "Exit status: 0 ok, 78 configuration error.",
-				  options, &argc, &argv);
+				  options, DP_STAGE_ARGS, &argc, &argv);
 	g_autofree char *config = stage.config;
 	if (code != DP_EXIT_OK)
 		return code;

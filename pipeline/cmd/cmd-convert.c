@@ -48,7 +48,7 @@ dp_cmd_convert(int argc, char **argv)
 				  "DIR/<file>.txt and DIR/<file>.xml.  - reads a document from standard input.\n"
 				  "Exit status: 0 ok, 64 usage, 65 a document failed, 66 unreadable input,\n"
 				  "77 encrypted, 78 configuration error, 74 write error.  See docpipe(1).",
-				  options, &argc, &argv);
+				  options, DP_STAGE_ARGS, &argc, &argv);
 	g_auto(GStrv) passwords = dp_stage_steal_passwords(&stage);
 	g_autofree char *config = stage.config, *first_page = stage.first_page, *last_page = stage.last_page;
 	if (code != DP_EXIT_OK)
