@@ -48,10 +48,9 @@ static gboolean opt_tsv;
 static gboolean opt_null;
 
 static const GOptionEntry options[] = {
-	{ "tsv", 0, 0, G_OPTION_ARG_NONE, &opt_tsv, "Print a tab-separated inventory (path, type, size, sha256)", NULL },
-	{ "null", '0', 0, G_OPTION_ARG_NONE, &opt_null, "Paths on standard input are NUL-separated", NULL },
-	G_OPTION_ENTRY_NULL
-};
+    {"tsv", 0, 0, G_OPTION_ARG_NONE, &opt_tsv, "Print a tab-separated inventory (path, type, size, sha256)", NULL},
+    {"null", '0', 0, G_OPTION_ARG_NONE, &opt_null, "Paths on standard input are NUL-separated", NULL},
+    G_OPTION_ENTRY_NULL};
 
 /*
  * Where libmagic runs: read from the configuration the first time an
@@ -171,10 +170,10 @@ main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	dp_set_prgname(argv[0]);
 	int code = dp_stage_parse(&stage, "[PATH...] - identify documents",
-				  "Without PATH, reads paths from standard input (NUL- or newline-separated).\n"
-				  "Exit status: 0 ok, 64 usage, 66 a path could not be opened, 74 write error.\n"
-				  "See docpipe-detect(1).",
-				  options, DP_STAGE_ARGS, &argc, &argv);
+	                          "Without PATH, reads paths from standard input (NUL- or newline-separated).\n"
+	                          "Exit status: 0 ok, 64 usage, 66 a path could not be opened, 74 write error.\n"
+	                          "See docpipe-detect(1).",
+	                          options, DP_STAGE_ARGS, &argc, &argv);
 	if (code != DP_EXIT_OK)
 		return code;
 	gboolean ok = TRUE;

@@ -47,13 +47,9 @@
 
 static DpStage stage;
 
-static const GOptionEntry options[] = {
-	DP_STAGE_OPTION_CONFIG(&stage),
-	DP_STAGE_OPTION_PASSWORD(&stage),
-	DP_STAGE_OPTION_FIRST_PAGE(&stage),
-	DP_STAGE_OPTION_LAST_PAGE(&stage),
-	G_OPTION_ENTRY_NULL
-};
+static const GOptionEntry options[] = {DP_STAGE_OPTION_CONFIG(&stage), DP_STAGE_OPTION_PASSWORD(&stage),
+                                       DP_STAGE_OPTION_FIRST_PAGE(&stage), DP_STAGE_OPTION_LAST_PAGE(&stage),
+                                       G_OPTION_ENTRY_NULL};
 
 typedef struct {
 	int code;
@@ -125,17 +121,17 @@ main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	dp_set_prgname(argv[0]);
 	int code = dp_stage_parse(&stage, "[PATH...] - extract text and metadata",
-				  "Without PATH, reads detect records from standard input.\n"
-				  "Exit status: 0 ok, 65 malformed input, 66 unreadable input, 76 bad record "
-				  "stream,\n77 encrypted, 78 configuration error, 74 write error.\n"
-				  "See docpipe-extract(1).",
-				  options, DP_STAGE_ARGS, &argc, &argv);
+	                          "Without PATH, reads detect records from standard input.\n"
+	                          "Exit status: 0 ok, 65 malformed input, 66 unreadable input, 76 bad record "
+	                          "stream,\n77 encrypted, 78 configuration error, 74 write error.\n"
+	                          "See docpipe-extract(1).",
+	                          options, DP_STAGE_ARGS, &argc, &argv);
 	if (code != DP_EXIT_OK)
 		return code;
 	g_autoptr(DpConfig) cfg = dp_stage_config(&stage, &code);
 	if (cfg == NULL)
 		return code;
-	State st = { .code = DP_EXIT_OK };
+	State st = {.code = DP_EXIT_OK};
 	dp_extract_ctx_init(&st.ctx, cfg, write_record, &st);
 	dp_isolate_opts_from_config(cfg, &st.iso);
 	st.ctx.passwords = dp_stage_steal_passwords(&stage);

@@ -42,11 +42,10 @@ static DpStage stage;
 static gboolean opt_text;
 
 static const GOptionEntry options[] = {
-	DP_STAGE_OPTION_CONFIG(&stage),
-	DP_STAGE_OPTION_NO_REDACT(&stage, "Pass records through unchanged"),
-	{ "text", 0, 0, G_OPTION_ARG_NONE, &opt_text, "Read plain text, write it redacted (no records)", NULL },
-	G_OPTION_ENTRY_NULL
-};
+    DP_STAGE_OPTION_CONFIG(&stage),
+    DP_STAGE_OPTION_NO_REDACT(&stage, "Pass records through unchanged"),
+    {"text", 0, 0, G_OPTION_ARG_NONE, &opt_text, "Read plain text, write it redacted (no records)", NULL},
+    G_OPTION_ENTRY_NULL};
 
 #define TEXT_BLOCK (4u << 20)
 
@@ -113,10 +112,10 @@ main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	dp_set_prgname(argv[0]);
 	int code = dp_stage_parse(&stage, "- redact personal data in a record stream",
-				  "Reads records on standard input, writes them redacted to standard output.\n"
-				  "Exit status: 0 ok, 76 bad record stream, 78 configuration error, 74 write error.\n"
-				  "See docpipe-redact(1).",
-				  options, DP_STAGE_RECORDS_ONLY, &argc, &argv);
+	                          "Reads records on standard input, writes them redacted to standard output.\n"
+	                          "Exit status: 0 ok, 76 bad record stream, 78 configuration error, 74 write error.\n"
+	                          "See docpipe-redact(1).",
+	                          options, DP_STAGE_RECORDS_ONLY, &argc, &argv);
 	if (code != DP_EXIT_OK)
 		return code;
 	g_autoptr(DpConfig) cfg = dp_stage_config(&stage, &code);

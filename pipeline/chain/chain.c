@@ -114,7 +114,7 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 	 * never is, and its id stays DP_HASH_PENDING.
 	 */
 	DpDetectFlags flags = (chain->iso.enabled ? 0 : DP_DETECT_MAGIC) |
-			      (chain->iso.enabled || !chain->ectx.hash_parts ? DP_DETECT_DEFER_HASH : 0);
+	                      (chain->iso.enabled || !chain->ectx.hash_parts ? DP_DETECT_DEFER_HASH : 0);
 	g_autoptr(DpRecord) rec = dp_detect_input(path, chain->ectx.max_input, flags, &read, &local);
 	g_autoptr(GBytes) data = rec ? dp_detect_record_bytes(rec, read, chain->ectx.max_input, &local) : NULL;
 	if (rec == NULL || local != NULL) {

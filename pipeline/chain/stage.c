@@ -25,7 +25,7 @@
 
 int
 dp_stage_parse(DpStage *st, const char *parameter, const char *description, const GOptionEntry *options,
-	       DpStageArgs args, int *argc, char ***argv)
+               DpStageArgs args, int *argc, char ***argv)
 {
 	(void)st; /* the entries store into it */
 	g_autoptr(GError) error = NULL;

@@ -27,29 +27,42 @@
 
 /* The common options' values, as parsed. */
 typedef struct {
-	char *config;      /* -c FILE */
+	char *config; /* -c FILE */
 	gboolean no_redact;
-	char **passwords;  /* -p PW, repeatable */
-	char *first_page;  /* -f N */
-	char *last_page;   /* -l N */
+	char **passwords; /* -p PW, repeatable */
+	char *first_page; /* -f N */
+	char *last_page;  /* -l N */
 } DpStage;
 
-#define DP_STAGE_OPTION_CONFIG(st) \
-	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &(st)->config, "Read the configuration from FILE", "FILE" }
+#define DP_STAGE_OPTION_CONFIG(st)                                                                                     \
+	{                                                                                                              \
+		"config", 'c', 0, G_OPTION_ARG_FILENAME, &(st)->config, "Read the configuration from FILE", "FILE"     \
+	}
 /* HELP: what the option means for this program. */
-#define DP_STAGE_OPTION_NO_REDACT(st, help) { "no-redact", 0, 0, G_OPTION_ARG_NONE, &(st)->no_redact, help, NULL }
-#define DP_STAGE_OPTION_PASSWORD(st) \
-	{ "password", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &(st)->passwords, \
-	  "Try PW on encrypted documents (repeatable)", "PW" }
-#define DP_STAGE_OPTION_FIRST_PAGE(st) \
-	{ "first-page", 'f', 0, G_OPTION_ARG_STRING, &(st)->first_page, "PDF: start at page N ([pdf] first-page)", "N" }
-#define DP_STAGE_OPTION_LAST_PAGE(st) \
-	{ "last-page", 'l', 0, G_OPTION_ARG_STRING, &(st)->last_page, "PDF: stop after page N ([pdf] last-page)", "N" }
+#define DP_STAGE_OPTION_NO_REDACT(st, help)                                                                            \
+	{                                                                                                              \
+		"no-redact", 0, 0, G_OPTION_ARG_NONE, &(st)->no_redact, help, NULL                                     \
+	}
+#define DP_STAGE_OPTION_PASSWORD(st)                                                                                   \
+	{                                                                                                              \
+		"password", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &(st)->passwords,                                       \
+		    "Try PW on encrypted documents (repeatable)", "PW"                                                 \
+	}
+#define DP_STAGE_OPTION_FIRST_PAGE(st)                                                                                 \
+	{                                                                                                              \
+		"first-page", 'f', 0, G_OPTION_ARG_STRING, &(st)->first_page,                                          \
+		    "PDF: start at page N ([pdf] first-page)", "N"                                                     \
+	}
+#define DP_STAGE_OPTION_LAST_PAGE(st)                                                                                  \
+	{                                                                                                              \
+		"last-page", 'l', 0, G_OPTION_ARG_STRING, &(st)->last_page,                                            \
+		    "PDF: stop after page N ([pdf] last-page)", "N"                                                    \
+	}
 
 /* What a program takes besides options. */
 typedef enum {
-	DP_STAGE_ARGS = 0,          /* paths or other arguments */
-	DP_STAGE_RECORDS_ONLY = 1,  /* none: records come on standard input */
+	DP_STAGE_ARGS = 0,         /* paths or other arguments */
+	DP_STAGE_RECORDS_ONLY = 1, /* none: records come on standard input */
 } DpStageArgs;
 
 /*
@@ -58,7 +71,7 @@ typedef enum {
  * taken.  DP_EXIT_OK, or DP_EXIT_USAGE after saying why on stderr.
  */
 int dp_stage_parse(DpStage *st, const char *parameter, const char *description, const GOptionEntry *options,
-		   DpStageArgs args, int *argc, char ***argv);
+                   DpStageArgs args, int *argc, char ***argv);
 
 /*
  * The configuration (-c FILE, or the usual places) with the overrides of

@@ -20,15 +20,12 @@
 int
 dp_cmd_config(int argc, char **argv)
 {
-	DpStage stage = { 0 };
-	const GOptionEntry options[] = {
-		DP_STAGE_OPTION_CONFIG(&stage),
-		G_OPTION_ENTRY_NULL
-	};
+	DpStage stage = {0};
+	const GOptionEntry options[] = {DP_STAGE_OPTION_CONFIG(&stage), G_OPTION_ENTRY_NULL};
 	int code = dp_stage_parse(&stage, "- print the effective configuration",
-				  "Prints every value with the file and line it came from, or built-in.\n"
-				  "Exit status: 0 ok, 78 configuration error.",
-				  options, DP_STAGE_ARGS, &argc, &argv);
+	                          "Prints every value with the file and line it came from, or built-in.\n"
+	                          "Exit status: 0 ok, 78 configuration error.",
+	                          options, DP_STAGE_ARGS, &argc, &argv);
 	g_autofree char *config = stage.config;
 	if (code != DP_EXIT_OK)
 		return code;

@@ -26,29 +26,28 @@
 int
 dp_cmd_convert(int argc, char **argv)
 {
-	DpStage stage = { 0 };
+	DpStage stage = {0};
 	gboolean opt_xml = FALSE, opt_quiet = FALSE;
 	g_autofree char *opt_outdir = NULL, *opt_files_from = NULL;
 	const GOptionEntry options[] = {
-		{ "xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL },
-		DP_STAGE_OPTION_CONFIG(&stage),
-		DP_STAGE_OPTION_NO_REDACT(&stage, "Do not redact"),
-		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<file>.txt and .xml", "DIR" },
-		{ "files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
-		  "Read input paths from FILE (NUL- or newline-separated; - is stdin)", "FILE" },
-		DP_STAGE_OPTION_PASSWORD(&stage),
-		DP_STAGE_OPTION_FIRST_PAGE(&stage),
-		DP_STAGE_OPTION_LAST_PAGE(&stage),
-		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Report nothing but errors", NULL },
-		G_OPTION_ENTRY_NULL
-	};
+	    {"xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL},
+	    DP_STAGE_OPTION_CONFIG(&stage),
+	    DP_STAGE_OPTION_NO_REDACT(&stage, "Do not redact"),
+	    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<file>.txt and .xml", "DIR"},
+	    {"files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
+	     "Read input paths from FILE (NUL- or newline-separated; - is stdin)", "FILE"},
+	    DP_STAGE_OPTION_PASSWORD(&stage),
+	    DP_STAGE_OPTION_FIRST_PAGE(&stage),
+	    DP_STAGE_OPTION_LAST_PAGE(&stage),
+	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Report nothing but errors", NULL},
+	    G_OPTION_ENTRY_NULL};
 	g_autoptr(GError) error = NULL;
 	int code = dp_stage_parse(&stage, "FILE...|- - convert documents to redacted text or XML",
-				  "Writes text (or XML with --xml) to standard output; with -o DIR writes\n"
-				  "DIR/<file>.txt and DIR/<file>.xml.  - reads a document from standard input.\n"
-				  "Exit status: 0 ok, 64 usage, 65 a document failed, 66 unreadable input,\n"
-				  "77 encrypted, 78 configuration error, 74 write error.  See docpipe(1).",
-				  options, DP_STAGE_ARGS, &argc, &argv);
+	                          "Writes text (or XML with --xml) to standard output; with -o DIR writes\n"
+	                          "DIR/<file>.txt and DIR/<file>.xml.  - reads a document from standard input.\n"
+	                          "Exit status: 0 ok, 64 usage, 65 a document failed, 66 unreadable input,\n"
+	                          "77 encrypted, 78 configuration error, 74 write error.  See docpipe(1).",
+	                          options, DP_STAGE_ARGS, &argc, &argv);
 	g_auto(GStrv) passwords = dp_stage_steal_passwords(&stage);
 	g_autofree char *config = stage.config, *first_page = stage.first_page, *last_page = stage.last_page;
 	if (code != DP_EXIT_OK)

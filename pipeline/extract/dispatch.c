@@ -43,16 +43,16 @@ typedef struct {
 } Extractor;
 
 static const Extractor extractors[] = {
-	{ DP_TYPE_PDF, NULL, DP_MODULE_PDF },
-	{ DP_TYPE_HTML, dp_extract_html, DP_MODULE_NONE },
-	{ "application/xhtml+xml", dp_extract_html, DP_MODULE_NONE },
-	{ DP_TYPE_TEXT, dp_extract_text, DP_MODULE_NONE },
-	{ "text/*", dp_extract_text, DP_MODULE_NONE },
-	{ DP_TYPE_RFC822, NULL, DP_MODULE_MAIL },
-	{ DP_TYPE_MBOX, dp_extract_mbox, DP_MODULE_MAIL },
-	{ DP_TYPE_MAILDIR, dp_extract_maildir, DP_MODULE_MAIL },
-	{ DP_TYPE_ZIP, NULL, DP_MODULE_ZIP },
-	{ "application/x-zip-compressed", NULL, DP_MODULE_ZIP },
+    {DP_TYPE_PDF, NULL, DP_MODULE_PDF},
+    {DP_TYPE_HTML, dp_extract_html, DP_MODULE_NONE},
+    {"application/xhtml+xml", dp_extract_html, DP_MODULE_NONE},
+    {DP_TYPE_TEXT, dp_extract_text, DP_MODULE_NONE},
+    {"text/*", dp_extract_text, DP_MODULE_NONE},
+    {DP_TYPE_RFC822, NULL, DP_MODULE_MAIL},
+    {DP_TYPE_MBOX, dp_extract_mbox, DP_MODULE_MAIL},
+    {DP_TYPE_MAILDIR, dp_extract_maildir, DP_MODULE_MAIL},
+    {DP_TYPE_ZIP, NULL, DP_MODULE_ZIP},
+    {"application/x-zip-compressed", NULL, DP_MODULE_ZIP},
 };
 
 static const Extractor *
@@ -133,7 +133,7 @@ dp_doc_take_text(DpExtractCtx *ctx, DpDoc *doc, GString *text)
 		g_string_append_c(norm, '\n');
 		dp_record_set(doc->rec, "truncated", "true");
 		dp_doc_fail(doc, DP_STATUS_LIMIT, "text longer than the limit of %" G_GUINT64_FORMAT " bytes; cut",
-			    ctx->max_text);
+		            ctx->max_text);
 	}
 	g_string_free(doc->rec->body, TRUE);
 	doc->rec->body = norm;
@@ -201,7 +201,7 @@ dispatch(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 gboolean
 dp_extract(DpExtractCtx *ctx, const DpRecord *in, GBytes *data, GError **error)
 {
-	DpDoc doc = { dp_record_copy(in), data, 0, FALSE };
+	DpDoc doc = {dp_record_copy(in), data, 0, FALSE};
 	if (dp_record_get(doc.rec, DP_F_DETECT) != NULL) {
 		/* The parent left libmagic to us, the sandboxed side. */
 		gsize len;
@@ -230,14 +230,14 @@ set_meta_pairs(DpRecord *rec, const char *const *meta)
 
 gboolean
 dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,
-	     const char *const *meta, GError **error)
+             const char *const *meta, GError **error)
 {
 	return dp_doc_child_hashed(ctx, parent, path, type_hint, data, NULL, meta, error);
 }
 
 gboolean
 dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,
-		    const char *sha256, const char *const *meta, GError **error)
+                    const char *sha256, const char *const *meta, GError **error)
 {
 	g_assert(parent->emitted);
 	/*
@@ -265,8 +265,8 @@ dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const ch
 	 * claims (octet-stream, text/plain) are checked against the bytes.
 	 */
 	g_autofree char *type = NULL;
-	gboolean specific = type_hint != NULL && !g_str_equal(type_hint, DP_TYPE_UNKNOWN) &&
-			    !g_str_equal(type_hint, DP_TYPE_TEXT);
+	gboolean specific =
+	    type_hint != NULL && !g_str_equal(type_hint, DP_TYPE_UNKNOWN) && !g_str_equal(type_hint, DP_TYPE_TEXT);
 	if (specific && find_extractor(type_hint) != NULL) {
 		type = g_strdup(type_hint);
 	} else if (specific) {
@@ -303,7 +303,7 @@ dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const ch
 	dp_record_setf(rec, DP_F_DEPTH, "%u", parent->depth + 1);
 	set_meta_pairs(rec, meta);
 
-	DpDoc child = { rec, data, parent->depth + 1, FALSE };
+	DpDoc child = {rec, data, parent->depth + 1, FALSE};
 	ctx->n_children++;
 	if (child.depth > ctx->max_depth) {
 		dp_doc_fail(&child, DP_STATUS_LIMIT, "nested deeper than the limit of %u", ctx->max_depth);
@@ -311,15 +311,15 @@ dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const ch
 	}
 	if (ctx->max_children > 0 && ctx->n_children > ctx->max_children) {
 		dp_doc_fail(&child, DP_STATUS_LIMIT, "more parts than the limit of %" G_GUINT64_FORMAT,
-			    ctx->max_children);
+		            ctx->max_children);
 		return dp_doc_emit(ctx, &child, error);
 	}
 	return dispatch(ctx, &child, error);
 }
 
 gboolean
-dp_doc_child_problem(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type,
-		     const char *const *meta, const char *status, GError **error, const char *fmt, ...)
+dp_doc_child_problem(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type, const char *const *meta,
+                     const char *status, GError **error, const char *fmt, ...)
 {
 	g_assert(parent->emitted);
 	/* Past the part limit, silence: dp_doc_child() has said why. */
@@ -343,6 +343,6 @@ dp_doc_child_problem(DpExtractCtx *ctx, DpDoc *parent, const char *path, const c
 	dp_record_set(rec, DP_F_STATUS, status);
 	dp_record_set(rec, DP_F_ERROR, msg);
 	ctx->n_children++;
-	DpDoc child = { rec, NULL, parent->depth + 1, FALSE };
+	DpDoc child = {rec, NULL, parent->depth + 1, FALSE};
 	return dp_doc_emit(ctx, &child, error);
 }

@@ -87,14 +87,14 @@ gboolean dp_doc_emit(DpExtractCtx *ctx, DpDoc *doc, GError **error);
  * Depth and count limits are enforced here.
  */
 gboolean dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,
-		      const char *const *meta, GError **error);
+                      const char *const *meta, GError **error);
 /*
  * The same, with SHA256, the hex digest of DATA, already computed (a zip's
  * quine check needs it first), or NULL.  The record carries it only when
  * records carry hashes (ctx->hash_parts); libmagic's cache uses it anyway.
  */
-gboolean dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint,
-			     GBytes *data, const char *sha256, const char *const *meta, GError **error);
+gboolean dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,
+                             const char *sha256, const char *const *meta, GError **error);
 
 /*
  * Parts extracted on worker threads (extract/pool.c), for containers of
@@ -109,7 +109,7 @@ gboolean dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path,
 typedef struct DpChildPool DpChildPool;
 DpChildPool *dp_child_pool_new(DpExtractCtx *ctx, DpDoc *parent);
 gboolean dp_child_pool_add(DpChildPool *pool, const char *path, const char *type_hint, GBytes *data,
-			   const char *const *meta, gsize mark, GError **error);
+                           const char *const *meta, gsize mark, GError **error);
 gsize dp_child_pool_low_mark(DpChildPool *pool, gsize none);
 gboolean dp_child_pool_finish(DpChildPool *pool, GError **error);
 void dp_child_pool_free(DpChildPool *pool);
@@ -134,8 +134,8 @@ void dp_doc_meta(DpDoc *doc, const char *name, const char *value);
  * dp_doc_child, and STATUS with the message FMT.  Counts as a part.
  */
 gboolean dp_doc_child_problem(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type,
-			      const char *const *meta, const char *status, GError **error, const char *fmt, ...)
-	G_GNUC_PRINTF(8, 9);
+                              const char *const *meta, const char *status, GError **error, const char *fmt, ...)
+    G_GNUC_PRINTF(8, 9);
 
 /* The built-in extractors. */
 gboolean dp_extract_text(DpExtractCtx *ctx, DpDoc *doc, GError **error);
