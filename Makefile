@@ -70,7 +70,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGRAMS := $(BUILD)/docpipe $(STAGE_BIN)
 
-.PHONY: all check run install asan bench clean style help fuzz fuzz-smoke
+.PHONY: all check run install asan bench clean style help fuzz fuzz-smoke deb
 # Objects are never intermediate files to be deleted after a build.
 .SECONDARY:
 all: $(PROGRAMS) $(MODULES) $(UNIT_BIN)
@@ -97,6 +97,14 @@ $(BUILD)/docpipe-zip.so: $(BUILD)/obj/extract/zip.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(ZIP_LIBS)
 
 $(MOD_OBJ): CFLAGS += -fPIC
+
+# Where installed programs find their format modules and the system
+# configuration (pipeline/extract/module.c, pipeline/core/config.c).  A
+# build tree finds its modules beside its programs whatever MODULE_DIR is.
+SYSCONFDIR ?= /etc
+MODULE_DIR ?= $(PREFIX)/lib/docpipe
+$(BUILD)/obj/extract/module.o: CFLAGS += -DDP_MODULE_DIR='"$(MODULE_DIR)"'
+$(BUILD)/obj/core/config.o: CFLAGS += -DDP_SYSCONFDIR='"$(SYSCONFDIR)"'
 
 $(BUILD)/docpipe-%: $(BUILD)/obj/stage-%.o $(BUILD)/libdocpipe.a
 	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(PKG_LIBS)
@@ -185,12 +193,20 @@ bench: all
 MAN1 := $(wildcard pipeline/cmd/*.1 stages/*.1)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/docpipe $(DESTDIR)$(PREFIX)/lib/docpipe
+	  $(DESTDIR)$(PREFIX)/share/docpipe $(DESTDIR)$(MODULE_DIR)
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 755 $(MODULES) $(DESTDIR)$(PREFIX)/lib/docpipe/
+	install -m 644 $(MODULES) $(DESTDIR)$(MODULE_DIR)/
 	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 config/docpipe.conf config/docpipe.rng pipeline/batch/docpipe.mk \
 	  $(DESTDIR)$(PREFIX)/share/docpipe/
+
+# make deb: the Debian package docpipe_$(VERSION)_amd64.deb, built with
+# dpkg-buildpackage in a copy of the tree under $(DEBDIR)/deb-src that gets
+# scripts/debian/ as its debian/; the .deb is left in $(DEBDIR).
+# scripts/debian/README.md tells more; scripts/check-deb tests the package.
+DEBDIR ?= build
+deb:
+	@scripts/debian/build-deb "$(VERSION)" "$(DEBDIR)"
 
 style:
 	clang-format --dry-run --Werror pipeline/*/*.c pipeline/*/*.h stages/*.c tests/unit/*.c
@@ -199,4 +215,4 @@ clean:
 	rm -rf $(BUILD) build out out.tmp
 
 help:
-	@echo "targets: all check run install asan bench fuzz fuzz-smoke valgrind-check clean style"
+	@echo "targets: all check run install asan bench fuzz fuzz-smoke valgrind-check clean style deb"
