@@ -9,10 +9,15 @@
  *	with the chain of `docpipe convert -o` (detect; extraction in a
  *	sandboxed child forked for this input alone, sandbox/isolate.c; redaction;
  *	atomic outputs in OUT) and answers with one result record on its
- *	result pipe (descriptor 3), framed by a 4-byte length in host byte
- *	order: status, error, the input's SHA-256 and size, redaction counts
- *	and the SHA-256 of both outputs.  Its stderr (descriptor 2) is a
- *	pipe too, read by the parent to tell why a worker died.
+ *	result pipe (descriptor 3): status, error, the input's SHA-256 and
+ *	size, redaction counts and the SHA-256 of both outputs, which the
+ *	emitter computes as it writes them (nothing is read back).  The
+ *	record is in the record format alone (core/RECORD-FORMAT.md), which
+ *	says where a record ends: no other framing around it.  Its stderr
+ *	(descriptor 2) is a pipe too, read by the parent to tell why a
+ *	worker died.  The fork, the descriptors, the death with the parent,
+ *	the limits and the reaping are util/proc.c's, as for the sandboxed
+ *	child.
  *
  *	A worker costs one fork for its whole life instead of one per input,
  *	and keeps what it set up (the chain, the emitter, an extractor
@@ -46,16 +51,14 @@
 #include "extract/extract.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
-#include "util/hash.h"
+#include "util/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,6 +71,7 @@
 #define ERR_TAIL 8192
 /* The worker's descriptors. */
 #define CMD_FD 0
+#define ERR_FD 2
 #define RES_FD 3
 
 /* ---------------------------------------------------------------------- */
@@ -150,33 +154,21 @@ append_redaction(gpointer key, gpointer value, gpointer user)
 /* ---------------------------------------------------------------------- */
 /* The worker process.                                                    */
 
-static void
-set_limit(int resource, rlim_t soft, rlim_t hard)
-{
-	struct rlimit rl = {soft, hard};
-	struct rlimit cur;
-	if (getrlimit(resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
-		rl.rlim_cur = MIN(rl.rlim_cur, cur.rlim_max);
-		rl.rlim_max = MIN(rl.rlim_max, cur.rlim_max);
-	}
-	setrlimit(resource, &rl);
-}
-
 /* The limits that hold for the worker's whole life. */
 static void
 worker_limits(const DpRunConf *c)
 {
 	/* A core dump would land in IN (the worker's working directory). */
-	set_limit(RLIMIT_CORE, 0, 0);
+	dp_proc_set_limit(RLIMIT_CORE, "core size", 0, 0, NULL);
 #if !defined(__SANITIZE_ADDRESS__)
 	/* AddressSanitizer reserves terabytes of address space up front. */
 	if (c->mem_limit > 0)
-		set_limit(RLIMIT_AS, (rlim_t)c->mem_limit, (rlim_t)c->mem_limit);
+		dp_proc_set_limit(RLIMIT_AS, "address space", (rlim_t)c->mem_limit, (rlim_t)c->mem_limit, NULL);
 #endif
 	if (c->fsize_limit > 0)
-		set_limit(RLIMIT_FSIZE, (rlim_t)c->fsize_limit, (rlim_t)c->fsize_limit);
+		dp_proc_set_limit(RLIMIT_FSIZE, "file size", (rlim_t)c->fsize_limit, (rlim_t)c->fsize_limit, NULL);
 	if (c->open_files > 0)
-		set_limit(RLIMIT_NOFILE, (rlim_t)c->open_files, (rlim_t)c->open_files);
+		dp_proc_set_limit(RLIMIT_NOFILE, "open files", (rlim_t)c->open_files, (rlim_t)c->open_files, NULL);
 }
 
 /*
@@ -190,14 +182,11 @@ static void
 cpu_budget(const DpRunConf *c)
 {
 	struct rusage ru;
-	struct rlimit rl;
-	if (c->cpu_s <= 0 || getrusage(RUSAGE_SELF, &ru) != 0 || getrlimit(RLIMIT_CPU, &rl) != 0)
+	if (c->cpu_s <= 0 || getrusage(RUSAGE_SELF, &ru) != 0)
 		return;
 	rlim_t used = (rlim_t)ru.ru_utime.tv_sec + (rlim_t)ru.ru_stime.tv_sec + 1;
-	rl.rlim_cur = used + (rlim_t)c->cpu_s;
-	if (rl.rlim_max != RLIM_INFINITY)
-		rl.rlim_cur = MIN(rl.rlim_cur, rl.rlim_max);
-	setrlimit(RLIMIT_CPU, &rl);
+	/* RLIM_INFINITY: the hard limit is lowered to the current one, never raised. */
+	dp_proc_set_limit(RLIMIT_CPU, "CPU time", used + (rlim_t)c->cpu_s, RLIM_INFINITY, NULL);
 }
 
 /* The chain and emitter a worker keeps from one input to the next. */
@@ -213,6 +202,8 @@ converter_open(Converter *cv, const DpRunConf *c)
 	cv->em = dp_emitter_new(DP_EMIT_TEXT | DP_EMIT_XML, c->out_root, NULL, FALSE);
 	/* The parent syncs OUT once per ledger transaction (run.c, ledger_flush). */
 	dp_emitter_set_durable(cv->em, FALSE);
+	/* The ledger keeps the outputs' hashes: computed as they are written. */
+	dp_emitter_set_hash_outputs(cv->em, TRUE);
 	cv->chain = dp_chain_new(c->cfg, c->redactor, cv->em);
 	dp_chain_set_observer(cv->chain, observe, &cv->o);
 }
@@ -279,13 +270,8 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 		g_tree_foreach(o->redactions, append_redaction, red);
 		if (red->len)
 			dp_record_set(res, "redactions", red->str);
-		g_autofree char *base = dp_emit_output_base(c->out_root, rel);
-		g_autofree char *txt = g_strconcat(base, ".txt", NULL);
-		g_autofree char *xml = g_strconcat(base, ".xml", NULL);
-		g_autofree char *ts = dp_sha256_file(txt);
-		g_autofree char *xs = dp_sha256_file(xml);
-		dp_record_set(res, "txt-sha256", ts);
-		dp_record_set(res, "xml-sha256", xs);
+		dp_record_set(res, "txt-sha256", dp_emitter_output_sha256(cv->em, DP_EMIT_TEXT));
+		dp_record_set(res, "xml-sha256", dp_emitter_output_sha256(cv->em, DP_EMIT_XML));
 	}
 	return res;
 }
@@ -306,21 +292,17 @@ write_all(int fd, const void *buf, gsize len)
 	return TRUE;
 }
 
-/* One frame on the result pipe: the length (4 bytes, host order), then the record. */
+/*
+ * The result on the result pipe: the record alone, whose body line says
+ * where it ends (RECORD-FORMAT.md).  Written at once, so that the parent
+ * never waits long for the rest of a record it has begun to read.
+ */
 static gboolean
 send_result(const DpRecord *res)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (mem == NULL)
-		return FALSE;
-	gboolean ok = dp_record_write(res, mem, NULL);
-	ok = fclose(mem) == 0 && ok && len <= RESULT_MAX;
-	guint32 n = (guint32)len;
-	ok = ok && write_all(RES_FD, &n, sizeof n) && write_all(RES_FD, buf, len);
-	free(buf);
-	return ok;
+	g_autoptr(GString) buf = g_string_new(NULL);
+	dp_record_append(res, buf);
+	return buf->len <= RESULT_MAX && write_all(RES_FD, buf->str, buf->len);
 }
 
 /*
@@ -386,14 +368,15 @@ fault_inject(const char *rel, guint served)
 	}
 }
 
-/* The worker's life: inputs from the command pipe until it closes.  Never returns. */
+/*
+ * The worker's life: inputs from the command pipe until it closes.  Never
+ * returns.  dp_proc_fork() has laid out its descriptors already: 0
+ * commands, 1 /dev/null, 2 stderr pipe, 3 result pipe, nothing else (not
+ * the lock, the ledger or the other workers' pipes).
+ */
 static void G_GNUC_NORETURN
-worker_main(const DpRunConf *c, int cmd_fd, int res_fd, int err_fd)
+worker_main(const DpRunConf *c)
 {
-	/* Die with the parent: a lone worker must not outlive a killed run. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != c->parent)
-		_exit(DP_EXIT_SOFTWARE);
 	struct sigaction sa = {0};
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGINT, &sa, NULL);
@@ -407,26 +390,6 @@ worker_main(const DpRunConf *c, int cmd_fd, int res_fd, int err_fd)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	/*
-	 * 0 commands, 1 /dev/null, 2 stderr pipe, 3 result pipe; nothing else.
-	 * The pipes move above the standard descriptors first (the run may
-	 * have started without some of them), so that no dup2 overwrites one.
-	 */
-	cmd_fd = fcntl(cmd_fd, F_DUPFD_CLOEXEC, 10);
-	res_fd = fcntl(res_fd, F_DUPFD_CLOEXEC, 10);
-	err_fd = fcntl(err_fd, F_DUPFD_CLOEXEC, 10);
-	int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (nul >= 0 && nul < 10)
-		nul = fcntl(nul, F_DUPFD_CLOEXEC, 10); /* else, as descriptor 0, cmd_fd would replace it */
-	if (cmd_fd < 0 || res_fd < 0 || err_fd < 0 || nul < 0)
-		_exit(DP_EXIT_OSERR);
-	if (dup2(cmd_fd, CMD_FD) < 0 || dup2(nul, 1) < 0 || dup2(err_fd, 2) < 0 || dup2(res_fd, RES_FD) < 0)
-		_exit(DP_EXIT_OSERR);
-	/* The lock, the ledger, the other workers' pipes: none of our business. */
-	if (close_range(RES_FD + 1, ~0u, 0) != 0) {
-		for (int fd = RES_FD + 1; fd < 1024; fd++)
-			close(fd);
-	}
 	if (chdir(c->in_root) != 0)
 		_exit(DP_EXIT_NOINPUT);
 	worker_limits(c);
@@ -455,14 +418,6 @@ worker_main(const DpRunConf *c, int cmd_fd, int res_fd, int err_fd)
 /* The parent's side.                                                     */
 
 static void
-close_pair(int p[2])
-{
-	for (int i = 0; i < 2; i++)
-		if (p[i] >= 0)
-			close(p[i]);
-}
-
-static void
 set_nonblock(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
@@ -472,37 +427,23 @@ set_nonblock(int fd)
 gboolean
 dp_run_worker_start(DpRunWorker *w, const DpRunConf *conf, GError **error)
 {
-	int cp[2] = {-1, -1}, rp[2] = {-1, -1}, ep[2] = {-1, -1};
-	if (pipe2(cp, O_CLOEXEC) != 0 || pipe2(rp, O_CLOEXEC) != 0 || pipe2(ep, O_CLOEXEC) != 0) {
-		int e = errno;
-		close_pair(cp);
-		close_pair(rp);
-		close_pair(ep);
-		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot create a pipe: %s", g_strerror(e));
-		return FALSE;
-	}
+	static const DpProcSlot slots[] = {DP_PROC_TO_CHILD, DP_PROC_NULL, DP_PROC_FROM_CHILD, DP_PROC_FROM_CHILD};
+	G_STATIC_ASSERT(G_N_ELEMENTS(slots) == RES_FD + 1);
+	int fds[G_N_ELEMENTS(slots)];
+	/* Nothing buffered in stdio may be written twice, by the worker too. */
 	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close_pair(cp);
-		close_pair(rp);
-		close_pair(ep);
-		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot fork: %s", g_strerror(e));
+	pid_t pid = dp_proc_fork(slots, G_N_ELEMENTS(slots), fds, "a worker", error);
+	if (pid < 0)
 		return FALSE;
-	}
 	if (pid == 0)
-		worker_main(conf, cp[0], rp[1], ep[1]);
-	close(cp[0]);
-	close(rp[1]);
-	close(ep[1]);
-	set_nonblock(rp[0]);
-	set_nonblock(ep[0]);
+		worker_main(conf);
+	set_nonblock(fds[RES_FD]);
+	set_nonblock(fds[ERR_FD]);
 	memset(w, 0, sizeof *w);
 	w->pid = pid;
-	w->cmd_fd = cp[1];
-	w->res_fd = rp[0];
-	w->err_fd = ep[0];
+	w->cmd_fd = fds[CMD_FD];
+	w->res_fd = fds[RES_FD];
+	w->err_fd = fds[ERR_FD];
 	w->res = g_byte_array_new();
 	w->err = g_string_new(NULL);
 	return TRUE;
@@ -555,8 +496,8 @@ dp_run_worker_drain(DpRunWorker *w, int fd)
 			return;
 		}
 		if (is_result) {
-			/* Past one frame of the largest size, it is garbage: keep the overflow mark only. */
-			if (w->res->len <= sizeof(guint32) + RESULT_MAX)
+			/* Past a result of the largest size, it is garbage: keep the overflow mark only. */
+			if (w->res->len <= RESULT_MAX)
 				g_byte_array_append(w->res, (const guint8 *)buf, (guint)n);
 		} else {
 			g_string_append_len(w->err, buf, n);
@@ -573,6 +514,33 @@ worker_kill_bad(DpRunWorker *w)
 	kill(w->pid, SIGKILL);
 }
 
+/*
+ * The length of the record at the start of BUF (LEN bytes): its body line
+ * ("body: N") says where it ends, N bytes and a newline later.  0 while
+ * the record is incomplete.  Bytes that cannot begin a record get a length
+ * at once, and garbage may get one too: the record reader then rejects it.
+ */
+static gsize
+record_length(const guint8 *buf, gsize len)
+{
+	static const char magic[] = DP_RECORD_MAGIC "\n";
+	if (memcmp(buf, magic, MIN(len, strlen(magic))) != 0)
+		return len;
+	static const char body[] = "\nbody: ";
+	const guint8 *b = memmem(buf, len, body, strlen(body));
+	if (b == NULL)
+		return 0;
+	const guint8 *digits = b + strlen(body);
+	const guint8 *nl = memchr(digits, '\n', len - (gsize)(digits - buf));
+	if (nl == NULL)
+		return 0;
+	gsize head = (gsize)(nl - buf) + 1;
+	guint64 n = g_ascii_strtoull((const char *)digits, NULL, 10);
+	if (n > RESULT_MAX)
+		return head; /* the reader's limit, not this one, says what is wrong */
+	return len >= head + n + 1 ? head + (gsize)n + 1 : 0;
+}
+
 DpRecord *
 dp_run_worker_result(DpRunWorker *w)
 {
@@ -583,18 +551,12 @@ dp_run_worker_result(DpRunWorker *w)
 		worker_kill_bad(w);
 		return NULL;
 	}
-	guint32 n;
-	if (w->res->len < sizeof n)
-		return NULL;
-	memcpy(&n, w->res->data, sizeof n);
-	if (n > RESULT_MAX || w->res->len > sizeof n + n) {
-		worker_kill_bad(w);
-		return NULL;
-	}
-	if (w->res->len < sizeof n + n)
+	gsize n = record_length(w->res->data, w->res->len);
+	if (n == 0 && w->res->len <= RESULT_MAX)
 		return NULL; /* more to come */
 	g_autoptr(GPtrArray) recs = NULL;
-	if (!dp_record_parse_buffer(w->res->data + sizeof n, n, &recs, NULL) || recs->len != 1) {
+	if (n == 0 || n != w->res->len || !dp_record_parse_buffer(w->res->data, n, &recs, NULL) || recs->len != 1) {
+		/* Too long, more than one record, or not a record at all. */
 		worker_kill_bad(w);
 		return NULL;
 	}
@@ -606,7 +568,7 @@ dp_run_worker_result(DpRunWorker *w)
 gboolean
 dp_run_worker_reap(DpRunWorker *w, int *wstatus, struct rusage *ru)
 {
-	pid_t p = wait4(w->pid, wstatus, WNOHANG, ru);
+	pid_t p = dp_proc_wait(w->pid, wstatus, ru, WNOHANG);
 	if (p == 0)
 		return FALSE; /* pipes closed, not yet exited: SIGCHLD will wake us */
 	if (p < 0) {
@@ -636,11 +598,8 @@ dp_run_worker_clear(DpRunWorker *w)
 void
 dp_run_worker_stop(DpRunWorker *w)
 {
-	if (w->pid > 0) {
-		kill(w->pid, SIGKILL);
-		while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
+	if (w->pid > 0)
+		dp_proc_kill_wait(w->pid);
 	dp_run_worker_clear(w);
 }
 

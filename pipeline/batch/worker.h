@@ -7,6 +7,7 @@
  * the worker converts it (the chain of `docpipe convert -o`, extraction in
  * a sandboxed child per input) and answers with one result record on its
  * result pipe.  The parent gives a worker at most one input at a time.
+ * Forking, limits and reaping go through util/proc.h.
  */
 #ifndef DOCPIPE_RUN_WORKER_H
 #define DOCPIPE_RUN_WORKER_H
@@ -41,7 +42,7 @@ typedef struct {
 	gboolean bad;               /* it broke the result protocol: killed */
 	gboolean timed_out;         /* killed at IN's wall-clock deadline */
 	gint64 start, deadline;     /* of IN, monotonic microseconds */
-	GByteArray *res;            /* result frame bytes as they come */
+	GByteArray *res;            /* the result record's bytes as they come */
 	GString *err;               /* tail of its stderr since IN was given */
 } DpRunWorker;
 
@@ -56,9 +57,10 @@ void dp_run_worker_drain(DpRunWorker *w, int fd);
 
 /*
  * The result of W's input once it has arrived whole: the parsed record
- * (W becomes idle), or NULL while it is incomplete.  A worker that sends
- * more than one frame, an oversized or unparsable one, or anything while
- * idle is killed and marked bad.
+ * (W becomes idle), or NULL while it is incomplete.  The record format
+ * says where the record ends (its body line); there is no other framing.
+ * A worker that sends more than one record, an oversized or unparsable
+ * one, or anything while idle is killed and marked bad.
  */
 DpRecord *dp_run_worker_result(DpRunWorker *w);
 

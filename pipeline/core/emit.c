@@ -4,7 +4,12 @@
  * both outputs are streamed: an XML element is opened per record and closed
  * when a record arrives that is not its descendant.  Memory stays bounded by
  * one record plus the stack of open ancestors' ids.
+ *
+ * Files are written atomically (a temporary renamed into place) and, when
+ * the caller asks (`docpipe run`, for its ledger), hashed as they are
+ * written, so that nobody has to read them back to know their SHA-256.
  */
+#define _GNU_SOURCE 1 /* fopencookie */
 #include "core/emit.h"
 
 #include "core/detect.h"
@@ -17,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <libxml/xmlwriter.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,9 +31,13 @@
 /* One output file (or stdout) being written. */
 typedef struct {
 	FILE *fp;
-	char *tmp;   /* temporary path, renamed to FINAL when done */
-	char *final; /* NULL for stdout */
+	int fd;            /* FP's descriptor, when FP writes to FINAL */
+	char *tmp;         /* temporary path, renamed to FINAL when done */
+	char *final;       /* NULL for stdout */
 	gboolean no_fsync; /* the caller syncs before it relies on the file */
+	gboolean hash;     /* hash what is written (SUM), for SHA256 */
+	struct sha256_ctx sum;
+	char *sha256; /* hex SHA-256 of the last file committed since sink_open() */
 } Sink;
 
 struct DpEmitter {
@@ -41,6 +51,7 @@ struct DpEmitter {
 	GPtrArray *stack; /* ids of the open ancestors (char*) */
 	gboolean open;    /* a top-level document is open */
 	gboolean no_fsync;
+	gboolean hash_outputs; /* the sinks hash what they write */
 	guint64 n_records, n_docs;
 	int exit_code;
 	int doc_exit;      /* worst of the current top-level document */
@@ -79,6 +90,8 @@ dp_emitter_free(DpEmitter *em)
 	/* A document still open here was interrupted: leave nothing behind. */
 	sink_abort(&em->text);
 	sink_abort(&em->xml);
+	g_free(em->text.sha256);
+	g_free(em->xml.sha256);
 	if (em->xw)
 		xmlFreeTextWriter(em->xw);
 	if (em->xbuf)
@@ -93,6 +106,18 @@ void
 dp_emitter_set_durable(DpEmitter *em, gboolean durable)
 {
 	em->no_fsync = !durable;
+}
+
+void
+dp_emitter_set_hash_outputs(DpEmitter *em, gboolean hash)
+{
+	em->hash_outputs = hash;
+}
+
+const char *
+dp_emitter_output_sha256(const DpEmitter *em, DpEmitFormat format)
+{
+	return format == DP_EMIT_TEXT ? em->text.sha256 : format == DP_EMIT_XML ? em->xml.sha256 : NULL;
 }
 
 int
@@ -146,24 +171,77 @@ mkdir_parents_of(const char *path, GError **error)
 	return TRUE;
 }
 
+/*
+ * The write function of a hashed sink's stream: every byte that reaches
+ * the file goes through the hash on its way.  All or nothing: stdio takes
+ * a short count for an error.
+ */
+static ssize_t
+sink_hashed_write(void *cookie, const char *buf, size_t len)
+{
+	Sink *s = cookie;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(s->fd, buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		done += (size_t)n;
+	}
+	sha256_update(&s->sum, len, (const guint8 *)buf);
+	return (ssize_t)len;
+}
+
+static int
+sink_hashed_close(void *cookie)
+{
+	Sink *s = cookie;
+	return close(s->fd);
+}
+
 static gboolean
 sink_open(Sink *s, const char *final, GError **error)
 {
+	g_clear_pointer(&s->sha256, g_free);
+	s->fp = NULL;
 	if (!mkdir_parents_of(final, error))
 		return FALSE;
 	s->final = g_strdup(final);
 	s->tmp = g_strdup_printf("%s.tmp-XXXXXX", final);
 	/* Mode 0666 less the umask: outputs are ordinary files. */
-	int fd = g_mkstemp_full(s->tmp, O_WRONLY | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		int e = errno;
+	s->fd = g_mkstemp_full(s->tmp, O_WRONLY | O_CLOEXEC, 0666);
+	int e = errno;
+	if (s->fd >= 0 && s->hash) {
+		static const cookie_io_functions_t hashed = {NULL, sink_hashed_write, NULL, sink_hashed_close};
+		sha256_init(&s->sum);
+		s->fp = fopencookie(s, "w", hashed);
+	} else if (s->fd >= 0) {
+		s->fp = fdopen(s->fd, "w");
+	}
+	if (s->fd >= 0 && s->fp == NULL) {
+		e = errno;
+		close(s->fd);
+		unlink(s->tmp);
+	}
+	if (s->fp == NULL) {
 		g_set_error(error, DP_ERROR, DP_EXIT_CANTCREAT, "cannot create '%s': %s", final, g_strerror(e));
 		g_clear_pointer(&s->tmp, g_free);
 		g_clear_pointer(&s->final, g_free);
 		return FALSE;
 	}
-	s->fp = fdopen(fd, "w");
 	return TRUE;
+}
+
+/* Lowercase hex of the hash of what the sink wrote. */
+static char *
+sink_digest(Sink *s)
+{
+	guint8 digest[SHA256_DIGEST_SIZE];
+	sha256_digest(&s->sum, sizeof digest, digest);
+	GString *hex = g_string_sized_new(2 * sizeof digest);
+	for (guint i = 0; i < sizeof digest; i++)
+		g_string_append_printf(hex, "%02x", digest[i]);
+	return g_string_free(hex, FALSE);
 }
 
 static gboolean
@@ -173,7 +251,7 @@ sink_commit(Sink *s, GError **error)
 		s->fp = NULL;
 		return TRUE;
 	}
-	gboolean ok = fflush(s->fp) == 0 && !ferror(s->fp) && (s->no_fsync || fsync(fileno(s->fp)) == 0);
+	gboolean ok = fflush(s->fp) == 0 && !ferror(s->fp) && (s->no_fsync || fsync(s->fd) == 0);
 	int e = errno;
 	ok = (fclose(s->fp) == 0) && ok;
 	s->fp = NULL;
@@ -186,6 +264,8 @@ sink_commit(Sink *s, GError **error)
 		g_clear_pointer(&s->final, g_free);
 		return FALSE;
 	}
+	if (s->hash)
+		s->sha256 = sink_digest(s);
 	g_clear_pointer(&s->tmp, g_free);
 	g_clear_pointer(&s->final, g_free);
 	return TRUE;
@@ -259,6 +339,7 @@ doc_begin(DpEmitter *em, const DpRecord *rec, GError **error)
 	if (em->outdir != NULL) {
 		g_autofree char *base = dp_emit_output_base(em->outdir, source);
 		em->text.no_fsync = em->xml.no_fsync = em->no_fsync;
+		em->text.hash = em->xml.hash = em->hash_outputs;
 		if (em->formats & DP_EMIT_TEXT) {
 			g_autofree char *p = g_strconcat(base, ".txt", NULL);
 			if (!sink_open(&em->text, p, error))

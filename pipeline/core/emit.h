@@ -33,6 +33,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpEmitter, dp_emitter_free)
  */
 void dp_emitter_set_durable(DpEmitter *em, gboolean durable);
 
+/*
+ * HASH makes the emitter compute the SHA-256 of every output file as it
+ * writes it (FALSE, the default, saves that work), for
+ * dp_emitter_output_sha256().
+ */
+void dp_emitter_set_hash_outputs(DpEmitter *em, gboolean hash);
+
+/*
+ * The lowercase hex SHA-256 of the FORMAT output (DP_EMIT_TEXT or
+ * DP_EMIT_XML) of the current top-level document, once it is committed
+ * (dp_emitter_finish(), or the next document's start); NULL before that,
+ * without an output directory, or when hashing is off.  Valid until the
+ * next document begins.
+ */
+const char *dp_emitter_output_sha256(const DpEmitter *em, DpEmitFormat format);
+
 /* Take the next record (parents before children, as extract emits them). */
 gboolean dp_emitter_add(DpEmitter *em, const DpRecord *rec, GError **error);
 /* Finish the last document. */
