@@ -12,7 +12,11 @@
  *
  * The module is looked for in $DOCPIPE_MODULE_DIR, then beside the running
  * program (the build tree, bin/), then in ../lib/docpipe relative to it
- * (an installed tree), then one level up (bin/tests/).
+ * (an installed tree), then one level up (bin/tests/), and last in
+ * MODULE_DIR, the directory `make install` puts them in (given by the
+ * Makefile: PREFIX/lib/docpipe, /usr/lib/docpipe in the Debian package).
+ * The compiled-in directory comes last so that a build tree never loads
+ * the modules of an older installed docpipe.
  */
 #include "extract/extract.h"
 #include "util/exitcode.h"
@@ -20,6 +24,10 @@
 #include <gmodule.h>
 
 #include "util/banned.h"
+
+#ifndef DP_MODULE_DIR
+#define DP_MODULE_DIR "/usr/local/lib/docpipe"
+#endif
 
 static DpExtractorFn
 load_extractor(const char *module, const char *symbol, char **why)
@@ -32,9 +40,13 @@ load_extractor(const char *module, const char *symbol, char **why)
 	if (exe != NULL) {
 		g_autofree char *dir = g_path_get_dirname(exe);
 		g_ptr_array_add(dirs, g_strdup(dir));
-		g_ptr_array_add(dirs, g_build_filename(dir, "..", "lib", "docpipe", NULL));
-		g_ptr_array_add(dirs, g_build_filename(dir, "..", NULL));
+		/* Canonical ("/usr/lib/docpipe", not "/usr/bin/../lib/docpipe"), for the messages. */
+		g_autofree char *lib = g_build_filename(dir, "..", "lib", "docpipe", NULL);
+		g_autofree char *up = g_build_filename(dir, "..", NULL);
+		g_ptr_array_add(dirs, g_canonicalize_filename(lib, NULL));
+		g_ptr_array_add(dirs, g_canonicalize_filename(up, NULL));
 	}
+	g_ptr_array_add(dirs, g_strdup(DP_MODULE_DIR));
 	g_autoptr(GString) tried = g_string_new(NULL);
 	for (guint i = 0; i < dirs->len; i++) {
 		g_autofree char *path = g_strdup_printf("%s/%s.so", (char *)dirs->pdata[i], module);
