@@ -27,18 +27,21 @@
  * SECURITY
  *	The worker never parses an input's bytes while the sandbox is on
  *	(the default): that happens in the child, which writes only records
- *	to a pipe that the worker checks (sandbox/isolate.c).  The worker holds only
- *	its three pipes, /dev/null and what the chain opens; never the lock,
- *	the ledger or another worker's pipes (closed at start).  It dies with
- *	the parent (PR_SET_PDEATHSIG).  Limits, from [run]: no core files;
- *	RLIMIT_AS (memory-limit) and RLIMIT_FSIZE (file-size-limit) and
- *	RLIMIT_NOFILE (open-files) for the worker's whole life; RLIMIT_CPU
- *	is moved before every input to the CPU time used so far plus
- *	cpu-limit, so that each input gets its own CPU budget (SIGXCPU ends
- *	the worker when one input spends it).  The parent enforces the
- *	wall-clock timeout of each input and kills the worker at it.  An
- *	input that kills its worker is recorded as failed by the parent
- *	(run.c), which starts a fresh worker for the next input.
+ *	to a pipe that the worker checks (sandbox/isolate.c).  The worker
+ *	holds only its three pipes, /dev/null and what the chain opens;
+ *	never the lock, the ledger or another worker's pipes (closed at
+ *	start).  It dies with the parent (PR_SET_PDEATHSIG).  Limits, from
+ *	[limits]: no core files; RLIMIT_AS (memory) and RLIMIT_FSIZE
+ *	(file-size) and RLIMIT_NOFILE (a multiple of open-files, run.c) for
+ *	the worker's whole life; RLIMIT_CPU is moved before every input to
+ *	the CPU time used so far plus cpu-time, so that each input gets its
+ *	own CPU budget (SIGXCPU ends the worker when one input spends it).
+ *	The parent enforces the wall-clock timeout of each input and kills
+ *	the worker at it.  An input that kills its worker is recorded as
+ *	failed by the parent (run.c), which starts a fresh worker for the
+ *	next input.  The parent trusts nothing in a result but a known
+ *	status and well-formed hashes (run.c), and takes at most 1 MiB of
+ *	it.
  */
 #define _GNU_SOURCE 1
 #include "batch/worker.h"
@@ -174,7 +177,7 @@ worker_limits(const DpRunConf *c)
 /*
  * The CPU budget of the next input: RLIMIT_CPU counts the whole life of
  * the process, so its soft limit moves to what was used so far (rounded
- * up) plus cpu-limit.  The hard limit stays as it is (a hard limit cannot
+ * up) plus [limits] cpu-time.  The hard limit stays as it is (a hard limit cannot
  * be raised again); the worker does not catch SIGXCPU, so the soft limit
  * ends it, and the wall-clock timeout covers the rest.
  */
