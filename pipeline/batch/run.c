@@ -1038,8 +1038,7 @@ run_convert(Run *r, GPtrArray *todo, GError **error)
 	                      .cpu_s = r->cpu_s,
 	                      .open_files = r->open_files,
 	                      .mem_limit = r->mem_limit,
-	                      .fsize_limit = r->fsize_limit,
-	                      .parent = getpid()};
+	                      .fsize_limit = r->fsize_limit};
 	/* Load libmagic's database here, once, not in every worker. */
 	g_free(dp_detect_type((const guint8 *)"docpipe", 7, NULL));
 	dp_run_warm_up(&r->conf, r->state_dir);

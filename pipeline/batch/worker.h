@@ -29,7 +29,6 @@ typedef struct {
 	int jobs;                       /* workers in the run */
 	gint64 cpu_s, open_files;       /* [limits] cpu-time, open-files (times 4); 0: none */
 	guint64 mem_limit, fsize_limit; /* [limits] memory, file-size */
-	pid_t parent;                   /* the run's pid; dp_proc_fork() checks it itself */
 } DpRunConf;
 
 /* The parent's handle on one worker slot. */

@@ -19,8 +19,8 @@
  *	The parent reads the records with the bounded record reader, checks
  *	each one (the first is the input's own id, every other names a parent
  *	already seen, the source is forced to the real path) and passes it on.
- *	An input whose hash was left for later (dp_detect_input_full) is
- *	hashed here while the child already works, its records waiting in
+ *	An input whose hash was left for later (dp_detect_input's defer-hash
+ *	flag) is hashed here while the child already works, its records waiting in
  *	the pipe; the child derived its ids from a stand-in root id, and the
  *	parent gives each record the id derived from the real one and the
  *	record's path (as dp_id_child() always does).
@@ -415,8 +415,8 @@ extraction_init(Extraction *x, DpExtractCtx *ctx, const DpIsolateOpts *opts, con
 	x->child_in = child_in;
 	x->in = dp_record_copy(child_in);
 	/*
-	 * An input whose hash was left for later (dp_detect_input_full): the
-	 * child starts at once, with a stand-in root id, and the hash is
+	 * An input whose hash was left for later (dp_detect_input's defer-hash
+	 * flag): the child starts at once, with a stand-in root id, and the hash is
 	 * computed here meanwhile; the child's records wait in the pipe.
 	 */
 	const char *sha = dp_record_get(child_in, DP_F_SHA256);
