@@ -29,6 +29,13 @@ static const Extractor extractors[] = {
 	{ DP_TYPE_MAILDIR, dp_extract_maildir },
 	{ DP_TYPE_ZIP, dp_extract_zip },
 	{ "application/x-zip-compressed", dp_extract_zip },
+	{ DP_TYPE_PNG, dp_extract_image },
+	{ DP_TYPE_JPEG, dp_extract_image },
+	{ DP_TYPE_TIFF, dp_extract_image },
+	{ DP_TYPE_GIF, dp_extract_image },
+	{ DP_TYPE_BMP, dp_extract_image },
+	{ DP_TYPE_WEBP, dp_extract_image },
+	{ "image/x-ms-bmp", dp_extract_image },
 };
 
 static DpExtractorFn

@@ -150,6 +150,14 @@ gboolean dp_extract_pdf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
  * once per child.
  */
 void dp_extract_preload(const char *type);
+/*
+ * SYMBOL of the loadable module MODULE ("docpipe-ocr"), loaded on first
+ * use and kept; NULL with *WHY (free it) when it cannot be found.
+ */
+gpointer dp_module_symbol(const char *module, const char *symbol, char **why);
+/* Images, through docpipe-ocr.so (extract/ocrload.c, extract/image.c). */
+gboolean dp_extract_image(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 /* The extractors proper of the modules docpipe-{pdf,mail,zip}.so (extract/module.c). */
 gboolean dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);

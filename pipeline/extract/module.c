@@ -8,6 +8,9 @@
  * time such a document is met.  The programs export the shared library's symbols
  * (--export-dynamic), which the module calls back into.
  *
+ * docpipe-ocr.so (Tesseract and Leptonica) is loaded the same way, through
+ * dp_module_symbol(), by extract/ocrload.c.
+ *
  * The module is looked for in $DOCPIPE_MODULE_DIR, then beside the running
  * program (the build tree, bin/), then in ../lib/docpipe relative to it
  * (an installed tree), then one level up (bin/tests/).
@@ -20,8 +23,8 @@
 
 #include "util/banned.h"
 
-static DpExtractorFn
-load_extractor(const char *module, const char *symbol, char **why)
+gpointer
+dp_module_symbol(const char *module, const char *symbol, char **why)
 {
 	g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
 	const char *env = g_getenv("DOCPIPE_MODULE_DIR");
@@ -48,7 +51,7 @@ load_extractor(const char *module, const char *symbol, char **why)
 		gpointer fn = NULL;
 		if (m != NULL && g_module_symbol(m, symbol, &fn) && fn != NULL) {
 			g_module_make_resident(m);
-			return (DpExtractorFn)fn;
+			return fn;
 		}
 		g_string_append_printf(tried, "%s%s", tried->len ? "; " : "", g_module_error());
 		if (m != NULL)
@@ -76,7 +79,7 @@ module_load(ModuleExtractor *me)
 {
 	g_mutex_lock(&module_lock);
 	if (!me->tried) {
-		me->fn = load_extractor(me->module, me->symbol, &me->why);
+		me->fn = (DpExtractorFn)dp_module_symbol(me->module, me->symbol, &me->why);
 		me->tried = TRUE;
 	}
 	g_mutex_unlock(&module_lock);

@@ -11,9 +11,13 @@
  * a line followed by "6789" stays two lines (pdftotext's default would make
  * "123-456789" of it and hide the SSN from redaction).  No dehyphenation.
  *
- * Nothing is ever rendered: text extraction runs Poppler's text device,
- * which does not decode images.  Work is bounded by [pdf] max-pages and by
- * a CPU-time budget ([pdf] time-limit) checked between pages; the process
+ * Text extraction runs Poppler's text device, which does not decode
+ * images.  A page is rendered only to be read by OCR (extract/ocr.h), by
+ * the rule of pdf-ocr.c (dp_pdf_page_wants_ocr): in [ocr] mode=auto a page
+ * with no text, with text only in its top and bottom margins (a stamp on a
+ * scan), or with mostly unmapped glyphs; every page in mode=always; none in
+ * mode=never.  Work is bounded by [pdf] max-pages and by a CPU-time budget
+ * ([pdf] time-limit) checked between pages, OCR included; the process
  * limits of the sandbox bound a single runaway page.
  *
  * Quality flags (document metadata, counts and page-number lists):
@@ -27,6 +31,8 @@
 #include "core/record.h"
 #include "core/text.h"
 #include "extract/extract.h"
+#include "extract/ocr.h"
+#include "extract/pdf-ocr.h"
 #include "util/exitcode.h"
 
 #include <poppler.h>
@@ -239,7 +245,6 @@ page_text(PopplerPage *page)
 	return g_string_free(out, FALSE);
 }
 
-typedef enum { PAGE_TEXT, PAGE_EMPTY, PAGE_GARBLED } PageQuality;
 
 /*
  * Classify the text of a page.  Unmapped glyphs come out of Poppler as
@@ -515,6 +520,8 @@ dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	g_autoptr(GArray) empty = g_array_new(FALSE, FALSE, sizeof(guint));
 	g_autoptr(GArray) garbled = g_array_new(FALSE, FALSE, sizeof(guint));
 	g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(pdf_part_free);
+	DpPdfOcr ocr;
+	dp_pdf_ocr_init(&ocr, ctx->cfg);
 	double start = cpu_seconds();
 	gint64 done = 0;
 	for (gint64 i = first; i <= last; i++) {
@@ -535,13 +542,19 @@ dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 			continue;
 		}
 		g_autofree char *t = page_text(page);
+		PageQuality quality = page_quality(t ? t : "");
+		/* An OCR'd page's text replaces its text layer's. */
+		if (dp_pdf_ocr_page(&ocr, page, pageno, t ? t : "", quality, text)) {
+			g_free(t);
+			t = NULL;
+		}
 		if (t != NULL) {
 			/* A form feed inside a page would shift every later page. */
 			for (char *p = t; (p = strchr(p, '\f')) != NULL; p++)
 				*p = '\n';
 			g_string_append(text, t);
 		}
-		switch (page_quality(t ? t : "")) {
+		switch (quality) {
 		case PAGE_EMPTY:
 			g_array_append_val(empty, pageno);
 			break;
@@ -565,6 +578,9 @@ dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	g_autofree char *n_done = g_strdup_printf("%" G_GINT64_FORMAT, done);
 	dp_doc_meta(doc, "pages-extracted", n_done);
 
+	g_autofree char *ocr_limit = dp_pdf_ocr_finish(&ocr, doc);
+	if (ocr_limit != NULL && limit_msg == NULL)
+		limit_msg = ocr_limit;
 	dp_doc_set_text(ctx, doc, text->str, text->len);
 	if (limit_msg != NULL)
 		dp_doc_fail(doc, DP_STATUS_LIMIT, "%s", limit_msg);

@@ -1,0 +1,156 @@
+/*
+ * ocrload.c: [ocr] and the way to the OCR module, docpipe-ocr.so.
+ *
+ * Tesseract (with its C++ runtime, OpenMP, libarchive and libcurl) and
+ * Leptonica (with every image codec) cost more to link than a small
+ * conversion takes, so they are only loaded when a page or an image is
+ * to be read (extract/module.c finds the module).  Before the module is
+ * loaded, OMP_THREAD_LIMIT is set to 1 unless the user set it: OpenMP
+ * reads it when the library is loaded, and an engine with a thread per
+ * CPU in each of -j N workers would oversubscribe the cores N times.
+ *
+ * The engine is made once per process (extract/ocr.c keeps it) and
+ * dp_ocr_preload() makes it before a sandboxed child is forked, for the
+ * inputs that will surely need it (images, PDFs in mode=always): the
+ * child inherits it, language data and all, copy-on-write.  A PDF in
+ * mode=auto may need no OCR at all, so its child makes the engine on the
+ * first page that needs it, reading the language data read-only, which
+ * the filter allows.
+ */
+#include "extract/ocr.h"
+
+#include "core/detect.h"
+#include "extract/extract.h"
+#include "util/exitcode.h"
+
+#include <string.h>
+
+#include "util/banned.h"
+
+#define OCR_MODULE "docpipe-ocr"
+
+static const char *const image_types[] = {
+	DP_TYPE_PNG, DP_TYPE_JPEG, DP_TYPE_TIFF, DP_TYPE_GIF, DP_TYPE_BMP, DP_TYPE_WEBP,
+	"image/x-ms-bmp", "image/jpg", "image/pjpeg", "image/x-png", "image/tif",
+};
+
+gboolean
+dp_ocr_is_image_type(const char *type)
+{
+	for (guint i = 0; type != NULL && i < G_N_ELEMENTS(image_types); i++)
+		if (g_ascii_strcasecmp(type, image_types[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+void
+dp_ocr_options_from_config(const DpConfig *cfg, DpOcrOptions *opt)
+{
+	g_autofree char *mode = dp_config_get_string(cfg, "ocr", "mode");
+	opt->mode = g_strcmp0(mode, "never") == 0 ? DP_OCR_NEVER
+		    : g_strcmp0(mode, "always") == 0 ? DP_OCR_ALWAYS
+						     : DP_OCR_AUTO;
+	opt->dpi = (guint)dp_config_get_int(cfg, "ocr", "dpi");
+	opt->languages = dp_config_get_string(cfg, "ocr", "languages");
+	if (opt->languages == NULL || *opt->languages == '\0') {
+		g_free(opt->languages);
+		opt->languages = g_strdup("eng");
+	}
+	opt->page_time_limit = (guint)dp_config_get_int(cfg, "ocr", "page-time-limit");
+}
+
+void
+dp_ocr_options_clear(DpOcrOptions *opt)
+{
+	g_clear_pointer(&opt->languages, g_free);
+}
+
+void
+dp_ocr_page_clear(DpOcrPage *page)
+{
+	if (page->text != NULL)
+		g_string_free(page->text, TRUE);
+	memset(page, 0, sizeof *page);
+}
+
+/* The module's entry points, resolved once. */
+static GMutex load_lock;
+static gboolean load_tried;
+static DpOcrInitFn init_fn;
+static DpOcrGreyFn grey_fn;
+static DpOcrVersionFn version_fn;
+static char *load_why;
+
+static gboolean
+ocr_load(GError **error)
+{
+	g_mutex_lock(&load_lock);
+	if (!load_tried) {
+		load_tried = TRUE;
+		/* Before the library is loaded: libgomp reads it once, then. */
+		g_setenv("OMP_THREAD_LIMIT", "1", FALSE);
+		init_fn = (DpOcrInitFn)dp_module_symbol(OCR_MODULE, "dp_ocr_init_module", &load_why);
+		if (init_fn != NULL) {
+			grey_fn = (DpOcrGreyFn)dp_module_symbol(OCR_MODULE, "dp_ocr_recognize_grey_module", &load_why);
+			version_fn = (DpOcrVersionFn)dp_module_symbol(OCR_MODULE, "dp_ocr_version_module", &load_why);
+		}
+	}
+	gboolean ok = init_fn != NULL && grey_fn != NULL && version_fn != NULL;
+	g_mutex_unlock(&load_lock);
+	if (!ok)
+		g_set_error(error, DP_ERROR, DP_EXIT_SOFTWARE, "OCR is not available: %s",
+			    load_why ? load_why : OCR_MODULE ".so not found");
+	return ok;
+}
+
+gboolean
+dp_ocr_recognize_grey(const DpOcrOptions *opt, const guint8 *grey, int width, int height, int stride, int ppi,
+		      DpOcrPage *page, GError **error)
+{
+	if (!ocr_load(error) || !init_fn(opt->languages, error))
+		return FALSE;
+	return grey_fn(opt, grey, width, height, stride, ppi, page, error);
+}
+
+void
+dp_ocr_preload(const DpConfig *cfg, const char *type)
+{
+	if (type == NULL)
+		return;
+	DpOcrOptions opt = { 0 };
+	dp_ocr_options_from_config(cfg, &opt);
+	gboolean sure = opt.mode != DP_OCR_NEVER &&
+			(dp_ocr_is_image_type(type) || (opt.mode == DP_OCR_ALWAYS && g_str_equal(type, DP_TYPE_PDF)));
+	if (sure && ocr_load(NULL))
+		(void)init_fn(opt.languages, NULL);
+	dp_ocr_options_clear(&opt);
+}
+
+char *
+dp_ocr_engine_version(void)
+{
+	if (!ocr_load(NULL))
+		return NULL;
+	return g_strdup_printf("tesseract %s", version_fn());
+}
+
+gboolean
+dp_extract_image(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	static DpExtractorFn image_fn;
+	g_autoptr(GError) local = NULL;
+	if (ocr_load(&local)) {
+		g_mutex_lock(&load_lock);
+		if (image_fn == NULL) {
+			g_autofree char *why = NULL;
+			image_fn = (DpExtractorFn)dp_module_symbol(OCR_MODULE, "dp_extract_image_module", &why);
+		}
+		g_mutex_unlock(&load_lock);
+	}
+	if (image_fn == NULL) {
+		dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "image support is not available: %s",
+			    local ? local->message : "no image extractor in " OCR_MODULE ".so");
+		return TRUE;
+	}
+	return image_fn(ctx, doc, error);
+}
