@@ -6,6 +6,9 @@
 # enormous image give a clean status.  No timing assertions.
 . "$(dirname "$0")/test-lib.sh"
 
+# Every run names its configuration, so that no system file (/etc/docpipe) is read.
+BASE=$TRASH/base.conf
+: >"$BASE"
 S=$TRASH/samples
 "$TOP/scripts/make-samples-ocr" "$S" || test_skip_all "cannot make the OCR samples (python3-pil, python3-cairo)"
 
@@ -18,20 +21,20 @@ accuracy() {
 
 for f in page-1-300.png page-1-200.png page-1.jpg page-1.gif page-1.bmp; do
 	test_expect_success "$f: read by OCR, word accuracy >= 0.95" '
-		docpipe convert --no-redact "$S/'"$f"'" >out &&
+		docpipe convert -c "$BASE" --no-redact "$S/'"$f"'" >out &&
 		accuracy "$S/page-1.txt" out
 	'
 done
 
 test_expect_success 'WebP (when PIL could write it): word accuracy >= 0.95' '
 	if test -f "$S/page-1.webp"; then
-		docpipe convert --no-redact "$S/page-1.webp" >out &&
+		docpipe convert -c "$BASE" --no-redact "$S/page-1.webp" >out &&
 		accuracy "$S/page-1.txt" out
 	fi
 '
 
 test_expect_success 'an image is a paged document: <page ocr="tesseract">, meta ocr-pages, valid XML' '
-	docpipe convert --xml --no-redact "$S/page-1-300.png" >x.xml &&
+	docpipe convert -c "$BASE" --xml --no-redact "$S/page-1-300.png" >x.xml &&
 	test_grep "type=\"image/png\" status=\"ok\"" x.xml &&
 	test_grep "<page n=\"1\" ocr=\"tesseract\" ocr-confidence=\"[0-9]*\">" x.xml &&
 	test_grep "<meta name=\"ocr-pages\">1</meta>" x.xml &&
@@ -40,10 +43,10 @@ test_expect_success 'an image is a paged document: <page ocr="tesseract">, meta 
 '
 
 test_expect_success 'a multi-page TIFF: every page, in order, each a page' '
-	docpipe convert --xml --no-redact "$S/pages.tif" >x.xml &&
+	docpipe convert -c "$BASE" --xml --no-redact "$S/pages.tif" >x.xml &&
 	test "$(grep -c "<page n=\"[123]\" ocr=\"tesseract\"" x.xml)" = 3 &&
 	test_grep "<meta name=\"ocr-pages\">3</meta>" x.xml &&
-	docpipe convert --no-redact "$S/pages.tif" >out &&
+	docpipe convert -c "$BASE" --no-redact "$S/pages.tif" >out &&
 	cat "$S/page-1.txt" "$S/page-2.txt" "$S/page-3.txt" >want &&
 	accuracy want out &&
 	test "$(tr -cd "\f" <out | wc -c)" = 2
@@ -58,7 +61,7 @@ test_expect_success 'OCR text is redacted like any other text' '
 	ImageDraw.Draw(im).text((150, 200), "Write to jane.doe@example.com about it.", font=f, fill=0)
 	im.save("mail.png", dpi=(300, 300))
 	PY
-	docpipe convert mail.png >out &&
+	docpipe convert -c "$BASE" mail.png >out &&
 	test_grep "\[EMAIL\]" out && ! grep -q "jane.doe" out
 '
 
@@ -71,30 +74,30 @@ test_expect_success 'a PNG attached to a message goes through the same OCR' '
 		base64 "$S/page-1-300.png"
 		printf -- "--b--\n"
 	} >scan.eml &&
-	docpipe convert --xml --no-redact scan.eml >x.xml &&
+	docpipe convert -c "$BASE" --xml --no-redact scan.eml >x.xml &&
 	test_grep "type=\"image/png\" status=\"ok\"" x.xml &&
 	test_grep "ocr=\"tesseract\"" x.xml &&
 	xmllint --noout --relaxng "$TOP/config/docpipe.rng" x.xml &&
-	docpipe convert --no-redact scan.eml >out &&
+	docpipe convert -c "$BASE" --no-redact scan.eml >out &&
 	accuracy "$S/page-1.txt" out
 '
 
 test_expect_success 'an image in a zip is read too' '
 	cp "$S/page-1.jpg" scan.jpg &&
 	/usr/bin/python3 -c "import zipfile; zipfile.ZipFile(\"z.zip\", \"w\").write(\"scan.jpg\")" &&
-	docpipe convert --no-redact z.zip >out &&
+	docpipe convert -c "$BASE" --no-redact z.zip >out &&
 	accuracy "$S/page-1.txt" out
 '
 
 test_expect_code 65 'a corrupt image: status error with a message, exit 65, no crash' '
 	head -c 3000 "$S/page-1-300.png" >cut.png &&
-	docpipe convert --xml cut.png >x.xml 2>err; rc=$?
+	docpipe convert -c "$BASE" --xml cut.png >x.xml 2>err; rc=$?
 	test_grep "status=\"error\"" x.xml && test_grep "<error>" x.xml && return $rc
 '
 
 test_expect_code 65 'garbage after an image magic: status error, exit 65' '
 	{ printf "\211PNG\r\n\032\n"; head -c 5000 /dev/urandom; } >junk.png &&
-	docpipe convert --xml junk.png >x.xml 2>err; rc=$?
+	docpipe convert -c "$BASE" --xml junk.png >x.xml 2>err; rc=$?
 	test_grep "status=\"error\"" x.xml && return $rc
 '
 
@@ -108,7 +111,7 @@ test_expect_code 65 'an enormous image is not decoded: status limit, exit 65' '
 	data = zlib.compress(b"\0" + b"\xff" * 60000)
 	open("huge.png", "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data) + chunk(b"IEND", b""))
 	PY
-	docpipe convert --xml huge.png >x.xml 2>err; rc=$?
+	docpipe convert -c "$BASE" --xml huge.png >x.xml 2>err; rc=$?
 	test_grep "status=\"limit\"" x.xml && test_grep "over the limit" x.xml && return $rc
 '
 
@@ -120,7 +123,7 @@ test_expect_success 'a large image is scaled down before recognition, and still 
 	# 2400 dpi: 20400 x 12000 pixels, 245 million, scaled to 300 dpi.
 	im.resize((im.width * 8, im.height * 8), Image.NEAREST).save("big.jpg", dpi=(2400, 2400), quality=70)
 	PY
-	docpipe convert --no-redact big.jpg >out &&
+	docpipe convert -c "$BASE" --no-redact big.jpg >out &&
 	accuracy "$S/page-1.txt" out
 '
 
@@ -137,8 +140,8 @@ test_expect_code 78 'a language without its data is a config error naming the pa
 '
 
 test_expect_success 'the same image gives byte-identical output twice' '
-	docpipe convert --xml "$S/page-1-200.png" >a.xml &&
-	docpipe convert --xml "$S/page-1-200.png" >b.xml &&
+	docpipe convert -c "$BASE" --xml "$S/page-1-200.png" >a.xml &&
+	docpipe convert -c "$BASE" --xml "$S/page-1-200.png" >b.xml &&
 	test_cmp a.xml b.xml
 '
 

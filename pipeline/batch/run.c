@@ -809,7 +809,7 @@ dp_run_main(int argc, char **argv)
 {
 	int opt_jobs = -1;
 	gboolean opt_prune = FALSE, opt_retry = FALSE, opt_wait = FALSE, opt_json = FALSE, opt_quiet = FALSE;
-	gboolean opt_no_redact = FALSE;
+	gboolean opt_no_redact = FALSE, opt_ocr = FALSE, opt_no_ocr = FALSE;
 	g_autofree char *opt_config = NULL, *opt_files_from = NULL, *opt_shard = NULL;
 	const GOptionEntry options[] = {
 	    {"jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Run N workers (default: [run] jobs, else the CPUs)", "N"},
@@ -823,6 +823,8 @@ dp_run_main(int argc, char **argv)
 	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "No progress or summary unless something failed", NULL},
 	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE"},
 	    {"no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Do not redact", NULL},
+	    {"ocr", 0, 0, G_OPTION_ARG_NONE, &opt_ocr, "Read every page and image by OCR ([ocr] mode=always)", NULL},
+	    {"no-ocr", 0, 0, G_OPTION_ARG_NONE, &opt_no_ocr, "No OCR ([ocr] mode=never)", NULL},
 	    G_OPTION_ENTRY_NULL};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) octx = g_option_context_new("IN OUT - convert a tree incrementally");
@@ -880,6 +882,8 @@ dp_run_main(int argc, char **argv)
 	/* Configuration and redactor, once, before any fork. */
 	r.cfg = dp_config_load(opt_config, &error);
 	if (r.cfg == NULL || (opt_no_redact && !dp_config_set(r.cfg, "redact", "enabled", "false", &error)) ||
+	    (opt_ocr && !dp_config_set(r.cfg, "ocr", "mode", "always", &error)) ||
+	    (opt_no_ocr && !dp_config_set(r.cfg, "ocr", "mode", "never", &error)) ||
 	    (r.redactor = dp_redactor_new(r.cfg, &error)) == NULL) {
 		dp_warn("%s", error->message);
 		run_clear(&r);

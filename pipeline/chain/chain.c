@@ -8,6 +8,7 @@
 #include "core/emit.h"
 #include "core/record.h"
 #include "extract/extract.h"
+#include "extract/ocr.h"
 #include "redact/redact.h"
 #include "sandbox/isolate.h"
 #include "util/diag.h"
@@ -108,6 +109,8 @@ chain_emit(DpRecord *rec, gpointer user, GError **error)
 	DpChain *chain = user;
 	if (chain->redactor != NULL)
 		dp_redact_record(chain->redactor, rec);
+	if (dp_record_get(rec, DP_F_OCR) != NULL)
+		dp_ocr_note_used();
 	if (chain->observer != NULL)
 		chain->observer(rec, chain->observer_data);
 	return dp_emitter_add(chain->emitter, rec, error);
@@ -195,6 +198,8 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 	else if (chain->iso.enabled) {
 		/* Untrusted bytes are parsed in a sandboxed child (sandbox/isolate.c). */
 		dp_extract_preload(type);
+		/* An image's child inherits the OCR engine, model read before the filter. */
+		dp_ocr_preload(chain->ectx.cfg, type);
 		ok = dp_isolate_extract(&chain->ectx, &chain->iso, rec, data, error);
 	}
 	else

@@ -20,7 +20,7 @@
 int
 dp_cmd_convert(int argc, char **argv)
 {
-	gboolean opt_xml = FALSE, opt_no_redact = FALSE, opt_quiet = FALSE;
+	gboolean opt_xml = FALSE, opt_no_redact = FALSE, opt_quiet = FALSE, opt_ocr = FALSE, opt_no_ocr = FALSE;
 	g_autofree char *opt_config = NULL, *opt_outdir = NULL, *opt_files_from = NULL;
 	g_auto(GStrv) opt_passwords = NULL;
 	g_autofree char *opt_first_page = NULL, *opt_last_page = NULL;
@@ -28,6 +28,8 @@ dp_cmd_convert(int argc, char **argv)
 		{ "xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL },
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE" },
 		{ "no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Do not redact", NULL },
+		{ "ocr", 0, 0, G_OPTION_ARG_NONE, &opt_ocr, "Read every page and image by OCR ([ocr] mode=always)", NULL },
+		{ "no-ocr", 0, 0, G_OPTION_ARG_NONE, &opt_no_ocr, "No OCR ([ocr] mode=never)", NULL },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<file>.txt and .xml", "DIR" },
 		{ "files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
 		  "Read input paths from FILE (NUL- or newline-separated; - is stdin)", "FILE" },
@@ -65,7 +67,9 @@ dp_cmd_convert(int argc, char **argv)
 	g_autoptr(DpConfig) cfg = dp_config_load(opt_config, &error);
 	if (cfg == NULL || (opt_no_redact && !dp_config_set(cfg, "redact", "enabled", "false", &error)) ||
 	    (opt_first_page && !dp_config_set(cfg, "pdf", "first-page", opt_first_page, &error)) ||
-	    (opt_last_page && !dp_config_set(cfg, "pdf", "last-page", opt_last_page, &error))) {
+	    (opt_last_page && !dp_config_set(cfg, "pdf", "last-page", opt_last_page, &error)) ||
+	    (opt_ocr && !dp_config_set(cfg, "ocr", "mode", "always", &error)) ||
+	    (opt_no_ocr && !dp_config_set(cfg, "ocr", "mode", "never", &error))) {
 		dp_warn("%s", error->message);
 		return DP_EXIT_CONFIG;
 	}

@@ -53,8 +53,24 @@ gboolean dp_ocr_recognize_grey(const DpOcrOptions *opt, const guint8 *grey, int 
  * Called before a sandboxed child is forked, so that the child inherits the
  * engine, the language data is read before the seccomp filter goes on, and
  * a run loads the model once per worker instead of once per document.
+ * "Surely": an image, a PDF in mode=always, or any input once an earlier
+ * one of this process was OCR'd (dp_ocr_note_used()).  A PDF in mode=auto
+ * before that may need no OCR at all (a text-layer PDF must not pay for
+ * the model), and its child makes the engine itself if a page needs it.
  */
 void dp_ocr_preload(const DpConfig *cfg, const char *type);
+/*
+ * A record of this process's inputs had OCR'd pages (seen by the parent):
+ * from now on dp_ocr_preload() makes the engine for every input, so a run
+ * over scanned PDFs loads the model once per worker, not once per PDF.
+ */
+void dp_ocr_note_used(void);
+
+/*
+ * "eng: /usr/share/tesseract-ocr/5/tessdata/eng.traineddata sha256:1f3c...",
+ * one entry per language separated by "; ", or what is missing.
+ */
+char *dp_ocr_language_data(const char *languages);
 
 /* "tesseract 5.3.0", or NULL when the module cannot be loaded. */
 char *dp_ocr_engine_version(void);

@@ -22,6 +22,7 @@
 #include "core/detect.h"
 #include "extract/extract.h"
 #include "util/exitcode.h"
+#include "util/hash.h"
 
 #include <string.h>
 
@@ -112,6 +113,14 @@ dp_ocr_recognize_grey(const DpOcrOptions *opt, const guint8 *grey, int width, in
 	return grey_fn(opt, grey, width, height, stride, ppi, page, error);
 }
 
+static gboolean ocr_used;
+
+void
+dp_ocr_note_used(void)
+{
+	ocr_used = TRUE;
+}
+
 void
 dp_ocr_preload(const DpConfig *cfg, const char *type)
 {
@@ -120,10 +129,31 @@ dp_ocr_preload(const DpConfig *cfg, const char *type)
 	DpOcrOptions opt = { 0 };
 	dp_ocr_options_from_config(cfg, &opt);
 	gboolean sure = opt.mode != DP_OCR_NEVER &&
-			(dp_ocr_is_image_type(type) || (opt.mode == DP_OCR_ALWAYS && g_str_equal(type, DP_TYPE_PDF)));
+			(ocr_used || dp_ocr_is_image_type(type) ||
+			 (opt.mode == DP_OCR_ALWAYS && g_str_equal(type, DP_TYPE_PDF)));
 	if (sure && ocr_load(NULL))
 		(void)init_fn(opt.languages, NULL);
 	dp_ocr_options_clear(&opt);
+}
+
+char *
+dp_ocr_language_data(const char *languages)
+{
+	g_autofree char *missing = dp_config_tessdata_missing(languages ? languages : "eng");
+	if (missing != NULL)
+		return g_steal_pointer(&missing);
+	g_autofree char *dir = dp_config_tessdata_dir();
+	g_auto(GStrv) langs = g_strsplit(languages ? languages : "eng", "+", -1);
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; langs[i] != NULL; i++) {
+		g_autofree char *file = g_strdup_printf("%s/%s.traineddata", dir, langs[i]);
+		g_autoptr(GMappedFile) mf = g_mapped_file_new(file, FALSE, NULL);
+		g_autofree char *sum = mf ? dp_sha256_hex((const guint8 *)g_mapped_file_get_contents(mf),
+							  g_mapped_file_get_length(mf))
+					  : NULL;
+		g_string_append_printf(s, "%s%s: %s sha256:%.16s", i ? "; " : "", langs[i], file, sum ? sum : "unreadable");
+	}
+	return g_string_free(s, FALSE);
 }
 
 char *
