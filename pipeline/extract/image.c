@@ -158,7 +158,9 @@ ocr_page(const DpOcrOptions *opt, PIX *pix, guint pageno, ImageRun *run)
 		return;
 	}
 	g_string_append_len(run->text, page.text->str, (gssize)page.text->len);
-	g_string_append_printf(run->ocr, "%s%u:%d", run->ocr->len ? " " : "", pageno, page.confidence);
+	/* A page with nothing to read is not an OCR'd page. */
+	if (page.text->len > 0)
+		g_string_append_printf(run->ocr, "%s%u:%d", run->ocr->len ? " " : "", pageno, page.confidence);
 	if (page.timed_out)
 		g_array_append_val(run->timed_out, pageno);
 	dp_ocr_page_clear(&page);
@@ -174,7 +176,16 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	l_int32 format = IFF_UNKNOWN, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
 	if (d == NULL || len == 0 || pixReadHeaderMem(d, len, &format, &w, &h, &bps, &spp, &cmap) != 0 || w <= 0 ||
 	    h <= 0) {
-		dp_doc_fail(doc, DP_STATUS_ERROR, "cannot read the image: not a valid or supported image file");
+		/*
+		 * A container's label brought us here (image/jpeg on bytes that
+		 * are no image at all): as before images were read, unsupported.
+		 * An image format's magic with a bad header is a damaged image.
+		 */
+		const char *sniffed = d ? dp_detect_sniff(d, len) : NULL;
+		if (sniffed == NULL || !g_str_has_prefix(sniffed, "image/"))
+			dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "not an image docpipe reads");
+		else
+			dp_doc_fail(doc, DP_STATUS_ERROR, "cannot read the image: damaged %s header", sniffed);
 		return TRUE;
 	}
 	dp_doc_meta(doc, "image-format", format_name(format));

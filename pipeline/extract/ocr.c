@@ -35,6 +35,7 @@
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -83,14 +84,14 @@ engine_make(const char *languages, GError **error)
 	}
 	TessBaseAPI *api = TessBaseAPICreate();
 	/*
-	 * Tesseract's debug output goes to stderr, which is the sandboxed
-	 * child's diagnostics: quiet it.  Every other parameter keeps the
-	 * default of the tesseract command line, so that both read the same.
+	 * Every parameter keeps the default of the tesseract command line, so
+	 * that both read the same.  Not even debug_file=/dev/null: Tesseract
+	 * opens it for writing on its first message, which may come after the
+	 * seccomp filter went on, and the filter kills a child that opens
+	 * anything for writing.  Its few messages go to stderr, which the
+	 * sandbox passes on, bounded.
 	 */
-	char *names[] = { (char *)"debug_file" };
-	char *values[] = { (char *)"/dev/null" };
-	if (TessBaseAPIInit4(api, dir, languages, OEM_LSTM_ONLY, NULL, 0, names, values, G_N_ELEMENTS(names),
-			     FALSE) != 0) {
+	if (TessBaseAPIInit4(api, dir, languages, OEM_LSTM_ONLY, NULL, 0, NULL, NULL, 0, FALSE) != 0) {
 		TessBaseAPIDelete(api);
 		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "cannot start Tesseract with the languages '%s' from %s",
 			    languages, dir);
@@ -102,9 +103,38 @@ engine_make(const char *languages, GError **error)
 	return TRUE;
 }
 
+/*
+ * At exit: Tesseract's caches complain on stderr about objects an engine
+ * still holds when the library is unloaded.  Registered after the library
+ * was loaded, so it runs before its destructors.  (Sandboxed children
+ * leave with _exit() and run no handlers.)
+ */
+static void
+engine_end(void)
+{
+	g_mutex_lock(&engine_lock);
+	if (engine != NULL) {
+		TessBaseAPIEnd(engine);
+		TessBaseAPIDelete(engine);
+		engine = NULL;
+	}
+	g_mutex_unlock(&engine_lock);
+}
+
+static void
+register_end(void)
+{
+	static gsize registered;
+	if (g_once_init_enter(&registered)) {
+		atexit(engine_end);
+		g_once_init_leave(&registered, 1);
+	}
+}
+
 gboolean
 dp_ocr_init_module(const char *languages, GError **error)
 {
+	register_end();
 	g_mutex_lock(&engine_lock);
 	gboolean ok = engine_make(languages, error);
 	g_mutex_unlock(&engine_lock);
@@ -133,8 +163,11 @@ cancel_cb(void *user, int words)
 static gboolean
 recognize(const DpOcrOptions *opt, int ppi, DpOcrPage *page, GError **error)
 {
-	/* Leptonica's estimate of the resolution is not ours to trust. */
-	TessBaseAPISetSourceResolution(engine, ppi > 0 ? ppi : 300);
+	/*
+	 * The caller's resolution, or 300 (a scan's usual) when the image does
+	 * not say; Tesseract itself takes nothing under 70.
+	 */
+	TessBaseAPISetSourceResolution(engine, ppi > 0 ? MAX(ppi, 70) : 300);
 	Deadline d = { opt->page_time_limit > 0 ? thread_cpu() + opt->page_time_limit : 0, FALSE };
 	ETEXT_DESC *monitor = TessMonitorCreate();
 	TessMonitorSetCancelFunc(monitor, cancel_cb);
@@ -173,6 +206,7 @@ gboolean
 dp_ocr_recognize_grey_module(const DpOcrOptions *opt, const guint8 *grey, int width, int height, int stride,
 			     int ppi, DpOcrPage *page, GError **error)
 {
+	register_end();
 	g_mutex_lock(&engine_lock);
 	gboolean ok = engine_make(opt->languages, error);
 	if (ok) {
@@ -186,6 +220,7 @@ dp_ocr_recognize_grey_module(const DpOcrOptions *opt, const guint8 *grey, int wi
 gboolean
 dp_ocr_recognize_pix_module(const DpOcrOptions *opt, struct Pix *pix, int ppi, DpOcrPage *page, GError **error)
 {
+	register_end();
 	g_mutex_lock(&engine_lock);
 	gboolean ok = engine_make(opt->languages, error);
 	if (ok) {

@@ -9,11 +9,13 @@
  *	          - has no visible character (a scan), or
  *	          - is mostly unmapped glyphs (U+FFFD, private use, control
  *	            characters: pdf.c's "garbled"), or
- *	          - lies only in the top and bottom margins: fewer than
- *	            MARGIN_MAX_CHARS visible characters, every one of them
- *	            within MARGIN_FRACTION of the page's height from its top
- *	            or bottom edge (the stamped banner or Bates number of a
- *	            scanned FOIA release page).
+ *	          - lies only in the top and bottom margins of a scan: fewer
+ *	            than MARGIN_MAX_CHARS visible characters, every one of
+ *	            them within MARGIN_FRACTION of the page's height from its
+ *	            top or bottom edge, on a page whose images cover at least
+ *	            SCAN_COVER of it (the stamped banner or Bates number of a
+ *	            scanned FOIA release page; a page of real text that is
+ *	            just short, a title alone at the top, has no such image).
  *	          A page with any other text layer is never read in auto,
  *	          whatever images it holds: the text layer wins, and a PDF
  *	          with a good text layer gives the same output as without OCR.
@@ -24,6 +26,8 @@
  *	8-bit grey in memory and handed to Tesseract (extract/ocr.h): no
  *	temporary file, no other program.  The colour surface is freed before
  *	recognition, so a page holds at most one image at a time.
+ *	A page on which OCR reads nothing (a blank page) keeps its text layer
+ *	and is not counted as OCR'd.
  *	When OCR cannot read a page (no engine, no language data), the text
  *	layer stays and the page is listed in meta.ocr-pages-failed with the
  *	reason in meta.ocr-error; the document goes on.
@@ -51,6 +55,8 @@
 /* The margin rule: so many characters at most, within this share of the height. */
 #define MARGIN_MAX_CHARS 400
 #define MARGIN_FRACTION 0.15
+/* A scan: images cover at least half the page. */
+#define SCAN_COVER 0.5
 
 void
 dp_pdf_ocr_init(DpPdfOcr *o, const DpConfig *cfg)
@@ -89,7 +95,20 @@ margin_only(PopplerPage *page, const char *layer)
 		only = mid < h * MARGIN_FRACTION || mid > h * (1 - MARGIN_FRACTION);
 	}
 	g_free(rects);
-	return only;
+	if (!only)
+		return FALSE;
+	/* Only then the images' areas (Poppler runs the page's content for them). */
+	double cover = 0;
+	GList *maps = poppler_page_get_image_mapping(page);
+	for (GList *l = maps; l != NULL; l = l->next) {
+		const PopplerImageMapping *m = l->data;
+		double x1 = MAX(0, MIN(m->area.x1, m->area.x2)), x2 = MIN(w, MAX(m->area.x1, m->area.x2));
+		double y1 = MAX(0, MIN(m->area.y1, m->area.y2)), y2 = MIN(h, MAX(m->area.y1, m->area.y2));
+		if (x2 > x1 && y2 > y1)
+			cover += (x2 - x1) * (y2 - y1);
+	}
+	poppler_page_free_image_mapping(maps);
+	return cover >= SCAN_COVER * w * h;
 }
 
 gboolean
@@ -176,11 +195,19 @@ dp_pdf_ocr_page(DpPdfOcr *o, PopplerPage *page, guint pageno, const char *layer,
 		dp_ocr_page_clear(&result);
 		return FALSE;
 	}
+	if (result.timed_out)
+		g_array_append_val(o->timed_out, pageno);
+	/*
+	 * Nothing read (a blank page): the page is not an OCR'd page, and its
+	 * text layer, if any, stays.
+	 */
+	if (result.text->len == 0) {
+		dp_ocr_page_clear(&result);
+		return FALSE;
+	}
 	g_string_append_len(out, result.text->str, (gssize)result.text->len);
 	g_string_append_printf(o->pages, "%s%u:%d", o->pages->len ? " " : "", pageno, result.confidence);
 	o->n_pages++;
-	if (result.timed_out)
-		g_array_append_val(o->timed_out, pageno);
 	dp_ocr_page_clear(&result);
 	return TRUE;
 }
