@@ -75,7 +75,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGRAMS := $(BUILD)/docpipe $(STAGE_BIN)
 
-.PHONY: all check run install asan bench clean style help fuzz fuzz-smoke
+.PHONY: all check run install asan bench bench-ocr clean style help fuzz fuzz-smoke
 # Objects are never intermediate files to be deleted after a build.
 .SECONDARY:
 all: $(PROGRAMS) $(MODULES) $(UNIT_BIN)
@@ -191,6 +191,10 @@ valgrind-check: all
 bench: all
 	@DOCPIPE_BUILD="$(BUILD_ABS)" scripts/bench
 
+# OCR against pdftoppm + the tesseract command line (scripts/bench-ocr).
+bench-ocr: all
+	@DOCPIPE_BUILD="$(BUILD_ABS)" scripts/bench-ocr
+
 MAN1 := $(wildcard pipeline/cmd/*.1 stages/*.1)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
@@ -208,4 +212,4 @@ clean:
 	rm -rf $(BUILD) build out out.tmp
 
 help:
-	@echo "targets: all check run install asan bench fuzz fuzz-smoke valgrind-check clean style"
+	@echo "targets: all check run install asan bench bench-ocr fuzz fuzz-smoke valgrind-check clean style"
