@@ -139,6 +139,35 @@ test_expect_code 78 'a language without its data is a config error naming the pa
 	test_grep "tesseract-ocr-zzz-qq" err && return $rc
 '
 
+test_expect_success '--no-ocr and --ocr on convert override [ocr] mode' '
+	docpipe convert -c "$BASE" --no-ocr --xml "$S/page-1-200.png" >x.xml &&
+	test_grep "status=\"unsupported\"" x.xml &&
+	printf "[ocr]\nmode=never\n" >n.conf &&
+	docpipe convert -c n.conf --ocr --xml "$S/page-1-200.png" >x.xml &&
+	test_grep "ocr=\"tesseract\"" x.xml
+'
+
+test_expect_success 'docpipe config names the engine and the language data' '
+	docpipe config -c "$BASE" >out &&
+	test_grep "^# ocr engine: tesseract [0-9]" out &&
+	test_grep "^# ocr language data: eng: .*eng.traineddata sha256:[0-9a-f]" out
+'
+
+test_expect_success 'run: the ledger keeps the engine; a change is reported, --reocr converts again' '
+	mkdir in && cp "$S/page-1-200.png" in/ &&
+	docpipe run -q -c "$BASE" in out &&
+	sqlite3 out/.docpipe/ledger.sqlite "SELECT value FROM meta WHERE key = \"ocr-engine\"" >engine &&
+	test_grep "^tesseract " engine &&
+	sqlite3 out/.docpipe/ledger.sqlite "UPDATE meta SET value = \"tesseract 0; old\" WHERE key = \"ocr-engine\"" &&
+	docpipe run -c "$BASE" in out 2>err >/dev/null &&
+	test_grep "OCR engine or its language data changed" err &&
+	test_grep "0 converted" err &&
+	docpipe run -c "$BASE" --reocr in out 2>err >/dev/null &&
+	test_grep "1 converted" err &&
+	docpipe run -c "$BASE" in out 2>err >/dev/null &&
+	! grep -q "changed" err && test_grep "0 converted" err
+'
+
 test_expect_success 'the same image gives byte-identical output twice' '
 	docpipe convert -c "$BASE" --xml "$S/page-1-200.png" >a.xml &&
 	docpipe convert -c "$BASE" --xml "$S/page-1-200.png" >b.xml &&

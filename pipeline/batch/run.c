@@ -5,7 +5,7 @@
  * SYNOPSIS
  *	docpipe run [-j N] [--shard K/N] [--files-from FILE|-] [--prune]
  *	            [--retry-failed] [--wait] [--json] [-q] [-c CONFIG]
- *	            [--no-redact] IN OUT
+ *	            [--no-redact] [--ocr|--no-ocr] [--reocr] IN OUT
  *
  * DESCRIPTION
  *	Converts every regular file below IN (a sorted walk, or the list
@@ -44,6 +44,7 @@
 #include "core/detect.h"
 #include "core/emit.h"
 #include "core/record.h"
+#include "extract/ocr.h"
 #include "redact/redact.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
@@ -96,6 +97,8 @@ typedef struct {
 	DpRedactor *redactor;
 	char *fingerprint;
 	DpLedger *ledger;
+	/* --reocr and the OCR engine or its language data changed: convert everything. */
+	gboolean reocr_all;
 	DpRunConf conf; /* what the workers need of the above */
 	/* Progress. */
 	gboolean tty;
@@ -576,6 +579,36 @@ outputs_present(const Run *r, const DpLedgerEntry *e)
 }
 
 /*
+ * The OCR engine and language data that convert this run, against those
+ * of the ledger's runs (meta "ocr-engine").  A new Tesseract or model may
+ * read scans differently, but converting every scan again costs hours:
+ * a change is only reported, and acted on with --reocr, which then
+ * converts everything and records the new engine.
+ */
+static gboolean
+ocr_engine_check(Run *r, gboolean reocr, GError **error)
+{
+	g_autofree char *mode = dp_config_get_string(r->cfg, "ocr", "mode");
+	if (g_strcmp0(mode, "never") == 0)
+		return TRUE;
+	g_autofree char *langs = dp_config_get_string(r->cfg, "ocr", "languages");
+	g_autofree char *version = dp_ocr_engine_version();
+	g_autofree char *data = dp_ocr_language_data(langs);
+	g_autofree char *now = g_strdup_printf("%s; %s", version ? version : "no OCR engine", data);
+	g_autofree char *before = dp_ledger_get_meta(r->ledger, "ocr-engine");
+	if (before != NULL && !g_str_equal(before, now)) {
+		if (!reocr) {
+			dp_warn("the OCR engine or its language data changed since the last run (now %s): "
+				"inputs already converted keep their text; --reocr converts them again",
+				now);
+			return TRUE;
+		}
+		r->reocr_all = TRUE;
+	}
+	return dp_ledger_set_meta(r->ledger, "ocr-engine", now, error);
+}
+
+/*
  * Whether IN must be converted.  Unchanged metadata (size, mtime, inode)
  * is trusted without reading the file: that is the fast path for a rerun.
  * Changed metadata with the same content only refreshes the ledger row.
@@ -583,6 +616,8 @@ outputs_present(const Run *r, const DpLedgerEntry *e)
 static gboolean
 needs_work(Run *r, const DpInput *in, DpLedgerEntry *e, GError **error)
 {
+	if (r->reocr_all)
+		return TRUE;
 	if (e == NULL || e->config == NULL || !g_str_equal(e->config, r->fingerprint) || e->version == NULL ||
 	    !g_str_equal(e->version, DOCPIPE_VERSION))
 		return TRUE;
@@ -809,7 +844,7 @@ dp_run_main(int argc, char **argv)
 {
 	int opt_jobs = -1;
 	gboolean opt_prune = FALSE, opt_retry = FALSE, opt_wait = FALSE, opt_json = FALSE, opt_quiet = FALSE;
-	gboolean opt_no_redact = FALSE, opt_ocr = FALSE, opt_no_ocr = FALSE;
+	gboolean opt_no_redact = FALSE, opt_ocr = FALSE, opt_no_ocr = FALSE, opt_reocr = FALSE;
 	g_autofree char *opt_config = NULL, *opt_files_from = NULL, *opt_shard = NULL;
 	const GOptionEntry options[] = {
 	    {"jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Run N workers (default: [run] jobs, else the CPUs)", "N"},
@@ -825,6 +860,8 @@ dp_run_main(int argc, char **argv)
 	    {"no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Do not redact", NULL},
 	    {"ocr", 0, 0, G_OPTION_ARG_NONE, &opt_ocr, "Read every page and image by OCR ([ocr] mode=always)", NULL},
 	    {"no-ocr", 0, 0, G_OPTION_ARG_NONE, &opt_no_ocr, "No OCR ([ocr] mode=never)", NULL},
+	    {"reocr", 0, 0, G_OPTION_ARG_NONE, &opt_reocr,
+	     "Convert everything again if the OCR engine or its language data changed", NULL},
 	    G_OPTION_ENTRY_NULL};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) octx = g_option_context_new("IN OUT - convert a tree incrementally");
@@ -964,7 +1001,7 @@ dp_run_main(int argc, char **argv)
 	g_autofree char *clean = dp_ledger_get_meta(r.ledger, "clean");
 	if (clean == NULL || !g_str_equal(clean, "1"))
 		sweep_temp_files(r.out_root, TRUE);
-	if (!dp_ledger_set_meta(r.ledger, "clean", "0", &error)) {
+	if (!dp_ledger_set_meta(r.ledger, "clean", "0", &error) || !ocr_engine_check(&r, opt_reocr, &error)) {
 		dp_warn("%s", error->message);
 		run_clear(&r);
 		close(lock_fd);
