@@ -105,9 +105,10 @@ engine_make(const char *languages, GError **error)
 
 /*
  * At exit: Tesseract's caches complain on stderr about objects an engine
- * still holds when the library is unloaded.  Registered after the library
- * was loaded, so it runs before its destructors.  (Sandboxed children
- * leave with _exit() and run no handlers.)
+ * still holds when the library is unloaded.  Registered after the first
+ * engine was made, when Tesseract has registered the destructors of its
+ * caches, so that it runs before them.  (Sandboxed children leave with
+ * _exit() and run no handlers.)
  */
 static void
 engine_end(void)
@@ -134,10 +135,10 @@ register_end(void)
 gboolean
 dp_ocr_init_module(const char *languages, GError **error)
 {
-	register_end();
 	g_mutex_lock(&engine_lock);
 	gboolean ok = engine_make(languages, error);
 	g_mutex_unlock(&engine_lock);
+	register_end();
 	return ok;
 }
 
@@ -206,9 +207,9 @@ gboolean
 dp_ocr_recognize_grey_module(const DpOcrOptions *opt, const guint8 *grey, int width, int height, int stride,
 			     int ppi, DpOcrPage *page, GError **error)
 {
-	register_end();
 	g_mutex_lock(&engine_lock);
 	gboolean ok = engine_make(opt->languages, error);
+	register_end();
 	if (ok) {
 		TessBaseAPISetImage(engine, grey, width, height, 1, stride);
 		ok = recognize(opt, ppi, page, error);
@@ -220,9 +221,9 @@ dp_ocr_recognize_grey_module(const DpOcrOptions *opt, const guint8 *grey, int wi
 gboolean
 dp_ocr_recognize_pix_module(const DpOcrOptions *opt, struct Pix *pix, int ppi, DpOcrPage *page, GError **error)
 {
-	register_end();
 	g_mutex_lock(&engine_lock);
 	gboolean ok = engine_make(opt->languages, error);
+	register_end();
 	if (ok) {
 		TessBaseAPISetImage2(engine, pix);
 		ok = recognize(opt, ppi, page, error);
