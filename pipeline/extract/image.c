@@ -38,7 +38,7 @@
 #include "util/banned.h"
 
 gboolean dp_ocr_recognize_pix_module(const DpOcrOptions *opt, struct Pix *pix, int ppi, DpOcrPage *page,
-				     GError **error);
+                                     GError **error);
 
 /* Decoded at most this many pixels (32 bits each: 400 MiB). */
 #define DECODE_MAX_PIXELS (100.0 * 1000 * 1000)
@@ -129,10 +129,10 @@ read_jpeg(const guint8 *d, gsize len, double w, double h)
 
 typedef struct {
 	GString *text;
-	GString *ocr;       /* "PAGE:CONF ..." */
-	GArray *timed_out;  /* page numbers */
+	GString *ocr;      /* "PAGE:CONF ..." */
+	GArray *timed_out; /* page numbers */
 	guint pages;
-	char *error;        /* the first page's error, if any */
+	char *error; /* the first page's error, if any */
 } ImageRun;
 
 /* Recognize page PAGENO of the image, PIX, into RUN. */
@@ -149,7 +149,7 @@ ocr_page(const DpOcrOptions *opt, PIX *pix, guint pageno, ImageRun *run)
 			run->error = g_strdup_printf("page %u: cannot convert the image to grey", pageno);
 		return;
 	}
-	DpOcrPage page = { 0 };
+	DpOcrPage page = {0};
 	g_autoptr(GError) local = NULL;
 	if (!dp_ocr_recognize_pix_module(opt, grey, ppi, &page, &local)) {
 		if (run->error == NULL)
@@ -192,7 +192,7 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	g_autofree char *size = g_strdup_printf("%dx%d px", w, h);
 	dp_doc_meta(doc, "image-size", size);
 
-	DpOcrOptions opt = { 0 };
+	DpOcrOptions opt = {0};
 	dp_ocr_options_from_config(ctx->cfg, &opt);
 	if (opt.mode == DP_OCR_NEVER) {
 		dp_ocr_options_clear(&opt);
@@ -200,7 +200,7 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		return TRUE;
 	}
 	gint64 max_pages = dp_config_get_int(ctx->cfg, "pdf", "max-pages");
-	ImageRun run = { g_string_new(NULL), g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(guint)), 0, NULL };
+	ImageRun run = {g_string_new(NULL), g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(guint)), 0, NULL};
 	const char *limit = NULL;
 	g_autofree char *limit_buf = NULL;
 
@@ -208,9 +208,8 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		size_t offset = 0;
 		for (guint n = 1;; n++) {
 			if (max_pages > 0 && n > (guint64)max_pages) {
-				limit = limit_buf = g_strdup_printf("only the first %" G_GINT64_FORMAT
-								    " pages read ([pdf] max-pages)",
-								    max_pages);
+				limit = limit_buf = g_strdup_printf(
+				    "only the first %" G_GINT64_FORMAT " pages read ([pdf] max-pages)", max_pages);
 				break;
 			}
 			g_autoptr(PIX) pix = pixReadMemFromMultipageTiff(d, len, &offset);
@@ -224,8 +223,8 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 				break;
 		}
 	} else if ((double)w * h > DECODE_MAX_PIXELS && format != IFF_JFIF_JPEG) {
-		limit = limit_buf = g_strdup_printf("image of %dx%d pixels is over the limit of %.0f million pixels",
-						    w, h, DECODE_MAX_PIXELS / 1e6);
+		limit = limit_buf = g_strdup_printf("image of %dx%d pixels is over the limit of %.0f million pixels", w,
+		                                    h, DECODE_MAX_PIXELS / 1e6);
 	} else {
 		g_autoptr(PIX) pix = format == IFF_JFIF_JPEG ? read_jpeg(d, len, w, h) : pixReadMem(d, len);
 		if (pix == NULL && format == IFF_JFIF_JPEG && (double)w * h > 64 * DECODE_MAX_PIXELS)
@@ -256,8 +255,8 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		dp_doc_meta(doc, "ocr-pages-over-time-limit", list->str);
 		if (limit == NULL)
 			limit = limit_buf = g_strdup_printf("OCR stopped on page %s at the time limit of %u s "
-							    "([ocr] page-time-limit)",
-							    list->str, opt.page_time_limit);
+			                                    "([ocr] page-time-limit)",
+			                                    list->str, opt.page_time_limit);
 		g_string_free(list, TRUE);
 	}
 	dp_doc_take_text(ctx, doc, run.text);

@@ -42,7 +42,7 @@
 #include "util/banned.h"
 
 gboolean dp_ocr_recognize_pix_module(const DpOcrOptions *opt, struct Pix *pix, int ppi, DpOcrPage *page,
-				     GError **error);
+                                     GError **error);
 
 static GMutex engine_lock;
 static TessBaseAPI *engine;
@@ -94,7 +94,7 @@ engine_make(const char *languages, GError **error)
 	if (TessBaseAPIInit4(api, dir, languages, OEM_LSTM_ONLY, NULL, 0, NULL, NULL, 0, FALSE) != 0) {
 		TessBaseAPIDelete(api);
 		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "cannot start Tesseract with the languages '%s' from %s",
-			    languages, dir);
+		            languages, dir);
 		return FALSE;
 	}
 	TessBaseAPISetPageSegMode(api, PSM_AUTO);
@@ -169,7 +169,7 @@ recognize(const DpOcrOptions *opt, int ppi, DpOcrPage *page, GError **error)
 	 * not say; Tesseract itself takes nothing under 70.
 	 */
 	TessBaseAPISetSourceResolution(engine, ppi > 0 ? MAX(ppi, 70) : 300);
-	Deadline d = { opt->page_time_limit > 0 ? thread_cpu() + opt->page_time_limit : 0, FALSE };
+	Deadline d = {opt->page_time_limit > 0 ? thread_cpu() + opt->page_time_limit : 0, FALSE};
 	ETEXT_DESC *monitor = TessMonitorCreate();
 	TessMonitorSetCancelFunc(monitor, cancel_cb);
 	TessMonitorSetCancelThis(monitor, &d);
@@ -204,8 +204,8 @@ recognize(const DpOcrOptions *opt, int ppi, DpOcrPage *page, GError **error)
 }
 
 gboolean
-dp_ocr_recognize_grey_module(const DpOcrOptions *opt, const guint8 *grey, int width, int height, int stride,
-			     int ppi, DpOcrPage *page, GError **error)
+dp_ocr_recognize_grey_module(const DpOcrOptions *opt, const guint8 *grey, int width, int height, int stride, int ppi,
+                             DpOcrPage *page, GError **error)
 {
 	g_mutex_lock(&engine_lock);
 	gboolean ok = engine_make(opt->languages, error);

@@ -44,8 +44,8 @@ void dp_ocr_page_clear(DpOcrPage *page);
  * a page over its time limit is not an error (PAGE->timed_out).
  * Serialized: one recognition at a time per process.
  */
-gboolean dp_ocr_recognize_grey(const DpOcrOptions *opt, const guint8 *grey, int width, int height, int stride,
-			       int ppi, DpOcrPage *page, GError **error);
+gboolean dp_ocr_recognize_grey(const DpOcrOptions *opt, const guint8 *grey, int width, int height, int stride, int ppi,
+                               DpOcrPage *page, GError **error);
 
 /*
  * Start the engine now (load the module, read the language data) if [ocr]
@@ -80,12 +80,12 @@ gboolean dp_ocr_is_image_type(const char *type);
 
 /* The module's entry points (extract/ocr.c), reached through dp_module_symbol(). */
 typedef gboolean (*DpOcrInitFn)(const char *languages, GError **error);
-typedef gboolean (*DpOcrGreyFn)(const DpOcrOptions *opt, const guint8 *grey, int width, int height, int stride,
-				int ppi, DpOcrPage *page, GError **error);
+typedef gboolean (*DpOcrGreyFn)(const DpOcrOptions *opt, const guint8 *grey, int width, int height, int stride, int ppi,
+                                DpOcrPage *page, GError **error);
 typedef const char *(*DpOcrVersionFn)(void);
 gboolean dp_ocr_init_module(const char *languages, GError **error);
-gboolean dp_ocr_recognize_grey_module(const DpOcrOptions *opt, const guint8 *grey, int width, int height,
-				      int stride, int ppi, DpOcrPage *page, GError **error);
+gboolean dp_ocr_recognize_grey_module(const DpOcrOptions *opt, const guint8 *grey, int width, int height, int stride,
+                                      int ppi, DpOcrPage *page, GError **error);
 const char *dp_ocr_version_module(void);
 
 #endif

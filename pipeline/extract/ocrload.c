@@ -31,8 +31,8 @@
 #define OCR_MODULE "docpipe-ocr"
 
 static const char *const image_types[] = {
-	DP_TYPE_PNG, DP_TYPE_JPEG, DP_TYPE_TIFF, DP_TYPE_GIF, DP_TYPE_BMP, DP_TYPE_WEBP,
-	"image/x-ms-bmp", "image/jpg", "image/pjpeg", "image/x-png", "image/tif",
+    DP_TYPE_PNG,      DP_TYPE_JPEG, DP_TYPE_TIFF,  DP_TYPE_GIF,   DP_TYPE_BMP, DP_TYPE_WEBP,
+    "image/x-ms-bmp", "image/jpg",  "image/pjpeg", "image/x-png", "image/tif",
 };
 
 gboolean
@@ -48,9 +48,9 @@ void
 dp_ocr_options_from_config(const DpConfig *cfg, DpOcrOptions *opt)
 {
 	g_autofree char *mode = dp_config_get_string(cfg, "ocr", "mode");
-	opt->mode = g_strcmp0(mode, "never") == 0 ? DP_OCR_NEVER
-		    : g_strcmp0(mode, "always") == 0 ? DP_OCR_ALWAYS
-						     : DP_OCR_AUTO;
+	opt->mode = g_strcmp0(mode, "never") == 0    ? DP_OCR_NEVER
+	            : g_strcmp0(mode, "always") == 0 ? DP_OCR_ALWAYS
+	                                             : DP_OCR_AUTO;
 	opt->dpi = (guint)dp_config_get_int(cfg, "ocr", "dpi");
 	opt->languages = dp_config_get_string(cfg, "ocr", "languages");
 	if (opt->languages == NULL || *opt->languages == '\0') {
@@ -100,13 +100,13 @@ ocr_load(GError **error)
 	g_mutex_unlock(&load_lock);
 	if (!ok)
 		g_set_error(error, DP_ERROR, DP_EXIT_SOFTWARE, "OCR is not available: %s",
-			    load_why ? load_why : OCR_MODULE ".so not found");
+		            load_why ? load_why : OCR_MODULE ".so not found");
 	return ok;
 }
 
 gboolean
 dp_ocr_recognize_grey(const DpOcrOptions *opt, const guint8 *grey, int width, int height, int stride, int ppi,
-		      DpOcrPage *page, GError **error)
+                      DpOcrPage *page, GError **error)
 {
 	if (!ocr_load(error) || !init_fn(opt->languages, error))
 		return FALSE;
@@ -126,11 +126,10 @@ dp_ocr_preload(const DpConfig *cfg, const char *type)
 {
 	if (type == NULL)
 		return;
-	DpOcrOptions opt = { 0 };
+	DpOcrOptions opt = {0};
 	dp_ocr_options_from_config(cfg, &opt);
-	gboolean sure = opt.mode != DP_OCR_NEVER &&
-			(ocr_used || dp_ocr_is_image_type(type) ||
-			 (opt.mode == DP_OCR_ALWAYS && g_str_equal(type, DP_TYPE_PDF)));
+	gboolean sure = opt.mode != DP_OCR_NEVER && (ocr_used || dp_ocr_is_image_type(type) ||
+	                                             (opt.mode == DP_OCR_ALWAYS && g_str_equal(type, DP_TYPE_PDF)));
 	if (sure && ocr_load(NULL))
 		(void)init_fn(opt.languages, NULL);
 	dp_ocr_options_clear(&opt);
@@ -148,10 +147,11 @@ dp_ocr_language_data(const char *languages)
 	for (guint i = 0; langs[i] != NULL; i++) {
 		g_autofree char *file = g_strdup_printf("%s/%s.traineddata", dir, langs[i]);
 		g_autoptr(GMappedFile) mf = g_mapped_file_new(file, FALSE, NULL);
-		g_autofree char *sum = mf ? dp_sha256_hex((const guint8 *)g_mapped_file_get_contents(mf),
-							  g_mapped_file_get_length(mf))
-					  : NULL;
-		g_string_append_printf(s, "%s%s: %s sha256:%.16s", i ? "; " : "", langs[i], file, sum ? sum : "unreadable");
+		g_autofree char *sum =
+		    mf ? dp_sha256_hex((const guint8 *)g_mapped_file_get_contents(mf), g_mapped_file_get_length(mf))
+		       : NULL;
+		g_string_append_printf(s, "%s%s: %s sha256:%.16s", i ? "; " : "", langs[i], file,
+		                       sum ? sum : "unreadable");
 	}
 	return g_string_free(s, FALSE);
 }
@@ -179,7 +179,7 @@ dp_extract_image(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	}
 	if (image_fn == NULL) {
 		dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "image support is not available: %s",
-			    local ? local->message : "no image extractor in " OCR_MODULE ".so");
+		            local ? local->message : "no image extractor in " OCR_MODULE ".so");
 		return TRUE;
 	}
 	return image_fn(ctx, doc, error);

@@ -146,7 +146,7 @@ render_grey(PopplerPage *page, guint dpi, int *width, int *height, int *ppi, cha
 	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
 	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
 		*why = g_strdup_printf("cannot make a %dx%d image: %s", w, h,
-				       cairo_status_to_string(cairo_surface_status(surface)));
+		                       cairo_status_to_string(cairo_surface_status(surface)));
 		cairo_surface_destroy(surface);
 		return NULL;
 	}
@@ -187,7 +187,7 @@ dp_pdf_ocr_page(DpPdfOcr *o, PopplerPage *page, guint pageno, const char *layer,
 	g_autofree char *why = NULL;
 	g_autofree guint8 *grey = render_grey(page, o->opt.dpi, &w, &h, &ppi, &why);
 	g_autoptr(GError) local = NULL;
-	DpOcrPage result = { 0 };
+	DpOcrPage result = {0};
 	if (grey == NULL || !dp_ocr_recognize_grey(&o->opt, grey, w, h, w, ppi, &result, &local)) {
 		g_array_append_val(o->failed, pageno);
 		if (o->error == NULL)
@@ -234,8 +234,8 @@ dp_pdf_ocr_finish(DpPdfOcr *o, DpDoc *doc)
 	if (o->timed_out->len > 0) {
 		g_autofree char *list = number_list(o->timed_out);
 		dp_doc_meta(doc, "ocr-pages-over-time-limit", list);
-		limit = g_strdup_printf("OCR stopped on page %s at the time limit of %u s ([ocr] page-time-limit)", list,
-					o->opt.page_time_limit);
+		limit = g_strdup_printf("OCR stopped on page %s at the time limit of %u s ([ocr] page-time-limit)",
+		                        list, o->opt.page_time_limit);
 	}
 	if (o->failed->len > 0) {
 		g_autofree char *list = number_list(o->failed);

@@ -17,11 +17,11 @@ typedef enum { PAGE_TEXT, PAGE_EMPTY, PAGE_GARBLED } PageQuality;
 /* The OCR of one PDF's pages. */
 typedef struct {
 	DpOcrOptions opt;
-	GString *pages;     /* "PAGE:CONF ..." (the record's ocr field) */
-	guint n_pages;      /* pages read by OCR */
-	GArray *timed_out;  /* pages stopped at [ocr] page-time-limit */
-	GArray *failed;     /* pages OCR could not read: their text layer stays */
-	char *error;        /* why the first of them failed */
+	GString *pages;    /* "PAGE:CONF ..." (the record's ocr field) */
+	guint n_pages;     /* pages read by OCR */
+	GArray *timed_out; /* pages stopped at [ocr] page-time-limit */
+	GArray *failed;    /* pages OCR could not read: their text layer stays */
+	char *error;       /* why the first of them failed */
 } DpPdfOcr;
 
 void dp_pdf_ocr_init(DpPdfOcr *o, const DpConfig *cfg);
@@ -38,7 +38,7 @@ gboolean dp_pdf_page_wants_ocr(DpOcrMode mode, PopplerPage *page, const char *la
  * the text layer (no OCR wanted, or OCR failed).
  */
 gboolean dp_pdf_ocr_page(DpPdfOcr *o, PopplerPage *page, guint pageno, const char *layer, PageQuality quality,
-			 GString *out);
+                         GString *out);
 
 /*
  * Record on DOC what OCR did (meta.ocr-pages, meta.ocr-languages, the ocr

@@ -31,7 +31,6 @@
 #include "core/record.h"
 #include "core/text.h"
 #include "extract/extract.h"
-#include "extract/ocr.h"
 #include "extract/pdf-ocr.h"
 #include "util/exitcode.h"
 
@@ -244,7 +243,6 @@ page_text(PopplerPage *page)
 	g_free(text);
 	return g_string_free(out, FALSE);
 }
-
 
 /*
  * Classify the text of a page.  Unmapped glyphs come out of Poppler as
