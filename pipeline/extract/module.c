@@ -85,7 +85,8 @@ typedef struct {
 	 * The module's libraries start a thread per CPU unless told otherwise
 	 * before they are loaded (Tesseract's OpenMP reads OMP_THREAD_LIMIT
 	 * once, then): one thread, unless the user set it, so that the -j N
-	 * workers of a run never oversubscribe the cores N times.
+	 * workers of a run never oversubscribe the cores N times.  (For the
+	 * OCR module, dp_ocr_preload() sets it first, on the main thread.)
 	 */
 	gboolean one_thread;
 	/*

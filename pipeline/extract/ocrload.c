@@ -111,6 +111,13 @@ dp_ocr_note_used(void)
 void
 dp_ocr_preload(const DpConfig *cfg, const char *type)
 {
+	/*
+	 * As extract/module.c does before it loads docpipe-ocr.so, but here
+	 * on the main thread before any fork: the module may first be loaded
+	 * on a thread extracting a mailbox's messages, where setenv() would
+	 * race with other threads' getenv().
+	 */
+	g_setenv("OMP_THREAD_LIMIT", "1", FALSE);
 	if (type == NULL)
 		return;
 	DpOcrOptions opt = {0};
