@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 static void
@@ -87,13 +89,4 @@ test_sizes(void)
 	g_assert_false(dp_parse_size("1e30", &v));
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/config/errors", test_errors);
-	g_test_add_func("/config/values", test_values);
-	g_test_add_func("/config/fingerprint", test_fingerprint);
-	g_test_add_func("/config/sizes", test_sizes);
-	return g_test_run();
-}
+DP_UNIT_MAIN("config", test_errors, test_values, test_fingerprint, test_sizes)

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 /* What dp_detect_sniff calls text, by the per-byte rule, for a buffer
@@ -176,13 +178,4 @@ test_record_values(void)
 	g_string_free(big, TRUE);
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/fastpath/sniff-text", test_sniff_text);
-	g_test_add_func("/fastpath/decode-utf8-or-fallback", test_decode_utf8_or_fallback);
-	g_test_add_func("/fastpath/one-line", test_one_line);
-	g_test_add_func("/fastpath/record-values", test_record_values);
-	return g_test_run();
-}
+DP_UNIT_MAIN("fastpath", test_sniff_text, test_decode_utf8_or_fallback, test_one_line, test_record_values)

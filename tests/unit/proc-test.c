@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 /* Read FD to its end. */
@@ -235,14 +237,4 @@ test_close_pair(void)
 	g_assert_cmpint(fcntl(p[1], F_GETFD), <, 0);
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/proc/fork-layout", test_fork_layout);
-	g_test_add_func("/proc/death-with-parent", test_death_with_parent);
-	g_test_add_func("/proc/set-limit", test_set_limit);
-	g_test_add_func("/proc/wait", test_wait);
-	g_test_add_func("/proc/close-pair", test_close_pair);
-	return g_test_run();
-}
+DP_UNIT_MAIN("proc", test_fork_layout, test_death_with_parent, test_set_limit, test_wait, test_close_pair)

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 static GString *
@@ -198,16 +200,5 @@ test_set_and_keys(void)
 	g_assert_false(dp_record_key_valid(""));
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/record/roundtrip", test_roundtrip);
-	g_test_add_func("/record/two-and-empty", test_two_records_and_empty);
-	g_test_add_func("/record/truncated", test_truncated_everywhere);
-	g_test_add_func("/record/garbage", test_garbage);
-	g_test_add_func("/record/limits", test_limits);
-	g_test_add_func("/record/writer-cleans", test_writer_cleans);
-	g_test_add_func("/record/set", test_set_and_keys);
-	return g_test_run();
-}
+DP_UNIT_MAIN("record", test_roundtrip, test_two_records_and_empty, test_truncated_everywhere, test_garbage,
+             test_limits, test_writer_cleans, test_set_and_keys)

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <string.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 static guint n_warnings;
@@ -182,14 +184,4 @@ test_json(void)
 	g_assert_cmpstr(s->str, ==, "null");
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/run/shard", test_shard);
-	g_test_add_func("/run/inside", test_inside);
-	g_test_add_func("/run/walk", test_walk);
-	g_test_add_func("/run/ledger", test_ledger);
-	g_test_add_func("/run/json", test_json);
-	return g_test_run();
-}
+DP_UNIT_MAIN("run", test_shard, test_inside, test_walk, test_ledger, test_json)

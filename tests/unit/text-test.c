@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 static void
@@ -342,15 +344,4 @@ test_one_line(void)
 	g_assert_cmpstr(a, ==, "a b");
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/text/normalize", test_normalize);
-	g_test_add_func("/text/normalize-random", test_normalize_random);
-	g_test_add_func("/text/nfc-stable", test_nfc_stable);
-	g_test_add_func("/text/decode", test_decode);
-	g_test_add_func("/text/clean", test_clean);
-	g_test_add_func("/text/one-line", test_one_line);
-	return g_test_run();
-}
+DP_UNIT_MAIN("text", test_normalize, test_normalize_random, test_nfc_stable, test_decode, test_clean, test_one_line)

@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 static DpRecord *
@@ -183,12 +185,4 @@ test_result_bad(void)
 	g_assert_true(killed_bad(&w));
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/worker/emitter-hashes-outputs", test_emitter_hashes);
-	g_test_add_func("/worker/result-by-bytes", test_result_by_bytes);
-	g_test_add_func("/worker/result-bad", test_result_bad);
-	return g_test_run();
-}
+DP_UNIT_MAIN("worker", test_emitter_hashes, test_result_by_bytes, test_result_bad)
