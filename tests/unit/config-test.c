@@ -38,9 +38,10 @@ static void
 test_values(void)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(DpConfig) cfg = dp_config_load_data("[limits]\nmax-input-size=1.5K\n[redact]\ndetectors=email ; phone;\n"
-						      "[rule case]\npattern=CASE-\\d+\n",
-						      "t.conf", &error);
+	g_autoptr(DpConfig) cfg =
+	    dp_config_load_data("[limits]\nmax-input-size=1.5K\n[redact]\ndetectors=email ; phone;\n"
+	                        "[rule case]\npattern=CASE-\\d+\n",
+	                        "t.conf", &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(dp_config_get_size(cfg, "limits", "max-input-size"), ==, 1536);
 	g_assert_cmpint(dp_config_get_int(cfg, "limits", "max-depth"), ==, 10);

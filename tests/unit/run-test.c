@@ -90,7 +90,7 @@ test_walk(void)
 	g_assert_cmpuint(n_warnings, ==, 1); /* leak.txt */
 
 	const char list[] = "b.txt\0../secret.txt\0/etc/passwd\0a/../../secret.txt\0missing\0in/a.txt\0"
-			    "./b.txt\0out/skip.txt\0.docpipe/skip.txt\0a\0";
+	                    "./b.txt\0out/skip.txt\0.docpipe/skip.txt\0a\0";
 	g_autoptr(GBytes) lb = g_bytes_new_static(list, sizeof list - 1);
 	guint rejected = 0;
 	g_autofree char *given = g_build_filename(tmp, "in", NULL);

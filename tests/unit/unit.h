@@ -36,11 +36,11 @@ dp_unit_main(int argc, char **argv, const char *suite, const char *names, const 
 	return g_test_run();
 }
 
-#define DP_UNIT_MAIN(suite, ...)                                                                 \
-	int main(int argc, char **argv)                                                          \
-	{                                                                                        \
-		static const DpUnitFn fns[] = { __VA_ARGS__ };                                   \
-		return dp_unit_main(argc, argv, suite, #__VA_ARGS__, fns, G_N_ELEMENTS(fns));    \
+#define DP_UNIT_MAIN(suite, ...)                                                                                       \
+	int main(int argc, char **argv)                                                                                \
+	{                                                                                                              \
+		static const DpUnitFn fns[] = { __VA_ARGS__ };                                                         \
+		return dp_unit_main(argc, argv, suite, #__VA_ARGS__, fns, G_N_ELEMENTS(fns));                          \
 	}
 
 #endif
