@@ -12,13 +12,15 @@ VERSION  := 0.1.0
 # (with libcrypto) would cost every start milliseconds.  Their extractors
 # are modules, docpipe-pdf.so, docpipe-mail.so and docpipe-zip.so, loaded
 # on the first document that needs them (pipeline/extract/module.c); everything
-# else links directly.
+# else links directly.  Tesseract and Leptonica (OCR of scanned pages and
+# images) are docpipe-ocr.so, loaded on the first page or image to read.
 CORE_PKGS := glib-2.0 gmodule-2.0 libmagic libxml-2.0 libpcre2-8 \
         libhs sqlite3 libseccomp nettle
 PDF_PKGS  := poppler-glib
 MAIL_PKGS := gmime-3.0
 ZIP_PKGS  := libzip
-PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS)
+OCR_PKGS  := tesseract lept
+PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS)
 
 # Run install-deps only when pkg-config cannot find a library, and only for
 # targets that build or run something.
@@ -32,9 +34,10 @@ endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lm
-PDF_LIBS   := $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null)
+PDF_LIBS   := $(shell pkg-config --libs $(PDF_PKGS) cairo 2>/dev/null) -lm
 MAIL_LIBS  := $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
 ZIP_LIBS   := $(shell pkg-config --libs $(ZIP_PKGS) 2>/dev/null)
+OCR_LIBS   := $(shell pkg-config --libs $(OCR_PKGS) 2>/dev/null) -lm
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wcast-qual \
@@ -54,14 +57,16 @@ LDFLAGS  += $(SANITIZE)
 # (pipeline/cmd/) and the format modules.  pipeline/README.md says what each
 # folder holds and may include.  Objects keep their folder under obj/;
 # base names are unique across folders (the archive stores base names).
-MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/mail.c pipeline/extract/zip.c
+MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/mail.c pipeline/extract/zip.c \
+            pipeline/extract/ocr.c pipeline/extract/image.c
 MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 CMD_SRC  := $(sort $(wildcard pipeline/cmd/*.c))
 CMD_OBJ  := $(CMD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 LIB_SRC  := $(sort $(filter-out $(CMD_SRC) $(MOD_SRC),$(wildcard pipeline/*/*.c)))
 LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 HEADERS  := $(wildcard pipeline/*/*.h)
-MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so
+MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so \
+            $(BUILD)/docpipe-ocr.so
 # Programs export their symbols (the whole library) to the modules they load.
 LINK_LIB  = -Wl,--export-dynamic -Wl,--whole-archive $(BUILD)/libdocpipe.a -Wl,--no-whole-archive
 STAGES   := $(sort $(notdir $(basename $(wildcard stages/*.c))))
@@ -70,7 +75,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGRAMS := $(BUILD)/docpipe $(STAGE_BIN)
 
-.PHONY: all check run install asan bench clean style help fuzz fuzz-smoke deb
+.PHONY: all check run install asan bench bench-ocr clean style help fuzz fuzz-smoke deb
 # Objects are never intermediate files to be deleted after a build.
 .SECONDARY:
 all: $(PROGRAMS) $(MODULES) $(UNIT_BIN)
@@ -87,7 +92,7 @@ $(BUILD)/libdocpipe.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/docpipe-pdf.so: $(BUILD)/obj/extract/pdf.o
+$(BUILD)/docpipe-pdf.so: $(BUILD)/obj/extract/pdf.o $(BUILD)/obj/extract/pdf-ocr.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PDF_LIBS)
 
 $(BUILD)/docpipe-mail.so: $(BUILD)/obj/extract/mail.o
@@ -95,6 +100,9 @@ $(BUILD)/docpipe-mail.so: $(BUILD)/obj/extract/mail.o
 
 $(BUILD)/docpipe-zip.so: $(BUILD)/obj/extract/zip.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(ZIP_LIBS)
+
+$(BUILD)/docpipe-ocr.so: $(BUILD)/obj/extract/ocr.o $(BUILD)/obj/extract/image.o
+	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(OCR_LIBS)
 
 $(MOD_OBJ): CFLAGS += -fPIC
 
@@ -151,7 +159,7 @@ asan:
 FUZZ_DIR     := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 20
-FUZZ_EXTRACT := html pdf mime mbox zip
+FUZZ_EXTRACT := html pdf mime mbox zip image
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(filter-out tests/fuzz/fuzz-extract.c,$(wildcard tests/fuzz/fuzz-*.c))) \
                 $(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%)
 # Like the programs, fuzzers export the library to the PDF module, which
@@ -163,12 +171,13 @@ $(FUZZ_DIR)/fuzz-pdf:  FUZZ_TYPE := application/pdf
 $(FUZZ_DIR)/fuzz-mime: FUZZ_TYPE := message/rfc822
 $(FUZZ_DIR)/fuzz-mbox: FUZZ_TYPE := application/mbox
 $(FUZZ_DIR)/fuzz-zip:  FUZZ_TYPE := application/zip
+$(FUZZ_DIR)/fuzz-image: FUZZ_TYPE := image/png
 
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' \
 	  SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN) -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION' \
 	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so $(FUZZ_DIR)/lib/docpipe-mail.so \
-	  $(FUZZ_DIR)/lib/docpipe-zip.so
+	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so
 	$(MAKE) fuzz-bins
 
 .PHONY: fuzz-bins valgrind-check
@@ -189,6 +198,10 @@ valgrind-check: all
 
 bench: all
 	@DOCPIPE_BUILD="$(BUILD_ABS)" scripts/bench
+
+# OCR against pdftoppm + the tesseract command line (scripts/bench-ocr).
+bench-ocr: all
+	@DOCPIPE_BUILD="$(BUILD_ABS)" scripts/bench-ocr
 
 MAN1 := $(wildcard pipeline/cmd/*.1 stages/*.1)
 install: all
@@ -215,4 +228,4 @@ clean:
 	rm -rf $(BUILD) build out out.tmp
 
 help:
-	@echo "targets: all check run install asan bench fuzz fuzz-smoke valgrind-check clean style deb"
+	@echo "targets: all check run install asan bench bench-ocr fuzz fuzz-smoke valgrind-check clean style deb"

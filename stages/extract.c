@@ -37,6 +37,7 @@
 #include "core/detect.h"
 #include "core/record.h"
 #include "extract/extract.h"
+#include "extract/ocr.h"
 #include "sandbox/isolate.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
@@ -62,6 +63,9 @@ write_record(DpRecord *rec, gpointer user, GError **error)
 {
 	State *st = user;
 	st->code = dp_exit_merge(st->code, dp_status_exit_code(dp_record_get(rec, DP_F_STATUS)));
+	/* From now on the OCR engine is made once, here, not in every child. */
+	if (dp_record_get(rec, DP_F_OCR) != NULL)
+		dp_ocr_note_used();
 	return dp_record_write(rec, stdout, error);
 }
 
@@ -86,6 +90,8 @@ extract_one(State *st, DpRecord *in, GBytes *data, GError **error)
 		dp_extract_preload(dp_record_get(in, DP_F_TYPE));
 		if (dp_record_get(in, DP_F_DETECT) != NULL)
 			dp_detect_magic_prepare(); /* its database, once, not per child */
+		/* The OCR engine and its model too, when the input surely needs them (extract/ocr.h). */
+		dp_ocr_preload(st->ctx.cfg, dp_record_get(in, DP_F_TYPE));
 		return dp_isolate_extract(&st->ctx, &st->iso, in, bytes, error);
 	}
 	return dp_extract(&st->ctx, in, bytes, error);

@@ -30,7 +30,7 @@ same_text() {
 test_expect_success 'setup: a mailbox with the same unknown attachment three times and a PNG twice' '
 	/usr/bin/python3 - "$TRASH/repeat.mbox" <<-\PY
 	import base64, sys
-	png = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a48a0000000049454e44ae426082")
+	png = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000b4944415478da63f80f040009fb03fd68fa1ccc0000000049454e44ae426082")
 	blob = bytes((k * 37 + 11) & 0xFF for k in range(3000))
 	with open(sys.argv[1], "w") as f:
 	    for i, data in enumerate([blob, png, blob, png, blob]):

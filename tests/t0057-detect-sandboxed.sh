@@ -4,39 +4,43 @@ test_description='libmagic runs only in the sandboxed child; a run loads only wh
 
 # DOCPIPE_SANDBOX_TEST=crash makes the sandboxed child crash before it does
 # anything: a type that only libmagic knows then cannot be known, which
-# shows where libmagic runs.
+# shows where libmagic runs.  A gzip header is one: docpipe's own sniffers
+# know PNG and the other images OCR reads, not gzip.
 test_expect_success 'docpipe-detect asks libmagic in the sandboxed child' '
-	printf "\211PNG\r\n\032\n\0\0\0\rIHDR" >x.png &&
-	docpipe-detect --tsv x.png | cut -f2 >plain &&
-	DOCPIPE_SANDBOX_TEST=crash docpipe-detect --tsv x.png | cut -f2 >crashed &&
-	printf "type\nimage/png\n" >expect && test_cmp expect plain &&
+	printf "\037\213\010\0\0\0\0\0\0\003" >x.gz &&
+	docpipe-detect --tsv x.gz | cut -f2 >plain &&
+	DOCPIPE_SANDBOX_TEST=crash docpipe-detect --tsv x.gz | cut -f2 >crashed &&
+	printf "type\napplication/gzip\n" >expect && test_cmp expect plain &&
 	printf "type\napplication/octet-stream\n" >expect && test_cmp expect crashed
 '
 
 test_expect_success 'docpipe-detect record: the type, no "detect: deferred"' '
-	docpipe-detect x.png >rec &&
-	test_grep "^type: image/png$" rec &&
+	docpipe-detect x.gz >rec &&
+	test_grep "^type: application/gzip$" rec &&
 	! grep "^detect:" rec
 '
 
 test_expect_success 'docpipe-detect without the sandbox asks libmagic itself' '
 	printf "[sandbox]\nenabled=false\n" >off.conf &&
-	DOCPIPE_CONFIG=$PWD/off.conf DOCPIPE_SANDBOX_TEST=crash docpipe-detect --tsv x.png | cut -f2 >off &&
-	printf "type\nimage/png\n" >expect && test_cmp expect off
+	DOCPIPE_CONFIG=$PWD/off.conf DOCPIPE_SANDBOX_TEST=crash docpipe-detect --tsv x.gz | cut -f2 >off &&
+	printf "type\napplication/gzip\n" >expect && test_cmp expect off
 '
 
+# Under AddressSanitizer the crash is ASan's abort, which the parent
+# reports as a parser that aborted (status limit), as in t5000.
 test_expect_success 'docpipe-extract PATH asks libmagic in the sandboxed child' '
-	docpipe-extract x.png >rec &&
-	test_grep "^type: image/png$" rec &&
+	docpipe-extract x.gz >rec &&
+	test_grep "^type: application/gzip$" rec &&
 	test_grep "^status: unsupported$" rec &&
-	DOCPIPE_SANDBOX_TEST=crash docpipe-extract x.png >crec;
+	DOCPIPE_SANDBOX_TEST=crash docpipe-extract x.gz >crec;
 	test_grep "^type: application/octet-stream$" crec &&
-	test_grep "^status: error$" crec
+	{ test_grep "^status: error$" crec ||
+	  { test -n "${DOCPIPE_ASAN:-}" && test_grep "^error: parser aborted" crec; }; }
 '
 
 test_expect_success 'a record stream and a PATH give docpipe-extract the same records' '
-	docpipe-detect "$SAMPLES/text/memo-latin1.txt" x.png | docpipe-extract >stream &&
-	docpipe-extract "$SAMPLES/text/memo-latin1.txt" x.png >paths &&
+	docpipe-detect "$SAMPLES/text/memo-latin1.txt" x.gz | docpipe-extract >stream &&
+	docpipe-extract "$SAMPLES/text/memo-latin1.txt" x.gz >paths &&
 	test_cmp stream paths
 '
 
@@ -51,6 +55,10 @@ test_expect_success 'a directory is unsupported, alike in a stream and in conver
 
 if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
 	test_set_prereq STRACE
+fi
+# LeakSanitizer cannot work under ptrace: the traced runs check no leaks.
+if [ -n "${DOCPIPE_ASAN:-}" ]; then
+	strace() { env ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace "$@"; }
 fi
 
 # What a process opens shows what it loads; the files' names are the
@@ -72,10 +80,10 @@ test_expect_success STRACE 'docpipe-extract and convert load the PDF module once
 # The database is a system file, loaded before the children are forked;
 # only the input's bytes are left to the children.
 test_expect_success STRACE 'libmagic loads its database in one process for three inputs' '
-	cp x.png y.png && cp x.png z.png &&
-	strace -f -e trace=open,openat -o trace docpipe-detect x.png y.png z.png >out &&
+	cp x.gz y.gz && cp x.gz z.gz &&
+	strace -f -e trace=open,openat -o trace docpipe-detect x.gz y.gz z.gz >out &&
 	test $(grep "magic\.mgc" trace | cut -d" " -f1 | sort -u | wc -l) = 1 &&
-	strace -f -e trace=open,openat -o trace docpipe convert x.png y.png z.png >out &&
+	strace -f -e trace=open,openat -o trace docpipe convert x.gz y.gz z.gz >out &&
 	test $(grep "magic\.mgc" trace | cut -d" " -f1 | sort -u | wc -l) = 1
 '
 

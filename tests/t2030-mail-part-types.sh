@@ -1,6 +1,6 @@
 #!/bin/sh
-# t2030: how a mail part's type is decided.  A specific label we do not
-# extract (image/png) is kept unless our own sniffers recognise the bytes
+# t2030: how a mail part's type is decided.  A specific label (image/jpeg)
+# on bytes we do not read (gzip) is kept unless our own sniffers recognise the bytes
 # (a "png" that is a PDF); a generic label (application/octet-stream) is
 # checked with libmagic, unless [extract] identify-parts=false.  libmagic's
 # answer is reused for bytes seen before (keyed by their SHA-256), which
@@ -16,12 +16,13 @@ msg() {
 		printf 'Content-Transfer-Encoding: base64\n\n%s\n--b--\n' "$3"
 	} >"$1"
 }
-# A 1x1 PNG and a tiny PDF, base64.
-PNG=iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVQI12P4DwABAQEAWk1v8QAAAABJRU5ErkJggg==
+# Bytes nothing names but libmagic (gzip), a 1x1 PNG and a tiny PDF, base64.
+GZ=$(printf "hello hello\n" | gzip -n | base64 -w0)
+PNG=iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVQI12P4DwABAQEAG7buVgAAAABJRU5ErkJggg==
 PDF=$(printf '%%PDF-1.4\n%%%%EOF\n' | base64 -w0)
 
 test_expect_success 'a specific label is kept when the bytes are nothing we read' '
-	msg a.eml image/jpeg "$PNG" &&
+	msg a.eml image/jpeg "$GZ" &&
 	docpipe convert --xml --no-redact a.eml >x.xml &&
 	test_grep "path=\"attachment 1\" type=\"image/jpeg\"" x.xml
 '
@@ -41,7 +42,8 @@ test_expect_success 'a generic label goes through libmagic' '
 
 test_expect_success 'identify-parts=false keeps the generic label' '
 	printf "[extract]\nidentify-parts=false\n" >c.conf &&
-	docpipe convert -c c.conf --xml --no-redact c.eml >x.xml &&
+	msg e.eml application/octet-stream "$GZ" &&
+	docpipe convert -c c.conf --xml --no-redact e.eml >x.xml &&
 	test_grep "path=\"attachment 1\" type=\"application/octet-stream\"" x.xml &&
 	msg d.eml application/octet-stream "$PDF" &&
 	{ docpipe convert -c c.conf --xml --no-redact d.eml >x.xml 2>/dev/null || test $? = 65; } &&

@@ -19,7 +19,7 @@ test_expect_success 'setup: two messages with alternatives' '
 		printf -- "--a\nContent-Type: text/html; charset=utf-8\n\n<html><body><p>html rendering words</p></body></html>\n"
 		printf -- "--a--\n"
 	} >simple.eml &&
-	PNG=iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVQI12P4DwABAQEAWk1v8QAAAABJRU5ErkJggg== &&
+	PNG=iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVQI12P4DwABAQEAG7buVgAAAABJRU5ErkJggg== &&
 	PDF=$(base64 -w0 "$SAMPLES/pdf/known-text.pdf") &&
 	{
 		printf "From: a@example.com\nTo: b@example.com\nSubject: apple style\nMIME-Version: 1.0\n"

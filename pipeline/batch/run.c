@@ -45,6 +45,7 @@
 #include "core/detect.h"
 #include "core/emit.h"
 #include "core/record.h"
+#include "extract/ocr.h"
 #include "redact/redact.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
@@ -105,6 +106,8 @@ typedef struct {
 	DpRedactor *redactor;
 	char *fingerprint;
 	DpLedger *ledger;
+	/* --reocr and the OCR engine or its language data changed: convert everything. */
+	gboolean reocr_all;
 	DpRunConf conf; /* what the workers need of the above */
 	/* Progress. */
 	gboolean tty;
@@ -637,6 +640,36 @@ outputs_present(const Run *r, const DpLedgerEntry *e)
 }
 
 /*
+ * The OCR engine and language data that convert this run, against those
+ * of the ledger's runs (meta "ocr-engine").  A new Tesseract or model may
+ * read scans differently, but converting every scan again costs hours:
+ * a change is only reported, and acted on with --reocr, which then
+ * converts everything and records the new engine.
+ */
+static gboolean
+ocr_engine_check(Run *r, gboolean reocr, GError **error)
+{
+	g_autofree char *mode = dp_config_get_string(r->cfg, "ocr", "mode");
+	if (g_strcmp0(mode, "never") == 0)
+		return TRUE;
+	g_autofree char *langs = dp_config_get_string(r->cfg, "ocr", "languages");
+	g_autofree char *version = dp_ocr_engine_version();
+	g_autofree char *data = dp_ocr_language_data(langs);
+	g_autofree char *now = g_strdup_printf("%s; %s", version ? version : "no OCR engine", data);
+	g_autofree char *before = dp_ledger_get_meta(r->ledger, "ocr-engine");
+	if (before != NULL && !g_str_equal(before, now)) {
+		if (!reocr) {
+			dp_warn("the OCR engine or its language data changed since the last run (now %s): "
+			        "inputs already converted keep their text; --reocr converts them again",
+			        now);
+			return TRUE;
+		}
+		r->reocr_all = TRUE;
+	}
+	return dp_ledger_set_meta(r->ledger, "ocr-engine", now, error);
+}
+
+/*
  * Whether IN must be converted.  Unchanged metadata (size, mtime, inode)
  * is trusted without reading the file: that is the fast path for a rerun.
  * Changed metadata with the same content only refreshes the ledger row.
@@ -644,6 +677,8 @@ outputs_present(const Run *r, const DpLedgerEntry *e)
 static gboolean
 needs_work(Run *r, const DpInput *in, DpLedgerEntry *e, GError **error)
 {
+	if (r->reocr_all)
+		return TRUE;
 	if (e == NULL || e->config == NULL || !g_str_equal(e->config, r->fingerprint) || e->version == NULL ||
 	    !g_str_equal(e->version, DOCPIPE_VERSION))
 		return TRUE;
@@ -869,6 +904,7 @@ run_configure(Run *r)
 	g_autoptr(GError) error = NULL;
 	r->cfg = dp_config_load(r->opt->config, &error);
 	if (r->cfg == NULL || (r->opt->no_redact && !dp_config_set(r->cfg, "redact", "enabled", "false", &error)) ||
+	    (r->opt->ocr_mode && !dp_config_set(r->cfg, "ocr", "mode", r->opt->ocr_mode, &error)) ||
 	    (r->redactor = dp_redactor_new(r->cfg, &error)) == NULL) {
 		dp_warn("%s", error->message);
 		return DP_EXIT_CONFIG;
@@ -957,7 +993,7 @@ run_open_ledger(Run *r, GHashTable **rows)
 	g_autofree char *clean = dp_ledger_get_meta(r->ledger, "clean");
 	if (clean == NULL || !g_str_equal(clean, "1"))
 		sweep_temp_files(r->out_root, TRUE);
-	if (!dp_ledger_set_meta(r->ledger, "clean", "0", &error)) {
+	if (!dp_ledger_set_meta(r->ledger, "clean", "0", &error) || !ocr_engine_check(r, r->opt->reocr, &error)) {
 		dp_warn("%s", error->message);
 		return DP_EXIT_IOERR;
 	}

@@ -21,6 +21,8 @@ typedef struct {
 	gboolean json;          /* print the JSON summary on standard output */
 	gboolean quiet;         /* no progress or summary unless something failed */
 	gboolean no_redact;     /* [redact] enabled=false */
+	const char *ocr_mode;   /* --ocr "always", --no-ocr "never": [ocr] mode; NULL: as configured */
+	gboolean reocr;         /* convert everything again when the OCR engine or its data changed */
 } DpRunOptions;
 
 /*

@@ -26,6 +26,7 @@
 #include "core/emit.h"
 #include "core/record.h"
 #include "extract/extract.h"
+#include "extract/ocr.h"
 #include "redact/redact.h"
 #include "sandbox/isolate.h"
 #include "util/diag.h"
@@ -50,6 +51,8 @@ chain_emit(DpRecord *rec, gpointer user, GError **error)
 	DpChain *chain = user;
 	if (chain->redactor != NULL)
 		dp_redact_record(chain->redactor, rec);
+	if (dp_record_get(rec, DP_F_OCR) != NULL)
+		dp_ocr_note_used();
 	if (chain->observer != NULL)
 		chain->observer(rec, chain->observer_data);
 	return dp_emitter_add(chain->emitter, rec, error);
@@ -132,10 +135,13 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 		 * first, here, so that every later input finds it loaded and
 		 * the child never maps libraries under its memory limit.
 		 */
-		dp_extract_preload(dp_record_get(rec, DP_F_TYPE));
+		const char *type = dp_record_get(rec, DP_F_TYPE);
+		dp_extract_preload(type);
 		/* libmagic's database too, when the child will need it. */
 		if (dp_record_get(rec, DP_F_DETECT) != NULL)
 			dp_detect_magic_prepare();
+		/* An image's child inherits the OCR engine, model read before the filter. */
+		dp_ocr_preload(chain->ectx.cfg, type);
 		ok = dp_isolate_extract(&chain->ectx, &chain->iso, rec, data, error);
 	} else
 		ok = dp_extract(&chain->ectx, rec, data, error);

@@ -7,8 +7,8 @@
  *	Options, the configuration and the options' overrides of it, the
  *	redactor, the loop over a record stream on standard input, and the
  *	end of the program (standard output closed with its error checked).
- *	One place, so that -c, --no-redact, -p, -f and -l mean the same in
- *	every program and a configuration error reads the same everywhere.
+ *	One place, so that -c, --no-redact, -p, -f, -l, --ocr and --no-ocr
+ *	mean the same in every program and a configuration error reads the same everywhere.
  */
 #include "chain/stage.h"
 
@@ -50,7 +50,9 @@ dp_stage_config(DpStage *st, int *code)
 	g_autoptr(DpConfig) cfg = dp_config_load(st->config, &error);
 	if (cfg == NULL || (st->no_redact && !dp_config_set(cfg, "redact", "enabled", "false", &error)) ||
 	    (st->first_page && !dp_config_set(cfg, "pdf", "first-page", st->first_page, &error)) ||
-	    (st->last_page && !dp_config_set(cfg, "pdf", "last-page", st->last_page, &error))) {
+	    (st->last_page && !dp_config_set(cfg, "pdf", "last-page", st->last_page, &error)) ||
+	    (st->ocr && !dp_config_set(cfg, "ocr", "mode", "always", &error)) ||
+	    (st->no_ocr && !dp_config_set(cfg, "ocr", "mode", "never", &error))) {
 		dp_warn("%s", error->message);
 		*code = DP_EXIT_CONFIG;
 		return NULL;

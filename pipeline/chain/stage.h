@@ -32,6 +32,8 @@ typedef struct {
 	char **passwords; /* -p PW, repeatable */
 	char *first_page; /* -f N */
 	char *last_page;  /* -l N */
+	gboolean ocr;     /* --ocr: [ocr] mode=always */
+	gboolean no_ocr;  /* --no-ocr: [ocr] mode=never (wins over --ocr) */
 } DpStage;
 
 #define DP_STAGE_OPTION_CONFIG(st)                                                                                     \
@@ -58,6 +60,15 @@ typedef struct {
 		"last-page", 'l', 0, G_OPTION_ARG_STRING, &(st)->last_page,                                            \
 		    "PDF: stop after page N ([pdf] last-page)", "N"                                                    \
 	}
+#define DP_STAGE_OPTION_OCR(st)                                                                                        \
+	{                                                                                                              \
+		"ocr", 0, 0, G_OPTION_ARG_NONE, &(st)->ocr, "Read every page and image by OCR ([ocr] mode=always)",    \
+		    NULL                                                                                               \
+	}
+#define DP_STAGE_OPTION_NO_OCR(st)                                                                                     \
+	{                                                                                                              \
+		"no-ocr", 0, 0, G_OPTION_ARG_NONE, &(st)->no_ocr, "No OCR ([ocr] mode=never)", NULL                    \
+	}
 
 /* What a program takes besides options. */
 typedef enum {
@@ -76,7 +87,8 @@ int dp_stage_parse(DpStage *st, const char *parameter, const char *description, 
 /*
  * The configuration (-c FILE, or the usual places) with the overrides of
  * the options given: --no-redact is [redact] enabled=false, -f and -l are
- * [pdf] first-page and last-page.  NULL after saying why on stderr, with
+ * [pdf] first-page and last-page, --ocr and --no-ocr are [ocr]
+ * mode=always and mode=never.  NULL after saying why on stderr, with
  * *CODE set to DP_EXIT_CONFIG.
  */
 DpConfig *dp_stage_config(DpStage *st, int *code);

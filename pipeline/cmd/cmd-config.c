@@ -10,6 +10,7 @@
 #include "chain/stage.h"
 #include "cmd/cmd.h"
 #include "core/config.h"
+#include "extract/ocr.h"
 #include "redact/redact.h"
 #include "util/exitcode.h"
 
@@ -35,6 +36,16 @@ dp_cmd_config(int argc, char **argv)
 		return DP_EXIT_CONFIG;
 	g_autoptr(GString) out = g_string_new(NULL);
 	dp_config_dump(cfg, out);
+	/*
+	 * The OCR engine and its language data decide OCR'd text as much as
+	 * the values above: say which (comments, so the output stays a valid
+	 * configuration file).
+	 */
+	g_autofree char *engine = dp_ocr_engine_version();
+	g_string_append_printf(out, "\n# ocr engine: %s\n", engine ? engine : "not available (docpipe-ocr.so)");
+	g_autofree char *langs = dp_config_get_string(cfg, "ocr", "languages");
+	g_autofree char *data = dp_ocr_language_data(langs);
+	g_string_append_printf(out, "# ocr language data: %s\n", data);
 	fputs(out->str, stdout);
 	g_autoptr(GError) error = NULL;
 	return dp_stage_finish(TRUE, &error, DP_EXIT_IOERR, DP_EXIT_OK);

@@ -33,6 +33,8 @@ dp_cmd_convert(int argc, char **argv)
 	    {"xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL},
 	    DP_STAGE_OPTION_CONFIG(&stage),
 	    DP_STAGE_OPTION_NO_REDACT(&stage, "Do not redact"),
+	    DP_STAGE_OPTION_OCR(&stage),
+	    DP_STAGE_OPTION_NO_OCR(&stage),
 	    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<file>.txt and .xml", "DIR"},
 	    {"files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
 	     "Read input paths from FILE (NUL- or newline-separated; - is stdin)", "FILE"},

@@ -6,7 +6,7 @@
  * SYNOPSIS
  *	docpipe run [-j N] [--shard K/N] [--files-from FILE|-] [--prune]
  *	            [--retry-failed] [--wait] [--json] [-q] [-c CONFIG]
- *	            [--no-redact] IN OUT
+ *	            [--no-redact] [--ocr|--no-ocr] [--reocr] IN OUT
  *
  * DESCRIPTION
  *	Parses the options and hands them to the engine, dp_run_execute()
@@ -14,8 +14,11 @@
  *	walk, or the list from --files-from) into OUT/<path>.txt and
  *	OUT/<path>.xml, skipping what the ledger (OUT/.docpipe/ledger.sqlite)
  *	shows as done with the same content, configuration and docpipe
- *	version.  Only usage errors are found here; batch/run.c says how the
- *	workers are isolated.
+ *	version.  --ocr and --no-ocr set [ocr] mode (always, never); the
+ *	ledger also records the OCR engine and its language data, and
+ *	--reocr converts everything again when they changed.  Only usage
+ *	errors are found here; batch/run.c says how the workers are
+ *	isolated.
  *
  * EXIT STATUS
  *	0 every input converted (or unsupported, or unchanged); 65 some
@@ -67,7 +70,7 @@ dp_cmd_run(int argc, char **argv)
 {
 	int opt_jobs = -1;
 	gboolean opt_prune = FALSE, opt_retry = FALSE, opt_wait = FALSE, opt_json = FALSE, opt_quiet = FALSE;
-	gboolean opt_no_redact = FALSE;
+	gboolean opt_no_redact = FALSE, opt_ocr = FALSE, opt_no_ocr = FALSE, opt_reocr = FALSE;
 	g_autofree char *opt_config = NULL, *opt_files_from = NULL, *opt_shard = NULL;
 	const GOptionEntry options[] = {
 	    {"jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Run N workers (default: [run] jobs, else the CPUs)", "N"},
@@ -81,6 +84,10 @@ dp_cmd_run(int argc, char **argv)
 	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "No progress or summary unless something failed", NULL},
 	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE"},
 	    {"no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Do not redact", NULL},
+	    {"ocr", 0, 0, G_OPTION_ARG_NONE, &opt_ocr, "Read every page and image by OCR ([ocr] mode=always)", NULL},
+	    {"no-ocr", 0, 0, G_OPTION_ARG_NONE, &opt_no_ocr, "No OCR ([ocr] mode=never)", NULL},
+	    {"reocr", 0, 0, G_OPTION_ARG_NONE, &opt_reocr,
+	     "Convert everything again if the OCR engine or its language data changed", NULL},
 	    G_OPTION_ENTRY_NULL};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) octx = g_option_context_new("IN OUT - convert a tree incrementally");
@@ -118,7 +125,12 @@ dp_cmd_run(int argc, char **argv)
 	                  .wait = opt_wait,
 	                  .json = opt_json,
 	                  .quiet = opt_quiet,
-	                  .no_redact = opt_no_redact};
+	                  .no_redact = opt_no_redact,
+	                  /* Both given: --no-ocr wins, as in `docpipe convert`. */
+	                  .ocr_mode = opt_no_ocr ? "never"
+	                              : opt_ocr  ? "always"
+	                                         : NULL,
+	                  .reocr = opt_reocr};
 	if (opt_shard != NULL && !parse_shard(opt_shard, &o.shard_k, &o.shard_n)) {
 		dp_warn("bad --shard '%s': expected K/N with 1 <= K <= N", opt_shard);
 		return DP_EXIT_USAGE;

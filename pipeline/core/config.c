@@ -26,7 +26,8 @@
 
 #include "util/banned.h"
 
-typedef enum { T_BOOL, T_INT, T_SIZE, T_STRING, T_LIST, T_ENUM } ValueType;
+/* T_LANGS: Tesseract languages ("eng+deu"), each with its data installed. */
+typedef enum { T_BOOL, T_INT, T_SIZE, T_STRING, T_LIST, T_ENUM, T_LANGS } ValueType;
 
 typedef struct {
 	const char *group; /* "rule *" matches every group "rule NAME" */
@@ -65,6 +66,11 @@ static const SchemaEntry schema[] = {
 	{ "pdf", "last-page", T_INT, "0", "0;2147483647" },
 	{ "pdf", "max-pages", T_INT, "10000", "0;2147483647" },
 	{ "pdf", "time-limit", T_INT, "120", "0;86400" },
+	/* OCR (extract/ocr.h): which pages, at what resolution, in which languages. */
+	{ "ocr", "mode", T_ENUM, "auto", "auto;always;never" },
+	{ "ocr", "dpi", T_INT, "300", "70;1200" },
+	{ "ocr", "languages", T_LANGS, "eng", NULL },
+	{ "ocr", "page-time-limit", T_INT, "60", "0;86400" },
 	{ "redact", "enabled", T_BOOL, "true", NULL },
 	{ "redact", "detectors", T_LIST, "email;phone;ssn;card;iban;ip", NULL },
 	{ "redact", "operator", T_ENUM, "label", "label;mask;pseudonym;remove" },
@@ -200,6 +206,58 @@ dp_parse_size(const char *s, guint64 *out)
 	return TRUE;
 }
 
+char *
+dp_config_tessdata_dir(void)
+{
+	/* Tesseract 5 takes TESSDATA_PREFIX as the directory of the data itself. */
+	const char *env = g_getenv("TESSDATA_PREFIX");
+	if (env != NULL && *env != '\0')
+		return g_strdup(env);
+	static const char *const dirs[] = { "/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+					    "/usr/local/share/tessdata", "/usr/share/tessdata" };
+	for (guint i = 0; i < G_N_ELEMENTS(dirs); i++)
+		if (g_file_test(dirs[i], G_FILE_TEST_IS_DIR))
+			return g_strdup(dirs[i]);
+	return g_strdup(dirs[0]);
+}
+
+char *
+dp_config_tessdata_missing(const char *languages)
+{
+	g_autofree char *dir = dp_config_tessdata_dir();
+	g_auto(GStrv) langs = g_strsplit(languages, "+", -1);
+	for (guint i = 0; langs[i] != NULL; i++) {
+		g_autofree char *file = g_strdup_printf("%s/%s.traineddata", dir, langs[i]);
+		if (g_file_test(file, G_FILE_TEST_IS_REGULAR))
+			continue;
+		/* Debian names the packages tesseract-ocr-chi-sim for chi_sim. */
+		g_autofree char *pkg = g_ascii_strdown(langs[i], -1);
+		g_strdelimit(pkg, "_", '-');
+		return g_strdup_printf("no Tesseract data for the language '%s' (%s): install the Debian package "
+				       "tesseract-ocr-%s",
+				       langs[i], file, pkg);
+	}
+	return NULL;
+}
+
+/* "eng", "eng+deu": names of letters, digits and '_' only (they become file names). */
+static gboolean
+langs_valid(const char *value, char **why)
+{
+	g_auto(GStrv) langs = g_strsplit(value, "+", -1);
+	for (guint i = 0; langs[i] != NULL; i++) {
+		gboolean ok = langs[i][0] != '\0' && strlen(langs[i]) <= 64;
+		for (const char *p = langs[i]; ok && *p; p++)
+			ok = g_ascii_isalnum(*p) || *p == '_';
+		if (!ok) {
+			*why = g_strdup("expected languages such as eng or eng+deu");
+			return FALSE;
+		}
+	}
+	*why = dp_config_tessdata_missing(value);
+	return *why == NULL;
+}
+
 static gboolean
 value_valid(const SchemaEntry *e, const char *value, char **why)
 {
@@ -242,6 +300,8 @@ value_valid(const SchemaEntry *e, const char *value, char **why)
 		*why = g_strdup_printf("expected one of %s", list);
 		return FALSE;
 	}
+	case T_LANGS:
+		return langs_valid(value, why);
 	case T_STRING:
 	case T_LIST:
 		return TRUE;

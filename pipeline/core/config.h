@@ -58,6 +58,14 @@ char *dp_config_fingerprint(const DpConfig *cfg);
 /* Every effective value with its origin, as printed by `docpipe config`. */
 void dp_config_dump(const DpConfig *cfg, GString *out);
 
+/*
+ * The directory of Tesseract's language data ($TESSDATA_PREFIX, else
+ * Debian's), and for LANGUAGES ("eng+deu") a message naming the first one
+ * whose data is not there and the package to install, or NULL.
+ */
+char *dp_config_tessdata_dir(void);
+char *dp_config_tessdata_missing(const char *languages);
+
 /* Parse "10", "64K", "1.5M", "2G" into bytes. */
 gboolean dp_parse_size(const char *s, guint64 *out);
 

@@ -300,6 +300,33 @@ find_pdf_header(const guint8 *d, gsize len)
 	return FALSE;
 }
 
+/*
+ * The image formats OCR reads, by their magic bytes at offset 0.  A BMP
+ * has only "BM", so its header must also hold a plausible size of the
+ * info header (12, 40, 52, 56, 64, 108 or 124 bytes) and a zero reserved
+ * field, or text starting with "BM" would be taken for an image.
+ */
+static const char *
+sniff_image(const guint8 *d, gsize len)
+{
+	if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return DP_TYPE_PNG;
+	if (len >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF)
+		return DP_TYPE_JPEG;
+	if (len >= 4 && (memcmp(d, "II*\0", 4) == 0 || memcmp(d, "MM\0*", 4) == 0))
+		return DP_TYPE_TIFF;
+	if (len >= 6 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0))
+		return DP_TYPE_GIF;
+	if (len >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0)
+		return DP_TYPE_WEBP;
+	if (len >= 18 && d[0] == 'B' && d[1] == 'M' && d[6] == 0 && d[7] == 0 && d[8] == 0 && d[9] == 0) {
+		guint32 info = (guint32)d[14] | (guint32)d[15] << 8 | (guint32)d[16] << 16 | (guint32)d[17] << 24;
+		if (info == 12 || info == 40 || info == 52 || info == 56 || info == 64 || info == 108 || info == 124)
+			return DP_TYPE_BMP;
+	}
+	return NULL;
+}
+
 const char *
 dp_detect_sniff(const guint8 *data, gsize len)
 {
@@ -310,6 +337,9 @@ dp_detect_sniff(const guint8 *data, gsize len)
 	if (len >= 4 && data[0] == 'P' && data[1] == 'K' &&
 	    ((data[2] == 3 && data[3] == 4) || (data[2] == 5 && data[3] == 6)))
 		return DP_TYPE_ZIP;
+	const char *image = sniff_image(data, len);
+	if (image != NULL)
+		return image;
 
 	gsize bom;
 	const char *bomcs = dp_text_bom_charset(data, len, &bom);

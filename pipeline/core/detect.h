@@ -16,6 +16,13 @@
 #define DP_TYPE_MAILDIR "inode/x-maildir"
 #define DP_TYPE_EMPTY "application/x-empty"
 #define DP_TYPE_UNKNOWN "application/octet-stream"
+/* Images, read by OCR (extract/image.c). */
+#define DP_TYPE_PNG "image/png"
+#define DP_TYPE_JPEG "image/jpeg"
+#define DP_TYPE_TIFF "image/tiff"
+#define DP_TYPE_GIF "image/gif"
+#define DP_TYPE_BMP "image/bmp"
+#define DP_TYPE_WEBP "image/webp"
 
 /*
  * The MIME type of DATA.  Content sniffing for the types docpipe extracts
@@ -29,7 +36,7 @@ char *dp_detect_type(const guint8 *data, gsize len, const char *sha256);
 /*
  * Only the first step of dp_detect_type, without libmagic (which costs a
  * millisecond or more on binary data): the type when DATA is one of the
- * formats docpipe reads (PDF, zip, mbox, message, HTML, text) or empty,
+ * formats docpipe reads (PDF, zip, images, mbox, message, HTML, text) or empty,
  * else NULL.  Static strings.
  */
 const char *dp_detect_sniff(const guint8 *data, gsize len);

@@ -483,6 +483,10 @@ xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 		 */
 		const char *p = body->str, *end = body->str + body->len;
 		const char *range = dp_record_get(rec, DP_META_PREFIX "page-range");
+		/* Pages read by OCR ("PAGE:CONF ..."): <page ocr="tesseract" ocr-confidence="CONF">. */
+		const char *ocr = dp_record_get(rec, DP_F_OCR);
+		g_auto(GStrv) ocr_pages = ocr ? g_strsplit(ocr, " ", -1) : NULL;
+		guint ocr_next = 0;
 		guint first = range ? (guint)g_ascii_strtoull(range, NULL, 10) : 1;
 		for (guint n = first ? first : 1; p <= end; n++) {
 			const char *ff = memchr(p, '\f', (gsize)(end - p));
@@ -492,6 +496,14 @@ xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 			xmlTextWriterStartElement(w, (const xmlChar *)"page");
 			g_autofree char *num = g_strdup_printf("%u", n);
 			xml_attr(w, "n", num);
+			/* Listed in page order: one look at the next entry per page. */
+			while (ocr_pages && ocr_pages[ocr_next] && g_ascii_strtoull(ocr_pages[ocr_next], NULL, 10) < n)
+				ocr_next++;
+			const char *colon = ocr_pages && ocr_pages[ocr_next] ? strchr(ocr_pages[ocr_next], ':') : NULL;
+			if (colon != NULL && g_ascii_strtoull(ocr_pages[ocr_next], NULL, 10) == n) {
+				xml_attr(w, "ocr", "tesseract");
+				xml_attr(w, "ocr-confidence", colon + 1);
+			}
 			xml_text(w, p, (gsize)(stop - p));
 			xmlTextWriterEndElement(w);
 			if (ff == NULL)

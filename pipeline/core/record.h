@@ -28,6 +28,8 @@
 #define DP_F_DEPTH "depth"
 #define DP_F_DETECT "detect"   /* "deferred": extract runs libmagic */
 #define DP_F_REDACTED "redacted"
+/* "PAGE:CONFIDENCE ...": the pages read by OCR (extract/ocr.h), for emit's <page ocr=...>. */
+#define DP_F_OCR "ocr"
 #define DP_META_PREFIX "meta."
 
 typedef struct {

@@ -53,6 +53,14 @@ static const Extractor extractors[] = {
     {DP_TYPE_MAILDIR, dp_extract_maildir, DP_MODULE_MAIL},
     {DP_TYPE_ZIP, NULL, DP_MODULE_ZIP},
     {"application/x-zip-compressed", NULL, DP_MODULE_ZIP},
+    /* Images, read by OCR (extract/image.c, extract/ocr.h). */
+    {DP_TYPE_PNG, NULL, DP_MODULE_OCR},
+    {DP_TYPE_JPEG, NULL, DP_MODULE_OCR},
+    {DP_TYPE_TIFF, NULL, DP_MODULE_OCR},
+    {DP_TYPE_GIF, NULL, DP_MODULE_OCR},
+    {DP_TYPE_BMP, NULL, DP_MODULE_OCR},
+    {DP_TYPE_WEBP, NULL, DP_MODULE_OCR},
+    {"image/x-ms-bmp", NULL, DP_MODULE_OCR},
 };
 
 static const Extractor *
@@ -67,12 +75,19 @@ find_extractor(const char *type)
 	return NULL;
 }
 
+DpModule
+dp_extract_module_of(const char *type)
+{
+	const Extractor *e = type ? find_extractor(type) : NULL;
+	return e != NULL ? e->module : DP_MODULE_NONE;
+}
+
 void
 dp_extract_preload(const char *type)
 {
-	const Extractor *e = type ? find_extractor(type) : NULL;
-	if (e != NULL && e->module != DP_MODULE_NONE)
-		dp_module_load(e->module);
+	DpModule module = dp_extract_module_of(type);
+	if (module != DP_MODULE_NONE)
+		dp_module_load(module);
 }
 
 void

@@ -144,8 +144,9 @@ gboolean dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_maildir(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
 /*
- * The loadable modules (extract/module.c): docpipe-pdf.so, -mail.so and
- * -zip.so.  Which types each one reads is said in one place, the table of
+ * The loadable modules (extract/module.c): docpipe-pdf.so, -mail.so,
+ * -zip.so and -ocr.so (images, and the OCR engine, extract/ocr.h).  Which
+ * types each one reads is said in one place, the table of
  * extract/dispatch.c.
  */
 typedef enum {
@@ -153,6 +154,7 @@ typedef enum {
 	DP_MODULE_PDF,
 	DP_MODULE_MAIL,
 	DP_MODULE_ZIP,
+	DP_MODULE_OCR,
 } DpModule;
 
 /*
@@ -162,6 +164,12 @@ typedef enum {
 gboolean dp_module_extract(DpModule module, DpExtractCtx *ctx, DpDoc *doc, GError **error);
 /* Load MODULE now, once per process (a failure is reported when it is used). */
 void dp_module_load(DpModule module);
+/*
+ * Another entry point of MODULE than its extractor (the OCR engine's, for
+ * extract/ocrload.c), loading the module the first time; NULL with *WHY
+ * (free it) when the module or the symbol cannot be found.
+ */
+gpointer dp_module_symbol(DpModule module, const char *symbol, char **why);
 
 /*
  * Load the module that extracts TYPE, or that its parts need (an mbox's
@@ -169,9 +177,13 @@ void dp_module_load(DpModule module);
  * that a run over many PDFs links Poppler once, not once per child.
  */
 void dp_extract_preload(const char *type);
+/* The module that reads TYPE, or that its parts need, or DP_MODULE_NONE. */
+DpModule dp_extract_module_of(const char *type);
 /* The extractors proper of the modules, looked up by name when loaded. */
 gboolean dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/* Images, read by OCR (extract/image.c). */
+gboolean dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
 #endif

@@ -8,7 +8,10 @@
  * the rest of a small conversion, so their extractors are built as
  * docpipe-pdf.so, docpipe-mail.so and docpipe-zip.so and loaded the first
  * time such a document is met.  The programs export the shared library's symbols
- * (--export-dynamic), which the module calls back into.
+ * (--export-dynamic), which the module calls back into.  Tesseract and
+ * Leptonica are docpipe-ocr.so the same way: its extractor reads images,
+ * and extract/ocrload.c reaches the OCR engine's other entry points
+ * through dp_module_symbol().
  *
  * The module is looked for in $DOCPIPE_MODULE_DIR, then beside the running
  * program (the build tree, bin/), then in ../lib/docpipe relative to it
@@ -29,8 +32,12 @@
 #define DP_MODULE_DIR "/usr/local/lib/docpipe"
 #endif
 
-static DpExtractorFn
-load_extractor(const char *module, const char *symbol, char **why)
+/*
+ * Open the module file MODULE that holds SYMBOL; NULL with *WHY when none
+ * does.  The module stays loaded for the life of the process.
+ */
+static GModule *
+load_module(const char *module, const char *symbol, char **why)
 {
 	g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
 	const char *env = g_getenv("DOCPIPE_MODULE_DIR");
@@ -61,7 +68,7 @@ load_extractor(const char *module, const char *symbol, char **why)
 		gpointer fn = NULL;
 		if (m != NULL && g_module_symbol(m, symbol, &fn) && fn != NULL) {
 			g_module_make_resident(m);
-			return (DpExtractorFn)fn;
+			return m;
 		}
 		g_string_append_printf(tried, "%s%s", tried->len ? "; " : "", g_module_error());
 		if (m != NULL)
@@ -75,6 +82,14 @@ load_extractor(const char *module, const char *symbol, char **why)
 typedef struct {
 	const char *module, *symbol, *what;
 	/*
+	 * The module's libraries start a thread per CPU unless told otherwise
+	 * before they are loaded (Tesseract's OpenMP reads OMP_THREAD_LIMIT
+	 * once, then): one thread, unless the user set it, so that the -j N
+	 * workers of a run never oversubscribe the cores N times.  (For the
+	 * OCR module, dp_ocr_preload() sets it first, on the main thread.)
+	 */
+	gboolean one_thread;
+	/*
 	 * One document at a time per process: the messages of a mailbox are
 	 * extracted on several threads (extract/pool.c), and Poppler's global
 	 * state (fonts, caches) is not made for that.  Recursive: an
@@ -82,14 +97,23 @@ typedef struct {
 	 */
 	gboolean serial;
 	gboolean tried;
+	GModule *handle;
 	DpExtractorFn fn;
 	char *why;
 } ModuleExtractor;
 
+/*
+ * docpipe-ocr.so is not serial: its engine recognizes one page at a time
+ * itself (extract/ocr.c).
+ */
 static ModuleExtractor modules[] = {
-    [DP_MODULE_PDF] = {"docpipe-pdf", "dp_extract_pdf_module", "PDF", TRUE, FALSE, NULL, NULL},
-    [DP_MODULE_MAIL] = {"docpipe-mail", "dp_extract_mail_module", "E-mail", FALSE, FALSE, NULL, NULL},
-    [DP_MODULE_ZIP] = {"docpipe-zip", "dp_extract_zip_module", "Zip", FALSE, FALSE, NULL, NULL},
+    [DP_MODULE_PDF] = {.module = "docpipe-pdf", .symbol = "dp_extract_pdf_module", .what = "PDF", .serial = TRUE},
+    [DP_MODULE_MAIL] = {.module = "docpipe-mail", .symbol = "dp_extract_mail_module", .what = "E-mail"},
+    [DP_MODULE_ZIP] = {.module = "docpipe-zip", .symbol = "dp_extract_zip_module", .what = "Zip"},
+    [DP_MODULE_OCR] = {.module = "docpipe-ocr",
+                       .symbol = "dp_extract_image_module",
+                       .what = "Image",
+                       .one_thread = TRUE},
 };
 static GMutex module_lock;
 static GRecMutex serial_lock;
@@ -99,7 +123,12 @@ module_load(ModuleExtractor *me)
 {
 	g_mutex_lock(&module_lock);
 	if (!me->tried) {
-		me->fn = load_extractor(me->module, me->symbol, &me->why);
+		if (me->one_thread)
+			g_setenv("OMP_THREAD_LIMIT", "1", FALSE);
+		me->handle = load_module(me->module, me->symbol, &me->why);
+		gpointer fn = NULL;
+		if (me->handle != NULL && g_module_symbol(me->handle, me->symbol, &fn))
+			me->fn = (DpExtractorFn)fn;
 		me->tried = TRUE;
 	}
 	g_mutex_unlock(&module_lock);
@@ -111,6 +140,23 @@ dp_module_load(DpModule module)
 {
 	g_return_if_fail(module > DP_MODULE_NONE && module < G_N_ELEMENTS(modules));
 	module_load(&modules[module]);
+}
+
+gpointer
+dp_module_symbol(DpModule module, const char *symbol, char **why)
+{
+	g_return_val_if_fail(module > DP_MODULE_NONE && module < G_N_ELEMENTS(modules), NULL);
+	ModuleExtractor *me = &modules[module];
+	gpointer fn = NULL;
+	if (module_load(me) == NULL) {
+		*why = g_strdup(me->why);
+		return NULL;
+	}
+	if (!g_module_symbol(me->handle, symbol, &fn) || fn == NULL) {
+		*why = g_strdup(g_module_error());
+		return NULL;
+	}
+	return fn;
 }
 
 gboolean

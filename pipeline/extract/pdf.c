@@ -21,6 +21,13 @@
  *	  pages-garbled: pages whose characters are mostly U+FFFD, private-use
  *	  code points or control characters (fonts without a Unicode map)
  *
+ *	A page is read by OCR (extract/ocr.h) by the rule of pdf-ocr.c
+ *	(dp_pdf_page_wants_ocr): in [ocr] mode=auto a page with no text,
+ *	with text only in its top and bottom margins (a stamp on a scan), or
+ *	with mostly unmapped glyphs; every page in mode=always; none in
+ *	mode=never.  An OCR'd page's text replaces its text layer's; the
+ *	quality flags still describe the text layer.
+ *
  *	After the document's own record come its children: the embedded
  *	files ("attachment N/NAME"), then per page its file annotations
  *	("page P/attachment N/NAME") and annotation texts ("page P/annotation
@@ -35,12 +42,13 @@
  *	written are kept (t1020 "Poppler crashing on the embedded files
  *	keeps the text already read").
  *
- *	Nothing is ever rendered: text extraction runs Poppler's text
- *	device, which does not decode images (t1020 "a page with an absurd
- *	media box and a huge image is not rendered").  Work is bounded by
- *	[pdf] max-pages, pages read, and by [pdf] time-limit, this thread's
- *	CPU seconds, checked between pages; both give status "limit" with
- *	the text read so far.  A single runaway page is stopped by the
+ *	Text extraction runs Poppler's text device, which does not decode
+ *	images (t1020 "a page with an absurd media box and a huge image is
+ *	not rendered").  A page is rendered only to be read by OCR, by
+ *	pdf-ocr.c, which caps the pixels of any page whatever its media box
+ *	says.  Work is bounded by [pdf] max-pages, pages read, and by [pdf]
+ *	time-limit, this thread's CPU seconds, checked between pages, OCR
+ *	included; both give status "limit" with the text read so far.  A single runaway page is stopped by the
  *	child's [limits] cpu-time and timeout.  A page tree that contains
  *	itself is Poppler's to detect (t1020 "a page tree that contains
  *	itself", t5100 "PDFs: looping page tree and huge image still give
@@ -58,6 +66,7 @@
 #include "core/record.h"
 #include "core/text.h"
 #include "extract/extract.h"
+#include "extract/pdf-ocr.h"
 #include "util/exitcode.h"
 
 #include <poppler.h>
@@ -269,8 +278,6 @@ page_text(PopplerPage *page)
 	g_free(text);
 	return g_string_free(out, FALSE);
 }
-
-typedef enum { PAGE_TEXT, PAGE_EMPTY, PAGE_GARBLED } PageQuality;
 
 /*
  * Classify the text of a page.  Unmapped glyphs come out of Poppler as
@@ -533,6 +540,7 @@ typedef struct {
 	GPtrArray *parts; /* of PdfPart* */
 	gint64 done;      /* pages read */
 	char *limit_msg;  /* why the reading stopped early, or NULL */
+	DpPdfOcr ocr;     /* the pages read by OCR (pdf-ocr.h) */
 } PageScan;
 
 static void
@@ -579,13 +587,17 @@ read_page(PopplerDocument *pd, guint pageno, PageScan *s)
 		return;
 	}
 	g_autofree char *t = page_text(page);
+	PageQuality quality = page_quality(t ? t : "");
+	/* An OCR'd page's text replaces its text layer's. */
+	if (dp_pdf_ocr_page(&s->ocr, page, pageno, t ? t : "", quality, s->text))
+		g_clear_pointer(&t, g_free);
 	if (t != NULL) {
 		/* A form feed inside a page would shift every later page. */
 		for (char *p = t; (p = strchr(p, '\f')) != NULL; p++)
 			*p = '\n';
 		g_string_append(s->text, t);
 	}
-	switch (page_quality(t ? t : "")) {
+	switch (quality) {
 	case PAGE_EMPTY:
 		g_array_append_val(s->empty, pageno);
 		break;
@@ -721,9 +733,16 @@ dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	    .garbled = g_array_new(FALSE, FALSE, sizeof(guint)),
 	    .parts = g_ptr_array_new_with_free_func(pdf_part_free),
 	};
+	dp_pdf_ocr_init(&scan.ocr, ctx->cfg);
 	choose_pages(doc, &opt, &scan);
 	read_pages(pd, &opt, &scan);
 	set_quality_meta(doc, &scan);
+	/* What OCR did, as metadata; a page over its OCR time limit is a limit too. */
+	char *ocr_limit = dp_pdf_ocr_finish(&scan.ocr, doc);
+	if (scan.limit_msg == NULL)
+		scan.limit_msg = ocr_limit;
+	else
+		g_free(ocr_limit);
 
 	dp_doc_set_text(ctx, doc, scan.text->str, scan.text->len);
 	if (scan.limit_msg != NULL)

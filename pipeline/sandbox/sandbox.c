@@ -4,7 +4,7 @@
  *
  * SECURITY
  *	The filter is a deny list, not an allow list: the parsers (libxml2,
- *	poppler, GMime, libzip, GLib) make a wide and version-dependent set
+ *	poppler, GMime, libzip, Leptonica, Tesseract, GLib) make a wide and version-dependent set
  *	of harmless calls (mmap, read, futex, clock_gettime, ...), and an
  *	allow list that misses one turns a library upgrade into a crash on
  *	every document.  What a compromised parser could use to reach beyond
@@ -14,6 +14,10 @@
  *	is forked (util/proc.c, for sandbox/isolate.c) before the filter goes
  *	on, so "no open for writing" leaves it with nothing to write to but
  *	its output pipe and its stderr pipe.
+ *	OCR (Leptonica's codecs, Tesseract with OpenMP at one thread) runs
+ *	under the same filter and needed no call allowed: the language data
+ *	is opened read-only, and Tesseract is given no debug file to create
+ *	(extract/ocr.c).
  *
  *	This code runs only in that forked extraction child, before it reads
  *	a byte of its input; it parses nothing.  It trusts the configuration

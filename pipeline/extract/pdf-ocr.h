@@ -1,0 +1,50 @@
+/*
+ * pdf-ocr.h: which pages of a PDF are read by OCR, and reading them
+ * (extract/pdf-ocr.c, in docpipe-pdf.so with extract/pdf.c).
+ */
+#ifndef DOCPIPE_PDF_OCR_H
+#define DOCPIPE_PDF_OCR_H
+
+#include <glib.h>
+#include <poppler.h>
+#include "core/config.h"
+#include "extract/extract.h"
+#include "extract/ocr.h"
+
+/* What a page's text layer is worth (pdf.c's page_quality). */
+typedef enum { PAGE_TEXT, PAGE_EMPTY, PAGE_GARBLED } PageQuality;
+
+/* The OCR of one PDF's pages. */
+typedef struct {
+	DpOcrOptions opt;
+	GString *pages;    /* "PAGE:CONF ..." (the record's ocr field) */
+	guint n_pages;     /* pages read by OCR */
+	GArray *timed_out; /* pages stopped at [ocr] page-time-limit */
+	GArray *failed;    /* pages OCR could not read: their text layer stays */
+	char *error;       /* why the first of them failed */
+} DpPdfOcr;
+
+void dp_pdf_ocr_init(DpPdfOcr *o, const DpConfig *cfg);
+
+/*
+ * Whether PAGE, whose text layer is LAYER of QUALITY, is to be read by
+ * OCR in mode MODE (the rule is documented in pdf-ocr.c).
+ */
+gboolean dp_pdf_page_wants_ocr(DpOcrMode mode, PopplerPage *page, const char *layer, PageQuality quality);
+
+/*
+ * Read page PAGENO by OCR if the rule says so and append its text to OUT:
+ * TRUE when OUT got the page's text, FALSE when the caller is to append
+ * the text layer (no OCR wanted, or OCR failed).
+ */
+gboolean dp_pdf_ocr_page(DpPdfOcr *o, PopplerPage *page, guint pageno, const char *layer, PageQuality quality,
+                         GString *out);
+
+/*
+ * Record on DOC what OCR did (meta.ocr-pages, meta.ocr-languages, the ocr
+ * field, pages over the time limit or failed) and free O.  Returns the
+ * message of a limit hit, or NULL.
+ */
+char *dp_pdf_ocr_finish(DpPdfOcr *o, DpDoc *doc);
+
+#endif
