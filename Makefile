@@ -120,7 +120,7 @@ $(BUILD)/docpipe-%: $(BUILD)/obj/stage-%.o $(BUILD)/libdocpipe.a
 $(BUILD)/docpipe: $(CMD_OBJ) $(BUILD)/libdocpipe.a
 	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LINK_LIB) $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdocpipe.a $(HEADERS)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libdocpipe.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(PKG_LIBS)
 

@@ -47,10 +47,11 @@ static DpStage stage;
 static gboolean opt_tsv;
 static gboolean opt_null;
 
-static const GOptionEntry options[] = {
-    {"tsv", 0, 0, G_OPTION_ARG_NONE, &opt_tsv, "Print a tab-separated inventory (path, type, size, sha256)", NULL},
-    {"null", '0', 0, G_OPTION_ARG_NONE, &opt_null, "Paths on standard input are NUL-separated", NULL},
-    G_OPTION_ENTRY_NULL};
+static const GOptionEntry options[] = { { "tsv", 0, 0, G_OPTION_ARG_NONE, &opt_tsv,
+	                                  "Print a tab-separated inventory (path, type, size, sha256)", NULL },
+	                                { "null", '0', 0, G_OPTION_ARG_NONE, &opt_null,
+	                                  "Paths on standard input are NUL-separated", NULL },
+	                                G_OPTION_ENTRY_NULL };
 
 /*
  * Where libmagic runs: read from the configuration the first time an

@@ -33,10 +33,12 @@ static gboolean opt_headers;
 static char *opt_outdir;
 
 static const GOptionEntry options[] = {
-    {"xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL},
-    {"headers", 'H', 0, G_OPTION_ARG_NONE, &opt_headers, "Put a '==> SOURCE <==' line before each document", NULL},
-    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<source>.txt and .xml", "DIR"},
-    G_OPTION_ENTRY_NULL};
+	{ "xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL },
+	{ "headers", 'H', 0, G_OPTION_ARG_NONE, &opt_headers, "Put a '==> SOURCE <==' line before each document",
+	  NULL },
+	{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<source>.txt and .xml", "DIR" },
+	G_OPTION_ENTRY_NULL
+};
 
 static gboolean
 emit_record(DpRecord *rec, gpointer user, GError **error)

@@ -48,9 +48,9 @@
 
 static DpStage stage;
 
-static const GOptionEntry options[] = {DP_STAGE_OPTION_CONFIG(&stage), DP_STAGE_OPTION_PASSWORD(&stage),
-                                       DP_STAGE_OPTION_FIRST_PAGE(&stage), DP_STAGE_OPTION_LAST_PAGE(&stage),
-                                       G_OPTION_ENTRY_NULL};
+static const GOptionEntry options[] = { DP_STAGE_OPTION_CONFIG(&stage), DP_STAGE_OPTION_PASSWORD(&stage),
+	                                DP_STAGE_OPTION_FIRST_PAGE(&stage), DP_STAGE_OPTION_LAST_PAGE(&stage),
+	                                G_OPTION_ENTRY_NULL };
 
 typedef struct {
 	int code;
@@ -137,7 +137,7 @@ main(int argc, char **argv)
 	g_autoptr(DpConfig) cfg = dp_stage_config(&stage, &code);
 	if (cfg == NULL)
 		return code;
-	State st = {.code = DP_EXIT_OK};
+	State st = { .code = DP_EXIT_OK };
 	dp_extract_ctx_init(&st.ctx, cfg, write_record, &st);
 	dp_isolate_opts_from_config(cfg, &st.iso);
 	st.ctx.passwords = dp_stage_steal_passwords(&stage);

@@ -41,11 +41,11 @@
 static DpStage stage;
 static gboolean opt_text;
 
-static const GOptionEntry options[] = {
-    DP_STAGE_OPTION_CONFIG(&stage),
-    DP_STAGE_OPTION_NO_REDACT(&stage, "Pass records through unchanged"),
-    {"text", 0, 0, G_OPTION_ARG_NONE, &opt_text, "Read plain text, write it redacted (no records)", NULL},
-    G_OPTION_ENTRY_NULL};
+static const GOptionEntry options[] = { DP_STAGE_OPTION_CONFIG(&stage),
+	                                DP_STAGE_OPTION_NO_REDACT(&stage, "Pass records through unchanged"),
+	                                { "text", 0, 0, G_OPTION_ARG_NONE, &opt_text,
+	                                  "Read plain text, write it redacted (no records)", NULL },
+	                                G_OPTION_ENTRY_NULL };
 
 #define TEXT_BLOCK (4u << 20)
 

@@ -192,8 +192,8 @@ dp_walk(const char *root, const char *skip, void (*warn)(const char *msg), GErro
 		g_set_error(error, DP_ERROR, DP_EXIT_NOINPUT, "cannot open directory '%s': %s", root, g_strerror(e));
 		return NULL;
 	}
-	Walk w = {root, skip, warn, g_ptr_array_new_with_free_func((GDestroyNotify)dp_input_free),
-	          g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+	Walk w = { root, skip, warn, g_ptr_array_new_with_free_func((GDestroyNotify)dp_input_free),
+		   g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
 	struct stat st;
 	if (fstat(fd, &st) == 0)
 		seen_before(&w, &st);
@@ -258,7 +258,7 @@ dp_walk_list(const char *root, const char *root_as_given, GBytes *list, const ch
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)dp_input_free);
 	g_autoptr(GHashTable) dup = g_hash_table_new(g_str_hash, g_str_equal);
-	Walk w = {root, skip, warn, out, NULL};
+	Walk w = { root, skip, warn, out, NULL };
 	g_autoptr(GPtrArray) entries = dp_path_list_split(list, FALSE);
 	*rejected = 0;
 	for (guint i = 0; i < entries->len; i++) {

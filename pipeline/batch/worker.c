@@ -380,7 +380,7 @@ fault_inject(const char *rel, guint served)
 static void G_GNUC_NORETURN
 worker_main(const DpRunConf *c)
 {
-	struct sigaction sa = {0};
+	struct sigaction sa = { 0 };
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -400,7 +400,7 @@ worker_main(const DpRunConf *c)
 	FILE *cmd = fdopen(CMD_FD, "r");
 	if (cmd == NULL)
 		_exit(DP_EXIT_OSERR);
-	Converter cv = {0};
+	Converter cv = { 0 };
 	char *rel = NULL;
 	size_t cap = 0;
 	for (guint served = 0;; served++) {
@@ -430,7 +430,7 @@ set_nonblock(int fd)
 gboolean
 dp_run_worker_start(DpRunWorker *w, const DpRunConf *conf, GError **error)
 {
-	static const DpProcSlot slots[] = {DP_PROC_TO_CHILD, DP_PROC_NULL, DP_PROC_FROM_CHILD, DP_PROC_FROM_CHILD};
+	static const DpProcSlot slots[] = { DP_PROC_TO_CHILD, DP_PROC_NULL, DP_PROC_FROM_CHILD, DP_PROC_FROM_CHILD };
 	G_STATIC_ASSERT(G_N_ELEMENTS(slots) == RES_FD + 1);
 	int fds[G_N_ELEMENTS(slots)];
 	/* Nothing buffered in stdio may be written twice, by the worker too. */
@@ -621,9 +621,9 @@ dp_run_warm_up(const DpRunConf *c, const char *state_dir)
 	static const struct {
 		const char *name, *text;
 	} docs[] = {
-	    {"in.html", "<html><head><title>warm-up</title></head><body><p>docpipe warm-up \xc3\xa9 mail "
-	                "a@example.org call 555-123-4567</p></body></html>\n"},
-	    {"in.txt", "docpipe warm-up \xc3\xa9\nmail a@example.org, call 555-123-4567\n"},
+		{ "in.html", "<html><head><title>warm-up</title></head><body><p>docpipe warm-up \xc3\xa9 mail "
+		             "a@example.org call 555-123-4567</p></body></html>\n" },
+		{ "in.txt", "docpipe warm-up \xc3\xa9\nmail a@example.org, call 555-123-4567\n" },
 	};
 	g_autofree char *dir = g_build_filename(state_dir, "warm-up", NULL);
 	g_autofree char *out = g_build_filename(dir, "out", NULL);
@@ -635,7 +635,7 @@ dp_run_warm_up(const DpRunConf *c, const char *state_dir)
 	}
 	DpRunConf wc = *c;
 	wc.out_root = out;
-	Converter cv = {0};
+	Converter cv = { 0 };
 	DpExtractCtx ctx;
 	dp_extract_ctx_init(&ctx, c->cfg, discard_record, NULL);
 	for (guint i = 0; i < G_N_ELEMENTS(docs); i++) {

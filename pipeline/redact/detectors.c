@@ -81,6 +81,8 @@ number_bounded(const char *v, gsize vlen, gsize vs, gsize ve)
 static gboolean
 identifier_context(const char *v, gsize vs)
 {
+	/* The word list reads as prose; the formatter would make it a grid. */
+	/* clang-format off */
 #define W(s) { s, sizeof s - 1 }
 	static const struct {
 		const char *w;
@@ -93,6 +95,7 @@ identifier_context(const char *v, gsize vs)
 		W("identifier"), W("oid"),
 	};
 #undef W
+	/* clang-format on */
 	gsize p = vs, skipped = 0;
 	/* Punctuation and spaces between the word and the number: "No.:", "ISSN: ". */
 	while (p > 0 && skipped < 3 && (v[p - 1] == ' ' || v[p - 1] == ':' || v[p - 1] == '#' || v[p - 1] == '.')) {
@@ -308,19 +311,17 @@ static const struct {
 	char cc[3];
 	guint8 len;
 } iban_lengths[] = {
-	{ "AD", 24 }, { "AE", 23 }, { "AL", 28 }, { "AT", 20 }, { "AZ", 28 }, { "BA", 20 }, { "BE", 16 },
-	{ "BG", 22 }, { "BH", 22 }, { "BI", 27 }, { "BR", 29 }, { "BY", 28 }, { "CH", 21 }, { "CR", 22 },
-	{ "CY", 28 }, { "CZ", 24 }, { "DE", 22 }, { "DJ", 27 }, { "DK", 18 }, { "DO", 28 }, { "EE", 20 },
-	{ "EG", 29 }, { "ES", 24 }, { "FI", 18 }, { "FK", 18 }, { "FO", 18 }, { "FR", 27 }, { "GB", 22 },
-	{ "GE", 22 }, { "GI", 23 }, { "GL", 18 }, { "GR", 27 }, { "GT", 28 }, { "HR", 21 }, { "HU", 28 },
-	{ "IE", 22 }, { "IL", 23 }, { "IQ", 23 }, { "IS", 26 }, { "IT", 27 }, { "JO", 30 }, { "KW", 30 },
-	{ "KZ", 20 }, { "LB", 28 }, { "LC", 32 }, { "LI", 21 }, { "LT", 20 }, { "LU", 20 }, { "LV", 21 },
-	{ "LY", 25 }, { "MC", 27 }, { "MD", 24 }, { "ME", 22 }, { "MK", 19 }, { "MN", 20 }, { "MR", 27 },
-	{ "MT", 31 }, { "MU", 30 }, { "NI", 28 }, { "NL", 18 }, { "NO", 15 }, { "OM", 23 }, { "PK", 24 },
-	{ "PL", 28 }, { "PS", 29 }, { "PT", 25 }, { "QA", 29 }, { "RO", 24 }, { "RS", 22 }, { "RU", 33 },
-	{ "SA", 24 }, { "SC", 31 }, { "SD", 18 }, { "SE", 24 }, { "SI", 19 }, { "SK", 24 }, { "SM", 27 },
-	{ "SO", 23 }, { "ST", 25 }, { "SV", 28 }, { "TL", 23 }, { "TN", 24 }, { "TR", 26 }, { "UA", 29 },
-	{ "VA", 22 }, { "VG", 24 }, { "XK", 20 }, { "YE", 30 },
+	{ "AD", 24 }, { "AE", 23 }, { "AL", 28 }, { "AT", 20 }, { "AZ", 28 }, { "BA", 20 }, { "BE", 16 }, { "BG", 22 },
+	{ "BH", 22 }, { "BI", 27 }, { "BR", 29 }, { "BY", 28 }, { "CH", 21 }, { "CR", 22 }, { "CY", 28 }, { "CZ", 24 },
+	{ "DE", 22 }, { "DJ", 27 }, { "DK", 18 }, { "DO", 28 }, { "EE", 20 }, { "EG", 29 }, { "ES", 24 }, { "FI", 18 },
+	{ "FK", 18 }, { "FO", 18 }, { "FR", 27 }, { "GB", 22 }, { "GE", 22 }, { "GI", 23 }, { "GL", 18 }, { "GR", 27 },
+	{ "GT", 28 }, { "HR", 21 }, { "HU", 28 }, { "IE", 22 }, { "IL", 23 }, { "IQ", 23 }, { "IS", 26 }, { "IT", 27 },
+	{ "JO", 30 }, { "KW", 30 }, { "KZ", 20 }, { "LB", 28 }, { "LC", 32 }, { "LI", 21 }, { "LT", 20 }, { "LU", 20 },
+	{ "LV", 21 }, { "LY", 25 }, { "MC", 27 }, { "MD", 24 }, { "ME", 22 }, { "MK", 19 }, { "MN", 20 }, { "MR", 27 },
+	{ "MT", 31 }, { "MU", 30 }, { "NI", 28 }, { "NL", 18 }, { "NO", 15 }, { "OM", 23 }, { "PK", 24 }, { "PL", 28 },
+	{ "PS", 29 }, { "PT", 25 }, { "QA", 29 }, { "RO", 24 }, { "RS", 22 }, { "RU", 33 }, { "SA", 24 }, { "SC", 31 },
+	{ "SD", 18 }, { "SE", 24 }, { "SI", 19 }, { "SK", 24 }, { "SM", 27 }, { "SO", 23 }, { "ST", 25 }, { "SV", 28 },
+	{ "TL", 23 }, { "TN", 24 }, { "TR", 26 }, { "UA", 29 }, { "VA", 22 }, { "VG", 24 }, { "XK", 20 }, { "YE", 30 },
 };
 
 int
@@ -481,8 +482,8 @@ ipv6_refine(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, Dp
 #define PHONE_MAX_GROUPS 8
 
 typedef struct {
-	gsize end;      /* end of the number (extension included) */
-	guint digits;   /* digits, extension and "(0)" excluded */
+	gsize end;    /* end of the number (extension included) */
+	guint digits; /* digits, extension and "(0)" excluded */
 	guint ngroups;
 	guint8 len[PHONE_MAX_GROUPS];
 	char sep[PHONE_MAX_GROUPS]; /* separator before group i ('(' for a parenthesized one) */
@@ -616,8 +617,7 @@ phone_plausible(const char *v, const Phone *ph, gboolean validate)
 	}
 	for (guint g = 0; g < n; g++) {
 		/* Single digits only as "+33 1 ..." or a NANP "1-800-...". */
-		if (ph->len[g] == 1 && !(g == 0 && (ph->plus || v[ph->gstart[0]] == '1')) &&
-		    !(g == 1 && ph->plus))
+		if (ph->len[g] == 1 && !(g == 0 && (ph->plus || v[ph->gstart[0]] == '1')) && !(g == 1 && ph->plus))
 			return FALSE;
 		if (ph->len[g] > 5 && !(g == 0 && ph->plus) && !(g == n - 1 && ph->len[g] <= 8) &&
 		    !(g == 0 && ph->len[g] <= 7))
@@ -666,8 +666,7 @@ phone_plausible(const char *v, const Phone *ph, gboolean validate)
 	/* An SSN shape or an IPv4 address belongs to those detectors. */
 	if (n == 3 && s == '-' && ph->len[0] == 3 && ph->len[1] == 2 && ph->len[2] == 4 && !ph->plus)
 		return FALSE;
-	if (n == 4 && s == '.' && !ph->plus && ph->len[0] <= 3 && ph->len[1] <= 3 && ph->len[2] <= 3 &&
-	    ph->len[3] <= 3)
+	if (n == 4 && s == '.' && !ph->plus && ph->len[0] <= 3 && ph->len[1] <= 3 && ph->len[2] <= 3 && ph->len[3] <= 3)
 		return FALSE;
 	/* Thousands: 12.345.678 */
 	if (s == '.' && !ph->plus && ph->len[0] <= 3) {
@@ -726,8 +725,9 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 		gsize best_start = 0;
 		gboolean found = FALSE;
 		for (gsize s = pos; s < ve; s++) {
-			gboolean start_ok = (v[s] == '+' || v[s] == '(' || g_ascii_isdigit(v[s])) &&
-					    (s == pos || !(g_ascii_isdigit(v[s - 1]) || v[s - 1] == '+' || v[s - 1] == '('));
+			gboolean start_ok =
+			    (v[s] == '+' || v[s] == '(' || g_ascii_isdigit(v[s])) &&
+			    (s == pos || !(g_ascii_isdigit(v[s - 1]) || v[s - 1] == '+' || v[s - 1] == '('));
 			if (!start_ok)
 				continue;
 			Phone ph;
@@ -763,11 +763,19 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 
 /* Rule order for ties: the more specific shapes first, phone last. */
 static const DpDetector detectors[] = {
-	{ .name = "email", .label = "[EMAIL]", .patterns = email_pats, .flags = HS_FLAG_CASELESS, .refine = email_refine },
+	{ .name = "email",
+	  .label = "[EMAIL]",
+	  .patterns = email_pats,
+	  .flags = HS_FLAG_CASELESS,
+	  .refine = email_refine },
 	{ .name = "ssn", .label = "[SSN]", .patterns = no_pats, .at_digit = ssn_at, .canon_alnum = TRUE },
 	{ .name = "card", .label = "[CARD]", .patterns = no_pats, .at_digit = card_at, .canon_alnum = TRUE },
 	{ .name = "iban", .label = "[IBAN]", .patterns = no_pats, .at_digit = iban_at, .canon_alnum = TRUE },
-	{ .name = "ip", .label = "[IP]", .patterns = ip_pats, .flags = HS_FLAG_CASELESS, .refine = ipv6_refine,
+	{ .name = "ip",
+	  .label = "[IP]",
+	  .patterns = ip_pats,
+	  .flags = HS_FLAG_CASELESS,
+	  .refine = ipv6_refine,
 	  .at_digit = ipv4_at },
 	{ .name = "phone", .label = "[PHONE]", .patterns = no_pats, .at_digit = phone_at, .canon_alnum = TRUE },
 };

@@ -74,10 +74,10 @@ typedef struct {
 } DpPattern;
 
 typedef struct {
-	const char *name;     /* rule name in the configuration */
-	const char *label;    /* default label */
+	const char *name;          /* rule name in the configuration */
+	const char *label;         /* default label */
 	const DpPattern *patterns; /* Hyperscan expressions, ending with { NULL } */
-	unsigned flags;       /* extra Hyperscan flags (HS_FLAG_CASELESS) */
+	unsigned flags;            /* extra Hyperscan flags (HS_FLAG_CASELESS) */
 	/*
 	 * Decide the exact match(es) from the trigger [VS, VE) in the view V
 	 * (VLEN bytes): parse the value around it, check boundaries and, when

@@ -20,7 +20,10 @@ dp_operator_parse(const char *s, DpOperator *op)
 		const char *name;
 		DpOperator op;
 	} ops[] = {
-		{ "label", DP_OP_LABEL }, { "mask", DP_OP_MASK }, { "pseudonym", DP_OP_PSEUDONYM }, { "remove", DP_OP_REMOVE },
+		{ "label", DP_OP_LABEL },
+		{ "mask", DP_OP_MASK },
+		{ "pseudonym", DP_OP_PSEUDONYM },
+		{ "remove", DP_OP_REMOVE },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(ops); i++)
 		if (g_str_equal(s, ops[i].name)) {
@@ -70,7 +73,7 @@ dp_key_load(const char *file, const char *env, GError **error)
 		g_autoptr(GError) local = NULL;
 		if (!g_file_get_contents(file, &data, &len, &local)) {
 			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "cannot read pseudonym key file '%s': %s", file,
-				    local->message);
+			            local->message);
 			return NULL;
 		}
 		/* A trailing newline from an editor is not part of the key. */
@@ -78,7 +81,8 @@ dp_key_load(const char *file, const char *env, GError **error)
 			len--;
 		if (len < 16) {
 			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG,
-				    "pseudonym key file '%s' holds %zu bytes; at least 16 are needed", file, (size_t)len);
+			            "pseudonym key file '%s' holds %zu bytes; at least 16 are needed", file,
+			            (size_t)len);
 			return NULL;
 		}
 		return g_bytes_new(data, len);
@@ -87,13 +91,13 @@ dp_key_load(const char *file, const char *env, GError **error)
 		const char *v = g_getenv(env);
 		if (v == NULL || strlen(v) < 16) {
 			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG,
-				    "the pseudonym key variable %s is %s; at least 16 bytes are needed", env,
-				    v == NULL ? "not set" : "too short");
+			            "the pseudonym key variable %s is %s; at least 16 bytes are needed", env,
+			            v == NULL ? "not set" : "too short");
 			return NULL;
 		}
 		return g_bytes_new(v, strlen(v));
 	}
 	g_set_error(error, DP_ERROR, DP_EXIT_CONFIG,
-		    "the pseudonym operator needs a key: set key-file or key-env in [redact]");
+	            "the pseudonym operator needs a key: set key-file or key-env in [redact]");
 	return NULL;
 }

@@ -107,12 +107,12 @@ struct DpRedactor {
 	gboolean validate;
 	/* Scratch state reused across calls (the redactor is single-threaded). */
 	DpView view;
-	GArray *raw;     /* of Cand, straight from the scan */
-	GArray *refined; /* of Cand, refined and validated */
-	GArray *cands;   /* of Cand, chosen */
-	GArray *last;    /* of guint: per rule (then allow), index+1 of its last raw candidate */
-	GArray *runs;    /* of gsize: the view offsets where runs of digits start */
-	GArray *horizon; /* of gsize: per rule, see dp_cands_horizon */
+	GArray *raw;         /* of Cand, straight from the scan */
+	GArray *refined;     /* of Cand, refined and validated */
+	GArray *cands;       /* of Cand, chosen */
+	GArray *last;        /* of guint: per rule (then allow), index+1 of its last raw candidate */
+	GArray *runs;        /* of gsize: the view offsets where runs of digits start */
+	GArray *horizon;     /* of gsize: per rule, see dp_cands_horizon */
 	GArray *digit_rules; /* of guint: the rules with an at_digit function, in rule order */
 };
 
@@ -157,7 +157,7 @@ dp_redactor_free(DpRedactor *rd)
 	/* A redactor without rules (redaction off) has only its rule array. */
 	g_ptr_array_unref(rd->rules);
 	GArray **arrays[] = { &rd->pats, &rd->raw,  &rd->refined, &rd->cands,
-			      &rd->last, &rd->runs, &rd->horizon, &rd->digit_rules };
+		              &rd->last, &rd->runs, &rd->horizon, &rd->digit_rules };
 	for (guint i = 0; i < G_N_ELEMENTS(arrays); i++)
 		g_clear_pointer(arrays[i], g_array_unref);
 	g_clear_pointer(&rd->scratch, hs_free_scratch);
@@ -241,8 +241,8 @@ canonical_value(const Rule *r, const char *v, gsize n)
 	return g_utf8_casefold(v, (gssize)n);
 }
 
-static gboolean
-config_error(GError **error, const DpConfig *cfg, const char *group, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static gboolean config_error(GError **error, const DpConfig *cfg, const char *group, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
 
 /* Set a configuration error naming the file and group; returns FALSE. */
 static gboolean
@@ -252,8 +252,8 @@ config_error(GError **error, const DpConfig *cfg, const char *group, const char 
 	va_start(ap, fmt);
 	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s: [%s] %s", dp_config_file(cfg) ? dp_config_file(cfg) : "configuration",
-		    group, msg);
+	g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s: [%s] %s",
+	            dp_config_file(cfg) ? dp_config_file(cfg) : "configuration", group, msg);
 	return FALSE;
 }
 
@@ -273,7 +273,8 @@ rule_setup(Rule *r, const DpConfig *cfg, const char *group, const char *deflabel
 		mask = dp_config_get_string(cfg, "redact", "mask-char");
 	if (!dp_operator_parse(op, &r->op))
 		return config_error(error, cfg, group ? group : "redact", "unknown operator '%s'", op);
-	if (!g_utf8_validate(mask, -1, NULL) || g_utf8_strlen(mask, -1) != 1 || g_unichar_iscntrl(g_utf8_get_char(mask)))
+	if (!g_utf8_validate(mask, -1, NULL) || g_utf8_strlen(mask, -1) != 1 ||
+	    g_unichar_iscntrl(g_utf8_get_char(mask)))
 		return config_error(error, cfg, group ? group : "redact", "mask-char must be one printable character");
 	r->mask = g_steal_pointer(&mask);
 	r->label = label ? g_steal_pointer(&label) : g_strdup(deflabel);
@@ -416,8 +417,8 @@ pcre2_takes(DpRedactor *rd, Exprs *ex, guint id, const DpConfig *cfg, const char
 		PCRE2_UCHAR m2[256];
 		pcre2_get_error_message(err, m2, sizeof m2);
 		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s: rule '%s': bad pattern at offset %zu: %s",
-			    dp_config_file(cfg) ? dp_config_file(cfg) : "configuration", r->name, (size_t)off,
-			    (const char *)m2);
+		            dp_config_file(cfg) ? dp_config_file(cfg) : "configuration", r->name, (size_t)off,
+		            (const char *)m2);
 		return FALSE;
 	}
 	pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
@@ -454,8 +455,8 @@ compile_db(DpRedactor *rd, Exprs *ex, const DpConfig *cfg, GError **error)
 		if (m == 0)
 			return TRUE;
 		hs_compile_error_t *ce = NULL;
-		hs_error_t rc = hs_compile_multi((const char *const *)e->pdata, (const unsigned *)(void *)f->data, ids, m,
-						 HS_MODE_BLOCK, NULL, &rd->db, &ce);
+		hs_error_t rc = hs_compile_multi((const char *const *)e->pdata, (const unsigned *)(void *)f->data, ids,
+		                                 m, HS_MODE_BLOCK, NULL, &rd->db, &ce);
 		if (rc == HS_SUCCESS)
 			break;
 		int bad = ce->expression;
@@ -519,8 +520,8 @@ add_builtin_rules(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error
 		if (dp_config_has(cfg, group, "enabled"))
 			enabled = dp_config_get_bool(cfg, group, "enabled");
 		if (dp_config_has(cfg, group, "pattern") || dp_config_has(cfg, group, "terms"))
-			return config_error(error, cfg, group, "'%s' is a built-in detector: it takes no pattern or terms",
-					    dets[d].name);
+			return config_error(error, cfg, group,
+			                    "'%s' is a built-in detector: it takes no pattern or terms", dets[d].name);
 		if (!enabled)
 			continue;
 		Rule *r = g_new0(Rule, 1);
@@ -537,7 +538,7 @@ add_builtin_rules(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error
 /* The expressions of custom rule RI (group GROUP): its pattern, or every term of its list. */
 static gboolean
 add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const char *group, const char *pattern,
-		 const char *terms, GError **error)
+                 const char *terms, GError **error)
 {
 	if (pattern != NULL) {
 		unsigned flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8 | HS_FLAG_UCP;
@@ -777,7 +778,8 @@ find(DpRedactor *rd, const char *text, gsize len)
 		return;
 	memset(rd->last->data, 0, sizeof(guint) * rd->last->len);
 	if (rd->db != NULL)
-		hs_scan(rd->db, rd->view.text, (unsigned int)MIN(rd->view.len, G_MAXUINT), 0, rd->scratch, on_match, rd);
+		hs_scan(rd->db, rd->view.text, (unsigned int)MIN(rd->view.len, G_MAXUINT), 0, rd->scratch, on_match,
+		        rd);
 	for (guint i = 0; i < rd->rules->len; i++) {
 		const Rule *r = rd->rules->pdata[i];
 		if (r->re != NULL)
@@ -958,8 +960,8 @@ note_spans(DpRedactor *rd, DpRecord *rec, const char *field, GArray *spans)
 	for (guint rule = 0; rule < nrules; rule++) {
 		if (pos[rule] == NULL)
 			continue;
-		g_autofree char *v = g_strdup_printf("%s %s %u%s", dp_redactor_rule_name(rd, rule), field, count[rule],
-						     pos[rule]->str);
+		g_autofree char *v =
+		    g_strdup_printf("%s %s %u%s", dp_redactor_rule_name(rd, rule), field, count[rule], pos[rule]->str);
 		dp_record_add(rec, DP_F_REDACTED, v);
 		g_string_free(pos[rule], TRUE);
 	}

@@ -91,8 +91,14 @@ is_invisible(gunichar ch)
 	case 0x00AD: /* soft hyphen */
 	case 0x034F: /* combining grapheme joiner */
 	case 0x180E: /* Mongolian vowel separator */
-	case 0x200B: case 0x200C: case 0x200D: /* zero-width space, (non-)joiner */
-	case 0x2060: case 0x2061: case 0x2062: case 0x2063: case 0x2064:
+	case 0x200B:
+	case 0x200C:
+	case 0x200D: /* zero-width space, (non-)joiner */
+	case 0x2060:
+	case 0x2061:
+	case 0x2062:
+	case 0x2063:
+	case 0x2064:
 	case 0xFEFF: /* zero-width no-break space (a BOM inside text) */
 		return TRUE;
 	default:
@@ -264,7 +270,8 @@ copy_run(DpView *view, const char *in, gsize len, gsize i)
 			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(in + j));
 			_mm_storeu_si128((__m128i *)(void *)(dst + j), c);
 			/* Signed compare: bytes >= 0x80 are negative, so "< 0x20" takes them too. */
-			unsigned np = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(c, lo), _mm_cmpeq_epi8(c, del)));
+			unsigned np =
+			    (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(c, lo), _mm_cmpeq_epi8(c, del)));
 			unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, lo));
 			/* Stop at a non-plain byte or at a space before whitespace; bit 15's next byte is unknown. */
 			unsigned bad = (np | (sp & ((sp | np) >> 1))) & 0x7FFF;
@@ -422,7 +429,8 @@ dp_view_digit_runs(const DpView *view, GArray *out)
 	unsigned carry = 0;
 	for (; j + 16 <= n; j += 16) {
 		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(v + j));
-		unsigned d = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(c, below), _mm_cmplt_epi8(c, above)));
+		unsigned d =
+		    (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(c, below), _mm_cmplt_epi8(c, above)));
 		/* A digit whose predecessor is not one. */
 		unsigned starts = d & ~((d << 1) | carry);
 		carry = (d >> 15) & 1;

@@ -12,7 +12,7 @@
 
 #include "util/banned.h"
 
-G_DEFINE_QUARK(docpipe-error-quark, dp_error)
+G_DEFINE_QUARK(docpipe - error - quark, dp_error)
 
 static const struct {
 	int code;
@@ -72,8 +72,7 @@ dp_exit_merge(int a, int b)
 int
 dp_status_exit_code(const char *status)
 {
-	if (status == NULL || g_str_equal(status, DP_STATUS_OK) ||
-	    g_str_equal(status, DP_STATUS_UNSUPPORTED) ||
+	if (status == NULL || g_str_equal(status, DP_STATUS_OK) || g_str_equal(status, DP_STATUS_UNSUPPORTED) ||
 	    g_str_equal(status, DP_STATUS_SKIPPED))
 		return DP_EXIT_OK;
 	if (g_str_equal(status, DP_STATUS_ENCRYPTED))

@@ -8,18 +8,18 @@
 #include <glib.h>
 
 typedef enum {
-	DP_EXIT_OK = 0,           /* every input converted (or unsupported) */
-	DP_EXIT_USAGE = 64,       /* bad command line */
-	DP_EXIT_DATAERR = 65,     /* an input was malformed or failed; others went on */
-	DP_EXIT_NOINPUT = 66,     /* an input could not be opened or read */
-	DP_EXIT_SOFTWARE = 70,    /* internal error, a stage crashed */
-	DP_EXIT_OSERR = 71,       /* fork, exec or another system call failed */
-	DP_EXIT_CANTCREAT = 73,   /* an output could not be created */
-	DP_EXIT_IOERR = 74,       /* write error (disk full, broken pipe) */
-	DP_EXIT_TEMPFAIL = 75,    /* try again later: the output lock is held */
-	DP_EXIT_PROTOCOL = 76,    /* the record stream between stages is invalid */
-	DP_EXIT_NOPERM = 77,      /* an input is encrypted and no password works */
-	DP_EXIT_CONFIG = 78,      /* bad configuration file or value */
+	DP_EXIT_OK = 0,         /* every input converted (or unsupported) */
+	DP_EXIT_USAGE = 64,     /* bad command line */
+	DP_EXIT_DATAERR = 65,   /* an input was malformed or failed; others went on */
+	DP_EXIT_NOINPUT = 66,   /* an input could not be opened or read */
+	DP_EXIT_SOFTWARE = 70,  /* internal error, a stage crashed */
+	DP_EXIT_OSERR = 71,     /* fork, exec or another system call failed */
+	DP_EXIT_CANTCREAT = 73, /* an output could not be created */
+	DP_EXIT_IOERR = 74,     /* write error (disk full, broken pipe) */
+	DP_EXIT_TEMPFAIL = 75,  /* try again later: the output lock is held */
+	DP_EXIT_PROTOCOL = 76,  /* the record stream between stages is invalid */
+	DP_EXIT_NOPERM = 77,    /* an input is encrypted and no password works */
+	DP_EXIT_CONFIG = 78,    /* bad configuration file or value */
 } DpExit;
 
 /* Error domain of library functions; the codes are DpExit values. */

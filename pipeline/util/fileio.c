@@ -42,7 +42,9 @@ dp_read_fd(int fd, const char *name, guint64 max, GError **error)
 		if (n == 0)
 			break;
 		if ((guint64)buf->len + (guint64)n > max) {
-			g_set_error(error, DP_ERROR, DP_EXIT_DATAERR, "'%s' is larger than the input size limit (%" G_GUINT64_FORMAT " bytes)", name, max);
+			g_set_error(error, DP_ERROR, DP_EXIT_DATAERR,
+			            "'%s' is larger than the input size limit (%" G_GUINT64_FORMAT " bytes)", name,
+			            max);
 			g_byte_array_unref(buf);
 			return NULL;
 		}
@@ -126,7 +128,8 @@ dp_read_file(const char *path, guint64 max, GError **error)
 		return NULL;
 	}
 	if ((guint64)st.st_size > max) {
-		g_set_error(error, DP_ERROR, DP_EXIT_DATAERR, "'%s' is larger than the input size limit (%" G_GUINT64_FORMAT " bytes)", path, max);
+		g_set_error(error, DP_ERROR, DP_EXIT_DATAERR,
+		            "'%s' is larger than the input size limit (%" G_GUINT64_FORMAT " bytes)", path, max);
 		close(fd);
 		return NULL;
 	}

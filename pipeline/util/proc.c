@@ -69,7 +69,7 @@ dp_proc_set_limit(int resource, const char *name, rlim_t soft, rlim_t hard, GErr
 		hard = MIN(hard, cur.rlim_max);
 		soft = MIN(soft, hard);
 	}
-	struct rlimit rl = {soft, hard};
+	struct rlimit rl = { soft, hard };
 	if (setrlimit(resource, &rl) == 0)
 		return TRUE;
 	int e = errno;

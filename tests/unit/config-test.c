@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 static void
@@ -36,9 +38,10 @@ static void
 test_values(void)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(DpConfig) cfg = dp_config_load_data("[limits]\nmax-input-size=1.5K\n[redact]\ndetectors=email ; phone;\n"
-						      "[rule case]\npattern=CASE-\\d+\n",
-						      "t.conf", &error);
+	g_autoptr(DpConfig) cfg =
+	    dp_config_load_data("[limits]\nmax-input-size=1.5K\n[redact]\ndetectors=email ; phone;\n"
+	                        "[rule case]\npattern=CASE-\\d+\n",
+	                        "t.conf", &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(dp_config_get_size(cfg, "limits", "max-input-size"), ==, 1536);
 	g_assert_cmpint(dp_config_get_int(cfg, "limits", "max-depth"), ==, 10);
@@ -87,13 +90,4 @@ test_sizes(void)
 	g_assert_false(dp_parse_size("1e30", &v));
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/config/errors", test_errors);
-	g_test_add_func("/config/values", test_values);
-	g_test_add_func("/config/fingerprint", test_fingerprint);
-	g_test_add_func("/config/sizes", test_sizes);
-	return g_test_run();
-}
+DP_UNIT_MAIN("config", test_errors, test_values, test_fingerprint, test_sizes)

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 /* What dp_detect_sniff calls text, by the per-byte rule, for a buffer
@@ -36,8 +38,8 @@ reference_text(const guint8 *d, gsize len)
 static void
 test_sniff_text(void)
 {
-	static const guint8 odd[] = { 0x00, 0x01, 0x07, 0x08, 0x0b, 0x1f, 0x7f, 0x80, 0x9f, 0xc3, 0xff,
-				      '\t', '\n', '\r', '\f', 0x1b, ' ', '~' };
+	static const guint8 odd[] = { 0x00, 0x01, 0x07, 0x08, 0x0b, 0x1f, 0x7f, 0x80, 0x9f,
+		                      0xc3, 0xff, '\t', '\n', '\r', '\f', 0x1b, ' ',  '~' };
 	for (gsize len = 1; len <= 40; len++) {
 		for (gsize at = 0; at < len; at++) {
 			for (guint k = 0; k < G_N_ELEMENTS(odd); k++) {
@@ -71,7 +73,7 @@ test_decode_utf8_or_fallback(void)
 				g_autofree char *used = NULL;
 				gsize outlen;
 				g_autofree char *out = dp_text_decode((const guint8 *)buf->str, buf->len, NULL,
-								      "windows-1252", &outlen, &used);
+				                                      "windows-1252", &outlen, &used);
 				g_assert_cmpstr(used, ==, valid ? "utf-8" : "windows-1252");
 				if (valid)
 					g_assert_cmpmem(out, outlen, buf->str, buf->len);
@@ -104,9 +106,21 @@ reference_one_line(const char *s)
 static void
 test_one_line(void)
 {
-	static const char *const bits[] = { "a", "Z", " ", "\t", "\n", "\r\n", "\x01", "\x7f", "\xc3\xa9",
-					    "\xe2\x80\x83" /* em space */, "\xc2\xa0" /* NBSP */,
-					    "\xe2\x80\xa8" /* line separator */, "  ", "=?x?=", "<a@b>" };
+	static const char *const bits[] = { "a",
+		                            "Z",
+		                            " ",
+		                            "\t",
+		                            "\n",
+		                            "\r\n",
+		                            "\x01",
+		                            "\x7f",
+		                            "\xc3\xa9",
+		                            "\xe2\x80\x83" /* em space */,
+		                            "\xc2\xa0" /* NBSP */,
+		                            "\xe2\x80\xa8" /* line separator */,
+		                            "  ",
+		                            "=?x?=",
+		                            "<a@b>" };
 	/* Every sequence of up to four pieces. */
 	guint n = G_N_ELEMENTS(bits);
 	for (guint a = 0; a < n; a++)
@@ -176,13 +190,4 @@ test_record_values(void)
 	g_string_free(big, TRUE);
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/fastpath/sniff-text", test_sniff_text);
-	g_test_add_func("/fastpath/decode-utf8-or-fallback", test_decode_utf8_or_fallback);
-	g_test_add_func("/fastpath/one-line", test_one_line);
-	g_test_add_func("/fastpath/record-values", test_record_values);
-	return g_test_run();
-}
+DP_UNIT_MAIN("fastpath", test_sniff_text, test_decode_utf8_or_fallback, test_one_line, test_record_values)

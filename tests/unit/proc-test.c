@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 /* Read FD to its end. */
@@ -52,14 +54,14 @@ test_fork_layout(void)
 	int stray = fcntl(low, F_DUPFD, 20);
 	close(low);
 	g_assert_cmpint(stray, >=, 20);
-	static const DpProcSlot slots[] = {DP_PROC_TO_CHILD, DP_PROC_NULL, DP_PROC_FROM_CHILD, DP_PROC_FROM_CHILD};
+	static const DpProcSlot slots[] = { DP_PROC_TO_CHILD, DP_PROC_NULL, DP_PROC_FROM_CHILD, DP_PROC_FROM_CHILD };
 	int fds[4];
 	g_autoptr(GError) error = NULL;
 	pid_t pid = dp_proc_fork(slots, 4, fds, "a test child", &error);
 	g_assert_no_error(error);
 	g_assert_cmpint(pid, >=, 0);
 	if (pid == 0) {
-		char buf[16] = {0};
+		char buf[16] = { 0 };
 		gboolean ok = read(0, buf, sizeof buf - 1) == 5 && g_str_equal(buf, "hello");
 		ok = ok && is_dev_null(1);
 		ok = ok && fcntl(4, F_GETFD) < 0 && fcntl(stray, F_GETFD) < 0;
@@ -98,7 +100,7 @@ static void
 test_death_with_parent(void)
 {
 	g_assert_cmpint(prctl(PR_SET_CHILD_SUBREAPER, 1), ==, 0);
-	static const DpProcSlot slots[] = {DP_PROC_FROM_CHILD};
+	static const DpProcSlot slots[] = { DP_PROC_FROM_CHILD };
 	int fd;
 	pid_t a = dp_proc_fork(slots, 1, &fd, "a test child", NULL);
 	g_assert_cmpint(a, >=, 0);
@@ -134,7 +136,7 @@ test_death_with_parent(void)
 static gboolean
 in_child(gboolean (*fn)(void))
 {
-	static const DpProcSlot none[] = {DP_PROC_NULL};
+	static const DpProcSlot none[] = { DP_PROC_NULL };
 	int unused;
 	pid_t pid = dp_proc_fork(none, 1, &unused, "a test child", NULL);
 	g_assert_cmpint(pid, >=, 0);
@@ -148,7 +150,7 @@ in_child(gboolean (*fn)(void))
 static gboolean
 limits_stay_below_outside(void)
 {
-	struct rlimit outside = {64, 128}, now;
+	struct rlimit outside = { 64, 128 }, now;
 	if (setrlimit(RLIMIT_NOFILE, &outside) != 0)
 		return FALSE;
 	/* Asked for more than the outside hard limit: both stop at it. */
@@ -182,7 +184,7 @@ test_set_limit(void)
 static pid_t
 sleeper(void)
 {
-	static const DpProcSlot none[] = {DP_PROC_NULL};
+	static const DpProcSlot none[] = { DP_PROC_NULL };
 	int unused;
 	pid_t pid = dp_proc_fork(none, 1, &unused, "a sleeper", NULL);
 	g_assert_cmpint(pid, >=, 0);
@@ -227,7 +229,7 @@ test_close_pair(void)
 	g_assert_cmpint(fcntl(w, F_GETFD), <, 0);
 	/* Again: nothing left to close. */
 	dp_proc_close_pair(p);
-	int half[2] = {-1, -1};
+	int half[2] = { -1, -1 };
 	g_assert_cmpint(pipe(p), ==, 0);
 	half[1] = p[1];
 	close(p[0]);
@@ -235,14 +237,4 @@ test_close_pair(void)
 	g_assert_cmpint(fcntl(p[1], F_GETFD), <, 0);
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/proc/fork-layout", test_fork_layout);
-	g_test_add_func("/proc/death-with-parent", test_death_with_parent);
-	g_test_add_func("/proc/set-limit", test_set_limit);
-	g_test_add_func("/proc/wait", test_wait);
-	g_test_add_func("/proc/close-pair", test_close_pair);
-	return g_test_run();
-}
+DP_UNIT_MAIN("proc", test_fork_layout, test_death_with_parent, test_set_limit, test_wait, test_close_pair)

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 static GString *
@@ -115,7 +117,7 @@ test_garbage(void)
 	expect_bad(DP_RECORD_MAGIC "\nbody: 12x\n\n", strlen(DP_RECORD_MAGIC) + 12, "invalid body length");
 	expect_bad(DP_RECORD_MAGIC "\nbody: -1\n\n", strlen(DP_RECORD_MAGIC) + 11, "invalid body length");
 	expect_bad(DP_RECORD_MAGIC "\nbody: 99999999999999999999\n\n", strlen(DP_RECORD_MAGIC) + 29,
-		   "invalid body length");
+	           "invalid body length");
 	expect_bad(DP_RECORD_MAGIC "\nbody: 2\nabc\n", strlen(DP_RECORD_MAGIC) + 13, "longer than its declared");
 	expect_bad(DP_RECORD_MAGIC "\nk: \xff\xfe\nbody: 0\n\n", strlen(DP_RECORD_MAGIC) + 16, "not UTF-8");
 	const char nul[] = DP_RECORD_MAGIC "\nk: a\0b\nbody: 0\n\n";
@@ -163,7 +165,10 @@ static void
 test_writer_cleans(void)
 {
 	g_autoptr(DpRecord) rec = dp_record_new();
-	dp_record_set(rec, "meta.title", "a\nb\rc\td\x01" "e\xff" "f");
+	dp_record_set(rec, "meta.title",
+	              "a\nb\rc\td\x01"
+	              "e\xff"
+	              "f");
 	g_autoptr(GString) big = g_string_new(NULL);
 	while (big->len < DP_RECORD_MAX_LINE * 2)
 		g_string_append(big, "\xc3\xa9");
@@ -173,7 +178,9 @@ test_writer_cleans(void)
 	g_autoptr(GError) error = NULL;
 	g_assert_true(dp_record_parse_buffer((const guint8 *)s->str, s->len, &recs, &error));
 	DpRecord *back = recs->pdata[0];
-	g_assert_cmpstr(dp_record_get(back, "meta.title"), ==, "a b c d e\xef\xbf\xbd" "f");
+	g_assert_cmpstr(dp_record_get(back, "meta.title"), ==,
+	                "a b c d e\xef\xbf\xbd"
+	                "f");
 	const char *l = dp_record_get(back, "meta.long");
 	g_assert_true(g_utf8_validate(l, -1, NULL));
 	g_assert_cmpuint(strlen(l), <, DP_RECORD_MAX_LINE);
@@ -198,16 +205,5 @@ test_set_and_keys(void)
 	g_assert_false(dp_record_key_valid(""));
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/record/roundtrip", test_roundtrip);
-	g_test_add_func("/record/two-and-empty", test_two_records_and_empty);
-	g_test_add_func("/record/truncated", test_truncated_everywhere);
-	g_test_add_func("/record/garbage", test_garbage);
-	g_test_add_func("/record/limits", test_limits);
-	g_test_add_func("/record/writer-cleans", test_writer_cleans);
-	g_test_add_func("/record/set", test_set_and_keys);
-	return g_test_run();
-}
+DP_UNIT_MAIN("record", test_roundtrip, test_two_records_and_empty, test_truncated_everywhere, test_garbage, test_limits,
+             test_writer_cleans, test_set_and_keys)

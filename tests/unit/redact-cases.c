@@ -89,8 +89,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s\n", error->message);
 		return 2;
 	}
-	g_autoptr(GHashTable) cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-							    (GDestroyNotify)dp_redactor_free);
+	g_autoptr(GHashTable) cache =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)dp_redactor_free);
 	g_auto(GStrv) lines = g_strsplit(data, "\n", -1);
 	Case c = { 0 };
 	c.conf = g_string_new(NULL);

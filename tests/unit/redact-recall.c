@@ -20,8 +20,9 @@
 
 #include "util/banned.h"
 
-static const char *const types[] = { "EMAIL_ADDRESS", "PHONE_NUMBER", "IP_ADDRESS",
-				     "IBAN_CODE",     "CREDIT_CARD",  "US_SSN" };
+static const char *const types[] = {
+	"EMAIL_ADDRESS", "PHONE_NUMBER", "IP_ADDRESS", "IBAN_CODE", "CREDIT_CARD", "US_SSN"
+};
 #define NTYPES G_N_ELEMENTS(types)
 
 /* Undo the dataset's escapes: \n, \t, \\. */
@@ -87,8 +88,8 @@ main(int argc, char **argv)
 	}
 	guint total[NTYPES] = { 0 }, found[2][NTYPES] = { { 0 } };
 	for (int pass = 0; pass < 2; pass++) {
-		g_autofree char *conf = g_strdup_printf("[redact]\ndetectors=email;phone;ssn;card;iban;ip\nvalidate=%s\n",
-							pass == 0 ? "true" : "false");
+		g_autofree char *conf = g_strdup_printf(
+		    "[redact]\ndetectors=email;phone;ssn;card;iban;ip\nvalidate=%s\n", pass == 0 ? "true" : "false");
 		g_autoptr(DpConfig) cfg = dp_config_load_data(conf, "recall", &error);
 		g_autoptr(DpRedactor) rd = dp_redactor_new(cfg, &error);
 		g_assert(rd != NULL);
@@ -126,7 +127,8 @@ main(int argc, char **argv)
 	int bad = 0;
 	printf("%-15s %6s %10s %10s\n", "type", "spans", "validated", "shape-only");
 	for (guint t = 0; t < NTYPES; t++) {
-		double r0 = total[t] ? (double)found[0][t] / total[t] : 0, r1 = total[t] ? (double)found[1][t] / total[t] : 0;
+		double r0 = total[t] ? (double)found[0][t] / total[t] : 0,
+		       r1 = total[t] ? (double)found[1][t] / total[t] : 0;
 		printf("%-15s %6u %10.3f %10.3f\n", types[t], total[t], r0, r1);
 		if (check && t < 4 && r0 < 0.95) {
 			printf("# recall of %s is %.3f, below 0.95\n", types[t], r0);

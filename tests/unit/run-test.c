@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <string.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 static guint n_warnings;
@@ -88,7 +90,7 @@ test_walk(void)
 	g_assert_cmpuint(n_warnings, ==, 1); /* leak.txt */
 
 	const char list[] = "b.txt\0../secret.txt\0/etc/passwd\0a/../../secret.txt\0missing\0in/a.txt\0"
-			    "./b.txt\0out/skip.txt\0.docpipe/skip.txt\0a\0";
+	                    "./b.txt\0out/skip.txt\0.docpipe/skip.txt\0a\0";
 	g_autoptr(GBytes) lb = g_bytes_new_static(list, sizeof list - 1);
 	guint rejected = 0;
 	g_autofree char *given = g_build_filename(tmp, "in", NULL);
@@ -182,14 +184,4 @@ test_json(void)
 	g_assert_cmpstr(s->str, ==, "null");
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/run/shard", test_shard);
-	g_test_add_func("/run/inside", test_inside);
-	g_test_add_func("/run/walk", test_walk);
-	g_test_add_func("/run/ledger", test_ledger);
-	g_test_add_func("/run/json", test_json);
-	return g_test_run();
-}
+DP_UNIT_MAIN("run", test_shard, test_inside, test_walk, test_ledger, test_json)

@@ -5,6 +5,8 @@
  */
 #include "core/text.h"
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 /* fuzz-mbox, fuzz-mime: an empty text part reached dp_text_decode(NULL, 0). */
@@ -27,10 +29,4 @@ test_decode_null_empty(void)
 	g_assert_cmpstr(t, ==, "");
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/sandbox-regress/decode-null-empty", test_decode_null_empty);
-	return g_test_run();
-}
+DP_UNIT_MAIN("sandbox-regress", test_decode_null_empty)

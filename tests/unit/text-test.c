@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 static void
@@ -56,7 +58,8 @@ reference_normalize(const char *in, gsize len)
 			g_string_truncate(out, MAX(content_end, line_start));
 			gboolean blank = out->len == line_start;
 			if (c == '\f') {
-				while (out->len >= 2 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
+				while (out->len >= 2 && out->str[out->len - 1] == '\n' &&
+				       out->str[out->len - 2] == '\n')
 					g_string_truncate(out, out->len - 1);
 				if (out->len > 0 && out->str[out->len - 1] != '\n' && out->str[out->len - 1] != '\f')
 					g_string_append_c(out, '\n');
@@ -105,11 +108,41 @@ static void
 test_normalize_random(void)
 {
 	static const char *pieces[] = {
-		"a", "word", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\r", "\f", "\x01", "\x7f", "\0",
-		"\xff", "\xc3", "\xc3\xa9", "e\xcc\x81", "\xcc\x81", "\xc2\xa0", "\xc2\x85", "\xe2\x80\xa8",
-		"\xef\xbb\xbf", "\xe3\x80\x80", "\xe4\xb8\xad", "\xea\xb0\x80", "\xe1\x86\xa8", "\xd0\x99",
-		"\xe2\x80\x94", "\xf0\x9f\x98\x80", "\xe2\x84\xa6", "\xcd\x84", "0123456789abcdef",
-		"long line of plain ASCII text, more than eight bytes", "\xc2\x9f", "\xe0\xae\xbe",
+		"a",
+		"word",
+		" ",
+		"  ",
+		"\t",
+		"\n",
+		"\n\n",
+		"\r\n",
+		"\r",
+		"\f",
+		"\x01",
+		"\x7f",
+		"\0",
+		"\xff",
+		"\xc3",
+		"\xc3\xa9",
+		"e\xcc\x81",
+		"\xcc\x81",
+		"\xc2\xa0",
+		"\xc2\x85",
+		"\xe2\x80\xa8",
+		"\xef\xbb\xbf",
+		"\xe3\x80\x80",
+		"\xe4\xb8\xad",
+		"\xea\xb0\x80",
+		"\xe1\x86\xa8",
+		"\xd0\x99",
+		"\xe2\x80\x94",
+		"\xf0\x9f\x98\x80",
+		"\xe2\x84\xa6",
+		"\xcd\x84",
+		"0123456789abcdef",
+		"long line of plain ASCII text, more than eight bytes",
+		"\xc2\x9f",
+		"\xe0\xae\xbe",
 	};
 	GRand *rng = g_rand_new_with_seed(4);
 	for (guint iter = 0; iter < 20000; iter++) {
@@ -124,7 +157,7 @@ test_normalize_random(void)
 		if (!g_string_equal(want, got)) {
 			g_autofree char *e = g_strescape(in->str, NULL);
 			g_error("normalize differs from the reference on \"%s\" (%" G_GSIZE_FORMAT " bytes)", e,
-				in->len);
+			        in->len);
 		}
 		/* The fast check never claims a text is normalized when it is not. */
 		if (dp_text_is_normal(in->str, in->len))
@@ -150,7 +183,9 @@ test_normalize_random(void)
 	g_assert_false(dp_text_is_normal("a", 1));
 	g_assert_false(dp_text_is_normal("a\r\n", 3));
 	g_assert_false(dp_text_is_normal("e\xcc\x81\n", 4));
-	g_assert_false(dp_text_is_normal("0123456789\x7f" "abcdef\n", 18));
+	g_assert_false(dp_text_is_normal("0123456789\x7f"
+	                                 "abcdef\n",
+	                                 18));
 }
 
 /*
@@ -194,16 +229,27 @@ test_normalize(void)
 	check_norm("a  \nb\t\n", 7, "a\nb\n");
 	check_norm("a\r\nb\rc", 7, "a\nb\nc\n");
 	check_norm("\n\n\na\n\n\n\nb\n\n", 11, "a\n\nb\n");
-	check_norm("a\x01" "b\x7f" "c", 5, "abc\n");
+	check_norm("a\x01"
+	           "b\x7f"
+	           "c",
+	           5, "abc\n");
 	/* NFC: e + combining acute becomes one character. */
 	check_norm("e\xcc\x81", 3, "\xc3\xa9\n");
 	/* Invalid UTF-8 becomes U+FFFD; NUL is dropped. */
-	check_norm("a\xff" "b\0c", 5, "a\xef\xbf\xbd" "bc\n");
+	check_norm("a\xff"
+	           "b\0c",
+	           5,
+	           "a\xef\xbf\xbd"
+	           "bc\n");
 	/* Page breaks survive, blank lines around them do not pile up. */
 	check_norm("p1\n\n\fp2\f\fp4", 11, "p1\n\fp2\n\f\fp4\n");
 	check_norm("\tindented", 9, "\tindented\n");
 	/* C1 controls and BOM go; U+2028 is a line break. */
-	check_norm("\xef\xbb\xbf" "a\xc2\x85" "b\xe2\x80\xa8" "c", 12, "a\nb\nc\n");
+	check_norm("\xef\xbb\xbf"
+	           "a\xc2\x85"
+	           "b\xe2\x80\xa8"
+	           "c",
+	           12, "a\nb\nc\n");
 }
 
 static void
@@ -223,10 +269,16 @@ test_decode(void)
 	check_decode("caf\xc3\xa9", 5, NULL, "caf\xc3\xa9", "utf-8");
 	check_decode("caf\xe9", 4, NULL, "caf\xc3\xa9", "windows-1252");
 	check_decode("\x93quoted\x94", 8, "iso-8859-1", "\xe2\x80\x9cquoted\xe2\x80\x9d", "windows-1252");
-	check_decode("\xef\xbb\xbf" "abc", 6, "koi8-r", "abc", "utf-8");
-	check_decode("\xff\xfe" "a\0b\0", 6, NULL, "ab", "utf-16le");
+	check_decode("\xef\xbb\xbf"
+	             "abc",
+	             6, "koi8-r", "abc", "utf-8");
+	check_decode("\xff\xfe"
+	             "a\0b\0",
+	             6, NULL, "ab", "utf-16le");
 	check_decode("\xfe\xff\0a\0b", 6, NULL, "ab", "utf-16be");
-	check_decode("\xff\xfe\0\0" "a\0\0\0", 8, NULL, "a", "utf-32le");
+	check_decode("\xff\xfe\0\0"
+	             "a\0\0\0",
+	             8, NULL, "a", "utf-32le");
 	check_decode("\0\0\xfe\xff\0\0\0a", 8, NULL, "a", "utf-32be");
 	/* UTF-16 without a BOM is recognised by its NULs. */
 	check_decode("h\0e\0l\0l\0o\0 \0w\0o\0r\0l\0d\0", 22, NULL, "hello world", "utf-16le");
@@ -236,11 +288,16 @@ test_decode(void)
 	check_decode("abc", 3, "unicode", "abc", "utf-8");
 	check_decode("\xf0\xd2\xc9", 3, "KOI8-R", "\xd0\x9f\xd1\x80\xd0\xb8", "koi8-r");
 	/* Truncated UTF-16 and bad UTF-8 never fail. */
-	check_decode("\xff\xfe" "a\0b", 5, NULL, "a\xef\xbf\xbd", "utf-16le");
+	check_decode("\xff\xfe"
+	             "a\0b",
+	             5, NULL, "a\xef\xbf\xbd", "utf-16le");
 	check_decode("a\xc3", 2, "utf-8", "a\xef\xbf\xbd", "utf-8");
 	/* ASCII shortcut: only for charsets where ASCII bytes mean ASCII. */
 	check_decode("plain ascii", 11, "us-ascii", "plain ascii", "windows-1252");
-	check_decode("a+AOk-b", 7, "utf-7", "a\xc3\xa9" "b", "utf-7");
+	check_decode("a+AOk-b", 7, "utf-7",
+	             "a\xc3\xa9"
+	             "b",
+	             "utf-7");
 }
 
 /*
@@ -256,9 +313,11 @@ reference_clean(const char *s, gsize len, DpCleanFlags how, gsize max)
 		const char *put = p, *next;
 		gsize n;
 		gunichar c = *p == '\0' ? 0 : g_utf8_get_char_validated(p, end - p);
-		gboolean xml_char = c == '\t' || c == '\n' || (c >= 0x20 && c < 0xFFFE && !(c >= 0xD800 && c < 0xE000)) ||
-				    (c >= 0x10000 && c <= 0x10FFFF);
-		if (c == (gunichar)-1 || c == (gunichar)-2 || (c == 0 && (how & (DP_CLEAN_XML | DP_CLEAN_CONTROLS_TO_SPACE)))) {
+		gboolean xml_char = c == '\t' || c == '\n' ||
+		                    (c >= 0x20 && c < 0xFFFE && !(c >= 0xD800 && c < 0xE000)) ||
+		                    (c >= 0x10000 && c <= 0x10FFFF);
+		if (c == (gunichar)-1 || c == (gunichar)-2 ||
+		    (c == 0 && (how & (DP_CLEAN_XML | DP_CLEAN_CONTROLS_TO_SPACE)))) {
 			put = "\xef\xbf\xbd", n = 3, next = p + 1;
 		} else {
 			next = g_utf8_next_char(p);
@@ -295,7 +354,7 @@ check_clean(const char *s, gsize len, DpCleanFlags how, gsize max)
 	if (got->len - 1 != want->len || memcmp(got->str + 1, want->str, want->len) != 0) {
 		g_autofree char *in = g_strescape(g_strndup(s, len), NULL);
 		g_error("mode %d, max %" G_GSIZE_FORMAT ": '%s' gives '%s', want '%s'", how, max, in,
-			g_strescape(got->str + 1, NULL), g_strescape(want->str, NULL));
+		        g_strescape(got->str + 1, NULL), g_strescape(want->str, NULL));
 	}
 }
 
@@ -303,12 +362,31 @@ static void
 test_clean(void)
 {
 	static const DpCleanFlags modes[] = { DP_CLEAN_UTF8, DP_CLEAN_DROP_NUL, DP_CLEAN_XML,
-					      DP_CLEAN_XML | DP_CLEAN_XML_ESCAPE, DP_CLEAN_CONTROLS_TO_SPACE };
+		                              DP_CLEAN_XML | DP_CLEAN_XML_ESCAPE, DP_CLEAN_CONTROLS_TO_SPACE };
 	/* Bytes that each mode treats differently, ASCII runs for the word path. */
-	static const char *const pieces[] = { "a", "plain ascii text", "&", "<", ">", "\"", "\t", "\n", "\r", "\x01",
-					      "\x7f", "\0", "\xc3\xa9", "\xc2\x85", "\xef\xbf\xbe", "\xef\xbf\xbf",
-					      "\xf0\x9f\x98\x80", "\xff", "\xc3", "\xe2\x82", "\xed\xa0\x80",
-					      "\xc0\x80", "\xf8\x88\x80\x80\x80" };
+	static const char *const pieces[] = { "a",
+		                              "plain ascii text",
+		                              "&",
+		                              "<",
+		                              ">",
+		                              "\"",
+		                              "\t",
+		                              "\n",
+		                              "\r",
+		                              "\x01",
+		                              "\x7f",
+		                              "\0",
+		                              "\xc3\xa9",
+		                              "\xc2\x85",
+		                              "\xef\xbf\xbe",
+		                              "\xef\xbf\xbf",
+		                              "\xf0\x9f\x98\x80",
+		                              "\xff",
+		                              "\xc3",
+		                              "\xe2\x82",
+		                              "\xed\xa0\x80",
+		                              "\xc0\x80",
+		                              "\xf8\x88\x80\x80\x80" };
 	GRand *r = g_rand_new_with_seed(13);
 	for (guint i = 0; i < 20000; i++) {
 		g_autoptr(GString) in = g_string_new(NULL);
@@ -328,7 +406,11 @@ test_clean(void)
 	dp_text_append_clean(x, "a<b & \"c\"\r\x01\xff\n", 13, DP_CLEAN_XML | DP_CLEAN_XML_ESCAPE, G_MAXSIZE);
 	g_assert_cmpstr(x->str, ==, "a&lt;b &amp; &quot;c&quot;\xef\xbf\xbd\n");
 	g_string_truncate(x, 0);
-	g_assert_cmpuint(dp_text_append_clean(x, "ab\tc\xc3\xa9" "d", 7, DP_CLEAN_CONTROLS_TO_SPACE, 5), ==, 4);
+	g_assert_cmpuint(dp_text_append_clean(x,
+	                                      "ab\tc\xc3\xa9"
+	                                      "d",
+	                                      7, DP_CLEAN_CONTROLS_TO_SPACE, 5),
+	                 ==, 4);
 	g_assert_cmpstr(x->str, ==, "ab c");
 	g_string_truncate(x, 0);
 	dp_text_append_clean(x, "a\0b\xff", 4, DP_CLEAN_DROP_NUL, G_MAXSIZE);
@@ -342,15 +424,4 @@ test_one_line(void)
 	g_assert_cmpstr(a, ==, "a b");
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/text/normalize", test_normalize);
-	g_test_add_func("/text/normalize-random", test_normalize_random);
-	g_test_add_func("/text/nfc-stable", test_nfc_stable);
-	g_test_add_func("/text/decode", test_decode);
-	g_test_add_func("/text/clean", test_clean);
-	g_test_add_func("/text/one-line", test_one_line);
-	return g_test_run();
-}
+DP_UNIT_MAIN("text", test_normalize, test_normalize_random, test_nfc_stable, test_decode, test_clean, test_one_line)

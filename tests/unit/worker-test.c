@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "unit.h"
+
 #include "util/banned.h"
 
 static DpRecord *
@@ -52,8 +54,8 @@ test_emitter_hashes(void)
 	g_assert_null(dp_emitter_output_sha256(em, DP_EMIT_XML));
 	g_assert_true(dp_emitter_finish(em, &error));
 	g_assert_no_error(error);
-	const char *exts[] = {".txt", ".xml"};
-	DpEmitFormat formats[] = {DP_EMIT_TEXT, DP_EMIT_XML};
+	const char *exts[] = { ".txt", ".xml" };
+	DpEmitFormat formats[] = { DP_EMIT_TEXT, DP_EMIT_XML };
 	for (guint i = 0; i < 2; i++) {
 		g_autofree char *path = g_strconcat(dir, "/a.txt", exts[i], NULL);
 		g_autofree char *want = dp_sha256_file(path);
@@ -80,7 +82,7 @@ test_emitter_hashes(void)
 static void
 fake_worker(DpRunWorker *w, DpInput *in)
 {
-	static const DpProcSlot none[] = {DP_PROC_NULL};
+	static const DpProcSlot none[] = { DP_PROC_NULL };
 	int unused;
 	memset(w, 0, sizeof *w);
 	w->cmd_fd = w->res_fd = w->err_fd = -1;
@@ -124,7 +126,7 @@ result_bytes(void)
 static void
 test_result_by_bytes(void)
 {
-	DpInput in = {0};
+	DpInput in = { 0 };
 	DpRunWorker w;
 	fake_worker(&w, &in);
 	g_autoptr(GString) bytes = result_bytes();
@@ -149,18 +151,18 @@ test_result_by_bytes(void)
 static void
 test_result_bad(void)
 {
-	DpInput in = {0};
+	DpInput in = { 0 };
 	g_autoptr(GString) good = result_bytes();
 	struct {
 		const char *what;
 		GString *bytes;
 	} cases[] = {
-	    {"two records", g_string_new(NULL)},
-	    {"trailing bytes", g_string_new(NULL)},
-	    {"not a record", g_string_new("hello, parent\n")},
-	    {"a broken header", g_string_new(DP_RECORD_MAGIC "\nNo Colon\nbody: 0\n\n")},
-	    {"a body longer than declared", g_string_new(DP_RECORD_MAGIC "\nbody: 1\nxy\n")},
-	    {"an endless header", g_string_new(DP_RECORD_MAGIC "\n")},
+		{ "two records", g_string_new(NULL) },
+		{ "trailing bytes", g_string_new(NULL) },
+		{ "not a record", g_string_new("hello, parent\n") },
+		{ "a broken header", g_string_new(DP_RECORD_MAGIC "\nNo Colon\nbody: 0\n\n") },
+		{ "a body longer than declared", g_string_new(DP_RECORD_MAGIC "\nbody: 1\nxy\n") },
+		{ "an endless header", g_string_new(DP_RECORD_MAGIC "\n") },
 	};
 	g_string_append_len(g_string_append_len(cases[0].bytes, good->str, good->len), good->str, good->len);
 	g_string_append(g_string_append_len(cases[1].bytes, good->str, good->len), "x");
@@ -183,12 +185,4 @@ test_result_bad(void)
 	g_assert_true(killed_bad(&w));
 }
 
-int
-main(int argc, char **argv)
-{
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/worker/emitter-hashes-outputs", test_emitter_hashes);
-	g_test_add_func("/worker/result-by-bytes", test_result_by_bytes);
-	g_test_add_func("/worker/result-bad", test_result_bad);
-	return g_test_run();
-}
+DP_UNIT_MAIN("worker", test_emitter_hashes, test_result_by_bytes, test_result_bad)
