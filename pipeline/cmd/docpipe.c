@@ -42,14 +42,14 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: docpipe convert [--xml] [-c CONFIG] [--no-redact] [-o DIR] [-p PW]... [-f N] [-l N]\n"
-		    "                       FILE...|-\n"
-		    "       docpipe config [-c CONFIG]\n"
-		    "       docpipe run [-j N] [--shard K/N] [--files-from FILE] [--prune] IN OUT\n"
-		    "       docpipe status [--json] OUT...\n"
-		    "       docpipe STAGE [ARGS...]   (detect, extract, redact, emit)\n"
-		    "       docpipe --version\n"
-		    "\n"
-		    "Run 'docpipe COMMAND --help' for the options of a command; man docpipe for the rest.\n");
+	            "                       FILE...|-\n"
+	            "       docpipe config [-c CONFIG]\n"
+	            "       docpipe run [-j N] [--shard K/N] [--files-from FILE] [--prune] IN OUT\n"
+	            "       docpipe status [--json] OUT...\n"
+	            "       docpipe STAGE [ARGS...]   (detect, extract, redact, emit)\n"
+	            "       docpipe --version\n"
+	            "\n"
+	            "Run 'docpipe COMMAND --help' for the options of a command; man docpipe for the rest.\n");
 }
 
 /* git-style: "docpipe foo ARGS" runs docpipe-foo ARGS. */
