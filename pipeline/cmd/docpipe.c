@@ -95,8 +95,10 @@ main(int argc, char **argv)
 		dp_set_prgname("docpipe convert");
 		return dp_cmd_convert(argc - 1, argv + 1);
 	}
-	if (g_str_equal(cmd, "config"))
+	if (g_str_equal(cmd, "config")) {
+		dp_set_prgname("docpipe config");
 		return dp_cmd_config(argc - 1, argv + 1);
+	}
 	if (g_str_equal(cmd, "run"))
 		return dp_cmd_run(argc - 1, argv + 1);
 	if (g_str_equal(cmd, "status"))
