@@ -222,7 +222,7 @@ deb:
 	@scripts/debian/build-deb "$(VERSION)" "$(DEBDIR)"
 
 style:
-	clang-format --dry-run --Werror pipeline/*/*.c pipeline/*/*.h stages/*.c tests/unit/*.c
+	clang-format --dry-run --Werror pipeline/*/*.c pipeline/*/*.h stages/*.c tests/unit/*.[ch] tests/fuzz/*.[ch]
 
 clean:
 	rm -rf $(BUILD) build out out.tmp

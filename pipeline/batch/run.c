@@ -123,7 +123,7 @@ typedef struct {
 } Run;
 
 /* The self-pipe that turns SIGCHLD, SIGINT and SIGTERM into poll events. */
-static int sig_pipe[2] = {-1, -1};
+static int sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t stop_signal;
 
 static void
@@ -297,9 +297,10 @@ worker_death(Run *r, DpRunWorker *w, int wstatus, char **why)
 	return ST_CRASH;
 }
 
-static const char *const known_statuses[] = {
-    DP_STATUS_OK,        DP_STATUS_PARTIAL, DP_STATUS_ERROR,   DP_STATUS_UNSUPPORTED,
-    DP_STATUS_ENCRYPTED, DP_STATUS_LIMIT,   DP_STATUS_SKIPPED, NULL};
+static const char *const known_statuses[] = { DP_STATUS_OK,        DP_STATUS_PARTIAL,
+	                                      DP_STATUS_ERROR,     DP_STATUS_UNSUPPORTED,
+	                                      DP_STATUS_ENCRYPTED, DP_STATUS_LIMIT,
+	                                      DP_STATUS_SKIPPED,   NULL };
 
 static gboolean
 hex64_or_null(const char *s)
@@ -534,7 +535,7 @@ wait_for_workers(Run *r, Workers *p, GError **error)
 			continue;
 		if (w->in != NULL && !w->timed_out)
 			wake = MIN(wake, w->deadline);
-		int fds[2] = {w->res_fd, w->err_fd};
+		int fds[2] = { w->res_fd, w->err_fd };
 		for (int k = 0; k < 2; k++) {
 			if (fds[k] < 0)
 				continue;
@@ -878,7 +879,7 @@ install_signals(void)
 {
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		sig_pipe[0] = sig_pipe[1] = -1;
-	struct sigaction sa = {0};
+	struct sigaction sa = { 0 };
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
@@ -1066,15 +1067,15 @@ run_convert(Run *r, GPtrArray *todo, GError **error)
 {
 	if (todo->len == 0)
 		return TRUE;
-	r->conf = (DpRunConf){.cfg = r->cfg,
-	                      .redactor = r->redactor,
-	                      .in_root = r->in_root,
-	                      .out_root = r->out_root,
-	                      .jobs = r->jobs,
-	                      .cpu_s = r->cpu_s,
-	                      .open_files = r->open_files,
-	                      .mem_limit = r->mem_limit,
-	                      .fsize_limit = r->fsize_limit};
+	r->conf = (DpRunConf){ .cfg = r->cfg,
+		               .redactor = r->redactor,
+		               .in_root = r->in_root,
+		               .out_root = r->out_root,
+		               .jobs = r->jobs,
+		               .cpu_s = r->cpu_s,
+		               .open_files = r->open_files,
+		               .mem_limit = r->mem_limit,
+		               .fsize_limit = r->fsize_limit };
 	/* Load libmagic's database here, once, not in every worker. */
 	g_free(dp_detect_type((const guint8 *)"docpipe", 7, NULL));
 	dp_run_warm_up(&r->conf, r->state_dir);
@@ -1119,15 +1120,15 @@ run_inputs(Run *r, GPtrArray *inputs, GHashTable *ledger)
 int
 dp_run_execute(const DpRunOptions *opts)
 {
-	Run r = {.opt = opts,
-	         .prune = opts->prune,
-	         .retry_failed = opts->retry_failed,
-	         .json = opts->json,
-	         .quiet = opts->quiet,
-	         .out_fd = -1,
-	         .lock_fd = -1,
-	         .by_status = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-	         .failures = g_ptr_array_new_with_free_func((GDestroyNotify)dp_ledger_entry_free)};
+	Run r = { .opt = opts,
+		  .prune = opts->prune,
+		  .retry_failed = opts->retry_failed,
+		  .json = opts->json,
+		  .quiet = opts->quiet,
+		  .out_fd = -1,
+		  .lock_fd = -1,
+		  .by_status = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+		  .failures = g_ptr_array_new_with_free_func((GDestroyNotify)dp_ledger_entry_free) };
 	g_autoptr(GHashTable) ledger = NULL;
 	g_autoptr(GPtrArray) inputs = NULL;
 	int code = run_configure(&r);

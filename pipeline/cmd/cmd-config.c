@@ -21,8 +21,8 @@
 int
 dp_cmd_config(int argc, char **argv)
 {
-	DpStage stage = {0};
-	const GOptionEntry options[] = {DP_STAGE_OPTION_CONFIG(&stage), G_OPTION_ENTRY_NULL};
+	DpStage stage = { 0 };
+	const GOptionEntry options[] = { DP_STAGE_OPTION_CONFIG(&stage), G_OPTION_ENTRY_NULL };
 	int code = dp_stage_parse(&stage, "- print the effective configuration",
 	                          "Prints every value with the file and line it came from, or built-in.\n"
 	                          "Exit status: 0 ok, 78 configuration error.",

@@ -26,23 +26,24 @@
 int
 dp_cmd_convert(int argc, char **argv)
 {
-	DpStage stage = {0};
+	DpStage stage = { 0 };
 	gboolean opt_xml = FALSE, opt_quiet = FALSE;
 	g_autofree char *opt_outdir = NULL, *opt_files_from = NULL;
 	const GOptionEntry options[] = {
-	    {"xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL},
-	    DP_STAGE_OPTION_CONFIG(&stage),
-	    DP_STAGE_OPTION_NO_REDACT(&stage, "Do not redact"),
-	    DP_STAGE_OPTION_OCR(&stage),
-	    DP_STAGE_OPTION_NO_OCR(&stage),
-	    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<file>.txt and .xml", "DIR"},
-	    {"files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
-	     "Read input paths from FILE (NUL- or newline-separated; - is stdin)", "FILE"},
-	    DP_STAGE_OPTION_PASSWORD(&stage),
-	    DP_STAGE_OPTION_FIRST_PAGE(&stage),
-	    DP_STAGE_OPTION_LAST_PAGE(&stage),
-	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Report nothing but errors", NULL},
-	    G_OPTION_ENTRY_NULL};
+		{ "xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL },
+		DP_STAGE_OPTION_CONFIG(&stage),
+		DP_STAGE_OPTION_NO_REDACT(&stage, "Do not redact"),
+		DP_STAGE_OPTION_OCR(&stage),
+		DP_STAGE_OPTION_NO_OCR(&stage),
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<file>.txt and .xml", "DIR" },
+		{ "files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
+		  "Read input paths from FILE (NUL- or newline-separated; - is stdin)", "FILE" },
+		DP_STAGE_OPTION_PASSWORD(&stage),
+		DP_STAGE_OPTION_FIRST_PAGE(&stage),
+		DP_STAGE_OPTION_LAST_PAGE(&stage),
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Report nothing but errors", NULL },
+		G_OPTION_ENTRY_NULL
+	};
 	g_autoptr(GError) error = NULL;
 	int code = dp_stage_parse(&stage, "FILE...|- - convert documents to redacted text or XML",
 	                          "Writes text (or XML with --xml) to standard output; with -o DIR writes\n"

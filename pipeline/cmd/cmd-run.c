@@ -73,22 +73,26 @@ dp_cmd_run(int argc, char **argv)
 	gboolean opt_no_redact = FALSE, opt_ocr = FALSE, opt_no_ocr = FALSE, opt_reocr = FALSE;
 	g_autofree char *opt_config = NULL, *opt_files_from = NULL, *opt_shard = NULL;
 	const GOptionEntry options[] = {
-	    {"jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Run N workers (default: [run] jobs, else the CPUs)", "N"},
-	    {"shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard, "Take only shard K of N (1 <= K <= N)", "K/N"},
-	    {"files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
-	     "Read the inputs from FILE (NUL- or newline-separated; - is stdin) instead of walking IN", "FILE"},
-	    {"prune", 0, 0, G_OPTION_ARG_NONE, &opt_prune, "Remove outputs and ledger rows of inputs gone", NULL},
-	    {"retry-failed", 0, 0, G_OPTION_ARG_NONE, &opt_retry, "Convert again the inputs that failed", NULL},
-	    {"wait", 0, 0, G_OPTION_ARG_NONE, &opt_wait, "Wait for the lock instead of exiting with 75", NULL},
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print a JSON summary on standard output", NULL},
-	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "No progress or summary unless something failed", NULL},
-	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE"},
-	    {"no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Do not redact", NULL},
-	    {"ocr", 0, 0, G_OPTION_ARG_NONE, &opt_ocr, "Read every page and image by OCR ([ocr] mode=always)", NULL},
-	    {"no-ocr", 0, 0, G_OPTION_ARG_NONE, &opt_no_ocr, "No OCR ([ocr] mode=never)", NULL},
-	    {"reocr", 0, 0, G_OPTION_ARG_NONE, &opt_reocr,
-	     "Convert everything again if the OCR engine or its language data changed", NULL},
-	    G_OPTION_ENTRY_NULL};
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Run N workers (default: [run] jobs, else the CPUs)",
+		  "N" },
+		{ "shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard, "Take only shard K of N (1 <= K <= N)", "K/N" },
+		{ "files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
+		  "Read the inputs from FILE (NUL- or newline-separated; - is stdin) instead of walking IN", "FILE" },
+		{ "prune", 0, 0, G_OPTION_ARG_NONE, &opt_prune, "Remove outputs and ledger rows of inputs gone", NULL },
+		{ "retry-failed", 0, 0, G_OPTION_ARG_NONE, &opt_retry, "Convert again the inputs that failed", NULL },
+		{ "wait", 0, 0, G_OPTION_ARG_NONE, &opt_wait, "Wait for the lock instead of exiting with 75", NULL },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print a JSON summary on standard output", NULL },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "No progress or summary unless something failed",
+		  NULL },
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE" },
+		{ "no-redact", 0, 0, G_OPTION_ARG_NONE, &opt_no_redact, "Do not redact", NULL },
+		{ "ocr", 0, 0, G_OPTION_ARG_NONE, &opt_ocr, "Read every page and image by OCR ([ocr] mode=always)",
+		  NULL },
+		{ "no-ocr", 0, 0, G_OPTION_ARG_NONE, &opt_no_ocr, "No OCR ([ocr] mode=never)", NULL },
+		{ "reocr", 0, 0, G_OPTION_ARG_NONE, &opt_reocr,
+		  "Convert everything again if the OCR engine or its language data changed", NULL },
+		G_OPTION_ENTRY_NULL
+	};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) octx = g_option_context_new("IN OUT - convert a tree incrementally");
 	g_option_context_add_main_entries(octx, options, NULL);
@@ -113,24 +117,24 @@ dp_cmd_run(int argc, char **argv)
 		dp_warn("expected IN and OUT; see 'docpipe run --help'");
 		return DP_EXIT_USAGE;
 	}
-	DpRunOptions o = {.in = argv[1],
-	                  .out = argv[2],
-	                  .config = opt_config,
-	                  .files_from = opt_files_from,
-	                  .jobs = opt_jobs,
-	                  .shard_k = 1,
-	                  .shard_n = 1,
-	                  .prune = opt_prune,
-	                  .retry_failed = opt_retry,
-	                  .wait = opt_wait,
-	                  .json = opt_json,
-	                  .quiet = opt_quiet,
-	                  .no_redact = opt_no_redact,
-	                  /* Both given: --no-ocr wins, as in `docpipe convert`. */
-	                  .ocr_mode = opt_no_ocr ? "never"
-	                              : opt_ocr  ? "always"
-	                                         : NULL,
-	                  .reocr = opt_reocr};
+	DpRunOptions o = { .in = argv[1],
+		           .out = argv[2],
+		           .config = opt_config,
+		           .files_from = opt_files_from,
+		           .jobs = opt_jobs,
+		           .shard_k = 1,
+		           .shard_n = 1,
+		           .prune = opt_prune,
+		           .retry_failed = opt_retry,
+		           .wait = opt_wait,
+		           .json = opt_json,
+		           .quiet = opt_quiet,
+		           .no_redact = opt_no_redact,
+		           /* Both given: --no-ocr wins, as in `docpipe convert`. */
+		           .ocr_mode = opt_no_ocr ? "never"
+		                       : opt_ocr  ? "always"
+		                                  : NULL,
+		           .reocr = opt_reocr };
 	if (opt_shard != NULL && !parse_shard(opt_shard, &o.shard_k, &o.shard_n)) {
 		dp_warn("bad --shard '%s': expected K/N with 1 <= K <= N", opt_shard);
 		return DP_EXIT_USAGE;

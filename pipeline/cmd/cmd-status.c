@@ -45,8 +45,9 @@ int
 dp_cmd_status(int argc, char **argv)
 {
 	gboolean opt_json = FALSE;
-	const GOptionEntry options[] = {
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON on standard output", NULL}, G_OPTION_ENTRY_NULL};
+	const GOptionEntry options[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON on standard output",
+		                           NULL },
+		                         G_OPTION_ENTRY_NULL };
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) octx = g_option_context_new("OUT... - show what batch runs did");
 	g_option_context_add_main_entries(octx, options, NULL);

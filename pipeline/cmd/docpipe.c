@@ -42,14 +42,14 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: docpipe convert [--xml] [-c CONFIG] [--no-redact] [-o DIR] [-p PW]... [-f N] [-l N]\n"
-		    "                       FILE...|-\n"
-		    "       docpipe config [-c CONFIG]\n"
-		    "       docpipe run [-j N] [--shard K/N] [--files-from FILE] [--prune] IN OUT\n"
-		    "       docpipe status [--json] OUT...\n"
-		    "       docpipe STAGE [ARGS...]   (detect, extract, redact, emit)\n"
-		    "       docpipe --version\n"
-		    "\n"
-		    "Run 'docpipe COMMAND --help' for the options of a command; man docpipe for the rest.\n");
+	            "                       FILE...|-\n"
+	            "       docpipe config [-c CONFIG]\n"
+	            "       docpipe run [-j N] [--shard K/N] [--files-from FILE] [--prune] IN OUT\n"
+	            "       docpipe status [--json] OUT...\n"
+	            "       docpipe STAGE [ARGS...]   (detect, extract, redact, emit)\n"
+	            "       docpipe --version\n"
+	            "\n"
+	            "Run 'docpipe COMMAND --help' for the options of a command; man docpipe for the rest.\n");
 }
 
 /* git-style: "docpipe foo ARGS" runs docpipe-foo ARGS. */
@@ -95,8 +95,10 @@ main(int argc, char **argv)
 		dp_set_prgname("docpipe convert");
 		return dp_cmd_convert(argc - 1, argv + 1);
 	}
-	if (g_str_equal(cmd, "config"))
+	if (g_str_equal(cmd, "config")) {
+		dp_set_prgname("docpipe config");
 		return dp_cmd_config(argc - 1, argv + 1);
+	}
 	if (g_str_equal(cmd, "run"))
 		return dp_cmd_run(argc - 1, argv + 1);
 	if (g_str_equal(cmd, "status"))

@@ -33,7 +33,7 @@ typedef struct {
 	const char *group; /* "rule *" matches every group "rule NAME" */
 	const char *key;
 	ValueType type;
-	const char *def; /* NULL: no default (unset) */
+	const char *def;     /* NULL: no default (unset) */
 	const char *allowed; /* T_ENUM: ";"-separated values; T_INT: "min;max" */
 } SchemaEntry;
 
@@ -107,6 +107,7 @@ typedef struct {
 	const char *now_group, *now_key;
 } RenamedKey;
 
+/* clang-format off */
 static const RenamedKey renamed[] = {
 	{ "run", "timeout", "limits", "timeout" },
 	{ "run", "cpu-limit", "limits", "cpu-time" },
@@ -114,6 +115,7 @@ static const RenamedKey renamed[] = {
 	{ "run", "file-size-limit", "limits", "file-size" },
 	{ "run", "open-files", "limits", "open-files" },
 };
+/* clang-format on */
 
 /* Where one value came from: a file and line, or the command line (FILE NULL). */
 typedef struct {
@@ -149,9 +151,9 @@ struct DpConfig {
 	gint ref;
 	GKeyFile *kf;
 	char *file;
-	char *system_file; /* the system file, when it is one of the layers */
-	GPtrArray *files; /* every file loaded, lowest layer first */
-	GHashTable *lines; /* "group\nkey" -> line number in FILE, while it is parsed */
+	char *system_file;   /* the system file, when it is one of the layers */
+	GPtrArray *files;    /* every file loaded, lowest layer first */
+	GHashTable *lines;   /* "group\nkey" -> line number in FILE, while it is parsed */
 	GHashTable *origins; /* "group\nkey" -> Origin of the value in KF */
 };
 
@@ -192,10 +194,22 @@ dp_parse_size(const char *s, guint64 *out)
 		return FALSE;
 	double mul = 1;
 	switch (g_ascii_toupper(*end)) {
-	case 'K': mul = 1024.0; end++; break;
-	case 'M': mul = 1024.0 * 1024; end++; break;
-	case 'G': mul = 1024.0 * 1024 * 1024; end++; break;
-	case 'T': mul = 1024.0 * 1024 * 1024 * 1024; end++; break;
+	case 'K':
+		mul = 1024.0;
+		end++;
+		break;
+	case 'M':
+		mul = 1024.0 * 1024;
+		end++;
+		break;
+	case 'G':
+		mul = 1024.0 * 1024 * 1024;
+		end++;
+		break;
+	case 'T':
+		mul = 1024.0 * 1024 * 1024 * 1024;
+		end++;
+		break;
 	default: break;
 	}
 	if (*end == 'B' || *end == 'b')
@@ -213,8 +227,9 @@ dp_config_tessdata_dir(void)
 	const char *env = g_getenv("TESSDATA_PREFIX");
 	if (env != NULL && *env != '\0')
 		return g_strdup(env);
-	static const char *const dirs[] = { "/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
-					    "/usr/local/share/tessdata", "/usr/share/tessdata" };
+	static const char *const dirs[] = { "/usr/share/tesseract-ocr/5/tessdata",
+		                            "/usr/share/tesseract-ocr/4.00/tessdata", "/usr/local/share/tessdata",
+		                            "/usr/share/tessdata" };
 	for (guint i = 0; i < G_N_ELEMENTS(dirs); i++)
 		if (g_file_test(dirs[i], G_FILE_TEST_IS_DIR))
 			return g_strdup(dirs[i]);
@@ -234,8 +249,8 @@ dp_config_tessdata_missing(const char *languages)
 		g_autofree char *pkg = g_ascii_strdown(langs[i], -1);
 		g_strdelimit(pkg, "_", '-');
 		return g_strdup_printf("no Tesseract data for the language '%s' (%s): install the Debian package "
-				       "tesseract-ocr-%s",
-				       langs[i], file, pkg);
+		                       "tesseract-ocr-%s",
+		                       langs[i], file, pkg);
 	}
 	return NULL;
 }
@@ -300,11 +315,9 @@ value_valid(const SchemaEntry *e, const char *value, char **why)
 		*why = g_strdup_printf("expected one of %s", list);
 		return FALSE;
 	}
-	case T_LANGS:
-		return langs_valid(value, why);
+	case T_LANGS: return langs_valid(value, why);
 	case T_STRING:
-	case T_LIST:
-		return TRUE;
+	case T_LIST: return TRUE;
 	}
 	return TRUE;
 }
@@ -387,7 +400,7 @@ unknown_key_error(const DpConfig *cfg, const char *group, const char *key, GErro
 		const RenamedKey *r = &renamed[i];
 		if (g_str_equal(r->group, group) && g_str_equal(r->key, key)) {
 			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] %s is now [%s] %s", cfg->file, line,
-				    group, key, r->now_group, r->now_key);
+			            group, key, r->now_group, r->now_key);
 			return;
 		}
 	}
@@ -401,7 +414,7 @@ config_validate(DpConfig *cfg, GError **error)
 	for (guint g = 0; groups[g]; g++) {
 		if (!schema_has_group(groups[g])) {
 			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: unknown group [%s]", cfg->file,
-				    line_of(cfg, groups[g], NULL), groups[g]);
+			            line_of(cfg, groups[g], NULL), groups[g]);
 			return FALSE;
 		}
 		g_auto(GStrv) keys = g_key_file_get_keys(cfg->kf, groups[g], NULL, NULL);
@@ -415,8 +428,8 @@ config_validate(DpConfig *cfg, GError **error)
 			g_autofree char *why = NULL;
 			if (v == NULL || !value_valid(e, v, &why)) {
 				g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: bad value for '%s' in [%s]: %s",
-					    cfg->file, line_of(cfg, groups[g], keys[k]), keys[k], groups[g],
-					    why ? why : "not a valid string");
+				            cfg->file, line_of(cfg, groups[g], keys[k]), keys[k], groups[g],
+				            why ? why : "not a valid string");
 				return FALSE;
 			}
 		}
@@ -443,7 +456,7 @@ dp_config_load_data(const char *data, const char *name, GError **error)
 		g_auto(GStrv) keys = g_key_file_get_keys(cfg->kf, groups[g], NULL, NULL);
 		for (guint k = 0; keys[k]; k++)
 			g_hash_table_insert(cfg->origins, g_strdup_printf("%s\n%s", groups[g], keys[k]),
-					    origin_new(name, line_of(cfg, groups[g], keys[k])));
+			                    origin_new(name, line_of(cfg, groups[g], keys[k])));
 	}
 	return g_steal_pointer(&cfg);
 }
@@ -476,7 +489,7 @@ config_layer(DpConfig *cfg, const DpConfig *upper)
 			const Origin *o = g_hash_table_lookup(upper->origins, id);
 			g_key_file_set_value(cfg->kf, groups[g], keys[k], v);
 			g_hash_table_replace(cfg->origins, g_steal_pointer(&id),
-					     origin_new(o ? o->file : NULL, o ? o->line : 0));
+			                     origin_new(o ? o->file : NULL, o ? o->line : 0));
 		}
 	}
 	for (guint i = 0; i < upper->files->len; i++)
@@ -765,7 +778,7 @@ dp_config_dump(const DpConfig *cfg, GString *out)
 	for (guint i = 0; i < cfg->files->len; i++) {
 		const char *f = cfg->files->pdata[i];
 		g_string_append_printf(out, "%s%s%s", i ? ", then " : "", f,
-				       cfg->system_file && g_str_equal(f, cfg->system_file) ? " (system)" : "");
+		                       cfg->system_file && g_str_equal(f, cfg->system_file) ? " (system)" : "");
 	}
 	g_string_append_c(out, '\n');
 	config_visit(cfg, dump_one, &st);

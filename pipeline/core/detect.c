@@ -138,31 +138,31 @@ header_name_len(const guint8 *d, gsize len)
 static gboolean
 known_mail_header(const guint8 *d, gsize n)
 {
-	static const char *names[] = {"received",
-	                              "from",
-	                              "to",
-	                              "subject",
-	                              "date",
-	                              "message-id",
-	                              "return-path",
-	                              "mime-version",
-	                              "delivered-to",
-	                              "reply-to",
-	                              "x-mailer",
-	                              "content-type",
-	                              "sender",
-	                              "cc",
-	                              "x-original-to",
-	                              "dkim-signature",
-	                              "arc-seal",
-	                              "x-mozilla-status",
-	                              "x-account-key",
-	                              "in-reply-to",
-	                              "references",
-	                              "thread-topic",
-	                              "user-agent",
-	                              "envelope-to",
-	                              "authentication-results"};
+	static const char *names[] = { "received",
+		                       "from",
+		                       "to",
+		                       "subject",
+		                       "date",
+		                       "message-id",
+		                       "return-path",
+		                       "mime-version",
+		                       "delivered-to",
+		                       "reply-to",
+		                       "x-mailer",
+		                       "content-type",
+		                       "sender",
+		                       "cc",
+		                       "x-original-to",
+		                       "dkim-signature",
+		                       "arc-seal",
+		                       "x-mozilla-status",
+		                       "x-account-key",
+		                       "in-reply-to",
+		                       "references",
+		                       "thread-topic",
+		                       "user-agent",
+		                       "envelope-to",
+		                       "authentication-results" };
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++)
 		if (strlen(names[i]) == n && g_ascii_strncasecmp((const char *)d, names[i], n) == 0)
 			return TRUE;
@@ -230,8 +230,8 @@ looks_like_mbox(const guint8 *d, gsize len)
 	return FALSE;
 }
 
-static const char *html_tags[] = {"<!doctype html", "<html", "<head", "<body",   "<title",  "<meta ", "<table",
-                                  "<div",           "<p>",   "<h1",   "<script", "<iframe", "<br"};
+static const char *html_tags[] = { "<!doctype html", "<html", "<head", "<body",   "<title",  "<meta ", "<table",
+	                           "<div",           "<p>",   "<h1",   "<script", "<iframe", "<br" };
 
 /* HTML markup near the start of ASCII-compatible text. */
 static gboolean
@@ -403,7 +403,7 @@ dp_detect_magic(const guint8 *data, gsize len, const char *sha256)
 const char *
 dp_detect_directory(const char *path)
 {
-	static const char *subs[] = {"cur", "new", "tmp"};
+	static const char *subs[] = { "cur", "new", "tmp" };
 	guint found = 0;
 	for (guint i = 0; i < G_N_ELEMENTS(subs); i++) {
 		g_autofree char *p = g_build_filename(path, subs[i], NULL);

@@ -212,7 +212,7 @@ sink_open(Sink *s, const char *final, GError **error)
 	s->fd = g_mkstemp_full(s->tmp, O_WRONLY | O_CLOEXEC, 0666);
 	int e = errno;
 	if (s->fd >= 0 && s->hash) {
-		static const cookie_io_functions_t hashed = {NULL, sink_hashed_write, NULL, sink_hashed_close};
+		static const cookie_io_functions_t hashed = { NULL, sink_hashed_write, NULL, sink_hashed_close };
 		sha256_init(&s->sum);
 		s->fp = fopencookie(s, "w", hashed);
 	} else if (s->fd >= 0) {
@@ -415,9 +415,11 @@ text_record(DpEmitter *em, const DpRecord *rec, const GString *body, gboolean to
 		fprintf(fp, "\n==> %s [%s] <==\n", path ? path : "?", dp_record_get(rec, DP_F_TYPE));
 	}
 	/* Messages get a header block, as a mail reader shows them. */
-	static const char *mail_headers[][2] = { { "meta.from", "From" }, { "meta.to", "To" },
-						 { "meta.cc", "Cc" },     { "meta.date", "Date" },
-						 { "meta.subject", "Subject" } };
+	static const char *mail_headers[][2] = { { "meta.from", "From" },
+		                                 { "meta.to", "To" },
+		                                 { "meta.cc", "Cc" },
+		                                 { "meta.date", "Date" },
+		                                 { "meta.subject", "Subject" } };
 	const char *type = dp_record_get(rec, DP_F_TYPE);
 	if (type != NULL && g_str_equal(type, DP_TYPE_RFC822)) {
 		gboolean any = FALSE;
@@ -443,8 +445,8 @@ xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 {
 	xmlTextWriterPtr w = em->xw;
 	xmlTextWriterStartElement(w, (const xmlChar *)"document");
-	static const char *attrs[] = { DP_F_ID, DP_F_PATH, DP_F_TYPE, DP_F_STATUS, DP_F_CHARSET,
-				       DP_F_SIZE, DP_F_SHA256, DP_F_SOURCE };
+	static const char *attrs[] = { DP_F_ID,      DP_F_PATH, DP_F_TYPE,   DP_F_STATUS,
+		                       DP_F_CHARSET, DP_F_SIZE, DP_F_SHA256, DP_F_SOURCE };
 	for (guint i = 0; i < G_N_ELEMENTS(attrs); i++) {
 		/* The source is the same for every part: only the top carries it. */
 		if (g_str_equal(attrs[i], DP_F_SOURCE) && dp_record_get(rec, DP_F_PARENT) != NULL)
@@ -548,7 +550,7 @@ dp_emitter_add(DpEmitter *em, const DpRecord *rec, GError **error)
 		const char *err = dp_record_get(rec, DP_F_ERROR);
 		const char *path = dp_record_get(rec, DP_F_PATH);
 		em->doc_problem = g_strdup_printf("%s%s%s%s%s", path ? path : "", path ? ": " : "", status,
-						  err ? ": " : "", err ? err : "");
+		                                  err ? ": " : "", err ? err : "");
 	}
 
 	/*

@@ -172,8 +172,8 @@ printable_ascii_run(const char *s, gsize len)
 		guint64 w;
 		memcpy(&w, s + i, 8);
 		/* A byte < 0x20, == 0x7f or >= 0x80 sets its high bit in M. */
-		guint64 m = (((w - ones * 0x20) & ~w) | (((w ^ (ones * 0x7f)) - ones) & ~(w ^ (ones * 0x7f))) | w) &
-			    high;
+		guint64 m =
+		    (((w - ones * 0x20) & ~w) | (((w ^ (ones * 0x7f)) - ones) & ~(w ^ (ones * 0x7f))) | w) & high;
 		if (m != 0)
 			break;
 	}
@@ -195,7 +195,7 @@ append_head(const DpRecord *rec, GString *head)
 		/* Leave room for the key, ": " and the newline in the line limit. */
 		/* A legal header value: valid UTF-8, controls as spaces. */
 		dp_text_append_clean(head, f->value, strlen(f->value), DP_CLEAN_CONTROLS_TO_SPACE,
-				     DP_RECORD_MAX_LINE - strlen(f->key) - 4);
+		                     DP_RECORD_MAX_LINE - strlen(f->key) - 4);
 		g_string_append_c(head, '\n');
 	}
 	g_string_append_printf(head, "body: %" G_GSIZE_FORMAT "\n", rec->body->len);
@@ -215,8 +215,7 @@ dp_record_write(const DpRecord *rec, FILE *out, GError **error)
 	g_autoptr(GString) head = g_string_sized_new(256);
 	append_head(rec, head);
 	if (fwrite(head->str, 1, head->len, out) != head->len ||
-	    fwrite(rec->body->str, 1, rec->body->len, out) != rec->body->len ||
-	    fputc('\n', out) == EOF) {
+	    fwrite(rec->body->str, 1, rec->body->len, out) != rec->body->len || fputc('\n', out) == EOF) {
 		int e = errno;
 		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot write record: %s", g_strerror(e));
 		return FALSE;
@@ -301,7 +300,7 @@ static gboolean
 bad(DpReader *rd, GError **error, const char *what)
 {
 	g_set_error(error, DP_ERROR, DP_EXIT_PROTOCOL, "bad record stream '%s' at byte %" G_GUINT64_FORMAT ": %s",
-		    rd->name, rd->offset, what);
+	            rd->name, rd->offset, what);
 	return FALSE;
 }
 

@@ -9,8 +9,8 @@
 #include <glib.h>
 
 #define DP_RECORD_MAGIC "DOCPIPE-RECORD 1"
-#define DP_RECORD_MAX_LINE 65536          /* one header line, newline included */
-#define DP_RECORD_MAX_FIELDS 4096         /* header lines per record */
+#define DP_RECORD_MAX_LINE 65536  /* one header line, newline included */
+#define DP_RECORD_MAX_FIELDS 4096 /* header lines per record */
 #define DP_RECORD_MAX_BODY_DEFAULT (G_GUINT64_CONSTANT(1) << 30)
 
 /* Well-known header keys. */
@@ -24,9 +24,9 @@
 #define DP_F_STATUS "status"
 #define DP_F_ERROR "error"
 #define DP_F_CHARSET "charset"
-#define DP_F_DATA "data"       /* "inline": the body holds the original bytes */
+#define DP_F_DATA "data" /* "inline": the body holds the original bytes */
 #define DP_F_DEPTH "depth"
-#define DP_F_DETECT "detect"   /* "deferred": extract runs libmagic */
+#define DP_F_DETECT "detect" /* "deferred": extract runs libmagic */
 #define DP_F_REDACTED "redacted"
 /* "PAGE:CONFIDENCE ...": the pages read by OCR (extract/ocr.h), for emit's <page ocr=...>. */
 #define DP_F_OCR "ocr"

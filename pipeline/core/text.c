@@ -50,11 +50,21 @@ dp_text_canonical_charset(const char *label)
 		const char *label, *name;
 	} aliases[] = {
 		/* WHATWG: these labels all mean windows-1252. */
-		{ "iso-8859-1", "windows-1252" }, { "iso8859-1", "windows-1252" }, { "latin1", "windows-1252" },
-		{ "latin-1", "windows-1252" },    { "l1", "windows-1252" },        { "us-ascii", "windows-1252" },
-		{ "ascii", "windows-1252" },      { "cp1252", "windows-1252" },    { "iso_8859-1", "windows-1252" },
-		{ "utf8", "utf-8" },              { "unicode-1-1-utf-8", "utf-8" }, { "x-sjis", "shift_jis" },
-		{ "gb2312", "gbk" },              { "ks_c_5601-1987", "euc-kr" },   { "unicode", "utf-16le" },
+		{ "iso-8859-1", "windows-1252" },
+		{ "iso8859-1", "windows-1252" },
+		{ "latin1", "windows-1252" },
+		{ "latin-1", "windows-1252" },
+		{ "l1", "windows-1252" },
+		{ "us-ascii", "windows-1252" },
+		{ "ascii", "windows-1252" },
+		{ "cp1252", "windows-1252" },
+		{ "iso_8859-1", "windows-1252" },
+		{ "utf8", "utf-8" },
+		{ "unicode-1-1-utf-8", "utf-8" },
+		{ "x-sjis", "shift_jis" },
+		{ "gb2312", "gbk" },
+		{ "ks_c_5601-1987", "euc-kr" },
+		{ "unicode", "utf-16le" },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(aliases); i++)
 		if (g_str_equal(l, aliases[i].label))
@@ -202,8 +212,8 @@ sniff_utf16(const guint8 *d, gsize len)
 static gboolean
 ascii_compatible(const char *cs)
 {
-	static const char *prefixes[] = { "utf-8", "windows-", "iso-8859-", "koi8-", "gbk", "gb18030",
-					  "big5", "shift_jis", "euc-", "us-ascii" };
+	static const char *prefixes[] = { "utf-8",   "windows-", "iso-8859-", "koi8-", "gbk",
+		                          "gb18030", "big5",     "shift_jis", "euc-",  "us-ascii" };
 	for (guint i = 0; i < G_N_ELEMENTS(prefixes); i++)
 		if (g_str_has_prefix(cs, prefixes[i]))
 			return TRUE;
@@ -400,8 +410,7 @@ dp_text_append_clean(GString *out, const char *s, gsize len, DpCleanFlags how, g
 }
 
 char *
-dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *fallback, gsize *out_len,
-	       char **used)
+dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *fallback, gsize *out_len, char **used)
 {
 	GString *out = dp_text_decode_string(data, len, declared, fallback, used);
 	if (out_len)
@@ -476,21 +485,21 @@ dp_text_decode_string(const guint8 *data, gsize len, const char *declared, const
 static const struct {
 	gunichar lo, hi;
 } nfc_stable_ranges[] = {
-	{ 0x0000, 0x02FF }, /* ASCII, Latin-1, Latin Extended-A/B, IPA, spacing modifiers */
-	{ 0x0400, 0x0482 }, /* Cyrillic (before the combining marks) */
-	{ 0x048A, 0x052F }, /* Cyrillic, Cyrillic Supplement */
-	{ 0x2010, 0x2027 }, /* dashes, quotes, bullets, ellipsis */
-	{ 0x2030, 0x205E }, /* per mille, primes, more punctuation */
-	{ 0x20A0, 0x20C0 }, /* currency signs */
-	{ 0x2100, 0x2125 }, /* letterlike symbols (before the Ohm sign) */
-	{ 0x2190, 0x21FF }, /* arrows */
-	{ 0x2500, 0x27BF }, /* box drawing, shapes, dingbats */
-	{ 0x3000, 0x3029 }, /* CJK punctuation (before the tone marks) */
-	{ 0x3041, 0x3096 }, /* hiragana */
-	{ 0x30A1, 0x30FA }, /* katakana */
-	{ 0x4E00, 0x9FFF }, /* CJK unified ideographs */
-	{ 0xAC00, 0xD7A3 }, /* Hangul syllables */
-	{ 0xFF01, 0xFF60 }, /* full-width forms */
+	{ 0x0000, 0x02FF },   /* ASCII, Latin-1, Latin Extended-A/B, IPA, spacing modifiers */
+	{ 0x0400, 0x0482 },   /* Cyrillic (before the combining marks) */
+	{ 0x048A, 0x052F },   /* Cyrillic, Cyrillic Supplement */
+	{ 0x2010, 0x2027 },   /* dashes, quotes, bullets, ellipsis */
+	{ 0x2030, 0x205E },   /* per mille, primes, more punctuation */
+	{ 0x20A0, 0x20C0 },   /* currency signs */
+	{ 0x2100, 0x2125 },   /* letterlike symbols (before the Ohm sign) */
+	{ 0x2190, 0x21FF },   /* arrows */
+	{ 0x2500, 0x27BF },   /* box drawing, shapes, dingbats */
+	{ 0x3000, 0x3029 },   /* CJK punctuation (before the tone marks) */
+	{ 0x3041, 0x3096 },   /* hiragana */
+	{ 0x30A1, 0x30FA },   /* katakana */
+	{ 0x4E00, 0x9FFF },   /* CJK unified ideographs */
+	{ 0xAC00, 0xD7A3 },   /* Hangul syllables */
+	{ 0xFF01, 0xFF60 },   /* full-width forms */
 	{ 0x1F300, 0x1FAFF }, /* pictographs and emoji */
 };
 

@@ -15,10 +15,9 @@
  * receives the charset name actually used, lowercase.
  */
 char *dp_text_decode(const guint8 *data, gsize len, const char *declared, const char *fallback, gsize *out_len,
-		     char **used);
+                     char **used);
 /* The same, as a GString. */
-GString *dp_text_decode_string(const guint8 *data, gsize len, const char *declared, const char *fallback,
-			       char **used);
+GString *dp_text_decode_string(const guint8 *data, gsize len, const char *declared, const char *fallback, char **used);
 
 /* The charset a byte-order mark at DATA names, or NULL; *BOM_LEN its size. */
 const char *dp_text_bom_charset(const guint8 *data, gsize len, gsize *bom_len);
@@ -32,12 +31,12 @@ char *dp_text_canonical_charset(const char *label);
  * g_utf8_make_valid() does, but NULs are not invalid).
  */
 typedef enum {
-	DP_CLEAN_UTF8 = 0,           /* every valid character, NUL too */
-	DP_CLEAN_DROP_NUL = 1 << 0,  /* NULs dropped */
-	DP_CLEAN_XML = 1 << 1,       /* what XML 1.0 cannot carry dropped: C0 controls but tab and
-					newline, U+FFFE, U+FFFF */
-	DP_CLEAN_XML_ESCAPE = 1 << 2, /* with DP_CLEAN_XML: & < > " as the entities of text content,
-					 as xmlEncodeSpecialChars() writes them */
+	DP_CLEAN_UTF8 = 0,                   /* every valid character, NUL too */
+	DP_CLEAN_DROP_NUL = 1 << 0,          /* NULs dropped */
+	DP_CLEAN_XML = 1 << 1,               /* what XML 1.0 cannot carry dropped: C0 controls but tab and
+	                                        newline, U+FFFE, U+FFFF */
+	DP_CLEAN_XML_ESCAPE = 1 << 2,        /* with DP_CLEAN_XML: & < > " as the entities of text content,
+	                                        as xmlEncodeSpecialChars() writes them */
 	DP_CLEAN_CONTROLS_TO_SPACE = 1 << 3, /* C0 controls and DEL become a space (record header values) */
 } DpCleanFlags;
 

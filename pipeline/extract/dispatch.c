@@ -43,24 +43,24 @@ typedef struct {
 } Extractor;
 
 static const Extractor extractors[] = {
-    {DP_TYPE_PDF, NULL, DP_MODULE_PDF},
-    {DP_TYPE_HTML, dp_extract_html, DP_MODULE_NONE},
-    {"application/xhtml+xml", dp_extract_html, DP_MODULE_NONE},
-    {DP_TYPE_TEXT, dp_extract_text, DP_MODULE_NONE},
-    {"text/*", dp_extract_text, DP_MODULE_NONE},
-    {DP_TYPE_RFC822, NULL, DP_MODULE_MAIL},
-    {DP_TYPE_MBOX, dp_extract_mbox, DP_MODULE_MAIL},
-    {DP_TYPE_MAILDIR, dp_extract_maildir, DP_MODULE_MAIL},
-    {DP_TYPE_ZIP, NULL, DP_MODULE_ZIP},
-    {"application/x-zip-compressed", NULL, DP_MODULE_ZIP},
-    /* Images, read by OCR (extract/image.c, extract/ocr.h). */
-    {DP_TYPE_PNG, NULL, DP_MODULE_OCR},
-    {DP_TYPE_JPEG, NULL, DP_MODULE_OCR},
-    {DP_TYPE_TIFF, NULL, DP_MODULE_OCR},
-    {DP_TYPE_GIF, NULL, DP_MODULE_OCR},
-    {DP_TYPE_BMP, NULL, DP_MODULE_OCR},
-    {DP_TYPE_WEBP, NULL, DP_MODULE_OCR},
-    {"image/x-ms-bmp", NULL, DP_MODULE_OCR},
+	{ DP_TYPE_PDF, NULL, DP_MODULE_PDF },
+	{ DP_TYPE_HTML, dp_extract_html, DP_MODULE_NONE },
+	{ "application/xhtml+xml", dp_extract_html, DP_MODULE_NONE },
+	{ DP_TYPE_TEXT, dp_extract_text, DP_MODULE_NONE },
+	{ "text/*", dp_extract_text, DP_MODULE_NONE },
+	{ DP_TYPE_RFC822, NULL, DP_MODULE_MAIL },
+	{ DP_TYPE_MBOX, dp_extract_mbox, DP_MODULE_MAIL },
+	{ DP_TYPE_MAILDIR, dp_extract_maildir, DP_MODULE_MAIL },
+	{ DP_TYPE_ZIP, NULL, DP_MODULE_ZIP },
+	{ "application/x-zip-compressed", NULL, DP_MODULE_ZIP },
+	/* Images, read by OCR (extract/image.c, extract/ocr.h). */
+	{ DP_TYPE_PNG, NULL, DP_MODULE_OCR },
+	{ DP_TYPE_JPEG, NULL, DP_MODULE_OCR },
+	{ DP_TYPE_TIFF, NULL, DP_MODULE_OCR },
+	{ DP_TYPE_GIF, NULL, DP_MODULE_OCR },
+	{ DP_TYPE_BMP, NULL, DP_MODULE_OCR },
+	{ DP_TYPE_WEBP, NULL, DP_MODULE_OCR },
+	{ "image/x-ms-bmp", NULL, DP_MODULE_OCR },
 };
 
 static const Extractor *
@@ -216,7 +216,7 @@ dispatch(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 gboolean
 dp_extract(DpExtractCtx *ctx, const DpRecord *in, GBytes *data, GError **error)
 {
-	DpDoc doc = {dp_record_copy(in), data, 0, FALSE};
+	DpDoc doc = { dp_record_copy(in), data, 0, FALSE };
 	if (dp_record_get(doc.rec, DP_F_DETECT) != NULL) {
 		/* The parent left libmagic to us, the sandboxed side. */
 		gsize len;
@@ -318,7 +318,7 @@ dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const ch
 	dp_record_setf(rec, DP_F_DEPTH, "%u", parent->depth + 1);
 	set_meta_pairs(rec, meta);
 
-	DpDoc child = {rec, data, parent->depth + 1, FALSE};
+	DpDoc child = { rec, data, parent->depth + 1, FALSE };
 	ctx->n_children++;
 	if (child.depth > ctx->max_depth) {
 		dp_doc_fail(&child, DP_STATUS_LIMIT, "nested deeper than the limit of %u", ctx->max_depth);
@@ -358,6 +358,6 @@ dp_doc_child_problem(DpExtractCtx *ctx, DpDoc *parent, const char *path, const c
 	dp_record_set(rec, DP_F_STATUS, status);
 	dp_record_set(rec, DP_F_ERROR, msg);
 	ctx->n_children++;
-	DpDoc child = {rec, NULL, parent->depth + 1, FALSE};
+	DpDoc child = { rec, NULL, parent->depth + 1, FALSE };
 	return dp_doc_emit(ctx, &child, error);
 }

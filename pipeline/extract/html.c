@@ -54,20 +54,20 @@ typedef enum { BR_NONE, BR_LINE, BR_PARA } Break;
 
 typedef struct {
 	GString *out;
-	Break pending;       /* break owed before the next text */
-	gboolean space;      /* a space is owed before the next text */
-	guint pre;           /* inside <pre> */
-	gboolean pre_start;  /* just after a <pre> start tag */
-	GArray *stack;       /* ElemClass of every open element */
-	GArray *ol;          /* item counters of the open <ol>s */
-	guint drop;          /* inside this many dropped elements */
-	guint row_cells;     /* cells so far in the current table row */
-	GString *title;      /* text of the first <title>, while collected */
+	Break pending;      /* break owed before the next text */
+	gboolean space;     /* a space is owed before the next text */
+	guint pre;          /* inside <pre> */
+	gboolean pre_start; /* just after a <pre> start tag */
+	GArray *stack;      /* ElemClass of every open element */
+	GArray *ol;         /* item counters of the open <ol>s */
+	guint drop;         /* inside this many dropped elements */
+	guint row_cells;    /* cells so far in the current table row */
+	GString *title;     /* text of the first <title>, while collected */
 	gboolean in_title;
 	gboolean have_title;
 	GHashTable *classes; /* element name -> ElemClass */
 	DpDoc *doc;
-	GPtrArray *srcdocs;  /* iframe srcdoc values, extracted as parts */
+	GPtrArray *srcdocs; /* iframe srcdoc values, extracted as parts */
 } Walk;
 
 /* What an element does to the text layout. */
@@ -78,17 +78,18 @@ typedef enum {
 	E_DROP,       /* content dropped (script, style, head, ...) */
 	E_CELL,       /* table cell: tab-separated */
 	E_BR,
-	E_IFRAME,     /* its srcdoc is a document of its own */
-	E_LI,         /* a line with a bullet or number */
-	E_OL,         /* a paragraph that numbers its items */
-	E_PRE,        /* a paragraph whose whitespace is kept */
+	E_IFRAME, /* its srcdoc is a document of its own */
+	E_LI,     /* a line with a bullet or number */
+	E_OL,     /* a paragraph that numbers its items */
+	E_PRE,    /* a paragraph whose whitespace is kept */
 } ElemClass;
 
-static const char *para_elems[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table",
-				    "ul", "dl", "form", "fieldset", "figure", "address", "hr", "section",
-				    "article", "header", "footer", "aside", "nav", "main", "center", "details" };
-static const char *line_elems[] = { "div", "tr", "dt", "dd", "caption", "figcaption", "summary",
-				    "legend", "option", "body", "html", "title", "tbody", "thead", "tfoot" };
+static const char *para_elems[] = { "p",          "h1",    "h2",      "h3",      "h4",     "h5",       "h6",
+	                            "blockquote", "table", "ul",      "dl",      "form",   "fieldset", "figure",
+	                            "address",    "hr",    "section", "article", "header", "footer",   "aside",
+	                            "nav",        "main",  "center",  "details" };
+static const char *line_elems[] = { "div",    "tr",   "dt",   "dd",    "caption", "figcaption", "summary", "legend",
+	                            "option", "body", "html", "title", "tbody",   "thead",      "tfoot" };
 
 /*
  * The element classes, by name (libxml2's HTML parser gives lowercase
@@ -131,7 +132,7 @@ flush_pending(Walk *w)
 			g_string_append(w->out, w->pending == BR_PARA ? "\n\n" : "\n");
 		w->pending = BR_NONE;
 	} else if (w->space && w->out->len > 0 && w->out->str[w->out->len - 1] != '\n' &&
-		   w->out->str[w->out->len - 1] != '\t') {
+	           w->out->str[w->out->len - 1] != '\t') {
 		g_string_append_c(w->out, ' ');
 	}
 	w->space = FALSE;
@@ -208,8 +209,7 @@ on_start(void *user, const xmlChar *xname, const xmlChar **atts)
 	}
 	switch (cls) {
 	case E_DROP:
-	case E_INLINE:
-		break;
+	case E_INLINE: break;
 	case E_IFRAME: {
 		const char *src = attr(atts, "srcdoc");
 		if (src != NULL)
@@ -294,14 +294,9 @@ on_end(void *user, const xmlChar *xname)
 			w->pre--;
 		break;
 	case E_LINE:
-	case E_LI:
-		want_break(w, BR_LINE);
-		break;
-	case E_CELL:
-		w->space = FALSE;
-		break;
-	default:
-		break;
+	case E_LI: want_break(w, BR_LINE); break;
+	case E_CELL: w->space = FALSE; break;
+	default: break;
 	}
 }
 
@@ -407,7 +402,7 @@ dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		memcpy(pc->sax, &sax, sizeof sax);
 		pc->userData = &w;
 		htmlCtxtUseOptions(pc, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-					       HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+		                           HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
 		xmlSwitchEncoding(pc, XML_CHAR_ENCODING_UTF8);
 		htmlParseDocument(pc);
 		htmlFreeParserCtxt(pc);

@@ -56,22 +56,14 @@ static const char *
 format_name(l_int32 format)
 {
 	switch (format) {
-	case IFF_BMP:
-		return "bmp";
-	case IFF_JFIF_JPEG:
-		return "jpeg";
-	case IFF_PNG:
-		return "png";
-	case IFF_GIF:
-		return "gif";
-	case IFF_WEBP:
-		return "webp";
-	case IFF_JP2:
-		return "jp2";
-	case IFF_PNM:
-		return "pnm";
-	default:
-		return L_FORMAT_IS_TIFF(format) ? "tiff" : "unknown";
+	case IFF_BMP: return "bmp";
+	case IFF_JFIF_JPEG: return "jpeg";
+	case IFF_PNG: return "png";
+	case IFF_GIF: return "gif";
+	case IFF_WEBP: return "webp";
+	case IFF_JP2: return "jp2";
+	case IFF_PNM: return "pnm";
+	default: return L_FORMAT_IS_TIFF(format) ? "tiff" : "unknown";
 	}
 }
 
@@ -149,7 +141,7 @@ ocr_page(const DpOcrOptions *opt, PIX *pix, guint pageno, ImageRun *run)
 			run->error = g_strdup_printf("page %u: cannot convert the image to grey", pageno);
 		return;
 	}
-	DpOcrPage page = {0};
+	DpOcrPage page = { 0 };
 	g_autoptr(GError) local = NULL;
 	if (!dp_ocr_recognize_pix_module(opt, grey, ppi, &page, &local)) {
 		if (run->error == NULL)
@@ -192,7 +184,7 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	g_autofree char *size = g_strdup_printf("%dx%d px", w, h);
 	dp_doc_meta(doc, "image-size", size);
 
-	DpOcrOptions opt = {0};
+	DpOcrOptions opt = { 0 };
 	dp_ocr_options_from_config(ctx->cfg, &opt);
 	if (opt.mode == DP_OCR_NEVER) {
 		dp_ocr_options_clear(&opt);
@@ -200,7 +192,7 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		return TRUE;
 	}
 	gint64 max_pages = dp_config_get_int(ctx->cfg, "pdf", "max-pages");
-	ImageRun run = {g_string_new(NULL), g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(guint)), 0, NULL};
+	ImageRun run = { g_string_new(NULL), g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(guint)), 0, NULL };
 	const char *limit = NULL;
 	g_autofree char *limit_buf = NULL;
 

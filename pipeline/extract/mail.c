@@ -206,7 +206,7 @@ mem_stream_bytes(GMimeStream *stream)
 	if (start > end)
 		return NULL;
 	return g_bytes_new_with_free_func(arr->data + start, (gsize)(end - start), (GDestroyNotify)g_byte_array_unref,
-					  g_byte_array_ref(arr));
+	                                  g_byte_array_ref(arr));
 }
 
 /* The decoded content of a leaf part (transfer encoding undone). */
@@ -225,9 +225,9 @@ part_bytes(GMimePart *part)
 	GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(content);
 	GMimeStream *stream = g_mime_data_wrapper_get_stream(content);
 	gboolean identity = enc == GMIME_CONTENT_ENCODING_DEFAULT || enc == GMIME_CONTENT_ENCODING_7BIT ||
-			    enc == GMIME_CONTENT_ENCODING_8BIT || enc == GMIME_CONTENT_ENCODING_BINARY;
-	if (stream != NULL && (identity || enc == GMIME_CONTENT_ENCODING_BASE64 ||
-			       enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)) {
+	                    enc == GMIME_CONTENT_ENCODING_8BIT || enc == GMIME_CONTENT_ENCODING_BINARY;
+	if (stream != NULL &&
+	    (identity || enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)) {
 		g_autoptr(GBytes) raw = mem_stream_bytes(stream);
 		if (raw != NULL && identity)
 			return g_steal_pointer(&raw);
@@ -492,11 +492,14 @@ emit_part(Walk *w, PendingPart *pp, GError **error)
 	const char *charset = g_mime_object_get_content_type_parameter(obj, "charset");
 	g_autofree char *fname = filename ? dp_text_one_line(filename) : NULL;
 	GMimeContentDisposition *disp = g_mime_object_get_content_disposition(obj);
+	/* Name and value pairs, a pair a line. */
+	/* clang-format off */
 	const char *meta[] = { "meta.filename",    fname,
 			       "meta.content-type", mime,
 			       "meta.disposition", disp ? g_mime_content_disposition_get_disposition(disp) : NULL,
 			       DP_F_CHARSET,        charset,
 			       NULL };
+	/* clang-format on */
 	/*
 	 * The bytes win over the part's label when they say something
 	 * specific: a "zip" attachment that is really HTML is read as HTML.
@@ -614,8 +617,17 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	g_autoptr(GMimeMessage) msg = g_mime_parser_construct_message(mt->parser, opts);
 	g_mime_parser_init_with_stream(mt->parser, mt->idle);
 
-	Walk w = { ctx, doc, g_string_new(NULL), g_ptr_array_new_with_free_func(pending_free),
-		   g_ptr_array_new_with_free_func(g_free), 0, 0, 0, fallback, g_ptr_array_new_with_free_func(g_free), FALSE };
+	Walk w = { ctx,
+		   doc,
+		   g_string_new(NULL),
+		   g_ptr_array_new_with_free_func(pending_free),
+		   g_ptr_array_new_with_free_func(g_free),
+		   0,
+		   0,
+		   0,
+		   fallback,
+		   g_ptr_array_new_with_free_func(g_free),
+		   FALSE };
 	if (msg == NULL) {
 		/* Not even a header block: keep the bytes as text. */
 		gsize outlen;
@@ -645,10 +657,11 @@ dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	}
 	/* Nothing is dropped silently: say that the innermost parts are missing. */
 	if (defects.overflow && dp_record_get(doc->rec, DP_F_STATUS) == NULL)
-		dp_doc_fail(doc, DP_STATUS_LIMIT, "MIME parts nested deeper than the parser allows; the innermost were not read");
+		dp_doc_fail(doc, DP_STATUS_LIMIT,
+		            "MIME parts nested deeper than the parser allows; the innermost were not read");
 	if (w.too_deep && dp_record_get(doc->rec, DP_F_STATUS) == NULL)
-		dp_doc_fail(doc, DP_STATUS_LIMIT, "MIME parts nested deeper than %d levels; the innermost were not read",
-			    MAX_NESTING);
+		dp_doc_fail(doc, DP_STATUS_LIMIT,
+		            "MIME parts nested deeper than %d levels; the innermost were not read", MAX_NESTING);
 	dp_doc_take_text(ctx, doc, g_steal_pointer(&w.body));
 	g_ptr_array_unref(defects.list);
 

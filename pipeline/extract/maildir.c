@@ -91,7 +91,7 @@ flag_words(const char *name)
 	static const struct {
 		char c;
 		const char *word;
-	} flags[] = { { 'D', "draft" }, { 'F', "flagged" }, { 'P', "passed" },
+	} flags[] = { { 'D', "draft" },   { 'F', "flagged" }, { 'P', "passed" },
 		      { 'R', "replied" }, { 'S', "seen" },    { 'T', "trashed" } };
 	g_autoptr(GString) out = g_string_new(NULL);
 	for (guint i = 0; i < G_N_ELEMENTS(flags); i++)
@@ -102,7 +102,7 @@ flag_words(const char *name)
 
 static gboolean
 maildir_message(Maildir *md, const char *dir, const char *rel_dir, const char *sub, const char *name,
-		gboolean require_message, GError **error)
+                gboolean require_message, GError **error)
 {
 	g_autofree char *full = g_build_filename(dir, name, NULL);
 	g_autofree char *rel = *rel_dir ? g_build_filename(rel_dir, name, NULL) : g_strdup(name);
@@ -120,11 +120,16 @@ maildir_message(Maildir *md, const char *dir, const char *rel_dir, const char *s
 			return TRUE;
 	}
 	g_autofree char *flags = flag_words(name);
-	const char *meta[] = { "meta.folder", *rel_dir ? rel_dir : ".", "meta.maildir-subdir", sub,
-			       "meta.flags",  flags,                   NULL };
+	/* Name and value pairs, a pair a line. */
+	/* clang-format off */
+	const char *meta[] = { "meta.folder",         *rel_dir ? rel_dir : ".",
+			       "meta.maildir-subdir", sub,
+			       "meta.flags",          flags,
+			       NULL };
+	/* clang-format on */
 	if (data == NULL)
 		return dp_doc_child_problem(md->ctx, md->doc, path, DP_TYPE_RFC822, meta, DP_STATUS_ERROR, error, "%s",
-					    local->message);
+		                            local->message);
 	gboolean ok = dp_doc_child(md->ctx, md->doc, path, DP_TYPE_RFC822, data, meta, error);
 	if (md->ctx->max_children > 0 && md->ctx->n_children > md->ctx->max_children)
 		md->stop = TRUE;
@@ -162,8 +167,8 @@ walk_folder(Maildir *md, const char *dir, const char *rel, guint level, GError *
 			const char *meta[] = { "meta.folder", srel, NULL };
 			g_autofree char *path = g_strdup_printf("folder %s", srel);
 			if (!dp_doc_child_problem(md->ctx, md->doc, path, "inode/directory", meta, DP_STATUS_LIMIT,
-						  error, "folders nested deeper than the limit of %u",
-						  md->ctx->max_depth))
+			                          error, "folders nested deeper than the limit of %u",
+			                          md->ctx->max_depth))
 				return FALSE;
 			continue;
 		}

@@ -107,13 +107,13 @@ typedef struct {
  * itself (extract/ocr.c).
  */
 static ModuleExtractor modules[] = {
-    [DP_MODULE_PDF] = {.module = "docpipe-pdf", .symbol = "dp_extract_pdf_module", .what = "PDF", .serial = TRUE},
-    [DP_MODULE_MAIL] = {.module = "docpipe-mail", .symbol = "dp_extract_mail_module", .what = "E-mail"},
-    [DP_MODULE_ZIP] = {.module = "docpipe-zip", .symbol = "dp_extract_zip_module", .what = "Zip"},
-    [DP_MODULE_OCR] = {.module = "docpipe-ocr",
-                       .symbol = "dp_extract_image_module",
-                       .what = "Image",
-                       .one_thread = TRUE},
+	[DP_MODULE_PDF] = { .module = "docpipe-pdf", .symbol = "dp_extract_pdf_module", .what = "PDF", .serial = TRUE },
+	[DP_MODULE_MAIL] = { .module = "docpipe-mail", .symbol = "dp_extract_mail_module", .what = "E-mail" },
+	[DP_MODULE_ZIP] = { .module = "docpipe-zip", .symbol = "dp_extract_zip_module", .what = "Zip" },
+	[DP_MODULE_OCR] = { .module = "docpipe-ocr",
+	                    .symbol = "dp_extract_image_module",
+	                    .what = "Image",
+	                    .one_thread = TRUE },
 };
 static GMutex module_lock;
 static GRecMutex serial_lock;

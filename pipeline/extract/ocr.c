@@ -169,7 +169,7 @@ recognize(const DpOcrOptions *opt, int ppi, DpOcrPage *page, GError **error)
 	 * not say; Tesseract itself takes nothing under 70.
 	 */
 	TessBaseAPISetSourceResolution(engine, ppi > 0 ? MAX(ppi, 70) : 300);
-	Deadline d = {opt->page_time_limit > 0 ? thread_cpu() + opt->page_time_limit : 0, FALSE};
+	Deadline d = { opt->page_time_limit > 0 ? thread_cpu() + opt->page_time_limit : 0, FALSE };
 	ETEXT_DESC *monitor = TessMonitorCreate();
 	TessMonitorSetCancelFunc(monitor, cancel_cb);
 	TessMonitorSetCancelThis(monitor, &d);

@@ -120,7 +120,7 @@ dp_ocr_preload(const DpConfig *cfg, const char *type)
 	g_setenv("OMP_THREAD_LIMIT", "1", FALSE);
 	if (type == NULL)
 		return;
-	DpOcrOptions opt = {0};
+	DpOcrOptions opt = { 0 };
 	dp_ocr_options_from_config(cfg, &opt);
 	gboolean sure = opt.mode != DP_OCR_NEVER && (ocr_used || dp_extract_module_of(type) == DP_MODULE_OCR ||
 	                                             (opt.mode == DP_OCR_ALWAYS && g_str_equal(type, DP_TYPE_PDF)));

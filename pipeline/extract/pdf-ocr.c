@@ -115,12 +115,9 @@ gboolean
 dp_pdf_page_wants_ocr(DpOcrMode mode, PopplerPage *page, const char *layer, PageQuality quality)
 {
 	switch (mode) {
-	case DP_OCR_NEVER:
-		return FALSE;
-	case DP_OCR_ALWAYS:
-		return TRUE;
-	case DP_OCR_AUTO:
-		break;
+	case DP_OCR_NEVER: return FALSE;
+	case DP_OCR_ALWAYS: return TRUE;
+	case DP_OCR_AUTO: break;
 	}
 	return quality != PAGE_TEXT || margin_only(page, layer);
 }
@@ -187,7 +184,7 @@ dp_pdf_ocr_page(DpPdfOcr *o, PopplerPage *page, guint pageno, const char *layer,
 	g_autofree char *why = NULL;
 	g_autofree guint8 *grey = render_grey(page, o->opt.dpi, &w, &h, &ppi, &why);
 	g_autoptr(GError) local = NULL;
-	DpOcrPage result = {0};
+	DpOcrPage result = { 0 };
 	if (grey == NULL || !dp_ocr_recognize_grey(&o->opt, grey, w, h, w, ppi, &result, &local)) {
 		g_array_append_val(o->failed, pageno);
 		if (o->error == NULL)

@@ -306,58 +306,32 @@ static const char *
 annot_type_name(PopplerAnnotType t)
 {
 	switch (t) {
-	case POPPLER_ANNOT_TEXT:
-		return "text";
-	case POPPLER_ANNOT_LINK:
-		return "link";
-	case POPPLER_ANNOT_FREE_TEXT:
-		return "free-text";
-	case POPPLER_ANNOT_LINE:
-		return "line";
-	case POPPLER_ANNOT_SQUARE:
-		return "square";
-	case POPPLER_ANNOT_CIRCLE:
-		return "circle";
-	case POPPLER_ANNOT_POLYGON:
-		return "polygon";
-	case POPPLER_ANNOT_POLY_LINE:
-		return "polyline";
-	case POPPLER_ANNOT_HIGHLIGHT:
-		return "highlight";
-	case POPPLER_ANNOT_UNDERLINE:
-		return "underline";
-	case POPPLER_ANNOT_SQUIGGLY:
-		return "squiggly";
-	case POPPLER_ANNOT_STRIKE_OUT:
-		return "strike-out";
-	case POPPLER_ANNOT_STAMP:
-		return "stamp";
-	case POPPLER_ANNOT_CARET:
-		return "caret";
-	case POPPLER_ANNOT_INK:
-		return "ink";
-	case POPPLER_ANNOT_POPUP:
-		return "popup";
-	case POPPLER_ANNOT_FILE_ATTACHMENT:
-		return "file-attachment";
-	case POPPLER_ANNOT_SOUND:
-		return "sound";
-	case POPPLER_ANNOT_MOVIE:
-		return "movie";
-	case POPPLER_ANNOT_WIDGET:
-		return "widget";
-	case POPPLER_ANNOT_SCREEN:
-		return "screen";
-	case POPPLER_ANNOT_PRINTER_MARK:
-		return "printer-mark";
-	case POPPLER_ANNOT_TRAP_NET:
-		return "trap-net";
-	case POPPLER_ANNOT_WATERMARK:
-		return "watermark";
-	case POPPLER_ANNOT_3D:
-		return "3d";
-	case POPPLER_ANNOT_UNKNOWN:
-		break;
+	case POPPLER_ANNOT_TEXT: return "text";
+	case POPPLER_ANNOT_LINK: return "link";
+	case POPPLER_ANNOT_FREE_TEXT: return "free-text";
+	case POPPLER_ANNOT_LINE: return "line";
+	case POPPLER_ANNOT_SQUARE: return "square";
+	case POPPLER_ANNOT_CIRCLE: return "circle";
+	case POPPLER_ANNOT_POLYGON: return "polygon";
+	case POPPLER_ANNOT_POLY_LINE: return "polyline";
+	case POPPLER_ANNOT_HIGHLIGHT: return "highlight";
+	case POPPLER_ANNOT_UNDERLINE: return "underline";
+	case POPPLER_ANNOT_SQUIGGLY: return "squiggly";
+	case POPPLER_ANNOT_STRIKE_OUT: return "strike-out";
+	case POPPLER_ANNOT_STAMP: return "stamp";
+	case POPPLER_ANNOT_CARET: return "caret";
+	case POPPLER_ANNOT_INK: return "ink";
+	case POPPLER_ANNOT_POPUP: return "popup";
+	case POPPLER_ANNOT_FILE_ATTACHMENT: return "file-attachment";
+	case POPPLER_ANNOT_SOUND: return "sound";
+	case POPPLER_ANNOT_MOVIE: return "movie";
+	case POPPLER_ANNOT_WIDGET: return "widget";
+	case POPPLER_ANNOT_SCREEN: return "screen";
+	case POPPLER_ANNOT_PRINTER_MARK: return "printer-mark";
+	case POPPLER_ANNOT_TRAP_NET: return "trap-net";
+	case POPPLER_ANNOT_WATERMARK: return "watermark";
+	case POPPLER_ANNOT_3D: return "3d";
+	case POPPLER_ANNOT_UNKNOWN: break;
 	}
 	return "unknown";
 }
@@ -458,24 +432,24 @@ save_cb(const gchar *buf, gsize count, gpointer user, GError **error)
 static gboolean
 emit_attachment(DpExtractCtx *ctx, DpDoc *doc, PopplerAttachment *att, const char *path, GError **error)
 {
-	SaveState st = {g_byte_array_new(), ctx->max_input};
+	SaveState st = { g_byte_array_new(), ctx->max_input };
 	g_autoptr(GError) local = NULL;
 	gboolean saved = poppler_attachment_save_to_callback(att, save_cb, &st, &local);
 	g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes(st.buf);
 	g_autofree char *name = safe_name(poppler_attachment_get_name(att));
 	const char *desc = poppler_attachment_get_description(att);
 	g_autofree char *desc_valid = desc ? g_utf8_make_valid(desc, -1) : NULL;
-	const char *meta[] = {"meta.filename", name, desc_valid ? "meta.description" : NULL, desc_valid, NULL};
+	const char *meta[] = { "meta.filename", name, desc_valid ? "meta.description" : NULL, desc_valid, NULL };
 	if (!saved) {
 		/* Still a record, so the part is not silently lost. */
 		g_autoptr(GBytes) empty = g_bytes_new(NULL, 0);
-		const char *fmeta[] = {"meta.filename",
-		                       name,
-		                       DP_F_STATUS,
-		                       DP_STATUS_ERROR,
-		                       DP_F_ERROR,
-		                       local ? local->message : "cannot read embedded file",
-		                       NULL};
+		/* Name and value pairs, a pair a line. */
+		/* clang-format off */
+		const char *fmeta[] = { "meta.filename", name,
+					DP_F_STATUS,     DP_STATUS_ERROR,
+					DP_F_ERROR,      local ? local->message : "cannot read embedded file",
+					NULL };
+		/* clang-format on */
 		return dp_doc_child(ctx, doc, path, DP_TYPE_UNKNOWN, empty, fmeta, error);
 	}
 	return dp_doc_child(ctx, doc, path, NULL, bytes, meta, error);
@@ -510,7 +484,7 @@ page_list(GArray *pages)
 static PopplerDocument *
 open_or_fail(DpExtractCtx *ctx, DpDoc *doc, char **cfg_passwords, gboolean *needed_password)
 {
-	char **lists[] = {ctx->passwords ? ctx->passwords : (char *[]){NULL}, cfg_passwords, NULL};
+	char **lists[] = { ctx->passwords ? ctx->passwords : (char *[]){ NULL }, cfg_passwords, NULL };
 	g_autoptr(GError) perr = NULL;
 	PopplerDocument *pd = open_document(doc->data, lists, needed_password, &perr);
 	if (pd != NULL)
@@ -598,14 +572,9 @@ read_page(PopplerDocument *pd, guint pageno, PageScan *s)
 		g_string_append(s->text, t);
 	}
 	switch (quality) {
-	case PAGE_EMPTY:
-		g_array_append_val(s->empty, pageno);
-		break;
-	case PAGE_GARBLED:
-		g_array_append_val(s->garbled, pageno);
-		break;
-	case PAGE_TEXT:
-		break;
+	case PAGE_EMPTY: g_array_append_val(s->empty, pageno); break;
+	case PAGE_GARBLED: g_array_append_val(s->garbled, pageno); break;
+	case PAGE_TEXT: break;
 	}
 	collect_annotations(page, pageno, s->parts);
 }
@@ -727,11 +696,11 @@ dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	set_metadata(doc, pd, doc->data, needed_password);
 
 	g_auto(PageScan) scan = {
-	    .n_pages = poppler_document_get_n_pages(pd),
-	    .text = g_string_new(NULL),
-	    .empty = g_array_new(FALSE, FALSE, sizeof(guint)),
-	    .garbled = g_array_new(FALSE, FALSE, sizeof(guint)),
-	    .parts = g_ptr_array_new_with_free_func(pdf_part_free),
+		.n_pages = poppler_document_get_n_pages(pd),
+		.text = g_string_new(NULL),
+		.empty = g_array_new(FALSE, FALSE, sizeof(guint)),
+		.garbled = g_array_new(FALSE, FALSE, sizeof(guint)),
+		.parts = g_ptr_array_new_with_free_func(pdf_part_free),
 	};
 	dp_pdf_ocr_init(&scan.ocr, ctx->cfg);
 	choose_pages(doc, &opt, &scan);

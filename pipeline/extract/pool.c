@@ -93,15 +93,15 @@ typedef struct {
 } Job;
 
 struct DpChildPool {
-	DpExtractCtx *ctx;     /* the caller's: output, part count */
-	DpExtractCtx tmpl;     /* the workers' copy, never written after setup */
+	DpExtractCtx *ctx; /* the caller's: output, part count */
+	DpExtractCtx tmpl; /* the workers' copy, never written after setup */
 	DpDoc *parent;
-	GThreadPool *threads;  /* NULL: everything runs inline */
-	Job *filling;          /* parts not handed to a worker yet */
-	GQueue jobs;           /* Job*, handed over, in order */
+	GThreadPool *threads; /* NULL: everything runs inline */
+	Job *filling;         /* parts not handed to a worker yet */
+	GQueue jobs;          /* Job*, handed over, in order */
 	gsize pending_bytes;
 	guint window;
-	gint cancelled;        /* workers skip what they have not started */
+	gint cancelled; /* workers skip what they have not started */
 	GMutex lock;
 	GCond cond;
 };
@@ -191,7 +191,7 @@ run_job(gpointer data, gpointer user)
 			gsize bytes_start = job->bytes ? job->bytes->len : 0;
 			/* Fails only when the job's budget is spent (over_budget). */
 			if (!dp_doc_child(&ctx, pool->parent, part->path, part->type_hint, part->data,
-					  (const char *const *)part->meta, NULL)) {
+			                  (const char *const *)part->meta, NULL)) {
 				/* Drop what this part kept; the caller does it and the rest. */
 				if (job->records != NULL)
 					g_ptr_array_set_size(job->records, part->first_record);
@@ -267,11 +267,10 @@ static gboolean
 emit_part(DpChildPool *pool, Job *job, Part *part, guint i, GError **error)
 {
 	DpExtractCtx *ctx = pool->ctx;
-	if (i >= job->inline_from ||
-	    (ctx->max_children > 0 && ctx->n_children + part->children > ctx->max_children)) {
+	if (i >= job->inline_from || (ctx->max_children > 0 && ctx->n_children + part->children > ctx->max_children)) {
 		/* Past the job's budget, or the limit falls in this part: do it in order. */
 		return dp_doc_child(ctx, pool->parent, part->path, part->type_hint, part->data,
-				    (const char *const *)part->meta, error);
+		                    (const char *const *)part->meta, error);
 	}
 	ctx->n_children += part->children;
 	if (job->bytes != NULL) {
@@ -323,8 +322,8 @@ drain(DpChildPool *pool, GError **error)
 }
 
 gboolean
-dp_child_pool_add(DpChildPool *pool, const char *path, const char *type_hint, GBytes *data,
-		  const char *const *meta, gsize mark, GError **error)
+dp_child_pool_add(DpChildPool *pool, const char *path, const char *type_hint, GBytes *data, const char *const *meta,
+                  gsize mark, GError **error)
 {
 	gsize size = g_bytes_get_size(data);
 	if (pool->threads == NULL || size > INLINE_BYTES) {

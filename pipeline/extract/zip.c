@@ -161,8 +161,8 @@ read_entry(Zip *z, zip_file_t *zf, guint64 comp_size, GBytes **out, char **why)
 			break;
 		if ((guint64)buf->len + (guint64)n > cap) {
 			*why = g_strdup_printf("more than %" G_GUINT64_FORMAT " bytes uncompressed (the archive's "
-					       "limit is %" G_GUINT64_FORMAT ")",
-					       cap, z->max_total);
+			                       "limit is %" G_GUINT64_FORMAT ")",
+			                       cap, z->max_total);
 			g_byte_array_unref(buf);
 			return READ_LIMIT;
 		}
@@ -206,7 +206,7 @@ zip_entry(Zip *z, zip_t *za, zip_uint64_t i, GError **error)
 		z->n_errors++;
 		const char *meta[] = { "meta.name", name, NULL };
 		return dp_doc_child_problem(z->ctx, z->doc, path, NULL, meta, DP_STATUS_ERROR, error,
-					    "unreadable entry: %s", zip_strerror(za));
+		                            "unreadable entry: %s", zip_strerror(za));
 	}
 	gsize nlen = strlen(name);
 	if (nlen > 0 && name[nlen - 1] == '/' && st.size == 0)
@@ -215,27 +215,36 @@ zip_entry(Zip *z, zip_t *za, zip_uint64_t i, GError **error)
 	guint64 csize = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
 	g_autofree char *usize = g_strdup_printf("%" G_GUINT64_FORMAT, size);
 	g_autofree char *comp = g_strdup_printf("%" G_GUINT64_FORMAT, csize);
-	const char *meta[] = { "meta.name", name, "meta.name-charset", cs, "meta.compressed-size", comp,
-			       "meta.uncompressed-size", usize, NULL };
+	/* Name and value pairs, a pair a line. */
+	/* clang-format off */
+	const char *meta[] = { "meta.name",              name,
+			       "meta.name-charset",      cs,
+			       "meta.compressed-size",   comp,
+			       "meta.uncompressed-size", usize,
+			       NULL };
+	/* clang-format on */
 	gboolean encrypted = (st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE;
 
 	/* Before inflating: what the central directory claims. */
 	if (size > z->max_total - z->total)
 		return dp_doc_child_problem(z->ctx, z->doc, path, NULL, meta, DP_STATUS_LIMIT, error,
-					    "entry of %" G_GUINT64_FORMAT " bytes would pass the archive's limit of %"
-					    G_GUINT64_FORMAT " bytes uncompressed", size, z->max_total);
+		                            "entry of %" G_GUINT64_FORMAT
+		                            " bytes would pass the archive's limit of %" G_GUINT64_FORMAT
+		                            " bytes uncompressed",
+		                            size, z->max_total);
 	if (z->max_ratio > 0 && size > RATIO_MIN_SIZE && size / MAX(csize, 1) > z->max_ratio)
 		return dp_doc_child_problem(z->ctx, z->doc, path, NULL, meta, DP_STATUS_LIMIT, error,
-					    "entry expands %" G_GUINT64_FORMAT " times, more than the limit of %"
-					    G_GUINT64_FORMAT, size / MAX(csize, 1), z->max_ratio);
+		                            "entry expands %" G_GUINT64_FORMAT
+		                            " times, more than the limit of %" G_GUINT64_FORMAT,
+		                            size / MAX(csize, 1), z->max_ratio);
 	zip_file_t *zf = open_entry(z, za, i, encrypted);
 	if (zf == NULL && encrypted)
 		return dp_doc_child_problem(z->ctx, z->doc, path, NULL, meta, DP_STATUS_ENCRYPTED, error,
-					    "entry is encrypted and no password given works");
+		                            "entry is encrypted and no password given works");
 	if (zf == NULL) {
 		z->n_errors++;
 		return dp_doc_child_problem(z->ctx, z->doc, path, NULL, meta, DP_STATUS_ERROR, error,
-					    "cannot open entry: %s", zip_strerror(za));
+		                            "cannot open entry: %s", zip_strerror(za));
 	}
 	g_autoptr(GBytes) data = NULL;
 	g_autofree char *why = NULL;
@@ -243,12 +252,12 @@ zip_entry(Zip *z, zip_t *za, zip_uint64_t i, GError **error)
 	zip_fclose(zf);
 	if (r == READ_ERROR && encrypted)
 		return dp_doc_child_problem(z->ctx, z->doc, path, NULL, meta, DP_STATUS_ENCRYPTED, error,
-					    "entry is encrypted and no password given works (%s)", why);
+		                            "entry is encrypted and no password given works (%s)", why);
 	if (r != READ_OK) {
 		if (r == READ_ERROR)
 			z->n_errors++;
 		return dp_doc_child_problem(z->ctx, z->doc, path, NULL, meta,
-					    r == READ_LIMIT ? DP_STATUS_LIMIT : DP_STATUS_ERROR, error, "%s", why);
+		                            r == READ_LIMIT ? DP_STATUS_LIMIT : DP_STATUS_ERROR, error, "%s", why);
 	}
 	/* A zip that holds itself (a quine) would recurse to the depth limit. */
 	gsize dlen;
@@ -266,7 +275,7 @@ zip_entry(Zip *z, zip_t *za, zip_uint64_t i, GError **error)
 	}
 	if (own != NULL && g_str_equal(sha, own))
 		return dp_doc_child_problem(z->ctx, z->doc, path, DP_TYPE_ZIP, meta, DP_STATUS_LIMIT, error,
-					    "entry is the archive itself (a zip quine); not extracted again");
+		                            "entry is the archive itself (a zip quine); not extracted again");
 	/* Hashed once: the quine check's digest serves the dispatch too. */
 	return dp_doc_child_hashed(z->ctx, z->doc, path, NULL, data, sha, meta, error);
 }
@@ -300,8 +309,10 @@ dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	guint64 todo = n > 0 ? (guint64)n : 0;
 	dp_record_setf(doc->rec, DP_META_PREFIX "entries", "%" G_GUINT64_FORMAT, todo);
 	if (z.max_entries > 0 && todo > z.max_entries) {
-		dp_doc_fail(doc, DP_STATUS_LIMIT, "%" G_GUINT64_FORMAT " entries, more than the limit of %" G_GUINT64_FORMAT
-			    "; only the first are read", todo, z.max_entries);
+		dp_doc_fail(doc, DP_STATUS_LIMIT,
+		            "%" G_GUINT64_FORMAT " entries, more than the limit of %" G_GUINT64_FORMAT
+		            "; only the first are read",
+		            todo, z.max_entries);
 		todo = z.max_entries;
 	}
 	/* The central directory's total, before anything is inflated. */
@@ -312,8 +323,10 @@ dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 			declared = st.size > G_MAXUINT64 - declared ? G_MAXUINT64 : declared + st.size;
 	}
 	if (declared > z.max_total && dp_record_get(doc->rec, DP_F_STATUS) == NULL)
-		dp_doc_fail(doc, DP_STATUS_LIMIT, "entries total %" G_GUINT64_FORMAT " bytes uncompressed, more than the "
-			    "limit of %" G_GUINT64_FORMAT "; entries past the limit are not read", declared, z.max_total);
+		dp_doc_fail(doc, DP_STATUS_LIMIT,
+		            "entries total %" G_GUINT64_FORMAT " bytes uncompressed, more than the "
+		            "limit of %" G_GUINT64_FORMAT "; entries past the limit are not read",
+		            declared, z.max_total);
 
 	gboolean ok = dp_doc_emit(ctx, doc, error);
 	for (guint64 i = 0; ok && i < todo; i++) {

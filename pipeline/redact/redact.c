@@ -898,20 +898,15 @@ dp_redactor_apply(DpRedactor *rd, const char *text, gsize len, GArray *spans)
 		g_string_append_len(out, text + pos, (gssize)(os - pos));
 		gsize at = out->len;
 		switch (r->op) {
-		case DP_OP_LABEL:
-			g_string_append(out, r->label);
-			break;
-		case DP_OP_MASK:
-			dp_mask_append(out, text + os, oe - os, r->mask);
-			break;
+		case DP_OP_LABEL: g_string_append(out, r->label); break;
+		case DP_OP_MASK: dp_mask_append(out, text + os, oe - os, r->mask); break;
 		case DP_OP_PSEUDONYM: {
 			g_autofree char *canon = canonical_value(r, rd->view.text + c->vs, c->ve - c->vs);
 			g_autofree char *tok = dp_pseudonym(rd->key, r->label, canon, strlen(canon), rd->digits);
 			g_string_append(out, tok);
 			break;
 		}
-		case DP_OP_REMOVE:
-			break;
+		case DP_OP_REMOVE: break;
 		}
 		if (spans) {
 			DpSpan s = { c->rule, at, out->len - at };

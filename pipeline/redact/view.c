@@ -99,10 +99,8 @@ is_invisible(gunichar ch)
 	case 0x2062:
 	case 0x2063:
 	case 0x2064:
-	case 0xFEFF: /* zero-width no-break space (a BOM inside text) */
-		return TRUE;
-	default:
-		return FALSE;
+	case 0xFEFF: /* zero-width no-break space (a BOM inside text) */ return TRUE;
+	default: return FALSE;
 	}
 }
 

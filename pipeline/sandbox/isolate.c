@@ -182,11 +182,11 @@ child_main(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *in, GBy
 
 typedef struct {
 	pid_t pid;
-	int err_fd;       /* the child's stderr; -1 once at its end */
-	int stop_fd;      /* readable when the parent is done */
-	gint64 deadline;  /* monotonic microseconds; 0: no timeout */
-	gint fired;       /* the timeout killed the child */
-	gsize forwarded;  /* bytes of stderr passed on */
+	int err_fd;      /* the child's stderr; -1 once at its end */
+	int stop_fd;     /* readable when the parent is done */
+	gint64 deadline; /* monotonic microseconds; 0: no timeout */
+	gint fired;      /* the timeout killed the child */
+	gsize forwarded; /* bytes of stderr passed on */
 } Watch;
 
 /* Pass on what the child wrote to stderr, up to STDERR_MAX bytes. */
@@ -245,9 +245,9 @@ watch_thread(gpointer p)
 static gboolean
 status_known(const char *s)
 {
-	static const char *const known[] = { DP_STATUS_OK, DP_STATUS_PARTIAL, DP_STATUS_ERROR,
-					     DP_STATUS_UNSUPPORTED, DP_STATUS_ENCRYPTED, DP_STATUS_LIMIT,
-					     DP_STATUS_SKIPPED };
+	static const char *const known[] = { DP_STATUS_OK,          DP_STATUS_PARTIAL,   DP_STATUS_ERROR,
+		                             DP_STATUS_UNSUPPORTED, DP_STATUS_ENCRYPTED, DP_STATUS_LIMIT,
+		                             DP_STATUS_SKIPPED };
 	for (guint i = 0; s != NULL && i < G_N_ELEMENTS(known); i++)
 		if (g_str_equal(s, known[i]))
 			return TRUE;
@@ -264,7 +264,7 @@ status_known(const char *s)
  */
 static gboolean
 check_record(DpRecord *rec, const DpRecord *in, const DpRecord *child_in, GHashTable *ids, gboolean rewrite,
-	     GError **error)
+             GError **error)
 {
 	const char *id = dp_record_get(rec, DP_F_ID);
 	const char *parent = dp_record_get(rec, DP_F_PARENT);
@@ -311,12 +311,12 @@ check_record(DpRecord *rec, const DpRecord *in, const DpRecord *child_in, GHashT
  */
 static char *
 classify(const DpIsolateOpts *opts, int wstatus, gboolean waited, gboolean fired, gboolean killed,
-	 const GError *stream_err, const char **status)
+         const GError *stream_err, const char **status)
 {
 	*status = DP_STATUS_LIMIT;
 	if (fired)
 		return g_strdup_printf("timed out after %" G_GUINT64_FORMAT " s (limit: [limits] timeout)",
-				       opts->timeout);
+		                       opts->timeout);
 	if (stream_err != NULL && killed) {
 		*status = DP_STATUS_ERROR;
 		return g_strdup(stream_err->message);
@@ -326,15 +326,14 @@ classify(const DpIsolateOpts *opts, int wstatus, gboolean waited, gboolean fired
 		switch (sig) {
 		case SIGXCPU:
 			return g_strdup_printf("CPU time limit of %" G_GUINT64_FORMAT " s reached "
-					       "(limit: [limits] cpu-time)",
-					       opts->limits.cpu_time);
-		case SIGKILL:
-			return g_strdup("parser killed (CPU hard limit, or the system ran out of memory)");
+			                       "(limit: [limits] cpu-time)",
+			                       opts->limits.cpu_time);
+		case SIGKILL: return g_strdup("parser killed (CPU hard limit, or the system ran out of memory)");
 		case SIGABRT:
 		case SIGTRAP: /* g_error(), as when g_malloc() fails */
 			return g_strdup_printf("parser aborted: out of memory at the limit of %" G_GUINT64_FORMAT
-					       " MiB ([limits] memory), or an internal error",
-					       opts->limits.memory >> 20);
+			                       " MiB ([limits] memory), or an internal error",
+			                       opts->limits.memory >> 20);
 		case SIGSYS:
 			*status = DP_STATUS_ERROR;
 			return g_strdup("parser killed by the sandbox: forbidden system call (SIGSYS)");
@@ -359,7 +358,7 @@ classify(const DpIsolateOpts *opts, int wstatus, gboolean waited, gboolean fired
 /* Emit the record that says extraction of IN failed, and why. */
 static gboolean
 emit_failure(DpExtractCtx *ctx, const DpRecord *in, guint n_seen, const char *status, const char *reason,
-	     GError **error)
+             GError **error)
 {
 	g_autoptr(DpRecord) rec = NULL;
 	if (n_seen == 0) {
@@ -456,7 +455,7 @@ fork_child(Extraction *x, GBytes *data, GError **error)
 		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot create a pipe: %s", g_strerror(e));
 		return FALSE;
 	}
-	static const DpProcSlot slots[] = {DP_PROC_NULL, DP_PROC_NULL, DP_PROC_FROM_CHILD, DP_PROC_FROM_CHILD};
+	static const DpProcSlot slots[] = { DP_PROC_NULL, DP_PROC_NULL, DP_PROC_FROM_CHILD, DP_PROC_FROM_CHILD };
 	G_STATIC_ASSERT(G_N_ELEMENTS(slots) == CHILD_OUT_FD + 1);
 	int fds[G_N_ELEMENTS(slots)];
 	pid_t pid = dp_proc_fork(slots, G_N_ELEMENTS(slots), fds, "the parser", error);

@@ -19,8 +19,8 @@
 #include "sandbox/sandbox.h"
 
 typedef struct {
-	gboolean enabled;      /* [sandbox] enabled */
-	guint64 timeout;       /* [limits] timeout, wall-clock seconds; 0: none */
+	gboolean enabled; /* [sandbox] enabled */
+	guint64 timeout;  /* [limits] timeout, wall-clock seconds; 0: none */
 	DpSandboxLimits limits;
 } DpIsolateOpts;
 
@@ -33,7 +33,7 @@ void dp_isolate_opts_from_config(const DpConfig *cfg, DpIsolateOpts *opts);
  * started at all; everything the document does is a status.
  */
 gboolean dp_isolate_extract(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *in, GBytes *data,
-			    GError **error);
+                            GError **error);
 
 /*
  * The test-only switch DOCPIPE_SANDBOX_TEST=ACTION[:SUBSTRING]: the child

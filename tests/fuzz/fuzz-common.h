@@ -20,8 +20,8 @@ fuzz_config(void)
 	static DpConfig *cfg;
 	if (cfg == NULL) {
 		g_autoptr(GError) error = NULL;
-		cfg = dp_config_load_data("[limits]\nmax-depth=8\nmax-children=200\nmax-text-size=4M\n",
-					  "fuzz.conf", &error);
+		cfg = dp_config_load_data("[limits]\nmax-depth=8\nmax-children=200\nmax-text-size=4M\n", "fuzz.conf",
+		                          &error);
 		g_assert_no_error(error);
 	}
 	return cfg;

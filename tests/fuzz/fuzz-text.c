@@ -1,7 +1,8 @@
 /*
  * fuzz-text.c: libFuzzer target for charset decoding and normalization.
  * The first byte picks the declared charset; the result must be valid
- * UTF-8 (NULs allowed: decoding keeps U+0000, normalization drops it), and normalization must be idempotent (as text.h promises).
+ * UTF-8 (NULs allowed: decoding keeps U+0000, normalization drops it), and normalization must be idempotent (as text.h
+ * promises).
  */
 #include "fuzz-common.h"
 #include "core/text.h"
@@ -10,8 +11,9 @@
 
 #include "util/banned.h"
 
-static const char *const charsets[] = { NULL, "utf-8", "utf-16", "utf-16be", "utf-32", "iso-8859-1",
-					"windows-1252", "shift_jis", "gb18030", "koi8-r", "bogus-charset" };
+static const char *const charsets[] = { NULL,      "utf-8",      "utf-16",       "utf-16be",
+	                                "utf-32",  "iso-8859-1", "windows-1252", "shift_jis",
+	                                "gb18030", "koi8-r",     "bogus-charset" };
 
 /* Valid UTF-8, where U+0000 counts as valid (g_utf8_validate() says no). */
 static gboolean
