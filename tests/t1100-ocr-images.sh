@@ -6,18 +6,7 @@
 # enormous image give a clean status.  No timing assertions.
 . "$(dirname "$0")/test-lib.sh"
 
-# Every run names its configuration, so that no system file (/etc/docpipe) is read.
-BASE=$TRASH/base.conf
-: >"$BASE"
-S=$TRASH/samples
-"$TOP/scripts/make-samples-ocr" "$S" || test_skip_all "cannot make the OCR samples (python3-pil, python3-cairo)"
-
-# accuracy REF TEXT: at least 0.95 of REF's words, in order.
-accuracy() {
-	a=$(/usr/bin/python3 "$TEST_DIR/ocr-accuracy.py" "$1" "$2") &&
-	echo "word accuracy $a ($2)" &&
-	/usr/bin/python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 0.95 else 1)" "$a"
-}
+. "$TEST_DIR/ocr-lib.sh"
 
 for f in page-1-300.png page-1-200.png page-1.jpg page-1.gif page-1.bmp; do
 	test_expect_success "$f: read by OCR, word accuracy >= 0.95" '

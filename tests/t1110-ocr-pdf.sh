@@ -6,17 +6,7 @@
 # and the OCR rows of ground_truth/expectations_unverified.tsv.
 . "$(dirname "$0")/test-lib.sh"
 
-# Every run names its configuration, so that no system file (/etc/docpipe) is read.
-BASE=$TRASH/base.conf
-: >"$BASE"
-S=$TRASH/samples
-"$TOP/scripts/make-samples-ocr" "$S" || test_skip_all "cannot make the OCR samples (python3-pil, python3-cairo)"
-
-accuracy() {
-	a=$(/usr/bin/python3 "$TEST_DIR/ocr-accuracy.py" "$1" "$2") &&
-	echo "word accuracy $a ($2)" &&
-	/usr/bin/python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= ${3:-0.95} else 1)" "$a"
-}
+. "$TEST_DIR/ocr-lib.sh"
 
 test_expect_success 'an image-only PDF: every page read by OCR, word accuracy >= 0.95' '
 	docpipe convert -c "$BASE" --xml --no-redact "$S/scan.pdf" >x.xml &&
