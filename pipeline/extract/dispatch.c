@@ -250,6 +250,20 @@ dp_doc_child(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *typ
 	return dp_doc_child_hashed(ctx, parent, path, type_hint, data, NULL, meta, error);
 }
 
+/* A part's record: its id derived from the parent's and PATH, its parent and source. */
+static DpRecord *
+child_record_new(const DpDoc *parent, const char *path)
+{
+	const char *parent_id = dp_record_get(parent->rec, DP_F_ID);
+	g_autofree char *id = dp_id_child(parent_id, path);
+	DpRecord *rec = dp_record_new();
+	dp_record_set(rec, DP_F_ID, id);
+	dp_record_set(rec, DP_F_PARENT, parent_id);
+	dp_record_set(rec, DP_F_SOURCE, dp_record_get(parent->rec, DP_F_SOURCE));
+	dp_record_set(rec, DP_F_PATH, path);
+	return rec;
+}
+
 gboolean
 dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type_hint, GBytes *data,
                     const char *sha256, const char *const *meta, GError **error)
@@ -268,12 +282,7 @@ dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const ch
 	const guint8 *d = g_bytes_get_data(data, &len);
 	/* The record's sha256; SHA256 (the caller's) serves libmagic's cache either way. */
 	g_autofree char *sha = !ctx->hash_parts ? NULL : sha256 != NULL ? g_strdup(sha256) : dp_sha256_hex(d, len);
-	g_autofree char *id = dp_id_child(dp_record_get(parent->rec, DP_F_ID), path);
-	g_autoptr(DpRecord) rec = dp_record_new();
-	dp_record_set(rec, DP_F_ID, id);
-	dp_record_set(rec, DP_F_PARENT, dp_record_get(parent->rec, DP_F_ID));
-	dp_record_set(rec, DP_F_SOURCE, dp_record_get(parent->rec, DP_F_SOURCE));
-	dp_record_set(rec, DP_F_PATH, path);
+	g_autoptr(DpRecord) rec = child_record_new(parent, path);
 
 	/*
 	 * A container's word for a part's type is a hint only: generic
@@ -342,12 +351,7 @@ dp_doc_child_problem(DpExtractCtx *ctx, DpDoc *parent, const char *path, const c
 		ctx->n_children++;
 		return TRUE;
 	}
-	g_autofree char *id = dp_id_child(dp_record_get(parent->rec, DP_F_ID), path);
-	g_autoptr(DpRecord) rec = dp_record_new();
-	dp_record_set(rec, DP_F_ID, id);
-	dp_record_set(rec, DP_F_PARENT, dp_record_get(parent->rec, DP_F_ID));
-	dp_record_set(rec, DP_F_SOURCE, dp_record_get(parent->rec, DP_F_SOURCE));
-	dp_record_set(rec, DP_F_PATH, path);
+	g_autoptr(DpRecord) rec = child_record_new(parent, path);
 	dp_record_set(rec, DP_F_TYPE, type ? type : DP_TYPE_UNKNOWN);
 	dp_record_setf(rec, DP_F_DEPTH, "%u", parent->depth + 1);
 	set_meta_pairs(rec, meta);
