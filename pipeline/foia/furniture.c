@@ -1,0 +1,1141 @@
+/*
+ * NAME
+ *	furniture.c - the page furniture of FOIA releases made metadata
+ *
+ * DESCRIPTION
+ *	A release prints the same furniture on every page: the banner
+ *	("UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No.
+ *	C05739545 Date: 05/13/2015"), the release stamp ("RELEASE IN PART
+ *	B6"), exemption codes beside the blacked-out areas, the classification
+ *	block, production stamps and Bates numbers.  The patterns that
+ *	recognise them are regular expressions in config/furniture.conf
+ *	(compiled into the program; its header documents the format) and in
+ *	extra files of the same format.
+ *
+ *	dp_furniture_apply() reads the body page by page and line by line.
+ *	Each line is tried whole, then column by column (pdftotext -layout
+ *	puts a stamp in the right margin of a text line, three or more spaces
+ *	away); a line whose every column is furniture is furniture.  The
+ *	values go to meta.foia.* and one "exemption" field per code; unless
+ *	the caller keeps it, the furniture leaves the text, which is then
+ *	normalized again (dp_text_normalize keeps the form feeds between
+ *	pages and collapses the blank lines the removal leaves).
+ *
+ *	The summary of the classification block (meta.foia.classification)
+ *	is its parts in a fixed order, each the first printed, separated by
+ *	"; ": the level ("CONFIDENTIAL", "SECRET/NOFORN"), "Classified by:
+ *	...", "Reason: 1.4(B), 1.4(D)", "Declassify on: 2034-03-12" (ISO when
+ *	the printed date reads as M/D/Y), "Derived from: ...".
+ *
+ *	A value printed on every page (case, document number, date) is the
+ *	one printed most often, the first on a tie: a banner cut at the page
+ *	edge gives a partial value once, the whole value on the other pages.
+ *
+ * SECURITY
+ *	The body is untrusted.  Every regular expression is anchored and
+ *	tried only on one line (at most MAX_LINE bytes) or one column of it
+ *	(at most MAX_PIECE bytes), each line once, so the work is linear in
+ *	the body's size whatever it holds.  Lines that are not valid UTF-8
+ *	are never furniture.  The values kept are bounded in number and size
+ *	(MAX_CODES, MAX_PAGES_LISTED, MAX_STAMPS, MAX_VOTES, MAX_PIECE).
+ *	The pattern files are configuration, trusted as such.
+ */
+#include "foia/furniture.h"
+
+#include "core/text.h"
+#include "util/exitcode.h"
+
+#include <string.h>
+
+#include "util/banned.h"
+
+/* The built-in patterns: config/furniture.conf as a C string (Makefile). */
+static const char builtin_conf[] =
+#include "furniture-conf.h"
+    ;
+
+#ifndef DP_F_EXEMPTION
+#define DP_F_EXEMPTION "exemption"
+#endif
+
+#define MAX_PATTERNS 64
+#define MAX_LINE 1000         /* longer lines are text, never furniture */
+#define MAX_PIECE 300         /* nor are longer columns */
+#define MAX_COLUMNS 32        /* columns tried per line */
+#define MAX_CODES 64          /* distinct exemption codes kept */
+#define MAX_PAGES_LISTED 1000 /* pages listed per code; then "..." */
+#define MAX_STAMPS 16
+#define MAX_VOTES 64 /* distinct values counted per voted field */
+
+/* The fields a pattern's named groups can give. */
+typedef enum {
+	FLD_CASE,
+	FLD_DOC,
+	FLD_DATE,
+	FLD_RELEASE,
+	FLD_EXEMPTIONS,
+	FLD_CLASS,
+	FLD_CLASSIFIED_BY,
+	FLD_REASON,
+	FLD_DECLASSIFY,
+	FLD_DERIVED,
+	FLD_STAMP,
+	FLD_BATES,
+	FLD_N
+} FieldId;
+
+static const char *const field_names[FLD_N] = { "case",       "doc",     "date",          "release",
+	                                        "exemptions", "class",   "classified-by", "reason",
+	                                        "declassify", "derived", "stamp",         "bates" };
+
+typedef struct {
+	char *name;
+	GRegex *re;
+	int group[FLD_N]; /* the group number giving each field; 0: none */
+	gboolean any_field;
+	gboolean codes_only; /* its only field is exemptions: a margin mark */
+	char *after_names;   /* as written; resolved into after once all files are read */
+	guint64 after;       /* mask of patterns the previous line must have matched; 0: any */
+	guint min_indent;
+	char *file; /* for errors about after= */
+	guint line;
+} Pattern;
+
+struct DpFurniture {
+	GPtrArray *patterns; /* of Pattern*, in the order tried */
+	GHashTable *macros;  /* name -> expanded text */
+};
+
+/*
+ * Exemption meanings: 5 U.S.C. 552(b) and the classification categories
+ * of Executive Order 13526, section 1.4, which B1 withholdings cite.
+ */
+static const struct {
+	const char *code;
+	const char *meaning;
+} meanings[] = {
+	{ "1.4(A)", "Military plans, weapons systems, or operations: E.O. 13526 sec. 1.4(a)" },
+	{ "1.4(B)", "Foreign government information: E.O. 13526 sec. 1.4(b)" },
+	{ "1.4(C)", "Intelligence activities (including covert action), intelligence sources or methods, or "
+	            "cryptology: E.O. 13526 sec. 1.4(c)" },
+	{ "1.4(D)", "Foreign relations or foreign activities of the United States, including confidential sources: "
+	            "E.O. 13526 sec. 1.4(d)" },
+	{ "1.4(E)", "Scientific, technological, or economic matters relating to the national security: E.O. 13526 "
+	            "sec. 1.4(e)" },
+	{ "1.4(F)", "United States Government programs for safeguarding nuclear materials or facilities: E.O. 13526 "
+	            "sec. 1.4(f)" },
+	{ "1.4(G)", "Vulnerabilities or capabilities of systems, installations, infrastructures, projects, plans, or "
+	            "protection services relating to the national security: E.O. 13526 sec. 1.4(g)" },
+	{ "1.4(H)", "The development, production, or use of weapons of mass destruction: E.O. 13526 sec. 1.4(h)" },
+	{ "B1", "Classified national defense or foreign policy information: 5 U.S.C. 552(b)(1)" },
+	{ "B2", "Internal personnel rules and practices of an agency: 5 U.S.C. 552(b)(2)" },
+	{ "B3", "Specifically exempted from disclosure by statute: 5 U.S.C. 552(b)(3)" },
+	{ "B4", "Trade secrets and commercial or financial information, privileged or confidential: 5 U.S.C. "
+	        "552(b)(4)" },
+	{ "B5", "Inter-agency or intra-agency memoranda or letters, privileged (deliberative process, attorney work "
+	        "product, attorney-client): 5 U.S.C. 552(b)(5)" },
+	{ "B6", "Personal privacy: 5 U.S.C. 552(b)(6)" },
+	{ "B7", "Records or information compiled for law enforcement purposes: 5 U.S.C. 552(b)(7)" },
+	{ "B7(A)", "Law enforcement: could reasonably be expected to interfere with enforcement proceedings: 5 U.S.C. "
+	           "552(b)(7)(A)" },
+	{ "B7(B)", "Law enforcement: would deprive a person of a right to a fair trial or an impartial adjudication: "
+	           "5 U.S.C. 552(b)(7)(B)" },
+	{ "B7(C)", "Law enforcement: personal privacy, an unwarranted invasion of personal privacy: 5 U.S.C. "
+	           "552(b)(7)(C)" },
+	{ "B7(D)", "Law enforcement: could disclose a confidential source or information it furnished: 5 U.S.C. "
+	           "552(b)(7)(D)" },
+	{ "B7(E)", "Law enforcement: techniques and procedures or guidelines for investigations or prosecutions: 5 "
+	           "U.S.C. 552(b)(7)(E)" },
+	{ "B7(F)", "Law enforcement: could endanger the life or physical safety of any individual: 5 U.S.C. "
+	           "552(b)(7)(F)" },
+	{ "B8", "Examination, operating or condition reports about financial institutions: 5 U.S.C. 552(b)(8)" },
+	{ "B9", "Geological and geophysical information and data, including maps, concerning wells: 5 U.S.C. "
+	        "552(b)(9)" },
+};
+
+const char *
+dp_furniture_exemption_meaning(const char *code)
+{
+	if (code == NULL)
+		return NULL;
+	for (gsize i = 0; i < G_N_ELEMENTS(meanings); i++)
+		if (g_ascii_strcasecmp(meanings[i].code, code) == 0)
+			return meanings[i].meaning;
+	return NULL;
+}
+
+/* ---- Loading the patterns ---- */
+
+static void
+pattern_free(gpointer p)
+{
+	Pattern *pat = p;
+	g_free(pat->name);
+	if (pat->re != NULL)
+		g_regex_unref(pat->re);
+	g_free(pat->after_names);
+	g_free(pat->file);
+	g_free(pat);
+}
+
+void
+dp_furniture_free(DpFurniture *f)
+{
+	if (f == NULL)
+		return;
+	g_ptr_array_unref(f->patterns);
+	g_hash_table_unref(f->macros);
+	g_free(f);
+}
+
+/*
+ * The line of FILE's TEXT where [GROUP] starts, or where KEY is set in it
+ * (KEY NULL: the group's header), for error messages: GKeyFile keeps no
+ * line numbers.  0 when not found.
+ */
+static guint
+find_line(const char *text, gsize len, const char *group, const char *key)
+{
+	g_autofree char *header = g_strdup_printf("[%s]", group);
+	gsize hlen = strlen(header), klen = key ? strlen(key) : 0;
+	gboolean in_group = FALSE;
+	guint line = 1, group_line = 0;
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (gsize)(end - p));
+		const char *e = nl ? nl : end;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		gsize n = (gsize)(e - p);
+		if (n > 0 && *p == '[') {
+			in_group = n >= hlen && memcmp(p, header, hlen) == 0;
+			if (in_group) {
+				group_line = line;
+				if (key == NULL)
+					return line;
+			}
+		} else if (in_group && key != NULL && n > klen && memcmp(p, key, klen) == 0) {
+			const char *q = p + klen;
+			while (q < e && (*q == ' ' || *q == '\t'))
+				q++;
+			if (q < e && *q == '=')
+				return line;
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+		line++;
+	}
+	return group_line;
+}
+
+/* RAW with each {NAME} of a defined macro replaced by its text. */
+static char *
+expand_macros(GHashTable *macros, const char *raw)
+{
+	GString *out = g_string_sized_new(strlen(raw) + 16);
+	const char *p = raw;
+	while (*p != '\0') {
+		if (*p == '{' && g_ascii_isupper(p[1])) {
+			const char *q = p + 1;
+			while (g_ascii_isupper(*q) || g_ascii_isdigit(*q) || *q == '_')
+				q++;
+			if (*q == '}') {
+				g_autofree char *name = g_strndup(p + 1, (gsize)(q - p - 1));
+				const char *text = g_hash_table_lookup(macros, name);
+				if (text != NULL) {
+					g_string_append(out, text);
+					p = q + 1;
+					continue;
+				}
+			}
+		}
+		g_string_append_c(out, *p++);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static int
+field_by_name(const char *key)
+{
+	for (int i = 0; i < FLD_N; i++)
+		if (g_str_equal(field_names[i], key))
+			return i;
+	return -1;
+}
+
+static Pattern *
+pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, const char *text, gsize len,
+             GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	g_auto(GStrv) keys = g_key_file_get_keys(kf, group, NULL, NULL);
+	g_autofree char *regex = NULL;
+	Pattern *pat = g_new0(Pattern, 1);
+	pat->name = g_strdup(group);
+	pat->file = g_strdup(file);
+	pat->line = find_line(text, len, group, NULL);
+	const char *groups[FLD_N] = { NULL };
+	g_autofree char *values = NULL;
+	for (gsize i = 0; keys != NULL && keys[i] != NULL; i++) {
+		const char *key = keys[i];
+		/* Raw values: a backslash belongs to the regular expression. */
+		g_autofree char *v = g_key_file_get_value(kf, group, key, NULL);
+		g_strstrip(v);
+		int fld = field_by_name(key);
+		if (g_str_equal(key, "regex")) {
+			g_free(regex);
+			regex = expand_macros(f->macros, v);
+		} else if (g_str_equal(key, "after")) {
+			g_free(pat->after_names);
+			pat->after_names = g_strdup(v);
+		} else if (g_str_equal(key, "min-indent")) {
+			guint64 n = 0;
+			if (!g_ascii_string_to_unsigned(v, 10, 0, MAX_LINE, &n, NULL)) {
+				g_set_error(error, DP_ERROR, DP_EXIT_CONFIG,
+				            "%s:%u: [%s] min-indent: not a number 0..%d: '%s'", file,
+				            find_line(text, len, group, key), group, MAX_LINE, v);
+				pattern_free(pat);
+				return NULL;
+			}
+			pat->min_indent = (guint)n;
+		} else if (fld >= 0) {
+			groups[fld] = g_key_file_get_value(kf, group, key, NULL);
+		} else {
+			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] unknown key '%s'", file,
+			            find_line(text, len, group, key), group, key);
+			for (int k = 0; k < FLD_N; k++)
+				g_free((char *)groups[k]);
+			pattern_free(pat);
+			return NULL;
+		}
+	}
+	gboolean ok = TRUE;
+	if (regex == NULL || *regex == '\0') {
+		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] has no regex", file, pat->line, group);
+		ok = FALSE;
+	}
+	if (ok) {
+		/* Anchored at both ends: a pattern describes a whole line or column. */
+		g_autofree char *full = g_strdup_printf("(?:%s)\\z", regex);
+		pat->re = g_regex_new(full, G_REGEX_ANCHORED, 0, &local);
+		if (pat->re == NULL) {
+			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] regex: %s", file,
+			            find_line(text, len, group, "regex"), group, local->message);
+			ok = FALSE;
+		}
+	}
+	int nfields = 0;
+	for (int k = 0; k < FLD_N; k++) {
+		if (groups[k] == NULL)
+			continue;
+		g_autofree char *gname = g_strstrip(g_strdup(groups[k]));
+		g_free((char *)groups[k]);
+		groups[k] = NULL;
+		if (!ok)
+			continue;
+		int n = g_regex_get_string_number(pat->re, gname);
+		if (n < 1) {
+			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG,
+			            "%s:%u: [%s] %s: the regex has no group named '%s'", file,
+			            find_line(text, len, group, field_names[k]), group, field_names[k], gname);
+			ok = FALSE;
+			continue;
+		}
+		pat->group[k] = n;
+		nfields++;
+	}
+	if (!ok) {
+		pattern_free(pat);
+		return NULL;
+	}
+	pat->any_field = nfields > 0;
+	pat->codes_only = nfields == 1 && pat->group[FLD_EXEMPTIONS] > 0;
+	return pat;
+}
+
+/* Add the macros and patterns of one file's TEXT (FILE names it in errors). */
+static gboolean
+load_text(DpFurniture *f, const char *text, gsize len, const char *file, GError **error)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) local = NULL;
+	if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &local)) {
+		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s: %s", file, local->message);
+		return FALSE;
+	}
+	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+	for (gsize i = 0; groups[i] != NULL; i++) {
+		const char *group = groups[i];
+		if (g_str_equal(group, "macros")) {
+			g_auto(GStrv) keys = g_key_file_get_keys(kf, group, NULL, NULL);
+			for (gsize k = 0; keys != NULL && keys[k] != NULL; k++) {
+				g_autofree char *v = g_key_file_get_value(kf, group, keys[k], NULL);
+				g_strstrip(v);
+				g_hash_table_replace(f->macros, g_strdup(keys[k]), expand_macros(f->macros, v));
+			}
+			continue;
+		}
+		Pattern *pat = pattern_load(f, kf, group, file, text, len, error);
+		if (pat == NULL)
+			return FALSE;
+		/* A pattern named like an earlier one replaces it, in its place. */
+		gboolean replaced = FALSE;
+		for (guint k = 0; k < f->patterns->len && !replaced; k++) {
+			Pattern *old = f->patterns->pdata[k];
+			if (g_str_equal(old->name, pat->name)) {
+				pattern_free(old);
+				f->patterns->pdata[k] = pat;
+				replaced = TRUE;
+			}
+		}
+		if (replaced)
+			continue;
+		if (f->patterns->len >= MAX_PATTERNS) {
+			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] more than %d furniture patterns",
+			            file, pat->line, group, MAX_PATTERNS);
+			pattern_free(pat);
+			return FALSE;
+		}
+		g_ptr_array_add(f->patterns, pat);
+	}
+	return TRUE;
+}
+
+/* Resolve every after= into a mask of pattern indexes. */
+static gboolean
+resolve_after(DpFurniture *f, GError **error)
+{
+	for (guint i = 0; i < f->patterns->len; i++) {
+		Pattern *pat = f->patterns->pdata[i];
+		pat->after = 0;
+		if (pat->after_names == NULL)
+			continue;
+		g_auto(GStrv) names = g_strsplit(pat->after_names, ";", -1);
+		for (gsize n = 0; names[n] != NULL; n++) {
+			const char *name = g_strstrip(names[n]);
+			if (*name == '\0')
+				continue;
+			guint k = 0;
+			while (k < f->patterns->len && !g_str_equal(((Pattern *)f->patterns->pdata[k])->name, name))
+				k++;
+			if (k == f->patterns->len) {
+				g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] after: no pattern [%s]",
+				            pat->file, pat->line, pat->name, name);
+				return FALSE;
+			}
+			pat->after |= G_GUINT64_CONSTANT(1) << k;
+		}
+	}
+	return TRUE;
+}
+
+DpFurniture *
+dp_furniture_new(const char *const *extra, GError **error)
+{
+	g_autoptr(DpFurniture) f = g_new0(DpFurniture, 1);
+	f->patterns = g_ptr_array_new_with_free_func(pattern_free);
+	f->macros = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	if (!load_text(f, builtin_conf, sizeof builtin_conf - 1, "furniture.conf (built-in)", error))
+		return NULL;
+	for (gsize i = 0; extra != NULL && extra[i] != NULL; i++) {
+		g_autofree char *data = NULL;
+		gsize len = 0;
+		g_autoptr(GError) local = NULL;
+		if (!g_file_get_contents(extra[i], &data, &len, &local)) {
+			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "cannot read furniture patterns '%s': %s",
+			            extra[i], local->message);
+			return NULL;
+		}
+		if (!load_text(f, data, len, extra[i], error))
+			return NULL;
+	}
+	if (!resolve_after(f, error))
+		return NULL;
+	return g_steal_pointer(&f);
+}
+
+/* ---- What a document's furniture says ---- */
+
+typedef struct {
+	char *value;
+	guint count;
+} Vote;
+
+typedef struct {
+	char *code; /* "B6", "B7(C)", "1.4(D)" */
+	char *statute;
+	GArray *pages; /* of guint, ascending */
+	gboolean more; /* pages beyond MAX_PAGES_LISTED */
+} Code;
+
+typedef struct {
+	gboolean any;
+	GPtrArray *votes[3]; /* case, doc, date: of Vote* */
+	gboolean full, part, withheld;
+	GPtrArray *codes;    /* of Code* */
+	char *class_part[5]; /* class, classified-by, reason, declassify, derived */
+	GPtrArray *stamps;   /* of char* */
+	char *bates_first, *bates_last;
+} Found;
+
+static void
+vote_free(gpointer p)
+{
+	Vote *v = p;
+	g_free(v->value);
+	g_free(v);
+}
+
+static void
+code_free(gpointer p)
+{
+	Code *c = p;
+	g_free(c->code);
+	g_free(c->statute);
+	g_array_unref(c->pages);
+	g_free(c);
+}
+
+static void
+found_init(Found *fd)
+{
+	memset(fd, 0, sizeof *fd);
+	for (int i = 0; i < 3; i++)
+		fd->votes[i] = g_ptr_array_new_with_free_func(vote_free);
+	fd->codes = g_ptr_array_new_with_free_func(code_free);
+	fd->stamps = g_ptr_array_new_with_free_func(g_free);
+}
+
+static void
+found_clear(Found *fd)
+{
+	for (int i = 0; i < 3; i++)
+		g_ptr_array_unref(fd->votes[i]);
+	g_ptr_array_unref(fd->codes);
+	g_ptr_array_unref(fd->stamps);
+	for (int i = 0; i < 5; i++)
+		g_free(fd->class_part[i]);
+	g_free(fd->bates_first);
+	g_free(fd->bates_last);
+}
+
+static void
+vote(GPtrArray *votes, const char *value)
+{
+	if (*value == '\0')
+		return;
+	for (guint i = 0; i < votes->len; i++) {
+		Vote *v = votes->pdata[i];
+		if (g_str_equal(v->value, value)) {
+			v->count++;
+			return;
+		}
+	}
+	if (votes->len >= MAX_VOTES)
+		return;
+	Vote *v = g_new0(Vote, 1);
+	v->value = g_strdup(value);
+	v->count = 1;
+	g_ptr_array_add(votes, v);
+}
+
+static const char *
+vote_winner(GPtrArray *votes)
+{
+	const Vote *best = NULL;
+	for (guint i = 0; i < votes->len; i++) {
+		const Vote *v = votes->pdata[i];
+		if (best == NULL || v->count > best->count)
+			best = v;
+	}
+	return best ? best->value : NULL;
+}
+
+/*
+ * An identifier as OCR prints it, cleaned: no blanks, and O, o, I, l read
+ * as 0 and 1 where a digit stands beside them ("F-2O14-2O439").
+ */
+static char *
+clean_identifier(const char *s, gsize len)
+{
+	GString *t = g_string_sized_new(len + 1);
+	for (gsize i = 0; i < len; i++)
+		if (!g_ascii_isspace(s[i]))
+			g_string_append_c(t, s[i]);
+	for (gsize i = 0; i < t->len; i++) {
+		char c = t->str[i];
+		if (c != 'O' && c != 'o' && c != 'I' && c != 'l')
+			continue;
+		gboolean prev = i > 0 && g_ascii_isdigit(t->str[i - 1]);
+		gboolean next = i + 1 < t->len && g_ascii_isdigit(t->str[i + 1]);
+		/* A letter prefix (the C of C05739545) stays a letter. */
+		if ((prev || next) && i > 0)
+			t->str[i] = (c == 'O' || c == 'o') ? '0' : '1';
+	}
+	return g_string_free(t, FALSE);
+}
+
+/* A printed M/D/Y (or ISO) date as YYYY-MM-DD, or NULL. */
+static char *
+iso_date(const char *s, gsize len)
+{
+	g_autofree char *t = clean_identifier(s, len);
+	guint m = 0, d = 0, y = 0;
+	char sep = 0;
+	const char *p = t;
+	guint64 a, b, c;
+	char *end;
+	a = g_ascii_strtoull(p, &end, 10);
+	if (end == p || (*end != '/' && *end != '-'))
+		return NULL;
+	sep = *end;
+	p = end + 1;
+	b = g_ascii_strtoull(p, &end, 10);
+	if (end == p || *end != sep)
+		return NULL;
+	p = end + 1;
+	c = g_ascii_strtoull(p, &end, 10);
+	if (end == p || *end != '\0')
+		return NULL;
+	if (sep == '-' && a >= 1000) {
+		y = (guint)a, m = (guint)b, d = (guint)c;
+	} else if (sep == '/' && c >= 1000) {
+		m = (guint)a, d = (guint)b, y = (guint)c;
+	} else {
+		return NULL;
+	}
+	if (y > 9999 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return NULL;
+	return g_strdup_printf("%04u-%02u-%02u", y, m, d);
+}
+
+static Code *
+code_get(Found *fd, const char *code)
+{
+	for (guint i = 0; i < fd->codes->len; i++) {
+		Code *c = fd->codes->pdata[i];
+		if (g_str_equal(c->code, code))
+			return c;
+	}
+	if (fd->codes->len >= MAX_CODES)
+		return NULL;
+	Code *c = g_new0(Code, 1);
+	c->code = g_strdup(code);
+	c->pages = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_ptr_array_add(fd->codes, c);
+	return c;
+}
+
+static void
+code_add(Found *fd, const char *code, const char *statute, guint page)
+{
+	Code *c = code_get(fd, code);
+	if (c == NULL)
+		return;
+	if (statute != NULL && c->statute == NULL)
+		c->statute = g_strdup(statute);
+	guint n = c->pages->len;
+	if (n > 0 && g_array_index(c->pages, guint, n - 1) == page)
+		return;
+	if (n >= MAX_PAGES_LISTED)
+		c->more = TRUE;
+	else
+		g_array_append_val(c->pages, page);
+}
+
+static gboolean
+ascii_alnum_at(const char *s, gsize len, gsize i)
+{
+	return i < len && g_ascii_isalnum(s[i]);
+}
+
+/* Skip blanks from I; the new index. */
+static gsize
+skip_blank(const char *s, gsize len, gsize i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/*
+ * A sub-code "(C)" (or a bare letter "c" directly after the digit) at I,
+ * among the letters FIRST..LAST; *END past it.  0 when none.
+ */
+static char
+sub_code(const char *s, gsize len, gsize i, char first, char last, gsize *end)
+{
+	gsize k = skip_blank(s, len, i);
+	gboolean paren = k < len && s[k] == '(';
+	if (paren)
+		k = skip_blank(s, len, k + 1);
+	else if (k != i)
+		return 0;
+	if (k >= len)
+		return 0;
+	char c = g_ascii_toupper(s[k]);
+	if (c < first || c > last)
+		return 0;
+	k++;
+	if (paren) {
+		k = skip_blank(s, len, k);
+		if (k >= len || s[k] != ')')
+			return 0;
+		k++;
+	} else if (ascii_alnum_at(s, len, k)) {
+		return 0;
+	}
+	*end = k;
+	return c;
+}
+
+/*
+ * Read the exemption codes in S (a column the patterns called codes, so
+ * OCR's 8 for B and G for 6 are read as such) and record each on PAGE.
+ * Writes the normalized codes, ", "-separated, to LIST when not NULL
+ * (the reasons of a classification block).
+ */
+static void
+scan_codes(Found *fd, const char *s, gsize len, guint page, GString *list)
+{
+	gsize i = 0;
+	while (i < len) {
+		char code[16] = "";
+		g_autofree char *statute = NULL;
+		gsize next = i + 1;
+		char c = s[i];
+		gboolean boundary = i == 0 || !g_ascii_isalnum(s[i - 1]);
+		if (boundary && (c == 'B' || c == 'b' || c == '8')) {
+			gsize k = i + 1;
+			if (k < len && s[k] == ' ')
+				k++;
+			char d = k < len ? s[k] : 0;
+			if (d == 'G')
+				d = '6';
+			if (d >= '1' && d <= '9' && !ascii_alnum_at(s, len, k + 1)) {
+				next = k + 1;
+				g_snprintf(code, sizeof code, "B%c", d);
+				gsize end = next;
+				char sub = d == '7' ? sub_code(s, len, next, 'A', 'F', &end) : 0;
+				if (sub != 0) {
+					g_snprintf(code, sizeof code, "B7(%c)", sub);
+					next = end;
+				}
+				if (d == '3') {
+					/* The statute: up to three words in capitals after B3. */
+					gsize w = next;
+					GString *st = g_string_new(NULL);
+					for (int words = 0; words < 3; words++) {
+						gsize a = skip_blank(s, len, w);
+						gsize b = a;
+						while (b < len &&
+						       (g_ascii_isupper(s[b]) || strchr("/.&-", s[b]) != NULL) &&
+						       s[b] != '\0')
+							b++;
+						if (b - a < 2 || !g_ascii_isupper(s[a]) || ascii_alnum_at(s, len, b))
+							break;
+						if (st->len > 0)
+							g_string_append_c(st, ' ');
+						g_string_append_len(st, s + a, (gssize)(b - a));
+						w = b;
+					}
+					if (st->len > 0) {
+						statute = g_string_free(st, FALSE);
+						next = w;
+					} else {
+						g_string_free(st, TRUE);
+					}
+				}
+			}
+		} else if (c == '(' && i + 2 < len && (s[i + 1] == 'b' || s[i + 1] == 'B') && s[i + 2] == ')') {
+			/* (b)(6), (b)(7)(C) */
+			gsize k = skip_blank(s, len, i + 3);
+			if (k + 2 < len && s[k] == '(' && s[k + 1] >= '1' && s[k + 1] <= '9' && s[k + 2] == ')') {
+				char d = s[k + 1];
+				next = k + 3;
+				g_snprintf(code, sizeof code, "B%c", d);
+				gsize end = next;
+				char sub = d == '7' ? sub_code(s, len, next, 'A', 'F', &end) : 0;
+				if (sub != 0) {
+					g_snprintf(code, sizeof code, "B7(%c)", sub);
+					next = end;
+				}
+			}
+		} else if (boundary && c == '1' && i + 2 < len && s[i + 1] == '.' && s[i + 2] == '4') {
+			gsize end = i + 3;
+			char sub = sub_code(s, len, skip_blank(s, len, i + 3), 'A', 'H', &end);
+			if (sub != 0) {
+				g_snprintf(code, sizeof code, "1.4(%c)", sub);
+				next = end;
+			}
+		}
+		if (code[0] != '\0') {
+			if (list != NULL) {
+				if (list->len > 0)
+					g_string_append(list, ", ");
+				g_string_append(list, code);
+			} else {
+				code_add(fd, code, statute, page);
+			}
+		}
+		i = next;
+	}
+}
+
+static void
+add_stamp(Found *fd, const char *s, gsize len)
+{
+	g_autofree char *raw = g_strndup(s, len);
+	g_autofree char *v = dp_text_one_line(raw);
+	g_strdelimit(v, ";", ',');
+	if (*v == '\0')
+		return;
+	/* A stamp cut at the page edge is a part of the whole one. */
+	for (guint i = 0; i < fd->stamps->len; i++) {
+		char *old = fd->stamps->pdata[i];
+		if (strstr(old, v) != NULL)
+			return;
+		if (strstr(v, old) != NULL) {
+			g_free(old);
+			fd->stamps->pdata[i] = g_steal_pointer(&v);
+			return;
+		}
+	}
+	if (fd->stamps->len < MAX_STAMPS)
+		g_ptr_array_add(fd->stamps, g_steal_pointer(&v));
+}
+
+static void
+set_first(char **slot, char *value)
+{
+	if (*slot == NULL && value != NULL && *value != '\0')
+		*slot = value;
+	else
+		g_free(value);
+}
+
+/* Record the values PAT's match MI found in S on PAGE. */
+static void
+collect(Found *fd, const Pattern *pat, GMatchInfo *mi, const char *s, guint page)
+{
+	fd->any = TRUE;
+	for (int k = 0; k < FLD_N; k++) {
+		int start = -1, end = -1;
+		if (pat->group[k] == 0 || !g_match_info_fetch_pos(mi, pat->group[k], &start, &end) || start < 0 ||
+		    end <= start)
+			continue;
+		const char *v = s + start;
+		gsize n = (gsize)(end - start);
+		g_autofree char *raw = g_strndup(v, n);
+		switch ((FieldId)k) {
+		case FLD_CASE:
+		case FLD_DOC: {
+			g_autofree char *t = clean_identifier(v, n);
+			vote(fd->votes[k], t);
+			break;
+		}
+		case FLD_DATE: {
+			g_autofree char *t = iso_date(v, n);
+			if (t != NULL)
+				vote(fd->votes[FLD_DATE], t);
+			break;
+		}
+		case FLD_RELEASE: {
+			g_autofree char *up = g_ascii_strup(v, (gssize)n);
+			if (strstr(up, "WITHHELD") != NULL || strstr(up, "DENIED") != NULL)
+				fd->withheld = TRUE;
+			else if (strstr(up, "PART") != NULL)
+				fd->part = TRUE;
+			else if (strstr(up, "FULL") != NULL)
+				fd->full = TRUE;
+			break;
+		}
+		case FLD_EXEMPTIONS: scan_codes(fd, v, n, page, NULL); break;
+		case FLD_REASON: {
+			GString *list = g_string_new(NULL);
+			scan_codes(fd, v, n, page, list);
+			set_first(&fd->class_part[2], g_string_free(list, FALSE));
+			break;
+		}
+		case FLD_DECLASSIFY: {
+			char *t = iso_date(v, n);
+			set_first(&fd->class_part[3], t ? t : dp_text_one_line(raw));
+			break;
+		}
+		case FLD_CLASS: {
+			/* "SECRET / NOFORN" as "SECRET/NOFORN". */
+			GString *t = g_string_new(NULL);
+			for (gsize i = 0; i < n; i++)
+				if (v[i] != ' ' ||
+				    (i > 0 && v[i - 1] != '/' && i + 1 < n && v[i + 1] != '/' && v[i + 1] != ' '))
+					g_string_append_c(t, v[i]);
+			g_autofree char *up = g_string_free(t, FALSE);
+			set_first(&fd->class_part[0], g_ascii_strup(up, -1));
+			break;
+		}
+		case FLD_CLASSIFIED_BY: set_first(&fd->class_part[1], dp_text_one_line(raw)); break;
+		case FLD_DERIVED: set_first(&fd->class_part[4], dp_text_one_line(raw)); break;
+		case FLD_STAMP: add_stamp(fd, v, n); break;
+		case FLD_BATES: {
+			g_autofree char *t = clean_identifier(v, n);
+			char *up = g_ascii_strup(t, -1);
+			if (fd->bates_first == NULL)
+				fd->bates_first = g_strdup(up);
+			g_free(fd->bates_last);
+			fd->bates_last = up;
+			break;
+		}
+		case FLD_N: break;
+		}
+	}
+}
+
+/* ---- Matching lines ---- */
+
+/*
+ * The first pattern that matches the whole of S (LEN bytes, starting at
+ * column COL), given the patterns PREV the previous line matched, or -1.
+ * *MI holds the match (freed by the caller).
+ */
+static int
+match_piece(const DpFurniture *f, const char *s, gsize len, guint col, guint64 prev, GMatchInfo **mi)
+{
+	if (len == 0 || len > MAX_PIECE)
+		return -1;
+	for (guint i = 0; i < f->patterns->len; i++) {
+		const Pattern *pat = f->patterns->pdata[i];
+		if (col < pat->min_indent || (pat->after != 0 && (pat->after & prev) == 0))
+			continue;
+		if (g_regex_match_full(pat->re, s, (gssize)len, 0, 0, mi, NULL))
+			return (int)i;
+		g_clear_pointer(mi, g_match_info_free);
+	}
+	return -1;
+}
+
+typedef struct {
+	gboolean furniture; /* the whole line goes */
+	gsize cut;          /* else the line is kept up to here (its length: all of it) */
+	guint64 mask;       /* the patterns it matched */
+} LineResult;
+
+/*
+ * Look at one line, S..S+LEN (no line end), on PAGE; PREV is what the
+ * previous non-blank line matched.  Values found go to FD.
+ */
+static LineResult
+scan_line(const DpFurniture *f, Found *fd, const char *s, gsize len, guint page, guint64 prev)
+{
+	LineResult r = { FALSE, len, 0 };
+	if (len > MAX_LINE || !g_utf8_validate(s, (gssize)len, NULL))
+		return r;
+	/* The column of the first character (tabs to multiples of 8). */
+	gsize a = 0;
+	guint col = 0;
+	while (a < len && (s[a] == ' ' || s[a] == '\t')) {
+		col = s[a] == '\t' ? (col / 8 + 1) * 8 : col + 1;
+		a++;
+	}
+	gsize b = len;
+	while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+		b--;
+	if (a == b)
+		return r;
+
+	GMatchInfo *mi = NULL;
+	int p = match_piece(f, s + a, b - a, col, prev, &mi);
+	if (p >= 0) {
+		collect(fd, f->patterns->pdata[p], mi, s + a, page);
+		g_match_info_free(mi);
+		r.furniture = TRUE;
+		r.mask = G_GUINT64_CONSTANT(1) << p;
+		return r;
+	}
+
+	/* The columns: pieces apart by three blanks or a tab. */
+	gsize starts[MAX_COLUMNS], ends[MAX_COLUMNS];
+	guint n = 0;
+	gsize i = a;
+	while (i < b && n < MAX_COLUMNS) {
+		gsize st = i, e = i;
+		while (e < b) {
+			if (s[e] == '\t' || (s[e] == ' ' && e + 2 < b && s[e + 1] == ' ' && s[e + 2] == ' '))
+				break;
+			e++;
+		}
+		starts[n] = st;
+		ends[n] = e;
+		n++;
+		i = e;
+		while (i < b && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+	}
+	if (n < 2 || i < b)
+		return r;
+	int pat_of[MAX_COLUMNS];
+	guint matched = 0;
+	for (guint c = 0; c < n; c++) {
+		pat_of[c] = match_piece(f, s + starts[c], ends[c] - starts[c], (guint)(col + starts[c] - a), prev, &mi);
+		if (pat_of[c] >= 0) {
+			collect(fd, f->patterns->pdata[pat_of[c]], mi, s + starts[c], page);
+			g_match_info_free(mi);
+			mi = NULL;
+			r.mask |= G_GUINT64_CONSTANT(1) << pat_of[c];
+			matched++;
+		}
+	}
+	if (matched == n) {
+		r.furniture = TRUE;
+		return r;
+	}
+	/*
+	 * Text with furniture at its right: the trailing columns that carry
+	 * values go, unless they are bare exemption codes (the mark of a
+	 * redaction in that line, which the e-mail parser reads).
+	 */
+	guint k = n;
+	while (k > 0 && pat_of[k - 1] >= 0) {
+		const Pattern *pat = f->patterns->pdata[pat_of[k - 1]];
+		if (!pat->any_field || pat->codes_only)
+			break;
+		k--;
+	}
+	if (k < n && k > 0)
+		r.cut = ends[k - 1];
+	return r;
+}
+
+/* ---- The metadata ---- */
+
+static int
+code_cmp(gconstpointer a, gconstpointer b)
+{
+	const Code *x = *(Code *const *)a, *y = *(Code *const *)b;
+	return strcmp(x->code, y->code);
+}
+
+static void
+set_metadata(DpRecord *rec, Found *fd)
+{
+	static const char *const voted[3] = { "meta.foia.case", "meta.foia.doc", "meta.foia.date" };
+	for (int i = 0; i < 3; i++) {
+		const char *v = vote_winner(fd->votes[i]);
+		if (v != NULL)
+			dp_record_set(rec, voted[i], v);
+	}
+	/* Any page released in part, or pages released and others withheld: in part. */
+	const char *release = NULL;
+	if (fd->part || (fd->withheld && fd->full))
+		release = "part";
+	else if (fd->withheld)
+		release = "withheld";
+	else if (fd->full)
+		release = "full";
+	if (release != NULL)
+		dp_record_set(rec, "meta.foia.release", release);
+
+	if (fd->codes->len > 0) {
+		g_ptr_array_sort(fd->codes, code_cmp);
+		g_autoptr(GString) list = g_string_new(NULL);
+		dp_record_set(rec, DP_F_EXEMPTION, NULL);
+		for (guint i = 0; i < fd->codes->len; i++) {
+			const Code *c = fd->codes->pdata[i];
+			if (list->len > 0)
+				g_string_append_c(list, ';');
+			g_string_append(list, c->code);
+			g_autoptr(GString) v = g_string_new(c->code);
+			g_string_append_c(v, ' ');
+			for (guint k = 0; k < c->pages->len; k++)
+				g_string_append_printf(v, "%s%u", k ? "," : "", g_array_index(c->pages, guint, k));
+			if (c->more)
+				g_string_append(v, ",...");
+			const char *meaning = dp_furniture_exemption_meaning(c->code);
+			g_string_append_printf(v, " %s", meaning ? meaning : "unknown exemption");
+			if (c->statute != NULL)
+				g_string_append_printf(v, " (statute: %s)", c->statute);
+			dp_record_add(rec, DP_F_EXEMPTION, v->str);
+		}
+		dp_record_set(rec, "meta.foia.exemptions", list->str);
+	}
+
+	static const char *const class_label[5] = { "", "Classified by: ", "Reason: ", "Declassify on: ",
+		                                    "Derived from: " };
+	g_autoptr(GString) cls = g_string_new(NULL);
+	for (int i = 0; i < 5; i++) {
+		if (fd->class_part[i] == NULL)
+			continue;
+		if (cls->len > 0)
+			g_string_append(cls, "; ");
+		g_string_append_printf(cls, "%s%s", class_label[i], fd->class_part[i]);
+	}
+	if (cls->len > 0)
+		dp_record_set(rec, "meta.foia.classification", cls->str);
+
+	if (fd->bates_first != NULL)
+		dp_record_setf(rec, "meta.foia.bates", "%s;%s", fd->bates_first, fd->bates_last);
+	if (fd->stamps->len > 0) {
+		g_ptr_array_add(fd->stamps, NULL);
+		g_autofree char *s = g_strjoinv(";", (char **)fd->stamps->pdata);
+		g_ptr_array_remove_index(fd->stamps, fd->stamps->len - 1);
+		dp_record_set(rec, "meta.foia.stamp", s);
+	}
+}
+
+gboolean
+dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
+{
+	g_return_val_if_fail(f != NULL && rec != NULL, FALSE);
+	const GString *body = rec->body;
+	if (body == NULL || body->len == 0)
+		return FALSE;
+	Found fd;
+	found_init(&fd);
+	/* The new body, built only once the first line goes. */
+	g_autoptr(GString) out = NULL;
+	const char *s = body->str, *end = body->str + body->len;
+	const char *copied = s; /* what is before this is in OUT already */
+	guint page = 1;
+	guint64 prev = 0;
+	const char *p = s;
+	while (p < end) {
+		const char *e = p;
+		while (e < end && *e != '\n' && *e != '\f')
+			e++;
+		LineResult r = scan_line(f, &fd, p, (gsize)(e - p), page, prev);
+		gboolean blank = TRUE;
+		for (const char *q = p; q < e && blank; q++)
+			blank = *q == ' ' || *q == '\t';
+		if (!blank)
+			prev = r.mask;
+		if (!keep && (r.furniture || r.cut < (gsize)(e - p))) {
+			if (out == NULL)
+				out = g_string_sized_new(body->len);
+			g_string_append_len(out, copied, p - copied);
+			if (!r.furniture)
+				g_string_append_len(out, p, (gssize)r.cut);
+			/* A removed line takes its newline with it; a form feed stays. */
+			if (r.furniture && e < end && *e == '\n')
+				copied = e + 1;
+			else
+				copied = e;
+		}
+		if (e < end && *e == '\f') {
+			page++;
+			prev = 0;
+		}
+		p = e < end ? e + 1 : e;
+	}
+	gboolean any = fd.any;
+	if (any) {
+		set_metadata(rec, &fd);
+		if (out != NULL) {
+			g_string_append_len(out, copied, end - copied);
+			GString *norm = dp_text_normalize(out->str, out->len);
+			g_string_free(rec->body, TRUE);
+			rec->body = norm;
+		}
+	}
+	found_clear(&fd);
+	return any;
+}
