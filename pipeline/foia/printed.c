@@ -1,0 +1,1187 @@
+/*
+ * NAME
+ *	printed.c - e-mail messages printed on paper, found in a document's
+ *	text
+ *
+ * DESCRIPTION
+ *	dp_printed_parse() splits the text of a released document (pages
+ *	separated by form feeds, furniture normally removed already) into
+ *	the e-mail messages printed in it, newest first as printed.  What it
+ *	accepts, and where it stops:
+ *
+ *	Lines.  The text is cut into lines at '\n' and '\f'.  Indentation
+ *	(spaces, tabs counted to the next multiple of 8), quote marks ('>')
+ *	and OCR bullets ('•') in front of a line are skipped before anything
+ *	is recognised, so "> From: x" is a header line of a quoted message.
+ *
+ *	Labels.  A header line is a label word followed by its value: From,
+ *	Sent, Date, To, Cc, Bcc, Subject, Attachments, and, kept in the block
+ *	but not returned, Importance, Sensitivity, Priority, Categories and
+ *	Reply-To.  Any case.  The label is followed by ':' (or the OCR's ';'
+ *	or '='), or by a tab or two or more spaces (pdftotext's alignment of
+ *	the Outlook form, where the colon is often lost), or ends the line
+ *	(its value is then on the next line).  With a colon, OCR damage is
+ *	tolerated: "rn" read as "m", and one wrong, missing or extra letter
+ *	in From, Sent and Date ("rom:", "Frorn:"), two in Subject and
+ *	Attachments ("Sublect:"); Cc is also read from "Ce:" and "CC:".
+ *	Without a colon only Subject, Attachments and Importance may be
+ *	damaged.  Inside a header block, a label followed by a single space
+ *	("To Burns, William") is accepted too, when it comes directly after
+ *	another header line.
+ *
+ *	Header blocks.  A message starts at a From line (with a colon, aligned
+ *	or alone on its line).  The block runs over the following header lines
+ *	(each label at most once, a second From ends it); up to two blank
+ *	lines are skipped when a new label follows them.  A value continues
+ *	on the following lines until the next label or a blank line, when the
+ *	line is indented to the value's column (the aligned form), when an
+ *	address list ended with ',', ';' or '-', when a compact Subject line
+ *	was long enough to have been wrapped (90 columns), or when the label
+ *	had no value on its own line.  A line holding only redaction marks
+ *	belongs to the value above it.  The block is a message only when it
+ *	has a From, a Sent or Date, and a To or Subject, and when it looks
+ *	like e-mail rather than a memo: it has a Sent label, a time of day in
+ *	its date, or an address ('@', "mailto") in From, To or Cc.  So a memo
+ *	(TO:/FROM:/SUBJECT:, a DATE: without a time) and a news article that
+ *	quotes one "From:" line give no message.
+ *
+ *	Separators.  "-----Original Message-----" (with or without its
+ *	dashes), "---------- Forwarded message ----------", "Begin forwarded
+ *	message:" and lines of punctuation only are not needed to find a
+ *	message (the header block is); they are cut from the end of the body
+ *	before them.  "On <date>, <name> wrote:" (on one line or two) starts a
+ *	message of its own when its date parses: from is the name, sent the
+ *	date as printed, and its body the text after the line.
+ *
+ *	Bodies.  A message's body runs from the end of its header block to
+ *	the start of the next message, blank lines and separators at either
+ *	end trimmed, the text otherwise as printed.  Text before the first
+ *	message (a cover note, furniture) belongs to no message.
+ *
+ *	Values.  from, to, cc, bcc, subject, sent and attachments are the
+ *	printed values with runs of white space collapsed to one space;
+ *	addresses are kept as printed ("Mills, Cheryl D <MillsCD@state.gov>",
+ *	"'millscd@state.gov'").  Redaction marks (B1 to B9 with sub-codes
+ *	such as B7(C), and (b)(6), (b)(7)(C)) are taken out of every value and
+ *	recorded in withheld as "FIELD MARK" entries joined by "; " ("from
+ *	B6; cc B6"); a "[mailto:" or "<" left empty by a mark goes with it.  A
+ *	value that is empty afterwards is NULL.
+ *
+ *	Dates.  date is the Sent (or else Date) value as ISO 8601 when it
+ *	parses: "Monday, April 13, 2009 11:09 AM", "Mon Apr 13 08:13:05
+ *	2009", "4/13/2009 11:09:12 AM" (numbers are month/day/year unless the
+ *	first cannot be a month), "Mon, 13 Apr 2009 08:13:05 -0400", "Sat,
+ *	Sep 15, 2012 at 3:25 PM", two-digit years as 19xx from 70 and 20xx
+ *	below.  The result is "YYYY-MM-DDTHH:MM:SS", or "YYYY-MM-DD" when no
+ *	time is printed, followed by the offset ("-04:00") of the zone: the
+ *	printed one (a numeric offset, or UTC, GMT, EST, EDT, CST, CDT, MST,
+ *	MDT, PST, PDT), otherwise ZONE's offset at that local time when ZONE
+ *	is a valid time zone identifier ("America/New_York", "UTC").  With
+ *	ZONE NULL (or not a valid identifier) and no printed zone there is no
+ *	offset at all: the time is the local time as printed, and no zone is
+ *	invented for it.  A date without a time never gets an offset.
+ *
+ * SECURITY
+ *	The text is untrusted.  Every line is cut once; a header block is
+ *	looked at over at most MAX_BLOCK_LINES lines, and at most MAX_VALUE
+ *	bytes of any line are looked at there, so the work is linear in LEN
+ *	whatever the lines hold (a million From lines, one line of 10 MB).
+ *	At most MAX_MESSAGES messages are made; the text after the last one
+ *	is its body.  Values are cut to MAX_VALUE bytes on a character
+ *	boundary, and every returned string is valid UTF-8.
+ */
+#include "foia/printed.h"
+
+#include <string.h>
+
+#include "util/banned.h"
+
+/* The bounds of the SECURITY paragraph. */
+#define MAX_BLOCK_LINES 40
+#define MAX_VALUE 4096
+#define MAX_MESSAGES 10000
+#define MAX_WROTE 400
+#define MAX_LABEL 14
+
+enum { L_NONE, L_FROM, L_SENT, L_DATE, L_TO, L_CC, L_BCC, L_SUBJECT, L_ATTACH, L_OTHER, L_NKINDS };
+
+/* How a label is followed by its value. */
+enum { F_COLON, F_ALIGNED, F_BARE, F_LOOSE };
+
+/* What a line is, as far as header blocks care. */
+enum { K_BLANK, K_TEXT, K_LABEL, K_MARKS, K_SEPARATOR, K_FURNITURE };
+
+typedef struct {
+	gsize start, end;  /* the line's bytes, trailing white space excluded */
+	gsize content;     /* after indentation, quote marks and bullets */
+	gsize value;       /* a label's value */
+	guint32 indent;    /* column of content */
+	guint32 value_col; /* column of value */
+	guint8 kind, label, form;
+} Line;
+
+/* A message's fields while it is assembled. */
+enum { V_FROM, V_TO, V_CC, V_BCC, V_SUBJECT, V_SENT, V_ATTACH, V_N };
+
+static const char *const field_names[V_N] = { "from", "to", "cc", "bcc", "subject", "sent", "attachments" };
+
+typedef struct {
+	GString *v[V_N];
+	GString *withheld;
+	gsize start_line, body_line; /* first header line, first line after the block */
+} Draft;
+
+/* ------------------------------------------------------------------ */
+/* Characters and small helpers                                        */
+
+static gboolean
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v';
+}
+
+static gboolean
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static gboolean
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static gboolean
+is_alnum(char c)
+{
+	return is_alpha(c) || is_digit(c);
+}
+
+static char
+lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* The length of P's first LEN bytes, cut back to a UTF-8 character boundary. */
+static gsize
+utf8_cut(const char *p, gsize len, gsize max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((guchar)p[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
+
+/* Case-insensitive: does [P, END) start with WORD? */
+static gboolean
+starts_with_ci(const char *p, const char *end, const char *word)
+{
+	for (; *word; word++, p++)
+		if (p >= end || lower(*p) != *word)
+			return FALSE;
+	return TRUE;
+}
+
+/* Case-insensitive search for WORD in [P, END); END - P is bounded by callers. */
+static const char *
+find_ci(const char *p, const char *end, const char *word)
+{
+	for (; p < end; p++)
+		if (starts_with_ci(p, end, word))
+			return p;
+	return NULL;
+}
+
+/* Levenshtein distance of two short strings (at most MAX_LABEL bytes). */
+static guint
+edit_distance(const char *a, gsize na, const char *b, gsize nb)
+{
+	guint row[MAX_LABEL + 2];
+	g_assert(nb <= MAX_LABEL);
+	for (gsize j = 0; j <= nb; j++)
+		row[j] = (guint)j;
+	for (gsize i = 1; i <= na; i++) {
+		guint diag = row[0];
+		row[0] = (guint)i;
+		for (gsize j = 1; j <= nb; j++) {
+			guint up = row[j];
+			guint best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
+			best = MIN(best, up + 1);
+			best = MIN(best, row[j - 1] + 1);
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[nb];
+}
+
+/* ------------------------------------------------------------------ */
+/* Labels                                                              */
+
+typedef struct {
+	const char *word;
+	guint8 label;
+	guint8 damage; /* edit distance tolerated after a colon */
+} LabelWord;
+
+static const LabelWord label_words[] = {
+	{ "from", L_FROM, 1 },
+	{ "sent", L_SENT, 1 },
+	{ "date", L_DATE, 1 },
+	{ "to", L_TO, 0 },
+	{ "cc", L_CC, 0 },
+	{ "ce", L_CC, 0 },
+	{ "bcc", L_BCC, 0 },
+	{ "bce", L_BCC, 0 },
+	{ "subject", L_SUBJECT, 2 },
+	{ "attachments", L_ATTACH, 2 },
+	{ "attachment", L_ATTACH, 1 },
+	{ "importance", L_OTHER, 1 },
+	{ "sensitivity", L_OTHER, 1 },
+	{ "priority", L_OTHER, 0 },
+	{ "categories", L_OTHER, 1 },
+	{ "reply-to", L_OTHER, 0 },
+	{ "replyto", L_OTHER, 0 },
+};
+
+/*
+ * The label that the word [W, W+N) names, or L_NONE.  DAMAGED allows the
+ * OCR damage described in the header comment.  EXACT is set when the word
+ * is a label as spelled.
+ */
+static guint8
+match_label(const char *w, gsize n, gboolean damaged, gboolean *exact)
+{
+	char buf[MAX_LABEL + 1];
+	gsize m = 0;
+	*exact = FALSE;
+	if (n == 0 || n > MAX_LABEL)
+		return L_NONE;
+	/* Lower case, OCR digits and strokes as a letter no label has, "rn" as "m". */
+	for (gsize i = 0; i < n; i++) {
+		char c = lower(w[i]);
+		if (c == 'r' && i + 1 < n && lower(w[i + 1]) == 'n') {
+			c = 'm';
+			i++;
+		} else if (!is_alpha(c) && c != '-') {
+			c = '#';
+		}
+		buf[m++] = c;
+	}
+	buf[m] = '\0';
+	for (gsize i = 0; i < G_N_ELEMENTS(label_words); i++) {
+		if (strlen(label_words[i].word) == n && g_ascii_strncasecmp(w, label_words[i].word, n) == 0) {
+			*exact = TRUE;
+			return label_words[i].label;
+		}
+	}
+	if (!damaged)
+		return L_NONE;
+	for (gsize i = 0; i < G_N_ELEMENTS(label_words); i++) {
+		const LabelWord *lw = &label_words[i];
+		gsize len = strlen(lw->word);
+		/* Short labels lose letters to the OCR only when they keep three. */
+		if (m < 3 || (gsize)ABS((gssize)m - (gssize)len) > lw->damage)
+			continue;
+		if (edit_distance(buf, m, lw->word, len) <= lw->damage)
+			return lw->label;
+	}
+	return L_NONE;
+}
+
+/* Column after the bytes [P, END) starting at column COL. */
+static guint32
+advance_col(const char *p, const char *end, guint32 col)
+{
+	for (; p < end; p++) {
+		if (*p == '\t')
+			col = (col / 8 + 1) * 8;
+		else if (((guchar)*p & 0xC0) != 0x80)
+			col++;
+		if (col > G_MAXUINT32 / 2)
+			col = G_MAXUINT32 / 2;
+	}
+	return col;
+}
+
+/*
+ * Set L's label, form and value when its content is a header label.  The
+ * word is read over letters, '-' and the OCR's stand-ins for letters.
+ */
+static void
+classify_label(const char *text, Line *l)
+{
+	const char *p = text + l->content, *end = text + l->end;
+	const char *w = p;
+	while (p < end && (gsize)(p - w) <= MAX_LABEL &&
+	       (is_alnum(*p) || *p == '-' || *p == '|' || *p == '!' || *p == ']'))
+		p++;
+	gsize n = p - w;
+	if (n == 0 || n > MAX_LABEL || !is_alpha(*w))
+		return;
+	/* "From-": the OCR's dash for a colon, not part of the word. */
+	if (n > 2 && w[n - 1] == '-' && (p == end || is_space(*p))) {
+		n--;
+		p--;
+	}
+	guint8 form;
+	const char *v;
+	gboolean weak_colon = p < end && (*p == ',' || *p == '.' || *p == '-') && (p + 1 == end || is_space(p[1]));
+	if (p < end && (*p == ':' || *p == ';' || *p == '=' || weak_colon)) {
+		form = F_COLON;
+		v = p + 1;
+		while (v < end && is_space(*v))
+			v++;
+	} else if (p == end) {
+		form = F_BARE;
+		v = end;
+	} else if (is_space(*p)) {
+		v = p;
+		while (v < end && is_space(*v))
+			v++;
+		form = (*p == '\t' || v - p >= 2) ? F_ALIGNED : F_LOOSE;
+		/* Without a colon, the label is capitalised as a label is. */
+		if (!(*w >= 'A' && *w <= 'Z'))
+			return;
+	} else {
+		return;
+	}
+	gboolean exact;
+	gboolean damaged = form == F_COLON || (form != F_LOOSE && n >= 6);
+	guint8 label = match_label(w, n, damaged, &exact);
+	if (label == L_NONE)
+		return;
+	l->kind = K_LABEL;
+	l->label = label;
+	l->form = form;
+	l->value = v - text;
+	l->value_col = advance_col(text + l->content, v, l->indent);
+}
+
+/* ------------------------------------------------------------------ */
+/* Redaction marks                                                     */
+
+/*
+ * The length of the redaction mark at P (B1..B9 with sub-codes such as
+ * B7(C), or (b)(6), (b)(7)(C)), or 0.  The mark must stand as a word: no
+ * letter or digit just before (checked by the caller) or after it.
+ */
+static gsize
+mark_at(const char *p, const char *end)
+{
+	const char *q = p;
+	if (q + 1 < end && q[0] == 'B' && q[1] >= '1' && q[1] <= '9') {
+		q += 2;
+	} else if (q + 5 < end && q[0] == '(' && lower(q[1]) == 'b' && q[2] == ')' && q[3] == '(' && is_digit(q[4]) &&
+	           q[5] == ')') {
+		q += 6;
+	} else {
+		return 0;
+	}
+	while (q + 2 < end && q[0] == '(' && is_alnum(q[1]) && q[2] == ')')
+		q += 3;
+	if (q < end && is_alnum(*q))
+		return 0;
+	return q - p;
+}
+
+/* Add "FIELD MARK" to WITHHELD unless it is there. */
+static void
+add_withheld(GString *withheld, const char *field, const char *mark, gsize n)
+{
+	g_autofree char *entry = g_strdup_printf("%s %.*s", field, (int)n, mark);
+	/* The list is short (bounded by the value sizes): a scan is fine. */
+	const char *hit = withheld->str;
+	gsize elen = strlen(entry);
+	while ((hit = strstr(hit, entry)) != NULL) {
+		gboolean starts = hit == withheld->str || hit[-1] == ' ';
+		gboolean ends = hit[elen] == '\0' || hit[elen] == ';';
+		if (starts && ends)
+			return;
+		hit += elen;
+	}
+	if (withheld->len > MAX_VALUE)
+		return;
+	if (withheld->len)
+		g_string_append(withheld, "; ");
+	g_string_append(withheld, entry);
+}
+
+/* Is [P, END) nothing but redaction marks, commas and white space (and at least one mark)? */
+static gboolean
+only_marks(const char *p, const char *end)
+{
+	gboolean any = FALSE;
+	while (p < end) {
+		if (is_space(*p) || *p == ',') {
+			p++;
+			continue;
+		}
+		gsize n = mark_at(p, end);
+		if (n == 0)
+			return FALSE;
+		any = TRUE;
+		p += n;
+	}
+	return any;
+}
+
+/*
+ * Append the piece [P, P+N) of a value to OUT: white space collapsed,
+ * redaction marks taken out and recorded in WITHHELD under FIELD.
+ */
+static void
+append_piece(GString *out, GString *withheld, const char *field, const char *p, gsize n)
+{
+	const char *end = p + utf8_cut(p, n, MAX_VALUE);
+	gboolean pending_space = out->len > 0;
+	while (p < end && out->len < MAX_VALUE) {
+		if (is_space(*p) || *p == '\n' || *p == '\f') {
+			pending_space = out->len > 0;
+			p++;
+			continue;
+		}
+		gboolean word_start = out->len == 0 || pending_space || !is_alnum(out->str[out->len - 1]);
+		gsize m = word_start ? mark_at(p, end) : 0;
+		if (m) {
+			add_withheld(withheld, field, p, m);
+			p += m;
+			continue;
+		}
+		if (pending_space) {
+			g_string_append_c(out, ' ');
+			pending_space = FALSE;
+		}
+		g_string_append_c(out, *p++);
+	}
+}
+
+/*
+ * Trim what a redaction leaves at the end of a value: an empty "[mailto:",
+ * "(mailto:" or "<", separators, white space.
+ */
+static void
+trim_value(GString *v)
+{
+	for (;;) {
+		gsize n = v->len;
+		while (n > 0 && (is_space(v->str[n - 1]) || v->str[n - 1] == ',' || v->str[n - 1] == ';'))
+			n--;
+		g_string_truncate(v, n);
+		static const char *const tails[] = { "[mailto:]", "(mailto:)", "[mailto:", "(mailto:", "[mailto",
+			                             "<>",        "<",         "[]",       "()" };
+		gboolean cut = FALSE;
+		for (gsize i = 0; i < G_N_ELEMENTS(tails); i++) {
+			gsize tl = strlen(tails[i]);
+			if (v->len >= tl && g_ascii_strcasecmp(v->str + v->len - tl, tails[i]) == 0) {
+				g_string_truncate(v, v->len - tl);
+				cut = TRUE;
+				break;
+			}
+		}
+		if (!cut)
+			break;
+	}
+	gsize lead = 0;
+	while (lead < v->len && is_space(v->str[lead]))
+		lead++;
+	g_string_erase(v, 0, lead);
+}
+
+/* ------------------------------------------------------------------ */
+/* Dates                                                               */
+
+static const char *const month_names[] = { "january", "february", "march",     "april",   "may",      "june",
+	                                   "july",    "august",   "september", "october", "november", "december" };
+
+typedef struct {
+	const char *name;
+	int minutes;
+} ZoneName;
+
+static const ZoneName zone_names[] = {
+	{ "utc", 0 },       { "gmt", 0 },       { "z", 0 },         { "est", -5 * 60 },
+	{ "edt", -4 * 60 }, { "cst", -6 * 60 }, { "cdt", -5 * 60 }, { "mst", -7 * 60 },
+	{ "mdt", -6 * 60 }, { "pst", -8 * 60 }, { "pdt", -7 * 60 },
+};
+
+/* The month (1-12) a word names, in full or as its first three letters (or "sept"), or 0. */
+static int
+month_of(const char *w, gsize n)
+{
+	if (n < 3)
+		return 0;
+	for (int i = 0; i < 12; i++) {
+		gsize full = strlen(month_names[i]);
+		if (n > full || g_ascii_strncasecmp(w, month_names[i], n) != 0)
+			continue;
+		if (n == 3 || n == full || (i == 8 && n == 4))
+			return i + 1;
+	}
+	return 0;
+}
+
+/* Read an unsigned number of at most 6 digits at *P; -1 when there is none. */
+static int
+read_number(const char **p, const char *end, int *digits)
+{
+	int v = 0, n = 0;
+	while (*p < end && is_digit(**p)) {
+		if (n < 6)
+			v = v * 10 + (**p - '0');
+		n++;
+		(*p)++;
+	}
+	*digits = n;
+	return (n == 0 || n > 6) ? -1 : v;
+}
+
+static int
+full_year(int y, int digits)
+{
+	if (digits == 2)
+		return y < 70 ? 2000 + y : 1900 + y;
+	return digits == 4 ? y : -1;
+}
+
+/* A number on its own in a date: the year (four digits), else the day, else a two-digit year. */
+static void
+plain_number(int v, int digits, int *year, int *month, int *day)
+{
+	if (digits == 4 && *year < 0)
+		*year = v;
+	else if (digits <= 2 && *day == 0 && v >= 1)
+		*day = v;
+	else if (digits <= 2 && *year < 0 && *day && *month)
+		*year = full_year(v, digits);
+}
+
+/*
+ * The printed date [S, S+N) as ISO 8601 (see the header comment), or NULL.
+ * TZ is ZONE's time zone, or NULL.
+ */
+static char *
+parse_date(const char *s, gsize n, GTimeZone *tz)
+{
+	const char *p = s, *end = s + MIN(n, (gsize)MAX_VALUE);
+	int year = -1, month = 0, day = 0, hour = -1, minute = 0, second = 0;
+	int ampm = 0; /* 1 AM, 2 PM */
+	gboolean have_zone = FALSE, after_month = FALSE;
+	int zone_minutes = 0;
+
+	while (p < end) {
+		char c = *p;
+		if (is_alpha(c)) {
+			const char *w = p;
+			while (p < end && is_alpha(*p))
+				p++;
+			gsize wn = p - w;
+			int m = month_of(w, wn);
+			after_month = FALSE;
+			if (m && !month) {
+				month = m;
+				after_month = TRUE;
+			} else if (wn == 2 && lower(w[1]) == 'm' && (lower(w[0]) == 'a' || lower(w[0]) == 'p')) {
+				ampm = lower(w[0]) == 'a' ? 1 : 2;
+			} else if (hour >= 0 && !have_zone) {
+				for (gsize i = 0; i < G_N_ELEMENTS(zone_names); i++) {
+					if (strlen(zone_names[i].name) == wn &&
+					    g_ascii_strncasecmp(w, zone_names[i].name, wn) == 0) {
+						have_zone = TRUE;
+						zone_minutes = zone_names[i].minutes;
+					}
+				}
+			}
+			continue;
+		}
+		if ((c == '+' || c == '-') && hour >= 0 && !have_zone && p + 4 < end && is_digit(p[1]) &&
+		    is_digit(p[2]) && is_digit(p[3]) && is_digit(p[4]) && (p + 5 == end || !is_digit(p[5]))) {
+			int hh = (p[1] - '0') * 10 + (p[2] - '0'), mm = (p[3] - '0') * 10 + (p[4] - '0');
+			if (hh > 14 || mm > 59)
+				return NULL;
+			have_zone = TRUE;
+			zone_minutes = (c == '-' ? -1 : 1) * (hh * 60 + mm);
+			p += 5;
+			continue;
+		}
+		if (!is_digit(c)) {
+			p++;
+			continue;
+		}
+		/*
+		 * A word glued to digits ("201i") is OCR damage: the number is
+		 * not trusted.  A month glued to its day ("Jul26") is read.
+		 */
+		const char *numstart = p;
+		int digits;
+		int a = read_number(&p, end, &digits);
+		if (a < 0 || (p < end && is_alpha(*p)) || (numstart > s && is_alpha(numstart[-1]) && !after_month))
+			return NULL;
+		after_month = FALSE;
+		if (p < end && *p == ':' && hour < 0 && digits > 2) {
+			/* The OCR lost the space before the hour: "2607:43:53", "201111:08". */
+			int hd = (a % 100 <= 23 && (digits == 3 || digits == 4 || digits == 6)) ? 2 : 1;
+			int pd = digits - hd;
+			if (pd != 1 && pd != 2 && pd != 4)
+				return NULL;
+			plain_number(a / (hd == 2 ? 100 : 10), pd, &year, &month, &day);
+			a %= hd == 2 ? 100 : 10;
+			digits = hd;
+		}
+		if (p < end && *p == ':' && hour < 0) {
+			int d2;
+			p++;
+			int mi = read_number(&p, end, &d2);
+			if (mi < 0 || d2 != 2 || a > 23 || mi > 59)
+				return NULL;
+			hour = a;
+			minute = mi;
+			if (p < end && *p == ':') {
+				p++;
+				int se = read_number(&p, end, &d2);
+				if (se < 0 || d2 != 2 || se > 59)
+					return NULL;
+				second = se;
+			}
+			continue;
+		}
+		if (p < end && (*p == '/' || (*p == '-' && digits == 4)) && year < 0) {
+			char sep = *p++;
+			int d2, d3;
+			int b = read_number(&p, end, &d2);
+			if (b < 0 || p >= end || *p != sep)
+				return NULL;
+			p++;
+			int cval = read_number(&p, end, &d3);
+			if (cval < 0)
+				return NULL;
+			if (sep == '-') {
+				year = a, month = b, day = cval;
+			} else {
+				year = full_year(cval, d3);
+				/* Month first (US) unless the first number cannot be a month. */
+				if (a > 12 && b <= 12)
+					day = a, month = b;
+				else
+					month = a, day = b;
+			}
+			continue;
+		}
+		plain_number(a, digits, &year, &month, &day);
+	}
+	if (year < 1900 || year > 2099 || month < 1 || month > 12 || day < 1 ||
+	    !g_date_valid_dmy((GDateDay)day, (GDateMonth)month, (GDateYear)year))
+		return NULL;
+	if (hour < 0)
+		return g_strdup_printf("%04d-%02d-%02d", year, month, day);
+	if (ampm) {
+		if (hour > 12)
+			return NULL;
+		hour = hour % 12 + (ampm == 2 ? 12 : 0);
+	}
+	GString *out = g_string_new(NULL);
+	g_string_printf(out, "%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, hour, minute, second);
+	if (!have_zone && tz != NULL) {
+		g_autoptr(GDateTime) dt = g_date_time_new(tz, year, month, day, hour, minute, second);
+		if (dt != NULL) {
+			have_zone = TRUE;
+			zone_minutes = (int)(g_date_time_get_utc_offset(dt) / G_TIME_SPAN_MINUTE);
+		}
+	}
+	if (have_zone) {
+		int z = ABS(zone_minutes);
+		g_string_append_printf(out, "%c%02d:%02d", zone_minutes < 0 ? '-' : '+', z / 60, z % 60);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lines                                                               */
+
+/* Is the content of L a separator line (see the header comment)? */
+static gboolean
+is_separator(const char *c, const char *end)
+{
+	if (end - c > 120)
+		return FALSE;
+	if (find_ci(c, end, "original message") || find_ci(c, end, "forwarded message") ||
+	    find_ci(c, end, "forwarded by"))
+		return TRUE;
+	/* A rule of dashes and OCR debris ("-•-...-^"). */
+	gsize marks = 0;
+	for (const char *p = c; p < end; p++) {
+		if (is_alnum(*p))
+			return FALSE;
+		if (!is_space(*p))
+			marks++;
+	}
+	return marks >= 3;
+}
+
+/*
+ * Is the content [C, END) page furniture left in the text: a banner or
+ * release stamp line, or a page number?  The furniture module normally
+ * takes these out; a header block that runs over a page break must not
+ * stop at what it left.
+ */
+static gboolean
+is_furniture(const char *c, const char *end)
+{
+	static const char *const words[] = { "unclassified",        "case no.",    "doc no.",     "release in",
+		                             "department of state", "produced to", "foia waiver", "classified by",
+		                             "declassify on" };
+	if (end - c > 300)
+		return FALSE;
+	if (end - c <= 4) {
+		const char *p = c;
+		while (p < end && is_digit(*p))
+			p++;
+		if (p == end)
+			return TRUE;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(words); i++)
+		if (find_ci(c, end, words[i]))
+			return TRUE;
+	return FALSE;
+}
+
+/* Does [P, END) hold a time of day ("9:05")? */
+static gboolean
+has_time(const char *p, const char *end)
+{
+	for (; p + 2 < end; p++)
+		if (is_digit(p[0]) && p[1] == ':' && is_digit(p[2]))
+			return TRUE;
+	return FALSE;
+}
+
+/* Cut TEXT into lines and classify each. */
+static GArray *
+cut_lines(const char *text, gsize len)
+{
+	GArray *lines = g_array_new(FALSE, TRUE, sizeof(Line));
+	gboolean after_furniture = FALSE;
+	gsize pos = 0;
+	while (pos < len) {
+		/* One pass over each byte: memchr for each break would rescan. */
+		const char *stop = text + pos;
+		while (stop < text + len && *stop != '\n' && *stop != '\f')
+			stop++;
+		Line l = { 0 };
+		l.start = pos;
+		gsize end = stop - text;
+		while (end > pos && is_space(text[end - 1]))
+			end--;
+		l.end = end;
+		/* Indentation, quote marks and bullets ('•' is E2 80 A2). */
+		const char *p = text + pos, *e = text + end;
+		while (p < e) {
+			if (is_space(*p) || *p == '>')
+				p++;
+			else if (e - p >= 3 && (guchar)p[0] == 0xE2 && (guchar)p[1] == 0x80 && (guchar)p[2] == 0xA2)
+				p += 3;
+			else
+				break;
+		}
+		l.content = p - text;
+		l.indent = advance_col(text + pos, p, 0);
+		l.kind = p == e ? K_BLANK : K_TEXT;
+		if (l.kind == K_TEXT) {
+			classify_label(text, &l);
+			if (l.kind == K_TEXT && only_marks(p, e))
+				l.kind = K_MARKS;
+			else if (l.kind == K_TEXT && is_separator(p, e))
+				l.kind = K_SEPARATOR;
+			else if (l.kind == K_TEXT && is_furniture(p, e))
+				l.kind = K_FURNITURE;
+			/* The banner's own "Date: 05/13/2015", under its "Doc No." line. */
+			else if (l.kind == K_LABEL && l.label == L_DATE && !has_time(text + l.value, e) &&
+			         (after_furniture || is_furniture(p, e)))
+				l.kind = K_FURNITURE;
+		}
+		if (l.kind != K_BLANK)
+			after_furniture = l.kind == K_FURNITURE;
+		g_array_append_val(lines, l);
+		pos = (stop - text) + (stop < text + len ? 1 : 0);
+	}
+	return lines;
+}
+
+/* ------------------------------------------------------------------ */
+/* Header blocks                                                       */
+
+static int
+field_of(guint8 label)
+{
+	switch (label) {
+	case L_FROM: return V_FROM;
+	case L_SENT:
+	case L_DATE: return V_SENT;
+	case L_TO: return V_TO;
+	case L_CC: return V_CC;
+	case L_BCC: return V_BCC;
+	case L_SUBJECT: return V_SUBJECT;
+	case L_ATTACH: return V_ATTACH;
+	default: return -1;
+	}
+}
+
+static void
+draft_clear(Draft *d)
+{
+	for (int i = 0; i < V_N; i++)
+		if (d->v[i])
+			g_string_free(d->v[i], TRUE);
+	if (d->withheld)
+		g_string_free(d->withheld, TRUE);
+	memset(d, 0, sizeof(*d));
+}
+
+static void
+draft_init(Draft *d)
+{
+	memset(d, 0, sizeof(*d));
+	for (int i = 0; i < V_N; i++)
+		d->v[i] = g_string_new(NULL);
+	d->withheld = g_string_new(NULL);
+}
+
+/* Append line L's bytes from FROM (a label's value, or the whole content) to field F. */
+static void
+draft_add(Draft *d, int f, const char *text, gsize from, gsize to)
+{
+	if (f < 0 || from >= to)
+		return;
+	append_piece(d->v[f], d->withheld, field_names[f], text + from, to - from);
+}
+
+/* Does [P, END) hold a run of three or more spaces? */
+static gboolean
+has_gap(const char *p, const char *end)
+{
+	gsize run = 0;
+	for (; p < end; p++) {
+		run = is_space(*p) ? run + 1 : 0;
+		if (run >= 3)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* The visual width of line L: its indent plus its content's length. */
+static gsize
+line_width(const Line *l)
+{
+	return l->indent + (l->end - l->content);
+}
+
+/* Does text line L continue the value of field F, whose label line was LABEL_LINE? */
+static gboolean
+continues(const char *text, const Draft *d, int f, const Line *label_line, const Line *prev, const Line *l)
+{
+	if (f < 0)
+		return FALSE;
+	const GString *v = d->v[f];
+	if (v->len == 0)
+		return TRUE;
+	if (label_line->form == F_ALIGNED && label_line->value_col >= 4 && l->indent + 2 >= label_line->value_col)
+		return TRUE;
+	char last = v->str[v->len - 1];
+	if ((f == V_TO || f == V_CC || f == V_BCC || f == V_ATTACH) && (last == ',' || last == ';' || last == '-'))
+		return TRUE;
+	/*
+	 * A compact Subject line wrapped by the printer: the line above is
+	 * long and has no wide gaps (a gap is layout, a redacted area), and
+	 * this line, its rest, is shorter.
+	 */
+	if (f == V_SUBJECT && label_line->form == F_COLON && line_width(prev) >= 90 &&
+	    l->indent <= label_line->indent && line_width(l) < line_width(prev) &&
+	    !has_gap(text + prev->content, text + prev->end))
+		return TRUE;
+	return FALSE;
+}
+
+/* Does DRAFT look like e-mail rather than a memo (see the header comment)? */
+static gboolean
+looks_like_mail(const Draft *d, gboolean have_sent_label)
+{
+	if (have_sent_label)
+		return TRUE;
+	const GString *s = d->v[V_SENT];
+	if (has_time(s->str, s->str + s->len))
+		return TRUE;
+	const int addr[] = { V_FROM, V_TO, V_CC };
+	for (gsize i = 0; i < G_N_ELEMENTS(addr); i++) {
+		const GString *a = d->v[addr[i]];
+		if (memchr(a->str, '@', a->len) || find_ci(a->str, a->str + a->len, "mailto"))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * Read the header block whose From line is line I into D (initialised).
+ * TRUE when it is a message; D->body_line is then the line after it.
+ */
+static gboolean
+read_block(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
+{
+	gboolean seen[L_NKINDS] = { FALSE };
+	gboolean have_sent_label = FALSE;
+	const Line *label_line = &lines[i];
+	int cur = V_FROM;
+	gsize last = i;
+	seen[L_FROM] = TRUE;
+	d->start_line = i;
+	draft_add(d, cur, text, lines[i].value, lines[i].end);
+
+	/* Two blank lines inside a block; more around a page break's furniture. */
+	gsize j = i + 1, blank = 0, max_blank = 2;
+	for (; j < n && j - i < MAX_BLOCK_LINES; j++) {
+		const Line *l = &lines[j];
+		/* Furniture and the blank lines around it are passed over. */
+		if (l->kind == K_FURNITURE) {
+			blank = 0;
+			max_blank = 6;
+			continue;
+		}
+		if (l->kind == K_BLANK) {
+			if (++blank > max_blank)
+				break;
+			continue;
+		}
+		if (l->kind == K_LABEL && l->label != L_FROM && (l->label == L_OTHER || !seen[l->label]) &&
+		    (blank == 0 || l->form != F_LOOSE)) {
+			seen[l->label] = TRUE;
+			if (l->label == L_SENT)
+				have_sent_label = TRUE;
+			int f = field_of(l->label);
+			/* Sent and Date share a field: the first one printed is kept. */
+			if (f == V_SENT && d->v[V_SENT]->len > 0)
+				f = -1;
+			cur = f;
+			label_line = l;
+			draft_add(d, cur, text, l->value, l->end);
+			last = j;
+			blank = 0;
+			continue;
+		}
+		if (blank > 0)
+			break;
+		if (l->kind == K_MARKS) {
+			draft_add(d, cur, text, l->content, l->end);
+			last = j;
+			continue;
+		}
+		if (l->kind == K_TEXT && continues(text, d, cur, label_line, &lines[last], l)) {
+			draft_add(d, cur, text, l->content, l->end);
+			last = j;
+			continue;
+		}
+		break;
+	}
+	d->body_line = last + 1;
+	return (seen[L_SENT] || seen[L_DATE]) && (seen[L_TO] || seen[L_SUBJECT]) && looks_like_mail(d, have_sent_label);
+}
+
+/*
+ * The "On <date>, <name> wrote:" line starting at line I (with "wrote:" on
+ * it or on the next line) into D; TRUE when it is one and its date parses.
+ */
+static gboolean
+read_wrote(const char *text, const Line *lines, gsize n, gsize i, GTimeZone *tz, Draft *d)
+{
+	const Line *l = &lines[i];
+	const char *c = text + l->content, *e = text + l->end;
+	if (e - c < 8 || e - c > MAX_WROTE || !(c[0] == 'O' && c[1] == 'n' && c[2] == ' '))
+		return FALSE;
+	g_autoptr(GString) s = g_string_new_len(c, e - c);
+	gsize last = i;
+	if (!(s->len >= 6 && strcmp(s->str + s->len - 6, "wrote:") == 0)) {
+		if (i + 1 >= n || lines[i + 1].kind == K_BLANK)
+			return FALSE;
+		const Line *l2 = &lines[i + 1];
+		const char *c2 = text + l2->content, *e2 = text + l2->end;
+		if (e2 - c2 > MAX_WROTE || e2 - c2 < 6 || memcmp(e2 - 6, "wrote:", 6) != 0)
+			return FALSE;
+		g_string_append_c(s, ' ');
+		g_string_append_len(s, c2, e2 - c2);
+		last = i + 1;
+	}
+	/* [3, inner_end): "<date>, <name>". */
+	gsize inner_end = s->len - 6;
+	const char *a = s->str + 3, *z = s->str + inner_end;
+	/* The date ends after a time of day (and its AM/PM), else after its year. */
+	const char *date_end = NULL;
+	for (const char *p = a; p + 2 < z; p++) {
+		if (is_digit(p[0]) && p[1] == ':' && is_digit(p[2])) {
+			const char *q = p + 2;
+			while (q < z && (is_digit(*q) || *q == ':'))
+				q++;
+			const char *r = q;
+			while (r < z && *r == ' ')
+				r++;
+			if (r + 1 < z && (lower(r[0]) == 'a' || lower(r[0]) == 'p') && lower(r[1]) == 'm' &&
+			    (r + 2 == z || !is_alpha(r[2])))
+				q = r + 2;
+			date_end = q;
+			break;
+		}
+	}
+	if (date_end == NULL) {
+		for (const char *p = a; p < z; p++) {
+			if (!is_digit(*p) || (p > a && is_digit(p[-1])))
+				continue;
+			const char *q = p;
+			while (q < z && (is_digit(*q) || *q == '/'))
+				q++;
+			gsize dl = q - p;
+			if ((dl == 4 && (p[0] == '1' || p[0] == '2')) || memchr(p, '/', dl)) {
+				date_end = q;
+				break;
+			}
+		}
+	}
+	if (date_end == NULL)
+		return FALSE;
+	g_autofree char *date = parse_date(a, date_end - a, tz);
+	if (date == NULL)
+		return FALSE;
+	const char *name = date_end;
+	while (name < z && (*name == ',' || is_space(*name)))
+		name++;
+	append_piece(d->v[V_SENT], d->withheld, "sent", a, date_end - a);
+	append_piece(d->v[V_FROM], d->withheld, "from", name, z - name);
+	trim_value(d->v[V_FROM]);
+	if (d->v[V_FROM]->len == 0 && strstr(d->withheld->str, "from ") == NULL)
+		return FALSE;
+	d->start_line = i;
+	d->body_line = last + 1;
+	return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Messages                                                            */
+
+void
+dp_printed_message_free(DpPrintedMessage *m)
+{
+	if (m == NULL)
+		return;
+	g_free(m->from);
+	g_free(m->to);
+	g_free(m->cc);
+	g_free(m->bcc);
+	g_free(m->subject);
+	g_free(m->sent);
+	g_free(m->date);
+	g_free(m->attachments);
+	g_free(m->withheld);
+	g_free(m->body);
+	g_free(m);
+}
+
+/* V as a valid UTF-8 string, or NULL when it is empty. */
+static char *
+take_value(GString *v)
+{
+	trim_value(v);
+	if (v->len == 0)
+		return NULL;
+	return g_utf8_make_valid(v->str, (gssize)v->len);
+}
+
+/* Make the message of D, its body [BODY_START, BODY_END) of TEXT. */
+static DpPrintedMessage *
+make_message(Draft *d, const char *text, gsize offset, gsize body_start, gsize body_end, GTimeZone *tz)
+{
+	DpPrintedMessage *m = g_new0(DpPrintedMessage, 1);
+	m->offset = offset;
+	m->from = take_value(d->v[V_FROM]);
+	m->to = take_value(d->v[V_TO]);
+	m->cc = take_value(d->v[V_CC]);
+	m->bcc = take_value(d->v[V_BCC]);
+	m->subject = take_value(d->v[V_SUBJECT]);
+	m->sent = take_value(d->v[V_SENT]);
+	m->attachments = take_value(d->v[V_ATTACH]);
+	m->date = m->sent ? parse_date(m->sent, strlen(m->sent), tz) : NULL;
+	m->withheld = d->withheld->len ? g_strdup(d->withheld->str) : NULL;
+	while (body_start < body_end && (g_ascii_isspace(text[body_start]) || text[body_start] == '\f'))
+		body_start++;
+	while (body_end > body_start && (g_ascii_isspace(text[body_end - 1]) || text[body_end - 1] == '\f'))
+		body_end--;
+	m->body = g_utf8_make_valid(text + body_start, (gssize)(body_end - body_start));
+	return m;
+}
+
+/*
+ * Where the body before the message starting at line NEXT ends: blank
+ * lines and separators just before it are not body.
+ */
+static gsize
+body_end_before(const Line *lines, gsize first, gsize next)
+{
+	gsize k = next;
+	while (k > first && (lines[k - 1].kind == K_BLANK || lines[k - 1].kind == K_SEPARATOR))
+		k--;
+	return k;
+}
+
+GPtrArray *
+dp_printed_parse(const char *text, gsize len, const char *zone)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)dp_printed_message_free);
+	if (text == NULL || len == 0)
+		return out;
+	g_autoptr(GTimeZone) tz = zone ? g_time_zone_new_identifier(zone) : NULL;
+	g_autoptr(GArray) arr = cut_lines(text, len);
+	const Line *lines = (const Line *)(void *)arr->data;
+	gsize n = arr->len;
+
+	/* First the header blocks, in order; then each body runs to the next. */
+	g_autoptr(GArray) drafts = g_array_new(FALSE, TRUE, sizeof(Draft));
+	g_array_set_clear_func(drafts, (GDestroyNotify)draft_clear);
+	gsize i = 0;
+	while (i < n && drafts->len < MAX_MESSAGES) {
+		const Line *l = &lines[i];
+		Draft d;
+		/* "From Name" with one space starts a block only right above another label. */
+		gboolean from = l->kind == K_LABEL && l->label == L_FROM &&
+		                (l->form != F_LOOSE || (i + 1 < n && lines[i + 1].kind == K_LABEL));
+		if (from) {
+			draft_init(&d);
+			if (read_block(text, lines, n, i, &d)) {
+				g_array_append_val(drafts, d);
+				i = d.body_line;
+				continue;
+			}
+			draft_clear(&d);
+		} else if (l->kind == K_TEXT && text[l->content] == 'O') {
+			draft_init(&d);
+			if (read_wrote(text, lines, n, i, tz, &d)) {
+				g_array_append_val(drafts, d);
+				i = d.body_line;
+				continue;
+			}
+			draft_clear(&d);
+		}
+		i++;
+	}
+	for (gsize k = 0; k < drafts->len; k++) {
+		Draft *d = &g_array_index(drafts, Draft, k);
+		gsize first = d->body_line;
+		gsize body_start = first < n ? lines[first].start : len;
+		gsize body_end = len;
+		if (k + 1 < drafts->len) {
+			gsize next = g_array_index(drafts, Draft, k + 1).start_line;
+			gsize stop = body_end_before(lines, first, next);
+			body_end = stop < n ? lines[stop].start : len;
+			body_start = MIN(body_start, body_end);
+		}
+		g_ptr_array_add(out, make_message(d, text, lines[d->start_line].start, body_start, body_end, tz));
+	}
+	return out;
+}
