@@ -118,6 +118,7 @@ typedef struct {
 	guint32 indent;    /* column of content */
 	guint32 value_col; /* column of value */
 	guint8 kind, label, form;
+	guint8 aligned; /* the value is set off by a tab or two spaces or more */
 } Line;
 
 /* A message's fields while it is assembled. */
@@ -330,11 +331,13 @@ classify_label(const char *text, Line *l)
 	guint8 form;
 	const char *v;
 	gboolean weak_colon = p < end && (*p == ',' || *p == '.' || *p == '-') && (p + 1 == end || is_space(p[1]));
+	gboolean aligned = FALSE;
 	if (p < end && (*p == ':' || *p == ';' || *p == '=' || weak_colon)) {
 		form = F_COLON;
 		v = p + 1;
 		while (v < end && is_space(*v))
 			v++;
+		aligned = v - p > 2 || (p + 1 < end && p[1] == '\t');
 	} else if (p == end) {
 		form = F_BARE;
 		v = end;
@@ -343,6 +346,7 @@ classify_label(const char *text, Line *l)
 		while (v < end && is_space(*v))
 			v++;
 		form = (*p == '\t' || v - p >= 2) ? F_ALIGNED : F_LOOSE;
+		aligned = form == F_ALIGNED;
 		/* Without a colon, the label is capitalised as a label is. */
 		if (!(*w >= 'A' && *w <= 'Z'))
 			return;
@@ -357,6 +361,7 @@ classify_label(const char *text, Line *l)
 	l->kind = K_LABEL;
 	l->label = label;
 	l->form = form;
+	l->aligned = aligned && v < end;
 	l->value = v - text;
 	l->value_col = advance_col(text + l->content, v, l->indent);
 }
@@ -887,7 +892,7 @@ continues(const char *text, const Draft *d, int f, const Line *label_line, const
 	const GString *v = d->v[f];
 	if (v->len == 0)
 		return TRUE;
-	if (label_line->form == F_ALIGNED && label_line->value_col >= 4 && l->indent + 2 >= label_line->value_col)
+	if (label_line->aligned && label_line->value_col >= 4 && l->indent + 2 >= label_line->value_col)
 		return TRUE;
 	char last = v->str[v->len - 1];
 	if ((f == V_TO || f == V_CC || f == V_BCC || f == V_ATTACH) && (last == ',' || last == ';' || last == '-'))

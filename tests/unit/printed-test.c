@@ -1,0 +1,707 @@
+/*
+ * printed-test: the printed e-mail parser (pipeline/foia/printed.c).
+ *
+ * The snippets marked "corpus" are copied from the State Department's
+ * release of the Clinton e-mails (../shared/corpus/state-release-text/,
+ * public domain U.S. government works), as pdftotext -layout gave them.
+ */
+#include "foia/printed.h"
+
+#include <string.h>
+
+#include "unit.h"
+
+#include "util/banned.h"
+
+static GPtrArray *
+parse(const char *text)
+{
+	return dp_printed_parse(text, strlen(text), NULL);
+}
+
+static const DpPrintedMessage *
+msg(GPtrArray *a, guint i)
+{
+	g_assert_cmpuint(i, <, a->len);
+	return a->pdata[i];
+}
+
+/* Corpus, C05758398: the aligned Outlook form, then two compact forms. */
+static const char outlook_chain[] =
+    "From:                             H <hrod17@clintonemail.com>\n"
+    "Sent:                             Monday, April 13, 2009 11:09 AM\n"
+    "To:                               'millscd@state.gov'\n"
+    "Subject:                          Re: Note for Secretary re Office of Overseas Buildings\n"
+    "\n\n\n"
+    "Let's do Patsy. I'm ready.\n"
+    "\n"
+    "    Original Message\n"
+    "From: Mills, Cheryl D <MillsCD@state.gov>\n"
+    "To: H\n"
+    "Cc: Abedin, Huma <AbedinH@state.gov>\n"
+    "Sent: Mon Apr 13 08:13:05 2009\n"
+    "Subject: FW: Note for Secretary re Office of Overseas Buildings\n"
+    "\n"
+    "Print for HRC\n"
+    "\n"
+    "    Original Message\n"
+    "From: Kennedy, Patrick F\n"
+    "Sent: Wednesday, April 01, 2009 6:13 PM\n"
+    "To: Mills, Cheryl D\n"
+    "Cc:                             Toiv, Nora F\n"
+    "Subject: FW: Note for Secretary re Office of Overseas Buildings\n"
+    "\n"
+    "Cheryl\n"
+    "\n"
+    "Per discussion\n";
+
+static void
+test_corpus_outlook_chain(void)
+{
+	g_autoptr(GPtrArray) a = parse(outlook_chain);
+	g_assert_cmpuint(a->len, ==, 3);
+	const DpPrintedMessage *m = msg(a, 0);
+	g_assert_cmpstr(m->from, ==, "H <hrod17@clintonemail.com>");
+	g_assert_cmpstr(m->to, ==, "'millscd@state.gov'");
+	g_assert_null(m->cc);
+	g_assert_cmpstr(m->subject, ==, "Re: Note for Secretary re Office of Overseas Buildings");
+	g_assert_cmpstr(m->sent, ==, "Monday, April 13, 2009 11:09 AM");
+	g_assert_cmpstr(m->date, ==, "2009-04-13T11:09:00");
+	g_assert_null(m->withheld);
+	/* The separator is cut from the end of the body before it. */
+	g_assert_cmpstr(m->body, ==, "Let's do Patsy. I'm ready.");
+	g_assert_cmpuint(m->offset, ==, 0);
+
+	m = msg(a, 1);
+	g_assert_cmpstr(m->from, ==, "Mills, Cheryl D <MillsCD@state.gov>");
+	g_assert_cmpstr(m->to, ==, "H");
+	g_assert_cmpstr(m->cc, ==, "Abedin, Huma <AbedinH@state.gov>");
+	g_assert_cmpstr(m->sent, ==, "Mon Apr 13 08:13:05 2009");
+	g_assert_cmpstr(m->date, ==, "2009-04-13T08:13:05");
+	g_assert_cmpstr(m->body, ==, "Print for HRC");
+	g_assert_true(g_str_has_prefix(outlook_chain + m->offset, "From: Mills"));
+
+	m = msg(a, 2);
+	g_assert_cmpstr(m->from, ==, "Kennedy, Patrick F");
+	g_assert_cmpstr(m->cc, ==, "Toiv, Nora F");
+	g_assert_cmpstr(m->date, ==, "2009-04-01T18:13:00");
+	g_assert_cmpstr(m->body, ==, "Cheryl\n\nPer discussion");
+}
+
+static void
+test_one_message(void)
+{
+	g_autoptr(GPtrArray) a = parse("From: Abedin, Huma <AbedinH@state.gov>\n"
+	                               "To: H\n"
+	                               "Sent: Thu May 07 06:09:12 2009\n"
+	                               "Subject:\n"
+	                               "\n"
+	                               "Carolyn maloney called for you.\n");
+	g_assert_cmpuint(a->len, ==, 1);
+	const DpPrintedMessage *m = msg(a, 0);
+	g_assert_cmpstr(m->from, ==, "Abedin, Huma <AbedinH@state.gov>");
+	/* An empty Subject is absent, not the body's first line. */
+	g_assert_null(m->subject);
+	g_assert_cmpstr(m->date, ==, "2009-05-07T06:09:12");
+	g_assert_cmpstr(m->body, ==, "Carolyn maloney called for you.");
+}
+
+static void
+test_two_messages_dashes(void)
+{
+	g_autoptr(GPtrArray) a = parse("From: A <a@example.org>\n"
+	                               "Sent: Tuesday, May 5, 2009 9:00 AM\n"
+	                               "To: B <b@example.org>\n"
+	                               "Subject: RE: lunch\n"
+	                               "\n"
+	                               "Yes.\n"
+	                               "\n"
+	                               "-----Original Message-----\n"
+	                               "From: B <b@example.org>\n"
+	                               "Sent: Tuesday, May 5, 2009 8:30 AM\n"
+	                               "To: A <a@example.org>\n"
+	                               "Subject: lunch\n"
+	                               "\n"
+	                               "Lunch today?\n");
+	g_assert_cmpuint(a->len, ==, 2);
+	g_assert_cmpstr(msg(a, 0)->body, ==, "Yes.");
+	g_assert_cmpstr(msg(a, 1)->from, ==, "B <b@example.org>");
+	g_assert_cmpstr(msg(a, 1)->subject, ==, "lunch");
+	g_assert_cmpstr(msg(a, 1)->body, ==, "Lunch today?");
+}
+
+/* Three messages, each joined by another separator form. */
+static void
+test_three_messages_separators(void)
+{
+	g_autoptr(GPtrArray) a = parse("Cover note from the records office.\n"
+	                               "\n"
+	                               "From: C <c@example.org>\n"
+	                               "Date: Mon, 13 Apr 2009 08:13:05 -0400\n"
+	                               "To: D <d@example.org>\n"
+	                               "Subject: Fwd: plan\n"
+	                               "\n"
+	                               "See below.\n"
+	                               "\n"
+	                               "---------- Forwarded message ----------\n"
+	                               "From: B <b@example.org>\n"
+	                               "Date: Sat, Sep 15, 2012 at 3:25 PM\n"
+	                               "Subject: plan\n"
+	                               "To: C <c@example.org>\n"
+	                               "\n"
+	                               "Agreed.\n"
+	                               "\n"
+	                               "On Tue, Apr 21, 2009 at 8:55 PM, A <a@example.org> wrote:\n"
+	                               "> Here is the plan.\n");
+	g_assert_cmpuint(a->len, ==, 3);
+	/* The cover note is no message. */
+	g_assert_true(g_str_has_prefix(msg(a, 0)->body, "See below."));
+	g_assert_cmpstr(msg(a, 0)->body, ==, "See below.");
+	g_assert_cmpstr(msg(a, 0)->date, ==, "2009-04-13T08:13:05-04:00");
+	g_assert_cmpstr(msg(a, 1)->from, ==, "B <b@example.org>");
+	g_assert_cmpstr(msg(a, 1)->to, ==, "C <c@example.org>");
+	g_assert_cmpstr(msg(a, 1)->date, ==, "2012-09-15T15:25:00");
+	g_assert_cmpstr(msg(a, 1)->body, ==, "Agreed.");
+	g_assert_cmpstr(msg(a, 2)->from, ==, "A <a@example.org>");
+	g_assert_cmpstr(msg(a, 2)->sent, ==, "Tue, Apr 21, 2009 at 8:55 PM");
+	g_assert_cmpstr(msg(a, 2)->date, ==, "2009-04-21T20:55:00");
+	g_assert_null(msg(a, 2)->subject);
+	g_assert_cmpstr(msg(a, 2)->body, ==, "> Here is the plan.");
+}
+
+/* Corpus, C05761720 and C05759052: "On ... wrote:" forms. */
+static void
+test_corpus_wrote_forms(void)
+{
+	g_autoptr(GPtrArray) a = parse("On 5/25/09, Sullivan, Jacob J <Sullivann@state.gov> wrote:\n"
+	                               "> We will confer in the morning and come up with a plan\n"
+	                               "\n"
+	                               "On 7/25/09 8:46 PM, \"Evergreen\" <Hdr22@clintonemail.com > wrote:\n"
+	                               "\n"
+	                               "> Is the 50k figure State and AID?\n"
+	                               "\n"
+	                               "On Sep 15, 2012, at 9:19 PM, \"Cheryl Mills\"\n"
+	                               "<cheryl@example.org> wrote:\n"
+	                               "> The link\n");
+	g_assert_cmpuint(a->len, ==, 3);
+	g_assert_cmpstr(msg(a, 0)->from, ==, "Sullivan, Jacob J <Sullivann@state.gov>");
+	g_assert_cmpstr(msg(a, 0)->date, ==, "2009-05-25");
+	g_assert_cmpstr(msg(a, 1)->from, ==, "\"Evergreen\" <Hdr22@clintonemail.com >");
+	g_assert_cmpstr(msg(a, 1)->date, ==, "2009-07-25T20:46:00");
+	g_assert_cmpstr(msg(a, 1)->body, ==, "> Is the 50k figure State and AID?");
+	/* "wrote:" on the next line. */
+	g_assert_cmpstr(msg(a, 2)->from, ==, "\"Cheryl Mills\" <cheryl@example.org>");
+	g_assert_cmpstr(msg(a, 2)->date, ==, "2012-09-15T21:19:00");
+	g_assert_cmpstr(msg(a, 2)->body, ==, "> The link");
+}
+
+static void
+test_wrote_needs_a_date(void)
+{
+	/* Prose that happens to say "On ..., X wrote:" without a date is no message. */
+	g_autoptr(GPtrArray) a = parse("On reflection, the president wrote:\n"
+	                               "we shall see.\n"
+	                               "On Monday, she wrote:\n"
+	                               "nothing more.\n");
+	g_assert_cmpuint(a->len, ==, 0);
+}
+
+static void
+test_alignment_tabs_and_spaces(void)
+{
+	g_autoptr(GPtrArray) a = parse("From:\tA Person <a@example.org>\n"
+	                               "Sent:\tFriday, May 8, 2009 7:00 PM\n"
+	                               "To:\t\tB Person\n"
+	                               "Subject:\tTabs\n"
+	                               "\n"
+	                               "tab body\n"
+	                               "\n"
+	                               "  From        B Person\n"
+	                               "  Sent        Friday, May 8, 2009 6:00 PM\n"
+	                               "  To          A Person\n"
+	                               "  Subject     Spaces, no colons\n"
+	                               "\n"
+	                               "  space body\n");
+	g_assert_cmpuint(a->len, ==, 2);
+	g_assert_cmpstr(msg(a, 0)->from, ==, "A Person <a@example.org>");
+	g_assert_cmpstr(msg(a, 0)->to, ==, "B Person");
+	g_assert_cmpstr(msg(a, 0)->subject, ==, "Tabs");
+	g_assert_cmpstr(msg(a, 0)->body, ==, "tab body");
+	g_assert_cmpstr(msg(a, 1)->from, ==, "B Person");
+	g_assert_cmpstr(msg(a, 1)->subject, ==, "Spaces, no colons");
+	g_assert_cmpstr(msg(a, 1)->date, ==, "2009-05-08T18:00:00");
+	g_assert_cmpstr(msg(a, 1)->body, ==, "space body");
+}
+
+/* Corpus, C05763022, C05762631, C05758551, C05739594: continued values. */
+static void
+test_corpus_continuation_lines(void)
+{
+	g_autoptr(GPtrArray) a = parse(
+	    "From:                             H <hrod17@clintonemail.com>\n"
+	    "Sent:                             Monday, May 18, 2009 11:04 PM\n"
+	    "To:                               'cheryl.mills@ 'PosnerMH@state.gov';\n"
+	    "                                  'sullivanjj@state.gov'\n"
+	    "Subject:                           Re: Gore just called saying he hasn't heard from you. he's expecting\n"
+	    "                                   to hear from you tonite. I'm sorry.\n"
+	    "Attachments:                      hrc memo lots of new Intel; possible imminent collapse 032711.docx;\n"
+	    "                                  hrc memo lots of new intel 032711.docx\n"
+	    "\n"
+	    "Body one.\n"
+	    "\n"
+	    "    Original Message\n"
+	    "From: Kelly, Craig A\n"
+	    "To: Shannon, Thomas A; Kelly, Craig A;\n"
+	    "Robinson, David M; Morales Jr, Hector E\n"
+	    "Sent: Sun Jun 28 17:50:58 2009\n"
+	    "Subject: Honduras\n"
+	    "Body two.\n");
+	g_assert_cmpuint(a->len, ==, 2);
+	g_assert_cmpstr(msg(a, 0)->to, ==, "'cheryl.mills@ 'PosnerMH@state.gov'; 'sullivanjj@state.gov'");
+	g_assert_cmpstr(msg(a, 0)->subject, ==,
+	                "Re: Gore just called saying he hasn't heard from you. he's expecting to hear from you "
+	                "tonite. I'm sorry.");
+	g_assert_cmpstr(msg(a, 0)->attachments, ==,
+	                "hrc memo lots of new Intel; possible imminent collapse 032711.docx; hrc memo lots of new "
+	                "intel 032711.docx");
+	g_assert_cmpstr(msg(a, 1)->to, ==,
+	                "Shannon, Thomas A; Kelly, Craig A; Robinson, David M; Morales Jr, Hector E");
+	/* A short compact Subject line does not take the body's first line. */
+	g_assert_cmpstr(msg(a, 1)->subject, ==, "Honduras");
+	g_assert_cmpstr(msg(a, 1)->body, ==, "Body two.");
+}
+
+static void
+test_value_on_next_line(void)
+{
+	g_autoptr(GPtrArray) a = parse("From:\n"
+	                               "    A Person <a@example.org>\n"
+	                               "Sent:\n"
+	                               "    Friday, May 8, 2009 7:00 PM\n"
+	                               "To:\n"
+	                               "    B Person\n"
+	                               "Subject:\n"
+	                               "    Labels alone\n"
+	                               "\n"
+	                               "body\n");
+	g_assert_cmpuint(a->len, ==, 1);
+	g_assert_cmpstr(msg(a, 0)->from, ==, "A Person <a@example.org>");
+	g_assert_cmpstr(msg(a, 0)->sent, ==, "Friday, May 8, 2009 7:00 PM");
+	g_assert_cmpstr(msg(a, 0)->to, ==, "B Person");
+	g_assert_cmpstr(msg(a, 0)->subject, ==, "Labels alone");
+}
+
+static void
+test_ocr_damaged_labels(void)
+{
+	g_autoptr(GPtrArray) a = parse("Frorn: A <a@example.org>\n"
+	                               "Sent; Friday, May 8, 2009 7:00 PM\n"
+	                               "To: B\n"
+	                               "Ce: C\n"
+	                               "Sublect: damaged one\n"
+	                               "\n"
+	                               "one\n"
+	                               "\n"
+	                               "rom: B\n"
+	                               "Sent, Friday, May 8, 2009 6:00 PM\n"
+	                               "To A\n"
+	                               "CC: D\n"
+	                               "Subiect: damaged two\n"
+	                               "\n"
+	                               "two\n"
+	                               "\n"
+	                               "From- E\n"
+	                               "Sent: Friday, May 8, 2009 5:00 PM\n"
+	                               "To: B\n"
+	                               "Subject damaged three\n"
+	                               "\n"
+	                               "three\n");
+	g_assert_cmpuint(a->len, ==, 3);
+	g_assert_cmpstr(msg(a, 0)->from, ==, "A <a@example.org>");
+	g_assert_cmpstr(msg(a, 0)->cc, ==, "C");
+	g_assert_cmpstr(msg(a, 0)->subject, ==, "damaged one");
+	g_assert_cmpstr(msg(a, 1)->from, ==, "B");
+	g_assert_cmpstr(msg(a, 1)->to, ==, "A");
+	g_assert_cmpstr(msg(a, 1)->cc, ==, "D");
+	g_assert_cmpstr(msg(a, 1)->subject, ==, "damaged two");
+	g_assert_cmpstr(msg(a, 1)->date, ==, "2009-05-08T18:00:00");
+	g_assert_cmpstr(msg(a, 2)->from, ==, "E");
+	g_assert_cmpstr(msg(a, 2)->subject, ==, "damaged three");
+}
+
+/* Corpus, C05739592 and C05739559: the Benghazi production's lost colons. */
+static void
+test_corpus_lost_colons(void)
+{
+	g_autoptr(GPtrArray) a = parse(
+	    "           From                            Sullivan, Jacob J <SullivanJJ@state.gov>\n"
+	    "           Sent:                           Thursday, September 13, 2012 1:26 PM\n"
+	    "           To:\n"
+	    "           Subject                         RV: Quick Summary of POTUS Calls to Presidents of Libya and "
+	    "Egypt\n"
+	    "\n"
+	    "\n"
+	    "           FYI\n"
+	    "\n"
+	    "           From: McDonough, Denis R. (mailto:                                                B6\n"
+	    "           Sent: Thursday, September 13, 2012 6:00 AM\n"
+	    "           To Burns, William 3; Sherman, Wendy R; Sullivan, Jacob\n"
+	    "           Subject: FW: Quick Summary of POTUS Calls to Presidents of Libya and Egypt\n"
+	    "\n"
+	    "           FYSA\n"
+	    "\n"
+	    "              From H [mailto:HDR22@clintonemail.com]\n"
+	    "              Sent: Wednesday, September 26, 2012 03:30 PM\n"
+	    "              To: Sullivan, Jacob J\n"
+	    "              Subject: NYT: Clinton Cites Clear Link\n");
+	g_assert_cmpuint(a->len, ==, 3);
+	g_assert_cmpstr(msg(a, 0)->from, ==, "Sullivan, Jacob J <SullivanJJ@state.gov>");
+	g_assert_null(msg(a, 0)->to);
+	g_assert_cmpstr(msg(a, 0)->subject, ==, "RV: Quick Summary of POTUS Calls to Presidents of Libya and Egypt");
+	g_assert_cmpstr(msg(a, 0)->body, ==, "FYI");
+	g_assert_cmpstr(msg(a, 1)->from, ==, "McDonough, Denis R.");
+	g_assert_cmpstr(msg(a, 1)->withheld, ==, "from B6");
+	g_assert_cmpstr(msg(a, 1)->to, ==, "Burns, William 3; Sherman, Wendy R; Sullivan, Jacob");
+	g_assert_cmpstr(msg(a, 2)->from, ==, "H [mailto:HDR22@clintonemail.com]");
+	g_assert_cmpstr(msg(a, 2)->date, ==, "2012-09-26T15:30:00");
+}
+
+/* Corpus, C05739594 and C05761720: redaction marks in the header. */
+static void
+test_corpus_redaction_marks(void)
+{
+	g_autoptr(GPtrArray) a = parse(
+	    "             From:                                                                             B6\n"
+	    "             Sent:                           Sunday, March 27, 2011 9:05 PM\n"
+	    "             To\n"
+	    "             Subject                         H: Lots of new intel; possible Libyan collapse. Sid\n"
+	    "\n"
+	    "body\n"
+	    "\n"
+	    "From:                              PIR <preines\n"
+	    "Sent:                              Monday, May 25, 2009 5:20 AM\n"
+	    "To:                                Sullivan, Jacob\n"
+	    "Cc:                                H; Shapiro, Andrew J\n"
+	    "                                                                                                      B5\n"
+	    "Subject:                           Re: Edinburgh Film Festival israeli Boycott\n"
+	    "                                                                                                      B6\n"
+	    "\n"
+	    "body\n"
+	    "\n"
+	    "From: Margaret V. W. Carpenter [mailto:B6]\n"
+	    "Sent: Thursday, May 14, 2009 6:25 PM\n"
+	    "To: Cheryl Mills; (b)(6)\n"
+	    "Cc: B7(C)\n"
+	    "Subject: FW: \"the Cable\"\n");
+	g_assert_cmpuint(a->len, ==, 3);
+	/* A field that is only a mark is NULL; the mark is never a name. */
+	g_assert_null(msg(a, 0)->from);
+	g_assert_null(msg(a, 0)->to);
+	g_assert_cmpstr(msg(a, 0)->withheld, ==, "from B6");
+	g_assert_cmpstr(msg(a, 0)->date, ==, "2011-03-27T21:05:00");
+	g_assert_cmpstr(msg(a, 1)->from, ==, "PIR <preines");
+	g_assert_cmpstr(msg(a, 1)->cc, ==, "H; Shapiro, Andrew J");
+	g_assert_cmpstr(msg(a, 1)->subject, ==, "Re: Edinburgh Film Festival israeli Boycott");
+	g_assert_cmpstr(msg(a, 1)->withheld, ==, "cc B5; subject B6");
+	g_assert_cmpstr(msg(a, 2)->from, ==, "Margaret V. W. Carpenter");
+	g_assert_cmpstr(msg(a, 2)->to, ==, "Cheryl Mills");
+	g_assert_null(msg(a, 2)->cc);
+	g_assert_cmpstr(msg(a, 2)->withheld, ==, "from B6; to (b)(6); cc B7(C)");
+	for (guint i = 0; i < a->len; i++) {
+		const DpPrintedMessage *m = msg(a, i);
+		const char *values[] = { m->from, m->to, m->cc, m->bcc, m->subject };
+		for (gsize k = 0; k < G_N_ELEMENTS(values); k++)
+			g_assert_true(values[k] == NULL ||
+			              (strstr(values[k], "B6") == NULL && strstr(values[k], "(b)") == NULL));
+	}
+}
+
+/* One date through the parser, as the Sent of a message. */
+static char *
+date_of(const char *sent, const char *zone)
+{
+	g_autofree char *text = g_strdup_printf("From: A <a@example.org>\nSent: %s\nTo: B\nSubject: s\n\nbody\n", sent);
+	g_autoptr(GPtrArray) a = dp_printed_parse(text, strlen(text), zone);
+	g_assert_cmpuint(a->len, ==, 1);
+	return g_strdup(msg(a, 0)->date);
+}
+
+static void
+check_date(const char *sent, const char *zone, const char *want)
+{
+	g_autofree char *got = date_of(sent, zone);
+	g_assert_cmpstr(got, ==, want);
+}
+
+static void
+test_date_forms(void)
+{
+	check_date("Monday, April 13, 2009 11:09 AM", NULL, "2009-04-13T11:09:00");
+	check_date("Mon Apr 13 08:13:05 2009", NULL, "2009-04-13T08:13:05");
+	check_date("4/13/2009 11:09:12 AM", NULL, "2009-04-13T11:09:12");
+	check_date("Mon, 13 Apr 2009 08:13:05 -0400", NULL, "2009-04-13T08:13:05-04:00");
+	check_date("Wednesday, April 01, 2009 6:13 PM", NULL, "2009-04-01T18:13:00");
+	check_date("Sat, Sep 15, 2012 at 3:25 PM", NULL, "2012-09-15T15:25:00");
+	check_date("Apr 13, 2009 9:29 AM", NULL, "2009-04-13T09:29:00");
+	check_date("Thu, Jan 5, 2012 5:22 pm", NULL, "2012-01-05T17:22:00");
+	check_date("12/25/09 12:00 AM", NULL, "2009-12-25T00:00:00");
+	check_date("25/12/2009 12:30 PM", NULL, "2009-12-25T12:30:00");
+	check_date("2009-04-13 08:13:05 GMT", NULL, "2009-04-13T08:13:05+00:00");
+	check_date("Mon, 13 Apr 2009 08:13:05 EDT", NULL, "2009-04-13T08:13:05-04:00");
+	/* Corpus OCR damage: glued month and day, day and hour, year and hour. */
+	check_date("Sunday, Jul26, 2009 7:53 AM", NULL, "2009-07-26T07:53:00");
+	check_date("Sun Jul 2607:43:53 2009", NULL, "2009-07-26T07:43:53");
+	check_date("Monday, May 2, 201111:08 AM", NULL, "2011-05-02T11:08:00");
+	/* What does not parse gives no date, but sent keeps the printed text. */
+	check_date("Sunday, March 27, 201i 9:05 PM", NULL, NULL);
+	check_date("24 May", NULL, NULL);
+	check_date("February 30, 2009 1:00 PM", NULL, NULL);
+	check_date("April 13, 2009 13:00 PM", NULL, NULL);
+	check_date("yesterday", NULL, NULL);
+}
+
+static void
+test_date_zones(void)
+{
+	/* ZONE gives the offset at that local time (daylight saving or not). */
+	check_date("Monday, April 13, 2009 11:09 AM", "America/New_York", "2009-04-13T11:09:00-04:00");
+	check_date("Monday, January 12, 2009 11:09 AM", "America/New_York", "2009-01-12T11:09:00-05:00");
+	check_date("Monday, April 13, 2009 11:09 AM", "UTC", "2009-04-13T11:09:00+00:00");
+	/* A printed zone wins over ZONE. */
+	check_date("Mon, 13 Apr 2009 08:13:05 +0200", "America/New_York", "2009-04-13T08:13:05+02:00");
+	/* No zone known: local time as printed, no offset invented. */
+	check_date("Monday, April 13, 2009 11:09 AM", "Not/A_Zone", "2009-04-13T11:09:00");
+	/* A date without a time gets no offset. */
+	check_date("April 13, 2009", "America/New_York", "2009-04-13");
+}
+
+/* Corpus, C05761762: a memo (TO:/FROM:/SUBJECT:) is no e-mail. */
+static void
+test_corpus_memo_is_no_message(void)
+{
+	g_autoptr(GPtrArray) a =
+	    parse("  SENSITIVE BUT UNCLASSIFIED                                  June 4th, 2009\n"
+	          "  INFORMATION MEMORANDUM\n"
+	          "\n"
+	          "  TO:             Ambassador Karl W. Eikenberry\n"
+	          "\n"
+	          "  THROUGH: Deputy Ambassador Francis J. Ricciardone\n"
+	          "\n"
+	          "  FROM:          Narcotics Affairs Section - Acting Director Lee R. Brown\n"
+	          "\n"
+	          "  SUBJECT: Washington Post Inquiry / Investigation of DynCorp\n"
+	          "\n"
+	          "  Summary. Washington Post reporter Ellen Nakashema contacted INL/NAS Police Program\n");
+	g_assert_cmpuint(a->len, ==, 0);
+}
+
+static void
+test_memo_with_date_is_no_message(void)
+{
+	g_autoptr(GPtrArray) a = parse("MEMORANDUM\n"
+	                               "\n"
+	                               "FROM: The Director\n"
+	                               "TO: All staff\n"
+	                               "DATE: March 3, 2011\n"
+	                               "SUBJECT: Parking\n"
+	                               "\n"
+	                               "The garage closes on Friday.\n");
+	g_assert_cmpuint(a->len, ==, 0);
+}
+
+/* Corpus, C05760667 and C05762718: articles and notes quoting a From line. */
+static void
+test_corpus_article_quoting_from(void)
+{
+	g_autoptr(GPtrArray) a = parse("From The Economist print edition\n"
+	                               "\n"
+	                               "Barack Obama may at last be getting a grip. But he still needs to show more\n"
+	                               "leadership, at home and abroad\n"
+	                               "\n"
+	                               "In a letter, an aide wrote:\n"
+	                               "From: Sid\n"
+	                               "Re: The drift\n"
+	                               "\n"
+	                               "FYI: This is the first of what will likely soon be other analyses.\n"
+	                               "To: the editor, who wrote back on Monday.\n");
+	g_assert_cmpuint(a->len, ==, 0);
+}
+
+/* Corpus, C05758398's banner: a page of nothing but furniture leftovers. */
+static void
+test_corpus_furniture_only(void)
+{
+	g_autoptr(GPtrArray) a =
+	    parse("      UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05758398 Date: "
+	          "06/30/2015\n"
+	          "\n"
+	          "                                                                                RELEASE IN PART\n"
+	          "                                                                                B6\n"
+	          "\f"
+	          "UNCLASSIFIED\n"
+	          "U.S. Department of State\n"
+	          "Case No. F-2015-04841\n"
+	          "Doc No. C05739559\n"
+	          "Date: 05/13/2015                                                          RELEASE IN\n"
+	          "                                                                          PART B6\n");
+	g_assert_cmpuint(a->len, ==, 0);
+}
+
+static void
+test_empty_text(void)
+{
+	g_autoptr(GPtrArray) a = dp_printed_parse("", 0, NULL);
+	g_assert_cmpuint(a->len, ==, 0);
+	g_autoptr(GPtrArray) b = dp_printed_parse(NULL, 0, "UTC");
+	g_assert_cmpuint(b->len, ==, 0);
+	g_autoptr(GPtrArray) c = parse("\n\n\f\n   \n");
+	g_assert_cmpuint(c->len, ==, 0);
+}
+
+/* Corpus, C05762995: furniture left between header lines at a page break. */
+static void
+test_corpus_header_over_page_break(void)
+{
+	g_autoptr(GPtrArray) a = parse(
+	    "3 letters in my possession that we are handing to Kyl's office now.\n"
+	    "\n"
+	    "   Original Message\n"
+	    "From: H <HDR22@clintonemail.com>\n"
+	    "\n"
+	    "      UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05762995 Date: 06/30/2015\n"
+	    "\f       UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05762995 Date: 06/30/2015\n"
+	    "\n\n\n"
+	    "To: Verma, Richard R\n"
+	    "Sent: Thu Dec 24 09:36:33 2009\n"
+	    "Subject: Re: Trying to call you--call me thru ops.\n"
+	    "\n"
+	    "Just tried it but got a request for my mailbox on the system. Is this right #?\n");
+	g_assert_cmpuint(a->len, ==, 1);
+	g_assert_cmpstr(msg(a, 0)->from, ==, "H <HDR22@clintonemail.com>");
+	g_assert_cmpstr(msg(a, 0)->to, ==, "Verma, Richard R");
+	g_assert_cmpstr(msg(a, 0)->date, ==, "2009-12-24T09:36:33");
+	g_assert_true(g_str_has_prefix(msg(a, 0)->body, "Just tried it"));
+}
+
+/* Corpus, C05761294: quoted header lines. */
+static void
+test_corpus_quoted_headers(void)
+{
+	g_autoptr(GPtrArray) a = parse(">    Original Message\n"
+	                               "> From: \"H\" <hdr22@clintonemail.com>\n"
+	                               "\n"
+	                               "> Date: Wed, 8 Apr 2009 11:22:08\n"
+	                               "> To: Jackie Newmyer<jn@example.org>\n"
+	                               "> Subject: Re: call\n"
+	                               "\n"
+	                               "> Are you free?\n");
+	g_assert_cmpuint(a->len, ==, 1);
+	g_assert_cmpstr(msg(a, 0)->from, ==, "\"H\" <hdr22@clintonemail.com>");
+	g_assert_cmpstr(msg(a, 0)->to, ==, "Jackie Newmyer<jn@example.org>");
+	g_assert_cmpstr(msg(a, 0)->date, ==, "2009-04-08T11:22:08");
+	g_assert_cmpstr(msg(a, 0)->body, ==, "> Are you free?");
+}
+
+/* A million From lines, no other label: nothing, and in linear time. */
+static void
+test_hostile_million_from_lines(void)
+{
+	GString *s = g_string_sized_new(20 * 1000000);
+	for (int i = 0; i < 1000000; i++)
+		g_string_append(s, "From: x@example.org\n");
+	g_autoptr(GPtrArray) a = dp_printed_parse(s->str, s->len, NULL);
+	g_assert_cmpuint(a->len, ==, 0);
+	g_string_free(s, TRUE);
+}
+
+/* One line of 10 MB, alone and inside a header block. */
+static void
+test_hostile_huge_line(void)
+{
+	gsize big = 10 * 1024 * 1024;
+	GString *s = g_string_sized_new(big + 200);
+	g_string_append(s, "From: A <a@example.org>\nSent: Friday, May 8, 2009 7:00 PM\nTo: ");
+	for (gsize i = 0; i < big; i++)
+		g_string_append_c(s, "ab; B6 "[i % 7]);
+	g_string_append(s, "\nSubject: long\n\nbody\n");
+	g_autoptr(GPtrArray) a = dp_printed_parse(s->str, s->len, NULL);
+	g_assert_cmpuint(a->len, ==, 1);
+	/* Values are bounded. */
+	g_assert_cmpuint(strlen(msg(a, 0)->to), <=, 4096);
+	g_assert_cmpstr(msg(a, 0)->withheld, ==, "to B6");
+	g_string_free(s, TRUE);
+
+	/* 10 MB of spaces before a label, and 10 MB of form feeds. */
+	GString *t = g_string_sized_new(big + 100);
+	for (gsize i = 0; i < big; i++)
+		g_string_append_c(t, i < big / 2 ? ' ' : '\f');
+	g_string_append(t, "From:");
+	g_autoptr(GPtrArray) b = dp_printed_parse(t->str, t->len, NULL);
+	g_assert_cmpuint(b->len, ==, 0);
+	g_string_free(t, TRUE);
+}
+
+/* More messages than the parser makes: the count is bounded. */
+static void
+test_hostile_many_messages(void)
+{
+	GString *s = g_string_new(NULL);
+	for (int i = 0; i < 12000; i++)
+		g_string_append(s, "From: a@example.org\nSent: 1/2/2009 3:04 PM\nTo: b\n\nx\n");
+	g_autoptr(GPtrArray) a = dp_printed_parse(s->str, s->len, NULL);
+	g_assert_cmpuint(a->len, ==, 10000);
+	/* The rest of the text is the last one's body. */
+	g_assert_cmpuint(strlen(msg(a, 9999)->body), >, 2000 * 40);
+	g_string_free(s, TRUE);
+}
+
+/* Pseudo-random bytes (fixed seed), invalid UTF-8, NULs, label fragments. */
+static void
+test_hostile_garbage(void)
+{
+	static const char *const pieces[] = { "From:", "Sent:", "To:",  "Cc:",    "Subject:", "\n",  "\f",
+		                              " ",     "\t",    "B6",   "(b)(6)", "[mailto:", "On ", " wrote:",
+		                              "12:30", "2009",  "\xff", "\xc3",   "\0",       ">",   "Original Message",
+		                              "-",     "Apr" };
+	GRand *r = g_rand_new_with_seed(15);
+	for (int round = 0; round < 200; round++) {
+		GString *s = g_string_new(NULL);
+		int n = g_rand_int_range(r, 0, 400);
+		for (int i = 0; i < n; i++) {
+			const char *p = pieces[g_rand_int_range(r, 0, G_N_ELEMENTS(pieces))];
+			g_string_append_len(s, p, *p ? (gssize)strlen(p) : 1);
+		}
+		g_autoptr(GPtrArray) a = dp_printed_parse(s->str, s->len, round % 2 ? "America/New_York" : NULL);
+		for (guint i = 0; i < a->len; i++) {
+			const DpPrintedMessage *m = msg(a, i);
+			g_assert_nonnull(m->body);
+			g_assert_true(g_utf8_validate(m->body, -1, NULL));
+			g_assert_true(m->from == NULL || g_utf8_validate(m->from, -1, NULL));
+			g_assert_cmpuint(m->offset, <, s->len);
+		}
+		g_string_free(s, TRUE);
+	}
+	g_rand_free(r);
+}
+
+/* Every prefix of a chain parses, into no more messages than the whole. */
+static void
+test_truncated_chain(void)
+{
+	gsize len = strlen(outlook_chain);
+	for (gsize i = 0; i <= len; i++) {
+		g_autoptr(GPtrArray) a = dp_printed_parse(outlook_chain, i, NULL);
+		g_assert_cmpuint(a->len, <=, 3);
+		for (guint k = 0; k < a->len; k++)
+			g_assert_cmpuint(msg(a, k)->offset, <, i);
+	}
+}
+
+DP_UNIT_MAIN("printed", test_corpus_outlook_chain, test_one_message, test_two_messages_dashes,
+             test_three_messages_separators, test_corpus_wrote_forms, test_wrote_needs_a_date,
+             test_alignment_tabs_and_spaces, test_corpus_continuation_lines, test_value_on_next_line,
+             test_ocr_damaged_labels, test_corpus_lost_colons, test_corpus_redaction_marks, test_date_forms,
+             test_date_zones, test_corpus_memo_is_no_message, test_memo_with_date_is_no_message,
+             test_corpus_article_quoting_from, test_corpus_furniture_only, test_empty_text,
+             test_corpus_header_over_page_break, test_corpus_quoted_headers, test_hostile_million_from_lines,
+             test_hostile_huge_line, test_hostile_many_messages, test_hostile_garbage, test_truncated_chain)
