@@ -885,7 +885,8 @@ line_width(const Line *l)
 
 /* Does text line L continue the value of field F, whose label line was LABEL_LINE? */
 static gboolean
-continues(const char *text, const Draft *d, int f, const Line *label_line, const Line *prev, const Line *l)
+continues(const char *text, const Draft *d, int f, const Line *label_line, const Line *prev, const Line *l,
+          const Line *next)
 {
 	if (f < 0)
 		return FALSE;
@@ -899,12 +900,14 @@ continues(const char *text, const Draft *d, int f, const Line *label_line, const
 		return TRUE;
 	/*
 	 * A compact Subject line wrapped by the printer: the line above is
-	 * long and has no wide gaps (a gap is layout, a redacted area), and
-	 * this line, its rest, is shorter.
+	 * long and has no wide gaps (a gap is layout, a redacted area), this
+	 * line, its rest, is shorter, and the block ends after it (a body
+	 * that follows its Subject line directly runs on).
 	 */
-	if (f == V_SUBJECT && label_line->form == F_COLON && line_width(prev) >= 90 &&
+	if (f == V_SUBJECT && label_line->form == F_COLON && line_width(prev) >= 75 &&
 	    l->indent <= label_line->indent && line_width(l) < line_width(prev) &&
-	    !has_gap(text + prev->content, text + prev->end))
+	    !has_gap(text + prev->content, text + prev->end) &&
+	    (next == NULL || next->kind == K_BLANK || next->kind == K_LABEL))
 		return TRUE;
 	return FALSE;
 }
@@ -981,7 +984,16 @@ read_block(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
 			last = j;
 			continue;
 		}
-		if (l->kind == K_TEXT && continues(text, d, cur, label_line, &lines[last], l)) {
+		/*
+		 * A line between two header lines can only be the rest of the
+		 * value above it ("Cc: ...; Okafor, Julian R" / "<OkaforJR@...>"
+		 * / "Sent: ...").
+		 */
+		const Line *next = j + 1 < n ? &lines[j + 1] : NULL;
+		gboolean sandwiched = next != NULL && next->kind == K_LABEL && next->form != F_LOOSE &&
+		                      next->label != L_FROM && (next->label == L_OTHER || !seen[next->label]);
+		if (l->kind == K_TEXT && cur >= 0 &&
+		    (sandwiched || continues(text, d, cur, label_line, &lines[last], l, next))) {
 			draft_add(d, cur, text, l->content, l->end);
 			last = j;
 			continue;
