@@ -499,6 +499,16 @@ trim_value(GString *v)
 /* ------------------------------------------------------------------ */
 /* Dates                                                               */
 
+/* Does [P, END) hold a time of day ("9:05")? */
+static gboolean
+has_time(const char *p, const char *end)
+{
+	for (; p + 2 < end; p++)
+		if (is_digit(p[0]) && p[1] == ':' && is_digit(p[2]))
+			return TRUE;
+	return FALSE;
+}
+
 static const char *const month_names[] = { "january", "february", "march",     "april",   "may",      "june",
 	                                   "july",    "august",   "september", "october", "november", "december" };
 
@@ -653,6 +663,18 @@ parse_date(const char *s, gsize n, GTimeZone *tz)
 			}
 			continue;
 		}
+		/* "0323 PM": the OCR lost the colon of the time. */
+		if (digits == 4 && year >= 0 && hour < 0 && a % 100 < 60) {
+			const char *q = p;
+			while (q < end && *q == ' ')
+				q++;
+			if (q + 1 < end && (lower(q[0]) == 'a' || lower(q[0]) == 'p') && lower(q[1]) == 'm' &&
+			    (q + 2 == end || !is_alpha(q[2]))) {
+				hour = a / 100;
+				minute = a % 100;
+				continue;
+			}
+		}
 		if (p < end && (*p == '/' || (*p == '-' && digits == 4)) && year < 0) {
 			char sep = *p++;
 			int d2, d3;
@@ -703,6 +725,16 @@ parse_date(const char *s, gsize n, GTimeZone *tz)
 	return g_string_free(out, FALSE);
 }
 
+/* Does [P, END) hold a time of day or a whole date? */
+static gboolean
+is_date(const char *p, const char *end)
+{
+	if (has_time(p, end))
+		return TRUE;
+	g_autofree char *iso = parse_date(p, end - p, NULL);
+	return iso != NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Lines                                                               */
 
@@ -749,16 +781,6 @@ is_furniture(const char *c, const char *end)
 	}
 	for (gsize i = 0; i < G_N_ELEMENTS(words); i++)
 		if (find_ci(c, end, words[i]))
-			return TRUE;
-	return FALSE;
-}
-
-/* Does [P, END) hold a time of day ("9:05")? */
-static gboolean
-has_time(const char *p, const char *end)
-{
-	for (; p + 2 < end; p++)
-		if (is_digit(p[0]) && p[1] == ':' && is_digit(p[2]))
 			return TRUE;
 	return FALSE;
 }
@@ -961,8 +983,10 @@ read_block(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
 				break;
 			continue;
 		}
-		if (l->kind == K_LABEL && l->label != L_FROM && (l->label == L_OTHER || !seen[l->label]) &&
-		    (blank == 0 || l->form != F_LOOSE)) {
+		/* "Sent to the committee ...": a loose Sent or Date needs a date. */
+		gboolean loose_ok = l->form != F_LOOSE || (blank == 0 && ((l->label != L_SENT && l->label != L_DATE) ||
+		                                                          is_date(text + l->value, text + l->end)));
+		if (l->kind == K_LABEL && l->label != L_FROM && (l->label == L_OTHER || !seen[l->label]) && loose_ok) {
 			seen[l->label] = TRUE;
 			if (l->label == L_SENT)
 				have_sent_label = TRUE;

@@ -271,6 +271,40 @@ test_corpus_continuation_lines(void)
 	g_assert_cmpstr(msg(a, 1)->body, ==, "Body two.");
 }
 
+/* Wrapped lines that are not marked as such, as scripts/make-releases prints them. */
+static void
+test_wrapped_without_marks(void)
+{
+	g_autoptr(GPtrArray) a =
+	    parse("  From: Okafor, Julian R\n"
+	          "  To: Hartley, Dana M <HartleyDM@state.gov>\n"
+	          "  Cc: H; Farrow, Thomas; Evan Sorel <esorel@example.org>; Okafor, Julian R\n"
+	          "  <OkaforJR@state.gov>\n"
+	          "  Sent: Mon Nov 14 14:42:44 2011\n"
+	          "  Subject: Summary of the working group's recommendations on visa processing times at the\n"
+	          "  consulates in the region\n"
+	          "\n"
+	          "  body one\n"
+	          "\n"
+	          "  From: Farrow, Thomas\n"
+	          "  Sent: Mon Nov 14 10:00:00 2011\n"
+	          "  Subject: The working group met this morning and the notes are in the shared folder\n"
+	          "  Two members of the working group will join by phone from the embassy.\n"
+	          "  The host government has asked for a short joint statement.\n");
+	g_assert_cmpuint(a->len, ==, 2);
+	/* A line between two header lines is the rest of the value above it. */
+	g_assert_cmpstr(msg(a, 0)->cc, ==,
+	                "H; Farrow, Thomas; Evan Sorel <esorel@example.org>; Okafor, Julian R <OkaforJR@state.gov>");
+	g_assert_cmpstr(msg(a, 0)->date, ==, "2011-11-14T14:42:44");
+	g_assert_cmpstr(msg(a, 0)->subject, ==,
+	                "Summary of the working group's recommendations on visa processing times at the consulates in "
+	                "the region");
+	/* A body that follows its Subject line directly is not the subject. */
+	g_assert_cmpstr(msg(a, 1)->subject, ==,
+	                "The working group met this morning and the notes are in the shared folder");
+	g_assert_true(g_str_has_prefix(msg(a, 1)->body, "Two members"));
+}
+
 static void
 test_value_on_next_line(void)
 {
@@ -452,6 +486,7 @@ test_date_forms(void)
 	check_date("Sunday, Jul26, 2009 7:53 AM", NULL, "2009-07-26T07:53:00");
 	check_date("Sun Jul 2607:43:53 2009", NULL, "2009-07-26T07:43:53");
 	check_date("Monday, May 2, 201111:08 AM", NULL, "2011-05-02T11:08:00");
+	check_date("Friday, November 23, 2012 0323 PM", NULL, "2012-11-23T15:23:00");
 	/* What does not parse gives no date, but sent keeps the printed text. */
 	check_date("Sunday, March 27, 201i 9:05 PM", NULL, NULL);
 	check_date("24 May", NULL, NULL);
@@ -525,6 +560,12 @@ test_corpus_article_quoting_from(void)
 	                               "FYI: This is the first of what will likely soon be other analyses.\n"
 	                               "To: the editor, who wrote back on Monday.\n");
 	g_assert_cmpuint(a->len, ==, 0);
+	/* Prose lines that start with label words, right under a From: line. */
+	g_autoptr(GPtrArray) b = parse("From: our correspondent in Geneva, who spoke with two officials,\n"
+	                               "Sent to the committee in February, the documents run to 300 pages.\n"
+	                               "To be honest, nobody thought about it, one of them said.\n"
+	                               "Subject to the agreement, further releases would follow.\n");
+	g_assert_cmpuint(b->len, ==, 0);
 }
 
 /* Corpus, C05758398's banner: a page of nothing but furniture leftovers. */
@@ -699,9 +740,9 @@ test_truncated_chain(void)
 
 DP_UNIT_MAIN("printed", test_corpus_outlook_chain, test_one_message, test_two_messages_dashes,
              test_three_messages_separators, test_corpus_wrote_forms, test_wrote_needs_a_date,
-             test_alignment_tabs_and_spaces, test_corpus_continuation_lines, test_value_on_next_line,
-             test_ocr_damaged_labels, test_corpus_lost_colons, test_corpus_redaction_marks, test_date_forms,
-             test_date_zones, test_corpus_memo_is_no_message, test_memo_with_date_is_no_message,
+             test_alignment_tabs_and_spaces, test_corpus_continuation_lines, test_wrapped_without_marks,
+             test_value_on_next_line, test_ocr_damaged_labels, test_corpus_lost_colons, test_corpus_redaction_marks,
+             test_date_forms, test_date_zones, test_corpus_memo_is_no_message, test_memo_with_date_is_no_message,
              test_corpus_article_quoting_from, test_corpus_furniture_only, test_empty_text,
              test_corpus_header_over_page_break, test_corpus_quoted_headers, test_hostile_million_from_lines,
              test_hostile_huge_line, test_hostile_many_messages, test_hostile_garbage, test_truncated_chain)
