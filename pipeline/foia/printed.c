@@ -17,33 +17,44 @@
  *	Labels.  A header line is a label word followed by its value: From,
  *	Sent, Date, To, Cc, Bcc, Subject, Attachments, and, kept in the block
  *	but not returned, Importance, Sensitivity, Priority, Categories and
- *	Reply-To.  Any case.  The label is followed by ':' (or the OCR's ';'
- *	or '='), or by a tab or two or more spaces (pdftotext's alignment of
- *	the Outlook form, where the colon is often lost), or ends the line
- *	(its value is then on the next line).  With a colon, OCR damage is
- *	tolerated: "rn" read as "m", and one wrong, missing or extra letter
- *	in From, Sent and Date ("rom:", "Frorn:"), two in Subject and
- *	Attachments ("Sublect:"); Cc is also read from "Ce:" and "CC:".
- *	Without a colon only Subject, Attachments and Importance may be
- *	damaged.  Inside a header block, a label followed by a single space
- *	("To Burns, William") is accepted too, when it comes directly after
- *	another header line.
+ *	Reply-To.  The label is followed by ':' (or the OCR's ';', '=', or ',',
+ *	'.', '-' before a space: "Sent, Wednesday", "From- H"), by a tab or two
+ *	or more spaces (pdftotext's alignment of the Outlook form, where the
+ *	colon is often lost), or ends the line (its value is then on the next
+ *	line).  With a colon any case is a label (FROM:, from:); without one
+ *	the label is capitalised.  With a colon, OCR damage is tolerated: "rn"
+ *	read as "m", one wrong, missing or extra letter in From, Sent and Date
+ *	("rom:", "Frorn:"), two in Subject and Attachments ("Sublect:"); Cc is
+ *	also read from "Ce:" and "CC:".  Without a colon only Subject,
+ *	Attachments and Importance may be damaged.  A label followed by a
+ *	single space ("To Burns, William") is a loose label: accepted directly
+ *	under another header line, and for Sent and Date only when the value
+ *	holds a date ("Sent to the committee" is prose).
  *
- *	Header blocks.  A message starts at a From line (with a colon, aligned
- *	or alone on its line).  The block runs over the following header lines
- *	(each label at most once, a second From ends it); up to two blank
- *	lines are skipped when a new label follows them.  A value continues
- *	on the following lines until the next label or a blank line, when the
- *	line is indented to the value's column (the aligned form), when an
- *	address list ended with ',', ';' or '-', when a compact Subject line
- *	was long enough to have been wrapped (90 columns), or when the label
- *	had no value on its own line.  A line holding only redaction marks
- *	belongs to the value above it.  The block is a message only when it
- *	has a From, a Sent or Date, and a To or Subject, and when it looks
- *	like e-mail rather than a memo: it has a Sent label, a time of day in
- *	its date, or an address ('@', "mailto") in From, To or Cc.  So a memo
- *	(TO:/FROM:/SUBJECT:, a DATE: without a time) and a news article that
- *	quotes one "From:" line give no message.
+ *	Header blocks.  A message starts at a From line: with a colon, aligned
+ *	or alone on its line, or loose ("From H [mailto:...]") when a header
+ *	line follows it directly.  The block runs over the following header
+ *	lines (each label at most once, a second From ends it); up to two
+ *	blank lines are skipped when a new label follows them.  Furniture left
+ *	in the text (banner and stamp lines, a page number, the banner's own
+ *	"Date: 05/13/2015" under its "Doc No." line) is passed over with up to
+ *	six blank lines around it, so a header cut by a page break stays one
+ *	block.  A value continues on the following lines until the next label
+ *	or a blank line when: the label had no value on its own line; the
+ *	line is indented to the value's column (values set off by a tab or by
+ *	spaces); an address list or Attachments ended with ',', ';' or '-';
+ *	the line lies between two header lines ("Cc: ...; Okafor, Julian R" /
+ *	"<OkaforJR@state.gov>" / "Sent: ..."); or a compact Subject line of 75
+ *	columns or more, with no wide gaps, wrapped onto a shorter line after
+ *	which the block ends (a body that follows its Subject line directly is
+ *	not taken for it).  A line holding only redaction marks belongs to the
+ *	value above it.  The block is a message only when it has a From, a
+ *	Sent or Date, and a To or Subject, and when it looks like e-mail
+ *	rather than a memo: it has a Sent label, a time of day in its date, or
+ *	an address ('@', "mailto") in From, To or Cc.  So a memo
+ *	(TO:/FROM:/SUBJECT:, or a DATE: without a time) and a news article
+ *	that quotes "From:" lines give no message: one label is never enough,
+ *	the structure of the block is.
  *
  *	Separators.  "-----Original Message-----" (with or without its
  *	dashes), "---------- Forwarded message ----------", "Begin forwarded
@@ -72,14 +83,14 @@
  *	2009", "4/13/2009 11:09:12 AM" (numbers are month/day/year unless the
  *	first cannot be a month), "Mon, 13 Apr 2009 08:13:05 -0400", "Sat,
  *	Sep 15, 2012 at 3:25 PM", two-digit years as 19xx from 70 and 20xx
- *	below.  The result is "YYYY-MM-DDTHH:MM:SS", or "YYYY-MM-DD" when no
- *	time is printed, followed by the offset ("-04:00") of the zone: the
- *	printed one (a numeric offset, or UTC, GMT, EST, EDT, CST, CDT, MST,
- *	MDT, PST, PDT), otherwise ZONE's offset at that local time when ZONE
- *	is a valid time zone identifier ("America/New_York", "UTC").  With
- *	ZONE NULL (or not a valid identifier) and no printed zone there is no
+ *	below, and the OCR's "Jul26", "2607:43:53", "201111:08" and "0323 PM"
+ *	(a digit misread as a letter, "201i", gives no date).  The result is "YYYY-MM-DDTHH:MM:SS", or "YYYY-MM-DD" when
+ *no time is printed, followed by the offset ("-04:00") of the zone: the printed one (a numeric offset, or UTC, GMT,
+ *EST, EDT, CST, CDT, MST, MDT, PST, PDT), otherwise ZONE's offset at that local time when ZONE is a valid time zone
+ *identifier ("America/New_York", "UTC").  With ZONE NULL (or not a valid identifier) and no printed zone there is no
  *	offset at all: the time is the local time as printed, and no zone is
- *	invented for it.  A date without a time never gets an offset.
+ *	invented for it (printouts name none; UTC would usually be wrong).  A
+ *	date without a time never gets an offset.
  *
  * SECURITY
  *	The text is untrusted.  Every line is cut once; a header block is
@@ -250,15 +261,13 @@ static const LabelWord label_words[] = {
 
 /*
  * The label that the word [W, W+N) names, or L_NONE.  DAMAGED allows the
- * OCR damage described in the header comment.  EXACT is set when the word
- * is a label as spelled.
+ * OCR damage described in the header comment.
  */
 static guint8
-match_label(const char *w, gsize n, gboolean damaged, gboolean *exact)
+match_label(const char *w, gsize n, gboolean damaged)
 {
 	char buf[MAX_LABEL + 1];
 	gsize m = 0;
-	*exact = FALSE;
 	if (n == 0 || n > MAX_LABEL)
 		return L_NONE;
 	/* Lower case, OCR digits and strokes as a letter no label has, "rn" as "m". */
@@ -274,10 +283,8 @@ match_label(const char *w, gsize n, gboolean damaged, gboolean *exact)
 	}
 	buf[m] = '\0';
 	for (gsize i = 0; i < G_N_ELEMENTS(label_words); i++) {
-		if (strlen(label_words[i].word) == n && g_ascii_strncasecmp(w, label_words[i].word, n) == 0) {
-			*exact = TRUE;
+		if (strlen(label_words[i].word) == n && g_ascii_strncasecmp(w, label_words[i].word, n) == 0)
 			return label_words[i].label;
-		}
 	}
 	if (!damaged)
 		return L_NONE;
@@ -353,9 +360,8 @@ classify_label(const char *text, Line *l)
 	} else {
 		return;
 	}
-	gboolean exact;
 	gboolean damaged = form == F_COLON || (form != F_LOOSE && n >= 6);
-	guint8 label = match_label(w, n, damaged, &exact);
+	guint8 label = match_label(w, n, damaged);
 	if (label == L_NONE)
 		return;
 	l->kind = K_LABEL;
