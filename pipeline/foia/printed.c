@@ -45,9 +45,10 @@
  *	spaces); an address list or Attachments ended with ',', ';' or '-';
  *	the line lies between two header lines ("Cc: ...; Okafor, Julian R" /
  *	"<OkaforJR@state.gov>" / "Sent: ..."); or a compact Subject line of 75
- *	columns or more, with no wide gaps, wrapped onto a shorter line after
- *	which the block ends (a body that follows its Subject line directly is
- *	not taken for it).  A line holding only redaction marks belongs to the
+ *	columns or more, with no wide gaps, wrapped onto a shorter line that
+ *	starts in lower case or after which the block ends (a body that
+ *	follows its Subject line directly starts a sentence, and is not taken
+ *	for the subject).  A line holding only redaction marks belongs to the
  *	value above it.  The block is a message only when it has a From, a
  *	Sent or Date, and a To or Subject, and when it looks like e-mail
  *	rather than a memo: it has a Sent label, a time of day in its date, or
@@ -55,6 +56,18 @@
  *	(TO:/FROM:/SUBJECT:, or a DATE: without a time) and a news article
  *	that quotes "From:" lines give no message: one label is never enough,
  *	the structure of the block is.
+ *
+ *	Column form.  A PDF's text in reading order (not pdftotext -layout)
+ *	may give the labels alone on their lines first ("From:", "Sent:",
+ *	"To:", "Subject:") and then the values, one per label in the same
+ *	order, the body right after them.  Three or more labels without values
+ *	in a row, From first, are read so: each label takes the next line; a
+ *	value takes the line after it too when that is plainly its rest (an
+ *	address list ending with ',', ';' or '-', an address starting with '<'
+ *	or '[', a Subject's rest starting in lower case or, before
+ *	Attachments, naming no files); a date where From's value should be
+ *	means the From was withheld without a mark; Sent's value must be a
+ *	date, or the lines are read as an ordinary block.
  *
  *	Separators.  "-----Original Message-----" (with or without its
  *	dashes), "---------- Forwarded message ----------", "Begin forwarded
@@ -929,13 +942,15 @@ continues(const char *text, const Draft *d, int f, const Line *label_line, const
 	/*
 	 * A compact Subject line wrapped by the printer: the line above is
 	 * long and has no wide gaps (a gap is layout, a redacted area), this
-	 * line, its rest, is shorter, and the block ends after it (a body
-	 * that follows its Subject line directly runs on).
+	 * line, its rest, is shorter, and the block ends after it or the
+	 * line starts in lower case (a body that follows its Subject line
+	 * directly starts a sentence).
 	 */
 	if (f == V_SUBJECT && label_line->form == F_COLON && line_width(prev) >= 75 &&
 	    l->indent <= label_line->indent && line_width(l) < line_width(prev) &&
 	    !has_gap(text + prev->content, text + prev->end) &&
-	    (next == NULL || next->kind == K_BLANK || next->kind == K_LABEL))
+	    (next == NULL || next->kind == K_BLANK || next->kind == K_LABEL ||
+	     (text[l->content] >= 'a' && text[l->content] <= 'z')))
 		return TRUE;
 	return FALSE;
 }
@@ -958,6 +973,86 @@ looks_like_mail(const Draft *d, gboolean have_sent_label)
 	return FALSE;
 }
 
+/* Does the line [P, END) name attached files ("Remarks v3.docx; Schedule.pdf")? */
+static gboolean
+names_files(const char *p, const char *end)
+{
+	static const char *const exts[] = { ".doc", ".pdf", ".xls", ".ppt", ".jpg",
+		                            ".png", ".txt", ".zip", ".msg", ".tif" };
+	for (gsize i = 0; i < G_N_ELEMENTS(exts); i++)
+		if (find_ci(p, end, exts[i]))
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * The column form, as a PDF's text comes out in reading order: the labels
+ * alone on their lines ("From:", "Sent:", "To:", "Subject:"), then their
+ * values one after the other, and the body right after them, often with
+ * no blank line.  Line I is the From line, followed by at least two more
+ * labels alone on their lines.  Each label takes the next value line; a
+ * value takes the following line too when it is plainly its rest: an
+ * address list or attachment list ending with ',', ';' or '-', a From
+ * whose address went to the next line ('<', '['), a Subject whose next
+ * line starts in lower case or, before Attachments, does not name files.
+ * TRUE when it is a message (the rules of read_block()).
+ */
+static gboolean
+read_columns(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
+{
+	guint8 order[L_NKINDS];
+	gboolean seen[L_NKINDS] = { FALSE };
+	gsize k = 0, j = i;
+	for (; j < n && k < L_NKINDS; j++) {
+		const Line *l = &lines[j];
+		if (l->kind != K_LABEL || l->value != l->end || l->form == F_LOOSE || seen[l->label])
+			break;
+		seen[l->label] = TRUE;
+		order[k++] = l->label;
+	}
+	if (k < 3)
+		return FALSE;
+	d->start_line = i;
+	for (gsize f = 0; f < k; f++) {
+		while (j < n && (lines[j].kind == K_BLANK || lines[j].kind == K_FURNITURE))
+			j++;
+		if (j >= n || lines[j].kind == K_LABEL || lines[j].kind == K_SEPARATOR)
+			return FALSE;
+		int v = field_of(order[f]);
+		const Line *l = &lines[j];
+		/* A From withheld behind a black box leaves no line: the date is Sent's. */
+		if (v == V_FROM && f + 1 < k && (order[f + 1] == L_SENT || order[f + 1] == L_DATE) &&
+		    is_date(text + l->content, text + l->end))
+			continue;
+		j++;
+		if (v == V_SENT && !is_date(text + l->content, text + l->end))
+			return FALSE;
+		draft_add(d, v, text, l->content, l->end);
+		/* The rest of a value wrapped onto the next line (at most a few). */
+		for (int more = 0; more < 4 && v >= 0 && j < n && lines[j].kind == K_TEXT; more++) {
+			const Line *x = &lines[j];
+			const GString *got = d->v[v];
+			char last = got->len ? got->str[got->len - 1] : '\0';
+			char first = text[x->content];
+			gboolean rest = FALSE;
+			if (v == V_TO || v == V_CC || v == V_BCC || v == V_ATTACH)
+				rest = last == ',' || last == ';' || last == '-' || (v != V_ATTACH && first == '<');
+			else if (v == V_FROM)
+				rest = first == '<' || first == '[';
+			else if (v == V_SUBJECT)
+				rest =
+				    (first >= 'a' && first <= 'z') || (f + 1 < k && order[f + 1] == L_ATTACH &&
+				                                       !names_files(text + x->content, text + x->end));
+			if (!rest)
+				break;
+			draft_add(d, v, text, x->content, x->end);
+			j++;
+		}
+	}
+	d->body_line = j;
+	return (seen[L_SENT] || seen[L_DATE]) && (seen[L_TO] || seen[L_SUBJECT]) && looks_like_mail(d, seen[L_SENT]);
+}
+
 /*
  * Read the header block whose From line is line I into D (initialised).
  * TRUE when it is a message; D->body_line is then the line after it.
@@ -965,6 +1060,15 @@ looks_like_mail(const Draft *d, gboolean have_sent_label)
 static gboolean
 read_block(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
 {
+	if (lines[i].value == lines[i].end && i + 1 < n && lines[i + 1].kind == K_LABEL &&
+	    lines[i + 1].value == lines[i + 1].end) {
+		if (read_columns(text, lines, n, i, d))
+			return TRUE;
+		/* Not the column form after all: read it again as a block. */
+		for (int f = 0; f < V_N; f++)
+			g_string_truncate(d->v[f], 0);
+		g_string_truncate(d->withheld, 0);
+	}
 	gboolean seen[L_NKINDS] = { FALSE };
 	gboolean have_sent_label = FALSE;
 	const Line *label_line = &lines[i];
@@ -1031,6 +1135,9 @@ read_block(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
 		break;
 	}
 	d->body_line = last + 1;
+	/* Labels with no values at all are a form, not a message. */
+	if (d->v[V_FROM]->len == 0 && d->v[V_SENT]->len == 0 && d->withheld->len == 0)
+		return FALSE;
 	return (seen[L_SENT] || seen[L_DATE]) && (seen[L_TO] || seen[L_SUBJECT]) && looks_like_mail(d, have_sent_label);
 }
 

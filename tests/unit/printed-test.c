@@ -305,6 +305,58 @@ test_wrapped_without_marks(void)
 	g_assert_true(g_str_has_prefix(msg(a, 1)->body, "Two members"));
 }
 
+/* The column form of a PDF's text in reading order, as docpipe's PDF extractor gives it. */
+static void
+test_column_form(void)
+{
+	g_autoptr(GPtrArray) a = parse("From:\n"
+	                               "Sent:\n"
+	                               "To:\n"
+	                               "Cc:\n"
+	                               "Subject:\n"
+	                               "Attachments:\n"
+	                               "Gideon Price\n"
+	                               "Friday, Sep 28, 2012 11:37 PM\n"
+	                               "Hartley, Dana M; Castellano, Peter J;\n"
+	                               "Okafor, Julian R\n"
+	                               "H <hdr29@mailhost.example.com>\n"
+	                               "Re: Summary of the working group's recommendations on visa\n"
+	                               "processing times at the consulates in the region\n"
+	                               "Remarks draft v3.docx; Schedule.pdf\n"
+	                               "The delegation arrives on Tuesday evening.\n"
+	                               "-----Original Message-----\n"
+	                               "From:\n"
+	                               "Sent:\n"
+	                               "To:\n"
+	                               "Subject:\n"
+	                               "Friday, July 13, 2012 8:20 PM\n"
+	                               "Farrow, Thomas\n"
+	                               "Re: Statement on the elections\n"
+	                               "I spoke with the Ambassador this morning.\n");
+	g_assert_cmpuint(a->len, ==, 2);
+	const DpPrintedMessage *m = msg(a, 0);
+	g_assert_cmpstr(m->from, ==, "Gideon Price");
+	g_assert_cmpstr(m->date, ==, "2012-09-28T23:37:00");
+	g_assert_cmpstr(m->to, ==, "Hartley, Dana M; Castellano, Peter J; Okafor, Julian R");
+	g_assert_cmpstr(m->cc, ==, "H <hdr29@mailhost.example.com>");
+	g_assert_cmpstr(m->subject, ==,
+	                "Re: Summary of the working group's recommendations on visa processing times at the consulates "
+	                "in the region");
+	g_assert_cmpstr(m->attachments, ==, "Remarks draft v3.docx; Schedule.pdf");
+	g_assert_cmpstr(m->body, ==, "The delegation arrives on Tuesday evening.");
+	/* A From withheld behind a black box left no line at all. */
+	m = msg(a, 1);
+	g_assert_null(m->from);
+	g_assert_cmpstr(m->sent, ==, "Friday, July 13, 2012 8:20 PM");
+	g_assert_cmpstr(m->to, ==, "Farrow, Thomas");
+	g_assert_cmpstr(m->subject, ==, "Re: Statement on the elections");
+	g_assert_cmpstr(m->body, ==, "I spoke with the Ambassador this morning.");
+
+	/* Labels with no values at all are a blank form, not a message. */
+	g_autoptr(GPtrArray) b = parse("From:\nSent:\nTo:\nSubject:\n\nNotes from the meeting.\n");
+	g_assert_cmpuint(b->len, ==, 0);
+}
+
 static void
 test_value_on_next_line(void)
 {
@@ -741,8 +793,9 @@ test_truncated_chain(void)
 DP_UNIT_MAIN("printed", test_corpus_outlook_chain, test_one_message, test_two_messages_dashes,
              test_three_messages_separators, test_corpus_wrote_forms, test_wrote_needs_a_date,
              test_alignment_tabs_and_spaces, test_corpus_continuation_lines, test_wrapped_without_marks,
-             test_value_on_next_line, test_ocr_damaged_labels, test_corpus_lost_colons, test_corpus_redaction_marks,
-             test_date_forms, test_date_zones, test_corpus_memo_is_no_message, test_memo_with_date_is_no_message,
-             test_corpus_article_quoting_from, test_corpus_furniture_only, test_empty_text,
-             test_corpus_header_over_page_break, test_corpus_quoted_headers, test_hostile_million_from_lines,
-             test_hostile_huge_line, test_hostile_many_messages, test_hostile_garbage, test_truncated_chain)
+             test_column_form, test_value_on_next_line, test_ocr_damaged_labels, test_corpus_lost_colons,
+             test_corpus_redaction_marks, test_date_forms, test_date_zones, test_corpus_memo_is_no_message,
+             test_memo_with_date_is_no_message, test_corpus_article_quoting_from, test_corpus_furniture_only,
+             test_empty_text, test_corpus_header_over_page_break, test_corpus_quoted_headers,
+             test_hostile_million_from_lines, test_hostile_huge_line, test_hostile_many_messages, test_hostile_garbage,
+             test_truncated_chain)
