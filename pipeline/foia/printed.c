@@ -24,12 +24,13 @@
  *	line).  With a colon any case is a label (FROM:, from:); without one
  *	the label is capitalised.  With a colon, OCR damage is tolerated: "rn"
  *	read as "m", one wrong, missing or extra letter in From, Sent and Date
- *	("rom:", "Frorn:"), two in Subject and Attachments ("Sublect:"); Cc is
- *	also read from "Ce:" and "CC:".  Without a colon only Subject,
- *	Attachments and Importance may be damaged.  A label followed by a
+ *	("rom:", "Frorn:"), two in Subject and Attachments ("Sublect:"); Cc
+ *	is also read from "Ce:", "CG:", "Ge:", "Co:".  Without a colon only
+ *	Subject, Attachments and Importance may be damaged.  A label followed by a
  *	single space ("To Burns, William") is a loose label: accepted directly
- *	under another header line, and for Sent and Date only when the value
- *	holds a date ("Sent to the committee" is prose).
+ *	under another header line (Cc, Bcc and a dated Sent also after blank
+ *	lines, as OCR spaces a header out), and for Sent and Date only when
+ *	the value holds a date ("Sent to the committee" is prose).
  *
  *	Header blocks.  A message starts at a From line: with a colon, aligned
  *	or alone on its line, or loose ("From H [mailto:...]") when a header
@@ -301,6 +302,9 @@ match_label(const char *w, gsize n, gboolean damaged)
 	}
 	if (!damaged)
 		return L_NONE;
+	/* Cc as the OCR reads its two round letters: "Ce", "CG", "Ge", "Co". */
+	if (m == 2 && (buf[0] == 'c' || buf[0] == 'g') && strchr("cego", buf[1]) != NULL)
+		return L_CC;
 	for (gsize i = 0; i < G_N_ELEMENTS(label_words); i++) {
 		const LabelWord *lw = &label_words[i];
 		gsize len = strlen(lw->word);
@@ -1003,10 +1007,14 @@ read_columns(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
 	guint8 order[L_NKINDS];
 	gboolean seen[L_NKINDS] = { FALSE };
 	gsize k = 0, j = i;
-	for (; j < n && k < L_NKINDS; j++) {
+	/* The labels, with at most two blank lines between them (OCR spacing). */
+	for (gsize blank = 0; j < n && k < L_NKINDS; j++) {
 		const Line *l = &lines[j];
+		if (l->kind == K_BLANK && ++blank <= 2)
+			continue;
 		if (l->kind != K_LABEL || l->value != l->end || l->form == F_LOOSE || seen[l->label])
 			break;
+		blank = 0;
 		seen[l->label] = TRUE;
 		order[k++] = l->label;
 	}
@@ -1060,8 +1068,7 @@ read_columns(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
 static gboolean
 read_block(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
 {
-	if (lines[i].value == lines[i].end && i + 1 < n && lines[i + 1].kind == K_LABEL &&
-	    lines[i + 1].value == lines[i + 1].end) {
+	if (lines[i].value == lines[i].end) {
 		if (read_columns(text, lines, n, i, d))
 			return TRUE;
 		/* Not the column form after all: read it again as a block. */
@@ -1093,9 +1100,17 @@ read_block(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
 				break;
 			continue;
 		}
-		/* "Sent to the committee ...": a loose Sent or Date needs a date. */
-		gboolean loose_ok = l->form != F_LOOSE || (blank == 0 && ((l->label != L_SENT && l->label != L_DATE) ||
-		                                                          is_date(text + l->value, text + l->end)));
+		/*
+		 * "Sent to the committee ...": a loose Sent or Date needs a date.
+		 * Loose labels that are no English word (Cc, Bcc) and dated Sent
+		 * lines may follow blank lines, as OCR spaces a header out; "To"
+		 * and "Subject" only come loose right under a header line.
+		 */
+		gboolean dated = is_date(text + l->value, text + l->end);
+		gboolean wordless =
+		    l->label == L_CC || l->label == L_BCC || ((l->label == L_SENT || l->label == L_DATE) && dated);
+		gboolean loose_ok = l->form != F_LOOSE ||
+		                    ((blank == 0 || wordless) && ((l->label != L_SENT && l->label != L_DATE) || dated));
 		if (l->kind == K_LABEL && l->label != L_FROM && (l->label == L_OTHER || !seen[l->label]) && loose_ok) {
 			seen[l->label] = TRUE;
 			if (l->label == L_SENT)

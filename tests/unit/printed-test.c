@@ -391,7 +391,7 @@ test_ocr_damaged_labels(void)
 	                               "rom: B\n"
 	                               "Sent, Friday, May 8, 2009 6:00 PM\n"
 	                               "To A\n"
-	                               "CC: D\n"
+	                               "CG: D\n"
 	                               "Subiect: damaged two\n"
 	                               "\n"
 	                               "two\n"
@@ -413,6 +413,29 @@ test_ocr_damaged_labels(void)
 	g_assert_cmpstr(msg(a, 1)->date, ==, "2009-05-08T18:00:00");
 	g_assert_cmpstr(msg(a, 2)->from, ==, "E");
 	g_assert_cmpstr(msg(a, 2)->subject, ==, "damaged three");
+}
+
+/* OCR of a scanned page: blank lines between header lines, colons lost. */
+static void
+test_ocr_spaced_header(void)
+{
+	g_autoptr(GPtrArray) a = parse("From: Brandt, Miriam <BrandtM@state.gov>\n"
+	                               "Sent: Friday, April 27, 2012 5:09 PM\n"
+	                               "\n"
+	                               "To: 'WhitcombeLE@state.gov'\n"
+	                               "\n"
+	                               "Ce Ibsen, Clara S\n"
+	                               "\n"
+	                               "Subject: RE: Thank you note\n"
+	                               "\n"
+	                               "Attachments: Readout.pdf; Call sheet.doc\n"
+	                               "\n"
+	                               "Please see the note below from the desk officer.\n");
+	g_assert_cmpuint(a->len, ==, 1);
+	g_assert_cmpstr(msg(a, 0)->cc, ==, "Ibsen, Clara S");
+	g_assert_cmpstr(msg(a, 0)->subject, ==, "RE: Thank you note");
+	g_assert_cmpstr(msg(a, 0)->attachments, ==, "Readout.pdf; Call sheet.doc");
+	g_assert_cmpstr(msg(a, 0)->body, ==, "Please see the note below from the desk officer.");
 }
 
 /* Corpus, C05739592 and C05739559: the Benghazi production's lost colons. */
@@ -793,9 +816,9 @@ test_truncated_chain(void)
 DP_UNIT_MAIN("printed", test_corpus_outlook_chain, test_one_message, test_two_messages_dashes,
              test_three_messages_separators, test_corpus_wrote_forms, test_wrote_needs_a_date,
              test_alignment_tabs_and_spaces, test_corpus_continuation_lines, test_wrapped_without_marks,
-             test_column_form, test_value_on_next_line, test_ocr_damaged_labels, test_corpus_lost_colons,
-             test_corpus_redaction_marks, test_date_forms, test_date_zones, test_corpus_memo_is_no_message,
-             test_memo_with_date_is_no_message, test_corpus_article_quoting_from, test_corpus_furniture_only,
-             test_empty_text, test_corpus_header_over_page_break, test_corpus_quoted_headers,
-             test_hostile_million_from_lines, test_hostile_huge_line, test_hostile_many_messages, test_hostile_garbage,
-             test_truncated_chain)
+             test_column_form, test_value_on_next_line, test_ocr_damaged_labels, test_ocr_spaced_header,
+             test_corpus_lost_colons, test_corpus_redaction_marks, test_date_forms, test_date_zones,
+             test_corpus_memo_is_no_message, test_memo_with_date_is_no_message, test_corpus_article_quoting_from,
+             test_corpus_furniture_only, test_empty_text, test_corpus_header_over_page_break,
+             test_corpus_quoted_headers, test_hostile_million_from_lines, test_hostile_huge_line,
+             test_hostile_many_messages, test_hostile_garbage, test_truncated_chain)
