@@ -80,7 +80,8 @@
  *
  *	Bodies.  A message's body runs from the end of its header block to
  *	the start of the next message, blank lines and separators at either
- *	end trimmed, the text otherwise as printed.  Text before the first
+ *	end trimmed (also at the end of the text), the text otherwise as
+ *	printed.  Text before the first
  *	message (a cover note, furniture) belongs to no message.
  *
  *	Values.  from, to, cc, bcc, subject, sent and attachments are the
@@ -107,13 +108,16 @@
  *	date without a time never gets an offset.
  *
  * SECURITY
- *	The text is untrusted.  Every line is cut once; a header block is
- *	looked at over at most MAX_BLOCK_LINES lines, and at most MAX_VALUE
- *	bytes of any line are looked at there, so the work is linear in LEN
- *	whatever the lines hold (a million From lines, one line of 10 MB).
- *	At most MAX_MESSAGES messages are made; the text after the last one
- *	is its body.  Values are cut to MAX_VALUE bytes on a character
- *	boundary, and every returned string is valid UTF-8.
+ *	The text is untrusted.  Every line is cut once, and only a window of
+ *	at most WINDOW_SLIDE + WINDOW_AHEAD lines is kept, so ten million
+ *	empty lines cost no more memory than ten; a header block is looked at
+ *	over at most MAX_BLOCK_LINES lines, and at most MAX_VALUE bytes of
+ *	any line are looked at there, so the work is linear in LEN whatever
+ *	the lines hold (a million From lines, one line of 10 MB).  At most
+ *	MAX_MESSAGES messages are made; the text after the last one is its
+ *	body.  Values are cut to MAX_VALUE bytes on a character boundary, so
+ *	they hold no more than the text; every returned string is valid
+ *	UTF-8.
  */
 #include "foia/printed.h"
 
@@ -154,7 +158,8 @@ static const char *const field_names[V_N] = { "from", "to", "cc", "bcc", "subjec
 typedef struct {
 	GString *v[V_N];
 	GString *withheld;
-	gsize start_line, body_line; /* first header line, first line after the block */
+	gsize start_line, body_line; /* first header line, first line after the block (in the window) */
+	gsize start, body, body_end; /* the same as offsets in the text, and where the body ends */
 } Draft;
 
 /* ------------------------------------------------------------------ */
@@ -808,56 +813,66 @@ is_furniture(const char *c, const char *end)
 	return FALSE;
 }
 
-/* Cut TEXT into lines and classify each. */
-static GArray *
-cut_lines(const char *text, gsize len)
+/*
+ * The lines of the text, cut and classified one at a time: the parser
+ * keeps only a window of them (see dp_printed_parse()), so that its memory
+ * does not grow with the number of lines.
+ */
+typedef struct {
+	const char *text;
+	gsize len, pos;
+	gboolean after_furniture;
+} Cutter;
+
+/* Cut and classify the next line into *L; FALSE at the end of the text. */
+static gboolean
+cut_next(Cutter *c, Line *out)
 {
-	GArray *lines = g_array_new(FALSE, TRUE, sizeof(Line));
-	gboolean after_furniture = FALSE;
-	gsize pos = 0;
-	while (pos < len) {
-		/* One pass over each byte: memchr for each break would rescan. */
-		const char *stop = text + pos;
-		while (stop < text + len && *stop != '\n' && *stop != '\f')
-			stop++;
-		Line l = { 0 };
-		l.start = pos;
-		gsize end = stop - text;
-		while (end > pos && is_space(text[end - 1]))
-			end--;
-		l.end = end;
-		/* Indentation, quote marks and bullets ('•' is E2 80 A2). */
-		const char *p = text + pos, *e = text + end;
-		while (p < e) {
-			if (is_space(*p) || *p == '>')
-				p++;
-			else if (e - p >= 3 && (guchar)p[0] == 0xE2 && (guchar)p[1] == 0x80 && (guchar)p[2] == 0xA2)
-				p += 3;
-			else
-				break;
-		}
-		l.content = p - text;
-		l.indent = advance_col(text + pos, p, 0);
-		l.kind = p == e ? K_BLANK : K_TEXT;
-		if (l.kind == K_TEXT) {
-			classify_label(text, &l);
-			if (l.kind == K_TEXT && only_marks(p, e))
-				l.kind = K_MARKS;
-			else if (l.kind == K_TEXT && is_separator(p, e))
-				l.kind = K_SEPARATOR;
-			else if (l.kind == K_TEXT && is_furniture(p, e))
-				l.kind = K_FURNITURE;
-			/* The banner's own "Date: 05/13/2015", under its "Doc No." line. */
-			else if (l.kind == K_LABEL && l.label == L_DATE && !has_time(text + l.value, e) &&
-			         (after_furniture || is_furniture(p, e)))
-				l.kind = K_FURNITURE;
-		}
-		if (l.kind != K_BLANK)
-			after_furniture = l.kind == K_FURNITURE;
-		g_array_append_val(lines, l);
-		pos = (stop - text) + (stop < text + len ? 1 : 0);
+	const char *text = c->text;
+	gsize pos = c->pos, len = c->len;
+	if (pos >= len)
+		return FALSE;
+	/* One pass over each byte: memchr for each break would rescan. */
+	const char *stop = text + pos;
+	while (stop < text + len && *stop != '\n' && *stop != '\f')
+		stop++;
+	Line l = { 0 };
+	l.start = pos;
+	gsize end = stop - text;
+	while (end > pos && is_space(text[end - 1]))
+		end--;
+	l.end = end;
+	/* Indentation, quote marks and bullets ('•' is E2 80 A2). */
+	const char *p = text + pos, *e = text + end;
+	while (p < e) {
+		if (is_space(*p) || *p == '>')
+			p++;
+		else if (e - p >= 3 && (guchar)p[0] == 0xE2 && (guchar)p[1] == 0x80 && (guchar)p[2] == 0xA2)
+			p += 3;
+		else
+			break;
 	}
-	return lines;
+	l.content = p - text;
+	l.indent = advance_col(text + pos, p, 0);
+	l.kind = p == e ? K_BLANK : K_TEXT;
+	if (l.kind == K_TEXT) {
+		classify_label(text, &l);
+		if (l.kind == K_TEXT && only_marks(p, e))
+			l.kind = K_MARKS;
+		else if (l.kind == K_TEXT && is_separator(p, e))
+			l.kind = K_SEPARATOR;
+		else if (l.kind == K_TEXT && is_furniture(p, e))
+			l.kind = K_FURNITURE;
+		/* The banner's own "Date: 05/13/2015", under its "Doc No." line. */
+		else if (l.kind == K_LABEL && l.label == L_DATE && !has_time(text + l.value, e) &&
+		         (c->after_furniture || is_furniture(p, e)))
+			l.kind = K_FURNITURE;
+	}
+	if (l.kind != K_BLANK)
+		c->after_furniture = l.kind == K_FURNITURE;
+	c->pos = (stop - text) + (stop < text + len ? 1 : 0);
+	*out = l;
+	return TRUE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1008,6 +1023,7 @@ read_columns(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
 	gboolean seen[L_NKINDS] = { FALSE };
 	gsize k = 0, j = i;
 	/* The labels, with at most two blank lines between them (OCR spacing). */
+	n = MIN(n, i + MAX_BLOCK_LINES);
 	for (gsize blank = 0; j < n && k < L_NKINDS; j++) {
 		const Line *l = &lines[j];
 		if (l->kind == K_BLANK && ++blank <= 2)
@@ -1287,17 +1303,12 @@ make_message(Draft *d, const char *text, gsize offset, gsize body_start, gsize b
 }
 
 /*
- * Where the body before the message starting at line NEXT ends: blank
- * lines and separators just before it are not body.
+ * The window of lines kept ahead of the line looked at: enough for the
+ * longest look ahead (a header block of MAX_BLOCK_LINES lines and the
+ * line after it), and slid forward once it holds WINDOW_SLIDE lines.
  */
-static gsize
-body_end_before(const Line *lines, gsize first, gsize next)
-{
-	gsize k = next;
-	while (k > first && (lines[k - 1].kind == K_BLANK || lines[k - 1].kind == K_SEPARATOR))
-		k--;
-	return k;
-}
+#define WINDOW_AHEAD (MAX_BLOCK_LINES + 8)
+#define WINDOW_SLIDE 4096
 
 GPtrArray *
 dp_printed_parse(const char *text, gsize len, const char *zone)
@@ -1306,51 +1317,76 @@ dp_printed_parse(const char *text, gsize len, const char *zone)
 	if (text == NULL || len == 0)
 		return out;
 	g_autoptr(GTimeZone) tz = zone ? g_time_zone_new_identifier(zone) : NULL;
-	g_autoptr(GArray) arr = cut_lines(text, len);
-	const Line *lines = (const Line *)(void *)arr->data;
-	gsize n = arr->len;
+	Cutter cut = { text, len, 0, FALSE };
+	g_autoptr(GArray) window = g_array_new(FALSE, TRUE, sizeof(Line));
+	gboolean more = TRUE;
 
-	/* First the header blocks, in order; then each body runs to the next. */
+	/*
+	 * The header blocks, in order.  A body runs from its block to the
+	 * next message's first line, less the blank lines and separators
+	 * just before it: GAP is where the current run of those began.
+	 */
 	g_autoptr(GArray) drafts = g_array_new(FALSE, TRUE, sizeof(Draft));
 	g_array_set_clear_func(drafts, (GDestroyNotify)draft_clear);
-	gsize i = 0;
-	while (i < n && drafts->len < MAX_MESSAGES) {
+	gsize i = 0, gap = G_MAXSIZE;
+	for (;;) {
+		while (more && window->len < i + WINDOW_AHEAD) {
+			Line l;
+			if ((more = cut_next(&cut, &l)))
+				g_array_append_val(window, l);
+		}
+		if (i >= window->len) {
+			/* Separators at the very end of the text are no body either. */
+			if (drafts->len > 0 && gap != G_MAXSIZE)
+				g_array_index(drafts, Draft, drafts->len - 1).body_end = gap;
+			break;
+		}
+		if (drafts->len >= MAX_MESSAGES)
+			break;
+		if (i >= WINDOW_SLIDE) {
+			g_array_remove_range(window, 0, (guint)i);
+			i = 0;
+		}
+		const Line *lines = (const Line *)(void *)window->data;
+		gsize n = window->len;
 		const Line *l = &lines[i];
-		Draft d;
 		/* "From Name" with one space starts a block only right above another label. */
 		gboolean from = l->kind == K_LABEL && l->label == L_FROM &&
 		                (l->form != F_LOOSE || (i + 1 < n && lines[i + 1].kind == K_LABEL));
-		if (from) {
+		gboolean wrote = l->kind == K_TEXT && text[l->content] == 'O';
+		Draft d;
+		gboolean found = FALSE;
+		if (from || wrote) {
 			draft_init(&d);
-			if (read_block(text, lines, n, i, &d)) {
-				g_array_append_val(drafts, d);
-				i = d.body_line;
-				continue;
-			}
-			draft_clear(&d);
-		} else if (l->kind == K_TEXT && text[l->content] == 'O') {
-			draft_init(&d);
-			if (read_wrote(text, lines, n, i, tz, &d)) {
-				g_array_append_val(drafts, d);
-				i = d.body_line;
-				continue;
-			}
-			draft_clear(&d);
+			found = from ? read_block(text, lines, n, i, &d) : read_wrote(text, lines, n, i, tz, &d);
+			if (!found)
+				draft_clear(&d);
+		}
+		if (found) {
+			g_assert(d.body_line > i && d.body_line <= n);
+			d.start = l->start;
+			/* Past the window's last line is where the cutter stands. */
+			d.body = d.body_line < n ? lines[d.body_line].start : cut.pos;
+			d.body_end = len;
+			if (drafts->len > 0)
+				g_array_index(drafts, Draft, drafts->len - 1).body_end =
+				    gap != G_MAXSIZE ? gap : l->start;
+			g_array_append_val(drafts, d);
+			i = d.body_line;
+			gap = G_MAXSIZE;
+			continue;
+		}
+		if (l->kind == K_BLANK || l->kind == K_SEPARATOR) {
+			if (gap == G_MAXSIZE)
+				gap = l->start;
+		} else {
+			gap = G_MAXSIZE;
 		}
 		i++;
 	}
 	for (gsize k = 0; k < drafts->len; k++) {
 		Draft *d = &g_array_index(drafts, Draft, k);
-		gsize first = d->body_line;
-		gsize body_start = first < n ? lines[first].start : len;
-		gsize body_end = len;
-		if (k + 1 < drafts->len) {
-			gsize next = g_array_index(drafts, Draft, k + 1).start_line;
-			gsize stop = body_end_before(lines, first, next);
-			body_end = stop < n ? lines[stop].start : len;
-			body_start = MIN(body_start, body_end);
-		}
-		g_ptr_array_add(out, make_message(d, text, lines[d->start_line].start, body_start, body_end, tz));
+		g_ptr_array_add(out, make_message(d, text, d->start, MIN(d->body, d->body_end), d->body_end, tz));
 	}
 	return out;
 }

@@ -757,6 +757,46 @@ test_hostile_huge_line(void)
 	g_string_free(t, TRUE);
 }
 
+/*
+ * A long chain, its header blocks falling on every position of the
+ * parser's window of lines, and a message after ten million empty lines.
+ */
+static void
+test_long_document(void)
+{
+	GString *s = g_string_new("cover note\n");
+	for (int k = 0; k < 3000; k++) {
+		g_string_append_printf(
+		    s, "From: P%d <p%d@example.org>\nSent: 1/2/2009 3:04 PM\nTo: Q\nSubject: s%d\n\n", k, k, k);
+		for (int b = 0; b <= k % 7; b++)
+			g_string_append_printf(s, "body %d line %d\n", k, b);
+		g_string_append(s, k % 2 ? "\n-----Original Message-----\n" : "\n\n");
+	}
+	g_autoptr(GPtrArray) a = dp_printed_parse(s->str, s->len, NULL);
+	g_assert_cmpuint(a->len, ==, 3000);
+	for (int k = 0; k < 3000; k++) {
+		g_autofree char *from = g_strdup_printf("P%d <p%d@example.org>", k, k);
+		g_autofree char *last = g_strdup_printf("body %d line %d", k, k % 7);
+		const DpPrintedMessage *m = msg(a, (guint)k);
+		g_assert_cmpstr(m->from, ==, from);
+		g_assert_true(g_str_has_prefix(m->body, "body "));
+		g_assert_true(g_str_has_suffix(m->body, last));
+		g_assert_true(g_str_has_prefix(s->str + m->offset, "From: P"));
+	}
+	g_string_free(s, TRUE);
+
+	gsize big = 10 * 1000 * 1000;
+	GString *t = g_string_sized_new(big + 100);
+	for (gsize k = 0; k < big; k++)
+		g_string_append_c(t, '\n');
+	g_string_append(t, "From: A <a@example.org>\nSent: 1/2/2009 3:04 PM\nTo: B\n\nlast\n");
+	g_autoptr(GPtrArray) b = dp_printed_parse(t->str, t->len, NULL);
+	g_assert_cmpuint(b->len, ==, 1);
+	g_assert_cmpuint(msg(b, 0)->offset, ==, big);
+	g_assert_cmpstr(msg(b, 0)->body, ==, "last");
+	g_string_free(t, TRUE);
+}
+
 /* More messages than the parser makes: the count is bounded. */
 static void
 test_hostile_many_messages(void)
@@ -820,5 +860,5 @@ DP_UNIT_MAIN("printed", test_corpus_outlook_chain, test_one_message, test_two_me
              test_corpus_lost_colons, test_corpus_redaction_marks, test_date_forms, test_date_zones,
              test_corpus_memo_is_no_message, test_memo_with_date_is_no_message, test_corpus_article_quoting_from,
              test_corpus_furniture_only, test_empty_text, test_corpus_header_over_page_break,
-             test_corpus_quoted_headers, test_hostile_million_from_lines, test_hostile_huge_line,
+             test_corpus_quoted_headers, test_long_document, test_hostile_million_from_lines, test_hostile_huge_line,
              test_hostile_many_messages, test_hostile_garbage, test_truncated_chain)
