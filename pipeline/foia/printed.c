@@ -79,10 +79,10 @@
  *	date as printed, and its body the text after the line.
  *
  *	Bodies.  A message's body runs from the end of its header block to
- *	the start of the next message, blank lines and separators at either
- *	end trimmed (also at the end of the text), the text otherwise as
- *	printed.  Text before the first
- *	message (a cover note, furniture) belongs to no message.
+ *	the start of the next message, with the blank lines at either end and
+ *	the separators at its end (also at the end of the text) trimmed, the
+ *	text otherwise as printed.  Text before the first message (a cover
+ *	note, furniture) belongs to no message.
  *
  *	Values.  from, to, cc, bcc, subject, sent and attachments are the
  *	printed values with runs of white space collapsed to one space;
