@@ -27,6 +27,12 @@
  *	...", "Reason: 1.4(B), 1.4(D)", "Declassify on: 2034-03-12" (ISO when
  *	the printed date reads as M/D/Y), "Derived from: ...".
  *
+ *	Bare exemption codes are weak patterns: they count only in a
+ *	document where other furniture gives a value, so that a table's "84"
+ *	is not exemption B4.  A document with weak matches and nothing else
+ *	is read a second time without them (the first pass already changed
+ *	nothing but its own buffers).
+ *
  *	A value printed on every page (case, document number, date) is the
  *	one printed most often, the first on a tie: a banner cut at the page
  *	edge gives a partial value once, the whole value on the other pages.
@@ -97,7 +103,8 @@ typedef struct {
 	char *after_names;   /* as written; resolved into after once all files are read */
 	guint64 after;       /* mask of patterns the previous line must have matched; 0: any */
 	guint min_indent;
-	char *file; /* for errors about after= */
+	gboolean weak; /* counts only beside furniture that is not weak */
+	char *file;    /* for errors about after= */
 	guint line;
 } Pattern;
 
@@ -299,6 +306,15 @@ pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, 
 				return NULL;
 			}
 			pat->min_indent = (guint)n;
+		} else if (g_str_equal(key, "weak")) {
+			if (!g_str_equal(v, "true") && !g_str_equal(v, "false")) {
+				g_set_error(error, DP_ERROR, DP_EXIT_CONFIG,
+				            "%s:%u: [%s] weak: not true or false: '%s'", file,
+				            find_line(text, len, group, key), group, v);
+				pattern_free(pat);
+				return NULL;
+			}
+			pat->weak = g_str_equal(v, "true");
 		} else if (fld >= 0) {
 			groups[fld] = g_key_file_get_value(kf, group, key, NULL);
 		} else {
@@ -470,8 +486,10 @@ typedef struct {
 } Code;
 
 typedef struct {
-	gboolean any;
-	GPtrArray *votes[3]; /* case, doc, date: of Vote* */
+	gboolean any;          /* a value found or a line taken out */
+	gboolean strong, weak; /* a value found by a pattern (not) weak */
+	gboolean allow_weak;   /* weak patterns are tried */
+	GPtrArray *votes[3];   /* case, doc, date: of Vote* */
 	gboolean full, part, withheld;
 	GPtrArray *codes;    /* of Code* */
 	char *class_part[5]; /* class, classified-by, reason, declassify, derived */
@@ -819,7 +837,6 @@ set_first(char **slot, char *value)
 static void
 collect(Found *fd, const Pattern *pat, GMatchInfo *mi, const char *s, guint page)
 {
-	fd->any = TRUE;
 	for (int k = 0; k < FLD_N; k++) {
 		int start = -1, end = -1;
 		if (pat->group[k] == 0 || !g_match_info_fetch_pos(mi, pat->group[k], &start, &end) || start < 0 ||
@@ -828,6 +845,11 @@ collect(Found *fd, const Pattern *pat, GMatchInfo *mi, const char *s, guint page
 		const char *v = s + start;
 		gsize n = (gsize)(end - start);
 		g_autofree char *raw = g_strndup(v, n);
+		fd->any = TRUE;
+		if (pat->weak)
+			fd->weak = TRUE;
+		else
+			fd->strong = TRUE;
 		switch ((FieldId)k) {
 		case FLD_CASE:
 		case FLD_DOC: {
@@ -899,13 +921,14 @@ collect(Found *fd, const Pattern *pat, GMatchInfo *mi, const char *s, guint page
  * *MI holds the match (freed by the caller).
  */
 static int
-match_piece(const DpFurniture *f, const char *s, gsize len, guint col, guint64 prev, GMatchInfo **mi)
+match_piece(const DpFurniture *f, const Found *fd, const char *s, gsize len, guint col, guint64 prev, GMatchInfo **mi)
 {
 	if (len == 0 || len > MAX_PIECE)
 		return -1;
 	for (guint i = 0; i < f->patterns->len; i++) {
 		const Pattern *pat = f->patterns->pdata[i];
-		if (col < pat->min_indent || (pat->after != 0 && (pat->after & prev) == 0))
+		if (col < pat->min_indent || (pat->after != 0 && (pat->after & prev) == 0) ||
+		    (pat->weak && !fd->allow_weak))
 			continue;
 		if (g_regex_match_full(pat->re, s, (gssize)len, 0, 0, mi, NULL))
 			return (int)i;
@@ -944,7 +967,7 @@ scan_line(const DpFurniture *f, Found *fd, const char *s, gsize len, guint page,
 		return r;
 
 	GMatchInfo *mi = NULL;
-	int p = match_piece(f, s + a, b - a, col, prev, &mi);
+	int p = match_piece(f, fd, s + a, b - a, col, prev, &mi);
 	if (p >= 0) {
 		collect(fd, f->patterns->pdata[p], mi, s + a, page);
 		g_match_info_free(mi);
@@ -976,7 +999,8 @@ scan_line(const DpFurniture *f, Found *fd, const char *s, gsize len, guint page,
 	int pat_of[MAX_COLUMNS];
 	guint matched = 0;
 	for (guint c = 0; c < n; c++) {
-		pat_of[c] = match_piece(f, s + starts[c], ends[c] - starts[c], (guint)(col + starts[c] - a), prev, &mi);
+		pat_of[c] =
+		    match_piece(f, fd, s + starts[c], ends[c] - starts[c], (guint)(col + starts[c] - a), prev, &mi);
 		if (pat_of[c] >= 0) {
 			collect(fd, f->patterns->pdata[pat_of[c]], mi, s + starts[c], page);
 			g_match_info_free(mi);
@@ -1082,17 +1106,13 @@ set_metadata(DpRecord *rec, Found *fd)
 	}
 }
 
-gboolean
-dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
+/*
+ * One pass over BODY: the values into FD, and unless KEEP the body
+ * without its furniture into *OUT (left NULL when nothing goes).
+ */
+static void
+scan_body(const DpFurniture *f, const GString *body, gboolean keep, Found *fd, GString **out)
 {
-	g_return_val_if_fail(f != NULL && rec != NULL, FALSE);
-	const GString *body = rec->body;
-	if (body == NULL || body->len == 0)
-		return FALSE;
-	Found fd;
-	found_init(&fd);
-	/* The new body, built only once the first line goes. */
-	g_autoptr(GString) out = NULL;
 	const char *s = body->str, *end = body->str + body->len;
 	const char *copied = s; /* what is before this is in OUT already */
 	guint page = 1;
@@ -1102,18 +1122,20 @@ dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
 		const char *e = p;
 		while (e < end && *e != '\n' && *e != '\f')
 			e++;
-		LineResult r = scan_line(f, &fd, p, (gsize)(e - p), page, prev);
+		LineResult r = scan_line(f, fd, p, (gsize)(e - p), page, prev);
 		gboolean blank = TRUE;
 		for (const char *q = p; q < e && blank; q++)
 			blank = *q == ' ' || *q == '\t';
 		if (!blank)
 			prev = r.mask;
+		if (r.furniture || r.cut < (gsize)(e - p))
+			fd->any = TRUE;
 		if (!keep && (r.furniture || r.cut < (gsize)(e - p))) {
-			if (out == NULL)
-				out = g_string_sized_new(body->len);
-			g_string_append_len(out, copied, p - copied);
+			if (*out == NULL)
+				*out = g_string_sized_new(body->len);
+			g_string_append_len(*out, copied, p - copied);
 			if (!r.furniture)
-				g_string_append_len(out, p, (gssize)r.cut);
+				g_string_append_len(*out, p, (gssize)r.cut);
 			/* A removed line takes its newline with it; a form feed stays. */
 			if (r.furniture && e < end && *e == '\n')
 				copied = e + 1;
@@ -1126,11 +1148,39 @@ dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
 		}
 		p = e < end ? e + 1 : e;
 	}
+	if (*out != NULL)
+		g_string_append_len(*out, copied, end - copied);
+}
+
+gboolean
+dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
+{
+	g_return_val_if_fail(f != NULL && rec != NULL, FALSE);
+	if (rec->body == NULL || rec->body->len == 0)
+		return FALSE;
+	Found fd;
+	found_init(&fd);
+	fd.allow_weak = TRUE;
+	g_autoptr(GString) out = NULL;
+	scan_body(f, rec->body, keep, &fd, &out);
+	/*
+	 * Weak patterns (a bare "84" in the margin) only count in a document
+	 * with other furniture: in any other they would make a table's
+	 * numbers exemption codes.  Such a document is read again without
+	 * them (rare: it needs a weak match and nothing else).
+	 */
+	if (fd.weak && !fd.strong) {
+		found_clear(&fd);
+		found_init(&fd);
+		fd.allow_weak = FALSE;
+		if (out != NULL)
+			g_string_free(g_steal_pointer(&out), TRUE);
+		scan_body(f, rec->body, keep, &fd, &out);
+	}
 	gboolean any = fd.any;
 	if (any) {
 		set_metadata(rec, &fd);
 		if (out != NULL) {
-			g_string_append_len(out, copied, end - copied);
 			GString *norm = dp_text_normalize(out->str, out->len);
 			g_string_free(rec->body, TRUE);
 			rec->body = norm;

@@ -349,6 +349,32 @@ test_prose_is_not_furniture(void)
 	g_assert_cmpuint(rec->fields->len, ==, 0);
 }
 
+/*
+ * Bare codes count only in a release: in any other text "84" in a column
+ * is a number and "B1" a room.
+ */
+static void
+test_weak_codes_alone(void)
+{
+	static const char table[] = "Quarter                 Sales                                   Returns\n"
+	                            "Q1                      1200                                    84\n"
+	                            "Q2                      1350                                    86\n"
+	                            "\n"
+	                            "                                                                B1\n"
+	                            "Meet in room            B1\n";
+	g_autoptr(DpFurniture) f = furniture();
+	g_autoptr(DpRecord) rec = record(table);
+	g_assert_false(dp_furniture_apply(f, rec, FALSE));
+	g_assert_cmpstr(rec->body->str, ==, table);
+	g_assert_cmpuint(rec->fields->len, ==, 0);
+
+	/* The same codes under a release stamp are exemptions. */
+	g_autofree char *release = g_strconcat("RELEASE IN PART\n", table, NULL);
+	g_autoptr(DpRecord) rel = record(release);
+	g_assert_true(dp_furniture_apply(f, rel, FALSE));
+	g_assert_cmpstr(dp_record_get(rel, "meta.foia.exemptions"), ==, "B1;B4;B6");
+}
+
 static void
 test_keep(void)
 {
@@ -505,5 +531,5 @@ test_hostile(void)
 
 DP_UNIT_MAIN("furniture", test_banner_state, test_banner_multiline_stamps_bates, test_classification,
              test_classification_beside_text, test_ocr_damage, test_release_split, test_exemption_codes, test_meanings,
-             test_bates_first_last, test_prose_is_not_furniture, test_keep, test_extra_file, test_config_errors,
-             test_ten_thousand_pages, test_hostile)
+             test_bates_first_last, test_prose_is_not_furniture, test_weak_codes_alone, test_keep, test_extra_file,
+             test_config_errors, test_ten_thousand_pages, test_hostile)
