@@ -117,11 +117,11 @@ $(BUILD)/obj/core/config.o: CFLAGS += -DDP_SYSCONFDIR='"$(SYSCONFDIR)"'
 # The built-in furniture patterns: config/furniture.conf as one C string
 # literal, included by pipeline/foia/furniture.c ('?' escaped so that no
 # "??x" reads as a trigraph).
-$(BUILD)/gen/furniture-conf.h: config/furniture.conf
+$(BUILD)/gen/foia/furniture-conf.h: config/furniture.conf
 	@mkdir -p "$(@D)"
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$/\\n"/' \
 	  config/furniture.conf >"$@.tmp" && mv "$@.tmp" "$@"
-$(BUILD)/obj/foia/furniture.o: $(BUILD)/gen/furniture-conf.h
+$(BUILD)/obj/foia/furniture.o: $(BUILD)/gen/foia/furniture-conf.h
 $(BUILD)/obj/foia/furniture.o: CFLAGS += -I"$(BUILD)/gen"
 
 $(BUILD)/docpipe-%: $(BUILD)/obj/stage-%.o $(BUILD)/libdocpipe.a

@@ -55,9 +55,10 @@
 
 #include "util/banned.h"
 
-/* The built-in patterns: config/furniture.conf as a C string (Makefile). */
+/* The built-in patterns: config/furniture.conf as a C string, generated
+ * by the Makefile into the build tree. */
 static const char builtin_conf[] =
-#include "furniture-conf.h"
+#include "foia/furniture-conf.h"
     ;
 
 #ifndef DP_F_EXEMPTION
