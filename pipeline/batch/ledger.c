@@ -84,7 +84,15 @@ static const char create_sql[] =
     " path TEXT PRIMARY KEY NOT NULL, size INTEGER, mtime_ns INTEGER, inode INTEGER,"
     " sha256 TEXT, config TEXT, version TEXT, status TEXT NOT NULL, error TEXT,"
     " duration_ms INTEGER, redactions TEXT, txt_sha256 TEXT, xml_sha256 TEXT, updated INTEGER);"
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT);";
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT);"
+    /* The message index (README "The message index"): one row per message of an input, in order. */
+    "CREATE TABLE IF NOT EXISTS messages ("
+    " path TEXT NOT NULL, n INTEGER NOT NULL, part TEXT, foia_case TEXT, foia_doc TEXT, foia_date TEXT,"
+    " foia_release TEXT, foia_exemptions TEXT, \"from\" TEXT, \"to\" TEXT, cc TEXT, date TEXT, subject TEXT,"
+    " length INTEGER, PRIMARY KEY (path, n));";
+
+/* The columns of a message index row (core/msgindex.h) after its source, which is the input's path. */
+#define MESSAGE_COLUMNS 12
 
 static const char columns[] = "path, size, mtime_ns, inode, sha256, config, version, status, error,"
                               " duration_ms, redactions, txt_sha256, xml_sha256, updated";
@@ -284,7 +292,76 @@ dp_ledger_delete(DpLedger *l, const char *path, GError **error)
 	bind_text(l->del, 1, path);
 	if (sqlite3_step(l->del) != SQLITE_DONE)
 		return db_fail(l, error, "cannot delete");
-	return TRUE;
+	return dp_ledger_put_messages(l, path, NULL, error);
+}
+
+/* Run SQL (one statement) on PATH alone. */
+static gboolean
+exec_on_path(DpLedger *l, const char *sql, const char *path, GError **error)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(l, error, "cannot prepare");
+	bind_text(st, 1, path);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || db_fail(l, error, "cannot write");
+}
+
+gboolean
+dp_ledger_put_messages(DpLedger *l, const char *path, const char *rows, GError **error)
+{
+	if (!exec_on_path(l, "DELETE FROM messages WHERE path = ?", path, error))
+		return FALSE;
+	if (rows == NULL || *rows == '\0')
+		return TRUE;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(l->db,
+	                       "INSERT INTO messages (path, n, part, foia_case, foia_doc, foia_date, foia_release,"
+	                       " foia_exemptions, \"from\", \"to\", cc, date, subject, length)"
+	                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(l, error, "cannot prepare");
+	g_auto(GStrv) lines = g_strsplit(rows, "\n", -1);
+	gint64 n = 0;
+	gboolean ok = TRUE;
+	for (guint i = 0; ok && lines[i] != NULL; i++) {
+		g_auto(GStrv) f = g_strsplit(lines[i], "\t", -1);
+		/* A row that is not whole (the source, then the columns) is not the worker's: skipped. */
+		if (g_strv_length(f) != MESSAGE_COLUMNS + 1 || !g_utf8_validate(lines[i], -1, NULL))
+			continue;
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		bind_text(st, 1, path);
+		sqlite3_bind_int64(st, 2, ++n);
+		for (guint c = 1; c < MESSAGE_COLUMNS; c++)
+			bind_text(st, (int)c + 2, *f[c] ? f[c] : NULL);
+		sqlite3_bind_int64(st, MESSAGE_COLUMNS + 2, g_ascii_strtoll(f[MESSAGE_COLUMNS], NULL, 10));
+		ok = sqlite3_step(st) == SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	return ok || db_fail(l, error, "cannot write");
+}
+
+gboolean
+dp_ledger_messages_tsv(DpLedger *l, GString *out, GError **error)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(l->db,
+	                       "SELECT path, part, foia_case, foia_doc, foia_date, foia_release, foia_exemptions,"
+	                       " \"from\", \"to\", cc, date, subject, length FROM messages ORDER BY path, n",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(l, error, "cannot prepare");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int c = 0; c <= MESSAGE_COLUMNS; c++) {
+			const unsigned char *v = sqlite3_column_text(st, c);
+			g_string_append(out, v ? (const char *)v : "");
+			g_string_append_c(out, c < MESSAGE_COLUMNS ? '\t' : '\n');
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || db_fail(l, error, "cannot read");
 }
 
 char *

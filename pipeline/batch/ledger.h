@@ -54,7 +54,17 @@ gboolean dp_ledger_begin(DpLedger *l, GError **error);
 gboolean dp_ledger_commit(DpLedger *l, GError **error);
 /* Insert or replace the row of E->path. */
 gboolean dp_ledger_put(DpLedger *l, const DpLedgerEntry *e, GError **error);
+/* Drop PATH's row and its messages. */
 gboolean dp_ledger_delete(DpLedger *l, const char *path, GError **error);
+
+/*
+ * Replace PATH's messages with ROWS (may be NULL): lines of the message
+ * index (core/msgindex.h) as a worker sends them; a line that is not a
+ * whole row of valid UTF-8 is skipped.
+ */
+gboolean dp_ledger_put_messages(DpLedger *l, const char *path, const char *rows, GError **error);
+/* Append every message row, in path order, to OUT (without the header). */
+gboolean dp_ledger_messages_tsv(DpLedger *l, GString *out, GError **error);
 
 /* Small key/value state ("clean" = "1" after a run that ended in order). */
 char *dp_ledger_get_meta(DpLedger *l, const char *key);

@@ -41,9 +41,11 @@
 #include "batch/ledger.h"
 #include "batch/walk.h"
 #include "batch/worker.h"
+#include "chain/stage.h"
 #include "core/config.h"
 #include "core/detect.h"
 #include "core/emit.h"
+#include "core/msgindex.h"
 #include "core/record.h"
 #include "extract/ocr.h"
 #include "redact/redact.h"
@@ -374,6 +376,11 @@ record_input(Run *r, const DpRunWorker *w, const DpRecord *res, const char *stat
 		e->txt_sha256 = g_strdup(dp_record_get(res, "txt-sha256"));
 		e->xml_sha256 = g_strdup(dp_record_get(res, "xml-sha256"));
 	}
+	/* The input's messages replace those it had; a failed input has none. */
+	if (!r->in_tx && !ledger_flush(r, TRUE, error))
+		return FALSE;
+	if (!dp_ledger_put_messages(r->ledger, e->path, res ? res->body->str : NULL, error))
+		return FALSE;
 	r->done++;
 	count_status(r, e->status);
 	if (dp_ledger_status_failed(e->status)) {
@@ -906,7 +913,7 @@ run_configure(Run *r)
 	r->cfg = dp_config_load(r->opt->config, &error);
 	if (r->cfg == NULL || (r->opt->no_redact && !dp_config_set(r->cfg, "redact", "enabled", "false", &error)) ||
 	    (r->opt->ocr_mode && !dp_config_set(r->cfg, "ocr", "mode", r->opt->ocr_mode, &error)) ||
-	    (r->redactor = dp_redactor_new(r->cfg, &error)) == NULL) {
+	    !dp_stage_check_foia(r->cfg, &error) || (r->redactor = dp_redactor_new(r->cfg, &error)) == NULL) {
 		dp_warn("%s", error->message);
 		return DP_EXIT_CONFIG;
 	}
@@ -1102,6 +1109,34 @@ run_report(Run *r, gboolean ok, const GError *error)
 	return code;
 }
 
+/*
+ * OUT/messages.tsv, the message index of every input in the ledger
+ * (README "The message index"), made again from the ledger's table when
+ * an input was converted or pruned, or when it is missing; only where
+ * there are messages.
+ */
+static gboolean
+write_messages(Run *r, GError **error)
+{
+	g_autofree char *path = g_build_filename(r->out_root, "messages.tsv", NULL);
+	gboolean exists = g_file_test(path, G_FILE_TEST_EXISTS);
+	if (exists && r->done == 0 && r->n_pruned == 0)
+		return TRUE;
+	g_autoptr(GString) tsv = g_string_new(dp_msgindex_header());
+	gsize header = tsv->len;
+	if (!dp_ledger_messages_tsv(r->ledger, tsv, error))
+		return FALSE;
+	if (tsv->len == header) {
+		if (exists && unlink(path) != 0 && errno != ENOENT) {
+			int e = errno;
+			g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot remove '%s': %s", path, g_strerror(e));
+			return FALSE;
+		}
+		return TRUE;
+	}
+	return dp_write_atomic(path, tsv->str, tsv->len, error);
+}
+
 /* The inputs found: plan, convert, mark the ledger clean, report. */
 static int
 run_inputs(Run *r, GPtrArray *inputs, GHashTable *ledger)
@@ -1113,7 +1148,8 @@ run_inputs(Run *r, GPtrArray *inputs, GHashTable *ledger)
 	r->started = g_get_monotonic_time();
 	r->last_commit = r->started;
 	gboolean ok = run_plan(r, inputs, ledger, todo, &error) && run_convert(r, todo, &error) &&
-	              ledger_flush(r, FALSE, &error) && dp_ledger_set_meta(r->ledger, "clean", "1", &error);
+	              ledger_flush(r, FALSE, &error) && write_messages(r, &error) &&
+	              dp_ledger_set_meta(r->ledger, "clean", "1", &error);
 	return run_report(r, ok, error);
 }
 

@@ -50,6 +50,7 @@
 #include "chain/chain.h"
 #include "core/config.h"
 #include "core/emit.h"
+#include "core/msgindex.h"
 #include "core/record.h"
 #include "extract/extract.h"
 #include "util/diag.h"
@@ -68,8 +69,13 @@
 
 #include "util/banned.h"
 
-/* The result record of a worker is small; more than this is garbage. */
-#define RESULT_MAX (1u << 20)
+/*
+ * The message index rows of one input travel in its result's body, cut
+ * at this size (at a row's end; the ledger says "messages-truncated").
+ */
+#define MESSAGES_MAX ((gsize)64 << 20)
+/* The rest of a worker's result is small; more than this in all is garbage. */
+#define RESULT_MAX (MESSAGES_MAX + (1u << 20))
 /* How much of a worker's stderr is kept to classify its death. */
 #define ERR_TAIL 8192
 /* The worker's descriptors. */
@@ -84,8 +90,9 @@ typedef struct {
 	gboolean seen_top;
 	char *status, *error, *sha256;
 	guint64 size;
-	char *part_problem; /* first failing part, "PATH: STATUS: ERROR" */
-	GTree *redactions;  /* rule -> count */
+	char *part_problem;   /* first failing part, "PATH: STATUS: ERROR" */
+	GTree *redactions;    /* rule -> count */
+	DpMsgIndex *messages; /* the input's messages, as rows of the message index */
 } Observed;
 
 static int
@@ -99,6 +106,7 @@ observed_init(Observed *o)
 {
 	memset(o, 0, sizeof *o);
 	o->redactions = g_tree_new_full(cmp_rule, NULL, g_free, NULL);
+	o->messages = dp_msgindex_new();
 }
 
 static void
@@ -110,6 +118,7 @@ observed_clear(Observed *o)
 	g_free(o->part_problem);
 	if (o->redactions)
 		g_tree_unref(o->redactions);
+	dp_msgindex_free(o->messages);
 	memset(o, 0, sizeof *o);
 }
 
@@ -118,6 +127,7 @@ observe(const DpRecord *rec, gpointer user)
 {
 	Observed *o = user;
 	const char *status = dp_record_get(rec, DP_F_STATUS);
+	dp_msgindex_add(o->messages, rec);
 	if (dp_record_get(rec, DP_F_PARENT) == NULL && !o->seen_top) {
 		o->seen_top = TRUE;
 		o->status = g_strdup(status ? status : DP_STATUS_OK);
@@ -275,6 +285,16 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 			dp_record_set(res, "redactions", red->str);
 		dp_record_set(res, "txt-sha256", dp_emitter_output_sha256(cv->em, DP_EMIT_TEXT));
 		dp_record_set(res, "xml-sha256", dp_emitter_output_sha256(cv->em, DP_EMIT_XML));
+		g_autoptr(GString) rows = dp_msgindex_take_rows(o->messages);
+		if (rows->len > MESSAGES_MAX) {
+			gsize cut = MESSAGES_MAX;
+			while (cut > 0 && rows->str[cut - 1] != '\n')
+				cut--;
+			g_string_truncate(rows, cut);
+			dp_record_set(res, "messages-truncated", "true");
+		}
+		g_string_free(res->body, TRUE);
+		res->body = g_steal_pointer(&rows);
 	}
 	return res;
 }

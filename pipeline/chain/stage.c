@@ -12,6 +12,8 @@
  */
 #include "chain/stage.h"
 
+#include "foia/furniture.h"
+
 #include "core/config.h"
 #include "core/record.h"
 #include "redact/redact.h"
@@ -57,7 +59,27 @@ dp_stage_config(DpStage *st, int *code)
 		*code = DP_EXIT_CONFIG;
 		return NULL;
 	}
+	if (!dp_stage_check_foia(cfg, &error)) {
+		dp_warn("%s", error->message);
+		*code = DP_EXIT_CONFIG;
+		return NULL;
+	}
 	return g_steal_pointer(&cfg);
+}
+
+gboolean
+dp_stage_check_foia(const DpConfig *cfg, GError **error)
+{
+	/* The built-in patterns are tested; only files of the user's can fail. */
+	g_auto(GStrv) files = dp_config_get_list(cfg, "foia", "patterns");
+	if (files == NULL || files[0] == NULL || !dp_config_get_bool(cfg, "foia", "furniture"))
+		return TRUE;
+	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; files[i] != NULL; i++)
+		g_ptr_array_add(paths, dp_config_resolve_path(cfg, files[i]));
+	g_ptr_array_add(paths, NULL);
+	g_autoptr(DpFurniture) f = dp_furniture_new((const char *const *)paths->pdata, error);
+	return f != NULL;
 }
 
 gboolean

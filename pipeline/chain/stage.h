@@ -94,6 +94,12 @@ int dp_stage_parse(DpStage *st, const char *parameter, const char *description, 
 DpConfig *dp_stage_config(DpStage *st, int *code);
 
 /*
+ * The [foia] patterns files of CFG compile (dp_stage_config checks them;
+ * `docpipe run` loads its configuration itself and calls this too).
+ */
+gboolean dp_stage_check_foia(const DpConfig *cfg, GError **error);
+
+/*
  * The redactor of CFG, into *RD: NULL when redaction is off ([redact]
  * enabled=false, --no-redact), so that nothing of it is built.  FALSE
  * after saying why on stderr (a bad rule: DP_EXIT_CONFIG).

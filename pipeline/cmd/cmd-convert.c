@@ -14,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "core/config.h"
 #include "core/emit.h"
+#include "core/msgindex.h"
 #include "redact/redact.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
@@ -28,7 +29,7 @@ dp_cmd_convert(int argc, char **argv)
 {
 	DpStage stage = { 0 };
 	gboolean opt_xml = FALSE, opt_quiet = FALSE;
-	g_autofree char *opt_outdir = NULL, *opt_files_from = NULL;
+	g_autofree char *opt_outdir = NULL, *opt_files_from = NULL, *opt_messages = NULL;
 	const GOptionEntry options[] = {
 		{ "xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL },
 		DP_STAGE_OPTION_CONFIG(&stage),
@@ -38,6 +39,8 @@ dp_cmd_convert(int argc, char **argv)
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<file>.txt and .xml", "DIR" },
 		{ "files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
 		  "Read input paths from FILE (NUL- or newline-separated; - is stdin)", "FILE" },
+		{ "messages", 'm', 0, G_OPTION_ARG_FILENAME, &opt_messages,
+		  "Write the message index (one row per message, tab-separated) to FILE", "FILE" },
 		DP_STAGE_OPTION_PASSWORD(&stage),
 		DP_STAGE_OPTION_FIRST_PAGE(&stage),
 		DP_STAGE_OPTION_LAST_PAGE(&stage),
@@ -48,6 +51,7 @@ dp_cmd_convert(int argc, char **argv)
 	int code = dp_stage_parse(&stage, "FILE...|- - convert documents to redacted text or XML",
 	                          "Writes text (or XML with --xml) to standard output; with -o DIR writes\n"
 	                          "DIR/<file>.txt and DIR/<file>.xml.  - reads a document from standard input.\n"
+	                          "--messages FILE also lists every message, real or printed, in FILE.\n"
 	                          "Exit status: 0 ok, 64 usage, 65 a document failed, 66 unreadable input,\n"
 	                          "77 encrypted, 78 configuration error, 74 write error.  See docpipe(1).",
 	                          options, DP_STAGE_ARGS, &argc, &argv);
@@ -73,6 +77,8 @@ dp_cmd_convert(int argc, char **argv)
 		return DP_EXIT_CONFIG;
 	int formats = opt_outdir ? (DP_EMIT_TEXT | DP_EMIT_XML) : opt_xml ? DP_EMIT_XML : DP_EMIT_TEXT;
 	g_autoptr(DpEmitter) em = dp_emitter_new(formats, opt_outdir, stdout, paths->len > 1);
+	g_autoptr(DpMsgIndex) messages = opt_messages ? dp_msgindex_new() : NULL;
+	dp_emitter_set_messages(em, messages);
 	g_autoptr(DpChain) chain = dp_chain_new(cfg, rd, em);
 	dp_chain_set_passwords(chain, (const char *const *)passwords);
 	/* Text shows no ids or hashes: none are computed for it. */
@@ -82,6 +88,11 @@ dp_cmd_convert(int argc, char **argv)
 	for (guint i = 0; ok && i < paths->len; i++)
 		ok = dp_chain_run(chain, paths->pdata[i], &code, &error);
 	ok = ok && dp_emitter_finish(em, &error);
+	if (ok && messages != NULL) {
+		g_autoptr(GString) rows = dp_msgindex_take_rows(messages);
+		g_string_prepend(rows, dp_msgindex_header());
+		ok = dp_write_atomic(opt_messages, rows->str, rows->len, &error);
+	}
 	(void)opt_quiet;
 	return dp_stage_finish(ok, &error, 0, code);
 }

@@ -14,6 +14,8 @@
 #define DP_TYPE_MBOX "application/mbox"
 #define DP_TYPE_ZIP "application/zip"
 #define DP_TYPE_MAILDIR "inode/x-maildir"
+/* A message printed in a document's text (extract/foia-pass.c): no bytes of its own. */
+#define DP_TYPE_PRINTED "message/x-printed"
 #define DP_TYPE_EMPTY "application/x-empty"
 #define DP_TYPE_UNKNOWN "application/octet-stream"
 /* Images, read by OCR (extract/image.c). */

@@ -54,8 +54,9 @@ struct DpEmitter {
 	gboolean hash_outputs; /* the sinks hash what they write */
 	guint64 n_records, n_docs;
 	int exit_code;
-	int doc_exit;      /* worst of the current top-level document */
-	char *doc_problem; /* its first non-ok "status: error", for the log */
+	DpMsgIndex *messages; /* not owned; NULL: no index */
+	int doc_exit;         /* worst of the current top-level document */
+	char *doc_problem;    /* its first non-ok "status: error", for the log */
 };
 
 DpEmitter *
@@ -415,13 +416,12 @@ text_record(DpEmitter *em, const DpRecord *rec, const GString *body, gboolean to
 		fprintf(fp, "\n==> %s [%s] <==\n", path ? path : "?", dp_record_get(rec, DP_F_TYPE));
 	}
 	/* Messages get a header block, as a mail reader shows them. */
-	static const char *mail_headers[][2] = { { "meta.from", "From" },
-		                                 { "meta.to", "To" },
-		                                 { "meta.cc", "Cc" },
-		                                 { "meta.date", "Date" },
-		                                 { "meta.subject", "Subject" } };
+	static const char *mail_headers[][2] = { { "meta.from", "From" }, { "meta.to", "To" },
+		                                 { "meta.cc", "Cc" },     { "meta.date", "Date" },
+		                                 { "meta.sent", "Sent" }, { "meta.subject", "Subject" } };
 	const char *type = dp_record_get(rec, DP_F_TYPE);
-	if (type != NULL && g_str_equal(type, DP_TYPE_RFC822)) {
+	gboolean printed = type != NULL && g_str_equal(type, DP_TYPE_PRINTED);
+	if (type != NULL && (printed || g_str_equal(type, DP_TYPE_RFC822))) {
 		gboolean any = FALSE;
 		for (guint i = 0; i < G_N_ELEMENTS(mail_headers); i++) {
 			const char *v = dp_record_get(rec, mail_headers[i][0]);
@@ -437,7 +437,13 @@ text_record(DpEmitter *em, const DpRecord *rec, const GString *body, gboolean to
 		const char *err = dp_record_get(rec, DP_F_ERROR);
 		fprintf(fp, "[%s%s%s]\n", status, err ? ": " : "", err ? err : "");
 	}
-	fwrite(body->str, 1, body->len, fp);
+	/*
+	 * A printed message's text is its document's text, already written
+	 * above it: the text output gives its header block only, so that the
+	 * same words are not indexed twice.  The XML has both.
+	 */
+	if (!printed)
+		fwrite(body->str, 1, body->len, fp);
 }
 
 static void
@@ -462,6 +468,18 @@ xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 			xmlTextWriterStartElement(w, (const xmlChar *)"meta");
 			xml_attr(w, "name", f->key + strlen(DP_META_PREFIX));
 			xml_text(w, f->value, strlen(f->value));
+			xmlTextWriterEndElement(w);
+		} else if (g_str_equal(f->key, DP_F_EXEMPTION)) {
+			/* "CODE PAGES MEANING": <exemption code="B6" pages="1 3">MEANING</exemption> */
+			g_auto(GStrv) parts = g_strsplit(f->value, " ", 3);
+			if (g_strv_length(parts) < 2)
+				continue;
+			xmlTextWriterStartElement(w, (const xmlChar *)"exemption");
+			xml_attr(w, "code", parts[0]);
+			g_strdelimit(parts[1], ",", ' ');
+			xml_attr(w, "pages", parts[1]);
+			if (parts[2] != NULL)
+				xml_text(w, parts[2], strlen(parts[2]));
 			xmlTextWriterEndElement(w);
 		} else if (g_str_equal(f->key, DP_F_REDACTED)) {
 			/* "RULE FIELD COUNT POS..." */
@@ -518,6 +536,12 @@ xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 	/* The element stays open for the children. */
 }
 
+void
+dp_emitter_set_messages(DpEmitter *em, DpMsgIndex *ix)
+{
+	em->messages = ix;
+}
+
 gboolean
 dp_emitter_add(DpEmitter *em, const DpRecord *rec, GError **error)
 {
@@ -544,6 +568,8 @@ dp_emitter_add(DpEmitter *em, const DpRecord *rec, GError **error)
 		}
 	}
 	g_ptr_array_add(em->stack, g_strdup(id ? id : ""));
+	if (em->messages != NULL)
+		dp_msgindex_add(em->messages, rec);
 	em->exit_code = dp_exit_merge(em->exit_code, code);
 	em->doc_exit = dp_exit_merge(em->doc_exit, code);
 	if (code != DP_EXIT_OK && em->doc_problem == NULL) {

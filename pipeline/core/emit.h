@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <glib.h>
+#include "core/msgindex.h"
 #include "core/record.h"
 
 typedef enum {
@@ -50,6 +51,9 @@ void dp_emitter_set_hash_outputs(DpEmitter *em, gboolean hash);
 const char *dp_emitter_output_sha256(const DpEmitter *em, DpEmitFormat format);
 
 /* Take the next record (parents before children, as extract emits them). */
+/* Also give every record added to IX (the message index; not owned, may be NULL). */
+void dp_emitter_set_messages(DpEmitter *em, DpMsgIndex *ix);
+
 gboolean dp_emitter_add(DpEmitter *em, const DpRecord *rec, GError **error);
 /* Finish the last document. */
 gboolean dp_emitter_finish(DpEmitter *em, GError **error);

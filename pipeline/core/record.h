@@ -30,6 +30,8 @@
 #define DP_F_REDACTED "redacted"
 /* "PAGE:CONFIDENCE ...": the pages read by OCR (extract/ocr.h), for emit's <page ocr=...>. */
 #define DP_F_OCR "ocr"
+/* "CODE PAGES MEANING": a FOIA exemption code printed on PAGES (foia/furniture.h) */
+#define DP_F_EXEMPTION "exemption"
 #define DP_META_PREFIX "meta."
 
 typedef struct {

@@ -22,6 +22,7 @@
 #include "core/record.h"
 #include "core/text.h"
 #include "extract/extract.h"
+#include "foia/furniture.h"
 #include "util/exitcode.h"
 #include "util/hash.h"
 
@@ -117,6 +118,9 @@ dp_extract_ctx_clear(DpExtractCtx *ctx)
 	g_clear_pointer(&ctx->passwords, g_strfreev);
 	g_clear_pointer(&ctx->fallback_charset, g_free);
 	g_clear_pointer(&ctx->html_drop, g_strfreev);
+	g_clear_pointer(&ctx->furniture, dp_furniture_free);
+	g_clear_pointer(&ctx->foia_error, g_free);
+	ctx->foia_once = 0;
 }
 
 void
@@ -179,6 +183,7 @@ dp_doc_emit(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	doc->emitted = TRUE;
 	if (dp_record_get(doc->rec, DP_F_STATUS) == NULL)
 		dp_record_set(doc->rec, DP_F_STATUS, DP_STATUS_OK);
+	dp_foia_furniture(ctx, doc);
 	if (!ctx->emit(doc->rec, ctx->emit_data, error))
 		return FALSE;
 	/*
@@ -189,7 +194,7 @@ dp_doc_emit(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	 */
 	if (doc->depth == 0 && ctx->emit_file != NULL)
 		(void)fflush(ctx->emit_file);
-	return TRUE;
+	return dp_foia_messages(ctx, doc, error);
 }
 
 /* Run the extractor for DOC's type and make sure its record is emitted. */
@@ -339,6 +344,28 @@ dp_doc_child_hashed(DpExtractCtx *ctx, DpDoc *parent, const char *path, const ch
 		return dp_doc_emit(ctx, &child, error);
 	}
 	return dispatch(ctx, &child, error);
+}
+
+gboolean
+dp_doc_child_text(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type, const char *const *meta,
+                  const char *text, gsize len, GError **error)
+{
+	g_assert(parent->emitted);
+	if (ctx->max_children > 0 && ctx->n_children >= ctx->max_children) {
+		/* As for bytes: the first part over the limit says so, the others are silent. */
+		if (ctx->n_children++ > ctx->max_children)
+			return TRUE;
+		return dp_doc_child_problem(ctx, parent, path, type, meta, DP_STATUS_LIMIT, error,
+		                            "more parts than the limit of %" G_GUINT64_FORMAT, ctx->max_children);
+	}
+	g_autoptr(DpRecord) rec = child_record_new(parent, path);
+	dp_record_set(rec, DP_F_TYPE, type);
+	dp_record_setf(rec, DP_F_DEPTH, "%u", parent->depth + 1);
+	set_meta_pairs(rec, meta);
+	ctx->n_children++;
+	DpDoc child = { rec, NULL, parent->depth + 1, FALSE };
+	dp_doc_set_text(ctx, &child, text, len);
+	return dp_doc_emit(ctx, &child, error);
 }
 
 gboolean

@@ -50,6 +50,14 @@ typedef struct {
 	char **html_drop;
 	/* [mail] alternatives=preferred: only the chosen rendering is read. */
 	gboolean preferred_only;
+	/*
+	 * [foia]: the furniture patterns, compiled the first time a paged
+	 * document needs them (extract/foia-pass.c; parts may be read on
+	 * several threads, hence the once-guard).
+	 */
+	gsize foia_once;
+	struct DpFurniture *furniture;
+	char *foia_error;
 } DpExtractCtx;
 
 /* One document being extracted: its record, its bytes and its depth. */
@@ -136,6 +144,23 @@ void dp_doc_meta(DpDoc *doc, const char *name, const char *value);
 gboolean dp_doc_child_problem(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type,
                               const char *const *meta, const char *status, GError **error, const char *fmt, ...)
     G_GNUC_PRINTF(8, 9);
+
+/*
+ * Emit a part of PARENT whose text is already known (a message printed in
+ * a document's text): a record with PATH, TYPE, META as for dp_doc_child,
+ * TEXT as its body and status ok.  Counts as a part, within the limits.
+ */
+gboolean dp_doc_child_text(DpExtractCtx *ctx, DpDoc *parent, const char *path, const char *type,
+                           const char *const *meta, const char *text, gsize len, GError **error);
+
+/*
+ * The FOIA pass (extract/foia-pass.c) over a paged document's text: its
+ * page furniture made metadata before DOC is emitted
+ * (dp_foia_furniture), its printed messages emitted as parts after
+ * (dp_foia_messages).  Both do nothing for a document the pass is not for.
+ */
+void dp_foia_furniture(DpExtractCtx *ctx, DpDoc *doc);
+gboolean dp_foia_messages(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
 /* The built-in extractors. */
 gboolean dp_extract_text(DpExtractCtx *ctx, DpDoc *doc, GError **error);

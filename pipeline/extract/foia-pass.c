@@ -1,0 +1,146 @@
+/*
+ * NAME
+ *	foia-pass.c - the FOIA pass over a paged document's text: page
+ *	furniture made metadata, printed e-mail made parts
+ *
+ * DESCRIPTION
+ *	A FOIA release or a court production is a PDF (or a scan) whose
+ *	every page carries the same banner and stamps, and whose text is
+ *	often a chain of printed e-mail messages.  Just before such a
+ *	document's record is emitted, its furniture is found and taken out
+ *	of the text (foia/furniture.c, [foia] furniture, keep-furniture,
+ *	patterns); just after, each printed message in what remains becomes
+ *	a part of type message/x-printed (foia/printed.c, [foia] messages,
+ *	time-zone), so that redaction, the XML and the message index treat
+ *	it as a message.
+ *
+ *	The pass is for the documents that are pages: PDFs and images (read
+ *	by OCR) at any depth, and loose text files (a text layer saved by
+ *	pdftotext).  A text part of a real message is not: its quoted
+ *	"-----Original Message-----" is already inside a message.
+ *
+ * SECURITY
+ *	Runs where the extractors run, in the sandboxed child, over text
+ *	that came from untrusted bytes.  Both parsers are linear in the
+ *	text's size and bound what they keep; the parts they make count
+ *	against [limits] max-children like any other.
+ */
+#include "core/detect.h"
+#include "core/record.h"
+#include "extract/extract.h"
+#include "foia/furniture.h"
+#include "foia/printed.h"
+
+#include "util/banned.h"
+
+static gboolean
+pass_is_for(const DpDoc *doc)
+{
+	const char *type = dp_record_get(doc->rec, DP_F_TYPE);
+	if (type == NULL || doc->rec->body->len == 0)
+		return FALSE;
+	if (g_str_equal(type, DP_TYPE_PDF) || g_str_has_prefix(type, "image/"))
+		return TRUE;
+	return doc->depth == 0 && g_str_equal(type, DP_TYPE_TEXT);
+}
+
+/*
+ * The patterns, compiled once per process the first time a paged document
+ * asks: a run that never meets one never pays for them.  A pattern file
+ * that does not compile was already refused when the configuration was
+ * read (chain/stage.c checks it); should it fail here anyway, the
+ * documents say so and keep their furniture.
+ */
+static const DpFurniture *
+furniture(DpExtractCtx *ctx)
+{
+	if (g_once_init_enter(&ctx->foia_once)) {
+		g_auto(GStrv) files = dp_config_get_list(ctx->cfg, "foia", "patterns");
+		g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+		for (guint i = 0; files != NULL && files[i] != NULL; i++)
+			g_ptr_array_add(paths, dp_config_resolve_path(ctx->cfg, files[i]));
+		g_ptr_array_add(paths, NULL);
+		g_autoptr(GError) error = NULL;
+		ctx->furniture = dp_furniture_new((const char *const *)paths->pdata, &error);
+		if (ctx->furniture == NULL)
+			ctx->foia_error = g_strdup(error->message);
+		g_once_init_leave(&ctx->foia_once, 1);
+	}
+	return ctx->furniture;
+}
+
+void
+dp_foia_furniture(DpExtractCtx *ctx, DpDoc *doc)
+{
+	if (!pass_is_for(doc) || !dp_config_get_bool(ctx->cfg, "foia", "furniture"))
+		return;
+	const DpFurniture *f = furniture(ctx);
+	if (f == NULL) {
+		dp_record_set(doc->rec, "foia-error", ctx->foia_error);
+		return;
+	}
+	gboolean keep = dp_config_get_bool(ctx->cfg, "foia", "keep-furniture");
+	(void)dp_furniture_apply(f, doc->rec, keep);
+}
+
+/* The form feeds in the LEN bytes at P: how many pages further the text has gone. */
+static guint
+count_pages(const char *p, gsize len)
+{
+	guint n = 0;
+	for (const char *end = p + len; (p = memchr(p, '\f', (gsize)(end - p))) != NULL; p++)
+		n++;
+	return n;
+}
+
+gboolean
+dp_foia_messages(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	if (!pass_is_for(doc) || !dp_config_get_bool(ctx->cfg, "foia", "messages"))
+		return TRUE;
+	g_autofree char *zone = dp_config_get_string(ctx->cfg, "foia", "time-zone");
+	const GString *text = doc->rec->body;
+	g_autoptr(GPtrArray) messages = dp_printed_parse(text->str, text->len, zone);
+	const char *range = dp_record_get(doc->rec, DP_META_PREFIX "page-range");
+	guint first = range ? (guint)g_ascii_strtoull(range, NULL, 10) : 1;
+	guint page = first ? first : 1;
+	gsize counted = 0;
+	for (guint i = 0; messages != NULL && i < messages->len; i++) {
+		const DpPrintedMessage *m = messages->pdata[i];
+		/* Messages come in text order: the pages are counted once, in one sweep. */
+		gsize offset = MIN(m->offset, text->len);
+		if (offset > counted) {
+			page += count_pages(text->str + counted, offset - counted);
+			counted = offset;
+		}
+		g_autofree char *page_s = g_strdup_printf("%u", page);
+		g_autofree char *path = g_strdup_printf("message %u", i + 1);
+		const char *meta[] = {
+			DP_META_PREFIX "from",
+			m->from,
+			DP_META_PREFIX "to",
+			m->to,
+			DP_META_PREFIX "cc",
+			m->cc,
+			DP_META_PREFIX "bcc",
+			m->bcc,
+			DP_META_PREFIX "subject",
+			m->subject,
+			DP_META_PREFIX "date",
+			m->date,
+			DP_META_PREFIX "sent",
+			m->sent,
+			DP_META_PREFIX "attachments",
+			m->attachments,
+			DP_META_PREFIX "withheld",
+			m->withheld,
+			DP_META_PREFIX "page",
+			page_s,
+			NULL,
+		};
+		const char *body = m->body ? m->body : "";
+		if (!dp_doc_child_text(ctx, doc, path, DP_TYPE_PRINTED, meta, body, strlen(body), error))
+			return FALSE;
+	}
+	return TRUE;
+}
