@@ -894,6 +894,9 @@ collect(Found *fd, const Pattern *pat, GMatchInfo *mi, const char *s, guint page
 				    (i > 0 && v[i - 1] != '/' && i + 1 < n && v[i + 1] != '/' && v[i + 1] != ' '))
 					g_string_append_c(t, v[i]);
 			g_autofree char *up = g_string_free(t, FALSE);
+			/* A level above UNCLASSIFIED (a marking inside a message) wins. */
+			if (g_strcmp0(fd->class_part[0], "UNCLASSIFIED") == 0)
+				g_clear_pointer(&fd->class_part[0], g_free);
 			set_first(&fd->class_part[0], g_ascii_strup(up, -1));
 			break;
 		}

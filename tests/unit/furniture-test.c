@@ -175,12 +175,35 @@ test_classification(void)
 	g_assert_nonnull(strstr(ex, "1.4(B) 1 Foreign government information: E.O. 13526 sec. 1.4(b)"));
 	g_assert_nonnull(
 	    strstr(ex, "B1 1 Classified national defense or foreign policy information: 5 U.S.C. 552(b)(1)"));
+	g_assert_nonnull(strstr(ex, "1.4(D) 1 Foreign relations"));
 	/* The text lines with codes in the margin stay; the block goes. */
 	g_assert_nonnull(strstr(rec->body->str, "Koreans welcomed"));
 	g_assert_nonnull(strstr(rec->body->str, "plus Indonesia.   1.4(B)\n"));
 	g_assert_null(strstr(rec->body->str, "Classified by"));
 	g_assert_null(strstr(rec->body->str, "Declassify"));
 	g_assert_null(strstr(rec->body->str, "Case No."));
+}
+
+/*
+ * A marking alone: in a release it is the level (above a message's
+ * UNCLASSIFIED); in a letter it is text.
+ */
+static void
+test_classification_marking(void)
+{
+	g_autoptr(DpFurniture) f = furniture();
+	g_autoptr(DpRecord) rel = record("Classification: UNCLASSIFIED\n"
+	                                 "SECRET//NOFORN\n"
+	                                 "                                            RELEASE IN PART B1\n"
+	                                 "Text.\n");
+	g_assert_true(dp_furniture_apply(f, rel, FALSE));
+	g_assert_cmpstr(dp_record_get(rel, "meta.foia.classification"), ==, "SECRET//NOFORN");
+	g_assert_cmpstr(rel->body->str, ==, "Text.\n");
+
+	static const char letter[] = "CONFIDENTIAL\n\nDear Sir,\nThe figures follow.\n";
+	g_autoptr(DpRecord) rec = record(letter);
+	g_assert_false(dp_furniture_apply(f, rec, FALSE));
+	g_assert_cmpstr(rec->body->str, ==, letter);
 }
 
 /* Classification clauses in the right column of a text line are cut off it. */
@@ -530,6 +553,7 @@ test_hostile(void)
 }
 
 DP_UNIT_MAIN("furniture", test_banner_state, test_banner_multiline_stamps_bates, test_classification,
-             test_classification_beside_text, test_ocr_damage, test_release_split, test_exemption_codes, test_meanings,
-             test_bates_first_last, test_prose_is_not_furniture, test_weak_codes_alone, test_keep, test_extra_file,
-             test_config_errors, test_ten_thousand_pages, test_hostile)
+             test_classification_marking, test_classification_beside_text, test_ocr_damage, test_release_split,
+             test_exemption_codes, test_meanings, test_bates_first_last, test_prose_is_not_furniture,
+             test_weak_codes_alone, test_keep, test_extra_file, test_config_errors, test_ten_thousand_pages,
+             test_hostile)
