@@ -44,8 +44,10 @@
  *	or a blank line when: the label had no value on its own line; the
  *	line is indented to the value's column (values set off by a tab or by
  *	spaces); an address list or Attachments ended with ',', ';' or '-';
- *	the line lies between two header lines ("Cc: ...; Okafor, Julian R" /
- *	"<OkaforJR@state.gov>" / "Sent: ..."); or a compact Subject line of 75
+ *	the line lies between two header lines, at most four lines apart with
+ *	no blank line ("Cc: ...; Okafor, Julian R" / "<OkaforJR@state.gov>" /
+ *	"Sent: ..."); an address list ending with ','
+ *	or ';' goes on past blank lines too (gaps left by withheld names); or a compact Subject line of 75
  *	columns or more, with no wide gaps, wrapped onto a shorter line that
  *	starts in lower case or after which the block ends (a body that
  *	follows its Subject line directly starts a sentence, and is not taken
@@ -131,6 +133,7 @@
 #define MAX_MESSAGES 10000
 #define MAX_WROTE 400
 #define MAX_LABEL 14
+#define SANDWICH_LINES 4
 
 enum { L_NONE, L_FROM, L_SENT, L_DATE, L_TO, L_CC, L_BCC, L_SUBJECT, L_ATTACH, L_OTHER, L_NKINDS };
 
@@ -1142,21 +1145,37 @@ read_block(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
 			blank = 0;
 			continue;
 		}
-		if (blank > 0)
+		/* An address list that ends in ',' or ';' goes on past blank lines (gaps of withheld names). */
+		if (blank > 0 && !(cur >= 0 && (cur == V_TO || cur == V_CC || cur == V_BCC) && d->v[cur]->len > 0 &&
+		                   strchr(",;", d->v[cur]->str[d->v[cur]->len - 1]) != NULL && l->kind == K_TEXT))
 			break;
+		if (blank > 0) {
+			draft_add(d, cur, text, l->content, l->end);
+			last = j;
+			blank = 0;
+			continue;
+		}
 		if (l->kind == K_MARKS) {
 			draft_add(d, cur, text, l->content, l->end);
 			last = j;
 			continue;
 		}
 		/*
-		 * A line between two header lines can only be the rest of the
-		 * value above it ("Cc: ...; Okafor, Julian R" / "<OkaforJR@...>"
-		 * / "Sent: ...").
+		 * Lines between two header lines (a few, with no blank line) can
+		 * only be the rest of the value above them ("Cc: ...; Okafor,
+		 * Julian R" / "<OkaforJR@...>" / "Sent: ...").
 		 */
 		const Line *next = j + 1 < n ? &lines[j + 1] : NULL;
-		gboolean sandwiched = next != NULL && next->kind == K_LABEL && next->form != F_LOOSE &&
-		                      next->label != L_FROM && (next->label == L_OTHER || !seen[next->label]);
+		gboolean sandwiched = FALSE;
+		for (gsize k = j + 1; k < n && k <= j + SANDWICH_LINES; k++) {
+			const Line *x = &lines[k];
+			if (x->kind == K_LABEL && x->form != F_LOOSE) {
+				sandwiched = x->label != L_FROM && (x->label == L_OTHER || !seen[x->label]);
+				break;
+			}
+			if (x->kind != K_TEXT && x->kind != K_MARKS)
+				break;
+		}
 		if (l->kind == K_TEXT && cur >= 0 &&
 		    (sandwiched || continues(text, d, cur, label_line, &lines[last], l, next))) {
 			draft_add(d, cur, text, l->content, l->end);

@@ -357,6 +357,43 @@ test_column_form(void)
 	g_assert_cmpuint(b->len, ==, 0);
 }
 
+/* Corpus, C05762640: address lists cut by the gaps of withheld names. */
+static void
+test_corpus_gapped_address_lists(void)
+{
+	g_autoptr(GPtrArray) a = parse(
+	    "    Original Message\n"
+	    "From: Curtis, Jesse S (Managua)\n"
+	    "To: Curtis, Jesse S (Managua); Callahan, Robert J (Managua); Webster, Christopher W;\n"
+	    "Henshaw, Simon;\n"
+	    "                                     ; WHA-OAS-POL; Amselem, W Lewis; Haldane,\n"
+	    "Robert A;                                                             Reneau, Jeffrey K (USUN);\n"
+	    "\n"
+	    "Kelly, Craig A; Shannon, Thomas A; Robinson, David M;\n"
+	    "\n"
+	    "                                                                     Benning, Douglass R;\n"
+	    "                                                                      ; Wolfe, David C\n"
+	    "Cc: Managua POL; SES-0; Harris, Lara K (Managua);\n"
+	    "                                                                         Krzywda, David A (Managua);\n"
+	    "                                                                         lesse.s.curtis\n"
+	    "                             'donkachris\n"
+	    "                                 ; Jacobs, Janice L; Carter, Sharon (USAID/N/DMD);\n"
+	    "Sent: Sun Jul 05 18:37:19 2009\n"
+	    "Subject: RE: Honduran Coup -- Managua SITREP #11 -- Return of Zelaya, pt 4\n"
+	    "\n"
+	    "Looping other members of SITREP spam\n");
+	g_assert_cmpuint(a->len, ==, 1);
+	g_assert_cmpstr(msg(a, 0)->to, ==,
+	                "Curtis, Jesse S (Managua); Callahan, Robert J (Managua); Webster, Christopher W; Henshaw, "
+	                "Simon; ; WHA-OAS-POL; Amselem, W Lewis; Haldane, Robert A; Reneau, Jeffrey K (USUN); Kelly, "
+	                "Craig A; Shannon, Thomas A; Robinson, David M; Benning, Douglass R; ; Wolfe, David C");
+	g_assert_cmpstr(msg(a, 0)->cc, ==,
+	                "Managua POL; SES-0; Harris, Lara K (Managua); Krzywda, David A (Managua); lesse.s.curtis "
+	                "'donkachris ; Jacobs, Janice L; Carter, Sharon (USAID/N/DMD)");
+	g_assert_cmpstr(msg(a, 0)->date, ==, "2009-07-05T18:37:19");
+	g_assert_cmpstr(msg(a, 0)->body, ==, "Looping other members of SITREP spam");
+}
+
 static void
 test_value_on_next_line(void)
 {
@@ -856,9 +893,10 @@ test_truncated_chain(void)
 DP_UNIT_MAIN("printed", test_corpus_outlook_chain, test_one_message, test_two_messages_dashes,
              test_three_messages_separators, test_corpus_wrote_forms, test_wrote_needs_a_date,
              test_alignment_tabs_and_spaces, test_corpus_continuation_lines, test_wrapped_without_marks,
-             test_column_form, test_value_on_next_line, test_ocr_damaged_labels, test_ocr_spaced_header,
-             test_corpus_lost_colons, test_corpus_redaction_marks, test_date_forms, test_date_zones,
-             test_corpus_memo_is_no_message, test_memo_with_date_is_no_message, test_corpus_article_quoting_from,
-             test_corpus_furniture_only, test_empty_text, test_corpus_header_over_page_break,
-             test_corpus_quoted_headers, test_long_document, test_hostile_million_from_lines, test_hostile_huge_line,
-             test_hostile_many_messages, test_hostile_garbage, test_truncated_chain)
+             test_column_form, test_corpus_gapped_address_lists, test_value_on_next_line, test_ocr_damaged_labels,
+             test_ocr_spaced_header, test_corpus_lost_colons, test_corpus_redaction_marks, test_date_forms,
+             test_date_zones, test_corpus_memo_is_no_message, test_memo_with_date_is_no_message,
+             test_corpus_article_quoting_from, test_corpus_furniture_only, test_empty_text,
+             test_corpus_header_over_page_break, test_corpus_quoted_headers, test_long_document,
+             test_hostile_million_from_lines, test_hostile_huge_line, test_hostile_many_messages, test_hostile_garbage,
+             test_truncated_chain)
