@@ -104,8 +104,9 @@ typedef struct {
 	char *after_names;   /* as written; resolved into after once all files are read */
 	guint64 after;       /* mask of patterns the previous line must have matched; 0: any */
 	guint min_indent;
-	gboolean weak; /* counts only beside furniture that is not weak */
-	char *file;    /* for errors about after= */
+	gboolean weak;        /* counts only beside furniture that is not weak */
+	gboolean beside_text; /* tried only on a column of a line with others */
+	char *file;           /* for errors about after= */
 	guint line;
 } Pattern;
 
@@ -307,15 +308,17 @@ pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, 
 				return NULL;
 			}
 			pat->min_indent = (guint)n;
-		} else if (g_str_equal(key, "weak")) {
+		} else if (g_str_equal(key, "weak") || g_str_equal(key, "beside-text")) {
 			if (!g_str_equal(v, "true") && !g_str_equal(v, "false")) {
-				g_set_error(error, DP_ERROR, DP_EXIT_CONFIG,
-				            "%s:%u: [%s] weak: not true or false: '%s'", file,
-				            find_line(text, len, group, key), group, v);
+				g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] %s: not true or false: '%s'",
+				            file, find_line(text, len, group, key), group, key, v);
 				pattern_free(pat);
 				return NULL;
 			}
-			pat->weak = g_str_equal(v, "true");
+			if (g_str_equal(key, "weak"))
+				pat->weak = g_str_equal(v, "true");
+			else
+				pat->beside_text = g_str_equal(v, "true");
 		} else if (fld >= 0) {
 			groups[fld] = g_key_file_get_value(kf, group, key, NULL);
 		} else {
@@ -921,18 +924,19 @@ collect(Found *fd, const Pattern *pat, GMatchInfo *mi, const char *s, guint page
 
 /*
  * The first pattern that matches the whole of S (LEN bytes, starting at
- * column COL), given the patterns PREV the previous line matched, or -1.
- * *MI holds the match (freed by the caller).
+ * column COL; WHOLE when it is a whole line), given the patterns PREV the
+ * previous lines matched, or -1.  *MI holds the match (freed by the caller).
  */
 static int
-match_piece(const DpFurniture *f, const Found *fd, const char *s, gsize len, guint col, guint64 prev, GMatchInfo **mi)
+match_piece(const DpFurniture *f, const Found *fd, const char *s, gsize len, guint col, gboolean whole, guint64 prev,
+            GMatchInfo **mi)
 {
 	if (len == 0 || len > MAX_PIECE)
 		return -1;
 	for (guint i = 0; i < f->patterns->len; i++) {
 		const Pattern *pat = f->patterns->pdata[i];
 		if (col < pat->min_indent || (pat->after != 0 && (pat->after & prev) == 0) ||
-		    (pat->weak && !fd->allow_weak))
+		    (pat->weak && !fd->allow_weak) || (pat->beside_text && whole))
 			continue;
 		if (g_regex_match_full(pat->re, s, (gssize)len, 0, 0, mi, NULL))
 			return (int)i;
@@ -971,7 +975,7 @@ scan_line(const DpFurniture *f, Found *fd, const char *s, gsize len, guint page,
 		return r;
 
 	GMatchInfo *mi = NULL;
-	int p = match_piece(f, fd, s + a, b - a, col, prev, &mi);
+	int p = match_piece(f, fd, s + a, b - a, col, TRUE, prev, &mi);
 	if (p >= 0) {
 		collect(fd, f->patterns->pdata[p], mi, s + a, page);
 		g_match_info_free(mi);
@@ -1003,8 +1007,8 @@ scan_line(const DpFurniture *f, Found *fd, const char *s, gsize len, guint page,
 	int pat_of[MAX_COLUMNS];
 	guint matched = 0;
 	for (guint c = 0; c < n; c++) {
-		pat_of[c] =
-		    match_piece(f, fd, s + starts[c], ends[c] - starts[c], (guint)(col + starts[c] - a), prev, &mi);
+		pat_of[c] = match_piece(f, fd, s + starts[c], ends[c] - starts[c], (guint)(col + starts[c] - a), FALSE,
+		                        prev, &mi);
 		if (pat_of[c] >= 0) {
 			collect(fd, f->patterns->pdata[pat_of[c]], mi, s + starts[c], page);
 			g_match_info_free(mi);
@@ -1060,6 +1064,8 @@ set_metadata(DpRecord *rec, Found *fd)
 		release = "withheld";
 	else if (fd->full)
 		release = "full";
+	else if (fd->codes->len > 0)
+		release = "part"; /* codes mark what was withheld; the stamp did not read */
 	if (release != NULL)
 		dp_record_set(rec, "meta.foia.release", release);
 
@@ -1120,7 +1126,12 @@ scan_body(const DpFurniture *f, const GString *body, gboolean keep, Found *fd, G
 	const char *s = body->str, *end = body->str + body->len;
 	const char *copied = s; /* what is before this is in OUT already */
 	guint page = 1;
-	guint64 prev = 0;
+	/*
+	 * What the last two non-blank lines of the page matched: a banner
+	 * over several lines may have another stamp's line in between
+	 * ("RELEASE IN", "Date: 05/13/2015", "FULL").
+	 */
+	guint64 last = 0, prev = 0;
 	const char *p = s;
 	while (p < end) {
 		const char *e = p;
@@ -1130,8 +1141,10 @@ scan_body(const DpFurniture *f, const GString *body, gboolean keep, Found *fd, G
 		gboolean blank = TRUE;
 		for (const char *q = p; q < e && blank; q++)
 			blank = *q == ' ' || *q == '\t';
-		if (!blank)
-			prev = r.mask;
+		if (!blank) {
+			prev = last | r.mask;
+			last = r.mask;
+		}
 		if (r.furniture || r.cut < (gsize)(e - p))
 			fd->any = TRUE;
 		if (!keep && (r.furniture || r.cut < (gsize)(e - p))) {
@@ -1148,7 +1161,7 @@ scan_body(const DpFurniture *f, const GString *body, gboolean keep, Found *fd, G
 		}
 		if (e < end && *e == '\f') {
 			page++;
-			prev = 0;
+			prev = last = 0;
 		}
 		p = e < end ? e + 1 : e;
 	}
