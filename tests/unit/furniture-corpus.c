@@ -10,15 +10,15 @@
  *	Department release, pages separated by form feeds, named after its
  *	document number: C05739545.txt) and prints one line per file:
  *
- *	    NAME doc=OK|MISS(VALUE) case=OK|MISS banner-left=N
+ *	    NAME doc=OK|MISS(VALUE) case=OK|MISS release=OK|MISS banner-left=N
  *
  *	doc is right when meta.foia.doc is the file's name without ".txt";
- *	case when meta.foia.case is set; banner-left counts the lines of the
+ *	case and release when meta.foia.case and .release are set; banner-left counts the lines of the
  *	stripped text that still hold a banner ("Doc No." with a document
  *	number, or "Case No." with a case number), each printed first as
  *	"NAME left: LINE".  The last line sums them:
  *
- *	    total N doc R case R banner-left N
+ *	    total N doc R case R release R banner-left N
  *
  *	With -v, each file's fields and stripped text are printed too.
  *
@@ -58,7 +58,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "furniture-corpus: %s\n", error->message);
 		return 1;
 	}
-	guint total = 0, doc_ok = 0, case_ok = 0, left = 0;
+	guint total = 0, doc_ok = 0, case_ok = 0, release_ok = 0, left = 0;
 	int rc = 0;
 	gboolean verbose = argc > 1 && g_str_equal(argv[1], "-v");
 	for (int i = verbose ? 2 : 1; i < argc; i++) {
@@ -88,15 +88,17 @@ main(int argc, char **argv)
 		const char *doc = dp_record_get(rec, "meta.foia.doc");
 		gboolean dok = g_strcmp0(doc, base) == 0;
 		gboolean cok = dp_record_get(rec, "meta.foia.case") != NULL;
+		gboolean rok = dp_record_get(rec, "meta.foia.release") != NULL;
 		guint bl = banner_lines(base, rec->body->str);
 		total++;
 		doc_ok += dok;
 		case_ok += cok;
+		release_ok += rok;
 		left += bl;
-		printf("%s doc=%s%s%s%s case=%s banner-left=%u\n", base, dok ? "OK" : "MISS", dok ? "" : "(",
-		       dok ? "" : (doc ? doc : "none"), dok ? "" : ")", cok ? "OK" : "MISS", bl);
+		printf("%s doc=%s%s%s%s case=%s release=%s banner-left=%u\n", base, dok ? "OK" : "MISS", dok ? "" : "(",
+		       dok ? "" : (doc ? doc : "none"), dok ? "" : ")", cok ? "OK" : "MISS", rok ? "OK" : "MISS", bl);
 	}
-	printf("total %u doc %.4f case %.4f banner-left %u\n", total, total ? (double)doc_ok / total : 0.0,
-	       total ? (double)case_ok / total : 0.0, left);
+	printf("total %u doc %.4f case %.4f release %.4f banner-left %u\n", total, total ? (double)doc_ok / total : 0.0,
+	       total ? (double)case_ok / total : 0.0, total ? (double)release_ok / total : 0.0, left);
 	return rc;
 }

@@ -286,6 +286,18 @@ test_release_split(void)
 	g_assert_false(dp_furniture_apply(f, alone, FALSE));
 	g_assert_cmpstr(alone->body->str, ==, "Introduction\nPART B6\n");
 
+	/* Another stamp's line between the two halves (C05739612). */
+	g_autoptr(DpRecord) between = record("Case No. F-2015-04841\n"
+	                                     "Doc No. C05739612\n"
+	                                     "                                                   RELEASE IN\n"
+	                                     "Date: 05/13/2015\n"
+	                                     "                                                   FULL\n"
+	                                     "From: Mills, Cheryl D\n");
+	g_assert_true(dp_furniture_apply(f, between, FALSE));
+	g_assert_cmpstr(dp_record_get(between, "meta.foia.release"), ==, "full");
+	g_assert_cmpstr(dp_record_get(between, "meta.foia.date"), ==, "2015-05-13");
+	g_assert_cmpstr(between->body->str, ==, "From: Mills, Cheryl D\n");
+
 	g_autoptr(DpRecord) denied = record("WITHHELD IN FULL B6\nNothing follows.\n");
 	g_assert_true(dp_furniture_apply(f, denied, FALSE));
 	g_assert_cmpstr(dp_record_get(denied, "meta.foia.release"), ==, "withheld");
@@ -390,6 +402,13 @@ test_weak_codes_alone(void)
 	g_assert_false(dp_furniture_apply(f, rec, FALSE));
 	g_assert_cmpstr(rec->body->str, ==, table);
 	g_assert_cmpuint(rec->fields->len, ==, 0);
+
+	/* A page number alone on its line is never a code, even in a release. */
+	g_autoptr(DpRecord) page =
+	    record("RELEASE IN FULL\nText.\n                                                     84\n");
+	g_assert_true(dp_furniture_apply(f, page, FALSE));
+	g_assert_null(dp_record_get(page, "meta.foia.exemptions"));
+	g_assert_cmpstr(page->body->str, ==, "Text.\n                                                     84\n");
 
 	/* The same codes under a release stamp are exemptions. */
 	g_autofree char *release = g_strconcat("RELEASE IN PART\n", table, NULL);
