@@ -130,7 +130,7 @@
 /* The bounds of the SECURITY paragraph. */
 #define MAX_BLOCK_LINES 40
 #define MAX_VALUE 4096
-#define MAX_MESSAGES 10000
+#define MAX_MESSAGES 100000
 #define MAX_WROTE 400
 #define MAX_LABEL 14
 #define SANDWICH_LINES 4
@@ -162,7 +162,6 @@ typedef struct {
 	GString *v[V_N];
 	GString *withheld;
 	gsize start_line, body_line; /* first header line, first line after the block (in the window) */
-	gsize start, body, body_end; /* the same as offsets in the text, and where the body ends */
 } Draft;
 
 /* ------------------------------------------------------------------ */
@@ -1298,9 +1297,9 @@ take_value(GString *v)
 	return g_utf8_make_valid(v->str, (gssize)v->len);
 }
 
-/* Make the message of D, its body [BODY_START, BODY_END) of TEXT. */
+/* The message of D, at OFFSET in the text; its body comes later (set_body()). */
 static DpPrintedMessage *
-make_message(Draft *d, const char *text, gsize offset, gsize body_start, gsize body_end, GTimeZone *tz)
+make_message(Draft *d, gsize offset, GTimeZone *tz)
 {
 	DpPrintedMessage *m = g_new0(DpPrintedMessage, 1);
 	m->offset = offset;
@@ -1313,12 +1312,20 @@ make_message(Draft *d, const char *text, gsize offset, gsize body_start, gsize b
 	m->attachments = take_value(d->v[V_ATTACH]);
 	m->date = m->sent ? parse_date(m->sent, strlen(m->sent), tz) : NULL;
 	m->withheld = d->withheld->len ? g_strdup(d->withheld->str) : NULL;
-	while (body_start < body_end && (g_ascii_isspace(text[body_start]) || text[body_start] == '\f'))
-		body_start++;
-	while (body_end > body_start && (g_ascii_isspace(text[body_end - 1]) || text[body_end - 1] == '\f'))
-		body_end--;
-	m->body = g_utf8_make_valid(text + body_start, (gssize)(body_end - body_start));
 	return m;
+}
+
+/* Set M's body to [START, END) of TEXT, white space trimmed at both ends. */
+static void
+set_body(DpPrintedMessage *m, const char *text, gsize start, gsize end)
+{
+	start = MIN(start, end);
+	while (start < end && (g_ascii_isspace(text[start]) || text[start] == '\f'))
+		start++;
+	while (end > start && (g_ascii_isspace(text[end - 1]) || text[end - 1] == '\f'))
+		end--;
+	g_free(m->body);
+	m->body = g_utf8_make_valid(text + start, (gssize)(end - start));
 }
 
 /*
@@ -1341,26 +1348,19 @@ dp_printed_parse(const char *text, gsize len, const char *zone)
 	gboolean more = TRUE;
 
 	/*
-	 * The header blocks, in order.  A body runs from its block to the
-	 * next message's first line, less the blank lines and separators
-	 * just before it: GAP is where the current run of those began.
+	 * The messages, in order.  A body runs from its header block to the
+	 * next message's first line, less the blank lines and separators just
+	 * before it: BODY is where the last message's body starts, GAP where
+	 * the current run of blank lines and separators began.
 	 */
-	g_autoptr(GArray) drafts = g_array_new(FALSE, TRUE, sizeof(Draft));
-	g_array_set_clear_func(drafts, (GDestroyNotify)draft_clear);
-	gsize i = 0, gap = G_MAXSIZE;
+	gsize i = 0, gap = G_MAXSIZE, body = 0;
 	for (;;) {
 		while (more && window->len < i + WINDOW_AHEAD) {
 			Line l;
 			if ((more = cut_next(&cut, &l)))
 				g_array_append_val(window, l);
 		}
-		if (i >= window->len) {
-			/* Separators at the very end of the text are no body either. */
-			if (drafts->len > 0 && gap != G_MAXSIZE)
-				g_array_index(drafts, Draft, drafts->len - 1).body_end = gap;
-			break;
-		}
-		if (drafts->len >= MAX_MESSAGES)
+		if (i >= window->len || out->len >= MAX_MESSAGES)
 			break;
 		if (i >= WINDOW_SLIDE) {
 			g_array_remove_range(window, 0, (guint)i);
@@ -1373,27 +1373,25 @@ dp_printed_parse(const char *text, gsize len, const char *zone)
 		gboolean from = l->kind == K_LABEL && l->label == L_FROM &&
 		                (l->form != F_LOOSE || (i + 1 < n && lines[i + 1].kind == K_LABEL));
 		gboolean wrote = l->kind == K_TEXT && text[l->content] == 'O';
-		Draft d;
-		gboolean found = FALSE;
 		if (from || wrote) {
+			Draft d;
 			draft_init(&d);
-			found = from ? read_block(text, lines, n, i, &d) : read_wrote(text, lines, n, i, tz, &d);
-			if (!found)
+			gboolean found =
+			    from ? read_block(text, lines, n, i, &d) : read_wrote(text, lines, n, i, tz, &d);
+			if (found) {
+				g_assert(d.body_line > i && d.body_line <= n);
+				if (out->len > 0)
+					set_body(out->pdata[out->len - 1], text, body,
+					         gap != G_MAXSIZE ? gap : l->start);
+				g_ptr_array_add(out, make_message(&d, l->start, tz));
+				/* Past the window's last line is where the cutter stands. */
+				body = d.body_line < n ? lines[d.body_line].start : cut.pos;
+				i = d.body_line;
+				gap = G_MAXSIZE;
 				draft_clear(&d);
-		}
-		if (found) {
-			g_assert(d.body_line > i && d.body_line <= n);
-			d.start = l->start;
-			/* Past the window's last line is where the cutter stands. */
-			d.body = d.body_line < n ? lines[d.body_line].start : cut.pos;
-			d.body_end = len;
-			if (drafts->len > 0)
-				g_array_index(drafts, Draft, drafts->len - 1).body_end =
-				    gap != G_MAXSIZE ? gap : l->start;
-			g_array_append_val(drafts, d);
-			i = d.body_line;
-			gap = G_MAXSIZE;
-			continue;
+				continue;
+			}
+			draft_clear(&d);
 		}
 		if (l->kind == K_BLANK || l->kind == K_SEPARATOR) {
 			if (gap == G_MAXSIZE)
@@ -1403,9 +1401,14 @@ dp_printed_parse(const char *text, gsize len, const char *zone)
 		}
 		i++;
 	}
-	for (gsize k = 0; k < drafts->len; k++) {
-		Draft *d = &g_array_index(drafts, Draft, k);
-		g_ptr_array_add(out, make_message(d, text, d->start, MIN(d->body, d->body_end), d->body_end, tz));
+	/*
+	 * The last body runs to the end of the text, less separators there;
+	 * after MAX_MESSAGES messages, all the rest of the text is the last
+	 * body.
+	 */
+	if (out->len > 0) {
+		gboolean at_end = out->len < MAX_MESSAGES || (!more && i >= window->len);
+		set_body(out->pdata[out->len - 1], text, body, at_end && gap != G_MAXSIZE ? gap : len);
 	}
 	return out;
 }
