@@ -183,7 +183,7 @@ dp_doc_emit(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	doc->emitted = TRUE;
 	if (dp_record_get(doc->rec, DP_F_STATUS) == NULL)
 		dp_record_set(doc->rec, DP_F_STATUS, DP_STATUS_OK);
-	dp_foia_furniture(ctx, doc);
+	g_autoptr(GString) unstripped = dp_foia_furniture(ctx, doc);
 	if (!ctx->emit(doc->rec, ctx->emit_data, error))
 		return FALSE;
 	/*
@@ -194,7 +194,7 @@ dp_doc_emit(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	 */
 	if (doc->depth == 0 && ctx->emit_file != NULL)
 		(void)fflush(ctx->emit_file);
-	return dp_foia_messages(ctx, doc, error);
+	return dp_foia_messages(ctx, doc, unstripped, error);
 }
 
 /* Run the extractor for DOC's type and make sure its record is emitted. */

@@ -155,12 +155,14 @@ gboolean dp_doc_child_text(DpExtractCtx *ctx, DpDoc *parent, const char *path, c
 
 /*
  * The FOIA pass (extract/foia-pass.c) over a paged document's text: its
- * page furniture made metadata before DOC is emitted
- * (dp_foia_furniture), its printed messages emitted as parts after
- * (dp_foia_messages).  Both do nothing for a document the pass is not for.
+ * page furniture made metadata before DOC is emitted (dp_foia_furniture,
+ * which returns the text as it was when it took furniture out of it and
+ * printed messages are to be read, else NULL), its printed messages
+ * emitted as parts after (dp_foia_messages, given that text).  Both do
+ * nothing for a document the pass is not for.
  */
-void dp_foia_furniture(DpExtractCtx *ctx, DpDoc *doc);
-gboolean dp_foia_messages(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+GString *dp_foia_furniture(DpExtractCtx *ctx, DpDoc *doc);
+gboolean dp_foia_messages(DpExtractCtx *ctx, DpDoc *doc, const GString *unstripped, GError **error);
 
 /* The built-in extractors. */
 gboolean dp_extract_text(DpExtractCtx *ctx, DpDoc *doc, GError **error);

@@ -69,18 +69,38 @@ furniture(DpExtractCtx *ctx)
 	return ctx->furniture;
 }
 
-void
+GString *
 dp_foia_furniture(DpExtractCtx *ctx, DpDoc *doc)
 {
 	if (!pass_is_for(doc) || !dp_config_get_bool(ctx->cfg, "foia", "furniture"))
-		return;
+		return NULL;
 	const DpFurniture *f = furniture(ctx);
 	if (f == NULL) {
 		dp_record_set(doc->rec, "foia-error", ctx->foia_error);
-		return;
+		return NULL;
 	}
 	gboolean keep = dp_config_get_bool(ctx->cfg, "foia", "keep-furniture");
-	(void)dp_furniture_apply(f, doc->rec, keep);
+	/*
+	 * The printed messages are read from the text as it was: a B6 printed
+	 * where an address was withheld is a furniture line of its own, and
+	 * the parser must see it to record it as withheld.
+	 */
+	gboolean messages = !keep && dp_config_get_bool(ctx->cfg, "foia", "messages");
+	g_autoptr(GString) before = messages ? g_string_new_len(doc->rec->body->str, doc->rec->body->len) : NULL;
+	if (!dp_furniture_apply(f, doc->rec, keep))
+		return NULL;
+	return g_steal_pointer(&before);
+}
+
+/* TEXT with its furniture lines taken out (the patterns are compiled by now). */
+static char *
+strip_furniture(DpExtractCtx *ctx, const char *text)
+{
+	g_autoptr(DpRecord) rec = dp_record_new();
+	g_string_assign(rec->body, text);
+	if (ctx->furniture != NULL)
+		(void)dp_furniture_apply(ctx->furniture, rec, FALSE);
+	return g_strndup(rec->body->str, rec->body->len);
 }
 
 /* The form feeds in the LEN bytes at P: how many pages further the text has gone. */
@@ -94,12 +114,12 @@ count_pages(const char *p, gsize len)
 }
 
 gboolean
-dp_foia_messages(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+dp_foia_messages(DpExtractCtx *ctx, DpDoc *doc, const GString *unstripped, GError **error)
 {
 	if (!pass_is_for(doc) || !dp_config_get_bool(ctx->cfg, "foia", "messages"))
 		return TRUE;
 	g_autofree char *zone = dp_config_get_string(ctx->cfg, "foia", "time-zone");
-	const GString *text = doc->rec->body;
+	const GString *text = unstripped != NULL ? unstripped : doc->rec->body;
 	g_autoptr(GPtrArray) messages = dp_printed_parse(text->str, text->len, zone);
 	const char *range = dp_record_get(doc->rec, DP_META_PREFIX "page-range");
 	guint first = range ? (guint)g_ascii_strtoull(range, NULL, 10) : 1;
@@ -138,7 +158,8 @@ dp_foia_messages(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 			page_s,
 			NULL,
 		};
-		const char *body = m->body ? m->body : "";
+		g_autofree char *body = unstripped != NULL ? strip_furniture(ctx, m->body ? m->body : "")
+		                                           : g_strdup(m->body ? m->body : "");
 		if (!dp_doc_child_text(ctx, doc, path, DP_TYPE_PRINTED, meta, body, strlen(body), error))
 			return FALSE;
 	}
