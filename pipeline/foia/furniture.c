@@ -576,10 +576,11 @@ vote_winner(GPtrArray *votes)
 
 /*
  * An identifier as OCR prints it, cleaned: no blanks, and O, o, I, l read
- * as 0 and 1 where a digit stands beside them ("F-2O14-2O439").
+ * as 0 and 1 where a digit stands beside them ("F-2O14-2O439"), but for a
+ * first letter when PREFIX (the C of C05739545).
  */
 static char *
-clean_identifier(const char *s, gsize len)
+clean_identifier(const char *s, gsize len, gboolean prefix)
 {
 	GString *t = g_string_sized_new(len + 1);
 	for (gsize i = 0; i < len; i++)
@@ -591,8 +592,7 @@ clean_identifier(const char *s, gsize len)
 			continue;
 		gboolean prev = i > 0 && g_ascii_isdigit(t->str[i - 1]);
 		gboolean next = i + 1 < t->len && g_ascii_isdigit(t->str[i + 1]);
-		/* A letter prefix (the C of C05739545) stays a letter. */
-		if ((prev || next) && i > 0)
+		if ((prev || next) && (i > 0 || !prefix))
 			t->str[i] = (c == 'O' || c == 'o') ? '0' : '1';
 	}
 	return g_string_free(t, FALSE);
@@ -602,8 +602,8 @@ clean_identifier(const char *s, gsize len)
 static char *
 iso_date(const char *s, gsize len)
 {
-	g_autofree char *t = clean_identifier(s, len);
-	guint m = 0, d = 0, y = 0;
+	g_autofree char *t = clean_identifier(s, len, FALSE);
+	guint64 m = 0, d = 0, y = 0;
 	char sep = 0;
 	const char *p = t;
 	guint64 a, b, c;
@@ -621,15 +621,17 @@ iso_date(const char *s, gsize len)
 	if (end == p || *end != '\0')
 		return NULL;
 	if (sep == '-' && a >= 1000) {
-		y = (guint)a, m = (guint)b, d = (guint)c;
+		y = a, m = b, d = c;
 	} else if (sep == '/' && c >= 1000) {
-		m = (guint)a, d = (guint)b, y = (guint)c;
+		m = a, d = b, y = c;
 	} else {
 		return NULL;
 	}
-	if (y > 9999 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+	/* In range before the casts, which would wrap. */
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 ||
+	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
 		return NULL;
-	return g_strdup_printf("%04u-%02u-%02u", y, m, d);
+	return g_strdup_printf("%04u-%02u-%02u", (guint)y, (guint)m, (guint)d);
 }
 
 static Code *
@@ -857,7 +859,7 @@ collect(Found *fd, const Pattern *pat, GMatchInfo *mi, const char *s, guint page
 		switch ((FieldId)k) {
 		case FLD_CASE:
 		case FLD_DOC: {
-			g_autofree char *t = clean_identifier(v, n);
+			g_autofree char *t = clean_identifier(v, n, TRUE);
 			vote(fd->votes[k], t);
 			break;
 		}
@@ -907,7 +909,7 @@ collect(Found *fd, const Pattern *pat, GMatchInfo *mi, const char *s, guint page
 		case FLD_DERIVED: set_first(&fd->class_part[4], dp_text_one_line(raw)); break;
 		case FLD_STAMP: add_stamp(fd, v, n); break;
 		case FLD_BATES: {
-			g_autofree char *t = clean_identifier(v, n);
+			g_autofree char *t = clean_identifier(v, n, TRUE);
 			char *up = g_ascii_strup(t, -1);
 			if (fd->bates_first == NULL)
 				fd->bates_first = g_strdup(up);

@@ -261,6 +261,31 @@ test_ocr_damage(void)
 	                "       86\n\fText three.\n\fText four.\n");
 }
 
+/* Release dates: OCR's O and l read as digits; a date that is none is not kept. */
+static void
+test_dates(void)
+{
+	g_autoptr(DpFurniture) f = furniture();
+	g_autoptr(DpRecord) ocr =
+	    record("UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05758398 "
+	           "Date: O6/3O/2Ol5\nText.\n");
+	g_assert_true(dp_furniture_apply(f, ocr, FALSE));
+	g_assert_cmpstr(dp_record_get(ocr, "meta.foia.date"), ==, "2015-06-30");
+	g_assert_cmpstr(ocr->body->str, ==, "Text.\n");
+
+	static const char *const bad[] = { "02/30/2015", "13/01/2015",  "262/30/2015", "00/10/2015",
+		                           "06/00/2015", "06/286/2015", "06/30/0000" };
+	for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autofree char *text = g_strdup_printf("UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 "
+		                                        "Doc No. C05758398 Date: %s\nText.\n",
+		                                        bad[i]);
+		g_autoptr(DpRecord) rec = record(text);
+		dp_furniture_apply(f, rec, FALSE);
+		g_assert_cmpstr(dp_record_get(rec, "meta.foia.case"), ==, "F-2014-20439");
+		g_assert_null(dp_record_get(rec, "meta.foia.date"));
+	}
+}
+
 /* pdftotext -layout prints a narrow stamp over two lines. */
 static void
 test_release_split(void)
@@ -572,7 +597,7 @@ test_hostile(void)
 }
 
 DP_UNIT_MAIN("furniture", test_banner_state, test_banner_multiline_stamps_bates, test_classification,
-             test_classification_marking, test_classification_beside_text, test_ocr_damage, test_release_split,
-             test_exemption_codes, test_meanings, test_bates_first_last, test_prose_is_not_furniture,
-             test_weak_codes_alone, test_keep, test_extra_file, test_config_errors, test_ten_thousand_pages,
-             test_hostile)
+             test_classification_marking, test_classification_beside_text, test_ocr_damage, test_dates,
+             test_release_split, test_exemption_codes, test_meanings, test_bates_first_last,
+             test_prose_is_not_furniture, test_weak_codes_alone, test_keep, test_extra_file, test_config_errors,
+             test_ten_thousand_pages, test_hostile)
