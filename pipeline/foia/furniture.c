@@ -27,6 +27,9 @@
  *	...", "Reason: 1.4(B), 1.4(D)", "Declassify on: 2034-03-12" (ISO when
  *	the printed date reads as M/D/Y), "Derived from: ...".
  *
+ *	dp_furniture_apply() only reads the DpFurniture (GRegex matching keeps
+ *	its state in a GMatchInfo per call), so threads may share one.
+ *
  *	Bare exemption codes are weak patterns: they count only in a
  *	document where other furniture gives a value, so that a table's "84"
  *	is not exemption B4.  A document with weak matches and nothing else

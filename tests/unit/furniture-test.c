@@ -400,6 +400,7 @@ test_prose_is_not_furniture(void)
 	                           "We expect a release in part, B5 and B6, by Friday.\n"
 	                           "Room B1 is booked; see Doc No. C05739545 for the draft.\n"
 	                           "The reason: 1.4(D) applies to the annex.\n"
+	                           "Please see Doc No. C05739545\n"
 	                           "Date: tomorrow\n";
 	g_autoptr(DpFurniture) f = furniture();
 	g_autoptr(DpRecord) rec = record(memo);
