@@ -57,19 +57,18 @@ load_config(const DpStage *st, GError **error)
 }
 
 int
-dp_stage_setup(DpStage *st, DpConfig **cfg, DpRedactor **rd)
+dp_stage_setup(const DpStage *st, DpConfig **cfg, DpRedactor **rd)
 {
 	g_autoptr(GError) error = NULL;
+	if (rd != NULL)
+		*rd = NULL;
 	*cfg = load_config(st, &error);
 	if (*cfg == NULL) {
 		dp_warn("%s", error->message);
 		return DP_EXIT_CONFIG;
 	}
-	if (rd == NULL)
-		return DP_EXIT_OK;
-	/* No rules, no term lists, no Hyperscan database: nothing to build. */
-	*rd = NULL;
-	if (!dp_config_get_bool(*cfg, "redact", "enabled"))
+	/* Not asked for, or redaction off: no rules, no term lists, no Hyperscan database to build. */
+	if (rd == NULL || !dp_config_get_bool(*cfg, "redact", "enabled"))
 		return DP_EXIT_OK;
 	*rd = dp_redactor_new(*cfg, &error);
 	if (*rd == NULL) {

@@ -108,7 +108,7 @@ int dp_stage_start(DpStage *st, const DpStageSpec *spec, DpConfig **cfg, DpRedac
  * why on stderr.  For a program that checks its arguments before it
  * reads the configuration; the others have dp_stage_start() call it.
  */
-int dp_stage_setup(DpStage *st, DpConfig **cfg, DpRedactor **rd);
+int dp_stage_setup(const DpStage *st, DpConfig **cfg, DpRedactor **rd);
 
 /* The passwords of -p, handed over (the caller frees them). */
 char **dp_stage_steal_passwords(DpStage *st);
