@@ -47,11 +47,18 @@ static DpStage stage;
 static gboolean opt_tsv;
 static gboolean opt_null;
 
-static const GOptionEntry options[] = { { "tsv", 0, 0, G_OPTION_ARG_NONE, &opt_tsv,
-	                                  "Print a tab-separated inventory (path, type, size, sha256)", NULL },
-	                                { "null", '0', 0, G_OPTION_ARG_NONE, &opt_null,
-	                                  "Paths on standard input are NUL-separated", NULL },
-	                                G_OPTION_ENTRY_NULL };
+static const DpStageSpec spec = {
+	"[PATH...] - identify documents",
+	(const GOptionEntry[]){
+	    { "tsv", 0, 0, G_OPTION_ARG_NONE, &opt_tsv, "Print a tab-separated inventory (path, type, size, sha256)",
+	      NULL },
+	    { "null", '0', 0, G_OPTION_ARG_NONE, &opt_null, "Paths on standard input are NUL-separated", NULL },
+	    G_OPTION_ENTRY_NULL },
+	"Without PATH, reads paths from standard input (NUL- or newline-separated).\n"
+	"Exit status: 0 ok, 64 usage, 66 a path could not be opened, 74 write error.\n"
+	"See docpipe-detect(1).",
+	DP_STAGE_ARGS,
+};
 
 /*
  * Where libmagic runs: read from the configuration the first time an
@@ -168,18 +175,13 @@ detect_one(const char *path, int *exit_code, GError **error)
 int
 main(int argc, char **argv)
 {
-	g_autoptr(GError) error = NULL;
-	dp_set_prgname(argv[0]);
-	int code = dp_stage_parse(&stage, "[PATH...] - identify documents",
-	                          "Without PATH, reads paths from standard input (NUL- or newline-separated).\n"
-	                          "Exit status: 0 ok, 64 usage, 66 a path could not be opened, 74 write error.\n"
-	                          "See docpipe-detect(1).",
-	                          options, DP_STAGE_ARGS, &argc, &argv);
+	int code = dp_stage_start(&stage, &spec, NULL, NULL, &argc, &argv);
 	if (code != DP_EXIT_OK)
 		return code;
-	gboolean ok = TRUE;
 	if (opt_tsv)
 		printf("path\ttype\tsize\tsha256\n");
+	g_autoptr(GError) error = NULL;
+	gboolean ok = TRUE;
 	if (argc > 1) {
 		for (int i = 1; ok && i < argc; i++)
 			ok = detect_one(argv[i], &code, &error);

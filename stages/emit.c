@@ -32,12 +32,17 @@ static gboolean opt_xml;
 static gboolean opt_headers;
 static char *opt_outdir;
 
-static const GOptionEntry options[] = {
-	{ "xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL },
-	{ "headers", 'H', 0, G_OPTION_ARG_NONE, &opt_headers, "Put a '==> SOURCE <==' line before each document",
-	  NULL },
-	{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<source>.txt and .xml", "DIR" },
-	G_OPTION_ENTRY_NULL
+static const DpStageSpec spec = {
+	"- write text and XML from a record stream",
+	(const GOptionEntry[]){
+	    { "xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL },
+	    { "headers", 'H', 0, G_OPTION_ARG_NONE, &opt_headers, "Put a '==> SOURCE <==' line before each document",
+	      NULL },
+	    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<source>.txt and .xml", "DIR" },
+	    G_OPTION_ENTRY_NULL },
+	"Exit status: 0 ok, 65 a document failed, 77 encrypted, 76 bad record "
+	"stream,\n73 cannot create output, 74 write error.  See docpipe-emit(1).",
+	DP_STAGE_RECORDS_ONLY,
 };
 
 static gboolean
@@ -49,16 +54,12 @@ emit_record(DpRecord *rec, gpointer user, GError **error)
 int
 main(int argc, char **argv)
 {
-	g_autoptr(GError) error = NULL;
-	dp_set_prgname(argv[0]);
-	int code = dp_stage_parse(&stage, "- write text and XML from a record stream",
-	                          "Exit status: 0 ok, 65 a document failed, 77 encrypted, 76 bad record "
-	                          "stream,\n73 cannot create output, 74 write error.  See docpipe-emit(1).",
-	                          options, DP_STAGE_RECORDS_ONLY, &argc, &argv);
+	int code = dp_stage_start(&stage, &spec, NULL, NULL, &argc, &argv);
 	if (code != DP_EXIT_OK)
 		return code;
 	int formats = opt_outdir ? (DP_EMIT_TEXT | DP_EMIT_XML) : opt_xml ? DP_EMIT_XML : DP_EMIT_TEXT;
 	g_autoptr(DpEmitter) em = dp_emitter_new(formats, opt_outdir, stdout, opt_headers);
+	g_autoptr(GError) error = NULL;
 	gboolean ok = dp_stage_each_record(emit_record, em, &code, &error);
 	if (code != 0)
 		return code; /* a bad stream: leave no half-written document behind */

@@ -48,9 +48,17 @@
 
 static DpStage stage;
 
-static const GOptionEntry options[] = { DP_STAGE_OPTION_CONFIG(&stage), DP_STAGE_OPTION_PASSWORD(&stage),
-	                                DP_STAGE_OPTION_FIRST_PAGE(&stage), DP_STAGE_OPTION_LAST_PAGE(&stage),
-	                                G_OPTION_ENTRY_NULL };
+static const DpStageSpec spec = {
+	"[PATH...] - extract text and metadata",
+	(const GOptionEntry[]){ DP_STAGE_OPTION_CONFIG(&stage), DP_STAGE_OPTION_PASSWORD(&stage),
+	                        DP_STAGE_OPTION_FIRST_PAGE(&stage), DP_STAGE_OPTION_LAST_PAGE(&stage),
+	                        G_OPTION_ENTRY_NULL },
+	"Without PATH, reads detect records from standard input.\n"
+	"Exit status: 0 ok, 65 malformed input, 66 unreadable input, 76 bad record "
+	"stream,\n77 encrypted, 78 configuration error, 74 write error.\n"
+	"See docpipe-extract(1).",
+	DP_STAGE_ARGS,
+};
 
 typedef struct {
 	int code;
@@ -124,23 +132,15 @@ extract_path(State *st, const char *path, GError **error)
 int
 main(int argc, char **argv)
 {
-	g_autoptr(GError) error = NULL;
-	dp_set_prgname(argv[0]);
-	int code = dp_stage_parse(&stage, "[PATH...] - extract text and metadata",
-	                          "Without PATH, reads detect records from standard input.\n"
-	                          "Exit status: 0 ok, 65 malformed input, 66 unreadable input, 76 bad record "
-	                          "stream,\n77 encrypted, 78 configuration error, 74 write error.\n"
-	                          "See docpipe-extract(1).",
-	                          options, DP_STAGE_ARGS, &argc, &argv);
+	g_autoptr(DpConfig) cfg = NULL;
+	int code = dp_stage_start(&stage, &spec, &cfg, NULL, &argc, &argv);
 	if (code != DP_EXIT_OK)
-		return code;
-	g_autoptr(DpConfig) cfg = dp_stage_config(&stage, &code);
-	if (cfg == NULL)
 		return code;
 	State st = { .code = DP_EXIT_OK };
 	dp_extract_ctx_init(&st.ctx, cfg, write_record, &st);
 	dp_isolate_opts_from_config(cfg, &st.iso);
 	st.ctx.passwords = dp_stage_steal_passwords(&stage);
+	g_autoptr(GError) error = NULL;
 	gboolean ok = TRUE;
 	if (argc > 1) {
 		for (int i = 1; ok && i < argc; i++)

@@ -41,11 +41,18 @@
 static DpStage stage;
 static gboolean opt_text;
 
-static const GOptionEntry options[] = { DP_STAGE_OPTION_CONFIG(&stage),
-	                                DP_STAGE_OPTION_NO_REDACT(&stage, "Pass records through unchanged"),
-	                                { "text", 0, 0, G_OPTION_ARG_NONE, &opt_text,
-	                                  "Read plain text, write it redacted (no records)", NULL },
-	                                G_OPTION_ENTRY_NULL };
+static const DpStageSpec spec = {
+	"- redact personal data in a record stream",
+	(const GOptionEntry[]){
+	    DP_STAGE_OPTION_CONFIG(&stage),
+	    DP_STAGE_OPTION_NO_REDACT(&stage, "Pass records through unchanged"),
+	    { "text", 0, 0, G_OPTION_ARG_NONE, &opt_text, "Read plain text, write it redacted (no records)", NULL },
+	    G_OPTION_ENTRY_NULL },
+	"Reads records on standard input, writes them redacted to standard output.\n"
+	"Exit status: 0 ok, 76 bad record stream, 78 configuration error, 74 write error.\n"
+	"See docpipe-redact(1).",
+	DP_STAGE_RECORDS_ONLY,
+};
 
 #define TEXT_BLOCK (4u << 20)
 
@@ -109,19 +116,12 @@ redact_record(DpRecord *rec, gpointer user, GError **error)
 int
 main(int argc, char **argv)
 {
-	g_autoptr(GError) error = NULL;
-	dp_set_prgname(argv[0]);
-	int code = dp_stage_parse(&stage, "- redact personal data in a record stream",
-	                          "Reads records on standard input, writes them redacted to standard output.\n"
-	                          "Exit status: 0 ok, 76 bad record stream, 78 configuration error, 74 write error.\n"
-	                          "See docpipe-redact(1).",
-	                          options, DP_STAGE_RECORDS_ONLY, &argc, &argv);
+	g_autoptr(DpConfig) cfg = NULL;
+	g_autoptr(DpRedactor) rd = NULL;
+	int code = dp_stage_start(&stage, &spec, &cfg, &rd, &argc, &argv);
 	if (code != DP_EXIT_OK)
 		return code;
-	g_autoptr(DpConfig) cfg = dp_stage_config(&stage, &code);
-	g_autoptr(DpRedactor) rd = NULL;
-	if (cfg == NULL || !dp_stage_redactor(cfg, &rd))
-		return DP_EXIT_CONFIG;
+	g_autoptr(GError) error = NULL;
 	if (opt_text) {
 		gboolean ok = redact_text(rd, &error);
 		return dp_stage_finish(ok, &error, 0, DP_EXIT_OK);

@@ -12,16 +12,25 @@ run_lib() {
 	{ sh "$1.sh" >"$1.tap" 2>&1; echo $? >"$1.rc"; }
 }
 
+# check_lib NAME RC: NAME.sh printed what is on standard input, to the
+# letter, and exited with RC.
+check_lib() {
+	cat >"$1.expect" &&
+	test_cmp "$1.expect" "$1.tap" &&
+	test "$(cat "$1.rc")" = "$2"
+}
+
 test_expect_success 'a failing test_expect_failure is a TODO, and the script passes' '
 	run_lib todo <<-\EOS &&
 	test_expect_failure "known bug" "false"
 	test_expect_failure "fixed bug" "true"
 	test_done
 	EOS
-	test_grep "^not ok 1 - known bug # TODO known breakage$" todo.tap &&
-	test_grep "^ok 2 - fixed bug # TODO known breakage vanished$" todo.tap &&
-	test_grep "^1\.\.2$" todo.tap &&
-	test "$(cat todo.rc)" = 0
+	check_lib todo 0 <<-\EOS
+	not ok 1 - known bug # TODO known breakage
+	ok 2 - fixed bug # TODO known breakage vanished
+	1..2
+	EOS
 '
 
 test_expect_success 'a failing test fails the script and shows its output' '
@@ -31,12 +40,14 @@ test_expect_success 'a failing test fails the script and shows its output' '
 	test_expect_code 3 "wrong code" "exit 4"
 	test_done
 	EOS
-	test_grep "^ok 1 - passes$" fail.tap &&
-	test_grep "^not ok 2 - fails$" fail.tap &&
-	test_grep "^#   the reason$" fail.tap &&
-	test_grep "^not ok 3 - wrong code$" fail.tap &&
-	test_grep "expected exit code 3, got 4" fail.tap &&
-	test "$(cat fail.rc)" = 1
+	check_lib fail 1 <<-\EOS
+	ok 1 - passes
+	not ok 2 - fails
+	#   the reason
+	not ok 3 - wrong code
+	#   expected exit code 3, got 4
+	1..3
+	EOS
 '
 
 test_expect_success 'a missing prerequisite skips the test, a present one runs it' '
@@ -48,19 +59,22 @@ test_expect_success 'a missing prerequisite skips the test, a present one runs i
 	test_expect_failure NOPE "a TODO that needs NOPE" "false"
 	test_done
 	EOS
-	test_grep "^ok 1 # SKIP missing prerequisite NOPE: needs NOPE$" prereq.tap &&
-	test_grep "^ok 2 # SKIP missing prerequisite NOPE: needs both$" prereq.tap &&
-	test_grep "^ok 3 - needs HAVE$" prereq.tap &&
-	test_grep "^ok 4 # SKIP" prereq.tap &&
-	test "$(cat prereq.rc)" = 0
+	check_lib prereq 0 <<-\EOS
+	ok 1 # SKIP missing prerequisite NOPE: needs NOPE
+	ok 2 # SKIP missing prerequisite NOPE: needs both
+	ok 3 - needs HAVE
+	ok 4 # SKIP missing prerequisite NOPE: a TODO that needs NOPE
+	1..4
+	EOS
 '
 
 test_expect_success 'test_skip_all skips a script before its first test, and bails out after one' '
 	run_lib skipall <<-\EOS &&
 	test_skip_all "nothing to do"
 	EOS
-	test "$(cat skipall.tap)" = "1..0 # SKIP nothing to do" &&
-	test "$(cat skipall.rc)" = 0 &&
+	check_lib skipall 0 <<-\EOS &&
+	1..0 # SKIP nothing to do
+	EOS
 	run_lib late <<-\EOS &&
 	test_expect_success "one" "true"
 	test_skip_all "too late"

@@ -34,27 +34,21 @@ test_expect_code 78 'a key file that is too short is refused' '
 	printf "short\n" >k && printf "[redact]\noperator=pseudonym\nkey-file=k\n" >c.conf &&
 	docpipe-redact -c c.conf --text <in.txt
 '
-test_expect_code 78 'unknown detector' '
-	printf "[redact]\ndetectors=email;passport\n" >c.conf && docpipe-redact -c c.conf --text <in.txt
-'
-test_expect_code 78 'unknown operator' '
-	printf "[redact]\noperator=shred\n" >c.conf && docpipe-redact -c c.conf --text <in.txt
-'
-test_expect_code 78 'mask-char of two characters' '
-	printf "[redact]\nmask-char=ab\n" >c.conf && docpipe-redact -c c.conf --text <in.txt
-'
-test_expect_code 78 'a rule with neither pattern nor terms' '
-	printf "[rule x]\nlabel=[X]\n" >c.conf && docpipe-redact -c c.conf --text <in.txt
-'
-test_expect_code 78 'a bad regular expression' '
-	printf "[rule x]\npattern=([a-z\n" >c.conf && docpipe-redact -c c.conf --text <in.txt
-'
-test_expect_code 78 'a missing term list' '
-	printf "[rule x]\nterms=nowhere.txt\n" >c.conf && docpipe-redact -c c.conf --text <in.txt
-'
-test_expect_code 78 'a pattern in a built-in detector group' '
-	printf "[rule email]\npattern=x\n" >c.conf && docpipe-redact -c c.conf --text <in.txt
-'
+# Configurations the redactor refuses, one a line: what is wrong, "|",
+# the configuration (printf's escapes).  Each is exit 78.
+while IFS='|' read -r what conf; do
+	test_expect_code 78 "$what" "
+		printf '$conf' >c.conf && docpipe-redact -c c.conf --text <in.txt
+	"
+done <<\EOF
+unknown detector|[redact]\ndetectors=email;passport\n
+unknown operator|[redact]\noperator=shred\n
+mask-char of two characters|[redact]\nmask-char=ab\n
+a rule with neither pattern nor terms|[rule x]\nlabel=[X]\n
+a bad regular expression|[rule x]\npattern=([a-z\n
+a missing term list|[rule x]\nterms=nowhere.txt\n
+a pattern in a built-in detector group|[rule email]\npattern=x\n
+EOF
 test_expect_success 'a built-in turned off in its own group' '
 	printf "[rule phone]\nenabled=false\n" >c.conf && docpipe-redact -c c.conf --text <in.txt >out &&
 	echo "Mail [EMAIL] or 202-555-0143." >want && test_cmp want out

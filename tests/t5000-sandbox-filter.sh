@@ -7,16 +7,29 @@
 
 setup='printf "mail joe@example.com\n" >victim.txt && printf "<p>next one</p>\n" >next.html'
 
+# victim_fails ACTION STATUS REASON [OPTION...]: convert victim.txt and
+# next.html to XML in OUT, with OPTIONs, the child that extracts
+# victim.txt made to attempt ACTION.  victim.txt must be recorded with
+# STATUS and REASON, and next.html converted all the same.  Returns
+# docpipe's exit status when all of that holds.
+victim_fails() {
+	action=$1 status=$2 reason=$3
+	shift 3
+	eval "$setup" &&
+	DOCPIPE_SANDBOX_TEST=$action:victim docpipe convert "$@" --xml -o OUT victim.txt next.html 2>err
+	rc=$? &&
+	test_grep "status=\"$status\"" OUT/victim.txt.xml &&
+	test_grep "$reason" OUT/victim.txt.xml &&
+	test_grep 'next one' OUT/next.html.txt &&
+	return $rc
+}
+
 for action in open-write socket exec fork ptrace; do
 	test_expect_code 65 "forbidden call '$action' kills the child with SIGSYS; the run goes on" "
-		$setup &&
-		DOCPIPE_SANDBOX_TEST=$action:victim docpipe convert --xml -o OUT victim.txt next.html 2>err
+		victim_fails $action error 'forbidden system call (SIGSYS)'
 		rc=\$? &&
-		test_grep 'status=\"error\"' OUT/victim.txt.xml &&
-		test_grep 'forbidden system call (SIGSYS)' OUT/victim.txt.xml &&
 		test_grep \"'victim.txt': error: parser killed by the sandbox\" err &&
 		test_grep 'status=\"ok\"' OUT/next.html.xml &&
-		test_grep 'next one' OUT/next.html.txt &&
 		! test -e sandbox-test-write && ! test -e sandbox-test-exec &&
 		! grep -q 'was allowed' err &&
 		exit \$rc
@@ -41,52 +54,28 @@ test_expect_code 65 'a crashing child is a recorded error, not a crash of the ru
 "
 
 test_expect_code 65 'a child writing a bad record stream is a recorded error' "
-	$setup &&
-	DOCPIPE_SANDBOX_TEST=garbage:victim docpipe convert --xml -o OUT victim.txt next.html 2>err
-	rc=\$? &&
-	test_grep 'status=\"error\"' OUT/victim.txt.xml &&
-	test_grep 'bad record stream' OUT/victim.txt.xml &&
-	test_grep 'next one' OUT/next.html.txt &&
-	exit \$rc
+	victim_fails garbage error 'bad record stream'
 "
 
 # The child sleeps for ever: only the timeout can end it, however busy
 # the machine; how long that took is not the point.  The timeout is not
 # shorter, so that the next input, which is not asleep, always beats it.
 test_expect_code 65 'wall-clock timeout: a sleeping child is killed, status limit' "
-	$setup &&
 	printf '[limits]\ntimeout=3\n' >t.conf &&
-	DOCPIPE_SANDBOX_TEST=sleep:victim docpipe convert -c t.conf --xml -o OUT victim.txt next.html 2>err
-	rc=\$? &&
-	test_grep 'status=\"limit\"' OUT/victim.txt.xml &&
-	test_grep 'timed out after 3 s' OUT/victim.txt.xml &&
-	test_grep 'next one' OUT/next.html.txt &&
-	exit \$rc
+	victim_fails sleep limit 'timed out after 3 s' -c t.conf
 "
 
 test_expect_code 65 'CPU time limit: a spinning child gets SIGXCPU, status limit' "
-	$setup &&
 	printf '[limits]\ntimeout=600\ncpu-time=1\n' >t.conf &&
-	DOCPIPE_SANDBOX_TEST=spin:victim docpipe convert -c t.conf --xml -o OUT victim.txt next.html 2>err
-	rc=\$? &&
-	test_grep 'status=\"limit\"' OUT/victim.txt.xml &&
-	test_grep 'CPU time limit of 1 s' OUT/victim.txt.xml &&
-	test_grep 'next one' OUT/next.html.txt &&
-	exit \$rc
+	victim_fails spin limit 'CPU time limit of 1 s' -c t.conf
 "
 
 if [ -n "${DOCPIPE_ASAN:-}" ]; then
 	test_skip 'memory limit (RLIMIT_AS is off under AddressSanitizer)'
 else
 	test_expect_code 65 'memory limit: an allocating child dies at [limits] memory, status limit' "
-		$setup &&
 		printf '[limits]\nmemory=128M\n' >t.conf &&
-		DOCPIPE_SANDBOX_TEST=alloc:victim docpipe convert -c t.conf --xml -o OUT victim.txt next.html 2>err
-		rc=\$? &&
-		test_grep 'status=\"limit\"' OUT/victim.txt.xml &&
-		test_grep 'out of memory at the limit of 128 MiB' OUT/victim.txt.xml &&
-		test_grep 'next one' OUT/next.html.txt &&
-		exit \$rc
+		victim_fails alloc limit 'out of memory at the limit of 128 MiB' -c t.conf
 	"
 fi
 

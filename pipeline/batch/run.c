@@ -842,12 +842,8 @@ print_summary(Run *r, int code, double secs)
 	g_string_append(j, "}, \"failures\": [");
 	for (guint i = 0; i < r->failures->len; i++) {
 		const DpLedgerEntry *f = r->failures->pdata[i];
-		g_string_append(j, i ? ", {\"path\": " : "{\"path\": ");
-		dp_json_string(j, f->path);
-		g_string_append(j, ", \"status\": ");
-		dp_json_string(j, f->status);
-		g_string_append(j, ", \"error\": ");
-		dp_json_string(j, f->error);
+		g_string_append(j, i ? ", {" : "{");
+		dp_json_members(j, "path", f->path, "status", f->status, "error", f->error, NULL);
 		g_string_append(j, "}");
 	}
 	g_string_append(j, "]}\n");

@@ -25,45 +25,38 @@
 
 #include "util/banned.h"
 
-int
-dp_stage_parse(DpStage *st, const char *parameter, const char *description, const GOptionEntry *options,
-               DpStageArgs args, int *argc, char ***argv)
+/* The command line by SPEC: DP_EXIT_OK, or DP_EXIT_USAGE after saying why. */
+static int
+parse(const DpStageSpec *spec, int *argc, char ***argv)
 {
-	(void)st; /* the entries store into it */
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GOptionContext) octx = g_option_context_new(parameter);
-	g_option_context_add_main_entries(octx, options, NULL);
-	g_option_context_set_description(octx, description);
+	g_autoptr(GOptionContext) octx = g_option_context_new(spec->parameter);
+	g_option_context_add_main_entries(octx, spec->options, NULL);
+	g_option_context_set_description(octx, spec->description);
 	if (!g_option_context_parse(octx, argc, argv, &error)) {
 		dp_warn("%s", error->message);
 		return DP_EXIT_USAGE;
 	}
-	if (args == DP_STAGE_RECORDS_ONLY && *argc > 1) {
+	if (spec->args == DP_STAGE_RECORDS_ONLY && *argc > 1) {
 		dp_warn("unexpected argument '%s'; records are read from standard input", (*argv)[1]);
 		return DP_EXIT_USAGE;
 	}
 	return DP_EXIT_OK;
 }
 
-DpConfig *
-dp_stage_config(DpStage *st, int *code)
+/* The configuration with the options' overrides applied, or NULL with ERROR set. */
+static DpConfig *
+load_config(const DpStage *st, GError **error)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(DpConfig) cfg = dp_config_load(st->config, &error);
-	if (cfg == NULL || (st->no_redact && !dp_config_set(cfg, "redact", "enabled", "false", &error)) ||
-	    (st->first_page && !dp_config_set(cfg, "pdf", "first-page", st->first_page, &error)) ||
-	    (st->last_page && !dp_config_set(cfg, "pdf", "last-page", st->last_page, &error)) ||
-	    (st->ocr && !dp_config_set(cfg, "ocr", "mode", "always", &error)) ||
-	    (st->no_ocr && !dp_config_set(cfg, "ocr", "mode", "never", &error))) {
-		dp_warn("%s", error->message);
-		*code = DP_EXIT_CONFIG;
+	g_autoptr(DpConfig) cfg = dp_config_load(st->config, error);
+	if (cfg == NULL || (st->no_redact && !dp_config_set(cfg, "redact", "enabled", "false", error)) ||
+	    (st->first_page && !dp_config_set(cfg, "pdf", "first-page", st->first_page, error)) ||
+	    (st->last_page && !dp_config_set(cfg, "pdf", "last-page", st->last_page, error)) ||
+	    (st->ocr && !dp_config_set(cfg, "ocr", "mode", "always", error)) ||
+	    (st->no_ocr && !dp_config_set(cfg, "ocr", "mode", "never", error)))
 		return NULL;
-	}
-	if (!dp_stage_check_foia(cfg, &error)) {
-		dp_warn("%s", error->message);
-		*code = DP_EXIT_CONFIG;
+	if (!dp_stage_check_foia(cfg, error))
 		return NULL;
-	}
 	return g_steal_pointer(&cfg);
 }
 
@@ -82,20 +75,38 @@ dp_stage_check_foia(const DpConfig *cfg, GError **error)
 	return f != NULL;
 }
 
-gboolean
-dp_stage_redactor(DpConfig *cfg, DpRedactor **rd)
+int
+dp_stage_setup(const DpStage *st, DpConfig **cfg, DpRedactor **rd)
 {
 	g_autoptr(GError) error = NULL;
-	*rd = NULL;
-	/* No rules, no term lists, no Hyperscan database: nothing to build. */
-	if (!dp_config_get_bool(cfg, "redact", "enabled"))
-		return TRUE;
-	*rd = dp_redactor_new(cfg, &error);
+	if (rd != NULL)
+		*rd = NULL;
+	*cfg = load_config(st, &error);
+	if (*cfg == NULL) {
+		dp_warn("%s", error->message);
+		return DP_EXIT_CONFIG;
+	}
+	/* Not asked for, or redaction off: no rules, no term lists, no Hyperscan database to build. */
+	if (rd == NULL || !dp_config_get_bool(*cfg, "redact", "enabled"))
+		return DP_EXIT_OK;
+	*rd = dp_redactor_new(*cfg, &error);
 	if (*rd == NULL) {
 		dp_warn("%s", error->message);
-		return FALSE;
+		return DP_EXIT_CONFIG;
 	}
-	return TRUE;
+	return DP_EXIT_OK;
+}
+
+int
+dp_stage_start(DpStage *st, const DpStageSpec *spec, DpConfig **cfg, DpRedactor **rd, int *argc, char ***argv)
+{
+	/* docpipe names its built-in subcommands ("docpipe convert") itself. */
+	if (g_get_prgname() == NULL)
+		dp_set_prgname((*argv)[0]);
+	int code = parse(spec, argc, argv);
+	if (code == DP_EXIT_OK && cfg != NULL)
+		code = dp_stage_setup(st, cfg, rd);
+	return code;
 }
 
 char **

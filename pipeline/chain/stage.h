@@ -4,18 +4,22 @@
  * options' overrides applied, the redactor, and the loop over the records
  * on standard input.
  *
- * A program lists its options in the order --help shows them, the common
- * ones through the DP_STAGE_OPTION_* entries, which store into a DpStage:
+ * A program describes its command line in one DpStageSpec, its options in
+ * the order --help shows them, the common ones through the
+ * DP_STAGE_OPTION_* entries, which store into a DpStage; one call then
+ * parses it and loads what the program needs:
  *
  *	static DpStage stage;
- *	static const GOptionEntry options[] = {
- *		DP_STAGE_OPTION_CONFIG(&stage),
- *		{ "xml", 'x', ... },
- *		G_OPTION_ENTRY_NULL
+ *	static const DpStageSpec spec = {
+ *		"- what it does",
+ *		(const GOptionEntry[]){ DP_STAGE_OPTION_CONFIG(&stage),
+ *					{ "xml", 'x', ... },
+ *					G_OPTION_ENTRY_NULL },
+ *		"Exit status: ...",
+ *		DP_STAGE_RECORDS_ONLY,
  *	};
- *	int code = dp_stage_parse(&stage, "- what it does", "Exit status: ...", options,
- *				  DP_STAGE_RECORDS_ONLY, &argc, &argv);
- *	g_autoptr(DpConfig) cfg = code ? NULL : dp_stage_config(&stage, &code);
+ *	g_autoptr(DpConfig) cfg = NULL;
+ *	int code = dp_stage_start(&stage, &spec, &cfg, NULL, &argc, &argv);
  */
 #ifndef DOCPIPE_STAGE_H
 #define DOCPIPE_STAGE_H
@@ -76,35 +80,41 @@ typedef enum {
 	DP_STAGE_RECORDS_ONLY = 1, /* none: records come on standard input */
 } DpStageArgs;
 
-/*
- * Parse the command line with OPTIONS: PARAMETER and DESCRIPTION are
- * --help's first line and closing text; ARGS says whether arguments are
- * taken.  DP_EXIT_OK, or DP_EXIT_USAGE after saying why on stderr.
- */
-int dp_stage_parse(DpStage *st, const char *parameter, const char *description, const GOptionEntry *options,
-                   DpStageArgs args, int *argc, char ***argv);
+/* A program's command line, as --help shows it. */
+typedef struct {
+	const char *parameter;       /* --help's first line, after the program's name */
+	const GOptionEntry *options; /* in --help's order, ending with G_OPTION_ENTRY_NULL */
+	const char *description;     /* --help's closing text */
+	DpStageArgs args;            /* whether arguments are taken */
+} DpStageSpec;
 
 /*
- * The configuration (-c FILE, or the usual places) with the overrides of
- * the options given: --no-redact is [redact] enabled=false, -f and -l are
- * [pdf] first-page and last-page, --ocr and --no-ocr are [ocr]
- * mode=always and mode=never.  NULL after saying why on stderr, with
- * *CODE set to DP_EXIT_CONFIG.
+ * Name the program after ARGV[0] (unless docpipe has named its built-in
+ * subcommand already), parse the command line by SPEC into ST and, when
+ * CFG is given, load what the program needs as dp_stage_setup() does.
+ * DP_EXIT_OK, else the code to exit with after saying why on stderr:
+ * DP_EXIT_USAGE for the command line, DP_EXIT_CONFIG for the
+ * configuration.
  */
-DpConfig *dp_stage_config(DpStage *st, int *code);
+int dp_stage_start(DpStage *st, const DpStageSpec *spec, DpConfig **cfg, DpRedactor **rd, int *argc, char ***argv);
 
 /*
- * The [foia] patterns files of CFG compile (dp_stage_config checks them;
+ * The [foia] patterns files of CFG compile (dp_stage_setup checks them;
  * `docpipe run` loads its configuration itself and calls this too).
  */
 gboolean dp_stage_check_foia(const DpConfig *cfg, GError **error);
 
 /*
- * The redactor of CFG, into *RD: NULL when redaction is off ([redact]
- * enabled=false, --no-redact), so that nothing of it is built.  FALSE
- * after saying why on stderr (a bad rule: DP_EXIT_CONFIG).
+ * Into *CFG the configuration (-c FILE, or the usual places) with the
+ * overrides of the options given: --no-redact is [redact] enabled=false,
+ * -f and -l are [pdf] first-page and last-page, --ocr and --no-ocr are
+ * [ocr] mode=always and mode=never.  When RD is given, into *RD the
+ * redactor of that configuration: NULL when redaction is off, so that
+ * nothing of it is built.  DP_EXIT_OK, or DP_EXIT_CONFIG after saying
+ * why on stderr.  For a program that checks its arguments before it
+ * reads the configuration; the others have dp_stage_start() call it.
  */
-gboolean dp_stage_redactor(DpConfig *cfg, DpRedactor **rd);
+int dp_stage_setup(const DpStage *st, DpConfig **cfg, DpRedactor **rd);
 
 /* The passwords of -p, handed over (the caller frees them). */
 char **dp_stage_steal_passwords(DpStage *st);

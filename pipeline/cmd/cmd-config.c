@@ -22,18 +22,19 @@ int
 dp_cmd_config(int argc, char **argv)
 {
 	DpStage stage = { 0 };
-	const GOptionEntry options[] = { DP_STAGE_OPTION_CONFIG(&stage), G_OPTION_ENTRY_NULL };
-	int code = dp_stage_parse(&stage, "- print the effective configuration",
-	                          "Prints every value with the file and line it came from, or built-in.\n"
-	                          "Exit status: 0 ok, 78 configuration error.",
-	                          options, DP_STAGE_ARGS, &argc, &argv);
+	const DpStageSpec spec = {
+		"- print the effective configuration",
+		(const GOptionEntry[]){ DP_STAGE_OPTION_CONFIG(&stage), G_OPTION_ENTRY_NULL },
+		"Prints every value with the file and line it came from, or built-in.\n"
+		"Exit status: 0 ok, 78 configuration error.",
+		DP_STAGE_ARGS,
+	};
+	g_autoptr(DpConfig) cfg = NULL;
+	g_autoptr(DpRedactor) rd = NULL;
+	int code = dp_stage_start(&stage, &spec, &cfg, &rd, &argc, &argv);
 	g_autofree char *config = stage.config;
 	if (code != DP_EXIT_OK)
 		return code;
-	g_autoptr(DpConfig) cfg = dp_stage_config(&stage, &code);
-	g_autoptr(DpRedactor) rd = NULL;
-	if (cfg == NULL || !dp_stage_redactor(cfg, &rd))
-		return DP_EXIT_CONFIG;
 	g_autoptr(GString) out = g_string_new(NULL);
 	dp_config_dump(cfg, out);
 	/*

@@ -30,31 +30,34 @@ dp_cmd_convert(int argc, char **argv)
 	DpStage stage = { 0 };
 	gboolean opt_xml = FALSE, opt_quiet = FALSE;
 	g_autofree char *opt_outdir = NULL, *opt_files_from = NULL, *opt_messages = NULL;
-	const GOptionEntry options[] = {
-		{ "xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL },
-		DP_STAGE_OPTION_CONFIG(&stage),
-		DP_STAGE_OPTION_NO_REDACT(&stage, "Do not redact"),
-		DP_STAGE_OPTION_OCR(&stage),
-		DP_STAGE_OPTION_NO_OCR(&stage),
-		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<file>.txt and .xml", "DIR" },
-		{ "files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
-		  "Read input paths from FILE (NUL- or newline-separated; - is stdin)", "FILE" },
-		{ "messages", 'm', 0, G_OPTION_ARG_FILENAME, &opt_messages,
-		  "Write the message index (one row per message, tab-separated) to FILE", "FILE" },
-		DP_STAGE_OPTION_PASSWORD(&stage),
-		DP_STAGE_OPTION_FIRST_PAGE(&stage),
-		DP_STAGE_OPTION_LAST_PAGE(&stage),
-		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Report nothing but errors", NULL },
-		G_OPTION_ENTRY_NULL
+	const DpStageSpec spec = {
+		"FILE...|- - convert documents to redacted text or XML",
+		(const GOptionEntry[]){
+		    { "xml", 'x', 0, G_OPTION_ARG_NONE, &opt_xml, "Write XML instead of text", NULL },
+		    DP_STAGE_OPTION_CONFIG(&stage),
+		    DP_STAGE_OPTION_NO_REDACT(&stage, "Do not redact"),
+		    DP_STAGE_OPTION_OCR(&stage),
+		    DP_STAGE_OPTION_NO_OCR(&stage),
+		    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<file>.txt and .xml", "DIR" },
+		    { "files-from", 'T', 0, G_OPTION_ARG_FILENAME, &opt_files_from,
+		      "Read input paths from FILE (NUL- or newline-separated; - is stdin)", "FILE" },
+		    { "messages", 'm', 0, G_OPTION_ARG_FILENAME, &opt_messages,
+		      "Write the message index (one row per message, tab-separated) to FILE", "FILE" },
+		    DP_STAGE_OPTION_PASSWORD(&stage),
+		    DP_STAGE_OPTION_FIRST_PAGE(&stage),
+		    DP_STAGE_OPTION_LAST_PAGE(&stage),
+		    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Report nothing but errors", NULL },
+		    G_OPTION_ENTRY_NULL },
+		"Writes text (or XML with --xml) to standard output; with -o DIR writes\n"
+		"DIR/<file>.txt and DIR/<file>.xml.  - reads a document from standard input.\n"
+		"--messages FILE also lists every message, real or printed, in FILE.\n"
+		"Exit status: 0 ok, 64 usage, 65 a document failed, 66 unreadable input,\n"
+		"77 encrypted, 78 configuration error, 74 write error.  See docpipe(1).",
+		DP_STAGE_ARGS,
 	};
 	g_autoptr(GError) error = NULL;
-	int code = dp_stage_parse(&stage, "FILE...|- - convert documents to redacted text or XML",
-	                          "Writes text (or XML with --xml) to standard output; with -o DIR writes\n"
-	                          "DIR/<file>.txt and DIR/<file>.xml.  - reads a document from standard input.\n"
-	                          "--messages FILE also lists every message, real or printed, in FILE.\n"
-	                          "Exit status: 0 ok, 64 usage, 65 a document failed, 66 unreadable input,\n"
-	                          "77 encrypted, 78 configuration error, 74 write error.  See docpipe(1).",
-	                          options, DP_STAGE_ARGS, &argc, &argv);
+	/* The configuration is read once the inputs are known to be there. */
+	int code = dp_stage_start(&stage, &spec, NULL, NULL, &argc, &argv);
 	g_auto(GStrv) passwords = dp_stage_steal_passwords(&stage);
 	g_autofree char *config = stage.config, *first_page = stage.first_page, *last_page = stage.last_page;
 	if (code != DP_EXIT_OK)
@@ -70,10 +73,10 @@ dp_cmd_convert(int argc, char **argv)
 		dp_warn("no input; give FILE... or - for standard input");
 		return DP_EXIT_USAGE;
 	}
-	g_autoptr(DpConfig) cfg = dp_stage_config(&stage, &code);
 	/* With --no-redact no redactor is built at all: the chain takes NULL. */
+	g_autoptr(DpConfig) cfg = NULL;
 	g_autoptr(DpRedactor) rd = NULL;
-	if (cfg == NULL || !dp_stage_redactor(cfg, &rd))
+	if (dp_stage_setup(&stage, &cfg, &rd) != DP_EXIT_OK)
 		return DP_EXIT_CONFIG;
 	int formats = opt_outdir ? (DP_EMIT_TEXT | DP_EMIT_XML) : opt_xml ? DP_EMIT_XML : DP_EMIT_TEXT;
 	g_autoptr(DpEmitter) em = dp_emitter_new(formats, opt_outdir, stdout, paths->len > 1);

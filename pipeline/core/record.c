@@ -123,13 +123,19 @@ dp_record_set(DpRecord *rec, const char *key, const char *value)
 }
 
 void
+dp_record_setv(DpRecord *rec, const char *key, const char *fmt, va_list ap)
+{
+	g_autofree char *v = g_strdup_vprintf(fmt, ap);
+	dp_record_set(rec, key, v);
+}
+
+void
 dp_record_setf(DpRecord *rec, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	g_autofree char *v = g_strdup_vprintf(fmt, ap);
+	dp_record_setv(rec, key, fmt, ap);
 	va_end(ap);
-	dp_record_set(rec, key, v);
 }
 
 void
@@ -157,29 +163,6 @@ dp_record_key_valid(const char *key)
 			return FALSE;
 	}
 	return n <= 128;
-}
-
-/*
- * The length of the run of printable ASCII (0x20 to 0x7e) at the start of
- * S, eight bytes at a time: nearly every header value is all of it.
- */
-static gsize
-printable_ascii_run(const char *s, gsize len)
-{
-	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
-	gsize i = 0;
-	for (; i + 8 <= len; i += 8) {
-		guint64 w;
-		memcpy(&w, s + i, 8);
-		/* A byte < 0x20, == 0x7f or >= 0x80 sets its high bit in M. */
-		guint64 m =
-		    (((w - ones * 0x20) & ~w) | (((w ^ (ones * 0x7f)) - ones) & ~(w ^ (ones * 0x7f))) | w) & high;
-		if (m != 0)
-			break;
-	}
-	while (i < len && (guchar)s[i] >= 0x20 && (guchar)s[i] < 0x7f)
-		i++;
-	return i;
 }
 
 /* The magic line and the header lines of REC, "body: N" included. */
@@ -341,16 +324,6 @@ read_line(DpReader *rd, char **line, gsize *len, gboolean *at_eof, GError **erro
 	}
 }
 
-/* A header line holds UTF-8 text without NULs (printable ASCII, mostly). */
-static gboolean
-line_is_text(const char *s, gsize len)
-{
-	gsize plain = printable_ascii_run(s, len);
-	if (plain == len)
-		return TRUE;
-	return memchr(s + plain, '\0', len - plain) == NULL && g_utf8_validate_len(s + plain, len - plain, NULL);
-}
-
 /* dp_record_key_valid() on a key that is not NUL-terminated. */
 static gboolean
 key_valid_len(const char *key, gsize n)
@@ -403,7 +376,8 @@ dp_reader_next(DpReader *rd, DpRecord **out, GError **error)
 			return FALSE;
 		if (at_eof)
 			return bad(rd, error, "truncated record header");
-		if (!line_is_text(line, len))
+		/* A header line holds UTF-8 text without NULs. */
+		if (!dp_text_utf8_valid(line, len))
 			return bad(rd, error, "header line is not UTF-8 text");
 		const char *colon = memmem(line, len, ": ", 2);
 		if (colon == NULL)

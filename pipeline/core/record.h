@@ -5,6 +5,7 @@
 #ifndef DOCPIPE_RECORD_H
 #define DOCPIPE_RECORD_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <glib.h>
 
@@ -53,6 +54,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpRecord, dp_record_free)
 const char *dp_record_get(const DpRecord *rec, const char *key);
 /* Set KEY to VALUE, replacing every earlier value; VALUE NULL removes KEY. */
 void dp_record_set(DpRecord *rec, const char *key, const char *value);
+/* The same with VALUE formatted by printf's rules, from a va_list or from the arguments. */
+void dp_record_setv(DpRecord *rec, const char *key, const char *fmt, va_list ap) G_GNUC_PRINTF(3, 0);
 void dp_record_setf(DpRecord *rec, const char *key, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 /* Append another KEY line, keeping earlier ones (repeated keys are allowed). */
 void dp_record_add(DpRecord *rec, const char *key, const char *value);

@@ -220,13 +220,8 @@ ascii_compatible(const char *cs)
 	return FALSE;
 }
 
-/*
- * g_utf8_validate_len() (no NULs either), with the ASCII at the start
- * skipped eight bytes at a time: GLib's check goes byte by byte, and most
- * text is ASCII.
- */
-static gboolean
-utf8_valid(const char *s, gsize len)
+gboolean
+dp_text_utf8_valid(const char *s, gsize len)
 {
 	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), high = ones * 0x80;
 	gsize i = 0;
@@ -448,7 +443,7 @@ dp_text_decode_string(const guint8 *data, gsize len, const char *declared, const
 		const char *u16 = sniff_utf16(data, len);
 		if (u16 != NULL)
 			cs = g_strdup(u16);
-		else if ((plain = utf8_valid((const char *)data, len)))
+		else if ((plain = dp_text_utf8_valid((const char *)data, len)))
 			cs = g_strdup("utf-8");
 		else
 			cs = dp_text_canonical_charset(fallback ? fallback : "windows-1252");
@@ -609,7 +604,7 @@ static const char *
 normalize_valid(const char *in, gsize len, gsize *out_len, GString **copy)
 {
 	*out_len = len;
-	if (utf8_valid(in, len))
+	if (dp_text_utf8_valid(in, len))
 		return in;
 	*copy = g_string_sized_new(len + 1);
 	dp_text_append_clean(*copy, in, len, DP_CLEAN_DROP_NUL, G_MAXSIZE);
@@ -783,33 +778,32 @@ dp_text_one_line(const char *s)
 	GString *out = g_string_sized_new(strlen(s) + 1);
 	gboolean space = FALSE;
 	for (const char *p = s; *p;) {
-		/* ASCII, nearly all of a header: blanks and controls are <= 0x20. */
-		if ((guchar)*p < 0x80) {
-			const char *q = p;
-			while ((guchar)*q > 0x20 && (guchar)*q < 0x80)
-				q++;
-			if (q == p) {
-				space = out->len > 0;
-				p++;
-				continue;
-			}
+		/*
+		 * A run of visible ASCII, nearly all of a header, goes in one
+		 * append; else one character (ASCII blanks and controls, all
+		 * <= 0x20, are among those that become a space).
+		 */
+		const char *q = p;
+		while ((guchar)*q > 0x20 && (guchar)*q < 0x80)
+			q++;
+		gboolean run = q > p;
+		gunichar c = 0;
+		if (!run) {
+			c = g_utf8_get_char(p);
+			q = g_utf8_next_char(p);
+		}
+		if (!run && (g_unichar_isspace(c) || c < 0x20)) {
+			space = out->len > 0;
+		} else {
 			if (space)
 				g_string_append_c(out, ' ');
 			space = FALSE;
-			g_string_append_len(out, p, q - p);
-			p = q;
-			continue;
+			if (run)
+				g_string_append_len(out, p, q - p);
+			else
+				g_string_append_unichar(out, c);
 		}
-		gunichar c = g_utf8_get_char(p);
-		p = g_utf8_next_char(p);
-		if (g_unichar_isspace(c) || c < 0x20) {
-			space = out->len > 0;
-			continue;
-		}
-		if (space)
-			g_string_append_c(out, ' ');
-		space = FALSE;
-		g_string_append_unichar(out, c);
+		p = q;
 	}
 	return g_string_free(out, FALSE);
 }

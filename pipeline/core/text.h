@@ -22,6 +22,14 @@ GString *dp_text_decode_string(const guint8 *data, gsize len, const char *declar
 /* The charset a byte-order mark at DATA names, or NULL; *BOM_LEN its size. */
 const char *dp_text_bom_charset(const guint8 *data, gsize len, gsize *bom_len);
 
+/*
+ * TRUE when the LEN bytes at S are valid UTF-8 without NULs, as
+ * g_utf8_validate_len() says, with the ASCII at the start skipped eight
+ * bytes at a time: GLib's check goes byte by byte, and most text (record
+ * header lines, extracted text) is ASCII.
+ */
+gboolean dp_text_utf8_valid(const char *s, gsize len);
+
 /* A canonical lowercase charset name for LABEL ("latin1" -> "windows-1252"). */
 char *dp_text_canonical_charset(const char *label);
 

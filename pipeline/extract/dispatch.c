@@ -127,11 +127,10 @@ void
 dp_doc_fail(DpDoc *doc, const char *status, const char *fmt, ...)
 {
 	va_list ap;
-	va_start(ap, fmt);
-	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
 	dp_record_set(doc->rec, DP_F_STATUS, status);
-	dp_record_set(doc->rec, DP_F_ERROR, msg);
+	va_start(ap, fmt);
+	dp_record_setv(doc->rec, DP_F_ERROR, fmt, ap);
+	va_end(ap);
 }
 
 void

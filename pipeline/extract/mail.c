@@ -544,14 +544,21 @@ typedef struct {
 	char *fallback;
 } MailThread;
 
+/* Drop MT's parser options and the fallback charset they were made for. */
+static void
+mail_thread_drop_options(MailThread *mt)
+{
+	g_clear_pointer(&mt->opts, g_mime_parser_options_free);
+	g_clear_pointer(&mt->fallback, g_free);
+}
+
 static void
 mail_thread_free(gpointer p)
 {
 	MailThread *mt = p;
+	mail_thread_drop_options(mt);
 	g_object_unref(mt->parser);
 	g_object_unref(mt->idle);
-	g_mime_parser_options_free(mt->opts);
-	g_free(mt->fallback);
 	g_free(mt);
 }
 
@@ -571,8 +578,7 @@ mail_thread_get(const char *fallback)
 		mt->parser = g_mime_parser_new_with_stream(mt->idle);
 		g_private_set(&mail_thread, mt);
 	} else {
-		g_mime_parser_options_free(mt->opts);
-		g_free(mt->fallback);
+		mail_thread_drop_options(mt);
 	}
 	mt->opts = mail_parser_options(fallback);
 	mt->fallback = g_strdup(fallback);

@@ -6,6 +6,8 @@
  */
 #include "util/json.h"
 
+#include <stdarg.h>
+
 #include "util/banned.h"
 
 void
@@ -31,4 +33,19 @@ dp_json_string(GString *out, const char *s)
 			g_string_append_c(out, (char)c);
 	}
 	g_string_append_c(out, '"');
+}
+
+void
+dp_json_members(GString *out, const char *key, ...)
+{
+	va_list ap;
+	va_start(ap, key);
+	for (const char *k = key; k != NULL; k = va_arg(ap, const char *)) {
+		if (k != key)
+			g_string_append(out, ", ");
+		dp_json_string(out, k);
+		g_string_append(out, ": ");
+		dp_json_string(out, va_arg(ap, const char *));
+	}
+	va_end(ap);
 }

@@ -182,6 +182,9 @@ test_json(void)
 	g_string_truncate(s, 0);
 	dp_json_string(s, NULL);
 	g_assert_cmpstr(s->str, ==, "null");
+	g_string_truncate(s, 0);
+	dp_json_members(s, "path", "a\"b", "error", NULL, NULL);
+	g_assert_cmpstr(s->str, ==, "\"path\": \"a\\\"b\", \"error\": null");
 }
 
 DP_UNIT_MAIN("run", test_shard, test_inside, test_walk, test_ledger, test_json)
