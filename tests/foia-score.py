@@ -279,10 +279,13 @@ def score_doc(d, top, tally, wrong):
             tally.mt += len(fields(t))
             wrong.append("%s: message %d not found (%s)" % (name, i + 1, ws(t.get("subject") or t.get("sent"))))
     for j, o in enumerate(got_m):
-        if j not in paired_o:
+        if j not in paired_o and not IGNORE_EXTRA:
             tally.extra_msgs += 1
             tally.mt += len(fields(o))
             wrong.append("%s: extra message %d (%s)" % (name, j + 1, ws(o.get("subject") or o.get("sent"))))
+
+
+IGNORE_EXTRA = False
 
 
 def ratio(a, b):
@@ -297,8 +300,13 @@ def main():
     ap.add_argument("--min-messages", type=float, default=0.0)
     ap.add_argument("--max-false-messages", type=int, default=0)
     ap.add_argument("--kind", choices=("text", "scan"))
+    ap.add_argument("--ignore-extra", action="store_true",
+                    help="messages the key does not list are not wrong (a printed .eml quoting "
+                         "earlier messages: the key holds its own headers only)")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
+    global IGNORE_EXTRA
+    IGNORE_EXTRA = a.ignore_extra
     try:
         with open(a.truth, encoding="utf-8") as f:
             key = json.load(f)
