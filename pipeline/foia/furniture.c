@@ -109,6 +109,7 @@ typedef struct {
 	guint min_indent;
 	gboolean weak;        /* counts only beside furniture that is not weak */
 	gboolean beside_text; /* tried only on a column of a line with others */
+	gboolean continues;   /* tried only under a stamp that is not finished */
 	char *file;           /* for errors about after= */
 	guint line;
 } Pattern;
@@ -311,17 +312,21 @@ pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, 
 				return NULL;
 			}
 			pat->min_indent = (guint)n;
-		} else if (g_str_equal(key, "weak") || g_str_equal(key, "beside-text")) {
+		} else if (g_str_equal(key, "weak") || g_str_equal(key, "beside-text") ||
+		           g_str_equal(key, "continues")) {
 			if (!g_str_equal(v, "true") && !g_str_equal(v, "false")) {
 				g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] %s: not true or false: '%s'",
 				            file, find_line(text, len, group, key), group, key, v);
 				pattern_free(pat);
 				return NULL;
 			}
+			gboolean on = g_str_equal(v, "true");
 			if (g_str_equal(key, "weak"))
-				pat->weak = g_str_equal(v, "true");
+				pat->weak = on;
+			else if (g_str_equal(key, "beside-text"))
+				pat->beside_text = on;
 			else
-				pat->beside_text = g_str_equal(v, "true");
+				pat->continues = on;
 		} else if (fld >= 0) {
 			groups[fld] = g_key_file_get_value(kf, group, key, NULL);
 		} else {
@@ -501,6 +506,9 @@ typedef struct {
 	GPtrArray *codes;    /* of Code* */
 	char *class_part[5]; /* class, classified-by, reason, declassify, derived */
 	GPtrArray *stamps;   /* of char* */
+	GString *stamp;      /* the stamp being read, over lines; NULL: none */
+	gboolean stamp_line; /* this line has a stamp */
+	gboolean stamp_last; /* the previous non-blank line had one */
 	char *bates_first, *bates_last;
 } Found;
 
@@ -539,6 +547,8 @@ found_clear(Found *fd)
 		g_ptr_array_unref(fd->votes[i]);
 	g_ptr_array_unref(fd->codes);
 	g_ptr_array_unref(fd->stamps);
+	if (fd->stamp != NULL)
+		g_string_free(fd->stamp, TRUE);
 	for (int i = 0; i < 5; i++)
 		g_free(fd->class_part[i]);
 	g_free(fd->bates_first);
@@ -810,20 +820,41 @@ scan_codes(Found *fd, const char *s, gsize len, guint page, GString *list)
 	}
 }
 
-static void
-add_stamp(Found *fd, const char *s, gsize len)
+/* S's letters and digits, upper-case: stamps compared through OCR's lost dots. */
+static char *
+stamp_key(const char *s)
 {
-	g_autofree char *raw = g_strndup(s, len);
-	g_autofree char *v = dp_text_one_line(raw);
+	GString *k = g_string_new(NULL);
+	for (; *s != '\0'; s++)
+		if (g_ascii_isalnum(*s))
+			g_string_append_c(k, g_ascii_toupper(*s));
+	return g_string_free(k, FALSE);
+}
+
+/*
+ * Record the stamp read so far, once: a stamp cut at the page edge, or
+ * printed again with other specks, is the same stamp.
+ */
+static void
+stamp_flush(Found *fd)
+{
+	if (fd->stamp == NULL)
+		return;
+	g_autofree char *v = dp_text_one_line(fd->stamp->str);
+	g_string_free(fd->stamp, TRUE);
+	fd->stamp = NULL;
 	g_strdelimit(v, ";", ',');
 	if (*v == '\0')
 		return;
-	/* A stamp cut at the page edge is a part of the whole one. */
+	g_autofree char *key = stamp_key(v);
+	if (*key == '\0')
+		return;
 	for (guint i = 0; i < fd->stamps->len; i++) {
 		char *old = fd->stamps->pdata[i];
-		if (strstr(old, v) != NULL)
+		g_autofree char *old_key = stamp_key(old);
+		if (strstr(old_key, key) != NULL)
 			return;
-		if (strstr(v, old) != NULL) {
+		if (strstr(key, old_key) != NULL) {
 			g_free(old);
 			fd->stamps->pdata[i] = g_steal_pointer(&v);
 			return;
@@ -831,6 +862,23 @@ add_stamp(Found *fd, const char *s, gsize len)
 	}
 	if (fd->stamps->len < MAX_STAMPS)
 		g_ptr_array_add(fd->stamps, g_steal_pointer(&v));
+}
+
+/*
+ * A piece of a stamp: a stamp printed over several lines (or columns of
+ * one line), one under the other, is one stamp.
+ */
+static void
+stamp_piece(Found *fd, const char *s, gsize len)
+{
+	if (fd->stamp != NULL && (fd->stamp_line || fd->stamp_last) && fd->stamp->len + len < MAX_PIECE * 4) {
+		g_string_append_c(fd->stamp, ' ');
+		g_string_append_len(fd->stamp, s, (gssize)len);
+	} else {
+		stamp_flush(fd);
+		fd->stamp = g_string_new_len(s, (gssize)len);
+	}
+	fd->stamp_line = TRUE;
 }
 
 static void
@@ -910,7 +958,7 @@ collect(Found *fd, const Pattern *pat, GMatchInfo *mi, const char *s, guint page
 		}
 		case FLD_CLASSIFIED_BY: set_first(&fd->class_part[1], dp_text_one_line(raw)); break;
 		case FLD_DERIVED: set_first(&fd->class_part[4], dp_text_one_line(raw)); break;
-		case FLD_STAMP: add_stamp(fd, v, n); break;
+		case FLD_STAMP: stamp_piece(fd, v, n); break;
 		case FLD_BATES: {
 			g_autofree char *t = clean_identifier(v, n, TRUE);
 			char *up = g_ascii_strup(t, -1);
@@ -928,6 +976,22 @@ collect(Found *fd, const Pattern *pat, GMatchInfo *mi, const char *s, guint page
 /* ---- Matching lines ---- */
 
 /*
+ * TRUE when the stamp being read was on this line or the one before and
+ * does not end a sentence ("... SUBJECT TO AGREEMENT ON"): the next line
+ * may go on with it.
+ */
+static gboolean
+stamp_unfinished(const Found *fd)
+{
+	if (fd->stamp == NULL || fd->stamp->len == 0 || !(fd->stamp_line || fd->stamp_last))
+		return FALSE;
+	gsize n = fd->stamp->len;
+	while (n > 0 && g_ascii_isspace(fd->stamp->str[n - 1]))
+		n--;
+	return n > 0 && fd->stamp->str[n - 1] != '.';
+}
+
+/*
  * The first pattern that matches the whole of S (LEN bytes, starting at
  * column COL; WHOLE when it is a whole line), given the patterns PREV the
  * previous lines matched, or -1.  *MI holds the match (freed by the caller).
@@ -941,7 +1005,8 @@ match_piece(const DpFurniture *f, const Found *fd, const char *s, gsize len, gui
 	for (guint i = 0; i < f->patterns->len; i++) {
 		const Pattern *pat = f->patterns->pdata[i];
 		if (col < pat->min_indent || (pat->after != 0 && (pat->after & prev) == 0) ||
-		    (pat->weak && !fd->allow_weak) || (pat->beside_text && whole))
+		    (pat->weak && !fd->allow_weak) || (pat->beside_text && whole) ||
+		    (pat->continues && !stamp_unfinished(fd)))
 			continue;
 		if (g_regex_match_full(pat->re, s, (gssize)len, 0, 0, mi, NULL))
 			return (int)i;
@@ -1149,6 +1214,8 @@ scan_body(const DpFurniture *f, const GString *body, gboolean keep, Found *fd, G
 		if (!blank) {
 			prev = last | r.mask;
 			last = r.mask;
+			fd->stamp_last = fd->stamp_line;
+			fd->stamp_line = FALSE;
 		}
 		if (r.furniture || r.cut < (gsize)(e - p))
 			fd->any = TRUE;
@@ -1167,9 +1234,12 @@ scan_body(const DpFurniture *f, const GString *body, gboolean keep, Found *fd, G
 		if (e < end && *e == '\f') {
 			page++;
 			prev = last = 0;
+			stamp_flush(fd);
+			fd->stamp_last = FALSE;
 		}
 		p = e < end ? e + 1 : e;
 	}
+	stamp_flush(fd);
 	if (*out != NULL)
 		g_string_append_len(*out, copied, end - copied);
 }

@@ -151,7 +151,7 @@ test_banner_multiline_stamps_bates(void)
 	g_assert_cmpstr(dp_record_get(rec, "meta.foia.exemptions"), ==, "B6");
 	g_assert_cmpstr(dp_record_get(rec, "meta.foia.bates"), ==, "STATE-SCB0045251;STATE-SCB0045251");
 	g_assert_cmpstr(dp_record_get(rec, "meta.foia.stamp"), ==,
-	                "STATE DEPT. - PRODUCED TO HOUSE SELECT BENGHAZI COMM.;SUBJECT TO AGREEMENT ON SENSITIVE "
+	                "STATE DEPT. - PRODUCED TO HOUSE SELECT BENGHAZI COMM. SUBJECT TO AGREEMENT ON SENSITIVE "
 	                "INFORMATION & REDACTIONS. NO FOIA WAIVER.");
 	/* The B6 beside a header line is recorded, and the line kept whole. */
 	g_assert_cmpstr(rec->body->str, ==,
@@ -206,6 +206,30 @@ test_classification_marking(void)
 	g_assert_cmpstr(rec->body->str, ==, letter);
 }
 
+/*
+ * A stamp printed over lines is one stamp, as a text layer without layout
+ * gives it; capitals under a finished stamp are text.
+ */
+static void
+test_stamp_over_lines(void)
+{
+	g_autoptr(DpFurniture) f = furniture();
+	g_autoptr(DpRecord) rec = record("Doc No. C05762619\n"
+	                                 "PRODUCED TO HOUSE SELECT BENGHAZI COMM. SUBJECT TO AGREEMENT ON\n"
+	                                 "SENSITIVE INFORMATION & REDACTIONS. NO FURTHER PRODUCTION OR\n"
+	                                 "DISSEMINATION WITHOUT EXPRESS WRITTEN PERMISSION.\n"
+	                                 "MEMORANDUM FOR THE SECRETARY\n"
+	                                 "\f"
+	                                 "PRODUCED TO HOUSE SELECT BENGHAZI COMM. SUBJECT TO AGREEMENT ON\n"
+	                                 "SENSITIVE INFORMATION & REDACTIONS. NO FURTHER PRODUCTION OR\n"
+	                                 "Text.\n");
+	g_assert_true(dp_furniture_apply(f, rec, FALSE));
+	g_assert_cmpstr(dp_record_get(rec, "meta.foia.stamp"), ==,
+	                "PRODUCED TO HOUSE SELECT BENGHAZI COMM. SUBJECT TO AGREEMENT ON SENSITIVE INFORMATION & "
+	                "REDACTIONS. NO FURTHER PRODUCTION OR DISSEMINATION WITHOUT EXPRESS WRITTEN PERMISSION.");
+	g_assert_cmpstr(rec->body->str, ==, "MEMORANDUM FOR THE SECRETARY\n\fText.\n");
+}
+
 /* Classification clauses in the right column of a text line are cut off it. */
 static void
 test_classification_beside_text(void)
@@ -248,7 +272,14 @@ test_ocr_damage(void)
 	    /* Only the right part of the banner. */
 	    "ase No. F-2014-20439 Doc No. C05758398 Date: 06/30/2015\n"
 	    "[RELEASE IN FULLI\n"
-	    "Text four.\n");
+	    "Text four.\n"
+	    "\f"
+	    /* Cut in the date, and in a word. */
+	    "UNCLASSIFIED U.S. Department of Slate Case No. F-2014-20439 Doc No. C05758398 Date: 0\n"
+	    "Text five.\n"
+	    "\f"
+	    "UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc N\n"
+	    "Text six.\n");
 	g_assert_true(dp_furniture_apply(f, rec, FALSE));
 	g_assert_cmpstr(dp_record_get(rec, "meta.foia.case"), ==, "F-2014-20439");
 	g_assert_cmpstr(dp_record_get(rec, "meta.foia.doc"), ==, "C05758398");
@@ -258,7 +289,7 @@ test_ocr_damage(void)
 	g_assert_cmpstr(dp_record_get(rec, DP_F_EXEMPTION), ==, "B6 1,2,3 Personal privacy: 5 U.S.C. 552(b)(6)");
 	g_assert_cmpstr(rec->body->str, ==,
 	                "Text one.\n\fText two.                                                                    "
-	                "       86\n\fText three.\n\fText four.\n");
+	                "       86\n\fText three.\n\fText four.\n\fText five.\n\fText six.\n");
 }
 
 /* Release dates: OCR's O and l read as digits; a date that is none is not kept. */
@@ -598,7 +629,7 @@ test_hostile(void)
 }
 
 DP_UNIT_MAIN("furniture", test_banner_state, test_banner_multiline_stamps_bates, test_classification,
-             test_classification_marking, test_classification_beside_text, test_ocr_damage, test_dates,
-             test_release_split, test_exemption_codes, test_meanings, test_bates_first_last,
+             test_classification_marking, test_classification_beside_text, test_stamp_over_lines, test_ocr_damage,
+             test_dates, test_release_split, test_exemption_codes, test_meanings, test_bates_first_last,
              test_prose_is_not_furniture, test_weak_codes_alone, test_keep, test_extra_file, test_config_errors,
              test_ten_thousand_pages, test_hostile)
