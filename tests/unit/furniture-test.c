@@ -230,6 +230,31 @@ test_stamp_over_lines(void)
 	g_assert_cmpstr(rec->body->str, ==, "MEMORANDUM FOR THE SECRETARY\n\fText.\n");
 }
 
+/* OCR joins the banner's column and the stamp's with one space. */
+static void
+test_ocr_joined_columns(void)
+{
+	g_autoptr(DpFurniture) f = furniture();
+	g_autoptr(DpRecord) rec =
+	    record("UNCLASSIFIED PRODUCED TO HOUSE SELECT BENGHAZI COMM. SUBJECT TO AGREEMENT ON\n"
+	           "U.S. Department of State SENSITIVE INFORMATION & REDACTIONS. NO FURTHER PRODUCTION OR\n"
+	           "Case No. F-2015-04841 DISSEMINATION WITHOUT EXPRESS WRITTEN PERMISSION.\n"
+	           "\n"
+	           "Doc No. C05768918\n"
+	           "\n"
+	           "Date: 05/13/2015\n"
+	           "From: Brandt, Miriam\n"
+	           "Case No. F-2015-04841 was opened in 2015.\n");
+	g_assert_true(dp_furniture_apply(f, rec, FALSE));
+	g_assert_cmpstr(dp_record_get(rec, "meta.foia.case"), ==, "F-2015-04841");
+	g_assert_cmpstr(dp_record_get(rec, "meta.foia.doc"), ==, "C05768918");
+	g_assert_cmpstr(dp_record_get(rec, "meta.foia.date"), ==, "2015-05-13");
+	g_assert_cmpstr(dp_record_get(rec, "meta.foia.stamp"), ==,
+	                "PRODUCED TO HOUSE SELECT BENGHAZI COMM. SUBJECT TO AGREEMENT ON SENSITIVE INFORMATION & "
+	                "REDACTIONS. NO FURTHER PRODUCTION OR DISSEMINATION WITHOUT EXPRESS WRITTEN PERMISSION.");
+	g_assert_cmpstr(rec->body->str, ==, "From: Brandt, Miriam\nCase No. F-2015-04841 was opened in 2015.\n");
+}
+
 /* Classification clauses in the right column of a text line are cut off it. */
 static void
 test_classification_beside_text(void)
@@ -629,7 +654,7 @@ test_hostile(void)
 }
 
 DP_UNIT_MAIN("furniture", test_banner_state, test_banner_multiline_stamps_bates, test_classification,
-             test_classification_marking, test_classification_beside_text, test_stamp_over_lines, test_ocr_damage,
-             test_dates, test_release_split, test_exemption_codes, test_meanings, test_bates_first_last,
-             test_prose_is_not_furniture, test_weak_codes_alone, test_keep, test_extra_file, test_config_errors,
-             test_ten_thousand_pages, test_hostile)
+             test_classification_marking, test_classification_beside_text, test_stamp_over_lines,
+             test_ocr_joined_columns, test_ocr_damage, test_dates, test_release_split, test_exemption_codes,
+             test_meanings, test_bates_first_last, test_prose_is_not_furniture, test_weak_codes_alone, test_keep,
+             test_extra_file, test_config_errors, test_ten_thousand_pages, test_hostile)
