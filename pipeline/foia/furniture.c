@@ -21,11 +21,24 @@
  *	normalized again (dp_text_normalize keeps the form feeds between
  *	pages and collapses the blank lines the removal leaves).
  *
+ *	Exemption codes are normalized ("b7 (c)", "(b)(7)(C)" and "B7(C)" are
+ *	B7(C); "BG" is B6), and B3's statute goes into the meaning of its
+ *	exemption field ("B3 2 Specifically exempted ... 552(b)(3) (statute:
+ *	CIA PERS/ORG)"), so that a code never holds a space.  A document with
+ *	codes but no readable release stamp was released in part.  The pages
+ *	of a code are counted from the body's first page (a PDF read from
+ *	page N on starts at 1).
+ *
+ *	The stamps of lines one under the other (or beside each other) are
+ *	one stamp: a production stamp is printed over two or three lines.
+ *	Stamps are recorded once each, compared by their letters and digits.
+ *
  *	The summary of the classification block (meta.foia.classification)
  *	is its parts in a fixed order, each the first printed, separated by
  *	"; ": the level ("CONFIDENTIAL", "SECRET/NOFORN"), "Classified by:
  *	...", "Reason: 1.4(B), 1.4(D)", "Declassify on: 2034-03-12" (ISO when
- *	the printed date reads as M/D/Y), "Derived from: ...".
+ *	the printed date reads as M/D/Y), "Derived from: ...".  A level above
+ *	UNCLASSIFIED wins over UNCLASSIFIED (a message's own marking).
  *
  *	dp_furniture_apply() only reads the DpFurniture (GRegex matching keeps
  *	its state in a GMatchInfo per call), so threads may share one.
