@@ -74,8 +74,9 @@
  * at this size (at a row's end; the ledger says "messages-truncated").
  */
 #define MESSAGES_MAX ((gsize)64 << 20)
-/* The rest of a worker's result is small; more than this in all is garbage. */
-#define RESULT_MAX (MESSAGES_MAX + (1u << 20))
+/* The rest of a worker's result, its header, is small: more is garbage. */
+#define RESULT_HEAD_MAX ((gsize)1 << 20)
+#define RESULT_MAX (MESSAGES_MAX + RESULT_HEAD_MAX)
 /* How much of a worker's stderr is kept to classify its death. */
 #define ERR_TAIL 8192
 /* The worker's descriptors. */
@@ -552,14 +553,14 @@ record_length(const guint8 *buf, gsize len)
 	static const char body[] = "\nbody: ";
 	const guint8 *b = memmem(buf, len, body, strlen(body));
 	if (b == NULL)
-		return 0;
+		return len > RESULT_HEAD_MAX ? len : 0;
 	const guint8 *digits = b + strlen(body);
 	const guint8 *nl = memchr(digits, '\n', len - (gsize)(digits - buf));
 	if (nl == NULL)
 		return 0;
 	gsize head = (gsize)(nl - buf) + 1;
 	guint64 n = g_ascii_strtoull((const char *)digits, NULL, 10);
-	if (n > RESULT_MAX)
+	if (head > RESULT_HEAD_MAX || n > MESSAGES_MAX)
 		return head; /* the reader's limit, not this one, says what is wrong */
 	return len >= head + n + 1 ? head + (gsize)n + 1 : 0;
 }
