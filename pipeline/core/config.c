@@ -71,6 +71,7 @@ static const SchemaEntry schema[] = {
 	{ "ocr", "dpi", T_INT, "300", "70;1200" },
 	{ "ocr", "languages", T_LANGS, "eng", NULL },
 	{ "ocr", "page-time-limit", T_INT, "60", "0;86400" },
+	{ "ocr", "words", T_BOOL, "false", NULL },
 	{ "redact", "enabled", T_BOOL, "true", NULL },
 	{ "redact", "detectors", T_LIST, "email;phone;ssn;card;iban;ip", NULL },
 	{ "redact", "operator", T_ENUM, "label", "label;mask;pseudonym;remove" },
