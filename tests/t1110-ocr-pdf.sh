@@ -2,8 +2,10 @@
 # t1110: OCR of PDF pages (extract/pdf-ocr.c).  Image-only pages and pages
 # whose only text is a stamp in the margin are read in [ocr] mode=auto;
 # a page with a real text layer never is, and its output does not change;
-# mode=always and mode=never; the corpus scans against their answer keys
-# and the OCR rows of ground_truth/expectations_unverified.tsv.
+# mode=always and mode=never; scans whose image is JPEG 2000 or JBIG2
+# (scripts/make-samples-ocr), which Poppler decodes as it renders; the
+# corpus scans against their answer keys and the OCR rows of
+# ground_truth/expectations_unverified.tsv.
 . "$(dirname "$0")/test-lib.sh"
 
 . "$TEST_DIR/ocr-lib.sh"
@@ -19,6 +21,19 @@ test_expect_success 'an image-only PDF: every page read by OCR, word accuracy >=
 	accuracy want out &&
 	test "$(tr -cd "\f" <out | wc -c)" = 1
 '
+
+# Images only Poppler decodes: what OCR reads is Poppler's rendering of them.
+for enc in jpx:2 jbig2:3; do
+	test_expect_success "a scan whose image is ${enc%:*}: read by OCR, word accuracy >= 0.95" '
+		pdfimages -list "$S/scan-'"${enc%:*}"'.pdf" >list &&
+		test "$(sed -n "3p" list | awk "{print \$9}")" = '"${enc%:*}"' &&
+		docpipe convert -c "$BASE" --xml --no-redact "$S/scan-'"${enc%:*}"'.pdf" >x.xml &&
+		test_grep "<page n=\"1\" ocr=\"tesseract\" ocr-confidence=\"[0-9]*\">" x.xml &&
+		test_grep "<meta name=\"ocr-pages\">1</meta>" x.xml &&
+		docpipe convert -c "$BASE" --no-redact "$S/scan-'"${enc%:*}"'.pdf" >out &&
+		accuracy "$S/page-'"${enc#*:}"'.txt" out
+	'
+done
 
 test_expect_success 'a scan with a text stamp in its margin is read by OCR, stamp and all' '
 	docpipe convert -c "$BASE" --xml --no-redact "$S/stamped.pdf" >x.xml &&

@@ -14,6 +14,13 @@
  * the outputs themselves were fsynced before they were renamed into place).
  * Every value, paths and error messages included, goes in as a bound
  * parameter of a prepared statement: no SQL is ever built from a name.
+ *
+ * Schema versions (PRAGMA user_version): 1, the first; 2 adds the column
+ * ocr_pages.  A run opening a ledger of version 1 migrates it in one
+ * transaction (its rows get 0 OCR'd pages: they were not counted), so an
+ * OUT written by an older docpipe goes on incrementally; `docpipe status`,
+ * which never writes, reads a version 1 ledger as it is, with 0 for the
+ * column it lacks.  A version newer than this code knows is refused.
  */
 #include "batch/ledger.h"
 
@@ -23,11 +30,12 @@
 
 #include "util/banned.h"
 
-#define LEDGER_SCHEMA_VERSION 1
+#define LEDGER_SCHEMA_VERSION 2
 
 struct DpLedger {
 	sqlite3 *db;
 	char *path;
+	int schema; /* the user_version of the database as opened */
 	sqlite3_stmt *put, *del;
 };
 
@@ -83,7 +91,8 @@ static const char create_sql[] =
     "CREATE TABLE IF NOT EXISTS inputs ("
     " path TEXT PRIMARY KEY NOT NULL, size INTEGER, mtime_ns INTEGER, inode INTEGER,"
     " sha256 TEXT, config TEXT, version TEXT, status TEXT NOT NULL, error TEXT,"
-    " duration_ms INTEGER, redactions TEXT, txt_sha256 TEXT, xml_sha256 TEXT, updated INTEGER);"
+    " duration_ms INTEGER, redactions TEXT, txt_sha256 TEXT, xml_sha256 TEXT, updated INTEGER,"
+    " ocr_pages INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT);"
     /* The message index (README "The message index"): one row per message of an input, in order. */
     "CREATE TABLE IF NOT EXISTS messages ("
@@ -95,7 +104,28 @@ static const char create_sql[] =
 #define MESSAGE_COLUMNS 12
 
 static const char columns[] = "path, size, mtime_ns, inode, sha256, config, version, status, error,"
-                              " duration_ms, redactions, txt_sha256, xml_sha256, updated";
+                              " duration_ms, redactions, txt_sha256, xml_sha256, updated, ocr_pages";
+/* What a version 1 ledger has in their place (it lacks the last). */
+static const char columns_v1[] = "path, size, mtime_ns, inode, sha256, config, version, status, error,"
+                                 " duration_ms, redactions, txt_sha256, xml_sha256, updated, 0";
+
+/* Version 1 to 2: the count of OCR'd pages. */
+static const char migrate_v1_sql[] = "BEGIN IMMEDIATE;"
+                                     "ALTER TABLE inputs ADD COLUMN ocr_pages INTEGER NOT NULL DEFAULT 0;"
+                                     "PRAGMA user_version=2;"
+                                     "COMMIT;";
+
+static gboolean
+version_refused(DpLedger *l, int uv, GError **error)
+{
+	if (uv > LEDGER_SCHEMA_VERSION)
+		g_set_error(error, DP_ERROR, DP_EXIT_IOERR,
+		            "'%s' is a ledger of version %d, written by a newer docpipe (this one reads 1 to %d)",
+		            l->path, uv, LEDGER_SCHEMA_VERSION);
+	else
+		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "'%s' is not a docpipe ledger (version %d)", l->path, uv);
+	return FALSE;
+}
 
 DpLedger *
 dp_ledger_open(const char *path, gboolean readonly, GError **error)
@@ -126,27 +156,30 @@ dp_ledger_open(const char *path, gboolean readonly, GError **error)
 	}
 	uv = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	l->schema = uv;
 	if (readonly) {
-		if (uv != LEDGER_SCHEMA_VERSION) {
-			g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "'%s' is not a docpipe ledger (version %d)", path,
-			            uv);
+		if (uv < 1 || uv > LEDGER_SCHEMA_VERSION) {
+			version_refused(l, uv, error);
 			dp_ledger_close(l);
 			return NULL;
 		}
 		return l;
 	}
-	if (uv != 0 && uv != LEDGER_SCHEMA_VERSION) {
-		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "'%s' is not a docpipe ledger (version %d)", path, uv);
+	if (uv < 0 || uv > LEDGER_SCHEMA_VERSION) {
+		version_refused(l, uv, error);
 		dp_ledger_close(l);
 		return NULL;
 	}
 	if (!db_exec(l, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", error) ||
-	    !db_exec(l, create_sql, error) || !db_exec(l, "PRAGMA user_version=1", error)) {
+	    (uv == 1 && !db_exec(l, migrate_v1_sql, error)) || !db_exec(l, create_sql, error) ||
+	    !db_exec(l, "PRAGMA user_version=2", error)) {
+		(void)db_exec(l, "ROLLBACK", NULL);
 		dp_ledger_close(l);
 		return NULL;
 	}
+	l->schema = LEDGER_SCHEMA_VERSION;
 	g_autofree char *put = g_strdup_printf("INSERT OR REPLACE INTO inputs (%s) VALUES "
-	                                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	                                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	                                       columns);
 	if (sqlite3_prepare_v2(l->db, put, -1, &l->put, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(l->db, "DELETE FROM inputs WHERE path = ?", -1, &l->del, NULL) != SQLITE_OK) {
@@ -180,7 +213,8 @@ col_text(sqlite3_stmt *st, int i)
 static gboolean
 ledger_select(DpLedger *l, GPtrArray *out, GError **error)
 {
-	g_autofree char *sql = g_strdup_printf("SELECT %s FROM inputs ORDER BY path", columns);
+	g_autofree char *sql =
+	    g_strdup_printf("SELECT %s FROM inputs ORDER BY path", l->schema == 1 ? columns_v1 : columns);
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_fail(l, error, "cannot read");
@@ -201,6 +235,7 @@ ledger_select(DpLedger *l, GPtrArray *out, GError **error)
 		e->txt_sha256 = col_text(st, 11);
 		e->xml_sha256 = col_text(st, 12);
 		e->updated = sqlite3_column_int64(st, 13);
+		e->ocr_pages = (guint64)MAX(sqlite3_column_int64(st, 14), 0);
 		if (e->path == NULL || e->status == NULL) {
 			dp_ledger_entry_free(e);
 			continue;
@@ -280,6 +315,7 @@ dp_ledger_put(DpLedger *l, const DpLedgerEntry *e, GError **error)
 	bind_text(st, 12, e->txt_sha256);
 	bind_text(st, 13, e->xml_sha256);
 	sqlite3_bind_int64(st, 14, e->updated);
+	sqlite3_bind_int64(st, 15, (sqlite3_int64)MIN(e->ocr_pages, (guint64)G_MAXINT64));
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return db_fail(l, error, "cannot write");
 	return TRUE;

@@ -3,7 +3,7 @@
  * OUT/.docpipe/ledger.sqlite.  One row per input: what it was (size,
  * mtime, inode, SHA-256), what it was processed with (config fingerprint,
  * docpipe version) and what came out (status, error, duration, redaction
- * counts, output hashes).  The run's parent process is its only writer.
+ * counts, pages read by OCR, output hashes).  The run's parent process is its only writer.
  */
 #ifndef DOCPIPE_LEDGER_H
 #define DOCPIPE_LEDGER_H
@@ -27,7 +27,8 @@ typedef struct {
 	char *redactions; /* "email=3 phone=1", sorted by rule */
 	char *txt_sha256;
 	char *xml_sha256;
-	gint64 updated; /* Unix time the row was written */
+	gint64 updated;    /* Unix time the row was written */
+	guint64 ocr_pages; /* pages read by OCR (0 in a row of a ledger from before it was counted) */
 } DpLedgerEntry;
 
 DpLedgerEntry *dp_ledger_entry_new(void);
@@ -37,7 +38,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpLedgerEntry, dp_ledger_entry_free)
 typedef struct DpLedger DpLedger;
 
 /*
- * Open (creating with READONLY FALSE) the ledger at PATH.  Fails with
+ * Open (creating with READONLY FALSE) the ledger at PATH; a writer
+ * migrates a ledger of an older schema, a reader reads it as it is.  Fails with
  * DP_EXIT_NOINPUT when a read-only ledger is missing, DP_EXIT_IOERR on a
  * database error (including a file that is not a docpipe ledger).
  */

@@ -373,6 +373,8 @@ record_input(Run *r, const DpRunWorker *w, const DpRecord *res, const char *stat
 		e->error = clean_error(dp_record_get(res, DP_F_ERROR));
 		e->sha256 = g_strdup(dp_record_get(res, DP_F_SHA256));
 		e->redactions = g_strdup(dp_record_get(res, "redactions"));
+		const char *ocr = dp_record_get(res, "ocr-pages");
+		e->ocr_pages = ocr ? g_ascii_strtoull(ocr, NULL, 10) : 0;
 		e->txt_sha256 = g_strdup(dp_record_get(res, "txt-sha256"));
 		e->xml_sha256 = g_strdup(dp_record_get(res, "xml-sha256"));
 	}

@@ -10,7 +10,8 @@
  *	sandboxed child forked for this input alone, sandbox/isolate.c; redaction;
  *	atomic outputs in OUT) and answers with one result record on its
  *	result pipe (descriptor 3): status, error, the input's SHA-256 and
- *	size, redaction counts and the SHA-256 of both outputs, which the
+ *	size, redaction counts, the number of pages read by OCR (ocr-pages,
+ *	absent when none) and the SHA-256 of both outputs, which the
  *	emitter computes as it writes them (nothing is read back).  The
  *	record is in the record format alone (core/RECORD-FORMAT.md), which
  *	says where a record ends: no other framing around it.  Its stderr
@@ -93,6 +94,7 @@ typedef struct {
 	guint64 size;
 	char *part_problem;   /* first failing part, "PATH: STATUS: ERROR" */
 	GTree *redactions;    /* rule -> count */
+	guint64 ocr_pages;    /* pages read by OCR, of the input and its parts */
 	DpMsgIndex *messages; /* the input's messages, as rows of the message index */
 } Observed;
 
@@ -142,6 +144,10 @@ observe(const DpRecord *rec, gpointer user)
 		o->part_problem =
 		    g_strdup_printf("%s: %s%s%s", path ? path : "?", status, err ? ": " : "", err ? err : "");
 	}
+	/* Each record counts its own OCR'd pages (an attachment's are the attachment's). */
+	const char *ocr = dp_record_get(rec, DP_META_PREFIX "ocr-pages");
+	if (ocr != NULL && g_ascii_isdigit(*ocr))
+		o->ocr_pages += MIN(g_ascii_strtoull(ocr, NULL, 10), G_MAXUINT32);
 	/* "redacted: RULE FIELD COUNT POS...": counts only, never values. */
 	for (guint i = 0; i < rec->fields->len; i++) {
 		const DpField *f = rec->fields->pdata[i];
@@ -284,6 +290,8 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 		g_tree_foreach(o->redactions, append_redaction, red);
 		if (red->len)
 			dp_record_set(res, "redactions", red->str);
+		if (o->ocr_pages > 0)
+			dp_record_setf(res, "ocr-pages", "%" G_GUINT64_FORMAT, o->ocr_pages);
 		dp_record_set(res, "txt-sha256", dp_emitter_output_sha256(cv->em, DP_EMIT_TEXT));
 		dp_record_set(res, "xml-sha256", dp_emitter_output_sha256(cv->em, DP_EMIT_XML));
 		g_autoptr(GString) rows = dp_msgindex_take_rows(o->messages);

@@ -7,8 +7,9 @@
  *
  * DESCRIPTION
  *	Reads OUT/.docpipe/ledger.sqlite of each OUT (several shard outputs
- *	are added up) and prints the number of inputs by status, then every
- *	failed input with its reason.  Errors in the ledger were redacted
+ *	are added up) and prints the number of inputs by status, the pages
+ *	read by OCR and how many inputs had some, then every failed input
+ *	with its reason.  Errors in the ledger were redacted
  *	before they were written; no document text is ever printed.
  *	Reading works while a run is writing (the ledger is in WAL mode).
  *
@@ -68,7 +69,8 @@ dp_cmd_status(int argc, char **argv)
 	g_autoptr(GString) text = g_string_new(NULL);
 	g_autoptr(GString) jfail = g_string_new(NULL);
 	g_autoptr(GString) jouts = g_string_new(NULL);
-	guint total = 0, failed = 0;
+	guint total = 0, failed = 0, ocr_inputs = 0;
+	guint64 ocr_pages = 0;
 	for (int i = 1; i < argc; i++) {
 		g_autofree char *path = g_build_filename(argv[i], DP_LEDGER_DIR, DP_LEDGER_FILE, NULL);
 		g_autoptr(DpLedger) l = dp_ledger_open(path, TRUE, &error);
@@ -82,11 +84,17 @@ dp_cmd_status(int argc, char **argv)
 			g_string_append(jouts, ", ");
 		g_string_append(jouts, "{\"out\": ");
 		dp_json_string(jouts, argv[i]);
-		g_string_append_printf(jouts, ", \"inputs\": %u, \"last_run_complete\": %s}", rows->len,
-		                       clean && g_str_equal(clean, "1") ? "true" : "false");
+		guint64 out_ocr = 0;
+		for (guint k = 0; k < rows->len; k++)
+			out_ocr += ((const DpLedgerEntry *)rows->pdata[k])->ocr_pages;
+		g_string_append_printf(
+		    jouts, ", \"inputs\": %u, \"ocr_pages\": %" G_GUINT64_FORMAT ", \"last_run_complete\": %s}",
+		    rows->len, out_ocr, clean && g_str_equal(clean, "1") ? "true" : "false");
 		total += rows->len;
 		for (guint k = 0; k < rows->len; k++) {
 			const DpLedgerEntry *e = rows->pdata[k];
+			ocr_pages += e->ocr_pages;
+			ocr_inputs += e->ocr_pages > 0;
 			gpointer n = g_hash_table_lookup(by_status, e->status);
 			g_hash_table_replace(by_status, g_strdup(e->status), GUINT_TO_POINTER(GPOINTER_TO_UINT(n) + 1));
 			if (!dp_ledger_status_failed(e->status))
@@ -112,8 +120,11 @@ dp_cmd_status(int argc, char **argv)
 	keys = g_list_sort(keys, cmp_cstr);
 	g_autoptr(GString) out = g_string_new(NULL);
 	if (opt_json) {
-		g_string_append_printf(out, "{\"ledgers\": [%s], \"inputs\": %u, \"failed\": %u, \"by_status\": {",
-		                       jouts->str, total, failed);
+		g_string_append_printf(
+		    out,
+		    "{\"ledgers\": [%s], \"inputs\": %u, \"failed\": %u, \"ocr_pages\": %" G_GUINT64_FORMAT
+		    ", \"ocr_inputs\": %u, \"by_status\": {",
+		    jouts->str, total, failed, ocr_pages, ocr_inputs);
 		for (GList *l = keys; l; l = l->next) {
 			if (l != keys)
 				g_string_append(out, ", ");
@@ -126,6 +137,8 @@ dp_cmd_status(int argc, char **argv)
 		for (GList *l = keys; l; l = l->next)
 			g_string_append_printf(out, "  %-12s %u\n", (const char *)l->data,
 			                       GPOINTER_TO_UINT(g_hash_table_lookup(by_status, l->data)));
+		g_string_append_printf(out, "%" G_GUINT64_FORMAT " page%s read by OCR, in %u input%s\n", ocr_pages,
+		                       ocr_pages == 1 ? "" : "s", ocr_inputs, ocr_inputs == 1 ? "" : "s");
 		if (failed)
 			g_string_append_printf(out, "failures (%u):\n%s", failed, text->str);
 	}

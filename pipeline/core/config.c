@@ -71,6 +71,7 @@ static const SchemaEntry schema[] = {
 	{ "ocr", "dpi", T_INT, "300", "70;1200" },
 	{ "ocr", "languages", T_LANGS, "eng", NULL },
 	{ "ocr", "page-time-limit", T_INT, "60", "0;86400" },
+	{ "ocr", "words", T_BOOL, "false", NULL },
 	/* FOIA releases and printed e-mail (pipeline/foia/). */
 	{ "foia", "furniture", T_BOOL, "true", NULL },
 	{ "foia", "keep-furniture", T_BOOL, "false", NULL },

@@ -13,6 +13,7 @@
 #include "core/emit.h"
 
 #include "core/detect.h"
+#include "core/ocrwords.h"
 #include "core/record.h"
 #include "core/text.h"
 #include "util/exitcode.h"
@@ -446,6 +447,41 @@ text_record(DpEmitter *em, const DpRecord *rec, const GString *body, gboolean to
 		fwrite(body->str, 1, body->len, fp);
 }
 
+/*
+ * The words OCR read on page NUM, boxes in UNIT: a sibling of the <page>
+ * rather than its child, so that a page's string value stays its text.
+ * A word redaction withheld keeps its box (where, not what) and names
+ * the rule instead of its text.
+ */
+static void
+xml_words(xmlTextWriterPtr w, const char *num, const char *unit, const GArray *words)
+{
+	xmlTextWriterStartElement(w, (const xmlChar *)"words");
+	xml_attr(w, "page", num);
+	xml_attr(w, "unit", unit);
+	for (guint i = 0; i < words->len; i++) {
+		const DpWord *word = &g_array_index(words, DpWord, i);
+		char x[24], y[24], wd[24], h[24], conf[24];
+		dp_words_format_tenths(x, word->x);
+		dp_words_format_tenths(y, word->y);
+		dp_words_format_tenths(wd, word->w);
+		dp_words_format_tenths(h, word->h);
+		g_snprintf(conf, sizeof conf, "%u", word->conf);
+		xmlTextWriterStartElement(w, (const xmlChar *)"w");
+		xml_attr(w, "x", x);
+		xml_attr(w, "y", y);
+		xml_attr(w, "w", wd);
+		xml_attr(w, "h", h);
+		xml_attr(w, "conf", conf);
+		if (word->text != NULL)
+			xml_text(w, word->text, strlen(word->text));
+		else
+			xml_attr(w, "redacted", word->rule);
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterEndElement(w);
+}
+
 static void
 xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 {
@@ -507,6 +543,14 @@ xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 		const char *ocr = dp_record_get(rec, DP_F_OCR);
 		g_auto(GStrv) ocr_pages = ocr ? g_strsplit(ocr, " ", -1) : NULL;
 		guint ocr_next = 0;
+		/* Their words (page by page, in page order): <words page="N"> after <page n="N">. */
+		g_autoptr(GPtrArray) words_lines = g_ptr_array_new();
+		for (guint i = 0; i < rec->fields->len; i++) {
+			const DpField *f = rec->fields->pdata[i];
+			if (g_str_equal(f->key, DP_F_OCR_WORDS))
+				g_ptr_array_add(words_lines, f->value);
+		}
+		guint words_next = 0;
 		guint first = range ? (guint)g_ascii_strtoull(range, NULL, 10) : 1;
 		for (guint n = first ? first : 1; p <= end; n++) {
 			const char *ff = memchr(p, '\f', (gsize)(end - p));
@@ -526,6 +570,23 @@ xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 			}
 			xml_text(w, p, (gsize)(stop - p));
 			xmlTextWriterEndElement(w);
+			/* Its words ([ocr] words), from the lines of page N. */
+			while (words_next < words_lines->len &&
+			       g_ascii_strtoull(words_lines->pdata[words_next], NULL, 10) < n)
+				words_next++;
+			g_autoptr(GArray) words = dp_words_new();
+			const char *unit = NULL;
+			while (words_next < words_lines->len &&
+			       g_ascii_strtoull(words_lines->pdata[words_next], NULL, 10) == n) {
+				guint page_no = 0;
+				const char *u = NULL;
+				if (dp_words_decode(words_lines->pdata[words_next], &page_no, &u, words) &&
+				    unit == NULL)
+					unit = u;
+				words_next++;
+			}
+			if (words->len > 0 && unit != NULL)
+				xml_words(w, num, unit, words);
 			if (ff == NULL)
 				break;
 			p = ff + 1;

@@ -14,7 +14,11 @@
  *	Pages of a multi-page TIFF are decoded one at a time.
  *	The body is the text of the pages separated by form feeds, and the
  *	record says meta.pages, so an image is paged like a PDF; the "ocr"
- *	field lists the pages read and their mean word confidence.
+ *	field lists the pages read and their mean word confidence.  With
+ *	[ocr] words, the words of each page go in ocr-words lines
+ *	(core/ocrwords.h), their boxes in pixels of the image as stored
+ *	(the box Tesseract gives on the scaled page, scaled back), whole
+ *	pixels from the top left.
  *
  * SECURITY
  *	Leptonica and the codecs under it (libpng, libjpeg, libtiff, giflib,
@@ -124,12 +128,39 @@ typedef struct {
 	GString *ocr;      /* "PAGE:CONF ..." */
 	GArray *timed_out; /* page numbers */
 	guint pages;
-	char *error; /* the first page's error, if any */
+	char *error;      /* the first page's error, if any */
+	GPtrArray *words; /* [ocr] words: the ocr-words lines */
+	guint words_cut;  /* the first page whose words did not fit the record, or 0 */
 } ImageRun;
 
-/* Recognize page PAGENO of the image, PIX, into RUN. */
+/*
+ * Page PAGENO's WORDS, measured on GREY, as ocr-words lines in pixels of
+ * the image as stored, FULL_WIDTH pixels wide (0: PIX's width).
+ */
 static void
-ocr_page(const DpOcrOptions *opt, PIX *pix, guint pageno, ImageRun *run)
+add_words(ImageRun *run, guint pageno, PIX *pix, PIX *grey, int full_width, GArray *words)
+{
+	if (run->words_cut != 0)
+		return;
+	double scale = (double)(full_width > 0 ? full_width : pixGetWidth(pix)) / MAX(1, pixGetWidth(grey));
+	for (guint i = 0; i < words->len; i++) {
+		DpWord *w = &g_array_index(words, DpWord, i);
+		w->x = (guint)lround(w->x * scale / 10) * 10;
+		w->y = (guint)lround(w->y * scale / 10) * 10;
+		w->w = (guint)lround(w->w * scale / 10) * 10;
+		w->h = (guint)lround(w->h * scale / 10) * 10;
+	}
+	guint before = run->words->len;
+	dp_words_encode(run->words, pageno, "px", words);
+	if (run->words->len > DP_WORDS_MAX_LINES) {
+		g_ptr_array_set_size(run->words, before);
+		run->words_cut = pageno;
+	}
+}
+
+/* Recognize page PAGENO of the image, PIX (FULL_WIDTH as stored, 0: its own), into RUN. */
+static void
+ocr_page(const DpOcrOptions *opt, PIX *pix, int full_width, guint pageno, ImageRun *run)
 {
 	if (run->pages > 0)
 		g_string_append_c(run->text, '\f');
@@ -151,8 +182,11 @@ ocr_page(const DpOcrOptions *opt, PIX *pix, guint pageno, ImageRun *run)
 	}
 	g_string_append_len(run->text, page.text->str, (gssize)page.text->len);
 	/* A page with nothing to read is not an OCR'd page. */
-	if (page.text->len > 0)
+	if (page.text->len > 0) {
 		g_string_append_printf(run->ocr, "%s%u:%d", run->ocr->len ? " " : "", pageno, page.confidence);
+		if (page.words != NULL)
+			add_words(run, pageno, pix, grey, full_width, page.words);
+	}
 	if (page.timed_out)
 		g_array_append_val(run->timed_out, pageno);
 	dp_ocr_page_clear(&page);
@@ -192,7 +226,13 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		return TRUE;
 	}
 	gint64 max_pages = dp_config_get_int(ctx->cfg, "pdf", "max-pages");
-	ImageRun run = { g_string_new(NULL), g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(guint)), 0, NULL };
+	ImageRun run = { g_string_new(NULL),
+		         g_string_new(NULL),
+		         g_array_new(FALSE, FALSE, sizeof(guint)),
+		         0,
+		         NULL,
+		         g_ptr_array_new_with_free_func(g_free),
+		         0 };
 	const char *limit = NULL;
 	g_autofree char *limit_buf = NULL;
 
@@ -210,7 +250,7 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 					run.error = g_strdup_printf("page %u: cannot decode the TIFF page", n);
 				break;
 			}
-			ocr_page(&opt, pix, n, &run);
+			ocr_page(&opt, pix, 0, n, &run);
 			if (offset == 0)
 				break;
 		}
@@ -224,7 +264,7 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		else if (pix == NULL)
 			run.error = g_strdup("cannot decode the image: corrupt or truncated");
 		else
-			ocr_page(&opt, pix, 1, &run);
+			ocr_page(&opt, pix, w, 1, &run);
 	}
 
 	if (run.pages > 0) {
@@ -239,6 +279,12 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		dp_doc_meta(doc, "ocr-pages", count);
 		dp_doc_meta(doc, "ocr-languages", opt.languages);
 		dp_record_set(doc->rec, DP_F_OCR, run.ocr->str);
+		for (guint i = 0; i < run.words->len; i++)
+			dp_record_add(doc->rec, DP_F_OCR_WORDS, run.words->pdata[i]);
+		if (run.words_cut != 0) {
+			g_autofree char *cut = g_strdup_printf("%u", run.words_cut);
+			dp_doc_meta(doc, "ocr-words-cut", cut);
+		}
 	}
 	if (run.timed_out->len > 0) {
 		GString *list = g_string_new(NULL);
@@ -257,6 +303,7 @@ dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	else if (run.error != NULL)
 		dp_doc_fail(doc, run.ocr->len > 0 ? DP_STATUS_PARTIAL : DP_STATUS_ERROR, "%s", run.error);
 	g_string_free(run.ocr, TRUE);
+	g_ptr_array_free(run.words, TRUE);
 	g_array_free(run.timed_out, TRUE);
 	g_free(run.error);
 	dp_ocr_options_clear(&opt);

@@ -14,7 +14,9 @@
  *	set the page image, its resolution, and recognize it with a monitor
  *	whose cancel function stops the engine when the page has used its
  *	CPU time ([ocr] page-time-limit); the text read so far is kept and
- *	the page is marked as timed out.
+ *	the page is marked as timed out.  With [ocr] words, the words are
+ *	read from Tesseract's result iterator with their boxes, confidences
+ *	and the line and paragraph each starts.
  *
  * DETERMINISM
  *	One engine, one thread (OMP_THREAD_LIMIT=1, extract/ocrload.c),
@@ -158,6 +160,48 @@ cancel_cb(void *user, int words)
 }
 
 /*
+ * The words of the page just recognized, in reading order, into PAGE->words:
+ * boxes in tenths of a pixel, text in NFC as the page's text will be after
+ * normalization (core/text.c), so that redaction matches the same words in
+ * both.  The caller holds engine_lock.
+ */
+static void
+collect_words(DpOcrPage *page)
+{
+	page->words = dp_words_new();
+	TessResultIterator *ri = TessBaseAPIGetIterator(engine);
+	if (ri == NULL)
+		return;
+	const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst(ri);
+	do {
+		char *raw = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
+		int l = 0, t = 0, r = 0, b = 0;
+		gboolean boxed = TessPageIteratorBoundingBox(pit, RIL_WORD, &l, &t, &r, &b) && r >= l && b >= t;
+		g_autofree char *valid = raw ? g_utf8_make_valid(raw, -1) : NULL;
+		TessDeleteText(raw);
+		g_autofree char *text = valid ? g_utf8_normalize(valid, -1, G_NORMALIZE_DEFAULT_COMPOSE) : NULL;
+		if (text != NULL)
+			g_strstrip(text);
+		if (!boxed || text == NULL || *text == '\0')
+			continue;
+		DpWord w = { 0 };
+		w.x = (guint)MAX(l, 0) * 10;
+		w.y = (guint)MAX(t, 0) * 10;
+		w.w = (guint)(r - l) * 10;
+		w.h = (guint)(b - t) * 10;
+		float conf = TessResultIteratorConfidence(ri, RIL_WORD);
+		w.conf = conf <= 0 ? 0 : conf >= 100 ? 100 : (guint)(conf + 0.5f);
+		w.brk = page->words->len == 0                                ? DP_WORD_SPACE
+		        : TessPageIteratorIsAtBeginningOf(pit, RIL_PARA)     ? DP_WORD_PARA
+		        : TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE) ? DP_WORD_LINE
+		                                                             : DP_WORD_SPACE;
+		w.text = g_steal_pointer(&text);
+		g_array_append_val(page->words, w);
+	} while (TessResultIteratorNext(ri, RIL_WORD));
+	TessResultIteratorDelete(ri);
+}
+
+/*
  * Recognize the image set on the engine into PAGE; the caller holds
  * engine_lock.
  */
@@ -198,6 +242,8 @@ recognize(const DpOcrOptions *opt, int ppi, DpOcrPage *page, GError **error)
 	page->text = s;
 	if (page->confidence < 0 || s->len == 0)
 		page->confidence = 0;
+	if (opt->words)
+		collect_words(page);
 	/* Free the page's results now: the next page may be far away. */
 	TessBaseAPIClear(engine);
 	return TRUE;

@@ -14,6 +14,7 @@
 
 #include <glib.h>
 #include "core/config.h"
+#include "core/ocrwords.h"
 
 typedef enum { DP_OCR_NEVER, DP_OCR_AUTO, DP_OCR_ALWAYS } DpOcrMode;
 
@@ -23,6 +24,7 @@ typedef struct {
 	guint dpi;             /* rendering and scaling target */
 	char *languages;       /* Tesseract's form: "eng", "eng+deu" */
 	guint page_time_limit; /* CPU seconds per page; 0: none */
+	gboolean words;        /* [ocr] words: each word with its box (core/ocrwords.h) */
 } DpOcrOptions;
 
 void dp_ocr_options_from_config(const DpConfig *cfg, DpOcrOptions *opt);
@@ -33,6 +35,12 @@ typedef struct {
 	GString *text;      /* Tesseract's lines and paragraphs, UTF-8 */
 	int confidence;     /* mean word confidence, 0..100 */
 	gboolean timed_out; /* the page hit [ocr] page-time-limit: TEXT is what was read */
+	/*
+	 * With [ocr] words: the words read, in reading order, their boxes in
+	 * tenths of a pixel of the image recognized (DpWord, core/ocrwords.h);
+	 * the caller scales them to its unit.  NULL without.
+	 */
+	GArray *words;
 } DpOcrPage;
 
 void dp_ocr_page_clear(DpOcrPage *page);

@@ -45,6 +45,7 @@ dp_ocr_options_from_config(const DpConfig *cfg, DpOcrOptions *opt)
 		opt->languages = g_strdup("eng");
 	}
 	opt->page_time_limit = (guint)dp_config_get_int(cfg, "ocr", "page-time-limit");
+	opt->words = dp_config_get_bool(cfg, "ocr", "words");
 }
 
 void
@@ -58,6 +59,8 @@ dp_ocr_page_clear(DpOcrPage *page)
 {
 	if (page->text != NULL)
 		g_string_free(page->text, TRUE);
+	if (page->words != NULL)
+		g_array_free(page->words, TRUE);
 	memset(page, 0, sizeof *page);
 }
 

@@ -28,6 +28,12 @@
  *	recognition, so a page holds at most one image at a time.
  *	A page on which OCR reads nothing (a blank page) keeps its text layer
  *	and is not counted as OCR'd.
+ *	With [ocr] words, each OCR'd page's words go in the record's
+ *	ocr-words lines (core/ocrwords.h), their boxes in PDF points from
+ *	the top left of the page (as Poppler's text layout measures), one
+ *	decimal: the render's pixels divided by its exact scale.  A record
+ *	holds at most DP_WORDS_MAX_LINES of them; the pages after are listed
+ *	from meta.ocr-words-cut on, without words.
  *	When OCR cannot read a page (no engine, no language data), the text
  *	layer stays and the page is listed in meta.ocr-pages-failed with the
  *	reason in meta.ocr-error; the document goes on.
@@ -66,6 +72,7 @@ dp_pdf_ocr_init(DpPdfOcr *o, const DpConfig *cfg)
 	o->pages = g_string_new(NULL);
 	o->timed_out = g_array_new(FALSE, FALSE, sizeof(guint));
 	o->failed = g_array_new(FALSE, FALSE, sizeof(guint));
+	o->words = g_ptr_array_new_with_free_func(g_free);
 }
 
 /* Whether every visible character of PAGE (text LAYER) sits in the top or bottom margin. */
@@ -124,10 +131,11 @@ dp_pdf_page_wants_ocr(DpOcrMode mode, PopplerPage *page, const char *layer, Page
 
 /*
  * PAGE rendered to 8-bit grey at about DPI: the buffer (g_free it), its
- * size, and in *PPI the resolution it got.  NULL with *WHY when it cannot.
+ * size, in *PPI the resolution it got and in *SCALE pixels per point.
+ * NULL with *WHY when it cannot.
  */
 static guint8 *
-render_grey(PopplerPage *page, guint dpi, int *width, int *height, int *ppi, char **why)
+render_grey(PopplerPage *page, guint dpi, int *width, int *height, int *ppi, double *pixels_per_pt, char **why)
 {
 	double wpt = 0, hpt = 0;
 	poppler_page_get_size(page, &wpt, &hpt);
@@ -172,7 +180,29 @@ render_grey(PopplerPage *page, guint dpi, int *width, int *height, int *ppi, cha
 	*width = w;
 	*height = h;
 	*ppi = (int)lround(scale * 72.0);
+	*pixels_per_pt = scale;
 	return grey;
+}
+
+/* Page PAGENO's WORDS (tenths of a pixel at SCALE pixels per point) as ocr-words lines in points. */
+static void
+add_words(DpPdfOcr *o, guint pageno, double scale, GArray *words)
+{
+	if (o->words_cut != 0)
+		return;
+	for (guint i = 0; i < words->len; i++) {
+		DpWord *w = &g_array_index(words, DpWord, i);
+		w->x = (guint)lround(w->x / scale);
+		w->y = (guint)lround(w->y / scale);
+		w->w = (guint)lround(w->w / scale);
+		w->h = (guint)lround(w->h / scale);
+	}
+	guint before = o->words->len;
+	dp_words_encode(o->words, pageno, "pt", words);
+	if (o->words->len > DP_WORDS_MAX_LINES) {
+		g_ptr_array_set_size(o->words, before);
+		o->words_cut = pageno;
+	}
 }
 
 gboolean
@@ -181,8 +211,9 @@ dp_pdf_ocr_page(DpPdfOcr *o, PopplerPage *page, guint pageno, const char *layer,
 	if (!dp_pdf_page_wants_ocr(o->opt.mode, page, layer, quality))
 		return FALSE;
 	int w = 0, h = 0, ppi = 0;
+	double scale = 1;
 	g_autofree char *why = NULL;
-	g_autofree guint8 *grey = render_grey(page, o->opt.dpi, &w, &h, &ppi, &why);
+	g_autofree guint8 *grey = render_grey(page, o->opt.dpi, &w, &h, &ppi, &scale, &why);
 	g_autoptr(GError) local = NULL;
 	DpOcrPage result = { 0 };
 	if (grey == NULL || !dp_ocr_recognize_grey(&o->opt, grey, w, h, w, ppi, &result, &local)) {
@@ -205,6 +236,8 @@ dp_pdf_ocr_page(DpPdfOcr *o, PopplerPage *page, guint pageno, const char *layer,
 	g_string_append_len(out, result.text->str, (gssize)result.text->len);
 	g_string_append_printf(o->pages, "%s%u:%d", o->pages->len ? " " : "", pageno, result.confidence);
 	o->n_pages++;
+	if (result.words != NULL)
+		add_words(o, pageno, scale, result.words);
 	dp_ocr_page_clear(&result);
 	return TRUE;
 }
@@ -227,6 +260,12 @@ dp_pdf_ocr_finish(DpPdfOcr *o, DpDoc *doc)
 		dp_doc_meta(doc, "ocr-pages", count);
 		dp_doc_meta(doc, "ocr-languages", o->opt.languages);
 		dp_record_set(doc->rec, DP_F_OCR, o->pages->str);
+		for (guint i = 0; i < o->words->len; i++)
+			dp_record_add(doc->rec, DP_F_OCR_WORDS, o->words->pdata[i]);
+		if (o->words_cut != 0) {
+			g_autofree char *cut = g_strdup_printf("%u", o->words_cut);
+			dp_doc_meta(doc, "ocr-words-cut", cut);
+		}
 	}
 	if (o->timed_out->len > 0) {
 		g_autofree char *list = number_list(o->timed_out);
@@ -240,6 +279,7 @@ dp_pdf_ocr_finish(DpPdfOcr *o, DpDoc *doc)
 		dp_doc_meta(doc, "ocr-error", o->error);
 	}
 	g_string_free(o->pages, TRUE);
+	g_ptr_array_free(o->words, TRUE);
 	g_array_free(o->timed_out, TRUE);
 	g_array_free(o->failed, TRUE);
 	g_free(o->error);

@@ -22,6 +22,8 @@ typedef struct {
 	GArray *timed_out; /* pages stopped at [ocr] page-time-limit */
 	GArray *failed;    /* pages OCR could not read: their text layer stays */
 	char *error;       /* why the first of them failed */
+	GPtrArray *words;  /* [ocr] words: the ocr-words lines (core/ocrwords.h) */
+	guint words_cut;   /* the first page whose words did not fit the record, or 0 */
 } DpPdfOcr;
 
 void dp_pdf_ocr_init(DpPdfOcr *o, const DpConfig *cfg);
@@ -42,7 +44,7 @@ gboolean dp_pdf_ocr_page(DpPdfOcr *o, PopplerPage *page, guint pageno, const cha
 
 /*
  * Record on DOC what OCR did (meta.ocr-pages, meta.ocr-languages, the ocr
- * field, pages over the time limit or failed) and free O.  Returns the
+ * and ocr-words fields, pages over the time limit or failed) and free O.  Returns the
  * message of a limit hit, or NULL.
  */
 char *dp_pdf_ocr_finish(DpPdfOcr *o, DpDoc *doc);

@@ -46,11 +46,22 @@
  *	here ever prints or records a matched value: a record says which
  *	rule matched where ("redacted: RULE FIELD COUNT OFF+LEN ..."), in
  *	offsets of the new text.
+ *
+ *	The words OCR read with their boxes ([ocr] words, ocr-words lines,
+ *	core/ocrwords.h) are text too, and must not give back what the body
+ *	lost.  Redacting each word alone would miss every span that crosses
+ *	words (a name, a phone number in groups), so each page's words are
+ *	joined again as Tesseract's text joins them (spaces, line and
+ *	paragraph breaks), the rules matched on that, and every word a span
+ *	touches is withheld: its text goes, its box stays, and it names the
+ *	rule.  Each word is also matched alone, so that a word no longer in
+ *	the context it had in the body cannot slip through.
  */
 #include "redact/redact.h"
 
 #include "core/config.h"
 #include "core/emit.h"
+#include "core/ocrwords.h"
 #include "core/record.h"
 #include "redact/internal.h"
 #include "util/exitcode.h"
@@ -962,11 +973,104 @@ note_spans(DpRedactor *rd, DpRecord *rec, const char *field, GArray *spans)
 	}
 }
 
+/* Withhold WORD, which rule RULE matched. */
+static void
+withhold(DpRedactor *rd, DpWord *word, guint rule)
+{
+	if (word->text == NULL)
+		return;
+	g_clear_pointer(&word->text, g_free);
+	word->rule = g_strdup(dp_redactor_rule_name(rd, rule));
+}
+
+/* Withhold every word of one page's WORDS that a rule matches (see the top of this file). */
+static void
+withhold_words(DpRedactor *rd, GArray *words)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autofree gsize *start = g_new(gsize, words->len + 1);
+	static const char *const sep[] = { " ", "\n", "\n\n" };
+	for (guint i = 0; i < words->len; i++) {
+		const DpWord *w = &g_array_index(words, DpWord, i);
+		if (i > 0)
+			g_string_append(text, sep[w->brk]);
+		start[i] = text->len;
+		if (w->text != NULL)
+			g_string_append(text, w->text);
+	}
+	/* Where each word ends; a withheld word is empty. */
+	g_autofree gsize *stop = g_new(gsize, words->len + 1);
+	for (guint i = 0; i < words->len; i++) {
+		const DpWord *w = &g_array_index(words, DpWord, i);
+		stop[i] = start[i] + (w->text != NULL ? strlen(w->text) : 0);
+	}
+	g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(DpSpan));
+	dp_redactor_find(rd, text->str, text->len, spans);
+	/* Spans come in text order, as the words do. */
+	guint k = 0;
+	for (guint s = 0; s < spans->len; s++) {
+		const DpSpan *sp = &g_array_index(spans, DpSpan, s);
+		gsize end = sp->offset + sp->length;
+		while (k < words->len && stop[k] <= sp->offset)
+			k++;
+		for (guint i = k; i < words->len && start[i] < end; i++)
+			withhold(rd, &g_array_index(words, DpWord, i), sp->rule);
+	}
+	for (guint i = 0; i < words->len; i++) {
+		DpWord *w = &g_array_index(words, DpWord, i);
+		if (w->text == NULL)
+			continue;
+		g_array_set_size(spans, 0);
+		dp_redactor_find(rd, w->text, strlen(w->text), spans);
+		if (spans->len > 0)
+			withhold(rd, w, g_array_index(spans, DpSpan, 0).rule);
+	}
+}
+
+/*
+ * The ocr-words lines of REC, page by page, with the words rules match
+ * withheld.  They are written again at the end of the record, in the same
+ * order; a line that does not parse is dropped, not passed on unread.
+ */
+static void
+redact_words(DpRedactor *rd, DpRecord *rec)
+{
+	g_autoptr(GPtrArray) in = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < rec->fields->len; i++) {
+		const DpField *f = rec->fields->pdata[i];
+		if (g_str_equal(f->key, DP_F_OCR_WORDS))
+			g_ptr_array_add(in, g_strdup(f->value));
+	}
+	if (in->len == 0)
+		return;
+	dp_record_set(rec, DP_F_OCR_WORDS, NULL);
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+	guint i = 0;
+	while (i < in->len) {
+		g_autoptr(GArray) words = dp_words_new();
+		guint page = 0;
+		const char *unit = NULL;
+		if (!dp_words_decode(in->pdata[i++], &page, &unit, words))
+			continue;
+		/* The page's other lines, which follow it. */
+		while (i < in->len && g_ascii_strtoull(in->pdata[i], NULL, 10) == page) {
+			guint same = 0;
+			const char *u = NULL;
+			(void)dp_words_decode(in->pdata[i++], &same, &u, words);
+		}
+		withhold_words(rd, words);
+		dp_words_encode(out, page, unit, words);
+	}
+	for (guint j = 0; j < out->len && j < DP_WORDS_MAX_LINES; j++)
+		dp_record_add(rec, DP_F_OCR_WORDS, out->pdata[j]);
+}
+
 void
 dp_redact_record(DpRedactor *rd, DpRecord *rec)
 {
 	if (rd->rules->len == 0)
 		return;
+	redact_words(rd, rec);
 	g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(DpSpan));
 	/* Header values first, in record order, then the body. */
 	guint nfields = rec->fields->len;
