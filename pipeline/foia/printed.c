@@ -64,27 +64,42 @@
  *	may give the labels alone on their lines first ("From:", "Sent:",
  *	"To:", "Subject:") and then the values, one per label in the same
  *	order, the body right after them.  Three or more labels without values
- *	in a row, From first, are read so: each label takes the next line; a
- *	value takes the line after it too when that is plainly its rest (an
- *	address list ending with ',', ';' or '-', an address starting with '<'
- *	or '[', a Subject's rest starting in lower case or, before
- *	Attachments, naming no files); a date where From's value should be
- *	means the From was withheld without a mark; Sent's value must be a
- *	date, or the lines are read as an ordinary block.
- *
+ *	in a row, From first, are read so.  When Sent or Date follows From,
+ *	the first date in the next lines is its value: the line before it is
+ *	From's (with the one before that when the address went to a line of
+ *	its own, '<' or '[', or the From list ended with ';'), no line at all
+ *	means the From was withheld without a mark, and up to MAX_DISPLACED
+ *	lines before From's are the body's first lines, which the reading
+ *	order put in the labels' column because they are as short as a label
+ *	("Hi all,"): they go to the front of the body.  Each later label takes
+ *	the next line, a label word without a colon too (a Subject
+ *	"Attachment"); a value takes the lines after it too when they are
+ *	plainly its rest: an address list or attachment list ending with ',',
+ *	';' or '-', an address starting with '<' or '[', an address list cut
+ *	inside a name (its last line ends in a bare name, no address or
+ *	quote, and was full: with the next line's first word it is wider than
+ *	nine tenths of the list's widest line and than FULL_LINE columns), a
+ *	Subject's rest starting in lower case or, before Attachments, naming
+ *	no files (a line naming files there is always the attachments').
+ *	Sent's value must be a date, or the lines are read as an ordinary
+ *	block.
+
  *	Separators.  "-----Original Message-----" (with or without its
  *	dashes), "---------- Forwarded message ----------", "Begin forwarded
  *	message:" and lines of punctuation only are not needed to find a
  *	message (the header block is); they are cut from the end of the body
  *	before them.  "On <date>, <name> wrote:" (on one line or two) starts a
  *	message of its own when its date parses: from is the name, sent the
- *	date as printed, and its body the text after the line.
+ *	date as printed (up to its time of day and the zone or year printed
+ *	after it: "On Tue, 17 Nov 2009 18:21:38 -0500, Aron Griffis wrote:"),
+ *	and its body the text after the line.
  *
  *	Bodies.  A message's body runs from the end of its header block to
  *	the start of the next message, with the blank lines at either end and
  *	the separators at its end (also at the end of the text) trimmed, the
- *	text otherwise as printed.  Text before the first message (a cover
- *	note, furniture) belongs to no message.
+ *	text otherwise as printed (in the column form, the displaced first
+ *	lines, then the text after the values).  Text before the first
+ *	message (a cover note, furniture) belongs to no message.
  *
  *	Values.  from, to, cc, bcc, subject, sent and attachments are the
  *	printed values with runs of white space collapsed to one space;
@@ -128,12 +143,14 @@
 #include "util/banned.h"
 
 /* The bounds of the SECURITY paragraph. */
-#define MAX_BLOCK_LINES 40
+#define MAX_BLOCK_LINES 80
 #define MAX_VALUE 4096
 #define MAX_MESSAGES 100000
 #define MAX_WROTE 400
 #define MAX_LABEL 14
 #define SANDWICH_LINES 4
+#define MAX_DISPLACED 4
+#define FULL_LINE 60
 
 enum { L_NONE, L_FROM, L_SENT, L_DATE, L_TO, L_CC, L_BCC, L_SUBJECT, L_ATTACH, L_OTHER, L_NKINDS };
 
@@ -162,6 +179,7 @@ typedef struct {
 	GString *v[V_N];
 	GString *withheld;
 	gsize start_line, body_line; /* first header line, first line after the block (in the window) */
+	gsize lead_start, lead_end;  /* body lines the reading order put before the values (bytes), or empty */
 } Draft;
 
 /* ------------------------------------------------------------------ */
@@ -569,6 +587,19 @@ month_of(const char *w, gsize n)
 	return 0;
 }
 
+/* Is [W, W+N) the name of a zone?  Its offset goes to *MINUTES. */
+static gboolean
+zone_named(const char *w, gsize n, int *minutes)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(zone_names); i++) {
+		if (strlen(zone_names[i].name) == n && g_ascii_strncasecmp(w, zone_names[i].name, n) == 0) {
+			*minutes = zone_names[i].minutes;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 /* Read an unsigned number of at most 6 digits at *P; -1 when there is none. */
 static int
 read_number(const char **p, const char *end, int *digits)
@@ -632,13 +663,7 @@ parse_date(const char *s, gsize n, GTimeZone *tz)
 			} else if (wn == 2 && lower(w[1]) == 'm' && (lower(w[0]) == 'a' || lower(w[0]) == 'p')) {
 				ampm = lower(w[0]) == 'a' ? 1 : 2;
 			} else if (hour >= 0 && !have_zone) {
-				for (gsize i = 0; i < G_N_ELEMENTS(zone_names); i++) {
-					if (strlen(zone_names[i].name) == wn &&
-					    g_ascii_strncasecmp(w, zone_names[i].name, wn) == 0) {
-						have_zone = TRUE;
-						zone_minutes = zone_names[i].minutes;
-					}
-				}
+				have_zone = zone_named(w, wn, &zone_minutes);
 			}
 			continue;
 		}
@@ -1006,17 +1031,74 @@ names_files(const char *p, const char *end)
 	return FALSE;
 }
 
+/* The width in columns of line L's content. */
+static guint32
+content_width(const char *text, const Line *l)
+{
+	return advance_col(text + l->content, text + l->end, 0);
+}
+
+/*
+ * Is text line X the rest of an address list whose line PREV the printer
+ * cut inside a name ("...; Teresa G Bushman; Michelle" / "Cash; Dominic
+ * Carolan; ...")?  PREV's last item must be a bare name (an address, a
+ * "<...>" or a quoted name is never cut at a space), and PREV must have
+ * been full: it and X's first word would not have fitted in the column.
+ * The column is as wide as WIDEST, the widest line of the list so far,
+ * less a tenth for the proportional font, and at least FULL_LINE columns:
+ * a value column is no narrower, so a shorter line ended its list
+ * ("Claudia" / "Meraz" / "Gary Bode; ..." is a To list and then a Cc
+ * list).
+ */
+static gboolean
+list_cut(const char *text, const Line *prev, const Line *x, guint32 widest)
+{
+	const char *c = text + prev->content, *e = text + prev->end;
+	guint32 w = content_width(text, prev);
+	const char *item = e;
+	while (item > c && item[-1] != ';' && item[-1] != ',')
+		item--;
+	for (const char *p = item; p < e; p++)
+		if (*p == '@' || *p == '<' || *p == '>' || *p == '\'' || *p == '"' || *p == ')' || *p == ']')
+			return FALSE;
+	const char *xc = text + x->content, *xe = text + x->end, *word = xc;
+	while (word < xe && !is_space(*word))
+		word++;
+	guint32 need = MAX((guint32)FULL_LINE, widest - widest / 10);
+	return w + 1 + advance_col(xc, word, 0) > need;
+}
+
+/*
+ * Can line L, after the run of labels, be a value in the column form?
+ * Text and redaction marks, and a label word without a colon: once the
+ * labels have ended, a Subject "Attachment" alone on its line is a value.
+ */
+static gboolean
+column_value(const Line *l)
+{
+	return l->kind == K_TEXT || l->kind == K_MARKS || (l->kind == K_LABEL && l->form != F_COLON);
+}
+
 /*
  * The column form, as a PDF's text comes out in reading order: the labels
  * alone on their lines ("From:", "Sent:", "To:", "Subject:"), then their
  * values one after the other, and the body right after them, often with
  * no blank line.  Line I is the From line, followed by at least two more
- * labels alone on their lines.  Each label takes the next value line; a
- * value takes the following line too when it is plainly its rest: an
- * address list or attachment list ending with ',', ';' or '-', a From
- * whose address went to the next line ('<', '['), a Subject whose next
- * line starts in lower case or, before Attachments, does not name files.
- * TRUE when it is a message (the rules of read_block()).
+ * labels alone on their lines.  When Sent (or Date) follows From, the
+ * first date among the next lines is its value and anchors the rest: the
+ * line before it is From's (with the line before that when the address
+ * went to a line of its own, '<' or '[', or the From list ended with ';';
+ * not ',', as a body's first line may well end so: "Hi all,"), no line at
+ * all means the From was withheld behind a black box, and lines before
+ * From's are the body's first lines, short enough for the reading order
+ * to put them in the labels' column (they go to the front of the body).
+ * Each later label takes the next value line.  A value takes the
+ * following lines too while they are plainly its rest: an address list
+ * or attachment list ending with ',', ';' or '-', an address list cut
+ * inside a name (list_cut()), a From whose address went to the next line
+ * ('<', '['), a Subject whose next line starts in lower case or, before
+ * Attachments, does not name files.  TRUE when it is a message (the
+ * rules of read_block()).
  */
 static gboolean
 read_columns(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
@@ -1039,36 +1121,74 @@ read_columns(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
 	if (k < 3)
 		return FALSE;
 	d->start_line = i;
-	for (gsize f = 0; f < k; f++) {
+	gsize f = 0;
+	if (order[1] == L_SENT || order[1] == L_DATE) {
+		/* The value lines before the first date: the body's displaced lines, then From's. */
+		gsize x[MAX_DISPLACED + 2], c = 0;
+		for (; j < n; j++) {
+			const Line *l = &lines[j];
+			if (l->kind == K_BLANK || l->kind == K_FURNITURE)
+				continue;
+			if (!column_value(l))
+				return FALSE;
+			if (is_date(text + l->content, text + l->end))
+				break;
+			if (c == G_N_ELEMENTS(x))
+				return FALSE;
+			x[c++] = j;
+		}
+		if (j >= n)
+			return FALSE;
+		gsize from = c > 0 ? c - 1 : 0;
+		if (c >= 2) {
+			const Line *a = &lines[x[c - 1]], *b = &lines[x[c - 2]];
+			char first = text[a->content], last = text[b->end - 1];
+			if (first == '<' || first == '[' || last == ';')
+				from = c - 2;
+		}
+		if (from > 0) {
+			d->lead_start = lines[x[0]].content;
+			d->lead_end = lines[x[from - 1]].end;
+		}
+		for (gsize m = from; m < c; m++)
+			draft_add(d, V_FROM, text, lines[x[m]].content, lines[x[m]].end);
+		f = 1;
+	}
+	for (; f < k; f++) {
 		while (j < n && (lines[j].kind == K_BLANK || lines[j].kind == K_FURNITURE))
 			j++;
-		if (j >= n || lines[j].kind == K_LABEL || lines[j].kind == K_SEPARATOR)
+		if (j >= n || !column_value(&lines[j]))
 			return FALSE;
 		int v = field_of(order[f]);
 		const Line *l = &lines[j];
-		/* A From withheld behind a black box leaves no line: the date is Sent's. */
-		if (v == V_FROM && f + 1 < k && (order[f + 1] == L_SENT || order[f + 1] == L_DATE) &&
-		    is_date(text + l->content, text + l->end))
-			continue;
 		j++;
 		if (v == V_SENT && !is_date(text + l->content, text + l->end))
 			return FALSE;
 		draft_add(d, v, text, l->content, l->end);
-		/* The rest of a value wrapped onto the next line (at most a few). */
-		for (int more = 0; more < 4 && v >= 0 && j < n && lines[j].kind == K_TEXT; more++) {
+		/* The rest of a value wrapped onto the next lines (a few; an address list's all). */
+		gboolean list = v == V_TO || v == V_CC || v == V_BCC;
+		guint32 widest = 0;
+		for (int more = 0; v >= 0 && j < n && lines[j].kind == K_TEXT && (list || more < 4); more++) {
 			const Line *x = &lines[j];
 			const GString *got = d->v[v];
 			char last = got->len ? got->str[got->len - 1] : '\0';
 			char first = text[x->content];
 			gboolean rest = FALSE;
-			if (v == V_TO || v == V_CC || v == V_BCC || v == V_ATTACH)
-				rest = last == ',' || last == ';' || last == '-' || (v != V_ATTACH && first == '<');
+			if (list) {
+				widest = MAX(widest, content_width(text, &lines[j - 1]));
+				rest = last == ',' || last == ';' || last == '-' || first == '<' ||
+				       list_cut(text, &lines[j - 1], x, widest);
+			} else if (v == V_ATTACH)
+				rest = last == ',' || last == ';' || last == '-';
 			else if (v == V_FROM)
 				rest = first == '<' || first == '[';
-			else if (v == V_SUBJECT)
-				rest =
-				    (first >= 'a' && first <= 'z') || (f + 1 < k && order[f + 1] == L_ATTACH &&
-				                                       !names_files(text + x->content, text + x->end));
+			else if (v == V_SUBJECT) {
+				/* Before Attachments, a line naming files is theirs, whatever its case. */
+				gboolean attach_next = f + 1 < k && order[f + 1] == L_ATTACH;
+				rest = (first >= 'a' && first <= 'z') || attach_next;
+				if (attach_next && names_files(text + x->content, text + x->end))
+					rest = FALSE;
+			}
 			if (!rest)
 				break;
 			draft_add(d, v, text, x->content, x->end);
@@ -1191,6 +1311,43 @@ read_block(const char *text, const Line *lines, gsize n, gsize i, Draft *d)
 }
 
 /*
+ * The end of a date whose time of day ends at P (before Z): a zone after
+ * the time ("-0500", "EST", "(UTC)") and a year ("18:21:38 2009") are
+ * the date's too, in either order, so that they go to sent and not to
+ * the name after them.
+ */
+static const char *
+date_tail(const char *p, const char *z)
+{
+	for (int part = 0; part < 2; part++) {
+		const char *r = p;
+		while (r < z && *r == ' ')
+			r++;
+		if (r + 4 < z && (*r == '+' || *r == '-') && is_digit(r[1]) && is_digit(r[2]) && is_digit(r[3]) &&
+		    is_digit(r[4]) && (r + 5 == z || !is_digit(r[5]))) {
+			p = r + 5;
+			continue;
+		}
+		if (r + 3 < z && (*r == '1' || *r == '2') && is_digit(r[1]) && is_digit(r[2]) && is_digit(r[3]) &&
+		    (r + 4 == z || !is_digit(r[4]))) {
+			p = r + 4;
+			continue;
+		}
+		gboolean paren = r < z && *r == '(';
+		const char *w = r + paren, *e = w;
+		while (e < z && is_alpha(*e))
+			e++;
+		int minutes;
+		if (e == w || (e < z && is_alnum(*e)) || !zone_named(w, e - w, &minutes))
+			break;
+		if (paren && !(e < z && *e == ')'))
+			break;
+		p = e + paren;
+	}
+	return p;
+}
+
+/*
  * The "On <date>, <name> wrote:" line starting at line I (with "wrote:" on
  * it or on the next line) into D; TRUE when it is one and its date parses.
  */
@@ -1230,7 +1387,7 @@ read_wrote(const char *text, const Line *lines, gsize n, gsize i, GTimeZone *tz,
 			if (r + 1 < z && (lower(r[0]) == 'a' || lower(r[0]) == 'p') && lower(r[1]) == 'm' &&
 			    (r + 2 == z || !is_alpha(r[2])))
 				q = r + 2;
-			date_end = q;
+			date_end = date_tail(q, z);
 			break;
 		}
 	}
@@ -1297,9 +1454,12 @@ take_value(GString *v)
 	return g_utf8_make_valid(v->str, (gssize)v->len);
 }
 
-/* The message of D, at OFFSET in the text; its body comes later (set_body()). */
+/*
+ * The message of D, at OFFSET in TEXT; its body comes later (set_body()),
+ * but for its displaced first lines (read_columns()), kept there till then.
+ */
 static DpPrintedMessage *
-make_message(Draft *d, gsize offset, GTimeZone *tz)
+make_message(Draft *d, const char *text, gsize offset, GTimeZone *tz)
 {
 	DpPrintedMessage *m = g_new0(DpPrintedMessage, 1);
 	m->offset = offset;
@@ -1312,10 +1472,15 @@ make_message(Draft *d, gsize offset, GTimeZone *tz)
 	m->attachments = take_value(d->v[V_ATTACH]);
 	m->date = m->sent ? parse_date(m->sent, strlen(m->sent), tz) : NULL;
 	m->withheld = d->withheld->len ? g_strdup(d->withheld->str) : NULL;
+	if (d->lead_end > d->lead_start)
+		m->body = g_utf8_make_valid(text + d->lead_start, (gssize)(d->lead_end - d->lead_start));
 	return m;
 }
 
-/* Set M's body to [START, END) of TEXT, white space trimmed at both ends. */
+/*
+ * Set M's body to [START, END) of TEXT, white space trimmed at both ends,
+ * after the displaced lines make_message() left in it.
+ */
 static void
 set_body(DpPrintedMessage *m, const char *text, gsize start, gsize end)
 {
@@ -1324,8 +1489,12 @@ set_body(DpPrintedMessage *m, const char *text, gsize start, gsize end)
 		start++;
 	while (end > start && (g_ascii_isspace(text[end - 1]) || text[end - 1] == '\f'))
 		end--;
-	g_free(m->body);
-	m->body = g_utf8_make_valid(text + start, (gssize)(end - start));
+	g_autofree char *lead = g_steal_pointer(&m->body);
+	g_autofree char *rest = g_utf8_make_valid(text + start, (gssize)(end - start));
+	if (lead == NULL)
+		m->body = g_steal_pointer(&rest);
+	else
+		m->body = *rest ? g_strconcat(lead, "\n", rest, NULL) : g_steal_pointer(&lead);
 }
 
 /*
@@ -1383,7 +1552,7 @@ dp_printed_parse(const char *text, gsize len, const char *zone)
 				if (out->len > 0)
 					set_body(out->pdata[out->len - 1], text, body,
 					         gap != G_MAXSIZE ? gap : l->start);
-				g_ptr_array_add(out, make_message(&d, l->start, tz));
+				g_ptr_array_add(out, make_message(&d, text, l->start, tz));
 				/* Past the window's last line is where the cutter stands. */
 				body = d.body_line < n ? lines[d.body_line].start : cut.pos;
 				i = d.body_line;

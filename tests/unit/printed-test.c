@@ -26,6 +26,53 @@ msg(GPtrArray *a, guint i)
 	return a->pdata[i];
 }
 
+/* In a Want, NONE says the field must be absent; NULL that the case does not look at it. */
+static const char NONE[] = "(absent)";
+
+/* What one message must hold. */
+typedef struct {
+	const char *from, *to, *cc, *bcc, *subject, *sent, *date, *attachments, *withheld, *body;
+} Want;
+
+/* Message I of A holds what W says. */
+static void
+check(GPtrArray *a, guint i, const Want *w)
+{
+	const DpPrintedMessage *m = msg(a, i);
+	const struct {
+		const char *name, *got, *want;
+	} f[] = {
+		{ "from", m->from, w->from },
+		{ "to", m->to, w->to },
+		{ "cc", m->cc, w->cc },
+		{ "bcc", m->bcc, w->bcc },
+		{ "subject", m->subject, w->subject },
+		{ "sent", m->sent, w->sent },
+		{ "date", m->date, w->date },
+		{ "attachments", m->attachments, w->attachments },
+		{ "withheld", m->withheld, w->withheld },
+		{ "body", m->body, w->body },
+	};
+	for (gsize k = 0; k < G_N_ELEMENTS(f); k++) {
+		if (f[k].want == NULL)
+			continue;
+		const char *want = f[k].want == NONE ? NULL : f[k].want;
+		if (g_strcmp0(f[k].got, want) != 0)
+			g_printerr("# message %u, %s\n", i, f[k].name);
+		g_assert_cmpstr(f[k].got, ==, want);
+	}
+}
+
+/* TEXT parses into exactly the N messages of WANT. */
+static void
+check_text(const char *text, const Want *want, gsize n)
+{
+	g_autoptr(GPtrArray) a = parse(text);
+	g_assert_cmpuint(a->len, ==, n);
+	for (gsize i = 0; i < n; i++)
+		check(a, (guint)i, &want[i]);
+}
+
 /* Corpus, C05758398: the aligned Outlook form, then two compact forms. */
 static const char outlook_chain[] =
     "From:                             H <hrod17@clintonemail.com>\n"
@@ -355,6 +402,147 @@ test_column_form(void)
 	/* Labels with no values at all are a blank form, not a message. */
 	g_autoptr(GPtrArray) b = parse("From:\nSent:\nTo:\nSubject:\n\nNotes from the meeting.\n");
 	g_assert_cmpuint(b->len, ==, 0);
+}
+
+/*
+ * The column form as docpipe's PDF text gives Outlook's printout: the
+ * owner's name above the labels, and the body's first lines, short enough
+ * to share the labels' column, between the labels and the values.
+ */
+static void
+test_column_form_displaced_body(void)
+{
+	static const Want want[] = {
+		{ .from = "Gideon Price <gp@example.org>",
+		  .sent = "Friday, Sep 28, 2012 11:37 PM",
+		  .to = "records@example.org",
+		  .subject = "Attachment",
+		  .attachments = "minutes.pdf",
+		  .body = "A short first line\nHi all,\nThe rest of the body, in the full width of the page." },
+		{ .from = "Gideon Price <gp@example.org>; Dana Hartley <dh@example.org>",
+		  .to = "Dana Hartley",
+		  .subject = "notes on the visit",
+		  .attachments = "notes.txt",
+		  .body = "Thanks." },
+		{ .from = "Evan Sorel <es@example.org>", .subject = "Lunch", .body = "Yes.\nSee you there." },
+	};
+	check_text("Records Office\n"
+	           "From:\nSent:\nTo:\nSubject:\nAttachments:\n"
+	           "A short first line\n"
+	           "Hi all,\n"
+	           "Gideon Price <gp@example.org>\n"
+	           "Friday, Sep 28, 2012 11:37 PM\n"
+	           "records@example.org\n"
+	           "Attachment\n"
+	           "minutes.pdf\n"
+	           "The rest of the body, in the full width of the page.\n"
+	           "\n"
+	           /* From's list went on to a line of its own; a lower-case Subject before a file name. */
+	           "From:\nSent:\nTo:\nSubject:\nAttachments:\n"
+	           "Thanks.\n"
+	           "Gideon Price <gp@example.org>;\n"
+	           "Dana Hartley <dh@example.org>\n"
+	           "Saturday, Sep 29, 2012 8:00 AM\n"
+	           "Dana Hartley\n"
+	           "notes on the visit\n"
+	           "notes.txt\n"
+	           "\n"
+	           /* The address on a line of its own, the body's one line before it. */
+	           "From:\nSent:\nTo:\nSubject:\n"
+	           "Yes.\n"
+	           "Evan Sorel\n"
+	           "<es@example.org>\n"
+	           "Sunday, Sep 30, 2012 9:00 AM\n"
+	           "Dana Hartley\n"
+	           "Lunch\n"
+	           "See you there.\n",
+	           want, G_N_ELEMENTS(want));
+}
+
+/*
+ * Address lists in the column form, wrapped by the printer inside a name
+ * ("...; Michelle" / "Cash; ..."): a full line goes on, a short one or one
+ * ending in an address ends the list.
+ */
+static void
+test_column_form_long_lists(void)
+{
+	static const Want want[] = {
+		{ .from = "Janette Elbertson",
+		  .to = "Alan Aronowitz; Sandi M Braband; Robert Bruce; Teresa G Bushman; Michelle Cash; Dominic "
+		        "Carolan; Barton Clark; Harry M Collins; Mary Cook; Nancy Corbet; Ned E Crady; Eddy Daniels; "
+		        "Angela Davis; Peter del Vecchio; Claudia Meraz",
+		  .cc = "Gary Bode; Vanessa Griffin; Esmeralda Gonzalez; Martha Keesler; Rae Meadows; Stephanie Truss",
+		  .subject = "Outlook Migration - EWS Legal",
+		  .body = "Our department will be migrated to Outlook in two groups." },
+		{ .from = "beth.apollo@example.com",
+		  .to = "shona.wilson@example.com; jeffrey.gossett@example.com; "
+		        "jennifer.stevenson@us.example-andersen.com",
+		  .cc = "sally.beck@example.com; tom.bauer@us.example-andersen.com; bob.hall@example.com",
+		  .subject = "Confidential folder",
+		  .body = "We have become concerned." },
+		/* A short list line without a separator is the whole list. */
+		{ .to = "Alan Aronowitz; Sandi M Braband", .cc = "Robert Bruce", .subject = "Short lists" },
+	};
+	check_text("From:\nSent:\nTo:\nCc:\nSubject:\n"
+	           "Janette Elbertson\n"
+	           "Thursday, June 07, 2001 2:15 AM\n"
+	           "Alan Aronowitz; Sandi M Braband; Robert Bruce; Teresa G Bushman; Michelle\n"
+	           "Cash; Dominic Carolan; Barton Clark; Harry M Collins; Mary Cook; Nancy\n"
+	           "Corbet; Ned E Crady; Eddy Daniels; Angela Davis; Peter del Vecchio; Claudia\n"
+	           "Meraz\n"
+	           "Gary Bode; Vanessa Griffin; Esmeralda Gonzalez; Martha Keesler; Rae\n"
+	           "Meadows; Stephanie Truss\n"
+	           "Outlook Migration - EWS Legal\n"
+	           "Our department will be migrated to Outlook in two groups.\n"
+	           "\n"
+	           "From:\nSent:\nTo:\nCc:\nSubject:\n"
+	           "beth.apollo@example.com\n"
+	           "Tuesday, April 10, 2001 11:52 AM\n"
+	           "shona.wilson@example.com; jeffrey.gossett@example.com;\n"
+	           "jennifer.stevenson@us.example-andersen.com\n"
+	           "sally.beck@example.com; tom.bauer@us.example-andersen.com;\n"
+	           "bob.hall@example.com\n"
+	           "Confidential folder\n"
+	           "We have become concerned.\n"
+	           "\n"
+	           "From:\nSent:\nTo:\nCc:\nSubject:\n"
+	           "Janette Elbertson\n"
+	           "Friday, June 08, 2001 9:15 AM\n"
+	           "Alan Aronowitz; Sandi M Braband\n"
+	           "Robert Bruce\n"
+	           "Short lists\n"
+	           "Body.\n",
+	           want, G_N_ELEMENTS(want));
+}
+
+/* "On <date> <zone>, <name> wrote:": the zone and a year after the time are the date's. */
+static void
+test_wrote_zone_and_year(void)
+{
+	static const Want want[] = {
+		{ .from = "Aron Griffis <agriffis at example.net>",
+		  .sent = "Tue, 17 Nov 2009 18:21:38 -0500",
+		  .date = "2009-11-17T18:21:38-05:00",
+		  .body = "> one" },
+		{ .from = "Carl Worth <cworth@example.org>",
+		  .sent = "Wed Nov 18 01:42:00 2009",
+		  .date = "2009-11-18T01:42:00",
+		  .body = "> two" },
+		{ .from = "Keith P", .sent = "Thu, 19 Nov 2009 09:05:00 EST", .date = "2009-11-19T09:05:00-05:00" },
+		{ .from = "\"A B\" <ab@example.org>",
+		  .sent = "Fri, Nov 20, 2009 at 10:00 AM (UTC)",
+		  .date = "2009-11-20T10:00:00+00:00" },
+	};
+	check_text("On Tue, 17 Nov 2009 18:21:38 -0500, Aron Griffis <agriffis at example.net> wrote:\n"
+	           "> one\n\n"
+	           "On Wed Nov 18 01:42:00 2009, Carl Worth <cworth@example.org> wrote:\n"
+	           "> two\n\n"
+	           "On Thu, 19 Nov 2009 09:05:00 EST, Keith P wrote:\n"
+	           "> three\n\n"
+	           "On Fri, Nov 20, 2009 at 10:00 AM (UTC), \"A B\" <ab@example.org> wrote:\n"
+	           "> four\n",
+	           want, G_N_ELEMENTS(want));
 }
 
 /* Corpus, C05762640: address lists cut by the gaps of withheld names. */
@@ -893,10 +1081,10 @@ test_truncated_chain(void)
 DP_UNIT_MAIN("printed", test_corpus_outlook_chain, test_one_message, test_two_messages_dashes,
              test_three_messages_separators, test_corpus_wrote_forms, test_wrote_needs_a_date,
              test_alignment_tabs_and_spaces, test_corpus_continuation_lines, test_wrapped_without_marks,
-             test_column_form, test_corpus_gapped_address_lists, test_value_on_next_line, test_ocr_damaged_labels,
-             test_ocr_spaced_header, test_corpus_lost_colons, test_corpus_redaction_marks, test_date_forms,
-             test_date_zones, test_corpus_memo_is_no_message, test_memo_with_date_is_no_message,
-             test_corpus_article_quoting_from, test_corpus_furniture_only, test_empty_text,
-             test_corpus_header_over_page_break, test_corpus_quoted_headers, test_long_document,
-             test_hostile_million_from_lines, test_hostile_huge_line, test_hostile_many_messages, test_hostile_garbage,
-             test_truncated_chain)
+             test_column_form, test_column_form_displaced_body, test_column_form_long_lists, test_wrote_zone_and_year,
+             test_corpus_gapped_address_lists, test_value_on_next_line, test_ocr_damaged_labels, test_ocr_spaced_header,
+             test_corpus_lost_colons, test_corpus_redaction_marks, test_date_forms, test_date_zones,
+             test_corpus_memo_is_no_message, test_memo_with_date_is_no_message, test_corpus_article_quoting_from,
+             test_corpus_furniture_only, test_empty_text, test_corpus_header_over_page_break,
+             test_corpus_quoted_headers, test_long_document, test_hostile_million_from_lines, test_hostile_huge_line,
+             test_hostile_many_messages, test_hostile_garbage, test_truncated_chain)
