@@ -67,6 +67,8 @@
 #include "core/text.h"
 #include "util/exitcode.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <string.h>
 
 #include "util/banned.h"
@@ -113,7 +115,8 @@ static const char *const field_names[FLD_N] = { "case",       "doc",     "date",
 
 typedef struct {
 	char *name;
-	GRegex *re;
+	char *source; /* the regex, macros expanded, as written */
+	pcre2_code *re;
 	int group[FLD_N]; /* the group number giving each field; 0: none */
 	gboolean any_field;
 	gboolean codes_only; /* its only field is exemptions: a margin mark */
@@ -130,6 +133,15 @@ typedef struct {
 struct DpFurniture {
 	GPtrArray *patterns; /* of Pattern*, in the order tried */
 	GHashTable *macros;  /* name -> expanded text */
+	/*
+	 * The prefilter: one regex, every pattern that can be joined to the
+	 * others as an alternative, tried once on each line or column; when
+	 * it fails, only the patterns in ALONE (those it could not hold) are
+	 * tried.  NULL when the patterns could not be joined: all are tried.
+	 */
+	pcre2_code *any;
+	guint64 alone;
+	guint32 max_pairs; /* the ovector pairs the largest pattern needs */
 };
 
 /*
@@ -197,8 +209,9 @@ pattern_free(gpointer p)
 {
 	Pattern *pat = p;
 	g_free(pat->name);
+	g_free(pat->source);
 	if (pat->re != NULL)
-		g_regex_unref(pat->re);
+		pcre2_code_free(pat->re);
 	g_free(pat->after_names);
 	g_free(pat->file);
 	g_free(pat);
@@ -211,6 +224,8 @@ dp_furniture_free(DpFurniture *f)
 		return;
 	g_ptr_array_unref(f->patterns);
 	g_hash_table_unref(f->macros);
+	if (f->any != NULL)
+		pcre2_code_free(f->any);
 	g_free(f);
 }
 
@@ -255,6 +270,50 @@ find_line(const char *text, gsize len, const char *group, const char *key)
 	return group_line;
 }
 
+/*
+ * Compile PATTERN anchored at its start, as GRegex compiled the patterns
+ * before (UTF-8; \s, \d, \w and the POSIX classes by Unicode
+ * properties; any Unicode line end), with the JIT where the platform has
+ * one (it falls back to the interpreter by itself).  GRegex would make a
+ * GMatchInfo, a match context and match data on every match; PCRE2 used
+ * directly matches into the caller's one match data.  NULL with a message
+ * in MSG when it does not compile.
+ */
+static pcre2_code *
+compile_anchored(const char *pattern, guint32 options, char *msg, gsize msg_size)
+{
+	pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+	pcre2_set_newline(cc, PCRE2_NEWLINE_ANY);
+	int err = 0;
+	PCRE2_SIZE off = 0;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	                               PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | options, &err, &off, cc);
+	pcre2_compile_context_free(cc);
+	if (re == NULL) {
+		PCRE2_UCHAR m[256];
+		pcre2_get_error_message(err, m, sizeof m);
+		g_snprintf(msg, msg_size, "%s (at offset %zu)", (const char *)m, (size_t)off);
+		return NULL;
+	}
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+/*
+ * Match RE against the LEN bytes at S (valid UTF-8) into MD; PCRE2's
+ * return code.  A match that overflows the JIT's stack is run again by the
+ * interpreter, which keeps its backtracking on the heap, so that the JIT
+ * never changes what matches.
+ */
+static int
+match_at(const pcre2_code *re, const char *s, gsize len, pcre2_match_data *md)
+{
+	int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, md, NULL);
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, md, NULL);
+	return rc;
+}
+
 /* RAW with each {NAME} of a defined macro replaced by its text. */
 static char *
 expand_macros(GHashTable *macros, const char *raw)
@@ -294,7 +353,6 @@ static Pattern *
 pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, const char *text, gsize len,
              GError **error)
 {
-	g_autoptr(GError) local = NULL;
 	g_auto(GStrv) keys = g_key_file_get_keys(kf, group, NULL, NULL);
 	g_autofree char *regex = NULL;
 	Pattern *pat = g_new0(Pattern, 1);
@@ -359,11 +417,14 @@ pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, 
 	if (ok) {
 		/* Anchored at both ends: a pattern describes a whole line or column. */
 		g_autofree char *full = g_strdup_printf("(?:%s)\\z", regex);
-		pat->re = g_regex_new(full, G_REGEX_ANCHORED, 0, &local);
+		char msg[300];
+		pat->re = compile_anchored(full, 0, msg, sizeof msg);
 		if (pat->re == NULL) {
 			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] regex: %s", file,
-			            find_line(text, len, group, "regex"), group, local->message);
+			            find_line(text, len, group, "regex"), group, msg);
 			ok = FALSE;
+		} else {
+			pat->source = g_steal_pointer(&regex);
 		}
 	}
 	int nfields = 0;
@@ -375,7 +436,7 @@ pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, 
 		groups[k] = NULL;
 		if (!ok)
 			continue;
-		int n = g_regex_get_string_number(pat->re, gname);
+		int n = pcre2_substring_number_from_name(pat->re, (PCRE2_SPTR)gname);
 		if (n < 1) {
 			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG,
 			            "%s:%u: [%s] %s: the regex has no group named '%s'", file,
@@ -471,6 +532,67 @@ resolve_after(DpFurniture *f, GError **error)
 	return TRUE;
 }
 
+/*
+ * TRUE when SOURCE means the same as one alternative among others: it
+ * refers to no group by number or name (the numbers shift, the names
+ * repeat), uses no backtracking verb ((*COMMIT) would end the other
+ * alternatives too) and no option setting or recursion that the check
+ * cannot tell apart from those.  Conservative: a pattern it refuses is
+ * only tried on every line, as all were before.
+ */
+static gboolean
+joinable(const char *source)
+{
+	static const char *const refused[] = { "\\g", "\\k", "(?P", "(?&", "(?R", "(?(", "(?+", "(?-", "(*" };
+	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++)
+		if (strstr(source, refused[i]) != NULL)
+			return FALSE;
+	for (const char *p = source; *p != '\0'; p++) {
+		if (p[0] == '\\' && g_ascii_isdigit(p[1]))
+			return FALSE;
+		if (p[0] == '(' && p[1] == '?' && g_ascii_isdigit(p[2]))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * The prefilter: nearly every line of a release is text, and the one
+ * regex below tells so in one match where the patterns one by one took
+ * one each.  It matches whatever one of its alternatives matches; a line
+ * it matches is then tried pattern by pattern, in order, as always.
+ */
+static void
+build_prefilter(DpFurniture *f)
+{
+	g_autoptr(GString) all = g_string_new("(?:");
+	guint joined = 0;
+	f->alone = 0;
+	f->max_pairs = 1;
+	for (guint i = 0; i < f->patterns->len; i++) {
+		const Pattern *pat = f->patterns->pdata[i];
+		uint32_t groups = 0;
+		if (pcre2_pattern_info(pat->re, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 && groups + 1 > f->max_pairs)
+			f->max_pairs = groups + 1;
+		if (!joinable(pat->source)) {
+			f->alone |= G_GUINT64_CONSTANT(1) << i;
+			continue;
+		}
+		g_string_append_printf(all, "%s(?:%s)", joined > 0 ? "|" : "", pat->source);
+		joined++;
+	}
+	g_string_append(all, ")\\z");
+	char msg[300];
+	f->any = joined > 0 ? compile_anchored(all->str, PCRE2_DUPNAMES, msg, sizeof msg) : NULL;
+	if (f->any == NULL) {
+		f->alone = ~G_GUINT64_CONSTANT(0);
+		return;
+	}
+	uint32_t groups = 0;
+	if (pcre2_pattern_info(f->any, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 && groups + 1 > f->max_pairs)
+		f->max_pairs = groups + 1;
+}
+
 DpFurniture *
 dp_furniture_new(const char *const *extra, GError **error)
 {
@@ -493,6 +615,7 @@ dp_furniture_new(const char *const *extra, GError **error)
 	}
 	if (!resolve_after(f, error))
 		return NULL;
+	build_prefilter(f);
 	return g_steal_pointer(&f);
 }
 
@@ -523,6 +646,8 @@ typedef struct {
 	gboolean stamp_line; /* this line has a stamp */
 	gboolean stamp_last; /* the previous non-blank line had one */
 	char *bates_first, *bates_last;
+	pcre2_match_data *md; /* this call's matches: a DpFurniture is shared */
+	gboolean body_valid;  /* the whole body is valid UTF-8 */
 } Found;
 
 static void
@@ -903,15 +1028,16 @@ set_first(char **slot, char *value)
 		g_free(value);
 }
 
-/* Record the values PAT's match MI found in S on PAGE. */
+/* Record the values PAT's match (in FD->md, RC its return code) found in S on PAGE. */
 static void
-collect(Found *fd, const Pattern *pat, GMatchInfo *mi, const char *s, guint page)
+collect(Found *fd, const Pattern *pat, int rc, const char *s, guint page)
 {
+	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(fd->md);
 	for (int k = 0; k < FLD_N; k++) {
-		int start = -1, end = -1;
-		if (pat->group[k] == 0 || !g_match_info_fetch_pos(mi, pat->group[k], &start, &end) || start < 0 ||
-		    end <= start)
+		int g = pat->group[k];
+		if (g == 0 || g >= rc || ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] <= ov[2 * g])
 			continue;
+		gsize start = ov[2 * g], end = ov[2 * g + 1];
 		const char *v = s + start;
 		gsize n = (gsize)(end - start);
 		g_autofree char *raw = g_strndup(v, n);
@@ -1007,23 +1133,33 @@ stamp_unfinished(const Found *fd)
 /*
  * The first pattern that matches the whole of S (LEN bytes, starting at
  * column COL; WHOLE when it is a whole line), given the patterns PREV the
- * previous lines matched, or -1.  *MI holds the match (freed by the caller).
+ * previous lines matched, or -1.  The match is left in FD->md, and
+ * PCRE2's return code in *RC.
  */
 static int
 match_piece(const DpFurniture *f, const Found *fd, const char *s, gsize len, guint col, gboolean whole, guint64 prev,
-            GMatchInfo **mi)
+            int *rc)
 {
 	if (len == 0 || len > MAX_PIECE)
 		return -1;
+	/*
+	 * The prefilter fails on nearly every line of text; an error (a
+	 * match limit) is no answer, and then every pattern is tried.
+	 */
+	guint64 tried = ~G_GUINT64_CONSTANT(0);
+	if (f->any != NULL && match_at(f->any, s, len, fd->md) == PCRE2_ERROR_NOMATCH)
+		tried = f->alone;
+	if (tried == 0)
+		return -1;
 	for (guint i = 0; i < f->patterns->len; i++) {
 		const Pattern *pat = f->patterns->pdata[i];
-		if (col < pat->min_indent || (pat->after != 0 && (pat->after & prev) == 0) ||
-		    (pat->weak && !fd->allow_weak) || (pat->beside_text && whole) ||
-		    (pat->continues && !stamp_unfinished(fd)))
+		if ((tried & (G_GUINT64_CONSTANT(1) << i)) == 0 || col < pat->min_indent ||
+		    (pat->after != 0 && (pat->after & prev) == 0) || (pat->weak && !fd->allow_weak) ||
+		    (pat->beside_text && whole) || (pat->continues && !stamp_unfinished(fd)))
 			continue;
-		if (g_regex_match_full(pat->re, s, (gssize)len, 0, 0, mi, NULL))
+		*rc = match_at(pat->re, s, len, fd->md);
+		if (*rc > 0)
 			return (int)i;
-		g_clear_pointer(mi, g_match_info_free);
 	}
 	return -1;
 }
@@ -1042,7 +1178,7 @@ static LineResult
 scan_line(const DpFurniture *f, Found *fd, const char *s, gsize len, guint page, guint64 prev)
 {
 	LineResult r = { FALSE, len, 0 };
-	if (len > MAX_LINE || !g_utf8_validate(s, (gssize)len, NULL))
+	if (len > MAX_LINE || (!fd->body_valid && !g_utf8_validate(s, (gssize)len, NULL)))
 		return r;
 	/* The column of the first character (tabs to multiples of 8). */
 	gsize a = 0;
@@ -1057,11 +1193,10 @@ scan_line(const DpFurniture *f, Found *fd, const char *s, gsize len, guint page,
 	if (a == b)
 		return r;
 
-	GMatchInfo *mi = NULL;
-	int p = match_piece(f, fd, s + a, b - a, col, TRUE, prev, &mi);
+	int rc = 0;
+	int p = match_piece(f, fd, s + a, b - a, col, TRUE, prev, &rc);
 	if (p >= 0) {
-		collect(fd, f->patterns->pdata[p], mi, s + a, page);
-		g_match_info_free(mi);
+		collect(fd, f->patterns->pdata[p], rc, s + a, page);
 		r.furniture = TRUE;
 		r.mask = G_GUINT64_CONSTANT(1) << p;
 		return r;
@@ -1091,11 +1226,9 @@ scan_line(const DpFurniture *f, Found *fd, const char *s, gsize len, guint page,
 	guint matched = 0;
 	for (guint c = 0; c < n; c++) {
 		pat_of[c] = match_piece(f, fd, s + starts[c], ends[c] - starts[c], (guint)(col + starts[c] - a), FALSE,
-		                        prev, &mi);
+		                        prev, &rc);
 		if (pat_of[c] >= 0) {
-			collect(fd, f->patterns->pdata[pat_of[c]], mi, s + starts[c], page);
-			g_match_info_free(mi);
-			mi = NULL;
+			collect(fd, f->patterns->pdata[pat_of[c]], rc, s + starts[c], page);
 			r.mask |= G_GUINT64_CONSTANT(1) << pat_of[c];
 			matched++;
 		}
@@ -1263,9 +1396,15 @@ dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
 	g_return_val_if_fail(f != NULL && rec != NULL, FALSE);
 	if (rec->body == NULL || rec->body->len == 0)
 		return FALSE;
+	/* One match data for the whole body: a match allocates nothing. */
+	pcre2_match_data *md = pcre2_match_data_create(f->max_pairs, NULL);
+	/* Valid as a whole, each line is (lines and columns end at ASCII bytes). */
+	gboolean valid = g_utf8_validate_len(rec->body->str, rec->body->len, NULL);
 	Found fd;
 	found_init(&fd);
 	fd.allow_weak = TRUE;
+	fd.md = md;
+	fd.body_valid = valid;
 	g_autoptr(GString) out = NULL;
 	scan_body(f, rec->body, keep, &fd, &out);
 	/*
@@ -1278,6 +1417,8 @@ dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
 		found_clear(&fd);
 		found_init(&fd);
 		fd.allow_weak = FALSE;
+		fd.md = md;
+		fd.body_valid = valid;
 		if (out != NULL)
 			g_string_free(g_steal_pointer(&out), TRUE);
 		scan_body(f, rec->body, keep, &fd, &out);
@@ -1292,5 +1433,6 @@ dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
 		}
 	}
 	found_clear(&fd);
+	pcre2_match_data_free(md);
 	return any;
 }
