@@ -10,8 +10,6 @@
 
 . "$TEST_DIR/ocr-lib.sh"
 
-test_unit "$DOCPIPE_BUILD/tests/ocrwords-test"
-
 WORDS=$TRASH/words.conf
 printf '[ocr]\nwords=true\n' >"$WORDS"
 
