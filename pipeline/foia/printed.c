@@ -81,9 +81,10 @@
  *	nine tenths of the list's widest line and than FULL_LINE columns), a
  *	Subject's rest starting in lower case or, before Attachments, naming
  *	no files (a line naming files there is always the attachments').
+ *	A value takes at most four such lines, an address list all of them.
  *	Sent's value must be a date, or the lines are read as an ordinary
  *	block.
-
+ *
  *	Separators.  "-----Original Message-----" (with or without its
  *	dashes), "---------- Forwarded message ----------", "Begin forwarded
  *	message:" and lines of punctuation only are not needed to find a
