@@ -785,6 +785,8 @@ parse_date(const char *s, gsize n, GTimeZone *tz)
 static gboolean
 is_date(const char *p, const char *end)
 {
+	/* A date is short: the rest of a long line is not looked at. */
+	end = p + MIN((gsize)(end - p), (gsize)MAX_VALUE);
 	if (has_time(p, end))
 		return TRUE;
 	g_autofree char *iso = parse_date(p, end - p, NULL);
@@ -1036,7 +1038,8 @@ names_files(const char *p, const char *end)
 static guint32
 content_width(const char *text, const Line *l)
 {
-	return advance_col(text + l->content, text + l->end, 0);
+	const char *c = text + l->content;
+	return advance_col(c, c + MIN(l->end - l->content, (gsize)MAX_VALUE), 0);
 }
 
 /*
@@ -1054,7 +1057,8 @@ content_width(const char *text, const Line *l)
 static gboolean
 list_cut(const char *text, const Line *prev, const Line *x, guint32 widest)
 {
-	const char *c = text + prev->content, *e = text + prev->end;
+	/* At most MAX_VALUE bytes of either line are looked at (SECURITY). */
+	const char *e = text + prev->end, *c = e - MIN(prev->end - prev->content, (gsize)MAX_VALUE);
 	guint32 w = content_width(text, prev);
 	const char *item = e;
 	while (item > c && item[-1] != ';' && item[-1] != ',')
@@ -1062,7 +1066,7 @@ list_cut(const char *text, const Line *prev, const Line *x, guint32 widest)
 	for (const char *p = item; p < e; p++)
 		if (*p == '@' || *p == '<' || *p == '>' || *p == '\'' || *p == '"' || *p == ')' || *p == ']')
 			return FALSE;
-	const char *xc = text + x->content, *xe = text + x->end, *word = xc;
+	const char *xc = text + x->content, *xe = xc + MIN(x->end - x->content, (gsize)MAX_VALUE), *word = xc;
 	while (word < xe && !is_space(*word))
 		word++;
 	guint32 need = MAX((guint32)FULL_LINE, widest - widest / 10);

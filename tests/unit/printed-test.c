@@ -995,6 +995,16 @@ test_hostile_huge_line(void)
 		g_string_append_c(t, i < big / 2 ? ' ' : '\f');
 	g_string_append(t, "From:");
 	check_none(t->str);
+
+	/* The column form: an address list line of 10 MB, cut inside a name. */
+	g_autoptr(GString) u = g_string_new("From:\nSent:\nTo:\nCc:\nSubject:\nA\nMonday, May 4, 2009 7:00 PM\n");
+	for (gsize i = 0; i < big; i++)
+		g_string_append_c(u, "ab; cd "[i % 7]);
+	g_string_append(u, "\nef; gh\nC\nlong\nbody\n");
+	g_autoptr(GPtrArray) c = dp_printed_parse(u->str, u->len, NULL);
+	g_assert_cmpuint(c->len, ==, 1);
+	g_assert_cmpuint(strlen(msg(c, 0)->to), <=, 4096);
+	g_assert_cmpstr(msg(c, 0)->date, ==, "2009-05-04T19:00:00");
 }
 
 /*
