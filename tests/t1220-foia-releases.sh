@@ -106,7 +106,7 @@ test_expect_success 'scans (OCR): furniture and message fields at least 0.90 rig
 	cat report && test_grep "false messages on negative documents 0" report
 '
 
-test_expect_failure CORPUS 'real e-mails printed to PDF give the headers of the .eml' '
+test_expect_success CORPUS 'real e-mails printed to PDF give the headers of the .eml' '
 	"$TOP/scripts/print-eml" printed >/dev/null &&
 	(cd printed && docpipe convert -c "$TRASH/base.conf" --no-redact -o ../printed-out *.pdf) &&
 	score --ignore-extra --min-messages 0.95 printed/truth.json printed-out
