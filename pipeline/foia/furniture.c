@@ -90,7 +90,8 @@ static const char builtin_conf[] =
 #define MAX_CODES 64          /* distinct exemption codes kept */
 #define MAX_PAGES_LISTED 1000 /* pages listed per code; then "..." */
 #define MAX_STAMPS 16
-#define MAX_VOTES 64 /* distinct values counted per voted field */
+#define MAX_VOTES 64             /* distinct values counted per voted field */
+#define ACCEL_BYTES (128 * 1024) /* a body this long is matched by the JIT (see Accel) */
 
 /* The fields a pattern's named groups can give. */
 typedef enum {
@@ -128,20 +129,42 @@ typedef struct {
 	gboolean continues;   /* tried only under a stamp that is not finished */
 	char *file;           /* for errors about after= */
 	guint line;
+	/*
+	 * What any match holds, from PCRE2's study of the regex: the bytes
+	 * it may start with (BITMAP, 256 bits, or NULL: unknown), its first
+	 * byte (FIRST) and a byte it must hold after that (NEED), each in
+	 * either case (0: unknown), its least length.  A piece without them
+	 * is not tried: PCRE2 would refuse it too, but only after the cost of
+	 * a call, and nearly every line of a release is text that no pattern
+	 * could match.
+	 */
+	const uint8_t *bitmap;
+	char first[2], need[2];
+	uint32_t min_len;
 } Pattern;
+
+/*
+ * What makes a long document fast, built the first time one comes (see
+ * accel_get()): each pattern again, compiled by the JIT.  A short
+ * document never pays for it: the JIT takes milliseconds to compile the
+ * patterns, more than the interpreter spends on dozens of pages, and a
+ * sandboxed extraction compiles them once per document.
+ */
+typedef struct {
+	pcre2_code *jit[MAX_PATTERNS]; /* each pattern, JIT compiled when the platform can */
+} Accel;
 
 struct DpFurniture {
 	GPtrArray *patterns; /* of Pattern*, in the order tried */
 	GHashTable *macros;  /* name -> expanded text */
+	guint32 max_pairs;   /* the ovector pairs the largest pattern needs */
 	/*
-	 * The prefilter: one regex, every pattern that can be joined to the
-	 * others as an alternative, tried once on each line or column; when
-	 * it fails, only the patterns in ALONE (those it could not hold) are
-	 * tried.  NULL when the patterns could not be joined: all are tried.
+	 * Built once, on the first long document, by whichever thread comes
+	 * first (g_once_init_enter() orders it for the others): the only part
+	 * of a DpFurniture that dp_furniture_apply() writes.
 	 */
-	pcre2_code *any;
-	guint64 alone;
-	guint32 max_pairs; /* the ovector pairs the largest pattern needs */
+	gsize accel_once;
+	Accel *accel;
 };
 
 /*
@@ -224,8 +247,12 @@ dp_furniture_free(DpFurniture *f)
 		return;
 	g_ptr_array_unref(f->patterns);
 	g_hash_table_unref(f->macros);
-	if (f->any != NULL)
-		pcre2_code_free(f->any);
+	if (f->accel != NULL) {
+		for (guint i = 0; i < MAX_PATTERNS; i++)
+			if (f->accel->jit[i] != NULL)
+				pcre2_code_free(f->accel->jit[i]);
+		g_free(f->accel);
+	}
 	g_free(f);
 }
 
@@ -273,11 +300,10 @@ find_line(const char *text, gsize len, const char *group, const char *key)
 /*
  * Compile PATTERN anchored at its start, as GRegex compiled the patterns
  * before (UTF-8; \s, \d, \w and the POSIX classes by Unicode
- * properties; any Unicode line end), with the JIT where the platform has
- * one (it falls back to the interpreter by itself).  GRegex would make a
- * GMatchInfo, a match context and match data on every match; PCRE2 used
- * directly matches into the caller's one match data.  NULL with a message
- * in MSG when it does not compile.
+ * properties; any Unicode line end).  GRegex would make a GMatchInfo, a
+ * match context and match data on every match; PCRE2 used directly
+ * matches into the caller's one match data.  NULL with a message in MSG
+ * when it does not compile.
  */
 static pcre2_code *
 compile_anchored(const char *pattern, guint32 options, char *msg, gsize msg_size)
@@ -295,7 +321,6 @@ compile_anchored(const char *pattern, guint32 options, char *msg, gsize msg_size
 		g_snprintf(msg, msg_size, "%s (at offset %zu)", (const char *)m, (size_t)off);
 		return NULL;
 	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
 }
 
@@ -533,64 +558,90 @@ resolve_after(DpFurniture *f, GError **error)
 }
 
 /*
- * TRUE when SOURCE means the same as one alternative among others: it
- * refers to no group by number or name (the numbers shift, the names
- * repeat), uses no backtracking verb ((*COMMIT) would end the other
- * alternatives too) and no option setting or recursion that the check
- * cannot tell apart from those.  Conservative: a pattern it refuses is
- * only tried on every line, as all were before.
+ * TRUE when SOURCE may match a letter in either case: it sets the i
+ * option somewhere ("(?i)", "(?i:", "(?mi)").  PCRE2 does not tell
+ * whether the code unit it reports is caseless; a pattern without the
+ * option has none.
  */
 static gboolean
-joinable(const char *source)
+maybe_caseless(const char *source)
 {
-	static const char *const refused[] = { "\\g", "\\k", "(?P", "(?&", "(?R", "(?(", "(?+", "(?-", "(*" };
-	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++)
-		if (strstr(source, refused[i]) != NULL)
+	for (const char *p = strstr(source, "(?"); p != NULL; p = strstr(p + 2, "(?")) {
+		const char *q = p + 2;
+		while (g_ascii_isalpha(*q) || *q == '-' || *q == '^') {
+			if (*q == 'i')
+				return TRUE;
+			q++;
+		}
+	}
+	return FALSE;
+}
+
+/*
+ * The code unit PCRE2 found that every match of RE holds (FIRST: its
+ * first, else one after it) as the bytes to look for, when it is ASCII.
+ * When the pattern may be caseless, both cases are looked for, and none
+ * for K or S, which a caseless Unicode pattern also matches as the Kelvin
+ * sign and the long s.  FALSE when there is none to use.
+ */
+static gboolean
+known_byte(const pcre2_code *re, const char *source, gboolean first, char out[2])
+{
+	uint32_t type = 0, unit = 0;
+	if (pcre2_pattern_info(re, first ? PCRE2_INFO_FIRSTCODETYPE : PCRE2_INFO_LASTCODETYPE, &type) != 0 ||
+	    type != 1 ||
+	    pcre2_pattern_info(re, first ? PCRE2_INFO_FIRSTCODEUNIT : PCRE2_INFO_LASTCODEUNIT, &unit) != 0 ||
+	    unit == 0 || unit >= 0x80)
+		return FALSE;
+	out[0] = out[1] = (char)unit;
+	if (maybe_caseless(source)) {
+		if (g_ascii_tolower((char)unit) == 'k' || g_ascii_tolower((char)unit) == 's')
 			return FALSE;
-	for (const char *p = source; *p != '\0'; p++) {
-		if (p[0] == '\\' && g_ascii_isdigit(p[1]))
-			return FALSE;
-		if (p[0] == '(' && p[1] == '?' && g_ascii_isdigit(p[2]))
-			return FALSE;
+		out[0] = g_ascii_tolower((char)unit);
+		out[1] = g_ascii_toupper((char)unit);
 	}
 	return TRUE;
 }
 
-/*
- * The prefilter: nearly every line of a release is text, and the one
- * regex below tells so in one match where the patterns one by one took
- * one each.  It matches whatever one of its alternatives matches; a line
- * it matches is then tried pattern by pattern, in order, as always.
- */
+/* What PCRE2 knows of every match of each pattern (see Pattern). */
 static void
-build_prefilter(DpFurniture *f)
+find_known_bytes(DpFurniture *f)
 {
-	g_autoptr(GString) all = g_string_new("(?:");
-	guint joined = 0;
-	f->alone = 0;
 	f->max_pairs = 1;
 	for (guint i = 0; i < f->patterns->len; i++) {
-		const Pattern *pat = f->patterns->pdata[i];
+		Pattern *pat = f->patterns->pdata[i];
 		uint32_t groups = 0;
 		if (pcre2_pattern_info(pat->re, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 && groups + 1 > f->max_pairs)
 			f->max_pairs = groups + 1;
-		if (!joinable(pat->source)) {
-			f->alone |= G_GUINT64_CONSTANT(1) << i;
-			continue;
-		}
-		g_string_append_printf(all, "%s(?:%s)", joined > 0 ? "|" : "", pat->source);
-		joined++;
+		if (!known_byte(pat->re, pat->source, TRUE, pat->first))
+			pat->first[0] = pat->first[1] = 0;
+		if (!known_byte(pat->re, pat->source, FALSE, pat->need))
+			pat->need[0] = pat->need[1] = 0;
+		if (pcre2_pattern_info(pat->re, PCRE2_INFO_FIRSTBITMAP, &pat->bitmap) != 0)
+			pat->bitmap = NULL;
+		if (pcre2_pattern_info(pat->re, PCRE2_INFO_MINLENGTH, &pat->min_len) != 0)
+			pat->min_len = 0;
 	}
-	g_string_append(all, ")\\z");
-	char msg[300];
-	f->any = joined > 0 ? compile_anchored(all->str, PCRE2_DUPNAMES, msg, sizeof msg) : NULL;
-	if (f->any == NULL) {
-		f->alone = ~G_GUINT64_CONSTANT(0);
-		return;
+}
+
+/* The accelerator of F (see Accel), built on the first call. */
+static const Accel *
+accel_get(const DpFurniture *cf)
+{
+	/* The lazily built part is no part of the value: const as seen from outside. */
+	DpFurniture *f = (DpFurniture *)cf;
+	if (!g_once_init_enter(&f->accel_once))
+		return f->accel;
+	Accel *a = g_new0(Accel, 1);
+	for (guint i = 0; i < f->patterns->len; i++) {
+		const Pattern *pat = f->patterns->pdata[i];
+		a->jit[i] = pcre2_code_copy(pat->re);
+		if (a->jit[i] != NULL)
+			(void)pcre2_jit_compile(a->jit[i], PCRE2_JIT_COMPLETE);
 	}
-	uint32_t groups = 0;
-	if (pcre2_pattern_info(f->any, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 && groups + 1 > f->max_pairs)
-		f->max_pairs = groups + 1;
+	f->accel = a;
+	g_once_init_leave(&f->accel_once, 1);
+	return a;
 }
 
 DpFurniture *
@@ -615,7 +666,7 @@ dp_furniture_new(const char *const *extra, GError **error)
 	}
 	if (!resolve_after(f, error))
 		return NULL;
-	build_prefilter(f);
+	find_known_bytes(f);
 	return g_steal_pointer(&f);
 }
 
@@ -647,6 +698,7 @@ typedef struct {
 	gboolean stamp_last; /* the previous non-blank line had one */
 	char *bates_first, *bates_last;
 	pcre2_match_data *md; /* this call's matches: a DpFurniture is shared */
+	const Accel *accel;   /* NULL: a short document, interpreted */
 	gboolean body_valid;  /* the whole body is valid UTF-8 */
 } Found;
 
@@ -1142,22 +1194,21 @@ match_piece(const DpFurniture *f, const Found *fd, const char *s, gsize len, gui
 {
 	if (len == 0 || len > MAX_PIECE)
 		return -1;
-	/*
-	 * The prefilter fails on nearly every line of text; an error (a
-	 * match limit) is no answer, and then every pattern is tried.
-	 */
-	guint64 tried = ~G_GUINT64_CONSTANT(0);
-	if (f->any != NULL && match_at(f->any, s, len, fd->md) == PCRE2_ERROR_NOMATCH)
-		tried = f->alone;
-	if (tried == 0)
-		return -1;
+	const Accel *a = fd->accel;
+	guchar c0 = (guchar)s[0];
 	for (guint i = 0; i < f->patterns->len; i++) {
 		const Pattern *pat = f->patterns->pdata[i];
-		if ((tried & (G_GUINT64_CONSTANT(1) << i)) == 0 || col < pat->min_indent ||
-		    (pat->after != 0 && (pat->after & prev) == 0) || (pat->weak && !fd->allow_weak) ||
-		    (pat->beside_text && whole) || (pat->continues && !stamp_unfinished(fd)))
+		if (col < pat->min_indent || (pat->after != 0 && (pat->after & prev) == 0) ||
+		    (pat->weak && !fd->allow_weak) || (pat->beside_text && whole) ||
+		    (pat->continues && !stamp_unfinished(fd)))
 			continue;
-		*rc = match_at(pat->re, s, len, fd->md);
+		if (len < pat->min_len || (pat->bitmap != NULL && (pat->bitmap[c0 / 8] & (1u << (c0 % 8))) == 0) ||
+		    (pat->first[0] != 0 && s[0] != pat->first[0] && s[0] != pat->first[1]))
+			continue;
+		if (pat->need[0] != 0 && memchr(s + 1, pat->need[0], len - 1) == NULL &&
+		    (pat->need[1] == pat->need[0] || memchr(s + 1, pat->need[1], len - 1) == NULL))
+			continue;
+		*rc = match_at(a != NULL && a->jit[i] != NULL ? a->jit[i] : pat->re, s, len, fd->md);
 		if (*rc > 0)
 			return (int)i;
 	}
@@ -1400,10 +1451,12 @@ dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
 	pcre2_match_data *md = pcre2_match_data_create(f->max_pairs, NULL);
 	/* Valid as a whole, each line is (lines and columns end at ASCII bytes). */
 	gboolean valid = g_utf8_validate_len(rec->body->str, rec->body->len, NULL);
+	const Accel *accel = rec->body->len >= ACCEL_BYTES ? accel_get(f) : NULL;
 	Found fd;
 	found_init(&fd);
 	fd.allow_weak = TRUE;
 	fd.md = md;
+	fd.accel = accel;
 	fd.body_valid = valid;
 	g_autoptr(GString) out = NULL;
 	scan_body(f, rec->body, keep, &fd, &out);
@@ -1418,6 +1471,7 @@ dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
 		found_init(&fd);
 		fd.allow_weak = FALSE;
 		fd.md = md;
+		fd.accel = accel;
 		fd.body_valid = valid;
 		if (out != NULL)
 			g_string_free(g_steal_pointer(&out), TRUE);
