@@ -220,7 +220,7 @@ install: all
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MODULES) $(DESTDIR)$(MODULE_DIR)/
 	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 config/docpipe.conf config/docpipe.rng pipeline/batch/docpipe.mk \
+	install -m 644 config/docpipe.conf config/docpipe.rng config/furniture.conf pipeline/batch/docpipe.mk \
 	  $(DESTDIR)$(PREFIX)/share/docpipe/
 
 # make deb: the Debian package docpipe_$(VERSION)_amd64.deb, built with
