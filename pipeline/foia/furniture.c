@@ -257,6 +257,40 @@ dp_furniture_free(DpFurniture *f)
 }
 
 /*
+ * The line of TEXT where the header [GROUP] is, looked for from *POS (the
+ * start of line *LINE) on, which then move to it: GKeyFile lists the
+ * groups in the order of their first headers, so that the lines of all
+ * the groups are found in one pass over the file (find_line() for each
+ * would go over it once per pattern, in every document's extraction).
+ * 0 when not found.
+ */
+static guint
+header_line(const char *text, gsize len, const char *group, gsize *pos, guint *line)
+{
+	g_autofree char *header = g_strdup_printf("[%s]", group);
+	gsize hlen = strlen(header);
+	const char *p = text + *pos, *end = text + len;
+	guint n = *line;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (gsize)(end - p));
+		const char *e = nl ? nl : end;
+		const char *q = p;
+		while (q < e && (*q == ' ' || *q == '\t'))
+			q++;
+		if ((gsize)(e - q) >= hlen && memcmp(q, header, hlen) == 0) {
+			*pos = (gsize)(p - text);
+			*line = n;
+			return n;
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+		n++;
+	}
+	return 0;
+}
+
+/*
  * The line of FILE's TEXT where [GROUP] starts, or where KEY is set in it
  * (KEY NULL: the group's header), for error messages: GKeyFile keeps no
  * line numbers.  0 when not found.
@@ -375,7 +409,7 @@ field_by_name(const char *key)
 }
 
 static Pattern *
-pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, const char *text, gsize len,
+pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, const char *text, gsize len, guint line,
              GError **error)
 {
 	g_auto(GStrv) keys = g_key_file_get_keys(kf, group, NULL, NULL);
@@ -383,7 +417,7 @@ pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, 
 	Pattern *pat = g_new0(Pattern, 1);
 	pat->name = g_strdup(group);
 	pat->file = g_strdup(file);
-	pat->line = find_line(text, len, group, NULL);
+	pat->line = line;
 	const char *groups[FLD_N] = { NULL };
 	g_autofree char *values = NULL;
 	for (gsize i = 0; keys != NULL && keys[i] != NULL; i++) {
@@ -492,6 +526,8 @@ load_text(DpFurniture *f, const char *text, gsize len, const char *file, GError 
 		return FALSE;
 	}
 	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+	gsize pos = 0;
+	guint line = 1;
 	for (gsize i = 0; groups[i] != NULL; i++) {
 		const char *group = groups[i];
 		if (g_str_equal(group, "macros")) {
@@ -503,7 +539,8 @@ load_text(DpFurniture *f, const char *text, gsize len, const char *file, GError 
 			}
 			continue;
 		}
-		Pattern *pat = pattern_load(f, kf, group, file, text, len, error);
+		Pattern *pat =
+		    pattern_load(f, kf, group, file, text, len, header_line(text, len, group, &pos, &line), error);
 		if (pat == NULL)
 			return FALSE;
 		/* A pattern named like an earlier one replaces it, in its place. */
