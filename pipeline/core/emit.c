@@ -482,6 +482,43 @@ xml_words(xmlTextWriterPtr w, const char *num, const char *unit, const GArray *w
 	xmlTextWriterEndElement(w);
 }
 
+/*
+ * Fields whose value is words separated by spaces, written as an element
+ * with one attribute a word: the first N - 1 words must be there; the
+ * last may be missing and holds the rest of the value, spaces and all.
+ */
+typedef struct {
+	const char *key, *element;
+	guint n;
+	const char *attrs[4]; /* NULL as the last: the rest is the element's text */
+	int list;             /* a word before the last whose commas become spaces, or -1 */
+} WordField;
+
+static const WordField word_fields[] = {
+	/* "CODE PAGES MEANING": <exemption code="B6" pages="1 3">MEANING</exemption> */
+	{ DP_F_EXEMPTION, "exemption", 3, { "code", "pages", NULL }, 1 },
+	/* "RULE FIELD COUNT POS..." */
+	{ DP_F_REDACTED, "redaction", 4, { "rule", "field", "count", "positions" }, -1 },
+};
+
+static void
+xml_word_field(xmlTextWriterPtr w, const WordField *wf, const char *value)
+{
+	g_auto(GStrv) parts = g_strsplit(value, " ", (gint)wf->n);
+	if (g_strv_length(parts) < wf->n - 1)
+		return;
+	xmlTextWriterStartElement(w, (const xmlChar *)wf->element);
+	if (wf->list >= 0)
+		g_strdelimit(parts[wf->list], ",", ' ');
+	for (guint i = 0; i < wf->n && parts[i] != NULL; i++) {
+		if (wf->attrs[i] != NULL)
+			xml_attr(w, wf->attrs[i], parts[i]);
+		else
+			xml_text(w, parts[i], strlen(parts[i]));
+	}
+	xmlTextWriterEndElement(w);
+}
+
 static void
 xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 {
@@ -505,30 +542,10 @@ xml_record(DpEmitter *em, const DpRecord *rec, const GString *body)
 			xml_attr(w, "name", f->key + strlen(DP_META_PREFIX));
 			xml_text(w, f->value, strlen(f->value));
 			xmlTextWriterEndElement(w);
-		} else if (g_str_equal(f->key, DP_F_EXEMPTION)) {
-			/* "CODE PAGES MEANING": <exemption code="B6" pages="1 3">MEANING</exemption> */
-			g_auto(GStrv) parts = g_strsplit(f->value, " ", 3);
-			if (g_strv_length(parts) < 2)
-				continue;
-			xmlTextWriterStartElement(w, (const xmlChar *)"exemption");
-			xml_attr(w, "code", parts[0]);
-			g_strdelimit(parts[1], ",", ' ');
-			xml_attr(w, "pages", parts[1]);
-			if (parts[2] != NULL)
-				xml_text(w, parts[2], strlen(parts[2]));
-			xmlTextWriterEndElement(w);
-		} else if (g_str_equal(f->key, DP_F_REDACTED)) {
-			/* "RULE FIELD COUNT POS..." */
-			g_auto(GStrv) parts = g_strsplit(f->value, " ", 4);
-			if (g_strv_length(parts) < 3)
-				continue;
-			xmlTextWriterStartElement(w, (const xmlChar *)"redaction");
-			xml_attr(w, "rule", parts[0]);
-			xml_attr(w, "field", parts[1]);
-			xml_attr(w, "count", parts[2]);
-			if (parts[3] != NULL)
-				xml_attr(w, "positions", parts[3]);
-			xmlTextWriterEndElement(w);
+		} else {
+			for (guint k = 0; k < G_N_ELEMENTS(word_fields); k++)
+				if (g_str_equal(f->key, word_fields[k].key))
+					xml_word_field(w, &word_fields[k], f->value);
 		}
 	}
 	/* A paged document (a PDF: meta.pages) has <page> elements even with one page. */
