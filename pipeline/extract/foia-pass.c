@@ -125,6 +125,9 @@ dp_foia_messages(DpExtractCtx *ctx, DpDoc *doc, const GString *unstripped, GErro
 	guint first = range ? (guint)g_ascii_strtoull(range, NULL, 10) : 1;
 	guint page = first ? first : 1;
 	gsize counted = 0;
+	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+	for (int f = 0; f < DP_PRINTED_BODY; f++)
+		g_ptr_array_add(keys, g_strconcat(DP_META_PREFIX, dp_printed_field_names[f], NULL));
 	for (guint i = 0; messages != NULL && i < messages->len; i++) {
 		const DpPrintedMessage *m = messages->pdata[i];
 		/* Messages come in text order: the pages are counted once, in one sweep. */
@@ -135,31 +138,18 @@ dp_foia_messages(DpExtractCtx *ctx, DpDoc *doc, const GString *unstripped, GErro
 		}
 		g_autofree char *page_s = g_strdup_printf("%u", page);
 		g_autofree char *path = g_strdup_printf("message %u", i + 1);
-		const char *meta[] = {
-			DP_META_PREFIX "from",
-			m->from,
-			DP_META_PREFIX "to",
-			m->to,
-			DP_META_PREFIX "cc",
-			m->cc,
-			DP_META_PREFIX "bcc",
-			m->bcc,
-			DP_META_PREFIX "subject",
-			m->subject,
-			DP_META_PREFIX "date",
-			m->date,
-			DP_META_PREFIX "sent",
-			m->sent,
-			DP_META_PREFIX "attachments",
-			m->attachments,
-			DP_META_PREFIX "withheld",
-			m->withheld,
-			DP_META_PREFIX "page",
-			page_s,
-			NULL,
-		};
-		g_autofree char *body = unstripped != NULL ? strip_furniture(ctx, m->body ? m->body : "")
-		                                           : g_strdup(m->body ? m->body : "");
+		/* Every field but the body, as meta.NAME, in the order of DpPrintedField, then the page. */
+		const char *meta[2 * DP_PRINTED_BODY + 3];
+		guint n = 0;
+		for (int f = 0; f < DP_PRINTED_BODY; f++) {
+			meta[n++] = keys->pdata[f];
+			meta[n++] = m->field[f];
+		}
+		meta[n++] = DP_META_PREFIX "page";
+		meta[n++] = page_s;
+		meta[n] = NULL;
+		const char *text_of = m->field[DP_PRINTED_BODY] ? m->field[DP_PRINTED_BODY] : "";
+		g_autofree char *body = unstripped != NULL ? strip_furniture(ctx, text_of) : g_strdup(text_of);
 		if (!dp_doc_child_text(ctx, doc, path, DP_TYPE_PRINTED, meta, body, strlen(body), error))
 			return FALSE;
 	}

@@ -174,7 +174,10 @@ typedef struct {
 /* A message's fields while it is assembled. */
 enum { V_FROM, V_TO, V_CC, V_BCC, V_SUBJECT, V_SENT, V_ATTACH, V_N };
 
-static const char *const field_names[V_N] = { "from", "to", "cc", "bcc", "subject", "sent", "attachments" };
+/* Where each of them goes in a DpPrintedMessage. */
+static const DpPrintedField draft_field[V_N] = { DP_PRINTED_FROM,       DP_PRINTED_TO,      DP_PRINTED_CC,
+	                                         DP_PRINTED_BCC,        DP_PRINTED_SUBJECT, DP_PRINTED_SENT,
+	                                         DP_PRINTED_ATTACHMENTS };
 
 typedef struct {
 	GString *v[V_N];
@@ -950,7 +953,7 @@ draft_add(Draft *d, int f, const char *text, gsize from, gsize to)
 {
 	if (f < 0 || from >= to)
 		return;
-	append_piece(d->v[f], d->withheld, field_names[f], text + from, to - from);
+	append_piece(d->v[f], d->withheld, dp_printed_field_names[draft_field[f]], text + from, to - from);
 }
 
 /* Does [P, END) hold a run of three or more spaces? */
@@ -1431,21 +1434,17 @@ read_wrote(const char *text, const Line *lines, gsize n, gsize i, GTimeZone *tz,
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */
 
+const char *const dp_printed_field_names[DP_PRINTED_N_FIELDS] = {
+	"from", "to", "cc", "bcc", "subject", "date", "sent", "attachments", "withheld", "body",
+};
+
 void
 dp_printed_message_free(DpPrintedMessage *m)
 {
 	if (m == NULL)
 		return;
-	g_free(m->from);
-	g_free(m->to);
-	g_free(m->cc);
-	g_free(m->bcc);
-	g_free(m->subject);
-	g_free(m->sent);
-	g_free(m->date);
-	g_free(m->attachments);
-	g_free(m->withheld);
-	g_free(m->body);
+	for (int f = 0; f < DP_PRINTED_N_FIELDS; f++)
+		g_free(m->field[f]);
 	g_free(m);
 }
 
@@ -1468,17 +1467,14 @@ make_message(Draft *d, const char *text, gsize offset, GTimeZone *tz)
 {
 	DpPrintedMessage *m = g_new0(DpPrintedMessage, 1);
 	m->offset = offset;
-	m->from = take_value(d->v[V_FROM]);
-	m->to = take_value(d->v[V_TO]);
-	m->cc = take_value(d->v[V_CC]);
-	m->bcc = take_value(d->v[V_BCC]);
-	m->subject = take_value(d->v[V_SUBJECT]);
-	m->sent = take_value(d->v[V_SENT]);
-	m->attachments = take_value(d->v[V_ATTACH]);
-	m->date = m->sent ? parse_date(m->sent, strlen(m->sent), tz) : NULL;
-	m->withheld = d->withheld->len ? g_strdup(d->withheld->str) : NULL;
+	for (int f = 0; f < V_N; f++)
+		m->field[draft_field[f]] = take_value(d->v[f]);
+	const char *sent = m->field[DP_PRINTED_SENT];
+	m->field[DP_PRINTED_DATE] = sent ? parse_date(sent, strlen(sent), tz) : NULL;
+	m->field[DP_PRINTED_WITHHELD] = d->withheld->len ? g_strdup(d->withheld->str) : NULL;
 	if (d->lead_end > d->lead_start)
-		m->body = g_utf8_make_valid(text + d->lead_start, (gssize)(d->lead_end - d->lead_start));
+		m->field[DP_PRINTED_BODY] =
+		    g_utf8_make_valid(text + d->lead_start, (gssize)(d->lead_end - d->lead_start));
 	return m;
 }
 
@@ -1494,12 +1490,12 @@ set_body(DpPrintedMessage *m, const char *text, gsize start, gsize end)
 		start++;
 	while (end > start && (g_ascii_isspace(text[end - 1]) || text[end - 1] == '\f'))
 		end--;
-	g_autofree char *lead = g_steal_pointer(&m->body);
+	g_autofree char *lead = g_steal_pointer(&m->field[DP_PRINTED_BODY]);
 	g_autofree char *rest = g_utf8_make_valid(text + start, (gssize)(end - start));
 	if (lead == NULL)
-		m->body = g_steal_pointer(&rest);
+		m->field[DP_PRINTED_BODY] = g_steal_pointer(&rest);
 	else
-		m->body = *rest ? g_strconcat(lead, "\n", rest, NULL) : g_steal_pointer(&lead);
+		m->field[DP_PRINTED_BODY] = *rest ? g_strconcat(lead, "\n", rest, NULL) : g_steal_pointer(&lead);
 }
 
 /*

@@ -10,16 +10,31 @@
 
 #include <glib.h>
 
+/*
+ * A printed message's fields, in the order the FOIA pass records them
+ * (meta.NAME, extract/foia-pass.c); dp_printed_field_names[] names them.
+ * The values as printed have their white space collapsed.
+ */
+typedef enum {
+	DP_PRINTED_FROM,
+	DP_PRINTED_TO,
+	DP_PRINTED_CC,
+	DP_PRINTED_BCC,
+	DP_PRINTED_SUBJECT,
+	DP_PRINTED_DATE,        /* ISO 8601 when the printed date parses (see ZONE), else NULL */
+	DP_PRINTED_SENT,        /* the date line as printed */
+	DP_PRINTED_ATTACHMENTS, /* the Attachments: line */
+	DP_PRINTED_WITHHELD,    /* redaction marks found in the header: "from B6; cc B6" */
+	DP_PRINTED_BODY,        /* the message's text, up to the next message */
+	DP_PRINTED_N_FIELDS
+} DpPrintedField;
+
+extern const char *const dp_printed_field_names[DP_PRINTED_N_FIELDS];
+
 /* One printed message, in document order (newest first, as printed). */
 typedef struct {
-	char *from, *to, *cc, *bcc; /* as printed, whitespace collapsed; NULL when absent */
-	char *subject;
-	char *sent;        /* the date line as printed */
-	char *date;        /* ISO 8601 when the printed date parses (see ZONE), else NULL */
-	char *attachments; /* the Attachments: line */
-	char *withheld;    /* redaction marks found in the header: "from B6; cc B6", or NULL */
-	char *body;        /* the message's text, up to the next message */
-	gsize offset;      /* byte offset of the message's first header line in the text */
+	char *field[DP_PRINTED_N_FIELDS]; /* NULL when absent */
+	gsize offset;                     /* byte offset of the message's first header line in the text */
 } DpPrintedMessage;
 
 void dp_printed_message_free(DpPrintedMessage *m);

@@ -29,11 +29,11 @@ static void
 dump(const char *path, guint k, const DpPrintedMessage *m)
 {
 	printf("== %s #%u @%" G_GSIZE_FORMAT "\n", path, k, m->offset);
-	printf("  from: %s\n  to: %s\n  cc: %s\n  bcc: %s\n  subject: %s\n  sent: %s\n  date: %s\n"
-	       "  attachments: %s\n  withheld: %s\n  body: %" G_GSIZE_FORMAT " bytes\n",
-	       m->from ? m->from : "-", m->to ? m->to : "-", m->cc ? m->cc : "-", m->bcc ? m->bcc : "-",
-	       m->subject ? m->subject : "-", m->sent ? m->sent : "-", m->date ? m->date : "-",
-	       m->attachments ? m->attachments : "-", m->withheld ? m->withheld : "-", strlen(m->body));
+	for (int f = 0; f < DP_PRINTED_BODY; f++) {
+		const char *v = m->field[f];
+		printf("  %s: %s\n", dp_printed_field_names[f], v ? v : "-");
+	}
+	printf("  body: %" G_GSIZE_FORMAT " bytes\n", strlen(m->field[DP_PRINTED_BODY]));
 }
 
 int
@@ -41,7 +41,7 @@ main(int argc, char **argv)
 {
 	gboolean dump_all = FALSE;
 	guint files = 0, with_msg = 0, msgs = 0, bad = 0, no_from = 0;
-	guint n_from = 0, n_withheld_from = 0, n_to = 0, n_cc = 0, n_subject = 0, n_sent = 0, n_date = 0;
+	guint n[DP_PRINTED_N_FIELDS] = { 0 }, n_withheld_from = 0; /* messages that have each field */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--dump") == 0) {
 			dump_all = TRUE;
@@ -62,21 +62,18 @@ main(int argc, char **argv)
 			printf("== %s: no message\n", argv[i]);
 		for (guint k = 0; k < found->len; k++) {
 			const DpPrintedMessage *m = found->pdata[k];
-			gboolean withheld_from = m->withheld && (g_str_has_prefix(m->withheld, "from ") ||
-			                                         strstr(m->withheld, "; from ") != NULL);
+			const char *withheld = m->field[DP_PRINTED_WITHHELD];
+			gboolean withheld_from =
+			    withheld && (g_str_has_prefix(withheld, "from ") || strstr(withheld, "; from ") != NULL);
 			msgs++;
-			n_from += m->from != NULL;
-			n_withheld_from += m->from == NULL && withheld_from;
-			n_to += m->to != NULL;
-			n_cc += m->cc != NULL;
-			n_subject += m->subject != NULL;
-			n_sent += m->sent != NULL;
-			n_date += m->date != NULL;
-			if (m->from == NULL && !withheld_from) {
+			for (int f = 0; f < DP_PRINTED_N_FIELDS; f++)
+				n[f] += m->field[f] != NULL;
+			n_withheld_from += m->field[DP_PRINTED_FROM] == NULL && withheld_from;
+			if (m->field[DP_PRINTED_FROM] == NULL && !withheld_from) {
 				no_from++;
 				printf("# no from: %s message %u at byte %" G_GSIZE_FORMAT "\n", argv[i], k, m->offset);
 			}
-			if (m->sent == NULL && m->subject == NULL) {
+			if (m->field[DP_PRINTED_SENT] == NULL && m->field[DP_PRINTED_SUBJECT] == NULL) {
 				bad++;
 				printf("# neither sent nor subject: %s message %u at byte %" G_GSIZE_FORMAT "\n",
 				       argv[i], k, m->offset);
@@ -89,7 +86,8 @@ main(int argc, char **argv)
 	       files ? (double)with_msg / files : 0.0, msgs);
 	printf("# from %u (+%u withheld, %u printed empty), to %u, cc %u, subject %u, sent %u, date parsed %u, "
 	       "neither sent nor subject %u\n",
-	       n_from, n_withheld_from, no_from, n_to, n_cc, n_subject, n_sent, n_date, bad);
+	       n[DP_PRINTED_FROM], n_withheld_from, no_from, n[DP_PRINTED_TO], n[DP_PRINTED_CC], n[DP_PRINTED_SUBJECT],
+	       n[DP_PRINTED_SENT], n[DP_PRINTED_DATE], bad);
 	/*
 	 * A From printed with nothing after it (blacked out without a code)
 	 * is what the paper says: up to 1 in 100 messages may have one.

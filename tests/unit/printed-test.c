@@ -26,30 +26,13 @@ msg(GPtrArray *a, guint i)
 	return a->pdata[i];
 }
 
-/* The fields a case may look at, by the name it gives them. */
-static const struct {
-	const char *name;
-	gsize offset;
-} fields[] = {
-	{ "from", G_STRUCT_OFFSET(DpPrintedMessage, from) },
-	{ "to", G_STRUCT_OFFSET(DpPrintedMessage, to) },
-	{ "cc", G_STRUCT_OFFSET(DpPrintedMessage, cc) },
-	{ "bcc", G_STRUCT_OFFSET(DpPrintedMessage, bcc) },
-	{ "subject", G_STRUCT_OFFSET(DpPrintedMessage, subject) },
-	{ "sent", G_STRUCT_OFFSET(DpPrintedMessage, sent) },
-	{ "date", G_STRUCT_OFFSET(DpPrintedMessage, date) },
-	{ "attachments", G_STRUCT_OFFSET(DpPrintedMessage, attachments) },
-	{ "withheld", G_STRUCT_OFFSET(DpPrintedMessage, withheld) },
-	{ "body", G_STRUCT_OFFSET(DpPrintedMessage, body) },
-};
-
-/* The field NAME of M. */
+/* The field NAME of M: the case names it as dp_printed_field_names[] does. */
 static const char *
 field(const DpPrintedMessage *m, const char *name)
 {
-	for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
-		if (strcmp(fields[i].name, name) == 0)
-			return G_STRUCT_MEMBER(const char *, m, fields[i].offset);
+	for (int f = 0; f < DP_PRINTED_N_FIELDS; f++)
+		if (strcmp(dp_printed_field_names[f], name) == 0)
+			return m->field[f];
 	g_error("no field %s", name);
 }
 
@@ -371,7 +354,7 @@ test_wrapped_without_marks(void)
 	               "--\n"
 	               /* A body that follows its Subject line directly is not the subject. */
 	               "subject The working group met this morning and the notes are in the shared folder\n");
-	g_assert_true(g_str_has_prefix(msg(a, 1)->body, "Two members"));
+	g_assert_true(g_str_has_prefix(msg(a, 1)->field[DP_PRINTED_BODY], "Two members"));
 }
 
 /* The column form of a PDF's text in reading order, as docpipe's PDF extractor gives it. */
@@ -771,7 +754,8 @@ test_corpus_redaction_marks(void)
 	                  "withheld from B6; to (b)(6); cc B7(C)\n");
 	for (guint i = 0; i < a->len; i++) {
 		const DpPrintedMessage *m = msg(a, i);
-		const char *values[] = { m->from, m->to, m->cc, m->bcc, m->subject };
+		const char *values[] = { m->field[DP_PRINTED_FROM], m->field[DP_PRINTED_TO], m->field[DP_PRINTED_CC],
+			                 m->field[DP_PRINTED_BCC], m->field[DP_PRINTED_SUBJECT] };
 		for (gsize k = 0; k < G_N_ELEMENTS(values); k++)
 			g_assert_true(values[k] == NULL ||
 			              (strstr(values[k], "B6") == NULL && strstr(values[k], "(b)") == NULL));
@@ -785,7 +769,7 @@ date_of(const char *sent, const char *zone)
 	g_autofree char *text = g_strdup_printf("From: A <a@example.org>\nSent: %s\nTo: B\nSubject: s\n\nbody\n", sent);
 	g_autoptr(GPtrArray) a = dp_printed_parse(text, strlen(text), zone);
 	g_assert_cmpuint(a->len, ==, 1);
-	return g_strdup(msg(a, 0)->date);
+	return g_strdup(msg(a, 0)->field[DP_PRINTED_DATE]);
 }
 
 static void
@@ -940,7 +924,7 @@ test_corpus_header_over_page_break(void)
 	check_messages(a, "from H <HDR22@clintonemail.com>\n"
 	                  "to Verma, Richard R\n"
 	                  "date 2009-12-24T09:36:33\n");
-	g_assert_true(g_str_has_prefix(msg(a, 0)->body, "Just tried it"));
+	g_assert_true(g_str_has_prefix(msg(a, 0)->field[DP_PRINTED_BODY], "Just tried it"));
 }
 
 /* Corpus, C05761294: quoted header lines. */
@@ -988,7 +972,7 @@ parse_huge(const char *prefix, const char *piece, gsize big, const char *suffix)
 	GPtrArray *a = dp_printed_parse(s->str, s->len, NULL);
 	g_assert_cmpuint(a->len, ==, 1);
 	/* Values are bounded. */
-	g_assert_cmpuint(strlen(msg(a, 0)->to), <=, 4096);
+	g_assert_cmpuint(strlen(msg(a, 0)->field[DP_PRINTED_TO]), <=, 4096);
 	return a;
 }
 
@@ -1000,7 +984,7 @@ test_hostile_huge_line(void)
 	g_autoptr(GPtrArray) a =
 	    parse_huge("From: A <a@example.org>\nSent: Friday, May 8, 2009 7:00 PM\nTo: ", "ab; B6 ", big,
 	               "\nSubject: long\n\nbody\n");
-	g_assert_cmpstr(msg(a, 0)->withheld, ==, "to B6");
+	g_assert_cmpstr(msg(a, 0)->field[DP_PRINTED_WITHHELD], ==, "to B6");
 
 	/* 10 MB of spaces before a label, and 10 MB of form feeds. */
 	g_autoptr(GString) t = g_string_sized_new(big + 100);
@@ -1012,7 +996,7 @@ test_hostile_huge_line(void)
 	/* The column form: an address list line of 10 MB, cut inside a name. */
 	g_autoptr(GPtrArray) c = parse_huge("From:\nSent:\nTo:\nCc:\nSubject:\nA\nMonday, May 4, 2009 7:00 PM\n",
 	                                    "ab; cd ", big, "\nef; gh\nC\nlong\nbody\n");
-	g_assert_cmpstr(msg(c, 0)->date, ==, "2009-05-04T19:00:00");
+	g_assert_cmpstr(msg(c, 0)->field[DP_PRINTED_DATE], ==, "2009-05-04T19:00:00");
 }
 
 /*
@@ -1036,9 +1020,9 @@ test_long_document(void)
 		g_autofree char *from = g_strdup_printf("P%d <p%d@example.org>", k, k);
 		g_autofree char *last = g_strdup_printf("body %d line %d", k, k % 7);
 		const DpPrintedMessage *m = msg(a, (guint)k);
-		g_assert_cmpstr(m->from, ==, from);
-		g_assert_true(g_str_has_prefix(m->body, "body "));
-		g_assert_true(g_str_has_suffix(m->body, last));
+		g_assert_cmpstr(m->field[DP_PRINTED_FROM], ==, from);
+		g_assert_true(g_str_has_prefix(m->field[DP_PRINTED_BODY], "body "));
+		g_assert_true(g_str_has_suffix(m->field[DP_PRINTED_BODY], last));
 		g_assert_true(g_str_has_prefix(s->str + m->offset, "From: P"));
 	}
 	g_string_free(s, TRUE);
@@ -1051,7 +1035,7 @@ test_long_document(void)
 	g_autoptr(GPtrArray) b = dp_printed_parse(t->str, t->len, NULL);
 	g_assert_cmpuint(b->len, ==, 1);
 	g_assert_cmpuint(msg(b, 0)->offset, ==, big);
-	g_assert_cmpstr(msg(b, 0)->body, ==, "last");
+	g_assert_cmpstr(msg(b, 0)->field[DP_PRINTED_BODY], ==, "last");
 	g_string_free(t, TRUE);
 }
 
@@ -1065,7 +1049,7 @@ test_hostile_many_messages(void)
 	g_autoptr(GPtrArray) a = dp_printed_parse(s->str, s->len, NULL);
 	g_assert_cmpuint(a->len, ==, 100000);
 	/* The rest of the text is the last one's body. */
-	g_assert_cmpuint(strlen(msg(a, 99999)->body), >, 1000 * 40);
+	g_assert_cmpuint(strlen(msg(a, 99999)->field[DP_PRINTED_BODY]), >, 1000 * 40);
 	g_string_free(s, TRUE);
 }
 
@@ -1088,9 +1072,10 @@ test_hostile_garbage(void)
 		g_autoptr(GPtrArray) a = dp_printed_parse(s->str, s->len, round % 2 ? "America/New_York" : NULL);
 		for (guint i = 0; i < a->len; i++) {
 			const DpPrintedMessage *m = msg(a, i);
-			g_assert_nonnull(m->body);
-			g_assert_true(g_utf8_validate(m->body, -1, NULL));
-			g_assert_true(m->from == NULL || g_utf8_validate(m->from, -1, NULL));
+			g_assert_nonnull(m->field[DP_PRINTED_BODY]);
+			g_assert_true(g_utf8_validate(m->field[DP_PRINTED_BODY], -1, NULL));
+			g_assert_true(m->field[DP_PRINTED_FROM] == NULL ||
+			              g_utf8_validate(m->field[DP_PRINTED_FROM], -1, NULL));
 			g_assert_cmpuint(m->offset, <, s->len);
 		}
 		g_string_free(s, TRUE);
