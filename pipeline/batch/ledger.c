@@ -39,6 +39,40 @@ struct DpLedger {
 	sqlite3_stmt *put, *del;
 };
 
+/*
+ * The columns of the inputs table and the DpLedgerEntry member each is
+ * kept in (of the same name): the one list that the SELECT, the INSERT
+ * and dp_ledger_entry_free() follow.
+ */
+typedef enum {
+	COL_TEXT,  /* char *, NULL as NULL */
+	COL_INT,   /* gint64 or guint64, bit for bit */
+	COL_COUNT, /* guint64, stored within 0 .. G_MAXINT64 */
+} ColumnKind;
+
+static const struct {
+	const char *name;
+	gsize offset;
+	ColumnKind kind;
+	int since; /* the schema version that added it: an older ledger is read with 0 in its place */
+} columns[] = {
+	{ "path", G_STRUCT_OFFSET(DpLedgerEntry, path), COL_TEXT, 1 },
+	{ "size", G_STRUCT_OFFSET(DpLedgerEntry, size), COL_INT, 1 },
+	{ "mtime_ns", G_STRUCT_OFFSET(DpLedgerEntry, mtime_ns), COL_INT, 1 },
+	{ "inode", G_STRUCT_OFFSET(DpLedgerEntry, inode), COL_INT, 1 },
+	{ "sha256", G_STRUCT_OFFSET(DpLedgerEntry, sha256), COL_TEXT, 1 },
+	{ "config", G_STRUCT_OFFSET(DpLedgerEntry, config), COL_TEXT, 1 },
+	{ "version", G_STRUCT_OFFSET(DpLedgerEntry, version), COL_TEXT, 1 },
+	{ "status", G_STRUCT_OFFSET(DpLedgerEntry, status), COL_TEXT, 1 },
+	{ "error", G_STRUCT_OFFSET(DpLedgerEntry, error), COL_TEXT, 1 },
+	{ "duration_ms", G_STRUCT_OFFSET(DpLedgerEntry, duration_ms), COL_INT, 1 },
+	{ "redactions", G_STRUCT_OFFSET(DpLedgerEntry, redactions), COL_TEXT, 1 },
+	{ "txt_sha256", G_STRUCT_OFFSET(DpLedgerEntry, txt_sha256), COL_TEXT, 1 },
+	{ "xml_sha256", G_STRUCT_OFFSET(DpLedgerEntry, xml_sha256), COL_TEXT, 1 },
+	{ "updated", G_STRUCT_OFFSET(DpLedgerEntry, updated), COL_INT, 1 },
+	{ "ocr_pages", G_STRUCT_OFFSET(DpLedgerEntry, ocr_pages), COL_COUNT, 2 },
+};
+
 DpLedgerEntry *
 dp_ledger_entry_new(void)
 {
@@ -50,15 +84,9 @@ dp_ledger_entry_free(DpLedgerEntry *e)
 {
 	if (e == NULL)
 		return;
-	g_free(e->path);
-	g_free(e->sha256);
-	g_free(e->config);
-	g_free(e->version);
-	g_free(e->status);
-	g_free(e->error);
-	g_free(e->redactions);
-	g_free(e->txt_sha256);
-	g_free(e->xml_sha256);
+	for (guint i = 0; i < G_N_ELEMENTS(columns); i++)
+		if (columns[i].kind == COL_TEXT)
+			g_free(G_STRUCT_MEMBER(char *, e, columns[i].offset));
 	g_free(e);
 }
 
@@ -103,11 +131,22 @@ static const char create_sql[] =
 /* The columns of a message index row (core/msgindex.h) after its source, which is the input's path. */
 #define MESSAGE_COLUMNS 12
 
-static const char columns[] = "path, size, mtime_ns, inode, sha256, config, version, status, error,"
-                              " duration_ms, redactions, txt_sha256, xml_sha256, updated, ocr_pages";
-/* What a version 1 ledger has in their place (it lacks the last). */
-static const char columns_v1[] = "path, size, mtime_ns, inode, sha256, config, version, status, error,"
-                                 " duration_ms, redactions, txt_sha256, xml_sha256, updated, 0";
+/*
+ * The columns separated by commas, named as a ledger of version SCHEMA
+ * has them (0 for those it lacks), or with PLACEHOLDERS a "?" each.
+ * Built from the table above, never from data.
+ */
+static char *
+column_list(int schema, gboolean placeholders)
+{
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(columns); i++) {
+		if (i > 0)
+			g_string_append(s, ", ");
+		g_string_append(s, placeholders ? "?" : columns[i].since <= schema ? columns[i].name : "0");
+	}
+	return g_string_free(s, FALSE);
+}
 
 /* Version 1 to 2: the count of OCR'd pages. */
 static const char migrate_v1_sql[] = "BEGIN IMMEDIATE;"
@@ -178,9 +217,9 @@ dp_ledger_open(const char *path, gboolean readonly, GError **error)
 		return NULL;
 	}
 	l->schema = LEDGER_SCHEMA_VERSION;
-	g_autofree char *put = g_strdup_printf("INSERT OR REPLACE INTO inputs (%s) VALUES "
-	                                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	                                       columns);
+	g_autofree char *names = column_list(LEDGER_SCHEMA_VERSION, FALSE);
+	g_autofree char *values = column_list(LEDGER_SCHEMA_VERSION, TRUE);
+	g_autofree char *put = g_strdup_printf("INSERT OR REPLACE INTO inputs (%s) VALUES (%s)", names, values);
 	if (sqlite3_prepare_v2(l->db, put, -1, &l->put, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(l->db, "DELETE FROM inputs WHERE path = ?", -1, &l->del, NULL) != SQLITE_OK) {
 		db_fail(l, error, "cannot prepare");
@@ -213,29 +252,23 @@ col_text(sqlite3_stmt *st, int i)
 static gboolean
 ledger_select(DpLedger *l, GPtrArray *out, GError **error)
 {
-	g_autofree char *sql =
-	    g_strdup_printf("SELECT %s FROM inputs ORDER BY path", l->schema == 1 ? columns_v1 : columns);
+	g_autofree char *names = column_list(l->schema, FALSE);
+	g_autofree char *sql = g_strdup_printf("SELECT %s FROM inputs ORDER BY path", names);
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_fail(l, error, "cannot read");
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		DpLedgerEntry *e = dp_ledger_entry_new();
-		e->path = col_text(st, 0);
-		e->size = (guint64)sqlite3_column_int64(st, 1);
-		e->mtime_ns = sqlite3_column_int64(st, 2);
-		e->inode = (guint64)sqlite3_column_int64(st, 3);
-		e->sha256 = col_text(st, 4);
-		e->config = col_text(st, 5);
-		e->version = col_text(st, 6);
-		e->status = col_text(st, 7);
-		e->error = col_text(st, 8);
-		e->duration_ms = sqlite3_column_int64(st, 9);
-		e->redactions = col_text(st, 10);
-		e->txt_sha256 = col_text(st, 11);
-		e->xml_sha256 = col_text(st, 12);
-		e->updated = sqlite3_column_int64(st, 13);
-		e->ocr_pages = (guint64)MAX(sqlite3_column_int64(st, 14), 0);
+		for (guint i = 0; i < G_N_ELEMENTS(columns); i++) {
+			gpointer p = G_STRUCT_MEMBER_P(e, columns[i].offset);
+			if (columns[i].kind == COL_TEXT)
+				*(char **)p = col_text(st, (int)i);
+			else if (columns[i].kind == COL_INT)
+				*(gint64 *)p = sqlite3_column_int64(st, (int)i);
+			else
+				*(guint64 *)p = (guint64)MAX(sqlite3_column_int64(st, (int)i), 0);
+		}
 		if (e->path == NULL || e->status == NULL) {
 			dp_ledger_entry_free(e);
 			continue;
@@ -301,21 +334,16 @@ dp_ledger_put(DpLedger *l, const DpLedgerEntry *e, GError **error)
 {
 	sqlite3_stmt *st = l->put;
 	sqlite3_reset(st);
-	bind_text(st, 1, e->path);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)e->size);
-	sqlite3_bind_int64(st, 3, e->mtime_ns);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)e->inode);
-	bind_text(st, 5, e->sha256);
-	bind_text(st, 6, e->config);
-	bind_text(st, 7, e->version);
-	bind_text(st, 8, e->status);
-	bind_text(st, 9, e->error);
-	sqlite3_bind_int64(st, 10, e->duration_ms);
-	bind_text(st, 11, e->redactions);
-	bind_text(st, 12, e->txt_sha256);
-	bind_text(st, 13, e->xml_sha256);
-	sqlite3_bind_int64(st, 14, e->updated);
-	sqlite3_bind_int64(st, 15, (sqlite3_int64)MIN(e->ocr_pages, (guint64)G_MAXINT64));
+	for (guint i = 0; i < G_N_ELEMENTS(columns); i++) {
+		gconstpointer p = G_STRUCT_MEMBER_P(e, columns[i].offset);
+		int k = (int)i + 1;
+		if (columns[i].kind == COL_TEXT)
+			bind_text(st, k, *(char *const *)p);
+		else if (columns[i].kind == COL_INT)
+			sqlite3_bind_int64(st, k, *(const gint64 *)p);
+		else
+			sqlite3_bind_int64(st, k, (sqlite3_int64)MIN(*(const guint64 *)p, (guint64)G_MAXINT64));
+	}
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return db_fail(l, error, "cannot write");
 	return TRUE;
