@@ -62,6 +62,7 @@
  *	(MAX_CODES, MAX_PAGES_LISTED, MAX_STAMPS, MAX_VOTES, MAX_PIECE).
  *	The pattern files are configuration, trusted as such.
  */
+#define _GNU_SOURCE 1 /* memmem */
 #include "foia/furniture.h"
 
 #include "core/text.h"
@@ -141,6 +142,7 @@ typedef struct {
 	const uint8_t *bitmap;
 	char first[2], need[2];
 	uint32_t min_len;
+	GStrv needs; /* needs=: a piece holds one of these, or is not tried; NULL: any */
 } Pattern;
 
 /*
@@ -236,6 +238,7 @@ pattern_free(gpointer p)
 	if (pat->re != NULL)
 		pcre2_code_free(pat->re);
 	g_free(pat->after_names);
+	g_strfreev(pat->needs);
 	g_free(pat->file);
 	g_free(pat);
 }
@@ -457,6 +460,21 @@ pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, 
 				pat->beside_text = on;
 			else
 				pat->continues = on;
+		} else if (g_str_equal(key, "needs")) {
+			g_auto(GStrv) words = g_strsplit(v, ";", -1);
+			g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func(g_free);
+			for (gsize w = 0; words[w] != NULL; w++)
+				if (*g_strstrip(words[w]) != '\0')
+					g_ptr_array_add(kept, g_strdup(words[w]));
+			if (kept->len == 0) {
+				g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] needs: no text", file,
+				            find_line(text, len, group, key), group);
+				pattern_free(pat);
+				return NULL;
+			}
+			g_ptr_array_add(kept, NULL);
+			g_strfreev(pat->needs);
+			pat->needs = (GStrv)g_ptr_array_free(g_steal_pointer(&kept), FALSE);
 		} else if (fld >= 0) {
 			groups[fld] = g_key_file_get_value(kf, group, key, NULL);
 		} else {
@@ -1219,6 +1237,16 @@ stamp_unfinished(const Found *fd)
 	return n > 0 && fd->stamp->str[n - 1] != '.';
 }
 
+/* TRUE when the LEN bytes at S hold one of WORDS. */
+static gboolean
+holds_one(const char *s, gsize len, const GStrv words)
+{
+	for (gsize i = 0; words[i] != NULL; i++)
+		if (memmem(s, len, words[i], strlen(words[i])) != NULL)
+			return TRUE;
+	return FALSE;
+}
+
 /*
  * The first pattern that matches the whole of S (LEN bytes, starting at
  * column COL; WHOLE when it is a whole line), given the patterns PREV the
@@ -1244,6 +1272,8 @@ match_piece(const DpFurniture *f, const Found *fd, const char *s, gsize len, gui
 			continue;
 		if (pat->need[0] != 0 && memchr(s + 1, pat->need[0], len - 1) == NULL &&
 		    (pat->need[1] == pat->need[0] || memchr(s + 1, pat->need[1], len - 1) == NULL))
+			continue;
+		if (pat->needs != NULL && !holds_one(s, len, pat->needs))
 			continue;
 		*rc = match_at(a != NULL && a->jit[i] != NULL ? a->jit[i] : pat->re, s, len, fd->md);
 		if (*rc > 0)
@@ -1478,6 +1508,114 @@ scan_body(const DpFurniture *f, const GString *body, gboolean keep, Found *fd, G
 		g_string_append_len(*out, copied, end - copied);
 }
 
+/*
+ * TRUE when S is valid UTF-8, as g_utf8_validate_len() says, faster on
+ * text that is nearly all ASCII: eight bytes at a time, and only the runs
+ * of other bytes validated (an ASCII byte never continues a character).
+ */
+static gboolean
+utf8_valid(const char *s, gsize len)
+{
+	gsize i = 0;
+	while (i < len) {
+		if (len - i >= 8) {
+			guint64 w;
+			memcpy(&w, s + i, 8);
+			if ((w & G_GUINT64_CONSTANT(0x8080808080808080)) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		if ((guchar)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		gsize j = i;
+		while (j < len && (guchar)s[j] >= 0x80)
+			j++;
+		if (!g_utf8_validate_len(s + i, j - i, NULL))
+			return FALSE;
+		i = j;
+	}
+	return TRUE;
+}
+
+/*
+ * TRUE when dp_text_normalize() would return the LEN bytes at S as they
+ * are.  dp_text_is_normal() says FALSE on any form feed, so the text is
+ * checked page by page: dp_text_normalize() starts every page afresh
+ * (no blank line at its start) and ends it with one line end and no blank
+ * line, which is what dp_text_is_normal() asks of a whole text, so a text
+ * whose pages each pass it (an empty page too) is normal; the last page
+ * ends the text, and may also be a lone line end after a form feed.
+ * Conservative: FALSE only costs a normalization.
+ */
+static gboolean
+paged_is_normal(const char *s, gsize len)
+{
+	const char *p = s, *end = s + len;
+	for (;;) {
+		const char *ff = memchr(p, '\f', (gsize)(end - p));
+		if (ff == NULL) {
+			if (p == s)
+				return dp_text_is_normal(s, len);
+			/* The last page: not empty (one line end ends the text). */
+			return (end - p == 1 && *p == '\n') || (end > p && dp_text_is_normal(p, (gsize)(end - p)));
+		}
+		if (ff > p && !dp_text_is_normal(p, (gsize)(ff - p)))
+			return FALSE;
+		p = ff + 1;
+	}
+}
+
+/*
+ * Drop the empty lines of T that dp_text_normalize() drops: at the start
+ * of the text and of each page, at the end of a page and of the text, and
+ * all but the first of a run.  dp_text_normalize() gives the same for T
+ * before and after (lines of blanks are its own business), so that this
+ * only saves it work.
+ */
+static void
+drop_empty_lines(GString *t)
+{
+	gsize r = 0, w = 0;
+	gboolean page_start = TRUE, prev_empty = FALSE;
+	while (r < t->len) {
+		char c = t->str[r];
+		if (c == '\n' && (page_start || prev_empty)) {
+			r++;
+			continue;
+		}
+		if (c == '\n') {
+			prev_empty = TRUE;
+			t->str[w++] = t->str[r++];
+			continue;
+		}
+		if (c == '\f') {
+			while (w >= 2 && t->str[w - 1] == '\n' && t->str[w - 2] == '\n')
+				w--;
+			t->str[w++] = t->str[r++];
+			page_start = TRUE;
+			prev_empty = FALSE;
+			continue;
+		}
+		/* A line with text: copied up to its end, which is looked at next. */
+		const char *e = t->str + r;
+		while (e < t->str + t->len && *e != '\n' && *e != '\f')
+			e++;
+		gsize n = (gsize)(e - (t->str + r));
+		memmove(t->str + w, t->str + r, n);
+		w += n;
+		r += n;
+		if (r < t->len && t->str[r] == '\n')
+			t->str[w++] = t->str[r++];
+		page_start = prev_empty = FALSE;
+	}
+	while (w >= 2 && t->str[w - 1] == '\n' && t->str[w - 2] == '\n')
+		w--;
+	g_string_truncate(t, w);
+}
+
 gboolean
 dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
 {
@@ -1487,7 +1625,7 @@ dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
 	/* One match data for the whole body: a match allocates nothing. */
 	pcre2_match_data *md = pcre2_match_data_create(f->max_pairs, NULL);
 	/* Valid as a whole, each line is (lines and columns end at ASCII bytes). */
-	gboolean valid = g_utf8_validate_len(rec->body->str, rec->body->len, NULL);
+	gboolean valid = utf8_valid(rec->body->str, rec->body->len);
 	const Accel *accel = rec->body->len >= ACCEL_BYTES ? accel_get(f) : NULL;
 	Found fd;
 	found_init(&fd);
@@ -1518,7 +1656,14 @@ dp_furniture_apply(const DpFurniture *f, DpRecord *rec, gboolean keep)
 	if (any) {
 		set_metadata(rec, &fd);
 		if (out != NULL) {
-			GString *norm = dp_text_normalize(out->str, out->len);
+			/*
+			 * The body was normalized: what the removal leaves to do
+			 * is only empty lines, done here; should the text still
+			 * not be normal, dp_text_normalize() does it all.
+			 */
+			drop_empty_lines(out);
+			GString *norm = paged_is_normal(out->str, out->len) ? g_steal_pointer(&out)
+			                                                    : dp_text_normalize(out->str, out->len);
 			g_string_free(rec->body, TRUE);
 			rec->body = norm;
 		}
