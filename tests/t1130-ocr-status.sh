@@ -38,12 +38,7 @@ test_expect_success 'docpipe status prints the sum, in text and JSON' '
 	test_grep "^5 inputs in 1 ledger" s &&
 	test_grep "^6 pages read by OCR, in 3 inputs$" s &&
 	docpipe status --json out >sj &&
-	/usr/bin/python3 -c "
-import json
-d = json.load(open(\"sj\"))
-assert d[\"ocr_pages\"] == 6 and d[\"ocr_inputs\"] == 3, d
-assert d[\"ledgers\"][0][\"ocr_pages\"] == 6, d
-"
+	test_json sj "d[\"ocr_pages\"] == 6 and d[\"ocr_inputs\"] == 3" "d[\"ledgers\"][0][\"ocr_pages\"] == 6"
 '
 
 test_expect_success 'two ledgers add up' '

@@ -28,7 +28,7 @@ test_expect_success 'a rerun over the unchanged tree converts nothing' '
 
 test_expect_success '--json is valid JSON with counts by status' '
 	rm -rf out2 && docpipe run --json in out2 >j &&
-	/usr/bin/python3 -c "import json,sys; d=json.load(open(\"j\")); assert d[\"inputs\"]==6 and d[\"by_status\"][\"ok\"]==6 and d[\"exit\"]==0, d"
+	test_json j "d[\"inputs\"]==6 and d[\"by_status\"][\"ok\"]==6 and d[\"exit\"]==0"
 '
 
 test_expect_success 'no terminal: one summary line on stderr' '
@@ -47,7 +47,7 @@ test_expect_success 'docpipe status counts by status' '
 	test_grep "^6 inputs in 1 ledger" s &&
 	test_grep "ok  *6" s &&
 	docpipe status --json out >sj &&
-	/usr/bin/python3 -c "import json; d=json.load(open(\"sj\")); assert d[\"inputs\"]==6 and d[\"failed\"]==0, d"
+	test_json sj "d[\"inputs\"]==6 and d[\"failed\"]==0"
 '
 
 test_expect_success 'the ledger records hashes, fingerprint, version and redaction counts' '

@@ -58,7 +58,7 @@ test_expect_success 'the failure is not retried, then is with --retry-failed' '
 
 test_expect_success 'status --json lists failures with reasons' '
 	{ DOCPIPE_FAULT=crash:victim docpipe run in out3 2>/dev/null; docpipe status --json out3 >sj; test $? = 65; } &&
-	/usr/bin/python3 -c "import json; d=json.load(open(\"sj\")); f=d[\"failures\"]; assert len(f)==1 and f[0][\"path\"]==\"victim.html\" and f[0][\"status\"]==\"crash\", d"
+	test_json sj "len(d[\"failures\"])==1" "d[\"failures\"][0][\"path\"]==\"victim.html\" and d[\"failures\"][0][\"status\"]==\"crash\""
 '
 
 test_done

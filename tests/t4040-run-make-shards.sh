@@ -57,7 +57,7 @@ test_expect_success 'docpipe status reads several shard ledgers together' '
 	total=$(sqlite3 ref/.docpipe/ledger.sqlite "SELECT count(*) FROM inputs") &&
 	test_grep "^$total inputs in 3 ledgers" st &&
 	docpipe status --json par1 par2 par3 >sj &&
-	/usr/bin/python3 -c "import json; d=json.load(open(\"sj\")); assert d[\"inputs\"]==$total and len(d[\"ledgers\"])==3, d"
+	test_json sj "d[\"inputs\"]==$total and len(d[\"ledgers\"])==3"
 '
 
 test_done

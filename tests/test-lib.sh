@@ -175,6 +175,20 @@ test_grep() {
 	fi
 }
 
+# test_json FILE EXPR...: FILE is JSON and each Python expression EXPR over
+# it (as d) is true; the first false one fails and shows d.
+test_json() {
+	test_json_file_=$1
+	shift
+	test_json_py_='import json, sys
+d = json.load(open(sys.argv[1]))'
+	for test_json_expr_ in "$@"; do
+		test_json_py_="$test_json_py_
+assert $test_json_expr_, d"
+	done
+	/usr/bin/python3 -c "$test_json_py_" "$test_json_file_"
+}
+
 # test_wait_for 'CONDITION': evaluate CONDITION until it holds, every 50 ms,
 # and fail after $DOCPIPE_TEST_WAIT seconds (120 by default) of trying.
 # Tests wait for what they need to see this way, never with a fixed sleep:
