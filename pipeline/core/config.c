@@ -124,25 +124,21 @@ static const RenamedKey renamed[] = {
 };
 /* clang-format on */
 
-/* Where one value came from: a file and line, or the command line (FILE NULL). */
+/*
+ * Where one value came from: a file and line, or the command line (FILE
+ * NULL).  The file name is interned: a configuration has many values from
+ * a few files, so an Origin is freed with g_free() alone.
+ */
 typedef struct {
-	char *file;
+	const char *file;
 	guint line;
 } Origin;
-
-static void
-origin_free(gpointer p)
-{
-	Origin *o = p;
-	g_free(o->file);
-	g_free(o);
-}
 
 static Origin *
 origin_new(const char *file, guint line)
 {
 	Origin *o = g_new(Origin, 1);
-	o->file = g_strdup(file);
+	o->file = g_intern_string(file);
 	o->line = line;
 	return o;
 }
@@ -336,7 +332,7 @@ config_new(void)
 	cfg->ref = 1;
 	cfg->kf = g_key_file_new();
 	cfg->lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	cfg->origins = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, origin_free);
+	cfg->origins = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	cfg->files = g_ptr_array_new_with_free_func(g_free);
 	return cfg;
 }
