@@ -42,6 +42,7 @@ struct DpChain {
 	DpIsolateOpts iso;
 	DpChainObserver observer;
 	gpointer observer_data;
+	gboolean preload; /* dp_chain_set_preload() */
 };
 
 /* Every record from extract goes through redaction, then to the emitter. */
@@ -67,6 +68,7 @@ dp_chain_new(DpConfig *cfg, DpRedactor *redactor, DpEmitter *emitter)
 	chain->emitter = emitter;
 	dp_extract_ctx_init(&chain->ectx, cfg, chain_emit, chain);
 	dp_isolate_opts_from_config(cfg, &chain->iso);
+	chain->preload = TRUE;
 	return chain;
 }
 
@@ -97,6 +99,12 @@ void
 dp_chain_set_hashes(DpChain *chain, gboolean hashes)
 {
 	chain->ectx.hash_parts = hashes;
+}
+
+void
+dp_chain_set_preload(DpChain *chain, gboolean preload)
+{
+	chain->preload = preload;
 }
 
 void
@@ -133,10 +141,12 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 		 * Untrusted bytes are parsed in a sandboxed child
 		 * (sandbox/isolate.c).  The module the type needs is loaded
 		 * first, here, so that every later input finds it loaded and
-		 * the child never maps libraries under its memory limit.
+		 * the child never maps libraries under its memory limit; with
+		 * a single input (dp_chain_set_preload()) the child loads it.
 		 */
 		const char *type = dp_record_get(rec, DP_F_TYPE);
-		dp_extract_preload(type);
+		if (chain->preload)
+			dp_extract_preload(type);
 		/* libmagic's database too, when the child will need it. */
 		if (dp_record_get(rec, DP_F_DETECT) != NULL)
 			dp_detect_magic_prepare();

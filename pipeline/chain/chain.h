@@ -38,6 +38,15 @@ void dp_chain_set_threads(DpChain *chain, guint threads);
 void dp_chain_set_hashes(DpChain *chain, gboolean hashes);
 
 /*
+ * Whether the extractor module an input needs is loaded here, before the
+ * sandboxed child is forked (the default), so that every later input's
+ * child finds it loaded.  `docpipe convert` of a single input turns it
+ * off: its only child loads the module itself, which spares the fork the
+ * copying of Poppler's mappings (about 1 ms of a 30 KB PDF's 21 ms).
+ */
+void dp_chain_set_preload(DpChain *chain, gboolean preload);
+
+/*
  * Convert one input.  A bad document is reported on stderr in one line and
  * counted in *EXIT_CODE (merged); FALSE only when output failed.
  */

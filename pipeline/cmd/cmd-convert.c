@@ -86,6 +86,8 @@ dp_cmd_convert(int argc, char **argv)
 	dp_chain_set_passwords(chain, (const char *const *)passwords);
 	/* Text shows no ids or hashes: none are computed for it. */
 	dp_chain_set_hashes(chain, formats != DP_EMIT_TEXT);
+	/* One input: no later input profits from a module loaded before the fork. */
+	dp_chain_set_preload(chain, paths->len > 1);
 	code = DP_EXIT_OK;
 	gboolean ok = TRUE;
 	for (guint i = 0; ok && i < paths->len; i++)
