@@ -92,7 +92,7 @@ static const char builtin_conf[] =
 #define MAX_PAGES_LISTED 1000 /* pages listed per code; then "..." */
 #define MAX_STAMPS 16
 #define MAX_VOTES 64             /* distinct values counted per voted field */
-#define ACCEL_BYTES (128 * 1024) /* a body this long is matched by the JIT (see Accel) */
+#define ACCEL_BYTES (256 * 1024) /* a body this long is matched by the JIT (see Accel) */
 
 /* The fields a pattern's named groups can give. */
 typedef enum {
@@ -1237,13 +1237,22 @@ stamp_unfinished(const Found *fd)
 	return n > 0 && fd->stamp->str[n - 1] != '.';
 }
 
-/* TRUE when the LEN bytes at S hold one of WORDS. */
+/*
+ * TRUE when the LEN bytes at S hold one of WORDS.  memchr() for the first
+ * byte, then memcmp(): memmem() prepares more than a line is worth.
+ */
 static gboolean
 holds_one(const char *s, gsize len, const GStrv words)
 {
-	for (gsize i = 0; words[i] != NULL; i++)
-		if (memmem(s, len, words[i], strlen(words[i])) != NULL)
-			return TRUE;
+	for (gsize i = 0; words[i] != NULL; i++) {
+		gsize n = strlen(words[i]);
+		const char *p = s, *end = s + len;
+		while ((gsize)(end - p) >= n && (p = memchr(p, words[i][0], (gsize)(end - p) - n + 1)) != NULL) {
+			if (memcmp(p, words[i], n) == 0)
+				return TRUE;
+			p++;
+		}
+	}
 	return FALSE;
 }
 
@@ -1467,10 +1476,15 @@ scan_body(const DpFurniture *f, const GString *body, gboolean keep, Found *fd, G
 	 */
 	guint64 last = 0, prev = 0;
 	const char *p = s;
+	/* The next form feed, looked for once per page rather than on every byte. */
+	const char *ff = memchr(s, '\f', body->len);
 	while (p < end) {
-		const char *e = p;
-		while (e < end && *e != '\n' && *e != '\f')
-			e++;
+		if (ff != NULL && ff < p)
+			ff = memchr(p, '\f', (gsize)(end - p));
+		const char *stop = ff != NULL ? ff : end;
+		const char *e = memchr(p, '\n', (gsize)(stop - p));
+		if (e == NULL)
+			e = stop;
 		LineResult r = scan_line(f, fd, p, (gsize)(e - p), page, prev);
 		gboolean blank = TRUE;
 		for (const char *q = p; q < e && blank; q++)
