@@ -551,6 +551,72 @@ test_extra_file(void)
 	unlink(path);
 }
 
+/* needs=: the pattern is tried only where one of its texts is; else as without it. */
+static void
+test_needs(void)
+{
+	g_autofree char *path = write_temp("[serial]\n"
+	                                   "regex=(?<stamp>(?:qq|zz)#[0-9]{3})\n"
+	                                   "needs=qq#;zz#\n"
+	                                   "stamp=stamp\n"
+	                                   "[serial elsewhere]\n"
+	                                   "regex=(?<stamp>yy#[0-9]{3})\n"
+	                                   "needs=NOWHERE\n"
+	                                   "stamp=stamp\n");
+	const char *extra[] = { path, NULL };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(DpFurniture) f = dp_furniture_new(extra, &error);
+	g_assert_no_error(error);
+	g_autoptr(DpRecord) rec = record("qq#123\nThe text.\nyy#456\n\nzz#789\n");
+	g_assert_true(dp_furniture_apply(f, rec, FALSE));
+	g_assert_cmpstr(dp_record_get(rec, "meta.foia.stamp"), ==, "qq#123;zz#789");
+	/* A pattern whose needs= the piece lacks is not tried: the line stays. */
+	g_assert_cmpstr(rec->body->str, ==, "The text.\nyy#456\n");
+	unlink(path);
+}
+
+/*
+ * A long body is matched by the JIT-compiled patterns, a short one by the
+ * interpreter, with its own screens: the same pages give the same text and
+ * the same values either way.
+ */
+static void
+test_long_same_as_short(void)
+{
+	g_autoptr(DpFurniture) f = furniture();
+	const char *const pages[] = { benghazi, classified, june_web };
+	for (gsize i = 0; i < G_N_ELEMENTS(pages); i++) {
+		g_autoptr(DpRecord) one = record(pages[i]);
+		(void)dp_furniture_apply(f, one, FALSE);
+		/* The page again and again, past the length where the JIT starts. */
+		g_autoptr(GString) text = g_string_new(NULL);
+		guint n = 0;
+		while (text->len < 600 * 1024) {
+			g_string_append(text, pages[i]);
+			g_string_append_c(text, '\f');
+			n++;
+		}
+		g_autoptr(DpRecord) many = record(text->str);
+		(void)dp_furniture_apply(f, many, FALSE);
+		static const char *const keys[] = { "meta.foia.case",       "meta.foia.doc",
+			                            "meta.foia.date",       "meta.foia.release",
+			                            "meta.foia.exemptions", "meta.foia.classification",
+			                            "meta.foia.stamp" };
+		for (gsize k = 0; k < G_N_ELEMENTS(keys); k++)
+			g_assert_cmpstr(dp_record_get(many, keys[k]), ==, dp_record_get(one, keys[k]));
+		/* Every page stripped as the one alone was. */
+		g_autoptr(GString) expect = g_string_new(NULL);
+		gsize one_len = one->body->len;
+		for (guint k = 0; k < n; k++) {
+			g_string_append_len(expect, one->body->str, (gssize)one_len);
+			g_string_append_c(expect, '\f');
+		}
+		g_autoptr(GString) got = dp_text_normalize(expect->str, expect->len);
+		g_assert_cmpuint(many->body->len, ==, got->len);
+		g_assert_true(memcmp(many->body->str, got->str, got->len) == 0);
+	}
+}
+
 /* A bad pattern file is a configuration error naming file, line and group. */
 static void
 test_config_errors(void)
@@ -565,6 +631,7 @@ test_config_errors(void)
 		{ "[no regex]\ncase=a\n", ":1: [no regex] has no regex" },
 		{ "\n[after]\nregex=X\nafter=nothing\n", ":2: [after] after: no pattern [nothing]" },
 		{ "[indent]\nregex=X\nmin-indent=far\n", ":3: [indent] min-indent" },
+		{ "[needs]\nregex=X\nneeds= ; \n", ":3: [needs] needs: no text" },
 		{ "not a key file\n", ": " },
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -657,4 +724,5 @@ DP_UNIT_MAIN("furniture", test_banner_state, test_banner_multiline_stamps_bates,
              test_classification_marking, test_classification_beside_text, test_stamp_over_lines,
              test_ocr_joined_columns, test_ocr_damage, test_dates, test_release_split, test_exemption_codes,
              test_meanings, test_bates_first_last, test_prose_is_not_furniture, test_weak_codes_alone, test_keep,
-             test_extra_file, test_config_errors, test_ten_thousand_pages, test_hostile)
+             test_extra_file, test_needs, test_config_errors, test_ten_thousand_pages, test_hostile,
+             test_long_same_as_short)
