@@ -1585,7 +1585,8 @@ paged_is_normal(const char *s, gsize len)
 /*
  * Drop the empty lines of T that dp_text_normalize() drops: at the start
  * of the text and of each page, at the end of a page and of the text, and
- * all but the first of a run.  dp_text_normalize() gives the same for T
+ * all but the first of a run (and end a text that ends with a form feed
+ * with the line end dp_text_normalize() gives it).  dp_text_normalize() gives the same for T
  * before and after (lines of blanks are its own business), so that this
  * only saves it work.
  */
@@ -1628,6 +1629,9 @@ drop_empty_lines(GString *t)
 	while (w >= 2 && t->str[w - 1] == '\n' && t->str[w - 2] == '\n')
 		w--;
 	g_string_truncate(t, w);
+	/* A text ends with a line end, after a last form feed too ("\f\n"). */
+	if (w > 0 && t->str[w - 1] == '\f')
+		g_string_append_c(t, '\n');
 }
 
 gboolean
