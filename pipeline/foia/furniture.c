@@ -40,8 +40,21 @@
  *	the printed date reads as M/D/Y), "Derived from: ...".  A level above
  *	UNCLASSIFIED wins over UNCLASSIFIED (a message's own marking).
  *
- *	dp_furniture_apply() only reads the DpFurniture (GRegex matching keeps
- *	its state in a GMatchInfo per call), so threads may share one.
+ *	The patterns are compiled by PCRE2 as GRegex would (UTF-8, Unicode
+ *	properties, any line end) and matched into one match data per call.
+ *	Nearly every line is text, so a pattern is tried on a piece only when
+ *	the piece can start it, is long enough and holds what every match
+ *	holds: what PCRE2 knows of the regex (its start bitmap, first and
+ *	required code units) and the texts of its needs= key.  A long body
+ *	(ACCEL_BYTES) is matched by JIT-compiled copies of the patterns, built
+ *	once: compiling them costs more than the interpreter spends on a
+ *	short document, and a sandboxed extraction compiles the patterns once
+ *	per document.  After the furniture goes, the body is normalized only
+ *	when dropping its misplaced empty lines does not leave it normal.
+ *
+ *	dp_furniture_apply() only reads the DpFurniture (each call has its
+ *	own match data; the JIT copies are built under g_once_init_enter()),
+ *	so threads may share one.
  *
  *	Bare exemption codes are weak patterns: they count only in a
  *	document where other furniture gives a value, so that a table's "84"
@@ -58,11 +71,15 @@
  *	tried only on one line (at most MAX_LINE bytes) or one column of it
  *	(at most MAX_PIECE bytes), each line once, so the work is linear in
  *	the body's size whatever it holds.  Lines that are not valid UTF-8
- *	are never furniture.  The values kept are bounded in number and size
- *	(MAX_CODES, MAX_PAGES_LISTED, MAX_STAMPS, MAX_VOTES, MAX_PIECE).
+ *	are never furniture.  A JIT match that fails on a limit (its stack,
+ *	the match limit, which the JIT counts its own way) is run again by the
+ *	interpreter, so that the JIT never changes what matches.  The screens
+ *	before a match only leave out pieces that PCRE2 would refuse (needs=
+ *	is the pattern author's word for it).  The values kept are bounded in
+ *	number and size (MAX_CODES, MAX_PAGES_LISTED, MAX_STAMPS, MAX_VOTES,
+ *	MAX_PIECE).
  *	The pattern files are configuration, trusted as such.
  */
-#define _GNU_SOURCE 1 /* memmem */
 #include "foia/furniture.h"
 
 #include "core/text.h"
@@ -363,15 +380,17 @@ compile_anchored(const char *pattern, guint32 options, char *msg, gsize msg_size
 
 /*
  * Match RE against the LEN bytes at S (valid UTF-8) into MD; PCRE2's
- * return code.  A match that overflows the JIT's stack is run again by the
+ * return code.  A JIT match that fails on a limit (the JIT's stack; the
+ * match limit, which the JIT counts its own way) is run again by the
  * interpreter, which keeps its backtracking on the heap, so that the JIT
- * never changes what matches.
+ * never changes what matches (an interpreted one that failed so fails
+ * again, on hostile text only).
  */
 static int
 match_at(const pcre2_code *re, const char *s, gsize len, pcre2_match_data *md)
 {
 	int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, md, NULL);
-	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
 		rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, md, NULL);
 	return rc;
 }
