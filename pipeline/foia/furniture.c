@@ -441,7 +441,6 @@ pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, 
 	pat->file = g_strdup(file);
 	pat->line = line;
 	const char *groups[FLD_N] = { NULL };
-	g_autofree char *values = NULL;
 	for (gsize i = 0; keys != NULL && keys[i] != NULL; i++) {
 		const char *key = keys[i];
 		/* Raw values: a backslash belongs to the regular expression. */
