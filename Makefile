@@ -163,7 +163,8 @@ asan:
 	 DOCPIPE_ASAN=1 DOCPIPE_BUILD="$(CURDIR)/build/asan" $(PROVE) -j2 $(sort $(wildcard tests/t[0-9]*.sh))
 
 # libFuzzer targets (clang), one per parser, in build/fuzz: the record
-# reader, text decoding, the redactor, and each extractor through
+# reader, text decoding, the redactor, the FOIA parsers (furniture and
+# printed e-mail), and each extractor through
 # dp_extract() with its type forced (tests/fuzz/).  fuzz-smoke runs each for
 # FUZZ_SECONDS with seeds from samples/ and the corpus (scripts/fuzz-smoke).
 FUZZ_DIR     := build/fuzz
