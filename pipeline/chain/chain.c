@@ -145,8 +145,11 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 		 * a single input (dp_chain_set_preload()) the child loads it.
 		 */
 		const char *type = dp_record_get(rec, DP_F_TYPE);
-		if (chain->preload)
+		if (chain->preload) {
 			dp_extract_preload(type);
+			/* The FOIA pass's patterns, compiled once for every later input. */
+			dp_foia_prepare(&chain->ectx, type);
+		}
 		/* libmagic's database too, when the child will need it. */
 		if (dp_record_get(rec, DP_F_DETECT) != NULL)
 			dp_detect_magic_prepare();

@@ -162,6 +162,12 @@ gboolean dp_doc_child_text(DpExtractCtx *ctx, DpDoc *parent, const char *path, c
  * nothing for a document the pass is not for.
  */
 GString *dp_foia_furniture(DpExtractCtx *ctx, DpDoc *doc);
+/*
+ * Compile the furniture patterns now when an input of TYPE will want them:
+ * called before forking a sandboxed child, so that a run compiles them
+ * once, not once per input.
+ */
+void dp_foia_prepare(DpExtractCtx *ctx, const char *type);
 gboolean dp_foia_messages(DpExtractCtx *ctx, DpDoc *doc, const GString *unstripped, GError **error);
 
 /* The built-in extractors. */

@@ -69,6 +69,14 @@ furniture(DpExtractCtx *ctx)
 	return ctx->furniture;
 }
 
+void
+dp_foia_prepare(DpExtractCtx *ctx, const char *type)
+{
+	if (type != NULL && dp_config_get_bool(ctx->cfg, "foia", "furniture") &&
+	    (g_str_equal(type, DP_TYPE_PDF) || g_str_has_prefix(type, "image/") || g_str_equal(type, DP_TYPE_TEXT)))
+		(void)furniture(ctx);
+}
+
 GString *
 dp_foia_furniture(DpExtractCtx *ctx, DpDoc *doc)
 {
