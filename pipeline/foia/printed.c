@@ -840,9 +840,18 @@ is_furniture(const char *c, const char *end)
 		if (p == end)
 			return TRUE;
 	}
-	for (gsize i = 0; i < G_N_ELEMENTS(words); i++)
-		if (find_ci(c, end, words[i]))
-			return TRUE;
+	/*
+	 * One pass over the line: most bytes start none of the words, and a
+	 * look at the first letter settles it (this runs on every line).
+	 */
+	for (const char *p = c; p < end; p++) {
+		char f = g_ascii_tolower(*p);
+		if (f != 'u' && f != 'c' && f != 'd' && f != 'r' && f != 'p' && f != 'f')
+			continue;
+		for (gsize i = 0; i < G_N_ELEMENTS(words); i++)
+			if (words[i][0] == f && starts_with_ci(p, end, words[i]))
+				return TRUE;
+	}
 	return FALSE;
 }
 
