@@ -43,6 +43,7 @@ struct DpChain {
 	DpChainObserver observer;
 	gpointer observer_data;
 	gboolean preload; /* dp_chain_set_preload() */
+	GBytes *name_key; /* dp_chain_set_name_key() */
 };
 
 /* Every record from extract goes through redaction, then to the emitter. */
@@ -86,6 +87,7 @@ dp_chain_free(DpChain *chain)
 		return;
 	dp_extract_ctx_clear(&chain->ectx);
 	dp_config_unref(chain->cfg);
+	g_clear_pointer(&chain->name_key, g_bytes_unref);
 	g_free(chain);
 }
 
@@ -105,6 +107,13 @@ void
 dp_chain_set_preload(DpChain *chain, gboolean preload)
 {
 	chain->preload = preload;
+}
+
+void
+dp_chain_set_name_key(DpChain *chain, GBytes *key)
+{
+	g_clear_pointer(&chain->name_key, g_bytes_unref);
+	chain->name_key = key ? g_bytes_ref(key) : NULL;
 }
 
 void
@@ -132,6 +141,18 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 		dp_warn("%s", local->message);
 		*exit_code = dp_exit_merge(*exit_code, local->code);
 		return TRUE;
+	}
+	/*
+	 * Its outputs are named after its path redacted (redact.h,
+	 * dp_redactor_output_name): a name redaction changed is kept apart
+	 * from another input's by a keyed suffix or, without a key, by a
+	 * number from the emitter.
+	 */
+	if (chain->redactor != NULL) {
+		gboolean changed = FALSE, suffixed = FALSE;
+		g_autofree char *name =
+		    dp_redactor_output_name(chain->redactor, path, chain->name_key, &changed, &suffixed);
+		dp_emitter_set_output_name(chain->emitter, name, changed && !suffixed);
 	}
 	gboolean ok;
 	if (data == NULL)
