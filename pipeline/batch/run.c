@@ -1162,6 +1162,41 @@ run_report(Run *r, gboolean ok, const GError *error)
 }
 
 /*
+ * ROWS (the ledger's message rows, from offset FROM on) with their first
+ * column, the ledger's real input path, redacted as the worker redacts a
+ * source: nothing written under OUT names an input unredacted.
+ */
+static GString *
+redact_source_column(const Run *r, const GString *rows, gsize from)
+{
+	GString *out = g_string_new_len(rows->str, (gssize)from);
+	g_autofree char *last_in = NULL;
+	g_autofree char *last_out = NULL;
+	for (const char *p = rows->str + from, *end = rows->str + rows->len; p < end;) {
+		const char *nl = memchr(p, '\n', (gsize)(end - p));
+		const char *stop = nl ? nl + 1 : end;
+		const char *tab = memchr(p, '\t', (gsize)(stop - p));
+		if (tab == NULL) {
+			g_string_append_len(out, p, stop - p);
+			p = stop;
+			continue;
+		}
+		gsize n = (gsize)(tab - p);
+		if (last_in == NULL || strlen(last_in) != n || memcmp(last_in, p, n) != 0) {
+			g_free(last_in);
+			g_free(last_out);
+			last_in = g_strndup(p, n);
+			GString *v = dp_redactor_apply(r->redactor, p, n, NULL);
+			last_out = g_string_free(v, FALSE);
+		}
+		g_string_append(out, last_out);
+		g_string_append_len(out, tab, stop - tab);
+		p = stop;
+	}
+	return out;
+}
+
+/*
  * OUT/messages.tsv, the message index of every input in the ledger
  * (README "The message index"), made again from the ledger's table when
  * an input was converted or pruned, or when it is missing; only where
@@ -1186,7 +1221,8 @@ write_messages(Run *r, GError **error)
 		}
 		return TRUE;
 	}
-	return dp_write_atomic(path, tsv->str, tsv->len, error);
+	g_autoptr(GString) shown = redact_source_column(r, tsv, header);
+	return dp_write_atomic(path, shown->str, shown->len, error);
 }
 
 /* The inputs found: plan, convert, mark the ledger clean, report. */
