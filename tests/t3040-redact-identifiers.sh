@@ -146,9 +146,11 @@ test_expect_success 'docpipe run: the redaction summary counts rules by channel'
 	test_json sj "d[\"redactions\"][\"ssn\"][\"path\"]>=4" "d[\"redactions\"][\"email\"][\"total\"]==d[\"redactions\"][\"email\"][\"path\"]+d[\"redactions\"][\"email\"].get(\"body\",0)+d[\"redactions\"][\"email\"].get(\"header\",0)+d[\"redactions\"][\"email\"].get(\"metadata\",0)"
 '
 
-test_expect_success 'docpipe status: a failed input named with PII is shown redacted' '
+test_expect_success 'docpipe status, run and convert warnings: a failed input named with PII is shown redacted' '
 	mkdir in2 && printf "%%PDF-1.4 broken" >"in2/bad_$SSN.pdf" &&
-	{ docpipe run in2 out2 2>/dev/null; true; } &&
+	{ docpipe run --json in2 out2 >rj2 2>re2; true; } &&
+	test_grep "bad_\[SSN\].pdf" re2 && no_pii re2 rj2 &&
+	{ docpipe convert in2/*.pdf >/dev/null 2>ce2; true; } && test_grep "bad_\[SSN\].pdf" ce2 && no_pii ce2 &&
 	{ docpipe status out2 >st2; true; } && test_grep "bad_\[SSN\].pdf" st2 && no_pii st2 &&
 	{ docpipe status --json out2 >sj2; true; } && no_pii sj2 &&
 	find out2 -path out2/.docpipe -prune -o -type f -print | xargs cat >all2 && no_pii all2

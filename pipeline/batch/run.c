@@ -406,7 +406,9 @@ record_input(Run *r, const DpRunWorker *w, const DpRecord *res, const char *stat
 	if (dp_ledger_status_failed(e->status)) {
 		r->failed++;
 		DpLedgerEntry *f = dp_ledger_entry_new();
-		f->path = g_strdup(e->path);
+		/* The run's report (stderr, --json) names inputs redacted, as status does. */
+		GString *shown = dp_redactor_apply(r->redactor, e->path, strlen(e->path), NULL);
+		f->path = g_string_free(shown, FALSE);
 		f->status = g_strdup(e->status);
 		f->error = g_strdup(e->error);
 		g_ptr_array_add(r->failures, f);

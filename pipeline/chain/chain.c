@@ -32,6 +32,8 @@
 #include "util/diag.h"
 #include "util/exitcode.h"
 
+#include <string.h>
+
 #include "util/banned.h"
 
 struct DpChain {
@@ -123,6 +125,18 @@ dp_chain_set_passwords(DpChain *chain, const char *const *passwords)
 	chain->ectx.passwords = passwords ? g_strdupv((char **)passwords) : NULL;
 }
 
+/* MSG as warned about: redacted like the outputs, since logs get shared too. */
+static void
+warn_redacted(DpChain *chain, const char *msg)
+{
+	if (chain->redactor == NULL) {
+		dp_warn("%s", msg);
+		return;
+	}
+	g_autoptr(GString) s = dp_redactor_apply(chain->redactor, msg, strlen(msg), NULL);
+	dp_warn("%s", s->str);
+}
+
 gboolean
 dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 {
@@ -138,7 +152,7 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 	g_autoptr(DpRecord) rec = dp_detect_input(path, chain->ectx.max_input, flags, &read, &local);
 	g_autoptr(GBytes) data = rec ? dp_detect_record_bytes(rec, read, chain->ectx.max_input, &local) : NULL;
 	if (rec == NULL || local != NULL) {
-		dp_warn("%s", local->message);
+		warn_redacted(chain, local->message);
 		*exit_code = dp_exit_merge(*exit_code, local->code);
 		return TRUE;
 	}
@@ -180,8 +194,10 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 	ok = ok && dp_emitter_finish(chain->emitter, error);
 	const char *problem;
 	int code = dp_emitter_doc_exit(chain->emitter, &problem);
-	if (ok && code != DP_EXIT_OK)
-		dp_warn("'%s': %s", path, problem);
+	if (ok && code != DP_EXIT_OK) {
+		g_autofree char *msg = g_strdup_printf("'%s': %s", path, problem);
+		warn_redacted(chain, msg);
+	}
 	*exit_code = dp_exit_merge(*exit_code, code);
 	return ok;
 }
