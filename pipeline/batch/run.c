@@ -63,6 +63,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -106,6 +107,7 @@ typedef struct {
 	/* Built once before forking. */
 	DpConfig *cfg;
 	DpRedactor *redactor;
+	GBytes *name_key; /* OUT/.docpipe/names.key: see run_output_base */
 	char *fingerprint;
 	DpLedger *ledger;
 	/* --reocr and the OCR engine or its language data changed: convert everything. */
@@ -148,10 +150,26 @@ warn_line(const char *msg)
 	dp_warn("%s", msg);
 }
 
+/*
+ * The outputs of input REL, without extension: named after REL redacted,
+ * as the worker's chain names them (chain/chain.c).  A name redaction
+ * changed carries "~" and 8 hex digits of an HMAC of REL, under the
+ * pseudonym key or else OUT/.docpipe/names.key, so that two inputs whose
+ * redacted names are the same never share outputs, in any order and any
+ * worker, and nobody without the key can test a guessed name against it.
+ */
+static char *
+run_output_base(const Run *r, const char *rel)
+{
+	gboolean changed, suffixed;
+	g_autofree char *name = dp_redactor_output_name(r->redactor, rel, r->name_key, &changed, &suffixed);
+	return dp_emit_output_base(r->out_root, name);
+}
+
 static void
 remove_temp_files(const Run *r, const char *rel, gboolean outputs_too)
 {
-	g_autofree char *base = dp_emit_output_base(r->out_root, rel);
+	g_autofree char *base = run_output_base(r, rel);
 	g_autofree char *dir = g_path_get_dirname(base);
 	g_autofree char *name = g_path_get_basename(base);
 	g_autofree char *pt = g_strconcat(name, ".txt.tmp-", NULL);
@@ -388,7 +406,9 @@ record_input(Run *r, const DpRunWorker *w, const DpRecord *res, const char *stat
 	if (dp_ledger_status_failed(e->status)) {
 		r->failed++;
 		DpLedgerEntry *f = dp_ledger_entry_new();
-		f->path = g_strdup(e->path);
+		/* The run's report (stderr, --json) names inputs redacted, as status does. */
+		GString *shown = dp_redactor_apply(r->redactor, e->path, strlen(e->path), NULL);
+		f->path = g_string_free(shown, FALSE);
 		f->status = g_strdup(e->status);
 		f->error = g_strdup(e->error);
 		g_ptr_array_add(r->failures, f);
@@ -643,7 +663,7 @@ outputs_present(const Run *r, const DpLedgerEntry *e)
 {
 	if (e->txt_sha256 == NULL)
 		return TRUE; /* a failure that wrote nothing */
-	g_autofree char *base = dp_emit_output_base(r->out_root, e->path);
+	g_autofree char *base = run_output_base(r, e->path);
 	g_autofree char *t = g_strconcat(base, ".txt", NULL);
 	g_autofree char *x = g_strconcat(base, ".xml", NULL);
 	return access(t, F_OK) == 0 && access(x, F_OK) == 0;
@@ -771,7 +791,7 @@ prune(Run *r, GHashTable *ledger, GHashTable *present, GError **error)
 	g_ptr_array_sort(gone, cmp_pstr);
 	for (guint i = 0; i < gone->len; i++) {
 		const char *path = gone->pdata[i];
-		g_autofree char *base = dp_emit_output_base(r->out_root, path);
+		g_autofree char *base = run_output_base(r, path);
 		g_autofree char *t = g_strconcat(base, ".txt", NULL);
 		g_autofree char *x = g_strconcat(base, ".xml", NULL);
 		unlink(t);
@@ -860,6 +880,7 @@ run_clear(Run *r)
 	g_free(r->in_root);
 	g_free(r->out_root);
 	g_free(r->state_dir);
+	g_clear_pointer(&r->name_key, g_bytes_unref);
 	g_free(r->fingerprint);
 	g_free(r->mem_limit_str);
 	if (r->out_fd >= 0)
@@ -964,6 +985,40 @@ run_open_dirs(Run *r)
 		dp_warn("cannot create '%s': %s", r->state_dir, g_strerror(errno));
 		return DP_EXIT_CANTCREAT;
 	}
+	return DP_EXIT_OK;
+}
+
+/*
+ * OUT/.docpipe/names.key: 32 random bytes (in hex), made by the first run
+ * and kept, 0600, for the suffixes of redacted output names when no
+ * pseudonym key is configured (run_output_base).  Like the ledger, it is
+ * the operator's and is never published.
+ */
+static int
+run_name_key(Run *r)
+{
+	g_autofree char *path = g_build_filename(r->state_dir, "names.key", NULL);
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	if (!g_file_get_contents(path, &data, &len, NULL) || len < 32) {
+		guint8 raw[32];
+		if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
+			dp_warn("cannot make '%s': %s", path, g_strerror(errno));
+			return DP_EXIT_OSERR;
+		}
+		g_free(data);
+		GString *hex = g_string_sized_new(2 * sizeof raw);
+		for (guint i = 0; i < sizeof raw; i++)
+			g_string_append_printf(hex, "%02x", raw[i]);
+		len = hex->len;
+		data = g_string_free(hex, FALSE);
+		g_autoptr(GError) error = NULL;
+		if (!g_file_set_contents_full(path, data, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error)) {
+			dp_warn("%s", error->message);
+			return DP_EXIT_CANTCREAT;
+		}
+	}
+	r->name_key = g_bytes_new(data, len);
 	return DP_EXIT_OK;
 }
 
@@ -1074,6 +1129,7 @@ run_convert(Run *r, GPtrArray *todo, GError **error)
 		return TRUE;
 	r->conf = (DpRunConf){ .cfg = r->cfg,
 		               .redactor = r->redactor,
+		               .name_key = r->name_key,
 		               .in_root = r->in_root,
 		               .out_root = r->out_root,
 		               .jobs = r->jobs,
@@ -1108,6 +1164,41 @@ run_report(Run *r, gboolean ok, const GError *error)
 }
 
 /*
+ * ROWS (the ledger's message rows, from offset FROM on) with their first
+ * column, the ledger's real input path, redacted as the worker redacts a
+ * source: nothing written under OUT names an input unredacted.
+ */
+static GString *
+redact_source_column(const Run *r, const GString *rows, gsize from)
+{
+	GString *out = g_string_new_len(rows->str, (gssize)from);
+	g_autofree char *last_in = NULL;
+	g_autofree char *last_out = NULL;
+	for (const char *p = rows->str + from, *end = rows->str + rows->len; p < end;) {
+		const char *nl = memchr(p, '\n', (gsize)(end - p));
+		const char *stop = nl ? nl + 1 : end;
+		const char *tab = memchr(p, '\t', (gsize)(stop - p));
+		if (tab == NULL) {
+			g_string_append_len(out, p, stop - p);
+			p = stop;
+			continue;
+		}
+		gsize n = (gsize)(tab - p);
+		if (last_in == NULL || strlen(last_in) != n || memcmp(last_in, p, n) != 0) {
+			g_free(last_in);
+			g_free(last_out);
+			last_in = g_strndup(p, n);
+			GString *v = dp_redactor_apply(r->redactor, p, n, NULL);
+			last_out = g_string_free(v, FALSE);
+		}
+		g_string_append(out, last_out);
+		g_string_append_len(out, tab, stop - tab);
+		p = stop;
+	}
+	return out;
+}
+
+/*
  * OUT/messages.tsv, the message index of every input in the ledger
  * (README "The message index"), made again from the ledger's table when
  * an input was converted or pruned, or when it is missing; only where
@@ -1132,7 +1223,8 @@ write_messages(Run *r, GError **error)
 		}
 		return TRUE;
 	}
-	return dp_write_atomic(path, tsv->str, tsv->len, error);
+	g_autoptr(GString) shown = redact_source_column(r, tsv, header);
+	return dp_write_atomic(path, shown->str, shown->len, error);
 }
 
 /* The inputs found: plan, convert, mark the ledger clean, report. */
@@ -1170,6 +1262,8 @@ dp_run_execute(const DpRunOptions *opts)
 		code = run_open_dirs(&r);
 	if (code == DP_EXIT_OK)
 		code = run_lock(&r);
+	if (code == DP_EXIT_OK)
+		code = run_name_key(&r);
 	if (code == DP_EXIT_OK)
 		code = run_open_ledger(&r, &ledger);
 	if (code == DP_EXIT_OK)

@@ -93,7 +93,8 @@ typedef struct {
 	char *status, *error, *sha256;
 	guint64 size;
 	char *part_problem;   /* first failing part, "PATH: STATUS: ERROR" */
-	GTree *redactions;    /* rule -> count */
+	GTree *redactions;    /* "RULE" and "RULE.CHANNEL" -> count */
+	DpRedactor *redactor; /* the run's: the input's plain SHA-256 */
 	guint64 ocr_pages;    /* pages read by OCR, of the input and its parts */
 	DpMsgIndex *messages; /* the input's messages, as rows of the message index */
 } Observed;
@@ -125,6 +126,44 @@ observed_clear(Observed *o)
 	memset(o, 0, sizeof *o);
 }
 
+/*
+ * The channel of a "redacted:" line's FIELD, for the audit: the body, a
+ * message's header, a name (the source, a part's path, an attachment's
+ * or entry's file name), other metadata; and covered text (PDF words
+ * under a black box, rule "covered") whatever the field.
+ */
+static const char *
+redaction_channel(const char *rule, const char *field)
+{
+	static const char *const headers[] = { "from",        "to",         "cc",         "bcc",  "reply-to",
+		                               "sender",      "subject",    "date",       "sent", "message-id",
+		                               "in-reply-to", "references", "return-path" };
+	static const char *const names[] = { "filename", "name", "entry", "attachment" };
+	if (g_str_equal(rule, "covered"))
+		return "covered";
+	if (g_str_equal(field, "body"))
+		return "body";
+	if (g_str_equal(field, DP_F_PATH) || g_str_equal(field, DP_F_SOURCE))
+		return "path";
+	if (!g_str_has_prefix(field, DP_META_PREFIX))
+		return "metadata";
+	const char *m = field + strlen(DP_META_PREFIX);
+	for (guint i = 0; i < G_N_ELEMENTS(headers); i++)
+		if (g_ascii_strcasecmp(m, headers[i]) == 0)
+			return "header";
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+		if (g_ascii_strcasecmp(m, names[i]) == 0)
+			return "path";
+	return "metadata";
+}
+
+static void
+count_redaction(GTree *t, const char *key, guint64 n)
+{
+	gpointer old = g_tree_lookup(t, key);
+	g_tree_replace(t, g_strdup(key), GSIZE_TO_POINTER(GPOINTER_TO_SIZE(old) + n));
+}
+
 static void
 observe(const DpRecord *rec, gpointer user)
 {
@@ -135,7 +174,9 @@ observe(const DpRecord *rec, gpointer user)
 		o->seen_top = TRUE;
 		o->status = g_strdup(status ? status : DP_STATUS_OK);
 		o->error = g_strdup(dp_record_get(rec, DP_F_ERROR));
-		o->sha256 = g_strdup(dp_record_get(rec, DP_F_SHA256));
+		/* The ledger's is the plain hash, whatever [output] hashes made of the record's. */
+		o->sha256 =
+		    g_strdup(o->redactor ? dp_redactor_input_sha256(o->redactor) : dp_record_get(rec, DP_F_SHA256));
 		const char *size = dp_record_get(rec, DP_F_SIZE);
 		o->size = size ? g_ascii_strtoull(size, NULL, 10) : 0;
 	} else if (dp_status_exit_code(status) != DP_EXIT_OK && o->part_problem == NULL) {
@@ -157,8 +198,9 @@ observe(const DpRecord *rec, gpointer user)
 		if (g_strv_length(p) < 3)
 			continue;
 		guint64 n = g_ascii_strtoull(p[2], NULL, 10);
-		gpointer old = g_tree_lookup(o->redactions, p[0]);
-		g_tree_replace(o->redactions, g_strdup(p[0]), GSIZE_TO_POINTER(GPOINTER_TO_SIZE(old) + n));
+		count_redaction(o->redactions, p[0], n);
+		g_autofree char *by = g_strconcat(p[0], ".", redaction_channel(p[0], p[1]), NULL);
+		count_redaction(o->redactions, by, n);
 	}
 }
 
@@ -226,6 +268,7 @@ converter_open(Converter *cv, const DpRunConf *c)
 	dp_emitter_set_hash_outputs(cv->em, TRUE);
 	cv->chain = dp_chain_new(c->cfg, c->redactor, cv->em);
 	dp_chain_set_observer(cv->chain, observe, &cv->o);
+	dp_chain_set_name_key(cv->chain, c->name_key);
 }
 
 /*
@@ -265,6 +308,7 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 	observed_clear(&cv->o);
 	observed_init(&cv->o);
 	Observed *o = &cv->o;
+	o->redactor = c->redactor;
 	g_autoptr(GError) error = NULL;
 	int code = DP_EXIT_OK;
 	gboolean ok = dp_chain_run(cv->chain, rel, &code, &error);

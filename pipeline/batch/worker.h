@@ -25,6 +25,7 @@
 typedef struct {
 	DpConfig *cfg;
 	DpRedactor *redactor;
+	GBytes *name_key;               /* OUT/.docpipe/names.key (run.c, run_output_base) */
 	const char *in_root, *out_root; /* absolute, resolved */
 	int jobs;                       /* workers in the run */
 	gint64 cpu_s, open_files;       /* [limits] cpu-time, open-files (times 4); 0: none */

@@ -32,6 +32,8 @@
 #include "util/diag.h"
 #include "util/exitcode.h"
 
+#include <string.h>
+
 #include "util/banned.h"
 
 struct DpChain {
@@ -43,6 +45,7 @@ struct DpChain {
 	DpChainObserver observer;
 	gpointer observer_data;
 	gboolean preload; /* dp_chain_set_preload() */
+	GBytes *name_key; /* dp_chain_set_name_key() */
 };
 
 /* Every record from extract goes through redaction, then to the emitter. */
@@ -86,6 +89,7 @@ dp_chain_free(DpChain *chain)
 		return;
 	dp_extract_ctx_clear(&chain->ectx);
 	dp_config_unref(chain->cfg);
+	g_clear_pointer(&chain->name_key, g_bytes_unref);
 	g_free(chain);
 }
 
@@ -108,10 +112,29 @@ dp_chain_set_preload(DpChain *chain, gboolean preload)
 }
 
 void
+dp_chain_set_name_key(DpChain *chain, GBytes *key)
+{
+	g_clear_pointer(&chain->name_key, g_bytes_unref);
+	chain->name_key = key ? g_bytes_ref(key) : NULL;
+}
+
+void
 dp_chain_set_passwords(DpChain *chain, const char *const *passwords)
 {
 	g_strfreev(chain->ectx.passwords);
 	chain->ectx.passwords = passwords ? g_strdupv((char **)passwords) : NULL;
+}
+
+/* MSG as warned about: redacted like the outputs, since logs get shared too. */
+static void
+warn_redacted(DpChain *chain, const char *msg)
+{
+	if (chain->redactor == NULL) {
+		dp_warn("%s", msg);
+		return;
+	}
+	g_autoptr(GString) s = dp_redactor_apply(chain->redactor, msg, strlen(msg), NULL);
+	dp_warn("%s", s->str);
 }
 
 gboolean
@@ -129,9 +152,21 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 	g_autoptr(DpRecord) rec = dp_detect_input(path, chain->ectx.max_input, flags, &read, &local);
 	g_autoptr(GBytes) data = rec ? dp_detect_record_bytes(rec, read, chain->ectx.max_input, &local) : NULL;
 	if (rec == NULL || local != NULL) {
-		dp_warn("%s", local->message);
+		warn_redacted(chain, local->message);
 		*exit_code = dp_exit_merge(*exit_code, local->code);
 		return TRUE;
+	}
+	/*
+	 * Its outputs are named after its path redacted (redact.h,
+	 * dp_redactor_output_name): a name redaction changed is kept apart
+	 * from another input's by a keyed suffix or, without a key, by a
+	 * number from the emitter.
+	 */
+	if (chain->redactor != NULL) {
+		gboolean changed = FALSE, suffixed = FALSE;
+		g_autofree char *name =
+		    dp_redactor_output_name(chain->redactor, path, chain->name_key, &changed, &suffixed);
+		dp_emitter_set_output_name(chain->emitter, name, changed && !suffixed);
 	}
 	gboolean ok;
 	if (data == NULL)
@@ -162,8 +197,10 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 	ok = ok && dp_emitter_finish(chain->emitter, error);
 	const char *problem;
 	int code = dp_emitter_doc_exit(chain->emitter, &problem);
-	if (ok && code != DP_EXIT_OK)
-		dp_warn("'%s': %s", path, problem);
+	if (ok && code != DP_EXIT_OK) {
+		g_autofree char *msg = g_strdup_printf("'%s': %s", path, problem);
+		warn_redacted(chain, msg);
+	}
 	*exit_code = dp_exit_merge(*exit_code, code);
 	return ok;
 }

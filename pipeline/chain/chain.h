@@ -22,6 +22,13 @@ DpChain *dp_chain_new(DpConfig *cfg, DpRedactor *redactor, DpEmitter *emitter);
 void dp_chain_free(DpChain *chain);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpChain, dp_chain_free)
 
+/*
+ * The key that tells apart the outputs of inputs whose redacted names are
+ * the same, when no pseudonym key is configured (`docpipe run` keeps one
+ * in OUT/.docpipe); referenced.  Without either, `convert -o` numbers them.
+ */
+void dp_chain_set_name_key(DpChain *chain, GBytes *key);
+
 /* Passwords to try on encrypted documents, before [pdf] passwords (copied). */
 void dp_chain_set_passwords(DpChain *chain, const char *const *passwords);
 

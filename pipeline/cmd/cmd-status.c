@@ -3,14 +3,18 @@
  *	cmd-status.c - `docpipe status`: what the ledgers of batch runs say
  *
  * SYNOPSIS
- *	docpipe status [--json] OUT...
+ *	docpipe status [-c CONFIG] [--json] OUT...
  *
  * DESCRIPTION
  *	Reads OUT/.docpipe/ledger.sqlite of each OUT (several shard outputs
  *	are added up) and prints the number of inputs by status, the pages
  *	read by OCR and how many inputs had some, then every failed input
- *	with its reason.  Errors in the ledger were redacted
- *	before they were written; no document text is ever printed.
+ *	with its reason, and the redactions by rule and channel (body,
+ *	header, metadata, path, covered), counts only.  Errors in the
+ *	ledger were redacted before they were written; the ledger keeps the
+ *	real input paths (the operator's), and they are printed redacted by
+ *	the rules of CONFIG (the run's; the default configuration without
+ *	-c).  No document text is ever printed.
  *	Reading works while a run is writing (the ledger is in WAL mode).
  *
  * SECURITY
@@ -22,10 +26,12 @@
  *
  * EXIT STATUS
  *	0 no input failed; 65 some inputs failed; 64 usage; 66 an OUT has
- *	no ledger; 74 a ledger cannot be read.
+ *	no ledger; 74 a ledger cannot be read; 78 configuration error.
  */
 #include "batch/ledger.h"
 #include "cmd/cmd.h"
+#include "core/config.h"
+#include "redact/redact.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
 #include "util/fileio.h"
@@ -42,13 +48,86 @@ cmp_cstr(gconstpointer a, gconstpointer b)
 	return strcmp(a, b);
 }
 
+static int
+cmp_cstr_data(gconstpointer a, gconstpointer b, gpointer user)
+{
+	return strcmp(a, b);
+}
+
+/* Add a ledger row's "RULE=N RULE.CHANNEL=N ..." (worker.c) to TREE. */
+static void
+add_redactions(GTree *tree, const char *value)
+{
+	g_auto(GStrv) items = g_strsplit(value ? value : "", " ", -1);
+	for (guint i = 0; items[i]; i++) {
+		char *eq = strrchr(items[i], '=');
+		if (eq == NULL || eq == items[i])
+			continue;
+		*eq = '\0';
+		guint64 n = g_ascii_strtoull(eq + 1, NULL, 10);
+		gpointer old = g_tree_lookup(tree, items[i]);
+		g_tree_replace(tree, g_strdup(items[i]), GSIZE_TO_POINTER(GPOINTER_TO_SIZE(old) + n));
+	}
+}
+
+typedef struct {
+	GString *out;
+	gboolean json;
+	const char *rule; /* the rule of the line (text) or object (JSON) being written */
+} RedOut;
+
+/* Text: "  RULE  N (body N, path N)"; JSON: "RULE": {"total": N, "body": N}. */
+static gboolean
+print_redaction(gpointer key, gpointer value, gpointer user)
+{
+	RedOut *ro = user;
+	const char *k = key;
+	gsize n = GPOINTER_TO_SIZE(value);
+	const char *dot = strrchr(k, '.');
+	gboolean channel = dot != NULL && ro->rule != NULL && strlen(ro->rule) == (gsize)(dot - k) &&
+	                   strncmp(k, ro->rule, (gsize)(dot - k)) == 0;
+	if (channel && ro->json) {
+		g_string_append(ro->out, ", ");
+		dp_json_string(ro->out, dot + 1);
+		g_string_append_printf(ro->out, ": %" G_GSIZE_FORMAT, n);
+	} else if (channel) {
+		g_string_append_printf(ro->out, "%s%s %" G_GSIZE_FORMAT,
+		                       ro->out->str[ro->out->len - 1] == '(' ? "" : ", ", dot + 1, n);
+	} else {
+		/* A rule's total comes first (its name sorts before NAME.CHANNEL). */
+		if (ro->rule != NULL)
+			g_string_append(ro->out, ro->json ? "}" : ")\n");
+		if (ro->json) {
+			g_string_append(ro->out, ro->rule != NULL ? ", " : "");
+			dp_json_string(ro->out, k);
+			g_string_append_printf(ro->out, ": {\"total\": %" G_GSIZE_FORMAT, n);
+		} else {
+			g_string_append_printf(ro->out, "  %-12s %" G_GSIZE_FORMAT " (", k, n);
+		}
+		ro->rule = k;
+	}
+	return FALSE;
+}
+
+/* A ledger path as printed: redacted by RD's rules. */
+static char *
+shown_path(DpRedactor *rd, const char *path)
+{
+	GString *s = dp_redactor_apply(rd, path, strlen(path), NULL);
+	return g_string_free(s, FALSE);
+}
+
 int
 dp_cmd_status(int argc, char **argv)
 {
 	gboolean opt_json = FALSE;
-	const GOptionEntry options[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON on standard output",
-		                           NULL },
-		                         G_OPTION_ENTRY_NULL };
+	g_autofree char *opt_config = NULL;
+	const GOptionEntry options[] = {
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
+		  "Redact the paths shown by the rules of FILE (the run's configuration)", "FILE" },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON on standard output", NULL },
+		G_OPTION_ENTRY_NULL
+	};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) octx = g_option_context_new("OUT... - show what batch runs did");
 	g_option_context_add_main_entries(octx, options, NULL);
@@ -65,6 +144,13 @@ dp_cmd_status(int argc, char **argv)
 		dp_warn("expected at least one OUT; see 'docpipe status --help'");
 		return DP_EXIT_USAGE;
 	}
+	g_autoptr(DpConfig) cfg = dp_config_load(opt_config, &error);
+	g_autoptr(DpRedactor) rd = cfg ? dp_redactor_new(cfg, &error) : NULL;
+	if (rd == NULL) {
+		dp_warn("%s", error->message);
+		return DP_EXIT_CONFIG;
+	}
+	g_autoptr(GTree) redactions = g_tree_new_full(cmp_cstr_data, NULL, g_free, NULL);
 	g_autoptr(GHashTable) by_status = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GString) text = g_string_new(NULL);
 	g_autoptr(GString) jfail = g_string_new(NULL);
@@ -97,18 +183,20 @@ dp_cmd_status(int argc, char **argv)
 			ocr_inputs += e->ocr_pages > 0;
 			gpointer n = g_hash_table_lookup(by_status, e->status);
 			g_hash_table_replace(by_status, g_strdup(e->status), GUINT_TO_POINTER(GPOINTER_TO_UINT(n) + 1));
+			add_redactions(redactions, e->redactions);
 			if (!dp_ledger_status_failed(e->status))
 				continue;
 			failed++;
+			g_autofree char *shown = shown_path(rd, e->path);
 			g_string_append_printf(text, "  %s%s%s: %s%s%s\n", argc > 2 ? argv[i] : "",
-			                       argc > 2 ? ": " : "", e->path, e->status, e->error ? ": " : "",
+			                       argc > 2 ? ": " : "", shown, e->status, e->error ? ": " : "",
 			                       e->error ? e->error : "");
 			if (jfail->len)
 				g_string_append(jfail, ", ");
 			g_string_append(jfail, "{\"out\": ");
 			dp_json_string(jfail, argv[i]);
 			g_string_append(jfail, ", \"path\": ");
-			dp_json_string(jfail, e->path);
+			dp_json_string(jfail, shown);
 			g_string_append(jfail, ", \"status\": ");
 			dp_json_string(jfail, e->status);
 			g_string_append(jfail, ", \"error\": ");
@@ -131,7 +219,10 @@ dp_cmd_status(int argc, char **argv)
 			dp_json_string(out, l->data);
 			g_string_append_printf(out, ": %u", GPOINTER_TO_UINT(g_hash_table_lookup(by_status, l->data)));
 		}
-		g_string_append_printf(out, "}, \"failures\": [%s]}\n", jfail->str);
+		g_string_append(out, "}, \"redactions\": {");
+		RedOut ro = { out, TRUE, NULL };
+		g_tree_foreach(redactions, print_redaction, &ro);
+		g_string_append_printf(out, "%s}, \"failures\": [%s]}\n", ro.rule ? "}" : "", jfail->str);
 	} else {
 		g_string_append_printf(out, "%u inputs in %d ledger%s\n", total, argc - 1, argc > 2 ? "s" : "");
 		for (GList *l = keys; l; l = l->next)
@@ -139,6 +230,12 @@ dp_cmd_status(int argc, char **argv)
 			                       GPOINTER_TO_UINT(g_hash_table_lookup(by_status, l->data)));
 		g_string_append_printf(out, "%" G_GUINT64_FORMAT " page%s read by OCR, in %u input%s\n", ocr_pages,
 		                       ocr_pages == 1 ? "" : "s", ocr_inputs, ocr_inputs == 1 ? "" : "s");
+		if (g_tree_nnodes(redactions) > 0) {
+			g_string_append(out, "redactions by rule (channels):\n");
+			RedOut ro = { out, FALSE, NULL };
+			g_tree_foreach(redactions, print_redaction, &ro);
+			g_string_append(out, ")\n");
+		}
 		if (failed)
 			g_string_append_printf(out, "failures (%u):\n%s", failed, text->str);
 	}

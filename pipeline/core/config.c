@@ -88,6 +88,8 @@ static const SchemaEntry schema[] = {
 	{ "redact", "validate", T_BOOL, "true", NULL },
 	{ "redact", "allow", T_LIST, NULL, NULL },
 	{ "redact", "allow-file", T_STRING, NULL, NULL },
+	/* Identifiers in the outputs (redact/ids.c); unset: keyed with a [redact] key, else plain. */
+	{ "output", "hashes", T_ENUM, NULL, "plain;keyed;none" },
 	{ "rule *", "enabled", T_BOOL, NULL, NULL },
 	{ "rule *", "pattern", T_STRING, NULL, NULL },
 	{ "rule *", "terms", T_STRING, NULL, NULL },

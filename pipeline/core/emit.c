@@ -58,6 +58,9 @@ struct DpEmitter {
 	DpMsgIndex *messages; /* not owned; NULL: no index */
 	int doc_exit;         /* worst of the current top-level document */
 	char *doc_problem;    /* its first non-ok "status: error", for the log */
+	char *next_name;      /* dp_emitter_set_output_name(), for the next document */
+	gboolean next_unique;
+	GHashTable *names; /* the output bases written under a unique name */
 };
 
 DpEmitter *
@@ -69,6 +72,7 @@ dp_emitter_new(int formats, const char *outdir, FILE *out, gboolean headers)
 	em->out = out;
 	em->headers = headers;
 	em->stack = g_ptr_array_new_with_free_func(g_free);
+	em->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	return em;
 }
 
@@ -101,6 +105,8 @@ dp_emitter_free(DpEmitter *em)
 	g_ptr_array_unref(em->stack);
 	g_free(em->outdir);
 	g_free(em->doc_problem);
+	g_free(em->next_name);
+	g_hash_table_unref(em->names);
 	g_free(em);
 }
 
@@ -134,6 +140,14 @@ dp_emitter_doc_exit(const DpEmitter *em, const char **problem)
 	if (problem)
 		*problem = em->doc_problem;
 	return em->doc_exit;
+}
+
+void
+dp_emitter_set_output_name(DpEmitter *em, const char *name, gboolean unique)
+{
+	g_free(em->next_name);
+	em->next_name = g_strdup(name);
+	em->next_unique = unique;
 }
 
 guint64
@@ -339,7 +353,18 @@ doc_begin(DpEmitter *em, const DpRecord *rec, GError **error)
 	em->doc_exit = DP_EXIT_OK;
 	g_clear_pointer(&em->doc_problem, g_free);
 	if (em->outdir != NULL) {
-		g_autofree char *base = dp_emit_output_base(em->outdir, source);
+		g_autofree char *base = dp_emit_output_base(em->outdir, em->next_name ? em->next_name : source);
+		if (em->next_unique) {
+			/* A name redaction made: the first input keeps it, the next get a number. */
+			g_autofree char *stem = g_strdup(base);
+			for (guint n = 2; g_hash_table_contains(em->names, base) && n < G_MAXUINT; n++) {
+				g_free(base);
+				base = g_strdup_printf("%s~%u", stem, n);
+			}
+			g_hash_table_add(em->names, g_strdup(base));
+		}
+		g_clear_pointer(&em->next_name, g_free);
+		em->next_unique = FALSE;
 		em->text.no_fsync = em->xml.no_fsync = em->no_fsync;
 		em->text.hash = em->xml.hash = em->hash_outputs;
 		if (em->formats & DP_EMIT_TEXT) {

@@ -50,6 +50,15 @@ void dp_emitter_set_hash_outputs(DpEmitter *em, gboolean hash);
  */
 const char *dp_emitter_output_sha256(const DpEmitter *em, DpEmitFormat format);
 
+/*
+ * The name (no extension, relative to OUTDIR) of the next top-level
+ * document's outputs, instead of its source (the chain gives it the
+ * redacted one).  UNIQUE: when this emitter already wrote outputs under
+ * that name, "~2", "~3", ... follow it, so that two inputs whose redacted
+ * names are the same do not overwrite each other.
+ */
+void dp_emitter_set_output_name(DpEmitter *em, const char *name, gboolean unique);
+
 /* Take the next record (parents before children, as extract emits them). */
 /* Also give every record added to IX (the message index; not owned, may be NULL). */
 void dp_emitter_set_messages(DpEmitter *em, DpMsgIndex *ix);

@@ -63,6 +63,7 @@
 #include "core/emit.h"
 #include "core/ocrwords.h"
 #include "core/record.h"
+#include "redact/ids.h"
 #include "redact/internal.h"
 #include "util/exitcode.h"
 
@@ -114,6 +115,7 @@ struct DpRedactor {
 	pcre2_match_data *md;
 	GHashTable *allow; /* folded, casefolded values never redacted */
 	GBytes *key;
+	DpIds *ids; /* ids and hashes of records, sources (redact/ids.c) */
 	guint digits;
 	gboolean validate;
 	/* Scratch state reused across calls (the redactor is single-threaded). */
@@ -176,6 +178,7 @@ dp_redactor_free(DpRedactor *rd)
 	g_clear_pointer(&rd->md, pcre2_match_data_free);
 	g_clear_pointer(&rd->allow, g_hash_table_unref);
 	g_clear_pointer(&rd->key, g_bytes_unref);
+	g_clear_pointer(&rd->ids, dp_ids_free);
 	dp_view_clear(&rd->view);
 	g_free(rd);
 }
@@ -598,10 +601,15 @@ add_custom_rules(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
 	return TRUE;
 }
 
-/* The pseudonym key, read once, and only when a rule's operator is pseudonym. */
+/*
+ * The pseudonym key, read once, and only when a rule's operator is
+ * pseudonym or ids_setup() needs it.
+ */
 static gboolean
 load_key(DpRedactor *rd, const DpConfig *cfg, GError **error)
 {
+	if (rd->key != NULL)
+		return TRUE;
 	for (guint i = 0; i < rd->rules->len; i++) {
 		const Rule *r = rd->rules->pdata[i];
 		if (r->op != DP_OP_PSEUDONYM)
@@ -615,6 +623,36 @@ load_key(DpRedactor *rd, const DpConfig *cfg, GError **error)
 			return config_error(error, cfg, "redact", "rule '%s': %s", r->name, local->message);
 		return TRUE;
 	}
+	return TRUE;
+}
+
+/*
+ * [output] hashes: keyed when a key is configured ([redact] key-file or
+ * key-env), plain otherwise; keyed without a key is a configuration error.
+ * With redaction off, only an explicit hashes=keyed reads the key.
+ */
+static gboolean
+ids_setup(DpRedactor *rd, const DpConfig *cfg, gboolean enabled, GError **error)
+{
+	g_autofree char *h = dp_config_get_string(cfg, "output", "hashes");
+	gboolean has_key = dp_config_has(cfg, "redact", "key-file") || dp_config_has(cfg, "redact", "key-env");
+	DpHashes mode = DP_HASHES_PLAIN;
+	if (h != NULL && g_str_equal(h, "none"))
+		mode = DP_HASHES_NONE;
+	else if ((h != NULL && g_str_equal(h, "keyed")) || (h == NULL && has_key && enabled))
+		mode = DP_HASHES_KEYED;
+	if (mode == DP_HASHES_KEYED && rd->key == NULL) {
+		g_autofree char *kf = dp_config_get_string(cfg, "redact", "key-file");
+		g_autofree char *ke = dp_config_get_string(cfg, "redact", "key-env");
+		g_autofree char *path = kf ? dp_config_resolve_path(cfg, kf) : NULL;
+		g_autoptr(GError) local = NULL;
+		if (kf == NULL && ke == NULL)
+			return config_error(error, cfg, "output", "hashes=keyed needs [redact] key-file or key-env");
+		rd->key = dp_key_load(path, ke, &local);
+		if (rd->key == NULL)
+			return config_error(error, cfg, "output", "hashes=keyed: %s", local->message);
+	}
+	rd->ids = dp_ids_new(mode, mode == DP_HASHES_KEYED ? rd->key : NULL);
 	return TRUE;
 }
 
@@ -647,7 +685,7 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 	g_autoptr(DpRedactor) rd = g_new0(DpRedactor, 1);
 	rd->rules = g_ptr_array_new_with_free_func(rule_free);
 	if (!dp_config_get_bool(cfg, "redact", "enabled"))
-		return g_steal_pointer(&rd);
+		return ids_setup(rd, cfg, FALSE, error) ? g_steal_pointer(&rd) : NULL;
 	rd->validate = dp_config_get_bool(cfg, "redact", "validate");
 	rd->digits = (guint)dp_config_get_int(cfg, "redact", "pseudonym-digits");
 	rd->pats = g_array_new(FALSE, FALSE, sizeof(Pat));
@@ -655,7 +693,8 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 	g_auto(Exprs) ex = { g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(unsigned)) };
 
 	if (!add_builtin_rules(rd, cfg, &ex, error) || !add_custom_rules(rd, cfg, &ex, error) ||
-	    !load_allow(rd, cfg, &ex, error) || !load_key(rd, cfg, error) || !compile_db(rd, &ex, cfg, error))
+	    !load_allow(rd, cfg, &ex, error) || !load_key(rd, cfg, error) || !ids_setup(rd, cfg, TRUE, error) ||
+	    !compile_db(rd, &ex, cfg, error))
 		return NULL;
 	scratch_init(rd);
 	return g_steal_pointer(&rd);
@@ -1068,8 +1107,13 @@ redact_words(DpRedactor *rd, DpRecord *rec)
 void
 dp_redact_record(DpRedactor *rd, DpRecord *rec)
 {
-	if (rd->rules->len == 0)
+	/* The ids and hashes follow [output] hashes even with redaction off. */
+	if (rd->rules->len == 0) {
+		dp_ids_record(rd->ids, rd, rec, NULL);
 		return;
+	}
+	const char *p = dp_record_get(rec, DP_F_PATH);
+	g_autofree char *orig_path = p ? g_strdup(p) : NULL;
 	redact_words(rd, rec);
 	g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(DpSpan));
 	/* Header values first, in record order, then the body. */
@@ -1088,6 +1132,7 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 			note_spans(rd, rec, key, spans);
 		}
 	}
+	dp_ids_record(rd->ids, rd, rec, orig_path);
 	if (dp_record_get(rec, DP_F_DATA) != NULL)
 		return; /* raw input bytes, not text */
 	g_array_set_size(spans, 0);
@@ -1095,4 +1140,26 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 	g_string_free(rec->body, TRUE);
 	rec->body = body;
 	note_spans(rd, rec, "body", spans);
+}
+
+/* ---- identifiers (redact/ids.c) ---------------------------------------- */
+
+const char *
+dp_redactor_input_sha256(const DpRedactor *rd)
+{
+	return dp_ids_input_sha256(rd->ids);
+}
+
+char *
+dp_redactor_output_name(DpRedactor *rd, const char *source, GBytes *name_key, gboolean *changed, gboolean *suffixed)
+{
+	g_autoptr(GString) out = dp_redactor_apply(rd, source, strlen(source), NULL);
+	*changed = !g_str_equal(out->str, source);
+	GBytes *key = rd->key != NULL ? rd->key : name_key;
+	*suffixed = *changed && key != NULL;
+	if (*suffixed) {
+		g_autofree char *h = dp_ids_hmac(key, "docpipe-output-name", source);
+		g_string_append_printf(out, "~%.8s", h);
+	}
+	return g_string_free(g_steal_pointer(&out), FALSE);
 }

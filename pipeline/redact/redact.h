@@ -49,4 +49,22 @@ void dp_redactor_find(DpRedactor *r, const char *text, gsize len, GArray *matche
  */
 void dp_redact_record(DpRedactor *r, DpRecord *rec);
 
+/*
+ * Identifiers (redact/ids.c): dp_redact_record() also redacts a record's
+ * source and makes its id, parent and sha256 as [output] hashes says.
+ * The plain SHA-256 of the last top-level input it saw (the ledger's, to
+ * tell a changed input), NULL when it was not hashed.
+ */
+const char *dp_redactor_input_sha256(const DpRedactor *r);
+
+/*
+ * The name (no extension) of SOURCE's outputs: SOURCE redacted.  When
+ * that changed it (*CHANGED) and a key is at hand (the pseudonym key,
+ * else NAME_KEY, may be NULL), "~" and 8 hex digits of an HMAC of SOURCE
+ * follow (*SUFFIXED), so that two inputs whose redacted names are the same keep
+ * apart, and nobody without the key can test a guess against them.
+ */
+char *dp_redactor_output_name(DpRedactor *r, const char *source, GBytes *name_key, gboolean *changed,
+                              gboolean *suffixed);
+
 #endif
