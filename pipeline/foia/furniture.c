@@ -991,6 +991,23 @@ sub_code(const char *s, gsize len, gsize i, char first, char last, gsize *end)
 }
 
 /*
+ * Into CODE (SIZE bytes) the exemption of digit D whose code ends at
+ * *NEXT in S: "B6", or "B7(C)" with the sub-code that follows a 7, then
+ * *NEXT past it.
+ */
+static void
+exemption_code(char *code, gsize size, const char *s, gsize len, char d, gsize *next)
+{
+	g_snprintf(code, size, "B%c", d);
+	gsize end = *next;
+	char sub = d == '7' ? sub_code(s, len, *next, 'A', 'F', &end) : 0;
+	if (sub != 0) {
+		g_snprintf(code, size, "B7(%c)", sub);
+		*next = end;
+	}
+}
+
+/*
  * Read the exemption codes in S (a column the patterns called codes, so
  * OCR's 8 for B and G for 6 are read as such) and record each on PAGE.
  * Writes the normalized codes, ", "-separated, to LIST when not NULL
@@ -1015,13 +1032,7 @@ scan_codes(Found *fd, const char *s, gsize len, guint page, GString *list)
 				d = '6';
 			if (d >= '1' && d <= '9' && !ascii_alnum_at(s, len, k + 1)) {
 				next = k + 1;
-				g_snprintf(code, sizeof code, "B%c", d);
-				gsize end = next;
-				char sub = d == '7' ? sub_code(s, len, next, 'A', 'F', &end) : 0;
-				if (sub != 0) {
-					g_snprintf(code, sizeof code, "B7(%c)", sub);
-					next = end;
-				}
+				exemption_code(code, sizeof code, s, len, d, &next);
 				if (d == '3') {
 					/* The statute: up to three words in capitals after B3. */
 					gsize w = next;
@@ -1052,15 +1063,8 @@ scan_codes(Found *fd, const char *s, gsize len, guint page, GString *list)
 			/* (b)(6), (b)(7)(C) */
 			gsize k = skip_blank(s, len, i + 3);
 			if (k + 2 < len && s[k] == '(' && s[k + 1] >= '1' && s[k + 1] <= '9' && s[k + 2] == ')') {
-				char d = s[k + 1];
 				next = k + 3;
-				g_snprintf(code, sizeof code, "B%c", d);
-				gsize end = next;
-				char sub = d == '7' ? sub_code(s, len, next, 'A', 'F', &end) : 0;
-				if (sub != 0) {
-					g_snprintf(code, sizeof code, "B7(%c)", sub);
-					next = end;
-				}
+				exemption_code(code, sizeof code, s, len, s[k + 1], &next);
 			}
 		} else if (boundary && c == '1' && i + 2 < len && s[i + 1] == '.' && s[i + 2] == '4') {
 			gsize end = i + 3;
