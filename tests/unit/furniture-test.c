@@ -206,6 +206,11 @@ test_classification_marking(void)
 	g_assert_cmpstr(rec->body->str, ==, letter);
 }
 
+/* The Benghazi committee's production stamp, as one value. */
+#define BENGHAZI_STAMP                                                                                                 \
+	"PRODUCED TO HOUSE SELECT BENGHAZI COMM. SUBJECT TO AGREEMENT ON SENSITIVE INFORMATION & REDACTIONS. NO "      \
+	"FURTHER PRODUCTION OR DISSEMINATION WITHOUT EXPRESS WRITTEN PERMISSION."
+
 /*
  * A stamp printed over lines is one stamp, as a text layer without layout
  * gives it; capitals under a finished stamp are text.
@@ -224,9 +229,7 @@ test_stamp_over_lines(void)
 	                                 "SENSITIVE INFORMATION & REDACTIONS. NO FURTHER PRODUCTION OR\n"
 	                                 "Text.\n");
 	g_assert_true(dp_furniture_apply(f, rec, FALSE));
-	g_assert_cmpstr(dp_record_get(rec, "meta.foia.stamp"), ==,
-	                "PRODUCED TO HOUSE SELECT BENGHAZI COMM. SUBJECT TO AGREEMENT ON SENSITIVE INFORMATION & "
-	                "REDACTIONS. NO FURTHER PRODUCTION OR DISSEMINATION WITHOUT EXPRESS WRITTEN PERMISSION.");
+	g_assert_cmpstr(dp_record_get(rec, "meta.foia.stamp"), ==, BENGHAZI_STAMP);
 	g_assert_cmpstr(rec->body->str, ==, "MEMORANDUM FOR THE SECRETARY\n\fText.\n");
 }
 
@@ -249,9 +252,7 @@ test_ocr_joined_columns(void)
 	g_assert_cmpstr(dp_record_get(rec, "meta.foia.case"), ==, "F-2015-04841");
 	g_assert_cmpstr(dp_record_get(rec, "meta.foia.doc"), ==, "C05768918");
 	g_assert_cmpstr(dp_record_get(rec, "meta.foia.date"), ==, "2015-05-13");
-	g_assert_cmpstr(dp_record_get(rec, "meta.foia.stamp"), ==,
-	                "PRODUCED TO HOUSE SELECT BENGHAZI COMM. SUBJECT TO AGREEMENT ON SENSITIVE INFORMATION & "
-	                "REDACTIONS. NO FURTHER PRODUCTION OR DISSEMINATION WITHOUT EXPRESS WRITTEN PERMISSION.");
+	g_assert_cmpstr(dp_record_get(rec, "meta.foia.stamp"), ==, BENGHAZI_STAMP);
 	g_assert_cmpstr(rec->body->str, ==, "From: Brandt, Miriam\nCase No. F-2015-04841 was opened in 2015.\n");
 }
 
