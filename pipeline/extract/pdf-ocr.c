@@ -129,13 +129,9 @@ dp_pdf_page_wants_ocr(DpOcrMode mode, PopplerPage *page, const char *layer, Page
 	return quality != PAGE_TEXT || margin_only(page, layer);
 }
 
-/*
- * PAGE rendered to 8-bit grey at about DPI: the buffer (g_free it), its
- * size, in *PPI the resolution it got and in *SCALE pixels per point.
- * NULL with *WHY when it cannot.
- */
-static guint8 *
-render_grey(PopplerPage *page, guint dpi, int *width, int *height, int *ppi, double *pixels_per_pt, char **why)
+/* Also the render of pdf-covered.c's test for text under black boxes. */
+guint8 *
+dp_pdf_render_grey(PopplerPage *page, guint dpi, int *width, int *height, int *ppi, double *pixels_per_pt, char **why)
 {
 	double wpt = 0, hpt = 0;
 	poppler_page_get_size(page, &wpt, &hpt);
@@ -213,7 +209,7 @@ dp_pdf_ocr_page(DpPdfOcr *o, PopplerPage *page, guint pageno, const char *layer,
 	int w = 0, h = 0, ppi = 0;
 	double scale = 1;
 	g_autofree char *why = NULL;
-	g_autofree guint8 *grey = render_grey(page, o->opt.dpi, &w, &h, &ppi, &scale, &why);
+	g_autofree guint8 *grey = dp_pdf_render_grey(page, o->opt.dpi, &w, &h, &ppi, &scale, &why);
 	g_autoptr(GError) local = NULL;
 	DpOcrPage result = { 0 };
 	if (grey == NULL || !dp_ocr_recognize_grey(&o->opt, grey, w, h, w, ppi, &result, &local)) {

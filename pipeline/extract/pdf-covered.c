@@ -1,0 +1,234 @@
+/*
+ * NAME
+ *	pdf-covered.c - the words of a PDF page that lie under a black box
+ *
+ * DESCRIPTION
+ *	A producer that "redacts" by drawing an opaque box over text leaves
+ *	the text in the file: Poppler's text device reads it like any other,
+ *	and docpipe would publish it.  A word is covered when the pixels
+ *	inside its characters' boxes, on the page as drawn, are almost all
+ *	dark: the box hides the glyphs.  Text drawn on top of a dark area
+ *	(white text in a black table header or banner) shows as bright
+ *	glyph pixels inside its boxes and is not covered; a box with no text
+ *	under it is no finding, since only the text layer's words are tested.
+ *
+ *	Per page with text, in [pdf] covered-text=redact or report:
+ *	  1. A render at PRE_DPI (a letter page is 153x198 pixels): when no
+ *	     pixel under any character box is darker than PRE_DARK, the page
+ *	     has no dark area under its text and nothing more is done.
+ *	  2. Else a render at TEST_DPI, and per word (a run of characters
+ *	     between spaces, line ends and the gaps where pdf.c's page_text
+ *	     puts a space) that holds a letter or digit: the pixels of its
+ *	     characters' boxes, shrunk by SHRINK on each side so that the
+ *	     anti-aliased edge of a box that just covers them does not
+ *	     count, are covered when at least DARK_SHARE of them are darker
+ *	     than DARK.  A cross-hatched box (thin grey lines over black)
+ *	     stays above the share; a white glyph on black stays well below.
+ *	Whole words are flagged; pdf.c replaces each with DP_COVERED_LABEL
+ *	in redact mode and records the labels' places as a "redacted:
+ *	covered body N OFF+LEN ..." line (core/RECORD-FORMAT.md), so the
+ *	hidden text never leaves the sandboxed child.  The counts go in
+ *	meta.pdf.covered-words and meta.pdf.covered-pages in both modes.
+ *	Pages read by OCR are not tested: OCR reads the page as drawn.
+ *
+ * SECURITY
+ *	Rendering runs Poppler's full graphics on untrusted bytes, in the
+ *	sandboxed child like the rest of pdf.c, through pdf-ocr.c's
+ *	dp_pdf_render_grey, which caps the pixels of any page whatever its
+ *	media box says.  At most two renders a page, both small, counted in
+ *	[pdf] time-limit with the page's text.  Character boxes come from the
+ *	file: every one is clipped to the image before a pixel is read.
+ */
+#include "extract/pdf-covered.h"
+
+#include "core/record.h"
+#include "extract/pdf-ocr.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+/* The first, coarse render: 4 points a pixel. */
+#define PRE_DPI 18
+/* Under it, a pixel this dark (0-255 luma) under a character calls for the test. */
+#define PRE_DARK 128
+/* The test render. */
+#define TEST_DPI 72
+/* A pixel darker than this is dark, and a word is covered when so many of its pixels are. */
+#define DARK 100
+#define DARK_SHARE 0.9
+/* A character's box loses this share of its width and height on each side. */
+#define SHRINK 0.2
+
+void
+dp_pdf_covered_init(DpPdfCovered *c, const DpConfig *cfg)
+{
+	memset(c, 0, sizeof *c);
+	g_autofree char *mode = dp_config_get_string(cfg, "pdf", "covered-text");
+	c->mode = g_strcmp0(mode, "keep") == 0     ? DP_COVERED_KEEP
+	          : g_strcmp0(mode, "report") == 0 ? DP_COVERED_REPORT
+	                                           : DP_COVERED_REDACT;
+	c->pages = g_array_new(FALSE, FALSE, sizeof(guint));
+	c->positions = g_string_new(NULL);
+}
+
+gboolean
+dp_pdf_chars_apart(const PopplerRectangle *a, const PopplerRectangle *b)
+{
+	double h = MAX(b->y2 - b->y1, a->y2 - a->y1);
+	double gap = b->x1 - a->x2;
+	return h > 0 && (gap > 0.2 * h || b->x2 < a->x1);
+}
+
+/* The pixels of R (points) at SCALE in a W by H image, shrunk by SHRINK_BY, as [*X0,*X1) x [*Y0,*Y1). */
+static gboolean
+pixel_box(const PopplerRectangle *r, double scale, int w, int h, double shrink_by, int *x0, int *x1, int *y0, int *y1)
+{
+	double ax = MIN(r->x1, r->x2), bx = MAX(r->x1, r->x2);
+	double ay = MIN(r->y1, r->y2), by = MAX(r->y1, r->y2);
+	if (!isfinite(ax) || !isfinite(bx) || !isfinite(ay) || !isfinite(by))
+		return FALSE;
+	double dx = (bx - ax) * shrink_by, dy = (by - ay) * shrink_by;
+	double fx0 = floor((ax + dx) * scale), fx1 = ceil((bx - dx) * scale);
+	double fy0 = floor((ay + dy) * scale), fy1 = ceil((by - dy) * scale);
+	*x0 = (int)CLAMP(fx0, 0, w);
+	*x1 = (int)CLAMP(fx1, 0, w);
+	*y0 = (int)CLAMP(fy0, 0, h);
+	*y1 = (int)CLAMP(fy1, 0, h);
+	return *x1 > *x0 && *y1 > *y0;
+}
+
+/* Step 1: whether any pixel under a visible character of the page is dark at PRE_DPI. */
+static gboolean
+dark_under_text(PopplerPage *page, const char *text, const PopplerRectangle *rects, guint n)
+{
+	int w = 0, h = 0, ppi = 0;
+	double scale = 0;
+	g_autofree char *why = NULL;
+	g_autofree guint8 *grey = dp_pdf_render_grey(page, PRE_DPI, &w, &h, &ppi, &scale, &why);
+	if (grey == NULL)
+		return FALSE;
+	guint i = 0;
+	for (const char *p = text; *p && i < n; p = g_utf8_next_char(p), i++) {
+		if (g_unichar_isspace(g_utf8_get_char(p)))
+			continue;
+		int x0, x1, y0, y1;
+		if (!pixel_box(&rects[i], scale, w, h, 0, &x0, &x1, &y0, &y1))
+			continue;
+		for (int y = y0; y < y1; y++)
+			for (int x = x0; x < x1; x++)
+				if (grey[(gsize)y * (gsize)w + (gsize)x] < PRE_DARK)
+					return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * Step 2 for the word of characters [FROM, TO), whose letters and digits
+ * ALNUM flags: whether their pixels are almost all dark.  Punctuation does
+ * not count: a box that hides `"No"` but not the full stop after it still
+ * hides the word.
+ */
+static gboolean
+word_covered(const guint8 *grey, int w, int h, double scale, const PopplerRectangle *rects, const guint8 *alnum,
+             guint from, guint to)
+{
+	guint64 total = 0, dark = 0;
+	for (guint i = from; i < to; i++) {
+		int x0, x1, y0, y1;
+		if (!alnum[i] || !pixel_box(&rects[i], scale, w, h, SHRINK, &x0, &x1, &y0, &y1))
+			continue;
+		for (int y = y0; y < y1; y++) {
+			const guint8 *row = grey + (gsize)y * (gsize)w;
+			for (int x = x0; x < x1; x++) {
+				total++;
+				dark += row[x] < DARK;
+			}
+		}
+	}
+	return total > 0 && (double)dark >= DARK_SHARE * (double)total;
+}
+
+guint8 *
+dp_pdf_covered_find(DpPdfCovered *c, PopplerPage *page, guint pageno, const char *text, const PopplerRectangle *rects,
+                    guint n)
+{
+	if (c->mode == DP_COVERED_KEEP || n == 0)
+		return NULL;
+	/* A page without a letter or digit has no word to hide. */
+	gboolean any = FALSE;
+	for (const char *p = text; *p && !any; p = g_utf8_next_char(p))
+		any = g_unichar_isalnum(g_utf8_get_char(p));
+	if (!any || !dark_under_text(page, text, rects, n))
+		return NULL;
+
+	int w = 0, h = 0, ppi = 0;
+	double scale = 0;
+	g_autofree char *why = NULL;
+	g_autofree guint8 *grey = dp_pdf_render_grey(page, TEST_DPI, &w, &h, &ppi, &scale, &why);
+	if (grey == NULL)
+		return NULL;
+	guint8 *flags = g_malloc0(n);
+	g_autofree guint8 *isalnum = g_malloc0(n);
+	guint found = 0;
+	/* Words: [start, i) with a letter or digit among them. */
+	guint i = 0, start = 0;
+	gboolean alnum = FALSE;
+	const char *p = text;
+	while (i <= n) {
+		gunichar ch = (i < n && *p) ? g_utf8_get_char(p) : ' ';
+		gboolean space = g_unichar_isspace(ch);
+		gboolean apart = !space && i > start && dp_pdf_chars_apart(&rects[i - 1], &rects[i]);
+		if ((space || apart) && i > start) {
+			if (alnum && word_covered(grey, w, h, scale, rects, isalnum, start, i)) {
+				memset(flags + start, 1, i - start);
+				found++;
+			}
+			start = i;
+			alnum = FALSE;
+		}
+		if (space)
+			start = i + 1;
+		else if (g_unichar_isalnum(ch))
+			alnum = isalnum[i] = TRUE;
+		if (i < n && *p)
+			p = g_utf8_next_char(p);
+		i++;
+	}
+	if (found == 0) {
+		g_free(flags);
+		return NULL;
+	}
+	c->words += found;
+	g_array_append_val(c->pages, pageno);
+	return flags;
+}
+
+void
+dp_pdf_covered_label(DpPdfCovered *c, gsize offset, gsize length)
+{
+	c->spans++;
+	g_string_append_printf(c->positions, " %" G_GSIZE_FORMAT "+%" G_GSIZE_FORMAT, offset, length);
+}
+
+void
+dp_pdf_covered_finish(DpPdfCovered *c, DpDoc *doc)
+{
+	/* Nothing said when nothing was found: a clean PDF's record is as before. */
+	if (c->words > 0) {
+		g_autofree char *words = g_strdup_printf("%u", c->words);
+		GString *pages = g_string_new(NULL);
+		for (guint i = 0; i < c->pages->len; i++)
+			g_string_append_printf(pages, "%s%u", i ? " " : "", g_array_index(c->pages, guint, i));
+		dp_doc_meta(doc, "pdf.covered-words", words);
+		dp_doc_meta(doc, "pdf.covered-pages", pages->str);
+		g_string_free(pages, TRUE);
+	}
+	if (c->spans > 0) {
+		g_autofree char *line = g_strdup_printf("%s body %u%s", DP_COVERED_RULE, c->spans, c->positions->str);
+		dp_record_add(doc->rec, DP_F_REDACTED, line);
+	}
+	g_array_free(c->pages, TRUE);
+	g_string_free(c->positions, TRUE);
+}
