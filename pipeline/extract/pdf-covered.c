@@ -22,8 +22,11 @@
  *	     characters' boxes, shrunk by SHRINK on each side so that the
  *	     anti-aliased edge of a box that just covers them does not
  *	     count, are covered when at least DARK_SHARE of them are darker
- *	     than DARK.  A cross-hatched box (thin grey lines over black)
- *	     stays above the share; a white glyph on black stays well below.
+ *	     than DARK and almost none brighter than BRIGHT (a pixel's
+ *	     brightest channel: only black is dark, green text on a red
+ *	     box is not covered).  A cross-hatched box (thin grey lines
+ *	     over black) has no bright pixel; a white glyph on black has
+ *	     many.
  *	Whole words are flagged; pdf.c replaces each with DP_COVERED_LABEL
  *	in redact mode and records the labels' places as a "redacted:
  *	covered body N OFF+LEN ..." line (core/RECORD-FORMAT.md), so the
@@ -55,9 +58,18 @@
 #define PRE_DARK 128
 /* The test render. */
 #define TEST_DPI 72
-/* A pixel darker than this is dark, and a word is covered when so many of its pixels are. */
+/*
+ * A pixel darker than DARK is dark, one brighter than BRIGHT is bright
+ * (of its brightest channel, 0-255).  A word is covered when at least
+ * DARK_SHARE of its pixels are dark and at most BRIGHT_SHARE bright: a
+ * visible glyph, however thin, leaves bright pixels (white text in a
+ * black banner: 4% and more of its box at TEST_DPI, measured), the grey
+ * lines of a cross-hatched box none.
+ */
 #define DARK 100
 #define DARK_SHARE 0.9
+#define BRIGHT 160
+#define BRIGHT_SHARE 0.01
 /* A character's box loses this share of its width and height on each side. */
 #define SHRINK 0.2
 
@@ -106,7 +118,7 @@ dark_under_text(PopplerPage *page, const char *text, const PopplerRectangle *rec
 	int w = 0, h = 0, ppi = 0;
 	double scale = 0;
 	g_autofree char *why = NULL;
-	g_autofree guint8 *grey = dp_pdf_render_grey(page, PRE_DPI, &w, &h, &ppi, &scale, &why);
+	g_autofree guint8 *grey = dp_pdf_render_grey(page, PRE_DPI, TRUE, &w, &h, &ppi, &scale, &why);
 	if (grey == NULL)
 		return FALSE;
 	guint i = 0;
@@ -134,7 +146,7 @@ static gboolean
 word_covered(const guint8 *grey, int w, int h, double scale, const PopplerRectangle *rects, const guint8 *alnum,
              guint from, guint to)
 {
-	guint64 total = 0, dark = 0;
+	guint64 total = 0, dark = 0, bright = 0;
 	for (guint i = from; i < to; i++) {
 		int x0, x1, y0, y1;
 		if (!alnum[i] || !pixel_box(&rects[i], scale, w, h, SHRINK, &x0, &x1, &y0, &y1))
@@ -144,10 +156,12 @@ word_covered(const guint8 *grey, int w, int h, double scale, const PopplerRectan
 			for (int x = x0; x < x1; x++) {
 				total++;
 				dark += row[x] < DARK;
+				bright += row[x] > BRIGHT;
 			}
 		}
 	}
-	return total > 0 && (double)dark >= DARK_SHARE * (double)total;
+	return total > 0 && (double)dark >= DARK_SHARE * (double)total &&
+	       (double)bright <= BRIGHT_SHARE * (double)total;
 }
 
 guint8 *
@@ -166,7 +180,7 @@ dp_pdf_covered_find(DpPdfCovered *c, PopplerPage *page, guint pageno, const char
 	int w = 0, h = 0, ppi = 0;
 	double scale = 0;
 	g_autofree char *why = NULL;
-	g_autofree guint8 *grey = dp_pdf_render_grey(page, TEST_DPI, &w, &h, &ppi, &scale, &why);
+	g_autofree guint8 *grey = dp_pdf_render_grey(page, TEST_DPI, TRUE, &w, &h, &ppi, &scale, &why);
 	if (grey == NULL)
 		return NULL;
 	guint8 *flags = g_malloc0(n);
