@@ -70,6 +70,17 @@
 #define DARK_SHARE 0.9
 #define BRIGHT 160
 #define BRIGHT_SHARE 0.01
+/*
+ * Step 3: a visible word is drawn on a dark region when the ring RING
+ * pixels around its box is of the region and at least ON_DARK_BRIGHT of
+ * its box is bright; a region with more than BACKGROUND_RATIO visible
+ * words for each covered one is a background.  A region is filled up to
+ * MAX_FILL pixels (a whole letter page at TEST_DPI is 485,000).
+ */
+#define RING 2
+#define ON_DARK_BRIGHT 0.1
+#define BACKGROUND_RATIO 2
+#define MAX_FILL (4u * 1000 * 1000)
 /* A character's box loses this share of its width and height on each side. */
 #define SHRINK 0.2
 
@@ -164,6 +175,192 @@ word_covered(const guint8 *grey, int w, int h, double scale, const PopplerRectan
 	       (double)bright <= BRIGHT_SHARE * (double)total;
 }
 
+/* A word of the page's text: characters [from, to). */
+typedef struct {
+	guint from, to;
+	gboolean alnum;   /* it holds a letter or digit */
+	gboolean covered; /* step 2 says so */
+} Word;
+
+/*
+ * The words of TEXT (N characters with boxes RECTS): runs of characters
+ * between spaces, line ends and the gaps where page_text puts a space.
+ * ISALNUM flags the letters and digits.
+ */
+static GArray *
+split_words(const char *text, const PopplerRectangle *rects, guint n, guint8 *isalnum)
+{
+	GArray *words = g_array_new(FALSE, FALSE, sizeof(Word));
+	guint i = 0, start = 0;
+	gboolean alnum = FALSE;
+	const char *p = text;
+	while (i <= n) {
+		gunichar ch = (i < n && *p) ? g_utf8_get_char(p) : ' ';
+		gboolean space = g_unichar_isspace(ch);
+		gboolean apart = !space && i > start && dp_pdf_chars_apart(&rects[i - 1], &rects[i]);
+		if ((space || apart) && i > start) {
+			Word wd = { start, i, alnum, FALSE };
+			g_array_append_val(words, wd);
+			start = i;
+			alnum = FALSE;
+		}
+		if (space)
+			start = i + 1;
+		else if (g_unichar_isalnum(ch))
+			alnum = isalnum[i] = TRUE;
+		if (i < n && *p)
+			p = g_utf8_next_char(p);
+		i++;
+	}
+	return words;
+}
+
+/*
+ * Give the dark region of GREY (W by H) that holds pixel AT the number ID
+ * in LABELS: its 4-connected dark pixels, at most MAX_FILL of them.
+ */
+static void
+fill_dark(const guint8 *grey, int w, int h, guint16 *labels, gsize at, guint16 id)
+{
+	g_autoptr(GArray) queue = g_array_new(FALSE, FALSE, sizeof(gsize));
+	labels[at] = id;
+	g_array_append_val(queue, at);
+	for (guint q = 0; q < queue->len && queue->len < MAX_FILL; q++) {
+		gsize pix = g_array_index(queue, gsize, q);
+		int x = (int)(pix % (gsize)w), y = (int)(pix / (gsize)w);
+		gsize next[4];
+		guint k = 0;
+		if (x > 0)
+			next[k++] = pix - 1;
+		if (x + 1 < w)
+			next[k++] = pix + 1;
+		if (y > 0)
+			next[k++] = pix - (gsize)w;
+		if (y + 1 < h)
+			next[k++] = pix + (gsize)w;
+		for (guint j = 0; j < k; j++) {
+			if (labels[next[j]] == 0 && grey[next[j]] < DARK) {
+				labels[next[j]] = id;
+				g_array_append_val(queue, next[j]);
+			}
+		}
+	}
+}
+
+/*
+ * The dark region of WD's first dark pixel, numbered (from 1) in LABELS
+ * when it is not yet; 0 when it has none or there are too many regions.
+ */
+static guint16
+word_region(const guint8 *grey, int w, int h, double scale, const PopplerRectangle *rects, const Word *wd,
+            guint16 *labels, guint16 *n_regions)
+{
+	for (guint i = wd->from; i < wd->to; i++) {
+		int x0, x1, y0, y1;
+		if (!pixel_box(&rects[i], scale, w, h, SHRINK, &x0, &x1, &y0, &y1))
+			continue;
+		for (int y = y0; y < y1; y++)
+			for (int x = x0; x < x1; x++) {
+				gsize at = (gsize)y * (gsize)w + (gsize)x;
+				if (labels[at] != 0)
+					return labels[at];
+				if (grey[at] >= DARK)
+					continue;
+				if (*n_regions == G_MAXUINT16)
+					return 0;
+				fill_dark(grey, w, h, labels, at, ++*n_regions);
+				return *n_regions;
+			}
+	}
+	return 0;
+}
+
+/*
+ * The region that visible word WD is drawn on, or 0: the pixels around its
+ * box, RING pixels out, are dark and of one region, and its glyphs show
+ * (bright pixels, at least ON_DARK_BRIGHT of its box).
+ */
+static guint16
+visible_on(const guint8 *grey, int w, int h, double scale, const PopplerRectangle *rects, const Word *wd,
+           const guint16 *labels)
+{
+	PopplerRectangle box = rects[wd->from];
+	guint64 total = 0, bright = 0;
+	for (guint i = wd->from; i < wd->to; i++) {
+		const PopplerRectangle *r = &rects[i];
+		box.x1 = MIN(box.x1, MIN(r->x1, r->x2));
+		box.x2 = MAX(box.x2, MAX(r->x1, r->x2));
+		box.y1 = MIN(box.y1, MIN(r->y1, r->y2));
+		box.y2 = MAX(box.y2, MAX(r->y1, r->y2));
+		int x0, x1, y0, y1;
+		if (!pixel_box(r, scale, w, h, SHRINK, &x0, &x1, &y0, &y1))
+			continue;
+		for (int y = y0; y < y1; y++)
+			for (int x = x0; x < x1; x++) {
+				total++;
+				bright += grey[(gsize)y * (gsize)w + (gsize)x] > BRIGHT;
+			}
+	}
+	if (total == 0 || (double)bright < ON_DARK_BRIGHT * (double)total)
+		return 0;
+	int x0, x1, y0, y1;
+	if (!pixel_box(&box, scale, w, h, 0, &x0, &x1, &y0, &y1))
+		return 0;
+	/* The ring must lie on the image: a word at the edge of the page is on nothing. */
+	if (x0 < RING || y0 < RING || x1 + RING > w || y1 + RING > h)
+		return 0;
+	x0 -= RING, y0 -= RING, x1 += RING - 1, y1 += RING - 1;
+	guint16 region = labels[(gsize)y0 * (gsize)w + (gsize)x0];
+	if (region == 0)
+		return 0;
+	for (int x = x0; x <= x1; x++)
+		if (labels[(gsize)y0 * (gsize)w + (gsize)x] != region ||
+		    labels[(gsize)y1 * (gsize)w + (gsize)x] != region)
+			return 0;
+	for (int y = y0; y <= y1; y++)
+		if (labels[(gsize)y * (gsize)w + (gsize)x0] != region ||
+		    labels[(gsize)y * (gsize)w + (gsize)x1] != region)
+			return 0;
+	return region;
+}
+
+/*
+ * Step 3: a dark region with more than BACKGROUND_RATIO times as many
+ * visible words drawn on it as covered words under it is a background (a
+ * banner with white text, and an earlier draft of it left under it), not
+ * a redaction: its covered words are not findings.  A redaction box with
+ * a white "(b)(6)" on it stays a redaction.
+ */
+static void
+drop_backgrounds(const guint8 *grey, int w, int h, double scale, const PopplerRectangle *rects, GArray *words)
+{
+	g_autofree guint16 *labels = g_new0(guint16, (gsize)w * (gsize)h);
+	g_autofree guint16 *region = g_new0(guint16, words->len);
+	guint16 n_regions = 0;
+	for (guint i = 0; i < words->len; i++) {
+		const Word *wd = &g_array_index(words, Word, i);
+		if (wd->covered)
+			region[i] = word_region(grey, w, h, scale, rects, wd, labels, &n_regions);
+	}
+	if (n_regions == 0)
+		return;
+	g_autofree guint *n_covered = g_new0(guint, (gsize)n_regions + 1);
+	g_autofree guint *n_visible = g_new0(guint, (gsize)n_regions + 1);
+	for (guint i = 0; i < words->len; i++) {
+		const Word *wd = &g_array_index(words, Word, i);
+		if (wd->covered)
+			n_covered[region[i]]++;
+		else if (wd->alnum)
+			n_visible[visible_on(grey, w, h, scale, rects, wd, labels)]++;
+	}
+	for (guint i = 0; i < words->len; i++) {
+		Word *wd = &g_array_index(words, Word, i);
+		guint16 r = region[i];
+		if (wd->covered && r != 0 && n_visible[r] > BACKGROUND_RATIO * n_covered[r])
+			wd->covered = FALSE;
+	}
+}
+
 guint8 *
 dp_pdf_covered_find(DpPdfCovered *c, PopplerPage *page, guint pageno, const char *text, const PopplerRectangle *rects,
                     guint n)
@@ -183,32 +380,25 @@ dp_pdf_covered_find(DpPdfCovered *c, PopplerPage *page, guint pageno, const char
 	g_autofree guint8 *grey = dp_pdf_render_grey(page, TEST_DPI, TRUE, &w, &h, &ppi, &scale, &why);
 	if (grey == NULL)
 		return NULL;
-	guint8 *flags = g_malloc0(n);
 	g_autofree guint8 *isalnum = g_malloc0(n);
+	g_autoptr(GArray) words = split_words(text, rects, n, isalnum);
 	guint found = 0;
-	/* Words: [start, i) with a letter or digit among them. */
-	guint i = 0, start = 0;
-	gboolean alnum = FALSE;
-	const char *p = text;
-	while (i <= n) {
-		gunichar ch = (i < n && *p) ? g_utf8_get_char(p) : ' ';
-		gboolean space = g_unichar_isspace(ch);
-		gboolean apart = !space && i > start && dp_pdf_chars_apart(&rects[i - 1], &rects[i]);
-		if ((space || apart) && i > start) {
-			if (alnum && word_covered(grey, w, h, scale, rects, isalnum, start, i)) {
-				memset(flags + start, 1, i - start);
-				found++;
-			}
-			start = i;
-			alnum = FALSE;
+	for (guint i = 0; i < words->len; i++) {
+		Word *wd = &g_array_index(words, Word, i);
+		wd->covered = wd->alnum && word_covered(grey, w, h, scale, rects, isalnum, wd->from, wd->to);
+		found += wd->covered;
+	}
+	if (found == 0)
+		return NULL;
+	drop_backgrounds(grey, w, h, scale, rects, words);
+	found = 0;
+	guint8 *flags = g_malloc0(n);
+	for (guint i = 0; i < words->len; i++) {
+		const Word *wd = &g_array_index(words, Word, i);
+		if (wd->covered) {
+			memset(flags + wd->from, 1, wd->to - wd->from);
+			found++;
 		}
-		if (space)
-			start = i + 1;
-		else if (g_unichar_isalnum(ch))
-			alnum = isalnum[i] = TRUE;
-		if (i < n && *p)
-			p = g_utf8_next_char(p);
-		i++;
 	}
 	if (found == 0) {
 		g_free(flags);
