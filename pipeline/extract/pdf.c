@@ -742,6 +742,7 @@ dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	};
 	dp_pdf_ocr_init(&scan.ocr, ctx->cfg);
 	dp_pdf_covered_init(&scan.cov, ctx->cfg);
+	scan.cov.gate = scan.cov.mode != DP_COVERED_KEEP && dp_pdf_covered_gate(doc->data);
 	choose_pages(doc, &opt, &scan);
 	read_pages(pd, &opt, &scan);
 	set_quality_meta(doc, &scan);
