@@ -28,6 +28,11 @@
  *	mode=never.  An OCR'd page's text replaces its text layer's; the
  *	quality flags still describe the text layer.
  *
+ *	Words under an opaque dark box (a failed redaction: the text is in
+ *	the file, the box hides it on the page) are found by pdf-covered.c
+ *	and, in [pdf] covered-text=redact, replaced by [COVERED] here, in the
+ *	sandboxed child, so the hidden text never reaches a later stage.
+ *
  *	After the document's own record come its children: the embedded
  *	files ("attachment N/NAME"), then per page its file annotations
  *	("page P/attachment N/NAME") and annotation texts ("page P/annotation
@@ -46,7 +51,9 @@
  *	images (t1020 "a page with an absurd media box and a huge image is
  *	not rendered").  A page is rendered only to be read by OCR, by
  *	pdf-ocr.c, which caps the pixels of any page whatever its media box
- *	says.  Work is bounded by [pdf] max-pages, pages read, and by [pdf]
+ *	says, or, through the same helper, at low resolution to find the
+ *	words under black boxes (pdf-covered.c, only in files whose content
+ *	streams fill a dark rectangle).  Work is bounded by [pdf] max-pages, pages read, and by [pdf]
  *	time-limit, this thread's CPU seconds, checked between pages, OCR
  *	included; both give status "limit" with the text read so far.  A single runaway page is stopped by the
  *	child's [limits] cpu-time and timeout.  A page tree that contains
