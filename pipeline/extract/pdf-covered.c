@@ -12,7 +12,13 @@
  *	glyph pixels inside its boxes and is not covered; a box with no text
  *	under it is no finding, since only the text layer's words are tested.
  *
- *	Per page with text, in [pdf] covered-text=redact or report:
+ *	In [pdf] covered-text=redact or report, first per file:
+ *	  0. The gate (dp_pdf_covered_gate): the file's content streams,
+ *	     inflated when Flate, are scanned for a rectangle at least
+ *	     GATE_MIN_RECT points a side filled in a dark colour.  When
+ *	     none is, no page is rendered: a file of text, rules and
+ *	     underlines costs a scan of its bytes, a few milliseconds.
+ *	Then per page with text:
  *	  1. A render at PRE_DPI (a letter page is 153x198 pixels): when no
  *	     pixel under any character box is darker than PRE_DARK, the page
  *	     has no dark area under its text and nothing more is done.
@@ -27,6 +33,10 @@
  *	     box is not covered).  A cross-hatched box (thin grey lines
  *	     over black) has no bright pixel; a white glyph on black has
  *	     many.
+ *	  3. A dark region (the 4-connected dark pixels around a covered
+ *	     word) with many more visible words drawn on it than covered
+ *	     words under it is a background, a banner whose white text an
+ *	     earlier draft lies under, and its words are no finding.
  *	Whole words are flagged; pdf.c replaces each with DP_COVERED_LABEL
  *	in redact mode and records the labels' places as a "redacted:
  *	covered body N OFF+LEN ..." line (core/RECORD-FORMAT.md), so the
@@ -40,7 +50,14 @@
  *	dp_pdf_render_grey, which caps the pixels of any page whatever its
  *	media box says.  At most two renders a page, both small, counted in
  *	[pdf] time-limit with the page's text.  Character boxes come from the
- *	file: every one is clipped to the image before a pixel is read.
+ *	file: every one is clipped to the image before a pixel is read.  The
+ *	gate reads the raw bytes itself: a stream's dictionary is looked at
+ *	through at most GATE_DICT_MAX bytes, at most GATE_MAX_INFLATE bytes
+ *	are inflated in all (a zlib bomb opens the gate, no more), the lexer
+ *	never reads past a stream's end, and the q stack is GATE_DEPTH deep.
+ *	A file it cannot read (other filters, encryption) opens the gate:
+ *	the cost is a render, never a missed box.  The region fill of step 3
+ *	holds at most MAX_FILL pixels in its queue and 65535 regions.
  */
 #define _GNU_SOURCE /* memmem */
 #include "extract/pdf-covered.h"
@@ -56,7 +73,7 @@
 
 /* The first, coarse render: 4 points a pixel. */
 #define PRE_DPI 18
-/* Under it, a pixel this dark (0-255 luma) under a character calls for the test. */
+/* Under it, a pixel this dark (its brightest channel, 0-255) under a character calls for the test. */
 #define PRE_DARK 128
 /* The test render. */
 #define TEST_DPI 72
@@ -94,7 +111,7 @@
 #define GATE_MIN_RECT 4.0
 #define GATE_DEPTH 32
 #define GATE_DICT_MAX 1024
-#define GATE_MAX_INFLATE ((gsize)256 << 20)
+#define GATE_MAX_INFLATE ((gsize)64 << 20)
 /* A character's box loses this share of its width and height on each side. */
 #define SHRINK 0.2
 
@@ -214,7 +231,7 @@ stream_fills_dark(const char *s, gsize len)
 			} else if (g_str_equal(op, "re") && nnum >= 4) {
 				double w = fabs(num[nnum - 2]) * g->scale, h = fabs(num[nnum - 1]) * g->scale;
 				rect = rect || (w >= GATE_MIN_RECT && h >= GATE_MIN_RECT);
-			} else if (strchr("fFbB", op[0]) != NULL &&
+			} else if (op[0] != '\0' && strchr("fFbB", op[0]) != NULL &&
 			           (op[1] == '\0' || (op[1] == '*' && op[2] == '\0'))) {
 				if (rect && g->dark)
 					return TRUE;
