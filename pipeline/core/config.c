@@ -66,6 +66,7 @@ static const SchemaEntry schema[] = {
 	{ "pdf", "last-page", T_INT, "0", "0;2147483647" },
 	{ "pdf", "max-pages", T_INT, "10000", "0;2147483647" },
 	{ "pdf", "time-limit", T_INT, "120", "0;86400" },
+	{ "pdf", "covered-text", T_ENUM, "redact", "redact;report;keep" },
 	/* OCR (extract/ocr.h): which pages, at what resolution, in which languages. */
 	{ "ocr", "mode", T_ENUM, "auto", "auto;always;never" },
 	{ "ocr", "dpi", T_INT, "300", "70;1200" },

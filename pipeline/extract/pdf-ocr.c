@@ -129,13 +129,10 @@ dp_pdf_page_wants_ocr(DpOcrMode mode, PopplerPage *page, const char *layer, Page
 	return quality != PAGE_TEXT || margin_only(page, layer);
 }
 
-/*
- * PAGE rendered to 8-bit grey at about DPI: the buffer (g_free it), its
- * size, in *PPI the resolution it got and in *SCALE pixels per point.
- * NULL with *WHY when it cannot.
- */
-static guint8 *
-render_grey(PopplerPage *page, guint dpi, int *width, int *height, int *ppi, double *pixels_per_pt, char **why)
+/* Also the render of pdf-covered.c's test for text under black boxes. */
+guint8 *
+dp_pdf_render_grey(PopplerPage *page, guint dpi, gboolean brightest, int *width, int *height, int *ppi,
+                   double *pixels_per_pt, char **why)
 {
 	double wpt = 0, hpt = 0;
 	poppler_page_get_size(page, &wpt, &hpt);
@@ -163,7 +160,12 @@ render_grey(PopplerPage *page, guint dpi, int *width, int *height, int *ppi, dou
 	cairo_destroy(cr);
 	cairo_surface_flush(surface);
 
-	/* ITU-R BT.601 luma in fixed point: Leptonica's and Tesseract's weights too. */
+	/*
+	 * ITU-R BT.601 luma in fixed point: Leptonica's and Tesseract's weights
+	 * too.  BRIGHTEST takes a pixel's brightest channel instead, so that
+	 * only black is dark: green text on a red box differs in colour more
+	 * than in luma.
+	 */
 	const guint8 *src = cairo_image_surface_get_data(surface);
 	int stride = cairo_image_surface_get_stride(surface);
 	guint8 *grey = g_malloc((gsize)w * (gsize)h);
@@ -173,7 +175,8 @@ render_grey(PopplerPage *page, guint dpi, int *width, int *height, int *ppi, dou
 		for (int x = 0; x < w; x++) {
 			guint32 px = row[x];
 			guint32 r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
-			out[x] = (guint8)((r * 77 + g * 150 + b * 29 + 128) >> 8);
+			out[x] =
+			    brightest ? (guint8)MAX(r, MAX(g, b)) : (guint8)((r * 77 + g * 150 + b * 29 + 128) >> 8);
 		}
 	}
 	cairo_surface_destroy(surface);
@@ -213,7 +216,7 @@ dp_pdf_ocr_page(DpPdfOcr *o, PopplerPage *page, guint pageno, const char *layer,
 	int w = 0, h = 0, ppi = 0;
 	double scale = 1;
 	g_autofree char *why = NULL;
-	g_autofree guint8 *grey = render_grey(page, o->opt.dpi, &w, &h, &ppi, &scale, &why);
+	g_autofree guint8 *grey = dp_pdf_render_grey(page, o->opt.dpi, FALSE, &w, &h, &ppi, &scale, &why);
 	g_autoptr(GError) local = NULL;
 	DpOcrPage result = { 0 };
 	if (grey == NULL || !dp_ocr_recognize_grey(&o->opt, grey, w, h, w, ppi, &result, &local)) {

@@ -43,6 +43,16 @@ gboolean dp_pdf_ocr_page(DpPdfOcr *o, PopplerPage *page, guint pageno, const cha
                          GString *out);
 
 /*
+ * PAGE rendered to 8-bit grey (one byte a pixel, rows of *WIDTH bytes) at
+ * about DPI, on white: the buffer (g_free it), its size, in *PPI the
+ * resolution it got and in *PIXELS_PER_PT pixels per point.  A pixel is
+ * its luma, or with BRIGHTEST its brightest channel.  The pixels are
+ * capped whatever the media box says.  NULL with *WHY when it cannot.
+ */
+guint8 *dp_pdf_render_grey(PopplerPage *page, guint dpi, gboolean brightest, int *width, int *height, int *ppi,
+                           double *pixels_per_pt, char **why);
+
+/*
  * Record on DOC what OCR did (meta.ocr-pages, meta.ocr-languages, the ocr
  * and ocr-words fields, pages over the time limit or failed) and free O.  Returns the
  * message of a limit hit, or NULL.

@@ -28,6 +28,11 @@
  *	mode=never.  An OCR'd page's text replaces its text layer's; the
  *	quality flags still describe the text layer.
  *
+ *	Words under an opaque dark box (a failed redaction: the text is in
+ *	the file, the box hides it on the page) are found by pdf-covered.c
+ *	and, in [pdf] covered-text=redact, replaced by [COVERED] here, in the
+ *	sandboxed child, so the hidden text never reaches a later stage.
+ *
  *	After the document's own record come its children: the embedded
  *	files ("attachment N/NAME"), then per page its file annotations
  *	("page P/attachment N/NAME") and annotation texts ("page P/annotation
@@ -46,7 +51,9 @@
  *	images (t1020 "a page with an absurd media box and a huge image is
  *	not rendered").  A page is rendered only to be read by OCR, by
  *	pdf-ocr.c, which caps the pixels of any page whatever its media box
- *	says.  Work is bounded by [pdf] max-pages, pages read, and by [pdf]
+ *	says, or, through the same helper, at low resolution to find the
+ *	words under black boxes (pdf-covered.c, only in files whose content
+ *	streams fill a dark rectangle).  Work is bounded by [pdf] max-pages, pages read, and by [pdf]
  *	time-limit, this thread's CPU seconds, checked between pages, OCR
  *	included; both give status "limit" with the text read so far.  A single runaway page is stopped by the
  *	child's [limits] cpu-time and timeout.  A page tree that contains
@@ -66,6 +73,7 @@
 #include "core/record.h"
 #include "core/text.h"
 #include "extract/extract.h"
+#include "extract/pdf-covered.h"
 #include "extract/pdf-ocr.h"
 #include "util/exitcode.h"
 
@@ -239,10 +247,17 @@ set_metadata(DpDoc *doc, PopplerDocument *pd, GBytes *data, gboolean needed_pass
  * gives one box per character of that same text, so a horizontal gap wider
  * than a fifth of the character height, or a jump back to the left, marks
  * the place.  When the two do not line up, the text is kept as it is.
+ *
+ * The words of the page under a black box (pdf-covered.c) are counted in
+ * COV; in [pdf] covered-text=redact, *REDACTED is set to the same text with
+ * each of them replaced by DP_COVERED_LABEL, and LABELS gets the labels'
+ * byte offsets and lengths in it (pairs of gsize).  *REDACTED stays NULL
+ * when nothing is covered.
  */
 static char *
-page_text(PopplerPage *page)
+page_text(PopplerPage *page, guint pageno, DpPdfCovered *cov, char **redacted, GArray *labels)
 {
+	*redacted = NULL;
 	char *text = poppler_page_get_text(page);
 	if (text == NULL || *text == '\0')
 		return text;
@@ -252,30 +267,45 @@ page_text(PopplerPage *page)
 		g_free(rects);
 		return text;
 	}
+	g_autofree guint8 *covered = dp_pdf_covered_find(cov, page, pageno, text, rects, n);
+	gboolean redact = covered != NULL && cov->mode == DP_COVERED_REDACT;
 	GString *out = g_string_sized_new(strlen(text) + 64);
+	GString *red = redact ? g_string_sized_new(strlen(text) + 64) : NULL;
 	const PopplerRectangle *prev = NULL; /* the last visible character on this line */
 	guint i = 0;
 	for (const char *p = text; *p; p = g_utf8_next_char(p), i++) {
 		gunichar c = g_utf8_get_char(p);
 		const char *next = g_utf8_next_char(p);
+		gboolean space = FALSE;
 		if (c == '\n') {
 			prev = NULL;
 		} else if (g_unichar_isspace(c)) {
 			prev = NULL; /* a space already separates */
 		} else {
 			const PopplerRectangle *r = &rects[i];
-			if (prev != NULL) {
-				double h = MAX(r->y2 - r->y1, prev->y2 - prev->y1);
-				double gap = r->x1 - prev->x2;
-				if (h > 0 && (gap > 0.2 * h || r->x2 < prev->x1))
-					g_string_append_c(out, ' ');
-			}
+			space = prev != NULL && dp_pdf_chars_apart(prev, r);
 			prev = r;
 		}
+		if (space)
+			g_string_append_c(out, ' ');
 		g_string_append_len(out, p, next - p);
+		if (red == NULL)
+			continue;
+		if (space)
+			g_string_append_c(red, ' ');
+		if (!covered[i]) {
+			g_string_append_len(red, p, next - p);
+		} else if (i == 0 || !covered[i - 1] || space) {
+			/* The first character of a covered word: its label. */
+			gsize at[2] = { red->len, strlen(DP_COVERED_LABEL) };
+			g_string_append(red, DP_COVERED_LABEL);
+			g_array_append_vals(labels, at, 2);
+		}
 	}
 	g_free(rects);
 	g_free(text);
+	if (red != NULL)
+		*redacted = g_string_free(red, FALSE);
 	return g_string_free(out, FALSE);
 }
 
@@ -515,6 +545,7 @@ typedef struct {
 	gint64 done;      /* pages read */
 	char *limit_msg;  /* why the reading stopped early, or NULL */
 	DpPdfOcr ocr;     /* the pages read by OCR (pdf-ocr.h) */
+	DpPdfCovered cov; /* the words under black boxes (pdf-covered.h) */
 } PageScan;
 
 static void
@@ -560,13 +591,27 @@ read_page(PopplerDocument *pd, guint pageno, PageScan *s)
 		g_array_append_val(s->empty, pageno);
 		return;
 	}
-	g_autofree char *t = page_text(page);
+	g_autofree char *redacted = NULL;
+	g_autoptr(GArray) labels = g_array_new(FALSE, FALSE, sizeof(gsize));
+	g_autofree char *t = page_text(page, pageno, &s->cov, &redacted, labels);
 	PageQuality quality = page_quality(t ? t : "");
-	/* An OCR'd page's text replaces its text layer's. */
-	if (dp_pdf_ocr_page(&s->ocr, page, pageno, t ? t : "", quality, s->text))
+	/*
+	 * An OCR'd page's text replaces its text layer's, covered words and
+	 * all.  The rule looks at the text layer as it is, labels or not.
+	 */
+	if (dp_pdf_ocr_page(&s->ocr, page, pageno, t ? t : "", quality, s->text)) {
 		g_clear_pointer(&t, g_free);
+		g_clear_pointer(&redacted, g_free);
+	}
+	if (redacted != NULL) {
+		g_free(t);
+		t = g_steal_pointer(&redacted);
+		for (guint k = 0; k + 1 < labels->len; k += 2)
+			dp_pdf_covered_label(&s->cov, s->text->len + g_array_index(labels, gsize, k),
+			                     g_array_index(labels, gsize, k + 1));
+	}
 	if (t != NULL) {
-		/* A form feed inside a page would shift every later page. */
+		/* A form feed inside a page would shift every later page (the same length: labels stay). */
 		for (char *p = t; (p = strchr(p, '\f')) != NULL; p++)
 			*p = '\n';
 		g_string_append(s->text, t);
@@ -703,9 +748,12 @@ dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		.parts = g_ptr_array_new_with_free_func(pdf_part_free),
 	};
 	dp_pdf_ocr_init(&scan.ocr, ctx->cfg);
+	dp_pdf_covered_init(&scan.cov, ctx->cfg);
+	scan.cov.gate = scan.cov.mode != DP_COVERED_KEEP && dp_pdf_covered_gate(doc->data);
 	choose_pages(doc, &opt, &scan);
 	read_pages(pd, &opt, &scan);
 	set_quality_meta(doc, &scan);
+	dp_pdf_covered_finish(&scan.cov, doc);
 	/* What OCR did, as metadata; a page over its OCR time limit is a limit too. */
 	char *ocr_limit = dp_pdf_ocr_finish(&scan.ocr, doc);
 	if (scan.limit_msg == NULL)
