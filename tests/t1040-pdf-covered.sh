@@ -116,11 +116,13 @@ test_expect_success 'docpipe run: the ledger counts the covered words with the r
 	docpipe run -q -c "$BASE" runin runout &&
 	sqlite3 runout/.docpipe/ledger.sqlite "SELECT path, status, redactions FROM inputs ORDER BY path" >rows &&
 	cat >want <<-\EOF &&
-	covered.pdf|ok|covered=8
+	covered.pdf|ok|covered=8 covered.covered=8
 	normal.pdf|ok|
 	EOF
 	test_cmp want rows &&
-	! hidden runout/covered.pdf.txt runout/covered.pdf.xml
+	! hidden runout/covered.pdf.txt runout/covered.pdf.xml &&
+	docpipe status runout >status &&
+	test_grep "^  covered *8 (covered 8)" status
 '
 
 # The x-ray corpus.  True positives, checked by rendering each page and by
