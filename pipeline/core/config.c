@@ -86,6 +86,7 @@ static const SchemaEntry schema[] = {
 	{ "redact", "key-env", T_STRING, NULL, NULL },
 	{ "redact", "pseudonym-digits", T_INT, "6", "4;64" },
 	{ "redact", "validate", T_BOOL, "true", NULL },
+	{ "redact", "ocr-tolerant", T_ENUM, "auto", "auto;always;never" },
 	{ "redact", "allow", T_LIST, NULL, NULL },
 	{ "redact", "allow-file", T_STRING, NULL, NULL },
 	{ "rule *", "enabled", T_BOOL, NULL, NULL },
