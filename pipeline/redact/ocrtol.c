@@ -160,6 +160,44 @@ separator(const char *v, gsize vlen, gsize p, gboolean *damaged)
 }
 
 /*
+ * Where a generic top-level domain ends inside [S, E) of V, when it starts
+ * at least MINSTEM bytes in and is followed by at most two stray
+ * characters ("gov1", "stategovi", "clintonemaiLcom"); 0 when none is.
+ * With MINSTEM 0 the domain must start at S.
+ */
+static gsize
+tld_inside(const char *v, gsize s, gsize e, gsize minstem)
+{
+	gsize k0 = s + minstem;
+	if (minstem > 0 && e >= 5 && e - 5 > k0)
+		k0 = e - 5;
+	for (gsize k = k0; k + 3 <= e && e - (k + 3) <= 2 && (minstem > 0 || k == s); k++)
+		for (guint i = 0; split_tlds[i]; i++) {
+			gsize n = strlen(split_tlds[i]);
+			if (k + n <= e && e - (k + n) <= 2 && g_ascii_strncasecmp(v + k, split_tlds[i], n) == 0)
+				return e;
+		}
+	return 0;
+}
+
+/*
+ * A domain the clean parse rejected, of the CLEAN labels (STARTS, ENDS):
+ * its top label with a stray character or two OCR added ("state.gov1",
+ * "state.govi"), or one label that swallowed its dot ("stategov",
+ * "clintonemailcom", "clintonemaiLcom").  The whole label is taken.
+ * Returns the end, or 0.
+ */
+static gsize
+lost_dot(const char *v, const gsize *starts, const gsize *ends, guint clean)
+{
+	if (clean >= 2)
+		return tld_inside(v, starts[clean - 1], ends[clean - 1], 0);
+	if (clean == 1)
+		return tld_inside(v, starts[0], ends[0], 4);
+	return 0;
+}
+
+/*
  * The domain from P: the labels joined by clean dots as long as they go
  * (ending, as the normal detector wants, in a top label of 2 to 24
  * letters); when that does not end in a known top-level domain, on over
@@ -187,6 +225,8 @@ domain_end(const char *v, gsize vlen, gsize p)
 			dmg[n] = d; /* the separator before label n */
 		p = next;
 	}
+	if (n == 0)
+		return 0;
 	/* The clean stretch: labels joined by plain dots. */
 	guint clean = 1;
 	while (clean < n && !dmg[clean])
@@ -212,7 +252,7 @@ domain_end(const char *v, gsize vlen, gsize p)
 			take = k + 1;
 	}
 	if (take < 2)
-		return 0;
+		return lost_dot(v, starts, ends, clean);
 	gsize end = ends[take - 1];
 	/* "clintonemail.co m": the top label split by a space. */
 	gsize ts = starts[take - 1];
