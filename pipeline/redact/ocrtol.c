@@ -308,30 +308,45 @@ email_at(const char *v, gsize vlen, gsize at, gsize after, DpCands *c)
 	dp_cands_add(c, s, end);
 }
 
+/* The next "@" from POS, or VLEN. */
+static gsize
+next_at(const char *v, gsize vlen, gsize pos)
+{
+	const char *p = pos < vlen ? memchr(v + pos, '@', vlen - pos) : NULL;
+	return p != NULL ? (gsize)(p - v) : vlen;
+}
+
+/* The next "©" (U+00A9, C2 A9: how OCR often reads an "@") from POS, or VLEN. */
+static gsize
+next_copyright(const char *v, gsize vlen, gsize pos)
+{
+	while (pos + 1 < vlen) {
+		const char *p = memchr(v + pos, '\xc2', vlen - 1 - pos);
+		if (p == NULL)
+			break;
+		pos = (gsize)(p - v);
+		if ((guchar)v[pos + 1] == 0xa9)
+			return pos;
+		pos++;
+	}
+	return vlen;
+}
+
 void
 dp_ocr_emails(const char *v, gsize vlen, DpCands *c)
 {
-	for (gsize i = 0; i < vlen; i++) {
-		const char *p = memchr(v + i, '@', vlen - i);
-		const char *q = i + 1 < vlen ? memchr(v + i, '\xc2', vlen - i) : NULL;
-		/* "©" (U+00A9, C2 A9) is how OCR often reads an "@". */
-		while (q != NULL && (p == NULL || q < p) && !((gsize)(q - v) + 1 < vlen && (guchar)q[1] == 0xa9)) {
-			gsize from = (gsize)(q - v) + 1;
-			q = from < vlen ? memchr(v + from, '\xc2', vlen - from) : NULL;
-		}
-		if (q != NULL && (p == NULL || q < p)) {
-			gsize at = (gsize)(q - v);
-			email_at(v, vlen, at, at + 2, c);
-			i = at + 1;
+	/* Both kinds of trigger in text order, each searched for once. */
+	gsize at = next_at(v, vlen, 0), cr = next_copyright(v, vlen, 0);
+	while (at < vlen || cr < vlen) {
+		if (cr < at) {
+			email_at(v, vlen, cr, cr + 2, c);
+			cr = next_copyright(v, vlen, cr + 2);
 			continue;
 		}
-		if (p == NULL)
-			break;
-		gsize at = (gsize)(p - v);
 		/* The second "@" of a doubled one was handled with the first. */
 		if (!(at > 0 && v[at - 1] == '@'))
 			email_at(v, vlen, at, at + 1, c);
-		i = at;
+		at = next_at(v, vlen, at + 1);
 	}
 }
 

@@ -108,9 +108,14 @@ typedef struct {
  */
 typedef enum { OCR_AUTO, OCR_ALWAYS, OCR_NEVER } OcrMode;
 
+/* A range of original bytes, [s, e). */
+typedef struct {
+	gsize s, e;
+} OcrRange;
+
 /*
  * The part of a text the OCR-tolerant scans apply to: all of it, or the
- * original byte ranges in RANGES (pairs of gsize: start, end), or none.
+ * original byte ranges in RANGES (of OcrRange, sorted, not overlapping).
  */
 typedef struct {
 	gboolean all;
@@ -822,11 +827,17 @@ in_scope(DpRedactor *rd, const char *text, const OcrScope *scope, gsize vs, gsiz
 		return TRUE;
 	gsize os, oe;
 	dp_view_span(&rd->view, text, vs, ve, &os, &oe);
-	const gsize *r = (const gsize *)(void *)scope->ranges->data;
-	for (guint i = 0; i + 1 < scope->ranges->len; i += 2)
-		if (os >= r[i] && os < r[i + 1])
-			return TRUE;
-	return FALSE;
+	/* The last range that starts at or before OS. */
+	const OcrRange *r = (const OcrRange *)(void *)scope->ranges->data;
+	guint lo = 0, hi = scope->ranges->len;
+	while (hi - lo > 1) {
+		guint mid = (lo + hi) / 2;
+		if (r[mid].s <= os)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi > 0 && os >= r[lo].s && os < r[lo].e;
 }
 
 /*
@@ -1247,16 +1258,21 @@ ocr_page_ranges(const DpRecord *rec, GArray *ranges)
 		gsize at = (gsize)(p - b) + 1;
 		g_array_append_val(starts, at);
 	}
+	/* A page listed twice counts once: the ranges are kept sorted and apart. */
+	g_autofree gboolean *seen = g_new0(gboolean, starts->len);
 	g_auto(GStrv) pages = g_strsplit(list, " ", -1);
 	for (guint i = 0; pages[i]; i++) {
 		guint64 pg = g_ascii_strtoull(pages[i], NULL, 10);
 		if (pg < first || pg - first >= starts->len)
 			continue;
-		guint k = (guint)(pg - first);
-		gsize s = g_array_index(starts, gsize, k);
-		gsize t = k + 1 < starts->len ? g_array_index(starts, gsize, k + 1) : rec->body->len;
-		g_array_append_val(ranges, s);
-		g_array_append_val(ranges, t);
+		seen[pg - first] = TRUE;
+	}
+	for (guint k = 0; k < starts->len; k++) {
+		if (!seen[k])
+			continue;
+		OcrRange r = { g_array_index(starts, gsize, k),
+			       k + 1 < starts->len ? g_array_index(starts, gsize, k + 1) : rec->body->len };
+		g_array_append_val(ranges, r);
 	}
 }
 
@@ -1281,7 +1297,7 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 	 * not).  Decided before anything is redacted.
 	 */
 	static const OcrScope all = { TRUE, NULL };
-	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(gsize));
+	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(OcrRange));
 	OcrScope body_scope = { FALSE, ranges };
 	const OcrScope *body_ocr = NULL;
 	gboolean printed = FALSE;
