@@ -55,6 +55,13 @@ D=$TRASH/damaged
 	cr.paint()
 	cr.show_page()
 	pdf.finish()
+	# A printed message on a scanned page: its part's body came from OCR too.
+	msg = ["UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05758398", "",
+	       "From: Mills, Cheryl D <MillsCD@state,gov>", "Sent: Monday, March 2, 2009 9:12 AM",
+	       "To: H", "Cc: Sullivan:JJ@state.gov", "Subject: Re: schedule", "",
+	       "Fine with me. Write to AbedinH @state.gov about it."]
+	img = mso.draw_page(msg, 300, 3, stamp=False, skew=0, noise=False)
+	img.save(os.path.join(out, "printed-scan.pdf"), resolution=300)
 PY
 
 # What the normal detectors make of the lines, and the lines redacted whole.
@@ -139,6 +146,15 @@ test_expect_success 'a printed message in born-digital text: its address fields 
 	test_grep "<meta name=\"from\">Mills, Cheryl D &lt;\[EMAIL\]&gt;</meta>" x.xml &&
 	test_grep "<meta name=\"cc\">\[EMAIL\]; \[EMAIL\]</meta>" x.xml &&
 	test_grep "Write to Mills;\[EMAIL\]\." x.xml
+'
+
+test_expect_success 'a printed message on a scanned page: its body is OCR text too' '
+	docpipe convert -c "$BASE" --xml "$D/printed-scan.pdf" >x.xml &&
+	test_grep "<page n=\"1\" ocr=\"tesseract\"" x.xml &&
+	test_grep "type=\"message/x-printed\"" x.xml &&
+	test_grep "<meta name=\"from\">Mills, Cheryl D &lt;\[EMAIL\]&gt;</meta>" x.xml &&
+	test "$(grep -c "Write to \[EMAIL\] about it\." x.xml)" = 2 &&
+	! grep -E "AbedinH|state|Sullivan" x.xml
 '
 
 test_done

@@ -152,6 +152,14 @@ struct DpRedactor {
 	guint ocr_email;         /* the email rule, or G_MAXUINT when it is off */
 	GArray *ocr_digit_rules; /* of guint: ssn, card and phone, those that are on */
 	GString *fixed;          /* the view with OCR's letters made digits */
+	/*
+	 * The last record whose body came from OCR (its id, all of it or its
+	 * "ocr" pages): the printed messages on those pages are its parts,
+	 * which follow it, and their bodies came from OCR too.
+	 */
+	char *ocr_parent;
+	gboolean ocr_parent_all;
+	char *ocr_parent_pages;
 };
 
 void
@@ -205,6 +213,8 @@ dp_redactor_free(DpRedactor *rd)
 	g_clear_pointer(&rd->key, g_bytes_unref);
 	if (rd->fixed != NULL)
 		g_string_free(rd->fixed, TRUE);
+	g_free(rd->ocr_parent);
+	g_free(rd->ocr_parent_pages);
 	dp_view_clear(&rd->view);
 	g_free(rd);
 }
@@ -1285,6 +1295,63 @@ printed_address_field(const char *key)
 	return g_strv_contains(f, key);
 }
 
+/* Does LIST ("PAGE:CONF ...", the "ocr" field) name PAGE? */
+static gboolean
+page_listed(const char *list, guint64 page)
+{
+	for (const char *p = list; p != NULL && *p != '\0';) {
+		char *end;
+		guint64 pg = g_ascii_strtoull(p, &end, 10);
+		if (end != p && pg == page)
+			return TRUE;
+		p = strchr(p, ' ');
+		if (p != NULL)
+			p++;
+	}
+	return FALSE;
+}
+
+/*
+ * Is REC, a printed message, a part of the OCR'd record before it, from a
+ * page OCR read?  Then its body came from OCR as well.
+ */
+static gboolean
+printed_from_ocr(const DpRedactor *rd, const DpRecord *rec)
+{
+	const char *parent = dp_record_get(rec, DP_F_PARENT);
+	if (rd->ocr_parent == NULL || parent == NULL || !g_str_equal(parent, rd->ocr_parent))
+		return FALSE;
+	if (rd->ocr_parent_all)
+		return TRUE;
+	const char *page = dp_record_get(rec, DP_META_PREFIX "page");
+	return page != NULL && rd->ocr_parent_pages != NULL &&
+	       page_listed(rd->ocr_parent_pages, g_ascii_strtoull(page, NULL, 10));
+}
+
+/*
+ * Remember REC when its body came from OCR (SCOPE), for its printed
+ * messages that follow; forget the last one when REC is neither one of
+ * its parts nor OCR'd itself.
+ */
+static void
+remember_ocr_parent(DpRedactor *rd, const DpRecord *rec, const OcrScope *scope)
+{
+	const char *id = dp_record_get(rec, DP_F_ID);
+	if (scope == NULL || id == NULL) {
+		const char *parent = dp_record_get(rec, DP_F_PARENT);
+		if (rd->ocr_parent != NULL && parent != NULL && g_str_equal(parent, rd->ocr_parent))
+			return;
+		g_clear_pointer(&rd->ocr_parent, g_free);
+		g_clear_pointer(&rd->ocr_parent_pages, g_free);
+		return;
+	}
+	g_free(rd->ocr_parent);
+	g_free(rd->ocr_parent_pages);
+	rd->ocr_parent = g_strdup(id);
+	rd->ocr_parent_all = scope->all;
+	rd->ocr_parent_pages = g_strdup(dp_record_get(rec, DP_F_OCR));
+}
+
 void
 dp_redact_record(DpRedactor *rd, DpRecord *rec)
 {
@@ -1294,7 +1361,8 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 	 * What came from OCR ([redact] ocr-tolerant=auto): the body of a
 	 * text layer OCR software made, the pages OCR read, and the address
 	 * fields of a printed message (read off paper, by OCR as often as
-	 * not).  Decided before anything is redacted.
+	 * not), and the whole of a printed message found on a page OCR read.
+	 * Decided before anything is redacted.
 	 */
 	static const OcrScope all = { TRUE, NULL };
 	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(OcrRange));
@@ -1313,6 +1381,10 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 			if (ranges->len > 0)
 				body_ocr = &body_scope;
 		}
+		if (printed && printed_from_ocr(rd, rec))
+			body_ocr = &all;
+		else
+			remember_ocr_parent(rd, rec, body_ocr);
 	}
 	redact_words(rd, rec);
 	g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(DpSpan));
