@@ -18,6 +18,12 @@
  *	     a vector scan);
  *	  3. in text order, each detector's refine (or at_digit) function
  *	     fixes the extent and validates;
+ *	  3b. on text that came from OCR ([redact] ocr-tolerant; see
+ *	     dp_redact_record() for how a record's OCR'd text is known), the
+ *	     OCR-tolerant scans (redact/ocrtol.c) add the damaged e-mail
+ *	     addresses and the numbers whose digits OCR read as letters;
+ *	     born-digital text never reaches them, so its matches are those
+ *	     of the steps above alone;
  *	  4. overlaps are resolved: leftmost first, then the longest, then an
  *	     allow-list match, then the rule first in rule order (built-ins in
  *	     the order email, ssn, card, iban, ip, phone; then [rule NAME]
