@@ -388,9 +388,15 @@ dp_ocr_fix_digits(const char *v, gsize vlen, GString *out)
 			else
 				other++;
 		}
-		/* Only number-like tokens: some real digits, every letter a confusable one. */
+		/*
+		 * Only number-like tokens: some real digits, every letter a
+		 * confusable one.  A lone letter at the end is a suffix more
+		 * often than a misread digit ("items 22-10-01B, 22-11-05-02B").
+		 */
 		if (digits == 0 || letters_ok == 0 || other > 0 || wide_alnum_before(v, s) ||
 		    (i < vlen && (guchar)v[i] >= 0x80))
+			continue;
+		if (letters_ok == 1 && !g_ascii_isdigit(v[i - 1]))
 			continue;
 		for (gsize k = s; k < i; k++)
 			if (!g_ascii_isdigit(v[k]))
