@@ -83,34 +83,59 @@ static const char *const split_tlds[] = { "com", "org", "net", "gov", "edu", "mi
 
 /*
  * The "mailto" of a link, as OCR reads it ("maitto", "mallto", "mailte",
- * "rnailto"): within two edits of "mailto".  It prefixes an address; it is
+ * "rnailto", "jrnailto" with the bracket before it read as a letter):
+ * with "rn" read as "m" and a leading "j", "i", "f", "l", "I" or "r"
+ * dropped, within two edits of "mailto".  It prefixes an address; it is
  * never a glued part of one.
  */
 static gboolean
 mailto_like(const char *v, gsize s, gsize e)
 {
 	static const char ref[] = "mailto";
-	gsize n = e - s, m = sizeof ref - 1;
-	if (n < 4 || n > 8)
+	const gsize m = sizeof ref - 1;
+	if (e - s < 4 || e - s > 10)
 		return FALSE;
-	guint prev[9], cur[9];
-	for (gsize j = 0; j <= m; j++)
-		prev[j] = (guint)j;
-	for (gsize i = 1; i <= n; i++) {
-		cur[0] = (guint)i;
-		for (gsize j = 1; j <= m; j++) {
-			guint sub = prev[j - 1] + (g_ascii_tolower(v[s + i - 1]) != ref[j - 1]);
-			cur[j] = MIN(sub, MIN(prev[j], cur[j - 1]) + 1);
+	char w[12];
+	gsize n = 0;
+	for (gsize k = s; k < e; k++) {
+		char c = g_ascii_tolower(v[k]);
+		if (c == 'r' && k + 1 < e && g_ascii_tolower(v[k + 1]) == 'n') {
+			c = 'm';
+			k++;
 		}
-		memcpy(prev, cur, sizeof cur);
+		w[n++] = c;
 	}
-	return prev[m] <= 2;
+	for (guint skip = 0; skip <= 1; skip++) {
+		if (skip == 1 && (n < 5 || strchr("jiflr", w[0]) == NULL))
+			break;
+		const char *x = w + skip;
+		gsize xn = n - skip;
+		guint prev[12], cur[12];
+		for (gsize j = 0; j <= m; j++)
+			prev[j] = (guint)j;
+		for (gsize i = 1; i <= xn; i++) {
+			cur[0] = (guint)i;
+			for (gsize j = 1; j <= m; j++) {
+				guint sub = prev[j - 1] + (x[i - 1] != ref[j - 1]);
+				cur[j] = MIN(sub, MIN(prev[j], cur[j - 1]) + 1);
+			}
+			memcpy(prev, cur, sizeof cur);
+		}
+		if (prev[m] <= 2)
+			return TRUE;
+	}
+	return FALSE;
 }
 
-/* Words that end with ":" before an address without being part of it. */
+/*
+ * Words that end with ":" or ";" before an address without being part of
+ * it: header names, and the address types of delivery reports and vCards
+ * ("Final-Recipient: rfc822;", "EMAIL;home;internet:").
+ */
 static const char *const header_words[] = {
-	"to", "from", "cc",  "bcc",         "sent",     "subject", "date",
-	"re", "fw",   "fwd", "attachments", "reply-to", "sender",  NULL,
+	"to",  "from",        "cc",     "bcc",      "sent", "subject", "date",  "re",   "fw",
+	"fwd", "attachments", "sender", "internet", "dns",  "smtp",    "email", "mail", "sip",
+	"tel", "fax",         "home",   "work",     "pref", "uri",     NULL,
 };
 
 /* A domain label at P: letters, digits and inner hyphens.  Returns its end, or P. */
@@ -174,7 +199,9 @@ tld_inside(const char *v, gsize s, gsize e, gsize minstem)
 	for (gsize k = k0; k + 3 <= e && e - (k + 3) <= 2 && (minstem > 0 || k == s); k++)
 		for (guint i = 0; split_tlds[i]; i++) {
 			gsize n = strlen(split_tlds[i]);
-			if (k + n <= e && e - (k + n) <= 2 && g_ascii_strncasecmp(v + k, split_tlds[i], n) == 0)
+			/* Stray letters or digits, not a hyphen ("foxmail.com-2" is a message id). */
+			if (k + n <= e && e - (k + n) <= 2 && g_ascii_strncasecmp(v + k, split_tlds[i], n) == 0 &&
+			    memchr(v + k + n, '-', e - (k + n)) == NULL)
 				return e;
 		}
 	return 0;
@@ -295,8 +322,10 @@ email_at(const char *v, gsize vlen, gsize at, gsize after, DpCands *c)
 		gsize g = s - 1;
 		while (g > 0 && s - 1 - g < 64 && local_char(v[g - 1]))
 			g--;
-		gboolean bounded = g == 0 || !(g_ascii_isalnum(v[g - 1]) || wide_alnum_before(v, g));
-		if (bounded && !mailto_like(v, g, s - 1) && !word_in(v, g, s - 1, header_words))
+		/* The glued token is a name: letters only ("Mills;CD", not "rfc822;"). */
+		gboolean bounded = g == 0 || !(g_ascii_isalnum(v[g - 1]) || wide_alnum_before(v, g) || v[g - 1] == '-');
+		if (bounded && s - 1 - g >= 2 && letters(v, g, s - 1) && !mailto_like(v, g, s - 1) &&
+		    !word_in(v, g, s - 1, header_words))
 			s = g;
 	}
 	gsize p = after;
