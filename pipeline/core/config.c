@@ -87,6 +87,7 @@ static const SchemaEntry schema[] = {
 	{ "redact", "key-env", T_STRING, NULL, NULL },
 	{ "redact", "pseudonym-digits", T_INT, "6", "4;64" },
 	{ "redact", "validate", T_BOOL, "true", NULL },
+	{ "redact", "ocr-tolerant", T_ENUM, "auto", "auto;always;never" },
 	{ "redact", "allow", T_LIST, NULL, NULL },
 	{ "redact", "allow-file", T_STRING, NULL, NULL },
 	/* Identifiers in the outputs (redact/ids.c); unset: keyed with a [redact] key, else plain. */

@@ -7,6 +7,7 @@
  *   detectors.c      the built-in detectors: Hyperscan patterns and the
  *                    validators that decide the exact extent of a match;
  *   terms.c          term-list files, folded like the view;
+ *   ocrtol.c         the OCR-tolerant scans for text that came from OCR;
  *   ops.c            the operators (label, mask, keyed pseudonym, remove).
  */
 #ifndef DOCPIPE_REDACT_INTERNAL_H
@@ -104,6 +105,22 @@ gboolean dp_luhn_ok(const char *digits, gsize n);
 gboolean dp_iban_ok(const char *iban, gsize n);
 int dp_iban_length(const char *country);
 gboolean dp_ssn_ok(const char *area, const char *group, const char *serial);
+
+/* ---- OCR-tolerant detection (ocrtol.c) ----------------------------------- */
+
+/*
+ * Add to C (the email rule's) every e-mail address in the view V whose
+ * shape OCR damaged, whole: spaces around "@" and ".", "," for ".", a
+ * doubled "@" or "©" for it, a space inside the top-level domain, a local
+ * part glued to the token before it by ";" or ":".
+ */
+void dp_ocr_emails(const char *v, gsize vlen, DpCands *c);
+/*
+ * Copy V to OUT (same length) with the letters OCR confuses with digits
+ * (O o l I S B) made digits in every token that also holds real digits and
+ * no other letters.  Returns whether anything was replaced.
+ */
+gboolean dp_ocr_fix_digits(const char *v, gsize vlen, GString *out);
 
 /* ---- term lists --------------------------------------------------------- */
 

@@ -18,6 +18,12 @@
  *	     a vector scan);
  *	  3. in text order, each detector's refine (or at_digit) function
  *	     fixes the extent and validates;
+ *	  3b. on text that came from OCR ([redact] ocr-tolerant; see
+ *	     dp_redact_record() for how a record's OCR'd text is known), the
+ *	     OCR-tolerant scans (redact/ocrtol.c) add the damaged e-mail
+ *	     addresses and the numbers whose digits OCR read as letters;
+ *	     born-digital text never reaches them, so its matches are those
+ *	     of the steps above alone;
  *	  4. overlaps are resolved: leftmost first, then the longest, then an
  *	     allow-list match, then the rule first in rule order (built-ins in
  *	     the order email, ssn, card, iban, ip, phone; then [rule NAME]
@@ -60,6 +66,7 @@
 #include "redact/redact.h"
 
 #include "core/config.h"
+#include "core/detect.h"
 #include "core/emit.h"
 #include "core/ocrwords.h"
 #include "core/record.h"
@@ -101,6 +108,27 @@ typedef struct {
 	gboolean allowed;
 } Cand;
 
+/*
+ * [redact] ocr-tolerant: where the OCR-tolerant scans (ocrtol.c) run.
+ * AUTO: on the text that came from OCR (see record_scope()); ALWAYS: on
+ * every text; NEVER: nowhere.
+ */
+typedef enum { OCR_AUTO, OCR_ALWAYS, OCR_NEVER } OcrMode;
+
+/* A range of original bytes, [s, e). */
+typedef struct {
+	gsize s, e;
+} OcrRange;
+
+/*
+ * The part of a text the OCR-tolerant scans apply to: all of it, or the
+ * original byte ranges in RANGES (of OcrRange, sorted, not overlapping).
+ */
+typedef struct {
+	gboolean all;
+	const GArray *ranges;
+} OcrScope;
+
 struct DpCands {
 	guint rule;
 	GArray *out;
@@ -127,6 +155,19 @@ struct DpRedactor {
 	GArray *runs;        /* of gsize: the view offsets where runs of digits start */
 	GArray *horizon;     /* of gsize: per rule, see dp_cands_horizon */
 	GArray *digit_rules; /* of guint: the rules with an at_digit function, in rule order */
+	/* The OCR-tolerant scans: the mode, and the rules they add to. */
+	OcrMode ocr_mode;
+	guint ocr_email;         /* the email rule, or G_MAXUINT when it is off */
+	GArray *ocr_digit_rules; /* of guint: ssn, card and phone, those that are on */
+	GString *fixed;          /* the view with OCR's letters made digits */
+	/*
+	 * The last record whose body came from OCR (its id, all of it or its
+	 * "ocr" pages): the printed messages on those pages are its parts,
+	 * which follow it, and their bodies came from OCR too.
+	 */
+	char *ocr_parent;
+	gboolean ocr_parent_all;
+	char *ocr_parent_pages;
 };
 
 void
@@ -169,8 +210,8 @@ dp_redactor_free(DpRedactor *rd)
 		return;
 	/* A redactor without rules (redaction off) has only its rule array. */
 	g_ptr_array_unref(rd->rules);
-	GArray **arrays[] = { &rd->pats, &rd->raw,  &rd->refined, &rd->cands,
-		              &rd->last, &rd->runs, &rd->horizon, &rd->digit_rules };
+	GArray **arrays[] = { &rd->pats, &rd->raw,     &rd->refined,     &rd->cands,          &rd->last,
+		              &rd->runs, &rd->horizon, &rd->digit_rules, &rd->ocr_digit_rules };
 	for (guint i = 0; i < G_N_ELEMENTS(arrays); i++)
 		g_clear_pointer(arrays[i], g_array_unref);
 	g_clear_pointer(&rd->scratch, hs_free_scratch);
@@ -179,6 +220,10 @@ dp_redactor_free(DpRedactor *rd)
 	g_clear_pointer(&rd->allow, g_hash_table_unref);
 	g_clear_pointer(&rd->key, g_bytes_unref);
 	g_clear_pointer(&rd->ids, dp_ids_free);
+	if (rd->fixed != NULL)
+		g_string_free(rd->fixed, TRUE);
+	g_free(rd->ocr_parent);
+	g_free(rd->ocr_parent_pages);
 	dp_view_clear(&rd->view);
 	g_free(rd);
 }
@@ -670,6 +715,19 @@ scratch_init(DpRedactor *rd)
 	rd->runs = g_array_new(FALSE, FALSE, sizeof(gsize));
 	dp_view_init(&rd->view);
 	rd->md = pcre2_match_data_create(4, NULL);
+	rd->fixed = g_string_new(NULL);
+	rd->ocr_email = G_MAXUINT;
+	rd->ocr_digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
+	for (guint i = 0; i < rd->rules->len; i++) {
+		const Rule *r = rd->rules->pdata[i];
+		if (r->det == NULL)
+			continue;
+		if (g_str_equal(r->det->name, "email"))
+			rd->ocr_email = i;
+		else if (g_str_equal(r->det->name, "ssn") || g_str_equal(r->det->name, "card") ||
+		         g_str_equal(r->det->name, "phone"))
+			g_array_append_val(rd->ocr_digit_rules, i);
+	}
 }
 
 /*
@@ -688,6 +746,8 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 		return ids_setup(rd, cfg, FALSE, error) ? g_steal_pointer(&rd) : NULL;
 	rd->validate = dp_config_get_bool(cfg, "redact", "validate");
 	rd->digits = (guint)dp_config_get_int(cfg, "redact", "pseudonym-digits");
+	g_autofree char *ocr = dp_config_get_string(cfg, "redact", "ocr-tolerant");
+	rd->ocr_mode = g_strcmp0(ocr, "always") == 0 ? OCR_ALWAYS : g_strcmp0(ocr, "never") == 0 ? OCR_NEVER : OCR_AUTO;
 	rd->pats = g_array_new(FALSE, FALSE, sizeof(Pat));
 	rd->digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
 	g_auto(Exprs) ex = { g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(unsigned)) };
@@ -814,12 +874,88 @@ sort_cands(GArray *a)
 	}
 }
 
+/* Does the view span [VS, VE) of TEXT start in SCOPE? */
+static gboolean
+in_scope(DpRedactor *rd, const char *text, const OcrScope *scope, gsize vs, gsize ve)
+{
+	if (scope->all)
+		return TRUE;
+	gsize os, oe;
+	dp_view_span(&rd->view, text, vs, ve, &os, &oe);
+	/* The last range that starts at or before OS. */
+	const OcrRange *r = (const OcrRange *)(void *)scope->ranges->data;
+	guint lo = 0, hi = scope->ranges->len;
+	while (hi - lo > 1) {
+		guint mid = (lo + hi) / 2;
+		if (r[mid].s <= os)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi > 0 && os >= r[lo].s && os < r[lo].e;
+}
+
+/*
+ * The OCR-tolerant candidates of TEXT (ocrtol.c), added to REFINED: the
+ * damaged e-mail addresses, and the numbers the ssn, card and phone
+ * detectors find and validate once OCR's letters are made digits (only
+ * those that hold such a letter: the others the normal pass has seen).
+ * Only the candidates that start in SCOPE are kept.
+ */
+static void
+ocr_find(DpRedactor *rd, const char *text, const OcrScope *scope, GArray *refined)
+{
+	const char *v = rd->view.text;
+	gsize vlen = rd->view.len;
+	guint first = refined->len;
+	if (rd->ocr_email != G_MAXUINT) {
+		gsize h = 0;
+		DpCands dc = { rd->ocr_email, refined, &h };
+		dp_ocr_emails(v, vlen, &dc);
+	}
+	if (rd->ocr_digit_rules->len > 0 && dp_ocr_fix_digits(v, vlen, rd->fixed)) {
+		const char *f = rd->fixed->str;
+		DpView fv = rd->view;
+		fv.text = rd->fixed->str;
+		g_array_set_size(rd->runs, 0);
+		dp_view_digit_runs(&fv, rd->runs);
+		gsize *horizon = (gsize *)(void *)rd->horizon->data;
+		memset(horizon, 0, sizeof(gsize) * rd->rules->len);
+		guint mark = refined->len;
+		for (guint k = 0; k < rd->runs->len; k++) {
+			gsize d = g_array_index(rd->runs, gsize, k);
+			for (guint j = 0; j < rd->ocr_digit_rules->len; j++) {
+				guint ri = g_array_index(rd->ocr_digit_rules, guint, j);
+				const Rule *r = rd->rules->pdata[ri];
+				DpCands dc = { ri, refined, &horizon[ri] };
+				r->det->at_digit(f, vlen, d, rd->validate, &dc);
+			}
+		}
+		/* Keep the numbers that needed a letter made a digit. */
+		guint w = mark;
+		for (guint i = mark; i < refined->len; i++) {
+			const Cand *c = &g_array_index(refined, Cand, i);
+			if (memcmp(v + c->vs, f + c->vs, c->ve - c->vs) != 0)
+				g_array_index(refined, Cand, w++) = *c;
+		}
+		g_array_set_size(refined, w);
+	}
+	guint w = first;
+	for (guint i = first; i < refined->len; i++) {
+		const Cand *c = &g_array_index(refined, Cand, i);
+		if (in_scope(rd, text, scope, c->vs, c->ve))
+			g_array_index(refined, Cand, w++) = *c;
+	}
+	g_array_set_size(refined, w);
+}
+
 /*
  * Find the matches of TEXT: fills rd->cands with the chosen,
  * non-overlapping candidates in view offsets (allowed ones included, marked).
+ * With SCOPE (not NULL), the OCR-tolerant scans add their candidates too.
  */
 static void
-find(DpRedactor *rd, const char *text, gsize len)
+find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 {
 	g_array_set_size(rd->raw, 0);
 	g_array_set_size(rd->cands, 0);
@@ -872,6 +1008,8 @@ find(DpRedactor *rd, const char *text, gsize len)
 			g_array_append_val(refined, *c);
 		}
 	}
+	if (scope != NULL)
+		ocr_find(rd, text, scope, refined);
 	/* A value on the allow list is never redacted, whichever rule found it. */
 	if (rd->allow != NULL && g_hash_table_size(rd->allow) > 0) {
 		for (guint i = 0; i < refined->len; i++) {
@@ -915,12 +1053,20 @@ next_span(DpRedactor *rd, const char *text, guint *i, gsize from, gsize *os, gsi
 	return NULL;
 }
 
-void
-dp_redactor_find(DpRedactor *rd, const char *text, gsize len, GArray *matches)
+/* The scope of a text nothing is known about: all of it with ocr-tolerant=always. */
+static const OcrScope *
+default_scope(const DpRedactor *rd)
+{
+	static const OcrScope all = { TRUE, NULL };
+	return rd->ocr_mode == OCR_ALWAYS ? &all : NULL;
+}
+
+static void
+find_spans(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, GArray *matches)
 {
 	if (rd->rules->len == 0)
 		return;
-	find(rd, text, len);
+	find(rd, text, len, scope);
 	guint i = 0;
 	gsize prev = 0, os, oe;
 	const Cand *c;
@@ -931,15 +1077,21 @@ dp_redactor_find(DpRedactor *rd, const char *text, gsize len, GArray *matches)
 	}
 }
 
-GString *
-dp_redactor_apply(DpRedactor *rd, const char *text, gsize len, GArray *spans)
+void
+dp_redactor_find(DpRedactor *rd, const char *text, gsize len, GArray *matches)
+{
+	find_spans(rd, text, len, default_scope(rd), matches);
+}
+
+static GString *
+apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, GArray *spans)
 {
 	GString *out = g_string_sized_new(len + 16);
 	if (rd->rules->len == 0) {
 		g_string_append_len(out, text, (gssize)len);
 		return out;
 	}
-	find(rd, text, len);
+	find(rd, text, len, scope);
 	guint i = 0;
 	gsize pos = 0, os, oe;
 	const Cand *c;
@@ -966,6 +1118,12 @@ dp_redactor_apply(DpRedactor *rd, const char *text, gsize len, GArray *spans)
 	}
 	g_string_append_len(out, text + pos, (gssize)(len - pos));
 	return out;
+}
+
+GString *
+dp_redactor_apply(DpRedactor *rd, const char *text, gsize len, GArray *spans)
+{
+	return apply(rd, text, len, default_scope(rd), spans);
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -1024,7 +1182,7 @@ withhold(DpRedactor *rd, DpWord *word, guint rule)
 
 /* Withhold every word of one page's WORDS that a rule matches (see the top of this file). */
 static void
-withhold_words(DpRedactor *rd, GArray *words)
+withhold_words(DpRedactor *rd, GArray *words, const OcrScope *scope)
 {
 	g_autoptr(GString) text = g_string_new(NULL);
 	g_autofree gsize *start = g_new(gsize, words->len + 1);
@@ -1044,7 +1202,7 @@ withhold_words(DpRedactor *rd, GArray *words)
 		stop[i] = start[i] + (w->text != NULL ? strlen(w->text) : 0);
 	}
 	g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(DpSpan));
-	dp_redactor_find(rd, text->str, text->len, spans);
+	find_spans(rd, text->str, text->len, scope, spans);
 	/* Spans come in text order, as the words do. */
 	guint k = 0;
 	for (guint s = 0; s < spans->len; s++) {
@@ -1060,7 +1218,7 @@ withhold_words(DpRedactor *rd, GArray *words)
 		if (w->text == NULL)
 			continue;
 		g_array_set_size(spans, 0);
-		dp_redactor_find(rd, w->text, strlen(w->text), spans);
+		find_spans(rd, w->text, strlen(w->text), scope, spans);
 		if (spans->len > 0)
 			withhold(rd, w, g_array_index(spans, DpSpan, 0).rule);
 	}
@@ -1074,6 +1232,9 @@ withhold_words(DpRedactor *rd, GArray *words)
 static void
 redact_words(DpRedactor *rd, DpRecord *rec)
 {
+	/* The words were read by OCR: the tolerant scans apply unless they are off. */
+	static const OcrScope all = { TRUE, NULL };
+	const OcrScope *scope = rd->ocr_mode == OCR_NEVER ? NULL : &all;
 	g_autoptr(GPtrArray) in = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < rec->fields->len; i++) {
 		const DpField *f = rec->fields->pdata[i];
@@ -1097,11 +1258,143 @@ redact_words(DpRedactor *rd, DpRecord *rec)
 			const char *u = NULL;
 			(void)dp_words_decode(in->pdata[i++], &same, &u, words);
 		}
-		withhold_words(rd, words);
+		withhold_words(rd, words, scope);
 		dp_words_encode(out, page, unit, words);
 	}
 	for (guint j = 0; j < out->len && j < DP_WORDS_MAX_LINES; j++)
 		dp_record_add(rec, DP_F_OCR_WORDS, out->pdata[j]);
+}
+
+/*
+ * Does a PDF's producer or creator name OCR software?  Such a text layer
+ * was made by OCR, whatever its pages say ("ABBYY FineReader", "OmniPage",
+ * "Tesseract", "ocrmypdf", "Adobe Acrobat 9.0 Paper Capture Plug-in").
+ */
+static gboolean
+ocr_producer(const char *s)
+{
+	static const char *const names[] = { "abbyy",      "finereader",    "omnipage",           "tesseract",
+		                             "ocrmypdf",   "paper capture", "readiris",           "clearscan",
+		                             "textbridge", "scansoft",      "recognition server", NULL };
+	if (s == NULL)
+		return FALSE;
+	g_autofree char *low = g_ascii_strdown(s, -1);
+	for (guint i = 0; names[i]; i++)
+		if (strstr(low, names[i]) != NULL)
+			return TRUE;
+	/* "OCR" as a word of its own. */
+	for (const char *p = low; (p = strstr(p, "ocr")) != NULL; p++)
+		if ((p == low || !g_ascii_isalnum(p[-1])) && !g_ascii_isalnum(p[3]))
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * The original byte ranges of REC's body on the pages its "ocr" field
+ * names ("PAGE:CONF ..."): the body's pages are separated by form feeds,
+ * and the first is page 1, or the first of meta.page-range.
+ */
+static void
+ocr_page_ranges(const DpRecord *rec, GArray *ranges)
+{
+	const char *list = dp_record_get(rec, DP_F_OCR);
+	if (list == NULL)
+		return;
+	guint64 first = 1;
+	const char *range = dp_record_get(rec, DP_META_PREFIX "page-range");
+	if (range != NULL)
+		first = MAX(g_ascii_strtoull(range, NULL, 10), 1);
+	/* The start of every page of the body. */
+	g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(gsize));
+	const char *b = rec->body->str, *e = b + rec->body->len;
+	gsize zero = 0;
+	g_array_append_val(starts, zero);
+	for (const char *p = b; (p = memchr(p, '\f', (gsize)(e - p))) != NULL; p++) {
+		gsize at = (gsize)(p - b) + 1;
+		g_array_append_val(starts, at);
+	}
+	/* A page listed twice counts once: the ranges are kept sorted and apart. */
+	g_autofree gboolean *seen = g_new0(gboolean, starts->len);
+	g_auto(GStrv) pages = g_strsplit(list, " ", -1);
+	for (guint i = 0; pages[i]; i++) {
+		guint64 pg = g_ascii_strtoull(pages[i], NULL, 10);
+		if (pg < first || pg - first >= starts->len)
+			continue;
+		seen[pg - first] = TRUE;
+	}
+	for (guint k = 0; k < starts->len; k++) {
+		if (!seen[k])
+			continue;
+		OcrRange r = { g_array_index(starts, gsize, k),
+			       k + 1 < starts->len ? g_array_index(starts, gsize, k + 1) : rec->body->len };
+		g_array_append_val(ranges, r);
+	}
+}
+
+/* Is header field KEY of a printed message one that holds addresses? */
+static gboolean
+printed_address_field(const char *key)
+{
+	static const char *const f[] = { DP_META_PREFIX "from", DP_META_PREFIX "to", DP_META_PREFIX "cc",
+		                         DP_META_PREFIX "bcc", NULL };
+	return g_strv_contains(f, key);
+}
+
+/* Does LIST ("PAGE:CONF ...", the "ocr" field) name PAGE? */
+static gboolean
+page_listed(const char *list, guint64 page)
+{
+	for (const char *p = list; p != NULL && *p != '\0';) {
+		char *end;
+		guint64 pg = g_ascii_strtoull(p, &end, 10);
+		if (end != p && pg == page)
+			return TRUE;
+		p = strchr(p, ' ');
+		if (p != NULL)
+			p++;
+	}
+	return FALSE;
+}
+
+/*
+ * Is REC, a printed message, a part of the OCR'd record before it, from a
+ * page OCR read?  Then its body came from OCR as well.
+ */
+static gboolean
+printed_from_ocr(const DpRedactor *rd, const DpRecord *rec)
+{
+	const char *parent = dp_record_get(rec, DP_F_PARENT);
+	if (rd->ocr_parent == NULL || parent == NULL || !g_str_equal(parent, rd->ocr_parent))
+		return FALSE;
+	if (rd->ocr_parent_all)
+		return TRUE;
+	const char *page = dp_record_get(rec, DP_META_PREFIX "page");
+	return page != NULL && rd->ocr_parent_pages != NULL &&
+	       page_listed(rd->ocr_parent_pages, g_ascii_strtoull(page, NULL, 10));
+}
+
+/*
+ * Remember REC when its body came from OCR (SCOPE), for its printed
+ * messages that follow; forget the last one when REC is neither one of
+ * its parts nor OCR'd itself.
+ */
+static void
+remember_ocr_parent(DpRedactor *rd, const DpRecord *rec, const OcrScope *scope)
+{
+	const char *id = dp_record_get(rec, DP_F_ID);
+	if (scope == NULL || id == NULL) {
+		const char *parent = dp_record_get(rec, DP_F_PARENT);
+		if (rd->ocr_parent != NULL && parent != NULL && g_str_equal(parent, rd->ocr_parent))
+			return;
+		g_clear_pointer(&rd->ocr_parent, g_free);
+		g_clear_pointer(&rd->ocr_parent_pages, g_free);
+		return;
+	}
+	g_free(rd->ocr_parent);
+	g_free(rd->ocr_parent_pages);
+	rd->ocr_parent = g_strdup(id);
+	rd->ocr_parent_all = scope->all;
+	rd->ocr_parent_pages = g_strdup(dp_record_get(rec, DP_F_OCR));
 }
 
 void
@@ -1114,6 +1407,35 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 	}
 	const char *p = dp_record_get(rec, DP_F_PATH);
 	g_autofree char *orig_path = p ? g_strdup(p) : NULL;
+	/*
+	 * What came from OCR ([redact] ocr-tolerant=auto): the body of a
+	 * text layer OCR software made, the pages OCR read, and the address
+	 * fields of a printed message (read off paper, by OCR as often as
+	 * not), and the whole of a printed message found on a page OCR read.
+	 * Decided before anything is redacted.
+	 */
+	static const OcrScope all = { TRUE, NULL };
+	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(OcrRange));
+	OcrScope body_scope = { FALSE, ranges };
+	const OcrScope *body_ocr = NULL;
+	gboolean printed = FALSE;
+	if (rd->ocr_mode == OCR_ALWAYS) {
+		body_ocr = &all;
+	} else if (rd->ocr_mode == OCR_AUTO) {
+		printed = g_strcmp0(dp_record_get(rec, DP_F_TYPE), DP_TYPE_PRINTED) == 0;
+		if (ocr_producer(dp_record_get(rec, DP_META_PREFIX "producer")) ||
+		    ocr_producer(dp_record_get(rec, DP_META_PREFIX "creator"))) {
+			body_ocr = &all;
+		} else {
+			ocr_page_ranges(rec, ranges);
+			if (ranges->len > 0)
+				body_ocr = &body_scope;
+		}
+		if (printed && printed_from_ocr(rd, rec))
+			body_ocr = &all;
+		else
+			remember_ocr_parent(rd, rec, body_ocr);
+	}
 	redact_words(rd, rec);
 	g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(DpSpan));
 	/* Header values first, in record order, then the body. */
@@ -1124,7 +1446,10 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 		    !g_str_equal(f->key, DP_F_ERROR))
 			continue;
 		g_array_set_size(spans, 0);
-		GString *v = dp_redactor_apply(rd, f->value, strlen(f->value), spans);
+		const OcrScope *scope = default_scope(rd);
+		if (printed && printed_address_field(f->key))
+			scope = &all;
+		GString *v = apply(rd, f->value, strlen(f->value), scope, spans);
 		g_free(f->value);
 		f->value = g_string_free(v, FALSE);
 		if (spans->len > 0) {
@@ -1136,7 +1461,7 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 	if (dp_record_get(rec, DP_F_DATA) != NULL)
 		return; /* raw input bytes, not text */
 	g_array_set_size(spans, 0);
-	GString *body = dp_redactor_apply(rd, rec->body->str, rec->body->len, spans);
+	GString *body = apply(rd, rec->body->str, rec->body->len, body_ocr, spans);
 	g_string_free(rec->body, TRUE);
 	rec->body = body;
 	note_spans(rd, rec, "body", spans);
