@@ -33,15 +33,21 @@
 
 #include "util/banned.h"
 
+/* A type the pass reads: PDFs, images (OCR'd), text (at the top level only: see pass_is_for). */
+static gboolean
+type_is_paged(const char *type)
+{
+	return type != NULL &&
+	       (g_str_equal(type, DP_TYPE_PDF) || g_str_has_prefix(type, "image/") || g_str_equal(type, DP_TYPE_TEXT));
+}
+
 static gboolean
 pass_is_for(const DpDoc *doc)
 {
 	const char *type = dp_record_get(doc->rec, DP_F_TYPE);
-	if (type == NULL || doc->rec->body->len == 0)
+	if (!type_is_paged(type) || doc->rec->body->len == 0)
 		return FALSE;
-	if (g_str_equal(type, DP_TYPE_PDF) || g_str_has_prefix(type, "image/"))
-		return TRUE;
-	return doc->depth == 0 && g_str_equal(type, DP_TYPE_TEXT);
+	return doc->depth == 0 || !g_str_equal(type, DP_TYPE_TEXT);
 }
 
 /*
@@ -72,8 +78,7 @@ furniture(DpExtractCtx *ctx)
 void
 dp_foia_prepare(DpExtractCtx *ctx, const char *type)
 {
-	if (type != NULL && dp_config_get_bool(ctx->cfg, "foia", "furniture") &&
-	    (g_str_equal(type, DP_TYPE_PDF) || g_str_has_prefix(type, "image/") || g_str_equal(type, DP_TYPE_TEXT)))
+	if (type_is_paged(type) && dp_config_get_bool(ctx->cfg, "foia", "furniture"))
 		(void)furniture(ctx);
 }
 
