@@ -14,5 +14,7 @@ int dp_cmd_config(int argc, char **argv);
 int dp_cmd_run(int argc, char **argv);
 /* docpipe status [--json] OUT... */
 int dp_cmd_status(int argc, char **argv);
+/* docpipe report [-o FILE] OUT (the page is report/report.c) */
+int dp_cmd_report(int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@
  *	docpipe config [-c CONFIG]
  *	docpipe run [options] IN OUT
  *	docpipe status [--json] OUT...
+ *	docpipe report [-o FILE] OUT
  *	docpipe STAGE [ARGS...]
  *
  * DESCRIPTION
@@ -15,8 +16,9 @@
  *	in one process and writes text (or XML) to standard output, or both
  *	into DIR.  "config" prints the effective configuration and where
  *	each value came from.  "run" converts a tree incrementally, in
- *	parallel workers (cmd/cmd-run.c over batch/run.c), and "status" says
- *	what the ledgers of such runs hold.  Any other command runs
+ *	parallel workers (cmd/cmd-run.c over batch/run.c), "status" says
+ *	what the ledgers of such runs hold, and "report" draws a run's
+ *	corpus database as one HTML page.  Any other command runs
  *	docpipe-COMMAND, found beside this program, then on PATH (git
  *	style).
  *
@@ -46,6 +48,7 @@ usage(FILE *fp)
 	            "       docpipe config [-c CONFIG]\n"
 	            "       docpipe run [-j N] [--shard K/N] [--files-from FILE] [--prune] IN OUT\n"
 	            "       docpipe status [--json] OUT...\n"
+	            "       docpipe report [-o FILE] OUT\n"
 	            "       docpipe STAGE [ARGS...]   (detect, extract, redact, emit)\n"
 	            "       docpipe --version\n"
 	            "\n"
@@ -103,5 +106,7 @@ main(int argc, char **argv)
 		return dp_cmd_run(argc - 1, argv + 1);
 	if (g_str_equal(cmd, "status"))
 		return dp_cmd_status(argc - 1, argv + 1);
+	if (g_str_equal(cmd, "report"))
+		return dp_cmd_report(argc - 1, argv + 1);
 	return dispatch(argc, argv);
 }

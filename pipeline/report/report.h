@@ -1,0 +1,29 @@
+/*
+ * report.h: `docpipe report`: the corpus database of a run as one
+ * self-contained HTML page with charts.
+ */
+#ifndef DOCPIPE_REPORT_H
+#define DOCPIPE_REPORT_H
+
+#include "report/corpusdb.h"
+
+#include <glib.h>
+
+#define DP_REPORT_FILE "report.html"
+
+/*
+ * The page for DB: every section, each one saying so when its table is
+ * missing or empty.  Fails only when the database cannot be read at all.
+ */
+GString *dp_report_render(DpCorpusDb *db, GError **error);
+
+/*
+ * Read OUTDIR/corpus.sqlite and write the page atomically to HTML
+ * (NULL: OUTDIR/report.html; "-": standard output).  Errors
+ * carry an exit code: DP_EXIT_NOINPUT when there is no database,
+ * DP_EXIT_IOERR when it cannot be read, DP_EXIT_CANTCREAT or
+ * DP_EXIT_IOERR when the page cannot be written.
+ */
+gboolean dp_report_write(const char *outdir, const char *html, GError **error);
+
+#endif
