@@ -242,7 +242,8 @@ dp_report_ocr(DpReportPage *p)
 /*
  * Add one row's redactions ("RULE.CHANNEL=N ...", and "RULE=N" totals as
  * in the ledger) to CHANNELS (by "RULE\tCHANNEL") and TOTALS (by rule,
- * from undotted items only).
+ * from undotted items only: a rule's total is never added to its
+ * channels twice).
  */
 static void
 add_redactions(const char *list, GTree *channels, GTree *totals)
@@ -265,26 +266,58 @@ add_redactions(const char *list, GTree *channels, GTree *totals)
 }
 
 /*
- * Rule totals: the sum of a rule's channels, or its undotted total when
- * no channel is given for it.
+ * A rule given only as a total ("ssn=7", the ledger's form) joins
+ * CHANNELS as the channel "(all)", unless some row gave its channels.
  */
-static GPtrArray *
-rule_totals(GPtrArray *channel_rows, GTree *totals)
+static void
+merge_totals(GTree *channels, GTree *totals)
 {
-	g_autoptr(GTree) sums = counter_new();
-	for (guint i = 0; i < channel_rows->len; i++) {
-		char **r = channel_rows->pdata[i];
-		counter_add(sums, r[0], dp_report_num(r[2]));
+	g_autoptr(GPtrArray) pairs = counter_rows(channels);
+	g_autoptr(GTree) split = g_tree_new_full(cmp_str, NULL, g_free, NULL);
+	for (guint i = 0; i < pairs->len; i++) {
+		const char *key = ((char **)pairs->pdata[i])[0];
+		g_tree_insert(split, g_strndup(key, strcspn(key, "\t")), split);
 	}
 	g_autoptr(GPtrArray) only = counter_rows(totals);
 	for (guint i = 0; i < only->len; i++) {
 		char **r = only->pdata[i];
-		if (g_tree_lookup(sums, r[0]) == NULL)
-			counter_add(sums, r[0], dp_report_num(r[1]));
+		if (g_tree_lookup(split, r[0]) != NULL)
+			continue;
+		g_autofree char *key = g_strconcat(r[0], "\t(all)", NULL);
+		counter_add(channels, key, dp_report_num(r[1]));
 	}
-	GPtrArray *rows = counter_rows(sums);
-	g_ptr_array_sort(rows, cmp_rows_by_count);
+}
+
+/* CHANNELS ("RULE\tCHANNEL", N) as rows (rule, channel, N), in name order. */
+static GPtrArray *
+channel_rows(GTree *channels)
+{
+	g_autoptr(GPtrArray) pairs = counter_rows(channels);
+	GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	for (guint i = 0; i < pairs->len; i++) {
+		char **r = pairs->pdata[i];
+		const char *tab = strchr(r[0], '\t');
+		char **row = g_new0(char *, 4);
+		row[0] = g_strndup(r[0], tab ? (gsize)(tab - r[0]) : strlen(r[0]));
+		row[1] = g_strdup(tab ? tab + 1 : "");
+		row[2] = g_strdup(r[1]);
+		g_ptr_array_add(rows, row);
+	}
 	return rows;
+}
+
+/* Rows (rule, N) of the channel rows, the most redacted rule first. */
+static GPtrArray *
+rule_totals(GPtrArray *rows)
+{
+	g_autoptr(GTree) sums = counter_new();
+	for (guint i = 0; i < rows->len; i++) {
+		char **r = rows->pdata[i];
+		counter_add(sums, r[0], dp_report_num(r[2]));
+	}
+	GPtrArray *by_rule = counter_rows(sums);
+	g_ptr_array_sort(by_rule, cmp_rows_by_count);
+	return by_rule;
 }
 
 void
@@ -305,29 +338,17 @@ dp_report_redactions(DpReportPage *p)
 	g_autoptr(GTree) totals = counter_new();
 	for (guint i = 0; i < rows->len; i++)
 		add_redactions(((char **)rows->pdata[i])[0], channels, totals);
-	/* "RULE\tCHANNEL", N as rows (rule, channel, N), in name order. */
-	g_autoptr(GPtrArray) pairs = counter_rows(channels);
-	g_autoptr(GPtrArray) table = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-	for (guint i = 0; i < pairs->len; i++) {
-		char **r = pairs->pdata[i];
-		char **row = g_strsplit(r[0], "\t", 2);
-		char **three = g_new0(char *, 4);
-		three[0] = g_strdup(row[0]);
-		three[1] = g_strdup(row[1] ? row[1] : "");
-		three[2] = g_strdup(r[1]);
-		g_strfreev(row);
-		g_ptr_array_add(table, three);
-	}
-	g_autoptr(GPtrArray) by_rule = rule_totals(table, totals);
-	if (by_rule->len == 0) {
+	merge_totals(channels, totals);
+	g_autoptr(GPtrArray) table = channel_rows(channels);
+	if (table->len == 0) {
 		dp_report_note(p, "Nothing was redacted.");
 		dp_xhtml_section_close(p->out);
 		return;
 	}
+	g_autoptr(GPtrArray) by_rule = rule_totals(table);
 	dp_report_chart_rows(p, "Redactions by rule", by_rule);
 	static const char *const headers[] = { "rule", "channel", "#redactions", NULL };
-	if (table->len > 0)
-		dp_report_table_rows(p, headers, table);
+	dp_report_table_rows(p, headers, table);
 	dp_xhtml_section_close(p->out);
 }
 

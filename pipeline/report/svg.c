@@ -43,9 +43,13 @@ scale(guint64 v, guint64 max, guint units)
 	return len == 0 ? 1 : (guint)len;
 }
 
+/* A figure captioned TITLE (shown on screen and paper), around the SVG. */
 static void
 svg_open(GString *out, const char *title, guint height)
 {
+	g_string_append(out, "<figure>\n<figcaption>");
+	dp_xhtml_escape(out, title, 0);
+	g_string_append(out, "</figcaption>\n");
 	g_string_append_printf(out, "<svg class=\"chart\" viewBox=\"0 0 %d %u\" role=\"img\" aria-label=\"", WIDTH,
 	                       height);
 	dp_xhtml_escape(out, title, 0);
@@ -112,7 +116,7 @@ dp_svg_bars(GString *out, const char *title, const DpBar *bars, guint n, const c
 		bar_row(out, &bars[i], top + i * ROW_H, max, two);
 	g_string_append_printf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%u\" x2=\"%d\" y2=\"%u\"/>\n", LABEL_W,
 	                       top - 2, LABEL_W, top + n * ROW_H);
-	g_string_append(out, "</svg>\n");
+	g_string_append(out, "</svg>\n</figure>\n");
 }
 
 enum {
@@ -155,5 +159,5 @@ dp_svg_histogram(GString *out, const char *title, const char *const *labels, con
 	g_string_append_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", (H_LEFT + H_RIGHT) / 2,
 	                       H_HEIGHT - 6);
 	dp_xhtml_escape(out, xlabel, 0);
-	g_string_append(out, "</text>\n</svg>\n");
+	g_string_append(out, "</text>\n</svg>\n</figure>\n");
 }
