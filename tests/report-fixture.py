@@ -97,7 +97,7 @@ def full(db, scale):
         for k in range(g + 1):
             db.execute("INSERT INTO dup_members VALUES (?,?,?)", (g, g * 100 + k, 1.0 if g % 2 == 0 else 0.9 + k / 1000))
     # Threads 1..25: thread t has t messages; hostile subjects.
-    for t in range(1, 26):
+    for t in range(1, 25 * scale + 1):
         db.execute("INSERT INTO threads VALUES (?,?,?,?,?,?,?,?)",
                    (t, t, "Re: <i>plan</i> & \"budget\" %d" % t if t != 25 else "Fwd: \u00e9t\u00e9 \u2014 \u6771\u4eac " + "x" * 300,
                     t, t % 5, "[redacted-1], [redacted-2]", "2014-01-01", "2014-06-30"))

@@ -129,6 +129,11 @@ dp_report_duplicates(DpReportPage *p)
 	static const char *const th[] = { "#group", "kind", "#members", "lowest similarity", "representative",
 		                          "part", NULL };
 	dp_report_table_rows(p, th, top);
+	guint64 groups = 0;
+	for (guint i = 0; i < kinds->len; i++)
+		groups += dp_report_num(((char **)kinds->pdata[i])[1]);
+	if (groups > top->len)
+		dp_report_note(p, "%" G_GUINT64_FORMAT " more groups not shown.", groups - top->len);
 	dp_xhtml_section_close(p->out);
 }
 
@@ -169,5 +174,7 @@ dp_report_threads(DpReportPage *p)
 	static const char *const th[] = { "subject", "#messages", "#thread", "#depth", "participants", "first",
 		                          "last", NULL };
 	dp_report_table_rows(p, th, top);
+	if (dp_report_num(s[0]) > top->len)
+		dp_report_note(p, "%" G_GUINT64_FORMAT " more threads not shown.", dp_report_num(s[0]) - top->len);
 	dp_xhtml_section_close(p->out);
 }
