@@ -37,7 +37,7 @@ dp_cmd_report(int argc, char **argv)
 	const GOptionEntry options[] = {
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
 		  "Write the page to FILE instead of OUT/report.html ('-': standard output)", "FILE" },
-		G_OPTION_ENTRY_NULL
+		G_OPTION_ENTRY_NULL,
 	};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) octx = g_option_context_new("OUT - write OUT/report.html from OUT/corpus.sqlite");

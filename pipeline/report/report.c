@@ -31,7 +31,8 @@
 
 #include "util/banned.h"
 
-/* Sections in page order: id (for the links) and link text, and the function. */
+/* Sections in page order: id (for the links) and link text, and the function; one a line. */
+/* clang-format off */
 static const struct {
 	const char *id;
 	const char *name;
@@ -47,6 +48,7 @@ static const struct {
 	{ "duplicates", "Duplicates", dp_report_duplicates },
 	{ "threads", "Threads", dp_report_threads },
 };
+/* clang-format on */
 
 /* The title, what the page is made from, and links to the sections. */
 static void

@@ -16,8 +16,8 @@
 #include "util/banned.h"
 
 /* A month ("2014-03") of a date that starts with one, else "(no date)". */
-#define MONTH_OF(len)                                                                                          \
-	"CASE WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(date, 1, " #len ") "               \
+#define MONTH_OF(len)                                                                                                  \
+	"CASE WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(date, 1, " #len ") "                       \
 	"ELSE '(no date)' END"
 
 /* Beyond this many months, messages are counted per year. */
@@ -34,13 +34,13 @@ dp_report_messages(DpReportPage *p)
 	/* Undated messages last: "(" would sort before the digits. */
 	g_autoptr(GPtrArray) rows = dp_report_query(
 	    p, "SELECT " MONTH_OF(7) " AS m, sum(kind IS NOT 'printed'), sum(kind IS 'printed') FROM messages "
-	       "GROUP BY m ORDER BY m = '(no date)', m");
+	                             "GROUP BY m ORDER BY m = '(no date)', m");
 	gboolean years = rows != NULL && rows->len > MAX_MONTHS;
 	if (years) {
 		g_ptr_array_unref(rows);
 		rows = dp_report_query(
 		    p, "SELECT " MONTH_OF(4) " AS m, sum(kind IS NOT 'printed'), sum(kind IS 'printed') FROM messages "
-		       "GROUP BY m ORDER BY m = '(no date)', m");
+		                             "GROUP BY m ORDER BY m = '(no date)', m");
 	}
 	if (rows != NULL && rows->len == 0)
 		dp_report_note(p, "No messages recorded.");
@@ -126,8 +126,8 @@ dp_report_duplicates(DpReportPage *p)
 	format_similarity(top);
 	g_autoptr(GPtrArray) bars = group_bars(top);
 	dp_report_chart_rows(p, "Documents in the largest duplicate groups", bars);
-	static const char *const th[] = { "#group", "kind", "#members", "lowest similarity", "representative",
-		                          "part", NULL };
+	static const char *const th[] = { "#group",         "kind", "#members", "lowest similarity",
+		                          "representative", "part", NULL };
 	dp_report_table_rows(p, th, top);
 	guint64 groups = 0;
 	for (guint i = 0; i < kinds->len; i++)
@@ -154,8 +154,8 @@ dp_report_threads(DpReportPage *p)
 	}
 	char **s = sum->pdata[0];
 	dp_report_note(p,
-	               "%" G_GUINT64_FORMAT " threads of %" G_GUINT64_FORMAT " messages; the deepest is %" G_GUINT64_FORMAT
-	               " replies deep.",
+	               "%" G_GUINT64_FORMAT " threads of %" G_GUINT64_FORMAT
+	               " messages; the deepest is %" G_GUINT64_FORMAT " replies deep.",
 	               dp_report_num(s[0]), dp_report_num(s[1]), dp_report_num(s[2]));
 	g_autofree char *sql = g_strdup_printf(
 	    "SELECT coalesce(nullif(subject, ''), '(no subject)'), messages, thread_id, depth, participants, "
@@ -171,8 +171,8 @@ dp_report_threads(DpReportPage *p)
 	for (guint i = 0; i < MIN(top->len, DP_REPORT_BARS); i++)
 		g_ptr_array_add(largest, top->pdata[i]);
 	dp_report_chart_rows(p, "Messages in the largest threads", largest);
-	static const char *const th[] = { "subject", "#messages", "#thread", "#depth", "participants", "first",
-		                          "last", NULL };
+	static const char *const th[] = { "subject",      "#messages", "#thread", "#depth",
+		                          "participants", "first",     "last",    NULL };
 	dp_report_table_rows(p, th, top);
 	if (dp_report_num(s[0]) > top->len)
 		dp_report_note(p, "%" G_GUINT64_FORMAT " more threads not shown.", dp_report_num(s[0]) - top->len);

@@ -88,13 +88,17 @@ dp_report_overview(DpReportPage *p)
 		dp_xhtml_section_close(p->out);
 		return;
 	}
-	g_autoptr(GPtrArray) rows = dp_report_query(
-	    p, "SELECT sum(part = ''), sum(part <> ''), sum(pages), sum(ocr_pages), sum(chars), "
-	       "sum(part = '' AND " FAILED ") FROM documents");
+	g_autoptr(GPtrArray) rows =
+	    dp_report_query(p, "SELECT sum(part = ''), sum(part <> ''), sum(pages), sum(ocr_pages), sum(chars), "
+	                       "sum(part = '' AND " FAILED ") FROM documents");
 	if (rows != NULL) {
 		char **r = rows->pdata[0];
-		static const char *const what[] = { "inputs", "parts (attachments, members, messages)", "pages",
-			                            "pages read by OCR", "characters of text", "inputs failed" };
+		static const char *const what[] = { "inputs",
+			                            "parts (attachments, members, messages)",
+			                            "pages",
+			                            "pages read by OCR",
+			                            "characters of text",
+			                            "inputs failed" };
 		static const char *const headers[] = { "what", "#number", NULL };
 		dp_xhtml_table_open(p->out, headers);
 		for (guint i = 0; i < G_N_ELEMENTS(what); i++) {
@@ -153,8 +157,8 @@ dp_report_failures(DpReportPage *p)
 		dp_xhtml_section_close(p->out);
 		return;
 	}
-	g_autoptr(GPtrArray) by_status = dp_report_query(
-	    p, "SELECT status, count(*) AS n FROM documents WHERE " FAILED " GROUP BY status ORDER BY n DESC, status");
+	g_autoptr(GPtrArray) by_status = dp_report_query(p, "SELECT status, count(*) AS n FROM documents WHERE " FAILED
+	                                                    " GROUP BY status ORDER BY n DESC, status");
 	if (by_status != NULL && by_status->len == 0)
 		dp_report_note(p, "No input or part failed.");
 	if (by_status == NULL || by_status->len == 0) {
@@ -168,8 +172,8 @@ dp_report_failures(DpReportPage *p)
 	static const char *const rh[] = { "status", "reason", "#inputs and parts", NULL };
 	if (reasons != NULL)
 		dp_report_table_rows(p, rh, reasons);
-	g_autoptr(GPtrArray) docs = dp_report_query(
-	    p, "SELECT source, part, status, error FROM documents WHERE " FAILED " ORDER BY source, part");
+	g_autoptr(GPtrArray) docs = dp_report_query(p, "SELECT source, part, status, error FROM documents WHERE " FAILED
+	                                               " ORDER BY source, part");
 	static const char *const dh[] = { "input", "part", "status", "reason", NULL };
 	if (docs != NULL)
 		dp_report_table_rows(p, dh, docs);
@@ -208,8 +212,8 @@ dp_report_ocr(DpReportPage *p)
 	}
 	g_autoptr(GPtrArray) tot =
 	    dp_report_query(p, "SELECT count(*), sum(ocr_pages) FROM documents WHERE ocr_pages > 0");
-	g_autoptr(GPtrArray) confs = dp_report_query(
-	    p, "SELECT ocr_confidences FROM documents WHERE ocr_confidences <> '' ORDER BY doc_id");
+	g_autoptr(GPtrArray) confs =
+	    dp_report_query(p, "SELECT ocr_confidences FROM documents WHERE ocr_confidences <> '' ORDER BY doc_id");
 	if (tot == NULL || confs == NULL) {
 		dp_xhtml_section_close(p->out);
 		return;

@@ -67,8 +67,8 @@ legend_line(GString *out, const char *const *legend)
 	g_string_append_printf(out, "<text x=\"%d\" y=\"14\">", LABEL_W + 24);
 	dp_xhtml_escape(out, legend[0], LABEL_CHARS);
 	g_string_append(out, " (solid)</text>");
-	g_string_append_printf(out, "<rect class=\"bar2\" x=\"%d\" y=\"4\" width=\"18\" height=\"%d\"/>",
-	                       LABEL_W + 150, BAR_H);
+	g_string_append_printf(out, "<rect class=\"bar2\" x=\"%d\" y=\"4\" width=\"18\" height=\"%d\"/>", LABEL_W + 150,
+	                       BAR_H);
 	g_string_append_printf(out, "<text x=\"%d\" y=\"14\">", LABEL_W + 174);
 	dp_xhtml_escape(out, legend[1], LABEL_CHARS);
 	g_string_append(out, " (dashed)</text>\n");
@@ -88,8 +88,8 @@ bar_row(GString *out, const DpBar *b, guint y, guint64 max, gboolean two)
 	dp_xhtml_escape(out, b->label, LABEL_CHARS);
 	g_string_append(out, "</text>");
 	if (len0 > 0)
-		g_string_append_printf(out, "<rect class=\"bar\" x=\"%d\" y=\"%u\" width=\"%u\" height=\"%d\"/>", LABEL_W,
-		                       y, len0, BAR_H);
+		g_string_append_printf(out, "<rect class=\"bar\" x=\"%d\" y=\"%u\" width=\"%u\" height=\"%d\"/>",
+		                       LABEL_W, y, len0, BAR_H);
 	if (len1 > 0)
 		g_string_append_printf(out, "<rect class=\"bar2\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"%d\"/>",
 		                       LABEL_W + len0, y, len1, BAR_H);
@@ -120,7 +120,7 @@ dp_svg_bars(GString *out, const char *title, const DpBar *bars, guint n, const c
 }
 
 enum {
-	H_LEFT = 20,    /* the plot area of a histogram */
+	H_LEFT = 20, /* the plot area of a histogram */
 	H_RIGHT = 580,
 	H_TOP = 20,     /* room for the counts above the tallest column */
 	H_BASE = 160,   /* the axis */
@@ -147,15 +147,16 @@ dp_svg_histogram(GString *out, const char *title, const char *const *labels, con
 			g_string_append_printf(out,
 			                       "<rect class=\"bar\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\"/>",
 			                       x + 2, H_BASE - h, colw - 4, h);
-		g_string_append_printf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%" G_GUINT64_FORMAT "</text>",
+		g_string_append_printf(out,
+		                       "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%" G_GUINT64_FORMAT "</text>",
 		                       x + colw / 2, H_BASE - h - 4, counts[i]);
 		g_string_append_printf(out, "<text x=\"%u\" y=\"%d\" text-anchor=\"middle\">", x + colw / 2,
 		                       H_BASE + 14);
 		dp_xhtml_escape(out, labels[i], 12);
 		g_string_append(out, "</text></g>\n");
 	}
-	g_string_append_printf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", H_LEFT,
-	                       H_BASE, H_RIGHT, H_BASE);
+	g_string_append_printf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", H_LEFT, H_BASE,
+	                       H_RIGHT, H_BASE);
 	g_string_append_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", (H_LEFT + H_RIGHT) / 2,
 	                       H_HEIGHT - 6);
 	dp_xhtml_escape(out, xlabel, 0);
