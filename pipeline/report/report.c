@@ -56,9 +56,9 @@ page_header(DpReportPage *p)
 {
 	g_string_append(p->out, "<header>\n<h1>docpipe report</h1>\n");
 	g_string_append_printf(p->out,
-	                       "<p>Made from the run's " DP_CORPUSDB_FILE " (schema version %d). "
+	                       "<p>Made from the run's " DP_REPORT_DB_FILE " (schema version %d). "
 	                       "Names, subjects and errors are shown as the run redacted them.</p>\n",
-	                       dp_corpusdb_version(p->db));
+	                       dp_reportdb_version(p->db));
 	g_string_append(p->out, "<nav>");
 	for (guint i = 0; i < G_N_ELEMENTS(sections); i++)
 		g_string_append_printf(p->out, "<a href=\"#%s\">%s</a>", sections[i].id, sections[i].name);
@@ -66,7 +66,7 @@ page_header(DpReportPage *p)
 }
 
 GString *
-dp_report_render(DpCorpusDb *db, GError **error)
+dp_report_render(DpReportDb *db, GError **error)
 {
 	DpReportPage p = { db, g_string_new(NULL) };
 	dp_xhtml_page_open(p.out, "docpipe report");
@@ -82,8 +82,8 @@ dp_report_render(DpCorpusDb *db, GError **error)
 gboolean
 dp_report_write(const char *outdir, const char *html, GError **error)
 {
-	g_autofree char *dbpath = g_build_filename(outdir, DP_CORPUSDB_FILE, NULL);
-	g_autoptr(DpCorpusDb) db = dp_corpusdb_open(dbpath, error);
+	g_autofree char *dbpath = g_build_filename(outdir, DP_REPORT_DB_FILE, NULL);
+	g_autoptr(DpReportDb) db = dp_reportdb_open(dbpath, error);
 	if (db == NULL)
 		return FALSE;
 	g_autoptr(GString) page = dp_report_render(db, error);

@@ -5,7 +5,7 @@
 #ifndef DOCPIPE_REPORT_H
 #define DOCPIPE_REPORT_H
 
-#include "report/corpusdb.h"
+#include "report/reportdb.h"
 
 #include <glib.h>
 
@@ -15,7 +15,7 @@
  * The page for DB: every section, each one saying so when its table is
  * missing or empty.  Fails only when the database cannot be read at all.
  */
-GString *dp_report_render(DpCorpusDb *db, GError **error);
+GString *dp_report_render(DpReportDb *db, GError **error);
 
 /*
  * Read OUTDIR/corpus.sqlite and write the page atomically to HTML

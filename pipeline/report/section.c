@@ -31,7 +31,7 @@ GPtrArray *
 dp_report_query(DpReportPage *p, const char *sql)
 {
 	g_autoptr(GError) error = NULL;
-	GPtrArray *rows = dp_corpusdb_rows(p->db, sql, &error);
+	GPtrArray *rows = dp_reportdb_rows(p->db, sql, &error);
 	if (rows == NULL)
 		dp_report_note(p, "This part of the database cannot be read: %s.", error->message);
 	return rows;
@@ -40,7 +40,7 @@ dp_report_query(DpReportPage *p, const char *sql)
 gboolean
 dp_report_need_table(DpReportPage *p, const char *table)
 {
-	if (dp_corpusdb_has_table(p->db, table))
+	if (dp_reportdb_has_table(p->db, table))
 		return TRUE;
 	dp_report_note(p, "The database has no table %s: nothing to show.", table);
 	return FALSE;

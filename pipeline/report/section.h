@@ -6,12 +6,12 @@
 #ifndef DOCPIPE_SECTION_H
 #define DOCPIPE_SECTION_H
 
-#include "report/corpusdb.h"
+#include "report/reportdb.h"
 
 #include <glib.h>
 
 typedef struct {
-	DpCorpusDb *db;
+	DpReportDb *db;
 	GString *out;
 } DpReportPage;
 

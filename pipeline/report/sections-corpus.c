@@ -110,8 +110,8 @@ dp_report_duplicates(DpReportPage *p)
 	}
 	static const char *const kh[] = { "kind", "#groups", "#documents in them", NULL };
 	dp_report_table_rows(p, kh, kinds);
-	gboolean members = dp_corpusdb_has_table(p->db, "dup_members");
-	gboolean docs = dp_corpusdb_has_table(p->db, "documents");
+	gboolean members = dp_reportdb_has_table(p->db, "dup_members");
+	gboolean docs = dp_reportdb_has_table(p->db, "documents");
 	g_autofree char *sql = g_strdup_printf(
 	    "SELECT g.group_id, g.kind, g.members, %s, %s FROM dup_groups g %s "
 	    "ORDER BY g.members DESC, g.group_id LIMIT %d",

@@ -1,6 +1,6 @@
 /*
  * NAME
- *	corpusdb.c - the corpus database, read-only, as rows of text
+ *	reportdb.c - the corpus database, read-only, as rows of text
  *
  * DESCRIPTION
  *	The report only counts and lists, so every value comes back as text
@@ -13,21 +13,21 @@
  *	database.  The values are hostile (they come from documents) and are
  *	escaped by the page, not here.
  */
-#include "report/corpusdb.h"
+#include "report/reportdb.h"
 #include "util/exitcode.h"
 
 #include <sqlite3.h>
 
 #include "util/banned.h"
 
-struct DpCorpusDb {
+struct DpReportDb {
 	sqlite3 *db;
 	char *path;
 	int version;
 };
 
 void
-dp_corpusdb_close(DpCorpusDb *db)
+dp_reportdb_close(DpReportDb *db)
 {
 	if (db == NULL)
 		return;
@@ -36,15 +36,15 @@ dp_corpusdb_close(DpCorpusDb *db)
 	g_free(db);
 }
 
-DpCorpusDb *
-dp_corpusdb_open(const char *path, GError **error)
+DpReportDb *
+dp_reportdb_open(const char *path, GError **error)
 {
 	/* SQLite would say "unable to open database file"; say what is missing. */
 	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
 		g_set_error(error, DP_ERROR, DP_EXIT_NOINPUT, "cannot open '%s': No such file or directory", path);
 		return NULL;
 	}
-	g_autoptr(DpCorpusDb) db = g_new0(DpCorpusDb, 1);
+	g_autoptr(DpReportDb) db = g_new0(DpReportDb, 1);
 	db->path = g_strdup(path);
 	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot open '%s': %s", path, sqlite3_errmsg(db->db));
@@ -53,7 +53,7 @@ dp_corpusdb_open(const char *path, GError **error)
 	/* A run may be writing it: wait for its transaction rather than fail. */
 	sqlite3_busy_timeout(db->db, 10000);
 	/* Opening is lazy; the first statement finds a file that is not a database. */
-	g_autoptr(GPtrArray) rows = dp_corpusdb_rows(db, "PRAGMA user_version", NULL);
+	g_autoptr(GPtrArray) rows = dp_reportdb_rows(db, "PRAGMA user_version", NULL);
 	if (rows == NULL || rows->len != 1) {
 		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot read '%s': %s", path, sqlite3_errmsg(db->db));
 		return NULL;
@@ -63,13 +63,13 @@ dp_corpusdb_open(const char *path, GError **error)
 }
 
 int
-dp_corpusdb_version(DpCorpusDb *db)
+dp_reportdb_version(DpReportDb *db)
 {
 	return db->version;
 }
 
 gboolean
-dp_corpusdb_has_table(DpCorpusDb *db, const char *table)
+dp_reportdb_has_table(DpReportDb *db, const char *table)
 {
 	sqlite3_stmt *st = NULL;
 	gboolean found = FALSE;
@@ -95,7 +95,7 @@ row_strv(sqlite3_stmt *st)
 }
 
 GPtrArray *
-dp_corpusdb_rows(DpCorpusDb *db, const char *sql, GError **error)
+dp_reportdb_rows(DpReportDb *db, const char *sql, GError **error)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK) {
