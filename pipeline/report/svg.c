@@ -30,7 +30,7 @@ enum {
 	BAR_MAX = 300,   /* the longest bar; its number follows it */
 	ROW_H = 18,      /* one bar and its gap */
 	BAR_H = 12,      /* the bar itself */
-	LABEL_CHARS = 32 /* longer labels are cut; the row's tooltip has the whole */
+	LABEL_CHARS = 28 /* longer labels are cut; the row's tooltip has the whole */
 };
 
 /* V scaled to at most MAX units, at least 1 when V is not 0. */
