@@ -50,7 +50,23 @@ test_expect_success CORPUSDB 'the page counts what the database holds' '
 	n=$(sqlite3 out/corpus.sqlite "SELECT count(*) FROM documents WHERE part = '"''"'") &&
 	test "$n" = "$(wc -l <list)" &&
 	test "$(report_value out/report.html "//section[@id=\"overview\"]//tr[td[1]=\"inputs\"]/td[2]")" = "$n" &&
-	test_grep "<title>encrypted: 1</title>" out/report.html
+	test_grep "<title>encrypted: 1</title>" out/report.html &&
+	failed=$(sqlite3 out/corpus.sqlite "SELECT count(*) FROM documents WHERE part = '"''"' AND status NOT IN ('"'ok', 'unsupported', 'skipped'"')") &&
+	test "$(report_value out/report.html "//section[@id=\"overview\"]//tr[td[1]=\"inputs failed\"]/td[2]")" = "$failed"
+'
+
+test_expect_success CORPUSDB 'sections with data in the database have charts' '
+	for t in "exemptions:exemptions <> '"''"'" "messages:1"; do
+		id=${t%%:*} where=${t#*:} &&
+		if test "$id" = messages; then
+			n=$(sqlite3 out/corpus.sqlite "SELECT count(*) FROM messages")
+		else
+			n=$(sqlite3 out/corpus.sqlite "SELECT count(*) FROM documents WHERE $where")
+		fi &&
+		charts=$(report_value out/report.html "count(//section[@id=\"$id\"]//svg)") &&
+		echo "$id: $n rows, $charts charts" &&
+		if test "$n" -gt 0; then test "$charts" -gt 0; else test "$charts" = 0; fi || return 1
+	done
 '
 
 test_expect_success CORPUSDB 'no real path of the corpus appears on the page' '
