@@ -13,7 +13,8 @@
 
 /*
  * The page for DB: every section, each one saying so when its table is
- * missing or empty.  Fails only when the database cannot be read at all.
+ * missing, empty or cannot be read.  ERROR is for a failure of the page
+ * as a whole; none is known yet, so it always returns a page.
  */
 GString *dp_report_render(DpReportDb *db, GError **error);
 
