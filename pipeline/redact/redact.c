@@ -72,6 +72,7 @@
 #include "core/record.h"
 #include "redact/ids.h"
 #include "redact/internal.h"
+#include "redact/phone.h"
 #include "util/exitcode.h"
 
 #include <hs/hs.h>
@@ -133,6 +134,7 @@ struct DpCands {
 	guint rule;
 	GArray *out;
 	gsize *horizon;
+	const DpPhone *phone;
 };
 
 struct DpRedactor {
@@ -155,6 +157,7 @@ struct DpRedactor {
 	GArray *runs;        /* of gsize: the view offsets where runs of digits start */
 	GArray *horizon;     /* of gsize: per rule, see dp_cands_horizon */
 	GArray *digit_rules; /* of guint: the rules with an at_digit function, in rule order */
+	DpPhone *phone;      /* [redact] phone-regions beyond North America (phone.c), or NULL */
 	/* The OCR-tolerant scans: the mode, and the rules they add to. */
 	OcrMode ocr_mode;
 	guint ocr_email;         /* the email rule, or G_MAXUINT when it is off */
@@ -191,6 +194,12 @@ dp_cands_set_horizon(DpCands *c, gsize h)
 	*c->horizon = MAX(*c->horizon, h);
 }
 
+const DpPhone *
+dp_cands_phone(const DpCands *c)
+{
+	return c->phone;
+}
+
 static void
 rule_free(gpointer p)
 {
@@ -220,6 +229,7 @@ dp_redactor_free(DpRedactor *rd)
 	g_clear_pointer(&rd->allow, g_hash_table_unref);
 	g_clear_pointer(&rd->key, g_bytes_unref);
 	g_clear_pointer(&rd->ids, dp_ids_free);
+	g_clear_pointer(&rd->phone, dp_phone_free);
 	if (rd->fixed != NULL)
 		g_string_free(rd->fixed, TRUE);
 	g_free(rd->ocr_parent);
@@ -590,6 +600,9 @@ add_builtin_rules(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error
 		if (!rule_setup(r, cfg, group, dets[d].label, error))
 			return FALSE;
 		add_builtin_rule(rd, ex, &dets[d]);
+		/* Numbers of other plans are validated, never taken on shape alone. */
+		if (&dets[d] == dp_detector_find("phone") && rd->validate && !dp_phone_new(cfg, &rd->phone, error))
+			return FALSE;
 	}
 	return TRUE;
 }
@@ -910,7 +923,7 @@ ocr_find(DpRedactor *rd, const char *text, const OcrScope *scope, GArray *refine
 	guint first = refined->len;
 	if (rd->ocr_email != G_MAXUINT) {
 		gsize h = 0;
-		DpCands dc = { rd->ocr_email, refined, &h };
+		DpCands dc = { rd->ocr_email, refined, &h, NULL };
 		dp_ocr_emails(v, vlen, &dc);
 	}
 	if (rd->ocr_digit_rules->len > 0 && dp_ocr_fix_digits(v, vlen, rd->fixed)) {
@@ -927,7 +940,7 @@ ocr_find(DpRedactor *rd, const char *text, const OcrScope *scope, GArray *refine
 			for (guint j = 0; j < rd->ocr_digit_rules->len; j++) {
 				guint ri = g_array_index(rd->ocr_digit_rules, guint, j);
 				const Rule *r = rd->rules->pdata[ri];
-				DpCands dc = { ri, refined, &horizon[ri] };
+				DpCands dc = { ri, refined, &horizon[ri], rd->phone };
 				r->det->at_digit(f, vlen, d, rd->validate, &dc);
 			}
 		}
@@ -994,7 +1007,7 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 			for (guint d = 0; d < rd->digit_rules->len; d++) {
 				guint ri = digit_rules[d];
 				const Rule *r = rd->rules->pdata[ri];
-				DpCands dc = { ri, refined, &horizon[ri] };
+				DpCands dc = { ri, refined, &horizon[ri], rd->phone };
 				r->det->at_digit(rd->view.text, rd->view.len, digits[k], rd->validate, &dc);
 			}
 		}
@@ -1002,7 +1015,7 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 			break;
 		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
 		if (r != NULL && r->det != NULL) {
-			DpCands dc = { c->rule, refined, &horizon[c->rule] };
+			DpCands dc = { c->rule, refined, &horizon[c->rule], rd->phone };
 			r->det->refine(rd->view.text, rd->view.len, c->vs, c->ve, rd->validate, &dc);
 		} else {
 			g_array_append_val(refined, *c);
