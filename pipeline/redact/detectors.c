@@ -696,7 +696,7 @@ phone_lib_bounded(void *ctx, gsize s, gsize e)
 {
 	const PhoneSink *k = ctx;
 	const char *v = k->v;
-	if (!number_bounded(v, k->vlen, s, e) || identifier_context(v, s))
+	if (!number_bounded(v, k->vlen, s, e) || identifier_context(v, s) || dp_cands_crosses_line(k->c, s, e))
 		return FALSE;
 	/* Part of an identifier: "F-06-10446904", "#0612345678", "REF/030 901820". */
 	if (s >= 2 && (v[s - 1] == '-' || v[s - 1] == '/') && alnum_before(v, k->vlen, s - 1))
@@ -790,7 +790,7 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 				continue;
 			if (!phone_plausible(v, &ph, validate) || !number_bounded(v, vlen, s, ph.end))
 				continue;
-			if (validate && identifier_context(v, s))
+			if (validate && (identifier_context(v, s) || dp_phone_is_amount(v, vlen, s, ph.end)))
 				continue;
 			/* Part of an identifier: "F-2016-07895", "REF/202-555-0143". */
 			if (s >= 2 && (v[s - 1] == '-' || v[s - 1] == '/') && alnum_before(v, vlen, s - 1))

@@ -69,6 +69,12 @@ void dp_cands_set_horizon(DpCands *c, gsize h);
  * (redact/phone.h), NULL when the built-in phone rules are all there is.
  */
 const struct DpPhone *dp_cands_phone(const DpCands *c);
+/*
+ * Does the view span [VS, VE) come from original text that holds a line
+ * break?  (The view makes a single line break a space; a number read
+ * across one is most often a column of a table.)
+ */
+gboolean dp_cands_crosses_line(const DpCands *c, gsize vs, gsize ve);
 
 /*
  * A Hyperscan expression.  LEN > 0: every match is exactly LEN bytes long,

@@ -51,7 +51,7 @@
 
 struct DpPhone {
 	GPtrArray *regions; /* of char*, "GB" */
-	int (*valid)(const char *number, const char *region);
+	int (*valid)(const char *number, const char *region, int need_trunk);
 };
 
 /*
@@ -107,7 +107,7 @@ load_module(DpPhone *ph, int (**known)(const char *), GError **error)
 		gpointer v = NULL, k = NULL;
 		if (m != NULL && g_module_symbol(m, DP_PHONELIB_VALID, &v) && g_module_symbol(m, DP_PHONELIB_REGION_KNOWN, &k)) {
 			g_module_make_resident(m);
-			ph->valid = (int (*)(const char *, const char *))v;
+			ph->valid = (int (*)(const char *, const char *, int))v;
 			*known = (int (*)(const char *))k;
 			return TRUE;
 		}
@@ -176,36 +176,46 @@ dp_phone_new(const DpConfig *cfg, DpPhone **out, GError **error)
 
 /* ---- candidates ------------------------------------------------------------ */
 
-/* The runs of digits of a candidate, and what joins them. */
+/* The runs of digits of a chain, and what joins each to the one before. */
 typedef struct {
 	gsize s[MAX_RUNS], e[MAX_RUNS];
-	char sep[MAX_RUNS]; /* the punctuation before run i ('-', '.', '/', ' ', or '(' for "(12)") */
+	char sep[MAX_RUNS];      /* the mark before run i: '-', '.', '/', or ' ' for none */
+	gboolean paren[MAX_RUNS]; /* run i is in parentheses: "(030)" */
 	guint n;
 } Runs;
 
 /*
- * Is the text between two runs, [P, Q), phone punctuation: at most three
- * characters of " -./()", with at most one of "-./"?  *SEP receives the
- * kind: the punctuation mark, '(' for an opening parenthesis, or ' '.
+ * Is the text between two runs, [P, Q), phone punctuation?  A ")" that
+ * closes the run before (PREV_PAREN) and a "(" that opens the next
+ * (NEXT_PAREN) aside, it is one of "", " ", "-", ".", "/", " - ", " / ",
+ * ".", and empty only after a ")": "37(2)" is a citation.  *SEP receives
+ * the mark, or ' '.
  */
 static gboolean
-joiner(const char *v, gsize p, gsize q, char *sep)
+joiner(const char *v, gsize p, gsize q, gboolean prev_paren, gboolean next_paren, char *sep)
 {
-	if (q == p || q - p > 3)
-		return FALSE;
-	guint marks = 0;
-	*sep = ' ';
-	for (gsize k = p; k < q; k++) {
-		if (v[k] == '-' || v[k] == '.' || v[k] == '/') {
-			marks++;
-			*sep = v[k];
-		} else if (v[k] == '(') {
-			*sep = '(';
-		} else if (v[k] != ' ' && v[k] != ')') {
+	if (prev_paren) {
+		if (p >= q || v[p] != ')')
 			return FALSE;
-		}
+		p++;
 	}
-	return marks <= 1;
+	if (next_paren)
+		q--; /* the "(" */
+	*sep = ' ';
+	gsize n = q - p;
+	if (n == 0)
+		return prev_paren;
+	if (n == 1) {
+		if (v[p] == ' ')
+			return TRUE;
+		*sep = v[p];
+		return v[p] == '-' || v[p] == '.' || v[p] == '/';
+	}
+	if (n == 3 && v[p] == ' ' && v[p + 2] == ' ' && (v[p + 1] == '-' || v[p + 1] == '/')) {
+		*sep = v[p + 1];
+		return TRUE;
+	}
+	return FALSE;
 }
 
 static gboolean
@@ -214,15 +224,15 @@ is_year(const char *d)
 	return (d[0] == '1' && d[1] == '9') || (d[0] == '2' && d[1] == '0');
 }
 
-/* Eight digits that read as a date, YYYYMMDD or DDMMYYYY. */
+/* Eight digits that read as a date: YYYYMMDD, DDMMYYYY or MMDDYYYY. */
 static gboolean
 date8(const char *d)
 {
 	int a = (d[0] - '0') * 10 + (d[1] - '0'), b = (d[2] - '0') * 10 + (d[3] - '0');
-	int y = (d[4] - '0') * 10 + (d[5] - '0'), z = (d[6] - '0') * 10 + (d[7] - '0');
+	int z = (d[6] - '0') * 10 + (d[7] - '0');
 	if (is_year(d) && b >= 1 && b <= 12 && z >= 1 && z <= 31)
 		return TRUE;
-	return is_year(d + 4) && a >= 1 && a <= 31 && b >= 1 && b <= 12 && (y == 19 || y == 20);
+	return is_year(d + 4) && a >= 1 && b >= 1 && ((a <= 31 && b <= 12) || (a <= 12 && b <= 31));
 }
 
 /* ISBN-10 (mod 11) or ISBN-13 (978/979, mod 10) check over N digits D. */
@@ -243,9 +253,8 @@ isbn_ok(const char *d, guint n)
 	return FALSE;
 }
 
-/* A currency sign or code just before S or just after E: an amount. */
-static gboolean
-currency_near(const char *v, gsize vlen, gsize s, gsize e)
+gboolean
+dp_phone_is_amount(const char *v, gsize vlen, gsize s, gsize e)
 {
 	static const char *const signs[] = { "$", "\302\243", "\342\202\254", "\302\245", "EUR", "USD",
 		                             "GBP", "CHF", "JPY", "INR", "Rs",         "R$" };
@@ -261,11 +270,43 @@ currency_near(const char *v, gsize vlen, gsize s, gsize e)
 	return FALSE;
 }
 
+/* Three runs from G that make a date: 2021-03-04, 04.03.2021, 04/03/21, "2009 11 12". */
+static gboolean
+date_at(const char *v, const Runs *r, guint g)
+{
+	gsize a = r->e[g] - r->s[g], b = r->e[g + 1] - r->s[g + 1], c = r->e[g + 2] - r->s[g + 2];
+	if (a == 4 && b <= 2 && c <= 2 && is_year(v + r->s[g]))
+		return TRUE;
+	if (a <= 2 && b <= 2 && c == 4 && is_year(v + r->s[g + 2]))
+		return TRUE;
+	return a == 2 && b == 2 && c == 2 && r->sep[g + 1] != ' ' && r->sep[g + 1] == r->sep[g + 2];
+}
+
 /*
- * Does the candidate (runs R[I..J], digits D, N of them) have the shape of
- * something that is not a phone number?  Dates (2021-03-04, 04.03.2021,
- * 20210304), thousands (1.234.567), IPv4 addresses, ZIP+4 codes
- * (90740-5600), decimals, ISBNs, page and year ranges (1412-1427).
+ * Runs R[I..J] of one length that count up ("330 340 350", "010 100 110"):
+ * an axis or a column of a table.  Not "01 23 45 67 89", the French
+ * grouping of a number with its trunk 0.
+ */
+static gboolean
+counting(const char *v, const Runs *r, guint i, guint j)
+{
+	gsize len = r->e[i] - r->s[i];
+	if (len == 2 && v[r->s[i]] == '0')
+		return FALSE;
+	for (guint g = i + 1; g <= j; g++)
+		if (r->e[g] - r->s[g] != len || memcmp(v + r->s[g], v + r->s[g - 1], len) <= 0)
+			return FALSE;
+	return TRUE;
+}
+
+/*
+ * Is the grouping of runs R[I..J] not a phone number's, or the shape of
+ * something else?  Groups of one digit (table columns, "554 5.7.0"; only
+ * a country code or the "+33 6" after one), more than one kind of mark,
+ * dates anywhere in it, dot-separated threes (thousands, IPv4), ZIP+4
+ * (90740-5600), decimals (0.123456789), ISBNs, and two plain groups
+ * without a trunk 0 or an area code in parentheses (page and year
+ * ranges: 1412-1427).
  */
 static gboolean
 lookalike(const char *v, const Runs *r, guint i, guint j, const char *d, guint n, gboolean intl)
@@ -275,48 +316,42 @@ lookalike(const char *v, const Runs *r, guint i, guint j, const char *d, guint n
 	char mark = 0;
 	for (guint g = i; g <= j; g++) {
 		len[g - i] = r->e[g] - r->s[g];
-		if (g > i && r->sep[g] != ' ' && r->sep[g] != '(')
-			mark = mark ? mark : r->sep[g];
+		if (len[g - i] == 1 && !(intl && g <= i + 1) && !r->paren[g])
+			return TRUE;
+		if (g > i && r->sep[g] != ' ') {
+			if (mark != 0 && r->sep[g] != mark)
+				return TRUE;
+			mark = r->sep[g];
+		}
+		if (r->paren[g] && len[g - i] == 4 && is_year(v + r->s[g]))
+			return TRUE; /* "48 (1960) 398-407" */
 	}
+	if (k > (intl ? 6u : 5u))
+		return TRUE;
+	if (k >= 3 && counting(v, r, i, j))
+		return TRUE;
+	for (guint g = i; g + 2 <= j; g++)
+		if (date_at(v, r, g))
+			return TRUE;
 	if (intl)
 		return FALSE; /* "+CC": the prefix says what it is */
-	/* Dates: a year with a day and a month, or dd.mm.yy. */
-	if (k == 3) {
-		for (guint g = 0; g < 3; g++)
-			if (len[g] == 4 && is_year(v + r->s[i + g]) && len[(g + 1) % 3] <= 2 && len[(g + 2) % 3] <= 2)
-				return TRUE;
-		if (len[0] == 2 && len[1] == 2 && len[2] == 2 && mark != 0)
-			return TRUE;
-	}
 	if (k == 1 && n == 8 && date8(d))
 		return TRUE;
-	/* Thousands and IPv4 addresses: dot-separated groups of three. */
 	if (mark == '.') {
 		gboolean threes = len[0] <= 3;
 		for (guint g = 1; g < k; g++)
 			threes = threes && len[g] == 3;
-		if (threes)
-			return TRUE;
-		if (k == 4 && len[0] <= 3 && len[1] <= 3 && len[2] <= 3 && len[3] <= 3)
+		if (threes || (k == 4 && len[0] <= 3 && len[1] <= 3 && len[2] <= 3 && len[3] <= 3))
 			return TRUE;
 	}
-	/*
-	 * Two groups: a national number keeps its trunk 0 ("06-10446904",
-	 * "030/901820") or its area code in parentheses; otherwise only two
-	 * long groups apart by a space ("98765 43210").  Not a ZIP+4, a
-	 * decimal, a range.
-	 */
-	if (k == 2 && d[0] != '0' && r->sep[i] != '(' && !(mark == 0 && len[0] >= 4 && len[1] >= 4))
+	if (k == 2 && d[0] != '0' && !r->paren[i] && !(mark == 0 && len[0] >= 4 && len[1] >= 4))
 		return TRUE;
 	if (k == 2 && len[0] == 5 && len[1] == 4 && mark == '-')
 		return TRUE;
 	/* One run of digits: only with its trunk 0 ("07866572626"). */
 	if (k == 1 && (d[0] != '0' || d[1] == '0'))
 		return TRUE;
-	/* ISBNs, hyphenated or spaced in four or five groups. */
-	if ((k == 4 || k == 5) && isbn_ok(d, n))
-		return TRUE;
-	return FALSE;
+	return (k == 4 || k == 5) && isbn_ok(d, n);
 }
 
 /*
@@ -333,7 +368,7 @@ digits_of(const char *v, const Runs *r, guint i, guint j, gsize s, char *buf, gb
 	for (guint g = i; g <= j; g++) {
 		gsize len = r->e[g] - r->s[g];
 		/* "+44 (0)20": the trunk prefix is not dialled from abroad. */
-		if (*intl && g == i + 1 && len == 1 && v[r->s[g]] == '0' && r->sep[g] == '(')
+		if (*intl && g == i + 1 && len == 1 && v[r->s[g]] == '0' && r->paren[g])
 			continue;
 		if (n + len > 17)
 			return 0;
@@ -351,19 +386,30 @@ digits_of(const char *v, const Runs *r, guint i, guint j, gsize s, char *buf, gb
 	return n;
 }
 
-/* Is any configured region's national form, or (INTL) any country's, valid for NUMBER? */
+/*
+ * Is NUMBER valid: with INTL, for any country; otherwise in the national
+ * form of a configured region, written with the region's trunk prefix
+ * unless TRUNK_OPTIONAL (an area code in parentheses: "(11) 98765-4321").
+ */
 static gboolean
-valid(const DpPhone *ph, const char *number, gboolean intl)
+valid(const DpPhone *ph, const char *number, gboolean intl, gboolean trunk_optional)
 {
 	if (intl)
-		return ph->valid(number, "ZZ") != 0;
+		return ph->valid(number, "ZZ", 0) != 0;
 	for (guint i = 0; i < ph->regions->len; i++)
-		if (ph->valid(number + 1, ph->regions->pdata[i]))
+		if (ph->valid(number + 1, ph->regions->pdata[i], !trunk_optional))
 			return TRUE;
 	return FALSE;
 }
 
-/* Collect the runs of digits of [VS, VE) and what joins each to the one before. */
+/* Is the run of digits [S, E) in parentheses, with nothing glued before them? */
+static gboolean
+in_parens(const char *v, gsize vs, gsize ve, gsize s, gsize e)
+{
+	return s > vs && v[s - 1] == '(' && e < ve && v[e] == ')' && !(s >= 2 && g_ascii_isdigit(v[s - 2]));
+}
+
+/* Collect the chain of runs from the first digit of [VS, VE) on; *NEXT: where the next chain starts. */
 static void
 collect_runs(const char *v, gsize vs, gsize ve, Runs *r, gsize *next)
 {
@@ -371,27 +417,23 @@ collect_runs(const char *v, gsize vs, gsize ve, Runs *r, gsize *next)
 	gsize p = vs;
 	while (p < ve && !g_ascii_isdigit(v[p]))
 		p++;
-	*next = ve;
 	while (p < ve && r->n < MAX_RUNS) {
 		gsize s = p;
 		while (p < ve && g_ascii_isdigit(v[p]))
 			p++;
-		char sep = 0;
-		if (r->n > 0 && !joiner(v, r->e[r->n - 1], s, &sep)) {
+		gboolean paren = in_parens(v, vs, ve, s, p);
+		char sep = ' ';
+		if (r->n > 0 && !joiner(v, r->e[r->n - 1], s, r->paren[r->n - 1], paren, &sep)) {
 			*next = s;
-			return; /* the rest is another candidate region */
+			return; /* the rest is another chain */
 		}
 		r->s[r->n] = s;
 		r->e[r->n] = p;
 		r->sep[r->n] = sep;
-		/* "(12) 345": the run is an area code in parentheses. */
-		if (s > 0 && v[s - 1] == '(' && p < ve && v[p] == ')')
-			r->sep[r->n] = '(';
+		r->paren[r->n] = paren;
 		r->n++;
-		gsize q = p;
-		while (q < ve && !g_ascii_isdigit(v[q]))
-			q++;
-		p = q;
+		while (p < ve && !g_ascii_isdigit(v[p]))
+			p++;
 	}
 	*next = p;
 }
@@ -401,7 +443,7 @@ static gsize
 candidate_start(const char *v, gsize vs, const Runs *r, guint i)
 {
 	gsize s = r->s[i];
-	if (s > vs && v[s - 1] == '(')
+	if (r->paren[i])
 		s--;
 	if (s > vs && v[s - 1] == '+')
 		s--;
@@ -417,7 +459,7 @@ dp_phone_scan(const DpPhone *ph, const char *v, gsize vlen, gsize vs, gsize ve, 
 	char buf[24];
 	for (guint i = 0; i < r.n; i++) {
 		/* A number does not start after a "-", "." or "/" that glues it to digits. */
-		if (i > 0 && (r.sep[i] == '-' || r.sep[i] == '.' || r.sep[i] == '/'))
+		if (i > 0 && r.sep[i] != ' ')
 			continue;
 		gsize s = candidate_start(v, vs, &r, i);
 		for (guint j = r.n; j-- > i;) {
@@ -426,9 +468,9 @@ dp_phone_scan(const DpPhone *ph, const char *v, gsize vlen, gsize vs, gsize ve, 
 			if (n < 7 || n > (intl ? 15u : 12u))
 				continue;
 			/* A parenthesized group is an area code, never the last one. */
-			if (r.sep[j] == '(' || lookalike(v, &r, i, j, buf + 1, n, intl) ||
-			    currency_near(v, vlen, s, r.e[j]) || !sink->bounded(sink->ctx, s, r.e[j]) ||
-			    !valid(ph, buf, intl))
+			if (r.paren[j] || lookalike(v, &r, i, j, buf + 1, n, intl) ||
+			    dp_phone_is_amount(v, vlen, s, r.e[j]) || !sink->bounded(sink->ctx, s, r.e[j]) ||
+			    !valid(ph, buf, intl, r.paren[i]))
 				continue;
 			sink->add(sink->ctx, s, r.e[j]);
 			i = j;

@@ -30,9 +30,10 @@ int dp_phonelib_region_known(const char *region);
  * Is NUMBER (ASCII digits, with a leading '+' for the international form)
  * a valid number?  With '+': valid for its country calling code, whatever
  * the region.  Without: parsed as REGION's national form and valid for
- * REGION.  Returns 1 or 0; never throws.
+ * REGION, and, with NEED_TRUNK, written with REGION's trunk prefix (the
+ * "0" of "030 901820") when REGION has one.  Returns 1 or 0; never throws.
  */
-int dp_phonelib_valid(const char *number, const char *region);
+int dp_phonelib_valid(const char *number, const char *region, int need_trunk);
 #define DP_PHONELIB_VALID "dp_phonelib_valid"
 
 #ifdef __cplusplus
@@ -76,6 +77,13 @@ typedef struct {
  * SINK, longest first.  Returns the view offset where the next chain
  * starts (VE when the chain reached it).
  */
+/*
+ * Is the number at [S, E) of the view V an amount: a currency sign or
+ * code ("$", "EUR", "R$", ...) just before it or just after it?  (The
+ * built-in detector asks too: "1 234 567 EUR" has a phone's grouping.)
+ */
+gboolean dp_phone_is_amount(const char *v, gsize vlen, gsize s, gsize e);
+
 gsize dp_phone_scan(const DpPhone *ph, const char *v, gsize vlen, gsize vs, gsize ve, const DpPhoneSink *sink);
 
 #endif

@@ -135,6 +135,9 @@ struct DpCands {
 	GArray *out;
 	gsize *horizon;
 	const DpPhone *phone;
+	/* The view being matched and its original text (for dp_cands_crosses_line). */
+	DpView *view;
+	const char *orig;
 };
 
 struct DpRedactor {
@@ -198,6 +201,16 @@ const DpPhone *
 dp_cands_phone(const DpCands *c)
 {
 	return c->phone;
+}
+
+gboolean
+dp_cands_crosses_line(const DpCands *c, gsize vs, gsize ve)
+{
+	if (c->view == NULL || ve <= vs)
+		return FALSE;
+	gsize os, oe;
+	dp_view_span(c->view, c->orig, vs, ve, &os, &oe);
+	return memchr(c->orig + os, '\n', oe - os) != NULL;
 }
 
 static void
@@ -923,7 +936,7 @@ ocr_find(DpRedactor *rd, const char *text, const OcrScope *scope, GArray *refine
 	guint first = refined->len;
 	if (rd->ocr_email != G_MAXUINT) {
 		gsize h = 0;
-		DpCands dc = { rd->ocr_email, refined, &h, NULL };
+		DpCands dc = { rd->ocr_email, refined, &h, NULL, NULL, NULL };
 		dp_ocr_emails(v, vlen, &dc);
 	}
 	if (rd->ocr_digit_rules->len > 0 && dp_ocr_fix_digits(v, vlen, rd->fixed)) {
@@ -940,7 +953,7 @@ ocr_find(DpRedactor *rd, const char *text, const OcrScope *scope, GArray *refine
 			for (guint j = 0; j < rd->ocr_digit_rules->len; j++) {
 				guint ri = g_array_index(rd->ocr_digit_rules, guint, j);
 				const Rule *r = rd->rules->pdata[ri];
-				DpCands dc = { ri, refined, &horizon[ri], rd->phone };
+				DpCands dc = { ri, refined, &horizon[ri], rd->phone, &rd->view, text };
 				r->det->at_digit(f, vlen, d, rd->validate, &dc);
 			}
 		}
@@ -1007,7 +1020,7 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 			for (guint d = 0; d < rd->digit_rules->len; d++) {
 				guint ri = digit_rules[d];
 				const Rule *r = rd->rules->pdata[ri];
-				DpCands dc = { ri, refined, &horizon[ri], rd->phone };
+				DpCands dc = { ri, refined, &horizon[ri], rd->phone, &rd->view, text };
 				r->det->at_digit(rd->view.text, rd->view.len, digits[k], rd->validate, &dc);
 			}
 		}
@@ -1015,7 +1028,7 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 			break;
 		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
 		if (r != NULL && r->det != NULL) {
-			DpCands dc = { c->rule, refined, &horizon[c->rule], rd->phone };
+			DpCands dc = { c->rule, refined, &horizon[c->rule], rd->phone, &rd->view, text };
 			r->det->refine(rd->view.text, rd->view.len, c->vs, c->ve, rd->validate, &dc);
 		} else {
 			g_array_append_val(refined, *c);
