@@ -105,7 +105,8 @@ load_module(DpPhone *ph, int (**known)(const char *), GError **error)
 			continue;
 		GModule *m = g_module_open(path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
 		gpointer v = NULL, k = NULL;
-		if (m != NULL && g_module_symbol(m, DP_PHONELIB_VALID, &v) && g_module_symbol(m, DP_PHONELIB_REGION_KNOWN, &k)) {
+		if (m != NULL && g_module_symbol(m, DP_PHONELIB_VALID, &v) &&
+		    g_module_symbol(m, DP_PHONELIB_REGION_KNOWN, &k)) {
 			g_module_make_resident(m);
 			ph->valid = (int (*)(const char *, const char *, int))v;
 			*known = (int (*)(const char *))k;
@@ -179,7 +180,7 @@ dp_phone_new(const DpConfig *cfg, DpPhone **out, GError **error)
 /* The runs of digits of a chain, and what joins each to the one before. */
 typedef struct {
 	gsize s[MAX_RUNS], e[MAX_RUNS];
-	char sep[MAX_RUNS];      /* the mark before run i: '-', '.', '/', or ' ' for none */
+	char sep[MAX_RUNS];       /* the mark before run i: '-', '.', '/', or ' ' for none */
 	gboolean paren[MAX_RUNS]; /* run i is in parentheses: "(030)" */
 	guint n;
 } Runs;
@@ -256,8 +257,8 @@ isbn_ok(const char *d, guint n)
 gboolean
 dp_phone_is_amount(const char *v, gsize vlen, gsize s, gsize e)
 {
-	static const char *const signs[] = { "$", "\302\243", "\342\202\254", "\302\245", "EUR", "USD",
-		                             "GBP", "CHF", "JPY", "INR", "Rs",         "R$" };
+	static const char *const signs[] = { "$",   "\302\243", "\342\202\254", "\302\245", "EUR", "USD",
+		                             "GBP", "CHF",      "JPY",          "INR",      "Rs",  "R$" };
 	gsize b = s > 0 && v[s - 1] == ' ' ? s - 1 : s;
 	gsize a = e < vlen && v[e] == ' ' ? e + 1 : e;
 	for (guint i = 0; i < G_N_ELEMENTS(signs); i++) {
