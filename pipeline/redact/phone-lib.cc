@@ -89,3 +89,19 @@ dp_phonelib_valid(const char *number, const char *region, int need_trunk)
 		return 0;
 	}
 }
+
+extern "C" void
+dp_phonelib_trunk_prefix(const char *region, char *buf, int size)
+{
+	buf[0] = '\0';
+	try {
+		std::string ndd;
+		util()->GetNddPrefixForRegion(region, true, &ndd);
+		if ((int)ndd.size() < size) {
+			ndd.copy(buf, ndd.size());
+			buf[ndd.size()] = '\0';
+		}
+	} catch (...) {
+		buf[0] = '\0';
+	}
+}

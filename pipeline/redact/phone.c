@@ -49,9 +49,15 @@
 /* At most this many runs of digits in one candidate. */
 #define MAX_RUNS 8
 
+/* Answers kept, so that a number repeated through a text is asked about once. */
+#define CACHE_MAX 65536
+
 struct DpPhone {
 	GPtrArray *regions; /* of char*, "GB" */
+	GPtrArray *trunks;  /* of char*: each region's trunk prefix, "" for none */
 	int (*valid)(const char *number, const char *region, int need_trunk);
+	/* "REGION NUMBER" (region "ZZ" for international) -> answer + 1 */
+	GHashTable *cache;
 };
 
 /*
@@ -95,7 +101,7 @@ module_dirs(void)
 
 /* Load docpipe-phone.so (once per process; it stays) and find its two entry points. */
 static gboolean
-load_module(DpPhone *ph, int (**known)(const char *), GError **error)
+load_module(DpPhone *ph, int (**known)(const char *), void (**trunk)(const char *, char *, int), GError **error)
 {
 	g_autoptr(GPtrArray) dirs = module_dirs();
 	g_autoptr(GString) tried = g_string_new(NULL);
@@ -104,12 +110,14 @@ load_module(DpPhone *ph, int (**known)(const char *), GError **error)
 		if (!g_file_test(path, G_FILE_TEST_EXISTS))
 			continue;
 		GModule *m = g_module_open(path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-		gpointer v = NULL, k = NULL;
+		gpointer v = NULL, k = NULL, t = NULL;
 		if (m != NULL && g_module_symbol(m, DP_PHONELIB_VALID, &v) &&
-		    g_module_symbol(m, DP_PHONELIB_REGION_KNOWN, &k)) {
+		    g_module_symbol(m, DP_PHONELIB_REGION_KNOWN, &k) &&
+		    g_module_symbol(m, DP_PHONELIB_TRUNK_PREFIX, &t)) {
 			g_module_make_resident(m);
 			ph->valid = (int (*)(const char *, const char *, int))v;
 			*known = (int (*)(const char *))k;
+			*trunk = (void (*)(const char *, char *, int))t;
 			return TRUE;
 		}
 		g_string_append_printf(tried, "%s%s", tried->len ? "; " : "", g_module_error());
@@ -126,6 +134,8 @@ dp_phone_free(DpPhone *ph)
 	if (ph == NULL)
 		return;
 	g_ptr_array_unref(ph->regions);
+	g_ptr_array_unref(ph->trunks);
+	g_clear_pointer(&ph->cache, g_hash_table_unref);
 	g_free(ph);
 }
 
@@ -137,6 +147,7 @@ dp_phone_new(const DpConfig *cfg, DpPhone **out, GError **error)
 	const char *file = dp_config_file(cfg) ? dp_config_file(cfg) : "configuration";
 	DpPhone *ph = g_new0(DpPhone, 1);
 	ph->regions = g_ptr_array_new_with_free_func(g_free);
+	ph->trunks = g_ptr_array_new_with_free_func(g_free);
 	gboolean need = FALSE;
 	for (guint i = 0; list[i]; i++) {
 		char *r = g_ascii_strup(g_strstrip(list[i]), -1);
@@ -155,8 +166,9 @@ dp_phone_new(const DpConfig *cfg, DpPhone **out, GError **error)
 		return TRUE;
 	}
 	int (*known)(const char *) = NULL;
+	void (*trunk)(const char *, char *, int) = NULL;
 	g_autoptr(GError) local = NULL;
-	if (!load_module(ph, &known, &local)) {
+	if (!load_module(ph, &known, &trunk, &local)) {
 		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG,
 		            "%s: [redact] phone-regions needs libphonenumber's module " PHONE_MODULE ".so: %s", file,
 		            local->message);
@@ -170,7 +182,11 @@ dp_phone_new(const DpConfig *cfg, DpPhone **out, GError **error)
 			dp_phone_free(ph);
 			return FALSE;
 		}
+		char t[8];
+		trunk(ph->regions->pdata[i], t, sizeof t);
+		g_ptr_array_add(ph->trunks, g_strdup(t));
 	}
+	ph->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	*out = ph;
 	return TRUE;
 }
@@ -271,7 +287,10 @@ dp_phone_is_amount(const char *v, gsize vlen, gsize s, gsize e)
 	return FALSE;
 }
 
-/* Three runs from G that make a date: 2021-03-04, 04.03.2021, 04/03/21, "2009 11 12". */
+/*
+ * Three runs from G that make a date (2021-03-04, 04.03.2021, 04/03/21,
+ * "2009 11 12") or a US social security number (123-45-6789).
+ */
 static gboolean
 date_at(const char *v, const Runs *r, guint g)
 {
@@ -280,6 +299,8 @@ date_at(const char *v, const Runs *r, guint g)
 		return TRUE;
 	if (a <= 2 && b <= 2 && c == 4 && is_year(v + r->s[g + 2]))
 		return TRUE;
+	if (a == 3 && b == 2 && c == 4 && r->sep[g + 1] == '-' && r->sep[g + 2] == '-')
+		return TRUE; /* an SSN, the ssn detector's */
 	return a == 2 && b == 2 && c == 2 && r->sep[g + 1] != ' ' && r->sep[g + 1] == r->sep[g + 2];
 }
 
@@ -393,13 +414,33 @@ digits_of(const char *v, const Runs *r, guint i, guint j, gsize s, char *buf, gb
  * unless TRUNK_OPTIONAL (an area code in parentheses: "(11) 98765-4321").
  */
 static gboolean
+ask(const DpPhone *ph, const char *number, const char *region)
+{
+	char key[40];
+	g_snprintf(key, sizeof key, "%s %s", region, number);
+	gpointer hit = g_hash_table_lookup(ph->cache, key);
+	if (hit != NULL)
+		return GPOINTER_TO_INT(hit) - 1;
+	int ok = ph->valid(number, region, 0) != 0;
+	if (g_hash_table_size(ph->cache) >= CACHE_MAX)
+		g_hash_table_remove_all(ph->cache);
+	g_hash_table_insert(ph->cache, g_strdup(key), GINT_TO_POINTER(ok + 1));
+	return ok;
+}
+
+static gboolean
 valid(const DpPhone *ph, const char *number, gboolean intl, gboolean trunk_optional)
 {
 	if (intl)
-		return ph->valid(number, "ZZ", 0) != 0;
-	for (guint i = 0; i < ph->regions->len; i++)
-		if (ph->valid(number + 1, ph->regions->pdata[i], !trunk_optional))
+		return ask(ph, number, "ZZ");
+	for (guint i = 0; i < ph->regions->len; i++) {
+		/* Table columns and counts parse as numbers without their trunk 0. */
+		const char *t = ph->trunks->pdata[i];
+		if (!trunk_optional && !g_str_has_prefix(number + 1, t))
+			continue;
+		if (ask(ph, number + 1, ph->regions->pdata[i]))
 			return TRUE;
+	}
 	return FALSE;
 }
 

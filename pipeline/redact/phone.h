@@ -36,6 +36,13 @@ int dp_phonelib_region_known(const char *region);
 int dp_phonelib_valid(const char *number, const char *region, int need_trunk);
 #define DP_PHONELIB_VALID "dp_phonelib_valid"
 
+/*
+ * The trunk (national dialling) prefix of REGION, digits only, into BUF
+ * (SIZE bytes, NUL-terminated, "" when the region has none: IT, ES).
+ */
+void dp_phonelib_trunk_prefix(const char *region, char *buf, int size);
+#define DP_PHONELIB_TRUNK_PREFIX "dp_phonelib_trunk_prefix"
+
 #ifdef __cplusplus
 }
 #else
