@@ -725,6 +725,18 @@ phone_lib_gap(const DpPhone *lib, const char *v, gsize vlen, gsize vs, gsize ve,
 	}
 }
 
+/* Groups of three after the first, as thousands are written: "1 234 567 EUR". */
+static gboolean
+thousands(const Phone *ph)
+{
+	if (ph->plus || ph->ngroups < 2 || ph->len[0] > 3)
+		return FALSE;
+	for (guint g = 1; g < ph->ngroups; g++)
+		if (ph->len[g] != 3 || (ph->sep[g] != ' ' && ph->sep[g] != '.'))
+			return FALSE;
+	return TRUE;
+}
+
 /* The characters a phone number region is made of, besides digits. */
 static const guint8 phone_char[256] = {
 	[' '] = 1, ['.'] = 1, ['-'] = 1, ['('] = 1, [')'] = 1, ['+'] = 1, ['x'] = 1, ['X'] = 1, ['e'] = 1, ['t'] = 1,
@@ -790,7 +802,8 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 				continue;
 			if (!phone_plausible(v, &ph, validate) || !number_bounded(v, vlen, s, ph.end))
 				continue;
-			if (validate && (identifier_context(v, s) || dp_phone_is_amount(v, vlen, s, ph.end)))
+			if (validate &&
+			    (identifier_context(v, s) || (thousands(&ph) && dp_phone_is_amount(v, vlen, s, ph.end))))
 				continue;
 			/* Part of an identifier: "F-2016-07895", "REF/202-555-0143". */
 			if (s >= 2 && (v[s - 1] == '-' || v[s - 1] == '/') && alnum_before(v, vlen, s - 1))

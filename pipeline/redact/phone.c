@@ -273,15 +273,29 @@ isbn_ok(const char *d, guint n)
 gboolean
 dp_phone_is_amount(const char *v, gsize vlen, gsize s, gsize e)
 {
-	static const char *const signs[] = { "$",   "\302\243", "\342\202\254", "\302\245", "EUR", "USD",
-		                             "GBP", "CHF",      "JPY",          "INR",      "Rs",  "R$" };
+	/* The signs read as prose; the formatter would make them a grid. */
+	/* clang-format off */
+#define SIGN(x) { x, sizeof x - 1 }
+	static const struct {
+		const char *s;
+		gsize n;
+	} signs[] = {
+		SIGN("$"), SIGN("\302\243"), SIGN("\342\202\254"), SIGN("\302\245"), SIGN("EUR"), SIGN("USD"),
+		SIGN("GBP"), SIGN("CHF"), SIGN("JPY"), SIGN("INR"), SIGN("R$"),
+	};
+#undef SIGN
+	/* clang-format on */
 	gsize b = s > 0 && v[s - 1] == ' ' ? s - 1 : s;
 	gsize a = e < vlen && v[e] == ' ' ? e + 1 : e;
+	/* The usual case, asked for every number the built-in detector takes: no sign there. */
+	guchar cb = b > 0 ? (guchar)v[b - 1] : 0, ca = a < vlen ? (guchar)v[a] : 0;
+	if (cb != '$' && cb < 0x80 && !g_ascii_isupper(cb) && ca != '$' && ca < 0x80 && !g_ascii_isupper(ca))
+		return FALSE;
 	for (guint i = 0; i < G_N_ELEMENTS(signs); i++) {
-		gsize n = strlen(signs[i]);
-		if (b >= n && memcmp(v + b - n, signs[i], n) == 0)
+		gsize n = signs[i].n;
+		if (b >= n && memcmp(v + b - n, signs[i].s, n) == 0)
 			return TRUE;
-		if (a + n <= vlen && memcmp(v + a, signs[i], n) == 0)
+		if (a + n <= vlen && memcmp(v + a, signs[i].s, n) == 0)
 			return TRUE;
 	}
 	return FALSE;

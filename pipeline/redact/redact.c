@@ -1014,13 +1014,16 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 		dp_view_digit_runs(&rd->view, rd->runs);
 	const gsize *digits = (const gsize *)(void *)rd->runs->data;
 	guint nd = rd->runs->len, k = 0;
+	/* Filled once: only the rule and its horizon change from call to call. */
+	DpCands dc = { 0, refined, NULL, rd->phone, &rd->view, text };
 	for (guint i = 0; i <= rd->raw->len; i++) {
 		const Cand *c = i < rd->raw->len ? &g_array_index(rd->raw, Cand, i) : NULL;
 		for (; k < nd && (c == NULL || digits[k] <= c->vs); k++) {
 			for (guint d = 0; d < rd->digit_rules->len; d++) {
 				guint ri = digit_rules[d];
 				const Rule *r = rd->rules->pdata[ri];
-				DpCands dc = { ri, refined, &horizon[ri], rd->phone, &rd->view, text };
+				dc.rule = ri;
+				dc.horizon = &horizon[ri];
 				r->det->at_digit(rd->view.text, rd->view.len, digits[k], rd->validate, &dc);
 			}
 		}
@@ -1028,7 +1031,8 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 			break;
 		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
 		if (r != NULL && r->det != NULL) {
-			DpCands dc = { c->rule, refined, &horizon[c->rule], rd->phone, &rd->view, text };
+			dc.rule = c->rule;
+			dc.horizon = &horizon[c->rule];
 			r->det->refine(rd->view.text, rd->view.len, c->vs, c->ve, rd->validate, &dc);
 		} else {
 			g_array_append_val(refined, *c);
