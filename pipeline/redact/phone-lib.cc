@@ -67,19 +67,12 @@ dp_phonelib_region_known(const char *region)
 }
 
 extern "C" int
-dp_phonelib_valid(const char *number, const char *region, int need_trunk)
+dp_phonelib_valid(const char *number, const char *region)
 {
 	try {
 		PhoneNumberUtil *u = util();
 		PhoneNumber pn;
 		bool intl = number[0] == '+';
-		if (!intl && need_trunk) {
-			/* Table columns and counts parse as numbers without their trunk 0. */
-			std::string ndd;
-			u->GetNddPrefixForRegion(region, true, &ndd);
-			if (!ndd.empty() && std::string(number).compare(0, ndd.size(), ndd) != 0)
-				return 0;
-		}
 		if (u->Parse(number, intl ? "ZZ" : region, &pn) != PhoneNumberUtil::NO_PARSING_ERROR)
 			return 0;
 		if (intl)

@@ -55,7 +55,7 @@
 struct DpPhone {
 	GPtrArray *regions; /* of char*, "GB" */
 	GPtrArray *trunks;  /* of char*: each region's trunk prefix, "" for none */
-	int (*valid)(const char *number, const char *region, int need_trunk);
+	int (*valid)(const char *number, const char *region);
 	/* "REGION NUMBER" (region "ZZ" for international) -> answer + 1 */
 	GHashTable *cache;
 };
@@ -115,7 +115,7 @@ load_module(DpPhone *ph, int (**known)(const char *), void (**trunk)(const char 
 		    g_module_symbol(m, DP_PHONELIB_REGION_KNOWN, &k) &&
 		    g_module_symbol(m, DP_PHONELIB_TRUNK_PREFIX, &t)) {
 			g_module_make_resident(m);
-			ph->valid = (int (*)(const char *, const char *, int))v;
+			ph->valid = (int (*)(const char *, const char *))v;
 			*known = (int (*)(const char *))k;
 			*trunk = (void (*)(const char *, char *, int))t;
 			return TRUE;
@@ -435,7 +435,7 @@ ask(const DpPhone *ph, const char *number, const char *region)
 	gpointer hit = g_hash_table_lookup(ph->cache, key);
 	if (hit != NULL)
 		return GPOINTER_TO_INT(hit) - 1;
-	int ok = ph->valid(number, region, 0) != 0;
+	int ok = ph->valid(number, region) != 0;
 	if (g_hash_table_size(ph->cache) >= CACHE_MAX)
 		g_hash_table_remove_all(ph->cache);
 	g_hash_table_insert(ph->cache, g_strdup(key), GINT_TO_POINTER(ok + 1));

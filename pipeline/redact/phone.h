@@ -30,10 +30,10 @@ int dp_phonelib_region_known(const char *region);
  * Is NUMBER (ASCII digits, with a leading '+' for the international form)
  * a valid number?  With '+': valid for its country calling code, whatever
  * the region.  Without: parsed as REGION's national form and valid for
- * REGION, and, with NEED_TRUNK, written with REGION's trunk prefix (the
- * "0" of "030 901820") when REGION has one.  Returns 1 or 0; never throws.
+ * REGION (phone.c has already checked the trunk prefix).  Returns 1 or 0;
+ * never throws.
  */
-int dp_phonelib_valid(const char *number, const char *region, int need_trunk);
+int dp_phonelib_valid(const char *number, const char *region);
 #define DP_PHONELIB_VALID "dp_phonelib_valid"
 
 /*
