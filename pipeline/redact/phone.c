@@ -205,8 +205,8 @@ typedef struct {
  * Is the text between two runs, [P, Q), phone punctuation?  A ")" that
  * closes the run before (PREV_PAREN) and a "(" that opens the next
  * (NEXT_PAREN) aside, it is one of "", " ", "-", ".", "/", " - ", " / ",
- * ".", and empty only after a ")": "37(2)" is a citation.  *SEP receives
- * the mark, or ' '.
+ * and empty only after a ")": "37(2)" is a citation.  *SEP receives the
+ * mark, or ' '.
  */
 static gboolean
 joiner(const char *v, gsize p, gsize q, gboolean prev_paren, gboolean next_paren, char *sep)
