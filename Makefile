@@ -14,6 +14,9 @@ VERSION  := 0.1.0
 # on the first document that needs them (pipeline/extract/module.c); everything
 # else links directly.  Tesseract and Leptonica (OCR of scanned pages and
 # images) are docpipe-ocr.so, loaded on the first page or image to read.
+# libphonenumber (with ICU and protobuf) is docpipe-phone.so, a C++ shim
+# loaded only when [redact] phone-regions names a region outside the North
+# American plan (pipeline/redact/phone.c).  It has no pkg-config file.
 CORE_PKGS := glib-2.0 gmodule-2.0 libmagic libxml-2.0 libpcre2-8 \
         libhs sqlite3 libseccomp nettle
 PDF_PKGS  := poppler-glib
@@ -21,12 +24,13 @@ MAIL_PKGS := gmime-3.0
 ZIP_PKGS  := libzip
 OCR_PKGS  := tesseract lept
 PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS)
+PHONE_HDR := /usr/include/phonenumbers/phonenumberutil.h
 
 # Run install-deps only when pkg-config cannot find a library, and only for
 # targets that build or run something.
 NODEPS_GOALS := clean style help
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
-ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
+ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && test -f $(PHONE_HDR) && echo ok),ok)
 $(info docpipe: libraries missing, running scripts/install-deps)
 $(shell scripts/install-deps >&2)
 endif
@@ -38,6 +42,7 @@ PDF_LIBS   := $(shell pkg-config --libs $(PDF_PKGS) cairo 2>/dev/null) -lm
 MAIL_LIBS  := $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
 ZIP_LIBS   := $(shell pkg-config --libs $(ZIP_PKGS) 2>/dev/null)
 OCR_LIBS   := $(shell pkg-config --libs $(OCR_PKGS) 2>/dev/null) -lm
+PHONE_LIBS := -lphonenumber
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wcast-qual \
@@ -52,6 +57,12 @@ CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(WERROR) $(SANITIZE) -Ipipeline \
             -DDOCPIPE_VERSION='"$(VERSION)"' -D_FILE_OFFSET_BITS=64 \
             $(PKG_CFLAGS)
 LDFLAGS  += $(SANITIZE)
+# The C++ shim (pipeline/redact/phone-lib.cc): the same warnings, those that
+# apply to C++ (-Wmissing-declarations stands for -Wmissing-prototypes).
+CXX      ?= g++
+CXXWARN  := -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wpointer-arith -Wwrite-strings -Wundef \
+            -Wno-unused-parameter -Wnull-dereference -Wimplicit-fallthrough -Wmissing-declarations
+CXXFLAGS += -std=gnu++17 $(OPT) $(CXXWARN) $(WERROR) $(SANITIZE) -fPIC -Ipipeline
 
 # The library: every pipeline/<subsystem>/*.c but the front command's
 # (pipeline/cmd/) and the format modules.  pipeline/README.md says what each
@@ -66,7 +77,7 @@ LIB_SRC  := $(sort $(filter-out $(CMD_SRC) $(MOD_SRC),$(wildcard pipeline/*/*.c)
 LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 HEADERS  := $(wildcard pipeline/*/*.h)
 MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so \
-            $(BUILD)/docpipe-ocr.so
+            $(BUILD)/docpipe-ocr.so $(BUILD)/docpipe-phone.so
 # Programs export their symbols (the whole library) to the modules they load.
 LINK_LIB  = -Wl,--export-dynamic -Wl,--whole-archive $(BUILD)/libdocpipe.a -Wl,--no-whole-archive
 STAGES   := $(sort $(notdir $(basename $(wildcard stages/*.c))))
@@ -104,6 +115,13 @@ $(BUILD)/docpipe-zip.so: $(BUILD)/obj/extract/zip.o
 $(BUILD)/docpipe-ocr.so: $(BUILD)/obj/extract/ocr.o $(BUILD)/obj/extract/image.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(OCR_LIBS)
 
+$(BUILD)/obj/redact/phone-lib.o: pipeline/redact/phone-lib.cc pipeline/redact/phone.h Makefile
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -c -o $@ $<
+
+$(BUILD)/docpipe-phone.so: $(BUILD)/obj/redact/phone-lib.o
+	$(CXX) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PHONE_LIBS)
+
 $(MOD_OBJ): CFLAGS += -fPIC
 
 # Where installed programs find their format modules and the system
@@ -111,7 +129,7 @@ $(MOD_OBJ): CFLAGS += -fPIC
 # build tree finds its modules beside its programs whatever MODULE_DIR is.
 SYSCONFDIR ?= /etc
 MODULE_DIR ?= $(PREFIX)/lib/docpipe
-$(BUILD)/obj/extract/module.o: CFLAGS += -DDP_MODULE_DIR='"$(MODULE_DIR)"'
+$(BUILD)/obj/extract/module.o $(BUILD)/obj/redact/phone.o: CFLAGS += -DDP_MODULE_DIR='"$(MODULE_DIR)"'
 $(BUILD)/obj/core/config.o: CFLAGS += -DDP_SYSCONFDIR='"$(SYSCONFDIR)"'
 
 # The built-in furniture patterns: config/furniture.conf as one C string
@@ -233,7 +251,7 @@ deb:
 	@scripts/debian/build-deb "$(VERSION)" "$(DEBDIR)"
 
 style:
-	clang-format --dry-run --Werror pipeline/*/*.c pipeline/*/*.h stages/*.c tests/unit/*.[ch] tests/fuzz/*.[ch]
+	clang-format --dry-run --Werror pipeline/*/*.c pipeline/*/*.cc pipeline/*/*.h stages/*.c tests/unit/*.[ch] tests/fuzz/*.[ch]
 
 clean:
 	rm -rf $(BUILD) build out out.tmp

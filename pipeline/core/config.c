@@ -88,6 +88,8 @@ static const SchemaEntry schema[] = {
 	{ "redact", "pseudonym-digits", T_INT, "6", "4;64" },
 	{ "redact", "validate", T_BOOL, "true", NULL },
 	{ "redact", "ocr-tolerant", T_ENUM, "auto", "auto;always;never" },
+	/* Phone numbering plans (redact/phone.c): outside North America, libphonenumber's module. */
+	{ "redact", "phone-regions", T_LIST, "US", NULL },
 	{ "redact", "allow", T_LIST, NULL, NULL },
 	{ "redact", "allow-file", T_STRING, NULL, NULL },
 	/* Identifiers in the outputs (redact/ids.c); unset: keyed with a [redact] key, else plain. */

@@ -12,6 +12,7 @@
  * boundaries are checked (used to measure recall of the shapes alone).
  */
 #include "redact/internal.h"
+#include "redact/phone.h"
 
 #include <arpa/inet.h>
 #include <hs/hs.h>
@@ -679,6 +680,63 @@ phone_plausible(const char *v, const Phone *ph, gboolean validate)
 	return TRUE;
 }
 
+/*
+ * Numbers of other plans ([redact] phone-regions, redact/phone.c): the
+ * stretches of a region the parse above left alone go to libphonenumber,
+ * under the same boundary and identifier rules as the numbers found here.
+ */
+typedef struct {
+	const char *v;
+	gsize vlen;
+	DpCands *c;
+} PhoneSink;
+
+static gboolean
+phone_lib_bounded(void *ctx, gsize s, gsize e)
+{
+	const PhoneSink *k = ctx;
+	const char *v = k->v;
+	if (!number_bounded(v, k->vlen, s, e) || identifier_context(v, s) || dp_cands_crosses_line(k->c, s, e))
+		return FALSE;
+	/* Part of an identifier: "F-06-10446904", "#0612345678", "REF/030 901820". */
+	if (s >= 2 && (v[s - 1] == '-' || v[s - 1] == '/') && alnum_before(v, k->vlen, s - 1))
+		return FALSE;
+	return !(s >= 1 && v[s - 1] == '#') && !(s >= 2 && v[s - 1] == ' ' && v[s - 2] == '#');
+}
+
+static void
+phone_lib_add(void *ctx, gsize s, gsize e)
+{
+	const PhoneSink *k = ctx;
+	dp_cands_add(k->c, s, e);
+}
+
+/* Hand [VS, VE) of the view, a stretch no number was found in, to libphonenumber. */
+static void
+phone_lib_gap(const DpPhone *lib, const char *v, gsize vlen, gsize vs, gsize ve, DpCands *c)
+{
+	PhoneSink k = { v, vlen, c };
+	const DpPhoneSink sink = { phone_lib_bounded, phone_lib_add, &k };
+	while (vs < ve) {
+		gsize next = dp_phone_scan(lib, v, vlen, vs, ve, &sink);
+		if (next <= vs)
+			break;
+		vs = next;
+	}
+}
+
+/* Groups of three after the first, as thousands are written: "1 234 567 EUR". */
+static gboolean
+thousands(const Phone *ph)
+{
+	if (ph->plus || ph->ngroups < 2 || ph->len[0] > 3)
+		return FALSE;
+	for (guint g = 1; g < ph->ngroups; g++)
+		if (ph->len[g] != 3 || (ph->sep[g] != ' ' && ph->sep[g] != '.'))
+			return FALSE;
+	return TRUE;
+}
+
 /* The characters a phone number region is made of, besides digits. */
 static const guint8 phone_char[256] = {
 	[' '] = 1, ['.'] = 1, ['-'] = 1, ['('] = 1, [')'] = 1, ['+'] = 1, ['x'] = 1, ['X'] = 1, ['e'] = 1, ['t'] = 1,
@@ -712,6 +770,15 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 			break;
 		ve++;
 	}
+	/*
+	 * With other plans configured, a region goes on over a "/" between
+	 * digits: "030/901820" is the German way to write an area code.
+	 */
+	const DpPhone *lib = validate ? dp_cands_phone(c) : NULL;
+	while (lib != NULL && ve + 1 < vlen && v[ve] == '/' && g_ascii_isdigit(v[ve + 1]) && ve - vs < 96) {
+		for (ve++; ve < vlen && ve - vs < 96 && (g_ascii_isdigit(v[ve]) || phone_char[(guchar)v[ve]]); ve++)
+			ndig += g_ascii_isdigit(v[ve]) != 0;
+	}
 	dp_cands_set_horizon(c, ve);
 	/*
 	 * Every number a parse finds lies inside the region (unless the region
@@ -735,7 +802,8 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 				continue;
 			if (!phone_plausible(v, &ph, validate) || !number_bounded(v, vlen, s, ph.end))
 				continue;
-			if (validate && identifier_context(v, s))
+			if (validate &&
+			    (identifier_context(v, s) || (thousands(&ph) && dp_phone_is_amount(v, vlen, s, ph.end))))
 				continue;
 			/* Part of an identifier: "F-2016-07895", "REF/202-555-0143". */
 			if (s >= 2 && (v[s - 1] == '-' || v[s - 1] == '/') && alnum_before(v, vlen, s - 1))
@@ -752,6 +820,8 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 				found = TRUE;
 			}
 		}
+		if (lib != NULL)
+			phone_lib_gap(lib, v, vlen, pos, found ? best_start : ve, c);
 		if (!found)
 			return;
 		dp_cands_add(c, best_start, best.end);

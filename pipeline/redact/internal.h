@@ -8,6 +8,8 @@
  *                    validators that decide the exact extent of a match;
  *   terms.c          term-list files, folded like the view;
  *   ocrtol.c         the OCR-tolerant scans for text that came from OCR;
+ *   phone.c          phone numbers of other plans, checked by libphonenumber
+ *                    (the module docpipe-phone.so, redact/phone-lib.cc);
  *   ops.c            the operators (label, mask, keyed pseudonym, remove).
  */
 #ifndef DOCPIPE_REDACT_INTERNAL_H
@@ -62,6 +64,17 @@ void dp_cands_add(DpCands *c, gsize vs, gsize ve);
  */
 gsize dp_cands_horizon(const DpCands *c);
 void dp_cands_set_horizon(DpCands *c, gsize h);
+/*
+ * The validator of [redact] phone-regions outside the North American plan
+ * (redact/phone.h), NULL when the built-in phone rules are all there is.
+ */
+const struct DpPhone *dp_cands_phone(const DpCands *c);
+/*
+ * Does the view span [VS, VE) come from original text that holds a line
+ * break?  (The view makes a single line break a space; a number read
+ * across one is most often a column of a table.)
+ */
+gboolean dp_cands_crosses_line(const DpCands *c, gsize vs, gsize ve);
 
 /*
  * A Hyperscan expression.  LEN > 0: every match is exactly LEN bytes long,

@@ -72,6 +72,7 @@
 #include "core/record.h"
 #include "redact/ids.h"
 #include "redact/internal.h"
+#include "redact/phone.h"
 #include "util/exitcode.h"
 
 #include <hs/hs.h>
@@ -133,6 +134,10 @@ struct DpCands {
 	guint rule;
 	GArray *out;
 	gsize *horizon;
+	const DpPhone *phone;
+	/* The view being matched and its original text (for dp_cands_crosses_line). */
+	DpView *view;
+	const char *orig;
 };
 
 struct DpRedactor {
@@ -155,6 +160,7 @@ struct DpRedactor {
 	GArray *runs;        /* of gsize: the view offsets where runs of digits start */
 	GArray *horizon;     /* of gsize: per rule, see dp_cands_horizon */
 	GArray *digit_rules; /* of guint: the rules with an at_digit function, in rule order */
+	DpPhone *phone;      /* [redact] phone-regions beyond North America (phone.c), or NULL */
 	/* The OCR-tolerant scans: the mode, and the rules they add to. */
 	OcrMode ocr_mode;
 	guint ocr_email;         /* the email rule, or G_MAXUINT when it is off */
@@ -191,6 +197,22 @@ dp_cands_set_horizon(DpCands *c, gsize h)
 	*c->horizon = MAX(*c->horizon, h);
 }
 
+const DpPhone *
+dp_cands_phone(const DpCands *c)
+{
+	return c->phone;
+}
+
+gboolean
+dp_cands_crosses_line(const DpCands *c, gsize vs, gsize ve)
+{
+	if (c->view == NULL || ve <= vs)
+		return FALSE;
+	gsize os, oe;
+	dp_view_span(c->view, c->orig, vs, ve, &os, &oe);
+	return memchr(c->orig + os, '\n', oe - os) != NULL;
+}
+
 static void
 rule_free(gpointer p)
 {
@@ -220,6 +242,7 @@ dp_redactor_free(DpRedactor *rd)
 	g_clear_pointer(&rd->allow, g_hash_table_unref);
 	g_clear_pointer(&rd->key, g_bytes_unref);
 	g_clear_pointer(&rd->ids, dp_ids_free);
+	g_clear_pointer(&rd->phone, dp_phone_free);
 	if (rd->fixed != NULL)
 		g_string_free(rd->fixed, TRUE);
 	g_free(rd->ocr_parent);
@@ -590,6 +613,9 @@ add_builtin_rules(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error
 		if (!rule_setup(r, cfg, group, dets[d].label, error))
 			return FALSE;
 		add_builtin_rule(rd, ex, &dets[d]);
+		/* Numbers of other plans are validated, never taken on shape alone. */
+		if (&dets[d] == dp_detector_find("phone") && rd->validate && !dp_phone_new(cfg, &rd->phone, error))
+			return FALSE;
 	}
 	return TRUE;
 }
@@ -910,7 +936,7 @@ ocr_find(DpRedactor *rd, const char *text, const OcrScope *scope, GArray *refine
 	guint first = refined->len;
 	if (rd->ocr_email != G_MAXUINT) {
 		gsize h = 0;
-		DpCands dc = { rd->ocr_email, refined, &h };
+		DpCands dc = { rd->ocr_email, refined, &h, NULL, NULL, NULL };
 		dp_ocr_emails(v, vlen, &dc);
 	}
 	if (rd->ocr_digit_rules->len > 0 && dp_ocr_fix_digits(v, vlen, rd->fixed)) {
@@ -927,7 +953,7 @@ ocr_find(DpRedactor *rd, const char *text, const OcrScope *scope, GArray *refine
 			for (guint j = 0; j < rd->ocr_digit_rules->len; j++) {
 				guint ri = g_array_index(rd->ocr_digit_rules, guint, j);
 				const Rule *r = rd->rules->pdata[ri];
-				DpCands dc = { ri, refined, &horizon[ri] };
+				DpCands dc = { ri, refined, &horizon[ri], rd->phone, &rd->view, text };
 				r->det->at_digit(f, vlen, d, rd->validate, &dc);
 			}
 		}
@@ -988,13 +1014,16 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 		dp_view_digit_runs(&rd->view, rd->runs);
 	const gsize *digits = (const gsize *)(void *)rd->runs->data;
 	guint nd = rd->runs->len, k = 0;
+	/* Filled once: only the rule and its horizon change from call to call. */
+	DpCands dc = { 0, refined, NULL, rd->phone, &rd->view, text };
 	for (guint i = 0; i <= rd->raw->len; i++) {
 		const Cand *c = i < rd->raw->len ? &g_array_index(rd->raw, Cand, i) : NULL;
 		for (; k < nd && (c == NULL || digits[k] <= c->vs); k++) {
 			for (guint d = 0; d < rd->digit_rules->len; d++) {
 				guint ri = digit_rules[d];
 				const Rule *r = rd->rules->pdata[ri];
-				DpCands dc = { ri, refined, &horizon[ri] };
+				dc.rule = ri;
+				dc.horizon = &horizon[ri];
 				r->det->at_digit(rd->view.text, rd->view.len, digits[k], rd->validate, &dc);
 			}
 		}
@@ -1002,7 +1031,8 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 			break;
 		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
 		if (r != NULL && r->det != NULL) {
-			DpCands dc = { c->rule, refined, &horizon[c->rule] };
+			dc.rule = c->rule;
+			dc.horizon = &horizon[c->rule];
 			r->det->refine(rd->view.text, rd->view.len, c->vs, c->ve, rd->validate, &dc);
 		} else {
 			g_array_append_val(refined, *c);

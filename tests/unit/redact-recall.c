@@ -7,6 +7,8 @@
  *   redact-recall DIR           print the table
  *   redact-recall --check DIR   also fail when email, phone, IP or IBAN
  *                               recall (with validation) is below 0.95
+ *   --phone-regions LIST        (before DIR) [redact] phone-regions, e.g.
+ *                               "US;GB;DE": numbers of other plans too
  *
  * A labelled span counts as found when every non-blank byte of it lies
  * inside a redacted span (of any rule).
@@ -61,12 +63,22 @@ covered(GArray *m, const char *text, gsize s, gsize e)
 int
 main(int argc, char **argv)
 {
-	gboolean check = argc == 3 && g_str_equal(argv[1], "--check");
-	const char *dir = argv[argc - 1];
-	if (argc < 2) {
-		fprintf(stderr, "usage: redact-recall [--check] DIR\n");
+	gboolean check = FALSE;
+	const char *regions = "US";
+	int a = 1;
+	for (; a < argc - 1; a++) {
+		if (g_str_equal(argv[a], "--check"))
+			check = TRUE;
+		else if (g_str_equal(argv[a], "--phone-regions") && a + 1 < argc - 1)
+			regions = argv[++a];
+		else
+			break;
+	}
+	if (argc < 2 || a != argc - 1) {
+		fprintf(stderr, "usage: redact-recall [--check] [--phone-regions LIST] DIR\n");
 		return 2;
 	}
+	const char *dir = argv[argc - 1];
 	g_autofree char *tp = g_build_filename(dir, "synth_dataset_v2.texts.tsv", NULL);
 	g_autofree char *sp = g_build_filename(dir, "synth_dataset_v2.spans.tsv", NULL);
 	g_autofree char *td = NULL, *sd = NULL;
@@ -88,11 +100,15 @@ main(int argc, char **argv)
 	}
 	guint total[NTYPES] = { 0 }, found[2][NTYPES] = { { 0 } };
 	for (int pass = 0; pass < 2; pass++) {
-		g_autofree char *conf = g_strdup_printf(
-		    "[redact]\ndetectors=email;phone;ssn;card;iban;ip\nvalidate=%s\n", pass == 0 ? "true" : "false");
+		g_autofree char *conf =
+		    g_strdup_printf("[redact]\ndetectors=email;phone;ssn;card;iban;ip\nvalidate=%s\nphone-regions=%s\n",
+		                    pass == 0 ? "true" : "false", regions);
 		g_autoptr(DpConfig) cfg = dp_config_load_data(conf, "recall", &error);
-		g_autoptr(DpRedactor) rd = dp_redactor_new(cfg, &error);
-		g_assert(rd != NULL);
+		g_autoptr(DpRedactor) rd = cfg ? dp_redactor_new(cfg, &error) : NULL;
+		if (rd == NULL) {
+			fprintf(stderr, "redact-recall: %s\n", error->message);
+			return 2;
+		}
 		g_auto(GStrv) sl = g_strsplit(sd, "\n", -1);
 		guint cur = G_MAXUINT;
 		g_autoptr(GArray) m = g_array_new(FALSE, FALSE, sizeof(DpSpan));
