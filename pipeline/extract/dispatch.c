@@ -56,6 +56,9 @@ static const Extractor extractors[] = {
 	{ DP_TYPE_MAILDIR, dp_extract_maildir, DP_MODULE_MAIL },
 	{ DP_TYPE_ZIP, NULL, DP_MODULE_ZIP },
 	{ "application/x-zip-compressed", NULL, DP_MODULE_ZIP },
+	/* winmail.dat: Outlook's attachments, body and properties (extract/tnef.c). */
+	{ DP_TYPE_TNEF, NULL, DP_MODULE_TNEF },
+	{ "application/ms-tnef", NULL, DP_MODULE_TNEF },
 	/* Images, read by OCR (extract/image.c, extract/ocr.h). */
 	{ DP_TYPE_PNG, NULL, DP_MODULE_OCR },
 	{ DP_TYPE_JPEG, NULL, DP_MODULE_OCR },

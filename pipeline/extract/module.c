@@ -114,6 +114,11 @@ static ModuleExtractor modules[] = {
 	                    .symbol = "dp_extract_image_module",
 	                    .what = "Image",
 	                    .one_thread = TRUE },
+	/* libytnef is not known to be thread-safe: one TNEF at a time. */
+	[DP_MODULE_TNEF] = { .module = "docpipe-tnef",
+	                     .symbol = "dp_extract_tnef_module",
+	                     .what = "TNEF",
+	                     .serial = TRUE },
 };
 static GMutex module_lock;
 static GRecMutex serial_lock;
