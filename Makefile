@@ -22,7 +22,9 @@ ZIP_PKGS  := libzip
 OCR_PKGS  := tesseract lept
 # libytnef has a pkg-config file (libytnef0-dev) for winmail.dat.
 TNEF_PKGS := libytnef
-PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS) $(TNEF_PKGS)
+# libpff reads PST/OST mailboxes from memory through a libbfio handle.
+PST_PKGS  := libpff libbfio
+PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS) $(TNEF_PKGS) $(PST_PKGS)
 
 # Run install-deps only when pkg-config cannot find a library, and only for
 # targets that build or run something.
@@ -41,6 +43,7 @@ MAIL_LIBS  := $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
 ZIP_LIBS   := $(shell pkg-config --libs $(ZIP_PKGS) 2>/dev/null)
 OCR_LIBS   := $(shell pkg-config --libs $(OCR_PKGS) 2>/dev/null) -lm
 TNEF_LIBS  := $(shell pkg-config --libs $(TNEF_PKGS) 2>/dev/null)
+PST_LIBS   := $(shell pkg-config --libs $(PST_PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wcast-qual \
@@ -61,7 +64,8 @@ LDFLAGS  += $(SANITIZE)
 # folder holds and may include.  Objects keep their folder under obj/;
 # base names are unique across folders (the archive stores base names).
 MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/mail.c pipeline/extract/zip.c \
-            pipeline/extract/ocr.c pipeline/extract/image.c pipeline/extract/tnef.c
+            pipeline/extract/ocr.c pipeline/extract/image.c pipeline/extract/tnef.c \
+            pipeline/extract/pst.c pipeline/extract/pst-message.c
 MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 CMD_SRC  := $(sort $(wildcard pipeline/cmd/*.c))
 CMD_OBJ  := $(CMD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
@@ -69,7 +73,7 @@ LIB_SRC  := $(sort $(filter-out $(CMD_SRC) $(MOD_SRC),$(wildcard pipeline/*/*.c)
 LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 HEADERS  := $(wildcard pipeline/*/*.h)
 MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so \
-            $(BUILD)/docpipe-ocr.so $(BUILD)/docpipe-tnef.so
+            $(BUILD)/docpipe-ocr.so $(BUILD)/docpipe-tnef.so $(BUILD)/docpipe-pst.so
 # Programs export their symbols (the whole library) to the modules they load.
 LINK_LIB  = -Wl,--export-dynamic -Wl,--whole-archive $(BUILD)/libdocpipe.a -Wl,--no-whole-archive
 STAGES   := $(sort $(notdir $(basename $(wildcard stages/*.c))))
@@ -110,6 +114,10 @@ $(BUILD)/docpipe-ocr.so: $(BUILD)/obj/extract/ocr.o $(BUILD)/obj/extract/image.o
 # winmail.dat (TNEF) through libytnef.
 $(BUILD)/docpipe-tnef.so: $(BUILD)/obj/extract/tnef.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(TNEF_LIBS)
+
+# PST/OST mailboxes through libpff.
+$(BUILD)/docpipe-pst.so: $(BUILD)/obj/extract/pst.o $(BUILD)/obj/extract/pst-message.o
+	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PST_LIBS)
 
 $(MOD_OBJ): CFLAGS += -fPIC
 
@@ -197,7 +205,7 @@ fuzz:
 	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' \
 	  SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN) -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION' \
 	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so $(FUZZ_DIR)/lib/docpipe-mail.so \
-	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so $(FUZZ_DIR)/lib/docpipe-tnef.so
+	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so $(FUZZ_DIR)/lib/docpipe-tnef.so $(FUZZ_DIR)/lib/docpipe-pst.so
 	$(MAKE) fuzz-bins
 
 .PHONY: fuzz-bins valgrind-check

@@ -59,6 +59,8 @@ static const Extractor extractors[] = {
 	/* winmail.dat: Outlook's attachments, body and properties (extract/tnef.c). */
 	{ DP_TYPE_TNEF, NULL, DP_MODULE_TNEF },
 	{ "application/ms-tnef", NULL, DP_MODULE_TNEF },
+	/* PST/OST mailboxes; their messages are read by the mail module. */
+	{ DP_TYPE_PST, NULL, DP_MODULE_PST },
 	/* Images, read by OCR (extract/image.c, extract/ocr.h). */
 	{ DP_TYPE_PNG, NULL, DP_MODULE_OCR },
 	{ DP_TYPE_JPEG, NULL, DP_MODULE_OCR },

@@ -180,7 +180,7 @@ gboolean dp_extract_rtf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 /*
  * The loadable modules (extract/module.c): docpipe-pdf.so, -mail.so,
  * -zip.so, -ocr.so (images, and the OCR engine, extract/ocr.h) and
- * -tnef.so (winmail.dat).  Which
+ * -tnef.so (winmail.dat) and -pst.so (PST/OST mailboxes).  Which
  * types each one reads is said in one place, the table of
  * extract/dispatch.c.
  */
@@ -191,6 +191,7 @@ typedef enum {
 	DP_MODULE_ZIP,
 	DP_MODULE_OCR,
 	DP_MODULE_TNEF,
+	DP_MODULE_PST,
 } DpModule;
 
 /*
@@ -221,6 +222,8 @@ gboolean dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 /* winmail.dat (extract/tnef.c). */
 gboolean dp_extract_tnef_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/* PST/OST mailboxes (extract/pst.c). */
+gboolean dp_extract_pst_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 /* Images, read by OCR (extract/image.c). */
 gboolean dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
