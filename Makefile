@@ -185,7 +185,7 @@ asan:
 FUZZ_DIR     := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 20
-FUZZ_EXTRACT := html pdf mime mbox zip image rtf tnef
+FUZZ_EXTRACT := html pdf mime mbox zip image rtf tnef pst
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(filter-out tests/fuzz/fuzz-extract.c,$(wildcard tests/fuzz/fuzz-*.c))) \
                 $(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%)
 # Like the programs, fuzzers export the library to the PDF module, which
@@ -200,6 +200,7 @@ $(FUZZ_DIR)/fuzz-zip:  FUZZ_TYPE := application/zip
 $(FUZZ_DIR)/fuzz-image: FUZZ_TYPE := image/png
 $(FUZZ_DIR)/fuzz-rtf:  FUZZ_TYPE := text/rtf
 $(FUZZ_DIR)/fuzz-tnef: FUZZ_TYPE := application/vnd.ms-tnef
+$(FUZZ_DIR)/fuzz-pst:  FUZZ_TYPE := application/vnd.ms-outlook-pst
 
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' \

@@ -10,7 +10,8 @@
  *	dispatch as a part "FOLDER/SUBFOLDER/message N" of type
  *	message/rfc822, so that it gets the record an .eml would; its folder
  *	path is also meta.folder.  Messages go out one at a time, each freed
- *	before the next is read: memory does not grow with the mailbox.
+ *	before the next is read, and the input's pages are given back to the
+ *	kernel as the walk goes: memory does not grow with the mailbox.
  *	The record of the PST itself says what kind of file it is and how
  *	many items libpff found orphaned; what went wrong in the walk is said
  *	in a last part, "pst problems" (status partial).
@@ -29,6 +30,7 @@
 #include "extract/extract.h"
 #include "extract/pst.h"
 #include "util/exitcode.h"
+#include "util/fileio.h"
 
 #include <libbfio.h>
 #include <string.h>
@@ -36,6 +38,14 @@
 #include "util/banned.h"
 
 #define MAX_FOLDER_DEPTH 64
+/*
+ * The mapped input's pages are given back to the kernel every so many
+ * messages: libpff reads the file all over (its B-trees, then each
+ * message's blocks), and without this every page it ever touched would
+ * stay resident, so that memory would grow with the mailbox.  What it
+ * reads again comes back from the page cache.
+ */
+#define RELEASE_EVERY 64
 /* The part limit when [limits] max-input-size is 0 (no limit). */
 #define DEFAULT_MAX_PART ((gsize)1 << 30)
 
@@ -46,6 +56,7 @@ typedef struct {
 	GHashTable *visited;
 	gsize max_part;
 	guint64 n_problems;
+	guint since_release;
 	char *first_problem;
 } Walk;
 
@@ -126,6 +137,10 @@ walk_messages(Walk *w, libpff_item_t *folder, const char *path, GError **error)
 		}
 		gboolean ok = message_part(w, message, path, i + 1, error);
 		libpff_item_free(&message, NULL);
+		if (++w->since_release >= RELEASE_EVERY) {
+			dp_bytes_release(w->doc->data, 0, g_bytes_get_size(w->doc->data));
+			w->since_release = 0;
+		}
 		if (!ok)
 			return FALSE;
 	}
@@ -244,7 +259,7 @@ dp_extract_pst_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		libbfio_handle_free(&handle, NULL);
 		return TRUE;
 	}
-	Walk w = { ctx, doc, g_hash_table_new(g_direct_hash, g_direct_equal), 0, 0, NULL };
+	Walk w = { ctx, doc, g_hash_table_new(g_direct_hash, g_direct_equal), 0, 0, 0, NULL };
 	w.max_part = ctx->max_input > 0 ? (gsize)ctx->max_input : DEFAULT_MAX_PART;
 
 	/*
