@@ -193,24 +193,33 @@ put_utf8(Parser *ps, const char *s, gsize n)
 		g_string_append_len(ps->doc->text, s, n);
 }
 
-/* Decode the pending 8-bit text, an undecodable byte as U+FFFD. */
+/*
+ * Decode the pending 8-bit text, an undecodable byte as U+FFFD.  Unless
+ * FINAL, a character cut at the end (the lead byte of a double-byte code
+ * page) stays pending for the bytes that complete it.
+ */
 static void
-flush_bytes(Parser *ps)
+decode_bytes(Parser *ps, gboolean final)
 {
 	GByteArray *b = ps->pending;
 	if (b->len == 0)
 		return;
 	g_autofree char *cs = codepage_name(ps->pending_cp);
-	gsize at = 0;
+	gsize at = 0, keep = b->len;
 	while (at < b->len) {
 		gsize read = 0, written = 0;
 		g_autoptr(GError) err = NULL;
 		g_autofree char *u =
 		    g_convert((const char *)b->data + at, b->len - at, "UTF-8", cs, &read, &written, &err);
 		if (u != NULL) {
-			/* A partial character at the end is undecodable too. */
 			put_utf8(ps, u, written);
-			for (at += read; at < b->len; at++)
+			at += read;
+			if (!final && b->len - at < 4) {
+				keep = at;
+				break;
+			}
+			/* A partial character at the very end is undecodable too. */
+			for (; at < b->len; at++)
 				put_utf8(ps, "\xef\xbf\xbd", 3);
 			break;
 		}
@@ -235,7 +244,16 @@ flush_bytes(Parser *ps)
 		put_utf8(ps, "\xef\xbf\xbd", 3);
 		at++;
 	}
-	g_byte_array_set_size(b, 0);
+	if (keep < b->len)
+		g_byte_array_remove_range(b, 0, (guint)keep);
+	else
+		g_byte_array_set_size(b, 0);
+}
+
+static void
+flush_bytes(Parser *ps)
+{
+	decode_bytes(ps, TRUE);
 }
 
 static guint
@@ -252,9 +270,9 @@ put_byte(Parser *ps, guint8 c)
 	if (ps->pending->len > 0 && cp != ps->pending_cp)
 		flush_bytes(ps);
 	ps->pending_cp = cp;
-	/* A run of 8-bit text is decoded in pieces of 4 KiB at most. */
+	/* A run of 8-bit text is decoded in pieces of 4 KiB or so. */
 	if (ps->pending->len >= 4096)
-		flush_bytes(ps);
+		decode_bytes(ps, FALSE);
 	g_byte_array_append(ps->pending, &c, 1);
 }
 

@@ -112,6 +112,17 @@ test_text_codepages(void)
 	check_text("{\\rtf1{\\fonttbl{\\f0\\fcharset128 MS Mincho;}}\\f0 \\'93\\'fa\\'96\\'7b}",
 	           "\xe6\x97\xa5\xe6\x9c\xac");
 	check_text("{\\rtf1{\\fonttbl{\\f0\\fcharset128 MS Mincho;}}\\f0 a\\'93}", "a\xef\xbf\xbd");
+	/* A long Shift-JIS run at an odd offset: no character is cut between the pieces decoded. */
+	GString *sj = g_string_new("{\\rtf1{\\fonttbl{\\f0\\fcharset128 M;}}\\f0 x\\'41");
+	GString *want = g_string_new("xA");
+	for (int i = 0; i < 5000; i++) {
+		g_string_append(sj, "\\'93\\'fa");
+		g_string_append(want, "\xe6\x97\xa5");
+	}
+	g_string_append_c(sj, '}');
+	check_text(sj->str, want->str);
+	g_string_free(sj, TRUE);
+	g_string_free(want, TRUE);
 	/* \mac. */
 	check_text("{\\rtf1\\mac caf\\'8e}", "caf\xc3\xa9");
 }
