@@ -44,6 +44,12 @@ test_expect_success 'a compressed RTF body (LZFu) and a Unicode subject' '
 	test_cmp want out
 '
 
+test_expect_success 'an HTML body alone is the part body 1' '
+	docpipe convert --xml --no-redact tnef/htmlbody.dat >x.xml &&
+	test_grep "path=\"body 1\" type=\"text/html\" status=\"ok\"" x.xml &&
+	test_grep "The HTML body of the TNEF message." x.xml
+'
+
 test_expect_success 'an attached message is read as TNEF in its turn' '
 	docpipe convert --xml --no-redact tnef/nested.dat >x.xml &&
 	test_grep "path=\"attachment 1\" type=\"application/vnd.ms-tnef\" status=\"ok\"" x.xml &&

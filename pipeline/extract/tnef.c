@@ -9,7 +9,8 @@
  *	compressed RTF), MAPI properties and the real attachments.  The
  *	document's record gets the message's metadata (subject, from, to,
  *	cc, date, message-id, message class) and its text: the plain body,
- *	else the compressed RTF body (extract/rtf-lzfu.c and extract/rtf.c).
+ *	else the compressed RTF body (extract/rtf-lzfu.c and extract/rtf.c);
+ *	with neither, the HTML body is the part "body 1".
  *	Each attachment is a part, "attachment N", with its file name
  *	(the long MAPI name, else the 8.3 title) in meta.filename; an
  *	attached message (PR_ATTACH_DATA_OBJ) is its own TNEF stream, read
@@ -217,7 +218,11 @@ rtf_body(DpExtractCtx *ctx, TNEFStruct *t, char **problem)
 	return text;
 }
 
-static void
+/*
+ * The text of the message: the plain body, else the compressed RTF body.
+ * FALSE when there is neither: the HTML body, if any, is then a part.
+ */
+static gboolean
 set_body(DpExtractCtx *ctx, DpDoc *doc, TNEFStruct *t, const char *charset, char **problem)
 {
 	g_autofree char *body = mapi_string(&t->MapiProperties, PR_BODY, charset);
@@ -225,13 +230,27 @@ set_body(DpExtractCtx *ctx, DpDoc *doc, TNEFStruct *t, const char *charset, char
 		body = decode8(t->body.data, (gsize)t->body.size, charset);
 	if (body != NULL && *body != '\0') {
 		dp_doc_set_text(ctx, doc, body, strlen(body));
-		return;
+		return TRUE;
 	}
 	GString *text = rtf_body(ctx, t, problem);
-	if (text != NULL) {
-		dp_doc_meta(doc, "body-format", "rtf");
-		dp_doc_take_text(ctx, doc, text);
-	}
+	if (text == NULL)
+		return FALSE;
+	dp_doc_meta(doc, "body-format", "rtf");
+	dp_doc_take_text(ctx, doc, text);
+	return TRUE;
+}
+
+/* The HTML body (PR_BODY_HTML, binary or 8-bit) as the part "body 1". */
+static gboolean
+emit_html_body(DpExtractCtx *ctx, DpDoc *doc, TNEFStruct *t, GError **error)
+{
+	variableLength *v = MAPIFindProperty(&t->MapiProperties, PROP_TAG(PT_BINARY, PR_BODY_HTML));
+	if (v == MAPI_UNDEFINED)
+		v = MAPIFindProperty(&t->MapiProperties, PROP_TAG(PT_STRING8, PR_BODY_HTML));
+	if (v == MAPI_UNDEFINED || v->data == NULL || v->size <= 0)
+		return TRUE;
+	g_autoptr(GBytes) bytes = g_bytes_new(v->data, (gsize)v->size);
+	return dp_doc_child(ctx, doc, "body 1", DP_TYPE_HTML, bytes, NULL, error);
 }
 
 /* One attachment: its bytes (file data, else the attached object) as a part. */
@@ -290,13 +309,15 @@ dp_extract_tnef_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	g_autofree char *charset = tnef_charset(&t);
 	g_autofree char *problem = NULL;
 	set_meta(doc, &t, charset);
-	set_body(ctx, doc, &t, charset, &problem);
+	gboolean has_body = set_body(ctx, doc, &t, charset, &problem);
 	if (why != NULL)
 		dp_doc_fail(doc, DP_STATUS_PARTIAL, "%s", why);
 	else if (problem != NULL)
 		dp_doc_fail(doc, DP_STATUS_PARTIAL, "%s", problem);
 
 	gboolean ok = dp_doc_emit(ctx, doc, error);
+	if (ok && !has_body)
+		ok = emit_html_body(ctx, doc, &t, error);
 	guint n = 0;
 	for (Attachment *a = t.starting_attach.next; ok && a != NULL; a = a->next)
 		ok = emit_attachment(ctx, doc, a, ++n, charset, error);
