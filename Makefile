@@ -23,7 +23,11 @@ PDF_PKGS  := poppler-glib
 MAIL_PKGS := gmime-3.0
 ZIP_PKGS  := libzip
 OCR_PKGS  := tesseract lept
-PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS)
+# libytnef has a pkg-config file (libytnef0-dev) for winmail.dat.
+TNEF_PKGS := libytnef
+# libpff reads PST/OST mailboxes from memory through a libbfio handle.
+PST_PKGS  := libpff libbfio
+PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS) $(TNEF_PKGS) $(PST_PKGS)
 PHONE_HDR := /usr/include/phonenumbers/phonenumberutil.h
 
 # Run install-deps only when pkg-config cannot find a library, and only for
@@ -43,6 +47,8 @@ MAIL_LIBS  := $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
 ZIP_LIBS   := $(shell pkg-config --libs $(ZIP_PKGS) 2>/dev/null)
 OCR_LIBS   := $(shell pkg-config --libs $(OCR_PKGS) 2>/dev/null) -lm
 PHONE_LIBS := -lphonenumber
+TNEF_LIBS  := $(shell pkg-config --libs $(TNEF_PKGS) 2>/dev/null)
+PST_LIBS   := $(shell pkg-config --libs $(PST_PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wcast-qual \
@@ -69,7 +75,8 @@ CXXFLAGS += -std=gnu++17 $(OPT) $(CXXWARN) $(WERROR) $(SANITIZE) -fPIC -Ipipelin
 # folder holds and may include.  Objects keep their folder under obj/;
 # base names are unique across folders (the archive stores base names).
 MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/mail.c pipeline/extract/zip.c \
-            pipeline/extract/ocr.c pipeline/extract/image.c
+            pipeline/extract/ocr.c pipeline/extract/image.c pipeline/extract/tnef.c \
+            pipeline/extract/pst.c pipeline/extract/pst-message.c
 MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 CMD_SRC  := $(sort $(wildcard pipeline/cmd/*.c))
 CMD_OBJ  := $(CMD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
@@ -77,7 +84,8 @@ LIB_SRC  := $(sort $(filter-out $(CMD_SRC) $(MOD_SRC),$(wildcard pipeline/*/*.c)
 LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 HEADERS  := $(wildcard pipeline/*/*.h)
 MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so \
-            $(BUILD)/docpipe-ocr.so $(BUILD)/docpipe-phone.so
+            $(BUILD)/docpipe-ocr.so $(BUILD)/docpipe-phone.so $(BUILD)/docpipe-tnef.so \
+            $(BUILD)/docpipe-pst.so
 # Programs export their symbols (the whole library) to the modules they load.
 LINK_LIB  = -Wl,--export-dynamic -Wl,--whole-archive $(BUILD)/libdocpipe.a -Wl,--no-whole-archive
 STAGES   := $(sort $(notdir $(basename $(wildcard stages/*.c))))
@@ -121,6 +129,13 @@ $(BUILD)/obj/redact/phone-lib.o: pipeline/redact/phone-lib.cc pipeline/redact/ph
 
 $(BUILD)/docpipe-phone.so: $(BUILD)/obj/redact/phone-lib.o
 	$(CXX) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PHONE_LIBS)
+# winmail.dat (TNEF) through libytnef.
+$(BUILD)/docpipe-tnef.so: $(BUILD)/obj/extract/tnef.o
+	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(TNEF_LIBS)
+
+# PST/OST mailboxes through libpff.
+$(BUILD)/docpipe-pst.so: $(BUILD)/obj/extract/pst.o $(BUILD)/obj/extract/pst-message.o
+	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PST_LIBS)
 
 $(MOD_OBJ): CFLAGS += -fPIC
 
@@ -188,7 +203,7 @@ asan:
 FUZZ_DIR     := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 20
-FUZZ_EXTRACT := html pdf mime mbox zip image
+FUZZ_EXTRACT := html pdf mime mbox zip image rtf tnef pst
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(filter-out tests/fuzz/fuzz-extract.c,$(wildcard tests/fuzz/fuzz-*.c))) \
                 $(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%)
 # Like the programs, fuzzers export the library to the PDF module, which
@@ -201,12 +216,15 @@ $(FUZZ_DIR)/fuzz-mime: FUZZ_TYPE := message/rfc822
 $(FUZZ_DIR)/fuzz-mbox: FUZZ_TYPE := application/mbox
 $(FUZZ_DIR)/fuzz-zip:  FUZZ_TYPE := application/zip
 $(FUZZ_DIR)/fuzz-image: FUZZ_TYPE := image/png
+$(FUZZ_DIR)/fuzz-rtf:  FUZZ_TYPE := text/rtf
+$(FUZZ_DIR)/fuzz-tnef: FUZZ_TYPE := application/vnd.ms-tnef
+$(FUZZ_DIR)/fuzz-pst:  FUZZ_TYPE := application/vnd.ms-outlook-pst
 
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' \
 	  SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN) -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION' \
 	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so $(FUZZ_DIR)/lib/docpipe-mail.so \
-	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so
+	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so $(FUZZ_DIR)/lib/docpipe-tnef.so $(FUZZ_DIR)/lib/docpipe-pst.so
 	$(MAKE) fuzz-bins
 
 .PHONY: fuzz-bins valgrind-check

@@ -47,6 +47,8 @@ static const Extractor extractors[] = {
 	{ DP_TYPE_PDF, NULL, DP_MODULE_PDF },
 	{ DP_TYPE_HTML, dp_extract_html, DP_MODULE_NONE },
 	{ "application/xhtml+xml", dp_extract_html, DP_MODULE_NONE },
+	{ DP_TYPE_RTF, dp_extract_rtf, DP_MODULE_NONE },
+	{ "application/rtf", dp_extract_rtf, DP_MODULE_NONE },
 	{ DP_TYPE_TEXT, dp_extract_text, DP_MODULE_NONE },
 	{ "text/*", dp_extract_text, DP_MODULE_NONE },
 	{ DP_TYPE_RFC822, NULL, DP_MODULE_MAIL },
@@ -54,6 +56,11 @@ static const Extractor extractors[] = {
 	{ DP_TYPE_MAILDIR, dp_extract_maildir, DP_MODULE_MAIL },
 	{ DP_TYPE_ZIP, NULL, DP_MODULE_ZIP },
 	{ "application/x-zip-compressed", NULL, DP_MODULE_ZIP },
+	/* winmail.dat: Outlook's attachments, body and properties (extract/tnef.c). */
+	{ DP_TYPE_TNEF, NULL, DP_MODULE_TNEF },
+	{ "application/ms-tnef", NULL, DP_MODULE_TNEF },
+	/* PST/OST mailboxes; their messages are read by the mail module. */
+	{ DP_TYPE_PST, NULL, DP_MODULE_PST },
 	/* Images, read by OCR (extract/image.c, extract/ocr.h). */
 	{ DP_TYPE_PNG, NULL, DP_MODULE_OCR },
 	{ DP_TYPE_JPEG, NULL, DP_MODULE_OCR },

@@ -175,10 +175,12 @@ gboolean dp_extract_text(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_maildir(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_rtf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
 /*
  * The loadable modules (extract/module.c): docpipe-pdf.so, -mail.so,
- * -zip.so and -ocr.so (images, and the OCR engine, extract/ocr.h).  Which
+ * -zip.so, -ocr.so (images, and the OCR engine, extract/ocr.h) and
+ * -tnef.so (winmail.dat) and -pst.so (PST/OST mailboxes).  Which
  * types each one reads is said in one place, the table of
  * extract/dispatch.c.
  */
@@ -188,6 +190,8 @@ typedef enum {
 	DP_MODULE_MAIL,
 	DP_MODULE_ZIP,
 	DP_MODULE_OCR,
+	DP_MODULE_TNEF,
+	DP_MODULE_PST,
 } DpModule;
 
 /*
@@ -216,6 +220,10 @@ DpModule dp_extract_module_of(const char *type);
 gboolean dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/* winmail.dat (extract/tnef.c). */
+gboolean dp_extract_tnef_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/* PST/OST mailboxes (extract/pst.c). */
+gboolean dp_extract_pst_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 /* Images, read by OCR (extract/image.c). */
 gboolean dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 

@@ -114,6 +114,13 @@ static ModuleExtractor modules[] = {
 	                    .symbol = "dp_extract_image_module",
 	                    .what = "Image",
 	                    .one_thread = TRUE },
+	/* libytnef is not known to be thread-safe: one TNEF at a time. */
+	[DP_MODULE_TNEF] = { .module = "docpipe-tnef",
+	                     .symbol = "dp_extract_tnef_module",
+	                     .what = "TNEF",
+	                     .serial = TRUE },
+	/* libpff: one mailbox at a time (its messages' parts are read meanwhile). */
+	[DP_MODULE_PST] = { .module = "docpipe-pst", .symbol = "dp_extract_pst_module", .what = "PST", .serial = TRUE },
 };
 static GMutex module_lock;
 static GRecMutex serial_lock;

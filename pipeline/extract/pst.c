@@ -1,0 +1,294 @@
+/*
+ * NAME
+ *	pst.c: Outlook PST and OST mailboxes (application/vnd.ms-outlook-pst),
+ *	the module docpipe-pst.so, through libpff.
+ *
+ * DESCRIPTION
+ *	The folders are walked depth first from the root folder, each one's
+ *	messages before its subfolders, in the order libpff gives them.  Each
+ *	message is made into RFC 822 (extract/pst-message.c) and handed to
+ *	dispatch as a part "FOLDER/SUBFOLDER/message N" of type
+ *	message/rfc822, so that it gets the record an .eml would; its folder
+ *	path is also meta.folder.  Messages go out one at a time, each freed
+ *	before the next is read, and the input's pages are given back to the
+ *	kernel as the walk goes: memory does not grow with the mailbox.
+ *	The record of the PST itself says what kind of file it is and how
+ *	many items libpff found orphaned; what went wrong in the walk is said
+ *	in a last part, "pst problems" (status partial).
+ *
+ * SECURITY
+ *	The bytes are untrusted.  libpff reads them from memory (a libbfio
+ *	memory range over the input, never a file name), under the sandbox.
+ *	Folder trees are bounded: a folder seen before (a cycle in a damaged
+ *	or hostile file) or nested deeper than MAX_FOLDER_DEPTH is reported
+ *	and not entered; [limits] max-children stops the walk; an attachment
+ *	larger than [limits] max-input-size is not copied; the sandbox's
+ *	time limits stop a walk that takes too long, with the messages read
+ *	until then already out.
+ */
+#include "core/detect.h"
+#include "extract/extract.h"
+#include "extract/pst.h"
+#include "util/exitcode.h"
+#include "util/fileio.h"
+
+#include <libbfio.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+#define MAX_FOLDER_DEPTH 64
+/*
+ * The mapped input's pages are given back to the kernel every so many
+ * messages: libpff reads the file all over (its B-trees, then each
+ * message's blocks), and without this every page it ever touched would
+ * stay resident, so that memory would grow with the mailbox.  What it
+ * reads again comes back from the page cache.
+ */
+#define RELEASE_EVERY 64
+/* The part limit when [limits] max-input-size is 0 (no limit). */
+#define DEFAULT_MAX_PART ((gsize)1 << 30)
+
+typedef struct {
+	DpExtractCtx *ctx;
+	DpDoc *doc;
+	/* Folder identifiers entered so far: a cycle comes back to one. */
+	GHashTable *visited;
+	gsize max_part;
+	guint64 n_problems;
+	guint since_release;
+	char *first_problem;
+} Walk;
+
+/* The walk stops once the part limit has been passed: nothing more goes out. */
+static gboolean
+over_limit(const Walk *w)
+{
+	return w->ctx->max_children > 0 && w->ctx->n_children > w->ctx->max_children;
+}
+
+static void
+note_problem(Walk *w, const char *what)
+{
+	w->n_problems++;
+	if (w->first_problem == NULL)
+		w->first_problem = g_strdup(what);
+}
+
+/* A folder's name as one path component ("/" would make two). */
+static char *
+folder_name(libpff_item_t *folder)
+{
+	size_t size = 0;
+	libpff_error_t *err = NULL;
+	g_autofree uint8_t *buf = NULL;
+	if (libpff_folder_get_utf8_name_size(folder, &size, &err) == 1 && size > 0 && size < 65536) {
+		buf = g_malloc0(size + 1);
+		if (libpff_folder_get_utf8_name(folder, buf, size, &err) != 1)
+			g_clear_pointer(&buf, g_free);
+	}
+	libpff_error_free(&err);
+	g_autofree char *name = g_utf8_make_valid(buf != NULL ? (const char *)buf : "", -1);
+	g_strdelimit(name, "/\r\n\t", '_');
+	g_strstrip(name);
+	return g_strdup(*name != '\0' ? name : "(unnamed folder)");
+}
+
+static gboolean
+message_part(Walk *w, libpff_item_t *message, const char *folder, int n, GError **error)
+{
+	g_autofree char *path = g_strdup_printf("%s%smessage %d", folder, *folder ? "/" : "", n);
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GBytes) mime = dp_pst_message_mime(message, 0, w->max_part, &err);
+	const char *meta[] = { "meta.folder", folder, NULL };
+	if (mime == NULL) {
+		g_autofree char *what = g_strdup_printf("%s: %s", path, err->message);
+		note_problem(w, what);
+		return dp_doc_child_problem(w->ctx, w->doc, path, DP_TYPE_RFC822, meta, DP_STATUS_ERROR, error, "%s",
+		                            err->message);
+	}
+	return dp_doc_child(w->ctx, w->doc, path, DP_TYPE_RFC822, mime, meta, error);
+}
+
+static gboolean walk_folder(Walk *w, libpff_item_t *folder, const char *path, guint depth, GError **error);
+
+static gboolean
+walk_messages(Walk *w, libpff_item_t *folder, const char *path, GError **error)
+{
+	libpff_error_t *err = NULL;
+	int n = 0;
+	if (libpff_folder_get_number_of_sub_messages(folder, &n, &err) != 1) {
+		g_autofree char *why = dp_pst_error_take(&err);
+		g_autofree char *what = g_strdup_printf("%s: messages: %s", path, why);
+		note_problem(w, what);
+		return TRUE;
+	}
+	for (int i = 0; i < n && !over_limit(w); i++) {
+		libpff_item_t *message = NULL;
+		if (libpff_folder_get_sub_message(folder, i, &message, &err) != 1) {
+			g_autofree char *why = dp_pst_error_take(&err);
+			g_autofree char *mpath = g_strdup_printf("%s%smessage %d", path, *path ? "/" : "", i + 1);
+			note_problem(w, why);
+			const char *meta[] = { "meta.folder", path, NULL };
+			if (!dp_doc_child_problem(w->ctx, w->doc, mpath, DP_TYPE_RFC822, meta, DP_STATUS_ERROR, error,
+			                          "%s", why))
+				return FALSE;
+			continue;
+		}
+		gboolean ok = message_part(w, message, path, i + 1, error);
+		libpff_item_free(&message, NULL);
+		if (++w->since_release >= RELEASE_EVERY) {
+			dp_bytes_release(w->doc->data, 0, g_bytes_get_size(w->doc->data));
+			w->since_release = 0;
+		}
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+walk_subfolders(Walk *w, libpff_item_t *folder, const char *path, guint depth, GError **error)
+{
+	libpff_error_t *err = NULL;
+	int n = 0;
+	if (libpff_folder_get_number_of_sub_folders(folder, &n, &err) != 1) {
+		g_autofree char *why = dp_pst_error_take(&err);
+		g_autofree char *what = g_strdup_printf("%s: subfolders: %s", path, why);
+		note_problem(w, what);
+		return TRUE;
+	}
+	for (int i = 0; i < n && !over_limit(w); i++) {
+		libpff_item_t *sub = NULL;
+		if (libpff_folder_get_sub_folder(folder, i, &sub, &err) != 1) {
+			g_autofree char *why = dp_pst_error_take(&err);
+			note_problem(w, why);
+			continue;
+		}
+		g_autofree char *name = folder_name(sub);
+		g_autofree char *subpath = *path ? g_strdup_printf("%s/%s", path, name) : g_strdup(name);
+		gboolean ok = walk_folder(w, sub, subpath, depth + 1, error);
+		libpff_item_free(&sub, NULL);
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+walk_folder(Walk *w, libpff_item_t *folder, const char *path, guint depth, GError **error)
+{
+	uint32_t id = 0;
+	libpff_error_t *err = NULL;
+	if (libpff_item_get_identifier(folder, &id, &err) != 1) {
+		g_autofree char *why = dp_pst_error_take(&err);
+		note_problem(w, why);
+		return TRUE;
+	}
+	if (g_hash_table_contains(w->visited, GUINT_TO_POINTER(id))) {
+		g_autofree char *what =
+		    g_strdup_printf("%s: folder %u seen before (a cycle in the folder tree); not entered", path, id);
+		note_problem(w, what);
+		return TRUE;
+	}
+	if (depth > MAX_FOLDER_DEPTH) {
+		g_autofree char *what =
+		    g_strdup_printf("%s: folders nested deeper than %d; not entered", path, MAX_FOLDER_DEPTH);
+		note_problem(w, what);
+		return TRUE;
+	}
+	g_hash_table_add(w->visited, GUINT_TO_POINTER(id));
+	return walk_messages(w, folder, path, error) && walk_subfolders(w, folder, path, depth, error);
+}
+
+/* Open DATA with libpff through a memory range; NULL with *WHY on failure. */
+static libpff_file_t *
+open_pst(const guint8 *data, gsize len, libbfio_handle_t **handle, char **why)
+{
+	libbfio_error_t *berr = NULL;
+	if (libbfio_memory_range_initialize(handle, &berr) != 1 ||
+	    libbfio_memory_range_set(*handle, (uint8_t *)data, len, &berr) != 1) {
+		libbfio_error_free(&berr);
+		*why = g_strdup("cannot set up libbfio's memory range");
+		return NULL;
+	}
+	libpff_file_t *file = NULL;
+	libpff_error_t *err = NULL;
+	if (libpff_file_initialize(&file, &err) != 1 ||
+	    libpff_file_open_file_io_handle(file, *handle, LIBPFF_OPEN_READ, &err) != 1) {
+		*why = dp_pst_error_take(&err);
+		libpff_file_free(&file, NULL);
+		return NULL;
+	}
+	return file;
+}
+
+/* What kind of file this is, and how many items libpff found orphaned. */
+static void
+set_file_meta(DpDoc *doc, libpff_file_t *file)
+{
+	libpff_error_t *err = NULL;
+	uint8_t content = 0, type = 0;
+	if (libpff_file_get_content_type(file, &content, &err) == 1)
+		dp_doc_meta(doc, "pst-content",
+		            content == LIBPFF_FILE_CONTENT_TYPE_OST   ? "ost"
+		            : content == LIBPFF_FILE_CONTENT_TYPE_PAB ? "pab"
+		                                                      : "pst");
+	libpff_error_free(&err);
+	if (libpff_file_get_type(file, &type, &err) == 1)
+		dp_doc_meta(doc, "pst-format", type == LIBPFF_FILE_TYPE_32BIT ? "ansi" : "unicode");
+	libpff_error_free(&err);
+	int orphans = 0;
+	if (libpff_file_get_number_of_orphan_items(file, &orphans, &err) == 1 && orphans > 0) {
+		g_autofree char *o = g_strdup_printf("%d", orphans);
+		dp_doc_meta(doc, "pst-orphan-items", o);
+	}
+	libpff_error_free(&err);
+}
+
+gboolean
+dp_extract_pst_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	gsize len;
+	const guint8 *data = g_bytes_get_data(doc->data, &len);
+	libbfio_handle_t *handle = NULL;
+	g_autofree char *why = NULL;
+	libpff_file_t *file = open_pst(data, len, &handle, &why);
+	if (file == NULL) {
+		dp_doc_fail(doc, DP_STATUS_ERROR, "not a readable PST/OST file: %s", why);
+		libbfio_handle_free(&handle, NULL);
+		return TRUE;
+	}
+	Walk w = { ctx, doc, g_hash_table_new(g_direct_hash, g_direct_equal), 0, 0, 0, NULL };
+	w.max_part = ctx->max_input > 0 ? (gsize)ctx->max_input : DEFAULT_MAX_PART;
+
+	/*
+	 * The document's record goes out first, as a mailbox's does; what the
+	 * walk finds wrong is then said in a last part, since the record is out.
+	 */
+	set_file_meta(doc, file);
+	gboolean ok = dp_doc_emit(ctx, doc, error);
+	libpff_item_t *root = NULL;
+	libpff_error_t *err = NULL;
+	int rc = ok ? libpff_file_get_root_folder(file, &root, &err) : -1;
+	if (ok && rc != 1) {
+		/* 0: no error, but no root folder either (a damaged or cut file). */
+		g_autofree char *msg =
+		    rc == 0 ? g_strdup("no root folder: the file is damaged or truncated") : dp_pst_error_take(&err);
+		note_problem(&w, msg);
+	} else if (ok) {
+		/* The root folder has no name: its subfolders are the top of the paths. */
+		ok = walk_folder(&w, root, "", 0, error);
+		libpff_item_free(&root, NULL);
+	}
+	if (ok && w.n_problems > 0)
+		ok = dp_doc_child_problem(ctx, doc, "pst problems", NULL, NULL, DP_STATUS_PARTIAL, error,
+		                          "%" G_GUINT64_FORMAT " problem(s) in the folder tree; the first: %s",
+		                          w.n_problems, w.first_problem);
+	g_hash_table_unref(w.visited);
+	g_free(w.first_problem);
+	libpff_file_close(file, NULL);
+	libpff_file_free(&file, NULL);
+	libbfio_handle_free(&handle, NULL);
+	return ok;
+}

@@ -1,0 +1,84 @@
+#!/bin/sh
+# t2220: winmail.dat (TNEF) through docpipe-tnef.so (extract/tnef.c):
+# metadata, the plain and the compressed RTF body, attachments as parts
+# under their long names, an attached message, a TNEF attached to a mail
+# (typed by its bytes), and hostile streams (a length past the end, a bad
+# checksum, a truncated file): status partial, what came before is kept.
+# The files come from scripts/make-samples-tnef; the corpus has none.
+. "$(dirname "$0")/test-lib.sh"
+
+test_expect_success 'make the samples (scripts/make-samples-tnef)' '
+	"$TOP/scripts/make-samples-tnef" tnef &&
+	test -s tnef/winmail.dat
+'
+
+test_expect_success 'winmail.dat: type, metadata, plain body' '
+	docpipe convert --xml --no-redact tnef/winmail.dat >x.xml &&
+	test_grep "type=\"application/vnd.ms-tnef\" status=\"ok\"" x.xml &&
+	test_grep "<meta name=\"subject\">Quarterly numbers</meta>" x.xml &&
+	test_grep "<meta name=\"from\">Ann Sender &lt;ann@example.org&gt;</meta>" x.xml &&
+	test_grep "<meta name=\"to\">Bob Receiver</meta>" x.xml &&
+	test_grep "<meta name=\"cc\">Carol Copy</meta>" x.xml &&
+	test_grep "<meta name=\"date-iso\">2024-03-01T09:30:00Z</meta>" x.xml &&
+	test_grep "<meta name=\"message-id\">&lt;tnef-sample-1@example.org&gt;</meta>" x.xml &&
+	test_grep "<text>Hello Bob,$" x.xml
+'
+
+test_expect_success 'winmail.dat: both attachments are parts, by their long names' '
+	docpipe convert --xml --no-redact tnef/winmail.dat >x.xml &&
+	test_grep "path=\"attachment 1\" type=\"text/plain\" status=\"ok\"" x.xml &&
+	test_grep "<meta name=\"filename\">quarterly report.txt</meta>" x.xml &&
+	test_grep "path=\"attachment 2\" type=\"text/html\" status=\"ok\"" x.xml &&
+	test_grep "<meta name=\"filename\">page.html</meta>" x.xml &&
+	docpipe convert --no-redact tnef/winmail.dat >out &&
+	test_grep "^Attached report: revenue grew in the third quarter.$" out &&
+	test_grep "^Attached page text.$" out
+'
+
+test_expect_success 'a compressed RTF body (LZFu) and a Unicode subject' '
+	docpipe convert --xml --no-redact tnef/rtfbody.dat >x.xml &&
+	test_grep "<meta name=\"subject\">Café € report</meta>" x.xml &&
+	test_grep "<meta name=\"body-format\">rtf</meta>" x.xml &&
+	docpipe convert --no-redact tnef/rtfbody.dat >out &&
+	printf "Hello Bob,\nthe RTF body says the café opens at nine.\n" >want &&
+	test_cmp want out
+'
+
+test_expect_success 'an HTML body alone is the part body 1' '
+	docpipe convert --xml --no-redact tnef/htmlbody.dat >x.xml &&
+	test_grep "path=\"body 1\" type=\"text/html\" status=\"ok\"" x.xml &&
+	test_grep "The HTML body of the TNEF message." x.xml
+'
+
+test_expect_success 'an attached message is read as TNEF in its turn' '
+	docpipe convert --xml --no-redact tnef/nested.dat >x.xml &&
+	test_grep "path=\"attachment 1\" type=\"application/vnd.ms-tnef\" status=\"ok\"" x.xml &&
+	test_grep "<meta name=\"subject\">Inner message</meta>" x.xml &&
+	test_grep "A file inside the inner message." x.xml
+'
+
+test_expect_success 'winmail.dat attached to a mail is typed by its bytes and read' '
+	docpipe convert --xml --no-redact tnef/mail.eml >x.xml &&
+	test_grep "type=\"application/vnd.ms-tnef\" status=\"ok\"" x.xml &&
+	test_grep "<meta name=\"filename\">quarterly report.txt</meta>" x.xml &&
+	test_grep "Attached report: revenue grew" x.xml
+'
+
+test_expect_success 'an attachment length past the end: partial, the body kept' '
+	{ docpipe convert --xml --no-redact tnef/badlen.dat >x.xml 2>err; rc=$?; } &&
+	test $rc = 65 &&
+	test_grep "status=\"partial\"" x.xml &&
+	test_grep "length 2147483632 runs past the end" err &&
+	test_grep "Body before the bad attachment." x.xml
+'
+
+test_expect_success 'a bad checksum and a truncated stream: partial, one-line message' '
+	{ docpipe convert --no-redact tnef/badsum.dat >out 2>err; rc=$?; } &&
+	test $rc = 65 && test_grep "bad checksum" err &&
+	test "$(wc -l <err)" = 1 &&
+	{ docpipe convert --no-redact tnef/truncated.dat >out 2>err; rc=$?; } &&
+	test $rc = 65 && test_grep "runs past the end" err &&
+	test_grep "^the plain body of the TNEF message.$" out
+'
+
+test_done
