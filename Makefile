@@ -129,6 +129,7 @@ $(BUILD)/obj/redact/phone-lib.o: pipeline/redact/phone-lib.cc pipeline/redact/ph
 
 $(BUILD)/docpipe-phone.so: $(BUILD)/obj/redact/phone-lib.o
 	$(CXX) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PHONE_LIBS)
+
 # winmail.dat (TNEF) through libytnef.
 $(BUILD)/docpipe-tnef.so: $(BUILD)/obj/extract/tnef.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(TNEF_LIBS)
