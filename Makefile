@@ -20,7 +20,8 @@ PDF_PKGS  := poppler-glib
 MAIL_PKGS := gmime-3.0
 ZIP_PKGS  := libzip
 OCR_PKGS  := tesseract lept
-PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS)
+OLE_PKGS  := libgsf-1
+PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS) $(OLE_PKGS)
 
 # Run install-deps only when pkg-config cannot find a library, and only for
 # targets that build or run something.
@@ -38,6 +39,7 @@ PDF_LIBS   := $(shell pkg-config --libs $(PDF_PKGS) cairo 2>/dev/null) -lm
 MAIL_LIBS  := $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
 ZIP_LIBS   := $(shell pkg-config --libs $(ZIP_PKGS) 2>/dev/null)
 OCR_LIBS   := $(shell pkg-config --libs $(OCR_PKGS) 2>/dev/null) -lm
+OLE_LIBS   := $(shell pkg-config --libs $(OLE_PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wcast-qual \
@@ -57,8 +59,10 @@ LDFLAGS  += $(SANITIZE)
 # (pipeline/cmd/) and the format modules.  pipeline/README.md says what each
 # folder holds and may include.  Objects keep their folder under obj/;
 # base names are unique across folders (the archive stores base names).
+OLE_SRC  := pipeline/extract/ole.c pipeline/extract/ole-word.c pipeline/extract/ole-excel.c \
+            pipeline/extract/ole-ppt.c pipeline/extract/msg.c
 MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/mail.c pipeline/extract/zip.c \
-            pipeline/extract/ocr.c pipeline/extract/image.c
+            pipeline/extract/ocr.c pipeline/extract/image.c $(OLE_SRC)
 MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 CMD_SRC  := $(sort $(wildcard pipeline/cmd/*.c))
 CMD_OBJ  := $(CMD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
@@ -66,7 +70,7 @@ LIB_SRC  := $(sort $(filter-out $(CMD_SRC) $(MOD_SRC),$(wildcard pipeline/*/*.c)
 LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 HEADERS  := $(wildcard pipeline/*/*.h)
 MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so \
-            $(BUILD)/docpipe-ocr.so
+            $(BUILD)/docpipe-ocr.so $(BUILD)/docpipe-ole.so
 # Programs export their symbols (the whole library) to the modules they load.
 LINK_LIB  = -Wl,--export-dynamic -Wl,--whole-archive $(BUILD)/libdocpipe.a -Wl,--no-whole-archive
 STAGES   := $(sort $(notdir $(basename $(wildcard stages/*.c))))
@@ -103,6 +107,10 @@ $(BUILD)/docpipe-zip.so: $(BUILD)/obj/extract/zip.o
 
 $(BUILD)/docpipe-ocr.so: $(BUILD)/obj/extract/ocr.o $(BUILD)/obj/extract/image.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(OCR_LIBS)
+
+# Legacy Office and Outlook .msg (OLE2 compound files) through libgsf.
+$(BUILD)/docpipe-ole.so: $(OLE_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
+	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(OLE_LIBS)
 
 $(MOD_OBJ): CFLAGS += -fPIC
 
@@ -170,7 +178,7 @@ asan:
 FUZZ_DIR     := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 20
-FUZZ_EXTRACT := html pdf mime mbox zip image
+FUZZ_EXTRACT := html pdf mime mbox zip image ole
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(filter-out tests/fuzz/fuzz-extract.c,$(wildcard tests/fuzz/fuzz-*.c))) \
                 $(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%)
 # Like the programs, fuzzers export the library to the PDF module, which
@@ -183,12 +191,13 @@ $(FUZZ_DIR)/fuzz-mime: FUZZ_TYPE := message/rfc822
 $(FUZZ_DIR)/fuzz-mbox: FUZZ_TYPE := application/mbox
 $(FUZZ_DIR)/fuzz-zip:  FUZZ_TYPE := application/zip
 $(FUZZ_DIR)/fuzz-image: FUZZ_TYPE := image/png
+$(FUZZ_DIR)/fuzz-ole:  FUZZ_TYPE := application/x-ole-storage
 
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' \
 	  SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN) -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION' \
 	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so $(FUZZ_DIR)/lib/docpipe-mail.so \
-	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so
+	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so $(FUZZ_DIR)/lib/docpipe-ole.so
 	$(MAKE) fuzz-bins
 
 .PHONY: fuzz-bins valgrind-check

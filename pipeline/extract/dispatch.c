@@ -54,6 +54,17 @@ static const Extractor extractors[] = {
 	{ DP_TYPE_MAILDIR, dp_extract_maildir, DP_MODULE_MAIL },
 	{ DP_TYPE_ZIP, NULL, DP_MODULE_ZIP },
 	{ "application/x-zip-compressed", NULL, DP_MODULE_ZIP },
+	/*
+	 * OLE2 compound files (extract/ole.c): the module names the real type
+	 * from the root entries, whatever a container or libmagic claimed.
+	 */
+	{ DP_TYPE_OLE2, NULL, DP_MODULE_OLE },
+	{ DP_TYPE_MSWORD, NULL, DP_MODULE_OLE },
+	{ DP_TYPE_MSEXCEL, NULL, DP_MODULE_OLE },
+	{ DP_TYPE_MSPOWERPOINT, NULL, DP_MODULE_OLE },
+	{ DP_TYPE_MSG, NULL, DP_MODULE_OLE },
+	{ "application/x-msg", NULL, DP_MODULE_OLE },
+	{ "application/CDFV2", NULL, DP_MODULE_OLE },
 	/* Images, read by OCR (extract/image.c, extract/ocr.h). */
 	{ DP_TYPE_PNG, NULL, DP_MODULE_OCR },
 	{ DP_TYPE_JPEG, NULL, DP_MODULE_OCR },

@@ -188,6 +188,7 @@ typedef enum {
 	DP_MODULE_MAIL,
 	DP_MODULE_ZIP,
 	DP_MODULE_OCR,
+	DP_MODULE_OLE,
 } DpModule;
 
 /*
@@ -216,6 +217,17 @@ DpModule dp_extract_module_of(const char *type);
 gboolean dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/* OLE2 compound files: legacy Office and Outlook .msg (extract/ole.c). */
+gboolean dp_extract_ole_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/*
+ * docpipe-mail.so's reading of a header block HEADERS (LEN bytes, an
+ * Outlook message's transport headers) into DOC's meta keys, the same as
+ * for an RFC 822 message's own; reached through dp_module_symbol() under
+ * the name DP_MAIL_HEADERS_SYMBOL.
+ */
+typedef void (*DpMailHeadersFn)(DpExtractCtx *ctx, DpDoc *doc, const char *headers, gsize len);
+#define DP_MAIL_HEADERS_SYMBOL "dp_mail_headers_meta"
+void dp_mail_headers_meta(DpExtractCtx *ctx, DpDoc *doc, const char *headers, gsize len);
 /* Images, read by OCR (extract/image.c). */
 gboolean dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 

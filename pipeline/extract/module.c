@@ -114,6 +114,9 @@ static ModuleExtractor modules[] = {
 	                    .symbol = "dp_extract_image_module",
 	                    .what = "Image",
 	                    .one_thread = TRUE },
+	[DP_MODULE_OLE] = { .module = "docpipe-ole",
+	                    .symbol = "dp_extract_ole_module",
+	                    .what = "OLE2 (Office 97-2003, Outlook)" },
 };
 static GMutex module_lock;
 static GRecMutex serial_lock;
