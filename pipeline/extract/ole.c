@@ -246,6 +246,11 @@ dp_extract_ole_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 		            err ? err->message : "too short");
 		return TRUE;
 	}
+	if (gsf_infile_num_children(root) <= 0) {
+		dp_doc_fail(doc, DP_STATUS_ERROR,
+		            "OLE2 compound file with no readable root entries (a damaged directory)");
+		return TRUE;
+	}
 	OleKind kind = classify(root);
 	switch (kind) {
 	case OLE_WORD:
