@@ -178,7 +178,7 @@ asan:
 FUZZ_DIR     := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 20
-FUZZ_EXTRACT := html pdf mime mbox zip image ole
+FUZZ_EXTRACT := html pdf mime mbox zip image rtf ole
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(filter-out tests/fuzz/fuzz-extract.c,$(wildcard tests/fuzz/fuzz-*.c))) \
                 $(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%)
 # Like the programs, fuzzers export the library to the PDF module, which
@@ -191,6 +191,7 @@ $(FUZZ_DIR)/fuzz-mime: FUZZ_TYPE := message/rfc822
 $(FUZZ_DIR)/fuzz-mbox: FUZZ_TYPE := application/mbox
 $(FUZZ_DIR)/fuzz-zip:  FUZZ_TYPE := application/zip
 $(FUZZ_DIR)/fuzz-image: FUZZ_TYPE := image/png
+$(FUZZ_DIR)/fuzz-rtf:  FUZZ_TYPE := text/rtf
 $(FUZZ_DIR)/fuzz-ole:  FUZZ_TYPE := application/x-ole-storage
 
 fuzz:

@@ -327,6 +327,23 @@ sniff_image(const guint8 *d, gsize len)
 	return NULL;
 }
 
+/*
+ * RTF ("{\rtf", which would pass for text), TNEF (winmail.dat: the
+ * signature 0x223E9F78, little-endian) and PST/OST ("!BDN"), each by its
+ * bytes at offset 0.
+ */
+static const char *
+sniff_outlook(const guint8 *d, gsize len)
+{
+	if (len >= 5 && memcmp(d, "{\\rtf", 5) == 0)
+		return DP_TYPE_RTF;
+	if (len >= 4 && memcmp(d, "\x78\x9f\x3e\x22", 4) == 0)
+		return DP_TYPE_TNEF;
+	if (len >= 4 && memcmp(d, "!BDN", 4) == 0)
+		return DP_TYPE_PST;
+	return NULL;
+}
+
 const char *
 dp_detect_sniff(const guint8 *data, gsize len)
 {
@@ -343,6 +360,9 @@ dp_detect_sniff(const guint8 *data, gsize len)
 	const char *image = sniff_image(data, len);
 	if (image != NULL)
 		return image;
+	const char *outlook = sniff_outlook(data, len);
+	if (outlook != NULL)
+		return outlook;
 
 	gsize bom;
 	const char *bomcs = dp_text_bom_charset(data, len, &bom);

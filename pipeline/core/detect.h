@@ -25,6 +25,10 @@
 #define DP_TYPE_MAILDIR "inode/x-maildir"
 /* A message printed in a document's text (extract/foia-pass.c): no bytes of its own. */
 #define DP_TYPE_PRINTED "message/x-printed"
+/* Rich Text Format, and Outlook's containers (extract/rtf-doc.c, tnef.c, pst.c). */
+#define DP_TYPE_RTF "text/rtf"
+#define DP_TYPE_TNEF "application/vnd.ms-tnef"
+#define DP_TYPE_PST "application/vnd.ms-outlook-pst"
 #define DP_TYPE_EMPTY "application/x-empty"
 #define DP_TYPE_UNKNOWN "application/octet-stream"
 /* Images, read by OCR (extract/image.c). */

@@ -47,6 +47,8 @@ static const Extractor extractors[] = {
 	{ DP_TYPE_PDF, NULL, DP_MODULE_PDF },
 	{ DP_TYPE_HTML, dp_extract_html, DP_MODULE_NONE },
 	{ "application/xhtml+xml", dp_extract_html, DP_MODULE_NONE },
+	{ DP_TYPE_RTF, dp_extract_rtf, DP_MODULE_NONE },
+	{ "application/rtf", dp_extract_rtf, DP_MODULE_NONE },
 	{ DP_TYPE_TEXT, dp_extract_text, DP_MODULE_NONE },
 	{ "text/*", dp_extract_text, DP_MODULE_NONE },
 	{ DP_TYPE_RFC822, NULL, DP_MODULE_MAIL },

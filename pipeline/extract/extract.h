@@ -175,6 +175,7 @@ gboolean dp_extract_text(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_html(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mbox(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_maildir(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+gboolean dp_extract_rtf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
 /*
  * The loadable modules (extract/module.c): docpipe-pdf.so, -mail.so,
