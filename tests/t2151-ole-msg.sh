@@ -73,11 +73,23 @@ test_expect_success 'an HTML-only body is the part body 1' '
 	test_grep "^Only HTML here, no plain body.$" out
 '
 
+test_expect_success 'the RTF rendering beside a plain body is named, not read' '
+	docpipe convert --xml --no-redact "$S/plain.msg" >x.xml &&
+	test_grep "<meta name=\"alternatives-not-read\">text/rtf</meta>" x.xml &&
+	! grep -q "RTF rendering" x.xml
+'
+
 test_expect_success 'alternatives=preferred: the HTML rendering is named, not read' '
 	printf "[mail]\nalternatives=preferred\n" >pref.conf &&
 	docpipe convert -c pref.conf --xml --no-redact "$S/plain.msg" >x.xml &&
-	test_grep "<meta name=\"alternatives-not-read\">text/html</meta>" x.xml &&
+	test_grep "<meta name=\"alternatives-not-read\">text/html text/rtf</meta>" x.xml &&
 	! grep -q "alternative 1" x.xml
+'
+
+test_expect_success 'a compressed RTF body alone is decompressed and read as the text' '
+	docpipe convert --no-redact "$S/rtf.msg" >out &&
+	test_grep "^Body in compressed RTF, café.$" out &&
+	! grep -q "rtf1" out
 '
 
 test_expect_success 'transport headers win over the properties' '

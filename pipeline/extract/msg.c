@@ -22,7 +22,8 @@
  *	  the body: PR_BODY as the text; a PR_HTML rendering is the part
  *	  "alternative 1" (text/html, through the HTML extractor), or "body
  *	  1" when there is no plain body; the compressed RTF rendering
- *	  (PR_RTF_COMPRESSED) is not read, and is named in
+ *	  (PR_RTF_COMPRESSED) is the text only when there is neither
+ *	  (decompressed and read by extract/rtf.c), else it is named in
  *	  meta.alternatives-not-read as text/rtf, as the HTML one is under
  *	  [mail] alternatives=preferred.
  *	  the attachments, in order, "attachment N" (PR_ATTACH_DATA_BIN with
@@ -46,6 +47,7 @@
 #include "core/text.h"
 #include "extract/extract.h"
 #include "extract/ole.h"
+#include "extract/rtf.h"
 #include "util/exitcode.h"
 
 #include <gsf/gsf-outfile-msole.h>
@@ -420,6 +422,29 @@ read_attachment(Msg *m, GsfInfile *a, const char *path, GError **error)
 	                            "attachment without data (a link or an unknown method)");
 }
 
+/* The compressed RTF body as text, when it is the only rendering; the status says why not. */
+static void
+rtf_body(Msg *m)
+{
+	g_autoptr(GBytes) rtf = prop_binary(m, m->root, PR_RTF_COMPRESSED);
+	gsize n = 0;
+	const guint8 *p = rtf ? g_bytes_get_data(rtf, &n) : NULL;
+	gsize max_out = m->ctx->max_input > 0 ? (gsize)m->ctx->max_input : G_MAXSIZE;
+	g_autoptr(GByteArray) raw = NULL;
+	g_autoptr(GError) err = NULL;
+	GString *text = NULL;
+	if (p != NULL && dp_rtf_decompress(p, n, max_out, &raw, &err)) {
+		gsize max_text = m->ctx->max_text > 0 ? (gsize)m->ctx->max_text + 1 : G_MAXSIZE;
+		text = dp_rtf_to_text((const char *)raw->data, raw->len, max_text, &err);
+	}
+	if (text == NULL) {
+		dp_doc_fail(m->doc, DP_STATUS_PARTIAL, "the compressed RTF body cannot be read: %s",
+		            err ? err->message : "no data");
+		return;
+	}
+	dp_doc_take_text(m->ctx, m->doc, text);
+}
+
 gboolean
 dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error)
 {
@@ -438,12 +463,14 @@ dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **e
 	gboolean html_part = html != NULL && (!has_plain || !ctx->preferred_only);
 	if (html != NULL && !html_part)
 		g_string_append(skipped, "text/html");
-	if (rtf)
+	gboolean rtf_text = rtf && !has_plain && html == NULL;
+	if (rtf && !rtf_text)
 		g_string_append_printf(skipped, "%stext/rtf", skipped->len ? " " : "");
 	dp_doc_meta(doc, "alternatives-not-read", skipped->str);
-	if (!has_plain && html == NULL && rtf)
-		dp_doc_fail(doc, DP_STATUS_PARTIAL, "the body is compressed RTF only, which docpipe does not read yet");
-	dp_doc_set_text(ctx, doc, has_plain ? plain : "", has_plain ? strlen(plain) : 0);
+	if (rtf_text)
+		rtf_body(&m);
+	else
+		dp_doc_set_text(ctx, doc, has_plain ? plain : "", has_plain ? strlen(plain) : 0);
 	if (!dp_doc_emit(ctx, doc, error))
 		return FALSE;
 
