@@ -27,7 +27,9 @@
  * SECURITY
  *	Every length is checked against the record holding it and every
  *	record against the stream.  Substream offsets from BOUNDSHEET are
- *	checked against the stream; each sheet is read once.  Counts are
+ *	checked against the stream, and the sheets' walks together cover at
+ *	most the stream's size (sheets that share a substream cannot make
+ *	the work quadratic; the rest is status "partial").  Counts are
  *	bounded: MAX_CELLS cells in all, MAX_SHEETS sheets, the shared
  *	strings by the SST's own bytes (the declared count is never used to
  *	allocate), and the text by [limits] max-text-size (cells stop being
@@ -62,6 +64,9 @@ enum {
 	REC_BOOLERR = 0x0205,
 	REC_STRING = 0x0207,
 	REC_RK = 0x027E,
+	REC_ARRAY = 0x0221,
+	REC_TABLE = 0x0236,
+	REC_SHRFMLA = 0x04BC,
 	REC_BOF = 0x0809,
 };
 
@@ -218,6 +223,12 @@ typedef struct {
 	GPtrArray *sst;
 	GArray *cells; /* of Cell, for the sheet being read */
 	guint64 n_cells, text_bytes, limit;
+	/*
+	 * Bytes of sheet substreams left to walk: the stream's size, so that
+	 * sheets pointing at the same substream again and again cannot make
+	 * the walk quadratic.
+	 */
+	guint64 walk_budget;
 	gboolean over, damaged;
 } Book;
 
@@ -336,7 +347,8 @@ read_cell(Book *b, guint16 type, Rec *r, gint64 *string_at)
 		break;
 	default: break;
 	}
-	if (type != REC_FORMULA)
+	/* A shared or array formula's record may come between a formula and its string. */
+	if (type != REC_FORMULA && type != REC_SHRFMLA && type != REC_ARRAY && type != REC_TABLE)
 		*string_at = -1;
 }
 
@@ -379,16 +391,23 @@ read_sheet(Book *b, const guint8 *p, gsize n, gsize pos)
 	Rec r;
 	int depth = 0;
 	gint64 string_at = -1;
+	gsize from = pos;
 	while (!b->over && rec_next(p, n, &pos, &type, &r)) {
+		if (pos - from > b->walk_budget) {
+			b->damaged = TRUE;
+			b->walk_budget = 0;
+			return;
+		}
 		if (type == REC_BOF) {
 			depth++;
 		} else if (type == REC_EOF) {
 			if (--depth <= 0)
-				return;
+				break;
 		} else if (depth == 1) {
 			read_cell(b, type, &r, &string_at);
 		}
 	}
+	b->walk_budget -= MIN(b->walk_budget, pos - from);
 }
 
 static void
@@ -465,7 +484,7 @@ dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError *
 
 	g_autoptr(GArray) cells = g_array_new(FALSE, FALSE, sizeof(Cell));
 	g_array_set_clear_func(cells, cell_clear);
-	Book b = { ctx, sst, cells, 0, 0, ctx->max_text > 0 ? ctx->max_text : G_MAXUINT64, FALSE, FALSE };
+	Book b = { ctx, sst, cells, 0, 0, ctx->max_text > 0 ? ctx->max_text : G_MAXUINT64, n, FALSE, FALSE };
 	GString *out = g_string_new(NULL);
 	g_autoptr(GString) hidden = g_string_new(NULL);
 	for (guint i = 0; i < sheets->len && !b.over; i++) {

@@ -31,8 +31,10 @@
  *	Every record's length is checked against its container; a record
  *	running past it is cut there and the status is "partial".  The
  *	walk descends at most MAX_DEPTH containers and reads at most
- *	MAX_RECORDS records; the text stops growing past [limits]
- *	max-text-size.
+ *	MAX_RECORDS records in all, and the persist directories at most a
+ *	stream's worth of entries across edits; the text stops growing past
+ *	[limits] max-text-size, or past twice the stream's size (slides
+ *	listed again and again), status "partial".
  */
 #include "core/record.h"
 #include "extract/extract.h"
@@ -73,6 +75,8 @@ typedef struct {
 static void
 add_text(Ppt *pp, const guint8 *p, gsize n, gboolean wide)
 {
+	if (pp->over)
+		return;
 	gsize start = pp->out->len;
 	if (wide)
 		dp_ole_append_utf16(pp->out, p, n / 2);
@@ -87,6 +91,8 @@ add_text(Ppt *pp, const guint8 *p, gsize n, gboolean wide)
 	}
 	if (pp->out->len > start)
 		g_string_append_c(pp->out, '\n');
+	if (pp->out->len > pp->limit)
+		pp->over = TRUE;
 }
 
 static void
@@ -125,6 +131,12 @@ walk(Ppt *pp, const guint8 *p, gsize n, guint depth, gboolean in_comment)
 static GHashTable *
 persist_map(const guint8 *p, gsize n, const guint8 *cu, gsize cun, guint32 *doc_ref)
 {
+	/*
+	 * Entries read in all, across edits: a stream's worth, so that edits
+	 * sharing one directory cannot make the work quadratic.
+	 */
+	gsize entries = n / 4 + 1;
+	gsize *budget = &entries;
 	if (cun < 20)
 		return NULL;
 	guint32 edit = dp_le32(cu + 16);
@@ -142,11 +154,12 @@ persist_map(const guint8 *p, gsize n, const guint8 *cu, gsize cun, guint32 *doc_
 		if (dir < n && n - dir >= 8 && dp_le16(p + dir + 2) == RT_PERSIST_DIR) {
 			gsize len = MIN((gsize)dp_le32(p + dir + 4), n - dir - 8);
 			const guint8 *d = p + dir + 8;
-			for (gsize pos = 0; pos + 4 <= len;) {
+			for (gsize pos = 0; pos + 4 <= len && *budget > 0;) {
 				guint32 head = dp_le32(d + pos);
 				guint32 id = head & 0xFFFFF, count = head >> 20;
 				pos += 4;
-				for (guint32 i = 0; i < count && pos + 4 <= len; i++, pos += 4) {
+				for (guint32 i = 0; i < count && pos + 4 <= len && *budget > 0;
+				     i++, pos += 4, (*budget)--) {
 					gpointer key = GUINT_TO_POINTER(id + i);
 					if (!g_hash_table_contains(map, key))
 						g_hash_table_insert(map, key, GUINT_TO_POINTER(dp_le32(d + pos)));
@@ -257,7 +270,14 @@ dp_ole_ppt(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **e
 	}
 	gsize n;
 	const guint8 *p = g_bytes_get_data(s, &n);
-	Ppt pp = { g_string_new(NULL), 0, ctx->max_text > 0 ? ctx->max_text : G_MAXUINT64, FALSE, FALSE, FALSE };
+	/*
+	 * The text of a real presentation is at most about the stream's size
+	 * (UTF-16 grows by half as UTF-8): slides listed again and again are
+	 * cut there, whatever max-text-size allows.
+	 */
+	guint64 cap = 2 * (guint64)n + 65536;
+	guint64 limit = ctx->max_text > 0 ? MIN(ctx->max_text, cap) : cap;
+	Ppt pp = { g_string_new(NULL), 0, limit, FALSE, FALSE, FALSE };
 	if (!read_persist(&pp, p, n, root, max)) {
 		g_string_truncate(pp.out, 0);
 		walk(&pp, p, n, 0, FALSE);
@@ -271,6 +291,9 @@ dp_ole_ppt(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **e
 	if (pp.over && pp.records > MAX_RECORDS)
 		dp_doc_fail(doc, DP_STATUS_LIMIT,
 		            "PowerPoint presentation: more than %u records; the rest were not read", MAX_RECORDS);
+	else if (pp.over && limit == cap)
+		dp_doc_fail(doc, DP_STATUS_PARTIAL,
+		            "PowerPoint presentation: more text than the stream holds (slides listed again); cut");
 	else if (pp.damaged)
 		dp_doc_fail(doc, DP_STATUS_PARTIAL, "PowerPoint presentation: a record runs past its container");
 	dp_doc_take_text(ctx, doc, pp.out);

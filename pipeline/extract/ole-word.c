@@ -23,8 +23,10 @@
  *	stream it points into before use: the FIB's lengths, the CLX's
  *	property blocks, the piece count (bounded by the CLX's own size),
  *	each piece's bytes.  A piece that points out of the stream is
- *	skipped and the status is "partial".  Text stops growing past
- *	[limits] max-text-size, which then cuts it (status "limit").
+ *	skipped and the status is "partial", as are pieces that read more
+ *	characters in all than WordDocument has bytes (overlapping pieces
+ *	repeating the same bytes).  Text stops growing past [limits]
+ *	max-text-size, which then cuts it (status "limit").
  */
 #include "core/record.h"
 #include "extract/extract.h"
@@ -45,6 +47,13 @@ typedef struct {
 	guint depth;
 	gboolean in_code[MAX_FIELD_DEPTH];
 	gsize limit;
+	/*
+	 * Characters left to read: every character of a real document has
+	 * its own bytes in WordDocument, so pieces that overlap to read the
+	 * same bytes over and over stop at the stream's size.
+	 */
+	gsize budget;
+	gboolean overlap;
 } WordText;
 
 /* Inside any field's code (between its begin and separator marks)? */
@@ -148,6 +157,11 @@ read_range(WordText *w, const Pieces *pc, const guint8 *wd, gsize wd_len, guint3
 			whole = FALSE;
 			continue;
 		}
+		if (e - s > w->budget) {
+			w->overlap = TRUE;
+			return whole;
+		}
+		w->budget -= e - s;
 		for (guint32 k = 0; k < e - s && w->out->len <= w->limit; k++) {
 			gunichar c;
 			if (compressed) {
@@ -248,7 +262,9 @@ dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **
 		return TRUE;
 	}
 
-	WordText w = { g_string_new(NULL), 0, { FALSE }, ctx->max_text > 0 ? (gsize)ctx->max_text : G_MAXSIZE };
+	WordText w = {
+		g_string_new(NULL), 0, { FALSE }, ctx->max_text > 0 ? (gsize)ctx->max_text : G_MAXSIZE, n, FALSE
+	};
 	gboolean whole = TRUE;
 	guint64 cp = 0;
 	for (guint i = 0; i < G_N_ELEMENTS(fib.ccp) && cp < G_MAXUINT32; i++) {
