@@ -1,8 +1,9 @@
 #!/bin/sh
 # t2152: hostile OLE2 files (docpipe-ole.so): a FAT chain that loops (the
 # directory's, a stream's), a stream declaring 2 GiB in a 10 KiB file, a
-# truncated .msg, every truncation and a run of corrupted bytes of the
-# samples.  Each gets a clean status and a one-line message naming the
+# truncated .msg, Word pieces, Excel sheets and PowerPoint slides that
+# read the same bytes thousands of times, every truncation and a run of
+# corrupted bytes of the samples.  Each gets a clean status and a one-line message naming the
 # file, never a crash, a hang (which the sandbox's timeout would report as
 # status "limit") or the memory limit.  Samples from scripts/make-samples-ole.
 . "$(dirname "$0")/test-lib.sh"
@@ -39,6 +40,14 @@ test_expect_success 'a stream declaring 2 GiB: a clean error, nothing allocated 
 test_expect_success 'a truncated .msg: a clean error naming the file' '
 	clean "$S/truncated.msg" && test_grep "status=\"error\"" x.xml &&
 	test "$(wc -l <err)" = 1 && test_grep "truncated.msg" err
+'
+
+test_expect_success 'structures that repeat the same bytes: cut at the stream'"'"'s size, status partial' '
+	for f in overlap.doc shared.xls repeat.ppt; do
+		clean "$S/$f" && test_grep "status=\"partial\"" x.xml &&
+		size=$(wc -c <"$S/$f") && out=$(wc -c <x.xml) &&
+		test "$out" -lt $((3 * size + 65536)) || { echo "$f: $out bytes of XML"; return 1; }
+	done
 '
 
 test_expect_success 'every 512-byte truncation of each sample: a clean status' '

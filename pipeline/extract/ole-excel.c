@@ -229,7 +229,7 @@ typedef struct {
 	 * the walk quadratic.
 	 */
 	guint64 walk_budget;
-	gboolean over, damaged;
+	gboolean over, damaged, repeated;
 } Book;
 
 static void
@@ -394,7 +394,7 @@ read_sheet(Book *b, const guint8 *p, gsize n, gsize pos)
 	gsize from = pos;
 	while (!b->over && rec_next(p, n, &pos, &type, &r)) {
 		if (pos - from > b->walk_budget) {
-			b->damaged = TRUE;
+			b->repeated = TRUE;
 			b->walk_budget = 0;
 			return;
 		}
@@ -484,7 +484,7 @@ dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError *
 
 	g_autoptr(GArray) cells = g_array_new(FALSE, FALSE, sizeof(Cell));
 	g_array_set_clear_func(cells, cell_clear);
-	Book b = { ctx, sst, cells, 0, 0, ctx->max_text > 0 ? ctx->max_text : G_MAXUINT64, n, FALSE, FALSE };
+	Book b = { ctx, sst, cells, 0, 0, ctx->max_text > 0 ? ctx->max_text : G_MAXUINT64, n, FALSE, FALSE, FALSE };
 	GString *out = g_string_new(NULL);
 	g_autoptr(GString) hidden = g_string_new(NULL);
 	for (guint i = 0; i < sheets->len && !b.over; i++) {
@@ -509,6 +509,9 @@ dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError *
 	if (b.over && b.n_cells >= MAX_CELLS)
 		dp_doc_fail(doc, DP_STATUS_LIMIT, "Excel workbook: more than %u cells; the rest were not read",
 		            MAX_CELLS);
+	else if (b.repeated)
+		dp_doc_fail(doc, DP_STATUS_PARTIAL,
+		            "Excel workbook: sheets share their records; the repeats were not read");
 	else if (b.damaged)
 		dp_doc_fail(doc, DP_STATUS_PARTIAL, "Excel workbook: some cells or sheets point outside the workbook");
 	dp_doc_take_text(ctx, doc, out);

@@ -282,6 +282,9 @@ dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **
 	if (!whole)
 		dp_doc_fail(doc, DP_STATUS_PARTIAL,
 		            "Word document: some text pieces lie outside the WordDocument stream");
+	else if (w.overlap)
+		dp_doc_fail(doc, DP_STATUS_PARTIAL,
+		            "Word document: its pieces read more text than the stream holds; cut");
 	dp_doc_take_text(ctx, doc, w.out);
 	return TRUE;
 }
