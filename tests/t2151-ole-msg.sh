@@ -67,10 +67,10 @@ test_expect_success 'the attachment keeps its file name; the attached message is
 	test_cmp x.xml y.xml
 '
 
-test_expect_success 'an HTML-only body is the part body 1' '
+test_expect_success 'an HTML-only body is the part body 1, in the code page the message names' '
 	docpipe convert --no-redact "$S/html.msg" >out &&
 	test_grep "==> body 1 \[text/html\] <==" out &&
-	test_grep "^Only HTML here, no plain body.$" out
+	test_grep "^Only HTML here, no plain body, café “quoted”.$" out
 '
 
 test_expect_success 'the RTF rendering beside a plain body is named, not read' '

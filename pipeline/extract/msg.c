@@ -98,9 +98,24 @@ typedef struct {
 	gsize max;
 	/* The 8-bit strings' code page (PR_MESSAGE_CODEPAGE), or 0. */
 	guint32 codepage;
+	/* The HTML body's code page (PR_INTERNET_CPID), or 0. */
+	guint32 html_codepage;
 	/* The size of the message's property stream header: 32, or 24 for an attached message. */
 	gsize header;
 } Msg;
+
+/* The charset name of the Windows code page CP, as iconv knows it. */
+static char *
+codepage_name(guint32 cp)
+{
+	switch (cp) {
+	case 65001: return g_strdup("utf-8");
+	case 20127: return g_strdup("us-ascii");
+	case 28591: return g_strdup("iso-8859-1");
+	case 1200: return g_strdup("utf-16le");
+	default: return cp ? g_strdup_printf("CP%u", cp) : NULL;
+	}
+}
 
 /* The binary property ID (type 0102) of DIR, or NULL. */
 static GBytes *
@@ -132,7 +147,7 @@ prop_string(Msg *m, GsfInfile *dir, guint16 id)
 			return g_string_free(s, TRUE);
 		gsize n;
 		const guint8 *p = g_bytes_get_data(b, &n);
-		g_autofree char *cs = m->codepage ? g_strdup_printf("CP%u", m->codepage) : NULL;
+		g_autofree char *cs = codepage_name(m->codepage);
 		g_autoptr(GString) t = dp_text_decode_string(p, n, cs, m->ctx->fallback_charset, NULL);
 		g_string_append_len(s, t->str, (gssize)t->len);
 	}
@@ -323,14 +338,20 @@ message_meta(Msg *m)
 	}
 }
 
-/* The HTML rendering's bytes: binary (in the message's charset) or a UTF-16 string made UTF-8. */
+/*
+ * The HTML rendering's bytes: binary, in the code page *CHARSET names
+ * (PR_INTERNET_CPID, when the message says), or a UTF-16 string made UTF-8.
+ */
 static GBytes *
-html_body(Msg *m)
+html_body(Msg *m, char **charset)
 {
 	GBytes *b = prop_binary(m, m->root, PR_HTML);
-	if (b != NULL)
+	if (b != NULL) {
+		*charset = codepage_name(m->html_codepage);
 		return b;
+	}
 	char *s = prop_string(m, m->root, PR_HTML);
+	*charset = s ? g_strdup("utf-8") : NULL;
 	return s ? g_bytes_new_take(s, strlen(s)) : NULL;
 }
 
@@ -448,15 +469,19 @@ rtf_body(Msg *m)
 gboolean
 dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error)
 {
-	Msg m = { ctx, doc, root, max, 0, dp_ole_has(root, "__nameid_version1.0") ? 32 : 24 };
+	Msg m = { ctx, doc, root, max, 0, 0, dp_ole_has(root, "__nameid_version1.0") ? 32 : 24 };
 	guint64 cp = 0;
-	if (prop_fixed(&m, root, m.header, PR_MESSAGE_CODEPAGE, PT_LONG, &cp) ||
-	    prop_fixed(&m, root, m.header, PR_INTERNET_CPID, PT_LONG, &cp))
+	if (prop_fixed(&m, root, m.header, PR_MESSAGE_CODEPAGE, PT_LONG, &cp))
 		m.codepage = (guint32)cp;
+	if (prop_fixed(&m, root, m.header, PR_INTERNET_CPID, PT_LONG, &cp))
+		m.html_codepage = (guint32)cp;
+	if (m.codepage == 0)
+		m.codepage = m.html_codepage;
 	message_meta(&m);
 
 	g_autofree char *plain = prop_string(&m, root, PR_BODY);
-	g_autoptr(GBytes) html = html_body(&m);
+	g_autofree char *html_charset = NULL;
+	g_autoptr(GBytes) html = html_body(&m, &html_charset);
 	gboolean rtf = dp_ole_has(root, "__substg1.0_10090102");
 	g_autoptr(GString) skipped = g_string_new(NULL);
 	gboolean has_plain = plain != NULL && *plain != '\0';
@@ -475,7 +500,7 @@ dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **e
 		return FALSE;
 
 	if (html_part) {
-		const char *meta[] = { "meta.content-type", DP_TYPE_HTML, NULL };
+		const char *meta[] = { "meta.content-type", DP_TYPE_HTML, DP_F_CHARSET, html_charset, NULL };
 		if (!dp_doc_child(ctx, doc, has_plain ? "alternative 1" : "body 1", DP_TYPE_HTML, html, meta, error))
 			return FALSE;
 	}
