@@ -14,12 +14,15 @@ S=$TRASH/samples
 # A little memory: a parser that allocated what a hostile header declares would fail here.
 printf "[limits]\nmemory=256M\n" >"$TRASH/small.conf"
 
-# convert F: exit 0, 65 or 77 and an output with a status; anything else is a crash.
+# convert F: exit 0, 65 or 77, an output with a status, at most one line
+# of diagnostics; anything else is a crash.
 clean() {
 	docpipe convert -c "$TRASH/small.conf" --xml "$1" >x.xml 2>err
 	rc=$?
 	case $rc in 0 | 65 | 77) ;; *) echo "$1: exit $rc"; cat err; return 1 ;; esac
 	grep -q "status=\"" x.xml || { echo "$1: no status"; return 1; }
+	# At most the one line naming the file: no library chatter.
+	test "$(wc -l <err)" -le 1 || { echo "$1: more than one line on stderr"; cat err; return 1; }
 	! grep -q "status=\"limit\"" x.xml || { echo "$1: hit a limit"; cat x.xml; return 1; }
 }
 

@@ -250,7 +250,8 @@ static char *
 format_number(double v)
 {
 	char buf[G_ASCII_DTOSTR_BUF_SIZE];
-	if (v == (double)(gint64)v && v > -1e15 && v < 1e15)
+	/* The range first: converting a double out of range (or NaN) to an integer is undefined. */
+	if (v > -1e15 && v < 1e15 && v == (double)(gint64)v)
 		return g_strdup_printf("%" G_GINT64_FORMAT, (gint64)v);
 	return g_strdup(g_ascii_formatd(buf, sizeof buf, "%.15g", v));
 }

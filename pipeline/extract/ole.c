@@ -56,6 +56,24 @@ quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpoin
 {
 }
 
+/*
+ * Set on a thread while it runs this module.  Some of libgsf's messages
+ * have no log domain (its assertions, "msole_prop_parse: assertion 'len <
+ * 0x10000' failed"; "Unable to get child['WordDocument'] ...
+ * insufficient blocks"): on such a thread those are dropped as above,
+ * since the record's status says what failed; on every other thread, and
+ * for messages with a domain, GLib's default handler runs as before.
+ */
+static GPrivate in_ole;
+
+static void
+gsf_nodomain_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer unused)
+{
+	if (g_private_get(&in_ole) != NULL)
+		return;
+	g_log_default_handler(domain, level, message, unused);
+}
+
 static gpointer
 ole_init_once(gpointer unused)
 {
@@ -64,6 +82,7 @@ ole_init_once(gpointer unused)
 	    G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_CRITICAL;
 	g_log_set_handler("libgsf:msole", levels, quiet_log, NULL);
 	g_log_set_handler("libgsf", levels, quiet_log, NULL);
+	g_log_set_handler(NULL, G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING, gsf_nodomain_log, NULL);
 	return NULL;
 }
 
@@ -231,11 +250,9 @@ root_names(GsfInfile *root)
 	return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
-gboolean
-dp_extract_ole_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+static gboolean
+extract_ole(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
-	static GOnce once = G_ONCE_INIT;
-	g_once(&once, ole_init_once, NULL);
 	gsize len;
 	const guint8 *d = g_bytes_get_data(doc->data, &len);
 	g_autoptr(GsfInput) in = gsf_input_memory_new(d, (gsf_off_t)len, FALSE);
@@ -277,4 +294,17 @@ dp_extract_ole_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	g_autofree char *names = root_names(root);
 	dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "OLE2 compound file of no kind docpipe reads (root entries %s)", names);
 	return TRUE;
+}
+
+gboolean
+dp_extract_ole_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	static GOnce once = G_ONCE_INIT;
+	g_once(&once, ole_init_once, NULL);
+	/* An attached message is read inside its parent's call: keep the outer setting. */
+	gpointer outer = g_private_get(&in_ole);
+	g_private_set(&in_ole, GINT_TO_POINTER(1));
+	gboolean ok = extract_ole(ctx, doc, error);
+	g_private_set(&in_ole, outer);
+	return ok;
 }
