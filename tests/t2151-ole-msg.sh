@@ -116,6 +116,19 @@ test_expect_success 'each message, the attached one too, is a row of the message
 	test_grep "	Subject from headers	" m.tsv
 '
 
+test_expect_success 'a .msg attached to an .eml as octet-stream is read as a message' '
+	{
+		printf "From: a@example.org\nTo: b@example.org\nSubject: Fwd\nMIME-Version: 1.0\n" &&
+		printf "Content-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\nSee attached.\n" &&
+		printf "\n--XX\nContent-Type: application/octet-stream; name=fwd.msg\nContent-Transfer-Encoding: base64\n\n" &&
+		base64 "$S/plain.msg" && printf "\n--XX--\n"
+	} >fwd.eml &&
+	docpipe convert --xml --no-redact fwd.eml >x.xml &&
+	test_grep "path=\"attachment 1\" type=\"application/vnd.ms-outlook\" status=\"ok\"" x.xml &&
+	test_grep "path=\"attachment 2\" type=\"application/vnd.ms-outlook\"" x.xml &&
+	test_grep "<meta name=\"subject\">Inner forwarded message</meta>" x.xml
+'
+
 test_expect_success 'an attached message counts against max-depth' '
 	printf "[limits]\nmax-depth=0\n" >deep.conf &&
 	docpipe convert -c deep.conf --xml --no-redact "$S/plain.msg" >x.xml 2>err;
