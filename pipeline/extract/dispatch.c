@@ -102,6 +102,12 @@ dp_extract_preload(const char *type)
 	DpModule module = dp_extract_module_of(type);
 	if (module != DP_MODULE_NONE)
 		dp_module_load(module);
+	/*
+	 * An Outlook message's transport headers are read by docpipe-mail.so
+	 * (extract/msg.c): loaded once here, not in every sandboxed child.
+	 */
+	if (module == DP_MODULE_OLE)
+		dp_module_load(DP_MODULE_MAIL);
 }
 
 void
