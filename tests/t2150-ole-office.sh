@@ -43,7 +43,7 @@ test_expect_success 'Excel: shared strings across CONTINUE, numbers, formulas, s
 	test_grep "<meta name=\"sheets\">2</meta>" x.xml
 '
 
-test_expect_success 'PowerPoint: the current version through the persist directory, no master text' '
+test_expect_success 'PowerPoint: the current version through the persist directory, no master text, the title once' '
 	docpipe convert --no-redact "$S/slides.ppt" >out &&
 	printf "Slide one title – café\nFirst bullet\nSecond bullet\nFree text box\n" >expect &&
 	test_cmp expect out

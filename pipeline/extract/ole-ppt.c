@@ -69,6 +69,13 @@ typedef struct {
 	GString *out;
 	guint64 records, limit;
 	gboolean encrypted, damaged, over;
+	/*
+	 * The current slide's outline paragraphs, from the slide list (when
+	 * COLLECT), which its own shapes do not repeat: some writers keep a
+	 * placeholder's text in both places.  Looked up only, never walked.
+	 */
+	GHashTable *outline;
+	gboolean collect;
 } Ppt;
 
 /* One text atom as a paragraph: its line ends made newlines. */
@@ -88,6 +95,15 @@ add_text(Ppt *pp, const guint8 *p, gsize n, gboolean wide)
 			pp->out->str[i] = '\n';
 		else if ((guchar)c < 0x20 && c != '\t' && c != '\n')
 			pp->out->str[i] = ' ';
+	}
+	if (pp->outline != NULL && pp->out->len > start) {
+		const char *para = pp->out->str + start;
+		if (pp->collect) {
+			g_hash_table_add(pp->outline, g_strndup(para, pp->out->len - start));
+		} else if (g_hash_table_contains(pp->outline, para)) {
+			g_string_truncate(pp->out, start);
+			return;
+		}
 	}
 	if (pp->out->len > start)
 		g_string_append_c(pp->out, '\n');
@@ -189,6 +205,17 @@ walk_persist(Ppt *pp, const guint8 *p, gsize n, GHashTable *map, guint32 ref)
 	return TRUE;
 }
 
+/* The shapes of slide REF (0: none), without its outline text again; then the next slide's outline. */
+static void
+slide_shapes(Ppt *pp, const guint8 *p, gsize n, GHashTable *map, guint32 ref)
+{
+	pp->collect = FALSE;
+	if (ref != 0)
+		walk_persist(pp, p, n, map, ref);
+	g_hash_table_remove_all(pp->outline);
+	pp->collect = TRUE;
+}
+
 /*
  * The slides (instance 0 of SlideListWithText) and then the notes
  * (instance 2), in their list's order: each one's outline text from
@@ -211,16 +238,14 @@ read_lists(Ppt *pp, const guint8 *p, gsize n, GHashTable *map, const guint8 *doc
 				guint16 t = dp_le16(list + q + 2);
 				gsize l = MIN((gsize)dp_le32(list + q + 4), len - q - 8);
 				if (t == RT_SLIDE_PERSIST && l >= 4) {
-					if (pending != 0)
-						walk_persist(pp, p, n, map, pending);
+					slide_shapes(pp, p, n, map, pending);
 					pending = dp_le32(list + q + 8);
 				} else if (t == RT_TEXT_CHARS || t == RT_TEXT_BYTES) {
 					add_text(pp, list + q + 8, l, t == RT_TEXT_CHARS);
 				}
 				q += 8 + l;
 			}
-			if (pending != 0)
-				walk_persist(pp, p, n, map, pending);
+			slide_shapes(pp, p, n, map, pending);
 		}
 	}
 }
@@ -249,8 +274,11 @@ read_persist(Ppt *pp, const guint8 *p, gsize n, GsfInfile *root, gsize max)
 			pp->encrypted = TRUE;
 		pos += 8 + len;
 	}
-	if (!pp->encrypted)
+	if (!pp->encrypted) {
+		pp->outline = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 		read_lists(pp, p, n, map, doc, dn);
+		g_clear_pointer(&pp->outline, g_hash_table_unref);
+	}
 	return TRUE;
 }
 
@@ -277,7 +305,7 @@ dp_ole_ppt(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **e
 	 */
 	guint64 cap = 2 * (guint64)n + 65536;
 	guint64 limit = ctx->max_text > 0 ? MIN(ctx->max_text, cap) : cap;
-	Ppt pp = { g_string_new(NULL), 0, limit, FALSE, FALSE, FALSE };
+	Ppt pp = { g_string_new(NULL), 0, limit, FALSE, FALSE, FALSE, NULL, FALSE };
 	if (!read_persist(&pp, p, n, root, max)) {
 		g_string_truncate(pp.out, 0);
 		walk(&pp, p, n, 0, FALSE);
