@@ -34,9 +34,9 @@ test_expect_success 'Word: both kinds of piece, fields without their code, cells
 	! grep HYPERLINK out
 '
 
-test_expect_success 'Excel: shared strings across CONTINUE, numbers, formulas, sheets in order' '
+test_expect_success 'Excel: shared strings across CONTINUE, numbers, dates, formulas, sheets in order' '
 	docpipe convert --no-redact "$S/book.xls" >out &&
-	printf "[Numbers]\nAlpha\t\tBeta\n3.5\t42\n7\t8\t9\nFormula result text\nLabel cell été\nSplit string starts here and ends über CONTINUE\n\n[Secret]\nHidden sheet secret\n" >expect &&
+	printf "[Numbers]\nAlpha\t\tBeta\n3.5\t42\n7\t8\t9\nFormula result text\nLabel cell été\nSplit string starts here and ends über CONTINUE\n2024-03-01\t2024-03-01\n2024-03-01 12:00:00\n\n[Secret]\nHidden sheet secret\n" >expect &&
 	test_cmp expect out &&
 	docpipe convert --xml --no-redact "$S/book.xls" >x.xml &&
 	test_grep "<meta name=\"hidden-sheets\">Secret</meta>" x.xml &&

@@ -20,7 +20,9 @@
  *	then its rows in order, cells separated by tabs (a tab per empty
  *	column between them), and a blank line.  Numbers are written in
  *	their shortest exact form (15 significant digits), not as the cell's
- *	number format would show them: a date is its serial number.  Hidden
+ *	number format would show them, except dates: a cell whose format
+ *	(XF, then FORMAT or a built-in one) shows a date or a time is
+ *	written as ISO 8601 (DATEMODE says 1900 or 1904 dates).  Hidden
  *	sheets are read, and named in meta.hidden-sheets.  FILEPASS gives
  *	status "encrypted"; BIFF5 and older (Excel 95) "unsupported".
  *
@@ -48,6 +50,8 @@
 #define MAX_SHEETS 4096
 /* Empty columns between two cells of a row: tabs, up to this many. */
 #define MAX_GAP 256
+/* Cell formats (XF records) kept, at most; BIFF8 allows 4,050. */
+#define MAX_XF 65536
 
 enum {
 	REC_FORMULA = 0x0006,
@@ -64,6 +68,9 @@ enum {
 	REC_BOOLERR = 0x0205,
 	REC_STRING = 0x0207,
 	REC_RK = 0x027E,
+	REC_DATEMODE = 0x0022,
+	REC_FORMAT = 0x041E,
+	REC_XF = 0x00E0,
 	REC_ARRAY = 0x0221,
 	REC_TABLE = 0x0236,
 	REC_SHRFMLA = 0x04BC,
@@ -230,6 +237,10 @@ typedef struct {
 	 */
 	guint64 walk_budget;
 	gboolean over, damaged, repeated;
+	/* Cell formats: each XF's number format, and which formats show dates. */
+	GArray *xf_format;
+	guint8 date_format[65536 / 8];
+	gboolean date1904;
 } Book;
 
 static void
@@ -244,6 +255,49 @@ add_cell(Book *b, guint32 row, guint16 col, char *text)
 	b->text_bytes += strlen(text) + 1;
 	Cell c = { row, col, text };
 	g_array_append_val(b->cells, c);
+}
+
+/* Does the format of XF index IXFE show a date or a time? */
+static gboolean
+is_date_xf(const Book *b, guint16 ixfe)
+{
+	if (b->xf_format == NULL || ixfe >= b->xf_format->len)
+		return FALSE;
+	guint16 f = g_array_index(b->xf_format, guint16, ixfe);
+	return (b->date_format[f / 8] >> (f % 8)) & 1;
+}
+
+/*
+ * A date serial V as ISO 8601: days since 1899-12-30 (1900 system, whose
+ * serials below 61 count a 29 February 1900 that never was) or since
+ * 1904-01-01, the fraction the time of day; NULL when out of Excel's range.
+ */
+static char *
+format_date(const Book *b, double v)
+{
+	if (!(v >= 0 && v < 2958466))
+		return NULL;
+	gint64 secs = (gint64)(v * 86400 + 0.5);
+	gint64 days = secs / 86400, tod = secs % 86400;
+	g_autoptr(GDateTime) base = b->date1904 ? g_date_time_new_utc(1904, 1, 1, 0, 0, 0)
+	                            : days < 61 ? g_date_time_new_utc(1899, 12, 31, 0, 0, 0)
+	                                        : g_date_time_new_utc(1899, 12, 30, 0, 0, 0);
+	g_autoptr(GDateTime) t = base ? g_date_time_add_seconds(base, (gdouble)(days * 86400 + tod)) : NULL;
+	if (t == NULL)
+		return NULL;
+	if (days == 0 && tod != 0)
+		return g_date_time_format(t, "%H:%M:%S");
+	return g_date_time_format(t, tod ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d");
+}
+
+static char *format_number(double v);
+
+/* A number cell: a date when its format says so, else the number. */
+static char *
+format_cell(const Book *b, guint16 ixfe, double v)
+{
+	char *date = is_date_xf(b, ixfe) ? format_date(b, v) : NULL;
+	return date ? date : format_number(v);
 }
 
 static char *
@@ -318,15 +372,15 @@ read_cell(Book *b, guint16 type, Rec *r, gint64 *string_at)
 		break;
 	case REC_NUMBER:
 		if (r->len[0] >= 14)
-			add_cell(b, row, col, format_number(f64_value(d + 6)));
+			add_cell(b, row, col, format_cell(b, dp_le16(d + 4), f64_value(d + 6)));
 		break;
 	case REC_RK:
 		if (r->len[0] >= 10)
-			add_cell(b, row, col, format_number(rk_value(dp_le32(d + 6))));
+			add_cell(b, row, col, format_cell(b, dp_le16(d + 4), rk_value(dp_le32(d + 6))));
 		break;
 	case REC_MULRK:
 		for (gsize off = 4; off + 6 + 2 <= r->len[0] && col < 256; off += 6, col++)
-			add_cell(b, row, col, format_number(rk_value(dp_le32(d + off + 2))));
+			add_cell(b, row, col, format_cell(b, dp_le16(d + off), rk_value(dp_le32(d + off + 2))));
 		break;
 	case REC_BOOLERR:
 		if (r->len[0] >= 8 && d[7] == 0)
@@ -336,7 +390,7 @@ read_cell(Book *b, guint16 type, Rec *r, gint64 *string_at)
 		if (r->len[0] < 14)
 			break;
 		if (dp_le16(d + 12) != 0xFFFF)
-			add_cell(b, row, col, format_number(f64_value(d + 6)));
+			add_cell(b, row, col, format_cell(b, dp_le16(d + 4), f64_value(d + 6)));
 		else if (d[6] == 0)
 			*string_at = (gint64)row << 16 | col;
 		else if (d[6] == 1)
@@ -351,6 +405,56 @@ read_cell(Book *b, guint16 type, Rec *r, gint64 *string_at)
 	/* A shared or array formula's record may come between a formula and its string. */
 	if (type != REC_FORMULA && type != REC_SHRFMLA && type != REC_ARRAY && type != REC_TABLE)
 		*string_at = -1;
+}
+
+/*
+ * Does the number format string FMT show a date or a time?  It does when
+ * it holds d, m, y, h or s outside quoted text, escapes and brackets
+ * (colours, conditions; [h] and [mm] are elapsed time, and count).
+ */
+static gboolean
+format_is_date(const char *fmt)
+{
+	for (const char *c = fmt; *c; c++) {
+		if (*c == '"') {
+			while (c[1] && c[1] != '"')
+				c++;
+			if (c[1])
+				c++;
+		} else if (*c == '\\' || *c == '_' || *c == '*') {
+			if (c[1])
+				c++;
+		} else if (*c == '[') {
+			if (strchr("hHmMsS", c[1]) != NULL)
+				return TRUE;
+			while (c[1] && c[1] != ']')
+				c++;
+		} else if (strchr("dDmMyYhHsS", *c) != NULL) {
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* A FORMAT record: its index, marked when it shows dates. */
+static void
+read_format(Book *b, Rec *r)
+{
+	guint16 ifmt = (guint16)rec_u(r, 2);
+	g_autofree char *fmt = rec_string(r, FALSE);
+	if (g_ascii_strcasecmp(fmt, "General") != 0 && format_is_date(fmt))
+		b->date_format[ifmt / 8] |= (guint8)(1u << (ifmt % 8));
+	else
+		b->date_format[ifmt / 8] &= (guint8) ~(1u << (ifmt % 8));
+}
+
+/* The built-in number formats that show dates and times (14-22, 45-47). */
+static void
+builtin_date_formats(Book *b)
+{
+	static const guint16 ids[] = { 14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47 };
+	for (guint i = 0; i < G_N_ELEMENTS(ids); i++)
+		b->date_format[ids[i] / 8] |= (guint8)(1u << (ids[i] % 8));
 }
 
 static int
@@ -470,6 +574,17 @@ dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError *
 	g_autoptr(GPtrArray) sst = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GArray) sheets = g_array_new(FALSE, FALSE, sizeof(Sheet));
 	g_array_set_clear_func(sheets, sheet_clear);
+	g_autoptr(GArray) cells = g_array_new(FALSE, FALSE, sizeof(Cell));
+	g_array_set_clear_func(cells, cell_clear);
+	g_autoptr(GArray) xf_format = g_array_new(FALSE, FALSE, sizeof(guint16));
+	g_autofree Book *b = g_new0(Book, 1);
+	*b = (Book){ .ctx = ctx,
+		     .sst = sst,
+		     .cells = cells,
+		     .limit = ctx->max_text > 0 ? ctx->max_text : G_MAXUINT64,
+		     .walk_budget = n,
+		     .xf_format = xf_format };
+	builtin_date_formats(b);
 	/* The workbook globals, up to their EOF. */
 	while (rec_next(p, n, &pos, &type, &r) && type != REC_EOF) {
 		if (type == REC_FILEPASS) {
@@ -478,27 +593,31 @@ dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError *
 			return TRUE;
 		}
 		if (type == REC_SST)
-			read_sst(&(Book){ .sst = sst }, &r);
+			read_sst(b, &r);
 		else if (type == REC_BOUNDSHEET)
 			read_boundsheet(sheets, &r);
+		else if (type == REC_FORMAT)
+			read_format(b, &r);
+		else if (type == REC_XF && r.len[0] >= 4 && b->xf_format->len < MAX_XF) {
+			guint16 ifmt = dp_le16(r.seg[0] + 2);
+			g_array_append_val(b->xf_format, ifmt);
+		} else if (type == REC_DATEMODE && r.len[0] >= 2)
+			b->date1904 = dp_le16(r.seg[0]) == 1;
 	}
 
-	g_autoptr(GArray) cells = g_array_new(FALSE, FALSE, sizeof(Cell));
-	g_array_set_clear_func(cells, cell_clear);
-	Book b = { ctx, sst, cells, 0, 0, ctx->max_text > 0 ? ctx->max_text : G_MAXUINT64, n, FALSE, FALSE, FALSE };
 	GString *out = g_string_new(NULL);
 	g_autoptr(GString) hidden = g_string_new(NULL);
-	for (guint i = 0; i < sheets->len && !b.over; i++) {
+	for (guint i = 0; i < sheets->len && !b->over; i++) {
 		const Sheet *s = &g_array_index(sheets, Sheet, i);
 		/* Worksheets (and dialog sheets) only: charts and macro sheets hold no cells to read. */
 		if (s->kind != 0)
 			continue;
 		if (s->pos >= n) {
-			b.damaged = TRUE;
+			b->damaged = TRUE;
 			continue;
 		}
 		g_array_set_size(cells, 0);
-		read_sheet(&b, p, n, s->pos);
+		read_sheet(b, p, n, s->pos);
 		g_string_append_printf(out, "%s[%s]\n", out->len ? "\n" : "", s->name);
 		write_cells(out, cells);
 		if (s->hidden)
@@ -507,13 +626,13 @@ dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError *
 	dp_doc_meta(doc, "hidden-sheets", hidden->str);
 	g_autofree char *count = g_strdup_printf("%u", sheets->len);
 	dp_doc_meta(doc, "sheets", count);
-	if (b.over && b.n_cells >= MAX_CELLS)
+	if (b->over && b->n_cells >= MAX_CELLS)
 		dp_doc_fail(doc, DP_STATUS_LIMIT, "Excel workbook: more than %u cells; the rest were not read",
 		            MAX_CELLS);
-	else if (b.repeated)
+	else if (b->repeated)
 		dp_doc_fail(doc, DP_STATUS_PARTIAL,
 		            "Excel workbook: sheets share their records; the repeats were not read");
-	else if (b.damaged)
+	else if (b->damaged)
 		dp_doc_fail(doc, DP_STATUS_PARTIAL, "Excel workbook: some cells or sheets point outside the workbook");
 	dp_doc_take_text(ctx, doc, out);
 	return TRUE;
