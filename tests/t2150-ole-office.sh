@@ -49,6 +49,12 @@ test_expect_success 'PowerPoint: the current version through the persist directo
 	test_cmp expect out
 '
 
+test_expect_success 'PowerPoint without Current User: every version in stream order, still no master text' '
+	docpipe convert --no-redact "$S/slides-linear.ppt" >out &&
+	printf "Slide one title – café\nFirst bullet\nSecond bullet\nOld slide text\nFree text box\nSlide one title – café\n" >expect &&
+	test_cmp expect out
+'
+
 test_expect_code 77 'an encrypted Word document: status encrypted' '
 	docpipe convert --xml "$S/word-encrypted.doc" >x.xml 2>err;
 	rc=$?; test_grep "status=\"encrypted\"" x.xml && test_grep "word-encrypted.doc" err && ! grep -q Hello x.xml && exit $rc
