@@ -450,7 +450,14 @@ rtf_body(Msg *m)
 	g_autoptr(GBytes) rtf = prop_binary(m, m->root, PR_RTF_COMPRESSED);
 	gsize n = 0;
 	const guint8 *p = rtf ? g_bytes_get_data(rtf, &n) : NULL;
-	gsize max_out = m->ctx->max_input > 0 ? (gsize)m->ctx->max_input : G_MAXSIZE;
+	/*
+	 * A 2-byte reference gives at most 17 bytes: the RTF is never more
+	 * than 9 times its compressed form, whatever its header declares
+	 * (dp_rtf_decompress allocates what the header says, up to MAX_OUT).
+	 */
+	gsize max_out = 9 * n + 4096;
+	if (m->ctx->max_input > 0)
+		max_out = MIN(max_out, (gsize)m->ctx->max_input);
 	g_autoptr(GByteArray) raw = NULL;
 	g_autoptr(GError) err = NULL;
 	GString *text = NULL;
