@@ -159,7 +159,7 @@ persist_map(const guint8 *p, gsize n, const guint8 *cu, gsize cun, guint32 *doc_
 	GHashTable *map = g_hash_table_new(NULL, NULL);
 	g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
 	*doc_ref = 0;
-	for (guint k = 0; k < MAX_EDITS && edit != 0 && edit + 8 + 20 <= n; k++) {
+	for (guint k = 0; k < MAX_EDITS && edit != 0 && (gsize)edit + 8 + 20 <= n; k++) {
 		/* A chain of edits that comes back to one already read is a loop. */
 		if (!g_hash_table_add(seen, GUINT_TO_POINTER(edit)) || dp_le16(p + edit + 2) != RT_USER_EDIT)
 			break;
