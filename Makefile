@@ -27,7 +27,9 @@ OCR_PKGS  := tesseract lept
 TNEF_PKGS := libytnef
 # libpff reads PST/OST mailboxes from memory through a libbfio handle.
 PST_PKGS  := libpff libbfio
-PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS) $(TNEF_PKGS) $(PST_PKGS)
+# libgsf reads OLE2 compound files: legacy Office and Outlook .msg.
+OLE_PKGS  := libgsf-1
+PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS) $(TNEF_PKGS) $(PST_PKGS) $(OLE_PKGS)
 PHONE_HDR := /usr/include/phonenumbers/phonenumberutil.h
 
 # Run install-deps only when pkg-config cannot find a library, and only for
@@ -49,6 +51,7 @@ OCR_LIBS   := $(shell pkg-config --libs $(OCR_PKGS) 2>/dev/null) -lm
 PHONE_LIBS := -lphonenumber
 TNEF_LIBS  := $(shell pkg-config --libs $(TNEF_PKGS) 2>/dev/null)
 PST_LIBS   := $(shell pkg-config --libs $(PST_PKGS) 2>/dev/null)
+OLE_LIBS   := $(shell pkg-config --libs $(OLE_PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wcast-qual \
@@ -74,9 +77,11 @@ CXXFLAGS += -std=gnu++17 $(OPT) $(CXXWARN) $(WERROR) $(SANITIZE) -fPIC -Ipipelin
 # (pipeline/cmd/) and the format modules.  pipeline/README.md says what each
 # folder holds and may include.  Objects keep their folder under obj/;
 # base names are unique across folders (the archive stores base names).
+OLE_SRC  := pipeline/extract/ole.c pipeline/extract/ole-word.c pipeline/extract/ole-excel.c \
+            pipeline/extract/ole-ppt.c pipeline/extract/msg.c
 MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/mail.c pipeline/extract/zip.c \
             pipeline/extract/ocr.c pipeline/extract/image.c pipeline/extract/tnef.c \
-            pipeline/extract/pst.c pipeline/extract/pst-message.c
+            pipeline/extract/pst.c pipeline/extract/pst-message.c $(OLE_SRC)
 MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 CMD_SRC  := $(sort $(wildcard pipeline/cmd/*.c))
 CMD_OBJ  := $(CMD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
@@ -85,7 +90,7 @@ LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 HEADERS  := $(wildcard pipeline/*/*.h)
 MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so \
             $(BUILD)/docpipe-ocr.so $(BUILD)/docpipe-phone.so $(BUILD)/docpipe-tnef.so \
-            $(BUILD)/docpipe-pst.so
+            $(BUILD)/docpipe-pst.so $(BUILD)/docpipe-ole.so
 # Programs export their symbols (the whole library) to the modules they load.
 LINK_LIB  = -Wl,--export-dynamic -Wl,--whole-archive $(BUILD)/libdocpipe.a -Wl,--no-whole-archive
 STAGES   := $(sort $(notdir $(basename $(wildcard stages/*.c))))
@@ -137,6 +142,10 @@ $(BUILD)/docpipe-tnef.so: $(BUILD)/obj/extract/tnef.o
 # PST/OST mailboxes through libpff.
 $(BUILD)/docpipe-pst.so: $(BUILD)/obj/extract/pst.o $(BUILD)/obj/extract/pst-message.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PST_LIBS)
+
+# Legacy Office and Outlook .msg (OLE2 compound files) through libgsf.
+$(BUILD)/docpipe-ole.so: $(OLE_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
+	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(OLE_LIBS)
 
 $(MOD_OBJ): CFLAGS += -fPIC
 
@@ -204,7 +213,7 @@ asan:
 FUZZ_DIR     := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 20
-FUZZ_EXTRACT := html pdf mime mbox zip image rtf tnef pst
+FUZZ_EXTRACT := html pdf mime mbox zip image rtf tnef pst ole
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(filter-out tests/fuzz/fuzz-extract.c,$(wildcard tests/fuzz/fuzz-*.c))) \
                 $(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%)
 # Like the programs, fuzzers export the library to the PDF module, which
@@ -220,12 +229,14 @@ $(FUZZ_DIR)/fuzz-image: FUZZ_TYPE := image/png
 $(FUZZ_DIR)/fuzz-rtf:  FUZZ_TYPE := text/rtf
 $(FUZZ_DIR)/fuzz-tnef: FUZZ_TYPE := application/vnd.ms-tnef
 $(FUZZ_DIR)/fuzz-pst:  FUZZ_TYPE := application/vnd.ms-outlook-pst
+$(FUZZ_DIR)/fuzz-ole:  FUZZ_TYPE := application/x-ole-storage
 
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' \
 	  SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN) -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION' \
 	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so $(FUZZ_DIR)/lib/docpipe-mail.so \
-	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so $(FUZZ_DIR)/lib/docpipe-tnef.so $(FUZZ_DIR)/lib/docpipe-pst.so
+	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so $(FUZZ_DIR)/lib/docpipe-tnef.so $(FUZZ_DIR)/lib/docpipe-pst.so \
+	  $(FUZZ_DIR)/lib/docpipe-ole.so
 	$(MAKE) fuzz-bins
 
 .PHONY: fuzz-bins valgrind-check

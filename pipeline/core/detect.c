@@ -354,6 +354,9 @@ dp_detect_sniff(const guint8 *data, gsize len)
 	if (len >= 4 && data[0] == 'P' && data[1] == 'K' &&
 	    ((data[2] == 3 && data[3] == 4) || (data[2] == 5 && data[3] == 6)))
 		return DP_TYPE_ZIP;
+	/* The OLE2 signature; extract/ole.c tells Word from Excel by the root entries. */
+	if (len >= 8 && memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
+		return DP_TYPE_OLE2;
 	const char *image = sniff_image(data, len);
 	if (image != NULL)
 		return image;
@@ -418,6 +421,13 @@ dp_detect_magic(const guint8 *data, gsize len, const char *sha256)
 	    memchr(d, '\0', MIN(dl, 65536)) == NULL)
 		return g_strdup(DP_TYPE_TEXT);
 	return g_strdup(m);
+}
+
+gboolean
+dp_type_is_message(const char *type)
+{
+	return type != NULL && (g_str_equal(type, DP_TYPE_RFC822) || g_str_equal(type, DP_TYPE_MSG) ||
+	                        g_str_equal(type, DP_TYPE_PRINTED));
 }
 
 const char *

@@ -13,6 +13,15 @@
 #define DP_TYPE_RFC822 "message/rfc822"
 #define DP_TYPE_MBOX "application/mbox"
 #define DP_TYPE_ZIP "application/zip"
+/*
+ * An OLE2 compound file, before its root entries are read (extract/ole.c
+ * then names it): Word, Excel, PowerPoint, Outlook .msg, encrypted OOXML.
+ */
+#define DP_TYPE_OLE2 "application/x-ole-storage"
+#define DP_TYPE_MSWORD "application/msword"
+#define DP_TYPE_MSEXCEL "application/vnd.ms-excel"
+#define DP_TYPE_MSPOWERPOINT "application/vnd.ms-powerpoint"
+#define DP_TYPE_MSG "application/vnd.ms-outlook"
 #define DP_TYPE_MAILDIR "inode/x-maildir"
 /* A message printed in a document's text (extract/foia-pass.c): no bytes of its own. */
 #define DP_TYPE_PRINTED "message/x-printed"
@@ -62,6 +71,14 @@ char *dp_detect_magic(const guint8 *data, gsize len, const char *sha256);
  * of each loading the database again.
  */
 void dp_detect_magic_prepare(void);
+
+/*
+ * Is TYPE one of a message's (an RFC 822 message, an Outlook .msg, a
+ * message printed in a document's text)?  Their records share the meta
+ * keys from, to, cc, subject, date, message-id, ...: the message index
+ * and the text output's header block treat them alike.
+ */
+gboolean dp_type_is_message(const char *type);
 
 /* The type of the directory PATH: DP_TYPE_MAILDIR or "inode/directory". */
 const char *dp_detect_directory(const char *path);

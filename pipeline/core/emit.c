@@ -447,7 +447,7 @@ text_record(DpEmitter *em, const DpRecord *rec, const GString *body, gboolean to
 		                                 { "meta.sent", "Sent" }, { "meta.subject", "Subject" } };
 	const char *type = dp_record_get(rec, DP_F_TYPE);
 	gboolean printed = type != NULL && g_str_equal(type, DP_TYPE_PRINTED);
-	if (type != NULL && (printed || g_str_equal(type, DP_TYPE_RFC822))) {
+	if (dp_type_is_message(type)) {
 		gboolean any = FALSE;
 		for (guint i = 0; i < G_N_ELEMENTS(mail_headers); i++) {
 			const char *v = dp_record_get(rec, mail_headers[i][0]);

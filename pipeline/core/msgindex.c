@@ -113,7 +113,7 @@ dp_msgindex_add(DpMsgIndex *ix, const DpRecord *rec)
 	g_array_append_val(ix->stack, l);
 
 	const char *type = dp_record_get(rec, DP_F_TYPE);
-	if (type == NULL || !(g_str_equal(type, DP_TYPE_RFC822) || g_str_equal(type, DP_TYPE_PRINTED)))
+	if (!dp_type_is_message(type))
 		return;
 	field(ix->rows, dp_record_get(rec, DP_F_SOURCE));
 	field(ix->rows, dp_record_get(rec, DP_F_PATH));

@@ -61,6 +61,17 @@ static const Extractor extractors[] = {
 	{ "application/ms-tnef", NULL, DP_MODULE_TNEF },
 	/* PST/OST mailboxes; their messages are read by the mail module. */
 	{ DP_TYPE_PST, NULL, DP_MODULE_PST },
+	/*
+	 * OLE2 compound files (extract/ole.c): the module names the real type
+	 * from the root entries, whatever a container or libmagic claimed.
+	 */
+	{ DP_TYPE_OLE2, NULL, DP_MODULE_OLE },
+	{ DP_TYPE_MSWORD, NULL, DP_MODULE_OLE },
+	{ DP_TYPE_MSEXCEL, NULL, DP_MODULE_OLE },
+	{ DP_TYPE_MSPOWERPOINT, NULL, DP_MODULE_OLE },
+	{ DP_TYPE_MSG, NULL, DP_MODULE_OLE },
+	{ "application/x-msg", NULL, DP_MODULE_OLE },
+	{ "application/CDFV2", NULL, DP_MODULE_OLE },
 	/* Images, read by OCR (extract/image.c, extract/ocr.h). */
 	{ DP_TYPE_PNG, NULL, DP_MODULE_OCR },
 	{ DP_TYPE_JPEG, NULL, DP_MODULE_OCR },
@@ -96,6 +107,12 @@ dp_extract_preload(const char *type)
 	DpModule module = dp_extract_module_of(type);
 	if (module != DP_MODULE_NONE)
 		dp_module_load(module);
+	/*
+	 * An Outlook message's transport headers are read by docpipe-mail.so
+	 * (extract/msg.c): loaded once here, not in every sandboxed child.
+	 */
+	if (module == DP_MODULE_OLE)
+		dp_module_load(DP_MODULE_MAIL);
 }
 
 void

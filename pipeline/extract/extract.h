@@ -192,6 +192,7 @@ typedef enum {
 	DP_MODULE_OCR,
 	DP_MODULE_TNEF,
 	DP_MODULE_PST,
+	DP_MODULE_OLE,
 } DpModule;
 
 /*
@@ -224,6 +225,17 @@ gboolean dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_tnef_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 /* PST/OST mailboxes (extract/pst.c). */
 gboolean dp_extract_pst_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/* OLE2 compound files: legacy Office and Outlook .msg (extract/ole.c). */
+gboolean dp_extract_ole_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/*
+ * docpipe-mail.so's reading of a header block HEADERS (LEN bytes, an
+ * Outlook message's transport headers) into DOC's meta keys, the same as
+ * for an RFC 822 message's own; reached through dp_module_symbol() under
+ * the name DP_MAIL_HEADERS_SYMBOL.
+ */
+typedef void (*DpMailHeadersFn)(DpExtractCtx *ctx, DpDoc *doc, const char *headers, gsize len);
+#define DP_MAIL_HEADERS_SYMBOL "dp_mail_headers_meta"
+void dp_mail_headers_meta(DpExtractCtx *ctx, DpDoc *doc, const char *headers, gsize len);
 /* Images, read by OCR (extract/image.c). */
 gboolean dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 

@@ -595,6 +595,26 @@ join_strings(GPtrArray *list, const char *sep)
 	return s;
 }
 
+/*
+ * An Outlook message's transport headers (extract/msg.c) read exactly as
+ * an RFC 822 message's own: the header block alone is parsed as a message
+ * with no body, and its fields become the same meta keys.
+ */
+void
+dp_mail_headers_meta(DpExtractCtx *ctx, DpDoc *doc, const char *headers, gsize len)
+{
+	MailThread *mt = mail_thread_get(ctx->fallback_charset);
+	/* The last message's defect list is gone: no warnings are collected here. */
+	g_mime_parser_options_set_warning_callback(mt->opts, NULL, NULL);
+	g_autoptr(GMimeStream) stream = g_mime_stream_mem_new_with_buffer(headers, len);
+	g_mime_parser_init_with_stream(mt->parser, stream);
+	g_mime_parser_set_format(mt->parser, GMIME_FORMAT_MESSAGE);
+	g_autoptr(GMimeMessage) msg = g_mime_parser_construct_message(mt->parser, mt->opts);
+	g_mime_parser_init_with_stream(mt->parser, mt->idle);
+	if (msg != NULL)
+		message_meta(doc, msg, mt->opts);
+}
+
 gboolean
 dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {

@@ -121,6 +121,9 @@ static ModuleExtractor modules[] = {
 	                     .serial = TRUE },
 	/* libpff: one mailbox at a time (its messages' parts are read meanwhile). */
 	[DP_MODULE_PST] = { .module = "docpipe-pst", .symbol = "dp_extract_pst_module", .what = "PST", .serial = TRUE },
+	[DP_MODULE_OLE] = { .module = "docpipe-ole",
+	                    .symbol = "dp_extract_ole_module",
+	                    .what = "OLE2 (Office 97-2003, Outlook)" },
 };
 static GMutex module_lock;
 static GRecMutex serial_lock;

@@ -1,0 +1,290 @@
+/*
+ * NAME
+ *	ole-word.c - Word 97-2003 text from the piece table ([MS-DOC])
+ *
+ * DESCRIPTION
+ *	The WordDocument stream opens with the FIB, which says which table
+ *	stream (0Table or 1Table) holds the CLX and where, and how many
+ *	characters each story has: the main text, footnotes, headers,
+ *	comments, endnotes and text boxes, in that order of character
+ *	positions.  The CLX's piece table maps character positions to byte
+ *	offsets in WordDocument, each piece either UTF-16LE or "compressed"
+ *	(one Windows-1252 byte a character).  Every story is read in order,
+ *	a blank line between stories.  Word's marks become text: paragraph,
+ *	line and page ends a newline, a table cell end a tab; a field's code
+ *	(between its begin and separator marks) is left out, its result
+ *	kept.  A document whose FIB says fEncrypted or fObfuscated gets
+ *	status "encrypted"; Word 6 and 95 files (an older FIB) "unsupported".
+ *	libwv is not used: it reads files by name and prints through
+ *	callbacks, and it is not in pkg-config; the piece table is short.
+ *
+ * SECURITY
+ *	Every offset and count read from the file is checked against the
+ *	stream it points into before use: the FIB's lengths, the CLX's
+ *	property blocks, the piece count (bounded by the CLX's own size),
+ *	each piece's bytes.  A piece that points out of the stream is
+ *	skipped and the status is "partial", as are pieces that read more
+ *	characters in all than WordDocument has bytes (overlapping pieces
+ *	repeating the same bytes).  Text stops growing past [limits]
+ *	max-text-size, which then cuts it (status "limit").
+ */
+#include "core/record.h"
+#include "extract/extract.h"
+#include "extract/ole.h"
+#include "util/exitcode.h"
+
+#include <string.h>
+
+#include "util/banned.h"
+
+/* Fields nest; deeper levels than this are all treated as code. */
+#define MAX_FIELD_DEPTH 16
+/* The stories of the FIB's FibRgLw97, by index, in character-position order. */
+static const guint story_index[] = { 3, 4, 5, 7, 8, 9, 10 };
+
+typedef struct {
+	GString *out;
+	guint depth;
+	gboolean in_code[MAX_FIELD_DEPTH];
+	gsize limit;
+	/*
+	 * Characters left to read: every character of a real document has
+	 * its own bytes in WordDocument, so pieces that overlap to read the
+	 * same bytes over and over stop at the stream's size.
+	 */
+	gsize budget;
+	gboolean overlap;
+} WordText;
+
+/* Inside any field's code (between its begin and separator marks)? */
+static gboolean
+in_field_code(const WordText *w)
+{
+	if (w->depth > MAX_FIELD_DEPTH)
+		return TRUE;
+	for (guint i = 0; i < w->depth; i++)
+		if (w->in_code[i])
+			return TRUE;
+	return FALSE;
+}
+
+/* One character of the text, Word's marks made plain text. */
+static void
+put_char(WordText *w, gunichar c)
+{
+	switch (c) {
+	case 0x13: /* field begin: its code follows */
+		if (w->depth < MAX_FIELD_DEPTH)
+			w->in_code[w->depth] = TRUE;
+		w->depth++;
+		return;
+	case 0x14: /* field separator: its result follows */
+		if (w->depth > 0 && w->depth <= MAX_FIELD_DEPTH)
+			w->in_code[w->depth - 1] = FALSE;
+		return;
+	case 0x15: /* field end */
+		if (w->depth > 0)
+			w->depth--;
+		return;
+	default: break;
+	}
+	if (in_field_code(w))
+		return;
+	switch (c) {
+	case 0x0D:
+	case 0x0B:
+	case 0x0C: g_string_append_c(w->out, '\n'); return;
+	case 0x07:
+	case 0x09: g_string_append_c(w->out, '\t'); return;
+	case 0x1E: g_string_append_c(w->out, '-'); return;
+	default: break;
+	}
+	if (c < 0x20)
+		return; /* pictures, note references, optional hyphens */
+	if (c < 0x80)
+		g_string_append_c(w->out, (char)c);
+	else
+		g_string_append_unichar(w->out, c);
+}
+
+typedef struct {
+	const guint8 *cps;  /* n + 1 character positions */
+	const guint8 *pcds; /* n piece descriptors of 8 bytes */
+	guint32 n;
+} Pieces;
+
+/*
+ * Find the piece table in the CLX (property blocks, then the Pcdt).
+ * FALSE when it is not there or does not fit.
+ */
+static gboolean
+find_pieces(const guint8 *clx, gsize len, Pieces *pc)
+{
+	gsize pos = 0;
+	while (pos < len) {
+		if (clx[pos] == 0x01 && pos + 3 <= len) {
+			pos += 3 + dp_le16(clx + pos + 1);
+		} else if (clx[pos] == 0x02 && pos + 5 <= len) {
+			guint32 lcb = dp_le32(clx + pos + 1);
+			if (lcb < 4 || lcb > len - pos - 5 || (lcb - 4) % 12 != 0)
+				return FALSE;
+			pc->n = (lcb - 4) / 12;
+			pc->cps = clx + pos + 5;
+			pc->pcds = pc->cps + 4 * ((gsize)pc->n + 1);
+			return TRUE;
+		} else {
+			return FALSE;
+		}
+	}
+	return FALSE;
+}
+
+/* Characters [A, B) of the document into W; FALSE when a piece was out of the stream. */
+static gboolean
+read_range(WordText *w, const Pieces *pc, const guint8 *wd, gsize wd_len, guint32 a, guint32 b)
+{
+	gboolean whole = TRUE;
+	for (guint32 i = 0; i < pc->n && w->out->len <= w->limit; i++) {
+		guint32 c0 = dp_le32(pc->cps + 4 * i), c1 = dp_le32(pc->cps + 4 * (i + 1));
+		guint32 s = MAX(a, c0), e = MIN(b, c1);
+		if (s >= e)
+			continue;
+		guint32 fc = dp_le32(pc->pcds + 8 * i + 2);
+		gboolean compressed = (fc & 0x40000000u) != 0;
+		guint64 off = compressed ? (guint64)(fc & 0x3FFFFFFFu) / 2 + (s - c0) : (guint64)fc + 2ull * (s - c0);
+		guint64 nbytes = (guint64)(e - s) * (compressed ? 1 : 2);
+		if (off > wd_len || nbytes > wd_len - off) {
+			whole = FALSE;
+			continue;
+		}
+		if (e - s > w->budget) {
+			w->overlap = TRUE;
+			return whole;
+		}
+		w->budget -= e - s;
+		for (guint32 k = 0; k < e - s && w->out->len <= w->limit; k++) {
+			gunichar c;
+			if (compressed) {
+				c = dp_ole_cp1252(wd[off + k]);
+			} else {
+				c = dp_le16(wd + off + 2 * k);
+				if (c >= 0xD800 && c < 0xE000) {
+					/* A surrogate pair stays whole, a lone half is U+FFFD. */
+					guint16 lo = k + 1 < e - s ? dp_le16(wd + off + 2 * (k + 1)) : 0;
+					if (c < 0xDC00 && lo >= 0xDC00 && lo < 0xE000) {
+						c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00u);
+						k++;
+					} else {
+						c = 0xFFFD;
+					}
+				}
+			}
+			put_char(w, c);
+		}
+	}
+	return whole;
+}
+
+/* The FIB's character counts and CLX place; FALSE with *WHY when it does not fit. */
+typedef struct {
+	guint32 ccp[G_N_ELEMENTS(story_index)];
+	guint32 fc_clx, lcb_clx;
+} Fib;
+
+static gboolean
+read_fib(const guint8 *p, gsize n, Fib *fib, const char **why)
+{
+	gsize pos = 0x20;
+	if (pos + 2 > n)
+		goto short_fib;
+	pos += 2 + 2 * (gsize)dp_le16(p + pos); /* csw, fibRgW */
+	if (pos + 2 > n)
+		goto short_fib;
+	guint16 cslw = dp_le16(p + pos);
+	const guint8 *lw = p + pos + 2;
+	pos += 2 + 4 * (gsize)cslw;
+	if (cslw < 11 || pos + 2 > n)
+		goto short_fib;
+	for (guint i = 0; i < G_N_ELEMENTS(story_index); i++)
+		fib->ccp[i] = dp_le32(lw + 4 * story_index[i]);
+	guint16 cb = dp_le16(p + pos);
+	const guint8 *fclcb = p + pos + 2;
+	if (cb < 34 || pos + 2 + 8 * (gsize)cb > n)
+		goto short_fib;
+	fib->fc_clx = dp_le32(fclcb + 33 * 8);
+	fib->lcb_clx = dp_le32(fclcb + 33 * 8 + 4);
+	return TRUE;
+short_fib:
+	*why = "its FIB is cut short";
+	return FALSE;
+}
+
+gboolean
+dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error)
+{
+	const char *bad = "is missing";
+	g_autoptr(GBytes) wd = dp_ole_stream(root, "WordDocument", max, &bad);
+	if (wd == NULL) {
+		dp_doc_fail(doc, DP_STATUS_ERROR, "Word document: the WordDocument stream %s", bad);
+		return TRUE;
+	}
+	gsize n;
+	const guint8 *p = g_bytes_get_data(wd, &n);
+	if (n < 0x22 || dp_le16(p) != 0xA5EC) {
+		dp_doc_fail(doc, DP_STATUS_ERROR, "Word document: no FIB at the start of WordDocument");
+		return TRUE;
+	}
+	guint16 nfib = dp_le16(p + 2), flags = dp_le16(p + 0x0A);
+	if (flags & (0x0100 | 0x8000)) {
+		dp_doc_fail(doc, DP_STATUS_ENCRYPTED,
+		            "Word document is encrypted; docpipe does not decrypt Office files");
+		return TRUE;
+	}
+	if (nfib < 0xC0) {
+		dp_doc_fail(doc, DP_STATUS_UNSUPPORTED,
+		            "Word 6 or Word 95 document (FIB version %u); only Word 97 and later", nfib);
+		return TRUE;
+	}
+	Fib fib;
+	const char *why = NULL;
+	if (!read_fib(p, n, &fib, &why)) {
+		dp_doc_fail(doc, DP_STATUS_ERROR, "Word document: %s", why);
+		return TRUE;
+	}
+	const char *table_name = (flags & 0x0200) ? "1Table" : "0Table";
+	g_autoptr(GBytes) table = dp_ole_stream(root, table_name, max, &bad);
+	gsize tn = 0;
+	const guint8 *tp = table ? g_bytes_get_data(table, &tn) : NULL;
+	Pieces pc;
+	if (tp == NULL || fib.fc_clx > tn || fib.lcb_clx > tn - fib.fc_clx ||
+	    !find_pieces(tp + fib.fc_clx, fib.lcb_clx, &pc)) {
+		dp_doc_fail(doc, DP_STATUS_ERROR, "Word document: no piece table in %s", table_name);
+		return TRUE;
+	}
+
+	WordText w = {
+		g_string_new(NULL), 0, { FALSE }, ctx->max_text > 0 ? (gsize)ctx->max_text : G_MAXSIZE, n, FALSE
+	};
+	gboolean whole = TRUE;
+	guint64 cp = 0;
+	for (guint i = 0; i < G_N_ELEMENTS(fib.ccp) && cp < G_MAXUINT32; i++) {
+		guint64 end = MIN(cp + fib.ccp[i], (guint64)G_MAXUINT32);
+		if (end > cp) {
+			if (w.out->len > 0 && w.out->str[w.out->len - 1] != '\n')
+				g_string_append_c(w.out, '\n');
+			if (i > 0)
+				g_string_append_c(w.out, '\n');
+			w.depth = 0;
+			whole &= read_range(&w, &pc, p, n, (guint32)cp, (guint32)end);
+		}
+		cp = end;
+	}
+	if (!whole)
+		dp_doc_fail(doc, DP_STATUS_PARTIAL,
+		            "Word document: some text pieces lie outside the WordDocument stream");
+	else if (w.overlap)
+		dp_doc_fail(doc, DP_STATUS_PARTIAL,
+		            "Word document: its pieces read more text than the stream holds; cut");
+	dp_doc_take_text(ctx, doc, w.out);
+	return TRUE;
+}

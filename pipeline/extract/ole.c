@@ -1,0 +1,310 @@
+/*
+ * NAME
+ *	ole.c - OLE2 compound files through libgsf (the loadable module
+ *	docpipe-ole.so): which kind of document, its summary properties,
+ *	and the reader for its kind
+ *
+ * DESCRIPTION
+ *	core/detect.c knows a compound file only by its signature
+ *	(application/x-ole-storage).  Here the root entries say what it is,
+ *	never the file name or a container's claim:
+ *	  WordDocument                      application/msword (ole-word.c)
+ *	  Workbook, Book                    application/vnd.ms-excel (ole-excel.c)
+ *	  PowerPoint Document               application/vnd.ms-powerpoint (ole-ppt.c)
+ *	  __properties_version1.0 and
+ *	  __substg1.0_*                     application/vnd.ms-outlook (msg.c)
+ *	  EncryptionInfo, EncryptedPackage  an encrypted OOXML file (DOCX,
+ *	                                    XLSX, PPTX under a password):
+ *	                                    status "encrypted"
+ *	The record's type is set to the kind found; any other compound file
+ *	(Visio, an installer, Thumbs.db) keeps the generic type with status
+ *	"unsupported", naming its root entries.  The title, author,
+ *	subject, keywords and dates of the SummaryInformation streams are
+ *	meta.title, meta.author, ... as for a PDF.
+ *
+ * SECURITY
+ *	Every byte is untrusted: the header, the sector tables, the
+ *	directory and every stream.  libgsf reads the file from memory in
+ *	the child of sandbox/isolate.c (seccomp filter, [limits] memory,
+ *	cpu-time and timeout).  It checks sector chains as it builds them
+ *	(a chain that loops or runs out of the file is an error; t2152 "a
+ *	FAT sector loop ..."); a stream is read whole only when it declares
+ *	no more bytes than the file holds (dp_ole_stream), so a huge
+ *	declared size costs nothing.  libgsf's warnings about damaged files
+ *	are dropped: the record's status says what could not be read.
+ */
+#include "core/detect.h"
+#include "core/record.h"
+#include "extract/extract.h"
+#include "extract/ole.h"
+#include "util/exitcode.h"
+
+#include <gsf/gsf-infile-msole.h>
+#include <gsf/gsf-input-memory.h>
+#include <gsf/gsf-meta-names.h>
+#include <gsf/gsf-msole-utils.h>
+#include <gsf/gsf-timestamp.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+#define DP_TYPE_OOXML_ENCRYPTED "application/x-tika-ooxml-protected"
+
+/* libgsf's complaints about a damaged file: the record's status says it once. */
+static void
+quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer unused)
+{
+}
+
+/*
+ * Set on a thread while it runs this module.  Some of libgsf's messages
+ * have no log domain (its assertions, "msole_prop_parse: assertion 'len <
+ * 0x10000' failed"; "Unable to get child['WordDocument'] ...
+ * insufficient blocks"): on such a thread those are dropped as above,
+ * since the record's status says what failed; on every other thread, and
+ * for messages with a domain, GLib's default handler runs as before.
+ */
+static GPrivate in_ole;
+
+static void
+gsf_nodomain_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer unused)
+{
+	if (g_private_get(&in_ole) != NULL)
+		return;
+	g_log_default_handler(domain, level, message, unused);
+}
+
+static gpointer
+ole_init_once(gpointer unused)
+{
+	gsf_init();
+	GLogLevelFlags levels =
+	    G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_CRITICAL;
+	g_log_set_handler("libgsf:msole", levels, quiet_log, NULL);
+	g_log_set_handler("libgsf", levels, quiet_log, NULL);
+	g_log_set_handler(NULL, G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING, gsf_nodomain_log, NULL);
+	return NULL;
+}
+
+gboolean
+dp_ole_has(GsfInfile *dir, const char *name)
+{
+	g_autoptr(GsfInput) c = gsf_infile_child_by_name(dir, name);
+	return c != NULL;
+}
+
+GBytes *
+dp_ole_stream(GsfInfile *dir, const char *name, gsize max, const char **bad)
+{
+	g_autoptr(GsfInput) s = gsf_infile_child_by_name(dir, name);
+	if (s == NULL)
+		return NULL;
+	if (GSF_IS_INFILE(s) && gsf_infile_num_children(GSF_INFILE(s)) >= 0) {
+		*bad = "is a storage, not a stream";
+		return NULL;
+	}
+	gsf_off_t size = gsf_input_size(s);
+	if (size < 0 || (guint64)size > max) {
+		*bad = "declares more bytes than the file holds";
+		return NULL;
+	}
+	guint8 *buf = g_malloc(size > 0 ? (gsize)size : 1);
+	if (size > 0 && gsf_input_read(s, (size_t)size, buf) == NULL) {
+		g_free(buf);
+		*bad = "cannot be read (a damaged sector chain)";
+		return NULL;
+	}
+	return g_bytes_new_take(buf, (gsize)size);
+}
+
+/* Windows-1252's characters 0x80..0x9F; 0 for the five it leaves undefined. */
+static const guint16 cp1252_high[32] = {
+	0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+	0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+	0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+};
+
+gunichar
+dp_ole_cp1252(guint8 b)
+{
+	return b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b;
+}
+
+void
+dp_ole_append_8bit(GString *out, const guint8 *p, gsize n, gboolean cp1252)
+{
+	for (gsize i = 0; i < n; i++) {
+		gunichar c = p[i];
+		if (c < 0x80) {
+			g_string_append_c(out, (char)c);
+			continue;
+		}
+		if (cp1252 && (c = dp_ole_cp1252(p[i])) == 0)
+			continue;
+		g_string_append_unichar(out, c);
+	}
+}
+
+void
+dp_ole_append_utf16(GString *out, const guint8 *p, gsize n)
+{
+	for (gsize i = 0; i < n; i++) {
+		gunichar c = dp_le16(p + 2 * i);
+		if (c < 0x80) {
+			g_string_append_c(out, (char)c);
+			continue;
+		}
+		if (c >= 0xD800 && c < 0xDC00 && i + 1 < n) {
+			gunichar lo = dp_le16(p + 2 * (i + 1));
+			if (lo >= 0xDC00 && lo < 0xE000) {
+				g_string_append_unichar(out, 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00));
+				i++;
+				continue;
+			}
+		}
+		if (c >= 0xD800 && c < 0xE000)
+			c = 0xFFFD;
+		g_string_append_unichar(out, c);
+	}
+}
+
+/* The kinds of compound file, told by their root entries. */
+typedef enum { OLE_OTHER, OLE_WORD, OLE_EXCEL, OLE_PPT, OLE_MSG, OLE_OOXML_ENCRYPTED } OleKind;
+
+static OleKind
+classify(GsfInfile *root)
+{
+	if (dp_ole_has(root, "EncryptionInfo") && dp_ole_has(root, "EncryptedPackage"))
+		return OLE_OOXML_ENCRYPTED;
+	if (dp_ole_has(root, "WordDocument"))
+		return OLE_WORD;
+	if (dp_ole_has(root, "Workbook") || dp_ole_has(root, "Book"))
+		return OLE_EXCEL;
+	if (dp_ole_has(root, "PowerPoint Document"))
+		return OLE_PPT;
+	if (dp_ole_has(root, "__properties_version1.0")) {
+		int n = gsf_infile_num_children(root);
+		for (int i = 0; i < n && i < 65536; i++) {
+			const char *name = gsf_infile_name_by_index(root, i);
+			if (name != NULL && g_str_has_prefix(name, "__substg1.0_"))
+				return OLE_MSG;
+		}
+	}
+	return OLE_OTHER;
+}
+
+/* One summary property, a string or a date, as meta.NAME. */
+static void
+meta_prop(DpDoc *doc, GsfDocMetaData *md, const char *gsf_name, const char *name)
+{
+	GsfDocProp *prop = gsf_doc_meta_data_lookup(md, gsf_name);
+	const GValue *v = prop ? gsf_doc_prop_get_val(prop) : NULL;
+	if (v == NULL)
+		return;
+	if (G_VALUE_HOLDS_STRING(v)) {
+		dp_doc_meta(doc, name, g_value_get_string(v));
+	} else if (G_VALUE_HOLDS(v, GSF_TIMESTAMP_TYPE)) {
+		GsfTimestamp *ts = g_value_get_boxed(v);
+		g_autofree char *s = ts ? gsf_timestamp_as_string(ts) : NULL;
+		dp_doc_meta(doc, name, s);
+	}
+}
+
+/* The summary properties of both SummaryInformation streams, when there. */
+static void
+summary_meta(DpDoc *doc, GsfInfile *root)
+{
+	static const char *streams[] = { "\005SummaryInformation", "\005DocumentSummaryInformation" };
+	g_autoptr(GsfDocMetaData) md = gsf_doc_meta_data_new();
+	for (guint i = 0; i < G_N_ELEMENTS(streams); i++) {
+		g_autoptr(GsfInput) s = gsf_infile_child_by_name(root, streams[i]);
+		if (s == NULL)
+			continue;
+		GError *err = gsf_doc_meta_data_read_from_msole(md, s);
+		/* A damaged property set costs its properties, not the document. */
+		g_clear_error(&err);
+	}
+	meta_prop(doc, md, GSF_META_NAME_TITLE, "title");
+	meta_prop(doc, md, GSF_META_NAME_CREATOR, "author");
+	meta_prop(doc, md, GSF_META_NAME_SUBJECT, "subject");
+	meta_prop(doc, md, GSF_META_NAME_KEYWORDS, "keywords");
+	meta_prop(doc, md, GSF_META_NAME_GENERATOR, "creator");
+	meta_prop(doc, md, GSF_META_NAME_DATE_CREATED, "created");
+	meta_prop(doc, md, GSF_META_NAME_DATE_MODIFIED, "modified");
+}
+
+/* The root entries' names, for the message about a compound file of no known kind. */
+static char *
+root_names(GsfInfile *root)
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+	int n = gsf_infile_num_children(root);
+	for (int i = 0; i < n && i < 8; i++) {
+		const char *name = gsf_infile_name_by_index(root, i);
+		g_autofree char *clean = g_strdup(name ? name : "");
+		g_strcanon(clean, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_. ", '?');
+		g_string_append_printf(s, "%s'%s'", i ? ", " : "", clean);
+	}
+	if (n > 8)
+		g_string_append(s, ", ...");
+	return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
+static gboolean
+extract_ole(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	gsize len;
+	const guint8 *d = g_bytes_get_data(doc->data, &len);
+	g_autoptr(GsfInput) in = gsf_input_memory_new(d, (gsf_off_t)len, FALSE);
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GsfInfile) root = in ? gsf_infile_msole_new(in, &err) : NULL;
+	if (root == NULL) {
+		dp_doc_fail(doc, DP_STATUS_ERROR, "not a readable OLE2 compound file: %s",
+		            err ? err->message : "too short");
+		return TRUE;
+	}
+	if (gsf_infile_num_children(root) <= 0) {
+		dp_doc_fail(doc, DP_STATUS_ERROR,
+		            "OLE2 compound file with no readable root entries (a damaged directory)");
+		return TRUE;
+	}
+	OleKind kind = classify(root);
+	switch (kind) {
+	case OLE_WORD:
+		dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_MSWORD);
+		summary_meta(doc, root);
+		return dp_ole_word(ctx, doc, root, len, error);
+	case OLE_EXCEL:
+		dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_MSEXCEL);
+		summary_meta(doc, root);
+		return dp_ole_excel(ctx, doc, root, len, error);
+	case OLE_PPT:
+		dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_MSPOWERPOINT);
+		summary_meta(doc, root);
+		return dp_ole_ppt(ctx, doc, root, len, error);
+	case OLE_MSG: dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_MSG); return dp_ole_msg(ctx, doc, root, len, error);
+	case OLE_OOXML_ENCRYPTED:
+		dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_OOXML_ENCRYPTED);
+		dp_doc_fail(doc, DP_STATUS_ENCRYPTED,
+		            "encrypted Office Open XML document (EncryptedPackage); not decrypted");
+		return TRUE;
+	case OLE_OTHER: break;
+	}
+	dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_OLE2);
+	g_autofree char *names = root_names(root);
+	dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "OLE2 compound file of no kind docpipe reads (root entries %s)", names);
+	return TRUE;
+}
+
+gboolean
+dp_extract_ole_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
+{
+	static GOnce once = G_ONCE_INIT;
+	g_once(&once, ole_init_once, NULL);
+	/* An attached message is read inside its parent's call: keep the outer setting. */
+	gpointer outer = g_private_get(&in_ole);
+	g_private_set(&in_ole, GINT_TO_POINTER(1));
+	gboolean ok = extract_ole(ctx, doc, error);
+	g_private_set(&in_ole, outer);
+	return ok;
+}

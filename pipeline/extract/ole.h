@@ -1,0 +1,66 @@
+/*
+ * ole.h: the OLE2 module's own interface (docpipe-ole.so): one reader per
+ * format over a compound file libgsf has opened, and the helpers they
+ * share.  extract/ole.c opens the file and names its type; ole-word.c,
+ * ole-excel.c, ole-ppt.c and msg.c read it.
+ */
+#ifndef DOCPIPE_OLE_H
+#define DOCPIPE_OLE_H
+
+#include <glib.h>
+#include <gsf/gsf.h>
+#include "extract/extract.h"
+
+/* libgsf declares no autoptr cleanups for its classes. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GsfInput, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GsfInfile, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GsfOutput, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GsfOutfile, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GsfDocMetaData, g_object_unref)
+
+/* Little-endian integers at P (the caller has checked the bounds). */
+static inline guint16
+dp_le16(const guint8 *p)
+{
+	return (guint16)(p[0] | p[1] << 8);
+}
+
+static inline guint32
+dp_le32(const guint8 *p)
+{
+	return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
+}
+
+/*
+ * The stream NAME of the storage DIR, read whole; NULL when there is no
+ * such stream.  A stream that declares more bytes than MAX (the compound
+ * file's own size: no stream can be larger than the file holding it) or
+ * that cannot be read gives NULL with *BAD set to a static reason.
+ */
+GBytes *dp_ole_stream(GsfInfile *dir, const char *name, gsize max, const char **bad);
+/* Has the storage DIR a child (stream or storage) named NAME? */
+gboolean dp_ole_has(GsfInfile *dir, const char *name);
+
+/*
+ * Append N 8-bit characters at P to OUT as UTF-8: Windows-1252 when
+ * CP1252 (Word's compressed pieces), else ISO 8859-1 (the high bytes of
+ * UTF-16 left out: Excel's and PowerPoint's compressed strings).
+ */
+/* The Windows-1252 byte B as a character; 0 for the five bytes it leaves undefined. */
+gunichar dp_ole_cp1252(guint8 b);
+void dp_ole_append_8bit(GString *out, const guint8 *p, gsize n, gboolean cp1252);
+/* Append N UTF-16LE code units at P to OUT; a lone surrogate becomes U+FFFD. */
+void dp_ole_append_utf16(GString *out, const guint8 *p, gsize n);
+
+/*
+ * The readers.  Each sets DOC's text, or its status when the document
+ * cannot be read (encrypted, damaged, over a limit); MAX is the compound
+ * file's size.  FALSE only when output fails.
+ */
+gboolean dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
+gboolean dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
+gboolean dp_ole_ppt(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
+/* An Outlook message: DOC's record, then its attachments as parts. */
+gboolean dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
+
+#endif
