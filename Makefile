@@ -57,8 +57,11 @@ LDFLAGS  += $(SANITIZE)
 # (pipeline/cmd/) and the format modules.  pipeline/README.md says what each
 # folder holds and may include.  Objects keep their folder under obj/;
 # base names are unique across folders (the archive stores base names).
+# DOCX, XLSX, PPTX, OpenDocument and EPUB: zip packages read with libzip, so a module too.
+OFFICE_SRC := pipeline/extract/office-zip.c pipeline/extract/ooxml-docx.c pipeline/extract/ooxml-xlsx.c \
+            pipeline/extract/ooxml-pptx.c pipeline/extract/odf.c pipeline/extract/epub.c
 MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/mail.c pipeline/extract/zip.c \
-            pipeline/extract/ocr.c pipeline/extract/image.c
+            pipeline/extract/ocr.c pipeline/extract/image.c $(OFFICE_SRC)
 MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 CMD_SRC  := $(sort $(wildcard pipeline/cmd/*.c))
 CMD_OBJ  := $(CMD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
@@ -66,7 +69,7 @@ LIB_SRC  := $(sort $(filter-out $(CMD_SRC) $(MOD_SRC),$(wildcard pipeline/*/*.c)
 LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 HEADERS  := $(wildcard pipeline/*/*.h)
 MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so \
-            $(BUILD)/docpipe-ocr.so
+            $(BUILD)/docpipe-ocr.so $(BUILD)/docpipe-office.so
 # Programs export their symbols (the whole library) to the modules they load.
 LINK_LIB  = -Wl,--export-dynamic -Wl,--whole-archive $(BUILD)/libdocpipe.a -Wl,--no-whole-archive
 STAGES   := $(sort $(notdir $(basename $(wildcard stages/*.c))))
@@ -99,6 +102,9 @@ $(BUILD)/docpipe-mail.so: $(BUILD)/obj/extract/mail.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(MAIL_LIBS)
 
 $(BUILD)/docpipe-zip.so: $(BUILD)/obj/extract/zip.o
+	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(ZIP_LIBS)
+
+$(BUILD)/docpipe-office.so: $(OFFICE_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(ZIP_LIBS)
 
 $(BUILD)/docpipe-ocr.so: $(BUILD)/obj/extract/ocr.o $(BUILD)/obj/extract/image.o
@@ -170,7 +176,7 @@ asan:
 FUZZ_DIR     := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 20
-FUZZ_EXTRACT := html pdf mime mbox zip image
+FUZZ_EXTRACT := html pdf mime mbox zip image docx xlsx pptx odt epub
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(filter-out tests/fuzz/fuzz-extract.c,$(wildcard tests/fuzz/fuzz-*.c))) \
                 $(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%)
 # Like the programs, fuzzers export the library to the PDF module, which
@@ -183,12 +189,17 @@ $(FUZZ_DIR)/fuzz-mime: FUZZ_TYPE := message/rfc822
 $(FUZZ_DIR)/fuzz-mbox: FUZZ_TYPE := application/mbox
 $(FUZZ_DIR)/fuzz-zip:  FUZZ_TYPE := application/zip
 $(FUZZ_DIR)/fuzz-image: FUZZ_TYPE := image/png
+$(FUZZ_DIR)/fuzz-docx: FUZZ_TYPE := application/vnd.openxmlformats-officedocument.wordprocessingml.document
+$(FUZZ_DIR)/fuzz-xlsx: FUZZ_TYPE := application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+$(FUZZ_DIR)/fuzz-pptx: FUZZ_TYPE := application/vnd.openxmlformats-officedocument.presentationml.presentation
+$(FUZZ_DIR)/fuzz-odt:  FUZZ_TYPE := application/vnd.oasis.opendocument.text
+$(FUZZ_DIR)/fuzz-epub: FUZZ_TYPE := application/epub+zip
 
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' \
 	  SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN) -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION' \
 	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so $(FUZZ_DIR)/lib/docpipe-mail.so \
-	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so
+	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so $(FUZZ_DIR)/lib/docpipe-office.so
 	$(MAKE) fuzz-bins
 
 .PHONY: fuzz-bins valgrind-check

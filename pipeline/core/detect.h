@@ -14,6 +14,14 @@
 #define DP_TYPE_MBOX "application/mbox"
 #define DP_TYPE_ZIP "application/zip"
 #define DP_TYPE_MAILDIR "inode/x-maildir"
+/* Zip packages told apart by their entries (core/detect.c), read by extract/office-zip.c. */
+#define DP_TYPE_DOCX "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#define DP_TYPE_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define DP_TYPE_PPTX "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+#define DP_TYPE_ODT "application/vnd.oasis.opendocument.text"
+#define DP_TYPE_ODS "application/vnd.oasis.opendocument.spreadsheet"
+#define DP_TYPE_ODP "application/vnd.oasis.opendocument.presentation"
+#define DP_TYPE_EPUB "application/epub+zip"
 /* A message printed in a document's text (extract/foia-pass.c): no bytes of its own. */
 #define DP_TYPE_PRINTED "message/x-printed"
 #define DP_TYPE_EMPTY "application/x-empty"
@@ -38,7 +46,7 @@ char *dp_detect_type(const guint8 *data, gsize len, const char *sha256);
 /*
  * Only the first step of dp_detect_type, without libmagic (which costs a
  * millisecond or more on binary data): the type when DATA is one of the
- * formats docpipe reads (PDF, zip, images, mbox, message, HTML, text) or empty,
+ * formats docpipe reads (PDF, zip and the office packages in zips, images, mbox, message, HTML, text) or empty,
  * else NULL.  Static strings.
  */
 const char *dp_detect_sniff(const guint8 *data, gsize len);

@@ -54,6 +54,14 @@ static const Extractor extractors[] = {
 	{ DP_TYPE_MAILDIR, dp_extract_maildir, DP_MODULE_MAIL },
 	{ DP_TYPE_ZIP, NULL, DP_MODULE_ZIP },
 	{ "application/x-zip-compressed", NULL, DP_MODULE_ZIP },
+	/* Office packages (extract/office-zip.c), told from other zips by detect. */
+	{ DP_TYPE_DOCX, NULL, DP_MODULE_OFFICE },
+	{ DP_TYPE_XLSX, NULL, DP_MODULE_OFFICE },
+	{ DP_TYPE_PPTX, NULL, DP_MODULE_OFFICE },
+	{ DP_TYPE_ODT, NULL, DP_MODULE_OFFICE },
+	{ DP_TYPE_ODS, NULL, DP_MODULE_OFFICE },
+	{ DP_TYPE_ODP, NULL, DP_MODULE_OFFICE },
+	{ DP_TYPE_EPUB, NULL, DP_MODULE_OFFICE },
 	/* Images, read by OCR (extract/image.c, extract/ocr.h). */
 	{ DP_TYPE_PNG, NULL, DP_MODULE_OCR },
 	{ DP_TYPE_JPEG, NULL, DP_MODULE_OCR },

@@ -178,7 +178,8 @@ gboolean dp_extract_maildir(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
 /*
  * The loadable modules (extract/module.c): docpipe-pdf.so, -mail.so,
- * -zip.so and -ocr.so (images, and the OCR engine, extract/ocr.h).  Which
+ * -zip.so, -ocr.so (images, and the OCR engine, extract/ocr.h) and
+ * -office.so (DOCX, XLSX, PPTX, OpenDocument, EPUB).  Which
  * types each one reads is said in one place, the table of
  * extract/dispatch.c.
  */
@@ -188,6 +189,7 @@ typedef enum {
 	DP_MODULE_MAIL,
 	DP_MODULE_ZIP,
 	DP_MODULE_OCR,
+	DP_MODULE_OFFICE,
 } DpModule;
 
 /*
@@ -216,6 +218,8 @@ DpModule dp_extract_module_of(const char *type);
 gboolean dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/* Zip-based office documents and EPUB (extract/office-zip.c). */
+gboolean dp_extract_office_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 /* Images, read by OCR (extract/image.c). */
 gboolean dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 
