@@ -329,7 +329,7 @@ content_read(Odf *o)
 	if (r == NULL)
 		return;
 	int rc = xmlTextReaderRead(r);
-	while (rc == 1 && o->ok) {
+	while (rc == 1 && o->ok && !(o->body.full && !o->sheets)) {
 		int type = xmlTextReaderNodeType(r);
 		const char *ln = (const char *)xmlTextReaderConstLocalName(r);
 		if (type == XML_READER_TYPE_ELEMENT && is_skipped(ln)) {
@@ -353,7 +353,7 @@ content_read(Odf *o)
 		rc = xmlTextReaderRead(r);
 	}
 	if (rc < 0)
-		office_zip_problem(o->oz, DP_STATUS_ERROR, "part %s is not well-formed XML; its text is cut there", name);
+		office_xml_failed(o->oz, name);
 	xmlFreeTextReader(r);
 }
 

@@ -115,6 +115,7 @@ office_zip_close(OfficeZip *oz)
 	oz->za = NULL;
 	g_clear_pointer(&oz->status, g_free);
 	g_clear_pointer(&oz->why, g_free);
+	g_clear_pointer(&oz->xml_error, g_free);
 }
 
 gboolean
@@ -221,10 +222,20 @@ stream_close(void *user)
 	return 0;
 }
 
-/* libxml2's messages would go to stderr: the status says what failed. */
+/* libxml2's messages would go to stderr: the first is kept for the status message. */
 static void
-quiet_errors(void *user, xmlErrorPtr err)
+keep_error(void *user, xmlErrorPtr err)
 {
+	OfficeZip *oz = user;
+	if (oz->xml_error == NULL && err != NULL && err->message != NULL && err->level >= XML_ERR_ERROR)
+		oz->xml_error = g_strstrip(g_strndup(err->message, 200));
+}
+
+void
+office_xml_failed(OfficeZip *oz, const char *name)
+{
+	office_zip_problem(oz, DP_STATUS_ERROR, "part %s is not well-formed XML (%s); its text is cut there", name,
+	                   oz->xml_error ? oz->xml_error : "unreadable");
 }
 
 xmlTextReaderPtr
@@ -244,7 +255,8 @@ office_zip_xml(OfficeZip *oz, const char *name, gboolean required)
 		office_zip_problem(oz, DP_STATUS_ERROR, "cannot parse part %s", name);
 		return NULL;
 	}
-	xmlTextReaderSetStructuredErrorHandler(r, quiet_errors, NULL);
+	g_clear_pointer(&oz->xml_error, g_free);
+	xmlTextReaderSetStructuredErrorHandler(r, keep_error, oz);
 	return r;
 }
 
@@ -253,7 +265,7 @@ office_xml_next(OfficeZip *oz, xmlTextReaderPtr r, const char *name)
 {
 	int rc = xmlTextReaderRead(r);
 	if (rc < 0)
-		office_zip_problem(oz, DP_STATUS_ERROR, "part %s is not well-formed XML; its text is cut there", name);
+		office_xml_failed(oz, name);
 	return rc == 1;
 }
 

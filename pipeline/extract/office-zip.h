@@ -26,6 +26,8 @@ typedef struct {
 	/* The first problem met (a limit, a damaged part), for the document's status. */
 	char *status;
 	char *why;
+	/* libxml2's first message about the part being read. */
+	char *xml_error;
 } OfficeZip;
 
 /* Open DOC's bytes as a package; FALSE (DOC failed, with the reason) when it is no zip. */
@@ -48,6 +50,8 @@ gboolean office_zip_has(OfficeZip *oz, const char *name);
 xmlTextReaderPtr office_zip_xml(OfficeZip *oz, const char *name, gboolean required);
 /* The next node of R; FALSE at the end, or on an XML error (noted for NAME). */
 gboolean office_xml_next(OfficeZip *oz, xmlTextReaderPtr r, const char *name);
+/* Note that the XML part NAME broke off (libxml2's reason in the message). */
+void office_xml_failed(OfficeZip *oz, const char *name);
 /* Attribute LOCAL of the current element, in any namespace (free it), or NULL. */
 char *office_xml_attr(xmlTextReaderPtr r, const char *local);
 /* The relationship id of the current element (r:id, in OOXML's relationships namespace), or NULL. */

@@ -180,7 +180,8 @@ story_read(Story *st, const char *name, gboolean required)
 	if (r == NULL)
 		return FALSE;
 	int rc = xmlTextReaderRead(r);
-	while (rc == 1) {
+	/* Once the text is full, the rest of the part would be read for nothing. */
+	while (rc == 1 && !st->text.full) {
 		int type = xmlTextReaderNodeType(r);
 		const char *ln = (const char *)xmlTextReaderConstLocalName(r);
 		if (type == XML_READER_TYPE_ELEMENT && (is_skipped(ln) || is_separator_note(r, ln))) {
@@ -200,8 +201,7 @@ story_read(Story *st, const char *name, gboolean required)
 		rc = xmlTextReaderRead(r);
 	}
 	if (rc < 0)
-		office_zip_problem(st->oz, DP_STATUS_ERROR, "part %s is not well-formed XML; its text is cut there",
-		                   name);
+		office_xml_failed(st->oz, name);
 	xmlFreeTextReader(r);
 	return TRUE;
 }

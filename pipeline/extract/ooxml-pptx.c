@@ -38,7 +38,7 @@ drawing_text(OfficeZip *oz, const char *name, OfficeText *t)
 		return;
 	gboolean in_t = FALSE;
 	int rc = xmlTextReaderRead(r);
-	while (rc == 1) {
+	while (rc == 1 && !t->full) {
 		int type = xmlTextReaderNodeType(r);
 		const char *ln = (const char *)xmlTextReaderConstLocalName(r);
 		if (type == XML_READER_TYPE_ELEMENT) {
@@ -74,7 +74,7 @@ drawing_text(OfficeZip *oz, const char *name, OfficeText *t)
 		rc = xmlTextReaderRead(r);
 	}
 	if (rc < 0)
-		office_zip_problem(oz, DP_STATUS_ERROR, "part %s is not well-formed XML; its text is cut there", name);
+		office_xml_failed(oz, name);
 	xmlFreeTextReader(r);
 }
 

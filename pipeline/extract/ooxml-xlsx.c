@@ -102,7 +102,7 @@ shared_strings(OfficeZip *oz)
 		rc = xmlTextReaderRead(r);
 	}
 	if (rc < 0)
-		office_zip_problem(oz, DP_STATUS_ERROR, "part %s is not well-formed XML", name);
+		office_xml_failed(oz, name);
 	xmlFreeTextReader(r);
 	return strings;
 }
@@ -196,7 +196,7 @@ sheet_read(Sheet *sh, const char *name)
 	if (r == NULL)
 		return;
 	int rc = xmlTextReaderRead(r);
-	while (rc == 1) {
+	while (rc == 1 && !sh->text.full) {
 		int type = xmlTextReaderNodeType(r);
 		const char *ln = (const char *)xmlTextReaderConstLocalName(r);
 		gboolean empty = xmlTextReaderIsEmptyElement(r);
@@ -232,8 +232,7 @@ sheet_read(Sheet *sh, const char *name)
 		rc = xmlTextReaderRead(r);
 	}
 	if (rc < 0)
-		office_zip_problem(sh->oz, DP_STATUS_ERROR, "part %s is not well-formed XML; its text is cut there",
-		                   name);
+		office_xml_failed(sh->oz, name);
 	xmlFreeTextReader(r);
 }
 
