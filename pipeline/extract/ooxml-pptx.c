@@ -157,9 +157,8 @@ office_pptx(OfficeZip *oz, GError **error)
 	dp_doc_take_text(oz->ctx, oz->doc, office_text_steal(&t));
 	gboolean ok = office_zip_emit(oz, error);
 	for (guint i = 0; ok && i < slides->len; i++) {
-		GHashTable *types = NULL;
+		g_autoptr(GHashTable) types = NULL;
 		g_autoptr(GHashTable) rels = office_rels(oz, slides->pdata[i], &types);
-		g_autoptr(GHashTable) types_owned = types;
 		g_autofree char *notes = related(rels, types, "/notesSlide");
 		g_autofree char *comments = related(rels, types, "/comments");
 		g_autofree char *npath = g_strdup_printf("notes %u", i + 1);
