@@ -85,11 +85,19 @@ package_read(OfficeZip *oz, const char *opf, Package *p)
 }
 
 /* The OPF's Dublin Core metadata: local element name, then meta name. */
-static const char *const props_map[] = { "title",      "title",     "creator",    "author",
-	                                 "language",   "language",  "publisher",  "publisher",
-	                                 "date",       "date",      "identifier", "identifier",
-	                                 "subject",    "subject",   "description", "description",
-	                                 NULL };
+/* clang-format off */
+static const char *const props_map[] = {
+	"title",       "title",
+	"creator",     "author",
+	"language",    "language",
+	"publisher",   "publisher",
+	"date",        "date",
+	"identifier",  "identifier",
+	"subject",     "subject",
+	"description", "description",
+	NULL
+};
+/* clang-format on */
 
 gboolean
 office_epub(OfficeZip *oz, GError **error)
@@ -131,8 +139,8 @@ office_epub(OfficeZip *oz, GError **error)
 			continue;
 		}
 		/* XHTML goes to the HTML extractor; anything else is sniffed as any part is. */
-		gboolean xhtml = type != NULL && (g_str_equal(type, "application/xhtml+xml") ||
-		                                  g_str_equal(type, "text/html"));
+		gboolean xhtml =
+		    type != NULL && (g_str_equal(type, "application/xhtml+xml") || g_str_equal(type, "text/html"));
 		ok = dp_doc_child(oz->ctx, oz->doc, path, xhtml ? "application/xhtml+xml" : NULL, data, meta, error);
 	}
 	g_hash_table_unref(p.hrefs);

@@ -54,7 +54,7 @@ typedef struct {
 	OfficeText anno;  /* annotations */
 	OfficeText *cur;  /* where text goes now */
 	GArray *note_spans, *anno_spans;
-	guint cells;       /* inside this many table cells */
+	guint cells; /* inside this many table cells */
 	gboolean in_creator;
 	guint slide;
 	/* Tracked changes. */
@@ -309,7 +309,7 @@ element_end(Odf *o, const char *ln)
  * change, a note's citation mark, a frame's title, form and script
  * definitions.  The dates of annotations are left out too.
  */
-static const char *skipped[] = { "change-info", "note-citation", "date",     "forms",
+static const char *skipped[] = { "change-info", "note-citation",   "date",   "forms",
 	                         "scripts",     "font-face-decls", "styles", "automatic-styles" };
 
 static gboolean
@@ -380,12 +380,21 @@ span_free(gpointer p)
 }
 
 /* meta.xml: local element name, then meta name. */
-static const char *const props_map[] = { "title",         "title",       "subject",          "subject",
-	                                 "creator",       "last-modified-by", "initial-creator", "author",
-	                                 "keyword",       "keywords",    "description",      "description",
-	                                 "creation-date", "created",     "date",             "modified",
-	                                 "generator",     "application", "language",         "language",
-	                                 NULL };
+/* clang-format off */
+static const char *const props_map[] = {
+	"title",           "title",
+	"subject",         "subject",
+	"creator",         "last-modified-by",
+	"initial-creator", "author",
+	"keyword",         "keywords",
+	"description",     "description",
+	"creation-date",   "created",
+	"date",            "modified",
+	"generator",       "application",
+	"language",        "language",
+	NULL
+};
+/* clang-format on */
 
 gboolean
 office_odf(OfficeZip *oz, GError **error)

@@ -164,7 +164,8 @@ stream_open(OfficeZip *oz, const char *name, gboolean required)
 	}
 	if (oz->max_ratio > 0 && size > RATIO_MIN_SIZE && size / MAX(csize, 1) > oz->max_ratio) {
 		office_zip_problem(oz, DP_STATUS_LIMIT,
-		                   "part %s expands %" G_GUINT64_FORMAT " times, more than the limit of %" G_GUINT64_FORMAT,
+		                   "part %s expands %" G_GUINT64_FORMAT
+		                   " times, more than the limit of %" G_GUINT64_FORMAT,
 		                   name, size / MAX(csize, 1), oz->max_ratio);
 		return NULL;
 	}
@@ -198,14 +199,15 @@ stream_read(void *user, char *buf, int len)
 	s->got += (guint64)n;
 	oz->total += (guint64)n;
 	if (oz->total > oz->max_total) {
-		office_zip_problem(oz, DP_STATUS_LIMIT, "part %s passes the limit of %" G_GUINT64_FORMAT " bytes uncompressed",
-		                   s->name, oz->max_total);
+		office_zip_problem(oz, DP_STATUS_LIMIT,
+		                   "part %s passes the limit of %" G_GUINT64_FORMAT " bytes uncompressed", s->name,
+		                   oz->max_total);
 		s->failed = TRUE;
 		return -1;
 	}
 	if (s->got > RATIO_MIN_SIZE && oz->max_ratio > 0 && s->got / MAX(s->csize, 1) > oz->max_ratio) {
-		office_zip_problem(oz, DP_STATUS_LIMIT, "part %s expands more than %" G_GUINT64_FORMAT " times", s->name,
-		                   oz->max_ratio);
+		office_zip_problem(oz, DP_STATUS_LIMIT, "part %s expands more than %" G_GUINT64_FORMAT " times",
+		                   s->name, oz->max_ratio);
 		s->failed = TRUE;
 		return -1;
 	}
@@ -446,11 +448,10 @@ office_embedded(OfficeZip *oz, const char *const *prefixes, GError **error)
 		g_autofree char *why = g_steal_pointer(&oz->why);
 		oz->status = g_steal_pointer(&saved_status);
 		oz->why = g_steal_pointer(&saved_why);
-		gboolean ok = data != NULL
-		                  ? dp_doc_child(oz->ctx, oz->doc, path, NULL, data, meta, error)
-		                  : dp_doc_child_problem(oz->ctx, oz->doc, path, NULL, meta,
-		                                         status ? status : DP_STATUS_ERROR, error, "%s",
-		                                         why ? why : "unreadable entry");
+		gboolean ok = data != NULL ? dp_doc_child(oz->ctx, oz->doc, path, NULL, data, meta, error)
+		                           : dp_doc_child_problem(oz->ctx, oz->doc, path, NULL, meta,
+		                                                  status ? status : DP_STATUS_ERROR, error, "%s",
+		                                                  why ? why : "unreadable entry");
 		if (!ok)
 			return FALSE;
 	}

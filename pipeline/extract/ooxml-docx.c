@@ -54,9 +54,8 @@ typedef struct {
  * and revision marks of formatting), field codes, and the fallback copy
  * of a text box that mc:AlternateContent gives after the real one.
  */
-static const char *skipped[] = { "pPr",          "rPr",       "sectPr",   "tblPr",  "tcPr",      "trPr",
-	                         "tblGrid",      "Fallback",  "instrText", "delInstrText", "fldData", "numPr",
-	                         "bookmarkStart" };
+static const char *skipped[] = { "pPr",      "rPr",       "sectPr",       "tblPr",   "tcPr",  "trPr",         "tblGrid",
+	                         "Fallback", "instrText", "delInstrText", "fldData", "numPr", "bookmarkStart" };
 
 static gboolean
 is_skipped(const char *ln)
@@ -271,13 +270,24 @@ emit_numbered(OfficeZip *oz, const char *prefix, const char *what, GError **erro
 }
 
 /* docProps/core.xml and app.xml: local element name, then meta name. */
-static const char *const props_map[] = { "title",       "title",       "subject",        "subject",
-	                                 "creator",     "author",      "keywords",       "keywords",
-	                                 "description", "description", "lastModifiedBy", "last-modified-by",
-	                                 "created",     "created",     "modified",       "modified",
-	                                 "category",    "category",    "Application",    "application",
-	                                 "Company",     "company",     "Manager",        "manager",
-	                                 "Template",    "template",    NULL };
+/* clang-format off */
+static const char *const props_map[] = {
+	"title",          "title",
+	"subject",        "subject",
+	"creator",        "author",
+	"keywords",       "keywords",
+	"description",    "description",
+	"lastModifiedBy", "last-modified-by",
+	"created",        "created",
+	"modified",       "modified",
+	"category",       "category",
+	"Application",    "application",
+	"Company",        "company",
+	"Manager",        "manager",
+	"Template",       "template",
+	NULL
+};
+/* clang-format on */
 
 gboolean
 office_docx(OfficeZip *oz, GError **error)

@@ -133,12 +133,21 @@ emit_related(OfficeZip *oz, const char *part, const char *path, GError **error)
 	return ok;
 }
 
-static const char *const props_map[] = { "title",    "title",          "subject",          "subject",
-	                                 "creator",  "author",         "keywords",         "keywords",
-	                                 "created",  "created",        "modified",         "modified",
-	                                 "Company",  "company",        "Application",      "application",
-	                                 "lastModifiedBy", "last-modified-by", "description", "description",
-	                                 NULL };
+/* clang-format off */
+static const char *const props_map[] = {
+	"title",          "title",
+	"subject",        "subject",
+	"creator",        "author",
+	"keywords",       "keywords",
+	"created",        "created",
+	"modified",       "modified",
+	"Company",        "company",
+	"Application",    "application",
+	"lastModifiedBy", "last-modified-by",
+	"description",    "description",
+	NULL
+};
+/* clang-format on */
 
 gboolean
 office_pptx(OfficeZip *oz, GError **error)

@@ -111,12 +111,12 @@ typedef struct {
 	OfficeZip *oz;
 	GPtrArray *strings;
 	OfficeText text;
-	guint col;        /* the column the text is at, from 1 */
-	guint next_col;   /* the column of the next cell without a reference */
-	char *cell_type;  /* t= of the cell being read */
-	GString *value;   /* its <v> or inline string */
-	gboolean in_v;    /* inside <v>, or <t> of an inline string */
-	GString *rows;    /* hidden row numbers */
+	guint col;       /* the column the text is at, from 1 */
+	guint next_col;  /* the column of the next cell without a reference */
+	char *cell_type; /* t= of the cell being read */
+	GString *value;  /* its <v> or inline string */
+	gboolean in_v;   /* inside <v>, or <t> of an inline string */
+	GString *rows;   /* hidden row numbers */
 	guint n_rows;
 	GString *columns; /* hidden column letters */
 	guint n_columns;
@@ -224,8 +224,9 @@ sheet_read(Sheet *sh, const char *name)
 				cell_end(sh);
 			else if (g_str_equal(ln, "row"))
 				office_text_row(&sh->text);
-		} else if (sh->in_v && (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-		                        type == XML_READER_TYPE_WHITESPACE)) {
+		} else if (sh->in_v &&
+		           (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
+		            type == XML_READER_TYPE_WHITESPACE)) {
 			if (sh->value->len < 65536)
 				g_string_append(sh->value, (const char *)xmlTextReaderConstValue(r));
 		}
@@ -305,12 +306,22 @@ workbook_sheets(OfficeZip *oz)
 }
 
 /* docProps/core.xml and app.xml. */
-static const char *const props_map[] = { "title",    "title",       "subject",        "subject",
-	                                 "creator",  "author",      "keywords",       "keywords",
-	                                 "created",  "created",     "modified",       "modified",
-	                                 "category", "category",    "lastModifiedBy", "last-modified-by",
-	                                 "Company",  "company",     "Application",    "application",
-	                                 "description", "description", NULL };
+/* clang-format off */
+static const char *const props_map[] = {
+	"title",          "title",
+	"subject",        "subject",
+	"creator",        "author",
+	"keywords",       "keywords",
+	"created",        "created",
+	"modified",       "modified",
+	"category",       "category",
+	"lastModifiedBy", "last-modified-by",
+	"Company",        "company",
+	"Application",    "application",
+	"description",    "description",
+	NULL
+};
+/* clang-format on */
 
 gboolean
 office_xlsx(OfficeZip *oz, GError **error)
