@@ -174,6 +174,25 @@ test_expect_success 'an office file inside a zip is read as one' '
 	test_grep "^==> sheet 1 \[text/tab-separated-values\] <==$" out
 '
 
+# Extract FILE as if its container had labelled it TYPE, to x.xml.
+extract_as() {
+	docpipe-detect "$1" | sed "s|^type: .*|type: $2|" | docpipe-extract | docpipe-emit --xml >x.xml
+}
+
+test_expect_success 'a wrong label gives way to the bytes, and says so' '
+	extract_as "$S/known.ods" application/vnd.oasis.opendocument.text &&
+	test_grep "type=\"application/vnd.oasis.opendocument.spreadsheet\"" x.xml &&
+	test_meta retyped-from application/vnd.oasis.opendocument.text &&
+	test_grep "path=\"sheet 1\"" x.xml &&
+	extract_as "$S/known.docx" application/zip &&
+	test_grep "type=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document\"" x.xml &&
+	test_grep "^Widgets	42$" x.xml &&
+	extract_as "$S/nodoc.docx" application/vnd.openxmlformats-officedocument.wordprocessingml.document &&
+	test_grep "type=\"application/zip\" status=\"ok\"" x.xml &&
+	test_meta retyped-from application/vnd.openxmlformats-officedocument.wordprocessingml.document &&
+	test_grep "path=\"entry word/styles.xml\"" x.xml
+'
+
 test_expect_success 'the XML is the same from run to run' '
 	for f in docx xlsx pptx odt ods odp epub; do
 		docpipe convert --xml "$S/known.$f" >a.xml &&

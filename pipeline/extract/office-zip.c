@@ -554,13 +554,52 @@ office_list_add(GString *list, guint *n, const char *item)
 	g_string_append(list, item);
 }
 
+/* The part every package of TYPE has, or NULL. */
+static const char *
+main_part(const char *type)
+{
+	if (g_str_equal(type, DP_TYPE_DOCX))
+		return "word/document.xml";
+	if (g_str_equal(type, DP_TYPE_XLSX))
+		return "xl/workbook.xml";
+	if (g_str_equal(type, DP_TYPE_PPTX))
+		return "ppt/presentation.xml";
+	if (g_str_equal(type, DP_TYPE_EPUB))
+		return "META-INF/container.xml";
+	return "content.xml";
+}
+
 gboolean
 dp_extract_office_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
+	/*
+	 * A container's label (an attachment's Content-Type) may be wrong:
+	 * the bytes decide which package this is.  meta.retyped-from keeps
+	 * the label, and stops the zip module sending the document back.
+	 */
+	const char *type = dp_record_get(doc->rec, DP_F_TYPE);
+	gsize len;
+	const guint8 *d = g_bytes_get_data(doc->data, &len);
+	const char *sniffed = dp_detect_sniff(d, len);
+	gboolean retyped = dp_record_get(doc->rec, DP_META_PREFIX "retyped-from") != NULL;
+	if (sniffed != NULL && !g_str_equal(sniffed, type) && dp_extract_module_of(sniffed) == DP_MODULE_OFFICE &&
+	    !retyped) {
+		dp_record_set(doc->rec, DP_META_PREFIX "retyped-from", type);
+		dp_record_set(doc->rec, DP_F_TYPE, sniffed);
+		type = sniffed;
+		retyped = TRUE;
+	}
 	OfficeZip oz;
 	if (!office_zip_open(&oz, ctx, doc))
 		return dp_doc_emit(ctx, doc, error);
-	const char *type = dp_record_get(doc->rec, DP_F_TYPE);
+	if (!office_zip_has(&oz, main_part(type))) {
+		/* Not the package it was said to be: the zip it is. */
+		office_zip_close(&oz);
+		if (!retyped)
+			dp_record_set(doc->rec, DP_META_PREFIX "retyped-from", type);
+		dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_ZIP);
+		return dp_module_extract(DP_MODULE_ZIP, ctx, doc, error);
+	}
 	gboolean ok;
 	if (g_str_equal(type, DP_TYPE_DOCX))
 		ok = office_docx(&oz, error);
