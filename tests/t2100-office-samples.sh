@@ -166,6 +166,20 @@ test_expect_success 'EPUB: chapters in spine order through the HTML extractor' '
 	test_meta language en
 '
 
+test_expect_success 'an embedded object is a part read through the dispatch' '
+	/usr/bin/python3 - "$S/known.docx" "$S/known.xlsx" nest.docx <<-\EOF &&
+	import sys, zipfile
+	outer, inner, dst = sys.argv[1:]
+	with zipfile.ZipFile(outer) as a, zipfile.ZipFile(dst, "w") as b:
+	    for i in a.infolist():
+	        b.writestr(i, a.read(i.filename))
+	    b.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", open(inner, "rb").read())
+	EOF
+	docpipe convert --xml --no-redact nest.docx >x.xml &&
+	test_grep "path=\"entry word/embeddings/Microsoft_Excel_Worksheet.xlsx\" type=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"" x.xml &&
+	test_grep "Secret sheet text" x.xml
+'
+
 test_expect_success 'an office file inside a zip is read as one' '
 	(cd "$S" && zip -q -X "$TRASH/outer.zip" known.docx known.ods) &&
 	docpipe convert --no-redact outer.zip >out &&

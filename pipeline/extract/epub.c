@@ -70,12 +70,16 @@ package_read(OfficeZip *oz, const char *opf, Package *p)
 			g_autofree char *type = office_xml_attr(r, "media-type");
 			if (id == NULL || href == NULL)
 				continue;
+			if (!office_room(oz, g_hash_table_size(p->hrefs), "manifest items"))
+				break;
 			/* Hrefs are URLs: "chapter%201.xhtml" names "chapter 1.xhtml". */
 			g_autofree char *unescaped = g_uri_unescape_string(href, NULL);
 			g_hash_table_replace(p->hrefs, g_strdup(id), office_resolve(opf, unescaped ? unescaped : href));
 			if (type != NULL)
 				g_hash_table_replace(p->types, g_strdup(id), g_steal_pointer(&type));
 		} else if (g_str_equal(ln, "itemref")) {
+			if (!office_room(oz, p->spine->len, "spine items"))
+				break;
 			char *idref = office_xml_attr(r, "idref");
 			if (idref != NULL)
 				g_ptr_array_add(p->spine, idref);

@@ -63,6 +63,7 @@ typedef struct {
 	char *region;           /* the changed region being read */
 	gboolean in_deletion;
 	GString *del_text;
+	gsize deleted_bytes;
 	char *ins_region; /* the insertion whose text is being read */
 	gsize ins_start;
 	guint n_ins, n_del;
@@ -182,7 +183,8 @@ change_start(Odf *o, xmlTextReaderPtr r, const char *ln)
 	} else if (g_str_equal(ln, "deletion") && o->region != NULL) {
 		o->in_deletion = TRUE;
 		g_string_truncate(o->del_text, 0);
-	} else if (g_str_equal(ln, "insertion") && o->region != NULL) {
+	} else if (g_str_equal(ln, "insertion") && o->region != NULL &&
+	           office_room(o->oz, g_hash_table_size(o->insertions), "tracked insertions")) {
 		g_hash_table_add(o->insertions, g_strdup(o->region));
 	} else if (g_str_equal(ln, "change")) {
 		/* Where a deletion stood: its text goes back there. */
@@ -217,7 +219,9 @@ static void
 span_start(Odf *o, GArray *spans, OfficeText *t, xmlTextReaderPtr r)
 {
 	Span s = { t->s->len, t->s->len, NULL, o->slide };
-	g_array_append_val(spans, s);
+	/* Past the limit, the text goes to the last span kept. */
+	if (office_room(o->oz, spans->len, "notes or comments"))
+		g_array_append_val(spans, s);
 	o->cur = t;
 }
 
@@ -300,7 +304,12 @@ element_end(Odf *o, const char *ln)
 		o->in_deletion = FALSE;
 		g_strchomp(o->del_text->str);
 		o->del_text->len = strlen(o->del_text->str);
-		g_hash_table_replace(o->deleted, g_strdup(o->region), g_strdup(o->del_text->str));
+		/* Held until their marks are met: bounded in number and in bytes. */
+		if (office_room(o->oz, g_hash_table_size(o->deleted), "tracked deletions") &&
+		    o->deleted_bytes + o->del_text->len < o->body.max) {
+			o->deleted_bytes += o->del_text->len;
+			g_hash_table_replace(o->deleted, g_strdup(o->region), g_strdup(o->del_text->str));
+		}
 	}
 }
 

@@ -119,6 +119,15 @@ office_zip_close(OfficeZip *oz)
 }
 
 gboolean
+office_room(OfficeZip *oz, guint n, const char *what)
+{
+	if (n < OFFICE_MAX_ITEMS)
+		return TRUE;
+	office_zip_problem(oz, DP_STATUS_LIMIT, "more than %u %s; the rest are not read", OFFICE_MAX_ITEMS, what);
+	return FALSE;
+}
+
+gboolean
 office_zip_has(OfficeZip *oz, const char *name)
 {
 	return zip_name_locate(oz->za, name, 0) >= 0;
@@ -316,8 +325,18 @@ office_zip_bytes(OfficeZip *oz, const char *name, gboolean required)
 	GByteArray *buf = g_byte_array_new();
 	char chunk[65536];
 	int n;
-	while ((n = stream_read(s, chunk, sizeof chunk)) > 0)
+	/* A file held whole is bounded by [limits] max-input-size too, as a zip entry is. */
+	guint64 max = oz->ctx->max_input > 0 ? oz->ctx->max_input : G_MAXUINT64;
+	while ((n = stream_read(s, chunk, sizeof chunk)) > 0) {
+		if ((guint64)buf->len + (guint64)n > max) {
+			office_zip_problem(oz, DP_STATUS_LIMIT,
+			                   "part %s is larger than the limit of %" G_GUINT64_FORMAT " bytes", name,
+			                   max);
+			n = -1;
+			break;
+		}
 		g_byte_array_append(buf, (const guint8 *)chunk, (guint)n);
+	}
 	gboolean failed = n < 0;
 	stream_close(s);
 	if (failed) {
@@ -378,6 +397,8 @@ office_rels(OfficeZip *oz, const char *part, GHashTable **types)
 		/* External targets (hyperlinks) name no entry. */
 		if (id == NULL || target == NULL || (mode != NULL && g_str_equal(mode, "External")))
 			continue;
+		if (!office_room(oz, g_hash_table_size(rels), "relationships"))
+			break;
 		if (types != NULL && type != NULL)
 			g_hash_table_replace(*types, g_strdup(id), g_strdup(type));
 		g_hash_table_replace(rels, g_steal_pointer(&id), office_resolve(part, target));
@@ -448,6 +469,13 @@ office_embedded(OfficeZip *oz, const char *const *prefixes, GError **error)
 		g_autofree char *why = g_steal_pointer(&oz->why);
 		oz->status = g_steal_pointer(&saved_status);
 		oz->why = g_steal_pointer(&saved_why);
+		/* A package that holds itself would be read again down to the depth limit. */
+		if (data != NULL && g_bytes_equal(data, oz->doc->data)) {
+			if (!dp_doc_child_problem(oz->ctx, oz->doc, path, NULL, meta, DP_STATUS_LIMIT, error,
+			                          "the entry is the package itself; not read again"))
+				return FALSE;
+			continue;
+		}
 		gboolean ok = data != NULL ? dp_doc_child(oz->ctx, oz->doc, path, NULL, data, meta, error)
 		                           : dp_doc_child_problem(oz->ctx, oz->doc, path, NULL, meta,
 		                                                  status ? status : DP_STATUS_ERROR, error, "%s",

@@ -15,6 +15,14 @@
 
 #include "extract/extract.h"
 
+/*
+ * At most this many sheets, slides, chapters, comments, notes, shared
+ * strings' worth of bookkeeping or relationships are kept from one package:
+ * a hostile part of millions of tiny elements must not cost memory without
+ * end.  Past it, the document's status is "limit".
+ */
+#define OFFICE_MAX_ITEMS 65536
+
 /* At most this many tracked changes are listed as meta.inserted / meta.deleted. */
 #define OFFICE_MAX_REVISIONS 1000
 
@@ -29,6 +37,9 @@ typedef struct {
 	/* libxml2's first message about the part being read. */
 	char *xml_error;
 } OfficeZip;
+
+/* TRUE when a list of N items may grow; else the limit is noted for WHAT. */
+gboolean office_room(OfficeZip *oz, guint n, const char *what);
 
 /* Open DOC's bytes as a package; FALSE (DOC failed, with the reason) when it is no zip. */
 gboolean office_zip_open(OfficeZip *oz, DpExtractCtx *ctx, DpDoc *doc);

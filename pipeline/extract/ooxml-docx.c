@@ -130,7 +130,8 @@ element_start(Story *st, xmlTextReaderPtr r, const char *ln)
 	} else if ((g_str_equal(ln, "ins") || g_str_equal(ln, "del")) && !empty) {
 		if (st->revision++ == 0)
 			st->insert = g_str_equal(ln, "ins");
-	} else if (g_str_equal(ln, "comment") && st->comments != NULL && !empty) {
+	} else if (g_str_equal(ln, "comment") && st->comments != NULL && !empty &&
+	           office_room(st->oz, st->comments->len, "comments")) {
 		Comment c = { st->text.s->len, st->text.s->len, office_xml_attr(r, "author"),
 			      office_xml_attr(r, "date") };
 		g_array_append_val(st->comments, c);

@@ -94,6 +94,8 @@ slide_list(OfficeZip *oz)
 			continue;
 		g_autofree char *id = office_xml_rel_id(r);
 		const char *part = id ? g_hash_table_lookup(rels, id) : NULL;
+		if (part != NULL && !office_room(oz, slides->len, "slides"))
+			break;
 		if (part != NULL)
 			g_ptr_array_add(slides, g_strdup(part));
 	}

@@ -20,8 +20,8 @@
  *
  * SECURITY
  *	As extract/office-zip.c.  The shared strings are held in memory (the
- *	cells refer to them by number), bounded by the [zip] size limits of
- *	their part; a cell reference far to the right adds at most 16,384
+ *	cells refer to them by number), at most 8 Mi of them in at most
+ *	[limits] max-text-size bytes; a cell reference far to the right adds at most 16,384
  *	empty fields, the format's column limit, and the text is cut at
  *	[limits] max-text-size.
  */
@@ -64,17 +64,59 @@ column_name(guint col, char buf[8])
 }
 
 /*
+ * The shared strings, in one buffer: a workbook may have millions, and a
+ * hostile one millions of empty ones, so each costs its bytes and one
+ * offset, and there are at most SST_MAX of them in at most [limits]
+ * max-text-size bytes (past that, the document's status is "limit" and
+ * the cells that refer to the rest are empty).
+ */
+#define SST_MAX (1u << 23)
+typedef struct {
+	GString *blob; /* the strings, each ended by a NUL */
+	GArray *offs;  /* of gsize: where each starts in blob */
+} Strings;
+
+static void
+strings_free(Strings *ss)
+{
+	g_string_free(ss->blob, TRUE);
+	g_array_free(ss->offs, TRUE);
+}
+
+static const char *
+strings_get(const Strings *ss, guint64 i)
+{
+	return i < ss->offs->len ? ss->blob->str + g_array_index(ss->offs, gsize, i) : "";
+}
+
+static void
+strings_add(OfficeZip *oz, Strings *ss, const char *s, guint64 max)
+{
+	gsize len = strlen(s);
+	if (ss->offs->len >= SST_MAX || ss->blob->len + len + 1 > max) {
+		office_zip_problem(oz, DP_STATUS_LIMIT,
+		                   "more shared strings than the limits allow; cells after are empty");
+		return;
+	}
+	gsize off = ss->blob->len;
+	g_array_append_val(ss->offs, off);
+	g_string_append_len(ss->blob, s, (gssize)len + 1);
+}
+
+/*
  * The text of every <si> of xl/sharedStrings.xml, in order: its <t>
  * elements (rich text has several), without the phonetic runs (<rPh>).
  */
-static GPtrArray *
-shared_strings(OfficeZip *oz)
+static void
+shared_strings(OfficeZip *oz, Strings *ss)
 {
-	GPtrArray *strings = g_ptr_array_new_with_free_func(g_free);
+	ss->blob = g_string_new(NULL);
+	ss->offs = g_array_new(FALSE, FALSE, sizeof(gsize));
+	guint64 max = oz->ctx->max_text > 0 ? oz->ctx->max_text : G_MAXUINT64;
 	const char *name = "xl/sharedStrings.xml";
 	xmlTextReaderPtr r = office_zip_xml(oz, name, FALSE);
 	if (r == NULL)
-		return strings;
+		return;
 	g_autoptr(GString) cur = g_string_new(NULL);
 	gboolean in_t = FALSE;
 	int rc = xmlTextReaderRead(r);
@@ -88,15 +130,16 @@ shared_strings(OfficeZip *oz)
 		if (type == XML_READER_TYPE_ELEMENT && g_str_equal(ln, "si")) {
 			g_string_truncate(cur, 0);
 			if (xmlTextReaderIsEmptyElement(r))
-				g_ptr_array_add(strings, g_strdup(""));
+				strings_add(oz, ss, "", max);
 		} else if (type == XML_READER_TYPE_ELEMENT && g_str_equal(ln, "t")) {
 			in_t = !xmlTextReaderIsEmptyElement(r);
 		} else if (type == XML_READER_TYPE_END_ELEMENT && g_str_equal(ln, "t")) {
 			in_t = FALSE;
 		} else if (type == XML_READER_TYPE_END_ELEMENT && g_str_equal(ln, "si")) {
-			g_ptr_array_add(strings, g_strdup(cur->str));
-		} else if (in_t && (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-		                    type == XML_READER_TYPE_WHITESPACE)) {
+			strings_add(oz, ss, cur->str, max);
+		} else if (in_t && cur->len < 65536 &&
+		           (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
+		            type == XML_READER_TYPE_WHITESPACE)) {
 			g_string_append(cur, (const char *)xmlTextReaderConstValue(r));
 		}
 		rc = xmlTextReaderRead(r);
@@ -104,12 +147,11 @@ shared_strings(OfficeZip *oz)
 	if (rc < 0)
 		office_xml_failed(oz, name);
 	xmlFreeTextReader(r);
-	return strings;
 }
 
 typedef struct {
 	OfficeZip *oz;
-	GPtrArray *strings;
+	const Strings *strings;
 	OfficeText text;
 	guint col;       /* the column the text is at, from 1 */
 	guint next_col;  /* the column of the next cell without a reference */
@@ -149,7 +191,7 @@ cell_end(Sheet *sh)
 	const char *v = sh->value->str;
 	if (g_str_equal(t, "s")) {
 		guint64 i = g_ascii_strtoull(v, NULL, 10);
-		v = (*sh->value->str != '\0' && i < sh->strings->len) ? sh->strings->pdata[i] : "";
+		v = *sh->value->str != '\0' ? strings_get(sh->strings, i) : "";
 	} else if (g_str_equal(t, "b")) {
 		v = g_str_equal(v, "1") ? "TRUE" : g_str_equal(v, "0") ? "FALSE" : v;
 	}
@@ -239,7 +281,7 @@ sheet_read(Sheet *sh, const char *name)
 
 /* Sheet N (from 1) named NAME in the entry PART, STATE its visibility. */
 static gboolean
-emit_sheet(OfficeZip *oz, GPtrArray *strings, guint n, const char *name, const char *part, const char *state,
+emit_sheet(OfficeZip *oz, const Strings *strings, guint n, const char *name, const char *part, const char *state,
            GError **error)
 {
 	Sheet sh = { .oz = oz, .strings = strings };
@@ -298,6 +340,8 @@ workbook_sheets(OfficeZip *oz)
 			continue;
 		g_autofree char *id = office_xml_rel_id(r);
 		const char *part = id ? g_hash_table_lookup(rels, id) : NULL;
+		if (!office_room(oz, sheets->len, "sheets"))
+			break;
 		SheetRef s = { office_xml_attr(r, "name"), office_xml_attr(r, "state"), g_strdup(part) };
 		g_array_append_val(sheets, s);
 	}
@@ -338,7 +382,8 @@ office_xlsx(OfficeZip *oz, GError **error)
 	}
 	dp_record_setf(oz->doc->rec, DP_META_PREFIX "sheets", "%u", sheets->len);
 	dp_doc_take_text(oz->ctx, oz->doc, office_text_steal(&names));
-	g_autoptr(GPtrArray) strings = shared_strings(oz);
+	Strings strings;
+	shared_strings(oz, &strings);
 	gboolean ok = office_zip_emit(oz, error);
 	for (guint i = 0; ok && i < sheets->len; i++) {
 		SheetRef *s = &g_array_index(sheets, SheetRef, i);
@@ -349,8 +394,9 @@ office_xlsx(OfficeZip *oz, GError **error)
 			                          error, "the workbook names no part for this sheet");
 			continue;
 		}
-		ok = emit_sheet(oz, strings, i + 1, s->name, s->part, s->state, error);
+		ok = emit_sheet(oz, &strings, i + 1, s->name, s->part, s->state, error);
 	}
+	strings_free(&strings);
 	static const char *const embedded[] = { "xl/media/", "xl/embeddings/", NULL };
 	return ok && office_embedded(oz, embedded, error);
 }
