@@ -101,4 +101,27 @@ test_expect_success 'a damaged part inside a good package: a status, the rest re
 	test_grep "TRUE	3.5" x.xml
 '
 
+test_expect_success 'millions of tiny shared strings: a limit, bounded memory' '
+	/usr/bin/python3 - "$S/known.xlsx" many.xlsx <<-\EOF &&
+	import sys, zipfile
+	src, dst = sys.argv[1:]
+	with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as b:
+	    for i in a.infolist():
+	        if i.filename != "xl/sharedStrings.xml":
+	            b.writestr(i, a.read(i.filename))
+	    with b.open("xl/sharedStrings.xml", "w") as f:
+	        f.write(b"<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">")
+	        for _ in range(90):
+	            f.write(b"<si/>" * 100000)
+	        f.write(b"</sst>")
+	EOF
+	printf "[zip]\nmax-ratio=0\n" >c.conf &&
+	( [ -n "${DOCPIPE_ASAN:-}" ] || ulimit -v 1000000; ulimit -t 60
+	  docpipe convert -c c.conf --xml --no-redact many.xlsx >x.xml 2>err; echo $? >rc ) &&
+	test "$(cat rc)" = 65 &&
+	test_grep "status=\"limit\"" x.xml &&
+	test_grep "more shared strings than the limits allow" x.xml &&
+	test_grep "Secret sheet text" x.xml
+'
+
 test_done
