@@ -143,7 +143,9 @@ test_expect_success 'ODS: sheets as parts, hidden row and column marked' '
 	test_meta hidden-rows 3 &&
 	test_meta hidden-columns C &&
 	test_grep "^Hidden row text	5	y$" x.xml &&
-	test_grep "Second sheet cell" x.xml
+	test_grep "Second sheet cell" x.xml &&
+	test_grep "<text>same	same	same			last$" x.xml &&
+	test_meta hidden-rows "2 3 4"
 '
 
 test_expect_success 'ODP: slides as pages, notes as a part' '

@@ -54,7 +54,9 @@ typedef struct {
 	OfficeText anno;  /* annotations */
 	OfficeText *cur;  /* where text goes now */
 	GArray *note_spans, *anno_spans;
-	guint cells; /* inside this many table cells */
+	guint cells;       /* inside this many table cells */
+	guint cell_repeat; /* number-columns-repeated of the outermost cell */
+	gsize cell_start;  /* where its text starts in the body */
 	gboolean in_creator;
 	guint slide;
 	/* Tracked changes. */
@@ -116,6 +118,23 @@ hidden_visibility(xmlTextReaderPtr r)
 	return v != NULL && (g_str_equal(v, "collapse") || g_str_equal(v, "filter"));
 }
 
+/* The cell just ended, repeated: its text and tab again, cell_repeat - 1 times. */
+static void
+repeat_cell(Odf *o)
+{
+	gsize start = MIN(o->cell_start, o->body.s->len);
+	gsize len = o->body.s->len - start;
+	if (o->cell_repeat > 1 && len > 1) {
+		g_autofree char *cell = g_strndup(o->body.s->str + start, len);
+		for (guint i = 1; i < o->cell_repeat; i++)
+			office_text_add(&o->body, cell, len);
+	} else {
+		for (guint i = 1; i < o->cell_repeat; i++)
+			office_text_c(&o->body, '\t');
+	}
+	o->cell_repeat = 0;
+}
+
 static void
 sheet_start(Odf *o, xmlTextReaderPtr r)
 {
@@ -166,8 +185,9 @@ static void
 sheet_row(Odf *o, xmlTextReaderPtr r)
 {
 	guint n = attr_count(r, "number-rows-repeated", 1048576);
-	if (hidden_visibility(r)) {
-		g_autofree char *item = g_strdup_printf("%u", o->row + 1);
+	/* Each hidden row listed, up to the list's limit (a repeat may stand for a million). */
+	for (guint i = 0; hidden_visibility(r) && i < n && o->n_rows <= OFFICE_MAX_LISTED; i++) {
+		g_autofree char *item = g_strdup_printf("%u", o->row + i + 1);
 		office_list_add(o->rows, &o->n_rows, item);
 	}
 	o->row += n;
@@ -246,11 +266,15 @@ element_start(Odf *o, xmlTextReaderPtr r, const char *ln, gboolean empty)
 	} else if (g_str_equal(ln, "line-break")) {
 		add(o, "\n", 1);
 	} else if (g_str_equal(ln, "table-cell") || g_str_equal(ln, "covered-table-cell")) {
-		if (!empty)
-			o->cells++;
-		else
-			for (guint i = attr_count(r, "number-columns-repeated", MAX_REPEAT); i > 0; i--)
+		guint repeat = attr_count(r, "number-columns-repeated", MAX_REPEAT);
+		if (empty) {
+			for (guint i = repeat; i > 0; i--)
 				add(o, "\t", 1);
+		} else if (o->cells++ == 0 && o->cur == &o->body && !o->in_deletion) {
+			/* A cell repeated N times holds its value N times (the format's shorthand). */
+			o->cell_repeat = repeat;
+			o->cell_start = o->body.s->len;
+		}
 	} else if (g_str_equal(ln, "table") && o->sheets && !empty) {
 		sheet_start(o, r);
 	} else if (g_str_equal(ln, "table-column") && o->sheets) {
@@ -286,10 +310,13 @@ element_end(Odf *o, const char *ln)
 	} else if (g_str_equal(ln, "table-cell") || g_str_equal(ln, "covered-table-cell")) {
 		if (o->cells > 0)
 			o->cells--;
-		if (o->in_deletion)
+		if (o->in_deletion) {
 			add(o, "\t", 1);
-		else
+		} else {
 			office_text_cell(o->cur);
+			if (o->cells == 0 && o->cur == &o->body)
+				repeat_cell(o);
+		}
 	} else if (g_str_equal(ln, "table-row")) {
 		office_text_row(o->cur);
 	} else if (g_str_equal(ln, "table") && o->sheets) {

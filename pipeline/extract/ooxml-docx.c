@@ -66,6 +66,14 @@ is_skipped(const char *ln)
 	return FALSE;
 }
 
+/* A tracked change: an insertion or deletion, or the two halves of a move. */
+static gboolean
+is_revision(const char *ln)
+{
+	return g_str_equal(ln, "ins") || g_str_equal(ln, "del") || g_str_equal(ln, "moveFrom") ||
+	       g_str_equal(ln, "moveTo");
+}
+
 static void
 story_init(Story *st, OfficeZip *oz, DpDoc *rev_doc)
 {
@@ -127,9 +135,9 @@ element_start(Story *st, xmlTextReaderPtr r, const char *ln)
 		story_add(st, "-", 1);
 	} else if (g_str_equal(ln, "tc") && !empty) {
 		st->cells++;
-	} else if ((g_str_equal(ln, "ins") || g_str_equal(ln, "del")) && !empty) {
+	} else if (is_revision(ln) && !empty) {
 		if (st->revision++ == 0)
-			st->insert = g_str_equal(ln, "ins");
+			st->insert = g_str_equal(ln, "ins") || g_str_equal(ln, "moveTo");
 	} else if (g_str_equal(ln, "comment") && st->comments != NULL && !empty &&
 	           office_room(st->oz, st->comments->len, "comments")) {
 		Comment c = { st->text.s->len, st->text.s->len, office_xml_attr(r, "author"),
@@ -153,7 +161,7 @@ element_end(Story *st, const char *ln)
 		office_text_cell(&st->text);
 	} else if (g_str_equal(ln, "tr")) {
 		office_text_row(&st->text);
-	} else if ((g_str_equal(ln, "ins") || g_str_equal(ln, "del")) && st->revision > 0) {
+	} else if (is_revision(ln) && st->revision > 0) {
 		if (--st->revision == 0)
 			revision_end(st);
 	} else if (g_str_equal(ln, "comment") && st->comments != NULL && st->comments->len > 0) {
