@@ -26,8 +26,12 @@
  *	dp_doc_child().  libxml2 parses with XML_PARSE_NONET, without
  *	XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE: no DTD or
  *	external entity is loaded, no entity a part declares is expanded (a
- *	billion-laughs part gives its text and nothing more), and libxml2's
- *	own limits on names and text nodes stay on.  Text is collected up to
+ *	billion-laughs part stops on libxml2's entity checks: status error,
+ *	t2110), and libxml2's own limits on names and text nodes stay on.
+ *	Lists kept while a part is read (sheets, slides, comments, shared
+ *	strings, relationships) are bounded (OFFICE_MAX_ITEMS), so that
+ *	millions of tiny elements cost no memory without end; an embedded
+ *	file identical to its package is not read again.  Text is collected up to
  *	a little past [limits] max-text-size and no further.  Relationship
  *	targets and EPUB hrefs are only looked up as entry names, never
  *	opened as files or URLs.
