@@ -101,6 +101,24 @@ test_expect_success 'a damaged part inside a good package: a status, the rest re
 	test_grep "TRUE	3.5" x.xml
 '
 
+test_expect_success 'an embedded name twice: two parts, each its own bytes and path' '
+	/usr/bin/python3 - "$S/known.docx" dup.docx <<-\EOF &&
+	import sys, warnings, zipfile
+	warnings.simplefilter("ignore")
+	src, dst = sys.argv[1:]
+	with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, "w") as b:
+	    for i in a.infolist():
+	        b.writestr(i, a.read(i.filename))
+	    b.writestr("word/media/x.txt", "first copy")
+	    b.writestr("word/media/x.txt", "second copy")
+	EOF
+	docpipe convert --no-redact dup.docx >out &&
+	test_grep "^==> entry word/media/x.txt \[text/plain\] <==$" out &&
+	test_grep "^==> entry word/media/x.txt (2) \[text/plain\] <==$" out &&
+	test_grep "^first copy$" out &&
+	test_grep "^second copy$" out
+'
+
 test_expect_success 'millions of tiny shared strings: a limit, bounded memory' '
 	/usr/bin/python3 - "$S/known.xlsx" many.xlsx <<-\EOF &&
 	import sys, zipfile

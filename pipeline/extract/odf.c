@@ -394,13 +394,14 @@ content_read(Odf *o)
 }
 
 static gboolean
-emit_spans(Odf *o, GArray *spans, OfficeText *t, const char *what, GError **error)
+emit_spans(Odf *o, GArray *spans, OfficeText *t, const char *what, gboolean by_slide, GError **error)
 {
 	gboolean ok = TRUE;
 	for (guint i = 0; ok && i < spans->len; i++) {
 		Span *s = &g_array_index(spans, Span, i);
 		gsize end = MIN(s->end, t->s->len), start = MIN(s->start, end);
-		g_autofree char *path = g_strdup_printf("%s %u", what, s->slide ? s->slide : i + 1);
+		/* Notes are one per slide, named by it; comments by their order (a slide may have several). */
+		g_autofree char *path = g_strdup_printf("%s %u", what, by_slide && s->slide ? s->slide : i + 1);
 		const char *meta[] = { "meta.author", s->author, NULL };
 		if (end > start)
 			ok = dp_doc_child_text(o->oz->ctx, o->oz->doc, path, OFFICE_TYPE_PART, meta, t->s->str + start,
@@ -474,9 +475,9 @@ office_odf(OfficeZip *oz, GError **error)
 			ok = dp_doc_child_text(oz->ctx, oz->doc, "footnotes", OFFICE_TYPE_PART, meta, o.notes.s->str,
 			                       o.notes.s->len, error);
 		} else if (ok) {
-			ok = emit_spans(&o, o.note_spans, &o.notes, "notes", error);
+			ok = emit_spans(&o, o.note_spans, &o.notes, "notes", TRUE, error);
 		}
-		ok = ok && emit_spans(&o, o.anno_spans, &o.anno, "comment", error);
+		ok = ok && emit_spans(&o, o.anno_spans, &o.anno, "comment", FALSE, error);
 	}
 	static const char *const embedded[] = { "Pictures/", "media/", NULL };
 	ok = ok && office_embedded(oz, embedded, error);

@@ -152,14 +152,8 @@ typedef struct {
  * over a limit (noted).
  */
 static Stream *
-stream_open(OfficeZip *oz, const char *name, gboolean required)
+stream_open_at(OfficeZip *oz, zip_int64_t i, const char *name)
 {
-	zip_int64_t i = zip_name_locate(oz->za, name, 0);
-	if (i < 0) {
-		if (required)
-			office_zip_problem(oz, DP_STATUS_ERROR, "no part %s in the package", name);
-		return NULL;
-	}
 	zip_stat_t st;
 	zip_stat_init(&st);
 	if (zip_stat_index(oz->za, (zip_uint64_t)i, 0, &st) != 0) {
@@ -193,6 +187,19 @@ stream_open(OfficeZip *oz, const char *name, gboolean required)
 	s->name = g_strdup(name);
 	s->csize = csize;
 	return s;
+}
+
+/* The same for the entry named NAME (the first, if a hostile package has two). */
+static Stream *
+stream_open(OfficeZip *oz, const char *name, gboolean required)
+{
+	zip_int64_t i = zip_name_locate(oz->za, name, 0);
+	if (i < 0) {
+		if (required)
+			office_zip_problem(oz, DP_STATUS_ERROR, "no part %s in the package", name);
+		return NULL;
+	}
+	return stream_open_at(oz, i, name);
 }
 
 /* Up to LEN more bytes of S; -1 on a damaged entry or a limit (noted). */
@@ -320,10 +327,10 @@ office_xml_rel_id(xmlTextReaderPtr r)
 	return NULL;
 }
 
-GBytes *
-office_zip_bytes(OfficeZip *oz, const char *name, gboolean required)
+/* The whole entry S streams (named NAME), within the limits, or NULL (noted). */
+static GBytes *
+read_whole(OfficeZip *oz, Stream *s, const char *name)
 {
-	Stream *s = stream_open(oz, name, required);
 	if (s == NULL)
 		return NULL;
 	GByteArray *buf = g_byte_array_new();
@@ -348,6 +355,12 @@ office_zip_bytes(OfficeZip *oz, const char *name, gboolean required)
 		return NULL;
 	}
 	return g_byte_array_free_to_bytes(buf);
+}
+
+GBytes *
+office_zip_bytes(OfficeZip *oz, const char *name, gboolean required)
+{
+	return read_whole(oz, stream_open(oz, name, required), name);
 }
 
 char *
@@ -449,6 +462,7 @@ office_embedded(OfficeZip *oz, const char *const *prefixes, GError **error)
 {
 	zip_int64_t n = zip_get_num_entries(oz->za, 0);
 	guint64 max_entries = (guint64)dp_config_get_int(oz->ctx->cfg, "zip", "max-entries");
+	g_autoptr(GHashTable) paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (zip_int64_t i = 0; i < n; i++) {
 		if (max_entries > 0 && (guint64)i >= max_entries)
 			break;
@@ -463,12 +477,18 @@ office_embedded(OfficeZip *oz, const char *const *prefixes, GError **error)
 		if (!match)
 			continue;
 		g_autofree char *clean = dp_text_one_line(name);
+		/* Paths name parts, and make their ids: a name twice in a hostile package gets " (2)". */
 		g_autofree char *path = g_strdup_printf("entry %s", clean);
+		for (guint k = 2; g_hash_table_contains(paths, path); k++) {
+			g_free(path);
+			path = g_strdup_printf("entry %s (%u)", clean, k);
+		}
+		g_hash_table_add(paths, g_strdup(path));
 		const char *meta[] = { "meta.name", clean, NULL };
 		/* A problem with one embedded file is that file's status, not the document's. */
 		g_autofree char *saved_status = g_steal_pointer(&oz->status);
 		g_autofree char *saved_why = g_steal_pointer(&oz->why);
-		g_autoptr(GBytes) data = office_zip_bytes(oz, name, TRUE);
+		g_autoptr(GBytes) data = read_whole(oz, stream_open_at(oz, i, name), name);
 		g_autofree char *status = g_steal_pointer(&oz->status);
 		g_autofree char *why = g_steal_pointer(&oz->why);
 		oz->status = g_steal_pointer(&saved_status);
