@@ -168,6 +168,21 @@ test_expect_success 'EPUB: chapters in spine order through the HTML extractor' '
 	test_meta language en
 '
 
+test_expect_success 'an EPUB whose mimetype is compressed and last is still an EPUB' '
+	/usr/bin/python3 - "$S/known.epub" sloppy.bin <<-\EOF &&
+	import sys, zipfile
+	src, dst = sys.argv[1:]
+	with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as b:
+	    for i in a.infolist():
+	        if i.filename != "mimetype":
+	            b.writestr(i.filename, a.read(i.filename))
+	    b.writestr("mimetype", "application/epub+zip")
+	EOF
+	docpipe convert --no-redact sloppy.bin >out &&
+	test_grep "^==> chapter 1 \[application/xhtml+xml\] <==$" out &&
+	test_grep "The first chapter in spine order." out
+'
+
 test_expect_success 'an embedded object is a part read through the dispatch' '
 	/usr/bin/python3 - "$S/known.docx" "$S/known.xlsx" nest.docx <<-\EOF &&
 	import sys, zipfile

@@ -365,7 +365,7 @@ sniff_mimetype_entry(const guint8 *d, gsize len)
 
 /*
  * Office Open XML: [Content_Types].xml and the main part among the names
- * of the central directory, found from the end-of-directory record at the
+ * of the central directory (an EPUB: META-INF/container.xml), found from the end-of-directory record at the
  * end of the bytes, as libmagic does.  Bounded: the last 64 KiB are
  * searched for that record, and at most 65,536 names are looked at.
  */
@@ -382,7 +382,7 @@ sniff_ooxml(const guint8 *d, gsize len)
 		eocd--;
 	}
 	gsize count = le16(d + eocd + 10), off = le32(d + eocd + 16);
-	gboolean types = FALSE;
+	gboolean types = FALSE, epub = FALSE;
 	const char *main = NULL;
 	for (gsize i = 0; i < count && i < 65536; i++) {
 		if (off > len || len - off < 46 || memcmp(d + off, "PK\1\2", 4) != 0)
@@ -400,12 +400,18 @@ sniff_ooxml(const guint8 *d, gsize len)
 			main = DP_TYPE_XLSX;
 		else if (NAME_IS("ppt/presentation.xml"))
 			main = DP_TYPE_PPTX;
+		else if (NAME_IS("META-INF/container.xml"))
+			epub = TRUE;
 #undef NAME_IS
 		if (types && main != NULL)
 			return main;
 		off += 46 + rest;
 	}
-	return NULL;
+	/*
+	 * An EPUB whose mimetype entry is not first or is compressed (some
+	 * tools write them so) still has its container; no OOXML has one.
+	 */
+	return epub && !types ? DP_TYPE_EPUB : NULL;
 }
 
 /* A zip, or one of the office packages that are zips. */
