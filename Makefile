@@ -58,7 +58,7 @@ LDFLAGS  += $(SANITIZE)
 # folder holds and may include.  Objects keep their folder under obj/;
 # base names are unique across folders (the archive stores base names).
 # DOCX, XLSX, PPTX, OpenDocument and EPUB: zip packages read with libzip, so a module too.
-OFFICE_SRC := pipeline/extract/office-zip.c pipeline/extract/ooxml-docx.c pipeline/extract/ooxml-xlsx.c \
+OFFICE_SRC := pipeline/extract/office-zip.c pipeline/extract/office-text.c pipeline/extract/ooxml-docx.c pipeline/extract/ooxml-xlsx.c \
             pipeline/extract/ooxml-pptx.c pipeline/extract/odf.c pipeline/extract/epub.c
 MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/mail.c pipeline/extract/zip.c \
             pipeline/extract/ocr.c pipeline/extract/image.c $(OFFICE_SRC)
