@@ -1,10 +1,11 @@
 /*
  * office-zip.h: what the readers of zip-based office documents share
- * (extract/office-zip.c): the package opened with the [zip] limits, its
- * XML parts streamed through libxml2's reader, text collected with the
- * limits, metadata, relationships, and embedded files made parts.  The
- * readers proper are ooxml-docx.c, ooxml-xlsx.c, ooxml-pptx.c, odf.c and
- * epub.c, all in the loadable module docpipe-office.so.
+ * (extract/office-zip.c, the text in extract/office-text.c): the package
+ * opened with the [zip] limits, its XML parts streamed through libxml2's
+ * reader, text collected with the limits, metadata, relationships, and
+ * embedded files made parts.  The readers proper are ooxml-docx.c,
+ * ooxml-xlsx.c, ooxml-pptx.c, odf.c and epub.c, all in the loadable
+ * module docpipe-office.so.
  */
 #ifndef DOCPIPE_OFFICE_ZIP_H
 #define DOCPIPE_OFFICE_ZIP_H
