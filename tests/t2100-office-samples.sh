@@ -107,6 +107,7 @@ test_expect_success 'PPTX: slides in list order as pages, notes and comments as 
 	docpipe convert --xml --no-redact "$S/known.pptx" >x.xml &&
 	xmllint --noout --relaxng "$TOP/config/docpipe.rng" x.xml &&
 	test_meta slides 2 &&
+	test_meta hidden-slides 2 &&
 	test_meta title "Known PPTX" &&
 	test_grep "<page n=\"1\">Opening slide title" x.xml &&
 	test_grep "<page n=\"2\">Closing slide title" x.xml &&

@@ -7,7 +7,8 @@
  *	the document's text, a page each (separated by form feeds, so that
  *	the XML has a <page> per slide; meta.slides counts them).  A slide's
  *	text is its DrawingML paragraphs a line each, table rows as
- *	tab-separated lines.  Speaker notes are a part "notes N" for slide N,
+ *	tab-separated lines; hidden slides are read too and listed in
+ *	meta.hidden-slides.  Speaker notes are a part "notes N" for slide N,
  *	and a slide's comments (legacy and modern) a part "comments N".
  *	docProps/core.xml and app.xml give the metadata; ppt/media/ and ppt/embeddings/ are
  *	parts.
@@ -31,7 +32,7 @@
  * modern comment's a:t) a paragraph each.
  */
 static void
-drawing_text(OfficeZip *oz, const char *name, OfficeText *t)
+drawing_text(OfficeZip *oz, const char *name, OfficeText *t, gboolean *hidden)
 {
 	xmlTextReaderPtr r = office_zip_xml(oz, name, TRUE);
 	if (r == NULL)
@@ -48,6 +49,11 @@ drawing_text(OfficeZip *oz, const char *name, OfficeText *t)
 				continue;
 			}
 			gboolean empty = xmlTextReaderIsEmptyElement(r);
+			/* A slide left out of the show: <p:sld show="0">. */
+			if (hidden != NULL && xmlTextReaderDepth(r) == 0 && g_str_equal(ln, "sld")) {
+				g_autofree char *show = office_xml_attr(r, "show");
+				*hidden = show != NULL && (g_str_equal(show, "0") || g_str_equal(show, "false"));
+			}
 			if (g_str_equal(ln, "t") || g_str_equal(ln, "text"))
 				in_t = !empty;
 			else if (g_str_equal(ln, "br"))
@@ -125,7 +131,7 @@ emit_related(OfficeZip *oz, const char *part, const char *path, GError **error)
 		return TRUE;
 	OfficeText t;
 	office_text_init(&t, oz->ctx);
-	drawing_text(oz, part, &t);
+	drawing_text(oz, part, &t, NULL);
 	gboolean ok = TRUE;
 	if (t.s->len > 0 || oz->status != NULL) {
 		const char *meta[] = { "meta.name", part, NULL };
@@ -159,12 +165,20 @@ office_pptx(OfficeZip *oz, GError **error)
 	g_autoptr(GPtrArray) slides = slide_list(oz);
 	OfficeText t;
 	office_text_init(&t, oz->ctx);
+	g_autoptr(GString) hidden = g_string_new(NULL);
+	guint n_hidden = 0;
 	for (guint i = 0; i < slides->len; i++) {
 		if (i > 0)
 			office_text_c(&t, '\f');
-		drawing_text(oz, slides->pdata[i], &t);
+		gboolean h = FALSE;
+		drawing_text(oz, slides->pdata[i], &t, &h);
+		if (h) {
+			g_autofree char *num = g_strdup_printf("%u", i + 1);
+			office_list_add(hidden, &n_hidden, num);
+		}
 	}
 	dp_record_setf(oz->doc->rec, DP_META_PREFIX "slides", "%u", slides->len);
+	dp_doc_meta(oz->doc, "hidden-slides", hidden->str);
 	dp_doc_take_text(oz->ctx, oz->doc, office_text_steal(&t));
 	gboolean ok = office_zip_emit(oz, error);
 	for (guint i = 0; ok && i < slides->len; i++) {
