@@ -146,6 +146,10 @@ test_expect_success 'ODS: sheets as parts, hidden row and column marked' '
 	test_grep "^Hidden row text	5	y$" x.xml &&
 	test_grep "Second sheet cell" x.xml &&
 	test_grep "<text>same	same	same			last$" x.xml &&
+	sed -n "/<meta name=\"sheet-name\">Hidden</,/<\/document>/p" x.xml >hidden &&
+	test_grep "<meta name=\"hidden\">hidden</meta>" hidden &&
+	test_grep "Hidden sheet cell" hidden &&
+	test "$(grep -c "<meta name=\"hidden\">" x.xml)" = 1 &&
 	test_meta hidden-rows "2 3 4"
 '
 

@@ -18,8 +18,8 @@
  *	"notes N".  Spreadsheets: each table:table a part "sheet N" of type
  *	text/tab-separated-values with meta.sheet-name, and its hidden rows
  *	and columns (table:visibility collapse or filter) listed in
- *	meta.hidden-rows and meta.hidden-columns, as for XLSX (hidden sheets,
- *	which ODF marks through styles, are not told apart).  meta.xml gives
+ *	meta.hidden-rows and meta.hidden-columns, and a hidden sheet (a table
+ *	style with table:display="false") with meta.hidden, as for XLSX.  meta.xml gives
  *	the metadata; Pictures/ and media/ are parts.
  *
  * SECURITY
@@ -71,6 +71,12 @@ typedef struct {
 	guint n_ins, n_del;
 	/* The sheet being read. */
 	char *sheet_name;
+	gboolean sheet_hidden;
+	/* Table styles that hide their table (a hidden sheet), from automatic-styles. */
+	GHashTable *hidden_styles;
+	char *style_name;
+	gboolean style_table;
+	gboolean in_styles;
 	guint n_sheets, row, column;
 	GString *rows, *columns;
 	guint n_rows, n_columns;
@@ -140,6 +146,8 @@ sheet_start(Odf *o, xmlTextReaderPtr r)
 {
 	g_free(o->sheet_name);
 	o->sheet_name = office_xml_attr(r, "name");
+	g_autofree char *style = office_xml_attr(r, "style-name");
+	o->sheet_hidden = style != NULL && g_hash_table_contains(o->hidden_styles, style);
 	o->row = 0;
 	o->column = 0;
 	o->n_rows = o->n_columns = 0;
@@ -156,6 +164,7 @@ sheet_end(Odf *o)
 	g_autofree char *path = g_strdup_printf("sheet %u", ++o->n_sheets);
 	/* clang-format off */
 	const char *meta[] = { "meta.sheet-name",     o->sheet_name,
+			       "meta.hidden",         o->sheet_hidden ? "hidden" : NULL,
 			       "meta.hidden-rows",    o->rows->str,
 			       "meta.hidden-columns", o->columns->str,
 			       NULL };
@@ -254,10 +263,34 @@ span_end(Odf *o, GArray *spans, OfficeText *t)
 	o->cur = &o->body;
 }
 
+/*
+ * A style of office:automatic-styles: a table style with display="false"
+ * hides the sheets that use it.  Nothing there is text.
+ */
+static void
+style_start(Odf *o, xmlTextReaderPtr r, const char *ln)
+{
+	if (g_str_equal(ln, "style")) {
+		g_free(o->style_name);
+		o->style_name = office_xml_attr(r, "name");
+		g_autofree char *family = office_xml_attr(r, "family");
+		o->style_table = family != NULL && g_str_equal(family, "table");
+	} else if (g_str_equal(ln, "table-properties") && o->style_table && o->style_name != NULL) {
+		g_autofree char *display = office_xml_attr(r, "display");
+		if (display != NULL && g_str_equal(display, "false") &&
+		    office_room(o->oz, g_hash_table_size(o->hidden_styles), "table styles"))
+			g_hash_table_add(o->hidden_styles, g_strdup(o->style_name));
+	}
+}
+
 static void
 element_start(Odf *o, xmlTextReaderPtr r, const char *ln, gboolean empty)
 {
-	if (g_str_equal(ln, "s")) {
+	if (g_str_equal(ln, "automatic-styles")) {
+		o->in_styles = !empty;
+	} else if (o->in_styles) {
+		style_start(o, r, ln);
+	} else if (g_str_equal(ln, "s")) {
 		guint n = attr_count(r, "c", 64);
 		for (guint i = 0; i < n; i++)
 			add(o, " ", 1);
@@ -300,7 +333,11 @@ element_start(Odf *o, xmlTextReaderPtr r, const char *ln, gboolean empty)
 static void
 element_end(Odf *o, const char *ln)
 {
-	if (g_str_equal(ln, "p") || g_str_equal(ln, "h")) {
+	if (g_str_equal(ln, "automatic-styles")) {
+		o->in_styles = FALSE;
+	} else if (o->in_styles) {
+		/* Nothing in the styles ends a paragraph or a cell. */
+	} else if (g_str_equal(ln, "p") || g_str_equal(ln, "h")) {
 		if (o->in_deletion)
 			add(o, " ", 1);
 		else if (o->cells > 0 && o->cur == &o->body)
@@ -345,8 +382,9 @@ element_end(Odf *o, const char *ln)
  * change, a note's citation mark, a frame's title, form and script
  * definitions.  The dates of annotations are left out too.
  */
-static const char *skipped[] = { "change-info", "note-citation",   "date",   "forms",
-	                         "scripts",     "font-face-decls", "styles", "automatic-styles" };
+static const char *skipped[] = {
+	"change-info", "note-citation", "date", "forms", "scripts", "font-face-decls", "styles"
+};
 
 static gboolean
 is_skipped(const char *ln)
@@ -382,7 +420,7 @@ content_read(Odf *o)
 				Span *s = &g_array_index(o->anno_spans, Span, o->anno_spans->len - 1);
 				if (s->author == NULL)
 					s->author = g_strndup(v, 1024);
-			} else if (xmlTextReaderDepth(r) > 2) {
+			} else if (xmlTextReaderDepth(r) > 2 && !o->in_styles) {
 				add(o, v, strlen(v));
 			}
 		}
@@ -449,6 +487,7 @@ office_odf(OfficeZip *oz, GError **error)
 	g_array_set_clear_func(o.anno_spans, span_free);
 	o.deleted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	o.insertions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	o.hidden_styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	o.del_text = g_string_new(NULL);
 	o.rows = g_string_new(NULL);
 	o.columns = g_string_new(NULL);
@@ -490,6 +529,8 @@ office_odf(OfficeZip *oz, GError **error)
 	g_array_free(o.anno_spans, TRUE);
 	g_hash_table_unref(o.deleted);
 	g_hash_table_unref(o.insertions);
+	g_hash_table_unref(o.hidden_styles);
+	g_free(o.style_name);
 	g_string_free(o.del_text, TRUE);
 	g_string_free(o.rows, TRUE);
 	g_string_free(o.columns, TRUE);
