@@ -79,9 +79,12 @@ CXXFLAGS += -std=gnu++17 $(OPT) $(CXXWARN) $(WERROR) $(SANITIZE) -fPIC -Ipipelin
 # base names are unique across folders (the archive stores base names).
 OLE_SRC  := pipeline/extract/ole.c pipeline/extract/ole-word.c pipeline/extract/ole-excel.c \
             pipeline/extract/ole-ppt.c pipeline/extract/msg.c
+# DOCX, XLSX, PPTX, OpenDocument and EPUB: zip packages read with libzip, so a module too.
+OFFICE_SRC := pipeline/extract/office-zip.c pipeline/extract/office-text.c pipeline/extract/ooxml-docx.c pipeline/extract/ooxml-xlsx.c \
+            pipeline/extract/ooxml-pptx.c pipeline/extract/odf.c pipeline/extract/epub.c
 MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/mail.c pipeline/extract/zip.c \
             pipeline/extract/ocr.c pipeline/extract/image.c pipeline/extract/tnef.c \
-            pipeline/extract/pst.c pipeline/extract/pst-message.c $(OLE_SRC)
+            pipeline/extract/pst.c pipeline/extract/pst-message.c $(OLE_SRC) $(OFFICE_SRC)
 MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 CMD_SRC  := $(sort $(wildcard pipeline/cmd/*.c))
 CMD_OBJ  := $(CMD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
@@ -90,7 +93,7 @@ LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 HEADERS  := $(wildcard pipeline/*/*.h)
 MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so \
             $(BUILD)/docpipe-ocr.so $(BUILD)/docpipe-phone.so $(BUILD)/docpipe-tnef.so \
-            $(BUILD)/docpipe-pst.so $(BUILD)/docpipe-ole.so
+            $(BUILD)/docpipe-pst.so $(BUILD)/docpipe-ole.so $(BUILD)/docpipe-office.so
 # Programs export their symbols (the whole library) to the modules they load.
 LINK_LIB  = -Wl,--export-dynamic -Wl,--whole-archive $(BUILD)/libdocpipe.a -Wl,--no-whole-archive
 STAGES   := $(sort $(notdir $(basename $(wildcard stages/*.c))))
@@ -123,6 +126,9 @@ $(BUILD)/docpipe-mail.so: $(BUILD)/obj/extract/mail.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(MAIL_LIBS)
 
 $(BUILD)/docpipe-zip.so: $(BUILD)/obj/extract/zip.o
+	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(ZIP_LIBS)
+
+$(BUILD)/docpipe-office.so: $(OFFICE_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(ZIP_LIBS)
 
 $(BUILD)/docpipe-ocr.so: $(BUILD)/obj/extract/ocr.o $(BUILD)/obj/extract/image.o
@@ -213,7 +219,7 @@ asan:
 FUZZ_DIR     := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 20
-FUZZ_EXTRACT := html pdf mime mbox zip image rtf tnef pst ole
+FUZZ_EXTRACT := html pdf mime mbox zip image rtf tnef pst ole docx xlsx pptx odt epub
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(filter-out tests/fuzz/fuzz-extract.c,$(wildcard tests/fuzz/fuzz-*.c))) \
                 $(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%)
 # Like the programs, fuzzers export the library to the PDF module, which
@@ -230,13 +236,18 @@ $(FUZZ_DIR)/fuzz-rtf:  FUZZ_TYPE := text/rtf
 $(FUZZ_DIR)/fuzz-tnef: FUZZ_TYPE := application/vnd.ms-tnef
 $(FUZZ_DIR)/fuzz-pst:  FUZZ_TYPE := application/vnd.ms-outlook-pst
 $(FUZZ_DIR)/fuzz-ole:  FUZZ_TYPE := application/x-ole-storage
+$(FUZZ_DIR)/fuzz-docx: FUZZ_TYPE := application/vnd.openxmlformats-officedocument.wordprocessingml.document
+$(FUZZ_DIR)/fuzz-xlsx: FUZZ_TYPE := application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+$(FUZZ_DIR)/fuzz-pptx: FUZZ_TYPE := application/vnd.openxmlformats-officedocument.presentationml.presentation
+$(FUZZ_DIR)/fuzz-odt:  FUZZ_TYPE := application/vnd.oasis.opendocument.text
+$(FUZZ_DIR)/fuzz-epub: FUZZ_TYPE := application/epub+zip
 
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' \
 	  SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN) -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION' \
 	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so $(FUZZ_DIR)/lib/docpipe-mail.so \
 	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so $(FUZZ_DIR)/lib/docpipe-tnef.so $(FUZZ_DIR)/lib/docpipe-pst.so \
-	  $(FUZZ_DIR)/lib/docpipe-ole.so
+	  $(FUZZ_DIR)/lib/docpipe-ole.so $(FUZZ_DIR)/lib/docpipe-office.so
 	$(MAKE) fuzz-bins
 
 .PHONY: fuzz-bins valgrind-check

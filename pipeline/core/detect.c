@@ -15,8 +15,10 @@
  *	executables all use these two.
  *
  * SECURITY
- *	The sniffers read at most the first 64 KiB of untrusted bytes, with
- *	bounds checked at every step, and may run in any process.  libmagic
+ *	The sniffers read at most the first 64 KiB of untrusted bytes (and,
+ *	for a zip, the last 64 KiB and the central directory they point to,
+ *	at most 65,536 names), with bounds checked at every step, and may run
+ *	in any process.  libmagic
  *	is a large parser of the same bytes: where the sandbox is on it runs
  *	only in the sandboxed child (the callers then leave out
  *	DP_DETECT_MAGIC, and dp_extract() asks it there).  Special files are
@@ -344,6 +346,101 @@ sniff_outlook(const guint8 *d, gsize len)
 	return NULL;
 }
 
+static guint
+le16(const guint8 *p)
+{
+	return (guint)p[0] | (guint)p[1] << 8;
+}
+
+static guint32
+le32(const guint8 *p)
+{
+	return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
+}
+
+/*
+ * OpenDocument and EPUB: a first entry named "mimetype", stored, whose
+ * bytes are the type (the format's rule, so that this check works).
+ */
+static const char *
+sniff_mimetype_entry(const guint8 *d, gsize len)
+{
+	static const char *types[] = { DP_TYPE_ODT, DP_TYPE_ODS, DP_TYPE_ODP, DP_TYPE_EPUB };
+	if (len < 30 || memcmp(d, "PK\3\4", 4) != 0 || le16(d + 8) != 0)
+		return NULL;
+	gsize nlen = le16(d + 26), elen = le16(d + 28), clen = le32(d + 18);
+	if (nlen != 8 || 30 + nlen > len || memcmp(d + 30, "mimetype", 8) != 0)
+		return NULL;
+	gsize off = 30 + nlen + elen;
+	if (clen > 100 || off > len || clen > len - off)
+		return NULL;
+	for (guint i = 0; i < G_N_ELEMENTS(types); i++)
+		if (clen == strlen(types[i]) && memcmp(d + off, types[i], clen) == 0)
+			return types[i];
+	return NULL;
+}
+
+/*
+ * Office Open XML: [Content_Types].xml and the main part among the names
+ * of the central directory (an EPUB: META-INF/container.xml), found from the end-of-directory record at the
+ * end of the bytes, as libmagic does.  Bounded: the last 64 KiB are
+ * searched for that record, and at most 65,536 names are looked at.
+ */
+static const char *
+sniff_ooxml(const guint8 *d, gsize len)
+{
+	if (len < 22)
+		return NULL;
+	gsize stop = len > 22 + 65535 ? len - 22 - 65535 : 0;
+	gsize eocd = len - 22;
+	while (memcmp(d + eocd, "PK\5\6", 4) != 0) {
+		if (eocd == stop)
+			return NULL;
+		eocd--;
+	}
+	gsize count = le16(d + eocd + 10), off = le32(d + eocd + 16);
+	gboolean types = FALSE, epub = FALSE;
+	const char *main = NULL;
+	for (gsize i = 0; i < count && i < 65536; i++) {
+		if (off > len || len - off < 46 || memcmp(d + off, "PK\1\2", 4) != 0)
+			break;
+		gsize nlen = le16(d + off + 28), rest = nlen + le16(d + off + 30) + le16(d + off + 32);
+		if (len - off - 46 < nlen)
+			break;
+		const guint8 *name = d + off + 46;
+#define NAME_IS(s) (nlen == sizeof(s) - 1 && memcmp(name, s, nlen) == 0)
+		if (NAME_IS("[Content_Types].xml"))
+			types = TRUE;
+		else if (NAME_IS("word/document.xml"))
+			main = DP_TYPE_DOCX;
+		else if (NAME_IS("xl/workbook.xml"))
+			main = DP_TYPE_XLSX;
+		else if (NAME_IS("ppt/presentation.xml"))
+			main = DP_TYPE_PPTX;
+		else if (NAME_IS("META-INF/container.xml"))
+			epub = TRUE;
+#undef NAME_IS
+		if (types && main != NULL)
+			return main;
+		off += 46 + rest;
+	}
+	/*
+	 * An EPUB whose mimetype entry is not first or is compressed (some
+	 * tools write them so) still has its container; no OOXML has one.
+	 */
+	return epub && !types ? DP_TYPE_EPUB : NULL;
+}
+
+/* A zip, or one of the office packages that are zips. */
+static const char *
+sniff_zip(const guint8 *d, gsize len)
+{
+	const char *t = sniff_mimetype_entry(d, len);
+	if (t == NULL)
+		t = sniff_ooxml(d, len);
+	return t != NULL ? t : DP_TYPE_ZIP;
+}
+
 const char *
 dp_detect_sniff(const guint8 *data, gsize len)
 {
@@ -353,7 +450,7 @@ dp_detect_sniff(const guint8 *data, gsize len)
 		return DP_TYPE_PDF;
 	if (len >= 4 && data[0] == 'P' && data[1] == 'K' &&
 	    ((data[2] == 3 && data[3] == 4) || (data[2] == 5 && data[3] == 6)))
-		return DP_TYPE_ZIP;
+		return sniff_zip(data, len);
 	/* The OLE2 signature; extract/ole.c tells Word from Excel by the root entries. */
 	if (len >= 8 && memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
 		return DP_TYPE_OLE2;

@@ -23,6 +23,14 @@
 #define DP_TYPE_MSPOWERPOINT "application/vnd.ms-powerpoint"
 #define DP_TYPE_MSG "application/vnd.ms-outlook"
 #define DP_TYPE_MAILDIR "inode/x-maildir"
+/* Zip packages told apart by their entries (core/detect.c), read by extract/office-zip.c. */
+#define DP_TYPE_DOCX "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#define DP_TYPE_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define DP_TYPE_PPTX "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+#define DP_TYPE_ODT "application/vnd.oasis.opendocument.text"
+#define DP_TYPE_ODS "application/vnd.oasis.opendocument.spreadsheet"
+#define DP_TYPE_ODP "application/vnd.oasis.opendocument.presentation"
+#define DP_TYPE_EPUB "application/epub+zip"
 /* A message printed in a document's text (extract/foia-pass.c): no bytes of its own. */
 #define DP_TYPE_PRINTED "message/x-printed"
 /* Rich Text Format, and Outlook's containers (extract/rtf-doc.c, tnef.c, pst.c). */
@@ -51,7 +59,7 @@ char *dp_detect_type(const guint8 *data, gsize len, const char *sha256);
 /*
  * Only the first step of dp_detect_type, without libmagic (which costs a
  * millisecond or more on binary data): the type when DATA is one of the
- * formats docpipe reads (PDF, zip, images, mbox, message, HTML, text) or empty,
+ * formats docpipe reads (PDF, zip and the office packages in zips, images, mbox, message, HTML, text) or empty,
  * else NULL.  Static strings.
  */
 const char *dp_detect_sniff(const guint8 *data, gsize len);

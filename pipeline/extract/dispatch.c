@@ -72,6 +72,14 @@ static const Extractor extractors[] = {
 	{ DP_TYPE_MSG, NULL, DP_MODULE_OLE },
 	{ "application/x-msg", NULL, DP_MODULE_OLE },
 	{ "application/CDFV2", NULL, DP_MODULE_OLE },
+	/* Office packages (extract/office-zip.c), told from other zips by detect. */
+	{ DP_TYPE_DOCX, NULL, DP_MODULE_OFFICE },
+	{ DP_TYPE_XLSX, NULL, DP_MODULE_OFFICE },
+	{ DP_TYPE_PPTX, NULL, DP_MODULE_OFFICE },
+	{ DP_TYPE_ODT, NULL, DP_MODULE_OFFICE },
+	{ DP_TYPE_ODS, NULL, DP_MODULE_OFFICE },
+	{ DP_TYPE_ODP, NULL, DP_MODULE_OFFICE },
+	{ DP_TYPE_EPUB, NULL, DP_MODULE_OFFICE },
 	/* Images, read by OCR (extract/image.c, extract/ocr.h). */
 	{ DP_TYPE_PNG, NULL, DP_MODULE_OCR },
 	{ DP_TYPE_JPEG, NULL, DP_MODULE_OCR },

@@ -180,7 +180,9 @@ gboolean dp_extract_rtf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 /*
  * The loadable modules (extract/module.c): docpipe-pdf.so, -mail.so,
  * -zip.so, -ocr.so (images, and the OCR engine, extract/ocr.h) and
- * -tnef.so (winmail.dat) and -pst.so (PST/OST mailboxes).  Which
+ * -tnef.so (winmail.dat), -pst.so (PST/OST mailboxes), -ole.so (legacy
+ * Office, Outlook .msg) and -office.so (DOCX, XLSX, PPTX, OpenDocument,
+ * EPUB).  Which
  * types each one reads is said in one place, the table of
  * extract/dispatch.c.
  */
@@ -193,6 +195,7 @@ typedef enum {
 	DP_MODULE_TNEF,
 	DP_MODULE_PST,
 	DP_MODULE_OLE,
+	DP_MODULE_OFFICE,
 } DpModule;
 
 /*
@@ -236,6 +239,8 @@ gboolean dp_extract_ole_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 typedef void (*DpMailHeadersFn)(DpExtractCtx *ctx, DpDoc *doc, const char *headers, gsize len);
 #define DP_MAIL_HEADERS_SYMBOL "dp_mail_headers_meta"
 void dp_mail_headers_meta(DpExtractCtx *ctx, DpDoc *doc, const char *headers, gsize len);
+/* Zip-based office documents and EPUB (extract/office-zip.c). */
+gboolean dp_extract_office_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 /* Images, read by OCR (extract/image.c). */
 gboolean dp_extract_image_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 

@@ -6,7 +6,8 @@
  * Poppler, GMime and libzip, with the libraries they pull in, cost
  * milliseconds of dynamic linking at every program start, more than all
  * the rest of a small conversion, so their extractors are built as
- * docpipe-pdf.so, docpipe-mail.so and docpipe-zip.so and loaded the first
+ * docpipe-pdf.so, docpipe-mail.so and docpipe-zip.so (and the office
+ * packages', which use libzip, docpipe-office.so) and loaded the first
  * time such a document is met.  The programs export the shared library's symbols
  * (--export-dynamic), which the module calls back into.  Tesseract and
  * Leptonica are docpipe-ocr.so the same way: its extractor reads images,
@@ -124,6 +125,7 @@ static ModuleExtractor modules[] = {
 	[DP_MODULE_OLE] = { .module = "docpipe-ole",
 	                    .symbol = "dp_extract_ole_module",
 	                    .what = "OLE2 (Office 97-2003, Outlook)" },
+	[DP_MODULE_OFFICE] = { .module = "docpipe-office", .symbol = "dp_extract_office_module", .what = "Office" },
 };
 static GMutex module_lock;
 static GRecMutex serial_lock;

@@ -285,6 +285,17 @@ dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
 	gsize len;
 	const guint8 *d = g_bytes_get_data(doc->data, &len);
+	/*
+	 * A container may label an office package application/zip: the
+	 * bytes decide, unless the office module has sent it here already
+	 * (meta.retyped-from, extract/office-zip.c).
+	 */
+	const char *sniffed = dp_detect_sniff(d, len);
+	if (sniffed != NULL && dp_extract_module_of(sniffed) == DP_MODULE_OFFICE &&
+	    dp_record_get(doc->rec, DP_META_PREFIX "retyped-from") == NULL) {
+		dp_record_set(doc->rec, DP_F_TYPE, sniffed);
+		return dp_module_extract(DP_MODULE_OFFICE, ctx, doc, error);
+	}
 	zip_error_t zerr;
 	zip_error_init(&zerr);
 	zip_source_t *src = zip_source_buffer_create(d, len, 0, &zerr);

@@ -2,7 +2,8 @@
  * fuzz-extract.c: libFuzzer target for one extractor, through dp_extract()
  * with the type forced to FUZZ_TYPE (set when compiling: text/html,
  * application/pdf, message/rfc822, application/mbox, application/zip,
- * image/png: any image Leptonica reads, whatever the type says).
+ * image/png: any image Leptonica reads, whatever the type says; the office
+ * packages: DOCX, XLSX, PPTX, ODT (which reads ODS and ODP too) and EPUB).
  * Containers recurse into the same dispatch, so the zip target reaches the
  * other extractors too.  A type with no extractor registered yet just
  * yields "unsupported" records: the target works as soon as it is.
