@@ -8,6 +8,8 @@
  *                    validators that decide the exact extent of a match;
  *   terms.c          term-list files, folded like the view;
  *   ocrtol.c         the OCR-tolerant scans for text that came from OCR;
+ *   names.c          display names in address headers, and the variants
+ *                    and OCR damage of the names on term lists;
  *   ops.c            the operators (label, mask, keyed pseudonym, remove).
  */
 #ifndef DOCPIPE_REDACT_INTERNAL_H
@@ -126,6 +128,48 @@ gboolean dp_ocr_fix_digits(const char *v, gsize vlen, GString *out);
 
 /* Read PATH: one term per line, '#' comments; folded, deduplicated, sorted. */
 GPtrArray *dp_terms_load(const char *path, GError **error);
+
+/* ---- names (names.c) ----------------------------------------------------- */
+
+/* A range of bytes, [s, e). */
+typedef struct {
+	gsize s, e;
+} DpRange;
+
+/*
+ * Add to OUT (of DpRange) the names in the address header value [VS, VE)
+ * of T whose addresses a rule redacted, ADDR[0..NADDR) (sorted, inside
+ * the value): each address's display name, and, when there is any such
+ * address, the items of the list that have no address.
+ */
+void dp_names_in_header(const char *t, gsize vs, gsize ve, const DpRange *addr, guint naddr, GArray *out);
+/*
+ * Does the line [LS, LE) of T start with an address header label (From,
+ * To, Cc, Bcc, Reply-To, Sender, then ':')?  *VS receives where its value starts.
+ */
+gboolean dp_names_header_line(const char *t, gsize ls, gsize le, gsize *vs);
+/* The pseudonym key of a display name: folded, lower case, "Last, First M" as "first last". */
+char *dp_names_key(const char *s, gsize n);
+
+typedef struct DpNames DpNames;
+DpNames *dp_names_new(void);
+void dp_names_free(DpNames *nm);
+/*
+ * Add term TERM (folded) of RULE; returns its entry number.  A name of two
+ * or more words also gets its variants (and OCR damage when FUZZY): its
+ * words not yet anchors are appended to ANCHORS, to be scanned for.
+ */
+guint dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArray *anchors);
+/* The key of entry ENTRY's pseudonyms. */
+const char *dp_names_canon(const DpNames *nm, guint entry);
+/* The rule of entry ENTRY. */
+guint dp_names_rule(const DpNames *nm, guint entry);
+/*
+ * The longest variant of a listed name around the anchor word [AS, AE) of
+ * the view V: its span [*MS, *ME) and its entry.  FALSE when none.
+ */
+gboolean dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae, gsize *ms, gsize *me,
+                        guint *entry);
 
 /* ---- operators ---------------------------------------------------------- */
 

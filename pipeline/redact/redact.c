@@ -90,8 +90,12 @@ typedef struct {
 	pcre2_code *re; /* a custom pattern Hyperscan could not compile */
 } Rule;
 
-/* What a Hyperscan expression id stands for. */
-enum { PK_REGEX, PK_LITERAL, PK_ALLOW };
+/*
+ * What a Hyperscan expression id stands for: a rule's pattern, a term, an
+ * allow-list entry, or a word of a listed name around which names.c looks
+ * for the name's variants.
+ */
+enum { PK_REGEX, PK_LITERAL, PK_ALLOW, PK_ANCHOR };
 #define ALLOW_RULE G_MAXUINT
 
 typedef struct {
@@ -99,6 +103,7 @@ typedef struct {
 	guint8 kind;
 	guint8 word_start, word_end; /* whole-word checks for terms */
 	guint32 len;                 /* literal length in view bytes; 0: SOM given */
+	guint32 term;                /* a term's entry in names.c + 1; 0: none */
 } Pat;
 
 /* A candidate match in view offsets. */
@@ -106,6 +111,8 @@ typedef struct {
 	guint rule;
 	gsize vs, ve;
 	gboolean allowed;
+	guint term;      /* the term-list entry matched + 1 (its pseudonym key); 0: none */
+	gboolean anchor; /* a word of a listed name: names.c decides the match */
 } Cand;
 
 /*
@@ -155,6 +162,16 @@ struct DpRedactor {
 	GArray *runs;        /* of gsize: the view offsets where runs of digits start */
 	GArray *horizon;     /* of gsize: per rule, see dp_cands_horizon */
 	GArray *digit_rules; /* of guint: the rules with an at_digit function, in rule order */
+	/*
+	 * Names (names.c): the entries of the term lists, and the display names
+	 * of redacted addresses in headers ([redact] header-names), which go
+	 * to PERSON_RULE.
+	 */
+	DpNames *names;
+	gboolean header_names;
+	guint person_rule;
+	GArray *addrs;     /* of DpRange: the redacted addresses of one header */
+	GArray *found;     /* of DpRange: the names found in one text */
 	/* The OCR-tolerant scans: the mode, and the rules they add to. */
 	OcrMode ocr_mode;
 	guint ocr_email;         /* the email rule, or G_MAXUINT when it is off */
@@ -175,7 +192,7 @@ dp_cands_add(DpCands *c, gsize vs, gsize ve)
 {
 	if (ve <= vs)
 		return;
-	Cand k = { c->rule, vs, ve, FALSE };
+	Cand k = { c->rule, vs, ve, FALSE, 0, FALSE };
 	g_array_append_val(c->out, k);
 }
 
@@ -220,6 +237,9 @@ dp_redactor_free(DpRedactor *rd)
 	g_clear_pointer(&rd->allow, g_hash_table_unref);
 	g_clear_pointer(&rd->key, g_bytes_unref);
 	g_clear_pointer(&rd->ids, dp_ids_free);
+	g_clear_pointer(&rd->names, dp_names_free);
+	g_clear_pointer(&rd->addrs, g_array_unref);
+	g_clear_pointer(&rd->found, g_array_unref);
 	if (rd->fixed != NULL)
 		g_string_free(rd->fixed, TRUE);
 	g_free(rd->ocr_parent);
@@ -271,14 +291,14 @@ escape_literal(const char *s)
 	return g_string_free(out, FALSE);
 }
 
-/* Add term T (already folded) for RULE, or for the allow list. */
+/* Add term T (already folded) for RULE (its entry TERM + 1, or 0), or for the allow list. */
 static void
-add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t)
+add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t, guint term)
 {
 	g_autofree char *e = escape_literal(t);
 	gsize n = strlen(t);
 	Pat pat = { rule, kind, g_ascii_isalnum(t[0]) || (guchar)t[0] >= 0x80,
-		    g_ascii_isalnum(t[n - 1]) || (guchar)t[n - 1] >= 0x80, 0 };
+		    g_ascii_isalnum(t[n - 1]) || (guchar)t[n - 1] >= 0x80, 0, term };
 	unsigned flags = HS_FLAG_CASELESS;
 	if (g_str_is_ascii(t))
 		pat.len = (guint32)n; /* the match has the literal's length: no SOM needed */
@@ -368,7 +388,7 @@ load_allow(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
 		}
 		g_hash_table_add(rd->allow, key);
 		/* Also scanned for, so an allowed phrase shields what it contains. */
-		add_literal(rd, ex, ALLOW_RULE, PK_ALLOW, v);
+		add_literal(rd, ex, ALLOW_RULE, PK_ALLOW, v, 0);
 	}
 	return TRUE;
 }
@@ -552,7 +572,7 @@ add_builtin_rule(DpRedactor *rd, Exprs *ex, const DpDetector *det)
 {
 	guint ri = rd->rules->len - 1;
 	for (const DpPattern *p = det->patterns; p->expr; p++) {
-		Pat pat = { ri, PK_REGEX, 0, 0, p->len };
+		Pat pat = { ri, PK_REGEX, 0, 0, p->len, 0 };
 		exprs_add(rd, ex, p->expr, (p->len ? 0 : HS_FLAG_SOM_LEFTMOST) | det->flags, pat);
 	}
 	if (det->at_digit != NULL)
@@ -603,7 +623,7 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 		unsigned flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8 | HS_FLAG_UCP;
 		if (dp_config_get_bool(cfg, group, "case-insensitive"))
 			flags |= HS_FLAG_CASELESS;
-		Pat pat = { ri, PK_REGEX, 0, 0, 0 };
+		Pat pat = { ri, PK_REGEX, 0, 0, 0, 0 };
 		exprs_add(rd, ex, pattern, flags, pat);
 		return TRUE;
 	}
@@ -611,8 +631,18 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 	g_autoptr(GPtrArray) list = dp_terms_load(path, error);
 	if (list == NULL)
 		return FALSE;
-	for (guint t = 0; t < list->len; t++)
-		add_literal(rd, ex, ri, PK_LITERAL, list->pdata[t]);
+	/* fuzzy: the rule's own, else [redact]'s. */
+	gboolean fuzzy = dp_config_get_int(cfg, "redact", "fuzzy") > 0;
+	if (dp_config_has(cfg, group, "fuzzy"))
+		fuzzy = dp_config_get_int(cfg, group, "fuzzy") > 0;
+	g_autoptr(GPtrArray) anchors = g_ptr_array_new_with_free_func(g_free);
+	for (guint t = 0; t < list->len; t++) {
+		guint entry = dp_names_add(rd->names, ri, list->pdata[t], fuzzy, anchors);
+		add_literal(rd, ex, ri, PK_LITERAL, list->pdata[t], entry + 1);
+	}
+	/* The words of the names, from which names.c finds their variants. */
+	for (guint a = 0; a < anchors->len; a++)
+		add_literal(rd, ex, ri, PK_ANCHOR, anchors->pdata[a], 0);
 	return TRUE;
 }
 
@@ -644,6 +674,31 @@ add_custom_rules(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
 			return FALSE;
 	}
 	return TRUE;
+}
+
+/*
+ * [redact] header-names: the display names of redacted addresses go to the
+ * rule named "person" (a [rule person] term list, say, so that its label,
+ * operator and pseudonyms apply), or else to a rule of that name added here,
+ * with the label [PERSON] and [redact]'s operator.  Nothing without the
+ * email detector, which finds the addresses.
+ */
+static gboolean
+add_person_rule(DpRedactor *rd, const DpConfig *cfg, GError **error)
+{
+	rd->person_rule = G_MAXUINT;
+	if (!dp_config_get_bool(cfg, "redact", "header-names"))
+		return TRUE;
+	for (guint i = 0; i < rd->rules->len; i++)
+		if (g_str_equal(((Rule *)rd->rules->pdata[i])->name, "person")) {
+			rd->person_rule = i;
+			return TRUE;
+		}
+	Rule *r = g_new0(Rule, 1);
+	r->name = g_strdup("person");
+	g_ptr_array_add(rd->rules, r);
+	rd->person_rule = rd->rules->len - 1;
+	return rule_setup(r, cfg, NULL, "[PERSON]", error);
 }
 
 /*
@@ -717,6 +772,8 @@ scratch_init(DpRedactor *rd)
 	rd->md = pcre2_match_data_create(4, NULL);
 	rd->fixed = g_string_new(NULL);
 	rd->ocr_email = G_MAXUINT;
+	rd->addrs = g_array_new(FALSE, FALSE, sizeof(DpRange));
+	rd->found = g_array_new(FALSE, FALSE, sizeof(DpRange));
 	rd->ocr_digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
 	for (guint i = 0; i < rd->rules->len; i++) {
 		const Rule *r = rd->rules->pdata[i];
@@ -752,11 +809,13 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 	rd->digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
 	g_auto(Exprs) ex = { g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(unsigned)) };
 
+	rd->names = dp_names_new();
 	if (!add_builtin_rules(rd, cfg, &ex, error) || !add_custom_rules(rd, cfg, &ex, error) ||
-	    !load_allow(rd, cfg, &ex, error) || !load_key(rd, cfg, error) || !ids_setup(rd, cfg, TRUE, error) ||
-	    !compile_db(rd, &ex, cfg, error))
+	    !add_person_rule(rd, cfg, error) || !load_allow(rd, cfg, &ex, error) || !load_key(rd, cfg, error) ||
+	    !ids_setup(rd, cfg, TRUE, error) || !compile_db(rd, &ex, cfg, error))
 		return NULL;
 	scratch_init(rd);
+	rd->header_names = rd->person_rule != G_MAXUINT && rd->ocr_email != G_MAXUINT;
 	return g_steal_pointer(&rd);
 }
 
@@ -792,6 +851,11 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 		if (pat->word_end && to < vlen && word_byte(v, vlen, to))
 			return 0;
 	}
+	if (pat->kind == PK_ANCHOR) {
+		Cand c = { .rule = pat->rule, .vs = (gsize)from, .ve = (gsize)to, .anchor = TRUE };
+		g_array_append_val(rd->raw, c);
+		return 0;
+	}
 	guint slot = pat->rule == ALLOW_RULE ? rd->rules->len : pat->rule;
 	guint *last = &g_array_index(rd->last, guint, slot);
 	if (*last > 0) {
@@ -802,7 +866,7 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 			return 0;
 		}
 	}
-	Cand c = { pat->rule, (gsize)from, (gsize)to, pat->kind == PK_ALLOW };
+	Cand c = { pat->rule, (gsize)from, (gsize)to, pat->kind == PK_ALLOW, pat->term, FALSE };
 	g_array_append_val(rd->raw, c);
 	*last = rd->raw->len;
 	return 0;
@@ -820,7 +884,7 @@ pcre_scan(DpRedactor *rd, guint ri, const Rule *r)
 			break;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rd->md);
 		if (ov[1] > ov[0]) {
-			Cand c = { ri, ov[0], ov[1], FALSE };
+			Cand c = { ri, ov[0], ov[1], FALSE, 0, FALSE };
 			g_array_append_val(rd->raw, c);
 			start = ov[1];
 		} else {
@@ -950,6 +1014,23 @@ ocr_find(DpRedactor *rd, const char *text, const OcrScope *scope, GArray *refine
 }
 
 /*
+ * The variant of a listed name around the anchor word C, added to REFINED
+ * with its entry; an anchor inside the last name found (*HORIZON) is
+ * already part of it.
+ */
+static void
+name_at_anchor(DpRedactor *rd, const Cand *c, gsize *horizon, GArray *refined)
+{
+	gsize ms, me;
+	guint entry;
+	if (c->vs < *horizon || !dp_names_match(rd->names, rd->view.text, rd->view.len, c->vs, c->ve, &ms, &me, &entry))
+		return;
+	Cand n = { dp_names_rule(rd->names, entry), ms, me, FALSE, entry + 1, FALSE };
+	g_array_append_val(refined, n);
+	*horizon = me;
+}
+
+/*
  * Find the matches of TEXT: fills rd->cands with the chosen,
  * non-overlapping candidates in view offsets (allowed ones included, marked).
  * With SCOPE (not NULL), the OCR-tolerant scans add their candidates too.
@@ -988,6 +1069,7 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 		dp_view_digit_runs(&rd->view, rd->runs);
 	const gsize *digits = (const gsize *)(void *)rd->runs->data;
 	guint nd = rd->runs->len, k = 0;
+	gsize names_horizon = 0;
 	for (guint i = 0; i <= rd->raw->len; i++) {
 		const Cand *c = i < rd->raw->len ? &g_array_index(rd->raw, Cand, i) : NULL;
 		for (; k < nd && (c == NULL || digits[k] <= c->vs); k++) {
@@ -1000,6 +1082,10 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 		}
 		if (c == NULL)
 			break;
+		if (c->anchor) {
+			name_at_anchor(rd, c, &names_horizon, refined);
+			continue;
+		}
 		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
 		if (r != NULL && r->det != NULL) {
 			DpCands dc = { c->rule, refined, &horizon[c->rule] };
@@ -1083,8 +1169,83 @@ dp_redactor_find(DpRedactor *rd, const char *text, gsize len, GArray *matches)
 	find_spans(rd, text, len, default_scope(rd), matches);
 }
 
+/*
+ * Append to OUT what replaces the original span [OS, OE) of TEXT matched
+ * by RULE: the candidate C, or (C NULL) a display name.  A pseudonym is
+ * keyed by the term-list entry when there is one, else by the value.
+ */
+static void
+replace(DpRedactor *rd, GString *out, guint rule, const Cand *c, const char *text, gsize os, gsize oe,
+        GArray *spans)
+{
+	const Rule *r = rd->rules->pdata[rule];
+	gsize at = out->len;
+	switch (r->op) {
+	case DP_OP_LABEL: g_string_append(out, r->label); break;
+	case DP_OP_MASK: dp_mask_append(out, text + os, oe - os, r->mask); break;
+	case DP_OP_PSEUDONYM: {
+		g_autofree char *canon = NULL;
+		if (c == NULL)
+			canon = dp_names_key(text + os, oe - os);
+		else if (c->term > 0)
+			canon = g_strdup(dp_names_canon(rd->names, c->term - 1));
+		else
+			canon = canonical_value(r, rd->view.text + c->vs, c->ve - c->vs);
+		g_autofree char *tok = dp_pseudonym(rd->key, r->label, canon, strlen(canon), rd->digits);
+		g_string_append(out, tok);
+		break;
+	}
+	case DP_OP_REMOVE: break;
+	}
+	if (spans) {
+		DpSpan s = { rule, at, out->len - at };
+		g_array_append_val(spans, s);
+	}
+}
+
+/*
+ * The display names of the redacted addresses in TEXT, into rd->found:
+ * of the whole of TEXT when it is an address header's value (HEADER),
+ * else of its lines that are address headers ("From: ..." in a printed
+ * or forwarded message).  Uses rd->cands, from find().
+ */
+static void
+find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header)
+{
+	g_array_set_size(rd->found, 0);
+	g_array_set_size(rd->addrs, 0);
+	for (guint i = 0; i < rd->cands->len; i++) {
+		const Cand *c = &g_array_index(rd->cands, Cand, i);
+		if (c->rule != rd->ocr_email || c->allowed)
+			continue;
+		DpRange a;
+		dp_view_span(&rd->view, text, c->vs, c->ve, &a.s, &a.e);
+		g_array_append_val(rd->addrs, a);
+	}
+	const DpRange *a = (const DpRange *)(void *)rd->addrs->data;
+	guint n = rd->addrs->len;
+	if (header) {
+		dp_names_in_header(text, 0, len, a, n, rd->found);
+		return;
+	}
+	for (guint i = 0; i < n;) {
+		/* The line of this address, looked for a short way back only. */
+		gsize ls = a[i].s;
+		while (ls > 0 && text[ls - 1] != '\n' && a[i].s - ls < 4096)
+			ls--;
+		const char *nl = memchr(text + a[i].e, '\n', len - a[i].e);
+		gsize le = nl ? (gsize)(nl - text) : len, vs;
+		guint j = i;
+		while (j < n && a[j].s < le)
+			j++;
+		if ((ls == 0 || text[ls - 1] == '\n') && dp_names_header_line(text, ls, le, &vs))
+			dp_names_in_header(text, vs, le, a + i, j - i, rd->found);
+		i = j;
+	}
+}
+
 static GString *
-apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, GArray *spans)
+apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, gboolean header, GArray *spans)
 {
 	GString *out = g_string_sized_new(len + 16);
 	if (rd->rules->len == 0) {
@@ -1092,28 +1253,33 @@ apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, GArray
 		return out;
 	}
 	find(rd, text, len, scope);
+	g_array_set_size(rd->found, 0);
+	if (rd->header_names)
+		find_header_names(rd, text, len, header);
+	/*
+	 * Two streams in text order: the chosen matches and the names.  A name
+	 * that overlaps a match gives way to it (a listed name, whose
+	 * pseudonym is its entry's).
+	 */
+	const DpRange *nr = (const DpRange *)(void *)rd->found->data;
+	guint nn = rd->found->len, ni = 0;
 	guint i = 0;
-	gsize pos = 0, os, oe;
-	const Cand *c;
-	while ((c = next_span(rd, text, &i, pos, &os, &oe)) != NULL) {
-		const Rule *r = rd->rules->pdata[c->rule];
-		g_string_append_len(out, text + pos, (gssize)(os - pos));
-		gsize at = out->len;
-		switch (r->op) {
-		case DP_OP_LABEL: g_string_append(out, r->label); break;
-		case DP_OP_MASK: dp_mask_append(out, text + os, oe - os, r->mask); break;
-		case DP_OP_PSEUDONYM: {
-			g_autofree char *canon = canonical_value(r, rd->view.text + c->vs, c->ve - c->vs);
-			g_autofree char *tok = dp_pseudonym(rd->key, r->label, canon, strlen(canon), rd->digits);
-			g_string_append(out, tok);
+	gsize pos = 0, os = 0, oe = 0;
+	for (;;) {
+		const Cand *c = next_span(rd, text, &i, pos, &os, &oe);
+		for (; ni < nn && (c == NULL || nr[ni].e <= os); ni++) {
+			if (nr[ni].s < pos)
+				continue;
+			g_string_append_len(out, text + pos, (gssize)(nr[ni].s - pos));
+			replace(rd, out, rd->person_rule, NULL, text, nr[ni].s, nr[ni].e, spans);
+			pos = nr[ni].e;
+		}
+		while (ni < nn && c != NULL && nr[ni].s < oe)
+			ni++;
+		if (c == NULL)
 			break;
-		}
-		case DP_OP_REMOVE: break;
-		}
-		if (spans) {
-			DpSpan s = { c->rule, at, out->len - at };
-			g_array_append_val(spans, s);
-		}
+		g_string_append_len(out, text + pos, (gssize)(os - pos));
+		replace(rd, out, c->rule, c, text, os, oe, spans);
 		pos = oe;
 	}
 	g_string_append_len(out, text + pos, (gssize)(len - pos));
@@ -1123,7 +1289,7 @@ apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, GArray
 GString *
 dp_redactor_apply(DpRedactor *rd, const char *text, gsize len, GArray *spans)
 {
-	return apply(rd, text, len, default_scope(rd), spans);
+	return apply(rd, text, len, default_scope(rd), FALSE, spans);
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -1340,6 +1506,16 @@ printed_address_field(const char *key)
 	return g_strv_contains(f, key);
 }
 
+/* Is KEY a message's address header (real or printed), whose display names are names? */
+static gboolean
+address_field(const char *key)
+{
+	static const char *const f[] = { DP_META_PREFIX "from", DP_META_PREFIX "to",       DP_META_PREFIX "cc",
+		                         DP_META_PREFIX "bcc",  DP_META_PREFIX "reply-to", DP_META_PREFIX "sender",
+		                         NULL };
+	return g_strv_contains(f, key);
+}
+
 /* Does LIST ("PAGE:CONF ...", the "ocr" field) name PAGE? */
 static gboolean
 page_listed(const char *list, guint64 page)
@@ -1449,7 +1625,7 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 		const OcrScope *scope = default_scope(rd);
 		if (printed && printed_address_field(f->key))
 			scope = &all;
-		GString *v = apply(rd, f->value, strlen(f->value), scope, spans);
+		GString *v = apply(rd, f->value, strlen(f->value), scope, address_field(f->key), spans);
 		g_free(f->value);
 		f->value = g_string_free(v, FALSE);
 		if (spans->len > 0) {
@@ -1461,7 +1637,7 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 	if (dp_record_get(rec, DP_F_DATA) != NULL)
 		return; /* raw input bytes, not text */
 	g_array_set_size(spans, 0);
-	GString *body = apply(rd, rec->body->str, rec->body->len, body_ocr, spans);
+	GString *body = apply(rd, rec->body->str, rec->body->len, body_ocr, FALSE, spans);
 	g_string_free(rec->body, TRUE);
 	rec->body = body;
 	note_spans(rd, rec, "body", spans);
