@@ -148,6 +148,13 @@ void dp_names_in_header(const char *t, gsize vs, gsize ve, const DpRange *addr, 
  * To, Cc, Bcc, Reply-To, Sender, then ':')?  *VS receives where its value starts.
  */
 gboolean dp_names_header_line(const char *t, gsize ls, gsize le, gsize *vs);
+/*
+ * Outside a header: the name written just before the redacted address at
+ * AS of T (back to FLOOR), when the address is in brackets ("Andris Reinman
+ * <...>", "Mills, Cheryl D [mailto:...]", "\"Mills, Cheryl D\" <...>"):
+ * up to four capitalised words, or a quoted name.
+ */
+gboolean dp_names_before_address(const char *t, gsize floor, gsize as, DpRange *out);
 /* The pseudonym key of a display name: folded, lower case, "Last, First M" as "first last". */
 char *dp_names_key(const char *s, gsize n);
 

@@ -196,6 +196,98 @@ dp_names_in_header(const char *t, gsize vs, gsize ve, const DpRange *addr, guint
 	add_items(t, pos, ve, out);
 }
 
+/*
+ * A word of a name as it is written: "Mills", "D", "D.", "O'Brien",
+ * "MILLS"; not the capitalised words that open a line before a name.
+ */
+static gboolean
+name_word(const char *t, gsize s, gsize e)
+{
+	static const char *const not_names[] = { "hello", "hi",     "dear",  "thanks",  "thank",  "regards",
+		                                 "best",  "cheers", "attn",  "contact", "write",  "mail",
+		                                 "email", "e-mail", "call",  "ask",     "please", "sincerely",
+		                                 "from",  "to",     "cc",    "bcc",     "sent",   "by",
+		                                 "and",   "or",     "with",  "for",     "via",    "reply",
+		                                 "the",   "of",     "on",    "at",      "wrote",  NULL };
+	gsize n = e - s;
+	if (n > 0 && t[e - 1] == '.')
+		n--;
+	if (n == 0 || n > 40)
+		return FALSE;
+	for (guint i = 0; not_names[i]; i++)
+		if (strlen(not_names[i]) == n && g_ascii_strncasecmp(t + s, not_names[i], n) == 0)
+			return FALSE;
+	gunichar first = g_utf8_get_char_validated(t + s, (gssize)n);
+	if (first == (gunichar)-1 || first == (gunichar)-2 || !g_unichar_isupper(first))
+		return FALSE;
+	if (n == 1)
+		return TRUE; /* an initial */
+	/* Capitalised, or in capitals from 3 letters on ("AM", "CC" are not names). */
+	gboolean lower = FALSE;
+	for (gsize i = s + 1; i < s + n; i++)
+		lower |= g_ascii_islower(t[i]) || (guchar)t[i] >= 0x80;
+	return lower || n >= 3;
+}
+
+/* The start of the word ending at E (letters, "-", "'", "."), back to FLOOR. */
+static gsize
+word_back(const char *t, gsize floor, gsize e)
+{
+	gsize p = e;
+	while (p > floor && e - p < 40 &&
+	       (g_ascii_isalpha(t[p - 1]) || (guchar)t[p - 1] >= 0x80 || strchr("-'.", t[p - 1]) != NULL))
+		p--;
+	return p;
+}
+
+gboolean
+dp_names_before_address(const char *t, gsize floor, gsize as, DpRange *out)
+{
+	gsize p = unit_start(t, floor, as);
+	/* Display-name syntax only: "Name (x@y.org)" in prose is often no owner. */
+	if (p == as || (t[p] != '<' && t[p] != '['))
+		return FALSE;
+	while (p > floor && (t[p - 1] == ' ' || t[p - 1] == '\t'))
+		p--;
+	/* A quoted name: "Mills, Cheryl D" <...>. */
+	if (p > floor && t[p - 1] == '"') {
+		gsize q = p - 1;
+		while (q > floor && p - q < 80 && t[q - 1] != '"' && t[q - 1] != '\n')
+			q--;
+		if (q == floor || t[q - 1] != '"' || q >= p - 1)
+			return FALSE;
+		*out = (DpRange){ q, p - 1 };
+		return TRUE;
+	}
+	/* Up to four words written as a name, and "Last," before "First M". */
+	gsize end = p, start = p;
+	guint words = 0, letters = 0;
+	while (words < 4) {
+		gsize w = word_back(t, floor, p);
+		if (w == p || !name_word(t, w, p) || (w > floor && t[w - 1] != ' ' && t[w - 1] != '\t'))
+			break;
+		letters = MAX(letters, (guint)(p - w));
+		start = w;
+		words++;
+		p = w;
+		while (p > floor && (t[p - 1] == ' ' || t[p - 1] == '\t'))
+			p--;
+		if (p > floor && t[p - 1] == ',') {
+			gsize c = p - 1;
+			while (c > floor && t[c - 1] == ' ')
+				c--;
+			gsize l = word_back(t, floor, c);
+			if (words <= 2 && l < c && name_word(t, l, c) && c - l >= 2)
+				start = l;
+			break;
+		}
+	}
+	if (words == 0 || letters < 2)
+		return FALSE;
+	*out = (DpRange){ start, end };
+	return TRUE;
+}
+
 gboolean
 dp_names_header_line(const char *t, gsize ls, gsize le, gsize *vs)
 {

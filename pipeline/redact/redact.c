@@ -1204,10 +1204,12 @@ replace(DpRedactor *rd, GString *out, guint rule, const Cand *c, const char *tex
 }
 
 /*
- * The display names of the redacted addresses in TEXT, into rd->found:
- * of the whole of TEXT when it is an address header's value (HEADER),
- * else of its lines that are address headers ("From: ..." in a printed
- * or forwarded message).  Uses rd->cands, from find().
+ * The display names of the redacted addresses in TEXT, into rd->found, in
+ * text order: of the whole of TEXT when it is an address header's value
+ * (HEADER); else of its lines that are address headers ("From: ..." in a
+ * printed or forwarded message), and the names written just before an
+ * address in brackets elsewhere (a printed header in column form, "John
+ * Smith <...> wrote:").  Uses rd->cands, from find().
  */
 static void
 find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header)
@@ -1238,9 +1240,18 @@ find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header)
 		guint j = i;
 		while (j < n && a[j].s < le)
 			j++;
-		if ((ls == 0 || text[ls - 1] == '\n') && dp_names_header_line(text, ls, le, &vs))
+		if ((ls == 0 || text[ls - 1] == '\n') && dp_names_header_line(text, ls, le, &vs)) {
 			dp_names_in_header(text, vs, le, a + i, j - i, rd->found);
-		i = j;
+			i = j;
+			continue;
+		}
+		/* Elsewhere, the name just before each address in brackets. */
+		for (gsize floor = ls; i < j; i++) {
+			DpRange r;
+			if (dp_names_before_address(text, floor, a[i].s, &r))
+				g_array_append_val(rd->found, r);
+			floor = a[i].e;
+		}
 	}
 }
 
