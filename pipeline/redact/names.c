@@ -259,17 +259,26 @@ dp_names_before_address(const char *t, gsize floor, gsize as, DpRange *out)
 		*out = (DpRange){ q, p - 1 };
 		return TRUE;
 	}
-	/* Up to four words written as a name, and "Last," before "First M". */
+	/* An address that opens its line: its name may end the line before ("André Pirard\n<...>"). */
+	if (p > floor && t[p - 1] == '\n') {
+		p--;
+		while (p > floor && (t[p - 1] == ' ' || t[p - 1] == '\t'))
+			p--;
+	}
+	/* Up to four words written as a name, and "Last," before "First M"; never past a line's start. */
 	gsize end = p, start = p;
 	guint words = 0, letters = 0;
 	while (words < 4) {
 		gsize w = word_back(t, floor, p);
-		if (w == p || !name_word(t, w, p) || (w > floor && t[w - 1] != ' ' && t[w - 1] != '\t'))
+		gboolean line_start = w == floor || t[w - 1] == '\n';
+		if (w == p || !name_word(t, w, p) || (!line_start && t[w - 1] != ' ' && t[w - 1] != '\t'))
 			break;
 		letters = MAX(letters, (guint)(p - w));
 		start = w;
 		words++;
 		p = w;
+		if (line_start)
+			break;
 		while (p > floor && (t[p - 1] == ' ' || t[p - 1] == '\t'))
 			p--;
 		if (p > floor && t[p - 1] == ',') {

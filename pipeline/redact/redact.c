@@ -63,6 +63,7 @@
  *	rule.  Each word is also matched alone, so that a word no longer in
  *	the context it had in the body cannot slip through.
  */
+#define _GNU_SOURCE 1 /* memmem */
 #include "redact/redact.h"
 
 #include "core/config.h"
@@ -1203,6 +1204,61 @@ replace(DpRedactor *rd, GString *out, guint rule, const Cand *c, const char *tex
 	}
 }
 
+static int
+cmp_range(gconstpointer a, gconstpointer b)
+{
+	const DpRange *x = a, *y = b;
+	return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* Is [S, E) of TEXT a whole run of words (no letter or digit just outside)? */
+static gboolean
+whole_words(const char *text, gsize len, gsize s, gsize e)
+{
+	return (s == 0 || !g_ascii_isalnum(text[s - 1])) && (e >= len || !g_ascii_isalnum(text[e]));
+}
+
+/*
+ * A display name found beside an address is a name wherever the same text
+ * repeats it: the mailbox owner Outlook prints above the header, "To:
+ * Mills, Cheryl D" in an earlier message of the chain.  Only names of two
+ * words or more (a one-word name, "Papertrail", is as often a word), at
+ * most MAX_REPEATED of them, as written.  FOUND is sorted and made
+ * disjoint again.
+ */
+#define MAX_REPEATED 32
+static void
+repeat_names(const char *text, gsize len, GArray *found)
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	guint n = found->len;
+	for (guint i = 0; i < n && g_hash_table_size(seen) < MAX_REPEATED; i++) {
+		DpRange r = g_array_index(found, DpRange, i);
+		gsize nl = r.e - r.s;
+		if (nl < 4 || nl > 80 || memchr(text + r.s, ' ', nl) == NULL || memchr(text + r.s, '\n', nl) != NULL)
+			continue;
+		char *name = g_strndup(text + r.s, nl);
+		if (!g_hash_table_add(seen, name))
+			continue;
+		for (const char *p = text; (p = memmem(p, len - (gsize)(p - text), name, nl)) != NULL; p += nl) {
+			DpRange m = { (gsize)(p - text), (gsize)(p - text) + nl };
+			if (whole_words(text, len, m.s, m.e))
+				g_array_append_val(found, m);
+		}
+	}
+	if (found->len == n)
+		return;
+	g_array_sort(found, cmp_range);
+	guint w = 0;
+	for (guint i = 0; i < found->len; i++) {
+		DpRange r = g_array_index(found, DpRange, i);
+		if (w > 0 && r.s < g_array_index(found, DpRange, w - 1).e)
+			continue;
+		g_array_index(found, DpRange, w++) = r;
+	}
+	g_array_set_size(found, w);
+}
+
 /*
  * The display names of the redacted addresses in TEXT, into rd->found, in
  * text order: of the whole of TEXT when it is an address header's value
@@ -1230,6 +1286,7 @@ find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header)
 		dp_names_in_header(text, 0, len, a, n, rd->found);
 		return;
 	}
+	gsize floor = 0;
 	for (guint i = 0; i < n;) {
 		/* The line of this address, looked for a short way back only. */
 		gsize ls = a[i].s;
@@ -1243,16 +1300,19 @@ find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header)
 		if ((ls == 0 || text[ls - 1] == '\n') && dp_names_header_line(text, ls, le, &vs)) {
 			dp_names_in_header(text, vs, le, a + i, j - i, rd->found);
 			i = j;
+			floor = le;
 			continue;
 		}
 		/* Elsewhere, the name just before each address in brackets. */
-		for (gsize floor = ls; i < j; i++) {
+		for (; i < j; i++) {
 			DpRange r;
-			if (dp_names_before_address(text, floor, a[i].s, &r))
+			if (dp_names_before_address(text, MAX(floor, a[i].s > 4096 ? a[i].s - 4096 : 0), a[i].s, &r))
 				g_array_append_val(rd->found, r);
 			floor = a[i].e;
 		}
 	}
+	if (rd->found->len > 0)
+		repeat_names(text, len, rd->found);
 }
 
 static GString *
