@@ -140,9 +140,12 @@ typedef struct {
  * Add to OUT (of DpRange) the names in the address header value [VS, VE)
  * of T whose addresses a rule redacted, ADDR[0..NADDR) (sorted, inside
  * the value): each address's display name, and, when there is any such
- * address, the items of the list that have no address.
+ * address or ALL_ITEMS, the items of the list that have no address.
  */
-void dp_names_in_header(const char *t, gsize vs, gsize ve, const DpRange *addr, guint naddr, GArray *out);
+void dp_names_in_header(const char *t, gsize vs, gsize ve, const DpRange *addr, guint naddr, gboolean all_items,
+                        GArray *out);
+/* Does the line [LS, LE) of T start with a label of a printed header block (From, Sent, Subject, ...)? */
+gboolean dp_names_block_line(const char *t, gsize ls, gsize le);
 /*
  * Does the line [LS, LE) of T start with an address header label (From,
  * To, Cc, Bcc, Reply-To, Sender, then ':')?  *VS receives where its value starts.

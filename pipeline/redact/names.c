@@ -16,8 +16,12 @@
  *	printed header writes "Last, First" without quotes.  In a header
  *	that holds a redacted address, the items without one ("H" in "To: H;
  *	Abedin, Huma <x@state.gov>", where a release withheld the other
- *	addresses) are names as well; a header without any redacted address
- *	is left to the term lists.  Exemption codes ("B6") are not names.
+ *	addresses) are names as well, and so are all the items of the From,
+ *	To, Cc and Bcc of a printed header block (lines of From, Sent, To,
+ *	Subject, ..., or a message/x-printed record) that holds a redacted
+ *	address anywhere; a header block without any redacted address (a
+ *	memo's "TO: All staff") is left to the term lists.  Exemption codes
+ *	("B6") are not names.
  *
  *	Term-list names.  An entry of two or more words ("Cheryl Mills")
  *	also matches "Mills, Cheryl", "Mills, Cheryl D", "Cheryl D. Mills",
@@ -178,9 +182,10 @@ unit_end(const char *t, gsize ae, gsize ceil, gsize *cs, gsize *ce)
 }
 
 void
-dp_names_in_header(const char *t, gsize vs, gsize ve, const DpRange *addr, guint naddr, GArray *out)
+dp_names_in_header(const char *t, gsize vs, gsize ve, const DpRange *addr, guint naddr, gboolean all_items,
+                   GArray *out)
 {
-	if (naddr == 0)
+	if (naddr == 0 && !all_items)
 		return;
 	gsize pos = vs;
 	for (guint i = 0; i < naddr; i++) {
@@ -297,10 +302,10 @@ dp_names_before_address(const char *t, gsize floor, gsize as, DpRange *out)
 	return TRUE;
 }
 
-gboolean
-dp_names_header_line(const char *t, gsize ls, gsize le, gsize *vs)
+/* Does the line [LS, LE) of T start with one of LABELS and ':'?  *VS: where its value starts. */
+static gboolean
+labelled(const char *t, gsize ls, gsize le, const char *const *labels, gsize *vs)
 {
-	static const char *const labels[] = { "from", "to", "cc", "bcc", "reply-to", "sender", NULL };
 	gsize p = ls;
 	while (p < le && (t[p] == ' ' || t[p] == '\t' || t[p] == '>'))
 		p++;
@@ -310,7 +315,7 @@ dp_names_header_line(const char *t, gsize ls, gsize le, gsize *vs)
 	gsize wl = p - w;
 	while (p < le && t[p] == ' ')
 		p++;
-	if (wl == 0 || wl > 8 || p >= le || t[p] != ':')
+	if (wl == 0 || wl > 11 || p >= le || t[p] != ':')
 		return FALSE;
 	for (guint i = 0; labels[i]; i++)
 		if (strlen(labels[i]) == wl && g_ascii_strncasecmp(t + w, labels[i], wl) == 0) {
@@ -318,6 +323,23 @@ dp_names_header_line(const char *t, gsize ls, gsize le, gsize *vs)
 			return TRUE;
 		}
 	return FALSE;
+}
+
+gboolean
+dp_names_header_line(const char *t, gsize ls, gsize le, gsize *vs)
+{
+	static const char *const labels[] = { "from", "to", "cc", "bcc", "reply-to", "sender", NULL };
+	return labelled(t, ls, le, labels, vs);
+}
+
+gboolean
+dp_names_block_line(const char *t, gsize ls, gsize le)
+{
+	static const char *const labels[] = { "from",     "to",      "cc",          "bcc",        "reply-to",
+		                              "sender",   "sent",    "date",        "subject",    "attachments",
+		                              "importance", NULL };
+	gsize vs;
+	return labelled(t, ls, le, labels, &vs);
 }
 
 /* ---- the key of a name --------------------------------------------------- */

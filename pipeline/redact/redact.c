@@ -107,6 +107,9 @@ typedef struct {
 	guint32 term;                /* a term's entry in names.c + 1; 0: none */
 } Pat;
 
+/* Names remembered from one record (and its parent) for the rest of it. */
+#define MAX_LEARNED 64
+
 /* A candidate match in view offsets. */
 typedef struct {
 	guint rule;
@@ -173,6 +176,15 @@ struct DpRedactor {
 	guint person_rule;
 	GArray *addrs;     /* of DpRange: the redacted addresses of one header */
 	GArray *found;     /* of DpRange: the names found in one text */
+	/*
+	 * The names found beside addresses in the record being redacted
+	 * (IN_RECORD), and those of the record CARRIED_PARENT, whose parts
+	 * follow it: see dp_redact_record().
+	 */
+	gboolean in_record;
+	GPtrArray *learned;
+	GPtrArray *carried;
+	char *carried_parent;
 	/* The OCR-tolerant scans: the mode, and the rules they add to. */
 	OcrMode ocr_mode;
 	guint ocr_email;         /* the email rule, or G_MAXUINT when it is off */
@@ -241,6 +253,9 @@ dp_redactor_free(DpRedactor *rd)
 	g_clear_pointer(&rd->names, dp_names_free);
 	g_clear_pointer(&rd->addrs, g_array_unref);
 	g_clear_pointer(&rd->found, g_array_unref);
+	g_clear_pointer(&rd->learned, g_ptr_array_unref);
+	g_clear_pointer(&rd->carried, g_ptr_array_unref);
+	g_free(rd->carried_parent);
 	if (rd->fixed != NULL)
 		g_string_free(rd->fixed, TRUE);
 	g_free(rd->ocr_parent);
@@ -775,6 +790,8 @@ scratch_init(DpRedactor *rd)
 	rd->ocr_email = G_MAXUINT;
 	rd->addrs = g_array_new(FALSE, FALSE, sizeof(DpRange));
 	rd->found = g_array_new(FALSE, FALSE, sizeof(DpRange));
+	rd->learned = g_ptr_array_new_with_free_func(g_free);
+	rd->carried = g_ptr_array_new_with_free_func(g_free);
 	rd->ocr_digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
 	for (guint i = 0; i < rd->rules->len; i++) {
 		const Rule *r = rd->rules->pdata[i];
@@ -1218,33 +1235,61 @@ whole_words(const char *text, gsize len, gsize s, gsize e)
 	return (s == 0 || !g_ascii_isalnum(text[s - 1])) && (e >= len || !g_ascii_isalnum(text[e]));
 }
 
+/* Add to FOUND every whole-word occurrence of NAME in TEXT. */
+static void
+add_occurrences(const char *text, gsize len, const char *name, GArray *found)
+{
+	gsize nl = strlen(name);
+	for (const char *p = text; (p = memmem(p, len - (gsize)(p - text), name, nl)) != NULL; p += nl) {
+		DpRange m = { (gsize)(p - text), (gsize)(p - text) + nl };
+		if (whole_words(text, len, m.s, m.e))
+			g_array_append_val(found, m);
+	}
+}
+
+/*
+ * Remember NAME, found beside an address in the record being redacted, for
+ * the rest of it and its parts (see dp_redact_record()).
+ */
+static void
+learn_name(DpRedactor *rd, const char *name)
+{
+	if (!rd->in_record || rd->learned->len >= MAX_LEARNED)
+		return;
+	for (guint i = 0; i < rd->learned->len; i++)
+		if (g_str_equal(rd->learned->pdata[i], name))
+			return;
+	g_ptr_array_add(rd->learned, g_strdup(name));
+}
+
 /*
  * A display name found beside an address is a name wherever the same text
  * repeats it: the mailbox owner Outlook prints above the header, "To:
  * Mills, Cheryl D" in an earlier message of the chain.  Only names of two
  * words or more (a one-word name, "Papertrail", is as often a word), at
- * most MAX_REPEATED of them, as written.  FOUND is sorted and made
- * disjoint again.
+ * most MAX_LEARNED of them, as written.  Inside a record, the names found
+ * in its earlier fields, and in the record its parts belong to, count too.
+ * FOUND is sorted and made disjoint again.
  */
-#define MAX_REPEATED 32
 static void
-repeat_names(const char *text, gsize len, GArray *found)
+repeat_names(DpRedactor *rd, const char *text, gsize len, GArray *found)
 {
-	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	guint n = found->len;
-	for (guint i = 0; i < n && g_hash_table_size(seen) < MAX_REPEATED; i++) {
+	for (guint i = 0; i < n; i++) {
 		DpRange r = g_array_index(found, DpRange, i);
 		gsize nl = r.e - r.s;
 		if (nl < 4 || nl > 80 || memchr(text + r.s, ' ', nl) == NULL || memchr(text + r.s, '\n', nl) != NULL)
 			continue;
-		char *name = g_strndup(text + r.s, nl);
-		if (!g_hash_table_add(seen, name))
-			continue;
-		for (const char *p = text; (p = memmem(p, len - (gsize)(p - text), name, nl)) != NULL; p += nl) {
-			DpRange m = { (gsize)(p - text), (gsize)(p - text) + nl };
-			if (whole_words(text, len, m.s, m.e))
-				g_array_append_val(found, m);
-		}
+		g_autofree char *name = g_strndup(text + r.s, nl);
+		learn_name(rd, name);
+		if (!rd->in_record)
+			add_occurrences(text, len, name, found);
+	}
+	if (rd->in_record) {
+		for (guint i = 0; i < rd->learned->len; i++)
+			add_occurrences(text, len, rd->learned->pdata[i], found);
+		for (guint i = 0; i < rd->carried->len; i++)
+			add_occurrences(text, len, rd->carried->pdata[i], found);
 	}
 	if (found->len == n)
 		return;
@@ -1267,8 +1312,75 @@ repeat_names(const char *text, gsize len, GArray *found)
  * address in brackets elsewhere (a printed header in column form, "John
  * Smith <...> wrote:").  Uses rd->cands, from find().
  */
+/* The name before each address A[*I..J) in brackets; *FLOOR: the end of the last one seen. */
 static void
-find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header)
+names_before(DpRedactor *rd, const char *text, const DpRange *a, guint *i, guint j, gsize *floor)
+{
+	for (; *i < j; (*i)++) {
+		DpRange r;
+		gsize s = a[*i].s;
+		if (dp_names_before_address(text, MAX(*floor, s > 4096 ? s - 4096 : 0), s, &r))
+			g_array_append_val(rd->found, r);
+		*floor = a[*i].e;
+	}
+}
+
+/*
+ * The names of the block of header lines starting at LS of TEXT: every
+ * line of it that is an address header gives the names beside its
+ * addresses, and all its items when the block holds an address anywhere
+ * (a printed header whose other addresses were withheld).  Addresses
+ * from *I on are consumed up to the end of the block, which is returned.
+ */
+static gsize
+names_in_block(DpRedactor *rd, const char *text, gsize len, gsize ls, const DpRange *a, guint n, guint *i,
+               gsize *floor)
+{
+	/* The block: consecutive labelled lines. */
+	gsize be = ls;
+	for (gsize p = ls; p < len;) {
+		const char *nl = memchr(text + p, '\n', len - p);
+		gsize le = nl ? (gsize)(nl - text) : len;
+		if (!dp_names_block_line(text, p, le))
+			break;
+		be = le;
+		p = le + 1;
+	}
+	while (*i < n && a[*i].s < ls)
+		names_before(rd, text, a, i, *i + 1, floor);
+	guint k = *i;
+	while (k < n && a[k].s < be)
+		k++;
+	gboolean has_addr = k > *i;
+	for (gsize p = ls; p < be;) {
+		const char *nl = memchr(text + p, '\n', be - p);
+		gsize le = nl ? (gsize)(nl - text) : be, vs;
+		guint j = *i;
+		while (j < k && a[j].s < le)
+			j++;
+		if (dp_names_header_line(text, p, le, &vs)) {
+			dp_names_in_header(text, vs, le, a + *i, j - *i, has_addr, rd->found);
+			*i = j;
+			*floor = le;
+		} else {
+			names_before(rd, text, a, i, j, floor);
+		}
+		p = le + 1;
+	}
+	return be;
+}
+
+/*
+ * The display names of the redacted addresses in TEXT, into rd->found, in
+ * text order: of the whole of TEXT when it is an address header's value
+ * (HEADER; ALL_ITEMS for a printed message that holds an address); else
+ * of its blocks of header lines ("From: ..." in a printed or forwarded
+ * message), and the names written just before an address in brackets
+ * elsewhere (a printed header in column form, "John Smith <...> wrote:").
+ * Uses rd->cands, from find().
+ */
+static void
+find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header, gboolean all_items)
 {
 	g_array_set_size(rd->found, 0);
 	g_array_set_size(rd->addrs, 0);
@@ -1281,42 +1393,33 @@ find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header)
 		g_array_append_val(rd->addrs, a);
 	}
 	const DpRange *a = (const DpRange *)(void *)rd->addrs->data;
-	guint n = rd->addrs->len;
+	guint n = rd->addrs->len, i = 0;
 	if (header) {
-		dp_names_in_header(text, 0, len, a, n, rd->found);
-		return;
-	}
-	gsize floor = 0;
-	for (guint i = 0; i < n;) {
-		/* The line of this address, looked for a short way back only. */
-		gsize ls = a[i].s;
-		while (ls > 0 && text[ls - 1] != '\n' && a[i].s - ls < 4096)
-			ls--;
-		const char *nl = memchr(text + a[i].e, '\n', len - a[i].e);
-		gsize le = nl ? (gsize)(nl - text) : len, vs;
-		guint j = i;
-		while (j < n && a[j].s < le)
-			j++;
-		if ((ls == 0 || text[ls - 1] == '\n') && dp_names_header_line(text, ls, le, &vs)) {
-			dp_names_in_header(text, vs, le, a + i, j - i, rd->found);
-			i = j;
-			floor = le;
-			continue;
+		dp_names_in_header(text, 0, len, a, n, all_items, rd->found);
+	} else {
+		/* Line by line: blocks of header lines, and the addresses between them. */
+		gsize floor = 0;
+		for (gsize p = 0; p < len;) {
+			const char *nl = memchr(text + p, '\n', len - p);
+			gsize le = nl ? (gsize)(nl - text) : len;
+			if (dp_names_block_line(text, p, le))
+				le = names_in_block(rd, text, len, p, a, n, &i, &floor);
+			p = le + 1;
 		}
-		/* Elsewhere, the name just before each address in brackets. */
-		for (; i < j; i++) {
-			DpRange r;
-			if (dp_names_before_address(text, MAX(floor, a[i].s > 4096 ? a[i].s - 4096 : 0), a[i].s, &r))
-				g_array_append_val(rd->found, r);
-			floor = a[i].e;
-		}
+		names_before(rd, text, a, &i, n, &floor);
 	}
-	if (rd->found->len > 0)
-		repeat_names(text, len, rd->found);
+	if (rd->found->len > 0 || rd->in_record)
+		repeat_names(rd, text, len, rd->found);
 }
 
+/*
+ * Redact TEXT with SCOPE (the OCR-tolerant scans), adding its DpSpans to
+ * SPANS; HEADER: TEXT is an address header's value, and ALL_ITEMS its
+ * every item a name (see find_header_names()).
+ */
 static GString *
-apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, gboolean header, GArray *spans)
+apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, gboolean header, gboolean all_items,
+      GArray *spans)
 {
 	GString *out = g_string_sized_new(len + 16);
 	if (rd->rules->len == 0) {
@@ -1326,7 +1429,7 @@ apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, gboole
 	find(rd, text, len, scope);
 	g_array_set_size(rd->found, 0);
 	if (rd->header_names)
-		find_header_names(rd, text, len, header);
+		find_header_names(rd, text, len, header, all_items);
 	/*
 	 * Two streams in text order: the chosen matches and the names.  A name
 	 * that overlaps a match gives way to it (a listed name, whose
@@ -1360,7 +1463,7 @@ apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, gboole
 GString *
 dp_redactor_apply(DpRedactor *rd, const char *text, gsize len, GArray *spans)
 {
-	return apply(rd, text, len, default_scope(rd), FALSE, spans);
+	return apply(rd, text, len, default_scope(rd), FALSE, FALSE, spans);
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -1644,6 +1747,61 @@ remember_ocr_parent(DpRedactor *rd, const DpRecord *rec, const OcrScope *scope)
 	rd->ocr_parent_pages = g_strdup(dp_record_get(rec, DP_F_OCR));
 }
 
+/* Is REC a printed message with an address in its From, To, Cc or Bcc? */
+static gboolean
+printed_with_address(DpRedactor *rd, const DpRecord *rec)
+{
+	if (!rd->header_names || g_strcmp0(dp_record_get(rec, DP_F_TYPE), DP_TYPE_PRINTED) != 0)
+		return FALSE;
+	static const OcrScope all = { TRUE, NULL };
+	g_autoptr(GArray) m = g_array_new(FALSE, FALSE, sizeof(DpSpan));
+	for (guint i = 0; i < rec->fields->len; i++) {
+		const DpField *f = rec->fields->pdata[i];
+		if (!printed_address_field(f->key))
+			continue;
+		/* As dp_redact_record() will scan it: the address fields of printed messages are OCR's. */
+		find_spans(rd, f->value, strlen(f->value), rd->ocr_mode == OCR_NEVER ? NULL : &all, m);
+		for (guint k = 0; k < m->len; k++)
+			if (g_array_index(m, DpSpan, k).rule == rd->ocr_email)
+				return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * A name found beside an address in a record is a name in the rest of it
+ * (its fields come first, then its body) and in its parts, which follow
+ * it: the printed messages of a release, the attachments of a message.
+ * Forgotten at the first record that is neither.
+ */
+static void
+names_begin(DpRedactor *rd, const DpRecord *rec)
+{
+	const char *parent = dp_record_get(rec, DP_F_PARENT);
+	if (rd->carried_parent == NULL || parent == NULL || !g_str_equal(parent, rd->carried_parent)) {
+		g_ptr_array_set_size(rd->carried, 0);
+		g_clear_pointer(&rd->carried_parent, g_free);
+	}
+	g_ptr_array_set_size(rd->learned, 0);
+	rd->in_record = rd->header_names;
+}
+
+static void
+names_end(DpRedactor *rd, const DpRecord *rec)
+{
+	const char *id = dp_record_get(rec, DP_F_ID);
+	rd->in_record = FALSE;
+	if (rd->learned->len == 0 || id == NULL)
+		return;
+	if (rd->carried_parent == NULL) {
+		rd->carried_parent = g_strdup(id);
+		g_ptr_array_set_size(rd->carried, 0);
+	}
+	/* A part's names join its parent's, for the parts after it. */
+	for (guint i = 0; i < rd->learned->len && rd->carried->len < MAX_LEARNED; i++)
+		g_ptr_array_add(rd->carried, g_strdup(rd->learned->pdata[i]));
+}
+
 void
 dp_redact_record(DpRedactor *rd, DpRecord *rec)
 {
@@ -1684,6 +1842,9 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 			remember_ocr_parent(rd, rec, body_ocr);
 	}
 	redact_words(rd, rec);
+	names_begin(rd, rec);
+	/* A printed message's header is one block: with an address anywhere, all its items are names. */
+	gboolean all_items = printed_with_address(rd, rec);
 	g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(DpSpan));
 	/* Header values first, in record order, then the body. */
 	guint nfields = rec->fields->len;
@@ -1696,7 +1857,8 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 		const OcrScope *scope = default_scope(rd);
 		if (printed && printed_address_field(f->key))
 			scope = &all;
-		GString *v = apply(rd, f->value, strlen(f->value), scope, address_field(f->key), spans);
+		gboolean header = address_field(f->key);
+		GString *v = apply(rd, f->value, strlen(f->value), scope, header, header && all_items, spans);
 		g_free(f->value);
 		f->value = g_string_free(v, FALSE);
 		if (spans->len > 0) {
@@ -1705,13 +1867,14 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 		}
 	}
 	dp_ids_record(rd->ids, rd, rec, orig_path);
-	if (dp_record_get(rec, DP_F_DATA) != NULL)
-		return; /* raw input bytes, not text */
-	g_array_set_size(spans, 0);
-	GString *body = apply(rd, rec->body->str, rec->body->len, body_ocr, FALSE, spans);
-	g_string_free(rec->body, TRUE);
-	rec->body = body;
-	note_spans(rd, rec, "body", spans);
+	if (dp_record_get(rec, DP_F_DATA) == NULL) {
+		g_array_set_size(spans, 0);
+		GString *body = apply(rd, rec->body->str, rec->body->len, body_ocr, FALSE, FALSE, spans);
+		g_string_free(rec->body, TRUE);
+		rec->body = body;
+		note_spans(rd, rec, "body", spans);
+	}
+	names_end(rd, rec);
 }
 
 /* ---- identifiers (redact/ids.c) ---------------------------------------- */
