@@ -53,7 +53,7 @@
 #include "util/banned.h"
 
 /* Words looked at on each side of an anchor, and the longest word compared. */
-#define MAX_TOKENS 5
+#define MAX_TOKENS 3
 #define MAX_SKEL 96
 #define MAX_ENTRY_TOKENS 8
 
@@ -401,7 +401,16 @@ struct DpNames {
 	GPtrArray *canon;  /* of char*: per entry, the key of its pseudonym */
 	GArray *entries;   /* of Entry, or NULL slots for exact-only entries */
 	GArray *index;     /* of guint: per entry, its slot in ENTRIES */
-	GHashTable *by_skel; /* skeleton of a word -> GArray of entry ids */
+	/*
+	 * The entries to try at an anchor, by the anchor word and one end of
+	 * another word of the name: pair_key(skeleton of the anchor word, first
+	 * or last byte of the skeleton of the entry's first or last word) ->
+	 * GArray of entry ids.  One edit leaves one end of a word as it was, so
+	 * a damaged word still finds its entry, and a common first name ("John",
+	 * in hundreds of entries) leads only to the few whose surname could be
+	 * the word beside it.
+	 */
+	GHashTable *by_pair;
 	GHashTable *anchors; /* casefolded words already handed out as anchors */
 };
 
@@ -414,7 +423,19 @@ struct DpNames {
 static gboolean
 skeleton(const char *s, gsize n, char *out, guint *letters)
 {
-	g_autofree char *low = g_utf8_casefold(s, (gssize)n);
+	/* ASCII, the usual case, without an allocation. */
+	char buf[MAX_SKEL];
+	g_autofree char *heap = NULL;
+	const char *low = buf;
+	gboolean ascii = n < sizeof buf;
+	for (gsize i = 0; ascii && i < n; i++) {
+		ascii = (guchar)s[i] < 0x80;
+		buf[i] = g_ascii_tolower(s[i]);
+	}
+	if (ascii)
+		buf[n] = '\0';
+	else
+		low = heap = g_utf8_casefold(s, (gssize)n);
 	gsize o = 0;
 	*letters = 0;
 	for (const char *p = low; *p; p++) {
@@ -454,7 +475,7 @@ dp_names_new(void)
 	nm->canon = g_ptr_array_new_with_free_func(g_free);
 	nm->entries = g_array_new(FALSE, FALSE, sizeof(Entry));
 	nm->index = g_array_new(FALSE, FALSE, sizeof(guint));
-	nm->by_skel = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
+	nm->by_pair = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)g_array_unref);
 	nm->anchors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	return nm;
 }
@@ -467,7 +488,7 @@ dp_names_free(DpNames *nm)
 	g_ptr_array_unref(nm->canon);
 	g_array_unref(nm->entries);
 	g_array_unref(nm->index);
-	g_hash_table_unref(nm->by_skel);
+	g_hash_table_unref(nm->by_pair);
 	g_hash_table_unref(nm->anchors);
 	g_free(nm);
 }
@@ -483,6 +504,25 @@ dp_names_rule(const DpNames *nm, guint entry)
 {
 	guint slot = g_array_index(nm->index, guint, entry);
 	return slot == G_MAXUINT ? G_MAXUINT : g_array_index(nm->entries, Entry, slot).rule;
+}
+
+static gint64
+pair_key(const char *anchor, char end)
+{
+	return (gint64)(((guint64)g_str_hash(anchor) << 8) | (guchar)end);
+}
+
+static void
+pair_add(DpNames *nm, const char *anchor, char end, guint id)
+{
+	gint64 k = pair_key(anchor, end);
+	GArray *list = g_hash_table_lookup(nm->by_pair, &k);
+	if (list == NULL) {
+		list = g_array_new(FALSE, FALSE, sizeof(guint));
+		g_hash_table_insert(nm->by_pair, g_memdup2(&k, sizeof k), list);
+	}
+	if (list->len == 0 || g_array_index(list, guint, list->len - 1) != id)
+		g_array_append_val(list, id);
 }
 
 /* A word of an entry: letters (and "-", "'" inside), at least two letters. */
@@ -529,15 +569,21 @@ dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArra
 	g_array_index(nm->index, guint, id) = nm->entries->len;
 	g_array_append_val(nm->entries, e);
 	for (guint i = 0; i < n; i++) {
-		if (e.w[i].letters < 2)
+		/*
+		 * Words of one or two letters are no anchors: as literals they hit
+		 * inside every other word ("Jo" in "major"), for nothing.
+		 */
+		if (e.w[i].letters < 3)
 			continue;
-		GArray *list = g_hash_table_lookup(nm->by_skel, e.w[i].skel);
-		if (list == NULL) {
-			list = g_array_new(FALSE, FALSE, sizeof(guint));
-			g_hash_table_insert(nm->by_skel, g_strdup(e.w[i].skel), list);
+		/* Every variant holds the first and the last word (the first maybe as an initial). */
+		guint ends[2] = { 0, n - 1 };
+		for (guint k = 0; k < 2; k++) {
+			const char *o = e.w[ends[k]].skel;
+			if (ends[k] == i || *o == '\0')
+				continue;
+			pair_add(nm, e.w[i].skel, o[0], id);
+			pair_add(nm, e.w[i].skel, o[strlen(o) - 1], id);
 		}
-		if (list->len == 0 || g_array_index(list, guint, list->len - 1) != id)
-			g_array_append_val(list, id);
 		char *key = g_utf8_casefold(words[i], -1);
 		if (g_hash_table_contains(nm->anchors, key)) {
 			g_free(key);
@@ -597,9 +643,9 @@ tok_before(const char *v, gsize vlen, gsize e, Tok *t)
 		p--;
 	if (p == end || (p > 0 && g_ascii_isalnum(v[p - 1])))
 		return FALSE;
+	/* The skeleton is filled later, only when a name may be there. */
 	*t = (Tok){ .s = p, .e = end, .comma = comma, .dot = dot };
-	tok_fill(v, t);
-	return t->ok;
+	return TRUE;
 }
 
 /* The word starting after the one ending at E (with PREV's comma or dot). */
@@ -619,8 +665,7 @@ tok_after(const char *v, gsize vlen, gsize e, Tok *t)
 	if (p == s || (p < vlen && g_ascii_isalnum(v[p])))
 		return FALSE;
 	*t = (Tok){ .s = s, .e = p, .comma = p < vlen && v[p] == ',', .dot = p < vlen && v[p] == '.' };
-	tok_fill(v, t);
-	return t->ok;
+	return TRUE;
 }
 
 /* Levenshtein distance of A and B, or K+1 when above K. */
@@ -656,6 +701,8 @@ enum { M_NO, M_FUZZY, M_EXACT };
 static int
 word_match(const Tok *t, const Word *w, gboolean fuzzy)
 {
+	if (!t->ok)
+		return M_NO;
 	if (strcmp(t->skel, w->skel) == 0)
 		return M_EXACT;
 	if (!fuzzy || w->letters < 5 || t->letters < 3)
@@ -758,6 +805,21 @@ form_match(const char *v, const Entry *e, const Tok *t, guint i, guint nt, int f
 #undef FULL
 }
 
+/*
+ * A name's other words are written with a capital, or what OCR makes of
+ * one ("liuma" for "Huma", "rnills" for "Mills", "1sabel" for "Isabel"):
+ * the words around that are not cannot be one, and are not tried.
+ */
+static gboolean
+capital(const char *v, const Tok *t)
+{
+	const char *w = v + t->s;
+	gsize n = t->e - t->s;
+	return g_ascii_isupper(w[0]) || (guchar)w[0] >= 0x80 || strchr("1|!", w[0]) != NULL ||
+	       (n >= 2 && ((w[0] == 'l' && w[1] == 'i') || (w[0] == 'r' && w[1] == 'n') ||
+	                   (w[0] == 'c' && w[1] == 'l')));
+}
+
 gboolean
 dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae, gsize *ms, gsize *me,
                guint *entry)
@@ -774,18 +836,42 @@ dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae,
 		t[nt++] = before[k - 1];
 	guint a = nt;
 	t[nt] = (Tok){ .s = as, .e = ae, .comma = ae < vlen && v[ae] == ',', .dot = ae < vlen && v[ae] == '.' };
-	tok_fill(v, &t[nt]);
-	if (!t[nt].ok)
-		return FALSE;
 	nt++;
 	while (nt < 2 * MAX_TOKENS + 1 && nt - a <= MAX_TOKENS && tok_after(v, vlen, t[nt - 1].e, &t[nt]))
 		nt++;
-	const GArray *list = g_hash_table_lookup(nm->by_skel, t[a].skel);
-	if (list == NULL)
+	/* Most anchors stand among words that cannot be a name's: done before any skeleton. */
+	gboolean any = FALSE;
+	for (guint k = 0; k < nt && !any; k++)
+		any = k != a && capital(v, &t[k]);
+	if (!any)
 		return FALSE;
+	/* A word too long for a skeleton matches nothing (word_match). */
+	for (guint k = 0; k < nt; k++)
+		tok_fill(v, &t[k]);
+	if (!t[a].ok)
+		return FALSE;
+	/* The entries whose other words could be the words around. */
+	guint tried[256], ntried = 0;
+	for (guint k = 0; k < nt; k++) {
+		gsize sl = strlen(t[k].skel);
+		if (k == a || sl == 0 || !capital(v, &t[k]))
+			continue;
+		char ends[2] = { t[k].skel[0], t[k].skel[sl - 1] };
+		for (guint x = 0; x < 2; x++) {
+			gint64 key = pair_key(t[a].skel, ends[x]);
+			const GArray *list = g_hash_table_lookup(nm->by_pair, &key);
+			for (guint l = 0; list != NULL && l < list->len && ntried < G_N_ELEMENTS(tried); l++) {
+				guint id = g_array_index(list, guint, l), d = 0;
+				while (d < ntried && tried[d] != id)
+					d++;
+				if (d == ntried)
+					tried[ntried++] = id;
+			}
+		}
+	}
 	gboolean found = FALSE;
-	for (guint l = 0; l < list->len; l++) {
-		guint id = g_array_index(list, guint, l);
+	for (guint l = 0; l < ntried; l++) {
+		guint id = tried[l];
 		const Entry *e = &g_array_index(nm->entries, Entry, g_array_index(nm->index, guint, id));
 		for (int form = 0; form < 3; form++) {
 			for (guint s = a >= e->n + 1 ? a - e->n - 1 : 0; s <= a; s++) {

@@ -1104,6 +1104,9 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 			name_at_anchor(rd, c, &names_horizon, refined);
 			continue;
 		}
+		/* A listed name found as written needs no variant: its words are not tried. */
+		if (c->term > 0)
+			names_horizon = MAX(names_horizon, c->ve);
 		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
 		if (r != NULL && r->det != NULL) {
 			DpCands dc = { c->rule, refined, &horizon[c->rule] };
