@@ -170,6 +170,8 @@ void dp_names_free(DpNames *nm);
  * words not yet anchors are appended to ANCHORS, to be scanned for.
  */
 guint dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArray *anchors);
+/* After the last dp_names_add(), before the first dp_names_match(). */
+void dp_names_seal(DpNames *nm);
 /* The key of entry ENTRY's pseudonyms. */
 const char *dp_names_canon(const DpNames *nm, guint entry);
 /* The rule of entry ENTRY. */

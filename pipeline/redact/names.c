@@ -397,20 +397,27 @@ typedef struct {
 	Word w[MAX_ENTRY_TOKENS];
 } Entry;
 
+typedef struct {
+	gint64 key;
+	guint id;
+} Pair;
+
 struct DpNames {
 	GPtrArray *canon;  /* of char*: per entry, the key of its pseudonym */
 	GArray *entries;   /* of Entry, or NULL slots for exact-only entries */
 	GArray *index;     /* of guint: per entry, its slot in ENTRIES */
 	/*
 	 * The entries to try at an anchor, by the anchor word and one end of
-	 * another word of the name: pair_key(skeleton of the anchor word, first
-	 * or last byte of the skeleton of the entry's first or last word) ->
-	 * GArray of entry ids.  One edit leaves one end of a word as it was, so
+	 * another word of the name: Pair {pair_key(skeleton of the anchor
+	 * word, first or last byte of the skeleton of the entry's first or last
+	 * word), entry}, sorted by dp_names_seal() (one array: a hash table of
+	 * lists cost more to build, for a large list, than the scan it saves).  One edit leaves one end of a word as it was, so
 	 * a damaged word still finds its entry, and a common first name ("John",
 	 * in hundreds of entries) leads only to the few whose surname could be
 	 * the word beside it.
 	 */
-	GHashTable *by_pair;
+	GArray *pairs;
+	gboolean sealed;
 	GHashTable *anchors; /* casefolded words already handed out as anchors */
 };
 
@@ -475,7 +482,7 @@ dp_names_new(void)
 	nm->canon = g_ptr_array_new_with_free_func(g_free);
 	nm->entries = g_array_new(FALSE, FALSE, sizeof(Entry));
 	nm->index = g_array_new(FALSE, FALSE, sizeof(guint));
-	nm->by_pair = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)g_array_unref);
+	nm->pairs = g_array_new(FALSE, FALSE, sizeof(Pair));
 	nm->anchors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	return nm;
 }
@@ -488,7 +495,7 @@ dp_names_free(DpNames *nm)
 	g_ptr_array_unref(nm->canon);
 	g_array_unref(nm->entries);
 	g_array_unref(nm->index);
-	g_hash_table_unref(nm->by_pair);
+	g_array_unref(nm->pairs);
 	g_hash_table_unref(nm->anchors);
 	g_free(nm);
 }
@@ -515,14 +522,49 @@ pair_key(const char *anchor, char end)
 static void
 pair_add(DpNames *nm, const char *anchor, char end, guint id)
 {
-	gint64 k = pair_key(anchor, end);
-	GArray *list = g_hash_table_lookup(nm->by_pair, &k);
-	if (list == NULL) {
-		list = g_array_new(FALSE, FALSE, sizeof(guint));
-		g_hash_table_insert(nm->by_pair, g_memdup2(&k, sizeof k), list);
+	Pair p = { pair_key(anchor, end), id };
+	g_array_append_val(nm->pairs, p);
+	nm->sealed = FALSE;
+}
+
+static int
+cmp_pair(gconstpointer a, gconstpointer b)
+{
+	const Pair *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void
+dp_names_seal(DpNames *nm)
+{
+	g_array_sort(nm->pairs, cmp_pair);
+	guint w = 0;
+	for (guint i = 0; i < nm->pairs->len; i++) {
+		const Pair *p = &g_array_index(nm->pairs, Pair, i);
+		if (w > 0 && cmp_pair(p, &g_array_index(nm->pairs, Pair, w - 1)) == 0)
+			continue;
+		g_array_index(nm->pairs, Pair, w++) = *p;
 	}
-	if (list->len == 0 || g_array_index(list, guint, list->len - 1) != id)
-		g_array_append_val(list, id);
+	g_array_set_size(nm->pairs, w);
+	nm->sealed = TRUE;
+}
+
+/* The first pair with KEY, or the number of pairs. */
+static guint
+pair_find(const DpNames *nm, gint64 key)
+{
+	const Pair *p = (const Pair *)(void *)nm->pairs->data;
+	guint lo = 0, hi = nm->pairs->len;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		if (p[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* A word of an entry: letters (and "-", "'" inside), at least two letters. */
@@ -824,6 +866,7 @@ gboolean
 dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae, gsize *ms, gsize *me,
                guint *entry)
 {
+	g_assert(nm->sealed || nm->pairs->len == 0);
 	/* The words around the anchor: up to MAX_TOKENS before it and after it. */
 	Tok t[2 * MAX_TOKENS + 1];
 	Tok before[MAX_TOKENS];
@@ -859,9 +902,10 @@ dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae,
 		char ends[2] = { t[k].skel[0], t[k].skel[sl - 1] };
 		for (guint x = 0; x < 2; x++) {
 			gint64 key = pair_key(t[a].skel, ends[x]);
-			const GArray *list = g_hash_table_lookup(nm->by_pair, &key);
-			for (guint l = 0; list != NULL && l < list->len && ntried < G_N_ELEMENTS(tried); l++) {
-				guint id = g_array_index(list, guint, l), d = 0;
+			const Pair *pairs = (const Pair *)(void *)nm->pairs->data;
+			for (guint l = pair_find(nm, key); l < nm->pairs->len && pairs[l].key == key && ntried < G_N_ELEMENTS(tried);
+			     l++) {
+				guint id = pairs[l].id, d = 0;
 				while (d < ntried && tried[d] != id)
 					d++;
 				if (d == ntried)

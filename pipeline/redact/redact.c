@@ -832,6 +832,7 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 	    !add_person_rule(rd, cfg, error) || !load_allow(rd, cfg, &ex, error) || !load_key(rd, cfg, error) ||
 	    !ids_setup(rd, cfg, TRUE, error) || !compile_db(rd, &ex, cfg, error))
 		return NULL;
+	dp_names_seal(rd->names);
 	scratch_init(rd);
 	rd->header_names = rd->person_rule != G_MAXUINT && rd->ocr_email != G_MAXUINT;
 	return g_steal_pointer(&rd);
