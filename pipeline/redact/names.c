@@ -182,8 +182,7 @@ unit_end(const char *t, gsize ae, gsize ceil, gsize *cs, gsize *ce)
 }
 
 void
-dp_names_in_header(const char *t, gsize vs, gsize ve, const DpRange *addr, guint naddr, gboolean all_items,
-                   GArray *out)
+dp_names_in_header(const char *t, gsize vs, gsize ve, const DpRange *addr, guint naddr, gboolean all_items, GArray *out)
 {
 	if (naddr == 0 && !all_items)
 		return;
@@ -208,12 +207,12 @@ dp_names_in_header(const char *t, gsize vs, gsize ve, const DpRange *addr, guint
 static gboolean
 name_word(const char *t, gsize s, gsize e)
 {
-	static const char *const not_names[] = { "hello", "hi",     "dear",  "thanks",  "thank",  "regards",
-		                                 "best",  "cheers", "attn",  "contact", "write",  "mail",
-		                                 "email", "e-mail", "call",  "ask",     "please", "sincerely",
-		                                 "from",  "to",     "cc",    "bcc",     "sent",   "by",
-		                                 "and",   "or",     "with",  "for",     "via",    "reply",
-		                                 "the",   "of",     "on",    "at",      "wrote",  NULL };
+	static const char *const not_names[] = { "hello", "hi",     "dear", "thanks",  "thank",  "regards",
+		                                 "best",  "cheers", "attn", "contact", "write",  "mail",
+		                                 "email", "e-mail", "call", "ask",     "please", "sincerely",
+		                                 "from",  "to",     "cc",   "bcc",     "sent",   "by",
+		                                 "and",   "or",     "with", "for",     "via",    "reply",
+		                                 "the",   "of",     "on",   "at",      "wrote",  NULL };
 	gsize n = e - s;
 	if (n > 0 && t[e - 1] == '.')
 		n--;
@@ -335,9 +334,8 @@ dp_names_header_line(const char *t, gsize ls, gsize le, gsize *vs)
 gboolean
 dp_names_block_line(const char *t, gsize ls, gsize le)
 {
-	static const char *const labels[] = { "from",     "to",      "cc",          "bcc",        "reply-to",
-		                              "sender",   "sent",    "date",        "subject",    "attachments",
-		                              "importance", NULL };
+	static const char *const labels[] = { "from", "to",   "cc",      "bcc",         "reply-to",   "sender",
+		                              "sent", "date", "subject", "attachments", "importance", NULL };
 	gsize vs;
 	return labelled(t, ls, le, labels, &vs);
 }
@@ -371,7 +369,8 @@ dp_names_key(const char *s, gsize n)
 	if (comma == 0 && words->len >= 2) {
 		guint last = words->len;
 		/* A trailing middle initial ("d", "d.") is dropped from that form. */
-		if (last >= 3 && strlen(words->pdata[last - 1]) <= 2 && g_ascii_isalpha(((char *)words->pdata[last - 1])[0]))
+		if (last >= 3 && strlen(words->pdata[last - 1]) <= 2 &&
+		    g_ascii_isalpha(((char *)words->pdata[last - 1])[0]))
 			last--;
 		for (guint i = 1; i < last; i++)
 			g_string_append_printf(out, "%s ", (char *)words->pdata[i]);
@@ -403,18 +402,17 @@ typedef struct {
 } Pair;
 
 struct DpNames {
-	GPtrArray *canon;  /* of char*: per entry, the key of its pseudonym */
-	GArray *entries;   /* of Entry, or NULL slots for exact-only entries */
-	GArray *index;     /* of guint: per entry, its slot in ENTRIES */
+	GPtrArray *canon; /* of char*: per entry, the key of its pseudonym */
+	GArray *entries;  /* of Entry, or NULL slots for exact-only entries */
+	GArray *index;    /* of guint: per entry, its slot in ENTRIES */
 	/*
 	 * The entries to try at an anchor, by the anchor word and one end of
 	 * another word of the name: Pair {pair_key(skeleton of the anchor
 	 * word, first or last byte of the skeleton of the entry's first or last
 	 * word), entry}, sorted by dp_names_seal() (one array: a hash table of
-	 * lists cost more to build, for a large list, than the scan it saves).  One edit leaves one end of a word as it was, so
-	 * a damaged word still finds its entry, and a common first name ("John",
-	 * in hundreds of entries) leads only to the few whose surname could be
-	 * the word beside it.
+	 * lists cost more to build, for a large list, than the scan it saves).  One edit leaves one end of a word as it
+	 * was, so a damaged word still finds its entry, and a common first name ("John", in hundreds of entries) leads
+	 * only to the few whose surname could be the word beside it.
 	 */
 	GArray *pairs;
 	gboolean sealed;
@@ -656,7 +654,8 @@ tok_byte(const char *v, gsize vlen, gsize i)
 	if (c == '.' && i > 0 && i + 1 < vlen && g_ascii_isupper(v[i - 1]) && g_ascii_isupper(v[i + 1]))
 		return TRUE;
 	/* "O'Brien", "Jean-Pierre": inside a word only. */
-	return (c == '\'' || c == '-') && i > 0 && i + 1 < vlen && g_ascii_isalpha(v[i - 1]) && g_ascii_isalpha(v[i + 1]);
+	return (c == '\'' || c == '-') && i > 0 && i + 1 < vlen && g_ascii_isalpha(v[i - 1]) &&
+	       g_ascii_isalpha(v[i + 1]);
 }
 
 static void
@@ -789,7 +788,7 @@ form_match(const char *v, const Entry *e, const Tok *t, guint i, guint nt, int f
 	int m;
 #define FULL(k, word)                                                                                                  \
 	do {                                                                                                           \
-		if ((k) >= nt || (m = word_match(&t[k], (word), TRUE)) == M_NO)                                      \
+		if ((k) >= nt || (m = word_match(&t[k], (word), TRUE)) == M_NO)                                        \
 			return 0;                                                                                      \
 		exact += m == M_EXACT;                                                                                 \
 	} while (0)
@@ -858,13 +857,12 @@ capital(const char *v, const Tok *t)
 	const char *w = v + t->s;
 	gsize n = t->e - t->s;
 	return g_ascii_isupper(w[0]) || (guchar)w[0] >= 0x80 || strchr("1|!", w[0]) != NULL ||
-	       (n >= 2 && ((w[0] == 'l' && w[1] == 'i') || (w[0] == 'r' && w[1] == 'n') ||
-	                   (w[0] == 'c' && w[1] == 'l')));
+	       (n >= 2 &&
+	        ((w[0] == 'l' && w[1] == 'i') || (w[0] == 'r' && w[1] == 'n') || (w[0] == 'c' && w[1] == 'l')));
 }
 
 gboolean
-dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae, gsize *ms, gsize *me,
-               guint *entry)
+dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae, gsize *ms, gsize *me, guint *entry)
 {
 	g_assert(nm->sealed || nm->pairs->len == 0);
 	/* The words around the anchor: up to MAX_TOKENS before it and after it. */
@@ -903,8 +901,8 @@ dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae,
 		for (guint x = 0; x < 2; x++) {
 			gint64 key = pair_key(t[a].skel, ends[x]);
 			const Pair *pairs = (const Pair *)(void *)nm->pairs->data;
-			for (guint l = pair_find(nm, key); l < nm->pairs->len && pairs[l].key == key && ntried < G_N_ELEMENTS(tried);
-			     l++) {
+			for (guint l = pair_find(nm, key);
+			     l < nm->pairs->len && pairs[l].key == key && ntried < G_N_ELEMENTS(tried); l++) {
 				guint id = pairs[l].id, d = 0;
 				while (d < ntried && tried[d] != id)
 					d++;

@@ -174,8 +174,8 @@ struct DpRedactor {
 	DpNames *names;
 	gboolean header_names;
 	guint person_rule;
-	GArray *addrs;     /* of DpRange: the redacted addresses of one header */
-	GArray *found;     /* of DpRange: the names found in one text */
+	GArray *addrs; /* of DpRange: the redacted addresses of one header */
+	GArray *found; /* of DpRange: the names found in one text */
 	/*
 	 * The names found beside addresses in the record being redacted
 	 * (IN_RECORD), and those of the record CARRIED_PARENT, whose parts
@@ -313,8 +313,12 @@ add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t, g
 {
 	g_autofree char *e = escape_literal(t);
 	gsize n = strlen(t);
-	Pat pat = { rule, kind, g_ascii_isalnum(t[0]) || (guchar)t[0] >= 0x80,
-		    g_ascii_isalnum(t[n - 1]) || (guchar)t[n - 1] >= 0x80, 0, term };
+	Pat pat = { rule,
+		    kind,
+		    g_ascii_isalnum(t[0]) || (guchar)t[0] >= 0x80,
+		    g_ascii_isalnum(t[n - 1]) || (guchar)t[n - 1] >= 0x80,
+		    0,
+		    term };
 	unsigned flags = HS_FLAG_CASELESS;
 	if (g_str_is_ascii(t))
 		pat.len = (guint32)n; /* the match has the literal's length: no SOM needed */
@@ -1197,8 +1201,7 @@ dp_redactor_find(DpRedactor *rd, const char *text, gsize len, GArray *matches)
  * keyed by the term-list entry when there is one, else by the value.
  */
 static void
-replace(DpRedactor *rd, GString *out, guint rule, const Cand *c, const char *text, gsize os, gsize oe,
-        GArray *spans)
+replace(DpRedactor *rd, GString *out, guint rule, const Cand *c, const char *text, gsize os, gsize oe, GArray *spans)
 {
 	const Rule *r = rd->rules->pdata[rule];
 	gsize at = out->len;
@@ -1337,8 +1340,7 @@ names_before(DpRedactor *rd, const char *text, const DpRange *a, guint *i, guint
  * from *I on are consumed up to the end of the block, which is returned.
  */
 static gsize
-names_in_block(DpRedactor *rd, const char *text, gsize len, gsize ls, const DpRange *a, guint n, guint *i,
-               gsize *floor)
+names_in_block(DpRedactor *rd, const char *text, gsize len, gsize ls, const DpRange *a, guint n, guint *i, gsize *floor)
 {
 	/* The block: consecutive labelled lines. */
 	gsize be = ls;
@@ -1688,8 +1690,12 @@ printed_address_field(const char *key)
 static gboolean
 address_field(const char *key)
 {
-	static const char *const f[] = { DP_META_PREFIX "from", DP_META_PREFIX "to",       DP_META_PREFIX "cc",
-		                         DP_META_PREFIX "bcc",  DP_META_PREFIX "reply-to", DP_META_PREFIX "sender",
+	static const char *const f[] = { DP_META_PREFIX "from",
+		                         DP_META_PREFIX "to",
+		                         DP_META_PREFIX "cc",
+		                         DP_META_PREFIX "bcc",
+		                         DP_META_PREFIX "reply-to",
+		                         DP_META_PREFIX "sender",
 		                         NULL };
 	return g_strv_contains(f, key);
 }
