@@ -707,7 +707,12 @@ static gboolean
 add_person_rule(DpRedactor *rd, const DpConfig *cfg, GError **error)
 {
 	rd->person_rule = G_MAXUINT;
-	if (!dp_config_get_bool(cfg, "redact", "header-names"))
+	gboolean email = FALSE;
+	for (guint i = 0; i < rd->rules->len; i++) {
+		const Rule *r = rd->rules->pdata[i];
+		email |= r->det != NULL && g_str_equal(r->det->name, "email");
+	}
+	if (!email || !dp_config_get_bool(cfg, "redact", "header-names"))
 		return TRUE;
 	for (guint i = 0; i < rd->rules->len; i++)
 		if (g_str_equal(((Rule *)rd->rules->pdata[i])->name, "person")) {
