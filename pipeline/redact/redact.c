@@ -1324,6 +1324,16 @@ repeat_names(DpRedactor *rd, const char *text, gsize len, GArray *found)
  * address in brackets elsewhere (a printed header in column form, "John
  * Smith <...> wrote:").  Uses rd->cands, from find().
  */
+/* The start of the line holding offset AT of TEXT, looked for back to FLOOR and 4096 bytes at most. */
+static gsize
+line_start(const char *text, gsize at, gsize floor)
+{
+	gsize ls = at;
+	while (ls > floor && text[ls - 1] != '\n' && at - ls < 4096)
+		ls--;
+	return ls;
+}
+
 /* The name before each address A[*I..J) in brackets; *FLOOR: the end of the last one seen. */
 static void
 names_before(DpRedactor *rd, const char *text, const DpRange *a, guint *i, guint j, gsize *floor)
@@ -1408,16 +1418,30 @@ find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header, 
 	if (header) {
 		dp_names_in_header(text, 0, len, a, n, all_items, rd->found);
 	} else {
-		/* Line by line: blocks of header lines, and the addresses between them. */
-		gsize floor = 0;
-		for (gsize p = 0; p < len;) {
-			const char *nl = memchr(text + p, '\n', len - p);
+		/*
+		 * Address by address (a block of header lines without one gives no
+		 * name, so only the lines of addresses are looked at): the block
+		 * of header lines around it, else the name just before it.
+		 */
+		gsize floor = 0, done = 0;
+		while (i < n) {
+			gsize ls = line_start(text, a[i].s, done);
+			const char *nl = memchr(text + a[i].s, '\n', len - a[i].s);
 			gsize le = nl ? (gsize)(nl - text) : len;
-			if (dp_names_block_line(text, p, le))
-				le = names_in_block(rd, text, len, p, a, n, &i, &floor);
-			p = le + 1;
+			if ((ls == 0 || text[ls - 1] == '\n') && dp_names_block_line(text, ls, le)) {
+				/* Up to the block's first line. */
+				for (guint up = 0; up < 32 && ls > done && ls > 0; up++) {
+					gsize pls = line_start(text, ls - 1, done);
+					if ((pls > 0 && text[pls - 1] != '\n') ||
+					    !dp_names_block_line(text, pls, ls - 1))
+						break;
+					ls = pls;
+				}
+				done = names_in_block(rd, text, len, ls, a, n, &i, &floor);
+				continue;
+			}
+			names_before(rd, text, a, &i, i + 1, &floor);
 		}
-		names_before(rd, text, a, &i, n, &floor);
 	}
 	if (rd->found->len > 0 || rd->in_record)
 		repeat_names(rd, text, len, rd->found);
