@@ -21,18 +21,26 @@
  *	Subject, ..., or a message/x-printed record) that holds a redacted
  *	address anywhere; a header block without any redacted address (a
  *	memo's "TO: All staff") is left to the term lists.  Exemption codes
- *	("B6") are not names.
+ *	("B6") are not names.  Outside such headers, the words written as a
+ *	name (capitalised, "Last, First M", or quoted) just before an address
+ *	in <...> or [mailto:...] are its display name: the column form of a
+ *	printed header, "John Smith <...> wrote:".  redact.c also redacts a
+ *	name of two words found so wherever the same record repeats it.
  *
  *	Term-list names.  An entry of two or more words ("Cheryl Mills")
  *	also matches "Mills, Cheryl", "Mills, Cheryl D", "Cheryl D. Mills",
  *	"C. Mills", "CD Mills" and "C.D. Mills", and the OCR damage of
  *	each full word: the confusions "rn"/"m", "cl"/"d", "li"/"h"
  *	and "l"/"1"/"!"/"I"/"i" at no cost, then one edit in a word of 5 or
- *	more letters, two in one of 9 or more.  Every word is looked up as an
- *	exact literal in the one Hyperscan scan (an anchor); only around an
- *	anchor is the rest compared, so at least one full word of the name
- *	must be read exactly (up to the confusions), and the damaged one is
- *	accepted only next to it, in one of the shapes above.  A name of one
+ *	more letters, two in one of 9 or more.  Every word of 3 letters or
+ *	more is looked up as an exact literal in the one Hyperscan scan (an
+ *	anchor); only around an anchor is the rest compared, so at least one
+ *	full word of the name must be read exactly (up to the confusions),
+ *	and the damaged one is accepted only next to it, in one of the shapes
+ *	above, written with a capital (or what OCR makes of one).  The
+ *	entries tried at an anchor are those whose first or last word begins
+ *	or ends as a word beside it does (one edit leaves one end intact),
+ *	so a common first name does not lead to every entry that has it.  A name of one
  *	word is matched exactly, as before: alone, a damaged word is as
  *	likely a dictionary word ("Mills" at one edit is "Hills", "Mile").
  *	With fuzzy=0 ([redact] or the rule's) a list matches as written.

@@ -24,12 +24,17 @@
  *	     addresses and the numbers whose digits OCR read as letters;
  *	     born-digital text never reaches them, so its matches are those
  *	     of the steps above alone;
+ *	  3c. around each word of a listed name found (an anchor), the
+ *	     variants and OCR damage of that name (redact/names.c);
  *	  4. overlaps are resolved: leftmost first, then the longest, then an
  *	     allow-list match, then the rule first in rule order (built-ins in
  *	     the order email, ssn, card, iban, ip, phone; then [rule NAME]
  *	     groups sorted by name);
  *	  5. each chosen span of the view is mapped back to the original
  *	     text, and that original span is replaced by the rule's operator.
+ *	     With [redact] header-names, the display names of the redacted
+ *	     addresses in headers (find_header_names(), redact/names.c) are
+ *	     replaced too, as the rule "person", where no match overlaps them.
  *
  *	Building is the costly part (a database from the cache, or a
  *	compilation; term lists; the pseudonym key), so it happens once per
