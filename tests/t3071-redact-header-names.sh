@@ -35,6 +35,7 @@ test_expect_success 'one pseudonym per person: headers, quoted headers, body, OC
 	cat >m.eml <<-\EOM &&
 	From: "Mills, Cheryl D" <CD@state.gov>
 	To: Cheryl Mills <cd@state.gov>, Huma Abedin <abedinh@state.gov>
+	Sender: Huma Abedin <abedinh@state.gov>
 	Subject: schedule
 	Date: Mon, 2 Mar 2009 09:12:00 -0500
 	Message-ID: <m1@state.gov>
@@ -51,6 +52,7 @@ test_expect_success 'one pseudonym per person: headers, quoted headers, body, OC
 	docpipe convert -c p.conf --xml m.eml >x.xml &&
 	test_grep "<meta name=\"from\">&quot;\[PERSON-c3ddb5\]&quot; &lt;\[EMAIL-674fcf\]&gt;</meta>" x.xml &&
 	test_grep "<meta name=\"to\">\[PERSON-c3ddb5\] &lt;\[EMAIL-674fcf\]&gt;, \[PERSON-594700\] &lt;" x.xml &&
+	test_grep "<meta name=\"sender\">\[PERSON-594700\] &lt;\[EMAIL-" x.xml &&
 	test_grep "<text>\[PERSON-c3ddb5\] wrote: fine with me\." x.xml &&
 	test_grep "^From: \[PERSON-c3ddb5\] \[mailto:\[EMAIL-" x.xml &&
 	test_grep "^To: \[PERSON-[0-9a-f]*\]; \[PERSON-594700\] &lt;\[EMAIL-" x.xml &&
