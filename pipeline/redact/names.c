@@ -95,6 +95,12 @@ add_item(const char *t, gsize s, gsize e, GArray *out)
 {
 	while (s < e && (ispunct_sep(t[s]) || t[s] == '.'))
 		s++;
+	/* A wide gap is a column of the page (an exemption code in the margin), not the name's. */
+	for (gsize i = s; i + 2 < e; i++)
+		if (t[i] == ' ' && t[i + 1] == ' ' && t[i + 2] == ' ') {
+			e = i;
+			break;
+		}
 	while (e > s && ispunct_sep(t[e - 1]))
 		e--;
 	gboolean letter = FALSE;
