@@ -92,6 +92,9 @@ static const SchemaEntry schema[] = {
 	{ "redact", "phone-regions", T_LIST, "US", NULL },
 	{ "redact", "allow", T_LIST, NULL, NULL },
 	{ "redact", "allow-file", T_STRING, NULL, NULL },
+	/* Names (redact/names.c): display names of redacted addresses; variants and OCR damage of listed names. */
+	{ "redact", "header-names", T_BOOL, "true", NULL },
+	{ "redact", "fuzzy", T_INT, "1", "0;1" },
 	/* Identifiers in the outputs (redact/ids.c); unset: keyed with a [redact] key, else plain. */
 	{ "output", "hashes", T_ENUM, NULL, "plain;keyed;none" },
 	{ "rule *", "enabled", T_BOOL, NULL, NULL },
@@ -101,6 +104,7 @@ static const SchemaEntry schema[] = {
 	{ "rule *", "label", T_STRING, NULL, NULL },
 	{ "rule *", "operator", T_ENUM, NULL, "label;mask;pseudonym;remove" },
 	{ "rule *", "mask-char", T_STRING, NULL, NULL },
+	{ "rule *", "fuzzy", T_INT, NULL, "0;1" },
 	{ "mail", "mbox-variant", T_ENUM, "auto", "auto;mboxo;mboxrd;mboxcl;mboxcl2;mmdf" },
 	{ "mail", "alternatives", T_ENUM, "all", "all;preferred" },
 	{ "zip", "max-entries", T_INT, "10000", "0;100000000" },

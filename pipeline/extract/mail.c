@@ -9,7 +9,7 @@
  *	boundaries); this file only decides what becomes the message's text
  *	and what becomes a part.  The layout of one message:
  *
- *	  message/rfc822 record   meta.from/to/cc/bcc/reply-to/date/date-iso/
+ *	  message/rfc822 record   meta.from/to/cc/bcc/reply-to/sender/date/date-iso/
  *	                          subject/message-id/in-reply-to/references,
  *	                          meta.defects; body: the inline text/plain parts
  *	    "body N"              an inline text/html part (HTML-only bodies)
@@ -442,6 +442,8 @@ message_meta(DpDoc *doc, GMimeMessage *msg, GMimeParserOptions *opts)
 	meta_addresses(doc, "cc", g_mime_message_get_cc(msg));
 	meta_addresses(doc, "bcc", g_mime_message_get_bcc(msg));
 	meta_addresses(doc, "reply-to", g_mime_message_get_reply_to(msg));
+	/* Sender too: its display name is redacted like From's (redact/names.c). */
+	meta_addresses(doc, "sender", g_mime_message_get_sender(msg));
 	meta_header(doc, obj, "date", "Date", opts);
 	GDateTime *date = g_mime_message_get_date(msg);
 	if (date != NULL) {

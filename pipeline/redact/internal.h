@@ -10,6 +10,8 @@
  *   ocrtol.c         the OCR-tolerant scans for text that came from OCR;
  *   phone.c          phone numbers of other plans, checked by libphonenumber
  *                    (the module docpipe-phone.so, redact/phone-lib.cc);
+ *   names.c          display names in address headers, and the variants
+ *                    and OCR damage of the names on term lists;
  *   ops.c            the operators (label, mask, keyed pseudonym, remove).
  */
 #ifndef DOCPIPE_REDACT_INTERNAL_H
@@ -139,6 +141,60 @@ gboolean dp_ocr_fix_digits(const char *v, gsize vlen, GString *out);
 
 /* Read PATH: one term per line, '#' comments; folded, deduplicated, sorted. */
 GPtrArray *dp_terms_load(const char *path, GError **error);
+
+/* ---- names (names.c) ----------------------------------------------------- */
+
+/* A range of bytes, [s, e). */
+typedef struct {
+	gsize s, e;
+} DpRange;
+
+/*
+ * Add to OUT (of DpRange) the names in the address header value [VS, VE)
+ * of T whose addresses a rule redacted, ADDR[0..NADDR) (sorted, inside
+ * the value): each address's display name, and, when there is any such
+ * address or ALL_ITEMS, the items of the list that have no address.
+ */
+void dp_names_in_header(const char *t, gsize vs, gsize ve, const DpRange *addr, guint naddr, gboolean all_items,
+                        GArray *out);
+/* Does the line [LS, LE) of T start with a label of a printed header block (From, Sent, Subject, ...)? */
+gboolean dp_names_block_line(const char *t, gsize ls, gsize le);
+/*
+ * Does the line [LS, LE) of T start with an address header label (From,
+ * To, Cc, Bcc, Reply-To, Sender, then ':')?  *VS receives where its value starts.
+ */
+gboolean dp_names_header_line(const char *t, gsize ls, gsize le, gsize *vs);
+/*
+ * Outside a header: the name written just before the redacted address at
+ * AS of T (back to FLOOR), when the address is in brackets ("Andris Reinman
+ * <...>", "Mills, Cheryl D [mailto:...]", "\"Mills, Cheryl D\" <...>"):
+ * up to four capitalised words, or a quoted name.
+ */
+gboolean dp_names_before_address(const char *t, gsize floor, gsize as, DpRange *out);
+/* The pseudonym key of a display name: folded, lower case, "Last, First M" as "first last". */
+char *dp_names_key(const char *s, gsize n);
+
+typedef struct DpNames DpNames;
+DpNames *dp_names_new(void);
+void dp_names_free(DpNames *nm);
+/*
+ * Add term TERM (folded) of RULE; returns its entry number.  A name of two
+ * or more words also gets its variants (and OCR damage when FUZZY): its
+ * words not yet anchors are appended to ANCHORS, to be scanned for.
+ */
+guint dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArray *anchors);
+/* After the last dp_names_add(), before the first dp_names_match(). */
+void dp_names_seal(DpNames *nm);
+/* The key of entry ENTRY's pseudonyms. */
+const char *dp_names_canon(const DpNames *nm, guint entry);
+/* The rule of entry ENTRY. */
+guint dp_names_rule(const DpNames *nm, guint entry);
+/*
+ * The longest variant of a listed name around the anchor word [AS, AE) of
+ * the view V: its span [*MS, *ME) and its entry.  FALSE when none.
+ */
+gboolean dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae, gsize *ms, gsize *me,
+                        guint *entry);
 
 /* ---- operators ---------------------------------------------------------- */
 

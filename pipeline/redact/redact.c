@@ -24,12 +24,17 @@
  *	     addresses and the numbers whose digits OCR read as letters;
  *	     born-digital text never reaches them, so its matches are those
  *	     of the steps above alone;
+ *	  3c. around each word of a listed name found (an anchor), the
+ *	     variants and OCR damage of that name (redact/names.c);
  *	  4. overlaps are resolved: leftmost first, then the longest, then an
  *	     allow-list match, then the rule first in rule order (built-ins in
  *	     the order email, ssn, card, iban, ip, phone; then [rule NAME]
  *	     groups sorted by name);
  *	  5. each chosen span of the view is mapped back to the original
  *	     text, and that original span is replaced by the rule's operator.
+ *	     With [redact] header-names, the display names of the redacted
+ *	     addresses in headers (find_header_names(), redact/names.c) are
+ *	     replaced too, as the rule "person", where no match overlaps them.
  *
  *	Building is the costly part (a database from the cache, or a
  *	compilation; term lists; the pseudonym key), so it happens once per
@@ -63,6 +68,7 @@
  *	rule.  Each word is also matched alone, so that a word no longer in
  *	the context it had in the body cannot slip through.
  */
+#define _GNU_SOURCE 1 /* memmem */
 #include "redact/redact.h"
 
 #include "core/config.h"
@@ -91,8 +97,12 @@ typedef struct {
 	pcre2_code *re; /* a custom pattern Hyperscan could not compile */
 } Rule;
 
-/* What a Hyperscan expression id stands for. */
-enum { PK_REGEX, PK_LITERAL, PK_ALLOW };
+/*
+ * What a Hyperscan expression id stands for: a rule's pattern, a term, an
+ * allow-list entry, or a word of a listed name around which names.c looks
+ * for the name's variants.
+ */
+enum { PK_REGEX, PK_LITERAL, PK_ALLOW, PK_ANCHOR };
 #define ALLOW_RULE G_MAXUINT
 
 typedef struct {
@@ -100,13 +110,19 @@ typedef struct {
 	guint8 kind;
 	guint8 word_start, word_end; /* whole-word checks for terms */
 	guint32 len;                 /* literal length in view bytes; 0: SOM given */
+	guint32 term;                /* a term's entry in names.c + 1; 0: none */
 } Pat;
+
+/* Names remembered from one record (and its parent) for the rest of it. */
+#define MAX_LEARNED 64
 
 /* A candidate match in view offsets. */
 typedef struct {
 	guint rule;
 	gsize vs, ve;
 	gboolean allowed;
+	guint term;      /* the term-list entry matched + 1 (its pseudonym key); 0: none */
+	gboolean anchor; /* a word of a listed name: names.c decides the match */
 } Cand;
 
 /*
@@ -161,6 +177,25 @@ struct DpRedactor {
 	GArray *horizon;     /* of gsize: per rule, see dp_cands_horizon */
 	GArray *digit_rules; /* of guint: the rules with an at_digit function, in rule order */
 	DpPhone *phone;      /* [redact] phone-regions beyond North America (phone.c), or NULL */
+	/*
+	 * Names (names.c): the entries of the term lists, and the display names
+	 * of redacted addresses in headers ([redact] header-names), which go
+	 * to PERSON_RULE.
+	 */
+	DpNames *names;
+	gboolean header_names;
+	guint person_rule;
+	GArray *addrs; /* of DpRange: the redacted addresses of one header */
+	GArray *found; /* of DpRange: the names found in one text */
+	/*
+	 * The names found beside addresses in the record being redacted
+	 * (IN_RECORD), and those of the record CARRIED_PARENT, whose parts
+	 * follow it: see dp_redact_record().
+	 */
+	gboolean in_record;
+	GPtrArray *learned;
+	GPtrArray *carried;
+	char *carried_parent;
 	/* The OCR-tolerant scans: the mode, and the rules they add to. */
 	OcrMode ocr_mode;
 	guint ocr_email;         /* the email rule, or G_MAXUINT when it is off */
@@ -181,7 +216,7 @@ dp_cands_add(DpCands *c, gsize vs, gsize ve)
 {
 	if (ve <= vs)
 		return;
-	Cand k = { c->rule, vs, ve, FALSE };
+	Cand k = { c->rule, vs, ve, FALSE, 0, FALSE };
 	g_array_append_val(c->out, k);
 }
 
@@ -243,6 +278,12 @@ dp_redactor_free(DpRedactor *rd)
 	g_clear_pointer(&rd->key, g_bytes_unref);
 	g_clear_pointer(&rd->ids, dp_ids_free);
 	g_clear_pointer(&rd->phone, dp_phone_free);
+	g_clear_pointer(&rd->names, dp_names_free);
+	g_clear_pointer(&rd->addrs, g_array_unref);
+	g_clear_pointer(&rd->found, g_array_unref);
+	g_clear_pointer(&rd->learned, g_ptr_array_unref);
+	g_clear_pointer(&rd->carried, g_ptr_array_unref);
+	g_free(rd->carried_parent);
 	if (rd->fixed != NULL)
 		g_string_free(rd->fixed, TRUE);
 	g_free(rd->ocr_parent);
@@ -294,14 +335,18 @@ escape_literal(const char *s)
 	return g_string_free(out, FALSE);
 }
 
-/* Add term T (already folded) for RULE, or for the allow list. */
+/* Add term T (already folded) for RULE (its entry TERM + 1, or 0), or for the allow list. */
 static void
-add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t)
+add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t, guint term)
 {
 	g_autofree char *e = escape_literal(t);
 	gsize n = strlen(t);
-	Pat pat = { rule, kind, g_ascii_isalnum(t[0]) || (guchar)t[0] >= 0x80,
-		    g_ascii_isalnum(t[n - 1]) || (guchar)t[n - 1] >= 0x80, 0 };
+	Pat pat = { rule,
+		    kind,
+		    g_ascii_isalnum(t[0]) || (guchar)t[0] >= 0x80,
+		    g_ascii_isalnum(t[n - 1]) || (guchar)t[n - 1] >= 0x80,
+		    0,
+		    term };
 	unsigned flags = HS_FLAG_CASELESS;
 	if (g_str_is_ascii(t))
 		pat.len = (guint32)n; /* the match has the literal's length: no SOM needed */
@@ -391,7 +436,7 @@ load_allow(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
 		}
 		g_hash_table_add(rd->allow, key);
 		/* Also scanned for, so an allowed phrase shields what it contains. */
-		add_literal(rd, ex, ALLOW_RULE, PK_ALLOW, v);
+		add_literal(rd, ex, ALLOW_RULE, PK_ALLOW, v, 0);
 	}
 	return TRUE;
 }
@@ -575,7 +620,7 @@ add_builtin_rule(DpRedactor *rd, Exprs *ex, const DpDetector *det)
 {
 	guint ri = rd->rules->len - 1;
 	for (const DpPattern *p = det->patterns; p->expr; p++) {
-		Pat pat = { ri, PK_REGEX, 0, 0, p->len };
+		Pat pat = { ri, PK_REGEX, 0, 0, p->len, 0 };
 		exprs_add(rd, ex, p->expr, (p->len ? 0 : HS_FLAG_SOM_LEFTMOST) | det->flags, pat);
 	}
 	if (det->at_digit != NULL)
@@ -629,7 +674,7 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 		unsigned flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8 | HS_FLAG_UCP;
 		if (dp_config_get_bool(cfg, group, "case-insensitive"))
 			flags |= HS_FLAG_CASELESS;
-		Pat pat = { ri, PK_REGEX, 0, 0, 0 };
+		Pat pat = { ri, PK_REGEX, 0, 0, 0, 0 };
 		exprs_add(rd, ex, pattern, flags, pat);
 		return TRUE;
 	}
@@ -637,8 +682,18 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 	g_autoptr(GPtrArray) list = dp_terms_load(path, error);
 	if (list == NULL)
 		return FALSE;
-	for (guint t = 0; t < list->len; t++)
-		add_literal(rd, ex, ri, PK_LITERAL, list->pdata[t]);
+	/* fuzzy: the rule's own, else [redact]'s. */
+	gboolean fuzzy = dp_config_get_int(cfg, "redact", "fuzzy") > 0;
+	if (dp_config_has(cfg, group, "fuzzy"))
+		fuzzy = dp_config_get_int(cfg, group, "fuzzy") > 0;
+	g_autoptr(GPtrArray) anchors = g_ptr_array_new_with_free_func(g_free);
+	for (guint t = 0; t < list->len; t++) {
+		guint entry = dp_names_add(rd->names, ri, list->pdata[t], fuzzy, anchors);
+		add_literal(rd, ex, ri, PK_LITERAL, list->pdata[t], entry + 1);
+	}
+	/* The words of the names, from which names.c finds their variants. */
+	for (guint a = 0; a < anchors->len; a++)
+		add_literal(rd, ex, ri, PK_ANCHOR, anchors->pdata[a], 0);
 	return TRUE;
 }
 
@@ -670,6 +725,36 @@ add_custom_rules(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
 			return FALSE;
 	}
 	return TRUE;
+}
+
+/*
+ * [redact] header-names: the display names of redacted addresses go to the
+ * rule named "person" (a [rule person] term list, say, so that its label,
+ * operator and pseudonyms apply), or else to a rule of that name added here,
+ * with the label [PERSON] and [redact]'s operator.  Nothing without the
+ * email detector, which finds the addresses.
+ */
+static gboolean
+add_person_rule(DpRedactor *rd, const DpConfig *cfg, GError **error)
+{
+	rd->person_rule = G_MAXUINT;
+	gboolean email = FALSE;
+	for (guint i = 0; i < rd->rules->len; i++) {
+		const Rule *r = rd->rules->pdata[i];
+		email |= r->det != NULL && g_str_equal(r->det->name, "email");
+	}
+	if (!email || !dp_config_get_bool(cfg, "redact", "header-names"))
+		return TRUE;
+	for (guint i = 0; i < rd->rules->len; i++)
+		if (g_str_equal(((Rule *)rd->rules->pdata[i])->name, "person")) {
+			rd->person_rule = i;
+			return TRUE;
+		}
+	Rule *r = g_new0(Rule, 1);
+	r->name = g_strdup("person");
+	g_ptr_array_add(rd->rules, r);
+	rd->person_rule = rd->rules->len - 1;
+	return rule_setup(r, cfg, NULL, "[PERSON]", error);
 }
 
 /*
@@ -743,6 +828,10 @@ scratch_init(DpRedactor *rd)
 	rd->md = pcre2_match_data_create(4, NULL);
 	rd->fixed = g_string_new(NULL);
 	rd->ocr_email = G_MAXUINT;
+	rd->addrs = g_array_new(FALSE, FALSE, sizeof(DpRange));
+	rd->found = g_array_new(FALSE, FALSE, sizeof(DpRange));
+	rd->learned = g_ptr_array_new_with_free_func(g_free);
+	rd->carried = g_ptr_array_new_with_free_func(g_free);
 	rd->ocr_digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
 	for (guint i = 0; i < rd->rules->len; i++) {
 		const Rule *r = rd->rules->pdata[i];
@@ -778,11 +867,14 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 	rd->digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
 	g_auto(Exprs) ex = { g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(unsigned)) };
 
+	rd->names = dp_names_new();
 	if (!add_builtin_rules(rd, cfg, &ex, error) || !add_custom_rules(rd, cfg, &ex, error) ||
-	    !load_allow(rd, cfg, &ex, error) || !load_key(rd, cfg, error) || !ids_setup(rd, cfg, TRUE, error) ||
-	    !compile_db(rd, &ex, cfg, error))
+	    !add_person_rule(rd, cfg, error) || !load_allow(rd, cfg, &ex, error) || !load_key(rd, cfg, error) ||
+	    !ids_setup(rd, cfg, TRUE, error) || !compile_db(rd, &ex, cfg, error))
 		return NULL;
+	dp_names_seal(rd->names);
 	scratch_init(rd);
+	rd->header_names = rd->person_rule != G_MAXUINT && rd->ocr_email != G_MAXUINT;
 	return g_steal_pointer(&rd);
 }
 
@@ -818,6 +910,11 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 		if (pat->word_end && to < vlen && word_byte(v, vlen, to))
 			return 0;
 	}
+	if (pat->kind == PK_ANCHOR) {
+		Cand c = { .rule = pat->rule, .vs = (gsize)from, .ve = (gsize)to, .anchor = TRUE };
+		g_array_append_val(rd->raw, c);
+		return 0;
+	}
 	guint slot = pat->rule == ALLOW_RULE ? rd->rules->len : pat->rule;
 	guint *last = &g_array_index(rd->last, guint, slot);
 	if (*last > 0) {
@@ -828,7 +925,7 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 			return 0;
 		}
 	}
-	Cand c = { pat->rule, (gsize)from, (gsize)to, pat->kind == PK_ALLOW };
+	Cand c = { pat->rule, (gsize)from, (gsize)to, pat->kind == PK_ALLOW, pat->term, FALSE };
 	g_array_append_val(rd->raw, c);
 	*last = rd->raw->len;
 	return 0;
@@ -846,7 +943,7 @@ pcre_scan(DpRedactor *rd, guint ri, const Rule *r)
 			break;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rd->md);
 		if (ov[1] > ov[0]) {
-			Cand c = { ri, ov[0], ov[1], FALSE };
+			Cand c = { ri, ov[0], ov[1], FALSE, 0, FALSE };
 			g_array_append_val(rd->raw, c);
 			start = ov[1];
 		} else {
@@ -976,6 +1073,23 @@ ocr_find(DpRedactor *rd, const char *text, const OcrScope *scope, GArray *refine
 }
 
 /*
+ * The variant of a listed name around the anchor word C, added to REFINED
+ * with its entry; an anchor inside the last name found (*HORIZON) is
+ * already part of it.
+ */
+static void
+name_at_anchor(DpRedactor *rd, const Cand *c, gsize *horizon, GArray *refined)
+{
+	gsize ms, me;
+	guint entry;
+	if (c->vs < *horizon || !dp_names_match(rd->names, rd->view.text, rd->view.len, c->vs, c->ve, &ms, &me, &entry))
+		return;
+	Cand n = { dp_names_rule(rd->names, entry), ms, me, FALSE, entry + 1, FALSE };
+	g_array_append_val(refined, n);
+	*horizon = me;
+}
+
+/*
  * Find the matches of TEXT: fills rd->cands with the chosen,
  * non-overlapping candidates in view offsets (allowed ones included, marked).
  * With SCOPE (not NULL), the OCR-tolerant scans add their candidates too.
@@ -1016,6 +1130,7 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 	guint nd = rd->runs->len, k = 0;
 	/* Filled once: only the rule and its horizon change from call to call. */
 	DpCands dc = { 0, refined, NULL, rd->phone, &rd->view, text };
+	gsize names_horizon = 0;
 	for (guint i = 0; i <= rd->raw->len; i++) {
 		const Cand *c = i < rd->raw->len ? &g_array_index(rd->raw, Cand, i) : NULL;
 		for (; k < nd && (c == NULL || digits[k] <= c->vs); k++) {
@@ -1029,6 +1144,13 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 		}
 		if (c == NULL)
 			break;
+		if (c->anchor) {
+			name_at_anchor(rd, c, &names_horizon, refined);
+			continue;
+		}
+		/* A listed name found as written needs no variant: its words are not tried. */
+		if (c->term > 0)
+			names_horizon = MAX(names_horizon, c->ve);
 		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
 		if (r != NULL && r->det != NULL) {
 			dc.rule = c->rule;
@@ -1113,8 +1235,261 @@ dp_redactor_find(DpRedactor *rd, const char *text, gsize len, GArray *matches)
 	find_spans(rd, text, len, default_scope(rd), matches);
 }
 
+/*
+ * Append to OUT what replaces the original span [OS, OE) of TEXT matched
+ * by RULE: the candidate C, or (C NULL) a display name.  A pseudonym is
+ * keyed by the term-list entry when there is one, else by the value.
+ */
+static void
+replace(DpRedactor *rd, GString *out, guint rule, const Cand *c, const char *text, gsize os, gsize oe, GArray *spans)
+{
+	const Rule *r = rd->rules->pdata[rule];
+	gsize at = out->len;
+	switch (r->op) {
+	case DP_OP_LABEL: g_string_append(out, r->label); break;
+	case DP_OP_MASK: dp_mask_append(out, text + os, oe - os, r->mask); break;
+	case DP_OP_PSEUDONYM: {
+		g_autofree char *canon = NULL;
+		if (c == NULL)
+			canon = dp_names_key(text + os, oe - os);
+		else if (c->term > 0)
+			canon = g_strdup(dp_names_canon(rd->names, c->term - 1));
+		else
+			canon = canonical_value(r, rd->view.text + c->vs, c->ve - c->vs);
+		g_autofree char *tok = dp_pseudonym(rd->key, r->label, canon, strlen(canon), rd->digits);
+		g_string_append(out, tok);
+		break;
+	}
+	case DP_OP_REMOVE: break;
+	}
+	if (spans) {
+		DpSpan s = { rule, at, out->len - at };
+		g_array_append_val(spans, s);
+	}
+}
+
+static int
+cmp_range(gconstpointer a, gconstpointer b)
+{
+	const DpRange *x = a, *y = b;
+	return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* Is [S, E) of TEXT a whole run of words (no letter or digit just outside)? */
+static gboolean
+whole_words(const char *text, gsize len, gsize s, gsize e)
+{
+	return (s == 0 || !g_ascii_isalnum(text[s - 1])) && (e >= len || !g_ascii_isalnum(text[e]));
+}
+
+/* Add to FOUND every whole-word occurrence of NAME in TEXT. */
+static void
+add_occurrences(const char *text, gsize len, const char *name, GArray *found)
+{
+	gsize nl = strlen(name);
+	for (const char *p = text; (p = memmem(p, len - (gsize)(p - text), name, nl)) != NULL; p += nl) {
+		DpRange m = { (gsize)(p - text), (gsize)(p - text) + nl };
+		if (whole_words(text, len, m.s, m.e))
+			g_array_append_val(found, m);
+	}
+}
+
+/*
+ * Remember NAME, found beside an address in the record being redacted, for
+ * the rest of it and its parts (see dp_redact_record()).
+ */
+static void
+learn_name(DpRedactor *rd, const char *name)
+{
+	if (!rd->in_record || rd->learned->len >= MAX_LEARNED)
+		return;
+	for (guint i = 0; i < rd->learned->len; i++)
+		if (g_str_equal(rd->learned->pdata[i], name))
+			return;
+	g_ptr_array_add(rd->learned, g_strdup(name));
+}
+
+/*
+ * A display name found beside an address is a name wherever the same text
+ * repeats it: the mailbox owner Outlook prints above the header, "To:
+ * Mills, Cheryl D" in an earlier message of the chain.  Only names of two
+ * words or more (a one-word name, "Papertrail", is as often a word), at
+ * most MAX_LEARNED of them, as written.  Inside a record, the names found
+ * in its earlier fields, and in the record its parts belong to, count too.
+ * FOUND is sorted and made disjoint again.
+ */
+static void
+repeat_names(DpRedactor *rd, const char *text, gsize len, GArray *found)
+{
+	guint n = found->len;
+	for (guint i = 0; i < n; i++) {
+		DpRange r = g_array_index(found, DpRange, i);
+		gsize nl = r.e - r.s;
+		if (nl < 4 || nl > 80 || memchr(text + r.s, ' ', nl) == NULL || memchr(text + r.s, '\n', nl) != NULL)
+			continue;
+		g_autofree char *name = g_strndup(text + r.s, nl);
+		learn_name(rd, name);
+		if (!rd->in_record)
+			add_occurrences(text, len, name, found);
+	}
+	if (rd->in_record) {
+		for (guint i = 0; i < rd->learned->len; i++)
+			add_occurrences(text, len, rd->learned->pdata[i], found);
+		for (guint i = 0; i < rd->carried->len; i++)
+			add_occurrences(text, len, rd->carried->pdata[i], found);
+	}
+	if (found->len == n)
+		return;
+	g_array_sort(found, cmp_range);
+	guint w = 0;
+	for (guint i = 0; i < found->len; i++) {
+		DpRange r = g_array_index(found, DpRange, i);
+		if (w > 0 && r.s < g_array_index(found, DpRange, w - 1).e)
+			continue;
+		g_array_index(found, DpRange, w++) = r;
+	}
+	g_array_set_size(found, w);
+}
+
+/*
+ * The display names of the redacted addresses in TEXT, into rd->found, in
+ * text order: of the whole of TEXT when it is an address header's value
+ * (HEADER); else of its lines that are address headers ("From: ..." in a
+ * printed or forwarded message), and the names written just before an
+ * address in brackets elsewhere (a printed header in column form, "John
+ * Smith <...> wrote:").  Uses rd->cands, from find().
+ */
+/* The start of the line holding offset AT of TEXT, looked for back to FLOOR and 4096 bytes at most. */
+static gsize
+line_start(const char *text, gsize at, gsize floor)
+{
+	gsize ls = at;
+	while (ls > floor && text[ls - 1] != '\n' && at - ls < 4096)
+		ls--;
+	return ls;
+}
+
+/* The name before each address A[*I..J) in brackets; *FLOOR: the end of the last one seen. */
+static void
+names_before(DpRedactor *rd, const char *text, const DpRange *a, guint *i, guint j, gsize *floor)
+{
+	for (; *i < j; (*i)++) {
+		DpRange r;
+		gsize s = a[*i].s;
+		if (dp_names_before_address(text, MAX(*floor, s > 4096 ? s - 4096 : 0), s, &r))
+			g_array_append_val(rd->found, r);
+		*floor = a[*i].e;
+	}
+}
+
+/*
+ * The names of the block of header lines starting at LS of TEXT: every
+ * line of it that is an address header gives the names beside its
+ * addresses, and all its items when the block holds an address anywhere
+ * (a printed header whose other addresses were withheld).  Addresses
+ * from *I on are consumed up to the end of the block, which is returned.
+ */
+static gsize
+names_in_block(DpRedactor *rd, const char *text, gsize len, gsize ls, const DpRange *a, guint n, guint *i, gsize *floor)
+{
+	/* The block: consecutive labelled lines. */
+	gsize be = ls;
+	for (gsize p = ls; p < len;) {
+		const char *nl = memchr(text + p, '\n', len - p);
+		gsize le = nl ? (gsize)(nl - text) : len;
+		if (!dp_names_block_line(text, p, le))
+			break;
+		be = le;
+		p = le + 1;
+	}
+	while (*i < n && a[*i].s < ls)
+		names_before(rd, text, a, i, *i + 1, floor);
+	guint k = *i;
+	while (k < n && a[k].s < be)
+		k++;
+	gboolean has_addr = k > *i;
+	for (gsize p = ls; p < be;) {
+		const char *nl = memchr(text + p, '\n', be - p);
+		gsize le = nl ? (gsize)(nl - text) : be, vs;
+		guint j = *i;
+		while (j < k && a[j].s < le)
+			j++;
+		if (dp_names_header_line(text, p, le, &vs)) {
+			dp_names_in_header(text, vs, le, a + *i, j - *i, has_addr, rd->found);
+			*i = j;
+			*floor = le;
+		} else {
+			names_before(rd, text, a, i, j, floor);
+		}
+		p = le + 1;
+	}
+	return be;
+}
+
+/*
+ * The display names of the redacted addresses in TEXT, into rd->found, in
+ * text order: of the whole of TEXT when it is an address header's value
+ * (HEADER; ALL_ITEMS for a printed message that holds an address); else
+ * of its blocks of header lines ("From: ..." in a printed or forwarded
+ * message), and the names written just before an address in brackets
+ * elsewhere (a printed header in column form, "John Smith <...> wrote:").
+ * Uses rd->cands, from find().
+ */
+static void
+find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header, gboolean all_items)
+{
+	g_array_set_size(rd->found, 0);
+	g_array_set_size(rd->addrs, 0);
+	for (guint i = 0; i < rd->cands->len; i++) {
+		const Cand *c = &g_array_index(rd->cands, Cand, i);
+		if (c->rule != rd->ocr_email || c->allowed)
+			continue;
+		DpRange a;
+		dp_view_span(&rd->view, text, c->vs, c->ve, &a.s, &a.e);
+		g_array_append_val(rd->addrs, a);
+	}
+	const DpRange *a = (const DpRange *)(void *)rd->addrs->data;
+	guint n = rd->addrs->len, i = 0;
+	if (header) {
+		dp_names_in_header(text, 0, len, a, n, all_items, rd->found);
+	} else {
+		/*
+		 * Address by address (a block of header lines without one gives no
+		 * name, so only the lines of addresses are looked at): the block
+		 * of header lines around it, else the name just before it.
+		 */
+		gsize floor = 0, done = 0;
+		while (i < n) {
+			gsize ls = line_start(text, a[i].s, done);
+			const char *nl = memchr(text + a[i].s, '\n', len - a[i].s);
+			gsize le = nl ? (gsize)(nl - text) : len;
+			if ((ls == 0 || text[ls - 1] == '\n') && dp_names_block_line(text, ls, le)) {
+				/* Up to the block's first line. */
+				for (guint up = 0; up < 32 && ls > done && ls > 0; up++) {
+					gsize pls = line_start(text, ls - 1, done);
+					if ((pls > 0 && text[pls - 1] != '\n') ||
+					    !dp_names_block_line(text, pls, ls - 1))
+						break;
+					ls = pls;
+				}
+				done = names_in_block(rd, text, len, ls, a, n, &i, &floor);
+				continue;
+			}
+			names_before(rd, text, a, &i, i + 1, &floor);
+		}
+	}
+	if (rd->found->len > 0 || rd->in_record)
+		repeat_names(rd, text, len, rd->found);
+}
+
+/*
+ * Redact TEXT with SCOPE (the OCR-tolerant scans), adding its DpSpans to
+ * SPANS; HEADER: TEXT is an address header's value, and ALL_ITEMS its
+ * every item a name (see find_header_names()).
+ */
 static GString *
-apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, GArray *spans)
+apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, gboolean header, gboolean all_items,
+      GArray *spans)
 {
 	GString *out = g_string_sized_new(len + 16);
 	if (rd->rules->len == 0) {
@@ -1122,28 +1497,33 @@ apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, GArray
 		return out;
 	}
 	find(rd, text, len, scope);
+	g_array_set_size(rd->found, 0);
+	if (rd->header_names)
+		find_header_names(rd, text, len, header, all_items);
+	/*
+	 * Two streams in text order: the chosen matches and the names.  A name
+	 * that overlaps a match gives way to it (a listed name, whose
+	 * pseudonym is its entry's).
+	 */
+	const DpRange *nr = (const DpRange *)(void *)rd->found->data;
+	guint nn = rd->found->len, ni = 0;
 	guint i = 0;
-	gsize pos = 0, os, oe;
-	const Cand *c;
-	while ((c = next_span(rd, text, &i, pos, &os, &oe)) != NULL) {
-		const Rule *r = rd->rules->pdata[c->rule];
-		g_string_append_len(out, text + pos, (gssize)(os - pos));
-		gsize at = out->len;
-		switch (r->op) {
-		case DP_OP_LABEL: g_string_append(out, r->label); break;
-		case DP_OP_MASK: dp_mask_append(out, text + os, oe - os, r->mask); break;
-		case DP_OP_PSEUDONYM: {
-			g_autofree char *canon = canonical_value(r, rd->view.text + c->vs, c->ve - c->vs);
-			g_autofree char *tok = dp_pseudonym(rd->key, r->label, canon, strlen(canon), rd->digits);
-			g_string_append(out, tok);
+	gsize pos = 0, os = 0, oe = 0;
+	for (;;) {
+		const Cand *c = next_span(rd, text, &i, pos, &os, &oe);
+		for (; ni < nn && (c == NULL || nr[ni].e <= os); ni++) {
+			if (nr[ni].s < pos)
+				continue;
+			g_string_append_len(out, text + pos, (gssize)(nr[ni].s - pos));
+			replace(rd, out, rd->person_rule, NULL, text, nr[ni].s, nr[ni].e, spans);
+			pos = nr[ni].e;
+		}
+		while (ni < nn && c != NULL && nr[ni].s < oe)
+			ni++;
+		if (c == NULL)
 			break;
-		}
-		case DP_OP_REMOVE: break;
-		}
-		if (spans) {
-			DpSpan s = { c->rule, at, out->len - at };
-			g_array_append_val(spans, s);
-		}
+		g_string_append_len(out, text + pos, (gssize)(os - pos));
+		replace(rd, out, c->rule, c, text, os, oe, spans);
 		pos = oe;
 	}
 	g_string_append_len(out, text + pos, (gssize)(len - pos));
@@ -1153,7 +1533,7 @@ apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, GArray
 GString *
 dp_redactor_apply(DpRedactor *rd, const char *text, gsize len, GArray *spans)
 {
-	return apply(rd, text, len, default_scope(rd), spans);
+	return apply(rd, text, len, default_scope(rd), FALSE, FALSE, spans);
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -1370,6 +1750,20 @@ printed_address_field(const char *key)
 	return g_strv_contains(f, key);
 }
 
+/* Is KEY a message's address header (real or printed), whose display names are names? */
+static gboolean
+address_field(const char *key)
+{
+	static const char *const f[] = { DP_META_PREFIX "from",
+		                         DP_META_PREFIX "to",
+		                         DP_META_PREFIX "cc",
+		                         DP_META_PREFIX "bcc",
+		                         DP_META_PREFIX "reply-to",
+		                         DP_META_PREFIX "sender",
+		                         NULL };
+	return g_strv_contains(f, key);
+}
+
 /* Does LIST ("PAGE:CONF ...", the "ocr" field) name PAGE? */
 static gboolean
 page_listed(const char *list, guint64 page)
@@ -1427,6 +1821,61 @@ remember_ocr_parent(DpRedactor *rd, const DpRecord *rec, const OcrScope *scope)
 	rd->ocr_parent_pages = g_strdup(dp_record_get(rec, DP_F_OCR));
 }
 
+/* Is REC a printed message with an address in its From, To, Cc or Bcc? */
+static gboolean
+printed_with_address(DpRedactor *rd, const DpRecord *rec)
+{
+	if (!rd->header_names || g_strcmp0(dp_record_get(rec, DP_F_TYPE), DP_TYPE_PRINTED) != 0)
+		return FALSE;
+	static const OcrScope all = { TRUE, NULL };
+	g_autoptr(GArray) m = g_array_new(FALSE, FALSE, sizeof(DpSpan));
+	for (guint i = 0; i < rec->fields->len; i++) {
+		const DpField *f = rec->fields->pdata[i];
+		if (!printed_address_field(f->key))
+			continue;
+		/* As dp_redact_record() will scan it: the address fields of printed messages are OCR's. */
+		find_spans(rd, f->value, strlen(f->value), rd->ocr_mode == OCR_NEVER ? NULL : &all, m);
+		for (guint k = 0; k < m->len; k++)
+			if (g_array_index(m, DpSpan, k).rule == rd->ocr_email)
+				return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * A name found beside an address in a record is a name in the rest of it
+ * (its fields come first, then its body) and in its parts, which follow
+ * it: the printed messages of a release, the attachments of a message.
+ * Forgotten at the first record that is neither.
+ */
+static void
+names_begin(DpRedactor *rd, const DpRecord *rec)
+{
+	const char *parent = dp_record_get(rec, DP_F_PARENT);
+	if (rd->carried_parent == NULL || parent == NULL || !g_str_equal(parent, rd->carried_parent)) {
+		g_ptr_array_set_size(rd->carried, 0);
+		g_clear_pointer(&rd->carried_parent, g_free);
+	}
+	g_ptr_array_set_size(rd->learned, 0);
+	rd->in_record = rd->header_names;
+}
+
+static void
+names_end(DpRedactor *rd, const DpRecord *rec)
+{
+	const char *id = dp_record_get(rec, DP_F_ID);
+	rd->in_record = FALSE;
+	if (rd->learned->len == 0 || id == NULL)
+		return;
+	if (rd->carried_parent == NULL) {
+		rd->carried_parent = g_strdup(id);
+		g_ptr_array_set_size(rd->carried, 0);
+	}
+	/* A part's names join its parent's, for the parts after it. */
+	for (guint i = 0; i < rd->learned->len && rd->carried->len < MAX_LEARNED; i++)
+		g_ptr_array_add(rd->carried, g_strdup(rd->learned->pdata[i]));
+}
+
 void
 dp_redact_record(DpRedactor *rd, DpRecord *rec)
 {
@@ -1467,6 +1916,9 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 			remember_ocr_parent(rd, rec, body_ocr);
 	}
 	redact_words(rd, rec);
+	names_begin(rd, rec);
+	/* A printed message's header is one block: with an address anywhere, all its items are names. */
+	gboolean all_items = printed_with_address(rd, rec);
 	g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(DpSpan));
 	/* Header values first, in record order, then the body. */
 	guint nfields = rec->fields->len;
@@ -1479,7 +1931,8 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 		const OcrScope *scope = default_scope(rd);
 		if (printed && printed_address_field(f->key))
 			scope = &all;
-		GString *v = apply(rd, f->value, strlen(f->value), scope, spans);
+		gboolean header = address_field(f->key);
+		GString *v = apply(rd, f->value, strlen(f->value), scope, header, header && all_items, spans);
 		g_free(f->value);
 		f->value = g_string_free(v, FALSE);
 		if (spans->len > 0) {
@@ -1488,13 +1941,14 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 		}
 	}
 	dp_ids_record(rd->ids, rd, rec, orig_path);
-	if (dp_record_get(rec, DP_F_DATA) != NULL)
-		return; /* raw input bytes, not text */
-	g_array_set_size(spans, 0);
-	GString *body = apply(rd, rec->body->str, rec->body->len, body_ocr, spans);
-	g_string_free(rec->body, TRUE);
-	rec->body = body;
-	note_spans(rd, rec, "body", spans);
+	if (dp_record_get(rec, DP_F_DATA) == NULL) {
+		g_array_set_size(spans, 0);
+		GString *body = apply(rd, rec->body->str, rec->body->len, body_ocr, FALSE, FALSE, spans);
+		g_string_free(rec->body, TRUE);
+		rec->body = body;
+		note_spans(rd, rec, "body", spans);
+	}
+	names_end(rd, rec);
 }
 
 /* ---- identifiers (redact/ids.c) ---------------------------------------- */

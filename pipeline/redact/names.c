@@ -1,0 +1,951 @@
+/*
+ * NAME
+ *	names.c - person names: the display names of redacted addresses in
+ *	headers, and the variants of the names on a term list
+ *
+ * DESCRIPTION
+ *	Header names.  An address's owner is as identifying as the address,
+ *	so in an address header (From, To, Cc, Bcc, Reply-To, Sender: a
+ *	message's meta field, or such a line in a text) the display name of
+ *	every address a rule redacted is a name too: "Mills, Cheryl D"
+ *	<CD@state.gov>, Cheryl Mills <cd@state.gov>, Mills, Cheryl D
+ *	[mailto:MillsCD@state.gov], x@y.org (Cheryl Mills).  The value is cut
+ *	at each address (with its brackets, a "mailto:" and a comment after
+ *	it) and at each ';' outside quotes: the text before an address, back
+ *	to the previous cut, is its name.  A comma does not cut, because a
+ *	printed header writes "Last, First" without quotes.  In a header
+ *	that holds a redacted address, the items without one ("H" in "To: H;
+ *	Abedin, Huma <x@state.gov>", where a release withheld the other
+ *	addresses) are names as well, and so are all the items of the From,
+ *	To, Cc and Bcc of a printed header block (lines of From, Sent, To,
+ *	Subject, ..., or a message/x-printed record) that holds a redacted
+ *	address anywhere; a header block without any redacted address (a
+ *	memo's "TO: All staff") is left to the term lists.  Exemption codes
+ *	("B6") are not names.  Outside such headers, the words written as a
+ *	name (capitalised, "Last, First M", or quoted) just before an address
+ *	in <...> or [mailto:...] are its display name: the column form of a
+ *	printed header, "John Smith <...> wrote:".  redact.c also redacts a
+ *	name of two words found so wherever the same record repeats it.
+ *
+ *	Term-list names.  An entry of two or more words ("Cheryl Mills")
+ *	also matches "Mills, Cheryl", "Mills, Cheryl D", "Cheryl D. Mills",
+ *	"C. Mills", "CD Mills" and "C.D. Mills", and the OCR damage of
+ *	each full word: the confusions "rn"/"m", "cl"/"d", "li"/"h"
+ *	and "l"/"1"/"!"/"I"/"i" at no cost, then one edit in a word of 5 or
+ *	more letters, two in one of 9 or more.  Every word of 3 letters or
+ *	more is looked up as an exact literal in the one Hyperscan scan (an
+ *	anchor); only around an anchor is the rest compared, so at least one
+ *	full word of the name must be read exactly (up to the confusions),
+ *	and the damaged one is accepted only next to it, in one of the shapes
+ *	above, written with a capital (or what OCR makes of one).  The
+ *	entries tried at an anchor are those whose first or last word begins
+ *	or ends as a word beside it does (one edit leaves one end intact),
+ *	so a common first name does not lead to every entry that has it.  A name of one
+ *	word is matched exactly, as before: alone, a damaged word is as
+ *	likely a dictionary word ("Mills" at one edit is "Hills", "Mile").
+ *	With fuzzy=0 ([redact] or the rule's) a list matches as written.
+ *	Each match carries its entry, so a pseudonym is keyed by the entry,
+ *	not by the text: "Chery! Mills" and "Mills, Cheryl D" get the token
+ *	of "Cheryl Mills".
+ *
+ * SECURITY
+ *	The text is untrusted; everything here walks it with bounds (a name
+ *	is looked for within MAX_TOKENS words of an anchor, a word is at most
+ *	MAX_SKEL bytes) and never allocates per byte of input.  Term lists
+ *	are trusted configuration.
+ */
+#include "redact/internal.h"
+
+#include <string.h>
+
+#include "util/banned.h"
+
+/* Words looked at on each side of an anchor, and the longest word compared. */
+#define MAX_TOKENS 3
+#define MAX_SKEL 96
+#define MAX_ENTRY_TOKENS 8
+
+/* ---- header names ------------------------------------------------------- */
+
+static gboolean
+ispunct_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ';' || c == ':' || c == '"' ||
+	       c == '\'' || c == '`';
+}
+
+/* An exemption code standing in for a withheld name: "B6", "(b)(6)", "b7(C)". */
+static gboolean
+exemption_code(const char *s, gsize n)
+{
+	gsize letters = 0;
+	for (gsize i = 0; i < n; i++) {
+		char c = s[i];
+		if (g_ascii_isalpha(c))
+			letters++;
+		else if (!g_ascii_isdigit(c) && !strchr("()[] ", c))
+			return FALSE;
+	}
+	return letters <= 2 && n <= 10 && (s[0] == 'B' || s[0] == 'b' || s[0] == '(');
+}
+
+/* Add the trimmed item [S, E) of T to OUT when it holds a letter and is no exemption code. */
+static void
+add_item(const char *t, gsize s, gsize e, GArray *out)
+{
+	while (s < e && (ispunct_sep(t[s]) || t[s] == '.'))
+		s++;
+	/* A wide gap is a column of the page (an exemption code in the margin), not the name's. */
+	for (gsize i = s; i + 2 < e; i++)
+		if (t[i] == ' ' && t[i + 1] == ' ' && t[i + 2] == ' ') {
+			e = i;
+			break;
+		}
+	while (e > s && ispunct_sep(t[e - 1]))
+		e--;
+	gboolean letter = FALSE;
+	for (gsize i = s; i < e && !letter; i++)
+		letter = g_ascii_isalpha(t[i]) || (guchar)t[i] >= 0x80;
+	if (!letter || exemption_code(t + s, e - s))
+		return;
+	DpRange r = { s, e };
+	g_array_append_val(out, r);
+}
+
+/* Split [S, E) of T at ';' outside double quotes into items. */
+static void
+add_items(const char *t, gsize s, gsize e, GArray *out)
+{
+	gboolean quoted = FALSE;
+	gsize from = s;
+	for (gsize i = s; i < e; i++) {
+		if (t[i] == '"')
+			quoted = !quoted;
+		else if (t[i] == ';' && !quoted) {
+			add_item(t, from, i, out);
+			from = i + 1;
+		}
+	}
+	add_item(t, from, e, out);
+}
+
+static guint edits(const char *a, const char *b, guint k);
+
+/*
+ * Is [S, E) of T "mailto" as OCR may have read it, with the bracket
+ * before it too ("maitto", "rnailto", "imailto", "jrnailto")?
+ */
+static gboolean
+mailto_word(const char *t, gsize s, gsize e)
+{
+	/* A bracket read as a letter in front: "imailto", "jrnailto". */
+	while (e - s > 6 && strchr("ijl1|", g_ascii_tolower(t[s])) != NULL)
+		s++;
+	if (e - s < 4 || e - s > 9)
+		return FALSE;
+	char w[10];
+	for (gsize i = s; i < e; i++)
+		w[i - s] = g_ascii_tolower(t[i]);
+	w[e - s] = '\0';
+	return edits(w, "mailto", 2) <= 2;
+}
+
+/*
+ * The start of the unit of the address at [AS, ...) of T, searching back
+ * to FLOOR: an opening bracket and a "mailto:" (however OCR spelt it)
+ * before it belong to the address, not to the name.
+ */
+static gsize
+unit_start(const char *t, gsize floor, gsize as)
+{
+	gsize p = as;
+	while (p > floor && t[p - 1] == ' ')
+		p--;
+	if (p > floor && t[p - 1] == ':') {
+		gsize q = p - 1;
+		while (q > floor && p - q < 12 && g_ascii_isalpha(t[q - 1]))
+			q--;
+		if (mailto_word(t, q, p - 1))
+			p = q;
+	}
+	while (p > floor && t[p - 1] == ' ')
+		p--;
+	if (p > floor && strchr("<[({", t[p - 1]) != NULL)
+		p--;
+	return p;
+}
+
+/* The end of the unit of the address ending at AE: closing brackets and a comment after it. */
+static gsize
+unit_end(const char *t, gsize ae, gsize ceil, gsize *cs, gsize *ce)
+{
+	gsize p = ae;
+	*cs = *ce = 0;
+	while (p < ceil && (t[p] == ' ' || strchr(">])}'\"", t[p]) != NULL))
+		p++;
+	/* An old-style comment: "x@y.org (Cheryl Mills)". */
+	if (p < ceil && t[p] == '(') {
+		const char *close = memchr(t + p, ')', ceil - p);
+		if (close != NULL) {
+			*cs = p + 1;
+			*ce = (gsize)(close - t);
+			p = *ce + 1;
+		}
+	}
+	return p;
+}
+
+void
+dp_names_in_header(const char *t, gsize vs, gsize ve, const DpRange *addr, guint naddr, gboolean all_items, GArray *out)
+{
+	if (naddr == 0 && !all_items)
+		return;
+	gsize pos = vs;
+	for (guint i = 0; i < naddr; i++) {
+		if (addr[i].s < pos || addr[i].e > ve)
+			continue;
+		gsize us = unit_start(t, pos, addr[i].s);
+		add_items(t, pos, us, out);
+		gsize cs, ce;
+		pos = unit_end(t, addr[i].e, ve, &cs, &ce);
+		if (ce > cs)
+			add_item(t, cs, ce, out);
+	}
+	add_items(t, pos, ve, out);
+}
+
+/*
+ * A word of a name as it is written: "Mills", "D", "D.", "O'Brien",
+ * "MILLS"; not the capitalised words that open a line before a name.
+ */
+static gboolean
+name_word(const char *t, gsize s, gsize e)
+{
+	static const char *const not_names[] = { "hello", "hi",     "dear", "thanks",  "thank",  "regards",
+		                                 "best",  "cheers", "attn", "contact", "write",  "mail",
+		                                 "email", "e-mail", "call", "ask",     "please", "sincerely",
+		                                 "from",  "to",     "cc",   "bcc",     "sent",   "by",
+		                                 "and",   "or",     "with", "for",     "via",    "reply",
+		                                 "the",   "of",     "on",   "at",      "wrote",  NULL };
+	gsize n = e - s;
+	if (n > 0 && t[e - 1] == '.')
+		n--;
+	if (n == 0 || n > 40)
+		return FALSE;
+	for (guint i = 0; not_names[i]; i++)
+		if (strlen(not_names[i]) == n && g_ascii_strncasecmp(t + s, not_names[i], n) == 0)
+			return FALSE;
+	gunichar first = g_utf8_get_char_validated(t + s, (gssize)n);
+	if (first == (gunichar)-1 || first == (gunichar)-2 || !g_unichar_isupper(first))
+		return FALSE;
+	if (n == 1)
+		return TRUE; /* an initial */
+	/* Capitalised, or in capitals from 3 letters on ("AM", "CC" are not names). */
+	gboolean lower = FALSE;
+	for (gsize i = s + 1; i < s + n; i++)
+		lower |= g_ascii_islower(t[i]) || (guchar)t[i] >= 0x80;
+	return lower || n >= 3;
+}
+
+/* The start of the word ending at E (letters, "-", "'", "."), back to FLOOR. */
+static gsize
+word_back(const char *t, gsize floor, gsize e)
+{
+	gsize p = e;
+	while (p > floor && e - p < 40 &&
+	       (g_ascii_isalpha(t[p - 1]) || (guchar)t[p - 1] >= 0x80 || strchr("-'.", t[p - 1]) != NULL))
+		p--;
+	return p;
+}
+
+gboolean
+dp_names_before_address(const char *t, gsize floor, gsize as, DpRange *out)
+{
+	gsize p = unit_start(t, floor, as);
+	/* Display-name syntax only: "Name (x@y.org)" in prose is often no owner. */
+	if (p == as || (t[p] != '<' && t[p] != '['))
+		return FALSE;
+	while (p > floor && (t[p - 1] == ' ' || t[p - 1] == '\t'))
+		p--;
+	/* A quoted name: "Mills, Cheryl D" <...>. */
+	if (p > floor && t[p - 1] == '"') {
+		gsize q = p - 1;
+		while (q > floor && p - q < 80 && t[q - 1] != '"' && t[q - 1] != '\n')
+			q--;
+		if (q == floor || t[q - 1] != '"' || q >= p - 1)
+			return FALSE;
+		*out = (DpRange){ q, p - 1 };
+		return TRUE;
+	}
+	/* An address that opens its line: its name may end the line before ("André Pirard\n<...>"). */
+	if (p > floor && t[p - 1] == '\n') {
+		p--;
+		while (p > floor && (t[p - 1] == ' ' || t[p - 1] == '\t'))
+			p--;
+	}
+	/* Up to four words written as a name, and "Last," before "First M"; never past a line's start. */
+	gsize end = p, start = p;
+	guint words = 0, letters = 0;
+	while (words < 4) {
+		gsize w = word_back(t, floor, p);
+		gboolean line_start = w == floor || t[w - 1] == '\n';
+		if (w == p || !name_word(t, w, p) || (!line_start && t[w - 1] != ' ' && t[w - 1] != '\t'))
+			break;
+		letters = MAX(letters, (guint)(p - w));
+		start = w;
+		words++;
+		p = w;
+		if (line_start)
+			break;
+		while (p > floor && (t[p - 1] == ' ' || t[p - 1] == '\t'))
+			p--;
+		if (p > floor && t[p - 1] == ',') {
+			gsize c = p - 1;
+			while (c > floor && t[c - 1] == ' ')
+				c--;
+			gsize l = word_back(t, floor, c);
+			if (words <= 2 && l < c && name_word(t, l, c) && c - l >= 2)
+				start = l;
+			break;
+		}
+	}
+	if (words == 0 || letters < 2)
+		return FALSE;
+	*out = (DpRange){ start, end };
+	return TRUE;
+}
+
+/* Does the line [LS, LE) of T start with one of LABELS and ':'?  *VS: where its value starts. */
+static gboolean
+labelled(const char *t, gsize ls, gsize le, const char *const *labels, gsize *vs)
+{
+	gsize p = ls;
+	while (p < le && (t[p] == ' ' || t[p] == '\t' || t[p] == '>'))
+		p++;
+	gsize w = p;
+	while (p < le && (g_ascii_isalpha(t[p]) || t[p] == '-'))
+		p++;
+	gsize wl = p - w;
+	while (p < le && t[p] == ' ')
+		p++;
+	if (wl == 0 || wl > 11 || p >= le || t[p] != ':')
+		return FALSE;
+	for (guint i = 0; labels[i]; i++)
+		if (strlen(labels[i]) == wl && g_ascii_strncasecmp(t + w, labels[i], wl) == 0) {
+			*vs = p + 1;
+			return TRUE;
+		}
+	return FALSE;
+}
+
+gboolean
+dp_names_header_line(const char *t, gsize ls, gsize le, gsize *vs)
+{
+	static const char *const labels[] = { "from", "to", "cc", "bcc", "reply-to", "sender", NULL };
+	return labelled(t, ls, le, labels, vs);
+}
+
+gboolean
+dp_names_block_line(const char *t, gsize ls, gsize le)
+{
+	static const char *const labels[] = { "from", "to",   "cc",      "bcc",         "reply-to",   "sender",
+		                              "sent", "date", "subject", "attachments", "importance", NULL };
+	gsize vs;
+	return labelled(t, ls, le, labels, &vs);
+}
+
+/* ---- the key of a name --------------------------------------------------- */
+
+char *
+dp_names_key(const char *s, gsize n)
+{
+	g_autofree char *raw = g_strndup(s, n);
+	g_autofree char *folded = dp_view_fold(raw);
+	g_autofree char *low = g_utf8_casefold(folded, -1);
+	/* Words, without quotes; "Last, First M" is put in the order "first last". */
+	g_auto(GStrv) parts = g_strsplit_set(low, " \t\n\"'", -1);
+	g_autoptr(GPtrArray) words = g_ptr_array_new();
+	gint comma = -1;
+	for (guint i = 0; parts[i]; i++) {
+		char *w = parts[i];
+		if (*w == '\0')
+			continue;
+		gsize l = strlen(w);
+		if (w[l - 1] == ',') {
+			w[--l] = '\0';
+			if (comma < 0 && words->len == 0)
+				comma = 0;
+		}
+		if (l > 0)
+			g_ptr_array_add(words, w);
+	}
+	GString *out = g_string_new(NULL);
+	if (comma == 0 && words->len >= 2) {
+		guint last = words->len;
+		/* A trailing middle initial ("d", "d.") is dropped from that form. */
+		if (last >= 3 && strlen(words->pdata[last - 1]) <= 2 &&
+		    g_ascii_isalpha(((char *)words->pdata[last - 1])[0]))
+			last--;
+		for (guint i = 1; i < last; i++)
+			g_string_append_printf(out, "%s ", (char *)words->pdata[i]);
+		g_string_append(out, words->pdata[0]);
+	} else {
+		for (guint i = 0; i < words->len; i++)
+			g_string_append_printf(out, "%s%s", i ? " " : "", (char *)words->pdata[i]);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* ---- term-list names ------------------------------------------------------ */
+
+typedef struct {
+	char skel[MAX_SKEL];
+	guint letters; /* of the word as written: decides the edits allowed */
+	char initial;  /* its first letter, lower case */
+} Word;
+
+typedef struct {
+	guint rule;
+	guint n;
+	Word w[MAX_ENTRY_TOKENS];
+} Entry;
+
+typedef struct {
+	gint64 key;
+	guint id;
+} Pair;
+
+struct DpNames {
+	GPtrArray *canon; /* of char*: per entry, the key of its pseudonym */
+	GArray *entries;  /* of Entry, or NULL slots for exact-only entries */
+	GArray *index;    /* of guint: per entry, its slot in ENTRIES */
+	/*
+	 * The entries to try at an anchor, by the anchor word and one end of
+	 * another word of the name: Pair {pair_key(skeleton of the anchor
+	 * word, first or last byte of the skeleton of the entry's first or last
+	 * word), entry}, sorted by dp_names_seal() (one array: a hash table of
+	 * lists cost more to build, for a large list, than the scan it saves).  One edit leaves one end of a word as it
+	 * was, so a damaged word still finds its entry, and a common first name ("John", in hundreds of entries) leads
+	 * only to the few whose surname could be the word beside it.
+	 */
+	GArray *pairs;
+	gboolean sealed;
+	GHashTable *anchors; /* casefolded words already handed out as anchors */
+};
+
+/*
+ * The skeleton of the word [S, S+N): lower case, every letter OCR
+ * confuses with "l" made "l", and "m", "d", "h" written as the pairs OCR
+ * reads them as ("rn", "cl", "li" -> "ll").  Both sides of a comparison go
+ * through it, so a confusion costs nothing.  Returns FALSE when too long.
+ */
+static gboolean
+skeleton(const char *s, gsize n, char *out, guint *letters)
+{
+	/* ASCII, the usual case, without an allocation. */
+	char buf[MAX_SKEL];
+	g_autofree char *heap = NULL;
+	const char *low = buf;
+	gboolean ascii = n < sizeof buf;
+	for (gsize i = 0; ascii && i < n; i++) {
+		ascii = (guchar)s[i] < 0x80;
+		buf[i] = g_ascii_tolower(s[i]);
+	}
+	if (ascii)
+		buf[n] = '\0';
+	else
+		low = heap = g_utf8_casefold(s, (gssize)n);
+	gsize o = 0;
+	*letters = 0;
+	for (const char *p = low; *p; p++) {
+		char c = *p;
+		const char *rep = NULL;
+		if (c == '.')
+			continue; /* "D." and "D" are one initial */
+		switch (c) {
+		case 'i':
+		case '1':
+		case '!':
+		case '|': rep = "l"; break;
+		case 'm': rep = "rn"; break;
+		case 'd': rep = "cl"; break;
+		case 'h': rep = "ll"; break;
+		default: break;
+		}
+		if (g_ascii_isalpha(c) || (guchar)c >= 0x80)
+			(*letters)++;
+		gsize rl = rep ? strlen(rep) : 1;
+		if (o + rl >= MAX_SKEL)
+			return FALSE;
+		if (rep != NULL)
+			memcpy(out + o, rep, rl);
+		else
+			out[o] = c;
+		o += rl;
+	}
+	out[o] = '\0';
+	return TRUE;
+}
+
+DpNames *
+dp_names_new(void)
+{
+	DpNames *nm = g_new0(DpNames, 1);
+	nm->canon = g_ptr_array_new_with_free_func(g_free);
+	nm->entries = g_array_new(FALSE, FALSE, sizeof(Entry));
+	nm->index = g_array_new(FALSE, FALSE, sizeof(guint));
+	nm->pairs = g_array_new(FALSE, FALSE, sizeof(Pair));
+	nm->anchors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	return nm;
+}
+
+void
+dp_names_free(DpNames *nm)
+{
+	if (nm == NULL)
+		return;
+	g_ptr_array_unref(nm->canon);
+	g_array_unref(nm->entries);
+	g_array_unref(nm->index);
+	g_array_unref(nm->pairs);
+	g_hash_table_unref(nm->anchors);
+	g_free(nm);
+}
+
+const char *
+dp_names_canon(const DpNames *nm, guint entry)
+{
+	return nm->canon->pdata[entry];
+}
+
+guint
+dp_names_rule(const DpNames *nm, guint entry)
+{
+	guint slot = g_array_index(nm->index, guint, entry);
+	return slot == G_MAXUINT ? G_MAXUINT : g_array_index(nm->entries, Entry, slot).rule;
+}
+
+static gint64
+pair_key(const char *anchor, char end)
+{
+	return (gint64)(((guint64)g_str_hash(anchor) << 8) | (guchar)end);
+}
+
+static void
+pair_add(DpNames *nm, const char *anchor, char end, guint id)
+{
+	Pair p = { pair_key(anchor, end), id };
+	g_array_append_val(nm->pairs, p);
+	nm->sealed = FALSE;
+}
+
+static int
+cmp_pair(gconstpointer a, gconstpointer b)
+{
+	const Pair *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void
+dp_names_seal(DpNames *nm)
+{
+	g_array_sort(nm->pairs, cmp_pair);
+	guint w = 0;
+	for (guint i = 0; i < nm->pairs->len; i++) {
+		const Pair *p = &g_array_index(nm->pairs, Pair, i);
+		if (w > 0 && cmp_pair(p, &g_array_index(nm->pairs, Pair, w - 1)) == 0)
+			continue;
+		g_array_index(nm->pairs, Pair, w++) = *p;
+	}
+	g_array_set_size(nm->pairs, w);
+	nm->sealed = TRUE;
+}
+
+/* The first pair with KEY, or the number of pairs. */
+static guint
+pair_find(const DpNames *nm, gint64 key)
+{
+	const Pair *p = (const Pair *)(void *)nm->pairs->data;
+	guint lo = 0, hi = nm->pairs->len;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		if (p[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A word of an entry: letters (and "-", "'" inside), at least two letters. */
+static gboolean
+entry_word(const char *w)
+{
+	guint letters = 0;
+	for (const char *p = w; *p; p++) {
+		if (g_ascii_isalpha(*p) || (guchar)*p >= 0x80)
+			letters++;
+		else if (*p != '-' && *p != '\'' && *p != '.')
+			return FALSE;
+	}
+	return letters >= 1;
+}
+
+guint
+dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArray *anchors)
+{
+	guint id = nm->canon->len;
+	g_ptr_array_add(nm->canon, g_utf8_casefold(term, -1));
+	guint none = G_MAXUINT;
+	g_array_append_val(nm->index, none);
+	/* "Mills, Cheryl D" on a list is the name Cheryl D Mills. */
+	g_autofree char *natural = NULL;
+	const char *comma = strchr(term, ',');
+	if (comma != NULL && strchr(comma + 1, ',') == NULL) {
+		g_autofree char *last = g_strstrip(g_strndup(term, (gsize)(comma - term)));
+		g_autofree char *rest = g_strstrip(g_strdup(comma + 1));
+		natural = g_strdup_printf("%s %s", rest, last);
+	}
+	g_auto(GStrv) words = g_strsplit(natural ? natural : term, " ", -1);
+	guint n = g_strv_length(words);
+	/* fuzzy=0: the list as written, as a plain literal (redact.c) finds it. */
+	if (!fuzzy || n < 2 || n > MAX_ENTRY_TOKENS)
+		return id;
+	Entry e = { rule, n, { { { 0 }, 0, 0 } } };
+	for (guint i = 0; i < n; i++) {
+		if (!entry_word(words[i]) || !skeleton(words[i], strlen(words[i]), e.w[i].skel, &e.w[i].letters))
+			return id;
+		/* Not the skeleton's first byte: "m", "d", "h" start theirs with another letter. */
+		e.w[i].initial = (char)g_ascii_tolower(words[i][0]);
+	}
+	g_array_index(nm->index, guint, id) = nm->entries->len;
+	g_array_append_val(nm->entries, e);
+	for (guint i = 0; i < n; i++) {
+		/*
+		 * Words of one or two letters are no anchors: as literals they hit
+		 * inside every other word ("Jo" in "major"), for nothing.
+		 */
+		if (e.w[i].letters < 3)
+			continue;
+		/* Every variant holds the first and the last word (the first maybe as an initial). */
+		guint ends[2] = { 0, n - 1 };
+		for (guint k = 0; k < 2; k++) {
+			const char *o = e.w[ends[k]].skel;
+			if (ends[k] == i || *o == '\0')
+				continue;
+			pair_add(nm, e.w[i].skel, o[0], id);
+			pair_add(nm, e.w[i].skel, o[strlen(o) - 1], id);
+		}
+		char *key = g_utf8_casefold(words[i], -1);
+		if (g_hash_table_contains(nm->anchors, key)) {
+			g_free(key);
+			continue;
+		}
+		g_hash_table_add(nm->anchors, key);
+		g_ptr_array_add(anchors, g_strdup(words[i]));
+	}
+	return id;
+}
+
+/* A word of the text near an anchor. */
+typedef struct {
+	gsize s, e;
+	gboolean comma, dot; /* followed by "," / "." */
+	guint letters;
+	char skel[MAX_SKEL];
+	gboolean ok; /* the skeleton fitted */
+} Tok;
+
+static gboolean
+tok_byte(const char *v, gsize vlen, gsize i)
+{
+	guchar c = (guchar)v[i];
+	if (g_ascii_isalpha(c) || c >= 0x80 || c == '!' || c == '|' || c == '1')
+		return TRUE;
+	/* "C.D. Mills": the dot between two initials. */
+	if (c == '.' && i > 0 && i + 1 < vlen && g_ascii_isupper(v[i - 1]) && g_ascii_isupper(v[i + 1]))
+		return TRUE;
+	/* "O'Brien", "Jean-Pierre": inside a word only. */
+	return (c == '\'' || c == '-') && i > 0 && i + 1 < vlen && g_ascii_isalpha(v[i - 1]) &&
+	       g_ascii_isalpha(v[i + 1]);
+}
+
+static void
+tok_fill(const char *v, Tok *t)
+{
+	t->ok = skeleton(v + t->s, t->e - t->s, t->skel, &t->letters);
+}
+
+/* The word ending at or before E (the separator between must be a space, ", " or ". "); FALSE if none. */
+static gboolean
+tok_before(const char *v, gsize vlen, gsize e, Tok *t)
+{
+	gsize p = e;
+	gboolean comma = FALSE, dot = FALSE;
+	/* A name never spans a paragraph break (a newline in the view). */
+	if (p > 0 && v[p - 1] == ' ')
+		p--;
+	else
+		return FALSE;
+	if (p > 0 && v[p - 1] == ',')
+		comma = TRUE, p--;
+	else if (p > 0 && v[p - 1] == '.')
+		dot = TRUE, p--;
+	gsize end = p;
+	while (p > 0 && end - p < MAX_SKEL / 2 && tok_byte(v, vlen, p - 1))
+		p--;
+	if (p == end || (p > 0 && g_ascii_isalnum(v[p - 1])))
+		return FALSE;
+	/* The skeleton is filled later, only when a name may be there. */
+	*t = (Tok){ .s = p, .e = end, .comma = comma, .dot = dot };
+	return TRUE;
+}
+
+/* The word starting after the one ending at E (with PREV's comma or dot). */
+static gboolean
+tok_after(const char *v, gsize vlen, gsize e, Tok *t)
+{
+	gsize p = e;
+	if (p < vlen && (v[p] == ',' || v[p] == '.'))
+		p++;
+	if (p < vlen && v[p] == ' ')
+		p++;
+	else
+		return FALSE;
+	gsize s = p;
+	while (p < vlen && p - s < MAX_SKEL / 2 && tok_byte(v, vlen, p))
+		p++;
+	if (p == s || (p < vlen && g_ascii_isalnum(v[p])))
+		return FALSE;
+	*t = (Tok){ .s = s, .e = p, .comma = p < vlen && v[p] == ',', .dot = p < vlen && v[p] == '.' };
+	return TRUE;
+}
+
+/* Levenshtein distance of A and B, or K+1 when above K. */
+static guint
+edits(const char *a, const char *b, guint k)
+{
+	gsize la = strlen(a), lb = strlen(b);
+	if ((la > lb ? la - lb : lb - la) > k)
+		return k + 1;
+	guint row[MAX_SKEL + 1];
+	for (gsize j = 0; j <= lb; j++)
+		row[j] = (guint)j;
+	for (gsize i = 1; i <= la; i++) {
+		guint diag = row[0], best;
+		row[0] = (guint)i;
+		best = row[0];
+		for (gsize j = 1; j <= lb; j++) {
+			guint up = row[j];
+			guint v = MIN(MIN(row[j] + 1, row[j - 1] + 1), diag + (a[i - 1] != b[j - 1]));
+			row[j] = v;
+			diag = up;
+			best = MIN(best, v);
+		}
+		if (best > k)
+			return k + 1;
+	}
+	return row[lb];
+}
+
+/* How a text word matched a word of an entry. */
+enum { M_NO, M_FUZZY, M_EXACT };
+
+static int
+word_match(const Tok *t, const Word *w, gboolean fuzzy)
+{
+	if (!t->ok)
+		return M_NO;
+	if (strcmp(t->skel, w->skel) == 0)
+		return M_EXACT;
+	if (!fuzzy || w->letters < 5 || t->letters < 3)
+		return M_NO;
+	guint k = w->letters >= 9 ? 2 : 1;
+	return edits(t->skel, w->skel, k) <= k ? M_FUZZY : M_NO;
+}
+
+/* An initial: one capital (or two or three: "CD"), the first being W's. */
+static guint
+initials(const char *v, const Tok *t, const Word *w)
+{
+	gsize n = t->e - t->s;
+	guint caps = 0;
+	if (n == 0 || n > 5 || g_ascii_tolower(v[t->s]) != w->initial)
+		return 0;
+	for (gsize i = 0; i < n; i++) {
+		if (g_ascii_isupper(v[t->s + i]))
+			caps++;
+		else if (v[t->s + i] != '.')
+			return 0;
+	}
+	return caps <= 3 ? caps : 0;
+}
+
+/* One capital letter, maybe with a dot: a middle initial the entry does not have. */
+static gboolean
+extra_initial(const char *v, const Tok *t)
+{
+	return t->e - t->s == 1 && g_ascii_isupper(v[t->s]);
+}
+
+/*
+ * Match entry E against the words T[I..NT) in the form FORM: 0 "First M.
+ * Last", 1 "Last, First M", 2 "F. M. Last" / "FM Last".  Returns the
+ * index past the last word used, or 0.
+ */
+static guint
+form_match(const char *v, const Entry *e, const Tok *t, guint i, guint nt, int form)
+{
+	guint exact = 0, n = e->n;
+	int m;
+#define FULL(k, word)                                                                                                  \
+	do {                                                                                                           \
+		if ((k) >= nt || (m = word_match(&t[k], (word), TRUE)) == M_NO)                                        \
+			return 0;                                                                                      \
+		exact += m == M_EXACT;                                                                                 \
+	} while (0)
+	if (form == 0) {
+		FULL(i, &e->w[0]);
+		if (t[i].comma || t[i].dot)
+			return 0;
+		i++;
+		for (guint j = 1; j + 1 < n; j++, i++) {
+			if (i >= nt)
+				return 0;
+			if (initials(v, &t[i], &e->w[j]) != 1) {
+				FULL(i, &e->w[j]);
+				if (t[i].comma || t[i].dot)
+					return 0;
+			}
+		}
+		if (i + 1 < nt && extra_initial(v, &t[i]) && !t[i].comma)
+			i++;
+		FULL(i, &e->w[n - 1]);
+		return exact > 0 ? i + 1 : 0;
+	}
+	if (form == 1) {
+		FULL(i, &e->w[n - 1]);
+		if (!t[i].comma)
+			return 0;
+		i++;
+		if (i < nt && initials(v, &t[i], &e->w[0]) == 1 && exact > 0)
+			return i + 1;
+		FULL(i, &e->w[0]);
+		i++;
+		for (guint j = 1; j + 1 < n && i < nt; j++) {
+			if (initials(v, &t[i], &e->w[j]) == 1 || word_match(&t[i], &e->w[j], TRUE) != M_NO)
+				i++;
+			else
+				break;
+		}
+		if (i < nt && !t[i - 1].comma && extra_initial(v, &t[i]))
+			i++;
+		return exact > 0 ? i : 0;
+	}
+	/* Initials first: the last name must be read as it is written. */
+	if (i >= nt)
+		return 0;
+	guint ni = initials(v, &t[i], &e->w[0]);
+	/* One letter needs its dot: "C Mills" is too often something else. */
+	if (ni == 0 || (ni == 1 && !t[i].dot))
+		return 0;
+	i++;
+	if (ni == 1 && i < nt && extra_initial(v, &t[i]))
+		i++;
+	if (i >= nt || word_match(&t[i], &e->w[n - 1], FALSE) != M_EXACT)
+		return 0;
+	return i + 1;
+#undef FULL
+}
+
+/*
+ * A name's other words are written with a capital, or what OCR makes of
+ * one ("liuma" for "Huma", "rnills" for "Mills", "1sabel" for "Isabel"):
+ * the words around that are not cannot be one, and are not tried.
+ */
+static gboolean
+capital(const char *v, const Tok *t)
+{
+	const char *w = v + t->s;
+	gsize n = t->e - t->s;
+	return g_ascii_isupper(w[0]) || (guchar)w[0] >= 0x80 || strchr("1|!", w[0]) != NULL ||
+	       (n >= 2 &&
+	        ((w[0] == 'l' && w[1] == 'i') || (w[0] == 'r' && w[1] == 'n') || (w[0] == 'c' && w[1] == 'l')));
+}
+
+gboolean
+dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae, gsize *ms, gsize *me, guint *entry)
+{
+	g_assert(nm->sealed || nm->pairs->len == 0);
+	/* The words around the anchor: up to MAX_TOKENS before it and after it. */
+	Tok t[2 * MAX_TOKENS + 1];
+	Tok before[MAX_TOKENS];
+	guint nb = 0;
+	gsize at = as;
+	while (nb < MAX_TOKENS && tok_before(v, vlen, at, &before[nb]))
+		at = before[nb++].s;
+	guint nt = 0;
+	for (guint k = nb; k > 0; k--)
+		t[nt++] = before[k - 1];
+	guint a = nt;
+	t[nt] = (Tok){ .s = as, .e = ae, .comma = ae < vlen && v[ae] == ',', .dot = ae < vlen && v[ae] == '.' };
+	nt++;
+	while (nt < 2 * MAX_TOKENS + 1 && nt - a <= MAX_TOKENS && tok_after(v, vlen, t[nt - 1].e, &t[nt]))
+		nt++;
+	/* Most anchors stand among words that cannot be a name's: done before any skeleton. */
+	gboolean any = FALSE;
+	for (guint k = 0; k < nt && !any; k++)
+		any = k != a && capital(v, &t[k]);
+	if (!any)
+		return FALSE;
+	/* A word too long for a skeleton matches nothing (word_match). */
+	for (guint k = 0; k < nt; k++)
+		tok_fill(v, &t[k]);
+	if (!t[a].ok)
+		return FALSE;
+	/* The entries whose other words could be the words around. */
+	guint tried[256], ntried = 0;
+	for (guint k = 0; k < nt; k++) {
+		gsize sl = strlen(t[k].skel);
+		if (k == a || sl == 0 || !capital(v, &t[k]))
+			continue;
+		char ends[2] = { t[k].skel[0], t[k].skel[sl - 1] };
+		for (guint x = 0; x < 2; x++) {
+			gint64 key = pair_key(t[a].skel, ends[x]);
+			const Pair *pairs = (const Pair *)(void *)nm->pairs->data;
+			for (guint l = pair_find(nm, key);
+			     l < nm->pairs->len && pairs[l].key == key && ntried < G_N_ELEMENTS(tried); l++) {
+				guint id = pairs[l].id, d = 0;
+				while (d < ntried && tried[d] != id)
+					d++;
+				if (d == ntried)
+					tried[ntried++] = id;
+			}
+		}
+	}
+	gboolean found = FALSE;
+	for (guint l = 0; l < ntried; l++) {
+		guint id = tried[l];
+		const Entry *e = &g_array_index(nm->entries, Entry, g_array_index(nm->index, guint, id));
+		for (int form = 0; form < 3; form++) {
+			for (guint s = a >= e->n + 1 ? a - e->n - 1 : 0; s <= a; s++) {
+				guint end = form_match(v, e, t, s, nt, form);
+				if (end == 0 || end <= a)
+					continue;
+				gsize vs = t[s].s, ve = t[end - 1].e;
+				/* A dot ends an initial: "C.D. Mills", "Mills, Cheryl D." */
+				if (end - 1 > a && t[end - 1].dot && t[end - 1].e - t[end - 1].s == 1)
+					ve++;
+				if (!found || vs < *ms || (vs == *ms && ve > *me)) {
+					*ms = vs;
+					*me = ve;
+					*entry = id;
+					found = TRUE;
+				}
+			}
+		}
+	}
+	return found;
+}
