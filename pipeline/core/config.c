@@ -107,6 +107,9 @@ static const SchemaEntry schema[] = {
 	{ "zip", "name-charsets", T_LIST, "gb18030", NULL },
 	/* docpipe run: how many workers (0: the number of CPUs); their limits are [limits]. */
 	{ "run", "jobs", T_INT, "0", "0;1024" },
+	/* Duplicates across documents (corpus/dups.c): percent of estimated Jaccard, words per shingle. */
+	{ "corpus", "near-threshold", T_INT, "90", "50;100" },
+	{ "corpus", "shingle", T_INT, "5", "1;50" },
 };
 
 /*
