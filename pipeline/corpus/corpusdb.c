@@ -166,7 +166,8 @@ dp_corpus_db_open(const char *path, gboolean write, gboolean *existed, GError **
 		return g_steal_pointer(&db);
 	}
 	if (!dp_corpus_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", error) ||
-	    !dp_corpus_db_exec(db, schema_sql, error) || !dp_corpus_db_exec(db, "PRAGMA user_version=1", error))
+	    !dp_corpus_db_exec(db, schema_sql, error) ||
+	    (version == 0 && !dp_corpus_db_exec(db, "PRAGMA user_version=1", error)))
 		return NULL;
 	return g_steal_pointer(&db);
 }
