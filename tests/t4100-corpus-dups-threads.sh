@@ -106,6 +106,19 @@ test_expect_success '[corpus] near-threshold=100: near copies are not grouped, e
 	grep -q "copies/copy-of-a.txt" strict.txt
 '
 
+test_expect_success '[corpus] near-threshold: a change regroups without converting again' '
+	cp -r out thr &&
+	docpipe run --json -j2 -c strict.conf in thr >thr.json &&
+	test_json thr.json "d[\"converted\"] == 0" &&
+	docpipe dups thr >thr.txt && test_cmp strict.txt thr.txt
+'
+
+test_expect_success '[corpus] enabled=false: no database' '
+	printf "[corpus]\nenabled=false\n" >off.conf &&
+	docpipe run -q -j2 -c off.conf in off &&
+	test ! -e off/corpus.sqlite
+'
+
 test_expect_code 66 'dups: an OUT without a corpus database' '
 	mkdir empty && docpipe dups empty
 '

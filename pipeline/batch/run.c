@@ -230,7 +230,7 @@ ledger_flush(Run *r, gboolean reopen, GError **error)
 		return FALSE;
 	}
 	/* The corpus rows first: a ledger row always has its corpus rows. */
-	if (r->in_tx && !dp_corpus_db_commit(r->corpus, error))
+	if (r->in_tx && r->corpus != NULL && !dp_corpus_db_commit(r->corpus, error))
 		return FALSE;
 	if (r->in_tx && !dp_ledger_commit(r->ledger, error))
 		return FALSE;
@@ -399,6 +399,8 @@ record_corpus(Run *r, const DpLedgerEntry *e, const DpRecord *res, GError **erro
 	g_autofree char *messages = res ? g_strndup(res->body->str, split) : NULL;
 	if (!dp_ledger_put_messages(r->ledger, e->path, messages, error))
 		return FALSE;
+	if (r->corpus == NULL)
+		return TRUE;
 	g_autofree char *source = corpus_source(r, e->path);
 	return dp_corpus_db_put_input(r->corpus, source, e->status, e->error, e->redactions,
 	                              res ? res->body->str + split : NULL, error);
@@ -839,7 +841,8 @@ prune(Run *r, GHashTable *ledger, GHashTable *present, GError **error)
 		if (!dp_ledger_delete(r->ledger, path, error))
 			return FALSE;
 		g_autofree char *source = corpus_source(r, path);
-		if (!dp_corpus_db_begin(r->corpus, error) || !dp_corpus_db_delete_input(r->corpus, source, error))
+		if (r->corpus != NULL &&
+		    (!dp_corpus_db_begin(r->corpus, error) || !dp_corpus_db_delete_input(r->corpus, source, error)))
 			return FALSE;
 		r->n_pruned++;
 	}
@@ -1079,6 +1082,28 @@ run_lock(Run *r)
 	return error->code;
 }
 
+/*
+ * The corpus database, OUT/corpus.sqlite, unless [corpus] enabled=false.
+ * Made anew while the ledger has rows, it needs every input's rows: the
+ * run converts everything once.
+ */
+static int
+run_open_corpus(Run *r, GHashTable *rows)
+{
+	if (!dp_config_get_bool(r->cfg, "corpus", "enabled"))
+		return DP_EXIT_OK;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *path = g_build_filename(r->out_root, DP_CORPUS_DB_FILE, NULL);
+	gboolean existed = FALSE;
+	r->corpus = dp_corpus_db_open(path, TRUE, &existed, &error);
+	if (r->corpus == NULL) {
+		dp_warn("%s", error->message);
+		return DP_EXIT_IOERR;
+	}
+	r->corpus_fresh = !existed && g_hash_table_size(rows) > 0;
+	return DP_EXIT_OK;
+}
+
 /* The ledger, and its rows in *ROWS (path -> DpLedgerEntry); marked unclean until the run ends in order. */
 static int
 run_open_ledger(Run *r, GHashTable **rows)
@@ -1091,15 +1116,6 @@ run_open_ledger(Run *r, GHashTable **rows)
 		dp_warn("%s", error->message);
 		return DP_EXIT_IOERR;
 	}
-	/* The corpus database; made anew, it needs every input's rows. */
-	g_autofree char *corpus_path = g_build_filename(r->out_root, DP_CORPUS_DB_FILE, NULL);
-	gboolean existed = FALSE;
-	r->corpus = dp_corpus_db_open(corpus_path, TRUE, &existed, &error);
-	if (r->corpus == NULL) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_IOERR;
-	}
-	r->corpus_fresh = !existed && g_hash_table_size(*rows) > 0;
 	/* A run that did not end in order may have left temporaries. */
 	g_autofree char *clean = dp_ledger_get_meta(r->ledger, "clean");
 	if (clean == NULL || !g_str_equal(clean, "1"))
@@ -1108,7 +1124,7 @@ run_open_ledger(Run *r, GHashTable **rows)
 		dp_warn("%s", error->message);
 		return DP_EXIT_IOERR;
 	}
-	return DP_EXIT_OK;
+	return run_open_corpus(r, *rows);
 }
 
 /* The inputs, into *INPUTS: the walk of IN, or the list from --files-from. */
@@ -1285,7 +1301,7 @@ write_messages(Run *r, GError **error)
 static gboolean
 update_corpus(Run *r, GError **error)
 {
-	if (stop_signal)
+	if (stop_signal || r->corpus == NULL)
 		return TRUE;
 	int threshold = (int)dp_config_get_int(r->cfg, "corpus", "near-threshold");
 	int shingle = (int)dp_config_get_int(r->cfg, "corpus", "shingle");

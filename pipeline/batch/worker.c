@@ -119,6 +119,8 @@ observed_init(Observed *o)
 static void
 observed_corpus(Observed *o, const DpRunConf *c)
 {
+	if (!dp_config_get_bool(c->cfg, "corpus", "enabled"))
+		return;
 	o->corpus = dp_corpus_rows_new(c->redactor, (guint)dp_config_get_int(c->cfg, "corpus", "shingle"));
 }
 
@@ -180,7 +182,8 @@ observe(const DpRecord *rec, gpointer user)
 	Observed *o = user;
 	const char *status = dp_record_get(rec, DP_F_STATUS);
 	dp_msgindex_add(o->messages, rec);
-	dp_corpus_rows_after(o->corpus, rec);
+	if (o->corpus != NULL)
+		dp_corpus_rows_after(o->corpus, rec);
 	if (dp_record_get(rec, DP_F_PARENT) == NULL && !o->seen_top) {
 		o->seen_top = TRUE;
 		o->status = g_strdup(status ? status : DP_STATUS_OK);
@@ -220,7 +223,8 @@ static void
 observe_before(const DpRecord *rec, gpointer user)
 {
 	Observed *o = user;
-	dp_corpus_rows_before(o->corpus, rec);
+	if (o->corpus != NULL)
+		dp_corpus_rows_before(o->corpus, rec);
 }
 
 static gboolean
@@ -368,7 +372,7 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 			dp_record_set(res, "messages-truncated", "true");
 		}
 		/* The corpus rows follow the message rows, in what is left of the same budget. */
-		g_autoptr(GString) corpus = dp_corpus_rows_take(o->corpus);
+		g_autoptr(GString) corpus = o->corpus ? dp_corpus_rows_take(o->corpus) : g_string_new(NULL);
 		if (rows->len + corpus->len > MESSAGES_MAX) {
 			gsize cut = MESSAGES_MAX - rows->len;
 			while (cut > 0 && corpus->str[cut - 1] != '\n')
