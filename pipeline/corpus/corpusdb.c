@@ -125,6 +125,12 @@ dp_corpus_db_close(DpCorpusDb *db)
 		return;
 	if (db->in_tx)
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_finalize(db->doc);
+	sqlite3_finalize(db->msg);
+	sqlite3_finalize(db->lsh);
+	sqlite3_finalize(db->touch);
+	for (guint i = 0; i < G_N_ELEMENTS(db->del); i++)
+		sqlite3_finalize(db->del[i]);
 	sqlite3_close(db->db);
 	g_free(db->path);
 	g_free(db);
@@ -198,36 +204,33 @@ dp_corpus_db_commit(DpCorpusDb *db, GError **error)
 	return dp_corpus_db_exec(db, "COMMIT", error);
 }
 
-/* Run ST with SOURCE bound to its first parameter; finalized. */
-static gboolean
-exec_source(DpCorpusDb *db, const char *sql, const char *source, GError **error)
-{
-	sqlite3_stmt *st = dp_corpus_db_prepare(db, sql, error);
-	if (st == NULL)
-		return FALSE;
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	gboolean ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
-	return ok || dp_corpus_db_fail(db, "cannot remove an input's rows", error);
-}
+static const char *const delete_steps[] = {
+	"INSERT OR IGNORE INTO touched_groups SELECT group_id FROM dup_members WHERE doc_id IN"
+	" (SELECT doc_id FROM documents WHERE source = ?1)",
+	"DELETE FROM dup_members WHERE doc_id IN (SELECT doc_id FROM documents WHERE source = ?1)",
+	"DELETE FROM lsh WHERE doc_id IN (SELECT doc_id FROM documents WHERE source = ?1)",
+	"DELETE FROM touched WHERE doc_id IN (SELECT doc_id FROM documents WHERE source = ?1)",
+	"INSERT OR REPLACE INTO meta (key, value) SELECT 'threads-dirty', '1' WHERE EXISTS"
+	" (SELECT 1 FROM messages WHERE source = ?1)",
+	"DELETE FROM messages WHERE source = ?1",
+	"DELETE FROM documents WHERE source = ?1",
+};
 
 gboolean
 dp_corpus_db_delete_input(DpCorpusDb *db, const char *source, GError **error)
 {
-	static const char *const steps[] = {
-		"INSERT OR IGNORE INTO touched_groups SELECT group_id FROM dup_members WHERE doc_id IN"
-		" (SELECT doc_id FROM documents WHERE source = ?1)",
-		"DELETE FROM dup_members WHERE doc_id IN (SELECT doc_id FROM documents WHERE source = ?1)",
-		"DELETE FROM lsh WHERE doc_id IN (SELECT doc_id FROM documents WHERE source = ?1)",
-		"DELETE FROM touched WHERE doc_id IN (SELECT doc_id FROM documents WHERE source = ?1)",
-		"INSERT OR REPLACE INTO meta (key, value) SELECT 'threads-dirty', '1' WHERE EXISTS"
-		" (SELECT 1 FROM messages WHERE source = ?1)",
-		"DELETE FROM messages WHERE source = ?1",
-		"DELETE FROM documents WHERE source = ?1",
-	};
-	for (guint i = 0; i < G_N_ELEMENTS(steps); i++)
-		if (!exec_source(db, steps[i], source, error))
+	G_STATIC_ASSERT(G_N_ELEMENTS(delete_steps) == G_N_ELEMENTS(((DpCorpusDb *)NULL)->del));
+	for (guint i = 0; i < G_N_ELEMENTS(delete_steps); i++) {
+		if (db->del[i] == NULL && (db->del[i] = dp_corpus_db_prepare(db, delete_steps[i], error)) == NULL)
 			return FALSE;
+		sqlite3_stmt *st = db->del[i];
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+		gboolean ok = sqlite3_step(st) == SQLITE_DONE;
+		sqlite3_reset(st);
+		if (!ok)
+			return dp_corpus_db_fail(db, "cannot remove an input's rows", error);
+	}
 	return TRUE;
 }
 
@@ -272,50 +275,41 @@ put_lsh(DpCorpusDb *db, sqlite3_stmt *lsh, gint64 doc_id, const DpMinhash *sig, 
 	return TRUE;
 }
 
-typedef struct {
-	sqlite3_stmt *doc, *msg, *lsh, *touch;
-} Stmts;
-
-static void
-stmts_clear(Stmts *s)
-{
-	sqlite3_finalize(s->doc);
-	sqlite3_finalize(s->msg);
-	sqlite3_finalize(s->lsh);
-	sqlite3_finalize(s->touch);
-}
-
+/* The statements that store rows, prepared on first use and kept. */
 static gboolean
-stmts_prepare(DpCorpusDb *db, Stmts *s, GError **error)
+stmts_prepare(DpCorpusDb *db, GError **error)
 {
-	s->doc = dp_corpus_db_prepare(db,
-	                              "INSERT OR REPLACE INTO documents (source, part, type, status, error, pages,"
-	                              " ocr_pages, ocr_confidences, chars, redactions, exemptions, date, text_hash,"
-	                              " minhash, has_text_layer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, ''),"
-	                              " ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-	                              error);
-	s->msg = s->doc ? dp_corpus_db_prepare(db,
-	                                       "INSERT INTO messages (doc_id, source, part, kind, \"from\", \"to\", cc,"
-	                                       " date, subject, mid, refs, node_key, subject_key, reply, chain, seq)"
-	                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	                                       " ?15, ?16)",
-	                                       error)
-	                : NULL;
-	s->lsh = s->msg ? dp_corpus_db_prepare(db, "INSERT INTO lsh (band, bucket, doc_id) VALUES (?, ?, ?)", error)
-	                : NULL;
-	s->touch = s->lsh ? dp_corpus_db_prepare(db, "INSERT OR IGNORE INTO touched (doc_id) VALUES (?)", error) : NULL;
-	return s->touch != NULL;
+	if (db->touch != NULL)
+		return TRUE;
+	db->doc = dp_corpus_db_prepare(db,
+	                               "INSERT OR REPLACE INTO documents (source, part, type, status, error, pages,"
+	                               " ocr_pages, ocr_confidences, chars, redactions, exemptions, date, text_hash,"
+	                               " minhash, has_text_layer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, ''),"
+	                               " ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	                               error);
+	db->msg = db->doc ? dp_corpus_db_prepare(db,
+	                                         "INSERT INTO messages (doc_id, source, part, kind, \"from\", \"to\", cc,"
+	                                         " date, subject, mid, refs, node_key, subject_key, reply, chain, seq)"
+	                                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	                                         " ?15, ?16)",
+	                                         error)
+	                  : NULL;
+	db->lsh = db->msg ? dp_corpus_db_prepare(db, "INSERT INTO lsh (band, bucket, doc_id) VALUES (?, ?, ?)", error)
+	                  : NULL;
+	db->touch =
+	    db->lsh ? dp_corpus_db_prepare(db, "INSERT OR IGNORE INTO touched (doc_id) VALUES (?)", error) : NULL;
+	return db->touch != NULL;
 }
 
 /* One "D" row (F, 14 fields) of SOURCE; the input's own row takes the ledger's STATUS, ERROR and REDACTIONS. */
 static gboolean
-put_doc(DpCorpusDb *db, Stmts *s, const char *source, const char *const *f, const char *status, const char *error_msg,
+put_doc(DpCorpusDb *db, const char *source, const char *const *f, const char *status, const char *error_msg,
         const char *redactions, gint64 *doc_id, GError **error)
 {
 	gboolean top = *f[1] == '\0';
 	DpMinhash sig;
 	gboolean has_sig = dp_minhash_from_string(nz(f[12]), &sig);
-	sqlite3_stmt *st = s->doc;
+	sqlite3_stmt *st = db->doc;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
@@ -341,19 +335,19 @@ put_doc(DpCorpusDb *db, Stmts *s, const char *source, const char *const *f, cons
 		return dp_corpus_db_fail(db, "cannot store a document", error);
 	*doc_id = sqlite3_last_insert_rowid(db->db);
 	if (nz(f[11]) != NULL) {
-		sqlite3_reset(s->touch);
-		sqlite3_bind_int64(s->touch, 1, *doc_id);
-		if (sqlite3_step(s->touch) != SQLITE_DONE)
+		sqlite3_reset(db->touch);
+		sqlite3_bind_int64(db->touch, 1, *doc_id);
+		if (sqlite3_step(db->touch) != SQLITE_DONE)
 			return dp_corpus_db_fail(db, "cannot mark a document", error);
 	}
-	return !has_sig || put_lsh(db, s->lsh, *doc_id, &sig, error);
+	return !has_sig || put_lsh(db, db->lsh, *doc_id, &sig, error);
 }
 
 /* One "M" row (F, 15 fields) of SOURCE, in document DOC_ID. */
 static gboolean
-put_msg(DpCorpusDb *db, Stmts *s, const char *source, const char *const *f, gint64 doc_id, GError **error)
+put_msg(DpCorpusDb *db, const char *source, const char *const *f, gint64 doc_id, GError **error)
 {
-	sqlite3_stmt *st = s->msg;
+	sqlite3_stmt *st = db->msg;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (doc_id > 0)
@@ -378,8 +372,7 @@ dp_corpus_db_put_input(DpCorpusDb *db, const char *source, const char *status, c
 {
 	if (!dp_corpus_db_begin(db, error) || !dp_corpus_db_delete_input(db, source, error))
 		return FALSE;
-	Stmts s = { 0 };
-	gboolean ok = stmts_prepare(db, &s, error);
+	gboolean ok = stmts_prepare(db, error);
 	gboolean have_top = FALSE, have_msg = FALSE;
 	gint64 last_doc = 0;
 	g_autofree char *last_part = NULL;
@@ -389,22 +382,21 @@ dp_corpus_db_put_input(DpCorpusDb *db, const char *source, const char *status, c
 		guint n = g_strv_length(f);
 		if (n == 14 && g_str_equal(f[0], "D")) {
 			have_top |= *f[1] == '\0';
-			ok = put_doc(db, &s, source, (const char *const *)f, status, error_msg, redactions, &last_doc,
+			ok = put_doc(db, source, (const char *const *)f, status, error_msg, redactions, &last_doc,
 			             error);
 			g_free(last_part);
 			last_part = g_strdup(f[1]);
 		} else if (n == 15 && g_str_equal(f[0], "M")) {
 			/* A message's row follows its document's. */
 			have_msg = TRUE;
-			ok = put_msg(db, &s, source, (const char *const *)f, g_strcmp0(last_part, f[1]) == 0 ? last_doc : 0, error);
+			ok = put_msg(db, source, (const char *const *)f, g_strcmp0(last_part, f[1]) == 0 ? last_doc : 0, error);
 		}
 	}
 	if (ok && !have_top) {
 		/* A failed input (or one whose rows were cut): its own row from the ledger's. */
 		const char *f[14] = { "D", "", NULL, "", "", "", "", "", "", "", "", "", "", "0" };
-		ok = put_doc(db, &s, source, f, status, error_msg, redactions, &last_doc, error);
+		ok = put_doc(db, source, f, status, error_msg, redactions, &last_doc, error);
 	}
-	stmts_clear(&s);
 	return ok && (!have_msg || dp_corpus_db_set_meta(db, "threads-dirty", "1", error));
 }
 

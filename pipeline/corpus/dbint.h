@@ -14,6 +14,9 @@ struct DpCorpusDb {
 	sqlite3 *db;
 	char *path;
 	gboolean in_tx;
+	/* Prepared once, for the many inputs of a run (corpusdb.c). */
+	sqlite3_stmt *doc, *msg, *lsh, *touch;
+	sqlite3_stmt *del[7];
 };
 
 /* SQL without parameters; FALSE and ERROR (naming the database) when it fails. */
