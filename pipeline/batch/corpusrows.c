@@ -184,7 +184,8 @@ message_before(DpCorpusRows *c, const DpRecord *rec, gboolean printed)
 		return;
 	g_autofree char *who = sender_key(from);
 	/* To the minute: "2009-03-02T10:15"; a date that did not parse, folded as printed. */
-	g_autofree char *when = date != NULL && strlen(date) >= 16 ? g_strndup(date, 16) : fold_alnum(date ? date : sent);
+	g_autofree char *when =
+	    date != NULL && strlen(date) >= 16 ? g_strndup(date, 16) : fold_alnum(date ? date : sent);
 	g_autofree char *what = subj ? fold_alnum(subj) : g_strdup("");
 	g_autofree char *key = g_strdup_printf("%s\n%s\n%s", who, when, what);
 	p->node_key = dp_redactor_hash(c->rd, "printed", key);

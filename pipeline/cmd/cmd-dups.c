@@ -92,7 +92,8 @@ dp_cmd_dups(int argc, char **argv)
 			g_string_append_c(out, '}');
 		} else {
 			g_string_append_printf(out, "%" G_GINT64_FORMAT "\t%s\t%.3f\t%s\t%s\n",
-			                       (gint64)sqlite3_column_int64(st, 0), col(st, 1), sim, col(st, 3), col(st, 4));
+			                       (gint64)sqlite3_column_int64(st, 0), col(st, 1), sim, col(st, 3),
+			                       col(st, 4));
 		}
 		n++;
 	}

@@ -33,9 +33,8 @@
 
 #include "util/banned.h"
 
-static const char threads_sql[] =
-    "SELECT thread_id, depth, date, \"from\", subject, source, part FROM messages"
-    " ORDER BY thread_id, date IS NULL, date, depth, source, part";
+static const char threads_sql[] = "SELECT thread_id, depth, date, \"from\", subject, source, part FROM messages"
+                                  " ORDER BY thread_id, date IS NULL, date, depth, source, part";
 
 static const char *
 col(sqlite3_stmt *st, int i)
@@ -86,8 +85,8 @@ dp_cmd_threads(int argc, char **argv)
 		gint64 thread = sqlite3_column_int64(st, 0);
 		int depth = sqlite3_column_int(st, 1);
 		if (opt_json) {
-			g_string_append_printf(out, "%s{\"thread\": %" G_GINT64_FORMAT ", \"depth\": %d, ", n ? ", " : "",
-			                       thread, depth);
+			g_string_append_printf(out, "%s{\"thread\": %" G_GINT64_FORMAT ", \"depth\": %d, ",
+			                       n ? ", " : "", thread, depth);
 			dp_json_members(out, "date", col(st, 2), "from", col(st, 3), "subject", col(st, 4), "source",
 			                col(st, 5), "part", col(st, 6), NULL);
 			g_string_append_c(out, '}');

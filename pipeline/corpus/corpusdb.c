@@ -287,15 +287,16 @@ stmts_prepare(DpCorpusDb *db, GError **error)
 	                               " minhash, has_text_layer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, ''),"
 	                               " ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	                               error);
-	db->msg = db->doc ? dp_corpus_db_prepare(db,
-	                                         "INSERT INTO messages (doc_id, source, part, kind, \"from\", \"to\", cc,"
-	                                         " date, subject, mid, refs, node_key, subject_key, reply, chain, seq)"
-	                                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	                                         " ?15, ?16)",
-	                                         error)
-	                  : NULL;
-	db->lsh = db->msg ? dp_corpus_db_prepare(db, "INSERT INTO lsh (band, bucket, doc_id) VALUES (?, ?, ?)", error)
-	                  : NULL;
+	db->msg = db->doc
+	              ? dp_corpus_db_prepare(db,
+	                                     "INSERT INTO messages (doc_id, source, part, kind, \"from\", \"to\", cc,"
+	                                     " date, subject, mid, refs, node_key, subject_key, reply, chain, seq)"
+	                                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	                                     " ?15, ?16)",
+	                                     error)
+	              : NULL;
+	db->lsh =
+	    db->msg ? dp_corpus_db_prepare(db, "INSERT INTO lsh (band, bucket, doc_id) VALUES (?, ?, ?)", error) : NULL;
 	db->touch =
 	    db->lsh ? dp_corpus_db_prepare(db, "INSERT OR IGNORE INTO touched (doc_id) VALUES (?)", error) : NULL;
 	return db->touch != NULL;
@@ -389,7 +390,8 @@ dp_corpus_db_put_input(DpCorpusDb *db, const char *source, const char *status, c
 		} else if (n == 15 && g_str_equal(f[0], "M")) {
 			/* A message's row follows its document's. */
 			have_msg = TRUE;
-			ok = put_msg(db, source, (const char *const *)f, g_strcmp0(last_part, f[1]) == 0 ? last_doc : 0, error);
+			ok = put_msg(db, source, (const char *const *)f, g_strcmp0(last_part, f[1]) == 0 ? last_doc : 0,
+			             error);
 		}
 	}
 	if (ok && !have_top) {
@@ -404,15 +406,15 @@ dp_corpus_db_put_input(DpCorpusDb *db, const char *source, const char *status, c
 static gboolean
 rebuild_lsh(DpCorpusDb *db, GError **error)
 {
-	if (!dp_corpus_db_exec(db, "DELETE FROM lsh; DELETE FROM touched; INSERT INTO touched SELECT doc_id FROM"
-	                           " documents WHERE text_hash IS NOT NULL",
+	if (!dp_corpus_db_exec(db,
+	                       "DELETE FROM lsh; DELETE FROM touched; INSERT INTO touched SELECT doc_id FROM"
+	                       " documents WHERE text_hash IS NOT NULL",
 	                       error))
 		return FALSE;
-	sqlite3_stmt *sel = dp_corpus_db_prepare(db, "SELECT doc_id, minhash FROM documents WHERE minhash IS NOT NULL",
-	                                         error);
-	sqlite3_stmt *ins = sel ? dp_corpus_db_prepare(db, "INSERT INTO lsh (band, bucket, doc_id) VALUES (?, ?, ?)",
-	                                               error)
-	                        : NULL;
+	sqlite3_stmt *sel =
+	    dp_corpus_db_prepare(db, "SELECT doc_id, minhash FROM documents WHERE minhash IS NOT NULL", error);
+	sqlite3_stmt *ins =
+	    sel ? dp_corpus_db_prepare(db, "INSERT INTO lsh (band, bucket, doc_id) VALUES (?, ?, ?)", error) : NULL;
 	gboolean ok = ins != NULL;
 	while (ok && sqlite3_step(sel) == SQLITE_ROW) {
 		DpMinhash sig;
@@ -460,5 +462,6 @@ dp_corpus_db_merge_from(DpCorpusDb *db, const char *path, GError **error)
 	/* ATTACH and DETACH happen outside a transaction. */
 	dp_corpus_db_exec(db, "DETACH DATABASE shard", NULL);
 	return ok && dp_corpus_db_begin(db, error) && rebuild_lsh(db, error) &&
-	       dp_corpus_db_set_meta(db, "threads-dirty", "1", error) && dp_corpus_db_set_meta(db, "grouped", "", error);
+	       dp_corpus_db_set_meta(db, "threads-dirty", "1", error) &&
+	       dp_corpus_db_set_meta(db, "grouped", "", error);
 }

@@ -50,10 +50,11 @@ select_affected(DpCorpusDb *db, gboolean all, GError **error)
 	                       error))
 		return FALSE;
 	if (all)
-		return dp_corpus_db_exec(db,
-		                         "INSERT INTO regroup_docs SELECT doc_id FROM documents WHERE text_hash IS NOT NULL;"
-		                         "INSERT INTO regroup_groups SELECT group_id FROM dup_groups;",
-		                         error);
+		return dp_corpus_db_exec(
+		    db,
+		    "INSERT INTO regroup_docs SELECT doc_id FROM documents WHERE text_hash IS NOT NULL;"
+		    "INSERT INTO regroup_groups SELECT group_id FROM dup_groups;",
+		    error);
 	return dp_corpus_db_exec(
 	    db,
 	    "INSERT OR IGNORE INTO regroup_docs SELECT t.doc_id FROM touched t JOIN documents d USING (doc_id);"
@@ -105,7 +106,8 @@ load_items(DpCorpusDb *db, Loaded *l, GError **error)
 		DpDupItem it = { sqlite3_column_int64(st, 0), NULL, NULL, l->items->len };
 		g_ptr_array_add(l->hashes, g_strdup((const char *)sqlite3_column_text(st, 1)));
 		DpMinhash sig = { { 0 } };
-		gboolean ok = dp_minhash_from_bytes(sqlite3_column_blob(st, 2), (gsize)sqlite3_column_bytes(st, 2), &sig);
+		gboolean ok =
+		    dp_minhash_from_bytes(sqlite3_column_blob(st, 2), (gsize)sqlite3_column_bytes(st, 2), &sig);
 		g_array_append_val(sigs, sig);
 		g_array_append_val(has, ok);
 		g_array_append_val(l->items, it);
@@ -130,8 +132,8 @@ store_groups(DpCorpusDb *db, GPtrArray *groups, GError **error)
 	                       "DELETE FROM dup_groups WHERE group_id IN (SELECT group_id FROM regroup_groups);",
 	                       error))
 		return FALSE;
-	sqlite3_stmt *g = dp_corpus_db_prepare(
-	    db, "INSERT INTO dup_groups (kind, representative, members) VALUES (?, ?, ?)", error);
+	sqlite3_stmt *g =
+	    dp_corpus_db_prepare(db, "INSERT INTO dup_groups (kind, representative, members) VALUES (?, ?, ?)", error);
 	sqlite3_stmt *m = g ? dp_corpus_db_prepare(
 	                          db, "INSERT INTO dup_members (group_id, doc_id, similarity) VALUES (?, ?, ?)", error)
 	                    : NULL;
@@ -172,7 +174,8 @@ regroup(DpCorpusDb *db, gboolean all, double threshold, GString *stats, GError *
 	ok = ok && store_groups(db, groups, error) &&
 	     dp_corpus_db_exec(db, "DELETE FROM touched; DELETE FROM touched_groups;", error);
 	if (ok && stats != NULL)
-		g_string_append_printf(stats, "grouped %u documents (%" G_GUINT64_FORMAT " pairs compared) into %u groups",
+		g_string_append_printf(stats,
+		                       "grouped %u documents (%" G_GUINT64_FORMAT " pairs compared) into %u groups",
 		                       l.items->len, compared, groups->len);
 	loaded_clear(&l);
 	return ok;
@@ -372,7 +375,8 @@ rethread(DpCorpusDb *db, GString *stats, GError **error)
 		g_autofree char *chain = col_dup(st, 8);
 		g_autofree char *source = col_dup(st, 15);
 		c.doc = chain ? g_strconcat(source ? source : "", "\t", chain, NULL) : NULL;
-		c.has_sig = dp_minhash_from_bytes(sqlite3_column_blob(st, 10), (gsize)sqlite3_column_bytes(st, 10), &c.sig);
+		c.has_sig =
+		    dp_minhash_from_bytes(sqlite3_column_blob(st, 10), (gsize)sqlite3_column_bytes(st, 10), &c.sig);
 		for (int k = 0; k < 3; k++)
 			c.people[k] = col_dup(st, 11 + k);
 		c.subject = col_dup(st, 14);
@@ -399,8 +403,7 @@ rethread(DpCorpusDb *db, GString *stats, GError **error)
 		m->sig = c->has_sig ? &c->sig : NULL;
 	}
 	DpThreadPlace *places = g_new0(DpThreadPlace, msgs->len + 1);
-	g_autoptr(GArray) threads =
-	    dp_threads_build((const DpThreadMsg *)msgs->data, msgs->len, SAME_PRINTED, places);
+	g_autoptr(GArray) threads = dp_threads_build((const DpThreadMsg *)msgs->data, msgs->len, SAME_PRINTED, places);
 	gboolean ok = store_threads(db, (const DpThreadMsg *)msgs->data, cols, msgs->len, threads, places, error);
 	g_free(places);
 	if (ok && stats != NULL)

@@ -88,8 +88,7 @@ cmp_entry(gconstpointer a, gconstpointer b)
 
 /* Candidates from the LSH bands of the heads that have signatures; joined in PARENT. */
 static void
-near_search(const DpDupItem *items, const gsize *heads, gsize nh, gsize *parent, double threshold,
-            guint64 *compared)
+near_search(const DpDupItem *items, const gsize *heads, gsize nh, gsize *parent, double threshold, guint64 *compared)
 {
 	Entry *e = g_new(Entry, nh);
 	for (guint b = 0; b < DP_MINHASH_BANDS; b++) {
@@ -109,7 +108,8 @@ near_search(const DpDupItem *items, const gsize *heads, gsize nh, gsize *parent,
 					if (uf_find(parent, x) == uf_find(parent, y))
 						continue;
 					(*compared)++;
-					if (dp_minhash_similarity(items[heads[x]].sig, items[heads[y]].sig) >= threshold)
+					if (dp_minhash_similarity(items[heads[x]].sig, items[heads[y]].sig) >=
+					    threshold)
 						uf_union(parent, x, y);
 				}
 			}

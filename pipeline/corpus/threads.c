@@ -40,8 +40,8 @@
 #include "util/banned.h"
 
 typedef struct {
-	gssize msg;    /* the first message of the node, -1 for an empty container */
-	gssize parent; /* node index, -1: none */
+	gssize msg;        /* the first message of the node, -1 for an empty container */
+	gssize parent;     /* node index, -1: none */
 	gboolean own_refs; /* its parent came from its own References */
 	guint depth;
 	gboolean depth_done;
@@ -111,8 +111,8 @@ static void
 assign_nodes(Graph *g, gsize n, double same)
 {
 	const DpThreadMsg *m = g->msgs;
-	g_autoptr(GHashTable) by_key = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-	                                                     (GDestroyNotify)g_array_unref);
+	g_autoptr(GHashTable) by_key =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_array_unref);
 	for (gsize i = 0; i < n; i++) {
 		if (!m[i].printed && m[i].mid != NULL) {
 			gssize k = mid_node(g, m[i].mid);
@@ -134,7 +134,8 @@ assign_nodes(Graph *g, gsize n, double same)
 		for (guint k = 0; k < list->len && found < 0; k++) {
 			gssize node = g_array_index(list, gssize, k);
 			const DpThreadMsg *first = &m[NODE(g, node)->msg];
-			if (first->sig == NULL || m[i].sig == NULL || dp_minhash_similarity(first->sig, m[i].sig) >= same)
+			if (first->sig == NULL || m[i].sig == NULL ||
+			    dp_minhash_similarity(first->sig, m[i].sig) >= same)
 				found = node;
 		}
 		if (found < 0) {
@@ -187,8 +188,8 @@ link_subjects(Graph *g, gsize n)
 {
 	const DpThreadMsg *m = g->msgs;
 	/* subject key -> message indexes with that subject, in input order */
-	g_autoptr(GHashTable) by_subject = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-	                                                         (GDestroyNotify)g_array_unref);
+	g_autoptr(GHashTable) by_subject =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_array_unref);
 	for (gsize i = 0; i < n; i++) {
 		if (m[i].subject_key == NULL || g->node_of[i] < 0 || NODE(g, g->node_of[i])->msg != (gssize)i)
 			continue;
@@ -327,8 +328,9 @@ dp_threads_build(const DpThreadMsg *msgs, gsize n, double same, DpThreadPlace *p
 		if (NODE(&g, node)->msg == (gssize)i)
 			t->nodes++;
 		gssize parent = NODE(&g, node)->parent;
-		places[i] = (DpThreadPlace){ msgs[NODE(&g, node)->msg].id, parent >= 0 ? msgs[NODE(&g, parent)->msg].id : -1,
-			                     d, (guint)thread_of_root[root] };
+		places[i] =
+		    (DpThreadPlace){ msgs[NODE(&g, node)->msg].id, parent >= 0 ? msgs[NODE(&g, parent)->msg].id : -1, d,
+			             (guint)thread_of_root[root] };
 	}
 	g_free(thread_of_root);
 	g_free(top_msg);

@@ -34,10 +34,10 @@ typedef struct {
 } DpThreadPlace;
 
 typedef struct {
-	gint64 root;   /* the root's node (a message id) */
-	guint depth;   /* of its deepest message */
-	guint nodes;   /* distinct messages */
-	guint first;   /* index of the root message in the input */
+	gint64 root; /* the root's node (a message id) */
+	guint depth; /* of its deepest message */
+	guint nodes; /* distinct messages */
+	guint first; /* index of the root message in the input */
 } DpThread;
 
 /*

@@ -81,8 +81,8 @@ add_docs(DpCorpusDb *db, guint from, guint to, double *sign)
 		g_autofree char *hash = dp_sha256_hex(norm->str, norm->len);
 		g_autofree char *sig = dp_minhash_to_string(&h);
 		*sign += now() - t0;
-		g_autofree char *rows = g_strdup_printf("D\t\ttext/plain\tok\t\t\t\t\t%u\t\t\t%s\t%s\t1\n",
-		                                        (guint)strlen(text), hash, sig);
+		g_autofree char *rows =
+		    g_strdup_printf("D\t\ttext/plain\tok\t\t\t\t\t%u\t\t\t%s\t%s\t1\n", (guint)strlen(text), hash, sig);
 		g_autofree char *source = g_strdup_printf("doc/%07u.txt", i);
 		if (!dp_corpus_db_put_input(db, source, "ok", NULL, NULL, rows, NULL))
 			exit(1);

@@ -15,14 +15,15 @@
 static GString *
 words(guint seed, guint n)
 {
-	static const char *const vocab[] = { "budget", "meeting", "report", "tomorrow", "state", "office", "call",
-		                             "draft",  "review",  "policy", "minister", "press", "brief", "agenda",
-		                             "note",   "memo",    "release", "travel",  "visit", "cable" };
+	static const char *const vocab[] = { "budget", "meeting", "report",  "tomorrow", "state", "office", "call",
+		                             "draft",  "review",  "policy",  "minister", "press", "brief",  "agenda",
+		                             "note",   "memo",    "release", "travel",   "visit", "cable" };
 	GString *s = g_string_new(NULL);
 	guint32 x = seed * 2654435761u + 1;
 	for (guint i = 0; i < n; i++) {
 		x = x * 1103515245u + 12345u;
-		g_string_append_printf(s, "%s%s%u", i ? " " : "", vocab[(x >> 16) % G_N_ELEMENTS(vocab)], (x >> 8) % 97);
+		g_string_append_printf(s, "%s%s%u", i ? " " : "", vocab[(x >> 16) % G_N_ELEMENTS(vocab)],
+		                       (x >> 8) % 97);
 	}
 	return s;
 }
@@ -90,7 +91,8 @@ test_groups_exact_near_and_apart(void)
 	sign(t2->str, &h2);
 	sign(t3->str, &h3);
 	DpDupItem items[] = {
-		{ 10, "aaa", &h0, 3 }, { 11, "aaa", &h0, 1 }, { 12, "bbb", &h2, 2 }, { 13, "ccc", &h3, 0 }, { 14, NULL, NULL, 4 },
+		{ 10, "aaa", &h0, 3 }, { 11, "aaa", &h0, 1 }, { 12, "bbb", &h2, 2 },
+		{ 13, "ccc", &h3, 0 }, { 14, NULL, NULL, 4 },
 	};
 	guint64 compared = 0;
 	g_autoptr(GPtrArray) groups = dp_dups_group(items, G_N_ELEMENTS(items), 0.9, &compared);
