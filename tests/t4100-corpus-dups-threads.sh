@@ -67,6 +67,19 @@ test_expect_success 'only redacted values and hashes are stored' '
 	grep -q "\[EMAIL\]" dump.sql
 '
 
+test_expect_success 'with a key, ids and text hashes are keyed; groups and threads the same' '
+	printf "[redact]\nkey-file=%s\n" "$TOP/tests/redact-test.key" >k.conf &&
+	docpipe run -q -j2 -c k.conf in keyed &&
+	sqlite3 out/corpus.sqlite "SELECT mid FROM messages WHERE mid IS NOT NULL ORDER BY source" >plain.mids &&
+	sqlite3 keyed/corpus.sqlite "SELECT mid FROM messages WHERE mid IS NOT NULL ORDER BY source" >keyed.mids &&
+	test -s plain.mids && test "$(wc -l <plain.mids)" = "$(wc -l <keyed.mids)" &&
+	! grep -F -x -f plain.mids keyed.mids &&
+	printf "message-id\000t1r@example.org" | sha256sum | cut -c1-64 >t1r.plain &&
+	grep -F -x -f t1r.plain plain.mids &&
+	docpipe dups out >a.txt && docpipe dups keyed >b.txt && test_cmp a.txt b.txt &&
+	docpipe threads out >a.txt && docpipe threads keyed >b.txt && test_cmp a.txt b.txt
+'
+
 test_expect_success 'incremental: added and removed inputs give what a fresh run gives' '
 	cp -r in in2 &&
 	cp in2/memos/memo-u.txt in2/copies/late-copy.txt &&
