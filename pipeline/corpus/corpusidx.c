@@ -72,9 +72,9 @@ select_affected(DpCorpusDb *db, gboolean all, GError **error)
 
 /* The signatures and hashes of the documents to group, best representative first. */
 typedef struct {
-	GArray *items;   /* of DpDupItem */
-	DpMinhash *sigs; /* one per item */
-	GPtrArray *hashes;
+	GArray *items;             /* of DpDupItem */
+	DpMinhash *sigs;           /* one per item */
+	GPtrArray *hashes, *names; /* text hashes; sources and parts, two per item */
 } Loaded;
 
 static void
@@ -85,6 +85,8 @@ loaded_clear(Loaded *l)
 	g_free(l->sigs);
 	if (l->hashes)
 		g_ptr_array_unref(l->hashes);
+	if (l->names)
+		g_ptr_array_unref(l->names);
 }
 
 static gboolean
@@ -92,19 +94,23 @@ load_items(DpCorpusDb *db, Loaded *l, GError **error)
 {
 	sqlite3_stmt *st = dp_corpus_db_prepare(
 	    db,
-	    "SELECT d.doc_id, d.text_hash, d.minhash FROM regroup_docs r JOIN documents d USING (doc_id)"
+	    "SELECT d.doc_id, d.text_hash, d.minhash, d.source, d.part FROM regroup_docs r JOIN documents d"
+	    " USING (doc_id)"
 	    " WHERE d.text_hash IS NOT NULL ORDER BY d.has_text_layer DESC, d.date IS NULL, d.date, d.source, d.part",
 	    error);
 	if (st == NULL)
 		return FALSE;
 	l->items = g_array_new(FALSE, TRUE, sizeof(DpDupItem));
 	l->hashes = g_ptr_array_new_with_free_func(g_free);
+	l->names = g_ptr_array_new_with_free_func(g_free);
 	GArray *sigs = g_array_new(FALSE, FALSE, sizeof(DpMinhash));
 	GArray *has = g_array_new(FALSE, FALSE, sizeof(gboolean));
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		DpDupItem it = { sqlite3_column_int64(st, 0), NULL, NULL, l->items->len };
+		DpDupItem it = { sqlite3_column_int64(st, 0), NULL, NULL, l->items->len, NULL, NULL };
 		g_ptr_array_add(l->hashes, g_strdup((const char *)sqlite3_column_text(st, 1)));
+		g_ptr_array_add(l->names, g_strdup((const char *)sqlite3_column_text(st, 3)));
+		g_ptr_array_add(l->names, g_strdup((const char *)sqlite3_column_text(st, 4)));
 		DpMinhash sig = { { 0 } };
 		gboolean ok =
 		    dp_minhash_from_bytes(sqlite3_column_blob(st, 2), (gsize)sqlite3_column_bytes(st, 2), &sig);
@@ -118,6 +124,8 @@ load_items(DpCorpusDb *db, Loaded *l, GError **error)
 	for (guint i = 0; i < l->items->len; i++) {
 		DpDupItem *it = &g_array_index(l->items, DpDupItem, i);
 		it->text_hash = l->hashes->pdata[i];
+		it->source = l->names->pdata[2 * i];
+		it->part = l->names->pdata[2 * i + 1] ? l->names->pdata[2 * i + 1] : "";
 		it->sig = g_array_index(has, gboolean, i) ? &l->sigs[i] : NULL;
 	}
 	g_array_unref(has);

@@ -86,6 +86,18 @@ cmp_entry(gconstpointer a, gconstpointer b)
 	return x->head < y->head ? -1 : x->head > y->head;
 }
 
+/* Whether X contains Y or Y contains X: the same input, one part inside the other. */
+static gboolean
+nested(const DpDupItem *x, const DpDupItem *y)
+{
+	if (x->source == NULL || y->source == NULL || !g_str_equal(x->source, y->source))
+		return FALSE;
+	const DpDupItem *outer = strlen(x->part) <= strlen(y->part) ? x : y;
+	const DpDupItem *inner = outer == x ? y : x;
+	gsize n = strlen(outer->part);
+	return n == 0 || (strncmp(inner->part, outer->part, n) == 0 && inner->part[n] == '/');
+}
+
 /* Candidates from the LSH bands of the heads that have signatures; joined in PARENT. */
 static void
 near_search(const DpDupItem *items, const gsize *heads, gsize nh, gsize *parent, double threshold, guint64 *compared)
@@ -108,8 +120,8 @@ near_search(const DpDupItem *items, const gsize *heads, gsize nh, gsize *parent,
 					if (uf_find(parent, x) == uf_find(parent, y))
 						continue;
 					(*compared)++;
-					if (dp_minhash_similarity(items[heads[x]].sig, items[heads[y]].sig) >=
-					    threshold)
+					const DpDupItem *ix = &items[heads[x]], *iy = &items[heads[y]];
+					if (!nested(ix, iy) && dp_minhash_similarity(ix->sig, iy->sig) >= threshold)
 						uf_union(parent, x, y);
 				}
 			}

@@ -16,6 +16,8 @@ typedef struct {
 	const char *text_hash; /* of its normalized text; NULL: no text, never grouped */
 	const DpMinhash *sig;  /* NULL: no signature (exact groups only) */
 	guint rank;            /* lower is a better representative; ties by position */
+	const char *source;    /* its input, and its part ("" for the input itself); NULL: unrelated to all */
+	const char *part;
 } DpDupItem;
 
 /* One member of a group, and one group. */
@@ -37,7 +39,9 @@ void dp_dup_group_free(DpDupGroup *g);
  * text hash are exact duplicates; items whose signatures' estimated
  * similarity is at least THRESHOLD, found through shared LSH buckets
  * only, are near duplicates, and groups are closed under both (a chain
- * of near duplicates is one group).  Returns a GPtrArray of DpDupGroup,
+ * of near duplicates is one group).  A part is never joined as a near
+ * duplicate of the input or part that contains it (a document holding a
+ * single printed message is not a copy of it).  Returns a GPtrArray of DpDupGroup,
  * in the order of their representatives' ranks.  *COMPARED, if not NULL,
  * gets the number of signature pairs compared.
  */

@@ -91,8 +91,8 @@ test_groups_exact_near_and_apart(void)
 	sign(t2->str, &h2);
 	sign(t3->str, &h3);
 	DpDupItem items[] = {
-		{ 10, "aaa", &h0, 3 }, { 11, "aaa", &h0, 1 }, { 12, "bbb", &h2, 2 },
-		{ 13, "ccc", &h3, 0 }, { 14, NULL, NULL, 4 },
+		{ 10, "aaa", &h0, 3, NULL, NULL }, { 11, "aaa", &h0, 1, NULL, NULL }, { 12, "bbb", &h2, 2, NULL, NULL },
+		{ 13, "ccc", &h3, 0, NULL, NULL }, { 14, NULL, NULL, 4, NULL, NULL },
 	};
 	guint64 compared = 0;
 	g_autoptr(GPtrArray) groups = dp_dups_group(items, G_N_ELEMENTS(items), 0.9, &compared);
@@ -109,6 +109,28 @@ test_groups_exact_near_and_apart(void)
 }
 
 static void
+test_groups_never_join_a_part_to_its_container(void)
+{
+	/* A document holding one printed message, and the message: near, but one is inside the other. */
+	g_autoptr(GString) t0 = words(9, 300);
+	g_autoptr(GString) t1 = g_string_new(t0->str);
+	g_string_append(t1, " From Sent To Subject");
+	DpMinhash h0, h1;
+	sign(t0->str, &h0);
+	sign(t1->str, &h1);
+	DpDupItem items[] = {
+		{ 1, "doc", &h1, 0, "a.pdf", "" },
+		{ 2, "msg", &h0, 1, "a.pdf", "message 1" },
+		{ 3, "msg2", &h0, 2, "b.pdf", "message 1" },
+	};
+	g_autoptr(GPtrArray) apart = dp_dups_group(items, 2, 0.9, NULL);
+	g_assert_cmpuint(apart->len, ==, 0);
+	/* A copy elsewhere still joins both. */
+	g_autoptr(GPtrArray) joined = dp_dups_group(items, 3, 0.9, NULL);
+	g_assert_cmpuint(joined->len, ==, 1);
+}
+
+static void
 test_groups_are_subquadratic(void)
 {
 	/* 3000 unrelated texts, 200 of them with a near copy: candidates only, not 5 million pairs. */
@@ -122,7 +144,7 @@ test_groups_are_subquadratic(void)
 			t->str[0] = 'Z';
 		sign(t->str, &h[i]);
 		hashes[i] = g_strdup_printf("%u", i);
-		items[i] = (DpDupItem){ i, hashes[i], &h[i], i };
+		items[i] = (DpDupItem){ i, hashes[i], &h[i], i, NULL, NULL };
 	}
 	guint64 compared = 0;
 	g_autoptr(GPtrArray) groups = dp_dups_group(items, n, 0.9, &compared);
@@ -177,4 +199,4 @@ test_threads_jwz_and_printed(void)
 }
 
 DP_UNIT_MAIN("corpus", test_normalize, test_similarity_estimates_jaccard, test_groups_exact_near_and_apart,
-             test_groups_are_subquadratic, test_threads_jwz_and_printed)
+             test_groups_never_join_a_part_to_its_container, test_groups_are_subquadratic, test_threads_jwz_and_printed)
