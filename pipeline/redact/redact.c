@@ -1479,8 +1479,9 @@ dp_redactor_input_sha256(const DpRedactor *rd)
 char *
 dp_redactor_hash(const DpRedactor *rd, const char *tag, const char *data)
 {
-	if (rd != NULL && rd->key != NULL)
-		return dp_ids_hmac(rd->key, tag, data);
+	GBytes *key = rd != NULL ? dp_ids_key(rd->ids) : NULL;
+	if (key != NULL)
+		return dp_ids_hmac(key, tag, data);
 	g_autoptr(GString) s = g_string_new(tag);
 	g_string_append_c(s, '\0');
 	g_string_append(s, data);

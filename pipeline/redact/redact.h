@@ -59,8 +59,9 @@ const char *dp_redactor_input_sha256(const DpRedactor *r);
 
 /*
  * A hash of DATA that gives it away to nobody without the key: the hex
- * HMAC-SHA256 of TAG, a NUL and DATA under the key when one is
- * configured ([redact] key-file or key-env), else their plain SHA-256.
+ * HMAC-SHA256 of TAG, a NUL and DATA under the key when [output] hashes
+ * is keyed (the default when a key is configured: [redact] key-file or
+ * key-env), else their plain SHA-256.
  * The corpus database (batch/corpusrows.c) stores Message-IDs and text
  * hashes so.
  */
