@@ -57,7 +57,8 @@ test_expect_success '--json: the same lines as objects' '
 	test_json dups.json "len(d[\"members\"]) == $(wc -l <dups.txt)" \
 		"all(m[\"kind\"] in (\"exact\", \"near\") for m in d[\"members\"])" &&
 	docpipe threads --json out >threads.json &&
-	test_json threads.json "len(d[\"messages\"]) == $(wc -l <threads.txt)"
+	test_json threads.json "len(d[\"messages\"]) == $(wc -l <threads.txt)" &&
+	! ls out | grep -e "-wal$" -e "-shm$"
 '
 
 test_expect_success 'only redacted values and hashes are stored' '

@@ -14,7 +14,9 @@
  *	Values are the redacted ones the outputs hold.
  *
  * SECURITY
- *	The database is opened read-only and holds only redacted values;
+ *	Nothing is written to the database (it is opened read-write when it
+ *	may be, only so that SQLite removes its -wal and -shm files on
+ *	close); it holds only redacted values;
  *	--json escapes every control character (util/json.c).
  *
  * EXIT STATUS

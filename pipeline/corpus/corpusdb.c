@@ -33,6 +33,7 @@
 #include "util/exitcode.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "util/banned.h"
 
@@ -148,7 +149,14 @@ dp_corpus_db_open(const char *path, gboolean write, gboolean *existed, GError **
 	}
 	g_autoptr(DpCorpusDb) db = g_new0(DpCorpusDb, 1);
 	db->path = g_strdup(path);
-	int flags = write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	/*
+	 * A reader opens the file read-write when it may (and never writes):
+	 * a read-only connection to a database in WAL mode cannot remove the
+	 * -wal and -shm files it leaves beside it in OUT.
+	 */
+	int flags = write                     ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+	            : access(path, W_OK) == 0 ? SQLITE_OPEN_READWRITE
+	                                      : SQLITE_OPEN_READONLY;
 	if (sqlite3_open_v2(path, &db->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		dp_corpus_db_fail(db, "cannot open", error);
 		return NULL;
