@@ -75,7 +75,7 @@ mid_node(Graph *g, const char *mid)
 	return i;
 }
 
-/* Whether ANC is CHILD or one of its ancestors' ... i.e. linking CHILD under PARENT makes a cycle. */
+/* Whether linking CHILD under PARENT makes a cycle: CHILD is PARENT or one of its ancestors. */
 static gboolean
 makes_cycle(Graph *g, gssize child, gssize parent)
 {
