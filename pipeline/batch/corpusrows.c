@@ -227,6 +227,24 @@ iso_or_null(const char *v)
 	return v;
 }
 
+/* The mean confidences of the "ocr" field ("PAGE:CONF PAGE:CONF ..."), space-separated; NULL when none. */
+static char *
+ocr_confidences(const DpRecord *rec)
+{
+	const char *ocr = dp_record_get(rec, DP_F_OCR);
+	if (ocr == NULL)
+		return NULL;
+	g_auto(GStrv) pages = g_strsplit(ocr, " ", -1);
+	GString *out = g_string_new(NULL);
+	for (guint i = 0; pages[i] != NULL; i++) {
+		const char *colon = strchr(pages[i], ':');
+		if (colon == NULL || !g_ascii_isdigit(colon[1]) || strlen(colon + 1) > 3)
+			continue;
+		g_string_append_printf(out, "%s%s", out->len ? " " : "", colon + 1);
+	}
+	return g_string_free(out, FALSE);
+}
+
 static const char *
 message_date(const DpRecord *rec)
 {
@@ -256,7 +274,8 @@ dp_corpus_rows_after(DpCorpusRows *c, const DpRecord *rec)
 	field(r, dp_record_get(rec, DP_F_ERROR), FALSE);
 	field(r, dp_record_get(rec, DP_META_PREFIX "pages"), FALSE);
 	field(r, ocr, FALSE);
-	field(r, dp_record_get(rec, DP_META_PREFIX "ocr-confidences"), FALSE);
+	g_autofree char *confidences = ocr_confidences(rec);
+	field(r, confidences, FALSE);
 	field(r, chars, FALSE);
 	field(r, exemptions, FALSE);
 	field(r, date, FALSE);
