@@ -182,16 +182,54 @@ link_messages(Graph *g, gsize n)
 	}
 }
 
-/* Pass 3: a reply with nothing to go by joins the latest earlier message with its subject. */
+/* Message indexes by date, then input order (the messages of one subject). */
+static int
+cmp_by_date(gconstpointer a, gconstpointer b, gpointer user)
+{
+	const DpThreadMsg *m = user;
+	gsize x = *(const gsize *)a, y = *(const gsize *)b;
+	int c = strcmp(m[x].date, m[y].date);
+	return c != 0 ? c : x < y ? -1 : x > y;
+}
+
+/* In LIST (sorted by date), the first message of the latest date before DATE; -1: none. */
+static gssize
+latest_before(const DpThreadMsg *m, GArray *list, const char *date)
+{
+	/* Binary search: the number of messages dated before DATE. */
+	guint lo = 0, hi = list->len;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		if (strcmp(m[g_array_index(list, gsize, mid)].date, date) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return -1;
+	guint k = lo - 1;
+	const char *best = m[g_array_index(list, gsize, k)].date;
+	while (k > 0 && strcmp(m[g_array_index(list, gsize, k - 1)].date, best) == 0)
+		k--;
+	return (gssize)g_array_index(list, gsize, k);
+}
+
+/*
+ * Pass 3: a reply with nothing to go by joins the latest earlier message
+ * with its subject (the first of them in input order when several share
+ * that date).  Each subject's messages are sorted by date once: a lookup
+ * is a binary search, so a subject shared by many messages costs
+ * O(N log N), not N squared.
+ */
 static void
 link_subjects(Graph *g, gsize n)
 {
 	const DpThreadMsg *m = g->msgs;
-	/* subject key -> message indexes with that subject, in input order */
+	/* subject key -> the dated first occurrences of messages with that subject */
 	g_autoptr(GHashTable) by_subject =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_array_unref);
 	for (gsize i = 0; i < n; i++) {
-		if (m[i].subject_key == NULL || g->node_of[i] < 0 || NODE(g, g->node_of[i])->msg != (gssize)i)
+		if (m[i].subject_key == NULL || m[i].date == NULL || NODE(g, g->node_of[i])->msg != (gssize)i)
 			continue;
 		GArray *list = g_hash_table_lookup(by_subject, m[i].subject_key);
 		if (list == NULL) {
@@ -200,6 +238,11 @@ link_subjects(Graph *g, gsize n)
 		}
 		g_array_append_val(list, i);
 	}
+	GHashTableIter it;
+	gpointer key, value;
+	g_hash_table_iter_init(&it, by_subject);
+	while (g_hash_table_iter_next(&it, &key, &value))
+		g_array_sort_with_data(value, cmp_by_date, (gpointer)m);
 	for (gsize i = 0; i < n; i++) {
 		gssize node = g->node_of[i];
 		if (!m[i].reply || m[i].subject_key == NULL || m[i].date == NULL || NODE(g, node)->msg != (gssize)i ||
@@ -207,15 +250,7 @@ link_subjects(Graph *g, gsize n)
 			continue;
 		if (!m[i].printed && m[i].refs != NULL && m[i].refs[0] != NULL)
 			continue;
-		GArray *list = g_hash_table_lookup(by_subject, m[i].subject_key);
-		gssize best = -1;
-		for (guint k = 0; list != NULL && k < list->len; k++) {
-			gsize j = g_array_index(list, gsize, k);
-			if (j == i || m[j].date == NULL || strcmp(m[j].date, m[i].date) >= 0)
-				continue;
-			if (best < 0 || strcmp(m[j].date, m[best].date) > 0)
-				best = (gssize)j;
-		}
+		gssize best = latest_before(m, g_hash_table_lookup(by_subject, m[i].subject_key), m[i].date);
 		if (best >= 0)
 			link(g, node, g->node_of[best], FALSE);
 	}

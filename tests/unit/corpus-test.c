@@ -198,5 +198,26 @@ test_threads_jwz_and_printed(void)
 	g_assert_cmpstr(s, ==, "the budget");
 }
 
+static void
+test_threads_subject_fallback(void)
+{
+	/* Replies without ids join the latest message before them with their subject, never a later one. */
+	DpThreadMsg m[] = {
+		{ .id = 1, .subject_key = "x", .date = "2014-01-01T00:00Z" },
+		{ .id = 2, .subject_key = "x", .date = "2014-01-03T00:00Z" },
+		{ .id = 3, .subject_key = "x", .reply = TRUE, .date = "2014-01-04T00:00Z" },
+		{ .id = 4, .subject_key = "x", .reply = TRUE, .date = "2014-01-02T00:00Z" },
+		{ .id = 5, .subject_key = "x", .reply = TRUE, .date = "2013-12-31T00:00Z" },
+	};
+	DpThreadPlace p[G_N_ELEMENTS(m)];
+	g_autoptr(GArray) t = dp_threads_build(m, G_N_ELEMENTS(m), 0.5, p);
+	g_assert_cmpint(p[2].parent, ==, 2);
+	g_assert_cmpint(p[3].parent, ==, 1);
+	g_assert_cmpint(p[4].parent, ==, -1);
+	g_assert_cmpint(p[1].parent, ==, -1);
+	g_assert_cmpuint(t->len, ==, 3);
+}
+
 DP_UNIT_MAIN("corpus", test_normalize, test_similarity_estimates_jaccard, test_groups_exact_near_and_apart,
-             test_groups_never_join_a_part_to_its_container, test_groups_are_subquadratic, test_threads_jwz_and_printed)
+             test_groups_never_join_a_part_to_its_container, test_groups_are_subquadratic, test_threads_jwz_and_printed,
+             test_threads_subject_fallback)
