@@ -11,7 +11,10 @@
  *	version.  It reads top to bottom as its steps: the configuration,
  *	IN and OUT, the lock, the ledger, the walk, the plan (what to
  *	convert), the workers, the summary.  The command line is
- *	cmd/cmd-run.c.
+ *	cmd/cmd-run.c.  Beside the ledger it keeps the corpus database,
+ *	OUT/corpus.sqlite (corpus/corpusdb.c): each result's corpus rows are
+ *	stored in the ledger's transaction, and duplicates and threads are
+ *	brought up to date once the inputs are converted.
  *
  * SECURITY
  *	The configuration and the redactor are built once, here, before any
