@@ -70,7 +70,7 @@ for p in docpipe-detect docpipe-extract docpipe-redact docpipe-emit; do
 	"
 done
 
-for c in convert config run status report; do
+for c in convert config run status dups threads merge report; do
 	test_expect_success "docpipe $c: the options of --help are those of its synopsis in docpipe.1" "
 		help_options docpipe $c >help-opts &&
 		sed -n '/^\\.SH SYNOPSIS/,/^\\.SH [^S]/{/^\\.B docpipe $c\$/{n;p;};}' \"$TOP/pipeline/cmd/docpipe.1\" | man_options >man-opts &&

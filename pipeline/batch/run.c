@@ -11,7 +11,10 @@
  *	version.  It reads top to bottom as its steps: the configuration,
  *	IN and OUT, the lock, the ledger, the walk, the plan (what to
  *	convert), the workers, the summary.  The command line is
- *	cmd/cmd-run.c.
+ *	cmd/cmd-run.c.  Beside the ledger it keeps the corpus database,
+ *	OUT/corpus.sqlite (corpus/corpusdb.c): each result's corpus rows are
+ *	stored in the ledger's transaction, and duplicates and threads are
+ *	brought up to date once the inputs are converted.
  *
  * SECURITY
  *	The configuration and the redactor are built once, here, before any
@@ -47,6 +50,7 @@
 #include "core/emit.h"
 #include "core/msgindex.h"
 #include "core/record.h"
+#include "corpus/corpusdb.h"
 #include "extract/ocr.h"
 #include "redact/redact.h"
 #include "util/diag.h"
@@ -110,6 +114,9 @@ typedef struct {
 	GBytes *name_key; /* OUT/.docpipe/names.key: see run_output_base */
 	char *fingerprint;
 	DpLedger *ledger;
+	DpCorpusDb *corpus; /* OUT/corpus.sqlite */
+	/* OUT/corpus.sqlite was missing while the ledger had rows: convert everything to fill it. */
+	gboolean corpus_fresh;
 	/* --reocr and the OCR engine or its language data changed: convert everything. */
 	gboolean reocr_all;
 	DpRunConf conf; /* what the workers need of the above */
@@ -225,6 +232,9 @@ ledger_flush(Run *r, gboolean reopen, GError **error)
 		g_set_error(error, DP_ERROR, DP_EXIT_IOERR, "cannot sync '%s': %s", r->out_root, g_strerror(e));
 		return FALSE;
 	}
+	/* The corpus rows first: a ledger row always has its corpus rows. */
+	if (r->in_tx && r->corpus != NULL && !dp_corpus_db_commit(r->corpus, error))
+		return FALSE;
 	if (r->in_tx && !dp_ledger_commit(r->ledger, error))
 		return FALSE;
 	r->in_tx = FALSE;
@@ -367,6 +377,38 @@ clean_error(const char *msg)
 	return g_string_free(out, FALSE);
 }
 
+/* INPUT's name in the corpus database: as its outputs are named (redacted), relative to OUT. */
+static char *
+corpus_source(const Run *r, const char *rel)
+{
+	gboolean changed, suffixed;
+	return dp_redactor_output_name(r->redactor, rel, r->name_key, &changed, &suffixed);
+}
+
+/*
+ * The message index rows of a result (the first corpus-offset bytes of
+ * its body) to the ledger, and its corpus rows (the rest) to the corpus
+ * database, with E's status.  RES NULL: a failed input, without rows.
+ */
+static gboolean
+record_corpus(Run *r, const DpLedgerEntry *e, const DpRecord *res, GError **error)
+{
+	gsize split = 0;
+	if (res != NULL) {
+		const char *off = dp_record_get(res, "corpus-offset");
+		split = off ? (gsize)g_ascii_strtoull(off, NULL, 10) : res->body->len;
+		split = MIN(split, res->body->len);
+	}
+	g_autofree char *messages = res ? g_strndup(res->body->str, split) : NULL;
+	if (!dp_ledger_put_messages(r->ledger, e->path, messages, error))
+		return FALSE;
+	if (r->corpus == NULL)
+		return TRUE;
+	g_autofree char *source = corpus_source(r, e->path);
+	return dp_corpus_db_put_input(r->corpus, source, e->status, e->error, e->redactions,
+	                              res ? res->body->str + split : NULL, error);
+}
+
 /*
  * Record W's input in the ledger: from its result RES (valid), or, when
  * RES is NULL, as failed with STATUS and WHY (taken).
@@ -399,7 +441,7 @@ record_input(Run *r, const DpRunWorker *w, const DpRecord *res, const char *stat
 	/* The input's messages replace those it had; a failed input has none. */
 	if (!r->in_tx && !ledger_flush(r, TRUE, error))
 		return FALSE;
-	if (!dp_ledger_put_messages(r->ledger, e->path, res ? res->body->str : NULL, error))
+	if (!record_corpus(r, e, res, error))
 		return FALSE;
 	r->done++;
 	count_status(r, e->status);
@@ -707,7 +749,7 @@ ocr_engine_check(Run *r, gboolean reocr, GError **error)
 static gboolean
 needs_work(Run *r, const DpInput *in, DpLedgerEntry *e, GError **error)
 {
-	if (r->reocr_all)
+	if (r->reocr_all || r->corpus_fresh)
 		return TRUE;
 	if (e == NULL || e->config == NULL || !g_str_equal(e->config, r->fingerprint) || e->version == NULL ||
 	    !g_str_equal(e->version, DOCPIPE_VERSION))
@@ -801,6 +843,10 @@ prune(Run *r, GHashTable *ledger, GHashTable *present, GError **error)
 			return FALSE;
 		if (!dp_ledger_delete(r->ledger, path, error))
 			return FALSE;
+		g_autofree char *source = corpus_source(r, path);
+		if (r->corpus != NULL &&
+		    (!dp_corpus_db_begin(r->corpus, error) || !dp_corpus_db_delete_input(r->corpus, source, error)))
+			return FALSE;
 		r->n_pruned++;
 	}
 	return TRUE;
@@ -891,6 +937,7 @@ run_clear(Run *r)
 		dp_config_unref(r->cfg);
 	if (r->ledger)
 		dp_ledger_close(r->ledger);
+	dp_corpus_db_close(r->corpus);
 	if (r->by_status)
 		g_hash_table_unref(r->by_status);
 	if (r->failures)
@@ -1038,6 +1085,28 @@ run_lock(Run *r)
 	return error->code;
 }
 
+/*
+ * The corpus database, OUT/corpus.sqlite, unless [corpus] enabled=false.
+ * Made anew while the ledger has rows, it needs every input's rows: the
+ * run converts everything once.
+ */
+static int
+run_open_corpus(Run *r, GHashTable *rows)
+{
+	if (!dp_config_get_bool(r->cfg, "corpus", "enabled"))
+		return DP_EXIT_OK;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *path = g_build_filename(r->out_root, DP_CORPUS_DB_FILE, NULL);
+	gboolean existed = FALSE;
+	r->corpus = dp_corpus_db_open(path, TRUE, &existed, &error);
+	if (r->corpus == NULL) {
+		dp_warn("%s", error->message);
+		return DP_EXIT_IOERR;
+	}
+	r->corpus_fresh = !existed && g_hash_table_size(rows) > 0;
+	return DP_EXIT_OK;
+}
+
 /* The ledger, and its rows in *ROWS (path -> DpLedgerEntry); marked unclean until the run ends in order. */
 static int
 run_open_ledger(Run *r, GHashTable **rows)
@@ -1058,7 +1127,7 @@ run_open_ledger(Run *r, GHashTable **rows)
 		dp_warn("%s", error->message);
 		return DP_EXIT_IOERR;
 	}
-	return DP_EXIT_OK;
+	return run_open_corpus(r, *rows);
 }
 
 /* The inputs, into *INPUTS: the walk of IN, or the list from --files-from. */
@@ -1227,6 +1296,21 @@ write_messages(Run *r, GError **error)
 	return dp_write_atomic(path, shown->str, shown->len, error);
 }
 
+/*
+ * The corpus database's groups and threads, for what this run (or an
+ * interrupted one before it) stored.  Not after an interruption: the
+ * next run finishes the work, the marks stay in the database.
+ */
+static gboolean
+update_corpus(Run *r, GError **error)
+{
+	if (stop_signal || r->corpus == NULL)
+		return TRUE;
+	int threshold = (int)dp_config_get_int(r->cfg, "corpus", "near-threshold");
+	int shingle = (int)dp_config_get_int(r->cfg, "corpus", "shingle");
+	return dp_corpus_db_update(r->corpus, threshold, shingle, NULL, error);
+}
+
 /* The inputs found: plan, convert, mark the ledger clean, report. */
 static int
 run_inputs(Run *r, GPtrArray *inputs, GHashTable *ledger)
@@ -1238,7 +1322,7 @@ run_inputs(Run *r, GPtrArray *inputs, GHashTable *ledger)
 	r->started = g_get_monotonic_time();
 	r->last_commit = r->started;
 	gboolean ok = run_plan(r, inputs, ledger, todo, &error) && run_convert(r, todo, &error) &&
-	              ledger_flush(r, FALSE, &error) && write_messages(r, &error) &&
+	              ledger_flush(r, FALSE, &error) && update_corpus(r, &error) && write_messages(r, &error) &&
 	              dp_ledger_set_meta(r->ledger, "clean", "1", &error);
 	return run_report(r, ok, error);
 }

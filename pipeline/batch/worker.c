@@ -47,6 +47,7 @@
 #define _GNU_SOURCE 1
 #include "batch/worker.h"
 
+#include "batch/corpusrows.h"
 #include "batch/walk.h"
 #include "chain/chain.h"
 #include "core/config.h"
@@ -97,6 +98,7 @@ typedef struct {
 	DpRedactor *redactor; /* the run's: the input's plain SHA-256 */
 	guint64 ocr_pages;    /* pages read by OCR, of the input and its parts */
 	DpMsgIndex *messages; /* the input's messages, as rows of the message index */
+	DpCorpusRows *corpus; /* its documents and messages, as rows of the corpus database */
 } Observed;
 
 static int
@@ -113,6 +115,15 @@ observed_init(Observed *o)
 	o->messages = dp_msgindex_new();
 }
 
+/* The corpus rows of the inputs to come: hashed with the run's key, shingles as configured. */
+static void
+observed_corpus(Observed *o, const DpRunConf *c)
+{
+	if (!dp_config_get_bool(c->cfg, "corpus", "enabled"))
+		return;
+	o->corpus = dp_corpus_rows_new(c->redactor, (guint)dp_config_get_int(c->cfg, "corpus", "shingle"));
+}
+
 static void
 observed_clear(Observed *o)
 {
@@ -123,6 +134,7 @@ observed_clear(Observed *o)
 	if (o->redactions)
 		g_tree_unref(o->redactions);
 	dp_msgindex_free(o->messages);
+	dp_corpus_rows_free(o->corpus);
 	memset(o, 0, sizeof *o);
 }
 
@@ -170,6 +182,8 @@ observe(const DpRecord *rec, gpointer user)
 	Observed *o = user;
 	const char *status = dp_record_get(rec, DP_F_STATUS);
 	dp_msgindex_add(o->messages, rec);
+	if (o->corpus != NULL)
+		dp_corpus_rows_after(o->corpus, rec);
 	if (dp_record_get(rec, DP_F_PARENT) == NULL && !o->seen_top) {
 		o->seen_top = TRUE;
 		o->status = g_strdup(status ? status : DP_STATUS_OK);
@@ -202,6 +216,15 @@ observe(const DpRecord *rec, gpointer user)
 		g_autofree char *by = g_strconcat(p[0], ".", redaction_channel(p[0], p[1]), NULL);
 		count_redaction(o->redactions, by, n);
 	}
+}
+
+/* The record before redaction: hashes and signatures for the corpus database. */
+static void
+observe_before(const DpRecord *rec, gpointer user)
+{
+	Observed *o = user;
+	if (o->corpus != NULL)
+		dp_corpus_rows_before(o->corpus, rec);
 }
 
 static gboolean
@@ -268,6 +291,7 @@ converter_open(Converter *cv, const DpRunConf *c)
 	dp_emitter_set_hash_outputs(cv->em, TRUE);
 	cv->chain = dp_chain_new(c->cfg, c->redactor, cv->em);
 	dp_chain_set_observer(cv->chain, observe, &cv->o);
+	dp_chain_set_pre_observer(cv->chain, observe_before, &cv->o);
 	dp_chain_set_name_key(cv->chain, c->name_key);
 }
 
@@ -307,6 +331,7 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 	converter_threads(cv, c, rel);
 	observed_clear(&cv->o);
 	observed_init(&cv->o);
+	observed_corpus(&cv->o, c);
 	Observed *o = &cv->o;
 	o->redactor = c->redactor;
 	g_autoptr(GError) error = NULL;
@@ -346,6 +371,17 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 			g_string_truncate(rows, cut);
 			dp_record_set(res, "messages-truncated", "true");
 		}
+		/* The corpus rows follow the message rows, in what is left of the same budget. */
+		g_autoptr(GString) corpus = o->corpus ? dp_corpus_rows_take(o->corpus) : g_string_new(NULL);
+		if (rows->len + corpus->len > MESSAGES_MAX) {
+			gsize cut = MESSAGES_MAX - rows->len;
+			while (cut > 0 && corpus->str[cut - 1] != '\n')
+				cut--;
+			g_string_truncate(corpus, cut);
+			dp_record_set(res, "corpus-truncated", "true");
+		}
+		dp_record_setf(res, "corpus-offset", "%" G_GSIZE_FORMAT, rows->len);
+		g_string_append_len(rows, corpus->str, (gssize)corpus->len);
 		g_string_free(res->body, TRUE);
 		res->body = g_steal_pointer(&rows);
 	}

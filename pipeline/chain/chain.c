@@ -42,8 +42,8 @@ struct DpChain {
 	DpEmitter *emitter;
 	DpExtractCtx ectx;
 	DpIsolateOpts iso;
-	DpChainObserver observer;
-	gpointer observer_data;
+	DpChainObserver observer, pre_observer;
+	gpointer observer_data, pre_observer_data;
 	gboolean preload; /* dp_chain_set_preload() */
 	GBytes *name_key; /* dp_chain_set_name_key() */
 };
@@ -53,6 +53,8 @@ static gboolean
 chain_emit(DpRecord *rec, gpointer user, GError **error)
 {
 	DpChain *chain = user;
+	if (chain->pre_observer != NULL)
+		chain->pre_observer(rec, chain->pre_observer_data);
 	if (chain->redactor != NULL)
 		dp_redact_record(chain->redactor, rec);
 	if (dp_record_get(rec, DP_F_OCR) != NULL)
@@ -80,6 +82,13 @@ dp_chain_set_observer(DpChain *chain, DpChainObserver fn, gpointer user)
 {
 	chain->observer = fn;
 	chain->observer_data = user;
+}
+
+void
+dp_chain_set_pre_observer(DpChain *chain, DpChainObserver fn, gpointer user)
+{
+	chain->pre_observer = fn;
+	chain->pre_observer_data = user;
 }
 
 void

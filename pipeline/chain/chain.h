@@ -67,4 +67,11 @@ gboolean dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError *
 typedef void (*DpChainObserver)(const DpRecord *rec, gpointer user);
 void dp_chain_set_observer(DpChain *chain, DpChainObserver fn, gpointer user);
 
+/*
+ * Called with every record before redaction (the batch workers hash and
+ * sign the text there, batch/corpusrows.c); then the observer above is
+ * called with the same record redacted.  FN must not keep REC.
+ */
+void dp_chain_set_pre_observer(DpChain *chain, DpChainObserver fn, gpointer user);
+
 #endif

@@ -16,5 +16,11 @@ int dp_cmd_run(int argc, char **argv);
 int dp_cmd_status(int argc, char **argv);
 /* docpipe report [-o FILE] OUT (the page is report/report.c) */
 int dp_cmd_report(int argc, char **argv);
+/* docpipe dups [--json] OUT (the database is corpus/corpusdb.c) */
+int dp_cmd_dups(int argc, char **argv);
+/* docpipe threads [--json] OUT */
+int dp_cmd_threads(int argc, char **argv);
+/* docpipe merge [-c CONFIG] OUT1 OUT2 ... OUT */
+int dp_cmd_merge(int argc, char **argv);
 
 #endif

@@ -8,6 +8,9 @@
  *	docpipe config [-c CONFIG]
  *	docpipe run [options] IN OUT
  *	docpipe status [--json] OUT...
+ *	docpipe dups [--json] OUT
+ *	docpipe threads [--json] OUT
+ *	docpipe merge [-c CONFIG] OUT1 OUT2 ... OUT
  *	docpipe report [-o FILE] OUT
  *	docpipe STAGE [ARGS...]
  *
@@ -16,8 +19,10 @@
  *	in one process and writes text (or XML) to standard output, or both
  *	into DIR.  "config" prints the effective configuration and where
  *	each value came from.  "run" converts a tree incrementally, in
- *	parallel workers (cmd/cmd-run.c over batch/run.c), "status" says
- *	what the ledgers of such runs hold, and "report" draws a run's
+ *	parallel workers (cmd/cmd-run.c over batch/run.c), and "status" says
+ *	what the ledgers of such runs hold.  "dups" and "threads" list the
+ *	duplicate groups and message threads of a run's corpus database,
+ *	"merge" merges the databases of shards, and "report" draws a run's
  *	corpus database as one HTML page.  Any other command runs
  *	docpipe-COMMAND, found beside this program, then on PATH (git
  *	style).
@@ -48,6 +53,9 @@ usage(FILE *fp)
 	            "       docpipe config [-c CONFIG]\n"
 	            "       docpipe run [-j N] [--shard K/N] [--files-from FILE] [--prune] IN OUT\n"
 	            "       docpipe status [--json] OUT...\n"
+	            "       docpipe dups [--json] OUT\n"
+	            "       docpipe threads [--json] OUT\n"
+	            "       docpipe merge [-c CONFIG] OUT1 OUT2 ... OUT\n"
 	            "       docpipe report [-o FILE] OUT\n"
 	            "       docpipe STAGE [ARGS...]   (detect, extract, redact, emit)\n"
 	            "       docpipe --version\n"
@@ -106,6 +114,12 @@ main(int argc, char **argv)
 		return dp_cmd_run(argc - 1, argv + 1);
 	if (g_str_equal(cmd, "status"))
 		return dp_cmd_status(argc - 1, argv + 1);
+	if (g_str_equal(cmd, "dups"))
+		return dp_cmd_dups(argc - 1, argv + 1);
+	if (g_str_equal(cmd, "threads"))
+		return dp_cmd_threads(argc - 1, argv + 1);
+	if (g_str_equal(cmd, "merge"))
+		return dp_cmd_merge(argc - 1, argv + 1);
 	if (g_str_equal(cmd, "report"))
 		return dp_cmd_report(argc - 1, argv + 1);
 	return dispatch(argc, argv);

@@ -113,6 +113,10 @@ static const SchemaEntry schema[] = {
 	{ "zip", "name-charsets", T_LIST, "gb18030", NULL },
 	/* docpipe run: how many workers (0: the number of CPUs); their limits are [limits]. */
 	{ "run", "jobs", T_INT, "0", "0;1024" },
+	/* Duplicates across documents (corpus/dups.c): percent of estimated Jaccard, words per shingle. */
+	{ "corpus", "enabled", T_BOOL, "true", NULL },
+	{ "corpus", "near-threshold", T_INT, "90", "50;100" },
+	{ "corpus", "shingle", T_INT, "5", "1;50" },
 };
 
 /*
@@ -748,6 +752,9 @@ fingerprint_one(const char *group, const char *key, const char *value, const cha
 		return;
 	/* Nor how many threads extract with: the output is the same. */
 	if (g_str_equal(group, "extract") && g_str_equal(key, "threads"))
+		return;
+	/* Nor the threshold of near duplicates: the parent regroups, the workers' rows are the same. */
+	if (g_str_equal(group, "corpus") && g_str_equal(key, "near-threshold"))
 		return;
 	/* NUL separators keep "a","bc" and "ab","c" apart. */
 	g_checksum_update(sum, (const guchar *)group, (gssize)strlen(group) + 1);

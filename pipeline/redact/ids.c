@@ -99,6 +99,12 @@ dp_ids_input_sha256(const DpIds *ids)
 	return ids->input_sha256;
 }
 
+GBytes *
+dp_ids_key(const DpIds *ids)
+{
+	return ids != NULL && ids->mode == DP_HASHES_KEYED ? ids->key : NULL;
+}
+
 char *
 dp_ids_hmac(GBytes *key, const char *tag, const char *data)
 {

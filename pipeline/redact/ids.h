@@ -34,6 +34,9 @@ void dp_ids_record(DpIds *ids, DpRedactor *rd, DpRecord *rec, const char *orig_p
 /* The plain SHA-256 of the last top-level record (NULL if none, or pending). */
 const char *dp_ids_input_sha256(const DpIds *ids);
 
+/* The key hashes are made with ([output] hashes=keyed), NULL for plain or none. */
+GBytes *dp_ids_key(const DpIds *ids);
+
 /* Lowercase hex HMAC-SHA256 of TAG, a NUL and DATA under KEY. */
 char *dp_ids_hmac(GBytes *key, const char *tag, const char *data);
 

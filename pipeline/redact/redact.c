@@ -80,6 +80,7 @@
 #include "redact/internal.h"
 #include "redact/phone.h"
 #include "util/exitcode.h"
+#include "util/hash.h"
 
 #include <hs/hs.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -1957,6 +1958,18 @@ const char *
 dp_redactor_input_sha256(const DpRedactor *rd)
 {
 	return dp_ids_input_sha256(rd->ids);
+}
+
+char *
+dp_redactor_hash(const DpRedactor *rd, const char *tag, const char *data)
+{
+	GBytes *key = rd != NULL ? dp_ids_key(rd->ids) : NULL;
+	if (key != NULL)
+		return dp_ids_hmac(key, tag, data);
+	g_autoptr(GString) s = g_string_new(tag);
+	g_string_append_c(s, '\0');
+	g_string_append(s, data);
+	return dp_sha256_hex(s->str, s->len);
 }
 
 char *

@@ -58,6 +58,16 @@ void dp_redact_record(DpRedactor *r, DpRecord *rec);
 const char *dp_redactor_input_sha256(const DpRedactor *r);
 
 /*
+ * A hash of DATA that gives it away to nobody without the key: the hex
+ * HMAC-SHA256 of TAG, a NUL and DATA under the key when [output] hashes
+ * is keyed (the default when a key is configured: [redact] key-file or
+ * key-env), else their plain SHA-256.
+ * The corpus database (batch/corpusrows.c) stores Message-IDs and text
+ * hashes so.
+ */
+char *dp_redactor_hash(const DpRedactor *r, const char *tag, const char *data);
+
+/*
  * The name (no extension) of SOURCE's outputs: SOURCE redacted.  When
  * that changed it (*CHANGED) and a key is at hand (the pseudonym key,
  * else NAME_KEY, may be NULL), "~" and 8 hex digits of an HMAC of SOURCE
