@@ -48,6 +48,14 @@ test_expect_success 'every message in exactly one thread; threads know root, dep
 	test "$(sqlite3 out/corpus.sqlite "SELECT count(*) FROM messages WHERE thread_id IS NULL OR thread_id NOT IN (SELECT thread_id FROM threads)")" = 0 &&
 	test "$(sqlite3 out/corpus.sqlite "SELECT count(*) FROM threads t WHERE (SELECT depth FROM messages WHERE msg_id = t.root_msg) != 0")" = 0 &&
 	sqlite3 out/corpus.sqlite "SELECT participants FROM threads WHERE subject = \"Budget\" ORDER BY thread_id" >people &&
+	printf "[PERSON]\n[PERSON]\n" >want &&
+	test_cmp want people
+'
+
+test_expect_success 'participants: the display names as redaction leaves them ([redact] header-names=false)' '
+	printf "[redact]\nheader-names=false\n" >names.conf &&
+	docpipe run -q -j2 -c names.conf in names &&
+	sqlite3 names/corpus.sqlite "SELECT participants FROM threads WHERE subject = \"Budget\" ORDER BY thread_id" >people &&
 	printf "Ann Lee; Bo Diaz; Cy Park\nAnn Lee; Bo Diaz; Cy Park\n" >want &&
 	test_cmp want people
 '
