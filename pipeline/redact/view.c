@@ -448,9 +448,41 @@ dp_view_digit_runs(const DpView *view, GArray *out)
 	}
 }
 
+/*
+ * Is S printable ASCII without a run of spaces?  Then its view is S itself
+ * (copy_run() copies every byte, a lone space included), and folding it is
+ * a copy: a term list of names is nearly all such lines.
+ */
+static gboolean
+plain_ascii(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if ((guchar)*p < 0x20 || (guchar)*p >= 0x7F || (p[0] == ' ' && p[1] == ' '))
+			return FALSE;
+	return TRUE;
+}
+
+char *
+dp_view_casefold(const char *s, gssize len)
+{
+	/* Up to LEN bytes or a NUL, as g_utf8_casefold() reads. */
+	gsize n = 0;
+	for (; (len < 0 || n < (gsize)len) && s[n] != '\0'; n++)
+		if ((guchar)s[n] >= 0x80)
+			return g_utf8_casefold(s, len);
+	/* ASCII: case folding is lowering A-Z, without g_utf8_casefold's per-character GString. */
+	char *out = g_malloc(n + 1);
+	for (gsize i = 0; i < n; i++)
+		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + ('a' - 'A') : s[i]);
+	out[n] = '\0';
+	return out;
+}
+
 char *
 dp_view_fold(const char *s)
 {
+	if (plain_ascii(s))
+		return g_strstrip(g_strdup(s));
 	DpView v;
 	dp_view_init(&v);
 	dp_view_build(&v, s, strlen(s));
