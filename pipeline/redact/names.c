@@ -662,10 +662,29 @@ dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArra
 		g_autofree char *rest = g_strstrip(g_strdup(comma + 1));
 		natural = g_strdup_printf("%s %s", rest, last);
 	}
-	g_auto(GStrv) words = g_strsplit(natural ? natural : term, " ", -1);
-	guint n = g_strv_length(words);
 	/* fuzzy=0: the list as written, as a plain literal (redact.c) finds it. */
-	if (!fuzzy || n < 2 || n > MAX_ENTRY_TOKENS)
+	if (!fuzzy)
+		return id;
+	/*
+	 * Its words, cut at every space in place, as g_strsplit() would cut
+	 * them (which cost more than all the rest here, for a long list).
+	 */
+	g_autofree char *buf = g_strdup(natural ? natural : term);
+	char *words[MAX_ENTRY_TOKENS];
+	guint n = 0;
+	for (char *p = buf, *w = buf;; p++) {
+		if (*p != ' ' && *p != '\0')
+			continue;
+		gboolean last = *p == '\0';
+		*p = '\0';
+		if (n < MAX_ENTRY_TOKENS)
+			words[n] = w;
+		n++;
+		if (last)
+			break;
+		w = p + 1;
+	}
+	if (n < 2 || n > MAX_ENTRY_TOKENS)
 		return id;
 	Entry e = { rule, n, { { { 0 }, 0, 0 } } };
 	for (guint i = 0; i < n; i++) {
