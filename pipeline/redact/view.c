@@ -379,12 +379,23 @@ orig_of(DpView *view, gsize v)
 	guint n = view->marks->len, lo = view->hint < n ? view->hint : 0;
 	if (m[lo].v <= v && (lo + 1 >= n || m[lo + 1].v > v)) {
 		/* Same stretch as the last lookup. */
-	} else if (m[lo].v <= v && lo + 2 < n && m[lo + 2].v > v) {
-		lo++; /* the next one */
 	} else {
-		/* Find the last mark with m.v <= v. */
-		guint hi = n;
-		lo = 0;
+		/*
+		 * Spans come in text order, and most are a few marks on (a long
+		 * text has a mark at every paragraph break): look at the next few
+		 * before searching all of them.
+		 */
+		guint k = lo, hi = n;
+		if (m[lo].v <= v) {
+			while (k + 1 < n && k - lo < 8 && m[k + 1].v <= v)
+				k++;
+			if (k + 1 >= n || m[k + 1].v > v)
+				hi = k + 1; /* found: the binary search below has nothing left to do */
+		} else {
+			k = 0;
+		}
+		/* Find the last mark with m.v <= v, in [k, hi). */
+		lo = k;
 		while (hi - lo > 1) {
 			guint mid = (lo + hi) / 2;
 			if (m[mid].v <= v)
