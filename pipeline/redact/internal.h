@@ -54,6 +54,8 @@ void dp_view_span(DpView *view, const char *orig, gsize vs, gsize ve, gsize *os,
 void dp_view_digit_runs(const DpView *view, GArray *out);
 /* Fold a whole string the way the view does (for terms and allow entries). */
 char *dp_view_fold(const char *s);
+/* g_utf8_casefold(S, LEN), without its cost on ASCII (every term and name is folded so at start). */
+char *dp_view_casefold(const char *s, gssize len);
 
 /* ---- built-in detectors ------------------------------------------------- */
 

@@ -361,7 +361,7 @@ dp_names_key(const char *s, gsize n)
 {
 	g_autofree char *raw = g_strndup(s, n);
 	g_autofree char *folded = dp_view_fold(raw);
-	g_autofree char *low = g_utf8_casefold(folded, -1);
+	g_autofree char *low = dp_view_casefold(folded, -1);
 	/* Words, without quotes; "Last, First M" is put in the order "first last". */
 	g_auto(GStrv) parts = g_strsplit_set(low, " \t\n\"'", -1);
 	g_autoptr(GPtrArray) words = g_ptr_array_new();
@@ -525,16 +525,24 @@ dp_names_rule(const DpNames *nm, guint entry)
 	return slot == G_MAXUINT ? G_MAXUINT : g_array_index(nm->entries, Entry, slot).rule;
 }
 
+/* The key of an anchor word whose g_str_hash() is H and an end byte of another word. */
+static gint64
+pair_key_hashed(guint h, char end)
+{
+	return (gint64)(((guint64)h << 8) | (guchar)end);
+}
+
 static gint64
 pair_key(const char *anchor, char end)
 {
-	return (gint64)(((guint64)g_str_hash(anchor) << 8) | (guchar)end);
+	return pair_key_hashed(g_str_hash(anchor), end);
 }
 
+/* H: g_str_hash() of the anchor word, computed once for all its pairs. */
 static void
-pair_add(DpNames *nm, const char *anchor, char end, guint id)
+pair_add(DpNames *nm, guint h, char end, guint id)
 {
-	Pair p = { pair_key(anchor, end), id };
+	Pair p = { pair_key_hashed(h, end), id };
 	g_array_append_val(nm->pairs, p);
 	nm->sealed = FALSE;
 }
@@ -548,10 +556,56 @@ cmp_pair(gconstpointer a, gconstpointer b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/*
+ * Sort PAIRS by key, stably: a byte at a time from the lowest (LSD radix),
+ * skipping the bytes every key shares.  For a list of 10,000 names this is
+ * several times cheaper than qsort() calling cmp_pair().  Keys are compared
+ * as signed numbers, hence the flipped top bit.
+ */
+static void
+sort_pairs_by_key(GArray *pairs)
+{
+	guint n = pairs->len;
+	Pair *a = (Pair *)(void *)pairs->data;
+	g_autofree Pair *tmp = g_new(Pair, n);
+	Pair *src = a, *dst = tmp;
+	for (guint byte = 0; byte < 8; byte++) {
+		guint count[257] = { 0 };
+		guint shift = byte * 8;
+		for (guint i = 0; i < n; i++)
+			count[(((guint64)src[i].key ^ G_GUINT64_CONSTANT(0x8000000000000000)) >> shift & 0xFF) + 1]++;
+		/* Every key has this byte in common: nothing to move. */
+		gboolean same = FALSE;
+		for (guint b = 1; b <= 256 && !same; b++)
+			same = count[b] == n;
+		if (same)
+			continue;
+		for (guint b = 1; b <= 256; b++)
+			count[b] += count[b - 1];
+		for (guint i = 0; i < n; i++)
+			dst[count[((guint64)src[i].key ^ G_GUINT64_CONSTANT(0x8000000000000000)) >> shift & 0xFF]++] =
+			    src[i];
+		Pair *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
+}
+
 void
 dp_names_seal(DpNames *nm)
 {
-	g_array_sort(nm->pairs, cmp_pair);
+	/*
+	 * Pairs are added in entry order, so a stable sort by key alone is
+	 * the order of cmp_pair(); should that not hold, qsort() settles it.
+	 */
+	sort_pairs_by_key(nm->pairs);
+	for (guint i = 1; i < nm->pairs->len; i++)
+		if (cmp_pair(&g_array_index(nm->pairs, Pair, i - 1), &g_array_index(nm->pairs, Pair, i)) > 0) {
+			g_array_sort(nm->pairs, cmp_pair);
+			break;
+		}
 	guint w = 0;
 	for (guint i = 0; i < nm->pairs->len; i++) {
 		const Pair *p = &g_array_index(nm->pairs, Pair, i);
@@ -597,7 +651,7 @@ guint
 dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArray *anchors)
 {
 	guint id = nm->canon->len;
-	g_ptr_array_add(nm->canon, g_utf8_casefold(term, -1));
+	g_ptr_array_add(nm->canon, dp_view_casefold(term, -1));
 	guint none = G_MAXUINT;
 	g_array_append_val(nm->index, none);
 	/* "Mills, Cheryl D" on a list is the name Cheryl D Mills. */
@@ -608,10 +662,29 @@ dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArra
 		g_autofree char *rest = g_strstrip(g_strdup(comma + 1));
 		natural = g_strdup_printf("%s %s", rest, last);
 	}
-	g_auto(GStrv) words = g_strsplit(natural ? natural : term, " ", -1);
-	guint n = g_strv_length(words);
 	/* fuzzy=0: the list as written, as a plain literal (redact.c) finds it. */
-	if (!fuzzy || n < 2 || n > MAX_ENTRY_TOKENS)
+	if (!fuzzy)
+		return id;
+	/*
+	 * Its words, cut at every space in place, as g_strsplit() would cut
+	 * them (which cost more than all the rest here, for a long list).
+	 */
+	g_autofree char *buf = g_strdup(natural ? natural : term);
+	char *words[MAX_ENTRY_TOKENS];
+	guint n = 0;
+	for (char *p = buf, *w = buf;; p++) {
+		if (*p != ' ' && *p != '\0')
+			continue;
+		gboolean last = *p == '\0';
+		*p = '\0';
+		if (n < MAX_ENTRY_TOKENS)
+			words[n] = w;
+		n++;
+		if (last)
+			break;
+		w = p + 1;
+	}
+	if (n < 2 || n > MAX_ENTRY_TOKENS)
 		return id;
 	Entry e = { rule, n, { { { 0 }, 0, 0 } } };
 	for (guint i = 0; i < n; i++) {
@@ -631,14 +704,15 @@ dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArra
 			continue;
 		/* Every variant holds the first and the last word (the first maybe as an initial). */
 		guint ends[2] = { 0, n - 1 };
+		guint h = g_str_hash(e.w[i].skel);
 		for (guint k = 0; k < 2; k++) {
 			const char *o = e.w[ends[k]].skel;
 			if (ends[k] == i || *o == '\0')
 				continue;
-			pair_add(nm, e.w[i].skel, o[0], id);
-			pair_add(nm, e.w[i].skel, o[strlen(o) - 1], id);
+			pair_add(nm, h, o[0], id);
+			pair_add(nm, h, o[strlen(o) - 1], id);
 		}
-		char *key = g_utf8_casefold(words[i], -1);
+		char *key = dp_view_casefold(words[i], -1);
 		if (g_hash_table_contains(nm->anchors, key)) {
 			g_free(key);
 			continue;

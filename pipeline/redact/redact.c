@@ -325,13 +325,17 @@ exprs_add(DpRedactor *rd, Exprs *ex, const char *e, unsigned flags, Pat pat)
 static char *
 escape_literal(const char *s)
 {
-	GString *out = g_string_new(NULL);
+	/* By hand, not printf: a list of names has a space to escape in every entry. */
+	static const char hex[] = "0123456789abcdef";
+	GString *out = g_string_sized_new(strlen(s) * 2 + 8);
 	for (const char *p = s; *p; p++) {
 		guchar c = (guchar)*p;
-		if (c >= 0x80 || g_ascii_isalnum(c))
+		if (c >= 0x80 || g_ascii_isalnum(c)) {
 			g_string_append_c(out, (char)c);
-		else
-			g_string_append_printf(out, "\\x%02x", c);
+		} else {
+			char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+			g_string_append_len(out, e, 4);
+		}
 	}
 	return g_string_free(out, FALSE);
 }
@@ -366,7 +370,7 @@ canonical_value(const Rule *r, const char *v, gsize n)
 				g_string_append_c(s, g_ascii_toupper(v[i]));
 		return g_string_free(s, FALSE);
 	}
-	return g_utf8_casefold(v, (gssize)n);
+	return dp_view_casefold(v, (gssize)n);
 }
 
 static gboolean config_error(GError **error, const DpConfig *cfg, const char *group, const char *fmt, ...)
@@ -430,7 +434,7 @@ load_allow(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
 		const char *v = vals->pdata[i];
 		if (*v == '\0')
 			continue;
-		char *key = g_utf8_casefold(v, -1);
+		char *key = dp_view_casefold(v, -1);
 		if (g_hash_table_contains(rd->allow, key)) {
 			g_free(key);
 			continue;
@@ -1169,7 +1173,7 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 			Cand *c = &g_array_index(refined, Cand, i);
 			if (c->allowed)
 				continue;
-			g_autofree char *key = g_utf8_casefold(rd->view.text + c->vs, (gssize)(c->ve - c->vs));
+			g_autofree char *key = dp_view_casefold(rd->view.text + c->vs, (gssize)(c->ve - c->vs));
 			c->allowed = g_hash_table_contains(rd->allow, key);
 		}
 	}

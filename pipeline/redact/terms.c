@@ -41,7 +41,7 @@ dp_terms_load(const char *path, GError **error)
 			continue;
 		char *t = dp_view_fold(line);
 		/* Case-insensitive duplicates are one term. */
-		g_autofree char *key = g_utf8_casefold(t, -1);
+		g_autofree char *key = dp_view_casefold(t, -1);
 		if (*t == '\0' || g_hash_table_contains(seen, key)) {
 			g_free(t);
 			continue;

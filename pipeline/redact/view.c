@@ -379,12 +379,23 @@ orig_of(DpView *view, gsize v)
 	guint n = view->marks->len, lo = view->hint < n ? view->hint : 0;
 	if (m[lo].v <= v && (lo + 1 >= n || m[lo + 1].v > v)) {
 		/* Same stretch as the last lookup. */
-	} else if (m[lo].v <= v && lo + 2 < n && m[lo + 2].v > v) {
-		lo++; /* the next one */
 	} else {
-		/* Find the last mark with m.v <= v. */
-		guint hi = n;
-		lo = 0;
+		/*
+		 * Spans come in text order, and most are a few marks on (a long
+		 * text has a mark at every paragraph break): look at the next few
+		 * before searching all of them.
+		 */
+		guint k = lo, hi = n;
+		if (m[lo].v <= v) {
+			while (k + 1 < n && k - lo < 8 && m[k + 1].v <= v)
+				k++;
+			if (k + 1 >= n || m[k + 1].v > v)
+				hi = k + 1; /* found: the binary search below has nothing left to do */
+		} else {
+			k = 0;
+		}
+		/* Find the last mark with m.v <= v, in [k, hi). */
+		lo = k;
 		while (hi - lo > 1) {
 			guint mid = (lo + hi) / 2;
 			if (m[mid].v <= v)
@@ -448,9 +459,41 @@ dp_view_digit_runs(const DpView *view, GArray *out)
 	}
 }
 
+/*
+ * Is S printable ASCII without a run of spaces?  Then its view is S itself
+ * (copy_run() copies every byte, a lone space included), and folding it is
+ * a copy: a term list of names is nearly all such lines.
+ */
+static gboolean
+plain_ascii(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if ((guchar)*p < 0x20 || (guchar)*p >= 0x7F || (p[0] == ' ' && p[1] == ' '))
+			return FALSE;
+	return TRUE;
+}
+
+char *
+dp_view_casefold(const char *s, gssize len)
+{
+	/* Up to LEN bytes or a NUL, as g_utf8_casefold() reads. */
+	gsize n = 0;
+	for (; (len < 0 || n < (gsize)len) && s[n] != '\0'; n++)
+		if ((guchar)s[n] >= 0x80)
+			return g_utf8_casefold(s, len);
+	/* ASCII: case folding is lowering A-Z, without g_utf8_casefold's per-character GString. */
+	char *out = g_malloc(n + 1);
+	for (gsize i = 0; i < n; i++)
+		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + ('a' - 'A') : s[i]);
+	out[n] = '\0';
+	return out;
+}
+
 char *
 dp_view_fold(const char *s)
 {
+	if (plain_ascii(s))
+		return g_strstrip(g_strdup(s));
 	DpView v;
 	dp_view_init(&v);
 	dp_view_build(&v, s, strlen(s));
