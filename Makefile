@@ -57,7 +57,8 @@ LDFLAGS  += $(SANITIZE)
 # (pipeline/cmd/) and the format modules.  pipeline/README.md says what each
 # folder holds and may include.  Objects keep their folder under obj/;
 # base names are unique across folders (the archive stores base names).
-MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/mail.c pipeline/extract/zip.c \
+MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/pdf-streams.c \
+            pipeline/extract/mail.c pipeline/extract/zip.c \
             pipeline/extract/ocr.c pipeline/extract/image.c
 MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 CMD_SRC  := $(sort $(wildcard pipeline/cmd/*.c))
@@ -92,7 +93,8 @@ $(BUILD)/libdocpipe.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/docpipe-pdf.so: $(BUILD)/obj/extract/pdf.o $(BUILD)/obj/extract/pdf-ocr.o $(BUILD)/obj/extract/pdf-covered.o
+$(BUILD)/docpipe-pdf.so: $(BUILD)/obj/extract/pdf.o $(BUILD)/obj/extract/pdf-ocr.o $(BUILD)/obj/extract/pdf-covered.o \
+                        $(BUILD)/obj/extract/pdf-streams.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PDF_LIBS)
 
 $(BUILD)/docpipe-mail.so: $(BUILD)/obj/extract/mail.o

@@ -20,7 +20,7 @@ typedef enum { DP_COVERED_REDACT, DP_COVERED_REPORT, DP_COVERED_KEEP } DpCovered
 /* The covered words of one PDF. */
 typedef struct {
 	DpCoveredMode mode;
-	gboolean gate;      /* the file may draw a dark box (dp_pdf_covered_gate) */
+	gboolean gate;      /* the file may draw a dark box (pdf-streams.h's dark_fill) */
 	guint words;        /* covered words found */
 	GArray *pages;      /* of guint: the pages with some */
 	guint spans;        /* labels put in the body */
@@ -28,15 +28,6 @@ typedef struct {
 } DpPdfCovered;
 
 void dp_pdf_covered_init(DpPdfCovered *c, const DpConfig *cfg);
-
-/*
- * Whether the PDF DATA may draw a dark filled rectangle: a scan of its
- * content streams (Flate or unfiltered) for a rectangle at least a few
- * points a side filled in a dark colour.  FALSE only when none does; TRUE
- * when one does or the scan cannot tell (other filters, encryption).
- * Without it no page is rendered.
- */
-gboolean dp_pdf_covered_gate(GBytes *data);
 
 /*
  * Whether page layout character B, after A on the same line, is set
