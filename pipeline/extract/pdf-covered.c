@@ -13,16 +13,19 @@
  *	under it is no finding, since only the text layer's words are tested.
  *
  *	In [pdf] covered-text=redact or report, first per file:
- *	  0. The gate (pdf-streams.c's dark_fill): the file's content
- *	     streams, inflated when Flate, are scanned for a rectangle at
- *	     least a few points a side filled in a dark colour.  When
- *	     none is, no page is rendered: a file of text, rules and
- *	     underlines costs a scan of its bytes, a few milliseconds.
+ *	  0. The gate (pdf-streams.c): the file's content streams, inflated
+ *	     when Flate, are scanned for rectangles at least a few points a
+ *	     side filled in a dark colour, and where each lies in default
+ *	     user space.  When none is, no page is rendered: a file of text,
+ *	     rules and underlines costs a scan of its bytes.
  *	Then per page with text:
- *	  1. A render at PRE_DPI (a letter page is 153x198 pixels): when no
- *	     pixel under any character box is darker than PRE_DARK, the page
- *	     has no dark area under its text and nothing more is done.
- *	  2. Else a render at TEST_DPI, and per word (a run of characters
+ *	  1. Only a page on which a character's box meets one of those dark
+ *	     boxes (PLACE_MARGIN points around it) is rendered, so a page
+ *	     without a dark filled area costs nothing; every page with text
+ *	     is when some dark fill cannot be placed (drawn in a form or a
+ *	     pattern, on a rotated page, in a stream the scan cannot read).
+ *	     Such a page is rendered once, at TEST_DPI.
+ *	  2. On that render, per word (a run of characters
  *	     between spaces, line ends and the gaps where pdf.c's page_text
  *	     puts a space) that holds a letter or digit: the pixels of its
  *	     characters' boxes, shrunk by SHRINK on each side so that the
@@ -48,7 +51,7 @@
  *	Rendering runs Poppler's full graphics on untrusted bytes, in the
  *	sandboxed child like the rest of pdf.c, through pdf-ocr.c's
  *	dp_pdf_render_grey, which caps the pixels of any page whatever its
- *	media box says.  At most two renders a page, both small, counted in
+ *	media box says.  At most one render a page, at TEST_DPI, counted in
  *	[pdf] time-limit with the page's text.  Character boxes come from the
  *	file: every one is clipped to the image before a pixel is read.  The
  *	gate's limits are pdf-streams.c's.  The region fill of step 3
@@ -64,10 +67,13 @@
 
 #include "util/banned.h"
 
-/* The first, coarse render: 4 points a pixel. */
-#define PRE_DPI 18
-/* Under it, a pixel this dark (its brightest channel, 0-255) under a character calls for the test. */
-#define PRE_DARK 128
+/*
+ * A page is rendered when a character's box comes within PLACE_MARGIN
+ * points of a dark box: the boxes are placed from the content streams'
+ * numbers, the characters by Poppler's layout, and rounding must not
+ * part them.
+ */
+#define PLACE_MARGIN 2.0
 /* The test render. */
 #define TEST_DPI 72
 /*
@@ -134,27 +140,34 @@ pixel_box(const PopplerRectangle *r, double scale, int w, int h, double shrink_b
 	return *x1 > *x0 && *y1 > *y0;
 }
 
-/* Step 1: whether any pixel under a visible character of the page is dark at PRE_DPI. */
+/*
+ * Step 1: whether a visible character of the page (text TEXT, N boxes
+ * RECTS in points from the top left of the crop box) meets a dark box of
+ * STREAMS (default user space, y up), or some dark fill is unplaced.
+ */
 static gboolean
-dark_under_text(PopplerPage *page, const char *text, const PopplerRectangle *rects, guint n)
+near_dark_box(const DpPdfStreamFacts *streams, PopplerPage *page, const char *text, const PopplerRectangle *rects,
+              guint n)
 {
-	int w = 0, h = 0, ppi = 0;
-	double scale = 0;
-	g_autofree char *why = NULL;
-	g_autofree guint8 *grey = dp_pdf_render_grey(page, PRE_DPI, TRUE, &w, &h, &ppi, &scale, &why);
-	if (grey == NULL)
-		return FALSE;
+	if (streams->dark_unplaced)
+		return TRUE;
+	PopplerRectangle crop;
+	poppler_page_get_crop_box(page, &crop);
+	double left = MIN(crop.x1, crop.x2), top = MAX(crop.y1, crop.y2);
+	const DpPdfBox *boxes = (const DpPdfBox *)(const void *)streams->dark_boxes->data;
 	guint i = 0;
 	for (const char *p = text; *p && i < n; p = g_utf8_next_char(p), i++) {
 		if (g_unichar_isspace(g_utf8_get_char(p)))
 			continue;
-		int x0, x1, y0, y1;
-		if (!pixel_box(&rects[i], scale, w, h, 0, &x0, &x1, &y0, &y1))
-			continue;
-		for (int y = y0; y < y1; y++)
-			for (int x = x0; x < x1; x++)
-				if (grey[(gsize)y * (gsize)w + (gsize)x] < PRE_DARK)
-					return TRUE;
+		/* The character's box in default user space. */
+		double x1 = MIN(rects[i].x1, rects[i].x2) + left, x2 = MAX(rects[i].x1, rects[i].x2) + left;
+		double y1 = top - MAX(rects[i].y1, rects[i].y2), y2 = top - MIN(rects[i].y1, rects[i].y2);
+		for (guint k = 0; k < streams->dark_boxes->len; k++) {
+			const DpPdfBox *b = &boxes[k];
+			if (x1 <= b->x2 + PLACE_MARGIN && x2 >= b->x1 - PLACE_MARGIN && y1 <= b->y2 + PLACE_MARGIN &&
+			    y2 >= b->y1 - PLACE_MARGIN)
+				return TRUE;
+		}
 	}
 	return FALSE;
 }
@@ -377,13 +390,13 @@ guint8 *
 dp_pdf_covered_find(DpPdfCovered *c, PopplerPage *page, guint pageno, const char *text, const PopplerRectangle *rects,
                     guint n)
 {
-	if (c->mode == DP_COVERED_KEEP || !c->gate || n == 0)
+	if (c->mode == DP_COVERED_KEEP || c->streams == NULL || !c->streams->dark_fill || n == 0)
 		return NULL;
 	/* A page without a letter or digit has no word to hide. */
 	gboolean any = FALSE;
 	for (const char *p = text; *p && !any; p = g_utf8_next_char(p))
 		any = g_unichar_isalnum(g_utf8_get_char(p));
-	if (!any || !dark_under_text(page, text, rects, n))
+	if (!any || !near_dark_box(c->streams, page, text, rects, n))
 		return NULL;
 
 	int w = 0, h = 0, ppi = 0;

@@ -48,11 +48,17 @@
 #define GATE_DEPTH 32
 #define GATE_DICT_MAX 1024
 #define GATE_MAX_INFLATE ((gsize)64 << 20)
+/*
+ * A path keeps at most PATH_RECTS rectangles, a file GATE_MAX_BOXES dark
+ * boxes: past that, the boxes are no longer told apart by place.
+ */
+#define PATH_RECTS 16
+#define GATE_MAX_BOXES 4096
 
-/* The graphics state the gate follows: whether the fill colour is dark, and the CTM's scale. */
+/* The graphics state the gate follows: whether the fill colour is dark, and the CTM. */
 typedef struct {
 	gboolean dark;
-	double scale;
+	double m[6]; /* a b c d e f: user space to default user space */
 } GateState;
 
 /* Whether colour operands V[0..N-1] of an operator setting N components are dark. */
@@ -70,20 +76,65 @@ dark_colour(const double *v, guint n)
 	}
 }
 
+/* M := N x M, the PDF order of "N cm" on a CTM of M. */
+static void
+concat(double *m, const double *n)
+{
+	double r[6] = {
+		n[0] * m[0] + n[1] * m[2], n[0] * m[1] + n[1] * m[3],        n[2] * m[0] + n[3] * m[2],
+		n[2] * m[1] + n[3] * m[3], n[4] * m[0] + n[5] * m[2] + m[4], n[4] * m[1] + n[5] * m[3] + m[5],
+	};
+	memcpy(m, r, sizeof r);
+}
+
+/* The box, in default user space, of rectangle X Y W H under CTM M. */
+static DpPdfBox
+place(const double *m, double x, double y, double w, double h)
+{
+	DpPdfBox b = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+	const double cx[4] = { x, x + w, x, x + w }, cy[4] = { y, y, y + h, y + h };
+	for (guint k = 0; k < 4; k++) {
+		double px = m[0] * cx[k] + m[2] * cy[k] + m[4], py = m[1] * cx[k] + m[3] * cy[k] + m[5];
+		b.x1 = MIN(b.x1, px), b.x2 = MAX(b.x2, px);
+		b.y1 = MIN(b.y1, py), b.y2 = MAX(b.y2, py);
+	}
+	return b;
+}
+
 /*
- * Whether content stream S (LEN bytes) fills a rectangle at least
- * GATE_MIN_RECT points a side in a dark colour (F->dark_fill) or sets
- * an invisible text render mode (F->invisible_text); each fact found is
- * set in F, and the lexing stops when both hold.
+ * A dark filled rectangle B: kept when it is at least GATE_MIN_RECT points
+ * a side, placed when its stream draws in default user space (PLACED),
+ * else (a form, a pattern, a Type 3 glyph, too many boxes) unplaced.
  */
 static void
-stream_scan(const char *s, gsize len, DpPdfStreamFacts *f)
+dark_box(DpPdfStreamFacts *f, const DpPdfBox *b, gboolean placed)
 {
-	GateState st[GATE_DEPTH] = { { TRUE, 1 } };
+	if (!(b->x2 - b->x1 >= GATE_MIN_RECT && b->y2 - b->y1 >= GATE_MIN_RECT))
+		return; /* a table rule, an underline, or NaN */
+	if (placed && f->dark_boxes->len < GATE_MAX_BOXES)
+		g_array_append_val(f->dark_boxes, *b);
+	else
+		f->dark_unplaced = TRUE;
+}
+
+/*
+ * Scan content stream S (LEN bytes) for rectangles filled in a dark
+ * colour (F->dark_boxes, or F->dark_unplaced) and an invisible text
+ * render mode (F->invisible_text).  PLACED: the stream is a page's
+ * content, drawn from default user space (not a form or pattern).  A
+ * stream that leaves the CTM changed for the next one of its page makes
+ * its CTM in F->leaks (see dp_pdf_stream_facts).
+ */
+static void
+stream_scan(const char *s, gsize len, gboolean placed, DpPdfStreamFacts *f)
+{
+	GateState st[GATE_DEPTH] = { { TRUE, { 1, 0, 0, 1, 0, 0 } } };
 	guint depth = 0;
 	double num[8];
 	guint nnum = 0;
-	gboolean rect = FALSE;
+	DpPdfBox path[PATH_RECTS]; /* the rectangles of the path being built */
+	guint npath = 0;
+	gboolean page_content = placed;
 	gsize i = 0;
 	while (i < len) {
 		char c = s[i];
@@ -151,7 +202,9 @@ stream_scan(const char *s, gsize len, DpPdfStreamFacts *f)
 			} else if (g_str_equal(op, "Q")) {
 				depth -= depth > 0;
 			} else if (g_str_equal(op, "cm") && nnum >= 6) {
-				g->scale *= sqrt(fabs(num[nnum - 6] * num[nnum - 3] - num[nnum - 5] * num[nnum - 4]));
+				concat(g->m, num + nnum - 6);
+			} else if (g_str_equal(op, "d0") || g_str_equal(op, "d1")) {
+				placed = FALSE; /* a Type 3 glyph: glyph space */
 			} else if (g_str_equal(op, "g") || g_str_equal(op, "rg") || g_str_equal(op, "k")) {
 				guint want = op[0] == 'g' ? 1 : op[0] == 'r' ? 3 : 4;
 				g->dark = nnum >= want ? dark_colour(num + nnum - want, want) : TRUE;
@@ -160,25 +213,58 @@ stream_scan(const char *s, gsize len, DpPdfStreamFacts *f)
 			} else if (g_str_equal(op, "cs")) {
 				g->dark = TRUE; /* a colour space's initial colour is black */
 			} else if (g_str_equal(op, "re") && nnum >= 4) {
-				double w = fabs(num[nnum - 2]) * g->scale, h = fabs(num[nnum - 1]) * g->scale;
-				rect = rect || (w >= GATE_MIN_RECT && h >= GATE_MIN_RECT);
+				DpPdfBox b = place(g->m, num[nnum - 4], num[nnum - 3], num[nnum - 2], num[nnum - 1]);
+				if (npath < PATH_RECTS)
+					path[npath++] = b;
+				else
+					placed = FALSE; /* too many to keep: the path's boxes are anywhere */
 			} else if (op[0] != '\0' && strchr("fFbB", op[0]) != NULL &&
 			           (op[1] == '\0' || (op[1] == '*' && op[2] == '\0'))) {
-				f->dark_fill = f->dark_fill || (rect && g->dark);
-				if (f->dark_fill && f->invisible_text)
-					return;
-				rect = FALSE;
+				for (guint k = 0; g->dark && k < npath; k++)
+					dark_box(f, &path[k], placed);
+				npath = 0;
 			} else if (g_str_equal(op, "n") || g_str_equal(op, "S") || g_str_equal(op, "s")) {
-				rect = FALSE;
+				npath = 0;
 			} else if (g_str_equal(op, "Tr") && nnum >= 1) {
 				/* 3: neither fill nor stroke; 7: the same, added to the clip. */
 				f->invisible_text = f->invisible_text || num[nnum - 1] == 3 || num[nnum - 1] == 7;
-				if (f->dark_fill && f->invisible_text)
-					return;
 			}
 			nnum = 0;
 		}
 	}
+	/* The next stream of a page starts where this one left the CTM. */
+	const double *m = st[depth].m;
+	if (page_content && placed && (m[0] != 1 || m[1] != 0 || m[2] != 0 || m[3] != 1 || m[4] != 0 || m[5] != 0)) {
+		gboolean known = FALSE;
+		for (guint k = 0; k < MIN(f->n_leaks, G_N_ELEMENTS(f->leaks)) && !known; k++)
+			known = memcmp(f->leaks[k], m, sizeof f->leaks[k]) == 0;
+		if (!known && f->n_leaks < G_N_ELEMENTS(f->leaks))
+			memcpy(f->leaks[f->n_leaks], m, sizeof f->leaks[0]);
+		f->n_leaks += !known;
+	}
+}
+
+/*
+ * Whether S (LEN bytes: the file, or an object stream's objects) gives a
+ * page a /Rotate other than 0, or a /UserUnit: the page's text is then
+ * not laid out in default user space turned upside down.
+ */
+static gboolean
+turned(const char *s, gsize len)
+{
+	if (memmem(s, len, "/UserUnit", 9) != NULL)
+		return TRUE;
+	for (const char *p = s, *end = s + len; (p = memmem(p, (gsize)(end - p), "/Rotate", 7)) != NULL;) {
+		p += 7;
+		while (p < end && g_ascii_isspace(*p))
+			p++;
+		gint64 deg = 0;
+		while (p < end && g_ascii_isdigit(*p) && deg < 1000)
+			deg = deg * 10 + (*p++ - '0');
+		if (deg % 360 != 0 || (p < end && *p == '-'))
+			return TRUE;
+	}
+	return FALSE;
 }
 
 /* Inflate zlib data IN (LEN bytes) into OUT, at most LIMIT bytes: FALSE when it cannot. */
@@ -228,18 +314,27 @@ stream_dict(const char *d, const char *kw)
 	return g_strndup(start, (gsize)(kw - start));
 }
 
+/* The facts the scan cannot be sure of: every dark fill may be anywhere. */
+static void
+unsure(DpPdfStreamFacts *f)
+{
+	f->dark_unplaced = TRUE;
+}
+
 void
 dp_pdf_stream_facts(GBytes *data, DpPdfStreamFacts *f)
 {
 	memset(f, 0, sizeof *f);
+	f->dark_boxes = g_array_new(FALSE, FALSE, sizeof(DpPdfBox));
 	gsize len = 0;
 	const char *d = g_bytes_get_data(data, &len);
 	if (d == NULL)
 		return;
+	gboolean rotated = turned(d, len);
 	gsize inflated = 0;
 	g_autoptr(GByteArray) out = g_byte_array_new();
 	const char *p = d, *end = d + len;
-	while ((p = memmem(p, (gsize)(end - p), "stream", 6)) != NULL) {
+	while ((p = memmem(p, (gsize)(end - p), "stream", 6)) != NULL && !(f->dark_unplaced && f->invisible_text)) {
 		const char *kw = p;
 		p += 6;
 		/* "endstream" and anything but the keyword after a dictionary. */
@@ -253,36 +348,69 @@ dp_pdf_stream_facts(GBytes *data, DpPdfStreamFacts *f)
 		const char *stop = memmem(body, (gsize)(end - body), "endstream", 9);
 		if (stop == NULL)
 			stop = end;
+		p = stop;
 		g_autofree char *dd = stream_dict(d, kw);
-		if (strstr(dd, "/Image") != NULL || strstr(dd, "/ObjStm") != NULL || strstr(dd, "/XRef") != NULL ||
-		    strstr(dd, "/FontFile") != NULL || strstr(dd, "/Length1") != NULL ||
-		    strstr(dd, "/Metadata") != NULL || strstr(dd, "/EmbeddedFile") != NULL) {
-			p = stop;
+		/* An object stream may hold the page dictionaries: their /Rotate is read, nothing else. */
+		gboolean objstm = strstr(dd, "/ObjStm") != NULL;
+		if (strstr(dd, "/Image") != NULL || strstr(dd, "/XRef") != NULL || strstr(dd, "/FontFile") != NULL ||
+		    strstr(dd, "/Length1") != NULL || strstr(dd, "/Metadata") != NULL ||
+		    strstr(dd, "/EmbeddedFile") != NULL)
 			continue;
-		}
 		gboolean flate = strstr(dd, "/FlateDecode") != NULL || strstr(dd, "/Fl ") != NULL ||
 		                 strstr(dd, "/Fl/") != NULL || strstr(dd, "/Fl]") != NULL;
 		gboolean other = strstr(dd, "/Filter") != NULL && !flate;
 		/* Another filter, encryption: the gate cannot say no; the next stream may still tell. */
 		if (other || strstr(dd, "/DecodeParms") != NULL) {
-			f->dark_fill = TRUE;
-			p = stop;
+			unsure(f);
 			continue;
 		}
-		g_byte_array_set_size(out, 0);
+		const char *s = body;
+		gsize slen = (gsize)(stop - body);
 		if (flate) {
 			/* Too much inflated: the gate stays open, and nothing more is read. */
-			if (!inflate(body, (gsize)(stop - body), out, GATE_MAX_INFLATE - inflated)) {
-				f->dark_fill = TRUE;
-				return;
+			g_byte_array_set_size(out, 0);
+			if (!inflate(body, slen, out, GATE_MAX_INFLATE - inflated)) {
+				unsure(f);
+				break;
 			}
 			inflated += out->len;
-			stream_scan((const char *)out->data, out->len, f);
-		} else {
-			stream_scan(body, (gsize)(stop - body), f);
+			s = (const char *)out->data;
+			slen = out->len;
 		}
-		if (f->dark_fill && f->invisible_text)
-			return;
-		p = stop;
+		if (objstm) {
+			rotated = rotated || turned(s, slen);
+			continue;
+		}
+		/* A form, a pattern or an annotation's appearance draws in a space of its own. */
+		gboolean placed =
+		    strstr(dd, "/BBox") == NULL && strstr(dd, "/Form") == NULL && strstr(dd, "/Pattern") == NULL;
+		stream_scan(s, slen, placed, f);
 	}
+	/*
+	 * A page's content may be several streams, each starting where the one
+	 * before left the CTM, and the scan does not know which stream is whose:
+	 * each box is also placed as if its stream began at each CTM a stream
+	 * left behind (a superset of where it is); past a few of them, it may
+	 * be anywhere.
+	 */
+	if (f->n_leaks > G_N_ELEMENTS(f->leaks) && f->dark_boxes->len > 0)
+		unsure(f);
+	guint placed_boxes = f->dark_boxes->len;
+	for (guint k = 0; k < MIN(f->n_leaks, G_N_ELEMENTS(f->leaks)) && !f->dark_unplaced; k++) {
+		for (guint b = 0; b < placed_boxes; b++) {
+			DpPdfBox o = g_array_index(f->dark_boxes, DpPdfBox, b);
+			DpPdfBox moved = place(f->leaks[k], o.x1, o.y1, o.x2 - o.x1, o.y2 - o.y1);
+			g_array_append_val(f->dark_boxes, moved);
+		}
+	}
+	/* Boxes on a turned page are not where the text layout says. */
+	if (rotated && f->dark_boxes->len > 0)
+		unsure(f);
+	f->dark_fill = f->dark_unplaced || f->dark_boxes->len > 0;
+}
+
+void
+dp_pdf_stream_facts_clear(DpPdfStreamFacts *f)
+{
+	g_clear_pointer(&f->dark_boxes, g_array_unref);
 }

@@ -753,9 +753,9 @@ dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	dp_pdf_ocr_init(&scan.ocr, ctx->cfg);
 	dp_pdf_covered_init(&scan.cov, ctx->cfg);
 	/* One scan of the content streams for both the covered-text gate and OCR'd text layers. */
-	DpPdfStreamFacts facts;
+	g_auto(DpPdfStreamFacts) facts;
 	dp_pdf_stream_facts(doc->data, &facts);
-	scan.cov.gate = scan.cov.mode != DP_COVERED_KEEP && facts.dark_fill;
+	scan.cov.streams = &facts;
 	scan.ocr.invisible_text = facts.invisible_text;
 	choose_pages(doc, &opt, &scan);
 	read_pages(pd, &opt, &scan);
