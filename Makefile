@@ -82,7 +82,8 @@ OLE_SRC  := pipeline/extract/ole.c pipeline/extract/ole-word.c pipeline/extract/
 # DOCX, XLSX, PPTX, OpenDocument and EPUB: zip packages read with libzip, so a module too.
 OFFICE_SRC := pipeline/extract/office-zip.c pipeline/extract/office-text.c pipeline/extract/ooxml-docx.c pipeline/extract/ooxml-xlsx.c \
             pipeline/extract/ooxml-pptx.c pipeline/extract/odf.c pipeline/extract/epub.c
-MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/mail.c pipeline/extract/zip.c \
+MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/pdf-streams.c \
+            pipeline/extract/mail.c pipeline/extract/zip.c \
             pipeline/extract/ocr.c pipeline/extract/image.c pipeline/extract/tnef.c \
             pipeline/extract/pst.c pipeline/extract/pst-message.c $(OLE_SRC) $(OFFICE_SRC)
 MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
@@ -119,7 +120,8 @@ $(BUILD)/libdocpipe.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/docpipe-pdf.so: $(BUILD)/obj/extract/pdf.o $(BUILD)/obj/extract/pdf-ocr.o $(BUILD)/obj/extract/pdf-covered.o
+$(BUILD)/docpipe-pdf.so: $(BUILD)/obj/extract/pdf.o $(BUILD)/obj/extract/pdf-ocr.o $(BUILD)/obj/extract/pdf-covered.o \
+                        $(BUILD)/obj/extract/pdf-streams.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PDF_LIBS)
 
 $(BUILD)/docpipe-mail.so: $(BUILD)/obj/extract/mail.o

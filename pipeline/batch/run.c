@@ -42,6 +42,7 @@
 #include "batch/run.h"
 
 #include "batch/ledger.h"
+#include "batch/redcount.h"
 #include "batch/walk.h"
 #include "batch/worker.h"
 #include "chain/stage.h"
@@ -128,6 +129,7 @@ typedef struct {
 	guint n_inputs, n_unchanged, n_failed_before, n_rejected, n_pruned, n_restat;
 	GHashTable *by_status; /* status -> count (GUINT) of this run */
 	GPtrArray *failures;   /* DpLedgerEntry* (owned) of this run */
+	DpRedCount *redacted;  /* the redactions of the inputs converted, by rule and channel */
 	guint pending;         /* rows in the open transaction */
 	gint64 last_commit;
 	gboolean in_tx;
@@ -433,6 +435,7 @@ record_input(Run *r, const DpRunWorker *w, const DpRecord *res, const char *stat
 		e->error = clean_error(dp_record_get(res, DP_F_ERROR));
 		e->sha256 = g_strdup(dp_record_get(res, DP_F_SHA256));
 		e->redactions = g_strdup(dp_record_get(res, "redactions"));
+		dp_redcount_add(r->redacted, e->redactions);
 		const char *ocr = dp_record_get(res, "ocr-pages");
 		e->ocr_pages = ocr ? g_ascii_strtoull(ocr, NULL, 10) : 0;
 		e->txt_sha256 = g_strdup(dp_record_get(res, "txt-sha256"));
@@ -887,6 +890,11 @@ print_summary(Run *r, int code, double secs)
 		if (stop_signal)
 			g_string_append(s, ", interrupted");
 		g_string_append_printf(s, " in %.1f s", secs);
+		/* The audit, on the same line: what was redacted by rule and channel, counts only. */
+		if (dp_redcount_any(r->redacted)) {
+			g_string_append(s, "; redacted: ");
+			dp_redcount_text(r->redacted, s, FALSE);
+		}
 		dp_warn("%s", s->str);
 	}
 	if (!r->json)
@@ -907,7 +915,9 @@ print_summary(Run *r, int code, double secs)
 		dp_json_string(j, l->data);
 		g_string_append_printf(j, ": %u", GPOINTER_TO_UINT(g_hash_table_lookup(r->by_status, l->data)));
 	}
-	g_string_append(j, "}, \"failures\": [");
+	g_string_append(j, "}, \"redactions\": ");
+	dp_redcount_json(r->redacted, j);
+	g_string_append(j, ", \"failures\": [");
 	for (guint i = 0; i < r->failures->len; i++) {
 		const DpLedgerEntry *f = r->failures->pdata[i];
 		g_string_append(j, i ? ", {" : "{");
@@ -942,6 +952,7 @@ run_clear(Run *r)
 		g_hash_table_unref(r->by_status);
 	if (r->failures)
 		g_ptr_array_unref(r->failures);
+	dp_redcount_free(r->redacted);
 	/* The lock goes last: the ledger is closed by then. */
 	if (r->lock_fd >= 0)
 		close(r->lock_fd);
@@ -1338,7 +1349,8 @@ dp_run_execute(const DpRunOptions *opts)
 		  .out_fd = -1,
 		  .lock_fd = -1,
 		  .by_status = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-		  .failures = g_ptr_array_new_with_free_func((GDestroyNotify)dp_ledger_entry_free) };
+		  .failures = g_ptr_array_new_with_free_func((GDestroyNotify)dp_ledger_entry_free),
+		  .redacted = dp_redcount_new() };
 	g_autoptr(GHashTable) ledger = NULL;
 	g_autoptr(GPtrArray) inputs = NULL;
 	int code = run_configure(&r);

@@ -29,6 +29,7 @@
  *	no ledger; 74 a ledger cannot be read; 78 configuration error.
  */
 #include "batch/ledger.h"
+#include "batch/redcount.h"
 #include "cmd/cmd.h"
 #include "core/config.h"
 #include "redact/redact.h"
@@ -46,67 +47,6 @@ static int
 cmp_cstr(gconstpointer a, gconstpointer b)
 {
 	return strcmp(a, b);
-}
-
-static int
-cmp_cstr_data(gconstpointer a, gconstpointer b, gpointer user)
-{
-	return strcmp(a, b);
-}
-
-/* Add a ledger row's "RULE=N RULE.CHANNEL=N ..." (worker.c) to TREE. */
-static void
-add_redactions(GTree *tree, const char *value)
-{
-	g_auto(GStrv) items = g_strsplit(value ? value : "", " ", -1);
-	for (guint i = 0; items[i]; i++) {
-		char *eq = strrchr(items[i], '=');
-		if (eq == NULL || eq == items[i])
-			continue;
-		*eq = '\0';
-		guint64 n = g_ascii_strtoull(eq + 1, NULL, 10);
-		gpointer old = g_tree_lookup(tree, items[i]);
-		g_tree_replace(tree, g_strdup(items[i]), GSIZE_TO_POINTER(GPOINTER_TO_SIZE(old) + n));
-	}
-}
-
-typedef struct {
-	GString *out;
-	gboolean json;
-	const char *rule; /* the rule of the line (text) or object (JSON) being written */
-} RedOut;
-
-/* Text: "  RULE  N (body N, path N)"; JSON: "RULE": {"total": N, "body": N}. */
-static gboolean
-print_redaction(gpointer key, gpointer value, gpointer user)
-{
-	RedOut *ro = user;
-	const char *k = key;
-	gsize n = GPOINTER_TO_SIZE(value);
-	const char *dot = strrchr(k, '.');
-	gboolean channel = dot != NULL && ro->rule != NULL && strlen(ro->rule) == (gsize)(dot - k) &&
-	                   strncmp(k, ro->rule, (gsize)(dot - k)) == 0;
-	if (channel && ro->json) {
-		g_string_append(ro->out, ", ");
-		dp_json_string(ro->out, dot + 1);
-		g_string_append_printf(ro->out, ": %" G_GSIZE_FORMAT, n);
-	} else if (channel) {
-		g_string_append_printf(ro->out, "%s%s %" G_GSIZE_FORMAT,
-		                       ro->out->str[ro->out->len - 1] == '(' ? "" : ", ", dot + 1, n);
-	} else {
-		/* A rule's total comes first (its name sorts before NAME.CHANNEL). */
-		if (ro->rule != NULL)
-			g_string_append(ro->out, ro->json ? "}" : ")\n");
-		if (ro->json) {
-			g_string_append(ro->out, ro->rule != NULL ? ", " : "");
-			dp_json_string(ro->out, k);
-			g_string_append_printf(ro->out, ": {\"total\": %" G_GSIZE_FORMAT, n);
-		} else {
-			g_string_append_printf(ro->out, "  %-12s %" G_GSIZE_FORMAT " (", k, n);
-		}
-		ro->rule = k;
-	}
-	return FALSE;
 }
 
 /* A ledger path as printed: redacted by RD's rules. */
@@ -150,7 +90,7 @@ dp_cmd_status(int argc, char **argv)
 		dp_warn("%s", error->message);
 		return DP_EXIT_CONFIG;
 	}
-	g_autoptr(GTree) redactions = g_tree_new_full(cmp_cstr_data, NULL, g_free, NULL);
+	g_autoptr(DpRedCount) redactions = dp_redcount_new();
 	g_autoptr(GHashTable) by_status = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GString) text = g_string_new(NULL);
 	g_autoptr(GString) jfail = g_string_new(NULL);
@@ -183,7 +123,7 @@ dp_cmd_status(int argc, char **argv)
 			ocr_inputs += e->ocr_pages > 0;
 			gpointer n = g_hash_table_lookup(by_status, e->status);
 			g_hash_table_replace(by_status, g_strdup(e->status), GUINT_TO_POINTER(GPOINTER_TO_UINT(n) + 1));
-			add_redactions(redactions, e->redactions);
+			dp_redcount_add(redactions, e->redactions);
 			if (!dp_ledger_status_failed(e->status))
 				continue;
 			failed++;
@@ -219,10 +159,9 @@ dp_cmd_status(int argc, char **argv)
 			dp_json_string(out, l->data);
 			g_string_append_printf(out, ": %u", GPOINTER_TO_UINT(g_hash_table_lookup(by_status, l->data)));
 		}
-		g_string_append(out, "}, \"redactions\": {");
-		RedOut ro = { out, TRUE, NULL };
-		g_tree_foreach(redactions, print_redaction, &ro);
-		g_string_append_printf(out, "%s}, \"failures\": [%s]}\n", ro.rule ? "}" : "", jfail->str);
+		g_string_append(out, "}, \"redactions\": ");
+		dp_redcount_json(redactions, out);
+		g_string_append_printf(out, ", \"failures\": [%s]}\n", jfail->str);
 	} else {
 		g_string_append_printf(out, "%u inputs in %d ledger%s\n", total, argc - 1, argc > 2 ? "s" : "");
 		for (GList *l = keys; l; l = l->next)
@@ -230,11 +169,9 @@ dp_cmd_status(int argc, char **argv)
 			                       GPOINTER_TO_UINT(g_hash_table_lookup(by_status, l->data)));
 		g_string_append_printf(out, "%" G_GUINT64_FORMAT " page%s read by OCR, in %u input%s\n", ocr_pages,
 		                       ocr_pages == 1 ? "" : "s", ocr_inputs, ocr_inputs == 1 ? "" : "s");
-		if (g_tree_nnodes(redactions) > 0) {
+		if (dp_redcount_any(redactions)) {
 			g_string_append(out, "redactions by rule (channels):\n");
-			RedOut ro = { out, FALSE, NULL };
-			g_tree_foreach(redactions, print_redaction, &ro);
-			g_string_append(out, ")\n");
+			dp_redcount_text(redactions, out, TRUE);
 		}
 		if (failed)
 			g_string_append_printf(out, "failures (%u):\n%s", failed, text->str);

@@ -13,16 +13,19 @@
  *	under it is no finding, since only the text layer's words are tested.
  *
  *	In [pdf] covered-text=redact or report, first per file:
- *	  0. The gate (dp_pdf_covered_gate): the file's content streams,
- *	     inflated when Flate, are scanned for a rectangle at least
- *	     GATE_MIN_RECT points a side filled in a dark colour.  When
- *	     none is, no page is rendered: a file of text, rules and
- *	     underlines costs a scan of its bytes, a few milliseconds.
+ *	  0. The gate (pdf-streams.c): the file's content streams, inflated
+ *	     when Flate, are scanned for rectangles at least a few points a
+ *	     side filled in a dark colour, and where each lies in default
+ *	     user space.  When none is, no page is rendered: a file of text,
+ *	     rules and underlines costs a scan of its bytes.
  *	Then per page with text:
- *	  1. A render at PRE_DPI (a letter page is 153x198 pixels): when no
- *	     pixel under any character box is darker than PRE_DARK, the page
- *	     has no dark area under its text and nothing more is done.
- *	  2. Else a render at TEST_DPI, and per word (a run of characters
+ *	  1. Only a page on which a character's box meets one of those dark
+ *	     boxes (PLACE_MARGIN points around it) is rendered, so a page
+ *	     without a dark filled area costs nothing; every page with text
+ *	     is when some dark fill cannot be placed (drawn in a form or a
+ *	     pattern, on a rotated page, in a stream the scan cannot read).
+ *	     Such a page is rendered once, at TEST_DPI.
+ *	  2. On that render, per word (a run of characters
  *	     between spaces, line ends and the gaps where pdf.c's page_text
  *	     puts a space) that holds a letter or digit: the pixels of its
  *	     characters' boxes, shrunk by SHRINK on each side so that the
@@ -48,33 +51,29 @@
  *	Rendering runs Poppler's full graphics on untrusted bytes, in the
  *	sandboxed child like the rest of pdf.c, through pdf-ocr.c's
  *	dp_pdf_render_grey, which caps the pixels of any page whatever its
- *	media box says.  At most two renders a page, both small, counted in
+ *	media box says.  At most one render a page, at TEST_DPI, counted in
  *	[pdf] time-limit with the page's text.  Character boxes come from the
  *	file: every one is clipped to the image before a pixel is read.  The
- *	gate reads the raw bytes itself: a stream's dictionary is looked at
- *	through at most GATE_DICT_MAX bytes, at most GATE_MAX_INFLATE bytes
- *	are inflated in all (a zlib bomb opens the gate, no more), the lexer
- *	never reads past a stream's end, and the q stack is GATE_DEPTH deep.
- *	A file it cannot read (other filters, encryption) opens the gate:
- *	the cost is a render, never a missed box.  The region fill of step 3
+ *	gate's limits are pdf-streams.c's.  The region fill of step 3
  *	holds at most MAX_FILL pixels in its queue and 65535 regions.
  */
-#define _GNU_SOURCE /* memmem */
 #include "extract/pdf-covered.h"
 
 #include "core/record.h"
 #include "extract/pdf-ocr.h"
 
-#include <gio/gio.h>
 #include <math.h>
 #include <string.h>
 
 #include "util/banned.h"
 
-/* The first, coarse render: 4 points a pixel. */
-#define PRE_DPI 18
-/* Under it, a pixel this dark (its brightest channel, 0-255) under a character calls for the test. */
-#define PRE_DARK 128
+/*
+ * A page is rendered when a character's box comes within PLACE_MARGIN
+ * points of a dark box: the boxes are placed from the content streams'
+ * numbers, the characters by Poppler's layout, and rounding must not
+ * part them.
+ */
+#define PLACE_MARGIN 2.0
 /* The test render. */
 #define TEST_DPI 72
 /*
@@ -100,228 +99,8 @@
 #define ON_DARK_BRIGHT 0.1
 #define BACKGROUND_RATIO 2
 #define MAX_FILL (4u * 1000 * 1000)
-/*
- * The gate: a fill colour whose brightest channel is under GATE_DARK (0-1)
- * is dark; a rectangle smaller than GATE_MIN_RECT points on either side
- * (a table rule, an underline) hides no word.  At most GATE_DEPTH levels
- * of q, GATE_DICT_MAX bytes of a stream's dictionary looked at, and
- * GATE_MAX_INFLATE bytes inflated in all: past that the gate stays open.
- */
-#define GATE_DARK 0.4
-#define GATE_MIN_RECT 4.0
-#define GATE_DEPTH 32
-#define GATE_DICT_MAX 1024
-#define GATE_MAX_INFLATE ((gsize)64 << 20)
 /* A character's box loses this share of its width and height on each side. */
 #define SHRINK 0.2
-
-/* ---- the gate: does the file draw any dark filled rectangle? ------------ */
-
-/* The graphics state the gate follows: whether the fill colour is dark, and the CTM's scale. */
-typedef struct {
-	gboolean dark;
-	double scale;
-} GateState;
-
-/* Whether colour operands V[0..N-1] of an operator setting N components are dark. */
-static gboolean
-dark_colour(const double *v, guint n)
-{
-	switch (n) {
-	case 1: return v[0] < GATE_DARK;
-	case 3: return MAX(v[0], MAX(v[1], v[2])) < GATE_DARK;
-	case 4: {
-		double k = 1 - v[3];
-		return MAX((1 - v[0]) * k, MAX((1 - v[1]) * k, (1 - v[2]) * k)) < GATE_DARK;
-	}
-	default: return TRUE; /* a pattern or a colour space of its own: maybe dark */
-	}
-}
-
-/*
- * Whether content stream S (LEN bytes) fills a rectangle at least
- * GATE_MIN_RECT points a side in a dark colour.  A small lexer: numbers
- * are kept as operands, strings, names, arrays and dictionaries skipped,
- * and only the operators that set the fill colour, the CTM, the graphics
- * state stack, rectangles and fills are followed.
- */
-static gboolean
-stream_fills_dark(const char *s, gsize len)
-{
-	GateState st[GATE_DEPTH] = { { TRUE, 1 } };
-	guint depth = 0;
-	double num[8];
-	guint nnum = 0;
-	gboolean rect = FALSE;
-	gsize i = 0;
-	while (i < len) {
-		char c = s[i];
-		if (g_ascii_isspace(c)) {
-			i++;
-		} else if (c == '%') {
-			while (i < len && s[i] != '\n' && s[i] != '\r')
-				i++;
-		} else if (c == '(') {
-			int nest = 0;
-			for (; i < len; i++) {
-				if (s[i] == '\\')
-					i++;
-				else if (s[i] == '(')
-					nest++;
-				else if (s[i] == ')' && --nest == 0)
-					break;
-			}
-			i++;
-			nnum = 0;
-		} else if (c == '<' && i + 1 < len && s[i + 1] != '<') {
-			/* A hex string: its digits are no operands, its letters no operators. */
-			while (i < len && s[i] != '>')
-				i++;
-			i++;
-			nnum = 0;
-		} else if (c == '<' || c == '>' || c == '[' || c == ']' || c == '{' || c == '}' || c == '/') {
-			/* Names, hex strings, arrays and dictionaries: skipped; they end an operand list. */
-			i++;
-			if (c == '/')
-				while (i < len && !g_ascii_isspace(s[i]) && !strchr("/[]<>(){}%", s[i]))
-					i++;
-			if (c != '/' && c != '[' && c != ']')
-				nnum = 0;
-		} else if (g_ascii_isdigit(c) || c == '-' || c == '+' || c == '.') {
-			gsize j = i;
-			while (j < len && (g_ascii_isdigit(s[j]) || s[j] == '-' || s[j] == '+' || s[j] == '.'))
-				j++;
-			char buf[32];
-			gsize n = MIN(j - i, sizeof buf - 1);
-			memcpy(buf, s + i, n);
-			buf[n] = '\0';
-			if (nnum == G_N_ELEMENTS(num)) {
-				memmove(num, num + 1, sizeof num - sizeof num[0]);
-				nnum--;
-			}
-			num[nnum++] = g_ascii_strtod(buf, NULL);
-			i = j;
-		} else {
-			gsize j = i;
-			while (j < len && !g_ascii_isspace(s[j]) && !strchr("/[]<>(){}%", s[j]))
-				j++;
-			if (j == i)
-				j++;
-			char op[4] = { 0 };
-			if (j - i < sizeof op)
-				memcpy(op, s + i, j - i);
-			i = j;
-			GateState *g = &st[depth];
-			if (g_str_equal(op, "q")) {
-				if (depth + 1 < GATE_DEPTH) {
-					st[depth + 1] = *g;
-					depth++;
-				}
-			} else if (g_str_equal(op, "Q")) {
-				depth -= depth > 0;
-			} else if (g_str_equal(op, "cm") && nnum >= 6) {
-				g->scale *= sqrt(fabs(num[nnum - 6] * num[nnum - 3] - num[nnum - 5] * num[nnum - 4]));
-			} else if (g_str_equal(op, "g") || g_str_equal(op, "rg") || g_str_equal(op, "k")) {
-				guint want = op[0] == 'g' ? 1 : op[0] == 'r' ? 3 : 4;
-				g->dark = nnum >= want ? dark_colour(num + nnum - want, want) : TRUE;
-			} else if (g_str_equal(op, "sc") || g_str_equal(op, "scn")) {
-				g->dark = dark_colour(num, nnum);
-			} else if (g_str_equal(op, "cs")) {
-				g->dark = TRUE; /* a colour space's initial colour is black */
-			} else if (g_str_equal(op, "re") && nnum >= 4) {
-				double w = fabs(num[nnum - 2]) * g->scale, h = fabs(num[nnum - 1]) * g->scale;
-				rect = rect || (w >= GATE_MIN_RECT && h >= GATE_MIN_RECT);
-			} else if (op[0] != '\0' && strchr("fFbB", op[0]) != NULL &&
-			           (op[1] == '\0' || (op[1] == '*' && op[2] == '\0'))) {
-				if (rect && g->dark)
-					return TRUE;
-				rect = FALSE;
-			} else if (g_str_equal(op, "n") || g_str_equal(op, "S") || g_str_equal(op, "s")) {
-				rect = FALSE;
-			}
-			nnum = 0;
-		}
-	}
-	return FALSE;
-}
-
-/* Inflate zlib data IN (LEN bytes) into OUT, at most LIMIT bytes: FALSE when it cannot. */
-static gboolean
-inflate(const char *in, gsize len, GByteArray *out, gsize limit)
-{
-	g_autoptr(GZlibDecompressor) z = g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB);
-	guint8 buf[65536];
-	gsize done = 0;
-	for (;;) {
-		gsize read = 0, written = 0;
-		GConverterResult r = g_converter_convert(G_CONVERTER(z), in + done, len - done, buf, sizeof buf,
-		                                         G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
-		done += read;
-		g_byte_array_append(out, buf, (guint)written);
-		if (out->len > limit)
-			return FALSE;
-		if (r == G_CONVERTER_FINISHED)
-			return TRUE;
-		if (r == G_CONVERTER_ERROR || (read == 0 && written == 0))
-			return out->len > 0; /* a damaged tail: what came out is still scanned */
-	}
-}
-
-gboolean
-dp_pdf_covered_gate(GBytes *data)
-{
-	gsize len = 0;
-	const char *d = g_bytes_get_data(data, &len);
-	if (d == NULL)
-		return FALSE;
-	gsize inflated = 0;
-	g_autoptr(GByteArray) out = g_byte_array_new();
-	const char *p = d, *end = d + len;
-	while ((p = memmem(p, (gsize)(end - p), "stream", 6)) != NULL) {
-		const char *kw = p;
-		p += 6;
-		/* "endstream" and anything but the keyword after a dictionary. */
-		if (kw > d && kw[-1] == 'd')
-			continue;
-		const char *body = p;
-		if (body < end && *body == '\r')
-			body++;
-		if (body < end && *body == '\n')
-			body++;
-		const char *stop = memmem(body, (gsize)(end - body), "endstream", 9);
-		if (stop == NULL)
-			stop = end;
-		/* The stream's dictionary: from the last "<<" of its object. */
-		gsize back = MIN((gsize)(kw - d), GATE_DICT_MAX);
-		g_autofree char *dict = g_strndup(kw - back, back);
-		char *obj = g_strrstr(dict, " obj");
-		const char *dd = obj ? obj : dict;
-		if (strstr(dd, "/Image") != NULL || strstr(dd, "/ObjStm") != NULL || strstr(dd, "/XRef") != NULL ||
-		    strstr(dd, "/FontFile") != NULL || strstr(dd, "/Length1") != NULL ||
-		    strstr(dd, "/Metadata") != NULL || strstr(dd, "/EmbeddedFile") != NULL) {
-			p = stop;
-			continue;
-		}
-		gboolean flate = strstr(dd, "/FlateDecode") != NULL || strstr(dd, "/Fl ") != NULL ||
-		                 strstr(dd, "/Fl/") != NULL || strstr(dd, "/Fl]") != NULL;
-		gboolean other = strstr(dd, "/Filter") != NULL && !flate;
-		/* Another filter, encryption, too much: the gate cannot say no. */
-		if (other || strstr(dd, "/DecodeParms") != NULL)
-			return TRUE;
-		g_byte_array_set_size(out, 0);
-		if (flate) {
-			if (!inflate(body, (gsize)(stop - body), out, GATE_MAX_INFLATE - inflated))
-				return TRUE;
-			inflated += out->len;
-			if (stream_fills_dark((const char *)out->data, out->len))
-				return TRUE;
-		} else if (stream_fills_dark(body, (gsize)(stop - body))) {
-			return TRUE;
-		}
-		p = stop;
-	}
-	return FALSE;
-}
 
 void
 dp_pdf_covered_init(DpPdfCovered *c, const DpConfig *cfg)
@@ -361,27 +140,34 @@ pixel_box(const PopplerRectangle *r, double scale, int w, int h, double shrink_b
 	return *x1 > *x0 && *y1 > *y0;
 }
 
-/* Step 1: whether any pixel under a visible character of the page is dark at PRE_DPI. */
+/*
+ * Step 1: whether a visible character of the page (text TEXT, N boxes
+ * RECTS in points from the top left of the crop box) meets a dark box of
+ * STREAMS (default user space, y up), or some dark fill is unplaced.
+ */
 static gboolean
-dark_under_text(PopplerPage *page, const char *text, const PopplerRectangle *rects, guint n)
+near_dark_box(const DpPdfStreamFacts *streams, PopplerPage *page, const char *text, const PopplerRectangle *rects,
+              guint n)
 {
-	int w = 0, h = 0, ppi = 0;
-	double scale = 0;
-	g_autofree char *why = NULL;
-	g_autofree guint8 *grey = dp_pdf_render_grey(page, PRE_DPI, TRUE, &w, &h, &ppi, &scale, &why);
-	if (grey == NULL)
-		return FALSE;
+	if (streams->dark_unplaced)
+		return TRUE;
+	PopplerRectangle crop;
+	poppler_page_get_crop_box(page, &crop);
+	double left = MIN(crop.x1, crop.x2), top = MAX(crop.y1, crop.y2);
+	const DpPdfBox *boxes = (const DpPdfBox *)(const void *)streams->dark_boxes->data;
 	guint i = 0;
 	for (const char *p = text; *p && i < n; p = g_utf8_next_char(p), i++) {
 		if (g_unichar_isspace(g_utf8_get_char(p)))
 			continue;
-		int x0, x1, y0, y1;
-		if (!pixel_box(&rects[i], scale, w, h, 0, &x0, &x1, &y0, &y1))
-			continue;
-		for (int y = y0; y < y1; y++)
-			for (int x = x0; x < x1; x++)
-				if (grey[(gsize)y * (gsize)w + (gsize)x] < PRE_DARK)
-					return TRUE;
+		/* The character's box in default user space. */
+		double x1 = MIN(rects[i].x1, rects[i].x2) + left, x2 = MAX(rects[i].x1, rects[i].x2) + left;
+		double y1 = top - MAX(rects[i].y1, rects[i].y2), y2 = top - MIN(rects[i].y1, rects[i].y2);
+		for (guint k = 0; k < streams->dark_boxes->len; k++) {
+			const DpPdfBox *b = &boxes[k];
+			if (x1 <= b->x2 + PLACE_MARGIN && x2 >= b->x1 - PLACE_MARGIN && y1 <= b->y2 + PLACE_MARGIN &&
+			    y2 >= b->y1 - PLACE_MARGIN)
+				return TRUE;
+		}
 	}
 	return FALSE;
 }
@@ -604,13 +390,13 @@ guint8 *
 dp_pdf_covered_find(DpPdfCovered *c, PopplerPage *page, guint pageno, const char *text, const PopplerRectangle *rects,
                     guint n)
 {
-	if (c->mode == DP_COVERED_KEEP || !c->gate || n == 0)
+	if (c->mode == DP_COVERED_KEEP || c->streams == NULL || !c->streams->dark_fill || n == 0)
 		return NULL;
 	/* A page without a letter or digit has no word to hide. */
 	gboolean any = FALSE;
 	for (const char *p = text; *p && !any; p = g_utf8_next_char(p))
 		any = g_unichar_isalnum(g_utf8_get_char(p));
-	if (!any || !dark_under_text(page, text, rects, n))
+	if (!any || !near_dark_box(c->streams, page, text, rects, n))
 		return NULL;
 
 	int w = 0, h = 0, ppi = 0;

@@ -9,6 +9,7 @@
 #include <poppler.h>
 #include "core/config.h"
 #include "extract/extract.h"
+#include "extract/pdf-streams.h"
 
 /* [pdf] covered-text: replace covered words, only count them, or not look. */
 typedef enum { DP_COVERED_REDACT, DP_COVERED_REPORT, DP_COVERED_KEEP } DpCoveredMode;
@@ -20,23 +21,14 @@ typedef enum { DP_COVERED_REDACT, DP_COVERED_REPORT, DP_COVERED_KEEP } DpCovered
 /* The covered words of one PDF. */
 typedef struct {
 	DpCoveredMode mode;
-	gboolean gate;      /* the file may draw a dark box (dp_pdf_covered_gate) */
-	guint words;        /* covered words found */
-	GArray *pages;      /* of guint: the pages with some */
-	guint spans;        /* labels put in the body */
-	GString *positions; /* " OFF+LEN" of each label in the body */
+	const DpPdfStreamFacts *streams; /* the dark boxes the file draws (pdf-streams.h), or NULL */
+	guint words;                     /* covered words found */
+	GArray *pages;                   /* of guint: the pages with some */
+	guint spans;                     /* labels put in the body */
+	GString *positions;              /* " OFF+LEN" of each label in the body */
 } DpPdfCovered;
 
 void dp_pdf_covered_init(DpPdfCovered *c, const DpConfig *cfg);
-
-/*
- * Whether the PDF DATA may draw a dark filled rectangle: a scan of its
- * content streams (Flate or unfiltered) for a rectangle at least a few
- * points a side filled in a dark colour.  FALSE only when none does; TRUE
- * when one does or the scan cannot tell (other filters, encryption).
- * Without it no page is rendered.
- */
-gboolean dp_pdf_covered_gate(GBytes *data);
 
 /*
  * Whether page layout character B, after A on the same line, is set

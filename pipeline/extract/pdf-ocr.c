@@ -34,6 +34,17 @@
  *	decimal: the render's pixels divided by its exact scale.  A record
  *	holds at most DP_WORDS_MAX_LINES of them; the pages after are listed
  *	from meta.ocr-words-cut on, without words.
+ *	A text layer that OCR software made is told apart too, for the
+ *	redactor's OCR-tolerant detectors ([redact] ocr-tolerant=auto): a
+ *	page that was not read by OCR here, whose text layer has text, on a
+ *	page whose images cover at least SCAN_COVER of it, in a file whose
+ *	content streams draw text invisibly (render mode 3 or 7, as
+ *	ocrmypdf, Tesseract, ABBYY FineReader and Acrobat's Paper Capture
+ *	lay their text over the scan: pdf-streams.c) is listed in
+ *	meta.ocr-layer-pages.  The byte scan is once per file; a page's
+ *	images are looked at only when it found invisible text, so a
+ *	born-digital file costs nothing more.  The producer's name is the
+ *	redactor's other clue (redact.c), read from meta.producer.
  *	When OCR cannot read a page (no engine, no language data), the text
  *	layer stays and the page is listed in meta.ocr-pages-failed with the
  *	reason in meta.ocr-error; the document goes on.
@@ -73,6 +84,32 @@ dp_pdf_ocr_init(DpPdfOcr *o, const DpConfig *cfg)
 	o->timed_out = g_array_new(FALSE, FALSE, sizeof(guint));
 	o->failed = g_array_new(FALSE, FALSE, sizeof(guint));
 	o->words = g_ptr_array_new_with_free_func(g_free);
+	o->layer_pages = g_array_new(FALSE, FALSE, sizeof(guint));
+}
+
+/*
+ * Whether PAGE looks like a scan: its images cover at least SCAN_COVER of
+ * it.  Poppler runs the page's content for their areas, without decoding
+ * an image.
+ */
+static gboolean
+scan_like(PopplerPage *page)
+{
+	double w = 0, h = 0;
+	poppler_page_get_size(page, &w, &h);
+	if (!(w > 0 && h > 0))
+		return FALSE;
+	double cover = 0;
+	GList *maps = poppler_page_get_image_mapping(page);
+	for (GList *l = maps; l != NULL; l = l->next) {
+		const PopplerImageMapping *m = l->data;
+		double x1 = MAX(0, MIN(m->area.x1, m->area.x2)), x2 = MIN(w, MAX(m->area.x1, m->area.x2));
+		double y1 = MAX(0, MIN(m->area.y1, m->area.y2)), y2 = MIN(h, MAX(m->area.y1, m->area.y2));
+		if (x2 > x1 && y2 > y1)
+			cover += (x2 - x1) * (y2 - y1);
+	}
+	poppler_page_free_image_mapping(maps);
+	return cover >= SCAN_COVER * w * h;
 }
 
 /* Whether every visible character of PAGE (text LAYER) sits in the top or bottom margin. */
@@ -105,17 +142,7 @@ margin_only(PopplerPage *page, const char *layer)
 	if (!only)
 		return FALSE;
 	/* Only then the images' areas (Poppler runs the page's content for them). */
-	double cover = 0;
-	GList *maps = poppler_page_get_image_mapping(page);
-	for (GList *l = maps; l != NULL; l = l->next) {
-		const PopplerImageMapping *m = l->data;
-		double x1 = MAX(0, MIN(m->area.x1, m->area.x2)), x2 = MIN(w, MAX(m->area.x1, m->area.x2));
-		double y1 = MAX(0, MIN(m->area.y1, m->area.y2)), y2 = MIN(h, MAX(m->area.y1, m->area.y2));
-		if (x2 > x1 && y2 > y1)
-			cover += (x2 - x1) * (y2 - y1);
-	}
-	poppler_page_free_image_mapping(maps);
-	return cover >= SCAN_COVER * w * h;
+	return scan_like(page);
 }
 
 gboolean
@@ -245,6 +272,13 @@ dp_pdf_ocr_page(DpPdfOcr *o, PopplerPage *page, guint pageno, const char *layer,
 	return TRUE;
 }
 
+void
+dp_pdf_layer_page(DpPdfOcr *o, PopplerPage *page, guint pageno, PageQuality quality)
+{
+	if (o->invisible_text && quality == PAGE_TEXT && scan_like(page))
+		g_array_append_val(o->layer_pages, pageno);
+}
+
 static char *
 number_list(GArray *a)
 {
@@ -281,10 +315,15 @@ dp_pdf_ocr_finish(DpPdfOcr *o, DpDoc *doc)
 		dp_doc_meta(doc, "ocr-pages-failed", list);
 		dp_doc_meta(doc, "ocr-error", o->error);
 	}
+	if (o->layer_pages->len > 0) {
+		g_autofree char *list = number_list(o->layer_pages);
+		dp_doc_meta(doc, "ocr-layer-pages", list);
+	}
 	g_string_free(o->pages, TRUE);
 	g_ptr_array_free(o->words, TRUE);
 	g_array_free(o->timed_out, TRUE);
 	g_array_free(o->failed, TRUE);
+	g_array_free(o->layer_pages, TRUE);
 	g_free(o->error);
 	dp_ocr_options_clear(&o->opt);
 	return limit;

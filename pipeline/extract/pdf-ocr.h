@@ -17,13 +17,15 @@ typedef enum { PAGE_TEXT, PAGE_EMPTY, PAGE_GARBLED } PageQuality;
 /* The OCR of one PDF's pages. */
 typedef struct {
 	DpOcrOptions opt;
-	GString *pages;    /* "PAGE:CONF ..." (the record's ocr field) */
-	guint n_pages;     /* pages read by OCR */
-	GArray *timed_out; /* pages stopped at [ocr] page-time-limit */
-	GArray *failed;    /* pages OCR could not read: their text layer stays */
-	char *error;       /* why the first of them failed */
-	GPtrArray *words;  /* [ocr] words: the ocr-words lines (core/ocrwords.h) */
-	guint words_cut;   /* the first page whose words did not fit the record, or 0 */
+	GString *pages;          /* "PAGE:CONF ..." (the record's ocr field) */
+	guint n_pages;           /* pages read by OCR */
+	GArray *timed_out;       /* pages stopped at [ocr] page-time-limit */
+	GArray *failed;          /* pages OCR could not read: their text layer stays */
+	char *error;             /* why the first of them failed */
+	GPtrArray *words;        /* [ocr] words: the ocr-words lines (core/ocrwords.h) */
+	guint words_cut;         /* the first page whose words did not fit the record, or 0 */
+	gboolean invisible_text; /* the file draws text invisibly (pdf-streams.h) */
+	GArray *layer_pages;     /* of guint: text layers that look made by OCR */
 } DpPdfOcr;
 
 void dp_pdf_ocr_init(DpPdfOcr *o, const DpConfig *cfg);
@@ -53,8 +55,16 @@ guint8 *dp_pdf_render_grey(PopplerPage *page, guint dpi, gboolean brightest, int
                            double *pixels_per_pt, char **why);
 
 /*
+ * Note page PAGENO, whose text layer (of QUALITY) was kept, when that
+ * layer looks made by OCR: the file draws invisible text and the page's
+ * images cover most of it (the rule is documented in pdf-ocr.c).
+ */
+void dp_pdf_layer_page(DpPdfOcr *o, PopplerPage *page, guint pageno, PageQuality quality);
+
+/*
  * Record on DOC what OCR did (meta.ocr-pages, meta.ocr-languages, the ocr
- * and ocr-words fields, pages over the time limit or failed) and free O.  Returns the
+ * and ocr-words fields, pages over the time limit or failed, the text
+ * layers that look made by OCR in meta.ocr-layer-pages) and free O.  Returns the
  * message of a limit hit, or NULL.
  */
 char *dp_pdf_ocr_finish(DpPdfOcr *o, DpDoc *doc);

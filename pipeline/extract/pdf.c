@@ -75,6 +75,7 @@
 #include "extract/extract.h"
 #include "extract/pdf-covered.h"
 #include "extract/pdf-ocr.h"
+#include "extract/pdf-streams.h"
 #include "util/exitcode.h"
 
 #include <poppler.h>
@@ -602,6 +603,8 @@ read_page(PopplerDocument *pd, guint pageno, PageScan *s)
 	if (dp_pdf_ocr_page(&s->ocr, page, pageno, t ? t : "", quality, s->text)) {
 		g_clear_pointer(&t, g_free);
 		g_clear_pointer(&redacted, g_free);
+	} else {
+		dp_pdf_layer_page(&s->ocr, page, pageno, quality);
 	}
 	if (redacted != NULL) {
 		g_free(t);
@@ -749,7 +752,11 @@ dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	};
 	dp_pdf_ocr_init(&scan.ocr, ctx->cfg);
 	dp_pdf_covered_init(&scan.cov, ctx->cfg);
-	scan.cov.gate = scan.cov.mode != DP_COVERED_KEEP && dp_pdf_covered_gate(doc->data);
+	/* One scan of the content streams for both the covered-text gate and OCR'd text layers. */
+	g_auto(DpPdfStreamFacts) facts;
+	dp_pdf_stream_facts(doc->data, &facts);
+	scan.cov.streams = &facts;
+	scan.ocr.invisible_text = facts.invisible_text;
 	choose_pages(doc, &opt, &scan);
 	read_pages(pd, &opt, &scan);
 	set_quality_meta(doc, &scan);

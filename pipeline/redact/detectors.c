@@ -268,6 +268,9 @@ card_layout(const guint8 *glen, guint ng)
 static void
 card_at(const char *v, gsize vlen, gsize vs, gboolean validate, DpCands *c)
 {
+	/* Validated, a number must start with 2 to 6 (below): most runs of digits end here. */
+	if (validate && (v[vs] < '2' || v[vs] > '6'))
+		return;
 	/* Up to 19 digits with one kind of separator: "4111 1111-1111" is not one number. */
 	char digits[20];
 	gsize n = 0, group = 0, end = vs;

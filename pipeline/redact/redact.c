@@ -1705,14 +1705,30 @@ ocr_producer(const char *s)
 }
 
 /*
- * The original byte ranges of REC's body on the pages its "ocr" field
- * names ("PAGE:CONF ..."): the body's pages are separated by form feeds,
- * and the first is page 1, or the first of meta.page-range.
+ * The pages of REC whose text came from OCR, as one list ("PAGE[:CONF]
+ * ..."), or NULL: those its "ocr" field names (read by OCR here), then
+ * those of meta.ocr-layer-pages (a text layer OCR software made, laid
+ * invisibly over a scan: extract/pdf-ocr.c).
+ */
+static char *
+ocr_pages(const DpRecord *rec)
+{
+	const char *read = dp_record_get(rec, DP_F_OCR);
+	const char *layer = dp_record_get(rec, DP_META_PREFIX "ocr-layer-pages");
+	if (read == NULL && layer == NULL)
+		return NULL;
+	return g_strjoin(" ", read ? read : layer, read ? layer : NULL, NULL);
+}
+
+/*
+ * The original byte ranges of REC's body on the pages ocr_pages() names:
+ * the body's pages are separated by form feeds, and the first is page 1,
+ * or the first of meta.page-range.
  */
 static void
 ocr_page_ranges(const DpRecord *rec, GArray *ranges)
 {
-	const char *list = dp_record_get(rec, DP_F_OCR);
+	g_autofree char *list = ocr_pages(rec);
 	if (list == NULL)
 		return;
 	guint64 first = 1;
@@ -1823,7 +1839,7 @@ remember_ocr_parent(DpRedactor *rd, const DpRecord *rec, const OcrScope *scope)
 	g_free(rd->ocr_parent_pages);
 	rd->ocr_parent = g_strdup(id);
 	rd->ocr_parent_all = scope->all;
-	rd->ocr_parent_pages = g_strdup(dp_record_get(rec, DP_F_OCR));
+	rd->ocr_parent_pages = ocr_pages(rec);
 }
 
 /* Is REC a printed message with an address in its From, To, Cc or Bcc? */
@@ -1893,7 +1909,8 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 	g_autofree char *orig_path = p ? g_strdup(p) : NULL;
 	/*
 	 * What came from OCR ([redact] ocr-tolerant=auto): the body of a
-	 * text layer OCR software made, the pages OCR read, and the address
+	 * text layer OCR software made (by its producer's name), the pages OCR
+	 * read or whose text layer lies invisibly over a scan, and the address
 	 * fields of a printed message (read off paper, by OCR as often as
 	 * not), and the whole of a printed message found on a page OCR read.
 	 * Decided before anything is redacted.

@@ -427,11 +427,18 @@ dp_view_span(DpView *view, const char *orig, gsize vs, gsize ve, gsize *os, gsiz
 	*oe = MIN(e, view->orig_len);
 }
 
+/*
+ * The starts are written straight into OUT's storage, grown by doubling,
+ * and OUT is cut to its length at the end: one g_array_append_val() call
+ * per run cost more than the vector scan itself.
+ */
 void
 dp_view_digit_runs(const DpView *view, GArray *out)
 {
 	const char *v = view->text;
 	gsize n = view->len, j = 0;
+	guint len = out->len, cap = out->len;
+	gsize *at = (gsize *)(void *)out->data;
 	gboolean prev_digit = FALSE;
 #ifdef __SSE2__
 	const __m128i below = _mm_set1_epi8('0' - 1), above = _mm_set1_epi8('9' + 1);
@@ -443,14 +450,22 @@ dp_view_digit_runs(const DpView *view, GArray *out)
 		/* A digit whose predecessor is not one. */
 		unsigned starts = d & ~((d << 1) | carry);
 		carry = (d >> 15) & 1;
+		if (starts == 0)
+			continue;
+		/* At most 8 starts in 16 bytes. */
+		if (len + 8 > cap) {
+			cap = MAX(cap * 2, len + 64);
+			g_array_set_size(out, cap);
+			at = (gsize *)(void *)out->data;
+		}
 		while (starts != 0) {
-			gsize at = j + (gsize)__builtin_ctz(starts);
-			g_array_append_val(out, at);
+			at[len++] = j + (gsize)__builtin_ctz(starts);
 			starts &= starts - 1;
 		}
 	}
 	prev_digit = carry != 0;
 #endif
+	g_array_set_size(out, len);
 	for (; j < n; j++) {
 		gboolean digit = g_ascii_isdigit(v[j]);
 		if (digit && !prev_digit)
