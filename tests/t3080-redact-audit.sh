@@ -26,7 +26,7 @@ values() {
 test_expect_success 'the summary counts each rule by channel, without a value' '
 	docpipe run "$IN" out 2>err &&
 	test "$(wc -l <err)" = 1 &&
-	test_grep "^docpipe run: [23] inputs, [23] converted (ok [23]), 0 unchanged in [0-9.]* s; redacted: .*email 3 (header 3), phone 1 (body 1), ssn 3 (body 2, path 1)$" err &&
+	test_grep "^docpipe run: [23] inputs, [23] converted (ok [23]), 0 unchanged in [0-9.]* s; redacted: .*email 3 (header 3), person 1 (header 1), phone 1 (body 1), ssn 3 (body 2, path 1)$" err &&
 	! values err
 '
 
