@@ -12,7 +12,8 @@
  *	grouping) and touched_groups (groups that lost a member).
  *	dp_corpus_db_put_input() replaces an input's rows in one go, as the
  *	ledger replaces its row; corpusidx.c does the grouping and threading
- *	when the run ends.
+ *	when the run ends.  The LSH rows of a transaction are kept in memory
+ *	and written sorted when it commits (dp_corpus_db_flush_lsh).
  *
  *	Like the ledger, the database is written by one process (the run's
  *	parent, which holds the lock on OUT), in WAL mode so that readers
@@ -37,6 +38,10 @@
 
 #include "util/banned.h"
 
+/* The indexes of table lsh, apart: a bulk store makes them again (dp_corpus_db_flush_lsh). */
+static const char lsh_index_sql[] = "CREATE INDEX IF NOT EXISTS lsh_bucket ON lsh(band, bucket);"
+                                    "CREATE INDEX IF NOT EXISTS lsh_doc ON lsh(doc_id);";
+
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS documents (doc_id INTEGER PRIMARY KEY, source TEXT NOT NULL,"
     " part TEXT NOT NULL DEFAULT '', type TEXT, status TEXT, error TEXT, pages INTEGER, ocr_pages INTEGER,"
@@ -56,8 +61,6 @@ static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS threads (thread_id INTEGER PRIMARY KEY, root_msg INTEGER, subject TEXT,"
     " messages INTEGER, depth INTEGER, participants TEXT, first_date TEXT, last_date TEXT);"
     "CREATE TABLE IF NOT EXISTS lsh (band INTEGER, bucket INTEGER, doc_id INTEGER);"
-    "CREATE INDEX IF NOT EXISTS lsh_bucket ON lsh(band, bucket);"
-    "CREATE INDEX IF NOT EXISTS lsh_doc ON lsh(doc_id);"
     "CREATE TABLE IF NOT EXISTS touched (doc_id INTEGER PRIMARY KEY);"
     "CREATE TABLE IF NOT EXISTS touched_groups (group_id INTEGER PRIMARY KEY);"
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);";
@@ -130,6 +133,9 @@ dp_corpus_db_close(DpCorpusDb *db)
 	sqlite3_finalize(db->msg);
 	sqlite3_finalize(db->lsh);
 	sqlite3_finalize(db->touch);
+	sqlite3_finalize(db->pending_q);
+	if (db->pending_lsh != NULL)
+		g_array_unref(db->pending_lsh);
 	for (guint i = 0; i < G_N_ELEMENTS(db->del); i++)
 		sqlite3_finalize(db->del[i]);
 	sqlite3_close(db->db);
@@ -180,13 +186,15 @@ dp_corpus_db_open(const char *path, gboolean write, gboolean *existed, GError **
 		return g_steal_pointer(&db);
 	}
 	/*
-	 * The LSH index takes 16 rows per document at random places: with
-	 * SQLite's default 2 MiB page cache, 100,000 documents make storing
-	 * disk-bound and superlinear; 64 MiB keeps the index's hot pages.
+	 * With SQLite's default 2 MiB page cache, 100,000 documents (170 MB
+	 * of database, most of it signatures and LSH rows) make storing
+	 * disk-bound and superlinear: a transaction's dirty pages spill to
+	 * the WAL and are read back.  256 MiB holds them at that size and
+	 * keeps a run's parent well under the 1 GiB of issue 17.
 	 */
-	if (!dp_corpus_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
+	if (!dp_corpus_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;",
 	                       error) ||
-	    !dp_corpus_db_exec(db, schema_sql, error) ||
+	    !dp_corpus_db_exec(db, schema_sql, error) || !dp_corpus_db_exec(db, lsh_index_sql, error) ||
 	    (version == 0 && !dp_corpus_db_exec(db, "PRAGMA user_version=1", error)))
 		return NULL;
 	return g_steal_pointer(&db);
@@ -214,8 +222,76 @@ dp_corpus_db_commit(DpCorpusDb *db, GError **error)
 {
 	if (!db->in_tx)
 		return TRUE;
+	/* On failure the transaction stays open, and closing rolls it back. */
+	if (!dp_corpus_db_flush_lsh(db, error))
+		return FALSE;
 	db->in_tx = FALSE;
 	return dp_corpus_db_exec(db, "COMMIT", error);
+}
+
+static gboolean stmts_prepare(DpCorpusDb *db, GError **error);
+
+/*
+ * Whether the N pending rows are more than the table holds: then its two
+ * indexes are dropped and made again after the rows go in (*BULK), a sort
+ * of the whole table, which costs less than N inserts at random places in
+ * the doc_id index once it outgrows the page cache.
+ */
+static gboolean
+stored_lsh_rows(DpCorpusDb *db, guint n, gboolean *bulk, GError **error)
+{
+	sqlite3_stmt *st = dp_corpus_db_prepare(db, "SELECT max(rowid) FROM lsh", error);
+	if (st == NULL)
+		return FALSE;
+	int rc = sqlite3_step(st);
+	*bulk = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) < (sqlite3_int64)n;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || dp_corpus_db_fail(db, "cannot read LSH buckets", error);
+}
+
+static int
+lsh_row_cmp(gconstpointer a, gconstpointer b)
+{
+	const DpLshRow *x = a, *y = b;
+	if (x->band != y->band)
+		return x->band < y->band ? -1 : 1;
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	return x->doc_id < y->doc_id ? -1 : x->doc_id > y->doc_id;
+}
+
+/*
+ * Sorted by band and bucket, the rows of one transaction go into the
+ * bucket index in one sweep instead of at random places, so that storing
+ * stays close to linear when the index outgrows the page cache; the
+ * doc_id index takes them at its end in any order, new documents having
+ * the largest ids.
+ */
+gboolean
+dp_corpus_db_flush_lsh(DpCorpusDb *db, GError **error)
+{
+	if (db->pending_lsh == NULL || db->pending_lsh->len == 0)
+		return TRUE;
+	if (!stmts_prepare(db, error))
+		return FALSE;
+	g_array_sort(db->pending_lsh, lsh_row_cmp);
+	gboolean bulk = FALSE;
+	if (!stored_lsh_rows(db, db->pending_lsh->len, &bulk, error) ||
+	    (bulk && !dp_corpus_db_exec(db, "DROP INDEX IF EXISTS lsh_bucket; DROP INDEX IF EXISTS lsh_doc;", error)))
+		return FALSE;
+	sqlite3_stmt *st = db->lsh;
+	for (guint i = 0; i < db->pending_lsh->len; i++) {
+		const DpLshRow *r = &g_array_index(db->pending_lsh, DpLshRow, i);
+		sqlite3_reset(st);
+		sqlite3_bind_int(st, 1, r->band);
+		sqlite3_bind_int64(st, 2, r->bucket);
+		sqlite3_bind_int64(st, 3, r->doc_id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return dp_corpus_db_fail(db, "cannot store LSH buckets", error);
+	}
+	sqlite3_reset(st);
+	g_array_set_size(db->pending_lsh, 0);
+	return !bulk || dp_corpus_db_exec(db, lsh_index_sql, error);
 }
 
 static const char *const delete_steps[] = {
@@ -234,6 +310,23 @@ gboolean
 dp_corpus_db_delete_input(DpCorpusDb *db, const char *source, GError **error)
 {
 	G_STATIC_ASSERT(G_N_ELEMENTS(delete_steps) == G_N_ELEMENTS(((DpCorpusDb *)NULL)->del));
+	/*
+	 * An input stored earlier in this transaction has its LSH rows still
+	 * pending: they go to the table first, for the steps to remove them.
+	 */
+	if (db->pending_lsh != NULL && db->pending_lsh->len > 0) {
+		if (db->pending_q == NULL &&
+		    (db->pending_q = dp_corpus_db_prepare(
+		         db, "SELECT 1 FROM documents WHERE source = ?1 AND doc_id >= ?2 LIMIT 1", error)) == NULL)
+			return FALSE;
+		sqlite3_reset(db->pending_q);
+		sqlite3_bind_text(db->pending_q, 1, source, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(db->pending_q, 2, db->pending_min);
+		gboolean mine = sqlite3_step(db->pending_q) == SQLITE_ROW;
+		sqlite3_reset(db->pending_q);
+		if (mine && !dp_corpus_db_flush_lsh(db, error))
+			return FALSE;
+	}
 	for (guint i = 0; i < G_N_ELEMENTS(delete_steps); i++) {
 		if (db->del[i] == NULL && (db->del[i] = dp_corpus_db_prepare(db, delete_steps[i], error)) == NULL)
 			return FALSE;
@@ -274,19 +367,18 @@ bind_count(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_int64(st, i, (sqlite3_int64)g_ascii_strtoull(v, NULL, 10));
 }
 
-/* The LSH buckets of document DOC_ID, for the candidates of documents to come. */
-static gboolean
-put_lsh(DpCorpusDb *db, sqlite3_stmt *lsh, gint64 doc_id, const DpMinhash *sig, GError **error)
+/* The LSH buckets of document DOC_ID, for the candidates of documents to come: pending until the commit. */
+static void
+put_lsh(DpCorpusDb *db, gint64 doc_id, const DpMinhash *sig)
 {
+	if (db->pending_lsh == NULL)
+		db->pending_lsh = g_array_new(FALSE, FALSE, sizeof(DpLshRow));
+	if (db->pending_lsh->len == 0 || doc_id < db->pending_min)
+		db->pending_min = doc_id;
 	for (guint b = 0; b < DP_MINHASH_BANDS; b++) {
-		sqlite3_reset(lsh);
-		sqlite3_bind_int(lsh, 1, (int)b);
-		sqlite3_bind_int64(lsh, 2, (sqlite3_int64)dp_minhash_band(sig, b));
-		sqlite3_bind_int64(lsh, 3, doc_id);
-		if (sqlite3_step(lsh) != SQLITE_DONE)
-			return dp_corpus_db_fail(db, "cannot store LSH buckets", error);
+		DpLshRow r = { (gint64)dp_minhash_band(sig, b), doc_id, (int)b };
+		g_array_append_val(db->pending_lsh, r);
 	}
-	return TRUE;
 }
 
 /* The statements that store rows, prepared on first use and kept. */
@@ -355,7 +447,9 @@ put_doc(DpCorpusDb *db, const char *source, const char *const *f, const char *st
 		if (sqlite3_step(db->touch) != SQLITE_DONE)
 			return dp_corpus_db_fail(db, "cannot mark a document", error);
 	}
-	return !has_sig || put_lsh(db, db->lsh, *doc_id, &sig, error);
+	if (has_sig)
+		put_lsh(db, *doc_id, &sig);
+	return TRUE;
 }
 
 /* One "M" row (F, 15 fields) of SOURCE, in document DOC_ID. */
@@ -427,17 +521,17 @@ rebuild_lsh(DpCorpusDb *db, GError **error)
 		return FALSE;
 	sqlite3_stmt *sel =
 	    dp_corpus_db_prepare(db, "SELECT doc_id, minhash FROM documents WHERE minhash IS NOT NULL", error);
-	sqlite3_stmt *ins =
-	    sel ? dp_corpus_db_prepare(db, "INSERT INTO lsh (band, bucket, doc_id) VALUES (?, ?, ?)", error) : NULL;
-	gboolean ok = ins != NULL;
-	while (ok && sqlite3_step(sel) == SQLITE_ROW) {
+	if (sel == NULL)
+		return FALSE;
+	int rc;
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		DpMinhash sig;
 		if (dp_minhash_from_bytes(sqlite3_column_blob(sel, 1), (gsize)sqlite3_column_bytes(sel, 1), &sig))
-			ok = put_lsh(db, ins, sqlite3_column_int64(sel, 0), &sig, error);
+			put_lsh(db, sqlite3_column_int64(sel, 0), &sig);
 	}
 	sqlite3_finalize(sel);
-	sqlite3_finalize(ins);
-	return ok;
+	return (rc == SQLITE_DONE || dp_corpus_db_fail(db, "cannot read signatures", error)) &&
+	       dp_corpus_db_flush_lsh(db, error);
 }
 
 gboolean

@@ -434,7 +434,8 @@ has_rows(DpCorpusDb *db, const char *table)
 gboolean
 dp_corpus_db_update(DpCorpusDb *db, int threshold_pct, int shingle, GString *stats, GError **error)
 {
-	if (!dp_corpus_db_begin(db, error))
+	/* The buckets of the documents just stored are the candidates' way in. */
+	if (!dp_corpus_db_begin(db, error) || !dp_corpus_db_flush_lsh(db, error))
 		return FALSE;
 	g_autofree char *params = g_strdup_printf("near-threshold=%d shingle=%d", threshold_pct, shingle);
 	g_autofree char *grouped = dp_corpus_db_get_meta(db, "grouped");

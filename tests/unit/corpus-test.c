@@ -1,15 +1,20 @@
 /*
  * corpus-test.c: MinHash signatures, LSH candidates and duplicate groups
  * (corpus/minhash.c, corpus/dups.c), and threads (corpus/threads.c), on
- * texts and messages made here.
+ * texts and messages made here; the LSH rows of the corpus database
+ * (corpus/corpusdb.c), which are written when a transaction commits.
  */
+#include "corpus/corpusdb.h"
 #include "corpus/dups.h"
 #include "corpus/minhash.h"
 #include "corpus/threads.h"
+#include "util/hash.h"
 
 #include "unit.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
+#include <sqlite3.h>
 
 /* A text of N words from a small deterministic generator; SEED picks the words. */
 static GString *
@@ -218,6 +223,74 @@ test_threads_subject_fallback(void)
 	g_assert_cmpuint(t->len, ==, 3);
 }
 
+/* Store TEXT as input SOURCE of DB, as a run stores a worker's rows. */
+static void
+db_put(DpCorpusDb *db, const char *source, const char *text)
+{
+	g_autoptr(GString) norm = dp_minhash_normalize(text, strlen(text));
+	DpMinhash h;
+	g_assert_true(dp_minhash_sign(norm->str, 5, &h));
+	g_autofree char *hash = dp_sha256_hex(norm->str, norm->len);
+	g_autofree char *sig = dp_minhash_to_string(&h);
+	g_autofree char *rows =
+	    g_strdup_printf("D\t\ttext/plain\tok\t\t\t\t\t%u\t\t\t%s\t%s\t1\n", (guint)strlen(text), hash, sig);
+	g_autoptr(GError) error = NULL;
+	g_assert_true(dp_corpus_db_put_input(db, source, "ok", NULL, NULL, rows, &error));
+	g_assert_no_error(error);
+}
+
+static gint64
+db_count(DpCorpusDb *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	g_assert_cmpint(sqlite3_prepare_v2(dp_corpus_db_sqlite(db), sql, -1, &st, NULL), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+	gint64 n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void
+test_db_lsh_rows_once_per_document(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("corpus-test.XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "corpus.sqlite", NULL);
+	g_autoptr(GString) t0 = words(7, 300);
+	g_autoptr(GString) t1 = g_string_new(t0->str);
+	t1->str[t1->len / 2] = 'Q';
+	g_autoptr(GError) error = NULL;
+	DpCorpusDb *db = dp_corpus_db_open(path, TRUE, NULL, &error);
+	g_assert_no_error(error);
+	/*
+	 * The same input twice in one transaction: its first rows are still
+	 * pending when it is replaced, and its new row may take the same
+	 * doc_id; it must keep one set of buckets, not two.
+	 */
+	db_put(db, "a.txt", t0->str);
+	db_put(db, "a.txt", t0->str);
+	db_put(db, "b.txt", t1->str);
+	g_assert_true(dp_corpus_db_commit(db, &error));
+	g_assert_true(dp_corpus_db_update(db, 90, 5, NULL, &error));
+	g_assert_cmpint(db_count(db, "SELECT count(*) FROM lsh"), ==, 2 * DP_MINHASH_BANDS);
+	g_assert_cmpint(db_count(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('lsh_bucket', 'lsh_doc')"), ==,
+	                2);
+	g_assert_cmpint(db_count(db, "SELECT count(*) FROM dup_members"), ==, 2);
+	/* An update adds to the indexes as they are, and finds its candidate through them. */
+	db_put(db, "c.txt", t0->str);
+	g_assert_true(dp_corpus_db_commit(db, &error));
+	g_assert_true(dp_corpus_db_update(db, 90, 5, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(db_count(db, "SELECT count(*) FROM lsh"), ==, 3 * DP_MINHASH_BANDS);
+	g_assert_cmpint(db_count(db, "SELECT count(*) FROM dup_groups"), ==, 1);
+	g_assert_cmpint(db_count(db, "SELECT count(*) FROM dup_members"), ==, 3);
+	dp_corpus_db_close(db);
+	for (const char *const *s = (const char *const[]){ "", "-wal", "-shm", NULL }; *s != NULL; s++) {
+		g_autofree char *f = g_strconcat(path, *s, NULL);
+		g_unlink(f);
+	}
+	g_rmdir(dir);
+}
+
 DP_UNIT_MAIN("corpus", test_normalize, test_similarity_estimates_jaccard, test_groups_exact_near_and_apart,
              test_groups_never_join_a_part_to_its_container, test_groups_are_subquadratic, test_threads_jwz_and_printed,
-             test_threads_subject_fallback)
+             test_threads_subject_fallback, test_db_lsh_rows_once_per_document)
