@@ -712,12 +712,22 @@ dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArra
 			pair_add(nm, h, o[0], id);
 			pair_add(nm, h, o[strlen(o) - 1], id);
 		}
-		char *key = dp_view_casefold(words[i], -1);
-		if (g_hash_table_contains(nm->anchors, key)) {
-			g_free(key);
+		/*
+		 * Most words of a long list are anchors already ("John"): an
+		 * ASCII word is looked up lowered in place, and only a new one
+		 * is copied into the set.
+		 */
+		const char *w = words[i];
+		char low[MAX_SKEL];
+		gsize k = 0;
+		for (; k < sizeof low - 1 && w[k] != '\0' && (guchar)w[k] < 0x80; k++)
+			low[k] = (char)(w[k] >= 'A' && w[k] <= 'Z' ? w[k] + ('a' - 'A') : w[k]);
+		low[k] = '\0';
+		g_autofree char *key = w[k] != '\0' ? dp_view_casefold(w, -1) : NULL;
+		const char *probe = key ? key : low;
+		if (g_hash_table_contains(nm->anchors, probe))
 			continue;
-		}
-		g_hash_table_add(nm->anchors, key);
+		g_hash_table_add(nm->anchors, key ? g_steal_pointer(&key) : g_strdup(low));
 		g_ptr_array_add(anchors, g_strdup(words[i]));
 	}
 	return id;
