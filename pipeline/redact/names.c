@@ -538,15 +538,6 @@ pair_key(const char *anchor, char end)
 	return pair_key_hashed(g_str_hash(anchor), end);
 }
 
-/* H: g_str_hash() of the anchor word, computed once for all its pairs. */
-static void
-pair_add(DpNames *nm, guint h, char end, guint id)
-{
-	Pair p = { pair_key_hashed(h, end), id };
-	g_array_append_val(nm->pairs, p);
-	nm->sealed = FALSE;
-}
-
 static int
 cmp_pair(gconstpointer a, gconstpointer b)
 {
@@ -705,12 +696,19 @@ dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArra
 		/* Every variant holds the first and the last word (the first maybe as an initial). */
 		guint ends[2] = { 0, n - 1 };
 		guint h = g_str_hash(e.w[i].skel);
+		/* Appended together: one call per word instead of one per pair. */
+		Pair add[4];
+		guint np = 0;
 		for (guint k = 0; k < 2; k++) {
 			const char *o = e.w[ends[k]].skel;
 			if (ends[k] == i || *o == '\0')
 				continue;
-			pair_add(nm, h, o[0], id);
-			pair_add(nm, h, o[strlen(o) - 1], id);
+			add[np++] = (Pair){ pair_key_hashed(h, o[0]), id };
+			add[np++] = (Pair){ pair_key_hashed(h, o[strlen(o) - 1]), id };
+		}
+		if (np > 0) {
+			g_array_append_vals(nm->pairs, add, np);
+			nm->sealed = FALSE;
 		}
 		/*
 		 * Most words of a long list are anchors already ("John"): an
