@@ -399,7 +399,12 @@ dp_names_key(const char *s, gsize n)
 /* ---- term-list names ------------------------------------------------------ */
 
 typedef struct {
-	char skel[MAX_SKEL];
+	/*
+	 * In DpNames's SKELS: a skeleton is most often under 16 bytes, and
+	 * room for MAX_SKEL in every word made 10,000 entries 8 MB, paid in
+	 * page faults at every start.
+	 */
+	const char *skel;
 	guint letters; /* of the word as written: decides the edits allowed */
 	char initial;  /* its first letter, lower case */
 } Word;
@@ -431,6 +436,7 @@ struct DpNames {
 	GArray *pairs;
 	gboolean sealed;
 	GHashTable *anchors; /* casefolded words already handed out as anchors */
+	GStringChunk *skels; /* the skeletons of the entries' words */
 };
 
 /*
@@ -496,6 +502,7 @@ dp_names_new(void)
 	nm->index = g_array_new(FALSE, FALSE, sizeof(guint));
 	nm->pairs = g_array_new(FALSE, FALSE, sizeof(Pair));
 	nm->anchors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	nm->skels = g_string_chunk_new(64 * 1024);
 	return nm;
 }
 
@@ -509,6 +516,7 @@ dp_names_free(DpNames *nm)
 	g_array_unref(nm->index);
 	g_array_unref(nm->pairs);
 	g_hash_table_unref(nm->anchors);
+	g_string_chunk_free(nm->skels);
 	g_free(nm);
 }
 
@@ -677,13 +685,16 @@ dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArra
 	}
 	if (n < 2 || n > MAX_ENTRY_TOKENS)
 		return id;
-	Entry e = { rule, n, { { { 0 }, 0, 0 } } };
+	Entry e = { .rule = rule, .n = n };
+	char skel[MAX_ENTRY_TOKENS][MAX_SKEL];
 	for (guint i = 0; i < n; i++) {
-		if (!entry_word(words[i]) || !skeleton(words[i], strlen(words[i]), e.w[i].skel, &e.w[i].letters))
+		if (!entry_word(words[i]) || !skeleton(words[i], strlen(words[i]), skel[i], &e.w[i].letters))
 			return id;
 		/* Not the skeleton's first byte: "m", "d", "h" start theirs with another letter. */
 		e.w[i].initial = (char)g_ascii_tolower(words[i][0]);
 	}
+	for (guint i = 0; i < n; i++)
+		e.w[i].skel = g_string_chunk_insert(nm->skels, skel[i]);
 	g_array_index(nm->index, guint, id) = nm->entries->len;
 	g_array_append_val(nm->entries, e);
 	for (guint i = 0; i < n; i++) {
