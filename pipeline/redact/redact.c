@@ -513,9 +513,19 @@ db_cache_path(const Exprs *ex)
 static gboolean
 db_cache_load(DpRedactor *rd, const char *path, guint n, gboolean *dropped)
 {
-	g_autofree char *data = NULL;
-	gsize len;
-	if (path == NULL || !g_file_get_contents(path, &data, &len, NULL) || len < 4)
+	/*
+	 * Mapped, not read: hs_deserialize_database() copies it anyway, and a
+	 * heap copy of a names list's database (megabytes) first cost as many
+	 * page faults again at every start.
+	 */
+	if (path == NULL)
+		return FALSE;
+	g_autoptr(GMappedFile) map = g_mapped_file_new(path, FALSE, NULL);
+	if (map == NULL)
+		return FALSE;
+	const char *data = g_mapped_file_get_contents(map);
+	gsize len = g_mapped_file_get_length(map);
+	if (data == NULL || len < 4)
 		return FALSE;
 	guint32 nd;
 	memcpy(&nd, data, 4);
