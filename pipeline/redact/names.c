@@ -666,9 +666,18 @@ dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArra
 		return id;
 	/*
 	 * Its words, cut at every space in place, as g_strsplit() would cut
-	 * them (which cost more than all the rest here, for a long list).
+	 * them (which cost more than all the rest here, for a long list), in
+	 * a copy on the stack unless the name is long.
 	 */
-	g_autofree char *buf = g_strdup(natural ? natural : term);
+	const char *src = natural ? natural : term;
+	gsize srclen = strlen(src);
+	char local[256];
+	g_autofree char *heap = srclen < sizeof local ? NULL : g_strdup(src);
+	char *buf = heap;
+	if (buf == NULL) {
+		memcpy(local, src, srclen + 1);
+		buf = local;
+	}
 	char *words[MAX_ENTRY_TOKENS];
 	guint n = 0;
 	for (char *p = buf, *w = buf;; p++) {
