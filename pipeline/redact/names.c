@@ -399,7 +399,12 @@ dp_names_key(const char *s, gsize n)
 /* ---- term-list names ------------------------------------------------------ */
 
 typedef struct {
-	char skel[MAX_SKEL];
+	/*
+	 * In DpNames's SKELS: a skeleton is most often under 16 bytes, and
+	 * room for MAX_SKEL in every word made 10,000 entries 8 MB, paid in
+	 * page faults at every start.
+	 */
+	const char *skel;
 	guint letters; /* of the word as written: decides the edits allowed */
 	char initial;  /* its first letter, lower case */
 } Word;
@@ -431,6 +436,7 @@ struct DpNames {
 	GArray *pairs;
 	gboolean sealed;
 	GHashTable *anchors; /* casefolded words already handed out as anchors */
+	GStringChunk *skels; /* the skeletons of the entries' words */
 };
 
 /*
@@ -496,6 +502,7 @@ dp_names_new(void)
 	nm->index = g_array_new(FALSE, FALSE, sizeof(guint));
 	nm->pairs = g_array_new(FALSE, FALSE, sizeof(Pair));
 	nm->anchors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	nm->skels = g_string_chunk_new(64 * 1024);
 	return nm;
 }
 
@@ -509,6 +516,7 @@ dp_names_free(DpNames *nm)
 	g_array_unref(nm->index);
 	g_array_unref(nm->pairs);
 	g_hash_table_unref(nm->anchors);
+	g_string_chunk_free(nm->skels);
 	g_free(nm);
 }
 
@@ -536,15 +544,6 @@ static gint64
 pair_key(const char *anchor, char end)
 {
 	return pair_key_hashed(g_str_hash(anchor), end);
-}
-
-/* H: g_str_hash() of the anchor word, computed once for all its pairs. */
-static void
-pair_add(DpNames *nm, guint h, char end, guint id)
-{
-	Pair p = { pair_key_hashed(h, end), id };
-	g_array_append_val(nm->pairs, p);
-	nm->sealed = FALSE;
 }
 
 static int
@@ -667,9 +666,18 @@ dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArra
 		return id;
 	/*
 	 * Its words, cut at every space in place, as g_strsplit() would cut
-	 * them (which cost more than all the rest here, for a long list).
+	 * them (which cost more than all the rest here, for a long list), in
+	 * a copy on the stack unless the name is long.
 	 */
-	g_autofree char *buf = g_strdup(natural ? natural : term);
+	const char *src = natural ? natural : term;
+	gsize srclen = strlen(src);
+	char local[256];
+	g_autofree char *heap = srclen < sizeof local ? NULL : g_strdup(src);
+	char *buf = heap;
+	if (buf == NULL) {
+		memcpy(local, src, srclen + 1);
+		buf = local;
+	}
 	char *words[MAX_ENTRY_TOKENS];
 	guint n = 0;
 	for (char *p = buf, *w = buf;; p++) {
@@ -686,13 +694,16 @@ dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArra
 	}
 	if (n < 2 || n > MAX_ENTRY_TOKENS)
 		return id;
-	Entry e = { rule, n, { { { 0 }, 0, 0 } } };
+	Entry e = { .rule = rule, .n = n };
+	char skel[MAX_ENTRY_TOKENS][MAX_SKEL];
 	for (guint i = 0; i < n; i++) {
-		if (!entry_word(words[i]) || !skeleton(words[i], strlen(words[i]), e.w[i].skel, &e.w[i].letters))
+		if (!entry_word(words[i]) || !skeleton(words[i], strlen(words[i]), skel[i], &e.w[i].letters))
 			return id;
 		/* Not the skeleton's first byte: "m", "d", "h" start theirs with another letter. */
 		e.w[i].initial = (char)g_ascii_tolower(words[i][0]);
 	}
+	for (guint i = 0; i < n; i++)
+		e.w[i].skel = g_string_chunk_insert(nm->skels, skel[i]);
 	g_array_index(nm->index, guint, id) = nm->entries->len;
 	g_array_append_val(nm->entries, e);
 	for (guint i = 0; i < n; i++) {
@@ -705,19 +716,36 @@ dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArra
 		/* Every variant holds the first and the last word (the first maybe as an initial). */
 		guint ends[2] = { 0, n - 1 };
 		guint h = g_str_hash(e.w[i].skel);
+		/* Appended together: one call per word instead of one per pair. */
+		Pair add[4];
+		guint np = 0;
 		for (guint k = 0; k < 2; k++) {
 			const char *o = e.w[ends[k]].skel;
 			if (ends[k] == i || *o == '\0')
 				continue;
-			pair_add(nm, h, o[0], id);
-			pair_add(nm, h, o[strlen(o) - 1], id);
+			add[np++] = (Pair){ pair_key_hashed(h, o[0]), id };
+			add[np++] = (Pair){ pair_key_hashed(h, o[strlen(o) - 1]), id };
 		}
-		char *key = dp_view_casefold(words[i], -1);
-		if (g_hash_table_contains(nm->anchors, key)) {
-			g_free(key);
+		if (np > 0) {
+			g_array_append_vals(nm->pairs, add, np);
+			nm->sealed = FALSE;
+		}
+		/*
+		 * Most words of a long list are anchors already ("John"): an
+		 * ASCII word is looked up lowered in place, and only a new one
+		 * is copied into the set.
+		 */
+		const char *w = words[i];
+		char low[MAX_SKEL];
+		gsize k = 0;
+		for (; k < sizeof low - 1 && w[k] != '\0' && (guchar)w[k] < 0x80; k++)
+			low[k] = (char)(w[k] >= 'A' && w[k] <= 'Z' ? w[k] + ('a' - 'A') : w[k]);
+		low[k] = '\0';
+		g_autofree char *key = w[k] != '\0' ? dp_view_casefold(w, -1) : NULL;
+		const char *probe = key ? key : low;
+		if (g_hash_table_contains(nm->anchors, probe))
 			continue;
-		}
-		g_hash_table_add(nm->anchors, key);
+		g_hash_table_add(nm->anchors, key ? g_steal_pointer(&key) : g_strdup(low));
 		g_ptr_array_add(anchors, g_strdup(words[i]));
 	}
 	return id;

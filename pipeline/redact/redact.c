@@ -313,39 +313,58 @@ typedef struct {
 	GArray *flags;   /* of unsigned */
 } Exprs;
 
+/* Add expression E (allocated with g_malloc, now owned by EX). */
 static void
-exprs_add(DpRedactor *rd, Exprs *ex, const char *e, unsigned flags, Pat pat)
+exprs_take(DpRedactor *rd, Exprs *ex, char *e, unsigned flags, Pat pat)
 {
-	g_ptr_array_add(ex->expr, g_strdup(e));
+	g_ptr_array_add(ex->expr, e);
 	g_array_append_val(ex->flags, flags);
 	g_array_append_val(rd->pats, pat);
 }
 
+static void
+exprs_add(DpRedactor *rd, Exprs *ex, const char *e, unsigned flags, Pat pat)
+{
+	exprs_take(rd, ex, g_strdup(e), flags, pat);
+}
+
 /* A literal as a Hyperscan expression: ASCII punctuation escaped. */
 static char *
-escape_literal(const char *s)
+escape_literal(const char *s, gsize n)
 {
-	/* By hand, not printf: a list of names has a space to escape in every entry. */
+	/*
+	 * By hand, not printf, and in one allocation of the exact size that
+	 * the expression list then keeps: a list of names has a space to
+	 * escape in every entry, and a GString grown and then copied cost
+	 * three allocations per literal at start.
+	 */
 	static const char hex[] = "0123456789abcdef";
-	GString *out = g_string_sized_new(strlen(s) * 2 + 8);
-	for (const char *p = s; *p; p++) {
-		guchar c = (guchar)*p;
+	gsize m = 0;
+	for (gsize i = 0; i < n; i++)
+		m += (guchar)s[i] >= 0x80 || g_ascii_isalnum(s[i]) ? 1 : 4;
+	char *out = g_malloc(m + 1), *o = out;
+	for (gsize i = 0; i < n; i++) {
+		guchar c = (guchar)s[i];
 		if (c >= 0x80 || g_ascii_isalnum(c)) {
-			g_string_append_c(out, (char)c);
+			*o++ = (char)c;
 		} else {
-			char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
-			g_string_append_len(out, e, 4);
+			o[0] = '\\';
+			o[1] = 'x';
+			o[2] = hex[c >> 4];
+			o[3] = hex[c & 15];
+			o += 4;
 		}
 	}
-	return g_string_free(out, FALSE);
+	*o = '\0';
+	return out;
 }
 
 /* Add term T (already folded) for RULE (its entry TERM + 1, or 0), or for the allow list. */
 static void
 add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t, guint term)
 {
-	g_autofree char *e = escape_literal(t);
 	gsize n = strlen(t);
+	char *e = escape_literal(t, n);
 	Pat pat = { rule,
 		    kind,
 		    g_ascii_isalnum(t[0]) || (guchar)t[0] >= 0x80,
@@ -357,7 +376,7 @@ add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t, g
 		pat.len = (guint32)n; /* the match has the literal's length: no SOM needed */
 	else
 		flags |= HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_SOM_LEFTMOST;
-	exprs_add(rd, ex, e, flags, pat);
+	exprs_take(rd, ex, e, flags, pat);
 }
 
 static char *
@@ -467,12 +486,23 @@ db_cache_path(const Exprs *ex)
 	hs_platform_info_t plat;
 	if (hs_populate_platform(&plat) == HS_SUCCESS)
 		g_checksum_update(sum, (const guchar *)&plat, sizeof plat);
+	/*
+	 * The same bytes as one update per expression and per flag word, fed
+	 * through a buffer: with 15,000 names' literals the calls cost more
+	 * than the hashing they feed.
+	 */
+	g_autoptr(GByteArray) buf = g_byte_array_sized_new(64 * 1024);
 	for (guint i = 0; i < ex->expr->len; i++) {
 		const char *e = ex->expr->pdata[i];
 		unsigned fl = g_array_index(ex->flags, unsigned, i);
-		g_checksum_update(sum, (const guchar *)e, (gssize)strlen(e) + 1);
-		g_checksum_update(sum, (const guchar *)&fl, sizeof fl);
+		g_byte_array_append(buf, (const guint8 *)e, (guint)strlen(e) + 1);
+		g_byte_array_append(buf, (const guint8 *)&fl, sizeof fl);
+		if (buf->len >= 60 * 1024) {
+			g_checksum_update(sum, buf->data, buf->len);
+			g_byte_array_set_size(buf, 0);
+		}
 	}
+	g_checksum_update(sum, buf->data, buf->len);
 	g_autofree char *base = g_strdup_printf("hs-%s.db", g_checksum_get_string(sum));
 	if (dir != NULL && *dir != '\0')
 		return g_build_filename(dir, base, NULL);
@@ -483,9 +513,19 @@ db_cache_path(const Exprs *ex)
 static gboolean
 db_cache_load(DpRedactor *rd, const char *path, guint n, gboolean *dropped)
 {
-	g_autofree char *data = NULL;
-	gsize len;
-	if (path == NULL || !g_file_get_contents(path, &data, &len, NULL) || len < 4)
+	/*
+	 * Mapped, not read: hs_deserialize_database() copies it anyway, and a
+	 * heap copy of a names list's database (megabytes) first cost as many
+	 * page faults again at every start.
+	 */
+	if (path == NULL)
+		return FALSE;
+	g_autoptr(GMappedFile) map = g_mapped_file_new(path, FALSE, NULL);
+	if (map == NULL)
+		return FALSE;
+	const char *data = g_mapped_file_get_contents(map);
+	gsize len = g_mapped_file_get_length(map);
+	if (data == NULL || len < 4)
 		return FALSE;
 	guint32 nd;
 	memcpy(&nd, data, 4);
