@@ -7,7 +7,9 @@
  *	Text that came from OCR breaks values in a few typical ways: a space
  *	around the "@" or a dot ("AbedinH @state.gov", "HDR22@clintonemail.
  *	com"), a comma read for a dot ("AbedinH@state, gov"), a doubled "@"
- *	("Huma@@clintonemail.com"), a "©" read for it, a space inside the
+ *	("Huma@@clintonemail.com"), a "©" or a glued "&" read for it, or a
+ *	letter in angle brackets ("<AbedinHPstate.gov>"), a top-level domain
+ *	misread ("clintonemail.corn", ".con-ii"), a space inside the
  *	top-level domain ("clintonemail.co m"), the local part glued to the
  *	token before it by ";" or ":" ("Mills;CD@state.gov"), and digits read
  *	as the letters that look like them ("2O2-555-Ol43").  The normal
@@ -76,6 +78,16 @@ word_in(const char *v, gsize s, gsize e, const char *const *list)
 static const char *const known_tlds[] = {
 	"com", "org", "net", "gov", "edu", "mil", "int", "info", "biz", "us", "uk", "ca", "de", "fr",
 	"nl",  "be",  "ch",  "it",  "es",  "au",  "jp",  "cn",   "ru",  "in", "br", "mx", "io", NULL,
+};
+
+/*
+ * The generic top-level domains as OCR misreads them: "m" read as "rn",
+ * "n" or "n-ii", "o" as "a", "e" or "0", "g" as "q", "v" as "y" or "u".
+ * A short table rather than any word after the last dot, so that only a
+ * domain that was meant to end in "com" or "gov" is taken through it.
+ */
+static const char *const misread_tlds[] = {
+	"corn", "con", "cam", "cem", "c0m", "conn", "con-ii", "corn-i", "qov", "g0v", "gav", "goy", "gou", NULL,
 };
 
 /* The generic top-level domains a space can split ("co m", "go v"). */
@@ -204,6 +216,12 @@ tld_inside(const char *v, gsize s, gsize e, gsize minstem)
 			    memchr(v + k + n, '-', e - (k + n)) == NULL)
 				return e;
 		}
+	/*
+	 * A misread one only as the whole top label ("con-ii"): glued to a
+	 * word ("beacon", "silicon") it is far more often just the word.
+	 */
+	if (minstem == 0 && word_in(v, s, e, misread_tlds))
+		return e;
 	return 0;
 }
 
@@ -263,7 +281,12 @@ domain_end(const char *v, gsize vlen, gsize p)
 	while (take >= 2 && !(letters(v, starts[take - 1], ends[take - 1]) && ends[take - 1] - starts[take - 1] >= 2 &&
 	                      ends[take - 1] - starts[take - 1] <= 24))
 		take--;
-	gboolean known = take >= 2 && word_in(v, starts[take - 1], ends[take - 1], known_tlds);
+	/*
+	 * A misread top-level domain counts only after a clean dot: after a
+	 * damaged separator too many words would ("me @ home, corn").
+	 */
+	gboolean known = take >= 2 && (word_in(v, starts[take - 1], ends[take - 1], known_tlds) ||
+	                               word_in(v, starts[take - 1], ends[take - 1], misread_tlds));
 	if (!known) {
 		/*
 		 * On over damaged separators (two at most) to a known top-level
@@ -299,10 +322,17 @@ domain_end(const char *v, gsize vlen, gsize p)
 	return end;
 }
 
-/* The damaged address around the "@" (or "©") at [AT, AFTER), if any. */
+/*
+ * The damaged address around the "@" (or "©", or "&") at [AT, AFTER), if
+ * any.  With GLUED the trigger has no space on either side and the domain
+ * must end in a known or misread top-level domain: "&" joins words far
+ * more often than OCR makes it of an "@" ("R&D", "AT&T", "Q&A.com").
+ */
 static void
-email_at(const char *v, gsize vlen, gsize at, gsize after, DpCands *c)
+email_at(const char *v, gsize vlen, gsize at, gsize after, gboolean glued, DpCands *c)
 {
+	if (glued && (at == 0 || after >= vlen || !g_ascii_isalnum(v[at - 1]) || !g_ascii_isalpha(v[after])))
+		return;
 	/* A doubled "@": "Huma@@clintonemail.com". */
 	if (after < vlen && v[after] == '@')
 		after++;
@@ -316,6 +346,10 @@ email_at(const char *v, gsize vlen, gsize at, gsize after, DpCands *c)
 	while (s < le && v[s] == '.')
 		s++;
 	if (s == le || wide_alnum_before(v, s) || (s > 0 && g_ascii_isalnum(v[s - 1])))
+		return;
+	/* "Copyright ©example.com" is a notice, whatever OCR did to its spaces. */
+	static const char *const notice_words[] = { "copyright", NULL };
+	if (word_in(v, s, le, notice_words))
 		return;
 	/* A local part glued to the token before it by ";" or ":" ("Mills;CD"). */
 	if (s >= 2 && (v[s - 1] == ';' || v[s - 1] == ':') && local_char(v[s - 2])) {
@@ -331,9 +365,25 @@ email_at(const char *v, gsize vlen, gsize at, gsize after, DpCands *c)
 	gsize p = after;
 	if (p < vlen && v[p] == ' ')
 		p++;
+	/* "Q&A.com": a glued "&" wants a label of two at least on either side. */
+	if (glued && (le - s < 2 || label_end(v, vlen, p) - p < 2))
+		return;
 	gsize end = domain_end(v, vlen, p);
 	if (end == 0 || (end < vlen && g_ascii_isalnum(v[end])))
 		return;
+	if (glued) {
+		gsize t = end;
+		while (t > p && g_ascii_isalnum(v[t - 1]))
+			t--;
+		/* A top label after a dot, or the lost dot ("hdr2a&clintonemailcom"). */
+		gboolean dotted =
+		    t > p && v[t - 1] == '.' && (word_in(v, t, end, known_tlds) || word_in(v, t, end, misread_tlds));
+		if (!dotted && (t != p || tld_inside(v, p, end, 4) == 0))
+			return;
+		/* The local part an address has: no "=" or "?" of a URL's query before it. */
+		if (s > 0 && (v[s - 1] == '=' || v[s - 1] == '?' || v[s - 1] == '/'))
+			return;
+	}
 	dp_cands_add(c, s, end);
 }
 
@@ -361,6 +411,36 @@ next_copyright(const char *v, gsize vlen, gsize pos)
 	return vlen;
 }
 
+/*
+ * An address in angle brackets whose "@" OCR read as a letter and glued to
+ * the domain ("<AbedinHPstate.gov>", "<HDR22aclintonernail.com>"), from
+ * the "<" at LT.  A printed header writes only addresses between "<" and
+ * ">"; a link there starts with "http" or "www" or holds a "/", and a bare
+ * domain is written in lower case, so the token is taken only when it has
+ * no "@", ends in a known or misread top-level domain after a dot, and its
+ * first label holds a capital or a digit, as a local part so often does.
+ */
+static void
+email_bracketed(const char *v, gsize vlen, gsize lt, DpCands *c)
+{
+	gsize s = lt + 1, e = s;
+	while (e < vlen && e - s < 128 && (g_ascii_isalnum(v[e]) || v[e] == '.' || v[e] == '-' || v[e] == '_'))
+		e++;
+	if (e >= vlen || v[e] != '>' || e - s < 6 || g_ascii_strncasecmp(v + s, "www.", 4) == 0)
+		return;
+	gsize t = e;
+	while (t > s && g_ascii_isalpha(v[t - 1]))
+		t--;
+	if (t <= s + 1 || v[t - 1] != '.' || !(word_in(v, t, e, known_tlds) || word_in(v, t, e, misread_tlds)))
+		return;
+	gboolean marked = FALSE;
+	for (gsize k = s; k < e && v[k] != '.'; k++)
+		if (g_ascii_isupper(v[k]) || g_ascii_isdigit(v[k]))
+			marked = TRUE;
+	if (marked)
+		dp_cands_add(c, s, e);
+}
+
 void
 dp_ocr_emails(const char *v, gsize vlen, DpCands *c)
 {
@@ -368,15 +448,23 @@ dp_ocr_emails(const char *v, gsize vlen, DpCands *c)
 	gsize at = next_at(v, vlen, 0), cr = next_copyright(v, vlen, 0);
 	while (at < vlen || cr < vlen) {
 		if (cr < at) {
-			email_at(v, vlen, cr, cr + 2, c);
+			email_at(v, vlen, cr, cr + 2, FALSE, c);
 			cr = next_copyright(v, vlen, cr + 2);
 			continue;
 		}
 		/* The second "@" of a doubled one was handled with the first. */
 		if (!(at > 0 && v[at - 1] == '@'))
-			email_at(v, vlen, at, at + 1, c);
+			email_at(v, vlen, at, at + 1, FALSE, c);
 		at = next_at(v, vlen, at + 1);
 	}
+	/* An "&" read for an "@" ("hdr2a&clintonemail.com"), held to the glued shape. */
+	for (const char *p = memchr(v, '&', vlen); p != NULL;
+	     p = (gsize)(p - v) + 1 < vlen ? memchr(p + 1, '&', vlen - (gsize)(p - v) - 1) : NULL)
+		email_at(v, vlen, (gsize)(p - v), (gsize)(p - v) + 1, TRUE, c);
+	/* An "@" read as a letter leaves no trigger; the brackets of a header are one. */
+	for (const char *p = memchr(v, '<', vlen); p != NULL;
+	     p = (gsize)(p - v) + 1 < vlen ? memchr(p + 1, '<', vlen - (gsize)(p - v) - 1) : NULL)
+		email_bracketed(v, vlen, (gsize)(p - v), c);
 }
 
 /* The digit OCR may have read as letter C, or 0. */
