@@ -17,7 +17,8 @@
  *	Before redaction (dp_corpus_rows_before) the text is normalized
  *	(corpus/minhash.c) and its hash and MinHash signature taken, and a
  *	message's ids, its printed identity (sender, date to the minute,
- *	subject) and its subject are hashed: only hashes (keyed when a key
+ *	subject; then sender and minute alone, space-separated in the node
+ *	key) and its subject are hashed: only hashes (keyed when a key
  *	is configured, dp_redactor_hash) leave this file, never a value.
  *	After redaction (dp_corpus_rows_after) every other field is read from
  *	the record as it is written out, so the database holds what the
@@ -128,22 +129,41 @@ fold_alnum(const char *s)
 	return g_strdup(out->str);
 }
 
-/* The sender without its address: printed copies of a message often lose or damage the address. */
+/* Whether the word at P (up to white space) holds an address: "imailto:x", "x@y". */
+static gboolean
+address_word(const char *p)
+{
+	for (; *p && !g_ascii_isspace(*p); p++)
+		if (*p == ':' || *p == '@')
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * The sender's name, letters only and case-folded: printed copies of one
+ * message lose or damage the address in many ways ("<x>", "[mailto:x]",
+ * "(mailto:x", OCR's "imailto:x" or "[maitto:x]"), so the key is cut where
+ * the first of them starts, and digits, punctuation and spaces, which OCR
+ * adds and drops, are left out.  A sender that is only an address keeps
+ * the letters of the whole of it.
+ */
 static char *
 sender_key(const char *from)
 {
-	g_autoptr(GString) name = g_string_new(NULL);
-	int depth = 0;
-	for (const char *p = from; *p; p++) {
-		if (*p == '<' || *p == '[')
-			depth++;
-		else if ((*p == '>' || *p == ']') && depth > 0)
-			depth--;
-		else if (depth == 0)
-			g_string_append_c(name, *p);
+	gsize cut = 0;
+	for (const char *p = from; *p; p++, cut++) {
+		if (*p == '<' || *p == '[' || *p == '(')
+			break;
+		if ((p == from || g_ascii_isspace(p[-1])) && address_word(p))
+			break;
 	}
-	g_autofree char *k = fold_alnum(name->str);
-	return *k != '\0' ? g_steal_pointer(&k) : fold_alnum(from);
+	g_autofree char *name = g_strndup(from, cut);
+	g_autofree char *k = fold_alnum(name);
+	g_autoptr(GString) letters = g_string_new(NULL);
+	for (const char *p = k; *p; p = g_utf8_next_char(p))
+		if (g_unichar_isalpha(g_utf8_get_char(p)))
+			g_string_append_unichar(letters, g_utf8_get_char(p));
+	return letters->len > 0 ? g_strdup(letters->str) : fold_alnum(from);
 }
 
 static void
@@ -188,7 +208,11 @@ message_before(DpCorpusRows *c, const DpRecord *rec, gboolean printed)
 	    date != NULL && strlen(date) >= 16 ? g_strndup(date, 16) : fold_alnum(date ? date : sent);
 	g_autofree char *what = subj ? fold_alnum(subj) : g_strdup("");
 	g_autofree char *key = g_strdup_printf("%s\n%s\n%s", who, when, what);
-	p->node_key = dp_redactor_hash(c->rd, "printed", key);
+	g_autofree char *full = dp_redactor_hash(c->rd, "printed", key);
+	/* The sender and minute alone as a second hash: OCR damages subjects ("Re: PDS" for "Re: PDB"). */
+	g_autofree char *minute_key = g_strdup_printf("%s\n%s", who, when);
+	g_autofree char *minute = dp_redactor_hash(c->rd, "printed", minute_key);
+	p->node_key = g_strconcat(full, " ", minute, NULL);
 }
 
 void

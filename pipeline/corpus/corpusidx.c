@@ -211,7 +211,7 @@ renumber(DpCorpusDb *db, GError **error)
 
 /* The columns of one message as loaded, owned here. */
 typedef struct {
-	char *mid, *node_key, *subject_key, *date, *doc, *subject;
+	char *mid, *node_key, *minute_key, *subject_key, *date, *doc, *subject;
 	char **refs;
 	char *people[3]; /* from, to, cc */
 	DpMinhash sig;
@@ -224,6 +224,7 @@ msgcols_clear(gpointer p)
 	MsgCols *c = p;
 	g_free(c->mid);
 	g_free(c->node_key);
+	g_free(c->minute_key);
 	g_free(c->subject_key);
 	g_free(c->date);
 	g_free(c->doc);
@@ -378,6 +379,12 @@ rethread(DpCorpusDb *db, GString *stats, GError **error)
 		g_autofree char *refs = col_dup(st, 3);
 		c.refs = refs ? g_strsplit(refs, " ", -1) : NULL;
 		c.node_key = col_dup(st, 4);
+		/* "FULL MINUTE": the key, then the sender and minute alone (batch/corpusrows.c). */
+		char *space = c.node_key ? strchr(c.node_key, ' ') : NULL;
+		if (space != NULL) {
+			c.minute_key = g_strdup(space + 1);
+			*space = '\0';
+		}
 		c.subject_key = col_dup(st, 5);
 		c.date = col_dup(st, 7);
 		g_autofree char *chain = col_dup(st, 8);
@@ -405,6 +412,7 @@ rethread(DpCorpusDb *db, GString *stats, GError **error)
 		m->mid = c->mid;
 		m->refs = (const char *const *)c->refs;
 		m->node_key = c->node_key;
+		m->minute_key = c->minute_key;
 		m->subject_key = c->subject_key;
 		m->date = c->date;
 		m->doc = c->doc;

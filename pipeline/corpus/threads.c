@@ -12,8 +12,11 @@
  *	   node of its own.  A printed message is the node of its key
  *	   (normalized sender, date to the minute, subject, hashed by the
  *	   worker): the same message re-released or quoted in a longer chain
- *	   prints the same header.  Two different messages that share the key
- *	   are told apart by their bodies' signatures.
+ *	   prints the same header.  Among several nodes with the key, the
+ *	   body's signature picks the most similar; it refuses the only one
+ *	   just when the bodies are clearly different.  A message with no
+ *	   node under its key (OCR damaged the subject) joins one with the
+ *	   same sender and minute whose body is near the same.
  *	2. Links.  JWZ: each id in a message's References (then its
  *	   In-Reply-To) is the parent of the next, an id never seen being an
  *	   empty container; the message's own parent is its last reference.
@@ -106,12 +109,63 @@ link(Graph *g, gssize child, gssize parent, gboolean own)
 	c->own_refs = own;
 }
 
-/* Pass 1: the node of every message. */
+/*
+ * The node in LIST (nodes, by their first message) whose text is most
+ * like MSG's, -1 when LIST is NULL; *SIM gets its similarity, UNKNOWN
+ * for a node compared without a signature on either side.
+ */
+static gssize
+most_similar(Graph *g, GArray *list, const DpThreadMsg *msg, double unknown, double *sim)
+{
+	gssize best = -1;
+	*sim = -1;
+	for (guint k = 0; list != NULL && k < list->len; k++) {
+		gssize node = g_array_index(list, gssize, k);
+		const DpThreadMsg *first = &g->msgs[NODE(g, node)->msg];
+		double s =
+		    first->sig != NULL && msg->sig != NULL ? dp_minhash_similarity(first->sig, msg->sig) : unknown;
+		/* Strictly greater: of equals, the earliest node wins, so the result follows the input order. */
+		if (s > *sim) {
+			best = node;
+			*sim = s;
+		}
+	}
+	return best;
+}
+
+/* NODE into the list of KEY in BY_KEY (once). */
+static void
+index_node(GHashTable *by_key, const char *key, gssize node)
+{
+	if (key == NULL)
+		return;
+	GArray *list = g_hash_table_lookup(by_key, key);
+	if (list == NULL) {
+		list = g_array_new(FALSE, FALSE, sizeof(gssize));
+		g_hash_table_insert(by_key, (gpointer)key, list);
+	}
+	for (guint k = 0; k < list->len; k++)
+		if (g_array_index(list, gssize, k) == node)
+			return;
+	g_array_append_val(list, node);
+}
+
+/*
+ * Pass 1: the node of every message.  A printed message's key (sender,
+ * minute, subject) finds its candidates; the body's signature only breaks
+ * ties among them, and turns one down only when clearly different
+ * (DP_THREADS_DIFFERENT).  When no candidate shares the key, OCR may have
+ * damaged the subject ("Re: PDS" for "Re: PDB"): one with the same sender
+ * and minute is taken, but only on the evidence of a body at least SAME
+ * similar, since one person often sends two messages in a minute.
+ */
 static void
 assign_nodes(Graph *g, gsize n, double same)
 {
 	const DpThreadMsg *m = g->msgs;
 	g_autoptr(GHashTable) by_key =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_array_unref);
+	g_autoptr(GHashTable) by_minute =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_array_unref);
 	for (gsize i = 0; i < n; i++) {
 		if (!m[i].printed && m[i].mid != NULL) {
@@ -125,23 +179,20 @@ assign_nodes(Graph *g, gsize n, double same)
 			g->node_of[i] = new_node(g, (gssize)i);
 			continue;
 		}
-		GArray *list = g_hash_table_lookup(by_key, m[i].node_key);
-		if (list == NULL) {
-			list = g_array_new(FALSE, FALSE, sizeof(gssize));
-			g_hash_table_insert(by_key, (gpointer)m[i].node_key, list);
+		double sim;
+		gssize found =
+		    most_similar(g, g_hash_table_lookup(by_key, m[i].node_key), &m[i], DP_THREADS_DIFFERENT, &sim);
+		if (found >= 0 && sim < DP_THREADS_DIFFERENT)
+			found = -1;
+		if (found < 0 && m[i].minute_key != NULL) {
+			found = most_similar(g, g_hash_table_lookup(by_minute, m[i].minute_key), &m[i], -1, &sim);
+			if (found >= 0 && sim < same)
+				found = -1;
 		}
-		gssize found = -1;
-		for (guint k = 0; k < list->len && found < 0; k++) {
-			gssize node = g_array_index(list, gssize, k);
-			const DpThreadMsg *first = &m[NODE(g, node)->msg];
-			if (first->sig == NULL || m[i].sig == NULL ||
-			    dp_minhash_similarity(first->sig, m[i].sig) >= same)
-				found = node;
-		}
-		if (found < 0) {
+		if (found < 0)
 			found = new_node(g, (gssize)i);
-			g_array_append_val(list, found);
-		}
+		index_node(by_key, m[i].node_key, found);
+		index_node(by_minute, m[i].minute_key, found);
 		g->node_of[i] = found;
 	}
 }

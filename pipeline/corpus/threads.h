@@ -17,6 +17,7 @@ typedef struct {
 	const char *mid;         /* hash of its Message-ID; NULL: none */
 	const char *const *refs; /* hashes of References then In-Reply-To (the parent last); NULL: none */
 	const char *node_key;    /* printed: hash of sender, date to the minute and subject; NULL: none */
+	const char *minute_key;  /* printed: hash of sender and date to the minute only; NULL: none */
 	const char *subject_key; /* hash of the subject without Re:/Fwd:; NULL: no subject */
 	gboolean reply;          /* the subject had a Re:/Fwd: prefix */
 	const char *date;        /* ISO 8601 (compared as text); NULL: unknown */
@@ -44,10 +45,22 @@ typedef struct {
  * Thread the N messages MSGS, given in a deterministic order (the first
  * of several copies of a message is its node).  PLACES gets N entries;
  * returns the threads (a GArray of DpThread) in the order of their roots'
- * first appearance in MSGS.  A printed message is the same as an earlier
- * one with the same node key whose signature is at least SAME similar
- * (or when either has none).
+ * first appearance in MSGS.  A printed message is the same as the earlier
+ * one with the same node key whose signature is the most similar, unless
+ * even that one is below DP_THREADS_DIFFERENT (a signature missing counts
+ * as exactly that); failing that, the same as the earlier one with the
+ * same minute key (its subject damaged by OCR) whose signature is the most
+ * similar and at least SAME similar (both signatures needed).
  */
+/*
+ * Two printed messages with the same sender, minute and subject are
+ * different messages only when their bodies are clearly different: the
+ * estimated Jaccard similarity of unrelated texts over 128 MinHash values
+ * stays near 0.02, while a quoted copy with OCR errors keeps most of its
+ * 5-word shingles, so the floor sits well above chance and far below a copy.
+ */
+#define DP_THREADS_DIFFERENT 0.1
+
 GArray *dp_threads_build(const DpThreadMsg *msgs, gsize n, double same, DpThreadPlace *places);
 
 /*

@@ -223,6 +223,51 @@ test_threads_subject_fallback(void)
 	g_assert_cmpuint(t->len, ==, 3);
 }
 
+static void
+test_threads_printed_keys(void)
+{
+	/* Three unrelated bodies, and near copies of two of them (a word changed, as OCR does). */
+	static const char *const texts[] = {
+		"the minister will see the delegation on tuesday after the briefing at the embassy and before the "
+		"dinner with the press corps in the old town hall near the river",
+		"the minister will see the delegation on tuesday after the brieflng at the embassy and before the "
+		"dinner with the press corps in the old town hall near the river",
+		"parking passes for the garage on c street are ready at the front desk of the annex and must be "
+		"returned by friday evening to the security office on the second floor",
+		"budget figures for the third quarter show the travel line over by a tenth while the training line "
+		"stays under its ceiling for the whole of the fiscal year ahead of us",
+		"budget figures for the third quarter show the travel line over by a tenth while the training line "
+		"stays under its ceiling for the whole of the fiscal year ahead of you",
+	};
+	DpMinhash h[G_N_ELEMENTS(texts)];
+	for (guint i = 0; i < G_N_ELEMENTS(texts); i++)
+		sign(texts[i], &h[i]);
+	DpThreadMsg m[] = {
+		{ .id = 1, .printed = TRUE, .node_key = "k", .minute_key = "w", .doc = "A", .seq = 1, .sig = &h[0] },
+		/* The same key, a near body: the same message. */
+		{ .id = 2, .printed = TRUE, .node_key = "k", .minute_key = "w", .doc = "B", .seq = 1, .sig = &h[1] },
+		/* OCR damaged the subject: the same sender and minute, the same body. */
+		{ .id = 3, .printed = TRUE, .node_key = "k2", .minute_key = "w", .doc = "C", .seq = 1, .sig = &h[0] },
+		/* The same sender and minute, another subject and body: another message. */
+		{ .id = 4, .printed = TRUE, .node_key = "k3", .minute_key = "w", .doc = "D", .seq = 1, .sig = &h[2] },
+		/* The same key but a clearly different body: another message. */
+		{ .id = 5, .printed = TRUE, .node_key = "k", .minute_key = "w", .doc = "E", .seq = 1, .sig = &h[3] },
+		/* Two candidates under the key: the body picks the nearer. */
+		{ .id = 6, .printed = TRUE, .node_key = "k", .minute_key = "w", .doc = "F", .seq = 1, .sig = &h[4] },
+		/* No signature: the key alone decides. */
+		{ .id = 7, .printed = TRUE, .node_key = "k3", .minute_key = "w", .doc = "G", .seq = 1 },
+	};
+	DpThreadPlace p[G_N_ELEMENTS(m)];
+	g_autoptr(GArray) t = dp_threads_build(m, G_N_ELEMENTS(m), 0.5, p);
+	g_assert_cmpint(p[1].node, ==, 1);
+	g_assert_cmpint(p[2].node, ==, 1);
+	g_assert_cmpint(p[3].node, ==, 4);
+	g_assert_cmpint(p[4].node, ==, 5);
+	g_assert_cmpint(p[5].node, ==, 5);
+	g_assert_cmpint(p[6].node, ==, 4);
+	g_assert_cmpuint(t->len, ==, 3);
+}
+
 /* Store TEXT as input SOURCE of DB, as a run stores a worker's rows. */
 static void
 db_put(DpCorpusDb *db, const char *source, const char *text)
@@ -293,4 +338,4 @@ test_db_lsh_rows_once_per_document(void)
 
 DP_UNIT_MAIN("corpus", test_normalize, test_similarity_estimates_jaccard, test_groups_exact_near_and_apart,
              test_groups_never_join_a_part_to_its_container, test_groups_are_subquadratic, test_threads_jwz_and_printed,
-             test_threads_subject_fallback, test_db_lsh_rows_once_per_document)
+             test_threads_subject_fallback, test_threads_printed_keys, test_db_lsh_rows_once_per_document)
