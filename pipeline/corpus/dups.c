@@ -108,6 +108,9 @@ near_search(const DpDupItem *items, const gsize *heads, gsize nh, gsize *parent,
 		for (gsize h = 0; h < nh; h++)
 			if (items[heads[h]].sig != NULL)
 				e[ne++] = (Entry){ dp_minhash_band(items[heads[h]].sig, b), h };
+		/* Fewer than two signatures make no pair (and E is NULL when NH is 0). */
+		if (ne < 2)
+			continue;
 		qsort(e, ne, sizeof *e, cmp_entry);
 		for (gsize i = 0; i < ne;) {
 			gsize j = i;
