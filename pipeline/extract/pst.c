@@ -249,11 +249,30 @@ set_file_meta(DpDoc *doc, libpff_file_t *file)
 	libpff_error_free(&err);
 }
 
+/*
+ * libbfio's memory range (Debian's 20180714 era) copies whole blocks
+ * without clamping them to the range: libpff reading a node near the end
+ * of a cut or damaged file reads past the input (found by fuzz-pst under
+ * ASan).  Inputs up to PAD_MAX are given to it as a copy with PAD zero
+ * bytes after them, more than any one read of libpff (blocks are at most
+ * 8 KiB, nodes 512 bytes); larger ones, mapped, read zeros up to the end
+ * of their last page and may still crash the sandboxed child on such a
+ * file, which the parent reports like any crash.
+ */
+#define PAD (64 * 1024)
+#define PAD_MAX ((gsize)256 * 1024 * 1024)
+
 gboolean
 dp_extract_pst_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
 	gsize len;
 	const guint8 *data = g_bytes_get_data(doc->data, &len);
+	g_autofree guint8 *padded = NULL;
+	if (len <= PAD_MAX) {
+		padded = g_malloc0(len + PAD);
+		memcpy(padded, data, len);
+		data = padded;
+	}
 	libbfio_handle_t *handle = NULL;
 	g_autofree char *why = NULL;
 	libpff_file_t *file = open_pst(data, len, &handle, &why);

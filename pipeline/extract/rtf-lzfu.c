@@ -132,7 +132,13 @@ dp_rtf_decompress(const guint8 *data, gsize len, gsize max_out, GByteArray **out
 	}
 	const guint8 *body = data + LZFU_HEADER;
 	gsize body_len = (gsize)comp_size + 4 - LZFU_HEADER;
-	g_autoptr(GByteArray) buf = g_byte_array_sized_new(MIN((gsize)raw_size, max_out) + 1);
+	/*
+	 * RAWSIZE is the writer's claim: room is made for at most what BODY can
+	 * give (a control byte and eight 2-byte references make 8 x 17 bytes
+	 * from 17), and the array grows past that if it must.
+	 */
+	gsize room = MIN(MIN((gsize)raw_size, max_out), body_len * 9 + 64);
+	g_autoptr(GByteArray) buf = g_byte_array_sized_new(room + 1);
 
 	if (magic == LZFU_MAGIC_RAW) {
 		gsize n = MIN((gsize)raw_size, body_len);
