@@ -137,6 +137,16 @@ decode8(const guint8 *data, gsize size, const char *charset)
 }
 
 /*
+ * MAPIFindProperty() answers MAPI_UNDEFINED when the property is absent,
+ * and NULL on some damaged property lists (fuzz-tnef): both are "none".
+ */
+static variableLength *
+find_prop(MAPIProps *props, unsigned int tag)
+{
+	variableLength *v = MAPIFindProperty(props, tag);
+	return v == MAPI_UNDEFINED ? NULL : v;
+}
+/*
  * A MAPI string property ID of PROPS, as UTF-8: PT_UNICODE (which
  * libytnef has made UTF-8 already, NUL-terminated) or PT_STRING8 (bytes in
  * the message's code page).  NULL when absent.
@@ -144,14 +154,14 @@ decode8(const guint8 *data, gsize size, const char *charset)
 static char *
 mapi_string(MAPIProps *props, unsigned int id, const char *charset)
 {
-	variableLength *v = MAPIFindProperty(props, PROP_TAG(PT_UNICODE, id));
-	if (v != MAPI_UNDEFINED && v->data != NULL && v->size > 0) {
+	variableLength *v = find_prop(props, PROP_TAG(PT_UNICODE, id));
+	if (v != NULL && v->data != NULL && v->size > 0) {
 		gsize max = (gsize)v->size * 3 / 2 + 1;
 		gsize n = strnlen((const char *)v->data, max);
 		return g_utf8_make_valid((const char *)v->data, (gssize)n);
 	}
-	v = MAPIFindProperty(props, PROP_TAG(PT_STRING8, id));
-	if (v != MAPI_UNDEFINED && v->data != NULL && v->size > 0)
+	v = find_prop(props, PROP_TAG(PT_STRING8, id));
+	if (v != NULL && v->data != NULL && v->size > 0)
 		return decode8(v->data, (gsize)v->size, charset);
 	return NULL;
 }
@@ -160,8 +170,8 @@ mapi_string(MAPIProps *props, unsigned int id, const char *charset)
 static char *
 mapi_time(MAPIProps *props, unsigned int id)
 {
-	variableLength *v = MAPIFindProperty(props, PROP_TAG(PT_SYSTIME, id));
-	if (v == MAPI_UNDEFINED || v->data == NULL || v->size < 8)
+	variableLength *v = find_prop(props, PROP_TAG(PT_SYSTIME, id));
+	if (v == NULL || v->data == NULL || v->size < 8)
 		return NULL;
 	guint64 ft;
 	memcpy(&ft, v->data, 8);
@@ -201,8 +211,8 @@ set_meta(DpDoc *doc, TNEFStruct *t, const char *charset)
 static GString *
 rtf_body(DpExtractCtx *ctx, TNEFStruct *t, char **problem)
 {
-	variableLength *v = MAPIFindProperty(&t->MapiProperties, PROP_TAG(PT_BINARY, PR_RTF_COMPRESSED));
-	if (v == MAPI_UNDEFINED || v->data == NULL || v->size <= 0)
+	variableLength *v = find_prop(&t->MapiProperties, PROP_TAG(PT_BINARY, PR_RTF_COMPRESSED));
+	if (v == NULL || v->data == NULL || v->size <= 0)
 		return NULL;
 	gsize max = ctx->max_input > 0 ? (gsize)ctx->max_input : G_MAXSIZE;
 	g_autoptr(GByteArray) raw = NULL;
@@ -244,10 +254,10 @@ set_body(DpExtractCtx *ctx, DpDoc *doc, TNEFStruct *t, const char *charset, char
 static gboolean
 emit_html_body(DpExtractCtx *ctx, DpDoc *doc, TNEFStruct *t, GError **error)
 {
-	variableLength *v = MAPIFindProperty(&t->MapiProperties, PROP_TAG(PT_BINARY, PR_BODY_HTML));
-	if (v == MAPI_UNDEFINED)
-		v = MAPIFindProperty(&t->MapiProperties, PROP_TAG(PT_STRING8, PR_BODY_HTML));
-	if (v == MAPI_UNDEFINED || v->data == NULL || v->size <= 0)
+	variableLength *v = find_prop(&t->MapiProperties, PROP_TAG(PT_BINARY, PR_BODY_HTML));
+	if (v == NULL)
+		v = find_prop(&t->MapiProperties, PROP_TAG(PT_STRING8, PR_BODY_HTML));
+	if (v == NULL || v->data == NULL || v->size <= 0)
 		return TRUE;
 	g_autoptr(GBytes) bytes = g_bytes_new(v->data, (gsize)v->size);
 	return dp_doc_child(ctx, doc, "body 1", DP_TYPE_HTML, bytes, NULL, error);
@@ -266,10 +276,10 @@ emit_attachment(DpExtractCtx *ctx, DpDoc *doc, Attachment *a, guint n, const cha
 	const guint8 *data = a->FileData.data;
 	gsize len = a->FileData.size > 0 ? (gsize)a->FileData.size : 0;
 	if (len == 0) {
-		variableLength *v = MAPIFindProperty(&a->MAPI, PROP_TAG(PT_OBJECT, PR_ATTACH_DATA_OBJ));
-		if (v == MAPI_UNDEFINED)
-			v = MAPIFindProperty(&a->MAPI, PROP_TAG(PT_BINARY, PR_ATTACH_DATA_OBJ));
-		if (v != MAPI_UNDEFINED && v->data != NULL && v->size > 0) {
+		variableLength *v = find_prop(&a->MAPI, PROP_TAG(PT_OBJECT, PR_ATTACH_DATA_OBJ));
+		if (v == NULL)
+			v = find_prop(&a->MAPI, PROP_TAG(PT_BINARY, PR_ATTACH_DATA_OBJ));
+		if (v != NULL && v->data != NULL && v->size > 0) {
 			data = v->data;
 			len = (gsize)v->size;
 			/* An attached message: an IID, then its own TNEF stream. */
