@@ -85,7 +85,7 @@ OFFICE_SRC := pipeline/extract/office-zip.c pipeline/extract/office-text.c pipel
 MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/pdf-streams.c \
             pipeline/extract/mail.c pipeline/extract/zip.c \
             pipeline/extract/ocr.c pipeline/extract/image.c pipeline/extract/tnef.c \
-            pipeline/extract/pst.c pipeline/extract/pst-message.c $(OLE_SRC) $(OFFICE_SRC)
+            pipeline/extract/pst.c pipeline/extract/pst-message.c pipeline/extract/pst-io.c $(OLE_SRC) $(OFFICE_SRC)
 MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 CMD_SRC  := $(sort $(wildcard pipeline/cmd/*.c))
 CMD_OBJ  := $(CMD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
@@ -148,7 +148,7 @@ $(BUILD)/docpipe-tnef.so: $(BUILD)/obj/extract/tnef.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(TNEF_LIBS)
 
 # PST/OST mailboxes through libpff.
-$(BUILD)/docpipe-pst.so: $(BUILD)/obj/extract/pst.o $(BUILD)/obj/extract/pst-message.o
+$(BUILD)/docpipe-pst.so: $(BUILD)/obj/extract/pst.o $(BUILD)/obj/extract/pst-message.o $(BUILD)/obj/extract/pst-io.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PST_LIBS)
 
 # Legacy Office and Outlook .msg (OLE2 compound files) through libgsf.

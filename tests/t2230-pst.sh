@@ -4,7 +4,8 @@
 # message/rfc822 part read by the mail extractor (headers, body,
 # attachments), the same messages readpst finds, and damaged files (a
 # cycle in the folder tables, a loop in the node tree's parents, a file
-# cut short): a clean status, no hang.  The PST files come from
+# cut short, also at page boundaries and read in place with no sandbox):
+# a clean status, no hang.  The PST files come from
 # scripts/make-samples-pst (no PST writer is packaged; the corpus has none).
 . "$(dirname "$0")/test-lib.sh"
 
@@ -83,6 +84,17 @@ test_expect_success 'max-children stops the walk' '
 	{ docpipe convert -c c.conf --xml --no-redact pst/sample.pst >x.xml 2>err; rc=$?; } &&
 	test "$(grep -c "<document " x.xml)" -le 4 &&
 	test_grep "more parts than the limit of 2" x.xml
+'
+
+test_expect_success 'cut at page boundaries, read in place: a status, never a read past the end' '
+	printf "[sandbox]\nenabled=false\n" >inproc.conf &&
+	size=$(wc -c <pst/sample.pst) &&
+	for cut in 512 4096 8192 12288 16384 20480 24576 28672 $((size - 1)); do
+		head -c $cut pst/sample.pst >cut.pst &&
+		{ docpipe convert -c inproc.conf --xml --no-redact cut.pst >x.xml 2>err; rc=$?; } &&
+		echo "cut $cut: exit $rc" &&
+		test $rc -lt 128 && test_grep "type=\"application/vnd.ms-outlook-pst\" status=" x.xml || return 1
+	done
 '
 
 test_done

@@ -20,8 +20,9 @@
  *	in a last part, "pst problems" (status partial).
  *
  * SECURITY
- *	The bytes are untrusted.  libpff reads them from memory (a libbfio
- *	memory range over the input, never a file name), under the sandbox.
+ *	The bytes are untrusted.  libpff reads them from memory (our libbfio
+ *	handle over the input, extract/pst-io.c, which never reads past its
+ *	end; never a file name), under the sandbox.
  *	Folder trees are bounded: a folder seen before (a cycle in a damaged
  *	or hostile file) or nested deeper than MAX_FOLDER_DEPTH is reported
  *	and not entered; [limits] max-children stops the walk; an attachment
@@ -204,15 +205,13 @@ walk_folder(Walk *w, libpff_item_t *folder, const char *path, guint depth, GErro
 	return walk_messages(w, folder, path, error) && walk_subfolders(w, folder, path, depth, error);
 }
 
-/* Open DATA with libpff through a memory range; NULL with *WHY on failure. */
+/* Open DATA with libpff through our own libbfio handle; NULL with *WHY on failure. */
 static libpff_file_t *
 open_pst(const guint8 *data, gsize len, libbfio_handle_t **handle, char **why)
 {
-	libbfio_error_t *berr = NULL;
-	if (libbfio_memory_range_initialize(handle, &berr) != 1 ||
-	    libbfio_memory_range_set(*handle, (uint8_t *)data, len, &berr) != 1) {
-		libbfio_error_free(&berr);
-		*why = g_strdup("cannot set up libbfio's memory range");
+	*handle = dp_pst_io_new(data, len);
+	if (*handle == NULL) {
+		*why = g_strdup("cannot set up a libbfio handle");
 		return NULL;
 	}
 	libpff_file_t *file = NULL;
@@ -249,30 +248,11 @@ set_file_meta(DpDoc *doc, libpff_file_t *file)
 	libpff_error_free(&err);
 }
 
-/*
- * libbfio's memory range (Debian's 20180714 era) copies whole blocks
- * without clamping them to the range: libpff reading a node near the end
- * of a cut or damaged file reads past the input (found by fuzz-pst under
- * ASan).  Inputs up to PAD_MAX are given to it as a copy with PAD zero
- * bytes after them, more than any one read of libpff (blocks are at most
- * 8 KiB, nodes 512 bytes); larger ones, mapped, read zeros up to the end
- * of their last page and may still crash the sandboxed child on such a
- * file, which the parent reports like any crash.
- */
-#define PAD (64 * 1024)
-#define PAD_MAX ((gsize)256 * 1024 * 1024)
-
 gboolean
 dp_extract_pst_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
 	gsize len;
 	const guint8 *data = g_bytes_get_data(doc->data, &len);
-	g_autofree guint8 *padded = NULL;
-	if (len <= PAD_MAX) {
-		padded = g_malloc0(len + PAD);
-		memcpy(padded, data, len);
-		data = padded;
-	}
 	libbfio_handle_t *handle = NULL;
 	g_autofree char *why = NULL;
 	libpff_file_t *file = open_pst(data, len, &handle, &why);
