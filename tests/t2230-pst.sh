@@ -86,6 +86,13 @@ test_expect_success 'max-children stops the walk' '
 	test_grep "more parts than the limit of 2" x.xml
 '
 
+test_expect_success 'a body only in compressed RTF is read as text' '
+	docpipe convert --no-redact pst/rtf.pst >out &&
+	test_grep "^Subject: Minutes in RTF$" out &&
+	test_grep "^The minutes are approved.$" out &&
+	test_grep "^Next meeting on Tuesday.$" out
+'
+
 test_expect_success 'cut at page boundaries, read in place: a status, never a read past the end' '
 	printf "[sandbox]\nenabled=false\n" >inproc.conf &&
 	size=$(wc -c <pst/sample.pst) &&

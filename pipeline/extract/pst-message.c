@@ -45,6 +45,7 @@
 #define PID_ATTACH_FILENAME 0x3704
 #define PID_ATTACH_LONG_FILENAME 0x3707
 #define PID_ATTACH_MIME_TAG 0x370E
+#define PID_RTF_COMPRESSED 0x1009
 
 /* Attached messages in attached messages: deeper ones are not copied. */
 #define MAX_NESTING 4
@@ -324,6 +325,37 @@ body_bytes(libpff_item_t *message, BodySizeFn size_fn, BodyFn fn, gsize max)
 	return g_bytes_new_take(buf, n);
 }
 
+/*
+ * The text of MESSAGE's compressed RTF body, or NULL.  It is decompressed
+ * here, not by libpff, so that the output is bounded as for .msg: a
+ * 2-byte reference gives at most 17 bytes, so the RTF is never more than
+ * 9 times its compressed form, whatever its header declares.
+ */
+static GString *
+rtf_text(libpff_item_t *message, gsize max)
+{
+	libpff_record_entry_t *entry = item_entry(message, 0, PID_RTF_COMPRESSED);
+	if (entry == NULL)
+		return NULL;
+	size_t size = 0;
+	libpff_error_t *err = NULL;
+	g_autofree uint8_t *buf = NULL;
+	if (libpff_record_entry_get_data_size(entry, &size, &err) == 1 && size > 0 && size <= max) {
+		buf = g_malloc(size);
+		if (libpff_record_entry_get_data(entry, buf, size, &err) != 1)
+			g_clear_pointer(&buf, g_free);
+	}
+	libpff_error_free(&err);
+	libpff_record_entry_free(&entry, NULL);
+	if (buf == NULL)
+		return NULL;
+	gsize max_out = MIN(9 * (gsize)size + 4096, max);
+	g_autoptr(GByteArray) raw = NULL;
+	if (!dp_rtf_decompress(buf, size, max_out, &raw, NULL))
+		return NULL;
+	return dp_rtf_to_text((const char *)raw->data, raw->len, max, NULL);
+}
+
 /* The body part: plain text, else the RTF body's text, else HTML. */
 static void
 body_part(GString *out, libpff_item_t *message, gsize max)
@@ -332,11 +364,7 @@ body_part(GString *out, libpff_item_t *message, gsize max)
 	g_autoptr(GBytes) body =
 	    body_bytes(message, libpff_message_get_plain_text_body_size, libpff_message_get_plain_text_body, max);
 	if (body == NULL) {
-		g_autoptr(GBytes) rtf =
-		    body_bytes(message, libpff_message_get_rtf_body_size, libpff_message_get_rtf_body, max);
-		gsize n = 0;
-		const char *r = rtf != NULL ? g_bytes_get_data(rtf, &n) : NULL;
-		g_autoptr(GString) text = r != NULL ? dp_rtf_to_text(r, n, max, NULL) : NULL;
+		g_autoptr(GString) text = rtf_text(message, max);
 		if (text != NULL)
 			body = g_bytes_new(text->str, text->len);
 	}

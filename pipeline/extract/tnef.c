@@ -214,7 +214,14 @@ rtf_body(DpExtractCtx *ctx, TNEFStruct *t, char **problem)
 	variableLength *v = find_prop(&t->MapiProperties, PROP_TAG(PT_BINARY, PR_RTF_COMPRESSED));
 	if (v == NULL || v->data == NULL || v->size <= 0)
 		return NULL;
-	gsize max = ctx->max_input > 0 ? (gsize)ctx->max_input : G_MAXSIZE;
+	/*
+	 * A 2-byte reference gives at most 17 bytes: the RTF is never more
+	 * than 9 times its compressed form, whatever its header declares
+	 * (dp_rtf_decompress allocates what the header says, up to MAX).
+	 */
+	gsize max = 9 * (gsize)v->size + 4096;
+	if (ctx->max_input > 0)
+		max = MIN(max, (gsize)ctx->max_input);
 	g_autoptr(GByteArray) raw = NULL;
 	g_autoptr(GError) err = NULL;
 	if (!dp_rtf_decompress(v->data, (gsize)v->size, max, &raw, &err)) {
