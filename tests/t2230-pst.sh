@@ -86,6 +86,19 @@ test_expect_success 'max-children stops the walk' '
 	test_grep "more parts than the limit of 2" x.xml
 '
 
+test_expect_success 'attachments come out byte for byte, boundary-like lines and binary alike' '
+	docpipe convert --xml --no-redact pst/edge.pst >x.xml &&
+	printf "line one\r\n--=_docpipe-pst-0\r\nafter a fake boundary\r\n--=_docpipe-pst-0--\r\n" >want1 &&
+	printf "\000\001binary\r\n\r\n\377\r" >want2 &&
+	for i in 1 2; do
+		sum=$(sha256sum <want$i | cut -d" " -f1) &&
+		size=$(wc -c <want$i) &&
+		test_grep "path=\"attachment $i\" .* size=\"$size\" sha256=\"$sum\"" x.xml || return 1
+	done &&
+	test_grep "^      <text>Two attachments.$" x.xml &&
+	test "$(grep -c "<document " x.xml)" = 4
+'
+
 test_expect_success 'a body only in compressed RTF is read as text' '
 	docpipe convert --no-redact pst/rtf.pst >out &&
 	test_grep "^Subject: Minutes in RTF$" out &&

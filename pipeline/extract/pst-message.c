@@ -10,8 +10,10 @@
  *	headers are the message's transport headers when it came from the
  *	Internet (their own MIME headers dropped, ours put instead), else
  *	made from its MAPI properties.  The body is the plain-text body, else
- *	the text of the RTF body (extract/rtf.c), else the HTML body; every
- *	part is base64, so no content can be read as a boundary.
+ *	the text of the RTF body (extract/rtf.c), else the HTML body.  A
+ *	part's bytes go in as they are (binary), so that GMime reads them in
+ *	place, unless they hold the prefix of our boundaries: those are base64,
+ *	so that no content can be read as a boundary.
  *
  * SECURITY
  *	Every value comes from the untrusted file through libpff.  Header
@@ -20,6 +22,7 @@
  *	an attachment larger than the part limit is not copied; attached
  *	messages nest to a fixed depth.
  */
+#define _GNU_SOURCE 1 /* memmem */
 #include "extract/pst.h"
 
 #include "extract/rtf.h"
@@ -289,10 +292,25 @@ made_headers(GString *out, libpff_item_t *message)
 	add_header(out, "Message-ID", mid);
 }
 
-/* DATA as base64 lines of 76 characters. */
+/* Every boundary of ours starts so: content without it cannot end a part. */
+#define BOUNDARY_PREFIX "=_docpipe-pst-"
+
+/*
+ * DATA as a part's body, after its other headers: as it is (binary) when
+ * it cannot be read as one of our boundaries, so that GMime takes the
+ * bytes straight from the message's buffer; else as base64 lines of 76
+ * characters.  Either way the part's content is DATA, byte for byte: GMime
+ * gives the CRLF before the next boundary line to the boundary.
+ */
 static void
-append_base64(GString *out, const guint8 *data, gsize len)
+append_content(GString *out, const guint8 *data, gsize len)
 {
+	if (memmem(data, len, BOUNDARY_PREFIX, strlen(BOUNDARY_PREFIX)) == NULL) {
+		g_string_append(out, "Content-Transfer-Encoding: binary\r\n\r\n");
+		g_string_append_len(out, (const char *)data, (gssize)len);
+		return;
+	}
+	g_string_append(out, "Content-Transfer-Encoding: base64\r\n\r\n");
 	g_autofree char *b64 = g_base64_encode(data, len);
 	gsize n = strlen(b64);
 	for (gsize i = 0; i < n; i += 76) {
@@ -376,9 +394,8 @@ body_part(GString *out, libpff_item_t *message, gsize max)
 		return;
 	gsize n;
 	const guint8 *d = g_bytes_get_data(body, &n);
-	g_string_append_printf(out, "Content-Type: %s; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-	                       type);
-	append_base64(out, d, n);
+	g_string_append_printf(out, "Content-Type: %s; charset=utf-8\r\n", type);
+	append_content(out, d, n);
 }
 
 /*
@@ -457,8 +474,8 @@ attachment_part(GString *out, libpff_item_t *att, guint depth, gsize max_part, G
 	                       mime_ok ? mime : "application/octet-stream");
 	if (name != NULL)
 		filename_params(out, name);
-	g_string_append(out, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
-	append_base64(out, buf, (gsize)got);
+	g_string_append(out, "\r\n");
+	append_content(out, buf, (gsize)got);
 	return TRUE;
 }
 
@@ -477,8 +494,8 @@ append_message(GString *out, libpff_item_t *message, guint depth, gsize max_part
 		libpff_error_free(&err);
 		n_att = 0;
 	}
-	/* A boundary per level, which base64 lines cannot contain. */
-	g_autofree char *boundary = g_strdup_printf("=_docpipe-pst-%u", depth);
+	/* A boundary per level, which no content can contain (append_content). */
+	g_autofree char *boundary = g_strdup_printf(BOUNDARY_PREFIX "%u", depth);
 	g_string_append_printf(out, "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n",
 	                       boundary);
 	g_string_append_printf(out, "--%s\r\n", boundary);
