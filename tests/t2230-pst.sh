@@ -106,6 +106,15 @@ test_expect_success 'a body only in compressed RTF is read as text' '
 	test_grep "^Next meeting on Tuesday.$" out
 '
 
+test_expect_success 'the file closed and opened again mid-walk: the same records' '
+	for f in sample cyclic edge; do
+		{ docpipe convert --xml --no-redact pst/$f.pst >once.xml 2>once.err; rc1=$?; } &&
+		{ DOCPIPE_PST_REOPEN_EVERY=1 docpipe convert --xml --no-redact pst/$f.pst >again.xml 2>again.err
+		  rc2=$?; } &&
+		test $rc1 = $rc2 && test_cmp once.xml again.xml && test_cmp once.err again.err || return 1
+	done
+'
+
 test_expect_success 'cut at page boundaries, read in place: a status, never a read past the end' '
 	printf "[sandbox]\nenabled=false\n" >inproc.conf &&
 	size=$(wc -c <pst/sample.pst) &&
