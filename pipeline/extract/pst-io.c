@@ -143,7 +143,10 @@ map_seek(intptr_t *io, off64_t offset, int whence, libbfio_error_t **error)
 {
 	(void)error;
 	MapIo *m = (MapIo *)io;
-	gint64 base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (gint64)m->offset : whence == SEEK_END ? (gint64)m->len : -1;
+	gint64 base = whence == SEEK_SET   ? 0
+	              : whence == SEEK_CUR ? (gint64)m->offset
+	              : whence == SEEK_END ? (gint64)m->len
+	                                   : -1;
 	if (base < 0 || (offset > 0 && base > G_MAXINT64 - offset) || base + offset < 0)
 		return -1;
 	m->offset = (guint64)(base + offset);
