@@ -15,10 +15,13 @@
  *	mailbox.  libpff's does: it keeps a node of its block B-tree for each
  *	block it has looked up (about 0.5 KiB each, 105 MiB for a PST of
  *	1 GiB) until the file is closed, and has no setting that bounds it.
- *	So once the heap has grown by 128 MiB the walk closes the file, opens
- *	it again and finds its place by the folders' indexes (maybe_reopen):
- *	one more open for each 1.2 GiB or so of such mail, memory bounded
- *	whatever the size.
+ *	So once the heap has grown by a quarter of [limits] memory (512 MiB by
+ *	default) the walk closes the file, opens it again and finds its place
+ *	by the folders' indexes (maybe_reopen): memory bounded whatever the
+ *	size, for one more open per 5 GiB or so of such mail.  Not more often:
+ *	libpff's open finds each item's parent by searching the tree built so
+ *	far, which takes time growing as the square of the number of items
+ *	(27 s of CPU for 50,000).
  *	The record of the PST itself says what kind of file it is and how
  *	many items libpff found orphaned; what went wrong in the walk is said
  *	in a last part, "pst problems" (status partial).
@@ -34,6 +37,7 @@
  *	time limits stop a walk that takes too long, with the messages read
  *	until then already out.
  */
+#include "core/config.h"
 #include "core/detect.h"
 #include "extract/extract.h"
 #include "extract/pst.h"
@@ -60,13 +64,16 @@
 
 /*
  * libpff keeps what it learns of the file's block B-tree until the file
- * is closed (see the top): once the heap has grown by REOPEN_AFTER since
- * the file was opened, the walk closes it, opens it again and finds its
- * place by the folders' indexes, which costs one more open (libpff
- * building its tree of items) and frees what it had kept.  Checked every
- * CHECK_EVERY messages (mallinfo2 walks the heap's free lists).
+ * is closed (see the top): once the heap has grown by a quarter of
+ * [limits] memory (at least MIN_REOPEN_AFTER; NO_LIMIT_REOPEN_AFTER
+ * without a limit) since the file was opened, the walk closes it, opens
+ * it again and finds its place by the folders' indexes, which costs one
+ * more open (libpff building its tree of items) and frees what it had
+ * kept.  Checked every CHECK_EVERY messages (mallinfo2 walks the heap's
+ * free lists).
  */
-#define REOPEN_AFTER ((gsize)128 << 20)
+#define MIN_REOPEN_AFTER ((gsize)128 << 20)
+#define NO_LIMIT_REOPEN_AFTER ((gsize)512 << 20)
 #define CHECK_EVERY 16
 
 typedef struct {
@@ -86,6 +93,7 @@ typedef struct {
 	char *first_problem;
 	/* The heap in use when the file was opened; the reopen rule (above, or a test's). */
 	gsize heap_base;
+	gsize reopen_after;
 	guint reopen_every;
 	/* Reopening failed: the folders are gone and the walk stops. */
 	gboolean lost;
@@ -149,7 +157,7 @@ static void
 maybe_reopen(Walk *w, guint depth)
 {
 	if (w->reopen_every > 0 ? ++w->since_check < w->reopen_every
-	                        : ++w->since_check < CHECK_EVERY || heap_in_use() < w->heap_base + REOPEN_AFTER)
+	                        : ++w->since_check < CHECK_EVERY || heap_in_use() < w->heap_base + w->reopen_after)
 		return;
 	w->since_check = 0;
 	close_file(w);
@@ -341,6 +349,8 @@ dp_extract_pst_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	w.visited = g_hash_table_new(g_direct_hash, g_direct_equal);
 	w.max_part = ctx->max_input > 0 ? (gsize)ctx->max_input : DEFAULT_MAX_PART;
 	w.heap_base = heap_in_use();
+	guint64 limit = dp_config_get_size(ctx->cfg, "limits", "memory");
+	w.reopen_after = limit > 0 ? MAX(MIN_REOPEN_AFTER, (gsize)(limit / 4)) : NO_LIMIT_REOPEN_AFTER;
 	/* For tests only: reopen after every N messages instead of by memory. */
 	const char *every = g_getenv("DOCPIPE_PST_REOPEN_EVERY");
 	w.reopen_every = every != NULL ? (guint)g_ascii_strtoull(every, NULL, 10) : 0;
