@@ -115,7 +115,7 @@ test_expect_success 'the file closed and opened again mid-walk: the same records
 	done
 '
 
-test_expect_success 'cut at page boundaries, read in place: a status, never a read past the end' '
+test_expect_success 'cut at page boundaries and read in place, no sandbox: a clean status each time' '
 	printf "[sandbox]\nenabled=false\n" >inproc.conf &&
 	size=$(wc -c <pst/sample.pst) &&
 	for cut in 512 4096 8192 12288 16384 20480 24576 28672 $((size - 1)); do
