@@ -81,4 +81,28 @@ test_expect_success 'a bad checksum and a truncated stream: partial, one-line me
 	test_grep "^the plain body of the TNEF message.$" out
 '
 
+test_expect_success 'libytnef complains on stdout: never in the output, sandbox on or off' '
+	printf "[sandbox]\nenabled=false\n" >off.conf &&
+	{ docpipe convert --no-redact tnef/mapijunk.dat >on 2>err; rc=$?; } &&
+	test $rc = 65 && test_grep "libytnef could not read the stream" err &&
+	{ docpipe convert --no-redact -c off.conf tnef/mapijunk.dat >off 2>err; rc=$?; } &&
+	test $rc = 65 &&
+	test_cmp on off &&
+	test_grep "^The body before the bad block.$" off &&
+	! grep -q "ERROR" off
+'
+
+test_expect_success 'without the sandbox, a mailbox: the text and the record stream stay clean' '
+	{ docpipe convert --no-redact tnef/mapijunk.mbox >on 2>/dev/null; rc=$?; } && test $rc = 65 &&
+	{ docpipe convert --no-redact -c off.conf tnef/mapijunk.mbox >off 2>/dev/null; rc=$?; } && test $rc = 65 &&
+	test_cmp on off &&
+	test "$(grep -c "^Line of message" off)" = 12 &&
+	test "$(grep -c "^The body before the bad block.$" off)" = 6 &&
+	! grep -q "ERROR" off &&
+	docpipe-detect tnef/mapijunk.mbox >det &&
+	{ docpipe-extract -c off.conf <det >rec 2>/dev/null; rc=$?; } && test $rc = 65 &&
+	{ docpipe-emit <rec >stage 2>/dev/null; rc=$?; } && test $rc = 65 &&
+	test_cmp on stage
+'
+
 test_done
