@@ -158,11 +158,11 @@ $(BUILD)/docpipe-ole.so: $(OLE_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 $(MOD_OBJ): CFLAGS += -fPIC
 
 # Where installed programs find their format modules and the system
-# configuration (pipeline/extract/module.c, pipeline/core/config.c).  A
+# configuration (pipeline/util/moddir.c, pipeline/core/config.c).  A
 # build tree finds its modules beside its programs whatever MODULE_DIR is.
 SYSCONFDIR ?= /etc
 MODULE_DIR ?= $(PREFIX)/lib/docpipe
-$(BUILD)/obj/extract/module.o $(BUILD)/obj/redact/phone.o: CFLAGS += -DDP_MODULE_DIR='"$(MODULE_DIR)"'
+$(BUILD)/obj/util/moddir.o: CFLAGS += -DDP_MODULE_DIR='"$(MODULE_DIR)"'
 $(BUILD)/obj/core/config.o: CFLAGS += -DDP_SYSCONFDIR='"$(SYSCONFDIR)"'
 
 # The built-in furniture patterns: config/furniture.conf as one C string

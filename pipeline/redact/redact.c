@@ -33,7 +33,7 @@
  *	  5. each chosen span of the view is mapped back to the original
  *	     text, and that original span is replaced by the rule's operator.
  *	     With [redact] header-names, the display names of the redacted
- *	     addresses in headers (find_header_names(), redact/names.c) are
+ *	     addresses in headers (redact/headers.c, redact/names.c) are
  *	     replaced too, as the rule "person", where no match overlaps them.
  *
  *	Building is the costly part (a database from the cache, or a
@@ -76,6 +76,7 @@
 #include "core/emit.h"
 #include "core/ocrwords.h"
 #include "core/record.h"
+#include "redact/headers.h"
 #include "redact/ids.h"
 #include "redact/internal.h"
 #include "redact/phone.h"
@@ -113,9 +114,6 @@ typedef struct {
 	guint32 len;                 /* literal length in view bytes; 0: SOM given */
 	guint32 term;                /* a term's entry in names.c + 1; 0: none */
 } Pat;
-
-/* Names remembered from one record (and its parent) for the rest of it. */
-#define MAX_LEARNED 64
 
 /* A candidate match in view offsets. */
 typedef struct {
@@ -188,15 +186,8 @@ struct DpRedactor {
 	guint person_rule;
 	GArray *addrs; /* of DpRange: the redacted addresses of one header */
 	GArray *found; /* of DpRange: the names found in one text */
-	/*
-	 * The names found beside addresses in the record being redacted
-	 * (IN_RECORD), and those of the record CARRIED_PARENT, whose parts
-	 * follow it: see dp_redact_record().
-	 */
-	gboolean in_record;
-	GPtrArray *learned;
-	GPtrArray *carried;
-	char *carried_parent;
+	/* The names found in a record and its parent's (headers.c). */
+	DpHeaderNames hnames;
 	/* The OCR-tolerant scans: the mode, and the rules they add to. */
 	OcrMode ocr_mode;
 	guint ocr_email;         /* the email rule, or G_MAXUINT when it is off */
@@ -282,9 +273,7 @@ dp_redactor_free(DpRedactor *rd)
 	g_clear_pointer(&rd->names, dp_names_free);
 	g_clear_pointer(&rd->addrs, g_array_unref);
 	g_clear_pointer(&rd->found, g_array_unref);
-	g_clear_pointer(&rd->learned, g_ptr_array_unref);
-	g_clear_pointer(&rd->carried, g_ptr_array_unref);
-	g_free(rd->carried_parent);
+	dp_header_names_clear(&rd->hnames);
 	if (rd->fixed != NULL)
 		g_string_free(rd->fixed, TRUE);
 	g_free(rd->ocr_parent);
@@ -875,8 +864,7 @@ scratch_init(DpRedactor *rd)
 	rd->ocr_email = G_MAXUINT;
 	rd->addrs = g_array_new(FALSE, FALSE, sizeof(DpRange));
 	rd->found = g_array_new(FALSE, FALSE, sizeof(DpRange));
-	rd->learned = g_ptr_array_new_with_free_func(g_free);
-	rd->carried = g_ptr_array_new_with_free_func(g_free);
+	dp_header_names_init(&rd->hnames);
 	rd->ocr_digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
 	for (guint i = 0; i < rd->rules->len; i++) {
 		const Rule *r = rd->rules->pdata[i];
@@ -1313,177 +1301,14 @@ replace(DpRedactor *rd, GString *out, guint rule, const Cand *c, const char *tex
 	}
 }
 
-static int
-cmp_range(gconstpointer a, gconstpointer b)
-{
-	const DpRange *x = a, *y = b;
-	return x->s < y->s ? -1 : x->s > y->s;
-}
-
-/* Is [S, E) of TEXT a whole run of words (no letter or digit just outside)? */
-static gboolean
-whole_words(const char *text, gsize len, gsize s, gsize e)
-{
-	return (s == 0 || !g_ascii_isalnum(text[s - 1])) && (e >= len || !g_ascii_isalnum(text[e]));
-}
-
-/* Add to FOUND every whole-word occurrence of NAME in TEXT. */
-static void
-add_occurrences(const char *text, gsize len, const char *name, GArray *found)
-{
-	gsize nl = strlen(name);
-	for (const char *p = text; (p = memmem(p, len - (gsize)(p - text), name, nl)) != NULL; p += nl) {
-		DpRange m = { (gsize)(p - text), (gsize)(p - text) + nl };
-		if (whole_words(text, len, m.s, m.e))
-			g_array_append_val(found, m);
-	}
-}
-
 /*
- * Remember NAME, found beside an address in the record being redacted, for
- * the rest of it and its parts (see dp_redact_record()).
- */
-static void
-learn_name(DpRedactor *rd, const char *name)
-{
-	if (!rd->in_record || rd->learned->len >= MAX_LEARNED)
-		return;
-	for (guint i = 0; i < rd->learned->len; i++)
-		if (g_str_equal(rd->learned->pdata[i], name))
-			return;
-	g_ptr_array_add(rd->learned, g_strdup(name));
-}
-
-/*
- * A display name found beside an address is a name wherever the same text
- * repeats it: the mailbox owner Outlook prints above the header, "To:
- * Mills, Cheryl D" in an earlier message of the chain.  Only names of two
- * words or more (a one-word name, "Papertrail", is as often a word), at
- * most MAX_LEARNED of them, as written.  Inside a record, the names found
- * in its earlier fields, and in the record its parts belong to, count too.
- * FOUND is sorted and made disjoint again.
- */
-static void
-repeat_names(DpRedactor *rd, const char *text, gsize len, GArray *found)
-{
-	guint n = found->len;
-	for (guint i = 0; i < n; i++) {
-		DpRange r = g_array_index(found, DpRange, i);
-		gsize nl = r.e - r.s;
-		if (nl < 4 || nl > 80 || memchr(text + r.s, ' ', nl) == NULL || memchr(text + r.s, '\n', nl) != NULL)
-			continue;
-		g_autofree char *name = g_strndup(text + r.s, nl);
-		learn_name(rd, name);
-		if (!rd->in_record)
-			add_occurrences(text, len, name, found);
-	}
-	if (rd->in_record) {
-		for (guint i = 0; i < rd->learned->len; i++)
-			add_occurrences(text, len, rd->learned->pdata[i], found);
-		for (guint i = 0; i < rd->carried->len; i++)
-			add_occurrences(text, len, rd->carried->pdata[i], found);
-	}
-	if (found->len == n)
-		return;
-	g_array_sort(found, cmp_range);
-	guint w = 0;
-	for (guint i = 0; i < found->len; i++) {
-		DpRange r = g_array_index(found, DpRange, i);
-		if (w > 0 && r.s < g_array_index(found, DpRange, w - 1).e)
-			continue;
-		g_array_index(found, DpRange, w++) = r;
-	}
-	g_array_set_size(found, w);
-}
-
-/*
- * The display names of the redacted addresses in TEXT, into rd->found, in
- * text order: of the whole of TEXT when it is an address header's value
- * (HEADER); else of its lines that are address headers ("From: ..." in a
- * printed or forwarded message), and the names written just before an
- * address in brackets elsewhere (a printed header in column form, "John
- * Smith <...> wrote:").  Uses rd->cands, from find().
- */
-/* The start of the line holding offset AT of TEXT, looked for back to FLOOR and 4096 bytes at most. */
-static gsize
-line_start(const char *text, gsize at, gsize floor)
-{
-	gsize ls = at;
-	while (ls > floor && text[ls - 1] != '\n' && at - ls < 4096)
-		ls--;
-	return ls;
-}
-
-/* The name before each address A[*I..J) in brackets; *FLOOR: the end of the last one seen. */
-static void
-names_before(DpRedactor *rd, const char *text, const DpRange *a, guint *i, guint j, gsize *floor)
-{
-	for (; *i < j; (*i)++) {
-		DpRange r;
-		gsize s = a[*i].s;
-		if (dp_names_before_address(text, MAX(*floor, s > 4096 ? s - 4096 : 0), s, &r))
-			g_array_append_val(rd->found, r);
-		*floor = a[*i].e;
-	}
-}
-
-/*
- * The names of the block of header lines starting at LS of TEXT: every
- * line of it that is an address header gives the names beside its
- * addresses, and all its items when the block holds an address anywhere
- * (a printed header whose other addresses were withheld).  Addresses
- * from *I on are consumed up to the end of the block, which is returned.
- */
-static gsize
-names_in_block(DpRedactor *rd, const char *text, gsize len, gsize ls, const DpRange *a, guint n, guint *i, gsize *floor)
-{
-	/* The block: consecutive labelled lines. */
-	gsize be = ls;
-	for (gsize p = ls; p < len;) {
-		const char *nl = memchr(text + p, '\n', len - p);
-		gsize le = nl ? (gsize)(nl - text) : len;
-		if (!dp_names_block_line(text, p, le))
-			break;
-		be = le;
-		p = le + 1;
-	}
-	while (*i < n && a[*i].s < ls)
-		names_before(rd, text, a, i, *i + 1, floor);
-	guint k = *i;
-	while (k < n && a[k].s < be)
-		k++;
-	gboolean has_addr = k > *i;
-	for (gsize p = ls; p < be;) {
-		const char *nl = memchr(text + p, '\n', be - p);
-		gsize le = nl ? (gsize)(nl - text) : be, vs;
-		guint j = *i;
-		while (j < k && a[j].s < le)
-			j++;
-		if (dp_names_header_line(text, p, le, &vs)) {
-			dp_names_in_header(text, vs, le, a + *i, j - *i, has_addr, rd->found);
-			*i = j;
-			*floor = le;
-		} else {
-			names_before(rd, text, a, i, j, floor);
-		}
-		p = le + 1;
-	}
-	return be;
-}
-
-/*
- * The display names of the redacted addresses in TEXT, into rd->found, in
- * text order: of the whole of TEXT when it is an address header's value
- * (HEADER; ALL_ITEMS for a printed message that holds an address); else
- * of its blocks of header lines ("From: ..." in a printed or forwarded
- * message), and the names written just before an address in brackets
- * elsewhere (a printed header in column form, "John Smith <...> wrote:").
- * Uses rd->cands, from find().
+ * The display names of the redacted addresses in TEXT, into rd->found
+ * (headers.c): the addresses are the email rule's chosen matches, in
+ * rd->cands from find().
  */
 static void
 find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header, gboolean all_items)
 {
-	g_array_set_size(rd->found, 0);
 	g_array_set_size(rd->addrs, 0);
 	for (guint i = 0; i < rd->cands->len; i++) {
 		const Cand *c = &g_array_index(rd->cands, Cand, i);
@@ -1493,38 +1318,8 @@ find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header, 
 		dp_view_span(&rd->view, text, c->vs, c->ve, &a.s, &a.e);
 		g_array_append_val(rd->addrs, a);
 	}
-	const DpRange *a = (const DpRange *)(void *)rd->addrs->data;
-	guint n = rd->addrs->len, i = 0;
-	if (header) {
-		dp_names_in_header(text, 0, len, a, n, all_items, rd->found);
-	} else {
-		/*
-		 * Address by address (a block of header lines without one gives no
-		 * name, so only the lines of addresses are looked at): the block
-		 * of header lines around it, else the name just before it.
-		 */
-		gsize floor = 0, done = 0;
-		while (i < n) {
-			gsize ls = line_start(text, a[i].s, done);
-			const char *nl = memchr(text + a[i].s, '\n', len - a[i].s);
-			gsize le = nl ? (gsize)(nl - text) : len;
-			if ((ls == 0 || text[ls - 1] == '\n') && dp_names_block_line(text, ls, le)) {
-				/* Up to the block's first line. */
-				for (guint up = 0; up < 32 && ls > done && ls > 0; up++) {
-					gsize pls = line_start(text, ls - 1, done);
-					if ((pls > 0 && text[pls - 1] != '\n') ||
-					    !dp_names_block_line(text, pls, ls - 1))
-						break;
-					ls = pls;
-				}
-				done = names_in_block(rd, text, len, ls, a, n, &i, &floor);
-				continue;
-			}
-			names_before(rd, text, a, &i, i + 1, &floor);
-		}
-	}
-	if (rd->found->len > 0 || rd->in_record)
-		repeat_names(rd, text, len, rd->found);
+	dp_header_names_find(&rd->hnames, text, len, (const DpRange *)(void *)rd->addrs->data, rd->addrs->len, header,
+	                     all_items, rd->found);
 }
 
 /*
@@ -1903,40 +1698,6 @@ printed_with_address(DpRedactor *rd, const DpRecord *rec)
 	return FALSE;
 }
 
-/*
- * A name found beside an address in a record is a name in the rest of it
- * (its fields come first, then its body) and in its parts, which follow
- * it: the printed messages of a release, the attachments of a message.
- * Forgotten at the first record that is neither.
- */
-static void
-names_begin(DpRedactor *rd, const DpRecord *rec)
-{
-	const char *parent = dp_record_get(rec, DP_F_PARENT);
-	if (rd->carried_parent == NULL || parent == NULL || !g_str_equal(parent, rd->carried_parent)) {
-		g_ptr_array_set_size(rd->carried, 0);
-		g_clear_pointer(&rd->carried_parent, g_free);
-	}
-	g_ptr_array_set_size(rd->learned, 0);
-	rd->in_record = rd->header_names;
-}
-
-static void
-names_end(DpRedactor *rd, const DpRecord *rec)
-{
-	const char *id = dp_record_get(rec, DP_F_ID);
-	rd->in_record = FALSE;
-	if (rd->learned->len == 0 || id == NULL)
-		return;
-	if (rd->carried_parent == NULL) {
-		rd->carried_parent = g_strdup(id);
-		g_ptr_array_set_size(rd->carried, 0);
-	}
-	/* A part's names join its parent's, for the parts after it. */
-	for (guint i = 0; i < rd->learned->len && rd->carried->len < MAX_LEARNED; i++)
-		g_ptr_array_add(rd->carried, g_strdup(rd->learned->pdata[i]));
-}
-
 void
 dp_redact_record(DpRedactor *rd, DpRecord *rec)
 {
@@ -1978,7 +1739,7 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 			remember_ocr_parent(rd, rec, body_ocr);
 	}
 	redact_words(rd, rec);
-	names_begin(rd, rec);
+	dp_header_names_begin(&rd->hnames, rec, rd->header_names);
 	/* A printed message's header is one block: with an address anywhere, all its items are names. */
 	gboolean all_items = printed_with_address(rd, rec);
 	g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(DpSpan));
@@ -2010,7 +1771,7 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 		rec->body = body;
 		note_spans(rd, rec, "body", spans);
 	}
-	names_end(rd, rec);
+	dp_header_names_end(&rd->hnames, rec);
 }
 
 /* ---- identifiers (redact/ids.c) ---------------------------------------- */
