@@ -1607,6 +1607,7 @@ apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, gboole
       GArray *spans)
 {
 	GString *out = g_string_sized_new(len + 16);
+	dp_prefault(out->str, len + 16);
 	if (rd->rules->len == 0) {
 		g_string_append_len(out, text, (gssize)len);
 		return out;
