@@ -52,8 +52,9 @@
  *	under PCRE2's default match limit.  The configuration, its term
  *	lists and its key are trusted, and so is the compiled-database cache
  *	($DOCPIPE_CACHE_DIR, or docpipe/ in the user's cache directory,
- *	created 0700): a file there is handed to hs_deserialize_database(),
- *	which checks its version and platform, not its contents.  Nothing
+ *	created 0700): a file there is used only when its header's length
+ *	and the sum of its ids match, and hs_deserialize_database() checks
+ *	its version, platform, length and CRC (damage, not forgery).  Nothing
  *	here ever prints or records a matched value: a record says which
  *	rule matched where ("redacted: RULE FIELD COUNT OFF+LEN ..."), in
  *	offsets of the new text.
@@ -84,6 +85,7 @@
 #include "util/hash.h"
 
 #include <hs/hs.h>
+#include <sys/mman.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <string.h>
@@ -159,6 +161,9 @@ struct DpRedactor {
 	GPtrArray *rules; /* of Rule* */
 	GArray *pats;     /* of Pat, by Hyperscan id */
 	hs_database_t *db;
+	/* A database read from the cache lives in this mapping (db_cache_load()), else Hyperscan's heap. */
+	void *db_map;
+	gsize db_map_len;
 	hs_scratch_t *scratch;
 	pcre2_match_data *md;
 	GHashTable *allow; /* folded, casefolded values never redacted */
@@ -264,7 +269,10 @@ dp_redactor_free(DpRedactor *rd)
 	for (guint i = 0; i < G_N_ELEMENTS(arrays); i++)
 		g_clear_pointer(arrays[i], g_array_unref);
 	g_clear_pointer(&rd->scratch, hs_free_scratch);
-	g_clear_pointer(&rd->db, hs_free_database);
+	if (rd->db_map != NULL)
+		munmap(rd->db_map, rd->db_map_len);
+	else
+		g_clear_pointer(&rd->db, hs_free_database);
 	g_clear_pointer(&rd->md, pcre2_match_data_free);
 	g_clear_pointer(&rd->allow, g_hash_table_unref);
 	g_clear_pointer(&rd->key, g_bytes_unref);
@@ -457,12 +465,37 @@ load_allow(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
 /*
  * Compiled databases are cached on disk: compiling the built-in detectors
  * costs ~10 ms, a list of 100,000 names seconds, and both would otherwise be
- * paid by every `docpipe convert`.  The key covers the Hyperscan version,
- * the platform and every expression with its flags and id; the file holds
+ * paid by every `docpipe convert`.  The key covers the format, the
+ * Hyperscan version, the platform and every expression with its flags and
+ * id; the file holds a header (CACHE_MAGIC and the length of the rest),
  * the ids PCRE2 took over, then the serialized database.  Any problem with
- * the cache (unwritable, corrupt, another version) just means compiling.
- * $DOCPIPE_CACHE_DIR overrides the directory; "off" disables the cache.
+ * the cache (unwritable, truncated, corrupt, another version) just means
+ * compiling, and writing the file again.  $DOCPIPE_CACHE_DIR overrides the
+ * directory; "off" disables the cache.
+ *
+ * A file is read only if its length is the header's, and
+ * hs_deserialize_database() checks the database's own length and CRC, so
+ * a file cut short or damaged is refused.  It is mapped, not read (see
+ * db_cache_load()); a mapped file that shrank under us would raise SIGBUS,
+ * but no file is ever cut in place: docpipe writes a new one beside it and
+ * renames it over (dp_write_atomic()), which leaves a mapping of the old
+ * one intact, and the directory is the user's own (0700).
  */
+#define CACHE_MAGIC "docpipe-hs-2\n\n\n"
+#define CACHE_HEADER (sizeof CACHE_MAGIC - 1 + 16)
+
+/*
+ * FNV-1a of the ids PCRE2 took over, kept in the header: the database's
+ * CRC does not cover them, and a damaged id would hand a term to PCRE2.
+ */
+static guint64
+ids_sum(const char *p, gsize n)
+{
+	guint64 h = G_GUINT64_CONSTANT(14695981039346656037);
+	for (gsize i = 0; i < n; i++)
+		h = (h ^ (guchar)p[i]) * G_GUINT64_CONSTANT(1099511628211);
+	return h;
+}
 static char *
 db_cache_path(const Exprs *ex)
 {
@@ -470,6 +503,7 @@ db_cache_path(const Exprs *ex)
 	if (dir != NULL && g_str_equal(dir, "off"))
 		return NULL;
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_checksum_update(sum, (const guchar *)CACHE_MAGIC, sizeof CACHE_MAGIC - 1);
 	const char *v = hs_version();
 	g_checksum_update(sum, (const guchar *)v, (gssize)strlen(v) + 1);
 	hs_platform_info_t plat;
@@ -498,14 +532,40 @@ db_cache_path(const Exprs *ex)
 	return g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
 }
 
-/* Load a cached database: its dropped ids go to DROPPED. */
+/* Check a cached database's header and ids; its dropped ids go to DROPPED.  *OFF: where the database starts. */
+static gboolean
+db_cache_ids(const char *data, gsize len, guint n, gboolean *dropped, gsize *off)
+{
+	guint64 rest, sum;
+	guint32 nd;
+	if (len < CACHE_HEADER + 4 || memcmp(data, CACHE_MAGIC, sizeof CACHE_MAGIC - 1) != 0)
+		return FALSE;
+	memcpy(&rest, data + sizeof CACHE_MAGIC - 1, 8);
+	memcpy(&sum, data + sizeof CACHE_MAGIC - 1 + 8, 8);
+	memcpy(&nd, data + CACHE_HEADER, 4);
+	if (rest != len - CACHE_HEADER || nd > n || len - CACHE_HEADER < 4 + (gsize)nd * 4 ||
+	    sum != ids_sum(data + CACHE_HEADER, 4 + (gsize)nd * 4))
+		return FALSE;
+	for (guint32 i = 0; i < nd; i++) {
+		guint32 id;
+		memcpy(&id, data + CACHE_HEADER + 4 + i * 4, 4);
+		if (id >= n)
+			return FALSE;
+		dropped[id] = TRUE;
+	}
+	*off = CACHE_HEADER + 4 + (gsize)nd * 4;
+	return TRUE;
+}
+
+/* Load a cached database: its dropped ids go to DROPPED (all FALSE when it cannot be used). */
 static gboolean
 db_cache_load(DpRedactor *rd, const char *path, guint n, gboolean *dropped)
 {
 	/*
 	 * Mapped, not read: hs_deserialize_database() copies it anyway, and a
 	 * heap copy of a names list's database (megabytes) first cost as many
-	 * page faults again at every start.
+	 * page faults again at every start.  Why a mapping is safe here: see
+	 * above.
 	 */
 	if (path == NULL)
 		return FALSE;
@@ -513,27 +573,31 @@ db_cache_load(DpRedactor *rd, const char *path, guint n, gboolean *dropped)
 	if (map == NULL)
 		return FALSE;
 	const char *data = g_mapped_file_get_contents(map);
-	gsize len = g_mapped_file_get_length(map);
-	if (data == NULL || len < 4)
-		return FALSE;
-	guint32 nd;
-	memcpy(&nd, data, 4);
-	if (nd > n || len < 4 + (gsize)nd * 4)
-		return FALSE;
-	for (guint32 i = 0; i < nd; i++) {
-		guint32 id;
-		memcpy(&id, data + 4 + i * 4, 4);
-		if (id >= n)
-			return FALSE;
-		dropped[id] = TRUE;
+	gsize len = g_mapped_file_get_length(map), off;
+	size_t size;
+	if (data == NULL || !db_cache_ids(data, len, n, dropped, &off) ||
+	    hs_serialized_database_size(data + off, len - off, &size) != HS_SUCCESS)
+		goto fail;
+	/*
+	 * Into memory mapped populated: the copy would otherwise fault in each
+	 * of its pages one by one (a names list's database is 2 MB, 470
+	 * faults, most of the system time of a start).
+	 */
+	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED)
+		goto fail;
+	if (hs_deserialize_database_at(data + off, len - off, mem) != HS_SUCCESS) {
+		munmap(mem, size);
+		goto fail;
 	}
-	gsize off = 4 + (gsize)nd * 4;
-	if (hs_deserialize_database(data + off, len - off, &rd->db) != HS_SUCCESS) {
-		memset(dropped, 0, n * sizeof *dropped);
-		rd->db = NULL;
-		return FALSE;
-	}
+	rd->db = mem;
+	rd->db_map = mem;
+	rd->db_map_len = size;
 	return TRUE;
+fail:
+	memset(dropped, 0, n * sizeof *dropped);
+	rd->db = NULL;
+	return FALSE;
 }
 
 static void
@@ -547,10 +611,16 @@ db_cache_save(const DpRedactor *rd, const char *path, guint n, const gboolean *d
 	guint32 nd = 0;
 	for (guint i = 0; i < n; i++)
 		nd += dropped[i] != 0;
+	guint64 rest = 4 + (guint64)nd * 4 + slen, sum = 0;
+	g_byte_array_append(out, (const guint8 *)CACHE_MAGIC, sizeof CACHE_MAGIC - 1);
+	g_byte_array_append(out, (const guint8 *)&rest, 8);
+	g_byte_array_append(out, (const guint8 *)&sum, 8);
 	g_byte_array_append(out, (const guint8 *)&nd, 4);
 	for (guint32 i = 0; i < n; i++)
 		if (dropped[i])
 			g_byte_array_append(out, (const guint8 *)&i, 4);
+	sum = ids_sum((const char *)out->data + CACHE_HEADER, out->len - CACHE_HEADER);
+	memcpy(out->data + sizeof CACHE_MAGIC - 1 + 8, &sum, 8);
 	g_byte_array_append(out, (const guint8 *)ser, (guint)slen);
 	free(ser);
 	g_autofree char *dir = g_path_get_dirname(path);
@@ -1332,6 +1402,7 @@ apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, gboole
       GArray *spans)
 {
 	GString *out = g_string_sized_new(len + 16);
+	dp_prefault(out->str, len + 16);
 	if (rd->rules->len == 0) {
 		g_string_append_len(out, text, (gssize)len);
 		return out;
