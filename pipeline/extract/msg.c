@@ -38,9 +38,9 @@
  *	looked up by their storages' names, at most MAX_ENTRIES of each;
  *	parts count against [limits] max-children and nest within
  *	max-depth (an attached message is a child record).  Copying an
- *	attached message out costs at most the file's own size in bytes and
- *	MAX_COPY_DEPTH levels of storages; past either it is a part with
- *	status "limit".
+ *	attached message out (dp_ole_storage_file()) costs at most the file's
+ *	own size in bytes and DP_OLE_COPY_DEPTH levels of storages; past
+ *	either it is a part with status "limit".
  */
 #include "core/detect.h"
 #include "core/record.h"
@@ -50,14 +50,11 @@
 #include "extract/rtf.h"
 #include "util/exitcode.h"
 
-#include <gsf/gsf-outfile-msole.h>
-#include <gsf/gsf-output-memory.h>
 #include <string.h>
 
 #include "util/banned.h"
 
 #define MAX_ENTRIES 4096
-#define MAX_COPY_DEPTH 16
 
 /* The MAPI property ids read here. */
 enum {
@@ -355,66 +352,6 @@ html_body(Msg *m, char **charset)
 	return s ? g_bytes_new_take(s, strlen(s)) : NULL;
 }
 
-/*
- * Copy the storage FROM into TO, streams and storages, spending at most
- * *BUDGET bytes; FALSE when the budget or the depth runs out, or a stream
- * cannot be read.
- */
-static gboolean
-copy_storage(GsfInfile *from, GsfOutfile *to, gsize *budget, guint depth)
-{
-	if (depth > MAX_COPY_DEPTH)
-		return FALSE;
-	int n = gsf_infile_num_children(from);
-	for (int i = 0; i < n; i++) {
-		const char *name = gsf_infile_name_by_index(from, i);
-		g_autoptr(GsfInput) in = gsf_infile_child_by_index(from, i);
-		if (name == NULL || in == NULL)
-			return FALSE;
-		gboolean dir = GSF_IS_INFILE(in) && gsf_infile_num_children(GSF_INFILE(in)) >= 0;
-		g_autoptr(GsfOutput) out = gsf_outfile_new_child(to, name, dir);
-		if (out == NULL)
-			return FALSE;
-		gboolean ok;
-		if (dir) {
-			ok = copy_storage(GSF_INFILE(in), GSF_OUTFILE(out), budget, depth + 1);
-		} else {
-			gsf_off_t size = gsf_input_size(in);
-			ok = size >= 0 && (guint64)size <= *budget;
-			if (ok) {
-				*budget -= (gsize)size;
-				const guint8 *d =
-				    size > 0 ? gsf_input_read(in, (size_t)size, NULL) : (const guint8 *)"";
-				ok = d != NULL && gsf_output_write(out, (size_t)size, d);
-			}
-		}
-		gsf_output_close(out);
-		if (!ok)
-			return FALSE;
-	}
-	return TRUE;
-}
-
-/* An attached message (a storage) copied out into a compound file of its own. */
-static GBytes *
-embedded_message(Msg *m, GsfInfile *obj)
-{
-	g_autoptr(GsfOutput) mem = gsf_output_memory_new();
-	g_autoptr(GsfOutfile) out = gsf_outfile_msole_new(mem);
-	gsize budget = m->max;
-	gboolean ok = out != NULL && copy_storage(obj, out, &budget, 0);
-	if (out != NULL)
-		gsf_output_close(GSF_OUTPUT(out));
-	if (!ok)
-		return NULL;
-	/* Closing the compound file closes its sink too, with libgsf's writer as it is. */
-	if (!gsf_output_is_closed(mem))
-		gsf_output_close(mem);
-	const guint8 *d = gsf_output_memory_get_bytes(GSF_OUTPUT_MEMORY(mem));
-	gsf_off_t size = gsf_output_size(mem);
-	return d != NULL && size > 0 ? g_bytes_new(d, (gsize)size) : NULL;
-}
-
 /* One attachment storage: its data as the part PATH. */
 static gboolean
 read_attachment(Msg *m, GsfInfile *a, const char *path, GError **error)
@@ -432,7 +369,8 @@ read_attachment(Msg *m, GsfInfile *a, const char *path, GError **error)
 		return dp_doc_child(m->ctx, m->doc, path, mime && *mime ? mime : NULL, data, meta, error);
 	g_autoptr(GsfInput) obj = gsf_infile_child_by_name(a, "__substg1.0_3701000D");
 	if (obj != NULL && GSF_IS_INFILE(obj) && gsf_infile_num_children(GSF_INFILE(obj)) >= 0) {
-		g_autoptr(GBytes) msg = embedded_message(m, GSF_INFILE(obj));
+		gsize budget = m->max;
+		g_autoptr(GBytes) msg = dp_ole_storage_file(GSF_INFILE(obj), &budget);
 		if (msg == NULL)
 			return dp_doc_child_problem(m->ctx, m->doc, path, DP_TYPE_MSG, meta, DP_STATUS_LIMIT, error,
 			                            "attached message larger or deeper than its container allows");

@@ -40,6 +40,18 @@ dp_le32(const guint8 *p)
 GBytes *dp_ole_stream(GsfInfile *dir, const char *name, gsize max, const char **bad);
 /* Has the storage DIR a child (stream or storage) named NAME? */
 gboolean dp_ole_has(GsfInfile *dir, const char *name);
+/* Is IN a storage (rather than a stream)? */
+gboolean dp_ole_is_storage(GsfInput *in);
+
+/* Storages nested deeper than this are not copied out (dp_ole_storage_file). */
+#define DP_OLE_COPY_DEPTH 16
+/*
+ * The storage DIR copied out into a compound file of its own (an attached
+ * message, an embedded workbook), spending at most *BUDGET bytes of its
+ * streams; NULL when the budget or DP_OLE_COPY_DEPTH runs out or a stream
+ * cannot be read.
+ */
+GBytes *dp_ole_storage_file(GsfInfile *dir, gsize *budget);
 
 /*
  * Append N 8-bit characters at P to OUT as UTF-8: Windows-1252 when
@@ -60,6 +72,12 @@ void dp_ole_append_utf16(GString *out, const guint8 *p, gsize n);
 gboolean dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 gboolean dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 gboolean dp_ole_ppt(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
+/*
+ * The objects embedded in a Word document (its ObjectPool storage) or an
+ * Excel workbook (its MBD* storages) as parts of DOC (extract/ole-embed.c);
+ * DOC is emitted first when there are any.
+ */
+gboolean dp_ole_objects(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 /* An Outlook message: DOC's record, then its attachments as parts. */
 gboolean dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 
