@@ -94,20 +94,6 @@ attr_count(xmlTextReaderPtr r, const char *name, guint max)
 }
 
 static void
-column_name(guint col, char buf[8])
-{
-	char tmp[8];
-	guint n = 0;
-	while (col > 0 && n < 7) {
-		tmp[n++] = (char)('A' + (col - 1) % 26);
-		col = (col - 1) / 26;
-	}
-	for (guint i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = '\0';
-}
-
-static void
 add(Odf *o, const char *s, gsize len)
 {
 	/* A date cell's own text is the date as the sheet shows it: the ISO form stands for it. */
@@ -142,7 +128,8 @@ cell_date(xmlTextReaderPtr r)
 		g_autofree char *v = office_xml_attr(r, "date-value");
 		guint y, mo, d, h = 0, mi = 0, sec = 0;
 		char t = 0;
-		int n = v && strlen(v) <= 40 ? sscanf(v, "%4u-%2u-%2u%c%2u:%2u:%2u", &y, &mo, &d, &t, &h, &mi, &sec) : 0;
+		int n =
+		    v && strlen(v) <= 40 ? sscanf(v, "%4u-%2u-%2u%c%2u:%2u:%2u", &y, &mo, &d, &t, &h, &mi, &sec) : 0;
 		if (n != 3 && !(n == 7 && t == 'T'))
 			return NULL;
 		if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
@@ -154,8 +141,8 @@ cell_date(xmlTextReaderPtr r)
 	if (type != NULL && g_str_equal(type, "time")) {
 		g_autofree char *v = office_xml_attr(r, "time-value");
 		guint h, mi, sec;
-		if (v == NULL || strlen(v) > 40 || sscanf(v, "PT%4uH%2uM%2uS", &h, &mi, &sec) != 3 ||
-		    mi > 59 || sec > 60)
+		if (v == NULL || strlen(v) > 40 || sscanf(v, "PT%4uH%2uM%2uS", &h, &mi, &sec) != 3 || mi > 59 ||
+		    sec > 60)
 			return NULL;
 		return g_strdup_printf("%02u:%02u:%02u", h, mi, sec);
 	}
@@ -219,13 +206,8 @@ sheet_column(Odf *o, xmlTextReaderPtr r)
 	gboolean hidden = hidden_visibility(r);
 	guint first = o->column + 1;
 	o->column += n;
-	if (hidden && first <= 16384) {
-		char a[8], b[8];
-		column_name(first, a);
-		column_name(MIN(o->column, 16384), b);
-		g_autofree char *item = n == 1 ? g_strdup(a) : g_strdup_printf("%s:%s", a, b);
-		office_list_add(o->columns, &o->n_columns, item);
-	}
+	if (hidden && first <= 16384)
+		office_list_columns(o->columns, &o->n_columns, first, o->column);
 }
 
 static void
@@ -430,17 +412,13 @@ element_end(Odf *o, const char *ln)
  * change, a note's citation mark, a frame's title, form and script
  * definitions.  The dates of annotations are left out too.
  */
-static const char *skipped[] = {
-	"change-info", "note-citation", "date", "forms", "scripts", "font-face-decls", "styles"
-};
+static const char *const skipped[] = { "change-info", "note-citation",   "date",  "forms",
+	                               "scripts",     "font-face-decls", "styles" };
 
 static gboolean
 is_skipped(const char *ln)
 {
-	for (guint i = 0; i < G_N_ELEMENTS(skipped); i++)
-		if (g_str_equal(ln, skipped[i]))
-			return TRUE;
-	return FALSE;
+	return office_name_in(ln, skipped, G_N_ELEMENTS(skipped));
 }
 
 static void

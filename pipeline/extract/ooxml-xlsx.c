@@ -56,20 +56,6 @@ ref_column(const char *ref)
 	return col;
 }
 
-static void
-column_name(guint col, char buf[8])
-{
-	char tmp[8];
-	guint n = 0;
-	while (col > 0 && n < 7) {
-		tmp[n++] = (char)('A' + (col - 1) % 26);
-		col = (col - 1) / 26;
-	}
-	for (guint i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = '\0';
-}
-
 /*
  * The shared strings, in one buffer: a workbook may have millions, and a
  * hostile one millions of empty ones, so each costs its bytes and one
@@ -241,11 +227,7 @@ hidden_columns(Sheet *sh, xmlTextReaderPtr r)
 	guint b = max ? (guint)g_ascii_strtoull(max, NULL, 10) : a;
 	if (a == 0 || a > MAX_COLUMN || b < a || b > MAX_COLUMN)
 		return;
-	char an[8], bn[8];
-	column_name(a, an);
-	column_name(b, bn);
-	g_autofree char *item = a == b ? g_strdup(an) : g_strdup_printf("%s:%s", an, bn);
-	office_list_add(sh->columns, &sh->n_columns, item);
+	office_list_columns(sh->columns, &sh->n_columns, a, b);
 }
 
 static void
@@ -466,29 +448,10 @@ workbook_sheets(OfficeZip *oz, gboolean *date1904, char **styles)
 	return sheets;
 }
 
-/* docProps/core.xml and app.xml. */
-/* clang-format off */
-static const char *const props_map[] = {
-	"title",          "title",
-	"subject",        "subject",
-	"creator",        "author",
-	"keywords",       "keywords",
-	"created",        "created",
-	"modified",       "modified",
-	"category",       "category",
-	"lastModifiedBy", "last-modified-by",
-	"Company",        "company",
-	"Application",    "application",
-	"description",    "description",
-	NULL
-};
-/* clang-format on */
-
 gboolean
 office_xlsx(OfficeZip *oz, GError **error)
 {
-	office_props(oz, "docProps/core.xml", props_map);
-	office_props(oz, "docProps/app.xml", props_map);
+	office_ooxml_props(oz);
 	Book book = { 0 };
 	g_autofree char *styles = NULL;
 	g_autoptr(GArray) sheets = workbook_sheets(oz, &book.date1904, &styles);
