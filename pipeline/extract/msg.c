@@ -26,6 +26,8 @@
  *	  (decompressed and read by extract/rtf.c), else it is named in
  *	  meta.alternatives-not-read as text/rtf, as the HTML one is under
  *	  [mail] alternatives=preferred.
+ *	  the named properties (their map read by msg-nameid.c): the
+ *	  categories as meta.keywords, the sending account as meta.account.
  *	  the attachments, in order, "attachment N" (PR_ATTACH_DATA_BIN with
  *	  meta.filename and meta.content-type) through the same dispatch as
  *	  a loose file; an attached message (a PR_ATTACH_DATA_OBJ storage)
@@ -170,6 +172,66 @@ prop_fixed(Msg *m, GsfInfile *dir, gsize header, guint16 id, guint16 type, guint
 		}
 	}
 	return FALSE;
+}
+
+/*
+ * The values of the multi-valued string property ID of DIR
+ * (__substg1.0_IIII101F-00000000, -00000001, ...; 101E for 8-bit ones),
+ * or its single value, joined by ", "; NULL when it has none.
+ */
+static char *
+prop_strings(Msg *m, GsfInfile *dir, guint16 id)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+	for (guint i = 0; i < MAX_ENTRIES; i++) {
+		char name[48];
+		const char *bad = NULL;
+		g_snprintf(name, sizeof name, "__substg1.0_%04X101F-%08X", id, i);
+		g_autoptr(GBytes) w = dp_ole_stream(dir, name, m->max, &bad);
+		g_autoptr(GString) v = g_string_new(NULL);
+		if (w != NULL) {
+			gsize n;
+			const guint8 *p = g_bytes_get_data(w, &n);
+			dp_ole_append_utf16(v, p, n / 2);
+		} else {
+			g_snprintf(name, sizeof name, "__substg1.0_%04X101E-%08X", id, i);
+			g_autoptr(GBytes) b = dp_ole_stream(dir, name, m->max, &bad);
+			if (b == NULL)
+				break;
+			gsize n;
+			const guint8 *p = g_bytes_get_data(b, &n);
+			g_autofree char *cs = codepage_name(m->codepage);
+			g_autoptr(GString) t = dp_text_decode_string(p, n, cs, m->ctx->fallback_charset, NULL);
+			g_string_append_len(v, t->str, (gssize)t->len);
+		}
+		g_autofree char *one = dp_text_one_line(v->str);
+		if (*one != '\0')
+			g_string_append_printf(out, "%s%s", out->len ? ", " : "", one);
+	}
+	if (out->len == 0) {
+		g_autofree char *single = prop_string(m, dir, id);
+		return single && *single ? dp_text_one_line(single) : NULL;
+	}
+	return g_strdup(out->str);
+}
+
+/*
+ * What the named properties hold that a reader expects (msg-nameid.c
+ * maps their names to ids): the categories (PS_PUBLIC_STRINGS
+ * "Keywords") as meta.keywords, the sending account
+ * (PidLidInternetAccountName) as meta.account.
+ */
+static void
+named_meta(Msg *m)
+{
+	g_autoptr(DpMsgNames) names = dp_msg_names_read(m->root, m->max);
+	guint16 id = dp_msg_names_string(names, dp_ps_public_strings, "Keywords");
+	g_autofree char *keywords = id ? prop_strings(m, m->root, id) : NULL;
+	dp_doc_meta(m->doc, "keywords", keywords);
+	id = dp_msg_names_lid(names, dp_psetid_common, 0x8580);
+	g_autofree char *account = id ? prop_string(m, m->root, id) : NULL;
+	g_autofree char *account1 = account && *account ? dp_text_one_line(account) : NULL;
+	dp_doc_meta(m->doc, "account", account1);
 }
 
 /* Set meta.NAME to VALUE unless the transport headers set it already. */
@@ -423,6 +485,7 @@ dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **e
 	if (m.codepage == 0)
 		m.codepage = m.html_codepage;
 	message_meta(&m);
+	named_meta(&m);
 
 	g_autofree char *plain = prop_string(&m, root, PR_BODY);
 	g_autofree char *html_charset = NULL;

@@ -78,6 +78,21 @@ gboolean dp_ole_ppt(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, G
  * DOC is emitted first when there are any.
  */
 gboolean dp_ole_objects(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
+/*
+ * The named properties of an Outlook message (extract/msg-nameid.c): the
+ * map of its __nameid_version1.0 storage, and the id (0x8000 and up) a
+ * name or a LID of a property set has in it, 0 when it has none.
+ */
+typedef struct DpMsgNames DpMsgNames;
+extern const guint8 dp_ps_public_strings[16];
+extern const guint8 dp_psetid_common[16];
+DpMsgNames *dp_msg_names_read(GsfInfile *root, gsize max);
+void dp_msg_names_free(DpMsgNames *names);
+guint dp_msg_names_count(const DpMsgNames *names);
+guint16 dp_msg_names_string(const DpMsgNames *names, const guint8 guid[16], const char *name);
+guint16 dp_msg_names_lid(const DpMsgNames *names, const guint8 guid[16], guint32 lid);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpMsgNames, dp_msg_names_free)
+
 /* An Outlook message: DOC's record, then its attachments as parts. */
 gboolean dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 
