@@ -27,8 +27,9 @@ OCR_PKGS  := tesseract lept
 TNEF_PKGS := libytnef
 # libpff reads PST/OST mailboxes from memory through a libbfio handle.
 PST_PKGS  := libpff libbfio
-# libgsf reads OLE2 compound files: legacy Office and Outlook .msg.
-OLE_PKGS  := libgsf-1
+# libgsf reads OLE2 compound files: legacy Office and Outlook .msg; zlib
+# inflates the objects PowerPoint embeds (ExOleObjStg).
+OLE_PKGS  := libgsf-1 zlib
 PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS) $(TNEF_PKGS) $(PST_PKGS) $(OLE_PKGS)
 PHONE_HDR := /usr/include/phonenumbers/phonenumberutil.h
 

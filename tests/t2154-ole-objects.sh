@@ -1,6 +1,7 @@
 #!/bin/sh
-# t2154: objects embedded in legacy Word (ObjectPool) and Excel (MBD*
-# storages) files are parts read through the same dispatch
+# t2154: objects embedded in legacy Word (ObjectPool), Excel (MBD*
+# storages) and PowerPoint (ExOleObjStg records, deflated or not) files
+# are parts read through the same dispatch
 # (extract/ole-embed.c): a packaged file (\001Ole10Native) by its own
 # name, a CONTENTS stream, an embedded workbook or document copied out
 # into a compound file of its own; a picture-only object is no part; the
@@ -75,6 +76,31 @@ test_expect_success '[limits] max-depth: the objects of a document in a zip are 
 test_expect_success 'an encrypted Word document: no objects read' '
 	docpipe convert --xml "$S/word-encrypted.doc" >x.xml 2>err;
 	test_grep "status=\"encrypted\"" x.xml && ! grep -q "path=\"object" x.xml
+'
+
+test_expect_success 'PowerPoint: deflated and stored ExOleObjStg records, a damaged one; the slides still read' '
+	docpipe convert --xml --no-redact "$S/slides-objects.ppt" >x.xml 2>err;
+	grep -o "path=\"object [^\"]*\" type=\"[^\"]*\" status=\"[^\"]*\"" x.xml >got &&
+	cat >expect <<-\EOT &&
+	path="object 1" type="application/x-ole-storage" status="ok"
+	path="object content" type="text/plain" status="ok"
+	path="object 2" type="application/vnd.ms-excel" status="ok"
+	path="object 3" type="application/x-ole-storage" status="error"
+	EOT
+	test_cmp expect got &&
+	test_grep "the code word is TANGO" x.xml &&
+	test_grep "<meta name=\"filename\">slide-notes.txt</meta>" x.xml &&
+	test_grep "Hidden sheet secret" x.xml &&
+	test_grep "Slide one title" x.xml &&
+	test_grep "slides-objects.ppt.: object 3: error: embedded object: its compressed data is damaged" err
+'
+
+test_expect_success 'PowerPoint: an object that would inflate past [zip] max-total-size is not inflated' '
+	printf "[zip]\nmax-total-size=1000\n" >small.conf &&
+	docpipe convert -c small.conf --xml --no-redact "$S/slides-objects.ppt" >x.xml 2>err;
+	test_grep "path=\"object 1\" type=\"application/x-ole-storage\" status=\"limit\"" x.xml &&
+	test_grep "inflates to more than \[zip\] max-total-size" x.xml &&
+	! grep -q TANGO x.xml
 '
 
 test_done

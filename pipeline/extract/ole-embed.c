@@ -1,7 +1,8 @@
 /*
  * NAME
- *	ole-embed.c - objects embedded in legacy Word and Excel files, as
- *	parts ([MS-OLEDS], [MS-DOC] 2.1.8 ObjectPool, [MS-XLS] 2.1.7.7)
+ *	ole-embed.c - objects embedded in legacy Word, Excel and PowerPoint
+ *	files, as parts ([MS-OLEDS], [MS-DOC] 2.1.8 ObjectPool, [MS-XLS]
+ *	2.1.7.7, [MS-PPT] ExOleObjStg)
  *
  * DESCRIPTION
  *	Word keeps each embedded object in a storage _NNNN of the root's
@@ -22,6 +23,14 @@
  *	picture shown in place) has no data of its own, a link or a picture: it is not a
  *	part.
  *
+ *	PowerPoint keeps each object's storage as a compound file of its
+ *	own in an ExOleObjStg record of the PowerPoint Document stream,
+ *	deflated (zlib) when its instance is 1: each is a part "object N"
+ *	in stream order (an older version of an object that a fast save
+ *	left in the stream is read too).  A compound file that is itself a
+ *	bare object (its root holds \001Ole10Native, Package or CONTENTS
+ *	and no document) is read by dp_ole_bare_object().
+ *
  * SECURITY
  *	Every stream and header is untrusted.  Streams are read through
  *	dp_ole_stream(), never larger than the file.  The packaged file's
@@ -32,7 +41,11 @@
  *	container's own size in bytes (an object lies inside its container;
  *	more means streams sharing sectors), and at most [zip]
  *	max-total-size: past either the part has status "limit".  Copying a
- *	storage stops at DP_OLE_COPY_DEPTH levels.  Parts count against
+ *	storage stops at DP_OLE_COPY_DEPTH levels.  A deflated PowerPoint
+ *	object is inflated into a buffer of the size it declares, once that
+ *	size passes what [zip] max-total-size leaves for all of them and,
+ *	past 1 MiB, [zip] max-ratio to the compressed bytes: zlib never writes past the buffer, and output of
+ *	another size than declared is status "error".  Parts count against
  *	[limits] max-children and nest within max-depth (an embedded
  *	workbook with objects of its own is read one level down), through
  *	dp_doc_child().
@@ -46,19 +59,26 @@
 #include "util/exitcode.h"
 
 #include <string.h>
+#include <zlib.h>
 
 #include "util/banned.h"
 
 /* Storages looked at in one container, at most (whatever [zip] max-entries says). */
 #define MAX_OBJECTS 4096
+/* PowerPoint's ExOleObjStg record: an object's storage as a compound file, maybe deflated. */
+#define RT_EX_OLE_OBJ_STG 0x1011
+/* The [zip] max-ratio holds once an object inflates past this, as for a zip's entries. */
+#define RATIO_MIN_SIZE (1u << 20)
 
 typedef struct {
 	DpExtractCtx *ctx;
 	DpDoc *doc;
 	gsize max;
-	/* Bytes all objects may still take. */
+	/* Bytes all objects may still take of the file (an object lies inside its container). */
 	gsize budget;
-	guint64 max_entries;
+	/* Bytes that deflated objects may still inflate to ([zip] max-total-size). */
+	guint64 inflate_left;
+	guint64 max_entries, max_ratio;
 	guint n;
 	gboolean emitted;
 } Objects;
@@ -258,20 +278,149 @@ read_objects(Objects *o, GsfInfile *dir, const char *prefix, GError **error)
 	return TRUE;
 }
 
-gboolean
-dp_ole_objects(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error)
+/*
+ * An ExOleObjStg record's data P (N bytes): instance 0 the compound file
+ * as is, instance 1 its size (u32) then the file deflated with zlib.
+ * NULL with *STATUS and *WHY when it cannot be had within the limits.
+ */
+static GBytes *
+ppt_object_bytes(Objects *o, const guint8 *p, gsize n, guint inst, const char **status, const char **why)
+{
+	*status = DP_STATUS_LIMIT;
+	if (inst == 0) {
+		if (n > o->budget) {
+			*why = "embedded objects larger in all than their container allows";
+			return NULL;
+		}
+		return g_bytes_new(p, n);
+	}
+	if (n < 4) {
+		*status = DP_STATUS_ERROR;
+		*why = "a compressed object without its size";
+		return NULL;
+	}
+	guint32 size = dp_le32(p);
+	if (n > o->budget || size > o->inflate_left) {
+		*why = "the object inflates to more than [zip] max-total-size allows";
+		return NULL;
+	}
+	if (size > RATIO_MIN_SIZE && o->max_ratio > 0 && size / MAX(n - 4, (gsize)1) > o->max_ratio) {
+		*why = "the object inflates more than [zip] max-ratio allows";
+		return NULL;
+	}
+	/* The declared size is the output buffer: zlib never writes past it, whatever the stream says. */
+	guint8 *out = g_malloc(size > 0 ? size : 1);
+	z_stream z = { 0 };
+	int rc = inflateInit(&z);
+	if (rc == Z_OK) {
+		z.next_in = (Bytef *)(p + 4);
+		z.avail_in = (uInt)MIN(n - 4, (gsize)G_MAXUINT32);
+		z.next_out = out;
+		z.avail_out = size;
+		rc = inflate(&z, Z_FINISH);
+		inflateEnd(&z);
+	}
+	if (rc != Z_STREAM_END || z.total_out != size) {
+		g_free(out);
+		*status = DP_STATUS_ERROR;
+		*why = "its compressed data is damaged, or not the size it declares";
+		return NULL;
+	}
+	return g_bytes_new_take(out, size);
+}
+
+/*
+ * PowerPoint's embedded objects: every ExOleObjStg record among the top
+ * records of the PowerPoint Document stream, in stream order, as a part
+ * "object N" (a compound file, read through the dispatch).
+ */
+static gboolean
+ppt_objects(Objects *o, GsfInfile *root, GError **error)
+{
+	const char *bad = NULL;
+	g_autoptr(GBytes) stream = dp_ole_stream(root, "PowerPoint Document", o->max, &bad);
+	gsize n = 0;
+	const guint8 *p = stream ? g_bytes_get_data(stream, &n) : NULL;
+	guint k = 0;
+	for (gsize pos = 0; p != NULL && n - pos >= 8 && k < MAX_OBJECTS;) {
+		guint16 verinst = dp_le16(p + pos), type = dp_le16(p + pos + 2);
+		guint32 len = dp_le32(p + pos + 4);
+		if (len > n - pos - 8)
+			break;
+		const guint8 *d = p + pos + 8;
+		pos += 8 + (gsize)len;
+		if (type != RT_EX_OLE_OBJ_STG)
+			continue;
+		if (o->ctx->max_children > 0 && o->ctx->n_children > o->ctx->max_children)
+			break;
+		if (!ensure_emitted(o, error))
+			return FALSE;
+		g_autofree char *path = g_strdup_printf("object %u", ++k);
+		o->n++;
+		if (o->max_entries > 0 && o->n > o->max_entries) {
+			if (!dp_doc_child_problem(
+			        o->ctx, o->doc, path, NULL, NULL, DP_STATUS_LIMIT, error,
+			        "more than %" G_GUINT64_FORMAT " embedded objects ([zip] max-entries)", o->max_entries))
+				return FALSE;
+			continue;
+		}
+		const char *status = NULL, *why = NULL;
+		g_autoptr(GBytes) data = ppt_object_bytes(o, d, len, verinst >> 4, &status, &why);
+		gboolean ok;
+		if (data == NULL) {
+			ok = dp_doc_child_problem(o->ctx, o->doc, path, DP_TYPE_OLE2, NULL, status, error,
+			                          "embedded object: %s", why);
+		} else {
+			/* The record's bytes are of the file; what they inflate to counts against max-total-size. */
+			o->budget -= len;
+			if (verinst >> 4)
+				o->inflate_left -= g_bytes_get_size(data);
+			ok = dp_doc_child(o->ctx, o->doc, path, DP_TYPE_OLE2, data, NULL, error);
+		}
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* The limits on DOC's objects, from [zip]; encrypted documents have none to read (FALSE). */
+static gboolean
+objects_init(Objects *o, DpExtractCtx *ctx, DpDoc *doc, gsize max)
 {
 	const char *status = dp_record_get(doc->rec, DP_F_STATUS);
 	if (status != NULL && g_str_equal(status, DP_STATUS_ENCRYPTED))
-		return TRUE;
+		return FALSE;
 	guint64 total = (guint64)dp_config_get_size(ctx->cfg, "zip", "max-total-size");
-	Objects o = { .ctx = ctx,
-		      .doc = doc,
-		      .max = max,
-		      .budget = total > 0 && total < max ? (gsize)total : max,
-		      .max_entries = (guint64)dp_config_get_int(ctx->cfg, "zip", "max-entries") };
+	*o = (Objects){ .ctx = ctx,
+		        .doc = doc,
+		        .max = max,
+		        .budget = total > 0 && total < max ? (gsize)total : max,
+		        .inflate_left = total > 0 ? total : G_MAXUINT64,
+		        .max_entries = (guint64)dp_config_get_int(ctx->cfg, "zip", "max-entries"),
+		        .max_ratio = (guint64)dp_config_get_int(ctx->cfg, "zip", "max-ratio") };
+	return TRUE;
+}
+
+gboolean
+dp_ole_objects(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error)
+{
+	Objects o;
+	if (!objects_init(&o, ctx, doc, max))
+		return TRUE;
 	g_autoptr(GsfInput) pool = gsf_infile_child_by_name(root, "ObjectPool");
 	if (pool != NULL && dp_ole_is_storage(pool) && !read_objects(&o, GSF_INFILE(pool), "_", error))
 		return FALSE;
-	return read_objects(&o, root, "MBD", error);
+	if (!read_objects(&o, root, "MBD", error))
+		return FALSE;
+	return ppt_objects(&o, root, error);
+}
+
+gboolean
+dp_ole_bare_object(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, gboolean *handled, GError **error)
+{
+	*handled = dp_ole_has(root, "\001Ole10Native") || dp_ole_has(root, "Package") || dp_ole_has(root, "CONTENTS");
+	Objects o;
+	if (!*handled || !objects_init(&o, ctx, doc, max))
+		return TRUE;
+	return read_object(&o, root, "content", error);
 }

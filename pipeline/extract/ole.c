@@ -16,7 +16,10 @@
  *	  EncryptionInfo, EncryptedPackage  an encrypted OOXML file (DOCX,
  *	                                    XLSX, PPTX under a password):
  *	                                    status "encrypted"
- *	The record's type is set to the kind found; any other compound file
+ *	The record's type is set to the kind found; a bare embedded object
+ *	(a root with \001Ole10Native, Package or CONTENTS, as PowerPoint
+ *	stores objects) keeps the generic type and its content is a part
+ *	(extract/ole-embed.c); any other compound file
  *	(Visio, an installer, Thumbs.db) keeps the generic type with status
  *	"unsupported", naming its root entries.  The title, author,
  *	subject, keywords and dates of the SummaryInformation streams are
@@ -347,7 +350,7 @@ extract_ole(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	case OLE_PPT:
 		dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_MSPOWERPOINT);
 		summary_meta(doc, root);
-		return dp_ole_ppt(ctx, doc, root, len, error);
+		return dp_ole_ppt(ctx, doc, root, len, error) && dp_ole_objects(ctx, doc, root, len, error);
 	case OLE_MSG: dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_MSG); return dp_ole_msg(ctx, doc, root, len, error);
 	case OLE_OOXML_ENCRYPTED:
 		dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_OOXML_ENCRYPTED);
@@ -357,6 +360,11 @@ extract_ole(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	case OLE_OTHER: break;
 	}
 	dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_OLE2);
+	gboolean object = FALSE;
+	if (!dp_ole_bare_object(ctx, doc, root, len, &object, error))
+		return FALSE;
+	if (object)
+		return TRUE;
 	g_autofree char *names = root_names(root);
 	dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "OLE2 compound file of no kind docpipe reads (root entries %s)", names);
 	return TRUE;

@@ -73,11 +73,19 @@ gboolean dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, 
 gboolean dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 gboolean dp_ole_ppt(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 /*
- * The objects embedded in a Word document (its ObjectPool storage) or an
- * Excel workbook (its MBD* storages) as parts of DOC (extract/ole-embed.c);
+ * The objects embedded in a Word document (its ObjectPool storage), an
+ * Excel workbook (its MBD* storages) or a PowerPoint show (ExOleObjStg
+ * records) as parts of DOC (extract/ole-embed.c);
  * DOC is emitted first when there are any.
  */
 gboolean dp_ole_objects(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
+/*
+ * A compound file that is a bare embedded object (PowerPoint's, an OLE
+ * object saved alone): its packaged file, Package or CONTENTS stream as
+ * the part "object content".  *HANDLED is FALSE when ROOT is no such object.
+ */
+gboolean dp_ole_bare_object(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, gboolean *handled,
+                            GError **error);
 /*
  * The named properties of an Outlook message (extract/msg-nameid.c): the
  * map of its __nameid_version1.0 storage, and the id (0x8000 and up) a
