@@ -78,7 +78,7 @@ test_expect_success 'an encrypted Word document: no objects read' '
 	test_grep "status=\"encrypted\"" x.xml && ! grep -q "path=\"object" x.xml
 '
 
-test_expect_success 'PowerPoint: deflated and stored ExOleObjStg records, a damaged one; the slides still read' '
+test_expect_success 'PowerPoint: deflated and stored ExOleObjStg records, a damaged one, an empty one (no part); the slides still read' '
 	docpipe convert --xml --no-redact "$S/slides-objects.ppt" >x.xml 2>err;
 	grep -o "path=\"object [^\"]*\" type=\"[^\"]*\" status=\"[^\"]*\"" x.xml >got &&
 	cat >expect <<-\EOT &&
@@ -88,6 +88,7 @@ test_expect_success 'PowerPoint: deflated and stored ExOleObjStg records, a dama
 	path="object 3" type="application/x-ole-storage" status="error"
 	EOT
 	test_cmp expect got &&
+	! grep -q "path=\"object 4\"" x.xml &&
 	test_grep "the code word is TANGO" x.xml &&
 	test_grep "<meta name=\"filename\">slide-notes.txt</meta>" x.xml &&
 	test_grep "Hidden sheet secret" x.xml &&

@@ -27,7 +27,8 @@
  *	own in an ExOleObjStg record of the PowerPoint Document stream,
  *	deflated (zlib) when its instance is 1: each is a part "object N"
  *	in stream order (an older version of an object that a fast save
- *	left in the stream is read too).  A compound file that is itself a
+ *	left in the stream is read too); one whose compound file holds no
+ *	entries of its own data (PowerPoint writes empty ones) is no part.  A compound file that is itself a
  *	bare object (its root holds \001Ole10Native, Package or CONTENTS
  *	and no document) is read by dp_ole_bare_object().
  *
@@ -58,6 +59,8 @@
 #include "extract/ole.h"
 #include "util/exitcode.h"
 
+#include <gsf/gsf-infile-msole.h>
+#include <gsf/gsf-input-memory.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -172,6 +175,22 @@ has_own_data(GsfInfile *s)
 			return TRUE;
 	}
 	return FALSE;
+}
+
+/*
+ * Has the compound file B entries of its own data?  PowerPoint writes an
+ * empty storage for some objects (a link, a picture alone): no part,
+ * as for Word's and Excel's.  A file libgsf cannot open is a part, so
+ * that the dispatch says what is wrong with it.
+ */
+static gboolean
+file_has_data(GBytes *b)
+{
+	gsize n;
+	const guint8 *d = g_bytes_get_data(b, &n);
+	g_autoptr(GsfInput) in = gsf_input_memory_new(d, (gsf_off_t)n, FALSE);
+	g_autoptr(GsfInfile) root = in ? gsf_infile_msole_new(in, NULL) : NULL;
+	return root == NULL || has_own_data(root);
 }
 
 /* Emit DOC before its first part. */
@@ -353,12 +372,11 @@ ppt_objects(Objects *o, GsfInfile *root, GError **error)
 			continue;
 		if (o->ctx->max_children > 0 && o->ctx->n_children > o->ctx->max_children)
 			break;
-		if (!ensure_emitted(o, error))
-			return FALSE;
 		g_autofree char *path = g_strdup_printf("object %u", ++k);
 		o->n++;
 		if (o->max_entries > 0 && o->n > o->max_entries) {
-			if (!dp_doc_child_problem(
+			if (!ensure_emitted(o, error) ||
+			    !dp_doc_child_problem(
 			        o->ctx, o->doc, path, NULL, NULL, DP_STATUS_LIMIT, error,
 			        "more than %" G_GUINT64_FORMAT " embedded objects ([zip] max-entries)", o->max_entries))
 				return FALSE;
@@ -366,6 +384,10 @@ ppt_objects(Objects *o, GsfInfile *root, GError **error)
 		}
 		const char *status = NULL, *why = NULL;
 		g_autoptr(GBytes) data = ppt_object_bytes(o, d, len, verinst >> 4, &status, &why);
+		if (data != NULL && !file_has_data(data))
+			continue;
+		if (!ensure_emitted(o, error))
+			return FALSE;
 		gboolean ok;
 		if (data == NULL) {
 			ok = dp_doc_child_problem(o->ctx, o->doc, path, DP_TYPE_OLE2, NULL, status, error,
