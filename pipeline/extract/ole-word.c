@@ -305,20 +305,29 @@ lid_codepage(guint16 lid)
 	}
 }
 
-/* The characters of bytes 0x80-0xFF in code page CP (0 for a byte it leaves undefined). */
+/*
+ * The characters of bytes 0x80-0xFF in code page CP (0 for a byte it
+ * leaves undefined); Windows-1252's when iconv does not know CP.
+ */
 static void
 codepage_table(guint cp, gunichar high[128])
 {
 	g_autofree char *name = g_strdup_printf("CP%u", cp);
+	/* One converter for the 128 bytes, each converted alone: an undefined one fails by itself. */
+	GIConv cd = cp == 1252 ? (GIConv)-1 : g_iconv_open("UTF-8", name);
 	for (guint b = 0x80; b < 0x100; b++) {
-		char in = (char)b;
-		g_autofree char *u = cp == 1252 ? NULL : g_convert(&in, 1, "UTF-8", name, NULL, NULL, NULL);
-		high[b - 0x80] = cp == 1252  ? dp_ole_cp1252((guint8)b)
-		                 : u != NULL ? g_utf8_get_char_validated(u, -1)
-		                             : 0;
-		if (high[b - 0x80] == (gunichar)-1 || high[b - 0x80] == (gunichar)-2)
-			high[b - 0x80] = 0;
+		high[b - 0x80] = dp_ole_cp1252((guint8)b);
+		if (cd == (GIConv)-1)
+			continue;
+		char in = (char)b, out[8] = { 0 };
+		gchar *ip = &in, *op = out;
+		gsize il = 1, ol = sizeof out - 1;
+		g_iconv(cd, NULL, NULL, NULL, NULL);
+		gunichar c = g_iconv(cd, &ip, &il, &op, &ol) == (gsize)-1 ? 0 : g_utf8_get_char_validated(out, -1);
+		high[b - 0x80] = c == (gunichar)-1 || c == (gunichar)-2 ? 0 : c;
 	}
+	if (cd != (GIConv)-1)
+		g_iconv_close(cd);
 }
 
 /* Word 6 and 95 FIB (no table stream): where its fields are. */
