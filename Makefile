@@ -27,8 +27,9 @@ OCR_PKGS  := tesseract lept
 TNEF_PKGS := libytnef
 # libpff reads PST/OST mailboxes from memory through a libbfio handle.
 PST_PKGS  := libpff libbfio
-# libgsf reads OLE2 compound files: legacy Office and Outlook .msg.
-OLE_PKGS  := libgsf-1
+# libgsf reads OLE2 compound files: legacy Office and Outlook .msg; zlib
+# inflates the objects PowerPoint embeds (ExOleObjStg).
+OLE_PKGS  := libgsf-1 zlib
 PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS) $(TNEF_PKGS) $(PST_PKGS) $(OLE_PKGS)
 PHONE_HDR := /usr/include/phonenumbers/phonenumberutil.h
 
@@ -78,7 +79,8 @@ CXXFLAGS += -std=gnu++17 $(OPT) $(CXXWARN) $(WERROR) $(SANITIZE) -fPIC -Ipipelin
 # folder holds and may include.  Objects keep their folder under obj/;
 # base names are unique across folders (the archive stores base names).
 OLE_SRC  := pipeline/extract/ole.c pipeline/extract/ole-word.c pipeline/extract/ole-excel.c \
-            pipeline/extract/ole-ppt.c pipeline/extract/msg.c
+            pipeline/extract/ole-ppt.c pipeline/extract/ole-embed.c pipeline/extract/msg.c \
+            pipeline/extract/msg-nameid.c
 # DOCX, XLSX, PPTX, OpenDocument and EPUB: zip packages read with libzip, so a module too.
 OFFICE_SRC := pipeline/extract/office-zip.c pipeline/extract/office-text.c pipeline/extract/ooxml-docx.c pipeline/extract/ooxml-xlsx.c \
             pipeline/extract/ooxml-pptx.c pipeline/extract/odf.c pipeline/extract/epub.c
