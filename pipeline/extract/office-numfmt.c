@@ -135,20 +135,75 @@ format_date(double v, gboolean date1904)
 	return g_date_time_format(t, tod ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d");
 }
 
-/* V with DECIMALS places, the C locale's point, no "-0". */
+/*
+ * V with DECIMALS places as a spreadsheet shows it: from V's 15
+ * significant decimal digits (what Excel keeps), rounded half away from
+ * zero (2.5 with "0" is 3, 1.005 with "0.00" is 1.01, where printf's
+ * rounding of the binary value gives 2 and 1.00), the C locale's point,
+ * no "-0".
+ */
 static char *
 format_fixed(double v, guint decimals, const char *suffix)
 {
-	if (!isfinite(v) || fabs(v) >= 1e15)
+	if (!isfinite(v) || fabs(v) >= 1e15 || decimals > DP_NUMFMT_MAX_DECIMALS)
 		return NULL;
-	/* At most 15 digits, the point and 15 decimals. */
-	char buf[G_ASCII_DTOSTR_BUF_SIZE + 32];
-	char fmt[16];
-	g_snprintf(fmt, sizeof fmt, "%%.%uf", decimals);
-	g_ascii_formatd(buf, sizeof buf, fmt, v);
-	if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
-		memmove(buf, buf + 1, strlen(buf));
-	return g_strconcat(buf, suffix, NULL);
+	/* "d.dddddddddddddde+XX": 15 digits, the first before the point. */
+	char sci[G_ASCII_DTOSTR_BUF_SIZE];
+	g_ascii_formatd(sci, sizeof sci, "%.14e", fabs(v));
+	char digits[16];
+	gsize n = 0;
+	for (const char *p = sci; *p && *p != 'e' && n < 15; p++)
+		if (g_ascii_isdigit(*p))
+			digits[n++] = *p;
+	const char *e = strchr(sci, 'e');
+	if (n != 15 || e == NULL)
+		return NULL;
+	/* The value is 0.DIGITS times 10^point: POINT digits before the decimal point. */
+	int point = (int)g_ascii_strtoll(e + 1, NULL, 10) + 1;
+	/* Keep POINT + DECIMALS digits; the next one decides the rounding. */
+	int keep = point + (int)decimals;
+	/* One spare place in front for a carry out of the first digit. */
+	char kept[48];
+	int k = 0;
+	kept[k++] = '0';
+	for (int i = 0; i < keep && i < 15; i++)
+		kept[k++] = digits[i];
+	for (int i = 15; i < keep; i++)
+		kept[k++] = '0';
+	if (keep >= 0 && keep < 15 && digits[keep] >= '5') {
+		int i = k - 1;
+		while (i >= 0 && kept[i] == '9')
+			kept[i--] = '0';
+		if (i >= 0)
+			kept[i]++;
+	} else if (keep < 0) {
+		k = 1; /* the value rounds to zero */
+	}
+	/* KEPT now holds 1 + POINT + DECIMALS digits (or fewer when POINT < 0). */
+	int int_digits = 1 + point; /* with the carry place */
+	GString *out = g_string_sized_new(48);
+	if (v < 0)
+		g_string_append_c(out, '-');
+	gsize lead = out->len;
+	for (int i = 0; i < int_digits; i++) {
+		char c = i < k && i >= 0 ? kept[i] : '0';
+		if (c == '0' && out->len == lead && i < int_digits - 1)
+			continue; /* no leading zeros */
+		g_string_append_c(out, c);
+	}
+	if (int_digits <= 0)
+		g_string_append_c(out, '0');
+	if (decimals > 0) {
+		g_string_append_c(out, '.');
+		for (int i = 0; i < (int)decimals; i++) {
+			int at = int_digits + i;
+			g_string_append_c(out, at >= 0 && at < k ? kept[at] : '0');
+		}
+	}
+	if (out->str[0] == '-' && strspn(out->str + 1, "0.") == out->len - 1)
+		g_string_erase(out, 0, 1);
+	g_string_append(out, suffix);
+	return g_string_free(out, FALSE);
 }
 
 char *
