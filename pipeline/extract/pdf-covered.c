@@ -112,6 +112,8 @@ dp_pdf_covered_init(DpPdfCovered *c, const DpConfig *cfg)
 	                                           : DP_COVERED_REDACT;
 	c->pages = g_array_new(FALSE, FALSE, sizeof(guint));
 	c->positions = g_string_new(NULL);
+	/* Read once, here: the pages are read on this thread, but getenv races with setenv elsewhere. */
+	c->debug = g_getenv("DOCPIPE_COVERED_DEBUG") != NULL;
 }
 
 gboolean
@@ -403,6 +405,7 @@ dp_pdf_covered_find(DpPdfCovered *c, PopplerPage *page, guint pageno, const char
 	double scale = 0;
 	g_autofree char *why = NULL;
 	g_autofree guint8 *grey = dp_pdf_render_grey(page, TEST_DPI, TRUE, &w, &h, &ppi, &scale, &why);
+	c->rendered++;
 	if (grey == NULL)
 		return NULL;
 	g_autofree guint8 *isalnum = g_malloc0(n);
@@ -444,6 +447,15 @@ dp_pdf_covered_label(DpPdfCovered *c, gsize offset, gsize length)
 void
 dp_pdf_covered_finish(DpPdfCovered *c, DpDoc *doc)
 {
+	/*
+	 * How much the test cost, for scripts/bench-pdf and the tests: only on
+	 * stderr, and only when asked, so that no record changes.
+	 */
+	if (c->debug)
+		g_printerr("docpipe: covered-text: %u pages rendered, boxes %s\n", c->rendered,
+		           c->streams == NULL || !c->streams->dark_fill ? "none"
+		           : c->streams->dark_unplaced                 ? "unplaced"
+		                                                       : "placed");
 	/* Nothing said when nothing was found: a clean PDF's record is as before. */
 	if (c->words > 0) {
 		g_autofree char *words = g_strdup_printf("%u", c->words);
