@@ -143,28 +143,104 @@ pixel_box(const PopplerRectangle *r, double scale, int w, int h, double shrink_b
 }
 
 /*
+ * The box B (default user space) where the text layout of a page with crop
+ * box CROP turned by ROTATE degrees puts it: points from the top left of
+ * the page as shown, y down.
+ */
+static DpPdfBox
+to_layout(const DpPdfBox *b, const DpPdfBox *crop, int rotate)
+{
+	DpPdfBox r = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+	const double xs[2] = { b->x1, b->x2 }, ys[2] = { b->y1, b->y2 };
+	for (guint i = 0; i < 4; i++) {
+		double x = xs[i & 1], y = ys[i >> 1], dx, dy;
+		switch (rotate) {
+		case 90: dx = y - crop->y1, dy = x - crop->x1; break;
+		case 180: dx = crop->x2 - x, dy = y - crop->y1; break;
+		case 270: dx = crop->y2 - y, dy = crop->x2 - x; break;
+		default: dx = x - crop->x1, dy = crop->y2 - y; break;
+		}
+		r.x1 = MIN(r.x1, dx), r.x2 = MAX(r.x2, dx);
+		r.y1 = MIN(r.y1, dy), r.y2 = MAX(r.y2, dy);
+	}
+	return r;
+}
+
+/* Append to OUT the boxes of BOXES as laid out under each rotation of ROTATIONS (bit k: k times 90). */
+static void
+lay_out(GArray *out, const GArray *boxes, const DpPdfBox *crop, guint rotations)
+{
+	for (guint k = 0; k < boxes->len; k++)
+		for (int r = 0; r < 4; r++)
+			if (rotations & (1u << r)) {
+				DpPdfBox b = to_layout(&g_array_index(boxes, DpPdfBox, k), crop, r * 90);
+				g_array_append_val(out, b);
+			}
+}
+
+/*
+ * The dark boxes of STREAMS that may lie on PAGE, laid out as its text is
+ * (into OUT); TRUE when some dark area may be anywhere on it.  The page's
+ * own boxes and rotation are used when pdf-streams.c's walk of the page
+ * tree agrees with Poppler on the page (same place in the tree, same crop
+ * box, same shape); else every page's boxes, under every rotation the
+ * page's shape allows.
+ */
+static gboolean
+page_boxes(const DpPdfStreamFacts *streams, PopplerPage *page, GArray *out)
+{
+	if (streams->dark_unplaced)
+		return TRUE;
+	PopplerRectangle pc;
+	poppler_page_get_crop_box(page, &pc);
+	DpPdfBox crop = { MIN(pc.x1, pc.x2), MIN(pc.y1, pc.y2), MAX(pc.x1, pc.x2), MAX(pc.y1, pc.y2) };
+	double w = 0, h = 0;
+	poppler_page_get_size(page, &w, &h);
+	gboolean upright = fabs(w - (crop.x2 - crop.x1)) < 1 && fabs(h - (crop.y2 - crop.y1)) < 1;
+	gboolean sideways = fabs(h - (crop.x2 - crop.x1)) < 1 && fabs(w - (crop.y2 - crop.y1)) < 1;
+	guint shapes = (upright ? 0x5u : 0) | (sideways ? 0xAu : 0);
+	if (shapes == 0)
+		shapes = 0xF;
+	int idx = poppler_page_get_index(page);
+	const DpPdfPageFacts *pf = idx >= 0 && (guint)idx < streams->n_pages ? &streams->pages[idx] : NULL;
+	if (pf != NULL && fabs(pf->crop.x1 - crop.x1) < 1 && fabs(pf->crop.y1 - crop.y1) < 1 &&
+	    fabs(pf->crop.x2 - crop.x2) < 1 && fabs(pf->crop.y2 - crop.y2) < 1 && (shapes & (1u << (pf->rotate / 90)))) {
+		if (pf->unplaced)
+			return TRUE;
+		lay_out(out, pf->dark_boxes, &crop, 1u << (pf->rotate / 90));
+		lay_out(out, streams->dark_boxes, &crop, 1u << (pf->rotate / 90));
+		return FALSE;
+	}
+	/* The walk and Poppler disagree on this page: any page's box may be on it. */
+	for (guint k = 0; k < streams->n_pages; k++) {
+		if (streams->pages[k].unplaced)
+			return TRUE;
+		lay_out(out, streams->pages[k].dark_boxes, &crop, shapes);
+	}
+	lay_out(out, streams->dark_boxes, &crop, shapes);
+	return FALSE;
+}
+
+/*
  * Step 1: whether a visible character of the page (text TEXT, N boxes
- * RECTS in points from the top left of the crop box) meets a dark box of
- * STREAMS (default user space, y up), or some dark fill is unplaced.
+ * RECTS in points from the top left of the page as shown) meets a dark
+ * box of STREAMS, or some dark area of it is unplaced.
  */
 static gboolean
 near_dark_box(const DpPdfStreamFacts *streams, PopplerPage *page, const char *text, const PopplerRectangle *rects,
               guint n)
 {
-	if (streams->dark_unplaced)
+	g_autoptr(GArray) laid = g_array_new(FALSE, FALSE, sizeof(DpPdfBox));
+	if (page_boxes(streams, page, laid))
 		return TRUE;
-	PopplerRectangle crop;
-	poppler_page_get_crop_box(page, &crop);
-	double left = MIN(crop.x1, crop.x2), top = MAX(crop.y1, crop.y2);
-	const DpPdfBox *boxes = (const DpPdfBox *)(const void *)streams->dark_boxes->data;
+	const DpPdfBox *boxes = (const DpPdfBox *)(const void *)laid->data;
 	guint i = 0;
-	for (const char *p = text; *p && i < n; p = g_utf8_next_char(p), i++) {
+	for (const char *p = text; *p && i < n && laid->len > 0; p = g_utf8_next_char(p), i++) {
 		if (g_unichar_isspace(g_utf8_get_char(p)))
 			continue;
-		/* The character's box in default user space. */
-		double x1 = MIN(rects[i].x1, rects[i].x2) + left, x2 = MAX(rects[i].x1, rects[i].x2) + left;
-		double y1 = top - MAX(rects[i].y1, rects[i].y2), y2 = top - MIN(rects[i].y1, rects[i].y2);
-		for (guint k = 0; k < streams->dark_boxes->len; k++) {
+		double x1 = MIN(rects[i].x1, rects[i].x2), x2 = MAX(rects[i].x1, rects[i].x2);
+		double y1 = MIN(rects[i].y1, rects[i].y2), y2 = MAX(rects[i].y1, rects[i].y2);
+		for (guint k = 0; k < laid->len; k++) {
 			const DpPdfBox *b = &boxes[k];
 			if (x1 <= b->x2 + PLACE_MARGIN && x2 >= b->x1 - PLACE_MARGIN && y1 <= b->y2 + PLACE_MARGIN &&
 			    y2 >= b->y1 - PLACE_MARGIN)
@@ -452,10 +528,11 @@ dp_pdf_covered_finish(DpPdfCovered *c, DpDoc *doc)
 	 * stderr, and only when asked, so that no record changes.
 	 */
 	if (c->debug)
-		g_printerr("docpipe: covered-text: %u pages rendered, boxes %s\n", c->rendered,
+		g_printerr("docpipe: covered-text: %u pages rendered, boxes %s, invisible text %s\n", c->rendered,
 		           c->streams == NULL || !c->streams->dark_fill ? "none"
 		           : c->streams->dark_unplaced                 ? "unplaced"
-		                                                       : "placed");
+		                                                       : "placed",
+		           c->streams != NULL && c->streams->invisible_text ? "yes" : "no");
 	/* Nothing said when nothing was found: a clean PDF's record is as before. */
 	if (c->words > 0) {
 		g_autofree char *words = g_strdup_printf("%u", c->words);
