@@ -27,12 +27,15 @@ test_expect_success 'the samples are made the same on every run' '
 '
 
 for f in $SAMPLES; do
+	# Only the stream the scan cannot read leaves its page unplaced: rendered as a fallback.
+	fallback=0
+	test "$f" = hex && fallback=1
 	test_expect_success "$f.pdf: the covered words are found, none leaks, one page rendered" "
 		DOCPIPE_COVERED_DEBUG=1 docpipe convert -c \"\$BASE\" --no-redact --xml \"\$S/$f.pdf\" >x.xml 2>err &&
 		test_grep '<meta name=\"pdf.covered-words\">3</meta>' x.xml &&
 		test_grep '<meta name=\"pdf.covered-pages\">2</meta>' x.xml &&
 		! grep -E 'Secret|Marguerite|Oyelaran' x.xml &&
-		test_grep 'covered-text: 1 pages rendered' err
+		test_grep 'covered-text: 1 pages rendered ($fallback for unplaced areas)' err
 	"
 done
 

@@ -74,6 +74,8 @@
  * part them.
  */
 #define PLACE_MARGIN 2.0
+/* A page compared with more boxes than this is rendered instead. */
+#define MAX_LAID 16384
 /* The test render. */
 #define TEST_DPI 72
 /*
@@ -211,9 +213,12 @@ page_boxes(const DpPdfStreamFacts *streams, PopplerPage *page, GArray *out)
 		lay_out(out, streams->dark_boxes, &crop, 1u << (pf->rotate / 90));
 		return FALSE;
 	}
-	/* The walk and Poppler disagree on this page: any page's box may be on it. */
+	/*
+	 * The walk and Poppler disagree on this page: any page's box may be on
+	 * it.  Past MAX_LAID of them, comparing costs more than the render.
+	 */
 	for (guint k = 0; k < streams->n_pages; k++) {
-		if (streams->pages[k].unplaced)
+		if (streams->pages[k].unplaced || out->len > MAX_LAID)
 			return TRUE;
 		lay_out(out, streams->pages[k].dark_boxes, &crop, shapes);
 	}
@@ -224,15 +229,15 @@ page_boxes(const DpPdfStreamFacts *streams, PopplerPage *page, GArray *out)
 /*
  * Step 1: whether a visible character of the page (text TEXT, N boxes
  * RECTS in points from the top left of the page as shown) meets a dark
- * box of STREAMS, or some dark area of it is unplaced.
+ * box of STREAMS, or some dark area of it is unplaced (*UNPLACED set).
  */
 static gboolean
 near_dark_box(const DpPdfStreamFacts *streams, PopplerPage *page, const char *text, const PopplerRectangle *rects,
-              guint n)
+              guint n, gboolean *unplaced)
 {
 	g_autoptr(GArray) laid = g_array_new(FALSE, FALSE, sizeof(DpPdfBox));
 	if (page_boxes(streams, page, laid))
-		return TRUE;
+		return *unplaced = TRUE;
 	const DpPdfBox *boxes = (const DpPdfBox *)(const void *)laid->data;
 	guint i = 0;
 	for (const char *p = text; *p && i < n && laid->len > 0; p = g_utf8_next_char(p), i++) {
@@ -474,8 +479,10 @@ dp_pdf_covered_find(DpPdfCovered *c, PopplerPage *page, guint pageno, const char
 	gboolean any = FALSE;
 	for (const char *p = text; *p && !any; p = g_utf8_next_char(p))
 		any = g_unichar_isalnum(g_utf8_get_char(p));
-	if (!any || !near_dark_box(c->streams, page, text, rects, n))
+	gboolean unplaced = FALSE;
+	if (!any || !near_dark_box(c->streams, page, text, rects, n, &unplaced))
 		return NULL;
+	c->unplaced += unplaced;
 
 	int w = 0, h = 0, ppi = 0;
 	double scale = 0;
@@ -528,7 +535,8 @@ dp_pdf_covered_finish(DpPdfCovered *c, DpDoc *doc)
 	 * stderr, and only when asked, so that no record changes.
 	 */
 	if (c->debug)
-		g_printerr("docpipe: covered-text: %u pages rendered, boxes %s, invisible text %s\n", c->rendered,
+		g_printerr("docpipe: covered-text: %u pages rendered (%u for unplaced areas), boxes %s, invisible text %s\n",
+		           c->rendered, c->unplaced,
 		           c->streams == NULL || !c->streams->dark_fill ? "none"
 		           : c->streams->dark_unplaced                 ? "unplaced"
 		                                                       : "placed",

@@ -27,6 +27,7 @@ typedef struct {
 	guint spans;                     /* labels put in the body */
 	GString *positions;              /* " OFF+LEN" of each label in the body */
 	guint rendered;                  /* pages rendered to test their pixels */
+	guint unplaced;                  /* of them, for a dark area that may be anywhere: the fallback */
 	gboolean debug;                  /* DOCPIPE_COVERED_DEBUG set: say so on stderr */
 } DpPdfCovered;
 

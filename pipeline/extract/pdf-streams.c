@@ -55,7 +55,7 @@
  *	levels of nesting; at most GATE_MAX_INFLATE bytes are inflated in
  *	all (a zlib bomb stops the inflating and opens the gate, no more),
  *	and at most GATE_MAX_SCAN bytes of content are lexed in all, forms
- *	run once per Do counted again; the lexer never reads past a
+ *	run once per Do counted again, and MAX_RUNS forms are run; the lexer never reads past a
  *	stream's end, the q stack is GATE_DEPTH deep, forms nest FORM_DEPTH
  *	deep and a form already running is not run again (a cycle), the
  *	page tree is walked TREE_DEPTH deep and MAX_PAGES pages, each node
@@ -101,6 +101,8 @@
 #define TREE_DEPTH 32
 #define MAX_PAGES 100000u
 #define MAX_KIDS 100000u
+/* Forms run in all (a form that runs another ten times, twelve deep, is 10^12 runs). */
+#define MAX_RUNS 100000u
 /* No area: a clip that is the whole plane. */
 #define FAR 1e30
 
@@ -120,6 +122,7 @@ typedef struct {
 	GHashTable *decoded; /* object number -> GByteArray: inflated forms, run once per Do */
 	gsize inflated;      /* bytes inflated so far */
 	gsize scanned;       /* bytes of content lexed so far */
+	guint runs;          /* forms run so far */
 	const char *file;
 	gsize file_len;
 } Objects;
@@ -856,10 +859,11 @@ run_form(Scan *sc, const GateState *g, guint num, Span dict, Span data, Span res
 	for (guint k = 0; k < sc->n_forms; k++)
 		if (sc->forms[k] == num)
 			return; /* a form that draws itself draws nothing more */
-	if (sc->n_forms == FORM_DEPTH) {
+	if (sc->n_forms == FORM_DEPTH || sc->o->runs >= MAX_RUNS) {
 		*sc->unplaced = TRUE;
 		return;
 	}
+	sc->o->runs++;
 	Gs gs;
 	gs_init(&gs);
 	gs.st[0] = *g;
