@@ -13,18 +13,22 @@
  *	under it is no finding, since only the text layer's words are tested.
  *
  *	In [pdf] covered-text=redact or report, first per file:
- *	  0. The gate (pdf-streams.c): the file's content streams, inflated
- *	     when Flate, are scanned for rectangles at least a few points a
- *	     side filled in a dark colour, and where each lies in default
- *	     user space.  When none is, no page is rendered: a file of text,
- *	     rules and underlines costs a scan of its bytes.
+ *	  0. The gate (pdf-streams.c): the file's pages are walked and each
+ *	     page's content streams scanned for the dark areas it paints
+ *	     after showing text (filled paths, shadings, images, forms,
+ *	     annotation appearances), and where each lies in default user
+ *	     space.  When no page has one, no page is rendered: a file of
+ *	     text, rules and underlines costs a scan of its bytes.
  *	Then per page with text:
- *	  1. Only a page on which a character's box meets one of those dark
- *	     boxes (PLACE_MARGIN points around it) is rendered, so a page
- *	     without a dark filled area costs nothing; every page with text
- *	     is when some dark fill cannot be placed (drawn in a form or a
- *	     pattern, on a rotated page, in a stream the scan cannot read).
- *	     Such a page is rendered once, at TEST_DPI.
+ *	  1. Only a page on which a character's box meets one of its own
+ *	     dark areas (PLACE_MARGIN points around it, turned as the page
+ *	     is) is rendered, so a page without a dark area over its text
+ *	     costs nothing.  When the walk and Poppler disagree on the page
+ *	     (its crop box, its shape), every page's areas are compared with
+ *	     its text, under every rotation its shape allows.  A page whose
+ *	     areas cannot be placed (a content stream the scan cannot read,
+ *	     a Type 3 font) is rendered as a fallback, counted in
+ *	     C->unplaced.  Such a page is rendered once, at TEST_DPI.
  *	  2. On that render, per word (a run of characters
  *	     between spaces, line ends and the gaps where pdf.c's page_text
  *	     puts a space) that holds a letter or digit: the pixels of its

@@ -55,7 +55,7 @@
  *	levels of nesting; at most GATE_MAX_INFLATE bytes are inflated in
  *	all (a zlib bomb stops the inflating and opens the gate, no more),
  *	and at most GATE_MAX_SCAN bytes of content are lexed in all, forms
- *	run once per Do counted again, and MAX_RUNS forms are run; the lexer never reads past a
+ *	run once per Do counted again, and MAX_RUNS XObjects are run; the lexer never reads past a
  *	stream's end, the q stack is GATE_DEPTH deep, forms nest FORM_DEPTH
  *	deep and a form already running is not run again (a cycle), the
  *	page tree is walked TREE_DEPTH deep and MAX_PAGES pages, each node
@@ -101,8 +101,12 @@
 #define TREE_DEPTH 32
 #define MAX_PAGES 100000u
 #define MAX_KIDS 100000u
-/* Forms run in all (a form that runs another ten times, twelve deep, is 10^12 runs). */
-#define MAX_RUNS 100000u
+/*
+ * XObjects run (Do) in all: a form that runs another ten times, twelve
+ * deep, is 10^12 runs.  Each costs a few microseconds of dictionary
+ * lookups.
+ */
+#define MAX_RUNS 50000u
 /* No area: a clip that is the whole plane. */
 #define FAR 1e30
 
@@ -122,7 +126,7 @@ typedef struct {
 	GHashTable *decoded; /* object number -> GByteArray: inflated forms, run once per Do */
 	gsize inflated;      /* bytes inflated so far */
 	gsize scanned;       /* bytes of content lexed so far */
-	guint runs;          /* forms run so far */
+	guint runs;          /* XObjects run so far */
 	const char *file;
 	gsize file_len;
 } Objects;
@@ -859,11 +863,10 @@ run_form(Scan *sc, const GateState *g, guint num, Span dict, Span data, Span res
 	for (guint k = 0; k < sc->n_forms; k++)
 		if (sc->forms[k] == num)
 			return; /* a form that draws itself draws nothing more */
-	if (sc->n_forms == FORM_DEPTH || sc->o->runs >= MAX_RUNS) {
+	if (sc->n_forms == FORM_DEPTH) {
 		*sc->unplaced = TRUE;
 		return;
 	}
-	sc->o->runs++;
 	Gs gs;
 	gs_init(&gs);
 	gs.st[0] = *g;
@@ -891,6 +894,11 @@ run_xobject(Scan *sc, const GateState *g, Span resources, const char *name)
 {
 	Span xobjects, ref;
 	guint num = 0;
+	if (sc->o->runs >= MAX_RUNS) {
+		*sc->unplaced = TRUE;
+		return;
+	}
+	sc->o->runs++;
 	if (!dict_get(resolve(sc->o, resources), "/XObject", &xobjects) ||
 	    !dict_get(resolve(sc->o, xobjects), name, &ref) || !span_ref(ref, &num)) {
 		/* Not found: Poppler draws nothing for it, but the scan may have missed the dictionary. */
