@@ -210,7 +210,8 @@ page_boxes(const DpPdfStreamFacts *streams, PopplerPage *page, GArray *out)
 	int idx = poppler_page_get_index(page);
 	const DpPdfPageFacts *pf = idx >= 0 && (guint)idx < streams->n_pages ? &streams->pages[idx] : NULL;
 	if (pf != NULL && fabs(pf->crop.x1 - crop.x1) < 1 && fabs(pf->crop.y1 - crop.y1) < 1 &&
-	    fabs(pf->crop.x2 - crop.x2) < 1 && fabs(pf->crop.y2 - crop.y2) < 1 && (shapes & (1u << (pf->rotate / 90)))) {
+	    fabs(pf->crop.x2 - crop.x2) < 1 && fabs(pf->crop.y2 - crop.y2) < 1 &&
+	    (shapes & (1u << (pf->rotate / 90)))) {
 		if (pf->unplaced)
 			return TRUE;
 		lay_out(out, pf->dark_boxes, &crop, 1u << (pf->rotate / 90));
@@ -539,12 +540,13 @@ dp_pdf_covered_finish(DpPdfCovered *c, DpDoc *doc)
 	 * stderr, and only when asked, so that no record changes.
 	 */
 	if (c->debug)
-		g_printerr("docpipe: covered-text: %u pages rendered (%u for unplaced areas), boxes %s, invisible text %s\n",
-		           c->rendered, c->unplaced,
-		           c->streams == NULL || !c->streams->dark_fill ? "none"
-		           : c->streams->dark_unplaced                 ? "unplaced"
-		                                                       : "placed",
-		           c->streams != NULL && c->streams->invisible_text ? "yes" : "no");
+		g_printerr(
+		    "docpipe: covered-text: %u pages rendered (%u for unplaced areas), boxes %s, invisible text %s\n",
+		    c->rendered, c->unplaced,
+		    c->streams == NULL || !c->streams->dark_fill ? "none"
+		    : c->streams->dark_unplaced                  ? "unplaced"
+		                                                 : "placed",
+		    c->streams != NULL && c->streams->invisible_text ? "yes" : "no");
 	/* Nothing said when nothing was found: a clean PDF's record is as before. */
 	if (c->words > 0) {
 		g_autofree char *words = g_strdup_printf("%u", c->words);

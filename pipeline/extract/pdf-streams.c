@@ -464,7 +464,8 @@ stream_data(Objects *o, Span dict, Span body, GByteArray **buf, Span *data)
 	if (i < filter.len && filter.s[i] == '[') {
 		i = skip_space(filter.s, filter.len, i + 1);
 		gsize e = value_end(filter.s, filter.len, i);
-		if (skip_space(filter.s, filter.len, e) >= filter.len || filter.s[skip_space(filter.s, filter.len, e)] != ']')
+		if (skip_space(filter.s, filter.len, e) >= filter.len ||
+		    filter.s[skip_space(filter.s, filter.len, e)] != ']')
 			return FALSE;
 		filter = (Span){ filter.s + i, e - i };
 	}
@@ -508,7 +509,8 @@ index_objstm(Objects *o, Span dict, Span body)
 	for (guint k = 0; k + 1 < got; k += 2) {
 		double num = pairs[k], off = pairs[k + 1];
 		double next = k + 3 < got ? pairs[k + 3] : (double)(data.len - (gsize)first);
-		if (!(num >= 0 && num <= MAX_OBJNUM && off >= 0 && off <= next && (gsize)first + (gsize)next <= data.len))
+		if (!(num >= 0 && num <= MAX_OBJNUM && off >= 0 && off <= next &&
+		      (gsize)first + (gsize)next <= data.len))
 			continue;
 		index_put(o, (guint)num, data.s + (gsize)first + (gsize)off, (gsize)(next - off), FALSE);
 	}
@@ -544,7 +546,7 @@ object_numbers(Objects *o)
 /* The graphics state the gate follows: whether the fill colour is dark, the CTM, the clip. */
 typedef struct {
 	gboolean dark;
-	double m[6];  /* a b c d e f: user space to default user space */
+	double m[6];   /* a b c d e f: user space to default user space */
 	DpPdfBox clip; /* default user space; FAR: none */
 } GateState;
 
@@ -562,7 +564,7 @@ typedef struct {
 	gboolean *unplaced; /* a dark area may be anywhere */
 	gboolean ordered;   /* a page's content, in order: an area painted before any text hides none */
 	gboolean text_shown;
-	gboolean glyph;           /* a Type 3 glyph (d0, d1): glyph space, placed nowhere */
+	gboolean glyph;          /* a Type 3 glyph (d0, d1): glyph space, placed nowhere */
 	guint forms[FORM_DEPTH]; /* the forms being run, outermost first */
 	guint n_forms;
 	GHashTable *reached; /* the streams run, by object number */
@@ -696,7 +698,8 @@ static gsize
 inline_image_end(const char *s, gsize len, gsize i)
 {
 	for (gsize j = i; j + 2 <= len; j++)
-		if (s[j] == 'E' && s[j + 1] == 'I' && j > i && is_space(s[j - 1]) && (j + 2 == len || is_delim(s[j + 2])))
+		if (s[j] == 'E' && s[j + 1] == 'I' && j > i && is_space(s[j - 1]) &&
+		    (j + 2 == len || is_delim(s[j + 2])))
 			return j + 2;
 	return len;
 }
@@ -825,7 +828,8 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 				sc->text_shown = TRUE;
 			} else if (g_str_equal(op, "Tr") && nnum >= 1) {
 				/* 3: neither fill nor stroke; 7: the same, added to the clip. */
-				sc->f->invisible_text = sc->f->invisible_text || num[nnum - 1] == 3 || num[nnum - 1] == 7;
+				sc->f->invisible_text =
+				    sc->f->invisible_text || num[nnum - 1] == 3 || num[nnum - 1] == 7;
 			} else if (g_str_equal(op, "BI")) {
 				/* An inline image: its dictionary, then its data, which no lexer may read. */
 				const char *id = NULL;
@@ -1137,7 +1141,11 @@ walk_page(Walk *w, Span page, const Inherit *in)
 	p.rotate = (r == 90 || r == 180 || r == 270) ? (int)r : 0;
 
 	Span contents;
-	Scan sc = { .f = w->f, .o = w->o, .boxes = p.dark_boxes, .unplaced = &p.unplaced, .ordered = TRUE,
+	Scan sc = { .f = w->f,
+		    .o = w->o,
+		    .boxes = p.dark_boxes,
+		    .unplaced = &p.unplaced,
+		    .ordered = TRUE,
 		    .reached = w->reached };
 	Gs gs;
 	gs_init(&gs);
@@ -1225,7 +1233,10 @@ walk_pages(Objects *o, DpPdfStreamFacts *f, GHashTable *reached)
 	if (!catalog(o, &root) || !dict_get(bounded(root), "/Pages", &pages) || !span_ref(pages, &num))
 		return FALSE;
 	g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
-	Walk w = { .o = o, .f = f, .pages = g_array_new(FALSE, FALSE, sizeof(DpPdfPageFacts)), .seen = seen,
+	Walk w = { .o = o,
+		   .f = f,
+		   .pages = g_array_new(FALSE, FALSE, sizeof(DpPdfPageFacts)),
+		   .seen = seen,
 		   .reached = reached };
 	Inherit in = { .resources = { "", 0 } };
 	walk_node(&w, num, 0, &in);
@@ -1310,7 +1321,11 @@ scan_every_stream(Objects *o, DpPdfStreamFacts *f, const GArray *nums)
 		/* A form, a pattern or an annotation's appearance draws in a space of its own. */
 		gboolean own_space = dict_get(dict, "/BBox", &sub) || dict_get(dict, "/PatternType", &sub);
 		g_autoptr(GHashTable) reached = g_hash_table_new(NULL, NULL);
-		Scan sc = { .f = f, .o = o, .boxes = f->dark_boxes, .unplaced = &f->dark_unplaced, .glyph = own_space,
+		Scan sc = { .f = f,
+			    .o = o,
+			    .boxes = f->dark_boxes,
+			    .unplaced = &f->dark_unplaced,
+			    .glyph = own_space,
 			    .reached = reached };
 		Gs gs;
 		gs_init(&gs);
