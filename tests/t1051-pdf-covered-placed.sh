@@ -6,8 +6,9 @@
 # left the CTM moved, in a form XObject, in a form run by a form (each
 # with a /Matrix), on pages with /Rotate 90, 270 and 180, under a CTM
 # turned by 15 degrees, as a black image XObject or inline image pasted
-# over them, by a form that runs itself (a cycle, not followed), and in
-# a content stream the scan cannot read (ASCIIHex):
+# over them, by a form that runs itself (a cycle, not followed), before
+# the words, which are black on it (black on black), and in a content
+# stream the scan cannot read (ASCIIHex):
 # each time the three words are found and replaced, the visible page
 # keeps its text, and only the page with the words is rendered (the
 # other page has a black banner under white words and a black box away
@@ -20,7 +21,7 @@ S=$TRASH/samples
 /usr/bin/python3 "$TOP/scripts/make-samples-covered-placed" "$S" || test_skip_all "cannot write the samples (python3)"
 BASE=$TRASH/base.conf
 : >"$BASE"
-SAMPLES="moved split form nested rotated turned upside ctm image inline hex cycle"
+SAMPLES="moved split form nested rotated turned upside ctm image inline hex cycle highlight"
 
 test_expect_success 'the samples are made the same on every run' '
 	/usr/bin/python3 "$TOP/scripts/make-samples-covered-placed" again &&

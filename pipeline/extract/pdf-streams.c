@@ -92,6 +92,13 @@
  */
 #define PATH_RECTS 16
 #define GATE_MAX_BOXES 4096
+/*
+ * A page keeps at most MAX_UNDER areas painted before its text aside
+ * (past that, they count at once); text starting within UNDER_MARGIN
+ * points of one is on it.
+ */
+#define MAX_UNDER 512
+#define UNDER_MARGIN 2.0
 /* The object index and the walk. */
 #define MAX_OBJECTS (1u << 20)
 #define MAX_OBJNUM 99999999u
@@ -546,8 +553,10 @@ object_numbers(Objects *o)
 /* The graphics state the gate follows: whether the fill colour is dark, the CTM, the clip. */
 typedef struct {
 	gboolean dark;
-	double m[6];   /* a b c d e f: user space to default user space */
-	DpPdfBox clip; /* default user space; FAR: none */
+	double m[6];      /* a b c d e f: user space to default user space */
+	DpPdfBox clip;    /* default user space; FAR: none */
+	int tr;           /* the text render mode */
+	gboolean pattern; /* the fill is a pattern or of a colour space of its own: maybe dark */
 } GateState;
 
 /* The q stack of one content sequence: a page's streams share one, a form has its own. */
@@ -564,6 +573,14 @@ typedef struct {
 	gboolean *unplaced; /* a dark area may be anywhere */
 	gboolean ordered;   /* a page's content, in order: an area painted before any text hides none */
 	gboolean text_shown;
+	/*
+	 * UNDER: the dark areas a page painted before any text (of ORDERED
+	 * scans); one counts when dark text is shown on it later (black on
+	 * black: a highlighter used as a redaction).  The text matrix and
+	 * line matrix, and the leading, place that text.
+	 */
+	GArray *under;
+	double tm[6], tlm[6], leading;
 	gboolean glyph;          /* a Type 3 glyph (d0, d1): glyph space, placed nowhere */
 	guint forms[FORM_DEPTH]; /* the forms being run, outermost first */
 	guint n_forms;
@@ -574,7 +591,7 @@ static void
 gs_init(Gs *g)
 {
 	g->depth = 0;
-	g->st[0] = (GateState){ TRUE, { 1, 0, 0, 1, 0, 0 }, { -FAR, -FAR, FAR, FAR } };
+	g->st[0] = (GateState){ TRUE, { 1, 0, 0, 1, 0, 0 }, { -FAR, -FAR, FAR, FAR }, 0, FALSE };
 }
 
 /* Whether colour operands V[0..N-1] of an operator setting N components are dark. */
@@ -636,19 +653,62 @@ grow(DpPdfBox *b, double x, double y)
  * shown no text yet; in a Type 3 glyph, or past GATE_MAX_BOXES, unplaced.
  */
 static void
-dark_area(Scan *sc, const GateState *g, DpPdfBox b)
+keep_area(Scan *sc, const DpPdfBox *b)
 {
-	if (sc->ordered && !sc->text_shown)
-		return; /* under everything the page shows */
+	if (!sc->glyph && sc->boxes->len < GATE_MAX_BOXES)
+		g_array_append_val(sc->boxes, *b);
+	else
+		*sc->unplaced = TRUE;
+}
+
+static void
+dark_area(Scan *sc, const GateState *g, DpPdfBox b, gboolean solid)
+{
 	if (!(b.x2 - b.x1 >= GATE_MIN_RECT && b.y2 - b.y1 >= GATE_MIN_RECT))
 		return; /* a table rule, an underline, or NaN */
 	b = intersect(b, g->clip);
 	if (!(b.x2 >= b.x1 && b.y2 >= b.y1))
 		return;
-	if (!sc->glyph && sc->boxes->len < GATE_MAX_BOXES)
-		g_array_append_val(sc->boxes, b);
-	else
-		*sc->unplaced = TRUE;
+	/*
+	 * Under everything the page shows; unless, SOLID (a fill known to be
+	 * dark), dark text is shown on it later.  An image, a shading or a
+	 * pattern under dark text is a background, most often light.
+	 */
+	if (!sc->ordered || sc->text_shown)
+		keep_area(sc, &b);
+	else if (solid && sc->under != NULL && sc->under->len < MAX_UNDER)
+		g_array_append_val(sc->under, b);
+	else if (solid)
+		keep_area(sc, &b);
+}
+
+/*
+ * Text is shown in state G at the text matrix: dark text (filled, not
+ * invisible) whose origin lies on an area painted before any text (its
+ * line: within the area's height, starting left of its right edge, since
+ * the text's width is not followed) makes that area count.  Turned text
+ * makes every such area count.
+ */
+static void
+text_on_under(Scan *sc, const GateState *g)
+{
+	if (sc->under == NULL || sc->under->len == 0 || !g->dark || g->tr == 3 || g->tr == 7)
+		return;
+	double r[6];
+	memcpy(r, g->m, sizeof r);
+	concat(r, sc->tm);
+	gboolean turned = fabs(r[1]) > 1e-6 * fabs(r[0]) || fabs(r[2]) > 1e-6 * fabs(r[3]) || r[0] <= 0 || r[3] <= 0;
+	for (guint k = 0; k < sc->under->len;) {
+		DpPdfBox b = g_array_index(sc->under, DpPdfBox, k);
+		gboolean on = turned || (r[5] >= b.y1 - UNDER_MARGIN && r[5] <= b.y2 + UNDER_MARGIN &&
+		                         r[4] <= b.x2 + UNDER_MARGIN);
+		if (!on) {
+			k++;
+			continue;
+		}
+		keep_area(sc, &b);
+		g_array_remove_index(sc->under, k);
+	}
 }
 
 /* The path being built, in default user space. */
@@ -675,9 +735,9 @@ path_end(Scan *sc, GateState *g, Path *p, gboolean fill)
 {
 	if (fill && g->dark) {
 		for (guint k = 0; k < p->n_rects; k++)
-			dark_area(sc, g, p->rects[k]);
+			dark_area(sc, g, p->rects[k], !g->pattern);
 		if (p->has_other)
-			dark_area(sc, g, p->other);
+			dark_area(sc, g, p->other, !g->pattern);
 	}
 	if (p->clip) {
 		DpPdfBox all = p->other;
@@ -789,10 +849,13 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 			} else if (g_str_equal(op, "g") || g_str_equal(op, "rg") || g_str_equal(op, "k")) {
 				guint want = op[0] == 'g' ? 1 : op[0] == 'r' ? 3 : 4;
 				g->dark = nnum >= want ? dark_colour(num + nnum - want, want) : TRUE;
+				g->pattern = FALSE;
 			} else if (g_str_equal(op, "sc") || g_str_equal(op, "scn")) {
 				g->dark = dark_colour(num, nnum);
+				g->pattern = nnum != 1 && nnum != 3 && nnum != 4;
 			} else if (g_str_equal(op, "cs")) {
 				g->dark = TRUE; /* a colour space's initial colour is black */
+				g->pattern = TRUE;
 			} else if (g_str_equal(op, "re") && nnum >= 4) {
 				DpPdfBox b = place(g->m, num[nnum - 4], num[nnum - 3], num[nnum - 2], num[nnum - 1]);
 				if (path.n_rects < PATH_RECTS) {
@@ -822,11 +885,33 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 				path_end(sc, g, &path, FALSE);
 			} else if (g_str_equal(op, "sh")) {
 				/* A shading fills the clip: it may be dark. */
-				dark_area(sc, g, g->clip);
-			} else if (g_str_equal(op, "Tj") || g_str_equal(op, "TJ") || g_str_equal(op, "'") ||
-			           g_str_equal(op, "\"")) {
-				sc->text_shown = TRUE;
+				dark_area(sc, g, g->clip, FALSE);
+			} else if (g_str_equal(op, "BT")) {
+				memcpy(sc->tm, (double[6]){ 1, 0, 0, 1, 0, 0 }, sizeof sc->tm);
+				memcpy(sc->tlm, sc->tm, sizeof sc->tm);
+			} else if (g_str_equal(op, "Tm") && nnum >= 6) {
+				memcpy(sc->tlm, num + nnum - 6, sizeof sc->tlm);
+				memcpy(sc->tm, sc->tlm, sizeof sc->tm);
+			} else if ((g_str_equal(op, "Td") || g_str_equal(op, "TD")) && nnum >= 2) {
+				if (op[1] == 'D')
+					sc->leading = -num[nnum - 1];
+				concat(sc->tlm, (double[6]){ 1, 0, 0, 1, num[nnum - 2], num[nnum - 1] });
+				memcpy(sc->tm, sc->tlm, sizeof sc->tm);
+			} else if (g_str_equal(op, "TL") && nnum >= 1) {
+				sc->leading = num[nnum - 1];
+			} else if (g_str_equal(op, "T*") || g_str_equal(op, "'") || g_str_equal(op, "\"") ||
+			           g_str_equal(op, "Tj") || g_str_equal(op, "TJ")) {
+				/* T*, and ' and " start a new line first. */
+				if (op[0] != 'T' || op[1] == '*') {
+					concat(sc->tlm, (double[6]){ 1, 0, 0, 1, 0, -sc->leading });
+					memcpy(sc->tm, sc->tlm, sizeof sc->tm);
+				}
+				if (op[1] != '*') {
+					text_on_under(sc, g);
+					sc->text_shown = TRUE;
+				}
 			} else if (g_str_equal(op, "Tr") && nnum >= 1) {
+				g->tr = (int)num[nnum - 1];
 				/* 3: neither fill nor stroke; 7: the same, added to the clip. */
 				sc->f->invisible_text =
 				    sc->f->invisible_text || num[nnum - 1] == 3 || num[nnum - 1] == 7;
@@ -838,7 +923,7 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 					    (k + 2 == len || is_space(s[k + 2])))
 						id = s + k;
 				i = id ? inline_image_end(s, len, (gsize)(id - s) + 3) : len;
-				dark_area(sc, g, place(g->m, 0, 0, 1, 1));
+				dark_area(sc, g, place(g->m, 0, 0, 1, 1), FALSE);
 			} else if (g_str_equal(op, "Do") && name[0] == '/') {
 				run_xobject(sc, g, resources, name);
 			}
@@ -915,7 +1000,7 @@ run_xobject(Scan *sc, const GateState *g, Span resources, const char *name)
 		return; /* no such stream: nothing is drawn */
 	if (dict_is(dict, "/Subtype", "/Image")) {
 		g_hash_table_add(sc->reached, GUINT_TO_POINTER(num));
-		dark_area(sc, g, place(g->m, 0, 0, 1, 1));
+		dark_area(sc, g, place(g->m, 0, 0, 1, 1), FALSE);
 		return;
 	}
 	if (!dict_is(dict, "/Subtype", "/Form"))
@@ -1066,7 +1151,7 @@ page_annotations(Walk *w, DpPdfPageFacts *p, Span page, Span resources)
 		g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(DpPdfBox));
 		gboolean unplaced = FALSE;
 		Scan sc = { .f = w->f, .o = w->o, .boxes = boxes, .unplaced = &unplaced, .reached = w->reached };
-		GateState g = { TRUE, { 1, 0, 0, 1, 0, 0 }, { -FAR, -FAR, FAR, FAR } };
+		GateState g = { TRUE, { 1, 0, 0, 1, 0, 0 }, { -FAR, -FAR, FAR, FAR }, 0, FALSE };
 		for (guint j = 0; j < forms->len; j++) {
 			Span dict, data;
 			g_autoptr(GByteArray) buf = NULL;
@@ -1141,11 +1226,13 @@ walk_page(Walk *w, Span page, const Inherit *in)
 	p.rotate = (r == 90 || r == 180 || r == 270) ? (int)r : 0;
 
 	Span contents;
+	g_autoptr(GArray) under = g_array_new(FALSE, FALSE, sizeof(DpPdfBox));
 	Scan sc = { .f = w->f,
 		    .o = w->o,
 		    .boxes = p.dark_boxes,
 		    .unplaced = &p.unplaced,
 		    .ordered = TRUE,
+		    .under = under,
 		    .reached = w->reached };
 	Gs gs;
 	gs_init(&gs);
