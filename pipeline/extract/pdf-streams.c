@@ -22,8 +22,10 @@
  *	dictionaries, and follows the operators that set the fill colour,
  *	the CTM, the clip, the graphics state stack, build and fill paths,
  *	show text, paint images and shadings and run XObjects.  A dark area
- *	is, once the page has shown some text (what is painted before the
- *	text is under it and hides nothing):
+ *	is, once the page has shown some text (what is painted before any
+ *	text is under it and hides nothing; but a fill in a colour known to
+ *	be dark counts when dark, visible text starts on it later: black on
+ *	black hides as well):
  *	  - a filled path at least GATE_MIN_RECT points a side in a dark
  *	    colour, a pattern or a colour space of its own: each rectangle
  *	    on its own, the other segments by their bounding box;
@@ -57,7 +59,8 @@
  *	and at most GATE_MAX_SCAN bytes of content are lexed in all, forms
  *	run once per Do counted again, and MAX_RUNS XObjects are run; the lexer never reads past a
  *	stream's end, the q stack is GATE_DEPTH deep, forms nest FORM_DEPTH
- *	deep and a form already running is not run again (a cycle), the
+ *	deep and a form already running is not run again (a cycle), at
+ *	most MAX_UNDER areas painted before the text are set aside, the
  *	page tree is walked TREE_DEPTH deep and MAX_PAGES pages, each node
  *	once.  Past any limit the page, or the file, is unplaced: the cost
  *	is a render, never a missed box.  The invisible-text fact may then
@@ -86,8 +89,8 @@
 #define GATE_MAX_INFLATE ((gsize)64 << 20)
 #define GATE_MAX_SCAN ((gsize)256 << 20)
 /*
- * A path keeps at most PATH_RECTS rectangles, a page (or the unreached
- * streams) GATE_MAX_BOXES dark areas: past that, the page's are no longer
+ * A path keeps at most PATH_RECTS rectangles, a page (or the streams of a
+ * file without a page tree) GATE_MAX_BOXES dark areas: past that, the page's are no longer
  * told apart by place.
  */
 #define PATH_RECTS 16
@@ -408,7 +411,7 @@ index_file(Objects *o)
 
 /* The dictionary and the raw data of the stream object OBJ. */
 static gboolean
-stream_parts(Objects *o, Span obj, Span *dict, Span *body)
+stream_parts(Span obj, Span *dict, Span *body)
 {
 	gsize i = skip_space(obj.s, MIN(obj.len, DICT_MAX), 0);
 	gsize e = value_end(obj.s, MIN(obj.len, DICT_MAX), i);
@@ -425,7 +428,6 @@ stream_parts(Objects *o, Span obj, Span *dict, Span *body)
 		k++;
 	const char *stop = memmem(obj.s + k, obj.len - k, "endstream", 9);
 	*body = (Span){ obj.s + k, stop ? (gsize)(stop - obj.s) - k : obj.len - k };
-	(void)o;
 	return TRUE;
 }
 
@@ -584,7 +586,6 @@ typedef struct {
 	gboolean glyph;          /* a Type 3 glyph (d0, d1): glyph space, placed nowhere */
 	guint forms[FORM_DEPTH]; /* the forms being run, outermost first */
 	guint n_forms;
-	GHashTable *reached; /* the streams run, by object number */
 } Scan;
 
 static void
@@ -939,7 +940,7 @@ stream_object(Objects *o, guint num, Span *dict, GByteArray **buf, Span *data)
 {
 	Span obj, body;
 	*buf = NULL;
-	return object(o, num, &obj) && stream_parts(o, obj, dict, &body) && stream_data(o, *dict, body, buf, data);
+	return object(o, num, &obj) && stream_parts(obj, dict, &body) && stream_data(o, *dict, body, buf, data);
 }
 
 /*
@@ -971,7 +972,6 @@ run_form(Scan *sc, const GateState *g, guint num, Span dict, Span data, Span res
 	Span own;
 	if (dict_get(dict, "/Resources", &own))
 		resources = resolve(sc->o, own);
-	g_hash_table_add(sc->reached, GUINT_TO_POINTER(num));
 	sc->forms[sc->n_forms++] = num;
 	stream_scan(sc, &gs, data.s, data.len, resources);
 	sc->n_forms--;
@@ -996,10 +996,9 @@ run_xobject(Scan *sc, const GateState *g, Span resources, const char *name)
 		return;
 	}
 	Span obj, dict, body;
-	if (!object(sc->o, num, &obj) || !stream_parts(sc->o, obj, &dict, &body))
+	if (!object(sc->o, num, &obj) || !stream_parts(obj, &dict, &body))
 		return; /* no such stream: nothing is drawn */
 	if (dict_is(dict, "/Subtype", "/Image")) {
-		g_hash_table_add(sc->reached, GUINT_TO_POINTER(num));
 		dark_area(sc, g, place(g->m, 0, 0, 1, 1), FALSE);
 		return;
 	}
@@ -1036,10 +1035,9 @@ typedef struct {
 typedef struct {
 	Objects *o;
 	DpPdfStreamFacts *f;
-	GArray *pages;       /* of DpPdfPageFacts */
-	GHashTable *seen;    /* the tree's nodes, so that each is walked once */
-	GHashTable *reached; /* the streams run */
-	gboolean broken;     /* the tree could not all be walked */
+	GArray *pages;    /* of DpPdfPageFacts */
+	GHashTable *seen; /* the tree's nodes, so that each is walked once */
+	gboolean broken;  /* the tree could not all be walked */
 } Walk;
 
 /* Each element of V (an array, or one value) as a Span: the references in it resolved. */
@@ -1150,7 +1148,7 @@ page_annotations(Walk *w, DpPdfPageFacts *p, Span page, Span resources)
 		}
 		g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(DpPdfBox));
 		gboolean unplaced = FALSE;
-		Scan sc = { .f = w->f, .o = w->o, .boxes = boxes, .unplaced = &unplaced, .reached = w->reached };
+		Scan sc = { .f = w->f, .o = w->o, .boxes = boxes, .unplaced = &unplaced };
 		GateState g = { TRUE, { 1, 0, 0, 1, 0, 0 }, { -FAR, -FAR, FAR, FAR }, 0, FALSE };
 		for (guint j = 0; j < forms->len; j++) {
 			Span dict, data;
@@ -1227,13 +1225,9 @@ walk_page(Walk *w, Span page, const Inherit *in)
 
 	Span contents;
 	g_autoptr(GArray) under = g_array_new(FALSE, FALSE, sizeof(DpPdfBox));
-	Scan sc = { .f = w->f,
-		    .o = w->o,
-		    .boxes = p.dark_boxes,
-		    .unplaced = &p.unplaced,
-		    .ordered = TRUE,
-		    .under = under,
-		    .reached = w->reached };
+	Scan sc = {
+		.f = w->f, .o = w->o, .boxes = p.dark_boxes, .unplaced = &p.unplaced, .ordered = TRUE, .under = under
+	};
 	Gs gs;
 	gs_init(&gs);
 	if (dict_get(page, "/Contents", &contents)) {
@@ -1242,7 +1236,6 @@ walk_page(Walk *w, Span page, const Inherit *in)
 			guint num = g_array_index(streams, guint, k);
 			Span dict, data;
 			g_autoptr(GByteArray) buf = NULL;
-			g_hash_table_add(w->reached, GUINT_TO_POINTER(num));
 			if (stream_object(w->o, num, &dict, &buf, &data))
 				stream_scan(&sc, &gs, data.s, data.len, in->resources);
 			else if (object(w->o, num, &dict))
@@ -1313,18 +1306,14 @@ catalog(Objects *o, Span *out)
 
 /* Walk the page tree into F->pages: FALSE when it cannot be found. */
 static gboolean
-walk_pages(Objects *o, DpPdfStreamFacts *f, GHashTable *reached)
+walk_pages(Objects *o, DpPdfStreamFacts *f)
 {
 	Span root, pages;
 	guint num = 0;
 	if (!catalog(o, &root) || !dict_get(bounded(root), "/Pages", &pages) || !span_ref(pages, &num))
 		return FALSE;
 	g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
-	Walk w = { .o = o,
-		   .f = f,
-		   .pages = g_array_new(FALSE, FALSE, sizeof(DpPdfPageFacts)),
-		   .seen = seen,
-		   .reached = reached };
+	Walk w = { .o = o, .f = f, .pages = g_array_new(FALSE, FALSE, sizeof(DpPdfPageFacts)), .seen = seen };
 	Inherit in = { .resources = { "", 0 } };
 	walk_node(&w, num, 0, &in);
 	f->n_pages = w.pages->len;
@@ -1388,7 +1377,7 @@ scan_every_stream(Objects *o, DpPdfStreamFacts *f, const GArray *nums)
 	for (guint k = 0; k < nums->len; k++) {
 		guint num = g_array_index(nums, guint, k);
 		Span obj, dict, body, data;
-		if (!object(o, num, &obj) || !stream_parts(o, obj, &dict, &body))
+		if (!object(o, num, &obj) || !stream_parts(obj, &dict, &body))
 			continue;
 		Span sub;
 		gboolean image = dict_get(dict, "/Subtype", &sub) && is_name(sub, "/Image");
@@ -1407,13 +1396,7 @@ scan_every_stream(Objects *o, DpPdfStreamFacts *f, const GArray *nums)
 		}
 		/* A form, a pattern or an annotation's appearance draws in a space of its own. */
 		gboolean own_space = dict_get(dict, "/BBox", &sub) || dict_get(dict, "/PatternType", &sub);
-		g_autoptr(GHashTable) reached = g_hash_table_new(NULL, NULL);
-		Scan sc = { .f = f,
-			    .o = o,
-			    .boxes = f->dark_boxes,
-			    .unplaced = &f->dark_unplaced,
-			    .glyph = own_space,
-			    .reached = reached };
+		Scan sc = { .f = f, .o = o, .boxes = f->dark_boxes, .unplaced = &f->dark_unplaced, .glyph = own_space };
 		Gs gs;
 		gs_init(&gs);
 		stream_scan(&sc, &gs, data.s, data.len, (Span){ "", 0 });
@@ -1464,12 +1447,11 @@ dp_pdf_stream_facts(GBytes *data, DpPdfStreamFacts *f)
 	g_autoptr(GArray) nums = object_numbers(&o);
 	for (guint k = 0; k < nums->len; k++) {
 		Span obj, dict, body;
-		if (object(&o, g_array_index(nums, guint, k), &obj) && stream_parts(&o, obj, &dict, &body) &&
+		if (object(&o, g_array_index(nums, guint, k), &obj) && stream_parts(obj, &dict, &body) &&
 		    dict_is(dict, "/Type", "/ObjStm"))
 			index_objstm(&o, dict, body);
 	}
-	g_autoptr(GHashTable) reached = g_hash_table_new(NULL, NULL);
-	if (!walk_pages(&o, f, reached)) {
+	if (!walk_pages(&o, f)) {
 		g_autoptr(GArray) all = object_numbers(&o);
 		scan_every_stream(&o, f, all);
 	}
