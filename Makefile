@@ -43,7 +43,10 @@ endif
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lm
+# SQLite is not linked: only some commands use it, and its relocations
+# were the largest cost of every start; pipeline/util/lazy-sqlite.c opens it
+# on first use.
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out sqlite3,$(CORE_PKGS)) 2>/dev/null) -lm
 PDF_LIBS   := $(shell pkg-config --libs $(PDF_PKGS) cairo 2>/dev/null) -lm
 MAIL_LIBS  := $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
 ZIP_LIBS   := $(shell pkg-config --libs $(ZIP_PKGS) 2>/dev/null)
