@@ -60,6 +60,7 @@
 #include "util/hash.h"
 #include "util/json.h"
 #include "util/lock.h"
+#include "util/proc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -777,6 +778,53 @@ ocr_language_data_cached(const char *langs)
 }
 
 /*
+ * The OCR engine's version (dp_ocr_engine_version()), asked in a child
+ * that loads the OCR module, writes the answer and exits; NULL when there
+ * is no engine.  Loaded in this process, Tesseract and the ~45 libraries
+ * behind it (libcurl, GnuTLS, Kerberos, libarchive, the image codecs: 225
+ * of this process's 348 mappings) stayed in every worker forked after it,
+ * and a worker forks a sandboxed child per input, copying each mapping
+ * every time: perf showed fork, page-table copies and copy-on-write
+ * faults as most of the CPU of a run over small files.  A worker that
+ * meets a scan loads the module itself (dp_ocr_preload()).
+ */
+static char *
+ocr_engine_version_apart(void)
+{
+	static const DpProcSlot slots[] = { DP_PROC_NULL, DP_PROC_FROM_CHILD, DP_PROC_NULL };
+	int fds[G_N_ELEMENTS(slots)];
+	g_autoptr(GError) error = NULL;
+	pid_t pid = dp_proc_fork(slots, G_N_ELEMENTS(slots), fds, "the OCR engine probe", &error);
+	if (pid < 0) {
+		/* Cannot fork: ask here, as before. */
+		return dp_ocr_engine_version();
+	}
+	if (pid == 0) {
+		g_autofree char *v = dp_ocr_engine_version();
+		gsize len = v != NULL ? strlen(v) : 0;
+		_exit(v != NULL && write(1, v, len) == (ssize_t)len ? 0 : 1);
+	}
+	GString *v = g_string_new(NULL);
+	char buf[256];
+	for (;;) {
+		ssize_t n = read(fds[1], buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || v->len > 4096)
+			break;
+		g_string_append_len(v, buf, n);
+	}
+	close(fds[1]);
+	int status = 0;
+	gboolean ok = dp_proc_wait(pid, &status, NULL, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (!ok || v->len == 0 || v->len > 4096 || strlen(v->str) != v->len) {
+		g_string_free(v, TRUE);
+		return NULL;
+	}
+	return g_string_free(v, FALSE);
+}
+
+/*
  * The OCR engine and language data that convert this run, against those
  * of the ledger's runs (meta "ocr-engine").  A new Tesseract or model may
  * read scans differently, but converting every scan again costs hours:
@@ -790,7 +838,7 @@ ocr_engine_check(Run *r, gboolean reocr, GError **error)
 	if (g_strcmp0(mode, "never") == 0)
 		return TRUE;
 	g_autofree char *langs = dp_config_get_string(r->cfg, "ocr", "languages");
-	g_autofree char *version = dp_ocr_engine_version();
+	g_autofree char *version = ocr_engine_version_apart();
 	g_autofree char *data = ocr_language_data_cached(langs);
 	g_autofree char *now = g_strdup_printf("%s; %s", version ? version : "no OCR engine", data);
 	g_autofree char *before = dp_ledger_get_meta(r->ledger, "ocr-engine");
