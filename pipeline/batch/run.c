@@ -758,8 +758,9 @@ ocr_language_data_cached(const char *langs)
 		return dp_ocr_language_data(langs);
 	g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, stamp, -1);
 	g_autofree char *base = g_strdup_printf("ocr-data-%s.txt", sum);
-	g_autofree char *path = dir != NULL && *dir != '\0' ? g_build_filename(dir, base, NULL)
-	                                                     : g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
+	g_autofree char *path = dir != NULL && *dir != '\0'
+	                            ? g_build_filename(dir, base, NULL)
+	                            : g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
 	/* The file holds the stamp, a newline, then the description. */
 	g_autofree char *cached = NULL;
 	gsize len = 0;

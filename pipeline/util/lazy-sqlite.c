@@ -40,33 +40,34 @@ static DpLazyLib libsqlite = DP_LAZYLIB_INIT("libsqlite3.so.0");
  * returns 0 when the library could not be opened.  The address is looked
  * up once; two threads racing on the first call store the same value.
  */
-#define LAZY_FN(ret, name, params, args) \
-	ret name params \
-	{ \
-		static ret(*volatile fn) params; \
-		if (fn == NULL) \
-			fn = (ret(*) params)dp_lazylib_sym(&libsqlite, #name); \
-		if (fn == NULL) \
-			return (ret)0; \
-		return fn args; \
+#define LAZY_FN(ret, name, params, args)                                                                               \
+	ret name params                                                                                                \
+	{                                                                                                              \
+		static ret(*volatile fn) params;                                                                       \
+		if (fn == NULL)                                                                                        \
+			fn = (ret(*) params)dp_lazylib_sym(&libsqlite, #name);                                         \
+		if (fn == NULL)                                                                                        \
+			return (ret)0;                                                                                 \
+		return fn args;                                                                                        \
 	}
 
-#define LAZY_VOID(name, params, args) \
-	void name params \
-	{ \
-		static void(*volatile fn) params; \
-		if (fn == NULL) \
-			fn = (void(*) params)dp_lazylib_sym(&libsqlite, #name); \
-		if (fn != NULL) \
-			fn args; \
+#define LAZY_VOID(name, params, args)                                                                                  \
+	void name params                                                                                               \
+	{                                                                                                              \
+		static void(*volatile fn) params;                                                                      \
+		if (fn == NULL)                                                                                        \
+			fn = (void(*) params)dp_lazylib_sym(&libsqlite, #name);                                        \
+		if (fn != NULL)                                                                                        \
+			fn args;                                                                                       \
 	}
 
 int
 sqlite3_open_v2(const char *filename, sqlite3 **db, int flags, const char *vfs)
 {
-	static int(*volatile fn)(const char *, sqlite3 **, int, const char *);
+	static int (*volatile fn)(const char *, sqlite3 **, int, const char *);
 	if (fn == NULL)
-		fn = (int (*)(const char *, sqlite3 **, int, const char *))dp_lazylib_sym(&libsqlite, "sqlite3_open_v2");
+		fn =
+		    (int (*)(const char *, sqlite3 **, int, const char *))dp_lazylib_sym(&libsqlite, "sqlite3_open_v2");
 	if (fn == NULL) {
 		*db = NULL;
 		return SQLITE_CANTOPEN;
@@ -84,7 +85,7 @@ sqlite3_errmsg(sqlite3 *db)
 	return fn != NULL ? fn(db) : dp_lazylib_message(&libsqlite);
 }
 
-LAZY_FN(int, sqlite3_close, (sqlite3 *db), (db))
+LAZY_FN(int, sqlite3_close, (sqlite3 * db), (db))
 /* clang-format off */
 LAZY_FN(int, sqlite3_bind_blob, (sqlite3_stmt *s, int i, const void *v, int n, void (*d)(void *)), (s, i, v, n, d))
 LAZY_FN(int, sqlite3_bind_double, (sqlite3_stmt *s, int i, double v), (s, i, v))

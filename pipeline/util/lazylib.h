@@ -21,7 +21,10 @@ typedef struct {
 	char *message; /* why it could not be opened */
 } DpLazyLib;
 
-#define DP_LAZYLIB_INIT(soname) { (soname), G_ONCE_INIT, NULL, NULL }
+#define DP_LAZYLIB_INIT(soname)                                                                                        \
+	{                                                                                                              \
+		(soname), G_ONCE_INIT, NULL, NULL                                                                      \
+	}
 
 /*
  * Open LIB (once per process, whatever the threads).  Returns FALSE with
