@@ -789,12 +789,25 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 	 */
 	if (ndig < 7 && ve - vs < 96)
 		return;
+	/*
+	 * A parse reads only digits and the separators of the region, so one
+	 * starting at S has at most the digits left in [S, VE) (unless the
+	 * region was cut at its maximum length): once those are fewer than 7,
+	 * or no more than the best parse's, no later start can win.
+	 */
+	gboolean whole = ve - vs < 96;
 	gsize pos = vs;
 	while (pos < ve) {
 		Phone best = { 0 };
 		gsize best_start = 0;
 		gboolean found = FALSE;
+		guint left = 0;
+		for (gsize s = pos; s < ve; s++)
+			left += g_ascii_isdigit(v[s]) != 0;
 		for (gsize s = pos; s < ve; s++) {
+			if (whole && (left < 7 || (found && left <= best.digits)))
+				break;
+			left -= g_ascii_isdigit(v[s]) != 0;
 			gboolean start_ok =
 			    (v[s] == '+' || v[s] == '(' || g_ascii_isdigit(v[s])) &&
 			    (s == pos || !(g_ascii_isdigit(v[s - 1]) || v[s - 1] == '+' || v[s - 1] == '('));
