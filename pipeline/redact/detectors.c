@@ -745,50 +745,14 @@ static const guint8 phone_char[256] = {
 	[' '] = 1, ['.'] = 1, ['-'] = 1, ['('] = 1, [')'] = 1, ['+'] = 1, ['x'] = 1, ['X'] = 1, ['e'] = 1, ['t'] = 1,
 };
 
-static void
-phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
+/*
+ * The numbers of the region [VS, VE) of the view: the costly part of
+ * phone_at(), kept apart so that the usual short run of digits, which
+ * never gets here, does not pay for its frame.
+ */
+static G_GNUC_NO_INLINE void
+phone_region(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, const DpPhone *lib, DpCands *c)
 {
-	/*
-	 * The region may hold a number with a neighbour ("ID12 202-555-0143",
-	 * "1999 202-555-0143"): try every group start, keep the parse with the
-	 * most digits, then go on after it.
-	 */
-	gsize vs = d;
-	if (d > 0 && (v[d - 1] == '+' || v[d - 1] == '(')) {
-		/* "+1 ...", "(202) ...", but not "5(2" nor "(+1": no number starts there. */
-		if (d >= 2 && (g_ascii_isdigit(v[d - 2]) || v[d - 2] == '+' || v[d - 2] == '('))
-			return;
-		vs = d - 1;
-	}
-	if (vs < dp_cands_horizon(c))
-		return;
-	/* The region: the run of characters a phone number is made of. */
-	gsize ve = vs;
-	guint ndig = 0;
-	while (ve < vlen && ve - vs < 96) {
-		char ch = v[ve];
-		if (g_ascii_isdigit(ch))
-			ndig++;
-		else if (!phone_char[(guchar)ch])
-			break;
-		ve++;
-	}
-	/*
-	 * With other plans configured, a region goes on over a "/" between
-	 * digits: "030/901820" is the German way to write an area code.
-	 */
-	const DpPhone *lib = validate ? dp_cands_phone(c) : NULL;
-	while (lib != NULL && ve + 1 < vlen && v[ve] == '/' && g_ascii_isdigit(v[ve + 1]) && ve - vs < 96) {
-		for (ve++; ve < vlen && ve - vs < 96 && (g_ascii_isdigit(v[ve]) || phone_char[(guchar)v[ve]]); ve++)
-			ndig += g_ascii_isdigit(v[ve]) != 0;
-	}
-	dp_cands_set_horizon(c, ve);
-	/*
-	 * Every number a parse finds lies inside the region (unless the region
-	 * was cut at its maximum length): fewer than 7 digits there, no phone.
-	 */
-	if (ndig < 7 && ve - vs < 96)
-		return;
 	/*
 	 * A parse reads only digits and the separators of the region, so one
 	 * starting at S has at most the digits left in [S, VE) (unless the
@@ -843,6 +807,53 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 		dp_cands_add(c, best_start, best.end);
 		pos = best.end;
 	}
+}
+
+static void
+phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
+{
+	/*
+	 * The region may hold a number with a neighbour ("ID12 202-555-0143",
+	 * "1999 202-555-0143"): try every group start, keep the parse with the
+	 * most digits, then go on after it.
+	 */
+	gsize vs = d;
+	if (d > 0 && (v[d - 1] == '+' || v[d - 1] == '(')) {
+		/* "+1 ...", "(202) ...", but not "5(2" nor "(+1": no number starts there. */
+		if (d >= 2 && (g_ascii_isdigit(v[d - 2]) || v[d - 2] == '+' || v[d - 2] == '('))
+			return;
+		vs = d - 1;
+	}
+	if (vs < dp_cands_horizon(c))
+		return;
+	/* The region: the run of characters a phone number is made of. */
+	gsize ve = vs;
+	guint ndig = 0;
+	while (ve < vlen && ve - vs < 96) {
+		char ch = v[ve];
+		if (g_ascii_isdigit(ch))
+			ndig++;
+		else if (!phone_char[(guchar)ch])
+			break;
+		ve++;
+	}
+	/*
+	 * With other plans configured, a region goes on over a "/" between
+	 * digits: "030/901820" is the German way to write an area code.
+	 */
+	const DpPhone *lib = validate ? dp_cands_phone(c) : NULL;
+	while (lib != NULL && ve + 1 < vlen && v[ve] == '/' && g_ascii_isdigit(v[ve + 1]) && ve - vs < 96) {
+		for (ve++; ve < vlen && ve - vs < 96 && (g_ascii_isdigit(v[ve]) || phone_char[(guchar)v[ve]]); ve++)
+			ndig += g_ascii_isdigit(v[ve]) != 0;
+	}
+	dp_cands_set_horizon(c, ve);
+	/*
+	 * Every number a parse finds lies inside the region (unless the region
+	 * was cut at its maximum length): fewer than 7 digits there, no phone.
+	 */
+	if (ndig < 7 && ve - vs < 96)
+		return;
+	phone_region(v, vlen, vs, ve, validate, lib, c);
 }
 
 /* ---- the table -------------------------------------------------------------- */
