@@ -110,6 +110,19 @@ identifier_context(const char *v, gsize vs)
 		p--;
 	if (e - p >= 12 || (p > 0 && g_ascii_isalnum(v[p - 1])))
 		return FALSE;
+	/*
+	 * Most words before a number are none of these: the first letters of
+	 * the list's words of each length turn them away without the list.
+	 */
+	static guint32 first[12];
+	static gsize done;
+	if (g_once_init_enter(&done)) {
+		for (guint i = 0; i < G_N_ELEMENTS(words); i++)
+			first[words[i].len] |= 1u << (words[i].w[0] - 'a');
+		g_once_init_leave(&done, 1);
+	}
+	if (!((first[e - p] >> (g_ascii_tolower(v[p]) - 'a')) & 1))
+		return FALSE;
 	for (guint i = 0; i < G_N_ELEMENTS(words); i++)
 		if (words[i].len == e - p && g_ascii_tolower(v[p]) == words[i].w[0] &&
 		    g_ascii_strncasecmp(v + p, words[i].w, e - p) == 0)
