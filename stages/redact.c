@@ -17,6 +17,10 @@
  *	breaks), which no rule matches across, so the result is the same as
  *	for the whole text at once.
  *
+ * ENVIRONMENT
+ *	DOCPIPE_REDACT_TEXT_BLOCK, a test knob: the block size in bytes
+ *	(default 256 KB) past which --text cuts at the last blank line.
+ *
  * SECURITY
  *	Never writes a matched value anywhere: not to stderr, not to the
  *	records.
@@ -54,7 +58,26 @@ static const DpStageSpec spec = {
 	DP_STAGE_RECORDS_ONLY,
 };
 
-#define TEXT_BLOCK (4u << 20)
+/*
+ * --text redacts in blocks of about this size, cut at the last blank line
+ * past it.  256 KB rather than megabytes: the block, its view and its
+ * output stay in the caches (README, Benchmark, has the figures).
+ * DOCPIPE_REDACT_TEXT_BLOCK (bytes) overrides it; it is a test knob, for
+ * t3090, which cuts a text at every blank line and compares the result
+ * with the whole text's.
+ */
+#define TEXT_BLOCK (256u << 10)
+#define TEXT_READ 65536u
+
+static gsize
+text_block_size(void)
+{
+	const char *env = g_getenv("DOCPIPE_REDACT_TEXT_BLOCK");
+	guint64 v = 0;
+	if (env != NULL && g_ascii_string_to_unsigned(env, 10, 1, G_MAXSIZE / 4, &v, NULL))
+		return (gsize)v;
+	return TEXT_BLOCK;
+}
 
 /* Redact BUF[0, N) and write it; without RD (--no-redact), as it is. */
 static gboolean
@@ -68,14 +91,33 @@ text_flush(DpRedactor *rd, const char *buf, gsize n, GError **error)
 	return TRUE;
 }
 
+/*
+ * The end of the last paragraph break ("\n\n") in S[FROM - 1, LEN), or 0.
+ * Only the bytes just read are looked at, so a text without blank lines
+ * costs one look per byte, not one per byte per read.
+ */
+static gsize
+last_break(const char *s, gsize from, gsize len)
+{
+	for (gsize i = len; i-- > MAX(from, 1);)
+		if (s[i] == '\n' && s[i - 1] == '\n')
+			return i + 1;
+	return 0;
+}
+
 /* --text: plain text in, redacted text out, in blocks cut at blank lines. */
 static gboolean
 redact_text(DpRedactor *rd, GError **error)
 {
-	g_autoptr(GString) buf = g_string_sized_new(TEXT_BLOCK + 65536);
-	char chunk[65536];
+	gsize block = text_block_size();
+	gsize step = MIN(block, TEXT_READ);
+	g_autoptr(GString) buf = g_string_sized_new(MIN(block, (gsize)TEXT_BLOCK) + step);
+	gsize cut = 0;
 	for (;;) {
-		ssize_t n = read(0, chunk, sizeof chunk);
+		gsize old = buf->len;
+		g_string_set_size(buf, old + step);
+		ssize_t n = read(0, buf->str + old, step);
+		g_string_truncate(buf, old + (n > 0 ? (gsize)n : 0));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -84,21 +126,16 @@ redact_text(DpRedactor *rd, GError **error)
 		}
 		if (n == 0)
 			break;
-		g_string_append_len(buf, chunk, n);
-		if (buf->len < TEXT_BLOCK)
-			continue;
-		/* The last paragraph break; without one, keep reading. */
-		gsize cut = 0;
-		for (gsize i = buf->len - 1; i > 0; i--)
-			if (buf->str[i] == '\n' && buf->str[i - 1] == '\n') {
-				cut = i + 1;
-				break;
-			}
-		if (cut == 0)
+		gsize b = last_break(buf->str, old, buf->len);
+		if (b != 0)
+			cut = b;
+		/* Past the block size, up to the last paragraph break; without one, keep reading. */
+		if (buf->len < block || cut == 0)
 			continue;
 		if (!text_flush(rd, buf->str, cut, error))
 			return FALSE;
 		g_string_erase(buf, 0, (gssize)cut);
+		cut = 0;
 	}
 	return text_flush(rd, buf->str, buf->len, error);
 }

@@ -110,6 +110,19 @@ identifier_context(const char *v, gsize vs)
 		p--;
 	if (e - p >= 12 || (p > 0 && g_ascii_isalnum(v[p - 1])))
 		return FALSE;
+	/*
+	 * Most words before a number are none of these: the first letters of
+	 * the list's words of each length turn them away without the list.
+	 */
+	static guint32 first[12];
+	static gsize done;
+	if (g_once_init_enter(&done)) {
+		for (guint i = 0; i < G_N_ELEMENTS(words); i++)
+			first[words[i].len] |= 1u << (words[i].w[0] - 'a');
+		g_once_init_leave(&done, 1);
+	}
+	if (!((first[e - p] >> (g_ascii_tolower(v[p]) - 'a')) & 1))
+		return FALSE;
 	for (guint i = 0; i < G_N_ELEMENTS(words); i++)
 		if (words[i].len == e - p && g_ascii_tolower(v[p]) == words[i].w[0] &&
 		    g_ascii_strncasecmp(v + p, words[i].w, e - p) == 0)
@@ -745,6 +758,70 @@ static const guint8 phone_char[256] = {
 	[' '] = 1, ['.'] = 1, ['-'] = 1, ['('] = 1, [')'] = 1, ['+'] = 1, ['x'] = 1, ['X'] = 1, ['e'] = 1, ['t'] = 1,
 };
 
+/*
+ * The numbers of the region [VS, VE) of the view: the costly part of
+ * phone_at(), kept apart so that the usual short run of digits, which
+ * never gets here, does not pay for its frame.
+ */
+static G_GNUC_NO_INLINE void
+phone_region(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, const DpPhone *lib, DpCands *c)
+{
+	/*
+	 * A parse reads only digits and the separators of the region, so one
+	 * starting at S has at most the digits left in [S, VE) (unless the
+	 * region was cut at its maximum length): once those are fewer than 7,
+	 * or no more than the best parse's, no later start can win.
+	 */
+	gboolean whole = ve - vs < 96;
+	gsize pos = vs;
+	while (pos < ve) {
+		Phone best = { 0 };
+		gsize best_start = 0;
+		gboolean found = FALSE;
+		guint left = 0;
+		for (gsize s = pos; s < ve; s++)
+			left += g_ascii_isdigit(v[s]) != 0;
+		for (gsize s = pos; s < ve; s++) {
+			if (whole && (left < 7 || (found && left <= best.digits)))
+				break;
+			left -= g_ascii_isdigit(v[s]) != 0;
+			gboolean start_ok =
+			    (v[s] == '+' || v[s] == '(' || g_ascii_isdigit(v[s])) &&
+			    (s == pos || !(g_ascii_isdigit(v[s - 1]) || v[s - 1] == '+' || v[s - 1] == '('));
+			if (!start_ok)
+				continue;
+			Phone ph;
+			if (!phone_parse(v, vlen, s, &ph))
+				continue;
+			if (!phone_plausible(v, &ph, validate) || !number_bounded(v, vlen, s, ph.end))
+				continue;
+			if (validate &&
+			    (identifier_context(v, s) || (thousands(&ph) && dp_phone_is_amount(v, vlen, s, ph.end))))
+				continue;
+			/* Part of an identifier: "F-2016-07895", "REF/202-555-0143". */
+			if (s >= 2 && (v[s - 1] == '-' || v[s - 1] == '/') && alnum_before(v, vlen, s - 1))
+				continue;
+			/* The tail of a longer run of groups ("4111 1111 1111 1112"). */
+			if (s >= 2 && strchr(" .-", v[s - 1]) && g_ascii_isdigit(v[s - 2]) &&
+			    (ph.ngroups == 1 || ph.sep[1] == v[s - 1]))
+				continue;
+			if (v[s] != '+' && v[s] != '(' && s > 0 && (v[s - 1] == '+' || v[s - 1] == '('))
+				continue;
+			if (!found || ph.digits > best.digits) {
+				best = ph;
+				best_start = s;
+				found = TRUE;
+			}
+		}
+		if (lib != NULL)
+			phone_lib_gap(lib, v, vlen, pos, found ? best_start : ve, c);
+		if (!found)
+			return;
+		dp_cands_add(c, best_start, best.end);
+		pos = best.end;
+	}
+}
+
 static void
 phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 {
@@ -789,47 +866,7 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 	 */
 	if (ndig < 7 && ve - vs < 96)
 		return;
-	gsize pos = vs;
-	while (pos < ve) {
-		Phone best = { 0 };
-		gsize best_start = 0;
-		gboolean found = FALSE;
-		for (gsize s = pos; s < ve; s++) {
-			gboolean start_ok =
-			    (v[s] == '+' || v[s] == '(' || g_ascii_isdigit(v[s])) &&
-			    (s == pos || !(g_ascii_isdigit(v[s - 1]) || v[s - 1] == '+' || v[s - 1] == '('));
-			if (!start_ok)
-				continue;
-			Phone ph;
-			if (!phone_parse(v, vlen, s, &ph))
-				continue;
-			if (!phone_plausible(v, &ph, validate) || !number_bounded(v, vlen, s, ph.end))
-				continue;
-			if (validate &&
-			    (identifier_context(v, s) || (thousands(&ph) && dp_phone_is_amount(v, vlen, s, ph.end))))
-				continue;
-			/* Part of an identifier: "F-2016-07895", "REF/202-555-0143". */
-			if (s >= 2 && (v[s - 1] == '-' || v[s - 1] == '/') && alnum_before(v, vlen, s - 1))
-				continue;
-			/* The tail of a longer run of groups ("4111 1111 1111 1112"). */
-			if (s >= 2 && strchr(" .-", v[s - 1]) && g_ascii_isdigit(v[s - 2]) &&
-			    (ph.ngroups == 1 || ph.sep[1] == v[s - 1]))
-				continue;
-			if (v[s] != '+' && v[s] != '(' && s > 0 && (v[s - 1] == '+' || v[s - 1] == '('))
-				continue;
-			if (!found || ph.digits > best.digits) {
-				best = ph;
-				best_start = s;
-				found = TRUE;
-			}
-		}
-		if (lib != NULL)
-			phone_lib_gap(lib, v, vlen, pos, found ? best_start : ve, c);
-		if (!found)
-			return;
-		dp_cands_add(c, best_start, best.end);
-		pos = best.end;
-	}
+	phone_region(v, vlen, vs, ve, validate, lib, c);
 }
 
 /* ---- the table -------------------------------------------------------------- */
