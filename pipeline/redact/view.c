@@ -13,15 +13,14 @@
  */
 #include "redact/internal.h"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "util/banned.h"
-
-#endif
 
 /* C_PLAIN and C_SOLID share bit 0: text the view copies. */
 enum { C_OTHER = 0, C_PLAIN = 1, C_SPACE = 2, C_SOLID = 3 };
