@@ -508,8 +508,16 @@ group_close(Parser *ps)
 		case DEST_OBJDATA:
 			if (parent->dest != DEST_PICT && parent->dest != DEST_OBJDATA && ps->part != NULL &&
 			    ps->part->data->len == 0) {
-				/* An empty part is no part. */
-				g_ptr_array_remove(ps->doc->parts, ps->part);
+				/*
+				 * An empty part is no part.  It is the last one added
+				 * (begin_part): removed by index, not searched for, or
+				 * empty groups after many parts would be quadratic.
+				 */
+				GPtrArray *parts = ps->doc->parts;
+				if (g_ptr_array_index(parts, parts->len - 1) == ps->part)
+					g_ptr_array_remove_index(parts, parts->len - 1);
+				else
+					g_ptr_array_remove(parts, ps->part);
 				ps->part = NULL;
 			}
 			break;
