@@ -29,6 +29,7 @@
 
 #include "util/exitcode.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "util/banned.h"
@@ -193,20 +194,13 @@ put_utf8(Parser *ps, const char *s, gsize n)
 		g_string_append_len(ps->doc->text, s, n);
 }
 
-/* LEN bytes at P through the converter CD, from its initial state. */
-static char *
-convert(GIConv cd, const guint8 *p, gsize len, gsize *read, gsize *written, GError **error)
-{
-	g_iconv(cd, NULL, NULL, NULL, NULL);
-	return g_convert_with_iconv((const char *)p, (gssize)len, cd, read, written, error);
-}
-
 /*
  * Decode the pending 8-bit text, an undecodable byte as U+FFFD.  Unless
  * FINAL, a character cut at the end (the lead byte of a double-byte code
- * page) stays pending for the bytes that complete it.  The converter is
- * opened once for all the bytes: text of undecodable bytes would
- * otherwise open one twice a byte (2.4 s a megabyte).
+ * page) stays pending for the bytes that complete it.  One converter for
+ * all the bytes, driven by hand: g_convert() opens one each call and
+ * builds a GError for each bad byte, and text of bytes the code page
+ * leaves undefined took 2.4 s a megabyte.
  */
 static void
 decode_bytes(Parser *ps, gboolean final)
@@ -220,35 +214,28 @@ decode_bytes(Parser *ps, gboolean final)
 	/* A code page iconv does not know leaves every byte undecoded. */
 	for (; cd == (GIConv)-1 && at < b->len; at++)
 		put_utf8(ps, "\xef\xbf\xbd", 3);
+	char buf[4096];
 	while (at < b->len) {
-		gsize read = 0, written = 0;
-		g_autoptr(GError) err = NULL;
-		g_autofree char *u = convert(cd, b->data + at, b->len - at, &read, &written, &err);
-		if (u != NULL) {
-			put_utf8(ps, u, written);
-			at += read;
-			if (!final && b->len - at < 4) {
-				keep = at;
-				break;
-			}
-			/* A partial character at the very end is undecodable too. */
+		gchar *in = (gchar *)b->data + at, *out = buf;
+		gsize in_left = b->len - at, out_left = sizeof buf;
+		gsize r = g_iconv(cd, &in, &in_left, &out, &out_left);
+		int e = errno;
+		put_utf8(ps, buf, (gsize)(out - buf));
+		at = b->len - in_left;
+		if (r != (gsize)-1 || e == E2BIG)
+			continue;
+		if (e == EINVAL && !final && b->len - at < 4) {
+			keep = at;
+			break;
+		}
+		if (e != EILSEQ) {
+			/* A character cut at the very end is undecodable too. */
 			for (; at < b->len; at++)
 				put_utf8(ps, "\xef\xbf\xbd", 3);
 			break;
 		}
-		/* An illegal or partial sequence: what came before it converts, the byte itself does not. */
-		if (err != NULL && err->code != G_CONVERT_ERROR_ILLEGAL_SEQUENCE &&
-		    err->code != G_CONVERT_ERROR_PARTIAL_INPUT) {
-			for (; at < b->len; at++)
-				put_utf8(ps, "\xef\xbf\xbd", 3);
-			break;
-		}
-		if (read > 0) {
-			g_autofree char *ok = convert(cd, b->data + at, read, NULL, &written, NULL);
-			if (ok != NULL)
-				put_utf8(ps, ok, written);
-		}
-		at += read;
+		/* An illegal sequence: what came before it is converted, the byte itself is not. */
+		g_iconv(cd, NULL, NULL, NULL, NULL);
 		put_utf8(ps, "\xef\xbf\xbd", 3);
 		at++;
 	}
