@@ -31,7 +31,9 @@
  *	Lists kept while a part is read (sheets, slides, comments, shared
  *	strings, relationships) are bounded (OFFICE_MAX_ITEMS), so that
  *	millions of tiny elements cost no memory without end; an embedded
- *	file identical to its package is not read again.  Text is collected up to
+ *	file identical to its package is not read again, and no entry is
+ *	inflated more than OFFICE_MAX_OPENS times (lists naming one part
+ *	again and again: status partial).  Text is collected up to
  *	a little past [limits] max-text-size and no further.  Relationship
  *	targets and EPUB hrefs are only looked up as entry names, never
  *	opened as files or URLs.
