@@ -142,4 +142,13 @@ test_expect_success 'millions of tiny shared strings: a limit, bounded memory' '
 	test_grep "Secret sheet text" x.xml
 '
 
+test_expect_success 'one slide listed 20,000 times: read 8 times, status partial' '
+	convert_bounded "$S/repeat.pptx" &&
+	test "$(cat rc)" = 65 &&
+	test_grep "status=\"partial\"" x.xml &&
+	test_grep "part ppt/slides/slide1.xml is listed more than 8 times; read 8 times only" x.xml &&
+	test "$(grep -c "^Repeated slide 1999\$" x.xml)" = 8 &&
+	test_grep "<meta name=\"slides\">20000</meta>" x.xml
+'
+
 test_done

@@ -105,4 +105,12 @@ test_expect_success 'a bad checksum and a truncated stream: partial, one-line me
 	test_grep "^the plain body of the TNEF message.$" out
 '
 
+test_expect_success 'thousands of tiny attachments: cut where libytnef would turn quadratic' '
+	{ docpipe convert --xml --no-redact tnef/manyatt.dat >x.xml 2>err; rc=$?; } &&
+	test $rc = 65 &&
+	test_grep "too many attachments (5794) and attributes" err &&
+	test_grep "Body before the attachments." x.xml &&
+	test "$(grep -c "path=\"attachment " x.xml)" -gt 1000
+'
+
 test_done

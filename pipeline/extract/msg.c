@@ -35,8 +35,10 @@
  *
  * SECURITY
  *	Every stream is untrusted and read through dp_ole_stream(), never
- *	larger than the file.  Strings are decoded, made one line for
- *	metadata, and never used as paths.  Recipients and attachments are
+ *	larger than the file.  Streams may share sectors, so all the reads
+ *	of one message (and copies of attached messages) stop at READ_BUDGET
+ *	times the file's size (status "partial").  Strings are decoded, made
+ *	one line for metadata, and never used as paths.  Recipients and attachments are
  *	looked up by their storages' names, at most MAX_ENTRIES of each;
  *	parts count against [limits] max-children and nest within
  *	max-depth (an attached message is a child record).  Copying an
@@ -101,7 +103,30 @@ typedef struct {
 	guint32 html_codepage;
 	/* The size of the message's property stream header: 32, or 24 for an attached message. */
 	gsize header;
+	/*
+	 * Bytes of streams left to read (READ_BUDGET times the file): streams
+	 * may share sectors, so thousands of recipients can each name the same
+	 * big stream; OVER once a stream was refused for it.
+	 */
+	gsize budget;
+	gboolean over;
 } Msg;
+
+#define READ_BUDGET 4
+
+/* The stream NAME of DIR, read whole, within the message's read budget; NULL when not there. */
+static GBytes *
+msg_stream(Msg *m, GsfInfile *dir, const char *name)
+{
+	const char *bad = NULL;
+	gsize allow = MIN(m->max, m->budget);
+	GBytes *b = dp_ole_stream(dir, name, allow, &bad);
+	if (b == NULL && bad != NULL && allow < m->max)
+		m->over = TRUE;
+	if (b != NULL)
+		m->budget -= g_bytes_get_size(b);
+	return b;
+}
 
 /* The charset name of the Windows code page CP, as iconv knows it. */
 static char *
@@ -122,8 +147,7 @@ prop_binary(Msg *m, GsfInfile *dir, guint16 id)
 {
 	char name[32];
 	g_snprintf(name, sizeof name, "__substg1.0_%04X0102", id);
-	const char *bad = NULL;
-	return dp_ole_stream(dir, name, m->max, &bad);
+	return msg_stream(m, dir, name);
 }
 
 /* The string property ID of DIR (UTF-16, else 8-bit in the message's code page), or NULL. */
@@ -131,9 +155,8 @@ static char *
 prop_string(Msg *m, GsfInfile *dir, guint16 id)
 {
 	char name[32];
-	const char *bad = NULL;
 	g_snprintf(name, sizeof name, "__substg1.0_%04X001F", id);
-	g_autoptr(GBytes) w = dp_ole_stream(dir, name, m->max, &bad);
+	g_autoptr(GBytes) w = msg_stream(m, dir, name);
 	GString *s = g_string_new(NULL);
 	if (w != NULL) {
 		gsize n;
@@ -141,7 +164,7 @@ prop_string(Msg *m, GsfInfile *dir, guint16 id)
 		dp_ole_append_utf16(s, p, n / 2);
 	} else {
 		g_snprintf(name, sizeof name, "__substg1.0_%04X001E", id);
-		g_autoptr(GBytes) b = dp_ole_stream(dir, name, m->max, &bad);
+		g_autoptr(GBytes) b = msg_stream(m, dir, name);
 		if (b == NULL)
 			return g_string_free(s, TRUE);
 		gsize n;
@@ -160,8 +183,7 @@ prop_string(Msg *m, GsfInfile *dir, guint16 id)
 static gboolean
 prop_fixed(Msg *m, GsfInfile *dir, gsize header, guint16 id, guint16 type, guint64 *value)
 {
-	const char *bad = NULL;
-	g_autoptr(GBytes) props = dp_ole_stream(dir, "__properties_version1.0", m->max, &bad);
+	g_autoptr(GBytes) props = msg_stream(m, dir, "__properties_version1.0");
 	gsize n = 0;
 	const guint8 *p = props ? g_bytes_get_data(props, &n) : NULL;
 	for (gsize off = header; p != NULL && off + 16 <= n; off += 16) {
@@ -429,10 +451,15 @@ read_attachment(Msg *m, GsfInfile *a, const char *path, GError **error)
 	g_autoptr(GBytes) data = prop_binary(m, a, PR_ATTACH_DATA);
 	if (data != NULL)
 		return dp_doc_child(m->ctx, m->doc, path, mime && *mime ? mime : NULL, data, meta, error);
+	if (m->over)
+		return dp_doc_child_problem(m->ctx, m->doc, path, NULL, meta, DP_STATUS_LIMIT, error,
+		                            "attachment not read: the message's streams share sectors");
 	g_autoptr(GsfInput) obj = gsf_infile_child_by_name(a, "__substg1.0_3701000D");
 	if (obj != NULL && GSF_IS_INFILE(obj) && gsf_infile_num_children(GSF_INFILE(obj)) >= 0) {
-		gsize budget = m->max;
+		/* The copy counts against the message's read budget, as its streams do. */
+		gsize start = MIN(m->max, m->budget), budget = start;
 		g_autoptr(GBytes) msg = dp_ole_storage_file(GSF_INFILE(obj), &budget);
+		m->budget -= start - budget;
 		if (msg == NULL)
 			return dp_doc_child_problem(m->ctx, m->doc, path, DP_TYPE_MSG, meta, DP_STATUS_LIMIT, error,
 			                            "attached message larger or deeper than its container allows");
@@ -476,7 +503,8 @@ rtf_body(Msg *m)
 gboolean
 dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error)
 {
-	Msg m = { ctx, doc, root, max, 0, 0, dp_ole_has(root, "__nameid_version1.0") ? 32 : 24 };
+	Msg m = { ctx, doc, root, max, 0, 0, dp_ole_has(root, "__nameid_version1.0") ? 32 : 24, 0, FALSE };
+	m.budget = max > G_MAXSIZE / (2 * READ_BUDGET) ? G_MAXSIZE : READ_BUDGET * max + 65536;
 	guint64 cp = 0;
 	if (prop_fixed(&m, root, m.header, PR_MESSAGE_CODEPAGE, PT_LONG, &cp))
 		m.codepage = (guint32)cp;
@@ -504,6 +532,11 @@ dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **e
 		rtf_body(&m);
 	else
 		dp_doc_set_text(ctx, doc, has_plain ? plain : "", has_plain ? strlen(plain) : 0);
+	if (m.over)
+		dp_doc_fail(doc, DP_STATUS_PARTIAL,
+		            "Outlook message: its streams read more than %d times the file's size (they share "
+		            "sectors); the rest was not read",
+		            READ_BUDGET);
 	if (!dp_doc_emit(ctx, doc, error))
 		return FALSE;
 

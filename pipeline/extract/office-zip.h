@@ -37,6 +37,8 @@ typedef struct {
 	char *why;
 	/* libxml2's first message about the part being read. */
 	char *xml_error;
+	/* Entry index + 1 -> times opened (OFFICE_MAX_OPENS at most). */
+	GHashTable *opens;
 } OfficeZip;
 
 /* TRUE when a list of N items may grow; else the limit is noted for WHAT. */

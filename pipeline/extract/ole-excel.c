@@ -311,12 +311,16 @@ f64_value(const guint8 *p)
 	return v;
 }
 
-/* The shared strings: as many as the SST's bytes hold, whatever it declares. */
+/*
+ * The shared strings: as many as the SST's bytes hold, whatever it
+ * declares, and at most MAX_CELLS (an empty string costs 3 bytes of the
+ * file but some 40 of memory).
+ */
 static void
 read_sst(Book *b, Rec *r)
 {
 	rec_skip(r, 8); /* cstTotal, cstUnique */
-	while (!r->bad) {
+	while (!r->bad && b->sst->len < MAX_CELLS) {
 		gboolean unused = FALSE;
 		if (rec_avail(r, FALSE, &unused) == 0)
 			break;
@@ -411,15 +415,19 @@ cell_cmp(gconstpointer a, gconstpointer b)
 	return x->col < y->col ? -1 : x->col > y->col;
 }
 
-/* The cells of one sheet as rows of tab-separated cells. */
+/*
+ * The cells of one sheet as rows of tab-separated cells, until OUT is
+ * past LIMIT: the gaps' tabs are not counted with the cells' text, and
+ * MAX_CELLS cells each after a gap of MAX_GAP would make a gigabyte.
+ */
 static void
-write_cells(GString *out, GArray *cells)
+write_cells(GString *out, GArray *cells, guint64 limit)
 {
 	g_array_sort(cells, cell_cmp);
 	guint16 first = G_MAXUINT16;
 	for (guint i = 0; i < cells->len; i++)
 		first = MIN(first, g_array_index(cells, Cell, i).col);
-	for (guint i = 0; i < cells->len; i++) {
+	for (guint i = 0; i < cells->len && out->len <= limit; i++) {
 		const Cell *c = &g_array_index(cells, Cell, i);
 		gboolean new_row = i == 0 || g_array_index(cells, Cell, i - 1).row != c->row;
 		guint from = new_row ? first : g_array_index(cells, Cell, i - 1).col;
@@ -564,7 +572,7 @@ dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError *
 		g_array_set_size(cells, 0);
 		read_sheet(b, p, n, s->pos);
 		g_string_append_printf(out, "%s[%s]\n", out->len ? "\n" : "", s->name);
-		write_cells(out, cells);
+		write_cells(out, cells, b->limit);
 		if (s->hidden)
 			g_string_append_printf(hidden, "%s%s", hidden->len ? ", " : "", s->name);
 	}

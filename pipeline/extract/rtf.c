@@ -29,6 +29,7 @@
 
 #include "util/exitcode.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "util/banned.h"
@@ -196,7 +197,10 @@ put_utf8(Parser *ps, const char *s, gsize n)
 /*
  * Decode the pending 8-bit text, an undecodable byte as U+FFFD.  Unless
  * FINAL, a character cut at the end (the lead byte of a double-byte code
- * page) stays pending for the bytes that complete it.
+ * page) stays pending for the bytes that complete it.  One converter for
+ * all the bytes, driven by hand: g_convert() opens one each call and
+ * builds a GError for each bad byte, and text of bytes the code page
+ * leaves undefined took 2.4 s a megabyte.
  */
 static void
 decode_bytes(Parser *ps, gboolean final)
@@ -205,45 +209,38 @@ decode_bytes(Parser *ps, gboolean final)
 	if (b->len == 0)
 		return;
 	g_autofree char *cs = codepage_name(ps->pending_cp);
+	GIConv cd = g_iconv_open("UTF-8", cs);
 	gsize at = 0, keep = b->len;
+	/* A code page iconv does not know leaves every byte undecoded. */
+	for (; cd == (GIConv)-1 && at < b->len; at++)
+		put_utf8(ps, "\xef\xbf\xbd", 3);
+	char buf[4096];
 	while (at < b->len) {
-		gsize read = 0, written = 0;
-		g_autoptr(GError) err = NULL;
-		g_autofree char *u =
-		    g_convert((const char *)b->data + at, b->len - at, "UTF-8", cs, &read, &written, &err);
-		if (u != NULL) {
-			put_utf8(ps, u, written);
-			at += read;
-			if (!final && b->len - at < 4) {
-				keep = at;
-				break;
-			}
-			/* A partial character at the very end is undecodable too. */
+		gchar *in = (gchar *)b->data + at, *out = buf;
+		gsize in_left = b->len - at, out_left = sizeof buf;
+		gsize r = g_iconv(cd, &in, &in_left, &out, &out_left);
+		int e = errno;
+		put_utf8(ps, buf, (gsize)(out - buf));
+		at = b->len - in_left;
+		if (r != (gsize)-1 || e == E2BIG)
+			continue;
+		if (e == EINVAL && !final && b->len - at < 4) {
+			keep = at;
+			break;
+		}
+		if (e != EILSEQ) {
+			/* A character cut at the very end is undecodable too. */
 			for (; at < b->len; at++)
 				put_utf8(ps, "\xef\xbf\xbd", 3);
 			break;
 		}
-		/*
-		 * An illegal or partial sequence: what came before it converts,
-		 * the byte itself does not; a code page iconv does not know
-		 * leaves every byte undecoded.
-		 */
-		if (err != NULL && err->code != G_CONVERT_ERROR_ILLEGAL_SEQUENCE &&
-		    err->code != G_CONVERT_ERROR_PARTIAL_INPUT) {
-			for (; at < b->len; at++)
-				put_utf8(ps, "\xef\xbf\xbd", 3);
-			break;
-		}
-		if (read > 0) {
-			g_autofree char *ok =
-			    g_convert((const char *)b->data + at, read, "UTF-8", cs, NULL, &written, NULL);
-			if (ok != NULL)
-				put_utf8(ps, ok, written);
-		}
-		at += read;
+		/* An illegal sequence: what came before it is converted, the byte itself is not. */
+		g_iconv(cd, NULL, NULL, NULL, NULL);
 		put_utf8(ps, "\xef\xbf\xbd", 3);
 		at++;
 	}
+	if (cd != (GIConv)-1)
+		g_iconv_close(cd);
 	if (keep < b->len)
 		g_byte_array_remove_range(b, 0, (guint)keep);
 	else
@@ -508,8 +505,16 @@ group_close(Parser *ps)
 		case DEST_OBJDATA:
 			if (parent->dest != DEST_PICT && parent->dest != DEST_OBJDATA && ps->part != NULL &&
 			    ps->part->data->len == 0) {
-				/* An empty part is no part. */
-				g_ptr_array_remove(ps->doc->parts, ps->part);
+				/*
+				 * An empty part is no part.  It is the last one added
+				 * (begin_part): removed by index, not searched for, or
+				 * empty groups after many parts would be quadratic.
+				 */
+				GPtrArray *parts = ps->doc->parts;
+				if (g_ptr_array_index(parts, parts->len - 1) == ps->part)
+					g_ptr_array_remove_index(parts, parts->len - 1);
+				else
+					g_ptr_array_remove(parts, ps->part);
 				ps->part = NULL;
 			}
 			break;

@@ -23,7 +23,10 @@
  *	bytes left and its checksum against its bytes, and the attributes
  *	whose fixed size libytnef assumes are checked for it.  libytnef only
  *	ever sees the longest prefix that passes; what follows a bad
- *	attribute is reported (status partial), not read.  libytnef prints
+ *	attribute is reported (status partial), not read.  libytnef walks
+ *	its list of attachments for every attachment attribute, so the
+ *	prefix also ends where those walks would pass MAX_ATTACH_STEPS steps
+ *	(thousands of attachments each a few bytes long).  libytnef prints
  *	its complaints about malformed MAPI blocks to stdout, which in the
  *	sandboxed child is /dev/null; without the sandbox the parse runs with
  *	stdout silenced (quiet_begin()).  Strings are decoded to valid UTF-8
@@ -76,6 +79,28 @@ attr_min_size(guint32 id)
 }
 
 /*
+ * libytnef finds the last attachment by walking its list for each of these
+ * attributes: N attachments and their attributes cost N x N steps.
+ */
+static gboolean
+attr_walks_attachments(guint32 id)
+{
+	switch (id) {
+	case attAttachRenddata:
+	case attAttachData:
+	case attAttachTitle:
+	case attAttachMetaFile:
+	case attAttachCreateDate:
+	case attAttachModifyDate:
+	case attAttachment: return TRUE;
+	default: return FALSE;
+	}
+}
+
+/* Those steps, at most: about 0.1 s; a real message takes thousands. */
+#define MAX_ATTACH_STEPS (16u << 20)
+
+/*
  * Walk the attribute stream of DATA: the length of its longest valid
  * prefix (signature, key and whole attributes), and in *WHY what stopped
  * the walk, or NULL when the whole stream is valid.
@@ -86,6 +111,7 @@ tnef_valid_prefix(const guint8 *data, gsize len, char **why)
 	*why = NULL;
 	gsize at = 6;
 	guint n = 0;
+	guint64 attachments = 0, steps = 0;
 	while (len - at >= ATTR_HEAD) {
 		guint32 id = le32(data + at + 1), size = le32(data + at + 5);
 		n++;
@@ -110,6 +136,16 @@ tnef_valid_prefix(const guint8 *data, gsize len, char **why)
 			*why = g_strdup_printf("attribute %u (0x%08x) at offset %" G_GSIZE_FORMAT ": bad checksum", n,
 			                       id, at);
 			return at;
+		}
+		if (attr_walks_attachments(id)) {
+			steps += attachments;
+			attachments += id == attAttachRenddata;
+			if (steps > MAX_ATTACH_STEPS) {
+				*why = g_strdup_printf("attribute %u at offset %" G_GSIZE_FORMAT
+				                       ": too many attachments (%" G_GUINT64_FORMAT ") and attributes",
+				                       n, at, attachments);
+				return at;
+			}
 		}
 		at += ATTR_HEAD + size + ATTR_SUM;
 	}
