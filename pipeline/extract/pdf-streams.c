@@ -30,9 +30,9 @@
 #define _GNU_SOURCE /* memmem */
 #include "extract/pdf-streams.h"
 
-#include <gio/gio.h>
 #include <math.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "util/banned.h"
 
@@ -125,11 +125,37 @@ dark_box(DpPdfStreamFacts *f, const DpPdfBox *b, gboolean placed)
  * stream that leaves the CTM changed for the next one of its page makes
  * its CTM in F->leaks (see dp_pdf_stream_facts).
  */
+/*
+ * A number operand as it stands in the stream, converted only when an
+ * operator the scan follows uses it: most numbers of a content stream
+ * place text (Td, TJ) and are never looked at.
+ */
+typedef struct {
+	const char *p;
+	gsize n;
+} NumToken;
+
+/* The last N of the NNUM operands TOK, converted into OUT. */
+static const double *
+operands(const NumToken *tok, guint nnum, guint n, double *out)
+{
+	for (guint k = 0; k < n; k++) {
+		const NumToken *t = &tok[nnum - n + k];
+		char buf[32];
+		gsize len = MIN(t->n, sizeof buf - 1);
+		memcpy(buf, t->p, len);
+		buf[len] = '\0';
+		out[k] = g_ascii_strtod(buf, NULL);
+	}
+	return out;
+}
+
 static void
 stream_scan(const char *s, gsize len, gboolean placed, DpPdfStreamFacts *f)
 {
 	GateState st[GATE_DEPTH] = { { TRUE, { 1, 0, 0, 1, 0, 0 } } };
 	guint depth = 0;
+	NumToken tok[8];
 	double num[8];
 	guint nnum = 0;
 	DpPdfBox path[PATH_RECTS]; /* the rectangles of the path being built */
@@ -173,15 +199,11 @@ stream_scan(const char *s, gsize len, gboolean placed, DpPdfStreamFacts *f)
 			gsize j = i;
 			while (j < len && (g_ascii_isdigit(s[j]) || s[j] == '-' || s[j] == '+' || s[j] == '.'))
 				j++;
-			char buf[32];
-			gsize n = MIN(j - i, sizeof buf - 1);
-			memcpy(buf, s + i, n);
-			buf[n] = '\0';
-			if (nnum == G_N_ELEMENTS(num)) {
-				memmove(num, num + 1, sizeof num - sizeof num[0]);
+			if (nnum == G_N_ELEMENTS(tok)) {
+				memmove(tok, tok + 1, sizeof tok - sizeof tok[0]);
 				nnum--;
 			}
-			num[nnum++] = g_ascii_strtod(buf, NULL);
+			tok[nnum++] = (NumToken){ s + i, j - i };
 			i = j;
 		} else {
 			gsize j = i;
@@ -202,18 +224,19 @@ stream_scan(const char *s, gsize len, gboolean placed, DpPdfStreamFacts *f)
 			} else if (g_str_equal(op, "Q")) {
 				depth -= depth > 0;
 			} else if (g_str_equal(op, "cm") && nnum >= 6) {
-				concat(g->m, num + nnum - 6);
+				concat(g->m, operands(tok, nnum, 6, num));
 			} else if (g_str_equal(op, "d0") || g_str_equal(op, "d1")) {
 				placed = FALSE; /* a Type 3 glyph: glyph space */
 			} else if (g_str_equal(op, "g") || g_str_equal(op, "rg") || g_str_equal(op, "k")) {
 				guint want = op[0] == 'g' ? 1 : op[0] == 'r' ? 3 : 4;
-				g->dark = nnum >= want ? dark_colour(num + nnum - want, want) : TRUE;
+				g->dark = nnum >= want ? dark_colour(operands(tok, nnum, want, num), want) : TRUE;
 			} else if (g_str_equal(op, "sc") || g_str_equal(op, "scn")) {
-				g->dark = dark_colour(num, nnum);
+				g->dark = dark_colour(operands(tok, nnum, nnum, num), nnum);
 			} else if (g_str_equal(op, "cs")) {
 				g->dark = TRUE; /* a colour space's initial colour is black */
 			} else if (g_str_equal(op, "re") && nnum >= 4) {
-				DpPdfBox b = place(g->m, num[nnum - 4], num[nnum - 3], num[nnum - 2], num[nnum - 1]);
+				operands(tok, nnum, 4, num);
+				DpPdfBox b = place(g->m, num[0], num[1], num[2], num[3]);
 				if (npath < PATH_RECTS)
 					path[npath++] = b;
 				else
@@ -227,7 +250,8 @@ stream_scan(const char *s, gsize len, gboolean placed, DpPdfStreamFacts *f)
 				npath = 0;
 			} else if (g_str_equal(op, "Tr") && nnum >= 1) {
 				/* 3: neither fill nor stroke; 7: the same, added to the clip. */
-				f->invisible_text = f->invisible_text || num[nnum - 1] == 3 || num[nnum - 1] == 7;
+				operands(tok, nnum, 1, num);
+				f->invisible_text = f->invisible_text || num[0] == 3 || num[0] == 7;
 			}
 			nnum = 0;
 		}
@@ -267,26 +291,51 @@ turned(const char *s, gsize len)
 	return FALSE;
 }
 
-/* Inflate zlib data IN (LEN bytes) into OUT, at most LIMIT bytes: FALSE when it cannot. */
+/*
+ * Inflate zlib data IN (LEN bytes) into OUT, at most LIMIT bytes: FALSE
+ * when it cannot.  zlib itself, not GIO's GZlibDecompressor, so that
+ * docpipe-pdftext.so, which shares this file, needs neither GIO nor
+ * GObject; it behaves as that converter did (for the same facts): output
+ * in pieces of at most a buffer, and a piece that ends in an error is
+ * dropped, the pieces before it kept.
+ */
 static gboolean
-inflate(const char *in, gsize len, GByteArray *out, gsize limit)
+inflate_stream(const char *in, gsize len, GByteArray *out, gsize limit)
 {
-	g_autoptr(GZlibDecompressor) z = g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB);
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit(&z) != Z_OK)
+		return FALSE;
 	guint8 buf[65536];
 	gsize done = 0;
+	gboolean ok = FALSE;
 	for (;;) {
-		gsize read = 0, written = 0;
-		GConverterResult r = g_converter_convert(G_CONVERTER(z), in + done, len - done, buf, sizeof buf,
-		                                         G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+		gsize avail = MIN(len - done, (gsize)G_MAXUINT);
+		z.next_in = (Bytef *)(in + done);
+		z.avail_in = (uInt)avail;
+		z.next_out = buf;
+		z.avail_out = sizeof buf;
+		int r = inflate(&z, Z_NO_FLUSH);
+		if (r != Z_OK && r != Z_STREAM_END) {
+			ok = out->len > 0; /* a damaged tail: what came out is still scanned */
+			break;
+		}
+		gsize read = avail - z.avail_in, written = sizeof buf - z.avail_out;
 		done += read;
 		g_byte_array_append(out, buf, (guint)written);
 		if (out->len > limit)
-			return FALSE;
-		if (r == G_CONVERTER_FINISHED)
-			return TRUE;
-		if (r == G_CONVERTER_ERROR || (read == 0 && written == 0))
-			return out->len > 0; /* a damaged tail: what came out is still scanned */
+			break;
+		if (r == Z_STREAM_END) {
+			ok = TRUE;
+			break;
+		}
+		if (read == 0 && written == 0) {
+			ok = out->len > 0;
+			break;
+		}
 	}
+	inflateEnd(&z);
+	return ok;
 }
 
 /*
@@ -369,7 +418,7 @@ dp_pdf_stream_facts(GBytes *data, DpPdfStreamFacts *f)
 		if (flate) {
 			/* Too much inflated: the gate stays open, and nothing more is read. */
 			g_byte_array_set_size(out, 0);
-			if (!inflate(body, slen, out, GATE_MAX_INFLATE - inflated)) {
+			if (!inflate_stream(body, slen, out, GATE_MAX_INFLATE - inflated)) {
 				unsure(f);
 				break;
 			}
