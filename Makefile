@@ -33,8 +33,9 @@ OCR_PKGS  := tesseract lept
 TNEF_PKGS := libytnef
 # libpff reads PST/OST mailboxes from memory through a libbfio handle.
 PST_PKGS  := libpff libbfio
-# libgsf reads OLE2 compound files: legacy Office and Outlook .msg.
-OLE_PKGS  := libgsf-1
+# libgsf reads OLE2 compound files: legacy Office and Outlook .msg; zlib
+# inflates the objects PowerPoint embeds (ExOleObjStg).
+OLE_PKGS  := libgsf-1 zlib
 PKGS := $(CORE_PKGS) $(PDF_PKGS) $(PDFTEXT_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS) $(TNEF_PKGS) $(PST_PKGS) $(OLE_PKGS)
 PHONE_HDR := /usr/include/phonenumbers/phonenumberutil.h
 
@@ -49,7 +50,20 @@ endif
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lm
+# SQLite and libmagic are not linked: only some commands use SQLite, only
+# inputs our sniffers cannot type use libmagic, and their relocations were
+# a large part of every start; pipeline/util/lazy-sqlite.c and
+# lazy-magic.c open them on first use.
+#
+# The C library and libstdc++ (which Hyperscan and libxml2's ICU bring) come
+# first among the needed libraries: every symbol the dynamic linker binds at
+# start is looked for in the libraries in that order, and most of them are
+# defined in those two.  Last in the list, they cost every lookup a walk
+# past a dozen libraries: 1.2 million of the 5.2 million instructions the
+# dynamic linker ran before main() (callgrind).  No library defines what
+# they define but Hyperscan, three of libstdc++'s own template functions.
+PKG_LIBS   := -Wl,--push-state,--no-as-needed -lc -lstdc++ -Wl,--pop-state \
+              $(shell pkg-config --libs $(filter-out sqlite3 libmagic,$(CORE_PKGS)) 2>/dev/null) -lm
 PDF_LIBS   := $(shell pkg-config --libs $(PDF_PKGS) cairo 2>/dev/null) -lm
 PDFTEXT_LIBS := $(shell pkg-config --libs $(PDFTEXT_PKGS) glib-2.0 2>/dev/null) -lm
 MAIL_LIBS  := $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
@@ -85,14 +99,15 @@ CXXFLAGS += -std=gnu++17 $(OPT) $(CXXWARN) $(WERROR) $(SANITIZE) -fPIC -Ipipelin
 # folder holds and may include.  Objects keep their folder under obj/;
 # base names are unique across folders (the archive stores base names).
 OLE_SRC  := pipeline/extract/ole.c pipeline/extract/ole-word.c pipeline/extract/ole-excel.c \
-            pipeline/extract/ole-ppt.c pipeline/extract/msg.c
+            pipeline/extract/ole-ppt.c pipeline/extract/ole-embed.c pipeline/extract/msg.c \
+            pipeline/extract/msg-nameid.c
 # DOCX, XLSX, PPTX, OpenDocument and EPUB: zip packages read with libzip, so a module too.
 OFFICE_SRC := pipeline/extract/office-zip.c pipeline/extract/office-text.c pipeline/extract/ooxml-docx.c pipeline/extract/ooxml-xlsx.c \
             pipeline/extract/ooxml-pptx.c pipeline/extract/odf.c pipeline/extract/epub.c
 MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/pdf-streams.c \
             pipeline/extract/mail.c pipeline/extract/zip.c \
             pipeline/extract/ocr.c pipeline/extract/image.c pipeline/extract/tnef.c \
-            pipeline/extract/pst.c pipeline/extract/pst-message.c $(OLE_SRC) $(OFFICE_SRC)
+            pipeline/extract/pst.c pipeline/extract/pst-message.c pipeline/extract/pst-io.c $(OLE_SRC) $(OFFICE_SRC)
 MOD_OBJ  := $(MOD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 CMD_SRC  := $(sort $(wildcard pipeline/cmd/*.c))
 CMD_OBJ  := $(CMD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
@@ -163,7 +178,7 @@ $(BUILD)/docpipe-tnef.so: $(BUILD)/obj/extract/tnef.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(TNEF_LIBS)
 
 # PST/OST mailboxes through libpff.
-$(BUILD)/docpipe-pst.so: $(BUILD)/obj/extract/pst.o $(BUILD)/obj/extract/pst-message.o
+$(BUILD)/docpipe-pst.so: $(BUILD)/obj/extract/pst.o $(BUILD)/obj/extract/pst-message.o $(BUILD)/obj/extract/pst-io.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PST_LIBS)
 
 # Legacy Office and Outlook .msg (OLE2 compound files) through libgsf.
@@ -173,11 +188,11 @@ $(BUILD)/docpipe-ole.so: $(OLE_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 $(MOD_OBJ): CFLAGS += -fPIC
 
 # Where installed programs find their format modules and the system
-# configuration (pipeline/extract/module.c, pipeline/core/config.c).  A
+# configuration (pipeline/util/moddir.c, pipeline/core/config.c).  A
 # build tree finds its modules beside its programs whatever MODULE_DIR is.
 SYSCONFDIR ?= /etc
 MODULE_DIR ?= $(PREFIX)/lib/docpipe
-$(BUILD)/obj/extract/module.o $(BUILD)/obj/redact/phone.o: CFLAGS += -DDP_MODULE_DIR='"$(MODULE_DIR)"'
+$(BUILD)/obj/util/moddir.o: CFLAGS += -DDP_MODULE_DIR='"$(MODULE_DIR)"'
 $(BUILD)/obj/core/config.o: CFLAGS += -DDP_SYSCONFDIR='"$(SYSCONFDIR)"'
 
 # The built-in furniture patterns: config/furniture.conf as one C string

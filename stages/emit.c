@@ -10,7 +10,9 @@
  *	with its parts: as normalized UTF-8 text (the default) or XML
  *	(--xml, schema config/docpipe.rnc) on standard output, or with -o
  *	DIR both, to DIR/<source>.txt and DIR/<source>.xml, each written
- *	atomically.  Paths never leave DIR: ".." segments are renamed.
+ *	atomically.  Paths never leave DIR: ".." segments are renamed.  Two
+ *	documents whose sources redaction made the same do not overwrite each
+ *	other: the first keeps the name, the next get "~2", "~3", ...
  *
  * EXIT STATUS
  *	0 every document ok; 65 some document or part failed; 77 some
@@ -24,6 +26,7 @@
 #include "util/exitcode.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "util/banned.h"
 
@@ -45,9 +48,34 @@ static const DpStageSpec spec = {
 	DP_STAGE_RECORDS_ONLY,
 };
 
+/*
+ * Whether redaction changed REC's source: docpipe-redact notes it as
+ * "redacted: RULE source COUNT OFF+LEN ..." on the top-level record.
+ */
+static gboolean
+source_redacted(const DpRecord *rec)
+{
+	for (guint i = 0; i < rec->fields->len; i++) {
+		const DpField *f = rec->fields->pdata[i];
+		const char *sp = g_str_equal(f->key, DP_F_REDACTED) ? strchr(f->value, ' ') : NULL;
+		if (sp != NULL && g_str_has_prefix(sp + 1, DP_F_SOURCE " "))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 static gboolean
 emit_record(DpRecord *rec, gpointer user, GError **error)
 {
+	/*
+	 * With -o, a document whose name redaction changed gets "~2", "~3", ...
+	 * when an earlier one already took that name, as with `docpipe convert
+	 * -o` without a key: two inputs whose redacted names are the same must
+	 * not overwrite each other.  (The keyed suffix of convert with a key
+	 * and of run needs the real path, which the stream no longer has.)
+	 */
+	if (opt_outdir != NULL && dp_record_get(rec, DP_F_PARENT) == NULL && source_redacted(rec))
+		dp_emitter_set_output_name(user, dp_record_get(rec, DP_F_SOURCE), TRUE);
 	return dp_emitter_add(user, rec, error);
 }
 

@@ -29,6 +29,18 @@ test_expect_success 'paths from stdin, newline- and NUL-separated' '
 	test $(wc -l <nl) = 3
 '
 
+test_expect_success 'the inventory path is the given one, as the record source: UTF-8 kept, controls escaped' '
+	mkdir -p inv/sub && ln -s sub inv/link &&
+	printf "hello\n" >"inv/sub/caf$(printf "\303\251") \"q\".txt" &&
+	printf "x" >"inv/sub/$(printf "a\tb\\\\c").txt" &&
+	docpipe-detect --tsv "inv/link/caf$(printf "\303\251") \"q\".txt" ./inv/sub/../sub/a* | cut -f1 >paths &&
+	docpipe-detect "inv/link/caf$(printf "\303\251") \"q\".txt" | sed -n "s/^source: //p" >source &&
+	printf "path\ninv/link/caf\303\251 \"q\".txt\n./inv/sub/../sub/a\\\\tb\\\\\\\\c.txt\n" >expect &&
+	test_cmp expect paths &&
+	sed -n 2p paths >first &&
+	test_cmp source first
+'
+
 test_expect_success 'stdin content travels inline' '
 	printf "<p>hello</p>" | docpipe-detect - >rec &&
 	test_grep "^type: text/html$" rec &&

@@ -34,6 +34,20 @@ test_expect_success 'Word: both kinds of piece, fields without their code, cells
 	! grep HYPERLINK out
 '
 
+test_expect_success 'Word 6: 8-bit text in the code page of its language (Russian: Windows-1251), the footnote' '
+	docpipe convert --xml --no-redact "$S/word6.doc" >x.xml &&
+	test_grep "type=\"application/msword\" status=\"ok\"" x.xml &&
+	docpipe convert --no-redact "$S/word6.doc" >out &&
+	printf "Привет из Word 6: текст.\n\nFootnote сноска.\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'Word 95 fast-saved: the pieces of its own CLX in character order, Windows-1252' '
+	docpipe convert --no-redact "$S/word95.doc" >out &&
+	printf "Fast-saved Word 95: café “quoted”.\nSecond piece, stored first.\n" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'Excel: shared strings across CONTINUE, numbers, dates, formulas, sheets in order' '
 	docpipe convert --no-redact "$S/book.xls" >out &&
 	printf "[Numbers]\nAlpha\t\tBeta\n3.5\t42\n7\t8\t9\nFormula result text\nLabel cell été\nSplit string starts here and ends über CONTINUE\n2024-03-01\t2024-03-01\n2024-03-01 12:00:00\n\n[Secret]\nHidden sheet secret\n" >expect &&

@@ -136,4 +136,17 @@ test_expect_success 'an attached message counts against max-depth' '
 	test_grep "path=\"attachment 2\" type=\"application/x-ole-storage\" status=\"limit\"" x.xml
 '
 
+test_expect_success 'named properties: the categories as meta.keywords, the account as meta.account' '
+	docpipe convert --xml --no-redact "$S/named.msg" >x.xml &&
+	test_grep "type=\"application/vnd.ms-outlook\" status=\"ok\"" x.xml &&
+	test_grep "<meta name=\"keywords\">Project X, Confidential</meta>" x.xml &&
+	test_grep "<meta name=\"account\">Alice Work Account</meta>" x.xml
+'
+
+test_expect_success 'a message without named properties has neither key' '
+	docpipe convert --xml --no-redact "$S/plain.msg" >x.xml &&
+	! grep -q "<meta name=\"keywords\">" x.xml &&
+	! grep -q "<meta name=\"account\">" x.xml
+'
+
 test_done

@@ -64,6 +64,30 @@ test_expect_success 'winmail.dat attached to a mail is typed by its bytes and re
 	test_grep "Attached report: revenue grew" x.xml
 '
 
+test_expect_success 'libytnef complains on stdout: never in the output, sandbox on or off' '
+	printf "[sandbox]\nenabled=false\n" >off.conf &&
+	{ docpipe convert --no-redact tnef/mapijunk.dat >on 2>err; rc=$?; } &&
+	test $rc = 65 && test_grep "libytnef could not read the stream" err &&
+	{ docpipe convert --no-redact -c off.conf tnef/mapijunk.dat >off 2>err; rc=$?; } &&
+	test $rc = 65 &&
+	test_cmp on off &&
+	test_grep "^The body before the bad block.$" off &&
+	! grep -q "ERROR" off
+'
+
+test_expect_success 'without the sandbox, a mailbox: the text and the record stream stay clean' '
+	{ docpipe convert --no-redact tnef/mapijunk.mbox >on 2>/dev/null; rc=$?; } && test $rc = 65 &&
+	{ docpipe convert --no-redact -c off.conf tnef/mapijunk.mbox >off 2>/dev/null; rc=$?; } && test $rc = 65 &&
+	test_cmp on off &&
+	test "$(grep -c "^Line of message" off)" = 12 &&
+	test "$(grep -c "^The body before the bad block.$" off)" = 6 &&
+	! grep -q "ERROR" off &&
+	docpipe-detect tnef/mapijunk.mbox >det &&
+	{ docpipe-extract -c off.conf <det >rec 2>/dev/null; rc=$?; } && test $rc = 65 &&
+	{ docpipe-emit <rec >stage 2>/dev/null; rc=$?; } && test $rc = 65 &&
+	test_cmp on stage
+'
+
 test_expect_success 'an attachment length past the end: partial, the body kept' '
 	{ docpipe convert --xml --no-redact tnef/badlen.dat >x.xml 2>err; rc=$?; } &&
 	test $rc = 65 &&

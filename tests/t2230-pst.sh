@@ -4,7 +4,8 @@
 # message/rfc822 part read by the mail extractor (headers, body,
 # attachments), the same messages readpst finds, and damaged files (a
 # cycle in the folder tables, a loop in the node tree's parents, a file
-# cut short): a clean status, no hang.  The PST files come from
+# cut short, also at page boundaries and read in place with no sandbox):
+# a clean status, no hang.  The PST files come from
 # scripts/make-samples-pst (no PST writer is packaged; the corpus has none).
 . "$(dirname "$0")/test-lib.sh"
 
@@ -83,6 +84,46 @@ test_expect_success 'max-children stops the walk' '
 	{ docpipe convert -c c.conf --xml --no-redact pst/sample.pst >x.xml 2>err; rc=$?; } &&
 	test "$(grep -c "<document " x.xml)" -le 4 &&
 	test_grep "more parts than the limit of 2" x.xml
+'
+
+test_expect_success 'attachments come out byte for byte, boundary-like lines and binary alike' '
+	docpipe convert --xml --no-redact pst/edge.pst >x.xml &&
+	printf "line one\r\n--=_docpipe-pst-0\r\nafter a fake boundary\r\n--=_docpipe-pst-0--\r\n" >want1 &&
+	printf "\000\001binary\r\n\r\n\377\r" >want2 &&
+	for i in 1 2; do
+		sum=$(sha256sum <want$i | cut -d" " -f1) &&
+		size=$(wc -c <want$i) &&
+		test_grep "path=\"attachment $i\" .* size=\"$size\" sha256=\"$sum\"" x.xml || return 1
+	done &&
+	test_grep "^      <text>Two attachments.$" x.xml &&
+	test "$(grep -c "<document " x.xml)" = 4
+'
+
+test_expect_success 'a body only in compressed RTF is read as text' '
+	docpipe convert --no-redact pst/rtf.pst >out &&
+	test_grep "^Subject: Minutes in RTF$" out &&
+	test_grep "^The minutes are approved.$" out &&
+	test_grep "^Next meeting on Tuesday.$" out
+'
+
+test_expect_success 'the file closed and opened again mid-walk: the same records' '
+	for f in sample cyclic edge; do
+		{ docpipe convert --xml --no-redact pst/$f.pst >once.xml 2>once.err; rc1=$?; } &&
+		{ DOCPIPE_PST_REOPEN_EVERY=1 docpipe convert --xml --no-redact pst/$f.pst >again.xml 2>again.err
+		  rc2=$?; } &&
+		test $rc1 = $rc2 && test_cmp once.xml again.xml && test_cmp once.err again.err || return 1
+	done
+'
+
+test_expect_success 'cut at page boundaries and read in place, no sandbox: a clean status each time' '
+	printf "[sandbox]\nenabled=false\n" >inproc.conf &&
+	size=$(wc -c <pst/sample.pst) &&
+	for cut in 512 4096 8192 12288 16384 20480 24576 28672 $((size - 1)); do
+		head -c $cut pst/sample.pst >cut.pst &&
+		{ docpipe convert -c inproc.conf --xml --no-redact cut.pst >x.xml 2>err; rc=$?; } &&
+		echo "cut $cut: exit $rc" &&
+		test $rc -lt 128 && test_grep "type=\"application/vnd.ms-outlook-pst\" status=" x.xml || return 1
+	done
 '
 
 test_done

@@ -57,6 +57,24 @@ test_expect_success 'convert -o: two inputs with the same redacted name both hav
 	test "$(cat "o2/same/x_[SSN].txt~2.txt")" = a
 '
 
+test_expect_success 'docpipe-emit -o: two documents with the same redacted name both have outputs, as convert -o' '
+	docpipe-detect same/x_078-05-1120.txt "same/x_$SSN.txt" same/x_078-05-1120.txt |
+		docpipe-extract | docpipe-redact | docpipe-emit -o o3 &&
+	test "$(cat "o3/same/x_[SSN].txt.txt")" = b &&
+	test "$(cat "o3/same/x_[SSN].txt~2.txt")" = a &&
+	test "$(cat "o3/same/x_[SSN].txt~3.txt")" = b &&
+	test -f "o3/same/x_[SSN].txt~3.xml" &&
+	find o3 -type f | sort >names && no_pii names &&
+	test $(wc -l <names) = 6
+'
+
+test_expect_success 'docpipe-emit -o: a name without redactions is written once, as convert -o' '
+	docpipe-detect in/notes.txt in/notes.txt | docpipe-extract | docpipe-redact | docpipe-emit -o o4 &&
+	find o4 -type f | sort >names &&
+	printf "o4/in/notes.txt.txt\no4/in/notes.txt.xml\n" >expect &&
+	test_cmp expect names
+'
+
 test_expect_success 'names without PII: outputs and ids as before' '
 	docpipe convert --xml in/notes.txt >n.xml &&
 	sha=$(sha256sum in/notes.txt | cut -c1-64) &&

@@ -153,6 +153,21 @@ test_expect_success 'a worker that sends an invalid result is killed and its inp
 	diff -r -x .docpipe -x corpus.sqlite -x m2.txt.txt -x m2.txt.xml ref out9
 '
 
+# The timeout is an hour: a parent that waited for the rest of a broken
+# result would report a timeout (or never end), not the invalid result.
+for kind in garbage garbage-key; do
+	test_expect_success "a worker that sends a broken result ($kind) is killed at once, not at the timeout" '
+		printf "[limits]\ntimeout=3600\n" >hour.conf &&
+		rm -rf out10 && code=0 &&
+		DOCPIPE_FAULT='$kind':m3 docpipe run -j1 -c hour.conf in out10 2>err || code=$? &&
+		test "$code" = 65 &&
+		test_grep "m3.txt.: crash: worker sent an invalid result; worker killed" err &&
+		! test_grep "timeout" err &&
+		! test -e out10/m3.txt.txt &&
+		diff -r -x .docpipe -x corpus.sqlite -x m3.txt.txt -x m3.txt.xml ref out10
+	'
+done
+
 test_expect_success 'a parser left behind by a worker killed at the timeout dies with it' '
 	printf "[limits]\ntimeout=2\n" >to.conf &&
 	rm -rf out7 && code=0 &&

@@ -60,6 +60,7 @@
 #include "util/hash.h"
 #include "util/json.h"
 #include "util/lock.h"
+#include "util/proc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -715,6 +716,116 @@ outputs_present(const Run *r, const DpLedgerEntry *e)
 }
 
 /*
+ * What identifies the OCR language data files of LANGS without reading
+ * them: each file's path, size, mtime and inode.  NULL when one cannot be
+ * examined (missing: the description says so, and is not kept).
+ */
+static char *
+ocr_data_stamp(const char *langs)
+{
+	g_autofree char *dir = dp_config_tessdata_dir();
+	g_auto(GStrv) list = g_strsplit(langs ? langs : "eng", "+", -1);
+	g_autoptr(GString) s = g_string_new(NULL);
+	for (guint i = 0; list[i] != NULL; i++) {
+		g_autofree char *file = g_strdup_printf("%s/%s.traineddata", dir, list[i]);
+		struct stat st;
+		if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+			return NULL;
+		g_string_append_printf(s, "%s%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT ".%09ld %" G_GUINT64_FORMAT,
+		                       i ? "; " : "", file, (gint64)st.st_size, (gint64)st.st_mtim.tv_sec,
+		                       (long)st.st_mtim.tv_nsec, (guint64)st.st_ino);
+	}
+	return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
+/*
+ * The description of the language data (dp_ocr_language_data(): each
+ * file's SHA-256), kept in the cache directory of the compiled rules
+ * ($DOCPIPE_CACHE_DIR, else ~/.cache/docpipe; "off": none) under the
+ * files' stamps, and taken from there while the stamps are the same, as
+ * an input's unchanged size, mtime and inode are trusted (needs_work).
+ * Hashing eng.traineddata (4 MB) at every run was 193 million of the 254
+ * million instructions of the parent of a `docpipe run -j2` over six
+ * legacy Office files (callgrind), for the same answer.  A missing,
+ * unwritable or stale cache only means hashing again.
+ */
+static char *
+ocr_language_data_cached(const char *langs)
+{
+	const char *dir = g_getenv("DOCPIPE_CACHE_DIR");
+	g_autofree char *stamp = ocr_data_stamp(langs);
+	if (stamp == NULL || (dir != NULL && g_str_equal(dir, "off")))
+		return dp_ocr_language_data(langs);
+	g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, stamp, -1);
+	g_autofree char *base = g_strdup_printf("ocr-data-%s.txt", sum);
+	g_autofree char *path = dir != NULL && *dir != '\0'
+	                            ? g_build_filename(dir, base, NULL)
+	                            : g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
+	/* The file holds the stamp, a newline, then the description. */
+	g_autofree char *cached = NULL;
+	gsize len = 0;
+	if (g_file_get_contents(path, &cached, &len, NULL) && strlen(cached) == len) {
+		const char *nl = strchr(cached, '\n');
+		if (nl != NULL && (gsize)(nl - cached) == strlen(stamp) && strncmp(cached, stamp, strlen(stamp)) == 0 &&
+		    nl[1] != '\0')
+			return g_strdup(nl + 1);
+	}
+	char *data = dp_ocr_language_data(langs);
+	g_autofree char *parent = g_path_get_dirname(path);
+	g_autofree char *contents = g_strconcat(stamp, "\n", data, NULL);
+	if (g_mkdir_with_parents(parent, 0700) == 0)
+		(void)g_file_set_contents(path, contents, -1, NULL);
+	return data;
+}
+
+/*
+ * The OCR engine's version (dp_ocr_engine_version()), asked in a child
+ * that loads the OCR module, writes the answer and exits; NULL when there
+ * is no engine.  Loaded in this process, Tesseract and the ~45 libraries
+ * behind it (libcurl, GnuTLS, Kerberos, libarchive, the image codecs: 225
+ * of this process's 348 mappings) stayed in every worker forked after it,
+ * and a worker forks a sandboxed child per input, copying each mapping
+ * every time: perf showed fork, page-table copies and copy-on-write
+ * faults as most of the CPU of a run over small files.  A worker that
+ * meets a scan loads the module itself (dp_ocr_preload()).
+ */
+static char *
+ocr_engine_version_apart(void)
+{
+	static const DpProcSlot slots[] = { DP_PROC_NULL, DP_PROC_FROM_CHILD, DP_PROC_NULL };
+	int fds[G_N_ELEMENTS(slots)];
+	g_autoptr(GError) error = NULL;
+	pid_t pid = dp_proc_fork(slots, G_N_ELEMENTS(slots), fds, "the OCR engine probe", &error);
+	if (pid < 0) {
+		/* Cannot fork: ask here, as before. */
+		return dp_ocr_engine_version();
+	}
+	if (pid == 0) {
+		g_autofree char *v = dp_ocr_engine_version();
+		gsize len = v != NULL ? strlen(v) : 0;
+		_exit(v != NULL && write(1, v, len) == (ssize_t)len ? 0 : 1);
+	}
+	GString *v = g_string_new(NULL);
+	char buf[256];
+	for (;;) {
+		ssize_t n = read(fds[1], buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || v->len > 4096)
+			break;
+		g_string_append_len(v, buf, n);
+	}
+	close(fds[1]);
+	int status = 0;
+	gboolean ok = dp_proc_wait(pid, &status, NULL, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (!ok || v->len == 0 || v->len > 4096 || strlen(v->str) != v->len) {
+		g_string_free(v, TRUE);
+		return NULL;
+	}
+	return g_string_free(v, FALSE);
+}
+
+/*
  * The OCR engine and language data that convert this run, against those
  * of the ledger's runs (meta "ocr-engine").  A new Tesseract or model may
  * read scans differently, but converting every scan again costs hours:
@@ -728,8 +839,8 @@ ocr_engine_check(Run *r, gboolean reocr, GError **error)
 	if (g_strcmp0(mode, "never") == 0)
 		return TRUE;
 	g_autofree char *langs = dp_config_get_string(r->cfg, "ocr", "languages");
-	g_autofree char *version = dp_ocr_engine_version();
-	g_autofree char *data = dp_ocr_language_data(langs);
+	g_autofree char *version = ocr_engine_version_apart();
+	g_autofree char *data = ocr_language_data_cached(langs);
 	g_autofree char *now = g_strdup_printf("%s; %s", version ? version : "no OCR engine", data);
 	g_autofree char *before = dp_ledger_get_meta(r->ledger, "ocr-engine");
 	if (before != NULL && !g_str_equal(before, now)) {

@@ -428,8 +428,10 @@ send_result(const DpRecord *res)
  * CPU budget of each input), stale (crashes when this worker has converted
  * an input before, as if an earlier input had left it broken), lie (sends
  * a result with a status that does not exist, then converts normally, as
- * a worker taken over by a document might).  Honoured only in workers; it
- * has no effect elsewhere.
+ * a worker taken over by a document might), garbage (begins a result, then
+ * sends a line that is no header line, and hangs), garbage-key (begins a
+ * result, breaks off inside a key with a byte no key holds, and hangs).
+ * Honoured only in workers; it has no effect elsewhere.
  */
 static void
 fault_inject(const char *rel, guint served)
@@ -473,6 +475,13 @@ fault_inject(const char *rel, guint served)
 		}
 	} else if (g_str_equal(p[0], "stale") && served > 0) {
 		raise(SIGSEGV);
+	} else if (g_str_equal(p[0], "garbage") || g_str_equal(p[0], "garbage-key")) {
+		static const char line[] = DP_RECORD_MAGIC "\nstatus: ok\nthis is no header line\n";
+		static const char key[] = DP_RECORD_MAGIC "\nstat\x01";
+		const char *g = g_str_equal(p[0], "garbage") ? line : key;
+		write_all(RES_FD, g, strlen(g));
+		for (;;)
+			pause();
 	} else if (g_str_equal(p[0], "lie")) {
 		g_autoptr(DpRecord) res = dp_record_new();
 		dp_record_set(res, DP_F_STATUS, "splendid");
@@ -627,16 +636,70 @@ worker_kill_bad(DpRunWorker *w)
 }
 
 /*
+ * Whether the N bytes at L, a header line (WHOLE: up to its newline, else
+ * as far as it has come), can be one of a record (RECORD-FORMAT.md): a
+ * key of [a-z0-9][a-z0-9._-]* (at most 128 bytes), ": ", a value without
+ * NUL; a whole line valid UTF-8.
+ */
+static gboolean
+head_line_ok(const guint8 *l, gsize n, gboolean whole)
+{
+	gsize k = 0;
+	while (
+	    k < n && k <= 128 &&
+	    (g_ascii_islower(l[k]) || g_ascii_isdigit(l[k]) || (k > 0 && (l[k] == '.' || l[k] == '_' || l[k] == '-'))))
+		k++;
+	if (k > 128)
+		return FALSE;
+	if (k == n)
+		return !whole;
+	if (k == 0 || l[k] != ':')
+		return FALSE;
+	if (k + 1 == n)
+		return !whole;
+	if (l[k + 1] != ' ' || memchr(l + k + 2, '\0', n - k - 2) != NULL)
+		return FALSE;
+	return !whole || g_utf8_validate_len((const char *)l, n, NULL);
+}
+
+/*
+ * Whether the header lines of the record at the start of BUF (LEN bytes,
+ * its first line the magic one) already break the format, whole or as far
+ * as they have come.  A worker writes its result at once: what breaks the
+ * format now never becomes a record, and waiting for the rest would only
+ * wait for the input's timeout.  The lines up to the body line are looked
+ * at; the body's length is record_length()'s.
+ */
+static gboolean
+head_broken(const guint8 *buf, gsize len)
+{
+	for (gsize p = strlen(DP_RECORD_MAGIC) + 1; p < len;) {
+		const guint8 *nl = memchr(buf + p, '\n', len - p);
+		gsize le = nl != NULL ? (gsize)(nl - buf) : len;
+		if (!head_line_ok(buf + p, le - p, nl != NULL))
+			return TRUE;
+		if (nl == NULL || (le - p > 6 && memcmp(buf + p, "body: ", 6) == 0))
+			return FALSE;
+		p = le + 1;
+	}
+	return FALSE;
+}
+
+/*
  * The length of the record at the start of BUF (LEN bytes): its body line
  * ("body: N") says where it ends, N bytes and a newline later.  0 while
- * the record is incomplete.  Bytes that cannot begin a record get a length
- * at once, and garbage may get one too: the record reader then rejects it.
+ * the record is incomplete.  Bytes that cannot begin a record, or header
+ * lines that break the format, get a length at once, and other garbage
+ * may get one too: the record reader then rejects it.
  */
 static gsize
 record_length(const guint8 *buf, gsize len)
 {
 	static const char magic[] = DP_RECORD_MAGIC "\n";
 	if (memcmp(buf, magic, MIN(len, strlen(magic))) != 0)
+		return len;
+	/* Not a record, for all that has come: the reader says why at once. */
+	if (len > strlen(magic) && head_broken(buf, len))
 		return len;
 	static const char body[] = "\nbody: ";
 	const guint8 *b = memmem(buf, len, body, strlen(body));

@@ -539,8 +539,12 @@ word_special(guint64 w)
 	return m == 0 ? 8 : (guint)__builtin_ctzll(m) / 8;
 }
 
-gboolean
-dp_text_is_normal(const char *str, gsize len)
+/*
+ * dp_text_is_normal() of a text without page breaks: FALSE, with *PAGED
+ * set, at the first form feed.
+ */
+static gboolean
+page_is_normal(const char *str, gsize len, gboolean *paged)
 {
 	const guchar *s = (const guchar *)str, *p = s, *end = s + len;
 	if (len == 0)
@@ -580,8 +584,10 @@ dp_text_is_normal(const char *str, gsize len)
 			p++;
 			continue;
 		}
-		if (b < 0x80)
+		if (b < 0x80) {
+			*paged = b == '\f';
 			return FALSE; /* a control character, DEL, CR, form feed or NUL */
+		}
 		if (!validated) {
 			/* What precedes is ASCII: the rest decides validity. */
 			if (!g_utf8_validate_len((const char *)p, (gsize)(end - p), NULL))
@@ -594,6 +600,37 @@ dp_text_is_normal(const char *str, gsize len)
 		p += g_utf8_skip[b];
 	}
 	return TRUE;
+}
+
+/*
+ * A text with page breaks, page by page.  dp_text_normalize() starts every
+ * page afresh (no blank line at its start) and ends every page but the
+ * last with one line end and no blank line before the form feed, which is
+ * what page_is_normal() asks of a whole text; a page may be empty (form
+ * feeds in a row, or one at the start).  The last page ends the text: a
+ * normal text, or a lone line end after a form feed that ended the input.
+ */
+static gboolean
+paged_is_normal(const char *str, gsize len)
+{
+	const char *p = str, *end = str + len;
+	gboolean paged = FALSE;
+	for (;;) {
+		const char *ff = memchr(p, '\f', (gsize)(end - p));
+		if (ff == NULL)
+			return (end - p == 1 && *p == '\n') || (end > p && page_is_normal(p, (gsize)(end - p), &paged));
+		if (ff > p && !page_is_normal(p, (gsize)(ff - p), &paged))
+			return FALSE;
+		p = ff + 1;
+	}
+}
+
+gboolean
+dp_text_is_normal(const char *str, gsize len)
+{
+	/* Page breaks are rare: a text without one is checked in one pass. */
+	gboolean paged = FALSE;
+	return page_is_normal(str, len, &paged) || (paged && paged_is_normal(str, len));
 }
 
 /*

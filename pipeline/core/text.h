@@ -67,8 +67,9 @@ GString *dp_text_normalize(const char *in, gsize len);
 
 /*
  * TRUE when dp_text_normalize(STR, LEN) would return STR unchanged (a fast
- * check; it may say FALSE for some normalized texts, e.g. with page breaks
- * or characters outside its NFC fast path, never TRUE for others).
+ * check; it may say FALSE for some normalized texts, with characters
+ * outside its NFC fast path, never TRUE for others).  Page breaks are
+ * checked page by page.
  */
 gboolean dp_text_is_normal(const char *str, gsize len);
 

@@ -39,6 +39,31 @@
 /* Printed messages with the same key are the same message when their texts are at least this similar. */
 #define SAME_PRINTED 0.5
 
+/* Takes the row ST stands on into DATA. */
+typedef void (*RowFunc)(sqlite3_stmt *st, gpointer data);
+
+/*
+ * Runs SQL (no parameters) and hands every row to FN; FALSE and ERROR
+ * ("cannot read WHAT") when the query fails.  The rows are taken into
+ * growing arrays, so pointers into them are made only after this returns.
+ */
+static gboolean
+each_row(DpCorpusDb *db, const char *sql, const char *what, RowFunc fn, gpointer data, GError **error)
+{
+	sqlite3_stmt *st = dp_corpus_db_prepare(db, sql, error);
+	if (st == NULL)
+		return FALSE;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(st, data);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		g_autofree char *msg = g_strconcat("cannot read ", what, NULL);
+		return dp_corpus_db_fail(db, msg, error);
+	}
+	return TRUE;
+}
+
 /* The documents to group again, into temp table regroup_docs; old groups into regroup_groups. */
 static gboolean
 select_affected(DpCorpusDb *db, gboolean all, GError **error)
@@ -89,47 +114,53 @@ loaded_clear(Loaded *l)
 		g_ptr_array_unref(l->names);
 }
 
+/* The columns of the documents as they are read, before Loaded points into them. */
+typedef struct {
+	Loaded *l;
+	GArray *sigs; /* of DpMinhash */
+	GArray *has;  /* of gboolean: whether the signature was read */
+} LoadRows;
+
+static void
+load_row(sqlite3_stmt *st, gpointer data)
+{
+	LoadRows *r = data;
+	Loaded *l = r->l;
+	DpDupItem it = { sqlite3_column_int64(st, 0), NULL, NULL, l->items->len, NULL, NULL };
+	g_ptr_array_add(l->hashes, g_strdup((const char *)sqlite3_column_text(st, 1)));
+	g_ptr_array_add(l->names, g_strdup((const char *)sqlite3_column_text(st, 3)));
+	g_ptr_array_add(l->names, g_strdup((const char *)sqlite3_column_text(st, 4)));
+	DpMinhash sig = { { 0 } };
+	gboolean ok = dp_minhash_from_bytes(sqlite3_column_blob(st, 2), (gsize)sqlite3_column_bytes(st, 2), &sig);
+	g_array_append_val(r->sigs, sig);
+	g_array_append_val(r->has, ok);
+	g_array_append_val(l->items, it);
+}
+
 static gboolean
 load_items(DpCorpusDb *db, Loaded *l, GError **error)
 {
-	sqlite3_stmt *st = dp_corpus_db_prepare(
+	l->items = g_array_new(FALSE, TRUE, sizeof(DpDupItem));
+	l->hashes = g_ptr_array_new_with_free_func(g_free);
+	l->names = g_ptr_array_new_with_free_func(g_free);
+	LoadRows r = { l, g_array_new(FALSE, FALSE, sizeof(DpMinhash)), g_array_new(FALSE, FALSE, sizeof(gboolean)) };
+	gboolean ok = each_row(
 	    db,
 	    "SELECT d.doc_id, d.text_hash, d.minhash, d.source, d.part FROM regroup_docs r JOIN documents d"
 	    " USING (doc_id)"
 	    " WHERE d.text_hash IS NOT NULL ORDER BY d.has_text_layer DESC, d.date IS NULL, d.date, d.source, d.part",
-	    error);
-	if (st == NULL)
-		return FALSE;
-	l->items = g_array_new(FALSE, TRUE, sizeof(DpDupItem));
-	l->hashes = g_ptr_array_new_with_free_func(g_free);
-	l->names = g_ptr_array_new_with_free_func(g_free);
-	GArray *sigs = g_array_new(FALSE, FALSE, sizeof(DpMinhash));
-	GArray *has = g_array_new(FALSE, FALSE, sizeof(gboolean));
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		DpDupItem it = { sqlite3_column_int64(st, 0), NULL, NULL, l->items->len, NULL, NULL };
-		g_ptr_array_add(l->hashes, g_strdup((const char *)sqlite3_column_text(st, 1)));
-		g_ptr_array_add(l->names, g_strdup((const char *)sqlite3_column_text(st, 3)));
-		g_ptr_array_add(l->names, g_strdup((const char *)sqlite3_column_text(st, 4)));
-		DpMinhash sig = { { 0 } };
-		gboolean ok =
-		    dp_minhash_from_bytes(sqlite3_column_blob(st, 2), (gsize)sqlite3_column_bytes(st, 2), &sig);
-		g_array_append_val(sigs, sig);
-		g_array_append_val(has, ok);
-		g_array_append_val(l->items, it);
-	}
-	sqlite3_finalize(st);
+	    "documents", load_row, &r, error);
 	/* Pointers into the arrays only once they stop growing. */
-	l->sigs = (DpMinhash *)g_array_free(sigs, FALSE);
+	l->sigs = (DpMinhash *)g_array_free(r.sigs, FALSE);
 	for (guint i = 0; i < l->items->len; i++) {
 		DpDupItem *it = &g_array_index(l->items, DpDupItem, i);
 		it->text_hash = l->hashes->pdata[i];
 		it->source = l->names->pdata[2 * i];
 		it->part = l->names->pdata[2 * i + 1] ? l->names->pdata[2 * i + 1] : "";
-		it->sig = g_array_index(has, gboolean, i) ? &l->sigs[i] : NULL;
+		it->sig = g_array_index(r.has, gboolean, i) ? &l->sigs[i] : NULL;
 	}
-	g_array_unref(has);
-	return rc == SQLITE_DONE || dp_corpus_db_fail(db, "cannot read documents", error);
+	g_array_unref(r.has);
+	return ok;
 }
 
 static gboolean
@@ -357,54 +388,59 @@ store_threads(DpCorpusDb *db, const DpThreadMsg *msgs, GArray *cols, gsize n, GA
 	return ok;
 }
 
+/* The messages as they are read, before MSGS points into COLS. */
+typedef struct {
+	GArray *msgs; /* of DpThreadMsg */
+	GArray *cols; /* of MsgCols */
+} ThreadRows;
+
+static void
+thread_row(sqlite3_stmt *st, gpointer data)
+{
+	ThreadRows *r = data;
+	MsgCols c = { 0 };
+	c.mid = col_dup(st, 2);
+	g_autofree char *refs = col_dup(st, 3);
+	c.refs = refs ? g_strsplit(refs, " ", -1) : NULL;
+	c.node_key = col_dup(st, 4);
+	/* "FULL MINUTE": the key, then the sender and minute alone (batch/corpusrows.c). */
+	char *space = c.node_key ? strchr(c.node_key, ' ') : NULL;
+	if (space != NULL) {
+		c.minute_key = g_strdup(space + 1);
+		*space = '\0';
+	}
+	c.subject_key = col_dup(st, 5);
+	c.date = col_dup(st, 7);
+	g_autofree char *chain = col_dup(st, 8);
+	g_autofree char *source = col_dup(st, 15);
+	c.doc = chain ? g_strconcat(source ? source : "", "\t", chain, NULL) : NULL;
+	c.has_sig = dp_minhash_from_bytes(sqlite3_column_blob(st, 10), (gsize)sqlite3_column_bytes(st, 10), &c.sig);
+	for (int k = 0; k < 3; k++)
+		c.people[k] = col_dup(st, 11 + k);
+	c.subject = col_dup(st, 14);
+	DpThreadMsg m = { .id = sqlite3_column_int64(st, 0),
+		          .printed = g_strcmp0((const char *)sqlite3_column_text(st, 1), "printed") == 0,
+		          .reply = sqlite3_column_int(st, 6) != 0,
+		          .seq = (guint)sqlite3_column_int(st, 9) };
+	g_array_append_val(r->msgs, m);
+	g_array_append_val(r->cols, c);
+}
+
 static gboolean
 rethread(DpCorpusDb *db, GString *stats, GError **error)
 {
-	/* A printed chain's messages together and in print order; the rest by source and part. */
-	sqlite3_stmt *st = dp_corpus_db_prepare(
-	    db,
-	    "SELECT m.msg_id, m.kind, m.mid, m.refs, m.node_key, m.subject_key, m.reply, m.date, m.chain, m.seq,"
-	    " d.minhash, m.\"from\", m.\"to\", m.cc, m.subject, m.source FROM messages m LEFT JOIN documents d ON"
-	    " d.doc_id = m.doc_id ORDER BY m.source, coalesce(m.chain, ''), m.seq, m.part, m.msg_id",
-	    error);
-	if (st == NULL)
-		return FALSE;
 	g_autoptr(GArray) msgs = g_array_new(FALSE, TRUE, sizeof(DpThreadMsg));
 	g_autoptr(GArray) cols = g_array_new(FALSE, TRUE, sizeof(MsgCols));
 	g_array_set_clear_func(cols, msgcols_clear);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		MsgCols c = { 0 };
-		c.mid = col_dup(st, 2);
-		g_autofree char *refs = col_dup(st, 3);
-		c.refs = refs ? g_strsplit(refs, " ", -1) : NULL;
-		c.node_key = col_dup(st, 4);
-		/* "FULL MINUTE": the key, then the sender and minute alone (batch/corpusrows.c). */
-		char *space = c.node_key ? strchr(c.node_key, ' ') : NULL;
-		if (space != NULL) {
-			c.minute_key = g_strdup(space + 1);
-			*space = '\0';
-		}
-		c.subject_key = col_dup(st, 5);
-		c.date = col_dup(st, 7);
-		g_autofree char *chain = col_dup(st, 8);
-		g_autofree char *source = col_dup(st, 15);
-		c.doc = chain ? g_strconcat(source ? source : "", "\t", chain, NULL) : NULL;
-		c.has_sig =
-		    dp_minhash_from_bytes(sqlite3_column_blob(st, 10), (gsize)sqlite3_column_bytes(st, 10), &c.sig);
-		for (int k = 0; k < 3; k++)
-			c.people[k] = col_dup(st, 11 + k);
-		c.subject = col_dup(st, 14);
-		DpThreadMsg m = { .id = sqlite3_column_int64(st, 0),
-			          .printed = g_strcmp0((const char *)sqlite3_column_text(st, 1), "printed") == 0,
-			          .reply = sqlite3_column_int(st, 6) != 0,
-			          .seq = (guint)sqlite3_column_int(st, 9) };
-		g_array_append_val(msgs, m);
-		g_array_append_val(cols, c);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return dp_corpus_db_fail(db, "cannot read messages", error);
+	ThreadRows r = { msgs, cols };
+	/* A printed chain's messages together and in print order; the rest by source and part. */
+	if (!each_row(db,
+	              "SELECT m.msg_id, m.kind, m.mid, m.refs, m.node_key, m.subject_key, m.reply, m.date, m.chain,"
+	              " m.seq, d.minhash, m.\"from\", m.\"to\", m.cc, m.subject, m.source FROM messages m LEFT JOIN"
+	              " documents d ON d.doc_id = m.doc_id ORDER BY m.source, coalesce(m.chain, ''), m.seq, m.part,"
+	              " m.msg_id",
+	              "messages", thread_row, &r, error))
+		return FALSE;
 	/* Pointers into COLS only once it stops growing. */
 	for (guint i = 0; i < msgs->len; i++) {
 		DpThreadMsg *m = &g_array_index(msgs, DpThreadMsg, i);

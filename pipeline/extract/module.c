@@ -17,70 +17,15 @@
  * and extract/ocrload.c reaches the OCR engine's other entry points
  * through dp_module_symbol().
  *
- * The module is looked for in $DOCPIPE_MODULE_DIR, then beside the running
- * program (the build tree, bin/), then in ../lib/docpipe relative to it
- * (an installed tree), then one level up (bin/tests/), and last in
- * MODULE_DIR, the directory `make install` puts them in (given by the
- * Makefile: PREFIX/lib/docpipe, /usr/lib/docpipe in the Debian package).
- * The compiled-in directory comes last so that a build tree never loads
- * the modules of an older installed docpipe.
+ * Where the module file is looked for is util/moddir.c's.
  */
 #include "extract/extract.h"
 #include "util/exitcode.h"
+#include "util/moddir.h"
 
 #include <gmodule.h>
 
 #include "util/banned.h"
-
-#ifndef DP_MODULE_DIR
-#define DP_MODULE_DIR "/usr/local/lib/docpipe"
-#endif
-
-/*
- * Open the module file MODULE that holds SYMBOL; NULL with *WHY when none
- * does.  The module stays loaded for the life of the process.
- */
-static GModule *
-load_module(const char *module, const char *symbol, char **why)
-{
-	g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
-	const char *env = g_getenv("DOCPIPE_MODULE_DIR");
-	if (env != NULL && *env != '\0')
-		g_ptr_array_add(dirs, g_strdup(env));
-	g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-	if (exe != NULL) {
-		g_autofree char *dir = g_path_get_dirname(exe);
-		g_ptr_array_add(dirs, g_strdup(dir));
-		/* Canonical ("/usr/lib/docpipe", not "/usr/bin/../lib/docpipe"), for the messages. */
-		g_autofree char *lib = g_build_filename(dir, "..", "lib", "docpipe", NULL);
-		g_autofree char *up = g_build_filename(dir, "..", NULL);
-		g_ptr_array_add(dirs, g_canonicalize_filename(lib, NULL));
-		g_ptr_array_add(dirs, g_canonicalize_filename(up, NULL));
-	}
-	g_ptr_array_add(dirs, g_strdup(DP_MODULE_DIR));
-	g_autoptr(GString) tried = g_string_new(NULL);
-	for (guint i = 0; i < dirs->len; i++) {
-		g_autofree char *path = g_strdup_printf("%s/%s.so", (char *)dirs->pdata[i], module);
-		if (!g_file_test(path, G_FILE_TEST_EXISTS))
-			continue;
-		/*
-		 * Lazy: resolving every symbol of Poppler's C++ libraries up front
-		 * (RTLD_NOW) costs more than extracting a small PDF.  Resident: a
-		 * loaded extractor stays for the life of the process.
-		 */
-		GModule *m = g_module_open(path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-		gpointer fn = NULL;
-		if (m != NULL && g_module_symbol(m, symbol, &fn) && fn != NULL) {
-			g_module_make_resident(m);
-			return m;
-		}
-		g_string_append_printf(tried, "%s%s", tried->len ? "; " : "", g_module_error());
-		if (m != NULL)
-			g_module_close(m);
-	}
-	*why = tried->len ? g_strdup(tried->str) : g_strdup_printf("%s.so not found", module);
-	return NULL;
-}
 
 /* One loaded (or failed) module extractor. */
 typedef struct {
@@ -155,9 +100,10 @@ module_load(ModuleExtractor *me)
 	if (!me->tried) {
 		if (me->one_thread)
 			g_setenv("OMP_THREAD_LIMIT", "1", FALSE);
-		me->handle = load_module(me->module, me->symbol, &me->why);
+		const char *const symbols[] = { me->symbol, NULL };
 		gpointer fn = NULL;
-		if (me->handle != NULL && g_module_symbol(me->handle, me->symbol, &fn))
+		me->handle = dp_moddir_open(me->module, symbols, &fn, &me->why);
+		if (me->handle != NULL)
 			me->fn = (DpExtractorFn)fn;
 		me->tried = TRUE;
 	}

@@ -26,6 +26,8 @@
  *	  (decompressed and read by extract/rtf.c), else it is named in
  *	  meta.alternatives-not-read as text/rtf, as the HTML one is under
  *	  [mail] alternatives=preferred.
+ *	  the named properties (their map read by msg-nameid.c): the
+ *	  categories as meta.keywords, the sending account as meta.account.
  *	  the attachments, in order, "attachment N" (PR_ATTACH_DATA_BIN with
  *	  meta.filename and meta.content-type) through the same dispatch as
  *	  a loose file; an attached message (a PR_ATTACH_DATA_OBJ storage)
@@ -38,9 +40,9 @@
  *	looked up by their storages' names, at most MAX_ENTRIES of each;
  *	parts count against [limits] max-children and nest within
  *	max-depth (an attached message is a child record).  Copying an
- *	attached message out costs at most the file's own size in bytes and
- *	MAX_COPY_DEPTH levels of storages; past either it is a part with
- *	status "limit".
+ *	attached message out (dp_ole_storage_file()) costs at most the file's
+ *	own size in bytes and DP_OLE_COPY_DEPTH levels of storages; past
+ *	either it is a part with status "limit".
  */
 #include "core/detect.h"
 #include "core/record.h"
@@ -50,14 +52,11 @@
 #include "extract/rtf.h"
 #include "util/exitcode.h"
 
-#include <gsf/gsf-outfile-msole.h>
-#include <gsf/gsf-output-memory.h>
 #include <string.h>
 
 #include "util/banned.h"
 
 #define MAX_ENTRIES 4096
-#define MAX_COPY_DEPTH 16
 
 /* The MAPI property ids read here. */
 enum {
@@ -173,6 +172,66 @@ prop_fixed(Msg *m, GsfInfile *dir, gsize header, guint16 id, guint16 type, guint
 		}
 	}
 	return FALSE;
+}
+
+/*
+ * The values of the multi-valued string property ID of DIR
+ * (__substg1.0_IIII101F-00000000, -00000001, ...; 101E for 8-bit ones),
+ * or its single value, joined by ", "; NULL when it has none.
+ */
+static char *
+prop_strings(Msg *m, GsfInfile *dir, guint16 id)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+	for (guint i = 0; i < MAX_ENTRIES; i++) {
+		char name[48];
+		const char *bad = NULL;
+		g_snprintf(name, sizeof name, "__substg1.0_%04X101F-%08X", id, i);
+		g_autoptr(GBytes) w = dp_ole_stream(dir, name, m->max, &bad);
+		g_autoptr(GString) v = g_string_new(NULL);
+		if (w != NULL) {
+			gsize n;
+			const guint8 *p = g_bytes_get_data(w, &n);
+			dp_ole_append_utf16(v, p, n / 2);
+		} else {
+			g_snprintf(name, sizeof name, "__substg1.0_%04X101E-%08X", id, i);
+			g_autoptr(GBytes) b = dp_ole_stream(dir, name, m->max, &bad);
+			if (b == NULL)
+				break;
+			gsize n;
+			const guint8 *p = g_bytes_get_data(b, &n);
+			g_autofree char *cs = codepage_name(m->codepage);
+			g_autoptr(GString) t = dp_text_decode_string(p, n, cs, m->ctx->fallback_charset, NULL);
+			g_string_append_len(v, t->str, (gssize)t->len);
+		}
+		g_autofree char *one = dp_text_one_line(v->str);
+		if (*one != '\0')
+			g_string_append_printf(out, "%s%s", out->len ? ", " : "", one);
+	}
+	if (out->len == 0) {
+		g_autofree char *single = prop_string(m, dir, id);
+		return single && *single ? dp_text_one_line(single) : NULL;
+	}
+	return g_strdup(out->str);
+}
+
+/*
+ * What the named properties hold that a reader expects (msg-nameid.c
+ * maps their names to ids): the categories (PS_PUBLIC_STRINGS
+ * "Keywords") as meta.keywords, the sending account
+ * (PidLidInternetAccountName) as meta.account.
+ */
+static void
+named_meta(Msg *m)
+{
+	g_autoptr(DpMsgNames) names = dp_msg_names_read(m->root, m->max);
+	guint16 id = dp_msg_names_string(names, dp_ps_public_strings, "Keywords");
+	g_autofree char *keywords = id ? prop_strings(m, m->root, id) : NULL;
+	dp_doc_meta(m->doc, "keywords", keywords);
+	id = dp_msg_names_lid(names, dp_psetid_common, 0x8580);
+	g_autofree char *account = id ? prop_string(m, m->root, id) : NULL;
+	g_autofree char *account1 = account && *account ? dp_text_one_line(account) : NULL;
+	dp_doc_meta(m->doc, "account", account1);
 }
 
 /* Set meta.NAME to VALUE unless the transport headers set it already. */
@@ -355,66 +414,6 @@ html_body(Msg *m, char **charset)
 	return s ? g_bytes_new_take(s, strlen(s)) : NULL;
 }
 
-/*
- * Copy the storage FROM into TO, streams and storages, spending at most
- * *BUDGET bytes; FALSE when the budget or the depth runs out, or a stream
- * cannot be read.
- */
-static gboolean
-copy_storage(GsfInfile *from, GsfOutfile *to, gsize *budget, guint depth)
-{
-	if (depth > MAX_COPY_DEPTH)
-		return FALSE;
-	int n = gsf_infile_num_children(from);
-	for (int i = 0; i < n; i++) {
-		const char *name = gsf_infile_name_by_index(from, i);
-		g_autoptr(GsfInput) in = gsf_infile_child_by_index(from, i);
-		if (name == NULL || in == NULL)
-			return FALSE;
-		gboolean dir = GSF_IS_INFILE(in) && gsf_infile_num_children(GSF_INFILE(in)) >= 0;
-		g_autoptr(GsfOutput) out = gsf_outfile_new_child(to, name, dir);
-		if (out == NULL)
-			return FALSE;
-		gboolean ok;
-		if (dir) {
-			ok = copy_storage(GSF_INFILE(in), GSF_OUTFILE(out), budget, depth + 1);
-		} else {
-			gsf_off_t size = gsf_input_size(in);
-			ok = size >= 0 && (guint64)size <= *budget;
-			if (ok) {
-				*budget -= (gsize)size;
-				const guint8 *d =
-				    size > 0 ? gsf_input_read(in, (size_t)size, NULL) : (const guint8 *)"";
-				ok = d != NULL && gsf_output_write(out, (size_t)size, d);
-			}
-		}
-		gsf_output_close(out);
-		if (!ok)
-			return FALSE;
-	}
-	return TRUE;
-}
-
-/* An attached message (a storage) copied out into a compound file of its own. */
-static GBytes *
-embedded_message(Msg *m, GsfInfile *obj)
-{
-	g_autoptr(GsfOutput) mem = gsf_output_memory_new();
-	g_autoptr(GsfOutfile) out = gsf_outfile_msole_new(mem);
-	gsize budget = m->max;
-	gboolean ok = out != NULL && copy_storage(obj, out, &budget, 0);
-	if (out != NULL)
-		gsf_output_close(GSF_OUTPUT(out));
-	if (!ok)
-		return NULL;
-	/* Closing the compound file closes its sink too, with libgsf's writer as it is. */
-	if (!gsf_output_is_closed(mem))
-		gsf_output_close(mem);
-	const guint8 *d = gsf_output_memory_get_bytes(GSF_OUTPUT_MEMORY(mem));
-	gsf_off_t size = gsf_output_size(mem);
-	return d != NULL && size > 0 ? g_bytes_new(d, (gsize)size) : NULL;
-}
-
 /* One attachment storage: its data as the part PATH. */
 static gboolean
 read_attachment(Msg *m, GsfInfile *a, const char *path, GError **error)
@@ -432,7 +431,8 @@ read_attachment(Msg *m, GsfInfile *a, const char *path, GError **error)
 		return dp_doc_child(m->ctx, m->doc, path, mime && *mime ? mime : NULL, data, meta, error);
 	g_autoptr(GsfInput) obj = gsf_infile_child_by_name(a, "__substg1.0_3701000D");
 	if (obj != NULL && GSF_IS_INFILE(obj) && gsf_infile_num_children(GSF_INFILE(obj)) >= 0) {
-		g_autoptr(GBytes) msg = embedded_message(m, GSF_INFILE(obj));
+		gsize budget = m->max;
+		g_autoptr(GBytes) msg = dp_ole_storage_file(GSF_INFILE(obj), &budget);
 		if (msg == NULL)
 			return dp_doc_child_problem(m->ctx, m->doc, path, DP_TYPE_MSG, meta, DP_STATUS_LIMIT, error,
 			                            "attached message larger or deeper than its container allows");
@@ -485,6 +485,7 @@ dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **e
 	if (m.codepage == 0)
 		m.codepage = m.html_codepage;
 	message_meta(&m);
+	named_meta(&m);
 
 	g_autofree char *plain = prop_string(&m, root, PR_BODY);
 	g_autofree char *html_charset = NULL;

@@ -57,6 +57,7 @@ typedef struct {
 	guint cells;       /* inside this many table cells */
 	guint cell_repeat; /* number-columns-repeated of the outermost cell */
 	gsize cell_start;  /* where its text starts in the body */
+	char *cell_value;  /* the outermost cell's date or time as ISO 8601, shown instead of its text */
 	gboolean in_creator;
 	guint slide;
 	/* Tracked changes. */
@@ -93,22 +94,11 @@ attr_count(xmlTextReaderPtr r, const char *name, guint max)
 }
 
 static void
-column_name(guint col, char buf[8])
-{
-	char tmp[8];
-	guint n = 0;
-	while (col > 0 && n < 7) {
-		tmp[n++] = (char)('A' + (col - 1) % 26);
-		col = (col - 1) / 26;
-	}
-	for (guint i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = '\0';
-}
-
-static void
 add(Odf *o, const char *s, gsize len)
 {
+	/* A date cell's own text is the date as the sheet shows it: the ISO form stands for it. */
+	if (o->cell_value != NULL && o->cur == &o->body)
+		return;
 	if (o->in_deletion) {
 		if (o->del_text->len < 65536)
 			g_string_append_len(o->del_text, s, (gssize)len);
@@ -122,6 +112,41 @@ hidden_visibility(xmlTextReaderPtr r)
 {
 	g_autofree char *v = office_xml_attr(r, "visibility");
 	return v != NULL && (g_str_equal(v, "collapse") || g_str_equal(v, "filter"));
+}
+
+/*
+ * A sheet cell's date (office:date-value, "2024-03-05" or
+ * "2024-03-05T14:30:00.5") or time (office:time-value, "PT14H30M00S") as
+ * ISO 8601 ("2024-03-05 14:30:00", "14:30:00"); NULL for any other cell or
+ * a value not of that form (its text is used).
+ */
+static char *
+cell_date(xmlTextReaderPtr r)
+{
+	g_autofree char *type = office_xml_attr(r, "value-type");
+	if (type != NULL && g_str_equal(type, "date")) {
+		g_autofree char *v = office_xml_attr(r, "date-value");
+		guint y, mo, d, h = 0, mi = 0, sec = 0;
+		char t = 0;
+		int n =
+		    v && strlen(v) <= 40 ? sscanf(v, "%4u-%2u-%2u%c%2u:%2u:%2u", &y, &mo, &d, &t, &h, &mi, &sec) : 0;
+		if (n != 3 && !(n == 7 && t == 'T'))
+			return NULL;
+		if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+			return NULL;
+		if (n == 3 || h + mi + sec == 0)
+			return g_strdup_printf("%04u-%02u-%02u", y, mo, d);
+		return g_strdup_printf("%04u-%02u-%02u %02u:%02u:%02u", y, mo, d, h, mi, sec);
+	}
+	if (type != NULL && g_str_equal(type, "time")) {
+		g_autofree char *v = office_xml_attr(r, "time-value");
+		guint h, mi, sec;
+		if (v == NULL || strlen(v) > 40 || sscanf(v, "PT%4uH%2uM%2uS", &h, &mi, &sec) != 3 || mi > 59 ||
+		    sec > 60)
+			return NULL;
+		return g_strdup_printf("%02u:%02u:%02u", h, mi, sec);
+	}
+	return NULL;
 }
 
 /* The cell just ended, repeated: its text and tab again, cell_repeat - 1 times. */
@@ -181,13 +206,8 @@ sheet_column(Odf *o, xmlTextReaderPtr r)
 	gboolean hidden = hidden_visibility(r);
 	guint first = o->column + 1;
 	o->column += n;
-	if (hidden && first <= 16384) {
-		char a[8], b[8];
-		column_name(first, a);
-		column_name(MIN(o->column, 16384), b);
-		g_autofree char *item = n == 1 ? g_strdup(a) : g_strdup_printf("%s:%s", a, b);
-		office_list_add(o->columns, &o->n_columns, item);
-	}
+	if (hidden && first <= 16384)
+		office_list_columns(o->columns, &o->n_columns, first, o->column);
 }
 
 static void
@@ -300,13 +320,19 @@ element_start(Odf *o, xmlTextReaderPtr r, const char *ln, gboolean empty)
 		add(o, "\n", 1);
 	} else if (g_str_equal(ln, "table-cell") || g_str_equal(ln, "covered-table-cell")) {
 		guint repeat = attr_count(r, "number-columns-repeated", MAX_REPEAT);
+		g_autofree char *date =
+		    o->sheets && o->cells == 0 && o->cur == &o->body && !o->in_deletion ? cell_date(r) : NULL;
 		if (empty) {
-			for (guint i = repeat; i > 0; i--)
+			for (guint i = repeat; i > 0; i--) {
+				if (date != NULL)
+					add(o, date, strlen(date));
 				add(o, "\t", 1);
+			}
 		} else if (o->cells++ == 0 && o->cur == &o->body && !o->in_deletion) {
 			/* A cell repeated N times holds its value N times (the format's shorthand). */
 			o->cell_repeat = repeat;
 			o->cell_start = o->body.s->len;
+			o->cell_value = g_steal_pointer(&date);
 		}
 	} else if (g_str_equal(ln, "table") && o->sheets && !empty) {
 		sheet_start(o, r);
@@ -350,6 +376,10 @@ element_end(Odf *o, const char *ln)
 		if (o->in_deletion) {
 			add(o, "\t", 1);
 		} else {
+			if (o->cells == 0 && o->cell_value != NULL) {
+				g_autofree char *date = g_steal_pointer(&o->cell_value);
+				add(o, date, strlen(date));
+			}
 			office_text_cell(o->cur);
 			if (o->cells == 0 && o->cur == &o->body)
 				repeat_cell(o);
@@ -382,17 +412,13 @@ element_end(Odf *o, const char *ln)
  * change, a note's citation mark, a frame's title, form and script
  * definitions.  The dates of annotations are left out too.
  */
-static const char *skipped[] = {
-	"change-info", "note-citation", "date", "forms", "scripts", "font-face-decls", "styles"
-};
+static const char *const skipped[] = { "change-info", "note-citation",   "date",  "forms",
+	                               "scripts",     "font-face-decls", "styles" };
 
 static gboolean
 is_skipped(const char *ln)
 {
-	for (guint i = 0; i < G_N_ELEMENTS(skipped); i++)
-		if (g_str_equal(ln, skipped[i]))
-			return TRUE;
-	return FALSE;
+	return office_name_in(ln, skipped, G_N_ELEMENTS(skipped));
 }
 
 static void
@@ -531,6 +557,7 @@ office_odf(OfficeZip *oz, GError **error)
 	g_hash_table_unref(o.insertions);
 	g_hash_table_unref(o.hidden_styles);
 	g_free(o.style_name);
+	g_free(o.cell_value);
 	g_string_free(o.del_text, TRUE);
 	g_string_free(o.rows, TRUE);
 	g_string_free(o.columns, TRUE);

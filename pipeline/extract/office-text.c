@@ -118,3 +118,28 @@ office_list_add(GString *list, guint *n, const char *item)
 		g_string_append_c(list, ' ');
 	g_string_append(list, item);
 }
+
+/* The letters of column COL (from 1): A, ..., Z, AA, ... XFD. */
+static void
+column_name(guint col, char buf[8])
+{
+	char tmp[8];
+	guint n = 0;
+	while (col > 0 && n < 7) {
+		tmp[n++] = (char)('A' + (col - 1) % 26);
+		col = (col - 1) / 26;
+	}
+	for (guint i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+}
+
+void
+office_list_columns(GString *list, guint *n, guint first, guint last)
+{
+	char a[8], b[8];
+	column_name(MIN(first, 16384), a);
+	column_name(MIN(last, 16384), b);
+	g_autofree char *item = last <= first ? g_strdup(a) : g_strdup_printf("%s:%s", a, b);
+	office_list_add(list, n, item);
+}

@@ -457,6 +457,42 @@ office_props(OfficeZip *oz, const char *name, const char *const *map)
 	xmlFreeTextReader(r);
 }
 
+/* docProps/core.xml and app.xml: local element name, then meta name. */
+/* clang-format off */
+static const char *const ooxml_props_map[] = {
+	"title",          "title",
+	"subject",        "subject",
+	"creator",        "author",
+	"keywords",       "keywords",
+	"description",    "description",
+	"lastModifiedBy", "last-modified-by",
+	"created",        "created",
+	"modified",       "modified",
+	"category",       "category",
+	"Application",    "application",
+	"Company",        "company",
+	"Manager",        "manager",
+	"Template",       "template",
+	NULL
+};
+/* clang-format on */
+
+void
+office_ooxml_props(OfficeZip *oz)
+{
+	office_props(oz, "docProps/core.xml", ooxml_props_map);
+	office_props(oz, "docProps/app.xml", ooxml_props_map);
+}
+
+gboolean
+office_name_in(const char *name, const char *const *list, gsize n)
+{
+	for (gsize i = 0; i < n; i++)
+		if (g_str_equal(name, list[i]))
+			return TRUE;
+	return FALSE;
+}
+
 gboolean
 office_embedded(OfficeZip *oz, const char *const *prefixes, GError **error)
 {

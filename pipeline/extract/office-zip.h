@@ -85,6 +85,16 @@ char *office_resolve(const char *base, const char *target);
  */
 void office_props(OfficeZip *oz, const char *name, const char *const *map);
 
+/*
+ * docProps/core.xml and app.xml of an OOXML package (DOCX, XLSX, PPTX):
+ * title, subject, creator (meta.author), keywords, description, dates,
+ * category, last-modified-by, application, company, manager, template.
+ */
+void office_ooxml_props(OfficeZip *oz);
+
+/* Is NAME one of the N names of LIST (an element to pass over)? */
+gboolean office_name_in(const char *name, const char *const *list, gsize n);
+
 /* Every entry whose name starts with one of PREFIXES (NULL-ended) becomes a part of DOC. */
 gboolean office_embedded(OfficeZip *oz, const char *const *prefixes, GError **error);
 
@@ -144,5 +154,7 @@ gboolean office_epub(OfficeZip *oz, GError **error);
  */
 #define OFFICE_MAX_LISTED 200
 void office_list_add(GString *list, guint *n, const char *item);
+/* The columns FIRST to LAST (from 1, at most 16,384) as an item of LIST: "B", or "B:D" for a range. */
+void office_list_columns(GString *list, guint *n, guint first, guint last);
 
 #endif

@@ -19,10 +19,10 @@
  *	The text: for each worksheet, in workbook order, a line "[NAME]",
  *	then its rows in order, cells separated by tabs (a tab per empty
  *	column between them), and a blank line.  Numbers are written in
- *	their shortest exact form (15 significant digits), not as the cell's
- *	number format would show them, except dates: a cell whose format
- *	(XF, then FORMAT or a built-in one) shows a date or a time is
- *	written as ISO 8601 (DATEMODE says 1900 or 1904 dates).  Hidden
+ *	their shortest exact form (15 significant digits), except where the
+ *	cell's format (XF, then FORMAT or a built-in one) shows a date or a
+ *	time (written as ISO 8601; DATEMODE says 1900 or 1904 dates), a
+ *	percentage or fixed decimals (extract/office-numfmt.c).  Hidden
  *	sheets are read, and named in meta.hidden-sheets.  FILEPASS gives
  *	status "encrypted"; BIFF5 and older (Excel 95) "unsupported".
  *
@@ -39,6 +39,7 @@
  */
 #include "core/record.h"
 #include "extract/extract.h"
+#include "extract/office-numfmt.h"
 #include "extract/ole.h"
 #include "util/exitcode.h"
 
@@ -237,9 +238,9 @@ typedef struct {
 	 */
 	guint64 walk_budget;
 	gboolean over, damaged, repeated;
-	/* Cell formats: each XF's number format, and which formats show dates. */
+	/* Cell formats: each XF's number format, and what each format shows. */
 	GArray *xf_format;
-	guint8 date_format[65536 / 8];
+	DpNumFmt formats[65536];
 	gboolean date1904;
 } Book;
 
@@ -257,47 +258,24 @@ add_cell(Book *b, guint32 row, guint16 col, char *text)
 	g_array_append_val(b->cells, c);
 }
 
-/* Does the format of XF index IXFE show a date or a time? */
-static gboolean
-is_date_xf(const Book *b, guint16 ixfe)
+/* What the format of XF index IXFE shows. */
+static DpNumFmt
+xf_numfmt(const Book *b, guint16 ixfe)
 {
+	DpNumFmt raw = { DP_NUMFMT_RAW, 0 };
 	if (b->xf_format == NULL || ixfe >= b->xf_format->len)
-		return FALSE;
-	guint16 f = g_array_index(b->xf_format, guint16, ixfe);
-	return (b->date_format[f / 8] >> (f % 8)) & 1;
-}
-
-/*
- * A date serial V as ISO 8601: days since 1899-12-30 (1900 system, whose
- * serials below 61 count a 29 February 1900 that never was) or since
- * 1904-01-01, the fraction the time of day; NULL when out of Excel's range.
- */
-static char *
-format_date(const Book *b, double v)
-{
-	if (!(v >= 0 && v < 2958466))
-		return NULL;
-	gint64 secs = (gint64)(v * 86400 + 0.5);
-	gint64 days = secs / 86400, tod = secs % 86400;
-	g_autoptr(GDateTime) base = b->date1904 ? g_date_time_new_utc(1904, 1, 1, 0, 0, 0)
-	                            : days < 61 ? g_date_time_new_utc(1899, 12, 31, 0, 0, 0)
-	                                        : g_date_time_new_utc(1899, 12, 30, 0, 0, 0);
-	g_autoptr(GDateTime) t = base ? g_date_time_add_seconds(base, (gdouble)(days * 86400 + tod)) : NULL;
-	if (t == NULL)
-		return NULL;
-	if (days == 0 && tod != 0)
-		return g_date_time_format(t, "%H:%M:%S");
-	return g_date_time_format(t, tod ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d");
+		return raw;
+	return b->formats[g_array_index(b->xf_format, guint16, ixfe)];
 }
 
 static char *format_number(double v);
 
-/* A number cell: a date when its format says so, else the number. */
+/* A number cell: a date, a percentage or fixed decimals when its format says so, else the number. */
 static char *
 format_cell(const Book *b, guint16 ixfe, double v)
 {
-	char *date = is_date_xf(b, ixfe) ? format_date(b, v) : NULL;
-	return date ? date : format_number(v);
+	char *shown = dp_numfmt_format(xf_numfmt(b, ixfe), v, b->date1904);
+	return shown ? shown : format_number(v);
 }
 
 static char *
@@ -407,54 +385,21 @@ read_cell(Book *b, guint16 type, Rec *r, gint64 *string_at)
 		*string_at = -1;
 }
 
-/*
- * Does the number format string FMT show a date or a time?  It does when
- * it holds d, m, y, h or s outside quoted text, escapes and brackets
- * (colours, conditions; [h] and [mm] are elapsed time, and count).
- */
-static gboolean
-format_is_date(const char *fmt)
-{
-	for (const char *c = fmt; *c; c++) {
-		if (*c == '"') {
-			while (c[1] && c[1] != '"')
-				c++;
-			if (c[1])
-				c++;
-		} else if (*c == '\\' || *c == '_' || *c == '*') {
-			if (c[1])
-				c++;
-		} else if (*c == '[') {
-			if (strchr("hHmMsS", c[1]) != NULL)
-				return TRUE;
-			while (c[1] && c[1] != ']')
-				c++;
-		} else if (strchr("dDmMyYhHsS", *c) != NULL) {
-			return TRUE;
-		}
-	}
-	return FALSE;
-}
-
-/* A FORMAT record: its index, marked when it shows dates. */
+/* A FORMAT record: what the format of its index shows. */
 static void
 read_format(Book *b, Rec *r)
 {
 	guint16 ifmt = (guint16)rec_u(r, 2);
 	g_autofree char *fmt = rec_string(r, FALSE);
-	if (g_ascii_strcasecmp(fmt, "General") != 0 && format_is_date(fmt))
-		b->date_format[ifmt / 8] |= (guint8)(1u << (ifmt % 8));
-	else
-		b->date_format[ifmt / 8] &= (guint8) ~(1u << (ifmt % 8));
+	b->formats[ifmt] = dp_numfmt_parse(fmt);
 }
 
-/* The built-in number formats that show dates and times (14-22, 45-47). */
+/* The built-in number formats (dates and times, percentages, fixed decimals). */
 static void
-builtin_date_formats(Book *b)
+builtin_formats(Book *b)
 {
-	static const guint16 ids[] = { 14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47 };
-	for (guint i = 0; i < G_N_ELEMENTS(ids); i++)
-		b->date_format[ids[i] / 8] |= (guint8)(1u << (ids[i] % 8));
+	for (guint i = 0; i < 64; i++)
+		b->formats[i] = dp_numfmt_builtin(i);
 }
 
 static int
@@ -584,7 +529,7 @@ dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError *
 		     .limit = ctx->max_text > 0 ? ctx->max_text : G_MAXUINT64,
 		     .walk_budget = n,
 		     .xf_format = xf_format };
-	builtin_date_formats(b);
+	builtin_formats(b);
 	/* The workbook globals, up to their EOF. */
 	while (rec_next(p, n, &pos, &type, &r) && type != REC_EOF) {
 		if (type == REC_FILEPASS) {

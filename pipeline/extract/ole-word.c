@@ -14,13 +14,22 @@
  *	line and page ends a newline, a table cell end a tab; a field's code
  *	(between its begin and separator marks) is left out, its result
  *	kept.  A document whose FIB says fEncrypted or fObfuscated gets
- *	status "encrypted"; Word 6 and 95 files (an older FIB) "unsupported".
+ *	status "encrypted".
+ *
+ *	Word 6 and 95 (FIB versions 101-105) have no table stream and no
+ *	Unicode: the text is 8-bit in the code page of the document's
+ *	language (the FIB's lid: Windows-1250 for Czech or Polish, 1251 for
+ *	Russian, ...), one run of bytes from fcMin, or, in a fast-saved file
+ *	(fComplex), pieces of the CLX that WordDocument itself holds at
+ *	fcClx (0x160).  The stories are those of Word 97, in the same
+ *	order.  Older versions (Word 2) are "unsupported".
  *	libwv is not used: it reads files by name and prints through
  *	callbacks, and it is not in pkg-config; the piece table is short.
  *
  * SECURITY
  *	Every offset and count read from the file is checked against the
- *	stream it points into before use: the FIB's lengths, the CLX's
+ *	stream it points into before use: the FIB's lengths (a Word 6 FIB
+ *	must hold all FIB6_SIZE bytes), the CLX's
  *	property blocks, the piece count (bounded by the CLX's own size),
  *	each piece's bytes.  A piece that points out of the stream is
  *	skipped and the status is "partial", as are pieces that read more
@@ -54,6 +63,8 @@ typedef struct {
 	 */
 	gsize budget;
 	gboolean overlap;
+	/* Word 6 and 95: the characters of bytes 0x80-0xFF in the document's code page (0: none). */
+	const gunichar *high;
 } WordText;
 
 /* Inside any field's code (between its begin and separator marks)? */
@@ -111,6 +122,8 @@ typedef struct {
 	const guint8 *cps;  /* n + 1 character positions */
 	const guint8 *pcds; /* n piece descriptors of 8 bytes */
 	guint32 n;
+	/* Word 6 and 95: every piece 8-bit, its fc the plain byte offset. */
+	gboolean eight_bit;
 } Pieces;
 
 /*
@@ -150,8 +163,10 @@ read_range(WordText *w, const Pieces *pc, const guint8 *wd, gsize wd_len, guint3
 		if (s >= e)
 			continue;
 		guint32 fc = dp_le32(pc->pcds + 8 * i + 2);
-		gboolean compressed = (fc & 0x40000000u) != 0;
-		guint64 off = compressed ? (guint64)(fc & 0x3FFFFFFFu) / 2 + (s - c0) : (guint64)fc + 2ull * (s - c0);
+		gboolean compressed = pc->eight_bit || (fc & 0x40000000u) != 0;
+		guint64 off = pc->eight_bit ? (guint64)fc + (s - c0)
+		              : compressed  ? (guint64)(fc & 0x3FFFFFFFu) / 2 + (s - c0)
+		                            : (guint64)fc + 2ull * (s - c0);
 		guint64 nbytes = (guint64)(e - s) * (compressed ? 1 : 2);
 		if (off > wd_len || nbytes > wd_len - off) {
 			whole = FALSE;
@@ -164,7 +179,9 @@ read_range(WordText *w, const Pieces *pc, const guint8 *wd, gsize wd_len, guint3
 		w->budget -= e - s;
 		for (guint32 k = 0; k < e - s && w->out->len <= w->limit; k++) {
 			gunichar c;
-			if (compressed) {
+			if (compressed && w->high != NULL) {
+				c = wd[off + k] < 0x80 ? wd[off + k] : w->high[wd[off + k] - 0x80];
+			} else if (compressed) {
 				c = dp_ole_cp1252(wd[off + k]);
 			} else {
 				c = dp_le16(wd + off + 2 * k);
@@ -219,6 +236,159 @@ short_fib:
 	return FALSE;
 }
 
+/*
+ * Every story of CCP (characters each, in character-position order) into
+ * W, a blank line between them; then DOC's text and status.
+ */
+static void
+read_stories(DpExtractCtx *ctx, DpDoc *doc, WordText *w, const Pieces *pc, const guint8 *p, gsize n,
+             const guint32 ccp[G_N_ELEMENTS(story_index)])
+{
+	gboolean whole = TRUE;
+	guint64 cp = 0;
+	for (guint i = 0; i < G_N_ELEMENTS(story_index) && cp < G_MAXUINT32; i++) {
+		guint64 end = MIN(cp + ccp[i], (guint64)G_MAXUINT32);
+		if (end > cp) {
+			if (w->out->len > 0 && w->out->str[w->out->len - 1] != '\n')
+				g_string_append_c(w->out, '\n');
+			if (i > 0)
+				g_string_append_c(w->out, '\n');
+			w->depth = 0;
+			whole &= read_range(w, pc, p, n, (guint32)cp, (guint32)end);
+		}
+		cp = end;
+	}
+	if (!whole)
+		dp_doc_fail(doc, DP_STATUS_PARTIAL,
+		            "Word document: some text pieces lie outside the WordDocument stream");
+	else if (w->overlap)
+		dp_doc_fail(doc, DP_STATUS_PARTIAL,
+		            "Word document: its pieces read more text than the stream holds; cut");
+	dp_doc_take_text(ctx, doc, w->out);
+}
+
+/*
+ * The Windows code page of a Word 6 or 95 document's language LID, for
+ * its 8-bit text: the single-byte ones; any other language (and the
+ * double-byte East Asian code pages, which a byte table cannot hold)
+ * reads as Windows-1252.
+ */
+static guint
+lid_codepage(guint16 lid)
+{
+	switch (lid & 0x3FF) {
+	case 0x05:
+	case 0x0E:
+	case 0x15:
+	case 0x18:
+	case 0x1A:
+	case 0x1B:
+	case 0x1C:
+	case 0x24: return 1250;
+	case 0x02:
+	case 0x19:
+	case 0x22:
+	case 0x23:
+	case 0x2F: return 1251;
+	case 0x08: return 1253;
+	case 0x1F: return 1254;
+	case 0x0D: return 1255;
+	case 0x01:
+	case 0x20:
+	case 0x29: return 1256;
+	case 0x25:
+	case 0x26:
+	case 0x27: return 1257;
+	case 0x2A: return 1258;
+	case 0x1E: return 874;
+	default: return 1252;
+	}
+}
+
+/*
+ * The characters of bytes 0x80-0xFF in code page CP (0 for a byte it
+ * leaves undefined); Windows-1252's when iconv does not know CP.
+ */
+static void
+codepage_table(guint cp, gunichar high[128])
+{
+	g_autofree char *name = g_strdup_printf("CP%u", cp);
+	/* One converter for the 128 bytes, each converted alone: an undefined one fails by itself. */
+	GIConv cd = cp == 1252 ? (GIConv)-1 : g_iconv_open("UTF-8", name);
+	for (guint b = 0x80; b < 0x100; b++) {
+		high[b - 0x80] = dp_ole_cp1252((guint8)b);
+		if (cd == (GIConv)-1)
+			continue;
+		char in = (char)b, out[8] = { 0 };
+		gchar *ip = &in, *op = out;
+		gsize il = 1, ol = sizeof out - 1;
+		g_iconv(cd, NULL, NULL, NULL, NULL);
+		gunichar c = g_iconv(cd, &ip, &il, &op, &ol) == (gsize)-1 ? 0 : g_utf8_get_char_validated(out, -1);
+		high[b - 0x80] = c == (gunichar)-1 || c == (gunichar)-2 ? 0 : c;
+	}
+	if (cd != (GIConv)-1)
+		g_iconv_close(cd);
+}
+
+/* Word 6 and 95 FIB (no table stream): where its fields are. */
+enum {
+	FIB6_FC_MIN = 0x18,
+	FIB6_CCP = 0x34, /* ccpText, Ftn, Hdd, Mcr, Atn, Edn, Txbx, HdrTxbx: u32 each */
+	FIB6_FC_CLX = 0x160,
+	FIB6_SIZE = 0x168,
+};
+
+/*
+ * A Word 6 or 95 document: 8-bit text in the code page of its language,
+ * one run from fcMin, or through the piece table of the WordDocument
+ * stream itself when it was fast-saved (fComplex).
+ */
+static gboolean
+word6(DpExtractCtx *ctx, DpDoc *doc, const guint8 *p, gsize n, guint16 flags)
+{
+	if (n < FIB6_SIZE) {
+		dp_doc_fail(doc, DP_STATUS_ERROR, "Word 6 or 95 document: its FIB is cut short");
+		return TRUE;
+	}
+	/* The stories as in Word 97, the macro story (the fourth) left out. */
+	static const guint ccp_index[G_N_ELEMENTS(story_index)] = { 0, 1, 2, 4, 5, 6, 7 };
+	guint32 ccp[G_N_ELEMENTS(story_index)];
+	guint64 total = 0;
+	for (guint i = 0; i < G_N_ELEMENTS(ccp); i++) {
+		ccp[i] = dp_le32(p + FIB6_CCP + 4 * ccp_index[i]);
+		total += ccp[i];
+	}
+	Pieces pc = { .eight_bit = TRUE };
+	guint8 one[16];
+	if (flags & 0x0004) {
+		guint32 fc = dp_le32(p + FIB6_FC_CLX), lcb = dp_le32(p + FIB6_FC_CLX + 4);
+		if (fc > n || lcb > n - fc || !find_pieces(p + fc, lcb, &pc)) {
+			dp_doc_fail(doc, DP_STATUS_ERROR, "Word 6 or 95 document: no piece table in WordDocument");
+			return TRUE;
+		}
+		pc.eight_bit = TRUE;
+	} else {
+		/* One piece: every character from fcMin on, read_range() checks it against the stream. */
+		guint32 all = (guint32)MIN(total, (guint64)G_MAXUINT32);
+		memset(one, 0, sizeof one);
+		one[4] = (guint8)all;
+		one[5] = (guint8)(all >> 8);
+		one[6] = (guint8)(all >> 16);
+		one[7] = (guint8)(all >> 24);
+		memcpy(one + 10, p + FIB6_FC_MIN, 4);
+		pc.cps = one;
+		pc.pcds = one + 8;
+		pc.n = 1;
+	}
+	gunichar high[128];
+	codepage_table(lid_codepage(dp_le16(p + 6)), high);
+	WordText w = {
+		g_string_new(NULL), 0, { FALSE }, ctx->max_text > 0 ? (gsize)ctx->max_text : G_MAXSIZE, n, FALSE, high
+	};
+	read_stories(ctx, doc, &w, &pc, p, n, ccp);
+	return TRUE;
+}
+
 gboolean
 dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error)
 {
@@ -230,7 +400,8 @@ dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **
 	}
 	gsize n;
 	const guint8 *p = g_bytes_get_data(wd, &n);
-	if (n < 0x22 || dp_le16(p) != 0xA5EC) {
+	/* Word 97 and later say 0xA5EC; Word 6 and 95 0xA5DC (or, saved by some, 0xA5EC). */
+	if (n < 0x22 || (dp_le16(p) != 0xA5EC && dp_le16(p) != 0xA5DC)) {
 		dp_doc_fail(doc, DP_STATUS_ERROR, "Word document: no FIB at the start of WordDocument");
 		return TRUE;
 	}
@@ -240,9 +411,11 @@ dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **
 		            "Word document is encrypted; docpipe does not decrypt Office files");
 		return TRUE;
 	}
-	if (nfib < 0xC0) {
+	if (nfib >= 101 && nfib <= 105)
+		return word6(ctx, doc, p, n, flags);
+	if (nfib < 0xC0 || dp_le16(p) != 0xA5EC) {
 		dp_doc_fail(doc, DP_STATUS_UNSUPPORTED,
-		            "Word 6 or Word 95 document (FIB version %u); only Word 97 and later", nfib);
+		            "Word document of FIB version %u (older than Word 6); only Word 6 and later", nfib);
 		return TRUE;
 	}
 	Fib fib;
@@ -255,7 +428,7 @@ dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **
 	g_autoptr(GBytes) table = dp_ole_stream(root, table_name, max, &bad);
 	gsize tn = 0;
 	const guint8 *tp = table ? g_bytes_get_data(table, &tn) : NULL;
-	Pieces pc;
+	Pieces pc = { 0 };
 	if (tp == NULL || fib.fc_clx > tn || fib.lcb_clx > tn - fib.fc_clx ||
 	    !find_pieces(tp + fib.fc_clx, fib.lcb_clx, &pc)) {
 		dp_doc_fail(doc, DP_STATUS_ERROR, "Word document: no piece table in %s", table_name);
@@ -263,28 +436,8 @@ dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **
 	}
 
 	WordText w = {
-		g_string_new(NULL), 0, { FALSE }, ctx->max_text > 0 ? (gsize)ctx->max_text : G_MAXSIZE, n, FALSE
+		g_string_new(NULL), 0, { FALSE }, ctx->max_text > 0 ? (gsize)ctx->max_text : G_MAXSIZE, n, FALSE, NULL
 	};
-	gboolean whole = TRUE;
-	guint64 cp = 0;
-	for (guint i = 0; i < G_N_ELEMENTS(fib.ccp) && cp < G_MAXUINT32; i++) {
-		guint64 end = MIN(cp + fib.ccp[i], (guint64)G_MAXUINT32);
-		if (end > cp) {
-			if (w.out->len > 0 && w.out->str[w.out->len - 1] != '\n')
-				g_string_append_c(w.out, '\n');
-			if (i > 0)
-				g_string_append_c(w.out, '\n');
-			w.depth = 0;
-			whole &= read_range(&w, &pc, p, n, (guint32)cp, (guint32)end);
-		}
-		cp = end;
-	}
-	if (!whole)
-		dp_doc_fail(doc, DP_STATUS_PARTIAL,
-		            "Word document: some text pieces lie outside the WordDocument stream");
-	else if (w.overlap)
-		dp_doc_fail(doc, DP_STATUS_PARTIAL,
-		            "Word document: its pieces read more text than the stream holds; cut");
-	dp_doc_take_text(ctx, doc, w.out);
+	read_stories(ctx, doc, &w, &pc, p, n, fib.ccp);
 	return TRUE;
 }

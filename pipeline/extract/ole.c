@@ -16,7 +16,10 @@
  *	  EncryptionInfo, EncryptedPackage  an encrypted OOXML file (DOCX,
  *	                                    XLSX, PPTX under a password):
  *	                                    status "encrypted"
- *	The record's type is set to the kind found; any other compound file
+ *	The record's type is set to the kind found; a bare embedded object
+ *	(a root with \001Ole10Native, Package or CONTENTS, as PowerPoint
+ *	stores objects) keeps the generic type and its content is a part
+ *	(extract/ole-embed.c); any other compound file
  *	(Visio, an installer, Thumbs.db) keeps the generic type with status
  *	"unsupported", naming its root entries.  The title, author,
  *	subject, keywords and dates of the SummaryInformation streams are
@@ -43,6 +46,8 @@
 #include <gsf/gsf-input-memory.h>
 #include <gsf/gsf-meta-names.h>
 #include <gsf/gsf-msole-utils.h>
+#include <gsf/gsf-outfile-msole.h>
+#include <gsf/gsf-output-memory.h>
 #include <gsf/gsf-timestamp.h>
 #include <string.h>
 
@@ -93,13 +98,77 @@ dp_ole_has(GsfInfile *dir, const char *name)
 	return c != NULL;
 }
 
+gboolean
+dp_ole_is_storage(GsfInput *in)
+{
+	return GSF_IS_INFILE(in) && gsf_infile_num_children(GSF_INFILE(in)) >= 0;
+}
+
+/*
+ * Copy the storage FROM into TO, streams and storages, spending at most
+ * *BUDGET bytes; FALSE when the budget or the depth runs out, or a stream
+ * cannot be read.
+ */
+static gboolean
+copy_storage(GsfInfile *from, GsfOutfile *to, gsize *budget, guint depth)
+{
+	if (depth > DP_OLE_COPY_DEPTH)
+		return FALSE;
+	int n = gsf_infile_num_children(from);
+	for (int i = 0; i < n; i++) {
+		const char *name = gsf_infile_name_by_index(from, i);
+		g_autoptr(GsfInput) in = gsf_infile_child_by_index(from, i);
+		if (name == NULL || in == NULL)
+			return FALSE;
+		gboolean dir = dp_ole_is_storage(in);
+		g_autoptr(GsfOutput) out = gsf_outfile_new_child(to, name, dir);
+		if (out == NULL)
+			return FALSE;
+		gboolean ok;
+		if (dir) {
+			ok = copy_storage(GSF_INFILE(in), GSF_OUTFILE(out), budget, depth + 1);
+		} else {
+			gsf_off_t size = gsf_input_size(in);
+			ok = size >= 0 && (guint64)size <= *budget;
+			if (ok) {
+				*budget -= (gsize)size;
+				const guint8 *d =
+				    size > 0 ? gsf_input_read(in, (size_t)size, NULL) : (const guint8 *)"";
+				ok = d != NULL && gsf_output_write(out, (size_t)size, d);
+			}
+		}
+		gsf_output_close(out);
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+GBytes *
+dp_ole_storage_file(GsfInfile *dir, gsize *budget)
+{
+	g_autoptr(GsfOutput) mem = gsf_output_memory_new();
+	g_autoptr(GsfOutfile) out = gsf_outfile_msole_new(mem);
+	gboolean ok = out != NULL && copy_storage(dir, out, budget, 0);
+	if (out != NULL)
+		gsf_output_close(GSF_OUTPUT(out));
+	if (!ok)
+		return NULL;
+	/* Closing the compound file closes its sink too, with libgsf's writer as it is. */
+	if (!gsf_output_is_closed(mem))
+		gsf_output_close(mem);
+	const guint8 *d = gsf_output_memory_get_bytes(GSF_OUTPUT_MEMORY(mem));
+	gsf_off_t size = gsf_output_size(mem);
+	return d != NULL && size > 0 ? g_bytes_new(d, (gsize)size) : NULL;
+}
+
 GBytes *
 dp_ole_stream(GsfInfile *dir, const char *name, gsize max, const char **bad)
 {
 	g_autoptr(GsfInput) s = gsf_infile_child_by_name(dir, name);
 	if (s == NULL)
 		return NULL;
-	if (GSF_IS_INFILE(s) && gsf_infile_num_children(GSF_INFILE(s)) >= 0) {
+	if (dp_ole_is_storage(s)) {
 		*bad = "is a storage, not a stream";
 		return NULL;
 	}
@@ -273,15 +342,15 @@ extract_ole(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	case OLE_WORD:
 		dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_MSWORD);
 		summary_meta(doc, root);
-		return dp_ole_word(ctx, doc, root, len, error);
+		return dp_ole_word(ctx, doc, root, len, error) && dp_ole_objects(ctx, doc, root, len, error);
 	case OLE_EXCEL:
 		dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_MSEXCEL);
 		summary_meta(doc, root);
-		return dp_ole_excel(ctx, doc, root, len, error);
+		return dp_ole_excel(ctx, doc, root, len, error) && dp_ole_objects(ctx, doc, root, len, error);
 	case OLE_PPT:
 		dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_MSPOWERPOINT);
 		summary_meta(doc, root);
-		return dp_ole_ppt(ctx, doc, root, len, error);
+		return dp_ole_ppt(ctx, doc, root, len, error) && dp_ole_objects(ctx, doc, root, len, error);
 	case OLE_MSG: dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_MSG); return dp_ole_msg(ctx, doc, root, len, error);
 	case OLE_OOXML_ENCRYPTED:
 		dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_OOXML_ENCRYPTED);
@@ -291,6 +360,11 @@ extract_ole(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	case OLE_OTHER: break;
 	}
 	dp_record_set(doc->rec, DP_F_TYPE, DP_TYPE_OLE2);
+	gboolean object = FALSE;
+	if (!dp_ole_bare_object(ctx, doc, root, len, &object, error))
+		return FALSE;
+	if (object)
+		return TRUE;
 	g_autofree char *names = root_names(root);
 	dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "OLE2 compound file of no kind docpipe reads (root entries %s)", names);
 	return TRUE;

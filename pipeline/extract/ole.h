@@ -40,6 +40,18 @@ dp_le32(const guint8 *p)
 GBytes *dp_ole_stream(GsfInfile *dir, const char *name, gsize max, const char **bad);
 /* Has the storage DIR a child (stream or storage) named NAME? */
 gboolean dp_ole_has(GsfInfile *dir, const char *name);
+/* Is IN a storage (rather than a stream)? */
+gboolean dp_ole_is_storage(GsfInput *in);
+
+/* Storages nested deeper than this are not copied out (dp_ole_storage_file). */
+#define DP_OLE_COPY_DEPTH 16
+/*
+ * The storage DIR copied out into a compound file of its own (an attached
+ * message, an embedded workbook), spending at most *BUDGET bytes of its
+ * streams; NULL when the budget or DP_OLE_COPY_DEPTH runs out or a stream
+ * cannot be read.
+ */
+GBytes *dp_ole_storage_file(GsfInfile *dir, gsize *budget);
 
 /*
  * Append N 8-bit characters at P to OUT as UTF-8: Windows-1252 when
@@ -60,6 +72,35 @@ void dp_ole_append_utf16(GString *out, const guint8 *p, gsize n);
 gboolean dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 gboolean dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 gboolean dp_ole_ppt(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
+/*
+ * The objects embedded in a Word document (its ObjectPool storage), an
+ * Excel workbook (its MBD* storages) or a PowerPoint show (ExOleObjStg
+ * records) as parts of DOC (extract/ole-embed.c);
+ * DOC is emitted first when there are any.
+ */
+gboolean dp_ole_objects(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
+/*
+ * A compound file that is a bare embedded object (PowerPoint's, an OLE
+ * object saved alone): its packaged file, Package or CONTENTS stream as
+ * the part "object content".  *HANDLED is FALSE when ROOT is no such object.
+ */
+gboolean dp_ole_bare_object(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, gboolean *handled,
+                            GError **error);
+/*
+ * The named properties of an Outlook message (extract/msg-nameid.c): the
+ * map of its __nameid_version1.0 storage, and the id (0x8000 and up) a
+ * name or a LID of a property set has in it, 0 when it has none.
+ */
+typedef struct DpMsgNames DpMsgNames;
+extern const guint8 dp_ps_public_strings[16];
+extern const guint8 dp_psetid_common[16];
+DpMsgNames *dp_msg_names_read(GsfInfile *root, gsize max);
+void dp_msg_names_free(DpMsgNames *names);
+guint dp_msg_names_count(const DpMsgNames *names);
+guint16 dp_msg_names_string(const DpMsgNames *names, const guint8 guid[16], const char *name);
+guint16 dp_msg_names_lid(const DpMsgNames *names, const guint8 guid[16], guint32 lid);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpMsgNames, dp_msg_names_free)
+
 /* An Outlook message: DOC's record, then its attachments as parts. */
 gboolean dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 

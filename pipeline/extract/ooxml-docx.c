@@ -54,16 +54,14 @@ typedef struct {
  * and revision marks of formatting), field codes, and the fallback copy
  * of a text box that mc:AlternateContent gives after the real one.
  */
-static const char *skipped[] = { "pPr",      "rPr",       "sectPr",       "tblPr",   "tcPr",  "trPr",         "tblGrid",
-	                         "Fallback", "instrText", "delInstrText", "fldData", "numPr", "bookmarkStart" };
+static const char *const skipped[] = { "pPr",     "rPr",     "sectPr",       "tblPr",     "tcPr",
+	                               "trPr",    "tblGrid", "Fallback",     "instrText", "delInstrText",
+	                               "fldData", "numPr",   "bookmarkStart" };
 
 static gboolean
 is_skipped(const char *ln)
 {
-	for (guint i = 0; i < G_N_ELEMENTS(skipped); i++)
-		if (g_str_equal(ln, skipped[i]))
-			return TRUE;
-	return FALSE;
+	return office_name_in(ln, skipped, G_N_ELEMENTS(skipped));
 }
 
 /* A tracked change: an insertion or deletion, or the two halves of a move. */
@@ -278,32 +276,11 @@ emit_numbered(OfficeZip *oz, const char *prefix, const char *what, GError **erro
 	return ok;
 }
 
-/* docProps/core.xml and app.xml: local element name, then meta name. */
-/* clang-format off */
-static const char *const props_map[] = {
-	"title",          "title",
-	"subject",        "subject",
-	"creator",        "author",
-	"keywords",       "keywords",
-	"description",    "description",
-	"lastModifiedBy", "last-modified-by",
-	"created",        "created",
-	"modified",       "modified",
-	"category",       "category",
-	"Application",    "application",
-	"Company",        "company",
-	"Manager",        "manager",
-	"Template",       "template",
-	NULL
-};
-/* clang-format on */
-
 gboolean
 office_docx(OfficeZip *oz, GError **error)
 {
 	DpDoc *doc = oz->doc;
-	office_props(oz, "docProps/core.xml", props_map);
-	office_props(oz, "docProps/app.xml", props_map);
+	office_ooxml_props(oz);
 	Story st;
 	story_init(&st, oz, doc);
 	story_read(&st, "word/document.xml", TRUE);

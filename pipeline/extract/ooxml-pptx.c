@@ -141,27 +141,10 @@ emit_related(OfficeZip *oz, const char *part, const char *path, GError **error)
 	return ok;
 }
 
-/* clang-format off */
-static const char *const props_map[] = {
-	"title",          "title",
-	"subject",        "subject",
-	"creator",        "author",
-	"keywords",       "keywords",
-	"created",        "created",
-	"modified",       "modified",
-	"Company",        "company",
-	"Application",    "application",
-	"lastModifiedBy", "last-modified-by",
-	"description",    "description",
-	NULL
-};
-/* clang-format on */
-
 gboolean
 office_pptx(OfficeZip *oz, GError **error)
 {
-	office_props(oz, "docProps/core.xml", props_map);
-	office_props(oz, "docProps/app.xml", props_map);
+	office_ooxml_props(oz);
 	g_autoptr(GPtrArray) slides = slide_list(oz);
 	OfficeText t;
 	office_text_init(&t, oz->ctx);

@@ -10,7 +10,12 @@
  *	are empty fields).  A cell's text is its shared string, its inline
  *	string, or its value as stored, which for a formula is the value the
  *	application last computed (the formula itself is not text); booleans
- *	are TRUE and FALSE.  The sheet's name is meta.sheet-name; a hidden
+ *	are TRUE and FALSE.  A number whose cell format (s=, an <xf> of
+ *	xl/styles.xml's <cellXfs>, its numFmtId built in or a <numFmt>)
+ *	shows a date or a time is written as ISO 8601 (workbookPr date1904
+ *	says which date system), one that shows a percentage or fixed
+ *	decimals with them (extract/office-numfmt.c); other numbers as
+ *	stored.  The sheet's name is meta.sheet-name; a hidden
  *	sheet has meta.hidden (hidden or veryHidden); hidden rows and columns
  *	are read like the others and listed in meta.hidden-rows (row numbers)
  *	and meta.hidden-columns (column letters, ranges as B:D).  The
@@ -26,6 +31,8 @@
  *	[limits] max-text-size.
  */
 #include "extract/office-zip.h"
+
+#include "extract/office-numfmt.h"
 
 #include "core/record.h"
 #include "util/exitcode.h"
@@ -47,20 +54,6 @@ ref_column(const char *ref)
 			return 0;
 	}
 	return col;
-}
-
-static void
-column_name(guint col, char buf[8])
-{
-	char tmp[8];
-	guint n = 0;
-	while (col > 0 && n < 7) {
-		tmp[n++] = (char)('A' + (col - 1) % 26);
-		col = (col - 1) / 26;
-	}
-	for (guint i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = '\0';
 }
 
 /*
@@ -162,6 +155,9 @@ typedef struct {
 	guint n_rows;
 	GString *columns; /* hidden column letters */
 	guint n_columns;
+	const GArray *xf; /* of DpNumFmt: what each cell format shows */
+	gboolean date1904;
+	guint style; /* s= of the cell being read */
 } Sheet;
 
 static void
@@ -181,7 +177,23 @@ cell_start(Sheet *sh, xmlTextReaderPtr r)
 	}
 	g_free(sh->cell_type);
 	sh->cell_type = office_xml_attr(r, "t");
+	g_autofree char *style = office_xml_attr(r, "s");
+	sh->style = style ? (guint)MIN(g_ascii_strtoull(style, NULL, 10), G_MAXUINT) : 0;
 	g_string_truncate(sh->value, 0);
+}
+
+/* A number cell's value as its format shows it (a date, a percentage, fixed decimals), or NULL. */
+static char *
+shown_number(const Sheet *sh, const char *v)
+{
+	if (sh->xf == NULL || sh->style >= sh->xf->len || *v == '\0')
+		return NULL;
+	DpNumFmt f = g_array_index(sh->xf, DpNumFmt, sh->style);
+	if (f.kind == DP_NUMFMT_RAW)
+		return NULL;
+	char *end;
+	double d = g_ascii_strtod(v, &end);
+	return *end == '\0' ? dp_numfmt_format(f, d, sh->date1904) : NULL;
 }
 
 static void
@@ -189,7 +201,10 @@ cell_end(Sheet *sh)
 {
 	const char *t = sh->cell_type ? sh->cell_type : "n";
 	const char *v = sh->value->str;
-	if (g_str_equal(t, "s")) {
+	g_autofree char *shown = NULL;
+	if (g_str_equal(t, "n") && (shown = shown_number(sh, v)) != NULL) {
+		v = shown;
+	} else if (g_str_equal(t, "s")) {
 		guint64 i = g_ascii_strtoull(v, NULL, 10);
 		v = *sh->value->str != '\0' ? strings_get(sh->strings, i) : "";
 	} else if (g_str_equal(t, "b")) {
@@ -212,11 +227,7 @@ hidden_columns(Sheet *sh, xmlTextReaderPtr r)
 	guint b = max ? (guint)g_ascii_strtoull(max, NULL, 10) : a;
 	if (a == 0 || a > MAX_COLUMN || b < a || b > MAX_COLUMN)
 		return;
-	char an[8], bn[8];
-	column_name(a, an);
-	column_name(b, bn);
-	g_autofree char *item = a == b ? g_strdup(an) : g_strdup_printf("%s:%s", an, bn);
-	office_list_add(sh->columns, &sh->n_columns, item);
+	office_list_columns(sh->columns, &sh->n_columns, a, b);
 }
 
 static void
@@ -279,12 +290,71 @@ sheet_read(Sheet *sh, const char *name)
 	xmlFreeTextReader(r);
 }
 
+/* What the workbook's cells share: strings, formats, the date system. */
+typedef struct {
+	Strings strings;
+	GArray *xf; /* of DpNumFmt, by cell format (s=) */
+	gboolean date1904;
+} Book;
+
+/*
+ * The cell formats of the styles part NAME: each <xf> of <cellXfs>, in
+ * order, as what its numFmtId shows: a <numFmt> of the part, else a
+ * built-in format.
+ */
+static GArray *
+cell_formats(OfficeZip *oz, const char *name)
+{
+	GArray *xf = g_array_new(FALSE, TRUE, sizeof(DpNumFmt));
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_autoptr(GHashTable) custom = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	xmlTextReaderPtr r = name ? office_zip_xml(oz, name, FALSE) : NULL;
+	if (r == NULL)
+		return xf;
+	guint depth_in = 0;
+	while (office_xml_next(oz, r, name)) {
+		int type = xmlTextReaderNodeType(r);
+		const char *ln = (const char *)xmlTextReaderConstLocalName(r);
+		if (type == XML_READER_TYPE_END_ELEMENT && g_str_equal(ln, "cellXfs")) {
+			depth_in = 0;
+			continue;
+		}
+		if (type != XML_READER_TYPE_ELEMENT)
+			continue;
+		if (g_str_equal(ln, "cellXfs") && !xmlTextReaderIsEmptyElement(r)) {
+			depth_in = (guint)xmlTextReaderDepth(r) + 1;
+		} else if (g_str_equal(ln, "numFmt")) {
+			g_autofree char *id = office_xml_attr(r, "numFmtId");
+			g_autofree char *code = office_xml_attr(r, "formatCode");
+			if (id == NULL || !office_room(oz, g_hash_table_size(custom), "number formats"))
+				continue;
+			DpNumFmt *f = g_new(DpNumFmt, 1);
+			*f = dp_numfmt_parse(code);
+			g_hash_table_replace(custom, GUINT_TO_POINTER((guint)g_ascii_strtoull(id, NULL, 10)), f);
+		} else if (g_str_equal(ln, "xf") && depth_in > 0 && (guint)xmlTextReaderDepth(r) == depth_in) {
+			g_autofree char *id = office_xml_attr(r, "numFmtId");
+			guint v = id ? (guint)MIN(g_ascii_strtoull(id, NULL, 10), G_MAXUINT) : 0;
+			if (!office_room(oz, ids->len, "cell formats"))
+				break;
+			g_array_append_val(ids, v);
+		}
+	}
+	xmlFreeTextReader(r);
+	for (guint i = 0; i < ids->len; i++) {
+		guint id = g_array_index(ids, guint, i);
+		const DpNumFmt *c = g_hash_table_lookup(custom, GUINT_TO_POINTER(id));
+		DpNumFmt f = c ? *c : dp_numfmt_builtin(id);
+		g_array_append_val(xf, f);
+	}
+	return xf;
+}
+
 /* Sheet N (from 1) named NAME in the entry PART, STATE its visibility. */
 static gboolean
-emit_sheet(OfficeZip *oz, const Strings *strings, guint n, const char *name, const char *part, const char *state,
+emit_sheet(OfficeZip *oz, const Book *book, guint n, const char *name, const char *part, const char *state,
            GError **error)
 {
-	Sheet sh = { .oz = oz, .strings = strings };
+	Sheet sh = { .oz = oz, .strings = &book->strings, .xf = book->xf, .date1904 = book->date1904 };
 	office_text_init(&sh.text, oz->ctx);
 	sh.value = g_string_new(NULL);
 	sh.rows = g_string_new(NULL);
@@ -323,20 +393,49 @@ sheet_ref_clear(gpointer p)
 	g_free(s->part);
 }
 
-/* The sheets of xl/workbook.xml, in order, with their entries found through its relationships. */
+/* The styles part among the workbook's relationships RELS (id -> entry, TYPES id -> type), or NULL. */
+static char *
+styles_part(GHashTable *rels, GHashTable *types)
+{
+	GHashTableIter it;
+	gpointer id, type;
+	const char *best = NULL;
+	g_hash_table_iter_init(&it, types);
+	/* The smallest entry name of that type, should a hostile workbook list several. */
+	while (g_hash_table_iter_next(&it, &id, &type)) {
+		const char *part = g_hash_table_lookup(rels, id);
+		if (part != NULL && g_str_has_suffix(type, "/styles") && (best == NULL || strcmp(part, best) < 0))
+			best = part;
+	}
+	return g_strdup(best);
+}
+
+/*
+ * The sheets of xl/workbook.xml, in order, with their entries found
+ * through its relationships; *DATE1904 from its workbookPr, *STYLES the
+ * styles part.
+ */
 static GArray *
-workbook_sheets(OfficeZip *oz)
+workbook_sheets(OfficeZip *oz, gboolean *date1904, char **styles)
 {
 	GArray *sheets = g_array_new(FALSE, TRUE, sizeof(SheetRef));
 	g_array_set_clear_func(sheets, sheet_ref_clear);
 	const char *name = "xl/workbook.xml";
-	g_autoptr(GHashTable) rels = office_rels(oz, name, NULL);
+	g_autoptr(GHashTable) types = NULL;
+	g_autoptr(GHashTable) rels = office_rels(oz, name, &types);
+	*styles = types ? styles_part(rels, types) : NULL;
 	xmlTextReaderPtr r = office_zip_xml(oz, name, TRUE);
 	if (r == NULL)
 		return sheets;
 	while (office_xml_next(oz, r, name)) {
-		if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT ||
-		    !g_str_equal((const char *)xmlTextReaderConstLocalName(r), "sheet"))
+		if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
+			continue;
+		if (g_str_equal((const char *)xmlTextReaderConstLocalName(r), "workbookPr")) {
+			g_autofree char *v = office_xml_attr(r, "date1904");
+			*date1904 = v != NULL && (g_str_equal(v, "1") || g_str_equal(v, "true"));
+			continue;
+		}
+		if (!g_str_equal((const char *)xmlTextReaderConstLocalName(r), "sheet"))
 			continue;
 		g_autofree char *id = office_xml_rel_id(r);
 		const char *part = id ? g_hash_table_lookup(rels, id) : NULL;
@@ -349,30 +448,13 @@ workbook_sheets(OfficeZip *oz)
 	return sheets;
 }
 
-/* docProps/core.xml and app.xml. */
-/* clang-format off */
-static const char *const props_map[] = {
-	"title",          "title",
-	"subject",        "subject",
-	"creator",        "author",
-	"keywords",       "keywords",
-	"created",        "created",
-	"modified",       "modified",
-	"category",       "category",
-	"lastModifiedBy", "last-modified-by",
-	"Company",        "company",
-	"Application",    "application",
-	"description",    "description",
-	NULL
-};
-/* clang-format on */
-
 gboolean
 office_xlsx(OfficeZip *oz, GError **error)
 {
-	office_props(oz, "docProps/core.xml", props_map);
-	office_props(oz, "docProps/app.xml", props_map);
-	g_autoptr(GArray) sheets = workbook_sheets(oz);
+	office_ooxml_props(oz);
+	Book book = { 0 };
+	g_autofree char *styles = NULL;
+	g_autoptr(GArray) sheets = workbook_sheets(oz, &book.date1904, &styles);
 	OfficeText names;
 	office_text_init(&names, oz->ctx);
 	for (guint i = 0; i < sheets->len; i++) {
@@ -382,8 +464,8 @@ office_xlsx(OfficeZip *oz, GError **error)
 	}
 	dp_record_setf(oz->doc->rec, DP_META_PREFIX "sheets", "%u", sheets->len);
 	dp_doc_take_text(oz->ctx, oz->doc, office_text_steal(&names));
-	Strings strings;
-	shared_strings(oz, &strings);
+	shared_strings(oz, &book.strings);
+	book.xf = cell_formats(oz, styles);
 	gboolean ok = office_zip_emit(oz, error);
 	for (guint i = 0; ok && i < sheets->len; i++) {
 		SheetRef *s = &g_array_index(sheets, SheetRef, i);
@@ -394,9 +476,10 @@ office_xlsx(OfficeZip *oz, GError **error)
 			                          error, "the workbook names no part for this sheet");
 			continue;
 		}
-		ok = emit_sheet(oz, &strings, i + 1, s->name, s->part, s->state, error);
+		ok = emit_sheet(oz, &book, i + 1, s->name, s->part, s->state, error);
 	}
-	strings_free(&strings);
+	strings_free(&book.strings);
+	g_array_free(book.xf, TRUE);
 	static const char *const embedded[] = { "xl/media/", "xl/embeddings/", NULL };
 	return ok && office_embedded(oz, embedded, error);
 }

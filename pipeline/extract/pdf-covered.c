@@ -13,18 +13,22 @@
  *	under it is no finding, since only the text layer's words are tested.
  *
  *	In [pdf] covered-text=redact or report, first per file:
- *	  0. The gate (pdf-streams.c): the file's content streams, inflated
- *	     when Flate, are scanned for rectangles at least a few points a
- *	     side filled in a dark colour, and where each lies in default
- *	     user space.  When none is, no page is rendered: a file of text,
- *	     rules and underlines costs a scan of its bytes.
+ *	  0. The gate (pdf-streams.c): the file's pages are walked and each
+ *	     page's content streams scanned for the dark areas it paints
+ *	     after showing text (filled paths, shadings, images, forms,
+ *	     annotation appearances), and where each lies in default user
+ *	     space.  When no page has one, no page is rendered: a file of
+ *	     text, rules and underlines costs a scan of its bytes.
  *	Then per page with text:
- *	  1. Only a page on which a character's box meets one of those dark
- *	     boxes (PLACE_MARGIN points around it) is rendered, so a page
- *	     without a dark filled area costs nothing; every page with text
- *	     is when some dark fill cannot be placed (drawn in a form or a
- *	     pattern, on a rotated page, in a stream the scan cannot read).
- *	     Such a page is rendered once, at TEST_DPI.
+ *	  1. Only a page on which a character's box meets one of its own
+ *	     dark areas (PLACE_MARGIN points around it, turned as the page
+ *	     is) is rendered, so a page without a dark area over its text
+ *	     costs nothing.  When the walk and Poppler disagree on the page
+ *	     (its crop box, its shape), every page's areas are compared with
+ *	     its text, under every rotation its shape allows.  A page whose
+ *	     areas cannot be placed (a content stream the scan cannot read,
+ *	     a Type 3 font) is rendered as a fallback, counted in
+ *	     C->unplaced.  Such a page is rendered once, at TEST_DPI.
  *	  2. On that render, per word (a run of characters
  *	     between spaces, line ends and the gaps where pdf.c's page_text
  *	     puts a space) that holds a letter or digit: the pixels of its
@@ -74,6 +78,8 @@
  * part them.
  */
 #define PLACE_MARGIN 2.0
+/* A page compared with more boxes than this is rendered instead. */
+#define MAX_LAID 16384
 /* The test render. */
 #define TEST_DPI 72
 /*
@@ -112,6 +118,8 @@ dp_pdf_covered_init(DpPdfCovered *c, const DpConfig *cfg)
 	                                           : DP_COVERED_REDACT;
 	c->pages = g_array_new(FALSE, FALSE, sizeof(guint));
 	c->positions = g_string_new(NULL);
+	/* Read once, here: the pages are read on this thread, but getenv races with setenv elsewhere. */
+	c->debug = g_getenv("DOCPIPE_COVERED_DEBUG") != NULL;
 }
 
 gboolean
@@ -141,28 +149,108 @@ pixel_box(const PopplerRectangle *r, double scale, int w, int h, double shrink_b
 }
 
 /*
- * Step 1: whether a visible character of the page (text TEXT, N boxes
- * RECTS in points from the top left of the crop box) meets a dark box of
- * STREAMS (default user space, y up), or some dark fill is unplaced.
+ * The box B (default user space) where the text layout of a page with crop
+ * box CROP turned by ROTATE degrees puts it: points from the top left of
+ * the page as shown, y down.
+ */
+static DpPdfBox
+to_layout(const DpPdfBox *b, const DpPdfBox *crop, int rotate)
+{
+	DpPdfBox r = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+	const double xs[2] = { b->x1, b->x2 }, ys[2] = { b->y1, b->y2 };
+	for (guint i = 0; i < 4; i++) {
+		double x = xs[i & 1], y = ys[i >> 1], dx, dy;
+		switch (rotate) {
+		case 90: dx = y - crop->y1, dy = x - crop->x1; break;
+		case 180: dx = crop->x2 - x, dy = y - crop->y1; break;
+		case 270: dx = crop->y2 - y, dy = crop->x2 - x; break;
+		default: dx = x - crop->x1, dy = crop->y2 - y; break;
+		}
+		r.x1 = MIN(r.x1, dx), r.x2 = MAX(r.x2, dx);
+		r.y1 = MIN(r.y1, dy), r.y2 = MAX(r.y2, dy);
+	}
+	return r;
+}
+
+/* Append to OUT the boxes of BOXES as laid out under each rotation of ROTATIONS (bit k: k times 90). */
+static void
+lay_out(GArray *out, const GArray *boxes, const DpPdfBox *crop, guint rotations)
+{
+	for (guint k = 0; k < boxes->len; k++)
+		for (int r = 0; r < 4; r++)
+			if (rotations & (1u << r)) {
+				DpPdfBox b = to_layout(&g_array_index(boxes, DpPdfBox, k), crop, r * 90);
+				g_array_append_val(out, b);
+			}
+}
+
+/*
+ * The dark boxes of STREAMS that may lie on PAGE, laid out as its text is
+ * (into OUT); TRUE when some dark area may be anywhere on it.  The page's
+ * own boxes and rotation are used when pdf-streams.c's walk of the page
+ * tree agrees with Poppler on the page (same place in the tree, same crop
+ * box, same shape); else every page's boxes, under every rotation the
+ * page's shape allows.
  */
 static gboolean
-near_dark_box(const DpPdfStreamFacts *streams, PopplerPage *page, const char *text, const PopplerRectangle *rects,
-              guint n)
+page_boxes(const DpPdfStreamFacts *streams, PopplerPage *page, GArray *out)
 {
 	if (streams->dark_unplaced)
 		return TRUE;
-	PopplerRectangle crop;
-	poppler_page_get_crop_box(page, &crop);
-	double left = MIN(crop.x1, crop.x2), top = MAX(crop.y1, crop.y2);
-	const DpPdfBox *boxes = (const DpPdfBox *)(const void *)streams->dark_boxes->data;
+	PopplerRectangle pc;
+	poppler_page_get_crop_box(page, &pc);
+	DpPdfBox crop = { MIN(pc.x1, pc.x2), MIN(pc.y1, pc.y2), MAX(pc.x1, pc.x2), MAX(pc.y1, pc.y2) };
+	double w = 0, h = 0;
+	poppler_page_get_size(page, &w, &h);
+	gboolean upright = fabs(w - (crop.x2 - crop.x1)) < 1 && fabs(h - (crop.y2 - crop.y1)) < 1;
+	gboolean sideways = fabs(h - (crop.x2 - crop.x1)) < 1 && fabs(w - (crop.y2 - crop.y1)) < 1;
+	guint shapes = (upright ? 0x5u : 0) | (sideways ? 0xAu : 0);
+	if (shapes == 0)
+		shapes = 0xF;
+	int idx = poppler_page_get_index(page);
+	const DpPdfPageFacts *pf = idx >= 0 && (guint)idx < streams->n_pages ? &streams->pages[idx] : NULL;
+	if (pf != NULL && fabs(pf->crop.x1 - crop.x1) < 1 && fabs(pf->crop.y1 - crop.y1) < 1 &&
+	    fabs(pf->crop.x2 - crop.x2) < 1 && fabs(pf->crop.y2 - crop.y2) < 1 &&
+	    (shapes & (1u << (pf->rotate / 90)))) {
+		if (pf->unplaced)
+			return TRUE;
+		lay_out(out, pf->dark_boxes, &crop, 1u << (pf->rotate / 90));
+		lay_out(out, streams->dark_boxes, &crop, 1u << (pf->rotate / 90));
+		return FALSE;
+	}
+	/*
+	 * The walk and Poppler disagree on this page: any page's box may be on
+	 * it.  Past MAX_LAID of them, comparing costs more than the render.
+	 */
+	for (guint k = 0; k < streams->n_pages; k++) {
+		if (streams->pages[k].unplaced || out->len > MAX_LAID)
+			return TRUE;
+		lay_out(out, streams->pages[k].dark_boxes, &crop, shapes);
+	}
+	lay_out(out, streams->dark_boxes, &crop, shapes);
+	return FALSE;
+}
+
+/*
+ * Step 1: whether a visible character of the page (text TEXT, N boxes
+ * RECTS in points from the top left of the page as shown) meets a dark
+ * box of STREAMS, or some dark area of it is unplaced (*UNPLACED set).
+ */
+static gboolean
+near_dark_box(const DpPdfStreamFacts *streams, PopplerPage *page, const char *text, const PopplerRectangle *rects,
+              guint n, gboolean *unplaced)
+{
+	g_autoptr(GArray) laid = g_array_new(FALSE, FALSE, sizeof(DpPdfBox));
+	if (page_boxes(streams, page, laid))
+		return *unplaced = TRUE;
+	const DpPdfBox *boxes = (const DpPdfBox *)(const void *)laid->data;
 	guint i = 0;
-	for (const char *p = text; *p && i < n; p = g_utf8_next_char(p), i++) {
+	for (const char *p = text; *p && i < n && laid->len > 0; p = g_utf8_next_char(p), i++) {
 		if (g_unichar_isspace(g_utf8_get_char(p)))
 			continue;
-		/* The character's box in default user space. */
-		double x1 = MIN(rects[i].x1, rects[i].x2) + left, x2 = MAX(rects[i].x1, rects[i].x2) + left;
-		double y1 = top - MAX(rects[i].y1, rects[i].y2), y2 = top - MIN(rects[i].y1, rects[i].y2);
-		for (guint k = 0; k < streams->dark_boxes->len; k++) {
+		double x1 = MIN(rects[i].x1, rects[i].x2), x2 = MAX(rects[i].x1, rects[i].x2);
+		double y1 = MIN(rects[i].y1, rects[i].y2), y2 = MAX(rects[i].y1, rects[i].y2);
+		for (guint k = 0; k < laid->len; k++) {
 			const DpPdfBox *b = &boxes[k];
 			if (x1 <= b->x2 + PLACE_MARGIN && x2 >= b->x1 - PLACE_MARGIN && y1 <= b->y2 + PLACE_MARGIN &&
 			    y2 >= b->y1 - PLACE_MARGIN)
@@ -396,13 +484,16 @@ dp_pdf_covered_find(DpPdfCovered *c, PopplerPage *page, guint pageno, const char
 	gboolean any = FALSE;
 	for (const char *p = text; *p && !any; p = g_utf8_next_char(p))
 		any = g_unichar_isalnum(g_utf8_get_char(p));
-	if (!any || !near_dark_box(c->streams, page, text, rects, n))
+	gboolean unplaced = FALSE;
+	if (!any || !near_dark_box(c->streams, page, text, rects, n, &unplaced))
 		return NULL;
+	c->unplaced += unplaced;
 
 	int w = 0, h = 0, ppi = 0;
 	double scale = 0;
 	g_autofree char *why = NULL;
 	g_autofree guint8 *grey = dp_pdf_render_grey(page, TEST_DPI, TRUE, &w, &h, &ppi, &scale, &why);
+	c->rendered++;
 	if (grey == NULL)
 		return NULL;
 	g_autofree guint8 *isalnum = g_malloc0(n);
@@ -444,6 +535,18 @@ dp_pdf_covered_label(DpPdfCovered *c, gsize offset, gsize length)
 void
 dp_pdf_covered_finish(DpPdfCovered *c, DpDoc *doc)
 {
+	/*
+	 * How much the test cost, for scripts/bench-pdf and the tests: only on
+	 * stderr, and only when asked, so that no record changes.
+	 */
+	if (c->debug)
+		g_printerr(
+		    "docpipe: covered-text: %u pages rendered (%u for unplaced areas), boxes %s, invisible text %s\n",
+		    c->rendered, c->unplaced,
+		    c->streams == NULL || !c->streams->dark_fill ? "none"
+		    : c->streams->dark_unplaced                  ? "unplaced"
+		                                                 : "placed",
+		    c->streams != NULL && c->streams->invisible_text ? "yes" : "no");
 	/* Nothing said when nothing was found: a clean PDF's record is as before. */
 	if (c->words > 0) {
 		g_autofree char *words = g_strdup_printf("%u", c->words);

@@ -26,6 +26,9 @@ typedef struct {
 	GArray *pages;                   /* of guint: the pages with some */
 	guint spans;                     /* labels put in the body */
 	GString *positions;              /* " OFF+LEN" of each label in the body */
+	guint rendered;                  /* pages rendered to test their pixels */
+	guint unplaced;                  /* of them, for a dark area that may be anywhere: the fallback */
+	gboolean debug;                  /* DOCPIPE_COVERED_DEBUG set: say so on stderr */
 } DpPdfCovered;
 
 void dp_pdf_covered_init(DpPdfCovered *c, const DpConfig *cfg);

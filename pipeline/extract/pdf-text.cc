@@ -31,7 +31,8 @@
  *	    look for words under black boxes), or they draw text invisibly
  *	    (pdf-ocr.c looks at the pages' images for a text layer made by
  *	    OCR): the same byte scan as pdf.c's (pdf-streams.c, linked into
- *	    both modules) says so before Poppler opens the file.
+ *	    both modules) says so before Poppler opens the file; and
+ *	    always with DOCPIPE_COVERED_DEBUG set (pdf-covered.c's report).
  *	extract/module.c then hands the document to docpipe-pdf.so.  What
  *	pdf-covered.c and pdf-ocr.c record when they find nothing is
  *	nothing, so a document read here lacks no field of pdf.c's.
@@ -595,6 +596,9 @@ read_page(PDFDoc *pd, guint pageno, DpOcrMode mode, PageTextDev *out, Scan *s)
 gboolean
 needs_pdf_module(const DpConfig *cfg, GBytes *data)
 {
+	/* pdf-covered.c's cost report on stderr (scripts/bench-pdf, the tests) is pdf.c's to print. */
+	if (g_getenv("DOCPIPE_COVERED_DEBUG") != NULL)
+		return TRUE;
 	DpPdfStreamFacts facts;
 	dp_pdf_stream_facts(data, &facts);
 	gboolean dark = facts.dark_fill, invisible = facts.invisible_text;

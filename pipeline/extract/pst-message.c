@@ -10,8 +10,10 @@
  *	headers are the message's transport headers when it came from the
  *	Internet (their own MIME headers dropped, ours put instead), else
  *	made from its MAPI properties.  The body is the plain-text body, else
- *	the text of the RTF body (extract/rtf.c), else the HTML body; every
- *	part is base64, so no content can be read as a boundary.
+ *	the text of the RTF body (extract/rtf.c), else the HTML body.  A
+ *	part's bytes go in as they are (binary), so that GMime reads them in
+ *	place, unless they hold the prefix of our boundaries: those are base64,
+ *	so that no content can be read as a boundary.
  *
  * SECURITY
  *	Every value comes from the untrusted file through libpff.  Header
@@ -20,6 +22,7 @@
  *	an attachment larger than the part limit is not copied; attached
  *	messages nest to a fixed depth.
  */
+#define _GNU_SOURCE 1 /* memmem */
 #include "extract/pst.h"
 
 #include "extract/rtf.h"
@@ -45,6 +48,7 @@
 #define PID_ATTACH_FILENAME 0x3704
 #define PID_ATTACH_LONG_FILENAME 0x3707
 #define PID_ATTACH_MIME_TAG 0x370E
+#define PID_RTF_COMPRESSED 0x1009
 
 /* Attached messages in attached messages: deeper ones are not copied. */
 #define MAX_NESTING 4
@@ -288,10 +292,25 @@ made_headers(GString *out, libpff_item_t *message)
 	add_header(out, "Message-ID", mid);
 }
 
-/* DATA as base64 lines of 76 characters. */
+/* Every boundary of ours starts so: content without it cannot end a part. */
+#define BOUNDARY_PREFIX "=_docpipe-pst-"
+
+/*
+ * DATA as a part's body, after its other headers: as it is (binary) when
+ * it cannot be read as one of our boundaries, so that GMime takes the
+ * bytes straight from the message's buffer; else as base64 lines of 76
+ * characters.  Either way the part's content is DATA, byte for byte: GMime
+ * gives the CRLF before the next boundary line to the boundary.
+ */
 static void
-append_base64(GString *out, const guint8 *data, gsize len)
+append_content(GString *out, const guint8 *data, gsize len)
 {
+	if (memmem(data, len, BOUNDARY_PREFIX, strlen(BOUNDARY_PREFIX)) == NULL) {
+		g_string_append(out, "Content-Transfer-Encoding: binary\r\n\r\n");
+		g_string_append_len(out, (const char *)data, (gssize)len);
+		return;
+	}
+	g_string_append(out, "Content-Transfer-Encoding: base64\r\n\r\n");
 	g_autofree char *b64 = g_base64_encode(data, len);
 	gsize n = strlen(b64);
 	for (gsize i = 0; i < n; i += 76) {
@@ -324,6 +343,37 @@ body_bytes(libpff_item_t *message, BodySizeFn size_fn, BodyFn fn, gsize max)
 	return g_bytes_new_take(buf, n);
 }
 
+/*
+ * The text of MESSAGE's compressed RTF body, or NULL.  It is decompressed
+ * here, not by libpff, so that the output is bounded as for .msg: a
+ * 2-byte reference gives at most 17 bytes, so the RTF is never more than
+ * 9 times its compressed form, whatever its header declares.
+ */
+static GString *
+rtf_text(libpff_item_t *message, gsize max)
+{
+	libpff_record_entry_t *entry = item_entry(message, 0, PID_RTF_COMPRESSED);
+	if (entry == NULL)
+		return NULL;
+	size_t size = 0;
+	libpff_error_t *err = NULL;
+	g_autofree uint8_t *buf = NULL;
+	if (libpff_record_entry_get_data_size(entry, &size, &err) == 1 && size > 0 && size <= max) {
+		buf = g_malloc(size);
+		if (libpff_record_entry_get_data(entry, buf, size, &err) != 1)
+			g_clear_pointer(&buf, g_free);
+	}
+	libpff_error_free(&err);
+	libpff_record_entry_free(&entry, NULL);
+	if (buf == NULL)
+		return NULL;
+	gsize max_out = MIN(9 * (gsize)size + 4096, max);
+	g_autoptr(GByteArray) raw = NULL;
+	if (!dp_rtf_decompress(buf, size, max_out, &raw, NULL))
+		return NULL;
+	return dp_rtf_to_text((const char *)raw->data, raw->len, max, NULL);
+}
+
 /* The body part: plain text, else the RTF body's text, else HTML. */
 static void
 body_part(GString *out, libpff_item_t *message, gsize max)
@@ -332,11 +382,7 @@ body_part(GString *out, libpff_item_t *message, gsize max)
 	g_autoptr(GBytes) body =
 	    body_bytes(message, libpff_message_get_plain_text_body_size, libpff_message_get_plain_text_body, max);
 	if (body == NULL) {
-		g_autoptr(GBytes) rtf =
-		    body_bytes(message, libpff_message_get_rtf_body_size, libpff_message_get_rtf_body, max);
-		gsize n = 0;
-		const char *r = rtf != NULL ? g_bytes_get_data(rtf, &n) : NULL;
-		g_autoptr(GString) text = r != NULL ? dp_rtf_to_text(r, n, max, NULL) : NULL;
+		g_autoptr(GString) text = rtf_text(message, max);
 		if (text != NULL)
 			body = g_bytes_new(text->str, text->len);
 	}
@@ -348,9 +394,8 @@ body_part(GString *out, libpff_item_t *message, gsize max)
 		return;
 	gsize n;
 	const guint8 *d = g_bytes_get_data(body, &n);
-	g_string_append_printf(out, "Content-Type: %s; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-	                       type);
-	append_base64(out, d, n);
+	g_string_append_printf(out, "Content-Type: %s; charset=utf-8\r\n", type);
+	append_content(out, d, n);
 }
 
 /*
@@ -370,6 +415,32 @@ filename_params(GString *out, const char *name)
 	}
 	g_autofree char *pct = g_uri_escape_string(name, NULL, FALSE);
 	g_string_append_printf(out, "; filename*=UTF-8''%s", pct);
+}
+
+/*
+ * The SIZE bytes of attachment ATT as a part's body (as append_content),
+ * read by libpff straight into OUT: one copy fewer than through a buffer
+ * of their own, and no buffer to map and unmap for each attachment.
+ */
+static gboolean
+read_content(GString *out, libpff_item_t *att, gsize size, libpff_error_t **err)
+{
+	gsize start = out->len;
+	g_string_append(out, "Content-Transfer-Encoding: binary\r\n\r\n");
+	gsize at = out->len;
+	g_string_set_size(out, at + size);
+	ssize_t got = 0;
+	if (size > 0 && (libpff_attachment_data_seek_offset(att, 0, SEEK_SET, err) < 0 ||
+	                 (got = libpff_attachment_data_read_buffer(att, (uint8_t *)out->str + at, size, err)) < 0))
+		return FALSE;
+	g_string_truncate(out, at + (gsize)got);
+	if (memmem(out->str + at, (gsize)got, BOUNDARY_PREFIX, strlen(BOUNDARY_PREFIX)) != NULL) {
+		/* Bytes that could end the part: base64 after all (rare). */
+		g_autofree guint8 *data = g_memdup2(out->str + at, (gsize)got);
+		g_string_truncate(out, start);
+		append_content(out, data, (gsize)got);
+	}
+	return TRUE;
 }
 
 static gboolean append_message(GString *out, libpff_item_t *message, guint depth, gsize max_part, GError **error);
@@ -415,22 +486,18 @@ attachment_part(GString *out, libpff_item_t *att, guint depth, gsize max_part, G
 		                                                                : "no data");
 		return TRUE;
 	}
-	g_autofree guint8 *buf = g_malloc(size > 0 ? (gsize)size : 1);
-	ssize_t got = 0;
-	if (size > 0 && (libpff_attachment_data_seek_offset(att, 0, SEEK_SET, &err) < 0 ||
-	                 (got = libpff_attachment_data_read_buffer(att, buf, (size_t)size, &err)) < 0)) {
-		g_autofree char *why = dp_pst_error_take(&err);
-		g_set_error(error, DP_ERROR, DP_EXIT_DATAERR, "attachment %s: %s", name ? name : "", why);
-		return FALSE;
-	}
 	/* The label is a hint: dispatch checks it against the bytes. */
 	gboolean mime_ok = mime != NULL && strchr(mime, '/') != NULL && strpbrk(mime, "\";\\ ") == NULL;
 	g_string_append_printf(out, "Content-Type: %s\r\nContent-Disposition: attachment",
 	                       mime_ok ? mime : "application/octet-stream");
 	if (name != NULL)
 		filename_params(out, name);
-	g_string_append(out, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
-	append_base64(out, buf, (gsize)got);
+	g_string_append(out, "\r\n");
+	if (!read_content(out, att, (gsize)size, &err)) {
+		g_autofree char *why = dp_pst_error_take(&err);
+		g_set_error(error, DP_ERROR, DP_EXIT_DATAERR, "attachment %s: %s", name ? name : "", why);
+		return FALSE;
+	}
 	return TRUE;
 }
 
@@ -449,8 +516,8 @@ append_message(GString *out, libpff_item_t *message, guint depth, gsize max_part
 		libpff_error_free(&err);
 		n_att = 0;
 	}
-	/* A boundary per level, which base64 lines cannot contain. */
-	g_autofree char *boundary = g_strdup_printf("=_docpipe-pst-%u", depth);
+	/* A boundary per level, which no content can contain (append_content). */
+	g_autofree char *boundary = g_strdup_printf(BOUNDARY_PREFIX "%u", depth);
 	g_string_append_printf(out, "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n",
 	                       boundary);
 	g_string_append_printf(out, "--%s\r\n", boundary);

@@ -7,6 +7,7 @@
 #define DOCPIPE_PST_H
 
 #include <glib.h>
+#include <libbfio.h>
 #include <libpff.h>
 
 /*
@@ -19,6 +20,13 @@
  * libpff cannot read the message.
  */
 GBytes *dp_pst_message_mime(libpff_item_t *message, guint depth, gsize max_part, GError **error);
+
+/*
+ * A libbfio handle over LEN bytes at DATA, read in place (extract/pst-io.c):
+ * reads past the end get zeros, never bytes beyond the input.  DATA must
+ * outlive the handle.  NULL when libbfio cannot make one.
+ */
+libbfio_handle_t *dp_pst_io_new(const guint8 *data, gsize len);
 
 /* The message of a libpff error, one line, and the error freed. */
 char *dp_pst_error_take(libpff_error_t **error);

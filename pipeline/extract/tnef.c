@@ -25,7 +25,8 @@
  *	ever sees the longest prefix that passes; what follows a bad
  *	attribute is reported (status partial), not read.  libytnef prints
  *	its complaints about malformed MAPI blocks to stdout, which in the
- *	sandboxed child is /dev/null.  Strings are decoded to valid UTF-8
+ *	sandboxed child is /dev/null; without the sandbox the parse runs with
+ *	stdout silenced (quiet_begin()).  Strings are decoded to valid UTF-8
  *	here; file names are metadata, never paths.
  */
 #include "core/detect.h"
@@ -34,7 +35,11 @@
 #include "extract/rtf.h"
 #include "util/exitcode.h"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <ytnef.h>
 
 #include "util/banned.h"
@@ -214,7 +219,14 @@ rtf_body(DpExtractCtx *ctx, TNEFStruct *t, char **problem)
 	variableLength *v = find_prop(&t->MapiProperties, PROP_TAG(PT_BINARY, PR_RTF_COMPRESSED));
 	if (v == NULL || v->data == NULL || v->size <= 0)
 		return NULL;
-	gsize max = ctx->max_input > 0 ? (gsize)ctx->max_input : G_MAXSIZE;
+	/*
+	 * A 2-byte reference gives at most 17 bytes: the RTF is never more
+	 * than 9 times its compressed form, whatever its header declares
+	 * (dp_rtf_decompress allocates what the header says, up to MAX).
+	 */
+	gsize max = 9 * (gsize)v->size + 4096;
+	if (ctx->max_input > 0)
+		max = MIN(max, (gsize)ctx->max_input);
 	g_autoptr(GByteArray) raw = NULL;
 	g_autoptr(GError) err = NULL;
 	if (!dp_rtf_decompress(v->data, (gsize)v->size, max, &raw, &err)) {
@@ -296,6 +308,58 @@ emit_attachment(DpExtractCtx *ctx, DpDoc *doc, Attachment *a, guint n, const cha
 	return dp_doc_child(ctx, doc, path, NULL, bytes, meta, error);
 }
 
+/* Whether FD is closed or /dev/null: nothing written to it is seen. */
+static gboolean
+fd_discards(int fd)
+{
+	struct stat st, null;
+	if (fstat(fd, &st) != 0)
+		return TRUE;
+	return S_ISCHR(st.st_mode) && stat("/dev/null", &null) == 0 && st.st_rdev == null.st_rdev;
+}
+
+/*
+ * libytnef printf()s its complaints ("ERROR Parsing MAPI block").  In the
+ * sandboxed child stdout is /dev/null and nothing is done here (the
+ * filter would not let it open /dev/null for writing anyway).  Without
+ * the sandbox ([sandbox] enabled=false) the parse runs in the process
+ * whose stdout carries the output (convert's text, docpipe-extract's
+ * records), so for the parse: stdout's lock is held, so that no other
+ * thread writes output meanwhile (the records of a mailbox's earlier
+ * messages are written by the caller's thread while a worker's thread
+ * parses an attachment); what is buffered goes out; fd 1 is /dev/null;
+ * and what the parser printed is flushed there before fd 1 comes back.
+ * Returns the saved fd 1 for quiet_end(), or -1 when nothing was moved.
+ */
+static int
+quiet_begin(void)
+{
+	flockfile(stdout);
+	if (fd_discards(STDOUT_FILENO))
+		return -1;
+	fflush(stdout);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int saved = null >= 0 ? fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3) : -1;
+	if (saved >= 0 && dup2(null, STDOUT_FILENO) < 0) {
+		close(saved);
+		saved = -1;
+	}
+	if (null >= 0)
+		close(null);
+	return saved;
+}
+
+static void
+quiet_end(int saved)
+{
+	if (saved >= 0) {
+		fflush(stdout);
+		dup2(saved, STDOUT_FILENO);
+		close(saved);
+	}
+	funlockfile(stdout);
+}
+
 gboolean
 dp_extract_tnef_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
@@ -312,7 +376,9 @@ dp_extract_tnef_module(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	TNEFInitialize(&t);
 	t.Debug = 0;
 	/* libytnef only reads the buffer, though its prototype does not say so. */
+	int quiet = quiet_begin();
 	int rc = TNEFParseMemory((unsigned char *)data, (long)valid, &t);
+	quiet_end(quiet);
 	if (rc != 0 && why == NULL)
 		why = g_strdup_printf("libytnef could not read the stream (error %d)", rc);
 

@@ -56,6 +56,13 @@ void dp_view_digit_runs(const DpView *view, GArray *out);
 char *dp_view_fold(const char *s);
 /* g_utf8_casefold(S, LEN), without its cost on ASCII (every term and name is folded so at start). */
 char *dp_view_casefold(const char *s, gssize len);
+/*
+ * Fault in the pages of [P, P + N) at once (Linux's MADV_POPULATE_WRITE),
+ * for a large buffer about to be written from start to end; nothing below
+ * DP_PREFAULT_MIN bytes or where the kernel cannot.
+ */
+#define DP_PREFAULT_MIN (256u << 10)
+void dp_prefault(void *p, gsize n);
 
 /* ---- built-in detectors ------------------------------------------------- */
 

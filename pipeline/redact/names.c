@@ -409,10 +409,15 @@ typedef struct {
 	char initial;  /* its first letter, lower case */
 } Word;
 
+/*
+ * Its words are N in a row in DpNames's WORDS from FIRST: room for
+ * MAX_ENTRY_TOKENS in every entry (most have two) made 10,000 entries
+ * 1.4 MB, as many page faults again at every start.
+ */
 typedef struct {
 	guint rule;
 	guint n;
-	Word w[MAX_ENTRY_TOKENS];
+	guint first;
 } Entry;
 
 typedef struct {
@@ -423,6 +428,7 @@ typedef struct {
 struct DpNames {
 	GPtrArray *canon; /* of char*: per entry, the key of its pseudonym */
 	GArray *entries;  /* of Entry, or NULL slots for exact-only entries */
+	GArray *words;    /* of Word: the entries' words */
 	GArray *index;    /* of guint: per entry, its slot in ENTRIES */
 	/*
 	 * The entries to try at an anchor, by the anchor word and one end of
@@ -499,6 +505,7 @@ dp_names_new(void)
 	DpNames *nm = g_new0(DpNames, 1);
 	nm->canon = g_ptr_array_new_with_free_func(g_free);
 	nm->entries = g_array_new(FALSE, FALSE, sizeof(Entry));
+	nm->words = g_array_new(FALSE, FALSE, sizeof(Word));
 	nm->index = g_array_new(FALSE, FALSE, sizeof(guint));
 	nm->pairs = g_array_new(FALSE, FALSE, sizeof(Pair));
 	nm->anchors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -513,6 +520,7 @@ dp_names_free(DpNames *nm)
 		return;
 	g_ptr_array_unref(nm->canon);
 	g_array_unref(nm->entries);
+	g_array_unref(nm->words);
 	g_array_unref(nm->index);
 	g_array_unref(nm->pairs);
 	g_hash_table_unref(nm->anchors);
@@ -694,33 +702,35 @@ dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArra
 	}
 	if (n < 2 || n > MAX_ENTRY_TOKENS)
 		return id;
-	Entry e = { .rule = rule, .n = n };
+	Entry e = { .rule = rule, .n = n, .first = nm->words->len };
+	Word ew[MAX_ENTRY_TOKENS];
 	char skel[MAX_ENTRY_TOKENS][MAX_SKEL];
 	for (guint i = 0; i < n; i++) {
-		if (!entry_word(words[i]) || !skeleton(words[i], strlen(words[i]), skel[i], &e.w[i].letters))
+		if (!entry_word(words[i]) || !skeleton(words[i], strlen(words[i]), skel[i], &ew[i].letters))
 			return id;
 		/* Not the skeleton's first byte: "m", "d", "h" start theirs with another letter. */
-		e.w[i].initial = (char)g_ascii_tolower(words[i][0]);
+		ew[i].initial = (char)g_ascii_tolower(words[i][0]);
 	}
 	for (guint i = 0; i < n; i++)
-		e.w[i].skel = g_string_chunk_insert(nm->skels, skel[i]);
+		ew[i].skel = g_string_chunk_insert(nm->skels, skel[i]);
 	g_array_index(nm->index, guint, id) = nm->entries->len;
 	g_array_append_val(nm->entries, e);
+	g_array_append_vals(nm->words, ew, n);
 	for (guint i = 0; i < n; i++) {
 		/*
 		 * Words of one or two letters are no anchors: as literals they hit
 		 * inside every other word ("Jo" in "major"), for nothing.
 		 */
-		if (e.w[i].letters < 3)
+		if (ew[i].letters < 3)
 			continue;
 		/* Every variant holds the first and the last word (the first maybe as an initial). */
 		guint ends[2] = { 0, n - 1 };
-		guint h = g_str_hash(e.w[i].skel);
+		guint h = g_str_hash(ew[i].skel);
 		/* Appended together: one call per word instead of one per pair. */
 		Pair add[4];
 		guint np = 0;
 		for (guint k = 0; k < 2; k++) {
-			const char *o = e.w[ends[k]].skel;
+			const char *o = ew[ends[k]].skel;
 			if (ends[k] == i || *o == '\0')
 				continue;
 			add[np++] = (Pair){ pair_key_hashed(h, o[0]), id };
@@ -893,14 +903,14 @@ extra_initial(const char *v, const Tok *t)
 }
 
 /*
- * Match entry E against the words T[I..NT) in the form FORM: 0 "First M.
+ * Match the entry of the N words W against the words T[I..NT) in the form FORM: 0 "First M.
  * Last", 1 "Last, First M", 2 "F. M. Last" / "FM Last".  Returns the
  * index past the last word used, or 0.
  */
 static guint
-form_match(const char *v, const Entry *e, const Tok *t, guint i, guint nt, int form)
+form_match(const char *v, const Word *w, guint n, const Tok *t, guint i, guint nt, int form)
 {
-	guint exact = 0, n = e->n;
+	guint exact = 0;
 	int m;
 #define FULL(k, word)                                                                                                  \
 	do {                                                                                                           \
@@ -909,35 +919,35 @@ form_match(const char *v, const Entry *e, const Tok *t, guint i, guint nt, int f
 		exact += m == M_EXACT;                                                                                 \
 	} while (0)
 	if (form == 0) {
-		FULL(i, &e->w[0]);
+		FULL(i, &w[0]);
 		if (t[i].comma || t[i].dot)
 			return 0;
 		i++;
 		for (guint j = 1; j + 1 < n; j++, i++) {
 			if (i >= nt)
 				return 0;
-			if (initials(v, &t[i], &e->w[j]) != 1) {
-				FULL(i, &e->w[j]);
+			if (initials(v, &t[i], &w[j]) != 1) {
+				FULL(i, &w[j]);
 				if (t[i].comma || t[i].dot)
 					return 0;
 			}
 		}
 		if (i + 1 < nt && extra_initial(v, &t[i]) && !t[i].comma)
 			i++;
-		FULL(i, &e->w[n - 1]);
+		FULL(i, &w[n - 1]);
 		return exact > 0 ? i + 1 : 0;
 	}
 	if (form == 1) {
-		FULL(i, &e->w[n - 1]);
+		FULL(i, &w[n - 1]);
 		if (!t[i].comma)
 			return 0;
 		i++;
-		if (i < nt && initials(v, &t[i], &e->w[0]) == 1 && exact > 0)
+		if (i < nt && initials(v, &t[i], &w[0]) == 1 && exact > 0)
 			return i + 1;
-		FULL(i, &e->w[0]);
+		FULL(i, &w[0]);
 		i++;
 		for (guint j = 1; j + 1 < n && i < nt; j++) {
-			if (initials(v, &t[i], &e->w[j]) == 1 || word_match(&t[i], &e->w[j], TRUE) != M_NO)
+			if (initials(v, &t[i], &w[j]) == 1 || word_match(&t[i], &w[j], TRUE) != M_NO)
 				i++;
 			else
 				break;
@@ -949,14 +959,14 @@ form_match(const char *v, const Entry *e, const Tok *t, guint i, guint nt, int f
 	/* Initials first: the last name must be read as it is written. */
 	if (i >= nt)
 		return 0;
-	guint ni = initials(v, &t[i], &e->w[0]);
+	guint ni = initials(v, &t[i], &w[0]);
 	/* One letter needs its dot: "C Mills" is too often something else. */
 	if (ni == 0 || (ni == 1 && !t[i].dot))
 		return 0;
 	i++;
 	if (ni == 1 && i < nt && extra_initial(v, &t[i]))
 		i++;
-	if (i >= nt || word_match(&t[i], &e->w[n - 1], FALSE) != M_EXACT)
+	if (i >= nt || word_match(&t[i], &w[n - 1], FALSE) != M_EXACT)
 		return 0;
 	return i + 1;
 #undef FULL
@@ -1031,9 +1041,10 @@ dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae,
 	for (guint l = 0; l < ntried; l++) {
 		guint id = tried[l];
 		const Entry *e = &g_array_index(nm->entries, Entry, g_array_index(nm->index, guint, id));
+		const Word *w = &g_array_index(nm->words, Word, e->first);
 		for (int form = 0; form < 3; form++) {
 			for (guint s = a >= e->n + 1 ? a - e->n - 1 : 0; s <= a; s++) {
-				guint end = form_match(v, e, t, s, nt, form);
+				guint end = form_match(v, w, e->n, t, s, nt, form);
 				if (end == 0 || end <= a)
 					continue;
 				gsize vs = t[s].s, ve = t[end - 1].e;

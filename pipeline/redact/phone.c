@@ -28,22 +28,18 @@
  *	The text is untrusted; every span is bounded by the region the
  *	caller passes, and what goes to the module is at most 24 ASCII
  *	digits with an optional '+'.  The module file is found like the
- *	extractor modules (extract/module.c): $DOCPIPE_MODULE_DIR, beside the
+ *	extractor modules (util/moddir.c): $DOCPIPE_MODULE_DIR, beside the
  *	program, then MODULE_DIR; those directories are trusted like the
  *	programs themselves.
  */
 #include "redact/phone.h"
 
 #include "util/exitcode.h"
+#include "util/moddir.h"
 
-#include <gmodule.h>
 #include <string.h>
 
 #include "util/banned.h"
-
-#ifndef DP_MODULE_DIR
-#define DP_MODULE_DIR "/usr/local/lib/docpipe"
-#endif
 
 #define PHONE_MODULE "docpipe-phone"
 /* At most this many runs of digits in one candidate. */
@@ -78,54 +74,21 @@ is_nanp(const char *region)
 	return FALSE;
 }
 
-/* The directories a module is looked for in, first first (as extract/module.c). */
-static GPtrArray *
-module_dirs(void)
-{
-	GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
-	const char *env = g_getenv("DOCPIPE_MODULE_DIR");
-	if (env != NULL && *env != '\0')
-		g_ptr_array_add(dirs, g_strdup(env));
-	g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-	if (exe != NULL) {
-		g_autofree char *dir = g_path_get_dirname(exe);
-		g_autofree char *lib = g_build_filename(dir, "..", "lib", "docpipe", NULL);
-		g_autofree char *up = g_build_filename(dir, "..", NULL);
-		g_ptr_array_add(dirs, g_strdup(dir));
-		g_ptr_array_add(dirs, g_canonicalize_filename(lib, NULL));
-		g_ptr_array_add(dirs, g_canonicalize_filename(up, NULL));
-	}
-	g_ptr_array_add(dirs, g_strdup(DP_MODULE_DIR));
-	return dirs;
-}
-
-/* Load docpipe-phone.so (once per process; it stays) and find its two entry points. */
+/* Load docpipe-phone.so (once per process; it stays) and find its three entry points. */
 static gboolean
 load_module(DpPhone *ph, int (**known)(const char *), void (**trunk)(const char *, char *, int), GError **error)
 {
-	g_autoptr(GPtrArray) dirs = module_dirs();
-	g_autoptr(GString) tried = g_string_new(NULL);
-	for (guint i = 0; i < dirs->len; i++) {
-		g_autofree char *path = g_strdup_printf("%s/%s.so", (char *)dirs->pdata[i], PHONE_MODULE);
-		if (!g_file_test(path, G_FILE_TEST_EXISTS))
-			continue;
-		GModule *m = g_module_open(path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-		gpointer v = NULL, k = NULL, t = NULL;
-		if (m != NULL && g_module_symbol(m, DP_PHONELIB_VALID, &v) &&
-		    g_module_symbol(m, DP_PHONELIB_REGION_KNOWN, &k) &&
-		    g_module_symbol(m, DP_PHONELIB_TRUNK_PREFIX, &t)) {
-			g_module_make_resident(m);
-			ph->valid = (int (*)(const char *, const char *))v;
-			*known = (int (*)(const char *))k;
-			*trunk = (void (*)(const char *, char *, int))t;
-			return TRUE;
-		}
-		g_string_append_printf(tried, "%s%s", tried->len ? "; " : "", g_module_error());
-		if (m != NULL)
-			g_module_close(m);
+	const char *const symbols[] = { DP_PHONELIB_VALID, DP_PHONELIB_REGION_KNOWN, DP_PHONELIB_TRUNK_PREFIX, NULL };
+	gpointer addrs[G_N_ELEMENTS(symbols)] = { NULL };
+	g_autofree char *why = NULL;
+	if (dp_moddir_open(PHONE_MODULE, symbols, addrs, &why) == NULL) {
+		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s", why);
+		return FALSE;
 	}
-	g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s", tried->len ? tried->str : PHONE_MODULE ".so not found");
-	return FALSE;
+	ph->valid = (int (*)(const char *, const char *))addrs[0];
+	*known = (int (*)(const char *))addrs[1];
+	*trunk = (void (*)(const char *, char *, int))addrs[2];
+	return TRUE;
 }
 
 void

@@ -33,7 +33,7 @@
  *	  5. each chosen span of the view is mapped back to the original
  *	     text, and that original span is replaced by the rule's operator.
  *	     With [redact] header-names, the display names of the redacted
- *	     addresses in headers (find_header_names(), redact/names.c) are
+ *	     addresses in headers (redact/headers.c, redact/names.c) are
  *	     replaced too, as the rule "person", where no match overlaps them.
  *
  *	Building is the costly part (a database from the cache, or a
@@ -52,8 +52,9 @@
  *	under PCRE2's default match limit.  The configuration, its term
  *	lists and its key are trusted, and so is the compiled-database cache
  *	($DOCPIPE_CACHE_DIR, or docpipe/ in the user's cache directory,
- *	created 0700): a file there is handed to hs_deserialize_database(),
- *	which checks its version and platform, not its contents.  Nothing
+ *	created 0700): a file there is used only when its header's length
+ *	and the sum of its ids match, and hs_deserialize_database() checks
+ *	its version, platform, length and CRC (damage, not forgery).  Nothing
  *	here ever prints or records a matched value: a record says which
  *	rule matched where ("redacted: RULE FIELD COUNT OFF+LEN ..."), in
  *	offsets of the new text.
@@ -76,6 +77,7 @@
 #include "core/emit.h"
 #include "core/ocrwords.h"
 #include "core/record.h"
+#include "redact/headers.h"
 #include "redact/ids.h"
 #include "redact/internal.h"
 #include "redact/phone.h"
@@ -83,6 +85,7 @@
 #include "util/hash.h"
 
 #include <hs/hs.h>
+#include <sys/mman.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <string.h>
@@ -113,9 +116,6 @@ typedef struct {
 	guint32 len;                 /* literal length in view bytes; 0: SOM given */
 	guint32 term;                /* a term's entry in names.c + 1; 0: none */
 } Pat;
-
-/* Names remembered from one record (and its parent) for the rest of it. */
-#define MAX_LEARNED 64
 
 /* A candidate match in view offsets. */
 typedef struct {
@@ -161,6 +161,9 @@ struct DpRedactor {
 	GPtrArray *rules; /* of Rule* */
 	GArray *pats;     /* of Pat, by Hyperscan id */
 	hs_database_t *db;
+	/* A database read from the cache lives in this mapping (db_cache_load()), else Hyperscan's heap. */
+	void *db_map;
+	gsize db_map_len;
 	hs_scratch_t *scratch;
 	pcre2_match_data *md;
 	GHashTable *allow; /* folded, casefolded values never redacted */
@@ -188,15 +191,8 @@ struct DpRedactor {
 	guint person_rule;
 	GArray *addrs; /* of DpRange: the redacted addresses of one header */
 	GArray *found; /* of DpRange: the names found in one text */
-	/*
-	 * The names found beside addresses in the record being redacted
-	 * (IN_RECORD), and those of the record CARRIED_PARENT, whose parts
-	 * follow it: see dp_redact_record().
-	 */
-	gboolean in_record;
-	GPtrArray *learned;
-	GPtrArray *carried;
-	char *carried_parent;
+	/* The names found in a record and its parent's (headers.c). */
+	DpHeaderNames hnames;
 	/* The OCR-tolerant scans: the mode, and the rules they add to. */
 	OcrMode ocr_mode;
 	guint ocr_email;         /* the email rule, or G_MAXUINT when it is off */
@@ -273,7 +269,10 @@ dp_redactor_free(DpRedactor *rd)
 	for (guint i = 0; i < G_N_ELEMENTS(arrays); i++)
 		g_clear_pointer(arrays[i], g_array_unref);
 	g_clear_pointer(&rd->scratch, hs_free_scratch);
-	g_clear_pointer(&rd->db, hs_free_database);
+	if (rd->db_map != NULL)
+		munmap(rd->db_map, rd->db_map_len);
+	else
+		g_clear_pointer(&rd->db, hs_free_database);
 	g_clear_pointer(&rd->md, pcre2_match_data_free);
 	g_clear_pointer(&rd->allow, g_hash_table_unref);
 	g_clear_pointer(&rd->key, g_bytes_unref);
@@ -282,9 +281,7 @@ dp_redactor_free(DpRedactor *rd)
 	g_clear_pointer(&rd->names, dp_names_free);
 	g_clear_pointer(&rd->addrs, g_array_unref);
 	g_clear_pointer(&rd->found, g_array_unref);
-	g_clear_pointer(&rd->learned, g_ptr_array_unref);
-	g_clear_pointer(&rd->carried, g_ptr_array_unref);
-	g_free(rd->carried_parent);
+	dp_header_names_clear(&rd->hnames);
 	if (rd->fixed != NULL)
 		g_string_free(rd->fixed, TRUE);
 	g_free(rd->ocr_parent);
@@ -468,12 +465,37 @@ load_allow(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
 /*
  * Compiled databases are cached on disk: compiling the built-in detectors
  * costs ~10 ms, a list of 100,000 names seconds, and both would otherwise be
- * paid by every `docpipe convert`.  The key covers the Hyperscan version,
- * the platform and every expression with its flags and id; the file holds
+ * paid by every `docpipe convert`.  The key covers the format, the
+ * Hyperscan version, the platform and every expression with its flags and
+ * id; the file holds a header (CACHE_MAGIC and the length of the rest),
  * the ids PCRE2 took over, then the serialized database.  Any problem with
- * the cache (unwritable, corrupt, another version) just means compiling.
- * $DOCPIPE_CACHE_DIR overrides the directory; "off" disables the cache.
+ * the cache (unwritable, truncated, corrupt, another version) just means
+ * compiling, and writing the file again.  $DOCPIPE_CACHE_DIR overrides the
+ * directory; "off" disables the cache.
+ *
+ * A file is read only if its length is the header's, and
+ * hs_deserialize_database() checks the database's own length and CRC, so
+ * a file cut short or damaged is refused.  It is mapped, not read (see
+ * db_cache_load()); a mapped file that shrank under us would raise SIGBUS,
+ * but no file is ever cut in place: docpipe writes a new one beside it and
+ * renames it over (dp_write_atomic()), which leaves a mapping of the old
+ * one intact, and the directory is the user's own (0700).
  */
+#define CACHE_MAGIC "docpipe-hs-2\n\n\n"
+#define CACHE_HEADER (sizeof CACHE_MAGIC - 1 + 16)
+
+/*
+ * FNV-1a of the ids PCRE2 took over, kept in the header: the database's
+ * CRC does not cover them, and a damaged id would hand a term to PCRE2.
+ */
+static guint64
+ids_sum(const char *p, gsize n)
+{
+	guint64 h = G_GUINT64_CONSTANT(14695981039346656037);
+	for (gsize i = 0; i < n; i++)
+		h = (h ^ (guchar)p[i]) * G_GUINT64_CONSTANT(1099511628211);
+	return h;
+}
 static char *
 db_cache_path(const Exprs *ex)
 {
@@ -481,6 +503,7 @@ db_cache_path(const Exprs *ex)
 	if (dir != NULL && g_str_equal(dir, "off"))
 		return NULL;
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_checksum_update(sum, (const guchar *)CACHE_MAGIC, sizeof CACHE_MAGIC - 1);
 	const char *v = hs_version();
 	g_checksum_update(sum, (const guchar *)v, (gssize)strlen(v) + 1);
 	hs_platform_info_t plat;
@@ -509,14 +532,40 @@ db_cache_path(const Exprs *ex)
 	return g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
 }
 
-/* Load a cached database: its dropped ids go to DROPPED. */
+/* Check a cached database's header and ids; its dropped ids go to DROPPED.  *OFF: where the database starts. */
+static gboolean
+db_cache_ids(const char *data, gsize len, guint n, gboolean *dropped, gsize *off)
+{
+	guint64 rest, sum;
+	guint32 nd;
+	if (len < CACHE_HEADER + 4 || memcmp(data, CACHE_MAGIC, sizeof CACHE_MAGIC - 1) != 0)
+		return FALSE;
+	memcpy(&rest, data + sizeof CACHE_MAGIC - 1, 8);
+	memcpy(&sum, data + sizeof CACHE_MAGIC - 1 + 8, 8);
+	memcpy(&nd, data + CACHE_HEADER, 4);
+	if (rest != len - CACHE_HEADER || nd > n || len - CACHE_HEADER < 4 + (gsize)nd * 4 ||
+	    sum != ids_sum(data + CACHE_HEADER, 4 + (gsize)nd * 4))
+		return FALSE;
+	for (guint32 i = 0; i < nd; i++) {
+		guint32 id;
+		memcpy(&id, data + CACHE_HEADER + 4 + i * 4, 4);
+		if (id >= n)
+			return FALSE;
+		dropped[id] = TRUE;
+	}
+	*off = CACHE_HEADER + 4 + (gsize)nd * 4;
+	return TRUE;
+}
+
+/* Load a cached database: its dropped ids go to DROPPED (all FALSE when it cannot be used). */
 static gboolean
 db_cache_load(DpRedactor *rd, const char *path, guint n, gboolean *dropped)
 {
 	/*
 	 * Mapped, not read: hs_deserialize_database() copies it anyway, and a
 	 * heap copy of a names list's database (megabytes) first cost as many
-	 * page faults again at every start.
+	 * page faults again at every start.  Why a mapping is safe here: see
+	 * above.
 	 */
 	if (path == NULL)
 		return FALSE;
@@ -524,27 +573,31 @@ db_cache_load(DpRedactor *rd, const char *path, guint n, gboolean *dropped)
 	if (map == NULL)
 		return FALSE;
 	const char *data = g_mapped_file_get_contents(map);
-	gsize len = g_mapped_file_get_length(map);
-	if (data == NULL || len < 4)
-		return FALSE;
-	guint32 nd;
-	memcpy(&nd, data, 4);
-	if (nd > n || len < 4 + (gsize)nd * 4)
-		return FALSE;
-	for (guint32 i = 0; i < nd; i++) {
-		guint32 id;
-		memcpy(&id, data + 4 + i * 4, 4);
-		if (id >= n)
-			return FALSE;
-		dropped[id] = TRUE;
+	gsize len = g_mapped_file_get_length(map), off;
+	size_t size;
+	if (data == NULL || !db_cache_ids(data, len, n, dropped, &off) ||
+	    hs_serialized_database_size(data + off, len - off, &size) != HS_SUCCESS)
+		goto fail;
+	/*
+	 * Into memory mapped populated: the copy would otherwise fault in each
+	 * of its pages one by one (a names list's database is 2 MB, 470
+	 * faults, most of the system time of a start).
+	 */
+	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED)
+		goto fail;
+	if (hs_deserialize_database_at(data + off, len - off, mem) != HS_SUCCESS) {
+		munmap(mem, size);
+		goto fail;
 	}
-	gsize off = 4 + (gsize)nd * 4;
-	if (hs_deserialize_database(data + off, len - off, &rd->db) != HS_SUCCESS) {
-		memset(dropped, 0, n * sizeof *dropped);
-		rd->db = NULL;
-		return FALSE;
-	}
+	rd->db = mem;
+	rd->db_map = mem;
+	rd->db_map_len = size;
 	return TRUE;
+fail:
+	memset(dropped, 0, n * sizeof *dropped);
+	rd->db = NULL;
+	return FALSE;
 }
 
 static void
@@ -558,10 +611,16 @@ db_cache_save(const DpRedactor *rd, const char *path, guint n, const gboolean *d
 	guint32 nd = 0;
 	for (guint i = 0; i < n; i++)
 		nd += dropped[i] != 0;
+	guint64 rest = 4 + (guint64)nd * 4 + slen, sum = 0;
+	g_byte_array_append(out, (const guint8 *)CACHE_MAGIC, sizeof CACHE_MAGIC - 1);
+	g_byte_array_append(out, (const guint8 *)&rest, 8);
+	g_byte_array_append(out, (const guint8 *)&sum, 8);
 	g_byte_array_append(out, (const guint8 *)&nd, 4);
 	for (guint32 i = 0; i < n; i++)
 		if (dropped[i])
 			g_byte_array_append(out, (const guint8 *)&i, 4);
+	sum = ids_sum((const char *)out->data + CACHE_HEADER, out->len - CACHE_HEADER);
+	memcpy(out->data + sizeof CACHE_MAGIC - 1 + 8, &sum, 8);
 	g_byte_array_append(out, (const guint8 *)ser, (guint)slen);
 	free(ser);
 	g_autofree char *dir = g_path_get_dirname(path);
@@ -875,8 +934,7 @@ scratch_init(DpRedactor *rd)
 	rd->ocr_email = G_MAXUINT;
 	rd->addrs = g_array_new(FALSE, FALSE, sizeof(DpRange));
 	rd->found = g_array_new(FALSE, FALSE, sizeof(DpRange));
-	rd->learned = g_ptr_array_new_with_free_func(g_free);
-	rd->carried = g_ptr_array_new_with_free_func(g_free);
+	dp_header_names_init(&rd->hnames);
 	rd->ocr_digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
 	for (guint i = 0; i < rd->rules->len; i++) {
 		const Rule *r = rd->rules->pdata[i];
@@ -1313,177 +1371,14 @@ replace(DpRedactor *rd, GString *out, guint rule, const Cand *c, const char *tex
 	}
 }
 
-static int
-cmp_range(gconstpointer a, gconstpointer b)
-{
-	const DpRange *x = a, *y = b;
-	return x->s < y->s ? -1 : x->s > y->s;
-}
-
-/* Is [S, E) of TEXT a whole run of words (no letter or digit just outside)? */
-static gboolean
-whole_words(const char *text, gsize len, gsize s, gsize e)
-{
-	return (s == 0 || !g_ascii_isalnum(text[s - 1])) && (e >= len || !g_ascii_isalnum(text[e]));
-}
-
-/* Add to FOUND every whole-word occurrence of NAME in TEXT. */
-static void
-add_occurrences(const char *text, gsize len, const char *name, GArray *found)
-{
-	gsize nl = strlen(name);
-	for (const char *p = text; (p = memmem(p, len - (gsize)(p - text), name, nl)) != NULL; p += nl) {
-		DpRange m = { (gsize)(p - text), (gsize)(p - text) + nl };
-		if (whole_words(text, len, m.s, m.e))
-			g_array_append_val(found, m);
-	}
-}
-
 /*
- * Remember NAME, found beside an address in the record being redacted, for
- * the rest of it and its parts (see dp_redact_record()).
- */
-static void
-learn_name(DpRedactor *rd, const char *name)
-{
-	if (!rd->in_record || rd->learned->len >= MAX_LEARNED)
-		return;
-	for (guint i = 0; i < rd->learned->len; i++)
-		if (g_str_equal(rd->learned->pdata[i], name))
-			return;
-	g_ptr_array_add(rd->learned, g_strdup(name));
-}
-
-/*
- * A display name found beside an address is a name wherever the same text
- * repeats it: the mailbox owner Outlook prints above the header, "To:
- * Mills, Cheryl D" in an earlier message of the chain.  Only names of two
- * words or more (a one-word name, "Papertrail", is as often a word), at
- * most MAX_LEARNED of them, as written.  Inside a record, the names found
- * in its earlier fields, and in the record its parts belong to, count too.
- * FOUND is sorted and made disjoint again.
- */
-static void
-repeat_names(DpRedactor *rd, const char *text, gsize len, GArray *found)
-{
-	guint n = found->len;
-	for (guint i = 0; i < n; i++) {
-		DpRange r = g_array_index(found, DpRange, i);
-		gsize nl = r.e - r.s;
-		if (nl < 4 || nl > 80 || memchr(text + r.s, ' ', nl) == NULL || memchr(text + r.s, '\n', nl) != NULL)
-			continue;
-		g_autofree char *name = g_strndup(text + r.s, nl);
-		learn_name(rd, name);
-		if (!rd->in_record)
-			add_occurrences(text, len, name, found);
-	}
-	if (rd->in_record) {
-		for (guint i = 0; i < rd->learned->len; i++)
-			add_occurrences(text, len, rd->learned->pdata[i], found);
-		for (guint i = 0; i < rd->carried->len; i++)
-			add_occurrences(text, len, rd->carried->pdata[i], found);
-	}
-	if (found->len == n)
-		return;
-	g_array_sort(found, cmp_range);
-	guint w = 0;
-	for (guint i = 0; i < found->len; i++) {
-		DpRange r = g_array_index(found, DpRange, i);
-		if (w > 0 && r.s < g_array_index(found, DpRange, w - 1).e)
-			continue;
-		g_array_index(found, DpRange, w++) = r;
-	}
-	g_array_set_size(found, w);
-}
-
-/*
- * The display names of the redacted addresses in TEXT, into rd->found, in
- * text order: of the whole of TEXT when it is an address header's value
- * (HEADER); else of its lines that are address headers ("From: ..." in a
- * printed or forwarded message), and the names written just before an
- * address in brackets elsewhere (a printed header in column form, "John
- * Smith <...> wrote:").  Uses rd->cands, from find().
- */
-/* The start of the line holding offset AT of TEXT, looked for back to FLOOR and 4096 bytes at most. */
-static gsize
-line_start(const char *text, gsize at, gsize floor)
-{
-	gsize ls = at;
-	while (ls > floor && text[ls - 1] != '\n' && at - ls < 4096)
-		ls--;
-	return ls;
-}
-
-/* The name before each address A[*I..J) in brackets; *FLOOR: the end of the last one seen. */
-static void
-names_before(DpRedactor *rd, const char *text, const DpRange *a, guint *i, guint j, gsize *floor)
-{
-	for (; *i < j; (*i)++) {
-		DpRange r;
-		gsize s = a[*i].s;
-		if (dp_names_before_address(text, MAX(*floor, s > 4096 ? s - 4096 : 0), s, &r))
-			g_array_append_val(rd->found, r);
-		*floor = a[*i].e;
-	}
-}
-
-/*
- * The names of the block of header lines starting at LS of TEXT: every
- * line of it that is an address header gives the names beside its
- * addresses, and all its items when the block holds an address anywhere
- * (a printed header whose other addresses were withheld).  Addresses
- * from *I on are consumed up to the end of the block, which is returned.
- */
-static gsize
-names_in_block(DpRedactor *rd, const char *text, gsize len, gsize ls, const DpRange *a, guint n, guint *i, gsize *floor)
-{
-	/* The block: consecutive labelled lines. */
-	gsize be = ls;
-	for (gsize p = ls; p < len;) {
-		const char *nl = memchr(text + p, '\n', len - p);
-		gsize le = nl ? (gsize)(nl - text) : len;
-		if (!dp_names_block_line(text, p, le))
-			break;
-		be = le;
-		p = le + 1;
-	}
-	while (*i < n && a[*i].s < ls)
-		names_before(rd, text, a, i, *i + 1, floor);
-	guint k = *i;
-	while (k < n && a[k].s < be)
-		k++;
-	gboolean has_addr = k > *i;
-	for (gsize p = ls; p < be;) {
-		const char *nl = memchr(text + p, '\n', be - p);
-		gsize le = nl ? (gsize)(nl - text) : be, vs;
-		guint j = *i;
-		while (j < k && a[j].s < le)
-			j++;
-		if (dp_names_header_line(text, p, le, &vs)) {
-			dp_names_in_header(text, vs, le, a + *i, j - *i, has_addr, rd->found);
-			*i = j;
-			*floor = le;
-		} else {
-			names_before(rd, text, a, i, j, floor);
-		}
-		p = le + 1;
-	}
-	return be;
-}
-
-/*
- * The display names of the redacted addresses in TEXT, into rd->found, in
- * text order: of the whole of TEXT when it is an address header's value
- * (HEADER; ALL_ITEMS for a printed message that holds an address); else
- * of its blocks of header lines ("From: ..." in a printed or forwarded
- * message), and the names written just before an address in brackets
- * elsewhere (a printed header in column form, "John Smith <...> wrote:").
- * Uses rd->cands, from find().
+ * The display names of the redacted addresses in TEXT, into rd->found
+ * (headers.c): the addresses are the email rule's chosen matches, in
+ * rd->cands from find().
  */
 static void
 find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header, gboolean all_items)
 {
-	g_array_set_size(rd->found, 0);
 	g_array_set_size(rd->addrs, 0);
 	for (guint i = 0; i < rd->cands->len; i++) {
 		const Cand *c = &g_array_index(rd->cands, Cand, i);
@@ -1493,38 +1388,8 @@ find_header_names(DpRedactor *rd, const char *text, gsize len, gboolean header, 
 		dp_view_span(&rd->view, text, c->vs, c->ve, &a.s, &a.e);
 		g_array_append_val(rd->addrs, a);
 	}
-	const DpRange *a = (const DpRange *)(void *)rd->addrs->data;
-	guint n = rd->addrs->len, i = 0;
-	if (header) {
-		dp_names_in_header(text, 0, len, a, n, all_items, rd->found);
-	} else {
-		/*
-		 * Address by address (a block of header lines without one gives no
-		 * name, so only the lines of addresses are looked at): the block
-		 * of header lines around it, else the name just before it.
-		 */
-		gsize floor = 0, done = 0;
-		while (i < n) {
-			gsize ls = line_start(text, a[i].s, done);
-			const char *nl = memchr(text + a[i].s, '\n', len - a[i].s);
-			gsize le = nl ? (gsize)(nl - text) : len;
-			if ((ls == 0 || text[ls - 1] == '\n') && dp_names_block_line(text, ls, le)) {
-				/* Up to the block's first line. */
-				for (guint up = 0; up < 32 && ls > done && ls > 0; up++) {
-					gsize pls = line_start(text, ls - 1, done);
-					if ((pls > 0 && text[pls - 1] != '\n') ||
-					    !dp_names_block_line(text, pls, ls - 1))
-						break;
-					ls = pls;
-				}
-				done = names_in_block(rd, text, len, ls, a, n, &i, &floor);
-				continue;
-			}
-			names_before(rd, text, a, &i, i + 1, &floor);
-		}
-	}
-	if (rd->found->len > 0 || rd->in_record)
-		repeat_names(rd, text, len, rd->found);
+	dp_header_names_find(&rd->hnames, text, len, (const DpRange *)(void *)rd->addrs->data, rd->addrs->len, header,
+	                     all_items, rd->found);
 }
 
 /*
@@ -1537,6 +1402,7 @@ apply(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, gboole
       GArray *spans)
 {
 	GString *out = g_string_sized_new(len + 16);
+	dp_prefault(out->str, len + 16);
 	if (rd->rules->len == 0) {
 		g_string_append_len(out, text, (gssize)len);
 		return out;
@@ -1903,40 +1769,6 @@ printed_with_address(DpRedactor *rd, const DpRecord *rec)
 	return FALSE;
 }
 
-/*
- * A name found beside an address in a record is a name in the rest of it
- * (its fields come first, then its body) and in its parts, which follow
- * it: the printed messages of a release, the attachments of a message.
- * Forgotten at the first record that is neither.
- */
-static void
-names_begin(DpRedactor *rd, const DpRecord *rec)
-{
-	const char *parent = dp_record_get(rec, DP_F_PARENT);
-	if (rd->carried_parent == NULL || parent == NULL || !g_str_equal(parent, rd->carried_parent)) {
-		g_ptr_array_set_size(rd->carried, 0);
-		g_clear_pointer(&rd->carried_parent, g_free);
-	}
-	g_ptr_array_set_size(rd->learned, 0);
-	rd->in_record = rd->header_names;
-}
-
-static void
-names_end(DpRedactor *rd, const DpRecord *rec)
-{
-	const char *id = dp_record_get(rec, DP_F_ID);
-	rd->in_record = FALSE;
-	if (rd->learned->len == 0 || id == NULL)
-		return;
-	if (rd->carried_parent == NULL) {
-		rd->carried_parent = g_strdup(id);
-		g_ptr_array_set_size(rd->carried, 0);
-	}
-	/* A part's names join its parent's, for the parts after it. */
-	for (guint i = 0; i < rd->learned->len && rd->carried->len < MAX_LEARNED; i++)
-		g_ptr_array_add(rd->carried, g_strdup(rd->learned->pdata[i]));
-}
-
 void
 dp_redact_record(DpRedactor *rd, DpRecord *rec)
 {
@@ -1978,7 +1810,7 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 			remember_ocr_parent(rd, rec, body_ocr);
 	}
 	redact_words(rd, rec);
-	names_begin(rd, rec);
+	dp_header_names_begin(&rd->hnames, rec, rd->header_names);
 	/* A printed message's header is one block: with an address anywhere, all its items are names. */
 	gboolean all_items = printed_with_address(rd, rec);
 	g_autoptr(GArray) spans = g_array_new(FALSE, FALSE, sizeof(DpSpan));
@@ -2010,7 +1842,7 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 		rec->body = body;
 		note_spans(rd, rec, "body", spans);
 	}
-	names_end(rd, rec);
+	dp_header_names_end(&rd->hnames, rec);
 }
 
 /* ---- identifiers (redact/ids.c) ---------------------------------------- */

@@ -16,6 +16,8 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "util/banned.h"
 
@@ -57,6 +59,28 @@ dp_view_clear(DpView *view)
 	memset(view, 0, sizeof *view);
 }
 
+void
+dp_prefault(void *p, gsize n)
+{
+#ifdef MADV_POPULATE_WRITE
+	/*
+	 * A page at a time, each fault costs a trap (several microseconds in
+	 * a virtual machine): the 4 MB blocks of docpipe-redact --text, their
+	 * views and outputs were 5,600 faults, the same at 20 MB as at 100.
+	 * Pages already there cost a look at their page table entries.
+	 */
+	if (n < DP_PREFAULT_MIN)
+		return;
+	gsize page = (gsize)sysconf(_SC_PAGESIZE);
+	guintptr s = ((guintptr)p + page - 1) & ~(guintptr)(page - 1), e = ((guintptr)p + n) & ~(guintptr)(page - 1);
+	if (e > s)
+		(void)madvise((void *)s, e - s, MADV_POPULATE_WRITE); /* only a hint: an old kernel says EINVAL */
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 static inline void
 reserve(DpView *view, gsize more)
 {
@@ -67,6 +91,8 @@ reserve(DpView *view, gsize more)
 		cap *= 2;
 	view->text = g_realloc(view->text, cap);
 	view->cap = cap;
+	/* The part about to be written, not the doubling's spare room. */
+	dp_prefault(view->text + view->len, more + 1);
 }
 
 /* From view offset V on, the original is at O (drop redundant marks). */

@@ -1,0 +1,38 @@
+#!/bin/sh
+# SQLite and libmagic opened on first use (util/lazylib.c,
+# util/lazy-sqlite.c, util/lazy-magic.c): the unit tests, and the programs
+# not linked with them, so that a start that needs neither pays none of
+# their relocations.
+test_description='libraries opened on first use'
+. "$(dirname "$0")/test-lib.sh"
+
+test_unit "$DOCPIPE_BUILD/tests/lazylib-test"
+
+test_expect_success 'no program names libsqlite3 or libmagic as a needed library' '
+	for p in docpipe docpipe-detect docpipe-extract docpipe-redact docpipe-emit; do
+		readelf -d "$DOCPIPE_BUILD/$p" >dyn &&
+		grep "(NEEDED)" dyn >needed &&
+		grep -q "libglib-2.0" needed &&
+		! grep -q -e "libsqlite3" -e "libmagic" needed || return 1
+	done
+'
+
+test_expect_success 'libmagic still types what the sniffers cannot, sandbox on and off' '
+	printf "\037\213\010\0\0\0\0\0\0\003" >x.gz &&
+	docpipe-detect --tsv x.gz | cut -f2 >on &&
+	printf "[sandbox]\nenabled=false\n" >off.conf &&
+	DOCPIPE_CONFIG=$PWD/off.conf docpipe-detect --tsv x.gz | cut -f2 >off &&
+	printf "type\napplication/gzip\n" >expect &&
+	test_cmp expect on && test_cmp expect off
+'
+
+test_expect_success 'docpipe run still keeps its ledger in SQLite' '
+	mkdir in &&
+	printf "hello\n" >in/a.txt &&
+	docpipe run --no-redact in out >log &&
+	test -s out/.docpipe/ledger.sqlite &&
+	docpipe run --no-redact in out >log2 2>&1 &&
+	grep "1 unchanged" log2
+'
+
+test_done

@@ -1,0 +1,51 @@
+#!/bin/sh
+# t2155: spreadsheet number formats (extract/office-numfmt.c): XLSX and
+# BIFF8 cells whose format shows a date or a time are ISO 8601 in either
+# date system, percentages and fixed decimals as the format says, every
+# other number as stored; ODS date and time cells from their
+# office:date-value and time-value.  Samples from make-samples-office
+# (openpyxl, odfpy) and make-samples-ole.
+. "$(dirname "$0")/test-lib.sh"
+
+S=$TRASH/samples
+/usr/bin/python3 "$TOP/scripts/make-samples-office" "$S" >/dev/null 2>&1 ||
+	test_skip_all "cannot make the office samples (python3-docx, python3-openpyxl, python3-odf)"
+/usr/bin/python3 "$TOP/scripts/make-samples-ole" "$S" 2>/dev/null ||
+	test_skip_all "cannot make the OLE2 samples (python3-gi, gir1.2-gsf-1)"
+
+cat >"$TRASH/expect.xlsx" <<\EOF
+Formats
+
+==> sheet 1 [text/tab-separated-values] <==
+date	datetime	percent	fixed	general	currency	time	red date	raw date
+2024-03-05	2024-03-05 14:30:00	12.34%	3.142	42.25	1234.5	14:30:00	1999-12-31	45356
+2	50%	0.00
+EOF
+
+test_expect_success 'XLSX: dates, times, percentages, fixed decimals; General and currency as stored' '
+	docpipe convert --no-redact "$S/formats.xlsx" >out &&
+	test_cmp "$TRASH/expect.xlsx" out
+'
+
+test_expect_success 'XLSX in the 1904 date system: the same dates from other serials' '
+	unzip -p "$S/formats1904.xlsx" xl/workbook.xml | grep -q "date1904=\"1\"" &&
+	unzip -p "$S/formats.xlsx" xl/worksheets/sheet1.xml >a.xml &&
+	unzip -p "$S/formats1904.xlsx" xl/worksheets/sheet1.xml >b.xml &&
+	! cmp -s a.xml b.xml &&
+	docpipe convert --no-redact "$S/formats1904.xlsx" >out &&
+	test_cmp "$TRASH/expect.xlsx" out
+'
+
+test_expect_success 'BIFF8: a custom date in the 1904 system (DATEMODE), built-in and custom number formats' '
+	docpipe convert --no-redact "$S/book-formats.xls" >out &&
+	printf "[Formats]\n2024-03-05 12:00:00\t12.50%%\t2.00\t3.142\t7.5\t0.1\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'ODS: date and time cells as ISO 8601, a bad date-value keeps the text shown' '
+	docpipe convert --no-redact "$S/dates.ods" >out &&
+	printf "\n==> sheet 1 [text/tab-separated-values] <==\n2024-03-05\t2024-03-05 14:30:00\t14:30:00\tshown text kept\t3.50\n" >expect &&
+	test_cmp expect out
+'
+
+test_done

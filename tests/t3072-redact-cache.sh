@@ -1,0 +1,95 @@
+#!/bin/sh
+# t3072: the cache of compiled rules ($DOCPIPE_CACHE_DIR) changes no
+# result: with every detector on and a list of names with its variants and
+# OCR damage (fuzzy), a run without the cache, the run that writes it and
+# the run that reads it redact alike.  A cache file cut short, damaged in
+# its database or in its ids, or not a cache file at all is refused (no
+# crash, no error), the rules are compiled again and the file is written
+# anew, byte for byte the one a clean start writes.
+test_description='redaction: the compiled-rules cache'
+. "$(dirname "$0")/test-lib.sh"
+
+redact() {
+	DOCPIPE_CACHE_DIR=$1 docpipe-redact -c all.conf --text <in.txt >"$2"
+}
+
+test_expect_success 'setup: names, their variants and damage, all detectors' '
+	"$TOP/scripts/make-bench-redact-text" bench.txt 1 gen-names.txt &&
+	{ grep -v "^#" "$TEST_DIR/redact-names.txt" && head -n 2000 gen-names.txt; } >names.txt &&
+	sed -n "s/^in: //p" "$TEST_DIR/redact-names-cases.txt" >cases.txt &&
+	head -c 300000 bench.txt | cat cases.txt - >in.txt &&
+	cp "$TEST_DIR/redact-test.key" . &&
+	printf "[redact]\ndetectors=email;phone;ssn;card;iban;ip\noperator=pseudonym\nkey-file=redact-test.key\n[rule person]\nterms=names.txt\n" >all.conf &&
+	printf "[rule twice]\npattern=(zq[0-9])\\\\1\n" >>all.conf &&
+	printf "\na zq7zq7 b\n" >>in.txt &&
+	redact off off.out &&
+	grep -o "\[PERSON-[0-9a-f]*\]" off.out >persons &&
+	test $(wc -l <persons) -gt 100 &&
+	grep -q "\[EMAIL-" off.out && grep -q "\[IBAN-" off.out && grep -q "a \[TWICE-[0-9a-f]*\] b" off.out &&
+	! grep -qw "Cheryl Mills" off.out
+'
+
+test_expect_success 'the run that writes the cache and the one that reads it redact as without it' '
+	mkdir cache &&
+	redact "$PWD/cache" miss.out &&
+	test $(ls cache | wc -l) -ge 1 &&
+	ls -l cache >before &&
+	redact "$PWD/cache" hit.out &&
+	ls -l cache >after &&
+	test_cmp before after &&
+	test_cmp off.out miss.out &&
+	test_cmp off.out hit.out &&
+	mkdir good && cp cache/* good/
+'
+
+# The largest file is the one with the names; damage it with DAMAGE, run, compare.
+damaged_run() {
+	f=$(ls -S cache | head -n 1) &&
+	"$@" "cache/$f" &&
+	redact "$PWD/cache" out &&
+	test_cmp off.out out &&
+	cmp "cache/$f" "good/$f"
+}
+
+cut_half() {
+	truncate -s $(($(wc -c <"$1") / 2)) "$1"
+}
+test_expect_success 'a cache file cut short is refused and written again' '
+	damaged_run cut_half
+'
+
+cut_header() {
+	truncate -s 20 "$1"
+}
+test_expect_success 'a cache file cut inside its header is refused' '
+	damaged_run cut_header
+'
+
+flip_middle() {
+	printf "\377\377\377\377" | dd of="$1" bs=1 seek=$(($(wc -c <"$1") / 2)) conv=notrunc 2>/dev/null
+}
+test_expect_success 'a damaged database is refused (its CRC) and written again' '
+	damaged_run flip_middle
+'
+
+# The pattern with a back-reference is PCRE2's: its id is the one after
+# the header (31 bytes) and their count; 0 would hand the e-mail rule to PCRE2.
+flip_ids() {
+	printf "\000\000\000\000" | dd of="$1" bs=1 seek=35 conv=notrunc 2>/dev/null
+}
+test_expect_success 'damaged ids are refused (their sum), not handed to PCRE2' '
+	damaged_run flip_ids
+'
+
+not_cache() {
+	printf "not a database\n" >"$1"
+}
+test_expect_success 'a file that is no cache file is refused' '
+	damaged_run not_cache
+'
+
+test_expect_success 'an empty cache file is refused' '
+	damaged_run truncate -s 0
+'
+
+test_done
