@@ -17,9 +17,15 @@ VERSION  := 0.1.0
 # libphonenumber (with ICU and protobuf) is docpipe-phone.so, a C++ shim
 # loaded only when [redact] phone-regions names a region outside the North
 # American plan (pipeline/redact/phone.c).  It has no pkg-config file.
+# Most PDFs need only their text: docpipe-pdftext.so reads those with
+# Poppler's core library alone (C++, pipeline/extract/pdf-text.cc; the
+# libraries pdftotext loads, not poppler-glib's cairo, GIO and fontconfig)
+# and declines the others to docpipe-pdf.so.  Both read the content
+# streams' facts with zlib (pipeline/extract/pdf-streams.c).
 CORE_PKGS := glib-2.0 gmodule-2.0 libmagic libxml-2.0 libpcre2-8 \
         libhs sqlite3 libseccomp nettle
-PDF_PKGS  := poppler-glib
+PDF_PKGS  := poppler-glib zlib
+PDFTEXT_PKGS := poppler zlib
 MAIL_PKGS := gmime-3.0
 ZIP_PKGS  := libzip
 OCR_PKGS  := tesseract lept
@@ -30,7 +36,7 @@ PST_PKGS  := libpff libbfio
 # libgsf reads OLE2 compound files: legacy Office and Outlook .msg; zlib
 # inflates the objects PowerPoint embeds (ExOleObjStg).
 OLE_PKGS  := libgsf-1 zlib
-PKGS := $(CORE_PKGS) $(PDF_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS) $(TNEF_PKGS) $(PST_PKGS) $(OLE_PKGS)
+PKGS := $(CORE_PKGS) $(PDF_PKGS) $(PDFTEXT_PKGS) $(MAIL_PKGS) $(ZIP_PKGS) $(OCR_PKGS) $(TNEF_PKGS) $(PST_PKGS) $(OLE_PKGS)
 PHONE_HDR := /usr/include/phonenumbers/phonenumberutil.h
 
 # Run install-deps only when pkg-config cannot find a library, and only for
@@ -59,6 +65,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := -Wl,--push-state,--no-as-needed -lc -lstdc++ -Wl,--pop-state \
               $(shell pkg-config --libs $(filter-out sqlite3 libmagic,$(CORE_PKGS)) 2>/dev/null) -lm
 PDF_LIBS   := $(shell pkg-config --libs $(PDF_PKGS) cairo 2>/dev/null) -lm
+PDFTEXT_LIBS := $(shell pkg-config --libs $(PDFTEXT_PKGS) glib-2.0 2>/dev/null) -lm
 MAIL_LIBS  := $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
 ZIP_LIBS   := $(shell pkg-config --libs $(ZIP_PKGS) 2>/dev/null)
 OCR_LIBS   := $(shell pkg-config --libs $(OCR_PKGS) 2>/dev/null) -lm
@@ -107,7 +114,7 @@ CMD_OBJ  := $(CMD_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 LIB_SRC  := $(sort $(filter-out $(CMD_SRC) $(MOD_SRC),$(wildcard pipeline/*/*.c)))
 LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 HEADERS  := $(wildcard pipeline/*/*.h)
-MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so \
+MODULES  := $(BUILD)/docpipe-pdf.so $(BUILD)/docpipe-pdftext.so $(BUILD)/docpipe-mail.so $(BUILD)/docpipe-zip.so \
             $(BUILD)/docpipe-ocr.so $(BUILD)/docpipe-phone.so $(BUILD)/docpipe-tnef.so \
             $(BUILD)/docpipe-pst.so $(BUILD)/docpipe-ole.so $(BUILD)/docpipe-office.so
 # Programs export their symbols (the whole library) to the modules they load.
@@ -138,6 +145,14 @@ $(BUILD)/libdocpipe.a: $(LIB_OBJ)
 $(BUILD)/docpipe-pdf.so: $(BUILD)/obj/extract/pdf.o $(BUILD)/obj/extract/pdf-ocr.o $(BUILD)/obj/extract/pdf-covered.o \
                         $(BUILD)/obj/extract/pdf-streams.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PDF_LIBS)
+
+# The PDFs of text alone, through libpoppler without poppler-glib (pdf-text.cc).
+$(BUILD)/obj/extract/pdf-text.o: pipeline/extract/pdf-text.cc $(HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/docpipe-pdftext.so: $(BUILD)/obj/extract/pdf-text.o $(BUILD)/obj/extract/pdf-streams.o
+	$(CXX) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PDFTEXT_LIBS)
 
 $(BUILD)/docpipe-mail.so: $(BUILD)/obj/extract/mail.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(MAIL_LIBS)
@@ -260,9 +275,10 @@ $(FUZZ_DIR)/fuzz-odt:  FUZZ_TYPE := application/vnd.oasis.opendocument.text
 $(FUZZ_DIR)/fuzz-epub: FUZZ_TYPE := application/epub+zip
 
 fuzz:
-	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang OPT='-O1 -g' \
+	$(MAKE) BUILD=$(FUZZ_DIR)/lib CC=clang CXX=clang++ OPT='-O1 -g' \
 	  SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN) -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION' \
-	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so $(FUZZ_DIR)/lib/docpipe-mail.so \
+	  $(FUZZ_DIR)/lib/libdocpipe.a $(FUZZ_DIR)/lib/docpipe-pdf.so $(FUZZ_DIR)/lib/docpipe-pdftext.so \
+	  $(FUZZ_DIR)/lib/docpipe-mail.so \
 	  $(FUZZ_DIR)/lib/docpipe-zip.so $(FUZZ_DIR)/lib/docpipe-ocr.so $(FUZZ_DIR)/lib/docpipe-tnef.so $(FUZZ_DIR)/lib/docpipe-pst.so \
 	  $(FUZZ_DIR)/lib/docpipe-ole.so $(FUZZ_DIR)/lib/docpipe-office.so
 	$(MAKE) fuzz-bins

@@ -182,7 +182,7 @@ gboolean dp_extract_rtf(DpExtractCtx *ctx, DpDoc *doc, GError **error);
  * -zip.so, -ocr.so (images, and the OCR engine, extract/ocr.h) and
  * -tnef.so (winmail.dat), -pst.so (PST/OST mailboxes), -ole.so (legacy
  * Office, Outlook .msg) and -office.so (DOCX, XLSX, PPTX, OpenDocument,
- * EPUB).  Which
+ * EPUB); a PDF goes to -pdftext.so first (the PDFs of text alone).  Which
  * types each one reads is said in one place, the table of
  * extract/dispatch.c.
  */
@@ -196,7 +196,18 @@ typedef enum {
 	DP_MODULE_PST,
 	DP_MODULE_OLE,
 	DP_MODULE_OFFICE,
+	/*
+	 * docpipe-pdftext.so (extract/pdf-text.cc): the PDFs that need only
+	 * their text, without poppler-glib; DP_MODULE_PDF reads the rest.
+	 */
+	DP_MODULE_PDF_TEXT,
 } DpModule;
+
+/*
+ * A module's extractor that may decline DOC: *DECLINED, with nothing
+ * recorded or emitted, when another module must read it.
+ */
+typedef gboolean (*DpDecliningExtractorFn)(DpExtractCtx *ctx, DpDoc *doc, gboolean *declined, GError **error);
 
 /*
  * Run MODULE's extractor on DOC, loading the module the first time.  A
@@ -222,6 +233,8 @@ void dp_extract_preload(const char *type);
 DpModule dp_extract_module_of(const char *type);
 /* The extractors proper of the modules, looked up by name when loaded. */
 gboolean dp_extract_pdf_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
+/* docpipe-pdftext.so's, a DpDecliningExtractorFn (extract/pdf-text.cc). */
+gboolean dp_extract_pdf_text_module(DpExtractCtx *ctx, DpDoc *doc, gboolean *declined, GError **error);
 gboolean dp_extract_mail_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 gboolean dp_extract_zip_module(DpExtractCtx *ctx, DpDoc *doc, GError **error);
 /* winmail.dat (extract/tnef.c). */

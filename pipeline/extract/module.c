@@ -8,7 +8,10 @@
  * the rest of a small conversion, so their extractors are built as
  * docpipe-pdf.so, docpipe-mail.so and docpipe-zip.so (and the office
  * packages', which use libzip, docpipe-office.so) and loaded the first
- * time such a document is met.  The programs export the shared library's symbols
+ * time such a document is met.  A PDF goes first to docpipe-pdftext.so,
+ * Poppler's core library without poppler-glib and cairo, which reads the
+ * PDFs that need only their text and declines the others to
+ * docpipe-pdf.so (extract/pdf-text.cc says which).  The programs export the shared library's symbols
  * (--export-dynamic), which the module calls back into.  Tesseract and
  * Leptonica are docpipe-ocr.so the same way: its extractor reads images,
  * and extract/ocrload.c reaches the OCR engine's other entry points
@@ -42,6 +45,13 @@ typedef struct {
 	 * attachment of a PDF may be a PDF.
 	 */
 	gboolean serial;
+	/*
+	 * A module tried first, whose extractor may decline the document
+	 * (DpDecliningExtractorFn): poppler-glib and cairo cost more than a
+	 * small PDF, and docpipe-pdftext.so reads most PDFs with libpoppler
+	 * alone (extract/pdf-text.cc).
+	 */
+	DpModule first;
 	gboolean tried;
 	GModule *handle;
 	DpExtractorFn fn;
@@ -53,7 +63,11 @@ typedef struct {
  * itself (extract/ocr.c).
  */
 static ModuleExtractor modules[] = {
-	[DP_MODULE_PDF] = { .module = "docpipe-pdf", .symbol = "dp_extract_pdf_module", .what = "PDF", .serial = TRUE },
+	[DP_MODULE_PDF] = { .module = "docpipe-pdf",
+	                    .symbol = "dp_extract_pdf_module",
+	                    .what = "PDF",
+	                    .serial = TRUE,
+	                    .first = DP_MODULE_PDF_TEXT },
 	[DP_MODULE_MAIL] = { .module = "docpipe-mail", .symbol = "dp_extract_mail_module", .what = "E-mail" },
 	[DP_MODULE_ZIP] = { .module = "docpipe-zip", .symbol = "dp_extract_zip_module", .what = "Zip" },
 	[DP_MODULE_OCR] = { .module = "docpipe-ocr",
@@ -71,6 +85,10 @@ static ModuleExtractor modules[] = {
 	                    .symbol = "dp_extract_ole_module",
 	                    .what = "OLE2 (Office 97-2003, Outlook)" },
 	[DP_MODULE_OFFICE] = { .module = "docpipe-office", .symbol = "dp_extract_office_module", .what = "Office" },
+	[DP_MODULE_PDF_TEXT] = { .module = "docpipe-pdftext",
+	                         .symbol = "dp_extract_pdf_text_module",
+	                         .what = "PDF",
+	                         .serial = TRUE },
 };
 static GMutex module_lock;
 static GRecMutex serial_lock;
@@ -97,7 +115,33 @@ void
 dp_module_load(DpModule module)
 {
 	g_return_if_fail(module > DP_MODULE_NONE && module < G_N_ELEMENTS(modules));
+	if (modules[module].first != DP_MODULE_NONE)
+		module_load(&modules[modules[module].first]);
 	module_load(&modules[module]);
+}
+
+/*
+ * Run the extractor of ME->first on DOC: TRUE in *DONE when it read it
+ * (its result returned), FALSE when it declined or cannot be loaded.
+ */
+static gboolean
+try_first(ModuleExtractor *me, DpExtractCtx *ctx, DpDoc *doc, gboolean *done, GError **error)
+{
+	*done = FALSE;
+	if (me->first == DP_MODULE_NONE)
+		return TRUE;
+	ModuleExtractor *first = &modules[me->first];
+	DpDecliningExtractorFn fn = (DpDecliningExtractorFn)(void (*)(void))module_load(first);
+	if (fn == NULL)
+		return TRUE;
+	gboolean declined = TRUE;
+	if (first->serial)
+		g_rec_mutex_lock(&serial_lock);
+	gboolean ok = fn(ctx, doc, &declined, error);
+	if (first->serial)
+		g_rec_mutex_unlock(&serial_lock);
+	*done = !declined;
+	return ok;
 }
 
 gpointer
@@ -122,6 +166,10 @@ dp_module_extract(DpModule module, DpExtractCtx *ctx, DpDoc *doc, GError **error
 {
 	g_return_val_if_fail(module > DP_MODULE_NONE && module < G_N_ELEMENTS(modules), FALSE);
 	ModuleExtractor *me = &modules[module];
+	gboolean done = FALSE;
+	gboolean first_ok = try_first(me, ctx, doc, &done, error);
+	if (done)
+		return first_ok;
 	DpExtractorFn fn = module_load(me);
 	if (fn == NULL) {
 		dp_doc_fail(doc, DP_STATUS_UNSUPPORTED, "%s support is not available: %s", me->what, me->why);

@@ -70,10 +70,10 @@
 #define _GNU_SOURCE /* memmem */
 #include "extract/pdf-streams.h"
 
-#include <gio/gio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "util/banned.h"
 
@@ -118,7 +118,7 @@
  */
 #define MAX_RUNS 50000u
 /* No area: a clip that is the whole plane. */
-#define FAR 1e30
+#define FAR_PT 1e30
 
 /* ------------------------------------------------------------------ */
 /* Objects: the index, and reading a dictionary's values.               */
@@ -431,26 +431,51 @@ stream_parts(Span obj, Span *dict, Span *body)
 	return TRUE;
 }
 
-/* Inflate zlib data IN (LEN bytes) into OUT, at most LIMIT bytes: FALSE when it cannot. */
+/*
+ * Inflate zlib data IN (LEN bytes) into OUT, at most LIMIT bytes: FALSE
+ * when it cannot.  zlib itself, not GIO's GZlibDecompressor, so that
+ * docpipe-pdftext.so, which shares this file, needs neither GIO nor
+ * GObject; it behaves as that converter did (for the same facts): output
+ * in pieces of at most a buffer, and a piece that ends in an error is
+ * dropped, the pieces before it kept.
+ */
 static gboolean
-inflate(const char *in, gsize len, GByteArray *out, gsize limit)
+inflate_stream(const char *in, gsize len, GByteArray *out, gsize limit)
 {
-	g_autoptr(GZlibDecompressor) z = g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB);
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit(&z) != Z_OK)
+		return FALSE;
 	guint8 buf[65536];
 	gsize done = 0;
+	gboolean ok = FALSE;
 	for (;;) {
-		gsize read = 0, written = 0;
-		GConverterResult r = g_converter_convert(G_CONVERTER(z), in + done, len - done, buf, sizeof buf,
-		                                         G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+		gsize avail = MIN(len - done, (gsize)G_MAXUINT);
+		z.next_in = (Bytef *)(in + done);
+		z.avail_in = (uInt)avail;
+		z.next_out = buf;
+		z.avail_out = sizeof buf;
+		int r = inflate(&z, Z_NO_FLUSH);
+		if (r != Z_OK && r != Z_STREAM_END) {
+			ok = out->len > 0; /* a damaged tail: what came out is still scanned */
+			break;
+		}
+		gsize read = avail - z.avail_in, written = sizeof buf - z.avail_out;
 		done += read;
 		g_byte_array_append(out, buf, (guint)written);
 		if (out->len > limit)
-			return FALSE;
-		if (r == G_CONVERTER_FINISHED)
-			return TRUE;
-		if (r == G_CONVERTER_ERROR || (read == 0 && written == 0))
-			return out->len > 0; /* a damaged tail: what came out is still scanned */
+			break;
+		if (r == Z_STREAM_END) {
+			ok = TRUE;
+			break;
+		}
+		if (read == 0 && written == 0) {
+			ok = out->len > 0;
+			break;
+		}
 	}
+	inflateEnd(&z);
+	return ok;
 }
 
 /*
@@ -482,7 +507,7 @@ stream_data(Objects *o, Span dict, Span body, GByteArray **buf, Span *data)
 	    dict_get(dict, "/DP", &parms) || o->inflated >= GATE_MAX_INFLATE)
 		return FALSE;
 	GByteArray *out = g_byte_array_new();
-	if (!inflate(body.s, body.len, out, GATE_MAX_INFLATE - o->inflated)) {
+	if (!inflate_stream(body.s, body.len, out, GATE_MAX_INFLATE - o->inflated)) {
 		o->inflated = GATE_MAX_INFLATE;
 		g_byte_array_unref(out);
 		return FALSE;
@@ -556,7 +581,7 @@ object_numbers(Objects *o)
 typedef struct {
 	gboolean dark;
 	double m[6];      /* a b c d e f: user space to default user space */
-	DpPdfBox clip;    /* default user space; FAR: none */
+	DpPdfBox clip;    /* default user space; FAR_PT: none */
 	int tr;           /* the text render mode */
 	gboolean pattern; /* the fill is a pattern or of a colour space of its own: maybe dark */
 } GateState;
@@ -592,7 +617,7 @@ static void
 gs_init(Gs *g)
 {
 	g->depth = 0;
-	g->st[0] = (GateState){ TRUE, { 1, 0, 0, 1, 0, 0 }, { -FAR, -FAR, FAR, FAR }, 0, FALSE };
+	g->st[0] = (GateState){ TRUE, { 1, 0, 0, 1, 0, 0 }, { -FAR_PT, -FAR_PT, FAR_PT, FAR_PT }, 0, FALSE };
 }
 
 /* Whether colour operands V[0..N-1] of an operator setting N components are dark. */
@@ -1149,7 +1174,7 @@ page_annotations(Walk *w, DpPdfPageFacts *p, Span page, Span resources)
 		g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(DpPdfBox));
 		gboolean unplaced = FALSE;
 		Scan sc = { .f = w->f, .o = w->o, .boxes = boxes, .unplaced = &unplaced };
-		GateState g = { TRUE, { 1, 0, 0, 1, 0, 0 }, { -FAR, -FAR, FAR, FAR }, 0, FALSE };
+		GateState g = { TRUE, { 1, 0, 0, 1, 0, 0 }, { -FAR_PT, -FAR_PT, FAR_PT, FAR_PT }, 0, FALSE };
 		for (guint j = 0; j < forms->len; j++) {
 			Span dict, data;
 			g_autoptr(GByteArray) buf = NULL;
