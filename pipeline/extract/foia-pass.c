@@ -78,8 +78,16 @@ furniture(DpExtractCtx *ctx)
 void
 dp_foia_prepare(DpExtractCtx *ctx, const char *type)
 {
+	/*
+	 * All of them, not only those a first document needs (see
+	 * dp_furniture_compile_all()): each later input is read in a
+	 * sandboxed child, which would otherwise compile them again.
+	 */
+	const DpFurniture *f = NULL;
 	if (type_is_paged(type) && dp_config_get_bool(ctx->cfg, "foia", "furniture"))
-		(void)furniture(ctx);
+		f = furniture(ctx);
+	if (f != NULL)
+		(void)dp_furniture_compile_all(f, NULL);
 }
 
 GString *
