@@ -51,8 +51,9 @@ pass_is_for(const DpDoc *doc)
 }
 
 /*
- * The patterns, compiled once per process the first time a paged document
- * asks: a run that never meets one never pays for them.  A pattern file
+ * The patterns, read once per process the first time a paged document
+ * asks: a run that never meets one never pays for them (and the built-in
+ * ones compile as the lines ask for them, see foia/furniture.c).  A pattern file
  * that does not compile was already refused when the configuration was
  * read (chain/stage.c checks it); should it fail here anyway, the
  * documents say so and keep their furniture.

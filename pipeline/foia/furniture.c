@@ -45,20 +45,28 @@
  *	Nearly every line is text, so a pattern is tried on a piece only when
  *	the piece can start it, is long enough and holds what every match
  *	holds: what PCRE2 knows of the regex (its start bitmap, first and
- *	required code units) and the texts of its needs= key.  A built-in
- *	pattern is compiled the first time a piece passes the screens that
- *	need no compiling (its needs=, after=, indent, ...): compiling all
- *	of them was a third of a one-off conversion of a short text, which
- *	needs only a few.  A long body
- *	(ACCEL_BYTES) is matched by JIT-compiled copies of the patterns, built
- *	once: compiling them costs more than the interpreter spends on a
- *	short document, and a sandboxed extraction compiles the patterns once
- *	per document.  After the furniture goes, the body is normalized only
- *	when dropping its misplaced empty lines does not leave it normal.
+ *	required code units) and the texts of its needs= key.
+ *
+ *	A built-in pattern is compiled the first time a piece passes the
+ *	screens that need no compiling (its needs=, after=, indent, weak,
+ *	beside-text, continues): compiling all of them was a third of a
+ *	one-off conversion of a short text, whose lines ask for a few.  The
+ *	screens only leave out what the regex would refuse, so what is
+ *	compiled when never changes a result.  A user's file is compiled as it
+ *	is read, so that its mistakes are configuration errors; a process
+ *	that forks a sandboxed child per document compiles them all first
+ *	(dp_furniture_compile_all()), or each child would compile them again.
+ *
+ *	A long body (ACCEL_BYTES) is matched by JIT-compiled copies of the
+ *	patterns, built once: compiling them costs more than the interpreter
+ *	spends on a short document, and a sandboxed extraction compiles the
+ *	patterns once per document.  After the furniture goes, the body is
+ *	normalized only when dropping its misplaced empty lines does not leave
+ *	it normal.
  *
  *	dp_furniture_apply() only reads the DpFurniture (each call has its
- *	own match data; the JIT copies are built under g_once_init_enter()),
- *	so threads may share one.
+ *	own match data; each pattern's compiling and the JIT copies are done
+ *	under g_once_init_enter()), so threads may share one.
  *
  *	Bare exemption codes are weak patterns: they count only in a
  *	document where other furniture gives a value, so that a table's "84"
