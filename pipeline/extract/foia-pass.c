@@ -51,8 +51,9 @@ pass_is_for(const DpDoc *doc)
 }
 
 /*
- * The patterns, compiled once per process the first time a paged document
- * asks: a run that never meets one never pays for them.  A pattern file
+ * The patterns, read once per process the first time a paged document
+ * asks: a run that never meets one never pays for them (and the built-in
+ * ones compile as the lines ask for them, see foia/furniture.c).  A pattern file
  * that does not compile was already refused when the configuration was
  * read (chain/stage.c checks it); should it fail here anyway, the
  * documents say so and keep their furniture.
@@ -78,8 +79,16 @@ furniture(DpExtractCtx *ctx)
 void
 dp_foia_prepare(DpExtractCtx *ctx, const char *type)
 {
+	/*
+	 * All of them, not only those a first document needs (see
+	 * dp_furniture_compile_all()): each later input is read in a
+	 * sandboxed child, which would otherwise compile them again.
+	 */
+	const DpFurniture *f = NULL;
 	if (type_is_paged(type) && dp_config_get_bool(ctx->cfg, "foia", "furniture"))
-		(void)furniture(ctx);
+		f = furniture(ctx);
+	if (f != NULL)
+		(void)dp_furniture_compile_all(f, NULL);
 }
 
 GString *

@@ -45,16 +45,28 @@
  *	Nearly every line is text, so a pattern is tried on a piece only when
  *	the piece can start it, is long enough and holds what every match
  *	holds: what PCRE2 knows of the regex (its start bitmap, first and
- *	required code units) and the texts of its needs= key.  A long body
- *	(ACCEL_BYTES) is matched by JIT-compiled copies of the patterns, built
- *	once: compiling them costs more than the interpreter spends on a
- *	short document, and a sandboxed extraction compiles the patterns once
- *	per document.  After the furniture goes, the body is normalized only
- *	when dropping its misplaced empty lines does not leave it normal.
+ *	required code units) and the texts of its needs= key.
+ *
+ *	A built-in pattern is compiled the first time a piece passes the
+ *	screens that need no compiling (its needs=, after=, indent, weak,
+ *	beside-text, continues): compiling all of them was a third of a
+ *	one-off conversion of a short text, whose lines ask for a few.  The
+ *	screens only leave out what the regex would refuse, so what is
+ *	compiled when never changes a result.  A user's file is compiled as it
+ *	is read, so that its mistakes are configuration errors; a process
+ *	that forks a sandboxed child per document compiles them all first
+ *	(dp_furniture_compile_all()), or each child would compile them again.
+ *
+ *	A long body (ACCEL_BYTES) is matched by JIT-compiled copies of the
+ *	patterns, built once: compiling them costs more than the interpreter
+ *	spends on a short document, and a sandboxed extraction compiles the
+ *	patterns once per document.  After the furniture goes, the body is
+ *	normalized only when dropping its misplaced empty lines does not leave
+ *	it normal.
  *
  *	dp_furniture_apply() only reads the DpFurniture (each call has its
- *	own match data; the JIT copies are built under g_once_init_enter()),
- *	so threads may share one.
+ *	own match data; each pattern's compiling and the JIT copies are done
+ *	under g_once_init_enter()), so threads may share one.
  *
  *	Bare exemption codes are weak patterns: they count only in a
  *	document where other furniture gives a value, so that a table's "84"
@@ -135,8 +147,16 @@ static const char *const field_names[FLD_N] = { "case",       "doc",     "date",
 typedef struct {
 	char *name;
 	char *source; /* the regex, macros expanded, as written */
+	/*
+	 * Compiled on first use (pattern_code()), under ONCE: a document
+	 * tries only the patterns its lines can need, and compiling them all
+	 * was most of a short one-off conversion.  NULL after that when the
+	 * regex does not compile (a built-in one, which the tests compile).
+	 */
+	gsize once;
 	pcre2_code *re;
-	int group[FLD_N]; /* the group number giving each field; 0: none */
+	char *group_names[FLD_N]; /* the group giving each field, as written; NULL: none */
+	int group[FLD_N];         /* its number, once compiled; 0: none */
 	gboolean any_field;
 	gboolean codes_only; /* its only field is exemptions: a margin mark */
 	char *after_names;   /* as written; resolved into after once all files are read */
@@ -176,7 +196,12 @@ typedef struct {
 struct DpFurniture {
 	GPtrArray *patterns; /* of Pattern*, in the order tried */
 	GHashTable *macros;  /* name -> expanded text */
-	guint32 max_pairs;   /* the ovector pairs the largest pattern needs */
+	/*
+	 * The ovector pairs enough for every pattern: one more than the most
+	 * parentheses in one regex, as every capturing group opens with one
+	 * (the patterns are compiled later, see Pattern).
+	 */
+	guint32 max_pairs;
 	/*
 	 * Built once, on the first long document, by whichever thread comes
 	 * first (g_once_init_enter() orders it for the others): the only part
@@ -254,6 +279,8 @@ pattern_free(gpointer p)
 	g_free(pat->source);
 	if (pat->re != NULL)
 		pcre2_code_free(pat->re);
+	for (int k = 0; k < FLD_N; k++)
+		g_free(pat->group_names[k]);
 	g_free(pat->after_names);
 	g_strfreev(pat->needs);
 	g_free(pat->file);
@@ -430,9 +457,53 @@ field_by_name(const char *key)
 	return -1;
 }
 
+/*
+ * Compile PAT's regex, anchored at both ends (a pattern describes a whole
+ * line or column), and number its fields' groups.  FALSE when it cannot
+ * be used, PAT->re left NULL: *BAD_FIELD is the field whose group the
+ * regex lacks, or -1 when the regex does not compile (MSG says why).
+ */
+static gboolean
+pattern_compile(Pattern *pat, char *msg, gsize msg_size, int *bad_field)
+{
+	*bad_field = -1;
+	g_autofree char *full = g_strdup_printf("(?:%s)\\z", pat->source);
+	pcre2_code *re = compile_anchored(full, 0, msg, msg_size);
+	if (re == NULL)
+		return FALSE;
+	for (int k = 0; k < FLD_N; k++) {
+		if (pat->group_names[k] == NULL)
+			continue;
+		int n = pcre2_substring_number_from_name(re, (PCRE2_SPTR)pat->group_names[k]);
+		if (n < 1) {
+			*bad_field = k;
+			pcre2_code_free(re);
+			return FALSE;
+		}
+		pat->group[k] = n;
+	}
+	pat->re = re;
+	return TRUE;
+}
+
+/* The most capturing groups REGEX can have: its opening parentheses. */
+static guint32
+max_groups(const char *regex)
+{
+	guint32 n = 0;
+	for (const char *p = regex; (p = strchr(p, '(')) != NULL; p++)
+		n++;
+	return n;
+}
+
+/*
+ * Read one pattern.  Unless NOW, its regex is compiled on first use (see
+ * Pattern): the built-in patterns, which the tests compile.  A user's
+ * file is compiled NOW, so that its errors are configuration errors.
+ */
 static Pattern *
 pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, const char *text, gsize len, guint line,
-             GError **error)
+             gboolean now, GError **error)
 {
 	g_auto(GStrv) keys = g_key_file_get_keys(kf, group, NULL, NULL);
 	g_autofree char *regex = NULL;
@@ -504,56 +575,43 @@ pattern_load(DpFurniture *f, GKeyFile *kf, const char *group, const char *file, 
 			return NULL;
 		}
 	}
-	gboolean ok = TRUE;
-	if (regex == NULL || *regex == '\0') {
-		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] has no regex", file, pat->line, group);
-		ok = FALSE;
-	}
-	if (ok) {
-		/* Anchored at both ends: a pattern describes a whole line or column. */
-		g_autofree char *full = g_strdup_printf("(?:%s)\\z", regex);
-		char msg[300];
-		pat->re = compile_anchored(full, 0, msg, sizeof msg);
-		if (pat->re == NULL) {
-			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] regex: %s", file,
-			            find_line(text, len, group, "regex"), group, msg);
-			ok = FALSE;
-		} else {
-			pat->source = g_steal_pointer(&regex);
-		}
-	}
 	int nfields = 0;
 	for (int k = 0; k < FLD_N; k++) {
 		if (groups[k] == NULL)
 			continue;
-		g_autofree char *gname = g_strstrip(g_strdup(groups[k]));
+		pat->group_names[k] = g_strstrip(g_strdup(groups[k]));
 		g_free((char *)groups[k]);
-		groups[k] = NULL;
-		if (!ok)
-			continue;
-		int n = pcre2_substring_number_from_name(pat->re, (PCRE2_SPTR)gname);
-		if (n < 1) {
-			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG,
-			            "%s:%u: [%s] %s: the regex has no group named '%s'", file,
-			            find_line(text, len, group, field_names[k]), group, field_names[k], gname);
-			ok = FALSE;
-			continue;
-		}
-		pat->group[k] = n;
 		nfields++;
 	}
-	if (!ok) {
+	if (regex == NULL || *regex == '\0') {
+		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] has no regex", file, pat->line, group);
+		pattern_free(pat);
+		return NULL;
+	}
+	pat->source = g_steal_pointer(&regex);
+	f->max_pairs = MAX(f->max_pairs, max_groups(pat->source) + 1);
+	char msg[300];
+	int bad = -1;
+	if (now && !pattern_compile(pat, msg, sizeof msg, &bad)) {
+		if (bad < 0)
+			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] regex: %s", file,
+			            find_line(text, len, group, "regex"), group, msg);
+		else
+			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG,
+			            "%s:%u: [%s] %s: the regex has no group named '%s'", file,
+			            find_line(text, len, group, field_names[bad]), group, field_names[bad],
+			            pat->group_names[bad]);
 		pattern_free(pat);
 		return NULL;
 	}
 	pat->any_field = nfields > 0;
-	pat->codes_only = nfields == 1 && pat->group[FLD_EXEMPTIONS] > 0;
+	pat->codes_only = nfields == 1 && pat->group_names[FLD_EXEMPTIONS] != NULL;
 	return pat;
 }
 
-/* Add the macros and patterns of one file's TEXT (FILE names it in errors). */
+/* Add the macros and patterns of one file's TEXT (FILE names it in errors; NOW: see pattern_load()). */
 static gboolean
-load_text(DpFurniture *f, const char *text, gsize len, const char *file, GError **error)
+load_text(DpFurniture *f, const char *text, gsize len, const char *file, gboolean now, GError **error)
 {
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autoptr(GError) local = NULL;
@@ -576,7 +634,7 @@ load_text(DpFurniture *f, const char *text, gsize len, const char *file, GError 
 			continue;
 		}
 		Pattern *pat =
-		    pattern_load(f, kf, group, file, text, len, header_line(text, len, group, &pos, &line), error);
+		    pattern_load(f, kf, group, file, text, len, header_line(text, len, group, &pos, &line), now, error);
 		if (pat == NULL)
 			return FALSE;
 		/* A pattern named like an earlier one replaces it, in its place. */
@@ -676,25 +734,37 @@ known_byte(const pcre2_code *re, const char *source, gboolean first, char out[2]
 	return TRUE;
 }
 
-/* What PCRE2 knows of every match of each pattern (see Pattern). */
+/* What PCRE2 knows of every match of PAT (see Pattern). */
 static void
-find_known_bytes(DpFurniture *f)
+pattern_study(Pattern *pat)
 {
-	f->max_pairs = 1;
-	for (guint i = 0; i < f->patterns->len; i++) {
-		Pattern *pat = f->patterns->pdata[i];
-		uint32_t groups = 0;
-		if (pcre2_pattern_info(pat->re, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 && groups + 1 > f->max_pairs)
-			f->max_pairs = groups + 1;
-		if (!known_byte(pat->re, pat->source, TRUE, pat->first))
-			pat->first[0] = pat->first[1] = 0;
-		if (!known_byte(pat->re, pat->source, FALSE, pat->need))
-			pat->need[0] = pat->need[1] = 0;
-		if (pcre2_pattern_info(pat->re, PCRE2_INFO_FIRSTBITMAP, &pat->bitmap) != 0)
-			pat->bitmap = NULL;
-		if (pcre2_pattern_info(pat->re, PCRE2_INFO_MINLENGTH, &pat->min_len) != 0)
-			pat->min_len = 0;
+	if (!known_byte(pat->re, pat->source, TRUE, pat->first))
+		pat->first[0] = pat->first[1] = 0;
+	if (!known_byte(pat->re, pat->source, FALSE, pat->need))
+		pat->need[0] = pat->need[1] = 0;
+	if (pcre2_pattern_info(pat->re, PCRE2_INFO_FIRSTBITMAP, &pat->bitmap) != 0)
+		pat->bitmap = NULL;
+	if (pcre2_pattern_info(pat->re, PCRE2_INFO_MINLENGTH, &pat->min_len) != 0)
+		pat->min_len = 0;
+}
+
+/*
+ * PAT's compiled regex, compiled and studied by whichever thread asks
+ * first (g_once_init_enter() orders it for the others), or NULL when it
+ * does not compile.  Compiling is no part of the value, as for Accel.
+ */
+static const pcre2_code *
+pattern_code(const Pattern *cpat)
+{
+	Pattern *pat = (Pattern *)cpat;
+	if (g_once_init_enter(&pat->once)) {
+		char msg[300];
+		int bad = -1;
+		if (pat->re != NULL || pattern_compile(pat, msg, sizeof msg, &bad))
+			pattern_study(pat);
+		g_once_init_leave(&pat->once, 1);
 	}
+	return pat->re;
 }
 
 /* The accelerator of F (see Accel), built on the first call. */
@@ -707,8 +777,8 @@ accel_get(const DpFurniture *cf)
 		return f->accel;
 	Accel *a = g_new0(Accel, 1);
 	for (guint i = 0; i < f->patterns->len; i++) {
-		const Pattern *pat = f->patterns->pdata[i];
-		a->jit[i] = pcre2_code_copy(pat->re);
+		const pcre2_code *re = pattern_code(f->patterns->pdata[i]);
+		a->jit[i] = re != NULL ? pcre2_code_copy(re) : NULL;
 		if (a->jit[i] != NULL)
 			(void)pcre2_jit_compile(a->jit[i], PCRE2_JIT_COMPLETE);
 	}
@@ -723,7 +793,8 @@ dp_furniture_new(const char *const *extra, GError **error)
 	g_autoptr(DpFurniture) f = g_new0(DpFurniture, 1);
 	f->patterns = g_ptr_array_new_with_free_func(pattern_free);
 	f->macros = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	if (!load_text(f, builtin_conf, sizeof builtin_conf - 1, "furniture.conf (built-in)", error))
+	f->max_pairs = 1;
+	if (!load_text(f, builtin_conf, sizeof builtin_conf - 1, "furniture.conf (built-in)", FALSE, error))
 		return NULL;
 	for (gsize i = 0; extra != NULL && extra[i] != NULL; i++) {
 		g_autofree char *data = NULL;
@@ -734,13 +805,26 @@ dp_furniture_new(const char *const *extra, GError **error)
 			            extra[i], local->message);
 			return NULL;
 		}
-		if (!load_text(f, data, len, extra[i], error))
+		if (!load_text(f, data, len, extra[i], TRUE, error))
 			return NULL;
 	}
 	if (!resolve_after(f, error))
 		return NULL;
-	find_known_bytes(f);
 	return g_steal_pointer(&f);
+}
+
+gboolean
+dp_furniture_compile_all(const DpFurniture *f, GError **error)
+{
+	for (guint i = 0; i < f->patterns->len; i++) {
+		const Pattern *pat = f->patterns->pdata[i];
+		if (pattern_code(pat) == NULL) {
+			g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "%s:%u: [%s] regex does not compile", pat->file,
+			            pat->line, pat->name);
+			return FALSE;
+		}
+	}
+	return TRUE;
 }
 
 /* ---- What a document's furniture says ---- */
@@ -1298,15 +1382,19 @@ match_piece(const DpFurniture *f, const Found *fd, const char *s, gsize len, gui
 		    (pat->weak && !fd->allow_weak) || (pat->beside_text && whole) ||
 		    (pat->continues && !stamp_unfinished(fd)))
 			continue;
+		/* needs= first: it is known without compiling the regex. */
+		if (pat->needs != NULL && !holds_one(s, len, pat->needs))
+			continue;
+		const pcre2_code *re = pattern_code(pat);
+		if (re == NULL)
+			continue;
 		if (len < pat->min_len || (pat->bitmap != NULL && (pat->bitmap[c0 / 8] & (1u << (c0 % 8))) == 0) ||
 		    (pat->first[0] != 0 && s[0] != pat->first[0] && s[0] != pat->first[1]))
 			continue;
 		if (pat->need[0] != 0 && memchr(s + 1, pat->need[0], len - 1) == NULL &&
 		    (pat->need[1] == pat->need[0] || memchr(s + 1, pat->need[1], len - 1) == NULL))
 			continue;
-		if (pat->needs != NULL && !holds_one(s, len, pat->needs))
-			continue;
-		*rc = match_at(a != NULL && a->jit[i] != NULL ? a->jit[i] : pat->re, s, len, fd->md);
+		*rc = match_at(a != NULL && a->jit[i] != NULL ? a->jit[i] : re, s, len, fd->md);
 		if (*rc > 0)
 			return (int)i;
 	}

@@ -21,6 +21,15 @@ typedef struct DpFurniture DpFurniture;
  * not compile.
  */
 DpFurniture *dp_furniture_new(const char *const *extra, GError **error);
+
+/*
+ * Compile every pattern now rather than on first use (dp_furniture_new()
+ * compiles only the user's files; a built-in pattern is compiled the
+ * first time a line could be its furniture).  Results are the same
+ * either way; the tests use it to check that every built-in pattern
+ * compiles.  FALSE with ERROR set naming the first that does not.
+ */
+gboolean dp_furniture_compile_all(const DpFurniture *f, GError **error);
 void dp_furniture_free(DpFurniture *f);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpFurniture, dp_furniture_free)
 
