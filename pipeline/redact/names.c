@@ -443,6 +443,7 @@ struct DpNames {
 	gboolean sealed;
 	GHashTable *anchors; /* casefolded words already handed out as anchors */
 	GStringChunk *skels; /* the skeletons of the entries' words */
+	GPtrArray *more_skels; /* of GStringChunk: those of the parts merged in (dp_names_merge()) */
 };
 
 /*
@@ -510,6 +511,7 @@ dp_names_new(void)
 	nm->pairs = g_array_new(FALSE, FALSE, sizeof(Pair));
 	nm->anchors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	nm->skels = g_string_chunk_new(64 * 1024);
+	nm->more_skels = g_ptr_array_new_with_free_func((GDestroyNotify)g_string_chunk_free);
 	return nm;
 }
 
@@ -525,6 +527,7 @@ dp_names_free(DpNames *nm)
 	g_array_unref(nm->pairs);
 	g_hash_table_unref(nm->anchors);
 	g_string_chunk_free(nm->skels);
+	g_ptr_array_unref(nm->more_skels);
 	g_free(nm);
 }
 
@@ -607,7 +610,12 @@ dp_names_seal(DpNames *nm)
 	 * Pairs are added in entry order, so a stable sort by key alone is
 	 * the order of cmp_pair(); should that not hold, qsort() settles it.
 	 */
-	sort_pairs_by_key(nm->pairs);
+	gboolean sorted = TRUE;
+	for (guint i = 1; i < nm->pairs->len && sorted; i++)
+		sorted = cmp_pair(&g_array_index(nm->pairs, Pair, i - 1), &g_array_index(nm->pairs, Pair, i)) <= 0;
+	/* A part read from the cache comes sealed: a list alone needs no sort. */
+	if (!sorted)
+		sort_pairs_by_key(nm->pairs);
 	for (guint i = 1; i < nm->pairs->len; i++)
 		if (cmp_pair(&g_array_index(nm->pairs, Pair, i - 1), &g_array_index(nm->pairs, Pair, i)) > 0) {
 			g_array_sort(nm->pairs, cmp_pair);
@@ -1061,4 +1069,229 @@ dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae,
 		}
 	}
 	return found;
+}
+
+/* ---- a list's index, packed for the cache ---------------------------------- */
+
+/*
+ * A list's part of the index (built alone in its own DpNames) is packed
+ * for redact.c's cache with the folded terms of the list and its anchors,
+ * so that a start reads it instead of folding the list and building the
+ * variants again.  Native byte order: the cache is the user's, on one
+ * machine.  Every count, length and index is checked on reading; a file
+ * that does not add up is refused as a whole.
+ */
+static void
+put_u32(GByteArray *b, guint32 v)
+{
+	g_byte_array_append(b, (const guint8 *)&v, sizeof v);
+}
+
+static void
+put_str(GByteArray *b, const char *s)
+{
+	gsize n = strlen(s);
+	put_u32(b, (guint32)n);
+	g_byte_array_append(b, (const guint8 *)s, (guint)n);
+}
+
+void
+dp_names_pack(const DpNames *part, const GPtrArray *terms, const GPtrArray *anchors, GByteArray *out)
+{
+	put_u32(out, terms->len);
+	put_u32(out, part->entries->len);
+	put_u32(out, part->words->len);
+	put_u32(out, part->pairs->len);
+	put_u32(out, anchors->len);
+	for (guint i = 0; i < terms->len; i++) {
+		put_str(out, terms->pdata[i]);
+		put_str(out, part->canon->pdata[i]);
+		put_u32(out, g_array_index(part->index, guint, i));
+	}
+	for (guint i = 0; i < part->entries->len; i++) {
+		const Entry *e = &g_array_index(part->entries, Entry, i);
+		put_u32(out, e->n);
+		put_u32(out, e->first);
+	}
+	for (guint i = 0; i < part->words->len; i++) {
+		const Word *w = &g_array_index(part->words, Word, i);
+		put_str(out, w->skel);
+		put_u32(out, w->letters);
+		put_u32(out, (guchar)w->initial);
+	}
+	/* Field by field: a Pair's padding would make the file's bytes vary. */
+	for (guint i = 0; i < part->pairs->len; i++) {
+		const Pair *p = &g_array_index(part->pairs, Pair, i);
+		g_byte_array_append(out, (const guint8 *)&p->key, sizeof p->key);
+		put_u32(out, p->id);
+	}
+	for (guint i = 0; i < anchors->len; i++)
+		put_str(out, anchors->pdata[i]);
+}
+
+/* A reader of packed bytes: OK turns FALSE at the first read past the end. */
+typedef struct {
+	const char *p, *end;
+	gboolean ok;
+} Unpack;
+
+static guint32
+get_u32(Unpack *u)
+{
+	guint32 v = 0;
+	if (!u->ok || (gsize)(u->end - u->p) < sizeof v) {
+		u->ok = FALSE;
+		return 0;
+	}
+	memcpy(&v, u->p, sizeof v);
+	u->p += sizeof v;
+	return v;
+}
+
+/* A string of at most MAX bytes without a NUL, in place; its length in *N. */
+static const char *
+get_str(Unpack *u, gsize max, gsize *n)
+{
+	guint32 len = get_u32(u);
+	if (!u->ok || len > max || (gsize)(u->end - u->p) < len || memchr(u->p, '\0', len) != NULL) {
+		u->ok = FALSE;
+		return NULL;
+	}
+	const char *s = u->p;
+	u->p += len;
+	*n = len;
+	return s;
+}
+
+/* A count of records of at least MIN bytes each that the rest can hold. */
+static guint32
+get_count(Unpack *u, gsize min)
+{
+	guint32 n = get_u32(u);
+	if (u->ok && (gsize)n > (gsize)(u->end - u->p) / min)
+		u->ok = FALSE;
+	return u->ok ? n : 0;
+}
+
+static gboolean
+unpack_terms(Unpack *u, DpNames *part, guint n, guint nentries, GPtrArray *terms)
+{
+	for (guint i = 0; i < n && u->ok; i++) {
+		gsize tl, cl;
+		const char *t = get_str(u, G_MAXUINT32, &tl);
+		const char *c = get_str(u, G_MAXUINT32, &cl);
+		guint slot = get_u32(u);
+		if (!u->ok || tl == 0 || (slot != G_MAXUINT && slot >= nentries))
+			return FALSE;
+		g_ptr_array_add(terms, g_strndup(t, tl));
+		g_ptr_array_add(part->canon, g_strndup(c, cl));
+		g_array_append_val(part->index, slot);
+	}
+	return u->ok;
+}
+
+static gboolean
+unpack_words(Unpack *u, DpNames *part, guint nentries, guint nwords)
+{
+	for (guint i = 0; i < nentries && u->ok; i++) {
+		Entry e = { .rule = 0, .n = get_u32(u), .first = get_u32(u) };
+		if (e.n < 2 || e.n > MAX_ENTRY_TOKENS || e.first > nwords || nwords - e.first < e.n)
+			return FALSE;
+		g_array_append_val(part->entries, e);
+	}
+	for (guint i = 0; i < nwords && u->ok; i++) {
+		gsize sl;
+		const char *s = get_str(u, MAX_SKEL - 1, &sl);
+		Word w = { .letters = get_u32(u), .initial = (char)get_u32(u) };
+		if (!u->ok)
+			return FALSE;
+		w.skel = g_string_chunk_insert_len(part->skels, s, (gssize)sl);
+		g_array_append_val(part->words, w);
+	}
+	return u->ok;
+}
+
+DpNames *
+dp_names_unpack(const char *data, gsize len, GPtrArray *terms, GPtrArray *anchors)
+{
+	Unpack u = { data, data + len, TRUE };
+	guint nterms = get_count(&u, 12), nentries = get_count(&u, 8), nwords = get_count(&u, 12);
+	guint npairs = get_count(&u, 12), nanchors = get_count(&u, 4);
+	DpNames *part = dp_names_new();
+	g_autoptr(GPtrArray) t = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) a = g_ptr_array_new_with_free_func(g_free);
+	if (!u.ok || !unpack_terms(&u, part, nterms, nentries, t) || !unpack_words(&u, part, nentries, nwords) ||
+	    (gsize)(u.end - u.p) / 12 < npairs)
+		goto bad;
+	g_array_set_size(part->pairs, npairs);
+	for (guint i = 0; i < npairs; i++) {
+		Pair *p = &g_array_index(part->pairs, Pair, i);
+		memcpy(&p->key, u.p, sizeof p->key);
+		u.p += sizeof p->key;
+		p->id = get_u32(&u);
+		if (p->id >= nterms)
+			goto bad;
+	}
+	for (guint i = 0; i < nanchors; i++) {
+		gsize al;
+		const char *s = get_str(&u, G_MAXUINT32, &al);
+		if (!u.ok || al == 0)
+			goto bad;
+		g_ptr_array_add(a, g_strndup(s, al));
+	}
+	if (u.p != u.end)
+		goto bad;
+	for (guint i = 0; i < t->len; i++)
+		g_ptr_array_add(terms, g_steal_pointer(&t->pdata[i]));
+	for (guint i = 0; i < a->len; i++)
+		g_ptr_array_add(anchors, g_steal_pointer(&a->pdata[i]));
+	return part;
+bad:
+	dp_names_free(part);
+	return NULL;
+}
+
+guint
+dp_names_merge(DpNames *nm, DpNames *part, guint rule, const GPtrArray *part_anchors, GPtrArray *anchors)
+{
+	guint base = nm->canon->len, eb = nm->entries->len, wb = nm->words->len;
+	for (guint i = 0; i < part->canon->len; i++) {
+		g_ptr_array_add(nm->canon, g_steal_pointer(&part->canon->pdata[i]));
+		guint slot = g_array_index(part->index, guint, i);
+		if (slot != G_MAXUINT)
+			slot += eb;
+		g_array_append_val(nm->index, slot);
+	}
+	for (guint i = 0; i < part->entries->len; i++) {
+		Entry e = g_array_index(part->entries, Entry, i);
+		e.rule = rule;
+		e.first += wb;
+		g_array_append_val(nm->entries, e);
+	}
+	/* The words point into the part's skeletons, which move here with them. */
+	g_array_append_vals(nm->words, part->words->data, part->words->len);
+	g_ptr_array_add(nm->more_skels, part->skels);
+	part->skels = g_string_chunk_new(64);
+	for (guint i = 0; i < part->pairs->len; i++) {
+		Pair p = g_array_index(part->pairs, Pair, i);
+		p.id += base;
+		g_array_append_val(nm->pairs, p);
+	}
+	if (part->pairs->len > 0)
+		nm->sealed = FALSE;
+	/*
+	 * The part's anchors are its words in their first order; those an
+	 * earlier list handed out already are left out, as dp_names_add()
+	 * would have left them out.
+	 */
+	for (guint i = 0; i < part_anchors->len; i++) {
+		char *key = dp_view_casefold(part_anchors->pdata[i], -1);
+		if (g_hash_table_contains(nm->anchors, key)) {
+			g_free(key);
+			continue;
+		}
+		g_hash_table_add(nm->anchors, key);
+		g_ptr_array_add(anchors, g_strdup(part_anchors->pdata[i]));
+	}
+	return base;
 }
