@@ -682,13 +682,16 @@ names_cache_path(const char *list, gboolean fuzzy)
 	return cache_file(base);
 }
 
-/* The cached part of list file PATH (NULL when none or unusable); its terms and anchors go to TERMS, ANCHORS. */
+/*
+ * The cached part of list file PATH (NULL when none or unusable); its
+ * terms and anchors go to TERMS, ANCHORS, pointing into *MAP.
+ */
 static DpNames *
-names_cache_load(const char *path, GPtrArray *terms, GPtrArray *anchors)
+names_cache_load(const char *path, GPtrArray *terms, GPtrArray *anchors, GMappedFile **mapp)
 {
 	if (path == NULL)
 		return NULL;
-	g_autoptr(GMappedFile) map = g_mapped_file_new(path, FALSE, NULL);
+	GMappedFile *map = *mapp = g_mapped_file_new(path, FALSE, NULL);
 	if (map == NULL)
 		return NULL;
 	const char *data = g_mapped_file_get_contents(map);
@@ -880,23 +883,30 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 	gboolean fuzzy = dp_config_get_int(cfg, "redact", "fuzzy") > 0;
 	if (dp_config_has(cfg, group, "fuzzy"))
 		fuzzy = dp_config_get_int(cfg, group, "fuzzy") > 0;
-	/* The list's part of the names index: from the cache, else built alone and cached. */
-	g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func(g_free);
+	/*
+	 * The list's part of the names index: from the cache (its terms and
+	 * anchors in the file's mapping), else built alone and cached.
+	 */
+	g_autoptr(GPtrArray) list = g_ptr_array_new();
+	g_autoptr(GPtrArray) own = g_ptr_array_new();
+	g_autoptr(GMappedFile) map = NULL;
 	g_autofree char *cache = names_cache_path(path, fuzzy);
-	DpNames *part = names_cache_load(cache, list, own);
+	DpNames *part = names_cache_load(cache, list, own, &map);
 	if (part == NULL) {
 		g_ptr_array_unref(list);
+		g_ptr_array_unref(own);
 		list = dp_terms_load(path, error);
 		if (list == NULL)
 			return FALSE;
+		own = g_ptr_array_new_with_free_func(g_free);
 		part = dp_names_new();
 		for (guint t = 0; t < list->len; t++)
 			dp_names_add(part, ri, list->pdata[t], fuzzy, own);
 		dp_names_seal(part);
 		names_cache_save(cache, part, list, own);
 	}
-	g_autoptr(GPtrArray) anchors = g_ptr_array_new_with_free_func(g_free);
+	/* Of strings that NAMES holds. */
+	g_autoptr(GPtrArray) anchors = g_ptr_array_new();
 	guint base = dp_names_merge(rd->names, part, ri, own, anchors);
 	dp_names_free(part);
 	for (guint t = 0; t < list->len; t++)
