@@ -441,8 +441,8 @@ struct DpNames {
 	 */
 	GArray *pairs;
 	gboolean sealed;
-	GHashTable *anchors; /* casefolded words already handed out as anchors */
-	GStringChunk *skels; /* the skeletons of the entries' words */
+	GHashTable *anchors;   /* casefolded words already handed out as anchors */
+	GStringChunk *skels;   /* the skeletons of the entries' words */
 	GPtrArray *more_skels; /* of GStringChunk: those of the parts merged in (dp_names_merge()) */
 	GPtrArray *blocks;     /* of g_malloc()ed strings read from the cache (dp_names_unpack()) */
 	/*
@@ -1287,7 +1287,7 @@ dp_names_unpack(const char *data, gsize len, GPtrArray *terms, GPtrArray *anchor
 }
 
 /* Swap two pointers of one type. */
-#define SWAP(a, b)                                                                                                    \
+#define SWAP(a, b)                                                                                                     \
 	do {                                                                                                           \
 		__typeof__(a) t_ = (a);                                                                                \
 		(a) = (b);                                                                                             \
