@@ -5,7 +5,9 @@
 # the run that reads it redact alike.  A cache file cut short, damaged in
 # its database or in its ids, or not a cache file at all is refused (no
 # crash, no error), the rules are compiled again and the file is written
-# anew, byte for byte the one a clean start writes.
+# anew, byte for byte the one a clean start writes.  The same for the
+# cache of a list's names index (names-*.idx): a hit redacts as a miss,
+# with two lists that share words too, and a damaged file is rebuilt.
 test_description='redaction: the compiled-rules cache'
 . "$(dirname "$0")/test-lib.sh"
 
@@ -90,6 +92,83 @@ test_expect_success 'a file that is no cache file is refused' '
 
 test_expect_success 'an empty cache file is refused' '
 	damaged_run truncate -s 0
+'
+
+# The names index: its file, damaged with DAMAGE, is ignored and written again.
+names_damaged_run() {
+	f=$(cd cache && ls names-*.idx) &&
+	test -n "$f" &&
+	"$@" "cache/$f" &&
+	redact "$PWD/cache" out &&
+	test_cmp off.out out &&
+	cmp "cache/$f" "good/$f"
+}
+
+test_expect_success 'the names index is cached and its hit redacts as its miss' '
+	ls cache/names-*.idx >idx &&
+	test $(wc -l <idx) = 1 &&
+	rm cache/names-*.idx &&
+	redact "$PWD/cache" miss2.out &&
+	cmp cache/names-*.idx good/names-*.idx &&
+	redact "$PWD/cache" hit2.out &&
+	test_cmp off.out miss2.out &&
+	test_cmp off.out hit2.out
+'
+
+test_expect_success 'a names index cut short is refused and written again' '
+	names_damaged_run cut_half
+'
+
+test_expect_success 'a names index cut inside its header is refused' '
+	names_damaged_run cut_header
+'
+
+test_expect_success 'a damaged names index is refused (its sum) and written again' '
+	names_damaged_run flip_middle
+'
+
+# Damage that keeps the sum right: the sum is made again over the damage.
+fix_sum() {
+	python3 - "$1" <<-\EOF
+	import struct, sys
+	p = sys.argv[1]
+	b = bytearray(open(p, "rb").read())
+	rest = b[32:]
+	h = 14695981039346656037
+	for c in rest:
+	    h = ((h ^ c) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+	b[24:32] = struct.pack("=Q", h)
+	open(p, "wb").write(b)
+	EOF
+}
+bad_count() {
+	printf "\377\377\377\177" | dd of="$1" bs=1 seek=32 conv=notrunc 2>/dev/null && fix_sum "$1"
+}
+test_expect_success 'a names index whose counts do not add up is refused' '
+	names_damaged_run bad_count
+'
+
+bad_tail() {
+	printf "\377\377\377\377" | dd of="$1" bs=1 seek=$(($(wc -c <"$1") - 4)) conv=notrunc 2>/dev/null &&
+	fix_sum "$1"
+}
+test_expect_success 'a names index with an entry out of range is refused' '
+	names_damaged_run bad_tail
+'
+
+test_expect_success 'two lists that share words: a hit redacts as a miss and as no cache' '
+	grep -v "^#" "$TEST_DIR/redact-names.txt" >names2.txt &&
+	sed -n "2000,2600p" gen-names.txt >>names2.txt &&
+	sed "s/^key-file=.*/&\nfuzzy=1/" all.conf >two.conf &&
+	printf "[rule staff]\nterms=names2.txt\n" >>two.conf &&
+	DOCPIPE_CACHE_DIR=off docpipe-redact -c two.conf --text <in.txt >two-off.out &&
+	mkdir cache2 &&
+	DOCPIPE_CACHE_DIR="$PWD/cache2" docpipe-redact -c two.conf --text <in.txt >two-miss.out &&
+	test $(ls cache2/names-*.idx | wc -l) = 2 &&
+	DOCPIPE_CACHE_DIR="$PWD/cache2" docpipe-redact -c two.conf --text <in.txt >two-hit.out &&
+	test_cmp two-off.out two-miss.out &&
+	test_cmp two-off.out two-hit.out &&
+	grep -q "\[STAFF-" two-off.out
 '
 
 test_done

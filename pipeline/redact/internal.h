@@ -194,6 +194,20 @@ void dp_names_free(DpNames *nm);
 guint dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArray *anchors);
 /* After the last dp_names_add(), before the first dp_names_match(). */
 void dp_names_seal(DpNames *nm);
+/*
+ * The cache of a list's index (redact.c): PART, a DpNames that holds one
+ * list alone (sealed), with that list's folded TERMS and the ANCHORS
+ * dp_names_add() gave, appended to OUT; and back.  dp_names_unpack()
+ * returns NULL (and adds nothing) when DATA does not add up.
+ */
+void dp_names_pack(const DpNames *part, const GPtrArray *terms, const GPtrArray *anchors, GByteArray *out);
+DpNames *dp_names_unpack(const char *data, gsize len, GPtrArray *terms, GPtrArray *anchors);
+/*
+ * Move PART's entries into NM as RULE's, after NM's own; PART_ANCHORS not
+ * yet anchors of NM are appended to ANCHORS.  Returns the entry number
+ * PART's first entry now has.
+ */
+guint dp_names_merge(DpNames *nm, DpNames *part, guint rule, const GPtrArray *part_anchors, GPtrArray *anchors);
 /* The key of entry ENTRY's pseudonyms. */
 const char *dp_names_canon(const DpNames *nm, guint entry);
 /* The rule of entry ENTRY. */

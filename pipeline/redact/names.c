@@ -426,7 +426,7 @@ typedef struct {
 } Pair;
 
 struct DpNames {
-	GPtrArray *canon; /* of char*: per entry, the key of its pseudonym */
+	GPtrArray *canon; /* of char*: per entry, the key of its pseudonym (in SKELS or BLOCKS) */
 	GArray *entries;  /* of Entry, or NULL slots for exact-only entries */
 	GArray *words;    /* of Word: the entries' words */
 	GArray *index;    /* of guint: per entry, its slot in ENTRIES */
@@ -441,8 +441,16 @@ struct DpNames {
 	 */
 	GArray *pairs;
 	gboolean sealed;
-	GHashTable *anchors; /* casefolded words already handed out as anchors */
-	GStringChunk *skels; /* the skeletons of the entries' words */
+	GHashTable *anchors;   /* casefolded words already handed out as anchors */
+	GStringChunk *skels;   /* the skeletons of the entries' words */
+	GPtrArray *more_skels; /* of GStringChunk: those of the parts merged in (dp_names_merge()) */
+	GPtrArray *blocks;     /* of g_malloc()ed strings read from the cache (dp_names_unpack()) */
+	/*
+	 * Anchors handed out but not yet in ANCHORS: with a single list, the
+	 * set of its anchors is never needed, so its keys are made only when
+	 * a second list is added (flush_pending()).
+	 */
+	GPtrArray *pending;
 };
 
 /*
@@ -503,13 +511,16 @@ DpNames *
 dp_names_new(void)
 {
 	DpNames *nm = g_new0(DpNames, 1);
-	nm->canon = g_ptr_array_new_with_free_func(g_free);
+	nm->canon = g_ptr_array_new();
 	nm->entries = g_array_new(FALSE, FALSE, sizeof(Entry));
 	nm->words = g_array_new(FALSE, FALSE, sizeof(Word));
 	nm->index = g_array_new(FALSE, FALSE, sizeof(guint));
 	nm->pairs = g_array_new(FALSE, FALSE, sizeof(Pair));
 	nm->anchors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	nm->skels = g_string_chunk_new(64 * 1024);
+	nm->more_skels = g_ptr_array_new_with_free_func((GDestroyNotify)g_string_chunk_free);
+	nm->blocks = g_ptr_array_new_with_free_func(g_free);
+	nm->pending = g_ptr_array_new();
 	return nm;
 }
 
@@ -525,6 +536,9 @@ dp_names_free(DpNames *nm)
 	g_array_unref(nm->pairs);
 	g_hash_table_unref(nm->anchors);
 	g_string_chunk_free(nm->skels);
+	g_ptr_array_unref(nm->more_skels);
+	g_ptr_array_unref(nm->blocks);
+	g_ptr_array_unref(nm->pending);
 	g_free(nm);
 }
 
@@ -607,7 +621,12 @@ dp_names_seal(DpNames *nm)
 	 * Pairs are added in entry order, so a stable sort by key alone is
 	 * the order of cmp_pair(); should that not hold, qsort() settles it.
 	 */
-	sort_pairs_by_key(nm->pairs);
+	gboolean sorted = TRUE;
+	for (guint i = 1; i < nm->pairs->len && sorted; i++)
+		sorted = cmp_pair(&g_array_index(nm->pairs, Pair, i - 1), &g_array_index(nm->pairs, Pair, i)) <= 0;
+	/* A part read from the cache comes sealed: a list alone needs no sort. */
+	if (!sorted)
+		sort_pairs_by_key(nm->pairs);
 	for (guint i = 1; i < nm->pairs->len; i++)
 		if (cmp_pair(&g_array_index(nm->pairs, Pair, i - 1), &g_array_index(nm->pairs, Pair, i)) > 0) {
 			g_array_sort(nm->pairs, cmp_pair);
@@ -654,11 +673,22 @@ entry_word(const char *w)
 	return letters >= 1;
 }
 
+/* Put the anchors handed out by dp_names_merge() into the set of anchors. */
+static void
+flush_pending(DpNames *nm)
+{
+	for (guint i = 0; i < nm->pending->len; i++)
+		g_hash_table_add(nm->anchors, dp_view_casefold(nm->pending->pdata[i], -1));
+	g_ptr_array_set_size(nm->pending, 0);
+}
+
 guint
 dp_names_add(DpNames *nm, guint rule, const char *term, gboolean fuzzy, GPtrArray *anchors)
 {
 	guint id = nm->canon->len;
-	g_ptr_array_add(nm->canon, dp_view_casefold(term, -1));
+	g_autofree char *canon = dp_view_casefold(term, -1);
+	g_ptr_array_add(nm->canon, g_string_chunk_insert(nm->skels, canon));
+	flush_pending(nm);
 	guint none = G_MAXUINT;
 	g_array_append_val(nm->index, none);
 	/* "Mills, Cheryl D" on a list is the name Cheryl D Mills. */
@@ -1061,4 +1091,270 @@ dp_names_match(const DpNames *nm, const char *v, gsize vlen, gsize as, gsize ae,
 		}
 	}
 	return found;
+}
+
+/* ---- a list's index, packed for the cache ---------------------------------- */
+
+/*
+ * A list's part of the index (built alone in its own DpNames) is packed
+ * for redact.c's cache with the folded terms of the list and its anchors,
+ * so that a start reads it instead of folding the list and building the
+ * variants again.  Strings go in blocks of NUL-terminated strings, read
+ * with one copy per block; numbers in native byte order (the cache is the
+ * user's, on one machine).  Every count, length and index is checked on
+ * reading; a file that does not add up is refused as a whole.
+ */
+static void
+put_u32(GByteArray *b, guint32 v)
+{
+	g_byte_array_append(b, (const guint8 *)&v, sizeof v);
+}
+
+/* A block of the N strings S[0..N): its length, then each with its NUL. */
+static void
+put_block(GByteArray *b, char *const *s, guint n)
+{
+	gsize len = 0;
+	for (guint i = 0; i < n; i++)
+		len += strlen(s[i]) + 1;
+	put_u32(b, (guint32)len);
+	for (guint i = 0; i < n; i++)
+		g_byte_array_append(b, (const guint8 *)s[i], (guint)strlen(s[i]) + 1);
+}
+
+void
+dp_names_pack(const DpNames *part, const GPtrArray *terms, const GPtrArray *anchors, GByteArray *out)
+{
+	guint nw = part->words->len;
+	put_u32(out, terms->len);
+	put_u32(out, part->entries->len);
+	put_u32(out, nw);
+	put_u32(out, part->pairs->len);
+	put_u32(out, anchors->len);
+	put_block(out, (char *const *)terms->pdata, terms->len);
+	put_block(out, (char *const *)part->canon->pdata, part->canon->len);
+	put_block(out, (char *const *)anchors->pdata, anchors->len);
+	g_autofree char **skels = g_new(char *, nw + 1);
+	for (guint i = 0; i < nw; i++)
+		skels[i] = (char *)g_array_index(part->words, Word, i).skel;
+	put_block(out, skels, nw);
+	for (guint i = 0; i < terms->len; i++)
+		put_u32(out, g_array_index(part->index, guint, i));
+	for (guint i = 0; i < part->entries->len; i++) {
+		const Entry *e = &g_array_index(part->entries, Entry, i);
+		put_u32(out, e->n);
+		put_u32(out, e->first);
+	}
+	for (guint i = 0; i < nw; i++) {
+		const Word *w = &g_array_index(part->words, Word, i);
+		put_u32(out, w->letters | (guint32)(guchar)w->initial << 24);
+	}
+	/* Field by field: a Pair's padding would make the file's bytes vary. */
+	for (guint i = 0; i < part->pairs->len; i++) {
+		const Pair *p = &g_array_index(part->pairs, Pair, i);
+		g_byte_array_append(out, (const guint8 *)&p->key, sizeof p->key);
+		put_u32(out, p->id);
+	}
+}
+
+/* A reader of packed bytes: OK turns FALSE at the first read past the end. */
+typedef struct {
+	const char *p, *end;
+	gboolean ok;
+} Unpack;
+
+static guint32
+get_u32(Unpack *u)
+{
+	guint32 v = 0;
+	if (!u->ok || (gsize)(u->end - u->p) < sizeof v) {
+		u->ok = FALSE;
+		return 0;
+	}
+	memcpy(&v, u->p, sizeof v);
+	u->p += sizeof v;
+	return v;
+}
+
+/* A count of records of at least MIN bytes each that the rest can hold. */
+static guint32
+get_count(Unpack *u, gsize min)
+{
+	guint32 n = get_u32(u);
+	if (u->ok && (gsize)n > (gsize)(u->end - u->p) / min)
+		u->ok = FALSE;
+	return u->ok ? n : 0;
+}
+
+/*
+ * A block of N strings, each at most MAX bytes and none empty: their
+ * starts go to OUT (in place, or in a copy added to BLOCKS when BLOCKS).
+ */
+static gboolean
+get_block(Unpack *u, guint n, gsize max, GPtrArray *blocks, const char **out)
+{
+	guint32 len = get_u32(u);
+	if (!u->ok || (gsize)(u->end - u->p) < len || (len > 0 && u->p[len - 1] != '\0'))
+		return u->ok = FALSE;
+	const char *b = u->p;
+	if (blocks != NULL && len > 0) {
+		b = g_memdup2(u->p, len);
+		g_ptr_array_add(blocks, (gpointer)b);
+	}
+	u->p += len;
+	const char *p = b, *end = b + len;
+	for (guint i = 0; i < n; i++) {
+		if (p >= end)
+			return u->ok = FALSE;
+		gsize l = strlen(p);
+		if (l == 0 || l > max)
+			return u->ok = FALSE;
+		out[i] = p;
+		p += l + 1;
+	}
+	return u->ok = p == end;
+}
+
+static gboolean
+unpack_numbers(Unpack *u, DpNames *part, guint nterms, const char **skels)
+{
+	guint ne = part->entries->len, nw = part->words->len;
+	for (guint i = 0; i < nterms; i++) {
+		guint slot = get_u32(u);
+		if (!u->ok || (slot != G_MAXUINT && slot >= ne))
+			return FALSE;
+		g_array_index(part->index, guint, i) = slot;
+	}
+	for (guint i = 0; i < ne; i++) {
+		Entry *e = &g_array_index(part->entries, Entry, i);
+		e->rule = 0;
+		e->n = get_u32(u);
+		e->first = get_u32(u);
+		if (!u->ok || e->n < 2 || e->n > MAX_ENTRY_TOKENS || e->first > nw || nw - e->first < e->n)
+			return FALSE;
+	}
+	for (guint i = 0; i < nw; i++) {
+		guint32 v = get_u32(u);
+		Word *w = &g_array_index(part->words, Word, i);
+		w->skel = skels[i];
+		w->letters = v & 0xFFFFFF;
+		w->initial = (char)(v >> 24);
+	}
+	for (guint i = 0; i < part->pairs->len && u->ok; i++) {
+		Pair *p = &g_array_index(part->pairs, Pair, i);
+		if ((gsize)(u->end - u->p) < sizeof p->key)
+			return u->ok = FALSE;
+		memcpy(&p->key, u->p, sizeof p->key);
+		u->p += sizeof p->key;
+		p->id = get_u32(u);
+		if (p->id >= nterms)
+			return FALSE;
+	}
+	return u->ok;
+}
+
+DpNames *
+dp_names_unpack(const char *data, gsize len, GPtrArray *terms, GPtrArray *anchors)
+{
+	Unpack u = { data, data + len, TRUE };
+	guint nterms = get_count(&u, 6), nentries = get_count(&u, 8), nwords = get_count(&u, 6);
+	guint npairs = get_count(&u, 12), nanchors = get_count(&u, 2);
+	if (!u.ok)
+		return NULL;
+	DpNames *part = dp_names_new();
+	g_autofree const char **t = g_new(const char *, nterms + 1);
+	g_autofree const char **a = g_new(const char *, nanchors + 1);
+	g_autofree const char **sk = g_new(const char *, nwords + 1);
+	g_ptr_array_set_size(part->canon, nterms);
+	g_array_set_size(part->index, nterms);
+	g_array_set_size(part->entries, nentries);
+	g_array_set_size(part->words, nwords);
+	g_array_set_size(part->pairs, npairs);
+	if (!get_block(&u, nterms, G_MAXSIZE, NULL, t) ||
+	    !get_block(&u, nterms, G_MAXSIZE, part->blocks, (const char **)part->canon->pdata) ||
+	    !get_block(&u, nanchors, MAX_SKEL - 1, NULL, a) || !get_block(&u, nwords, MAX_SKEL - 1, part->blocks, sk) ||
+	    !unpack_numbers(&u, part, nterms, sk) || u.p != u.end) {
+		dp_names_free(part);
+		return NULL;
+	}
+	/* The terms and anchors point into DATA. */
+	g_ptr_array_set_size(terms, 0);
+	for (guint i = 0; i < nterms; i++)
+		g_ptr_array_add(terms, (gpointer)t[i]);
+	for (guint i = 0; i < nanchors; i++)
+		g_ptr_array_add(anchors, (gpointer)a[i]);
+	return part;
+}
+
+/* Swap two pointers of one type. */
+#define SWAP(a, b)                                                                                                     \
+	do {                                                                                                           \
+		__typeof__(a) t_ = (a);                                                                                \
+		(a) = (b);                                                                                             \
+		(b) = t_;                                                                                              \
+	} while (0)
+
+guint
+dp_names_merge(DpNames *nm, DpNames *part, guint rule, const GPtrArray *part_anchors, GPtrArray *anchors)
+{
+	guint base = nm->canon->len, eb = nm->entries->len, wb = nm->words->len;
+	/* The first list: its arrays become NM's as they are. */
+	if (base == 0 && eb == 0 && wb == 0 && nm->pairs->len == 0) {
+		SWAP(nm->canon, part->canon);
+		SWAP(nm->index, part->index);
+		SWAP(nm->entries, part->entries);
+		SWAP(nm->words, part->words);
+		SWAP(nm->pairs, part->pairs);
+	} else {
+		for (guint i = 0; i < part->canon->len; i++) {
+			g_ptr_array_add(nm->canon, part->canon->pdata[i]);
+			guint slot = g_array_index(part->index, guint, i);
+			if (slot != G_MAXUINT)
+				slot += eb;
+			g_array_append_val(nm->index, slot);
+		}
+		g_array_append_vals(nm->entries, part->entries->data, part->entries->len);
+		g_array_append_vals(nm->words, part->words->data, part->words->len);
+		guint np = nm->pairs->len;
+		g_array_append_vals(nm->pairs, part->pairs->data, part->pairs->len);
+		for (guint i = np; i < nm->pairs->len; i++)
+			g_array_index(nm->pairs, Pair, i).id += base;
+	}
+	for (guint i = eb; i < nm->entries->len; i++) {
+		Entry *e = &g_array_index(nm->entries, Entry, i);
+		e->rule = rule;
+		e->first += wb;
+	}
+	if (nm->pairs->len > 0)
+		nm->sealed = FALSE;
+	/* The strings move here with the words and names that point into them. */
+	g_ptr_array_add(nm->more_skels, part->skels);
+	part->skels = g_string_chunk_new(64);
+	g_ptr_array_extend_and_steal(nm->blocks, g_steal_pointer(&part->blocks));
+	part->blocks = g_ptr_array_new_with_free_func(g_free);
+	/*
+	 * The part's anchors are its words in their first order; those an
+	 * earlier list handed out already are left out, as dp_names_add()
+	 * would have left them out.  They are copied into a block of NM: the
+	 * part's may point into a cache file's mapping.
+	 */
+	gboolean first = g_hash_table_size(nm->anchors) == 0 && nm->pending->len == 0;
+	if (!first)
+		flush_pending(nm);
+	for (guint i = 0; i < part_anchors->len; i++) {
+		const char *w = part_anchors->pdata[i];
+		if (!first) {
+			char *key = dp_view_casefold(w, -1);
+			if (g_hash_table_contains(nm->anchors, key)) {
+				g_free(key);
+				continue;
+			}
+			g_hash_table_add(nm->anchors, key);
+		}
+		char *copy = g_string_chunk_insert(nm->skels, w);
+		g_ptr_array_add(anchors, copy);
+		if (first)
+			g_ptr_array_add(nm->pending, copy);
+	}
+	return base;
 }

@@ -84,6 +84,7 @@
 #include "util/exitcode.h"
 #include "util/hash.h"
 
+#include <glib/gstdio.h>
 #include <hs/hs.h>
 #include <sys/mman.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -496,6 +497,27 @@ ids_sum(const char *p, gsize n)
 		h = (h ^ (guchar)p[i]) * G_GUINT64_CONSTANT(1099511628211);
 	return h;
 }
+/* The cache file BASE, or NULL when the cache is off. */
+static char *
+cache_file(const char *base)
+{
+	const char *dir = g_getenv("DOCPIPE_CACHE_DIR");
+	if (dir != NULL && g_str_equal(dir, "off"))
+		return NULL;
+	if (dir != NULL && *dir != '\0')
+		return g_build_filename(dir, base, NULL);
+	return g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
+}
+
+/* Write DATA to the cache file PATH (its directory the user's own); failure is no error. */
+static void
+cache_write(const char *path, const guint8 *data, gsize len)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	if (g_mkdir_with_parents(dir, 0700) == 0)
+		dp_write_atomic(path, (const char *)data, len, NULL);
+}
+
 static char *
 db_cache_path(const Exprs *ex)
 {
@@ -527,9 +549,7 @@ db_cache_path(const Exprs *ex)
 	}
 	g_checksum_update(sum, buf->data, buf->len);
 	g_autofree char *base = g_strdup_printf("hs-%s.db", g_checksum_get_string(sum));
-	if (dir != NULL && *dir != '\0')
-		return g_build_filename(dir, base, NULL);
-	return g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
+	return cache_file(base);
 }
 
 /* Check a cached database's header and ids; its dropped ids go to DROPPED.  *OFF: where the database starts. */
@@ -623,9 +643,85 @@ db_cache_save(const DpRedactor *rd, const char *path, guint n, const gboolean *d
 	memcpy(out->data + sizeof CACHE_MAGIC - 1 + 8, &sum, 8);
 	g_byte_array_append(out, (const guint8 *)ser, (guint)slen);
 	free(ser);
-	g_autofree char *dir = g_path_get_dirname(path);
-	if (g_mkdir_with_parents(dir, 0700) == 0)
-		dp_write_atomic(path, (const char *)out->data, out->len, NULL);
+	cache_write(path, out->data, out->len);
+}
+
+/*
+ * A term list's part of the names index (names.c: its folded terms, the
+ * variants' words and skeletons, the sorted index of pairs, the anchors)
+ * is cached beside the databases: with 10,000 names, folding the list and
+ * building the index again cost as much as the rest of a start.  The key
+ * is the list file's bytes, the fuzzy option and this executable (its
+ * device, inode, size and time: the index is what this build's code makes
+ * of the list, and a rebuilt docpipe makes it again); the file holds
+ * NAMES_MAGIC, the length of the rest and its FNV-1a sum, then
+ * dp_names_pack()'s bytes.  A file whose length or sum is wrong, or whose
+ * contents do not add up (dp_names_unpack()), is ignored and the part
+ * built and written again; the part is merged the same way either way,
+ * so results never depend on the cache.
+ */
+#define NAMES_MAGIC "docpipe-names-1\n"
+#define NAMES_HEADER (sizeof NAMES_MAGIC - 1 + 16)
+
+static char *
+names_cache_path(const char *list, gboolean fuzzy)
+{
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	GStatBuf st;
+	if (!g_file_get_contents(list, &data, &len, NULL) || g_stat("/proc/self/exe", &st) != 0)
+		return NULL;
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_checksum_update(sum, (const guchar *)NAMES_MAGIC, sizeof NAMES_MAGIC - 1);
+	guint64 exe[4] = { (guint64)st.st_dev, (guint64)st.st_ino, (guint64)st.st_size, (guint64)st.st_mtime };
+	g_checksum_update(sum, (const guchar *)exe, sizeof exe);
+	guchar fz = fuzzy ? 1 : 0;
+	g_checksum_update(sum, &fz, 1);
+	g_checksum_update(sum, (const guchar *)data, (gssize)len);
+	g_autofree char *base = g_strdup_printf("names-%s.idx", g_checksum_get_string(sum));
+	return cache_file(base);
+}
+
+/*
+ * The cached part of list file PATH (NULL when none or unusable); its
+ * terms and anchors go to TERMS, ANCHORS, pointing into *MAP.
+ */
+static DpNames *
+names_cache_load(const char *path, GPtrArray *terms, GPtrArray *anchors, GMappedFile **mapp)
+{
+	if (path == NULL)
+		return NULL;
+	GMappedFile *map = *mapp = g_mapped_file_new(path, FALSE, NULL);
+	if (map == NULL)
+		return NULL;
+	const char *data = g_mapped_file_get_contents(map);
+	gsize len = g_mapped_file_get_length(map);
+	guint64 rest, sum;
+	if (data == NULL || len < NAMES_HEADER || memcmp(data, NAMES_MAGIC, sizeof NAMES_MAGIC - 1) != 0)
+		return NULL;
+	memcpy(&rest, data + sizeof NAMES_MAGIC - 1, 8);
+	memcpy(&sum, data + sizeof NAMES_MAGIC - 1 + 8, 8);
+	if (rest != len - NAMES_HEADER || sum != ids_sum(data + NAMES_HEADER, len - NAMES_HEADER))
+		return NULL;
+	return dp_names_unpack(data + NAMES_HEADER, len - NAMES_HEADER, terms, anchors);
+}
+
+static void
+names_cache_save(const char *path, const DpNames *part, const GPtrArray *terms, const GPtrArray *anchors)
+{
+	if (path == NULL)
+		return;
+	g_autoptr(GByteArray) out = g_byte_array_new();
+	guint64 zero = 0;
+	g_byte_array_append(out, (const guint8 *)NAMES_MAGIC, sizeof NAMES_MAGIC - 1);
+	g_byte_array_append(out, (const guint8 *)&zero, 8);
+	g_byte_array_append(out, (const guint8 *)&zero, 8);
+	dp_names_pack(part, terms, anchors, out);
+	guint64 rest = out->len - NAMES_HEADER;
+	guint64 sum = ids_sum((const char *)out->data + NAMES_HEADER, rest);
+	memcpy(out->data + sizeof NAMES_MAGIC - 1, &rest, 8);
+	memcpy(out->data + sizeof NAMES_MAGIC - 1 + 8, &sum, 8);
+	cache_write(path, out->data, out->len);
 }
 
 /* Hand pattern ID to PCRE2 (Hyperscan cannot compile it). */
@@ -783,18 +879,38 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 		return TRUE;
 	}
 	g_autofree char *path = dp_config_resolve_path(cfg, terms);
-	g_autoptr(GPtrArray) list = dp_terms_load(path, error);
-	if (list == NULL)
-		return FALSE;
 	/* fuzzy: the rule's own, else [redact]'s. */
 	gboolean fuzzy = dp_config_get_int(cfg, "redact", "fuzzy") > 0;
 	if (dp_config_has(cfg, group, "fuzzy"))
 		fuzzy = dp_config_get_int(cfg, group, "fuzzy") > 0;
-	g_autoptr(GPtrArray) anchors = g_ptr_array_new_with_free_func(g_free);
-	for (guint t = 0; t < list->len; t++) {
-		guint entry = dp_names_add(rd->names, ri, list->pdata[t], fuzzy, anchors);
-		add_literal(rd, ex, ri, PK_LITERAL, list->pdata[t], entry + 1);
+	/*
+	 * The list's part of the names index: from the cache (its terms and
+	 * anchors in the file's mapping), else built alone and cached.
+	 */
+	g_autoptr(GPtrArray) list = g_ptr_array_new();
+	g_autoptr(GPtrArray) own = g_ptr_array_new();
+	g_autoptr(GMappedFile) map = NULL;
+	g_autofree char *cache = names_cache_path(path, fuzzy);
+	DpNames *part = names_cache_load(cache, list, own, &map);
+	if (part == NULL) {
+		g_ptr_array_unref(list);
+		g_ptr_array_unref(own);
+		list = dp_terms_load(path, error);
+		if (list == NULL)
+			return FALSE;
+		own = g_ptr_array_new_with_free_func(g_free);
+		part = dp_names_new();
+		for (guint t = 0; t < list->len; t++)
+			dp_names_add(part, ri, list->pdata[t], fuzzy, own);
+		dp_names_seal(part);
+		names_cache_save(cache, part, list, own);
 	}
+	/* Of strings that NAMES holds. */
+	g_autoptr(GPtrArray) anchors = g_ptr_array_new();
+	guint base = dp_names_merge(rd->names, part, ri, own, anchors);
+	dp_names_free(part);
+	for (guint t = 0; t < list->len; t++)
+		add_literal(rd, ex, ri, PK_LITERAL, list->pdata[t], base + t + 1);
 	/* The words of the names, from which names.c finds their variants. */
 	for (guint a = 0; a < anchors->len; a++)
 		add_literal(rd, ex, ri, PK_ANCHOR, anchors->pdata[a], 0);
