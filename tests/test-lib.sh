@@ -45,6 +45,11 @@ test_count=0
 test_failed=0
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/docpipe-test.XXXXXX")
 trap 'rm -rf "$TRASH"' EXIT
+# The caches of compiled rules and names (and run's OCR data hash) are the
+# script's own: a test neither reads the user's ~/.cache/docpipe nor leaves
+# files there.  Tests of the cache itself set their own.
+DOCPIPE_CACHE_DIR=$TRASH/.cache
+export DOCPIPE_CACHE_DIR
 
 say() { printf '# %s\n' "$*"; }
 
