@@ -101,43 +101,6 @@ fnv1a(const char *p, gsize n)
 }
 
 /*
- * Sort the N shingle hashes of KEYS (least significant byte first, eight
- * passes of one byte, TMP as scratch of N) and drop repeats: the signature
- * is over the set of shingles, so each distinct one is folded once.
- * Passes where every key has the same byte are skipped.  Returns the
- * number of distinct hashes, at the start of KEYS.
- */
-static gsize
-sort_unique(guint64 *keys, guint64 *tmp, gsize n)
-{
-	gsize count[8][256] = { { 0 } };
-	for (gsize i = 0; i < n; i++)
-		for (guint d = 0; d < 8; d++)
-			count[d][(keys[i] >> (8 * d)) & 0xff]++;
-	guint64 *src = keys, *dst = tmp;
-	for (guint d = 0; d < 8; d++) {
-		if (count[d][(keys[0] >> (8 * d)) & 0xff] == n)
-			continue;
-		gsize pos[256];
-		gsize sum = 0;
-		for (guint b = 0; b < 256; b++) {
-			pos[b] = sum;
-			sum += count[d][b];
-		}
-		for (gsize i = 0; i < n; i++)
-			dst[pos[(src[i] >> (8 * d)) & 0xff]++] = src[i];
-		guint64 *t = src;
-		src = dst;
-		dst = t;
-	}
-	gsize m = 0;
-	for (gsize i = 0; i < n; i++)
-		if (m == 0 || src[i] != keys[m - 1])
-			keys[m++] = src[i];
-	return m;
-}
-
-/*
  * Fold hashes H[0..N) into OUT: value I is the minimum over them of the
  * high half of params[2I] * h + params[2I+1] (mod 2^64).  The portable
  * version, one multiply per value and hash.
@@ -245,13 +208,12 @@ dp_minhash_sign(const char *norm, guint shingle, DpMinhash *out)
 		return TRUE;
 	}
 	gsize count = n - shingle + 1;
-	g_autofree guint64 *hashes = g_new(guint64, 2 * count);
+	g_autofree guint64 *hashes = g_new(guint64, count);
 	for (guint i = 0; i + shingle <= n; i++) {
 		gsize a = g_array_index(starts, gsize, i);
 		gsize b = i + shingle < n ? g_array_index(starts, gsize, i + shingle) - 1 : len;
 		hashes[i] = fnv1a(norm + a, b - a);
 	}
-	count = sort_unique(hashes, hashes + count, count);
 	fold(out, params, hashes, count);
 	return TRUE;
 }
