@@ -1,9 +1,11 @@
 /*
- * minhash-test.c: dp_minhash_sign (corpus/minhash.c), which folds each
- * distinct shingle once with vector multiplies, gives exactly the values
- * of the first version, one scalar multiply per shingle and value, kept
- * here as the reference: signatures are stored in corpus databases and
- * compared with those of earlier runs, so not one value may change.
+ * minhash-test.c: dp_minhash_sign (corpus/minhash.c), which hashes four
+ * shingles at a time and folds them with vector multiplies, gives exactly
+ * the values of the first version, one scalar multiply per shingle and
+ * value, kept here as the reference: signatures are stored in corpus
+ * databases and compared with those of earlier runs, so not one value
+ * may change.  Each fold (scalar, AVX2, AVX-512) is tested where the CPU
+ * has it.
  */
 #include "corpus/minhash.h"
 
@@ -111,7 +113,7 @@ random_text(GRand *r, guint nwords, guint vocab, guint maxlen)
 }
 
 static void
-test_edge_cases(void)
+edge_cases(void)
 {
 	static const char *const texts[] = { "",
 		                             "one",
@@ -137,7 +139,7 @@ test_edge_cases(void)
 }
 
 static void
-test_random_texts(void)
+random_texts(void)
 {
 	g_autoptr(GRand) r = g_rand_new_with_seed(20261207);
 	for (guint t = 0; t < 3000; t++) {
@@ -150,7 +152,7 @@ test_random_texts(void)
 }
 
 static void
-test_large_texts(void)
+large_texts(void)
 {
 	/* More distinct shingles than one cache block of the vector fold, and a 1 MiB text. */
 	g_autoptr(GRand) r = g_rand_new_with_seed(7);
@@ -162,4 +164,43 @@ test_large_texts(void)
 	}
 }
 
-DP_UNIT_MAIN("minhash", test_edge_cases, test_random_texts, test_large_texts)
+/* Every case with fold NAME; skipped where the CPU lacks it. */
+static void
+with_fold(const char *name)
+{
+	if (!dp_minhash_use_fold(name)) {
+		g_test_skip("this CPU has no such fold");
+		return;
+	}
+	edge_cases();
+	random_texts();
+	large_texts();
+	g_assert_true(dp_minhash_use_fold("avx512") || dp_minhash_use_fold("avx2") || dp_minhash_use_fold("scalar"));
+}
+
+static void
+test_scalar(void)
+{
+	with_fold("scalar");
+}
+
+static void
+test_avx2(void)
+{
+	with_fold("avx2");
+}
+
+static void
+test_avx512(void)
+{
+	with_fold("avx512");
+}
+
+static void
+test_unknown_fold(void)
+{
+	g_assert_false(dp_minhash_use_fold("sse9"));
+	g_assert_false(dp_minhash_use_fold(NULL));
+}
+
+DP_UNIT_MAIN("minhash", test_scalar, test_avx2, test_avx512, test_unknown_fold)
