@@ -39,6 +39,19 @@ dp_minhash_normalize(const char *text, gsize len)
 	const char *end = text + len;
 	gboolean in_word = FALSE;
 	for (const char *p = text; p < end;) {
+		/* ASCII, most of most texts: the same answers as below without the Unicode tables. */
+		if ((guchar)*p < 0x80) {
+			char a = *p++;
+			if (!g_ascii_isalnum(a)) {
+				in_word = FALSE;
+				continue;
+			}
+			if (!in_word && out->len > 0)
+				g_string_append_c(out, ' ');
+			in_word = TRUE;
+			g_string_append_c(out, g_ascii_tolower(a));
+			continue;
+		}
 		gunichar c = g_utf8_get_char_validated(p, end - p);
 		if (c == (gunichar)-1 || c == (gunichar)-2) {
 			p++;
