@@ -167,9 +167,9 @@ fold_scalar(DpMinhash *out, const guint64 *params, const guint64 *h, gsize n)
  * The same with AVX2, four values at a time.  There is no 64-bit
  * multiply across lanes, but the low 64 bits of a*h are
  * aL*hL + ((aH*hL + aL*hH) << 32) with 32x32->64 multiplies
- * (_mm256_mul_epu32 reads the low half of each 64-bit lane).  The high
- * halves, below 2^32, are compared as 32-bit lanes whose upper neighbour
- * is zero in both operands.  The hashes are taken in blocks that stay in
+ * (_mm256_mul_epu32 reads the low half of each 64-bit lane).  The minimum
+ * is taken of the 32-bit halves, as in fold_avx512: the high half of each
+ * lane is the value, the low one is never read.  The hashes are taken in blocks that stay in
  * the first-level cache while eight values at a time run over them in
  * registers.
  */
@@ -190,8 +190,11 @@ fold_avx2(DpMinhash *out, const guint64 *params, const guint64 *h, gsize n)
 			                               (gint64)params[2 * i + 11], (gint64)params[2 * i + 9]);
 			__m256i ah0 = _mm256_srli_epi64(a0, 32);
 			__m256i ah1 = _mm256_srli_epi64(a1, 32);
-			__m256i m0 = _mm256_set_epi64x(out->v[i + 3], out->v[i + 2], out->v[i + 1], out->v[i]);
-			__m256i m1 = _mm256_set_epi64x(out->v[i + 7], out->v[i + 6], out->v[i + 5], out->v[i + 4]);
+			guint64 r[8];
+			for (guint k = 0; k < 8; k++)
+				r[k] = (guint64)out->v[i + k] << 32;
+			__m256i m0 = _mm256_loadu_si256((const __m256i *)(const void *)r);
+			__m256i m1 = _mm256_loadu_si256((const __m256i *)(const void *)(r + 4));
 			for (gsize j = j0; j < j1; j++) {
 				__m256i hv = _mm256_set1_epi64x((gint64)h[j]);
 				__m256i hh = _mm256_srli_epi64(hv, 32);
@@ -199,16 +202,13 @@ fold_avx2(DpMinhash *out, const guint64 *params, const guint64 *h, gsize n)
 				__m256i c1 = _mm256_add_epi64(_mm256_mul_epu32(ah1, hv), _mm256_mul_epu32(a1, hh));
 				__m256i t0 = _mm256_add_epi64(_mm256_mul_epu32(a0, hv), _mm256_slli_epi64(c0, 32));
 				__m256i t1 = _mm256_add_epi64(_mm256_mul_epu32(a1, hv), _mm256_slli_epi64(c1, 32));
-				t0 = _mm256_srli_epi64(_mm256_add_epi64(t0, b0), 32);
-				t1 = _mm256_srli_epi64(_mm256_add_epi64(t1, b1), 32);
-				m0 = _mm256_min_epu32(m0, t0);
-				m1 = _mm256_min_epu32(m1, t1);
+				m0 = _mm256_min_epu32(m0, _mm256_add_epi64(t0, b0));
+				m1 = _mm256_min_epu32(m1, _mm256_add_epi64(t1, b1));
 			}
-			guint64 r[8];
 			_mm256_storeu_si256((__m256i *)r, m0);
 			_mm256_storeu_si256((__m256i *)(r + 4), m1);
 			for (guint k = 0; k < 8; k++)
-				out->v[i + k] = (guint32)r[k];
+				out->v[i + k] = (guint32)(r[k] >> 32);
 		}
 	}
 }
