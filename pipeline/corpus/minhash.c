@@ -18,6 +18,12 @@
  *	probability 0.9999, of 0.8 with 0.95, and of 0.5 with 0.06: grouping
  *	(corpus/dups.c) compares candidates only, never all pairs.
  *
+ *	Signing a 1 MiB text is ~200,000 shingles times 128 values: the
+ *	shingle hashes are collected first (four shingles hashed at a time),
+ *	then folded by the widest of three folds the CPU has (AVX-512DQ,
+ *	AVX2, scalar), chosen at run time; all give the same values, which
+ *	tests/unit/minhash-test.c checks against the first, scalar version.
+ *
  *	The constants are fixed: signatures made by one build are compared
  *	with those of another (a shard, an earlier run), so changing them
  *	changes the database format (corpus/corpusdb.c checks a version).
