@@ -32,6 +32,14 @@ GString *dp_minhash_normalize(const char *text, gsize len);
  */
 gboolean dp_minhash_sign(const char *norm, guint shingle, DpMinhash *out);
 
+/*
+ * For tests: make dp_minhash_sign use the fold NAME ("scalar", "avx2",
+ * "avx512") or a narrower one, instead of the widest the CPU has; FALSE
+ * (nothing changed) when NAME is unknown or the CPU lacks it.  Every fold
+ * gives the same values; not thread-safe, call before signing.
+ */
+gboolean dp_minhash_use_fold(const char *name);
+
 /* The estimated Jaccard similarity of the shingle sets of A and B, 0 to 1. */
 double dp_minhash_similarity(const DpMinhash *a, const DpMinhash *b);
 
