@@ -314,8 +314,6 @@ date_kind(const char *code)
 				c++;
 		} else if (strchr("dDmMyYhHsS", *c) != NULL) {
 			return 1;
-		} else if (*c == 'E' || *c == 'e' || *c == '@') {
-			return 0; /* scientific notation or text: not a date, and not understood below */
 		}
 	}
 	return 0;

@@ -72,6 +72,11 @@ test_dates(void)
 	g_assert_cmpstr(d, ==, "2024-03-05");
 	g_autofree char *d1904 = dp_numfmt_format(dp_numfmt_parse("yyyy-mm-dd"), 45356 - 1462, TRUE);
 	g_assert_cmpstr(d1904, ==, "2024-03-05");
+	/* An era year (e) before the date fields: still a date. */
+	g_autofree char *era = dp_numfmt_format(dp_numfmt_parse("[$-411]ge.m.d"), 45356, FALSE);
+	g_assert_cmpstr(era, ==, "2024-03-05");
+	g_autofree char *lng = dp_numfmt_format(dp_numfmt_parse("[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy"), 45356, FALSE);
+	g_assert_cmpstr(lng, ==, "2024-03-05");
 	g_autofree char *t = dp_numfmt_format(dp_numfmt_parse("h:mm"), 0.5, FALSE);
 	g_assert_cmpstr(t, ==, "12:00:00");
 }
