@@ -1,8 +1,10 @@
 #!/bin/sh
 # t2155: spreadsheet number formats (extract/office-numfmt.c): XLSX and
 # BIFF8 cells whose format shows a date or a time are ISO 8601 in either
-# date system, percentages and fixed decimals as the format says, every
-# other number as stored; ODS date and time cells from their
+# date system, percentages and fixed decimals as the format says, with
+# the format's sections (positive;negative;zero), literal text, thousands
+# separators, elapsed time and currency symbols; formats not understood
+# (scientific) and General keep the number as stored; ODS date and time cells from their
 # office:date-value and time-value.  Samples from make-samples-office
 # (openpyxl, odfpy) and make-samples-ole.
 . "$(dirname "$0")/test-lib.sh"
@@ -18,11 +20,12 @@ Formats
 
 ==> sheet 1 [text/tab-separated-values] <==
 date	datetime	percent	fixed	general	currency	time	red date	raw date
-2024-03-05	2024-03-05 14:30:00	12.34%	3.142	42.25	1234.5	14:30:00	1999-12-31	45356
+2024-03-05	2024-03-05 14:30:00	12.34%	3.142	42.25	$1,234.50	14:30:00	1999-12-31	45356
 2	50%	0.00
+(5.00)	1,234,567.50	36:30:00	€ 1,234.50	5.00 kg	zero	1,235	(3)	1234
 EOF
 
-test_expect_success 'XLSX: dates, times, percentages, fixed decimals; General and currency as stored' '
+test_expect_success 'XLSX: dates, times, percentages, fixed decimals, sections, thousands, elapsed, currency; General as stored' '
 	docpipe convert --no-redact "$S/formats.xlsx" >out &&
 	test_cmp "$TRASH/expect.xlsx" out
 '

@@ -14,18 +14,27 @@ typedef enum {
 	DP_NUMFMT_DATE,    /* a date, a time or both: ISO 8601 */
 	DP_NUMFMT_PERCENT, /* the value times 100, DECIMALS places, then % */
 	DP_NUMFMT_FIXED,   /* DECIMALS places */
+	DP_NUMFMT_CODE,    /* sections, literal text, thousands, elapsed time: CODE says */
 } DpNumFmtKind;
 
+#define DP_NUMFMT_MAX_DECIMALS 15
+/* The longest code (with its NUL) kept for DP_NUMFMT_CODE; longer ones with text stay raw. */
+#define DP_NUMFMT_MAX_CODE 80
+
 typedef struct {
-	guint8 kind;     /* DpNumFmtKind */
-	guint8 decimals; /* for PERCENT and FIXED, at most DP_NUMFMT_MAX_DECIMALS */
+	guint8 kind;                   /* DpNumFmtKind */
+	guint8 decimals;               /* for PERCENT and FIXED, at most DP_NUMFMT_MAX_DECIMALS */
+	char code[DP_NUMFMT_MAX_CODE]; /* for CODE: the format code, understood when parsed */
 } DpNumFmt;
 
-#define DP_NUMFMT_MAX_DECIMALS 15
-
-/* What the format code CODE (its first section) shows. */
+/*
+ * What the format code CODE shows: a date when its first section has
+ * date fields; else its sections (positive;negative;zero;text), each a
+ * number with literal text around it, or the raw value when any of the
+ * first three has something not understood.
+ */
 DpNumFmt dp_numfmt_parse(const char *code);
-/* What the built-in format ID shows: 1-4, 9-10 numbers, 14-22 and 45-47 dates. */
+/* What the built-in format ID shows: 1-4, 9-10 numbers, 14-22 and 45-47 dates, 46 elapsed time. */
 DpNumFmt dp_numfmt_builtin(guint id);
 /*
  * The number V as format F shows it, in a new string; NULL when F keeps

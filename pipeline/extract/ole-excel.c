@@ -262,7 +262,7 @@ add_cell(Book *b, guint32 row, guint16 col, char *text)
 static DpNumFmt
 xf_numfmt(const Book *b, guint16 ixfe)
 {
-	DpNumFmt raw = { DP_NUMFMT_RAW, 0 };
+	DpNumFmt raw = { .kind = DP_NUMFMT_RAW };
 	if (b->xf_format == NULL || ixfe >= b->xf_format->len)
 		return raw;
 	return b->formats[g_array_index(b->xf_format, guint16, ixfe)];
