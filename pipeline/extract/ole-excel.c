@@ -238,9 +238,15 @@ typedef struct {
 	 */
 	guint64 walk_budget;
 	gboolean over, damaged, repeated;
-	/* Cell formats: each XF's number format, and what each format shows. */
+	/*
+	 * Cell formats: each XF's number format, and what each format the
+	 * file defines shows (index -> DpNumFmt; a built-in one not redefined
+	 * comes from dp_numfmt_builtin()).  A table, not an array of all
+	 * 65,536 indexes: a DpNumFmt carries its code, and 5 MiB per workbook
+	 * would be paid by every small one.
+	 */
 	GArray *xf_format;
-	DpNumFmt formats[65536];
+	GHashTable *formats;
 	gboolean date1904;
 } Book;
 
@@ -265,7 +271,11 @@ xf_numfmt(const Book *b, guint16 ixfe)
 	DpNumFmt raw = { .kind = DP_NUMFMT_RAW };
 	if (b->xf_format == NULL || ixfe >= b->xf_format->len)
 		return raw;
-	return b->formats[g_array_index(b->xf_format, guint16, ixfe)];
+	guint16 ifmt = g_array_index(b->xf_format, guint16, ixfe);
+	const DpNumFmt *defined = g_hash_table_lookup(b->formats, GUINT_TO_POINTER(ifmt));
+	if (defined != NULL)
+		return *defined;
+	return ifmt < 64 ? dp_numfmt_builtin(ifmt) : raw;
 }
 
 static char *format_number(double v);
@@ -395,15 +405,9 @@ read_format(Book *b, Rec *r)
 {
 	guint16 ifmt = (guint16)rec_u(r, 2);
 	g_autofree char *fmt = rec_string(r, FALSE);
-	b->formats[ifmt] = dp_numfmt_parse(fmt);
-}
-
-/* The built-in number formats (dates and times, percentages, fixed decimals). */
-static void
-builtin_formats(Book *b)
-{
-	for (guint i = 0; i < 64; i++)
-		b->formats[i] = dp_numfmt_builtin(i);
+	DpNumFmt *f = g_new(DpNumFmt, 1);
+	*f = dp_numfmt_parse(fmt);
+	g_hash_table_replace(b->formats, GUINT_TO_POINTER(ifmt), f);
 }
 
 static int
@@ -530,14 +534,15 @@ dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError *
 	g_autoptr(GArray) cells = g_array_new(FALSE, FALSE, sizeof(Cell));
 	g_array_set_clear_func(cells, cell_clear);
 	g_autoptr(GArray) xf_format = g_array_new(FALSE, FALSE, sizeof(guint16));
+	g_autoptr(GHashTable) formats = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	g_autofree Book *b = g_new0(Book, 1);
 	*b = (Book){ .ctx = ctx,
 		     .sst = sst,
 		     .cells = cells,
 		     .limit = ctx->max_text > 0 ? ctx->max_text : G_MAXUINT64,
 		     .walk_budget = n,
-		     .xf_format = xf_format };
-	builtin_formats(b);
+		     .xf_format = xf_format,
+		     .formats = formats };
 	/* The workbook globals, up to their EOF. */
 	while (rec_next(p, n, &pos, &type, &r) && type != REC_EOF) {
 		if (type == REC_FILEPASS) {
