@@ -8,6 +8,9 @@
 # anew, byte for byte the one a clean start writes.  The same for the
 # cache of a list's names index (names-*.idx): a hit redacts as a miss,
 # with two lists that share words too, and a damaged file is rebuilt.
+# The database's key takes a list's expressions from the list's own key:
+# a changed list, fuzzy setting or other rule gives another database, and
+# its redaction is the one without the cache.
 test_description='redaction: the compiled-rules cache'
 . "$(dirname "$0")/test-lib.sh"
 
@@ -169,6 +172,57 @@ test_expect_success 'two lists that share words: a hit redacts as a miss and as 
 	test_cmp two-off.out two-miss.out &&
 	test_cmp two-off.out two-hit.out &&
 	grep -q "\[STAFF-" two-off.out
+'
+
+# Run CONF with the cache in KEYS and without; the databases and names
+# indexes in KEYS afterwards go to FILES.
+keyed_run() {
+	DOCPIPE_CACHE_DIR=off docpipe-redact -c "$1" --text <in.txt >key-off.out &&
+	DOCPIPE_CACHE_DIR="$PWD/keys" docpipe-redact -c "$1" --text <in.txt >key-miss.out &&
+	DOCPIPE_CACHE_DIR="$PWD/keys" docpipe-redact -c "$1" --text <in.txt >key-hit.out &&
+	test_cmp key-off.out key-miss.out &&
+	test_cmp key-off.out key-hit.out &&
+	ls keys >"$2"
+}
+
+test_expect_success 'a changed list, fuzzy setting or rule gives another database' '
+	mkdir keys &&
+	cp names.txt keyed.txt &&
+	sed "s/^terms=names.txt/terms=keyed.txt/" all.conf >keyed.conf &&
+	keyed_run keyed.conf files1 &&
+	test $(grep -c "^hs-" files1) = 1 &&
+	test $(grep -c "^names-" files1) = 1 &&
+	echo "Zebulon Quarternight" >>keyed.txt &&
+	printf "a Zebulon Quarternight b\na Xavier Quarterday c\n" >>in.txt &&
+	keyed_run keyed.conf files2 &&
+	test $(grep -c "^hs-" files2) = 2 &&
+	test $(grep -c "^names-" files2) = 2 &&
+	grep -q "^a \[PERSON-[0-9a-f]*\] b" key-hit.out &&
+	grep -q "^a Xavier Quarterday c" key-hit.out
+'
+
+# As many names, words and expressions as before: only the key can tell.
+test_expect_success 'a name replaced by another of as many words gives another database' '
+	sed "\$s/.*/Xavier Quarterday/" keyed.txt >keyed2.txt &&
+	mv keyed2.txt keyed.txt &&
+	keyed_run keyed.conf files3 &&
+	test $(grep -c "^hs-" files3) = 3 &&
+	test $(grep -c "^names-" files3) = 3 &&
+	grep -q "^a Zebulon Quarternight b" key-hit.out &&
+	grep -q "^a \[PERSON-[0-9a-f]*\] c" key-hit.out
+'
+
+test_expect_success 'another fuzzy setting, another rule: another database' '
+	sed "s/^key-file=.*/&\nfuzzy=0/" keyed.conf >fuzzy.conf &&
+	keyed_run fuzzy.conf files4 &&
+	test $(grep -c "^hs-" files4) = 4 &&
+	test $(grep -c "^names-" files4) = 4 &&
+	printf "[rule extra]\npattern=qx[0-9]+qx\n" >>fuzzy.conf &&
+	printf "a qx42qx d\n" >>in.txt &&
+	keyed_run fuzzy.conf files5 &&
+	test $(grep -c "^hs-" files5) = 5 &&
+	test $(grep -c "^names-" files5) = 4 &&
+	grep -q "^a \[EXTRA-[0-9a-f]*\] d" key-hit.out
 '
 
 test_done

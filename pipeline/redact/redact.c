@@ -309,13 +309,32 @@ dp_redactor_rule_name(const DpRedactor *rd, guint i)
 typedef struct {
 	GPtrArray *expr; /* of char* */
 	GArray *flags;   /* of unsigned */
+	/*
+	 * The runs of expressions term lists made, in order (of Run), and
+	 * their lists' names cache keys, "names START END KEY\n" each: the
+	 * database's key hashes these instead of those expressions.
+	 */
+	GArray *runs;
+	GString *keyed;
+	/*
+	 * The expressions' bytes: one chunk, not an allocation per
+	 * expression (a names list has 15,000 of them), and TMP, where a
+	 * literal is escaped before it is copied in.
+	 */
+	GStringChunk *strs;
+	GString *tmp;
 } Exprs;
 
-/* Add expression E (allocated with g_malloc, now owned by EX). */
+/* Expressions [start, end) of EX, made from one term list. */
+typedef struct {
+	guint start, end;
+} Run;
+
+/* Add expression E (in EX->strs). */
 static void
-exprs_take(DpRedactor *rd, Exprs *ex, char *e, unsigned flags, Pat pat)
+exprs_push(DpRedactor *rd, Exprs *ex, const char *e, unsigned flags, Pat pat)
 {
-	g_ptr_array_add(ex->expr, e);
+	g_ptr_array_add(ex->expr, (char *)e);
 	g_array_append_val(ex->flags, flags);
 	g_array_append_val(rd->pats, pat);
 }
@@ -323,26 +342,29 @@ exprs_take(DpRedactor *rd, Exprs *ex, char *e, unsigned flags, Pat pat)
 static void
 exprs_add(DpRedactor *rd, Exprs *ex, const char *e, unsigned flags, Pat pat)
 {
-	exprs_take(rd, ex, g_strdup(e), flags, pat);
+	exprs_push(rd, ex, g_string_chunk_insert(ex->strs, e), flags, pat);
 }
 
-/* A literal as a Hyperscan expression: ASCII punctuation escaped. */
-static char *
-escape_literal(const char *s, gsize n)
+/*
+ * Literal S of N bytes as a Hyperscan expression in EX->strs, ASCII
+ * punctuation escaped; *ASCII: whether S is all ASCII.
+ */
+static const char *
+escape_literal(Exprs *ex, const char *s, gsize n, gboolean *ascii)
 {
 	/*
-	 * By hand, not printf, and in one allocation of the exact size that
-	 * the expression list then keeps: a list of names has a space to
-	 * escape in every entry, and a GString grown and then copied cost
-	 * three allocations per literal at start.
+	 * By hand, not printf, in one pass into a buffer kept for every
+	 * literal, then copied into the chunk: a list of names has a space to
+	 * escape in every entry, and an allocation per literal, freed again
+	 * at the end, was a third of the literals' cost at start.
 	 */
 	static const char hex[] = "0123456789abcdef";
-	gsize m = 0;
-	for (gsize i = 0; i < n; i++)
-		m += (guchar)s[i] >= 0x80 || g_ascii_isalnum(s[i]) ? 1 : 4;
-	char *out = g_malloc(m + 1), *o = out;
+	g_string_set_size(ex->tmp, 4 * n);
+	char *out = ex->tmp->str, *o = out;
+	guchar any = 0;
 	for (gsize i = 0; i < n; i++) {
 		guchar c = (guchar)s[i];
+		any |= c;
 		if (c >= 0x80 || g_ascii_isalnum(c)) {
 			*o++ = (char)c;
 		} else {
@@ -353,8 +375,8 @@ escape_literal(const char *s, gsize n)
 			o += 4;
 		}
 	}
-	*o = '\0';
-	return out;
+	*ascii = any < 0x80;
+	return g_string_chunk_insert_len(ex->strs, out, o - out);
 }
 
 /* Add term T (already folded) for RULE (its entry TERM + 1, or 0), or for the allow list. */
@@ -362,7 +384,8 @@ static void
 add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t, guint term)
 {
 	gsize n = strlen(t);
-	char *e = escape_literal(t, n);
+	gboolean ascii;
+	const char *e = escape_literal(ex, t, n, &ascii);
 	Pat pat = { rule,
 		    kind,
 		    g_ascii_isalnum(t[0]) || (guchar)t[0] >= 0x80,
@@ -370,11 +393,11 @@ add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t, g
 		    0,
 		    term };
 	unsigned flags = HS_FLAG_CASELESS;
-	if (g_str_is_ascii(t))
+	if (ascii)
 		pat.len = (guint32)n; /* the match has the literal's length: no SOM needed */
 	else
 		flags |= HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_SOM_LEFTMOST;
-	exprs_take(rd, ex, e, flags, pat);
+	exprs_push(rd, ex, e, flags, pat);
 }
 
 static char *
@@ -468,7 +491,8 @@ load_allow(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
  * costs ~10 ms, a list of 100,000 names seconds, and both would otherwise be
  * paid by every `docpipe convert`.  The key covers the format, the
  * Hyperscan version, the platform and every expression with its flags and
- * id; the file holds a header (CACHE_MAGIC and the length of the rest),
+ * id (a term list's expressions through the list's key, see
+ * db_cache_path()); the file holds a header (CACHE_MAGIC and the length of the rest),
  * the ids PCRE2 took over, then the serialized database.  Any problem with
  * the cache (unwritable, truncated, corrupt, another version) just means
  * compiling, and writing the file again.  $DOCPIPE_CACHE_DIR overrides the
@@ -518,11 +542,28 @@ cache_write(const char *path, const guint8 *data, gsize len)
 		dp_write_atomic(path, (const char *)data, len, NULL);
 }
 
+/* Whether the cache is off ($DOCPIPE_CACHE_DIR=off). */
+static gboolean
+cache_off(void)
+{
+	const char *dir = g_getenv("DOCPIPE_CACHE_DIR");
+	return dir != NULL && g_str_equal(dir, "off");
+}
+
+/*
+ * The expressions of a term list are not hashed one by one for the key:
+ * with 10,000 names' literals and anchors that was a fifth of a start.
+ * Each run of them is keyed by the names cache key of its list instead
+ * (EX->keyed), which covers everything they are made from: the list file's
+ * bytes, the fuzzy setting and this executable, whose code folds, escapes
+ * and flags them; the runs of earlier lists (whose anchors a later list's
+ * merge leaves out) come before it in the same key.  Every other
+ * expression is hashed with its flags as before.
+ */
 static char *
 db_cache_path(const Exprs *ex)
 {
-	const char *dir = g_getenv("DOCPIPE_CACHE_DIR");
-	if (dir != NULL && g_str_equal(dir, "off"))
+	if (cache_off())
 		return NULL;
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	g_checksum_update(sum, (const guchar *)CACHE_MAGIC, sizeof CACHE_MAGIC - 1);
@@ -531,13 +572,20 @@ db_cache_path(const Exprs *ex)
 	hs_platform_info_t plat;
 	if (hs_populate_platform(&plat) == HS_SUCCESS)
 		g_checksum_update(sum, (const guchar *)&plat, sizeof plat);
+	guint32 n = ex->expr->len;
+	g_checksum_update(sum, (const guchar *)&n, sizeof n);
+	g_checksum_update(sum, (const guchar *)ex->keyed->str, (gssize)ex->keyed->len + 1);
 	/*
 	 * The same bytes as one update per expression and per flag word, fed
-	 * through a buffer: with 15,000 names' literals the calls cost more
-	 * than the hashing they feed.
+	 * through a buffer: many small calls cost more than the hashing.
 	 */
 	g_autoptr(GByteArray) buf = g_byte_array_sized_new(64 * 1024);
-	for (guint i = 0; i < ex->expr->len; i++) {
+	guint r = 0;
+	for (guint i = 0; i < n; i++) {
+		if (r < ex->runs->len && i == g_array_index(ex->runs, Run, r).start) {
+			i = g_array_index(ex->runs, Run, r++).end - 1;
+			continue;
+		}
 		const char *e = ex->expr->pdata[i];
 		unsigned fl = g_array_index(ex->flags, unsigned, i);
 		g_byte_array_append(buf, (const guint8 *)e, (guint)strlen(e) + 1);
@@ -663,23 +711,28 @@ db_cache_save(const DpRedactor *rd, const char *path, guint n, const gboolean *d
 #define NAMES_MAGIC "docpipe-names-1\n"
 #define NAMES_HEADER (sizeof NAMES_MAGIC - 1 + 16)
 
+/* The names cache key of LIST (hex), or NULL when it cannot be read. */
 static char *
-names_cache_path(const char *list, gboolean fuzzy)
+names_cache_key(const char *list, gboolean fuzzy)
 {
 	g_autofree char *data = NULL;
 	gsize len = 0;
 	GStatBuf st;
 	if (!g_file_get_contents(list, &data, &len, NULL) || g_stat("/proc/self/exe", &st) != 0)
 		return NULL;
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(sum, (const guchar *)NAMES_MAGIC, sizeof NAMES_MAGIC - 1);
+	/*
+	 * SHA-256 by util/hash.c (Nettle, the CPU's SHA instructions), not
+	 * GChecksum, which cost 7 M instructions on a 10,000-name list at
+	 * every start; the same bytes in one buffer give the same key.
+	 */
+	g_autoptr(GByteArray) in = g_byte_array_sized_new((guint)(sizeof NAMES_MAGIC + 33 + len));
+	g_byte_array_append(in, (const guint8 *)NAMES_MAGIC, sizeof NAMES_MAGIC - 1);
 	guint64 exe[4] = { (guint64)st.st_dev, (guint64)st.st_ino, (guint64)st.st_size, (guint64)st.st_mtime };
-	g_checksum_update(sum, (const guchar *)exe, sizeof exe);
-	guchar fz = fuzzy ? 1 : 0;
-	g_checksum_update(sum, &fz, 1);
-	g_checksum_update(sum, (const guchar *)data, (gssize)len);
-	g_autofree char *base = g_strdup_printf("names-%s.idx", g_checksum_get_string(sum));
-	return cache_file(base);
+	g_byte_array_append(in, (const guint8 *)exe, sizeof exe);
+	guint8 fz = fuzzy ? 1 : 0;
+	g_byte_array_append(in, &fz, 1);
+	g_byte_array_append(in, (const guint8 *)data, (guint)len);
+	return dp_sha256_hex(in->data, in->len);
 }
 
 /*
@@ -807,10 +860,25 @@ scratch:
 }
 
 static void
+exprs_init(Exprs *ex)
+{
+	ex->expr = g_ptr_array_new();
+	ex->flags = g_array_new(FALSE, FALSE, sizeof(unsigned));
+	ex->runs = g_array_new(FALSE, FALSE, sizeof(Run));
+	ex->keyed = g_string_new(NULL);
+	ex->strs = g_string_chunk_new(64 * 1024);
+	ex->tmp = g_string_new(NULL);
+}
+
+static void
 exprs_clear(Exprs *ex)
 {
 	g_ptr_array_unref(ex->expr);
 	g_array_unref(ex->flags);
+	g_array_unref(ex->runs);
+	g_string_free(ex->keyed, TRUE);
+	g_string_chunk_free(ex->strs);
+	g_string_free(ex->tmp, TRUE);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Exprs, exprs_clear)
 
@@ -890,7 +958,9 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 	g_autoptr(GPtrArray) list = g_ptr_array_new();
 	g_autoptr(GPtrArray) own = g_ptr_array_new();
 	g_autoptr(GMappedFile) map = NULL;
-	g_autofree char *cache = names_cache_path(path, fuzzy);
+	g_autofree char *key = cache_off() ? NULL : names_cache_key(path, fuzzy);
+	g_autofree char *base = key ? g_strdup_printf("names-%s.idx", key) : NULL;
+	g_autofree char *cache = base ? cache_file(base) : NULL;
 	DpNames *part = names_cache_load(cache, list, own, &map);
 	if (part == NULL) {
 		g_ptr_array_unref(list);
@@ -907,13 +977,20 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 	}
 	/* Of strings that NAMES holds. */
 	g_autoptr(GPtrArray) anchors = g_ptr_array_new();
-	guint base = dp_names_merge(rd->names, part, ri, own, anchors);
+	guint first = dp_names_merge(rd->names, part, ri, own, anchors);
 	dp_names_free(part);
+	Run run = { ex->expr->len, 0 };
 	for (guint t = 0; t < list->len; t++)
-		add_literal(rd, ex, ri, PK_LITERAL, list->pdata[t], base + t + 1);
+		add_literal(rd, ex, ri, PK_LITERAL, list->pdata[t], first + t + 1);
 	/* The words of the names, from which names.c finds their variants. */
 	for (guint a = 0; a < anchors->len; a++)
 		add_literal(rd, ex, ri, PK_ANCHOR, anchors->pdata[a], 0);
+	/* The database's key takes the list's key for these (db_cache_path()). */
+	run.end = ex->expr->len;
+	if (key != NULL && run.end > run.start) {
+		g_array_append_val(ex->runs, run);
+		g_string_append_printf(ex->keyed, "names %u %u %s\n", run.start, run.end, key);
+	}
 	return TRUE;
 }
 
@@ -1084,7 +1161,8 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 	rd->ocr_mode = g_strcmp0(ocr, "always") == 0 ? OCR_ALWAYS : g_strcmp0(ocr, "never") == 0 ? OCR_NEVER : OCR_AUTO;
 	rd->pats = g_array_new(FALSE, FALSE, sizeof(Pat));
 	rd->digit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
-	g_auto(Exprs) ex = { g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(unsigned)) };
+	g_auto(Exprs) ex = { 0 };
+	exprs_init(&ex);
 
 	rd->names = dp_names_new();
 	if (!add_builtin_rules(rd, cfg, &ex, error) || !add_custom_rules(rd, cfg, &ex, error) ||
