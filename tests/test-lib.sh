@@ -44,12 +44,14 @@ unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS
 test_count=0
 test_failed=0
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/docpipe-test.XXXXXX")
-trap 'rm -rf "$TRASH"' EXIT
 # The caches of compiled rules and names (and run's OCR data hash) are the
 # script's own: a test neither reads the user's ~/.cache/docpipe nor leaves
-# files there.  Tests of the cache itself set their own.
-DOCPIPE_CACHE_DIR=$TRASH/.cache
+# files there.  Beside $TRASH, not in it, so that tests which look for
+# files written outside their output see none.  Tests of the cache itself
+# set their own.
+DOCPIPE_CACHE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/docpipe-cache.XXXXXX")
 export DOCPIPE_CACHE_DIR
+trap 'rm -rf "$TRASH" "$DOCPIPE_CACHE_DIR"' EXIT
 
 say() { printf '# %s\n' "$*"; }
 
