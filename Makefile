@@ -62,8 +62,13 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # past a dozen libraries: 1.2 million of the 5.2 million instructions the
 # dynamic linker ran before main() (callgrind).  No library defines what
 # they define but Hyperscan, three of libstdc++'s own template functions.
+#
+# Hyperscan's compiler (libhs, C++) is not linked either: the programs link
+# its scanner alone, libhs_runtime (C, no libstdc++), and
+# pipeline/util/lazy-hs.c opens libhs when a rule set must be compiled.
 PKG_LIBS   := -Wl,--push-state,--no-as-needed -lc -lstdc++ -Wl,--pop-state \
-              $(shell pkg-config --libs $(filter-out sqlite3 libmagic,$(CORE_PKGS)) 2>/dev/null) -lm
+              $(shell pkg-config --libs $(filter-out sqlite3 libmagic libhs,$(CORE_PKGS)) 2>/dev/null) \
+              -lhs_runtime -lm
 PDF_LIBS   := $(shell pkg-config --libs $(PDF_PKGS) cairo 2>/dev/null) -lm
 PDFTEXT_LIBS := $(shell pkg-config --libs $(PDFTEXT_PKGS) glib-2.0 2>/dev/null) -lm
 MAIL_LIBS  := $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
