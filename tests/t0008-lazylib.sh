@@ -1,6 +1,6 @@
 #!/bin/sh
-# SQLite and libmagic opened on first use (util/lazylib.c,
-# util/lazy-sqlite.c, util/lazy-magic.c): the unit tests, and the programs
+# SQLite, libmagic and Hyperscan's compiler opened on first use
+# (util/lazylib.c, util/lazy-sqlite.c, util/lazy-magic.c, util/lazy-hs.c): the unit tests, and the programs
 # not linked with them, so that a start that needs neither pays none of
 # their relocations.
 test_description='libraries opened on first use'
@@ -24,6 +24,29 @@ test_expect_success 'libmagic still types what the sniffers cannot, sandbox on a
 	DOCPIPE_CONFIG=$PWD/off.conf docpipe-detect --tsv x.gz | cut -f2 >off &&
 	printf "type\napplication/gzip\n" >expect &&
 	test_cmp expect on && test_cmp expect off
+'
+
+test_expect_success 'no program names Hyperscan compiler libhs as a needed library' '
+	for p in docpipe docpipe-detect docpipe-extract docpipe-redact docpipe-emit; do
+		readelf -d "$DOCPIPE_BUILD/$p" >dyn &&
+		grep "(NEEDED)" dyn >needed &&
+		grep -q "libhs_runtime" needed &&
+		! grep -q "libhs\.so" needed || return 1
+	done
+'
+
+test_expect_success 'redaction compiles its rules through the lazily opened libhs, cache on and off' '
+	printf "[sandbox]\nenabled=false\n" >off.conf &&
+	printf "Call 555-867-5309 or mail john.doe@example.com.\n" >p.txt &&
+	printf "Call [PHONE] or mail [EMAIL].\n" >expect-redacted &&
+	DOCPIPE_CACHE_DIR=off docpipe convert p.txt >uncached &&
+	test_cmp expect-redacted uncached &&
+	DOCPIPE_CACHE_DIR=$PWD/cache docpipe convert p.txt >first &&
+	DOCPIPE_CACHE_DIR=$PWD/cache docpipe convert p.txt >cached &&
+	DOCPIPE_CACHE_DIR=$PWD/cache DOCPIPE_CONFIG=$PWD/off.conf docpipe convert p.txt >cached-off &&
+	test_cmp expect-redacted first &&
+	test_cmp expect-redacted cached &&
+	test_cmp expect-redacted cached-off
 '
 
 test_expect_success 'docpipe run still keeps its ledger in SQLite' '
