@@ -1,8 +1,8 @@
 #!/bin/sh
-# SQLite, libmagic and Hyperscan's compiler opened on first use
-# (util/lazylib.c, util/lazy-sqlite.c, util/lazy-magic.c, util/lazy-hs.c): the unit tests, and the programs
-# not linked with them, so that a start that needs neither pays none of
-# their relocations.
+# SQLite, libmagic, libxml2 and Hyperscan's compiler opened on first use
+# (util/lazylib.c, util/lazy-sqlite.c, util/lazy-magic.c, util/lazy-xml.c,
+# util/lazy-hs.c): the unit tests, and the programs not linked with them,
+# so that a start that needs none of them pays none of their relocations.
 test_description='libraries opened on first use'
 . "$(dirname "$0")/test-lib.sh"
 
@@ -47,6 +47,28 @@ test_expect_success 'redaction compiles its rules through the lazily opened libh
 	test_cmp expect-redacted first &&
 	test_cmp expect-redacted cached &&
 	test_cmp expect-redacted cached-off
+'
+
+test_expect_success 'no program names libxml2 or libstdc++ as a needed library' '
+	for p in docpipe docpipe-detect docpipe-extract docpipe-redact docpipe-emit; do
+		readelf -d "$DOCPIPE_BUILD/$p" >dyn &&
+		grep "(NEEDED)" dyn >needed &&
+		! grep -q -e "libxml2" -e "libstdc++" needed || return 1
+	done
+'
+
+test_expect_success 'XML records and the HTML reader use the lazily opened libxml2, sandbox on and off' '
+	printf "<html><body><h1>Title</h1><p>Mail john.doe@example.com</p></body></html>" >h.html &&
+	printf "Title\n\nMail [EMAIL]\n" >expect-html &&
+	docpipe convert h.html >html-on &&
+	DOCPIPE_CONFIG=$PWD/off.conf docpipe convert h.html >html-off &&
+	test_cmp expect-html html-on &&
+	test_cmp expect-html html-off &&
+	docpipe convert --xml h.html >xml-on &&
+	DOCPIPE_CONFIG=$PWD/off.conf docpipe convert --xml h.html >xml-off &&
+	test_cmp xml-on xml-off &&
+	grep "<redaction rule=\"email\" field=\"body\" count=\"1\"" xml-on &&
+	grep "^Mail \[EMAIL\]$" xml-on
 '
 
 test_expect_success 'docpipe run still keeps its ledger in SQLite' '
