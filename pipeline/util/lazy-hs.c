@@ -43,7 +43,7 @@ static DpLazyLib libhs = DP_LAZYLIB_INIT("libhs.so.5");
 
 /* The message of the error record made when libhs cannot be opened. */
 static char unavailable_message[] = "Hyperscan's compiler (libhs.so.5) cannot be opened";
-static hs_compile_error_t unavailable = {unavailable_message, -1};
+static hs_compile_error_t unavailable = { unavailable_message, -1 };
 
 hs_error_t
 hs_compile_multi(const char *const *expressions, const unsigned int *flags, const unsigned int *ids,
