@@ -55,19 +55,35 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # a large part of every start; pipeline/util/lazy-sqlite.c and
 # lazy-magic.c open them on first use.
 #
-# The C library and libstdc++ (which Hyperscan and libxml2's ICU bring) come
-# first among the needed libraries: every symbol the dynamic linker binds at
-# start is looked for in the libraries in that order, and most of them are
-# defined in those two.  Last in the list, they cost every lookup a walk
-# past a dozen libraries: 1.2 million of the 5.2 million instructions the
-# dynamic linker ran before main() (callgrind).  No library defines what
-# they define but Hyperscan, three of libstdc++'s own template functions.
-PKG_LIBS   := -Wl,--push-state,--no-as-needed -lc -lstdc++ -Wl,--pop-state \
-              $(shell pkg-config --libs $(filter-out sqlite3 libmagic,$(CORE_PKGS)) 2>/dev/null) -lm
+# libxml2 is not linked either (with ICU, liblzma and zlib behind it): only
+# XML records and the HTML reader use it, through pipeline/util/lazy-xml.c.
+# docpipe-office.so, which reads OOXML/ODF/EPUB with it, links it itself.
+#
+# Hyperscan's compiler (libhs) is not linked either: the programs link its
+# scanner alone, libhs_runtime, and pipeline/util/lazy-hs.c opens libhs
+# when a rule set must be compiled (a database cache miss).
+#
+# With neither, no library the programs load at start is C++, and
+# libstdc++ is not loaded at all: its own ~1,700 symbol bindings (long
+# mangled names, each hashed and looked up) were the largest single part
+# of what the dynamic linker ran before main().  A C++ module
+# (docpipe-pdftext.so, docpipe-phone.so) brings it when loaded.
+#
+# The C library comes first among the needed libraries, and Nettle second:
+# every symbol the dynamic linker binds at start is looked for in the
+# libraries in that order, and most of them are defined in the C library;
+# Nettle binds ~450 of its own symbols (its algorithm tables) at every
+# start, and with it second each of those lookups skips GLib, PCRE2 and
+# libseccomp: 0.07 million instructions of a `docpipe convert` (callgrind).
+PKG_LIBS   := -Wl,--push-state,--no-as-needed -lc -Wl,--pop-state \
+              $(shell pkg-config --libs nettle 2>/dev/null) \
+              $(shell pkg-config --libs $(filter-out sqlite3 libmagic libhs libxml-2.0 nettle,$(CORE_PKGS)) 2>/dev/null) \
+              -lhs_runtime -lm
 PDF_LIBS   := $(shell pkg-config --libs $(PDF_PKGS) cairo 2>/dev/null) -lm
 PDFTEXT_LIBS := $(shell pkg-config --libs $(PDFTEXT_PKGS) glib-2.0 2>/dev/null) -lm
 MAIL_LIBS  := $(shell pkg-config --libs $(MAIL_PKGS) 2>/dev/null)
 ZIP_LIBS   := $(shell pkg-config --libs $(ZIP_PKGS) 2>/dev/null)
+XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 OCR_LIBS   := $(shell pkg-config --libs $(OCR_PKGS) 2>/dev/null) -lm
 PHONE_LIBS := -lphonenumber
 TNEF_LIBS  := $(shell pkg-config --libs $(TNEF_PKGS) 2>/dev/null)
@@ -161,7 +177,7 @@ $(BUILD)/docpipe-zip.so: $(BUILD)/obj/extract/zip.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(ZIP_LIBS)
 
 $(BUILD)/docpipe-office.so: $(OFFICE_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
-	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(ZIP_LIBS)
+	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(ZIP_LIBS) $(XML_LIBS)
 
 $(BUILD)/docpipe-ocr.so: $(BUILD)/obj/extract/ocr.o $(BUILD)/obj/extract/image.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(OCR_LIBS)
