@@ -23,6 +23,12 @@ GBytes *dp_read_file(const char *path, guint64 max, GError **error);
  */
 void dp_bytes_release(GBytes *bytes, gsize from, gsize upto);
 /*
+ * TEST ONLY: the next dp_read_file() that maps its file cuts the file to
+ * half its size right after, as another process rewriting it would, so
+ * that what a shrunk input does to a run can be tested without a race.
+ */
+void dp_read_file_fault_shrink(void);
+/*
  * FALSE, with DP_EXIT_NOINPUT, when BYTES is a mapping from dp_read_file
  * whose file shrank while it was read: the lost pages read as zeros, so
  * whatever was made of them is wrong.  NAME is for the message.
