@@ -35,6 +35,7 @@
 #include "extract/extract.h"
 #include "sandbox/isolate.h"
 #include "util/diag.h"
+#include "util/escape.h"
 #include "util/exitcode.h"
 #include "util/fileio.h"
 #include "util/pathlist.h"
@@ -143,32 +144,6 @@ detect_deferred(DpRecord *rec, GBytes *data)
 	dp_record_set(rec, DP_F_DETECT, NULL);
 }
 
-/*
- * PATH as the inventory prints it: as given, the same bytes as the
- * record's source (non-ASCII names stay readable), with only what would
- * break the line or the columns escaped C-style (\t, \n, other control
- * characters, and the backslash itself so that the escapes read back).
- */
-static char *
-tsv_path(const char *path)
-{
-	char keep[129];
-	for (guint i = 0; i < 128; i++)
-		keep[i] = (char)(0x80 + i);
-	keep[128] = '\0';
-	g_autofree char *esc = g_strescape(path, keep);
-	/* g_strescape() escapes double quotes too: a path's quotes are its own. */
-	GString *out = g_string_new(NULL);
-	for (const char *p = esc; *p != '\0'; p++) {
-		if (p[0] == '\\' && p[1] == '"')
-			p++;
-		else if (p[0] == '\\' && p[1] != '\0')
-			g_string_append_c(out, *p++);
-		g_string_append_c(out, *p);
-	}
-	return g_string_free(out, FALSE);
-}
-
 /* Identify PATH and write its record or inventory line. */
 static gboolean
 detect_one(const char *path, int *exit_code, GError **error)
@@ -186,7 +161,8 @@ detect_one(const char *path, int *exit_code, GError **error)
 	if (opt_tsv) {
 		const char *size = dp_record_get(rec, DP_F_SIZE);
 		const char *sha = dp_record_get(rec, DP_F_SHA256);
-		g_autofree char *p = tsv_path(path);
+		/* The path as given (non-ASCII stays readable), control characters escaped. */
+		g_autofree char *p = dp_escape_line(path);
 		printf("%s\t%s\t%s\t%s\n", p, dp_record_get(rec, DP_F_TYPE), size ? size : "-", sha ? sha : "-");
 		return TRUE;
 	}

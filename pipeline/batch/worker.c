@@ -57,6 +57,7 @@
 #include "extract/extract.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
+#include "util/fileio.h"
 #include "util/proc.h"
 
 #include <errno.h>
@@ -349,6 +350,10 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 	} else if (!o->seen_top) {
 		dp_record_set(res, DP_F_STATUS, DP_STATUS_ERROR);
 		dp_record_set(res, DP_F_ERROR, "cannot open or read the input");
+	} else if (code == DP_EXIT_NOINPUT) {
+		/* Its records are out, but it shrank while it was read (util/fileio.c): they are wrong. */
+		dp_record_set(res, DP_F_STATUS, DP_STATUS_ERROR);
+		dp_record_set(res, DP_F_ERROR, "the input shrank while it was read");
 	} else {
 		gboolean part_failed = o->part_problem != NULL && g_str_equal(o->status, DP_STATUS_OK);
 		dp_record_set(res, DP_F_STATUS, part_failed ? DP_STATUS_PARTIAL : o->status);
@@ -430,7 +435,9 @@ send_result(const DpRecord *res)
  * a result with a status that does not exist, then converts normally, as
  * a worker taken over by a document might), garbage (begins a result, then
  * sends a line that is no header line, and hangs), garbage-key (begins a
- * result, breaks off inside a key with a byte no key holds, and hangs).
+ * result, breaks off inside a key with a byte no key holds, and hangs),
+ * shrink (cuts the input to half its size right after it is mapped, as a
+ * process rewriting it would: util/fileio.c).
  * Honoured only in workers; it has no effect elsewhere.
  */
 static void
@@ -482,6 +489,8 @@ fault_inject(const char *rel, guint served)
 		write_all(RES_FD, g, strlen(g));
 		for (;;)
 			pause();
+	} else if (g_str_equal(p[0], "shrink")) {
+		dp_read_file_fault_shrink();
 	} else if (g_str_equal(p[0], "lie")) {
 		g_autoptr(DpRecord) res = dp_record_new();
 		dp_record_set(res, DP_F_STATUS, "splendid");

@@ -31,6 +31,7 @@
 #include "sandbox/isolate.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
+#include "util/fileio.h"
 
 #include <string.h>
 
@@ -202,6 +203,15 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 		ok = dp_isolate_extract(&chain->ectx, &chain->iso, rec, data, error);
 	} else
 		ok = dp_extract(&chain->ectx, rec, data, error);
+	/*
+	 * An input that shrank under its mapping was read as zeros past the
+	 * cut (util/fileio.c), here or by the parent's hash while the child
+	 * extracted: what came of it is wrong, and the input unreadable.
+	 */
+	if (ok && !dp_bytes_check(data, path, &local)) {
+		warn_redacted(chain, local->message);
+		*exit_code = dp_exit_merge(*exit_code, local->code);
+	}
 	/* Commit this input's outputs now, not when the next one starts. */
 	ok = ok && dp_emitter_finish(chain->emitter, error);
 	const char *problem;

@@ -20,9 +20,11 @@
  * SECURITY
  *	The ledger is opened read-only and must be a docpipe ledger
  *	(batch/ledger.c); nothing is written.  Its paths and errors came from
- *	inputs: --json escapes every control character (util/json.c), but
- *	the text form prints them as they are, so a file name holding a
- *	newline or a terminal escape reaches the terminal unchanged.
+ *	inputs: --json escapes every control character (util/json.c), and
+ *	the text form escapes control characters and backslashes C-style
+ *	(util/escape.c, as docpipe-detect --tsv), so that a file name
+ *	holding a newline or a terminal escape stays on its line and never
+ *	reaches the terminal as such.
  *
  * EXIT STATUS
  *	0 no input failed; 65 some inputs failed; 64 usage; 66 an OUT has
@@ -34,6 +36,7 @@
 #include "core/config.h"
 #include "redact/redact.h"
 #include "util/diag.h"
+#include "util/escape.h"
 #include "util/exitcode.h"
 #include "util/fileio.h"
 #include "util/json.h"
@@ -128,9 +131,12 @@ dp_cmd_status(int argc, char **argv)
 				continue;
 			failed++;
 			g_autofree char *shown = shown_path(rd, e->path);
-			g_string_append_printf(text, "  %s%s%s: %s%s%s\n", argc > 2 ? argv[i] : "",
-			                       argc > 2 ? ": " : "", shown, e->status, e->error ? ": " : "",
-			                       e->error ? e->error : "");
+			g_autofree char *out_esc = dp_escape_line(argv[i]);
+			g_autofree char *shown_esc = dp_escape_line(shown);
+			g_autofree char *error_esc = e->error ? dp_escape_line(e->error) : NULL;
+			g_string_append_printf(text, "  %s%s%s: %s%s%s\n", argc > 2 ? out_esc : "",
+			                       argc > 2 ? ": " : "", shown_esc, e->status, e->error ? ": " : "",
+			                       e->error ? error_esc : "");
 			if (jfail->len)
 				g_string_append(jfail, ", ");
 			g_string_append(jfail, "{\"out\": ");

@@ -600,6 +600,9 @@ dp_detect_input(const char *path, guint64 max, DpDetectFlags flags, GBytes **dat
 		if (sniffed == NULL)
 			dp_record_set(rec, DP_F_DETECT, "deferred");
 	}
+	/* A file that shrank under its mapping read as zeros past the cut. */
+	if (!dp_bytes_check(bytes, path, error))
+		return NULL;
 	dp_record_set(rec, DP_F_ID, id);
 	dp_record_set(rec, DP_F_TYPE, type);
 	dp_record_set(rec, DP_F_SHA256, sha);

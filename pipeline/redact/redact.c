@@ -1520,7 +1520,7 @@ find_spans(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope, G
 	gsize prev = 0, os, oe;
 	const Cand *c;
 	while ((c = next_span(rd, text, &i, prev, &os, &oe)) != NULL) {
-		DpSpan s = { c->rule, os, oe - os };
+		DpSpan s = { c->rule, os, oe - os, oe - os };
 		g_array_append_val(matches, s);
 		prev = oe;
 	}
@@ -1560,7 +1560,7 @@ replace(DpRedactor *rd, GString *out, guint rule, const Cand *c, const char *tex
 	case DP_OP_REMOVE: break;
 	}
 	if (spans) {
-		DpSpan s = { rule, at, out->len - at };
+		DpSpan s = { rule, at, out->len - at, oe - os };
 		g_array_append_val(spans, s);
 	}
 }
@@ -1682,6 +1682,73 @@ note_spans(DpRedactor *rd, DpRecord *rec, const char *field, GArray *spans)
 		    g_strdup_printf("%s %s %u%s", dp_redactor_rule_name(rd, rule), field, count[rule], pos[rule]->str);
 		dp_record_add(rec, DP_F_REDACTED, v);
 		g_string_free(pos[rule], TRUE);
+	}
+}
+
+/*
+ * Carrying positions in FIELD before SPANS replaced what they did over to
+ * FIELD after: each is shifted by the growth or shrinking of every
+ * replacement that ended before it.  Positions come in increasing order,
+ * so the walk over SPANS goes on where the last one stopped (it starts
+ * again when one does not).
+ */
+typedef struct {
+	GArray *spans;
+	guint next;   /* the first span not yet passed */
+	gssize delta; /* the shift of the spans before it */
+	gsize last;   /* the last position asked */
+} Shift;
+
+static gsize
+shift_offset(Shift *sh, gsize off)
+{
+	if (off < sh->last) {
+		sh->next = 0;
+		sh->delta = 0;
+	}
+	sh->last = off;
+	for (; sh->next < sh->spans->len; sh->next++) {
+		const DpSpan *sp = &g_array_index(sh->spans, DpSpan, sh->next);
+		gsize src_off = (gsize)((gssize)sp->offset - sh->delta);
+		if (src_off + sp->src_length > off)
+			break;
+		sh->delta += (gssize)sp->length - (gssize)sp->src_length;
+	}
+	return (gsize)((gssize)off + sh->delta);
+}
+
+/*
+ * The "redacted" lines REC had for FIELD before this pass (the PDF
+ * extractor's covered labels, an earlier redaction's) give positions in
+ * the text SPANS has just rewritten: carry them over, or a label found
+ * after an e-mail address that was shortened would point past it.
+ */
+static void
+shift_noted(DpRecord *rec, const char *field, GArray *spans)
+{
+	if (spans->len == 0)
+		return;
+	for (guint i = 0; i < rec->fields->len; i++) {
+		DpField *f = rec->fields->pdata[i];
+		if (!g_str_equal(f->key, DP_F_REDACTED))
+			continue;
+		g_auto(GStrv) w = g_strsplit(f->value, " ", -1);
+		if (g_strv_length(w) < 4 || !g_str_equal(w[1], field))
+			continue;
+		Shift sh = { spans, 0, 0, 0 };
+		GString *v = g_string_new(NULL);
+		g_string_append_printf(v, "%s %s %s", w[0], w[1], w[2]);
+		for (guint k = 3; w[k] != NULL; k++) {
+			char *plus = NULL;
+			guint64 off = g_ascii_strtoull(w[k], &plus, 10);
+			if (plus == NULL || *plus != '+' || plus == w[k])
+				g_string_append_printf(v, " %s", w[k]);
+			else
+				g_string_append_printf(v, " %" G_GSIZE_FORMAT "%s", shift_offset(&sh, (gsize)off),
+				                       plus);
+		}
+		g_free(f->value);
+		f->value = g_string_free(v, FALSE);
 	}
 }
 
@@ -2034,6 +2101,7 @@ dp_redact_record(DpRedactor *rd, DpRecord *rec)
 		GString *body = apply(rd, rec->body->str, rec->body->len, body_ocr, FALSE, FALSE, spans);
 		g_string_free(rec->body, TRUE);
 		rec->body = body;
+		shift_noted(rec, "body", spans);
 		note_spans(rd, rec, "body", spans);
 	}
 	dp_header_names_end(&rd->hnames, rec);

@@ -13,11 +13,17 @@
 
 typedef struct DpRedactor DpRedactor;
 
-/* A span: which rule, where (in the output text, or in the input for dp_redactor_find). */
+/*
+ * A span: which rule, where (in the output text, or in the input for
+ * dp_redactor_find), and how long the text it replaced was (SRC_LENGTH;
+ * LENGTH again for dp_redactor_find), so that a position in the text
+ * before redaction can be carried over to the text after it.
+ */
 typedef struct {
 	guint rule;
 	gsize offset;
 	gsize length;
+	gsize src_length;
 } DpSpan;
 
 /* Build the rules configured in CFG ([redact] and [rule NAME] groups). */

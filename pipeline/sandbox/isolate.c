@@ -51,6 +51,7 @@
 #include "extract/extract.h"
 #include "sandbox/sandbox.h"
 #include "util/exitcode.h"
+#include "util/fileio.h"
 #include "util/hash.h"
 #include "util/proc.h"
 
@@ -175,6 +176,12 @@ child_main(DpExtractCtx *ctx, const DpIsolateOpts *opts, const DpRecord *in, GBy
 	ctx->emit_file = out;
 	gboolean ok = dp_extract(ctx, in, data, &error);
 	ok = fflush(out) == 0 && ok;
+	/* The input shrank under its mapping: what we read past the cut was zeros. */
+	g_clear_error(&error);
+	if (!dp_bytes_check(data, dp_record_get(in, DP_F_SOURCE), &error)) {
+		g_printerr("docpipe: %s\n", error->message);
+		_exit(DP_EXIT_NOINPUT);
+	}
 	_exit(ok ? 0 : DP_EXIT_IOERR);
 }
 
@@ -350,6 +357,8 @@ classify(const DpIsolateOpts *opts, int wstatus, gboolean waited, gboolean fired
 		return g_strdup(stream_err->message);
 	if (waited && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == DP_EXIT_OSERR)
 		return g_strdup("the sandbox could not be set up (see the message above)");
+	if (waited && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == DP_EXIT_NOINPUT)
+		return g_strdup("the input shrank while it was read");
 	if (waited && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0)
 		return g_strdup_printf("parser exited with status %d", WEXITSTATUS(wstatus));
 	return NULL;
@@ -402,6 +411,7 @@ typedef struct {
 	gboolean emit_ok;   /* CTX->emit took every record */
 	gboolean killed;    /* the parent killed the child */
 	gboolean waited;    /* WSTATUS is the child's */
+	gboolean shrunk;    /* the input shrank while the parent hashed it */
 	int wstatus;
 } Extraction;
 
@@ -479,6 +489,7 @@ hash_input(Extraction *x, GBytes *data)
 		return;
 	g_autofree char *sum = dp_sha256_bytes(data);
 	g_autofree char *id = dp_id_root(sum);
+	x->shrunk = !dp_bytes_check(data, "", NULL);
 	dp_record_set(x->in, DP_F_SHA256, sum);
 	dp_record_set(x->in, DP_F_ID, id);
 }
@@ -553,6 +564,11 @@ report_end(Extraction *x, GError **error)
 	guint n_seen = g_hash_table_size(x->ids);
 	if (reason == NULL && n_seen == 0)
 		reason = g_strdup("parser ended without a record");
+	/* The parent's hash read zeros past a cut the child may have missed. */
+	if (reason == NULL && x->shrunk) {
+		status = DP_STATUS_ERROR;
+		reason = g_strdup("the input shrank while it was read");
+	}
 	if (reason == NULL)
 		return TRUE;
 	return emit_failure(x->ctx, x->in, n_seen, status, reason, error);
