@@ -27,39 +27,8 @@
 
 static DpLazyLib libmagic = DP_LAZYLIB_INIT("libmagic.so.1");
 
-magic_t
-magic_open(int flags)
-{
-	static magic_t (*volatile fn)(int);
-	if (fn == NULL)
-		fn = (magic_t(*)(int))dp_lazylib_sym(&libmagic, "magic_open");
-	return fn != NULL ? fn(flags) : NULL;
-}
-
-int
-magic_load(magic_t cookie, const char *file)
-{
-	static int (*volatile fn)(magic_t, const char *);
-	if (fn == NULL)
-		fn = (int (*)(magic_t, const char *))dp_lazylib_sym(&libmagic, "magic_load");
-	return fn != NULL ? fn(cookie, file) : -1;
-}
-
-const char *
-magic_buffer(magic_t cookie, const void *data, size_t len)
-{
-	static const char *(*volatile fn)(magic_t, const void *, size_t);
-	if (fn == NULL)
-		fn = (const char *(*)(magic_t, const void *, size_t))dp_lazylib_sym(&libmagic, "magic_buffer");
-	return fn != NULL ? fn(cookie, data, len) : NULL;
-}
-
-void
-magic_close(magic_t cookie)
-{
-	static void (*volatile fn)(magic_t);
-	if (fn == NULL)
-		fn = (void (*)(magic_t))dp_lazylib_sym(&libmagic, "magic_close");
-	if (fn != NULL)
-		fn(cookie);
-}
+DP_LAZY_FN(libmagic, magic_t, magic_open, (int flags), (flags), NULL)
+DP_LAZY_FN(libmagic, int, magic_load, (magic_t cookie, const char *file), (cookie, file), -1)
+DP_LAZY_FN(libmagic, const char *, magic_buffer, (magic_t cookie, const void *data, size_t len), (cookie, data, len),
+           NULL)
+DP_LAZY_VOID(libmagic, magic_close, (magic_t cookie), (cookie))

@@ -35,32 +35,6 @@
 
 static DpLazyLib libsqlite = DP_LAZYLIB_INIT("libsqlite3.so.0");
 
-/*
- * One wrapper: RET NAME PARAMS calls the library's NAME with ARGS, or
- * returns 0 when the library could not be opened.  The address is looked
- * up once; two threads racing on the first call store the same value.
- */
-#define LAZY_FN(ret, name, params, args)                                                                               \
-	ret name params                                                                                                \
-	{                                                                                                              \
-		static ret(*volatile fn) params;                                                                       \
-		if (fn == NULL)                                                                                        \
-			fn = (ret(*) params)dp_lazylib_sym(&libsqlite, #name);                                         \
-		if (fn == NULL)                                                                                        \
-			return (ret)0;                                                                                 \
-		return fn args;                                                                                        \
-	}
-
-#define LAZY_VOID(name, params, args)                                                                                  \
-	void name params                                                                                               \
-	{                                                                                                              \
-		static void(*volatile fn) params;                                                                      \
-		if (fn == NULL)                                                                                        \
-			fn = (void(*) params)dp_lazylib_sym(&libsqlite, #name);                                        \
-		if (fn != NULL)                                                                                        \
-			fn args;                                                                                       \
-	}
-
 int
 sqlite3_open_v2(const char *filename, sqlite3 **db, int flags, const char *vfs)
 {
@@ -85,28 +59,28 @@ sqlite3_errmsg(sqlite3 *db)
 	return fn != NULL ? fn(db) : dp_lazylib_message(&libsqlite);
 }
 
-LAZY_FN(int, sqlite3_close, (sqlite3 * db), (db))
+DP_LAZY_FN(libsqlite, int, sqlite3_close, (sqlite3 * db), (db), 0)
 /* clang-format off */
-LAZY_FN(int, sqlite3_bind_blob, (sqlite3_stmt *s, int i, const void *v, int n, void (*d)(void *)), (s, i, v, n, d))
-LAZY_FN(int, sqlite3_bind_double, (sqlite3_stmt *s, int i, double v), (s, i, v))
-LAZY_FN(int, sqlite3_bind_int, (sqlite3_stmt *s, int i, int v), (s, i, v))
-LAZY_FN(int, sqlite3_bind_int64, (sqlite3_stmt *s, int i, sqlite3_int64 v), (s, i, v))
-LAZY_FN(int, sqlite3_bind_null, (sqlite3_stmt *s, int i), (s, i))
-LAZY_FN(int, sqlite3_bind_text, (sqlite3_stmt *s, int i, const char *v, int n, void (*d)(void *)), (s, i, v, n, d))
-LAZY_FN(int, sqlite3_busy_timeout, (sqlite3 *db, int ms), (db, ms))
-LAZY_FN(int, sqlite3_clear_bindings, (sqlite3_stmt *s), (s))
-LAZY_FN(const void *, sqlite3_column_blob, (sqlite3_stmt *s, int i), (s, i))
-LAZY_FN(int, sqlite3_column_bytes, (sqlite3_stmt *s, int i), (s, i))
-LAZY_FN(int, sqlite3_column_count, (sqlite3_stmt *s), (s))
-LAZY_FN(double, sqlite3_column_double, (sqlite3_stmt *s, int i), (s, i))
-LAZY_FN(int, sqlite3_column_int, (sqlite3_stmt *s, int i), (s, i))
-LAZY_FN(sqlite3_int64, sqlite3_column_int64, (sqlite3_stmt *s, int i), (s, i))
-LAZY_FN(const unsigned char *, sqlite3_column_text, (sqlite3_stmt *s, int i), (s, i))
-LAZY_FN(int, sqlite3_exec, (sqlite3 *db, const char *sql, int (*cb)(void *, int, char **, char **), void *arg, char **msg), (db, sql, cb, arg, msg))
-LAZY_FN(int, sqlite3_finalize, (sqlite3_stmt *s), (s))
-LAZY_FN(sqlite3_int64, sqlite3_last_insert_rowid, (sqlite3 *db), (db))
-LAZY_FN(int, sqlite3_prepare_v2, (sqlite3 *db, const char *sql, int n, sqlite3_stmt **s, const char **tail), (db, sql, n, s, tail))
-LAZY_FN(int, sqlite3_reset, (sqlite3_stmt *s), (s))
-LAZY_FN(int, sqlite3_step, (sqlite3_stmt *s), (s))
-LAZY_VOID(sqlite3_free, (void *p), (p))
+DP_LAZY_FN(libsqlite, int, sqlite3_bind_blob, (sqlite3_stmt *s, int i, const void *v, int n, void (*d)(void *)), (s, i, v, n, d), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_bind_double, (sqlite3_stmt *s, int i, double v), (s, i, v), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_bind_int, (sqlite3_stmt *s, int i, int v), (s, i, v), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_bind_int64, (sqlite3_stmt *s, int i, sqlite3_int64 v), (s, i, v), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_bind_null, (sqlite3_stmt *s, int i), (s, i), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_bind_text, (sqlite3_stmt *s, int i, const char *v, int n, void (*d)(void *)), (s, i, v, n, d), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_busy_timeout, (sqlite3 *db, int ms), (db, ms), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_clear_bindings, (sqlite3_stmt *s), (s), 0)
+DP_LAZY_FN(libsqlite, const void *, sqlite3_column_blob, (sqlite3_stmt *s, int i), (s, i), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_column_bytes, (sqlite3_stmt *s, int i), (s, i), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_column_count, (sqlite3_stmt *s), (s), 0)
+DP_LAZY_FN(libsqlite, double, sqlite3_column_double, (sqlite3_stmt *s, int i), (s, i), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_column_int, (sqlite3_stmt *s, int i), (s, i), 0)
+DP_LAZY_FN(libsqlite, sqlite3_int64, sqlite3_column_int64, (sqlite3_stmt *s, int i), (s, i), 0)
+DP_LAZY_FN(libsqlite, const unsigned char *, sqlite3_column_text, (sqlite3_stmt *s, int i), (s, i), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_exec, (sqlite3 *db, const char *sql, int (*cb)(void *, int, char **, char **), void *arg, char **msg), (db, sql, cb, arg, msg), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_finalize, (sqlite3_stmt *s), (s), 0)
+DP_LAZY_FN(libsqlite, sqlite3_int64, sqlite3_last_insert_rowid, (sqlite3 *db), (db), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_prepare_v2, (sqlite3 *db, const char *sql, int n, sqlite3_stmt **s, const char **tail), (db, sql, n, s, tail), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_reset, (sqlite3_stmt *s), (s), 0)
+DP_LAZY_FN(libsqlite, int, sqlite3_step, (sqlite3_stmt *s), (s), 0)
+DP_LAZY_VOID(libsqlite, sqlite3_free, (void *p), (p))
 /* clang-format on */

@@ -42,44 +42,17 @@
 
 static DpLazyLib libxml = DP_LAZYLIB_INIT("libxml2.so.2");
 
-/*
- * One wrapper: RET NAME PARAMS calls the library's NAME with ARGS, or
- * returns FAIL when the library could not be opened.  The address is
- * looked up once; two threads racing on the first call store the same
- * value.
- */
-#define LAZY_FN(ret, name, params, args, fail)                                                                         \
-	ret name params                                                                                                \
-	{                                                                                                              \
-		static ret(*volatile fn) params;                                                                       \
-		if (fn == NULL)                                                                                        \
-			fn = (ret(*) params)dp_lazylib_sym(&libxml, #name);                                            \
-		if (fn == NULL)                                                                                        \
-			return fail;                                                                                   \
-		return fn args;                                                                                        \
-	}
-
-#define LAZY_VOID(name, params, args)                                                                                  \
-	void name params                                                                                               \
-	{                                                                                                              \
-		static void(*volatile fn) params;                                                                      \
-		if (fn == NULL)                                                                                        \
-			fn = (void(*) params)dp_lazylib_sym(&libxml, #name);                                           \
-		if (fn != NULL)                                                                                        \
-			fn args;                                                                                       \
-	}
-
 /* extract/pool.c: the globals, before two threads parse at once. */
-LAZY_VOID(xmlInitParser, (void), ())
+DP_LAZY_VOID(libxml, xmlInitParser, (void), ())
 
 /* extract/html.c: the HTML reader. */
-LAZY_FN(htmlParserCtxtPtr, htmlCreateMemoryParserCtxt, (const char *buffer, int size), (buffer, size), NULL)
-LAZY_FN(int, htmlCtxtUseOptions, (htmlParserCtxtPtr ctxt, int options), (ctxt, options), -1)
-LAZY_VOID(htmlFreeParserCtxt, (htmlParserCtxtPtr ctxt), (ctxt))
-LAZY_FN(int, htmlParseDocument, (htmlParserCtxtPtr ctxt), (ctxt), -1)
-LAZY_FN(int, xmlStrEqual, (const xmlChar *str1, const xmlChar *str2), (str1, str2), 0)
-LAZY_FN(int, xmlStrcasecmp, (const xmlChar *str1, const xmlChar *str2), (str1, str2), -1)
-LAZY_FN(int, xmlSwitchEncoding, (xmlParserCtxtPtr ctxt, xmlCharEncoding enc), (ctxt, enc), -1)
+DP_LAZY_FN(libxml, htmlParserCtxtPtr, htmlCreateMemoryParserCtxt, (const char *buffer, int size), (buffer, size), NULL)
+DP_LAZY_FN(libxml, int, htmlCtxtUseOptions, (htmlParserCtxtPtr ctxt, int options), (ctxt, options), -1)
+DP_LAZY_VOID(libxml, htmlFreeParserCtxt, (htmlParserCtxtPtr ctxt), (ctxt))
+DP_LAZY_FN(libxml, int, htmlParseDocument, (htmlParserCtxtPtr ctxt), (ctxt), -1)
+DP_LAZY_FN(libxml, int, xmlStrEqual, (const xmlChar *str1, const xmlChar *str2), (str1, str2), 0)
+DP_LAZY_FN(libxml, int, xmlStrcasecmp, (const xmlChar *str1, const xmlChar *str2), (str1, str2), -1)
+DP_LAZY_FN(libxml, int, xmlSwitchEncoding, (xmlParserCtxtPtr ctxt, xmlCharEncoding enc), (ctxt, enc), -1)
 
 /* core/emit.c: the XML record writer. */
 xmlBufferPtr
@@ -93,23 +66,25 @@ xmlBufferCreate(void)
 	return fn();
 }
 
-LAZY_FN(const xmlChar *, xmlBufferContent, (const xmlBuffer *buf), (buf), NULL)
-LAZY_VOID(xmlBufferEmpty, (xmlBufferPtr buf), (buf))
-LAZY_VOID(xmlBufferFree, (xmlBufferPtr buf), (buf))
-LAZY_FN(int, xmlBufferLength, (const xmlBuffer *buf), (buf), 0)
-LAZY_VOID(xmlFreeTextWriter, (xmlTextWriterPtr writer), (writer))
-LAZY_FN(xmlTextWriterPtr, xmlNewTextWriterMemory, (xmlBufferPtr buf, int compression), (buf, compression), NULL)
-LAZY_FN(int, xmlTextWriterEndDocument, (xmlTextWriterPtr writer), (writer), -1)
-LAZY_FN(int, xmlTextWriterEndElement, (xmlTextWriterPtr writer), (writer), -1)
-LAZY_FN(int, xmlTextWriterFlush, (xmlTextWriterPtr writer), (writer), -1)
-LAZY_FN(int, xmlTextWriterSetIndent, (xmlTextWriterPtr writer, int indent), (writer, indent), -1)
-LAZY_FN(int, xmlTextWriterSetIndentString, (xmlTextWriterPtr writer, const xmlChar *str), (writer, str), -1)
-LAZY_FN(int, xmlTextWriterStartDocument,
-        (xmlTextWriterPtr writer, const char *version, const char *encoding, const char *standalone),
-        (writer, version, encoding, standalone), -1)
-LAZY_FN(int, xmlTextWriterStartElement, (xmlTextWriterPtr writer, const xmlChar *name), (writer, name), -1)
-LAZY_FN(int, xmlTextWriterWriteAttribute, (xmlTextWriterPtr writer, const xmlChar *name, const xmlChar *content),
-        (writer, name, content), -1)
-LAZY_FN(int, xmlTextWriterWriteRawLen, (xmlTextWriterPtr writer, const xmlChar *content, int len),
-        (writer, content, len), -1)
-LAZY_FN(int, xmlTextWriterWriteString, (xmlTextWriterPtr writer, const xmlChar *content), (writer, content), -1)
+DP_LAZY_FN(libxml, const xmlChar *, xmlBufferContent, (const xmlBuffer *buf), (buf), NULL)
+DP_LAZY_VOID(libxml, xmlBufferEmpty, (xmlBufferPtr buf), (buf))
+DP_LAZY_VOID(libxml, xmlBufferFree, (xmlBufferPtr buf), (buf))
+DP_LAZY_FN(libxml, int, xmlBufferLength, (const xmlBuffer *buf), (buf), 0)
+DP_LAZY_VOID(libxml, xmlFreeTextWriter, (xmlTextWriterPtr writer), (writer))
+DP_LAZY_FN(libxml, xmlTextWriterPtr, xmlNewTextWriterMemory, (xmlBufferPtr buf, int compression), (buf, compression),
+           NULL)
+DP_LAZY_FN(libxml, int, xmlTextWriterEndDocument, (xmlTextWriterPtr writer), (writer), -1)
+DP_LAZY_FN(libxml, int, xmlTextWriterEndElement, (xmlTextWriterPtr writer), (writer), -1)
+DP_LAZY_FN(libxml, int, xmlTextWriterFlush, (xmlTextWriterPtr writer), (writer), -1)
+DP_LAZY_FN(libxml, int, xmlTextWriterSetIndent, (xmlTextWriterPtr writer, int indent), (writer, indent), -1)
+DP_LAZY_FN(libxml, int, xmlTextWriterSetIndentString, (xmlTextWriterPtr writer, const xmlChar *str), (writer, str), -1)
+DP_LAZY_FN(libxml, int, xmlTextWriterStartDocument,
+           (xmlTextWriterPtr writer, const char *version, const char *encoding, const char *standalone),
+           (writer, version, encoding, standalone), -1)
+DP_LAZY_FN(libxml, int, xmlTextWriterStartElement, (xmlTextWriterPtr writer, const xmlChar *name), (writer, name), -1)
+DP_LAZY_FN(libxml, int, xmlTextWriterWriteAttribute,
+           (xmlTextWriterPtr writer, const xmlChar *name, const xmlChar *content), (writer, name, content), -1)
+DP_LAZY_FN(libxml, int, xmlTextWriterWriteRawLen, (xmlTextWriterPtr writer, const xmlChar *content, int len),
+           (writer, content, len), -1)
+DP_LAZY_FN(libxml, int, xmlTextWriterWriteString, (xmlTextWriterPtr writer, const xmlChar *content), (writer, content),
+           -1)

@@ -43,4 +43,32 @@ gpointer dp_lazylib_sym(DpLazyLib *lib, const char *symbol);
 /* Why LIB could not be opened, or NULL when it was (or was not tried). */
 const char *dp_lazylib_message(DpLazyLib *lib);
 
+/*
+ * One wrapper, in a lazy-*.c file: RET NAME PARAMS calls the function
+ * NAME of LIB (a DpLazyLib) with ARGS, or returns FAIL when LIB could not
+ * be opened.  The address is looked up once; two threads racing on the
+ * first call store the same value.
+ */
+#define DP_LAZY_FN(lib, ret, name, params, args, fail)                                                                 \
+	ret name params                                                                                                \
+	{                                                                                                              \
+		static ret(*volatile fn_) params;                                                                      \
+		if (fn_ == NULL)                                                                                       \
+			fn_ = (ret(*) params)dp_lazylib_sym(&(lib), #name);                                            \
+		if (fn_ == NULL)                                                                                       \
+			return fail;                                                                                   \
+		return fn_ args;                                                                                       \
+	}
+
+/* The same for a function without a result: nothing happens when LIB could not be opened. */
+#define DP_LAZY_VOID(lib, name, params, args)                                                                          \
+	void name params                                                                                               \
+	{                                                                                                              \
+		static void(*volatile fn_) params;                                                                     \
+		if (fn_ == NULL)                                                                                       \
+			fn_ = (void(*) params)dp_lazylib_sym(&(lib), #name);                                           \
+		if (fn_ != NULL)                                                                                       \
+			fn_ args;                                                                                      \
+	}
+
 #endif
