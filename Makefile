@@ -121,6 +121,7 @@ OLE_SRC  := pipeline/extract/ole.c pipeline/extract/ole-word.c pipeline/extract/
 OFFICE_SRC := pipeline/extract/office-zip.c pipeline/extract/office-text.c pipeline/extract/ooxml-docx.c pipeline/extract/ooxml-xlsx.c \
             pipeline/extract/ooxml-pptx.c pipeline/extract/odf.c pipeline/extract/epub.c
 MOD_SRC  := pipeline/extract/pdf.c pipeline/extract/pdf-ocr.c pipeline/extract/pdf-covered.c pipeline/extract/pdf-streams.c \
+            pipeline/extract/pdf-page.c \
             pipeline/extract/mail.c pipeline/extract/zip.c \
             pipeline/extract/ocr.c pipeline/extract/image.c pipeline/extract/tnef.c \
             pipeline/extract/pst.c pipeline/extract/pst-message.c pipeline/extract/pst-io.c $(OLE_SRC) $(OFFICE_SRC)
@@ -159,7 +160,7 @@ $(BUILD)/libdocpipe.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/docpipe-pdf.so: $(BUILD)/obj/extract/pdf.o $(BUILD)/obj/extract/pdf-ocr.o $(BUILD)/obj/extract/pdf-covered.o \
-                        $(BUILD)/obj/extract/pdf-streams.o
+                        $(BUILD)/obj/extract/pdf-streams.o $(BUILD)/obj/extract/pdf-page.o
 	$(CC) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PDF_LIBS)
 
 # The PDFs of text alone, through libpoppler without poppler-glib (pdf-text.cc).
@@ -167,7 +168,8 @@ $(BUILD)/obj/extract/pdf-text.o: pipeline/extract/pdf-text.cc $(HEADERS) Makefil
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-$(BUILD)/docpipe-pdftext.so: $(BUILD)/obj/extract/pdf-text.o $(BUILD)/obj/extract/pdf-streams.o
+$(BUILD)/docpipe-pdftext.so: $(BUILD)/obj/extract/pdf-text.o $(BUILD)/obj/extract/pdf-streams.o \
+                            $(BUILD)/obj/extract/pdf-page.o
 	$(CXX) $(LDFLAGS) -shared -fPIC -o $@ $^ $(PDFTEXT_LIBS)
 
 $(BUILD)/docpipe-mail.so: $(BUILD)/obj/extract/mail.o

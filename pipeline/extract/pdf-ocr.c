@@ -10,8 +10,8 @@
  *	          - is mostly unmapped glyphs (U+FFFD, private use, control
  *	            characters: pdf.c's "garbled"), or
  *	          - lies only in the top and bottom margins of a scan: fewer
- *	            than MARGIN_MAX_CHARS visible characters, every one of
- *	            them within MARGIN_FRACTION of the page's height from its
+ *	            than DP_PDF_MARGIN_MAX_CHARS visible characters, every one of
+ *	            them within DP_PDF_MARGIN_FRACTION of the page's height from its
  *	            top or bottom edge, on a page whose images cover at least
  *	            SCAN_COVER of it (the stamped banner or Bates number of a
  *	            scanned FOIA release page; a page of real text that is
@@ -69,9 +69,6 @@
 #define OCR_MAX_PIXELS (40.0 * 1000 * 1000)
 /* cairo's image surfaces are at most 32767 pixels a side. */
 #define CAIRO_MAX_SIDE 32767.0
-/* The margin rule: so many characters at most, within this share of the height. */
-#define MARGIN_MAX_CHARS 400
-#define MARGIN_FRACTION 0.15
 /* A scan: images cover at least half the page. */
 #define SCAN_COVER 0.5
 
@@ -116,29 +113,22 @@ scan_like(PopplerPage *page)
 static gboolean
 margin_only(PopplerPage *page, const char *layer)
 {
-	glong n = g_utf8_strlen(layer, -1);
-	glong visible = 0;
-	for (const char *p = layer; *p; p = g_utf8_next_char(p))
-		visible += !g_unichar_isspace(g_utf8_get_char(p));
-	if (visible == 0 || visible > MARGIN_MAX_CHARS)
+	if (!dp_pdf_margin_small(layer))
 		return FALSE;
 	double w = 0, h = 0;
 	poppler_page_get_size(page, &w, &h);
 	PopplerRectangle *rects = NULL;
 	guint nr = 0;
-	if (h <= 0 || !poppler_page_get_text_layout(page, &rects, &nr) || (glong)nr != n) {
+	if (h <= 0 || !poppler_page_get_text_layout(page, &rects, &nr)) {
 		g_free(rects);
 		return FALSE;
 	}
-	gboolean only = TRUE;
-	guint i = 0;
-	for (const char *p = layer; *p && only; p = g_utf8_next_char(p), i++) {
-		if (g_unichar_isspace(g_utf8_get_char(p)))
-			continue;
-		double mid = (rects[i].y1 + rects[i].y2) / 2;
-		only = mid < h * MARGIN_FRACTION || mid > h * (1 - MARGIN_FRACTION);
-	}
+	DpPdfBox *boxes = g_new(DpPdfBox, MAX(nr, 1));
+	for (guint i = 0; i < nr; i++)
+		boxes[i] = (DpPdfBox){ rects[i].x1, rects[i].y1, rects[i].x2, rects[i].y2 };
 	g_free(rects);
+	gboolean only = dp_pdf_margin_only(layer, boxes, nr, h);
+	g_free(boxes);
 	if (!only)
 		return FALSE;
 	/* Only then the images' areas (Poppler runs the page's content for them). */

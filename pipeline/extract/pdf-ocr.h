@@ -10,9 +10,7 @@
 #include "core/config.h"
 #include "extract/extract.h"
 #include "extract/ocr.h"
-
-/* What a page's text layer is worth (pdf.c's page_quality). */
-typedef enum { PAGE_TEXT, PAGE_EMPTY, PAGE_GARBLED } PageQuality;
+#include "extract/pdf-page.h"
 
 /* The OCR of one PDF's pages. */
 typedef struct {

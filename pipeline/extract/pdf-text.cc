@@ -52,6 +52,7 @@ extern "C" {
 #include "core/record.h"
 #include "extract/extract.h"
 #include "extract/ocr.h"
+#include "extract/pdf-page.h"
 #include "extract/pdf-streams.h"
 #include "util/exitcode.h"
 }
@@ -71,10 +72,6 @@ extern "C" {
 #include <string.h>
 #include <time.h>
 
-/* pdf-ocr.c's margin rule: so many characters at most, within this share of the height. */
-#define MARGIN_MAX_CHARS 400
-#define MARGIN_FRACTION 0.15
-
 namespace
 {
 
@@ -84,13 +81,8 @@ drop_error(ErrorCategory, Goffset, const char *)
 {
 }
 
-/* What pdf.c's page_quality() says of a page's text. */
-enum Quality { Q_TEXT, Q_EMPTY, Q_GARBLED };
-
 /* A character's box, as PopplerRectangle. */
-struct Box {
-	double x1, y1, x2, y2;
-};
+using Box = DpPdfBox;
 
 double
 cpu_seconds()
@@ -316,26 +308,15 @@ page_layout(TextPage *text, double w, double h, Box **boxes, guint *n_boxes)
 gboolean
 text_in_margins(TextPage *tp, double w, double h, const char *layer)
 {
-	glong n = g_utf8_strlen(layer, -1);
-	glong visible = 0;
-	for (const char *p = layer; *p; p = g_utf8_next_char(p))
-		visible += !g_unichar_isspace(g_utf8_get_char(p));
-	if (visible == 0 || visible > MARGIN_MAX_CHARS)
+	if (!dp_pdf_margin_small(layer))
 		return FALSE;
 	Box *rects = nullptr;
 	guint nr = 0;
-	if (h <= 0 || !page_layout(tp, w, h, &rects, &nr) || (glong)nr != n) {
+	if (h <= 0 || !page_layout(tp, w, h, &rects, &nr)) {
 		g_free(rects);
 		return FALSE;
 	}
-	gboolean only = TRUE;
-	guint i = 0;
-	for (const char *p = layer; *p && only; p = g_utf8_next_char(p), i++) {
-		if (g_unichar_isspace(g_utf8_get_char(p)))
-			continue;
-		double mid = (rects[i].y1 + rects[i].y2) / 2;
-		only = mid < h * MARGIN_FRACTION || mid > h * (1 - MARGIN_FRACTION);
-	}
+	gboolean only = dp_pdf_margin_only(layer, rects, nr, h);
 	g_free(rects);
 	return only;
 }
@@ -378,25 +359,6 @@ page_text(TextPage *tp, double w, double h)
 	g_free(rects);
 	g_free(text);
 	return g_string_free(out, FALSE);
-}
-
-/* pdf.c's page_quality(). */
-Quality
-page_quality(const char *text)
-{
-	gsize visible = 0, bad = 0;
-	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
-		if (g_unichar_isspace(c))
-			continue;
-		visible++;
-		if (c == 0xFFFD || (c >= 0xE000 && c <= 0xF8FF) || (c >= 0xF0000) || (c < 0x20) ||
-		    (c >= 0x7F && c < 0xA0))
-			bad++;
-	}
-	if (visible == 0)
-		return Q_EMPTY;
-	return bad * 2 > visible ? Q_GARBLED : Q_TEXT;
 }
 
 /*
@@ -568,9 +530,9 @@ read_page(PDFDoc *pd, guint pageno, DpOcrMode mode, PageTextDev *out, Scan *s)
 	page_size(page, &w, &h);
 	TextPage *tp = text_page(page, out);
 	char *t = page_text(tp, w, h);
-	Quality q = page_quality(t);
+	PageQuality q = dp_pdf_page_quality(t);
 	/* pdf-ocr.c's rule (dp_pdf_page_wants_ocr) in mode=auto, up to the images. */
-	gboolean maybe_ocr = mode == DP_OCR_AUTO && (q != Q_TEXT || text_in_margins(tp, w, h, t));
+	gboolean maybe_ocr = mode == DP_OCR_AUTO && (q != PAGE_TEXT || text_in_margins(tp, w, h, t));
 	tp->decRefCnt();
 	if (maybe_ocr) {
 		g_free(t);
@@ -580,9 +542,9 @@ read_page(PDFDoc *pd, guint pageno, DpOcrMode mode, PageTextDev *out, Scan *s)
 		*p = '\n';
 	g_string_append(s->text, t);
 	g_free(t);
-	if (q == Q_EMPTY)
+	if (q == PAGE_EMPTY)
 		g_array_append_val(s->empty, pageno);
-	else if (q == Q_GARBLED)
+	else if (q == PAGE_GARBLED)
 		g_array_append_val(s->garbled, pageno);
 	return annots_plain(page);
 }

@@ -310,29 +310,6 @@ page_text(PopplerPage *page, guint pageno, DpPdfCovered *cov, char **redacted, G
 	return g_string_free(out, FALSE);
 }
 
-/*
- * Classify the text of a page.  Unmapped glyphs come out of Poppler as
- * U+FFFD, private-use code points or control characters; when they are
- * more than half of the visible characters the text is useless.
- */
-static PageQuality
-page_quality(const char *text)
-{
-	gsize visible = 0, bad = 0;
-	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
-		if (g_unichar_isspace(c))
-			continue;
-		visible++;
-		if (c == 0xFFFD || (c >= 0xE000 && c <= 0xF8FF) || (c >= 0xF0000) || (c < 0x20) ||
-		    (c >= 0x7F && c < 0xA0))
-			bad++;
-	}
-	if (visible == 0)
-		return PAGE_EMPTY;
-	return bad * 2 > visible ? PAGE_GARBLED : PAGE_TEXT;
-}
-
 static const char *
 annot_type_name(PopplerAnnotType t)
 {
@@ -595,7 +572,7 @@ read_page(PopplerDocument *pd, guint pageno, PageScan *s)
 	g_autofree char *redacted = NULL;
 	g_autoptr(GArray) labels = g_array_new(FALSE, FALSE, sizeof(gsize));
 	g_autofree char *t = page_text(page, pageno, &s->cov, &redacted, labels);
-	PageQuality quality = page_quality(t ? t : "");
+	PageQuality quality = dp_pdf_page_quality(t ? t : "");
 	/*
 	 * An OCR'd page's text replaces its text layer's, covered words and
 	 * all.  The rule looks at the text layer as it is, labels or not.
