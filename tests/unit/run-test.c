@@ -193,19 +193,23 @@ test_json(void)
 static void
 test_count_chars(void)
 {
-	static const char *const fixed[] = { "", "a", "plain ASCII text, longer than eight bytes",
+	static const char *const fixed[] = { "",
+		                             "a",
+		                             "plain ASCII text, longer than eight bytes",
 		                             "caf\xc3\xa9 na\xc3\xafve \xe2\x82\xac \xf0\x9f\x98\x80 end",
 		                             "bad \x80\xff\xfe\xc3 bytes \xf8\x88\x80\x80\x80 here",
 		                             "nul\0after" };
 	for (guint i = 0; i < G_N_ELEMENTS(fixed); i++) {
 		gsize len = strlen(fixed[i]) + (i == G_N_ELEMENTS(fixed) - 1 ? 6 : 0);
 		for (gsize max = 0; max <= len; max++)
-			g_assert_cmpint(dp_corpus_rows_count_chars(fixed[i], max), ==, g_utf8_strlen(fixed[i], (gssize)max));
+			g_assert_cmpint(dp_corpus_rows_count_chars(fixed[i], max), ==,
+			                g_utf8_strlen(fixed[i], (gssize)max));
 	}
 	/* Random mixes of ASCII runs, multi-byte characters, stray bytes and NULs, from a fixed seed. */
 	GRand *rnd = g_rand_new_with_seed(18);
-	static const char *const pieces[] = { "abcdefghijklmnop", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
-		                              "\x80",            "\xff",     "\xc3",         "\xfc\x80" };
+	static const char *const pieces[] = {
+		"abcdefghijklmnop", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x80", "\xff", "\xc3", "\xfc\x80"
+	};
 	for (int round = 0; round < 2000; round++) {
 		g_autoptr(GString) s = g_string_new(NULL);
 		int n = g_rand_int_range(rnd, 0, 40);
