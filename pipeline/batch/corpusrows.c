@@ -276,6 +276,32 @@ message_date(const DpRecord *rec)
 	return d ? d : iso_or_null(dp_record_get(rec, DP_META_PREFIX "date"));
 }
 
+/*
+ * The body's "chars" with g_utf8_strlen() were a third of a worker's own
+ * CPU on a megabyte of text (perf: it steps one character at a time
+ * through a table); eight bytes without a high bit or a NUL are eight
+ * characters, and anything else takes GLib's step.
+ */
+glong
+dp_corpus_rows_count_chars(const char *s, gsize max)
+{
+	const guchar *p = (const guchar *)s, *end = p + max;
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), highs = G_GUINT64_CONSTANT(0x8080808080808080);
+	glong n = 0;
+	while (p < end && *p != '\0') {
+		guint64 w;
+		if (end - p >= 8 && (memcpy(&w, p, 8), (w & highs) == 0 && ((w - ones) & ~w & highs) == 0)) {
+			p += 8;
+			n += 8;
+			continue;
+		}
+		p += g_utf8_skip[*p];
+		n++;
+	}
+	/* A last character that runs past MAX is not counted. */
+	return p > end ? n - 1 : n;
+}
+
 void
 dp_corpus_rows_after(DpCorpusRows *c, const DpRecord *rec)
 {
@@ -289,7 +315,7 @@ dp_corpus_rows_after(DpCorpusRows *c, const DpRecord *rec)
 	g_autofree char *exemptions = g_strdup(dp_record_get(rec, DP_META_PREFIX "foia.exemptions"));
 	if (exemptions != NULL)
 		g_strdelimit(exemptions, ";", ' ');
-	g_autofree char *chars = g_strdup_printf("%ld", g_utf8_strlen(rec->body->str, (gssize)rec->body->len));
+	g_autofree char *chars = g_strdup_printf("%ld", dp_corpus_rows_count_chars(rec->body->str, rec->body->len));
 	gboolean text_layer = p->text_hash != NULL && (ocr == NULL || g_str_equal(ocr, "0"));
 	field(r, "D", FALSE);
 	field(r, path ? path : "", FALSE);

@@ -24,6 +24,14 @@ void dp_corpus_rows_free(DpCorpusRows *c);
 void dp_corpus_rows_before(DpCorpusRows *c, const DpRecord *rec);
 void dp_corpus_rows_after(DpCorpusRows *c, const DpRecord *rec);
 
+/*
+ * The characters of S's first MAX bytes, exactly as g_utf8_strlen(S, MAX)
+ * counts them (up to a NUL; a character cut by MAX not counted; invalid
+ * bytes stepped over as GLib's g_utf8_skip does), eight ASCII bytes at a
+ * time.
+ */
+glong dp_corpus_rows_count_chars(const char *s, gsize max);
+
 /* The rows of the records seen since the last call, taken over by the caller. */
 GString *dp_corpus_rows_take(DpCorpusRows *c);
 

@@ -121,6 +121,9 @@ typedef struct {
 	gboolean corpus_fresh;
 	/* --reocr and the OCR engine or its language data changed: convert everything. */
 	gboolean reocr_all;
+	/* The child asking the OCR engine's version, and the read end of its pipe; 0 and -1: none. */
+	pid_t ocr_probe_pid;
+	int ocr_probe_fd;
 	DpRunConf conf; /* what the workers need of the above */
 	/* Progress. */
 	gboolean tty;
@@ -779,50 +782,83 @@ ocr_language_data_cached(const char *langs)
 }
 
 /*
- * The OCR engine's version (dp_ocr_engine_version()), asked in a child
- * that loads the OCR module, writes the answer and exits; NULL when there
- * is no engine.  Loaded in this process, Tesseract and the ~45 libraries
- * behind it (libcurl, GnuTLS, Kerberos, libarchive, the image codecs: 225
- * of this process's 348 mappings) stayed in every worker forked after it,
- * and a worker forks a sandboxed child per input, copying each mapping
- * every time: perf showed fork, page-table copies and copy-on-write
- * faults as most of the CPU of a run over small files.  A worker that
- * meets a scan loads the module itself (dp_ocr_preload()).
+ * The OCR engine's version (dp_ocr_engine_version()) is asked in a child
+ * that loads the OCR module, writes the answer and exits.  Loaded in this
+ * process, Tesseract and the ~45 libraries behind it (libcurl, GnuTLS,
+ * Kerberos, libarchive, the image codecs: 225 of this process's 348
+ * mappings) stayed in every worker forked after it, and a worker forks a
+ * sandboxed child per input, copying each mapping every time: perf showed
+ * fork, page-table copies and copy-on-write faults as most of the CPU of
+ * a run over small files.  A worker that meets a scan loads the module
+ * itself (dp_ocr_preload()).
+ *
+ * Loading the module takes the child 10 to 40 ms, a sixth of a run over
+ * six small files, so the child starts as soon as the configuration is
+ * read (ocr_probe_start) and its answer is read only when the ledger's
+ * record of the engine is compared (ocr_probe_finish): the lock, the
+ * names key, the ledger, the corpus database and the walk happen
+ * meanwhile.
  */
-static char *
-ocr_engine_version_apart(void)
+static void
+ocr_probe_start(Run *r)
 {
 	static const DpProcSlot slots[] = { DP_PROC_NULL, DP_PROC_FROM_CHILD, DP_PROC_NULL };
 	int fds[G_N_ELEMENTS(slots)];
 	g_autoptr(GError) error = NULL;
+	g_autofree char *mode = dp_config_get_string(r->cfg, "ocr", "mode");
+	if (g_strcmp0(mode, "never") == 0)
+		return;
 	pid_t pid = dp_proc_fork(slots, G_N_ELEMENTS(slots), fds, "the OCR engine probe", &error);
-	if (pid < 0) {
-		/* Cannot fork: ask here, as before. */
-		return dp_ocr_engine_version();
-	}
+	if (pid < 0)
+		return; /* cannot fork: ocr_probe_finish asks here, as before */
 	if (pid == 0) {
 		g_autofree char *v = dp_ocr_engine_version();
 		gsize len = v != NULL ? strlen(v) : 0;
 		_exit(v != NULL && write(1, v, len) == (ssize_t)len ? 0 : 1);
 	}
+	r->ocr_probe_pid = pid;
+	r->ocr_probe_fd = fds[1];
+}
+
+/* The answer of the child of ocr_probe_start(); NULL when there is no engine. */
+static char *
+ocr_probe_finish(Run *r)
+{
+	if (r->ocr_probe_pid <= 0)
+		return dp_ocr_engine_version();
 	GString *v = g_string_new(NULL);
 	char buf[256];
 	for (;;) {
-		ssize_t n = read(fds[1], buf, sizeof buf);
+		ssize_t n = read(r->ocr_probe_fd, buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0 || v->len > 4096)
 			break;
 		g_string_append_len(v, buf, n);
 	}
-	close(fds[1]);
+	close(r->ocr_probe_fd);
+	r->ocr_probe_fd = -1;
 	int status = 0;
-	gboolean ok = dp_proc_wait(pid, &status, NULL, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	gboolean ok = dp_proc_wait(r->ocr_probe_pid, &status, NULL, 0) == r->ocr_probe_pid && WIFEXITED(status) &&
+	              WEXITSTATUS(status) == 0;
+	r->ocr_probe_pid = 0;
 	if (!ok || v->len == 0 || v->len > 4096 || strlen(v->str) != v->len) {
 		g_string_free(v, TRUE);
 		return NULL;
 	}
 	return g_string_free(v, FALSE);
+}
+
+/* The child of ocr_probe_start() when the run ends before its answer is read. */
+static void
+ocr_probe_abandon(Run *r)
+{
+	if (r->ocr_probe_fd >= 0)
+		close(r->ocr_probe_fd);
+	r->ocr_probe_fd = -1;
+	if (r->ocr_probe_pid > 0)
+		dp_proc_kill_wait(r->ocr_probe_pid);
+	r->ocr_probe_pid = 0;
 }
 
 /*
@@ -839,7 +875,7 @@ ocr_engine_check(Run *r, gboolean reocr, GError **error)
 	if (g_strcmp0(mode, "never") == 0)
 		return TRUE;
 	g_autofree char *langs = dp_config_get_string(r->cfg, "ocr", "languages");
-	g_autofree char *version = ocr_engine_version_apart();
+	g_autofree char *version = ocr_probe_finish(r);
 	g_autofree char *data = ocr_language_data_cached(langs);
 	g_autofree char *now = g_strdup_printf("%s; %s", version ? version : "no OCR engine", data);
 	g_autofree char *before = dp_ledger_get_meta(r->ledger, "ocr-engine");
@@ -1050,6 +1086,7 @@ run_clear(Run *r)
 	g_clear_pointer(&r->name_key, g_bytes_unref);
 	g_free(r->fingerprint);
 	g_free(r->mem_limit_str);
+	ocr_probe_abandon(r);
 	if (r->out_fd >= 0)
 		close(r->out_fd);
 	if (r->redactor)
@@ -1245,11 +1282,25 @@ run_open_ledger(Run *r, GHashTable **rows)
 	g_autofree char *clean = dp_ledger_get_meta(r->ledger, "clean");
 	if (clean == NULL || !g_str_equal(clean, "1"))
 		sweep_temp_files(r->out_root, TRUE);
-	if (!dp_ledger_set_meta(r->ledger, "clean", "0", &error) || !ocr_engine_check(r, r->opt->reocr, &error)) {
+	if (!dp_ledger_set_meta(r->ledger, "clean", "0", &error)) {
 		dp_warn("%s", error->message);
 		return DP_EXIT_IOERR;
 	}
 	return run_open_corpus(r, *rows);
+}
+
+/*
+ * The OCR engine against the ledger's record of it (ocr_engine_check),
+ * after the walk: the probe's child ran meanwhile (ocr_probe_start).
+ */
+static int
+run_check_ocr(Run *r)
+{
+	g_autoptr(GError) error = NULL;
+	if (ocr_engine_check(r, r->opt->reocr, &error))
+		return DP_EXIT_OK;
+	dp_warn("%s", error->message);
+	return DP_EXIT_IOERR;
 }
 
 /* The inputs, into *INPUTS: the walk of IN, or the list from --files-from. */
@@ -1459,14 +1510,17 @@ dp_run_execute(const DpRunOptions *opts)
 		  .quiet = opts->quiet,
 		  .out_fd = -1,
 		  .lock_fd = -1,
+		  .ocr_probe_fd = -1,
 		  .by_status = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
 		  .failures = g_ptr_array_new_with_free_func((GDestroyNotify)dp_ledger_entry_free),
 		  .redacted = dp_redcount_new() };
 	g_autoptr(GHashTable) ledger = NULL;
 	g_autoptr(GPtrArray) inputs = NULL;
 	int code = run_configure(&r);
-	if (code == DP_EXIT_OK)
+	if (code == DP_EXIT_OK) {
+		ocr_probe_start(&r);
 		code = run_open_dirs(&r);
+	}
 	if (code == DP_EXIT_OK)
 		code = run_lock(&r);
 	if (code == DP_EXIT_OK)
@@ -1475,6 +1529,8 @@ dp_run_execute(const DpRunOptions *opts)
 		code = run_open_ledger(&r, &ledger);
 	if (code == DP_EXIT_OK)
 		code = run_walk(&r, &inputs);
+	if (code == DP_EXIT_OK)
+		code = run_check_ocr(&r);
 	if (code == DP_EXIT_OK)
 		code = run_inputs(&r, inputs, ledger);
 	run_clear(&r);

@@ -1,7 +1,9 @@
 /*
  * run-test: the pieces of `docpipe run` that are plain functions: the walk
- * and --files-from checks, shards, the ledger, JSON strings.
+ * and --files-from checks, shards, the ledger, JSON strings, the corpus
+ * rows' character count.
  */
+#include "batch/corpusrows.h"
 #include "batch/ledger.h"
 #include "batch/walk.h"
 #include "util/exitcode.h"
@@ -187,4 +189,41 @@ test_json(void)
 	g_assert_cmpstr(s->str, ==, "\"path\": \"a\\\"b\", \"error\": null");
 }
 
-DP_UNIT_MAIN("run", test_shard, test_inside, test_walk, test_ledger, test_json)
+/* dp_corpus_rows_count_chars() counts as g_utf8_strlen() does, on any bytes and any cut. */
+static void
+test_count_chars(void)
+{
+	static const char *const fixed[] = { "",
+		                             "a",
+		                             "plain ASCII text, longer than eight bytes",
+		                             "caf\xc3\xa9 na\xc3\xafve \xe2\x82\xac \xf0\x9f\x98\x80 end",
+		                             "bad \x80\xff\xfe\xc3 bytes \xf8\x88\x80\x80\x80 here",
+		                             "nul\0after" };
+	for (guint i = 0; i < G_N_ELEMENTS(fixed); i++) {
+		gsize len = strlen(fixed[i]) + (i == G_N_ELEMENTS(fixed) - 1 ? 6 : 0);
+		for (gsize max = 0; max <= len; max++)
+			g_assert_cmpint(dp_corpus_rows_count_chars(fixed[i], max), ==,
+			                g_utf8_strlen(fixed[i], (gssize)max));
+	}
+	/* Random mixes of ASCII runs, multi-byte characters, stray bytes and NULs, from a fixed seed. */
+	GRand *rnd = g_rand_new_with_seed(18);
+	static const char *const pieces[] = {
+		"abcdefghijklmnop", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x80", "\xff", "\xc3", "\xfc\x80"
+	};
+	for (int round = 0; round < 2000; round++) {
+		g_autoptr(GString) s = g_string_new(NULL);
+		int n = g_rand_int_range(rnd, 0, 40);
+		for (int k = 0; k < n; k++) {
+			const char *piece = pieces[g_rand_int_range(rnd, 0, G_N_ELEMENTS(pieces))];
+			g_string_append_len(s, piece, g_rand_int_range(rnd, 1, (gint32)strlen(piece) + 1));
+		}
+		if (round % 50 == 0 && s->len > 0)
+			s->str[g_rand_int_range(rnd, 0, (gint32)s->len)] = '\0';
+		gsize max = s->len == 0 ? 0 : (gsize)g_rand_int_range(rnd, 0, (gint32)s->len + 1);
+		g_assert_cmpint(dp_corpus_rows_count_chars(s->str, s->len), ==, g_utf8_strlen(s->str, (gssize)s->len));
+		g_assert_cmpint(dp_corpus_rows_count_chars(s->str, max), ==, g_utf8_strlen(s->str, (gssize)max));
+	}
+	g_rand_free(rnd);
+}
+
+DP_UNIT_MAIN("run", test_shard, test_inside, test_walk, test_ledger, test_json, test_count_chars)
