@@ -22,7 +22,11 @@
  *	Russian, ...), one run of bytes from fcMin, or, in a fast-saved file
  *	(fComplex), pieces of the CLX that WordDocument itself holds at
  *	fcClx (0x160).  The stories are those of Word 97, in the same
- *	order.  Older versions (Word 2) are "unsupported".
+ *	order.  Japanese, Chinese and Korean documents are in a double-byte
+ *	code page (932, 936, 950, 949: a lead byte 0x81 or above, then a
+ *	trail byte; a character position counts bytes, not characters),
+ *	which iconv decodes piece by piece; a byte that starts no valid
+ *	character is U+FFFD.  Older versions (Word 2) are "unsupported".
  *	libwv is not used: it reads files by name and prints through
  *	callbacks, and it is not in pkg-config; the piece table is short.
  *
@@ -34,7 +38,10 @@
  *	each piece's bytes.  A piece that points out of the stream is
  *	skipped and the status is "partial", as are pieces that read more
  *	characters in all than WordDocument has bytes (overlapping pieces
- *	repeating the same bytes).  Text stops growing past [limits]
+ *	repeating the same bytes).  Double-byte text is converted from the
+ *	piece's own bytes only, into a fixed buffer at a time; a sequence
+ *	the converter refuses costs one byte and one U+FFFD, so the walk
+ *	always moves forward.  Text stops growing past [limits]
  *	max-text-size, which then cuts it (status "limit").
  */
 #include "core/record.h"
@@ -42,6 +49,7 @@
 #include "extract/ole.h"
 #include "util/exitcode.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "util/banned.h"
@@ -65,6 +73,8 @@ typedef struct {
 	gboolean overlap;
 	/* Word 6 and 95: the characters of bytes 0x80-0xFF in the document's code page (0: none). */
 	const gunichar *high;
+	/* Word 6 and 95 in a double-byte East Asian code page: its converter to UTF-8, else -1. */
+	GIConv dbcs;
 } WordText;
 
 /* Inside any field's code (between its begin and separator marks)? */
@@ -116,6 +126,47 @@ put_char(WordText *w, gunichar c)
 		g_string_append_c(w->out, (char)c);
 	else
 		g_string_append_unichar(w->out, c);
+}
+
+/* The characters of LEN bytes of UTF-8 from a converter (valid UTF-8), one by one. */
+static void
+put_utf8(WordText *w, const char *s, gsize len)
+{
+	for (const char *c = s; c < s + len && w->out->len <= w->limit; c = g_utf8_next_char(c))
+		put_char(w, g_utf8_get_char(c));
+}
+
+/*
+ * LEN bytes of a piece in a double-byte code page (932, 936, 949, 950)
+ * through W's converter, one bounded buffer at a time.  A byte that
+ * starts no valid character (a lead byte with a bad trail byte, a byte
+ * the code page leaves undefined) is U+FFFD and the next byte starts
+ * again, so that a trail byte that is itself ASCII keeps its meaning; a
+ * lead byte at the piece's end is U+FFFD: a piece's bytes are read
+ * alone, never joined with the next piece's, which may lie anywhere.
+ */
+static void
+put_dbcs(WordText *w, const guint8 *p, gsize len)
+{
+	gchar *in = (gchar *)p;
+	gsize left = len;
+	g_iconv(w->dbcs, NULL, NULL, NULL, NULL);
+	while (left > 0 && w->out->len <= w->limit) {
+		char buf[1024];
+		gchar *o = buf;
+		gsize room = sizeof buf;
+		gsize r = g_iconv(w->dbcs, &in, &left, &o, &room);
+		int err = errno;
+		put_utf8(w, buf, (gsize)(o - buf));
+		if (r != (gsize)-1 || err == E2BIG)
+			continue;
+		put_char(w, 0xFFFD);
+		if (err != EILSEQ)
+			break; /* EINVAL: a lead byte alone at the end */
+		in++;
+		left--;
+		g_iconv(w->dbcs, NULL, NULL, NULL, NULL);
+	}
 }
 
 typedef struct {
@@ -177,6 +228,10 @@ read_range(WordText *w, const Pieces *pc, const guint8 *wd, gsize wd_len, guint3
 			return whole;
 		}
 		w->budget -= e - s;
+		if (compressed && w->dbcs != (GIConv)-1) {
+			put_dbcs(w, wd + off, e - s);
+			continue;
+		}
 		for (guint32 k = 0; k < e - s && w->out->len <= w->limit; k++) {
 			gunichar c;
 			if (compressed && w->high != NULL) {
@@ -269,14 +324,18 @@ read_stories(DpExtractCtx *ctx, DpDoc *doc, WordText *w, const Pieces *pc, const
 
 /*
  * The Windows code page of a Word 6 or 95 document's language LID, for
- * its 8-bit text: the single-byte ones; any other language (and the
- * double-byte East Asian code pages, which a byte table cannot hold)
- * reads as Windows-1252.
+ * its 8-bit text: the single-byte ones, and the double-byte East Asian
+ * ones (Japanese 932, Korean 949, Chinese 936 for the PRC and Singapore,
+ * 950 for Taiwan, Hong Kong and Macau); any other language reads as
+ * Windows-1252.
  */
 static guint
 lid_codepage(guint16 lid)
 {
 	switch (lid & 0x3FF) {
+	case 0x11: return 932;
+	case 0x12: return 949;
+	case 0x04: return lid == 0x0804 || lid == 0x1004 ? 936 : 950;
 	case 0x05:
 	case 0x0E:
 	case 0x15:
@@ -380,12 +439,26 @@ word6(DpExtractCtx *ctx, DpDoc *doc, const guint8 *p, gsize n, guint16 flags)
 		pc.pcds = one + 8;
 		pc.n = 1;
 	}
+	/*
+	 * The FIB of Word 6 and 95 has one language, lid: lidFE and the
+	 * fFarEast flag came with Word 97's FIB (wv reads both as 0 here),
+	 * so the Far East editions' documents say their language in lid.
+	 */
+	guint cp = lid_codepage(dp_le16(p + 6));
 	gunichar high[128];
-	codepage_table(lid_codepage(dp_le16(p + 6)), high);
-	WordText w = {
-		g_string_new(NULL), 0, { FALSE }, ctx->max_text > 0 ? (gsize)ctx->max_text : G_MAXSIZE, n, FALSE, high
-	};
+	codepage_table(cp, high);
+	WordText w = { .out = g_string_new(NULL),
+		       .limit = ctx->max_text > 0 ? (gsize)ctx->max_text : G_MAXSIZE,
+		       .budget = n,
+		       .high = high,
+		       .dbcs = (GIConv)-1 };
+	if (cp == 932 || cp == 936 || cp == 949 || cp == 950) {
+		g_autofree char *name = g_strdup_printf("CP%u", cp);
+		w.dbcs = g_iconv_open("UTF-8", name);
+	}
 	read_stories(ctx, doc, &w, &pc, p, n, ccp);
+	if (w.dbcs != (GIConv)-1)
+		g_iconv_close(w.dbcs);
 	return TRUE;
 }
 
@@ -435,9 +508,10 @@ dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **
 		return TRUE;
 	}
 
-	WordText w = {
-		g_string_new(NULL), 0, { FALSE }, ctx->max_text > 0 ? (gsize)ctx->max_text : G_MAXSIZE, n, FALSE, NULL
-	};
+	WordText w = { .out = g_string_new(NULL),
+		       .limit = ctx->max_text > 0 ? (gsize)ctx->max_text : G_MAXSIZE,
+		       .budget = n,
+		       .dbcs = (GIConv)-1 };
 	read_stories(ctx, doc, &w, &pc, p, n, fib.ccp);
 	return TRUE;
 }
