@@ -19,30 +19,55 @@
  *	one section shows every number (a negative one with its minus in
  *	front), two split positive and zero from negative, three give zero
  *	its own; the negative and zero sections show the number without
- *	its sign, since their text ("(0.00)", "-0.00") says it.  In a
- *	section, 0, # and the point give the decimals (rounded as Excel
- *	does: half away from zero over 15 significant digits), a comma
- *	between digits the thousands separator and each comma after the
- *	last digit a division by 1000, each % a percentage; quoted text,
- *	\x escapes, the characters Excel shows as they are ($ - + ( ) :
- *	space and the like, any non-ASCII one), _x (one space) and a
- *	currency tag's symbol ([$EUR-407] shows EUR) stay before or after
- *	the number; *x fills and [Red] colours show nothing.  Separators
- *	are en-US (the C locale's point, a comma between thousands), not
- *	the workbook's locale: the text reads the same whatever wrote it.
- *	A code with anything else in its first three sections (scientific
- *	notation, fractions, conditions, General, text between digits, a
+ *	its sign, since their text ("(0.00)", "-0.00") says it.  The
+ *	section is chosen by the value as stored: a negative number that
+ *	rounds to zero shows in the negative section, "(0.00)", as in
+ *	Excel; one section alone shows it as "0.00", not "-0.00" (Excel
+ *	may keep that minus; the text wants the number).  Conditions
+ *	([<100], [>=0], [=1], [<>0], on the first section and maybe the
+ *	second) choose instead: the first section whose condition the
+ *	number meets, else the third, else a second without a condition,
+ *	else none (Excel fills the cell with #; the value stays as stored);
+ *	a section that only numbers at or below zero reach ([<0], or the
+ *	rest after [>=0]) drops the minus, as the negative section does.
+ *	That rule for the minus is LibreOffice's reading of Excel's codes,
+ *	not checked against Excel itself.
+ *
+ *	In a section, 0 and ? before the point set how many integer digits
+ *	always show (0 pads with zeros, ? with spaces, # with nothing), 0
+ *	and ? after it the decimals (rounded as Excel does: half away from
+ *	zero over 15 significant digits; a trailing zero in a ? place is a
+ *	space, so that the points line up), a comma between digits the
+ *	thousands separator and each comma after the last digit a division
+ *	by 1000, each % a percentage; quoted text, \x escapes, the
+ *	characters Excel shows as they are ($ - + ( ) : space and the like,
+ *	any non-ASCII one), _x (one space) and a currency tag's symbol
+ *	([$EUR-407] shows EUR) stay before or after the number; *x fills
+ *	and [Red] colours show nothing.  Separators are en-US (the C
+ *	locale's point, a comma between thousands), not the workbook's
+ *	locale: the text reads the same whatever wrote it.  A code with
+ *	anything else in its first three sections (scientific notation,
+ *	fractions, General, text between digits, # after the point: a
  *	varying number of decimals) keeps the value as stored, as do the
  *	locale-dependent built-in currencies.
+ *
+ *	A code is parsed once, when the reader builds its format table,
+ *	into a DpNumFmt: its sections' numbers, conditions and literal
+ *	text, compiled; each cell is then written from that without
+ *	looking at the code again.  One helper, skip_literal(), knows the
+ *	literals (quotes, escapes, _x, *x, brackets), for every walk over
+ *	a code.
  *
  * SECURITY
  *	Format codes come from the file: they are walked forward only,
  *	every quote, escape and bracket bounded by the string's end; at
  *	most four sections; a code is kept (DP_NUMFMT_CODE) only up to
- *	DP_NUMFMT_MAX_CODE bytes, longer ones with text stay raw; decimals
- *	are capped at DP_NUMFMT_MAX_DECIMALS, percentages and scalings at
- *	8.  Values out of range (NaN, infinities, 1e15 and more, dates past
- *	9999, negative durations) keep their raw form.
+ *	DP_NUMFMT_MAX_CODE bytes, longer ones with text stay raw, so its
+ *	literal text always fits the compiled form's; decimals are capped
+ *	at DP_NUMFMT_MAX_DECIMALS, integer placeholders at 30, percentages
+ *	and scalings at 8, a condition's number at 31 bytes.  Values out
+ *	of range (NaN, infinities, 1e15 and more, dates past 9999, negative
+ *	durations) keep their raw form.
  */
 #include "extract/office-numfmt.h"
 
@@ -53,24 +78,19 @@
 
 /* The highest date serial Excel shows: 9999-12-31. */
 #define MAX_SERIAL 2958466.0
+/* The most digit placeholders before the point a section may have. */
+#define MAX_INT_PLACES 30
 
-/* Literal text and number fields of one section of a format code. */
+/* A section as it is parsed: the compiled one, where its text goes, and the walk's state. */
 typedef struct {
-	GString *prefix, *suffix; /* text before and after the number */
-	guint decimals;           /* 0s after the point */
-	guint percent;            /* % signs: times 100 each */
-	guint scale;              /* commas after the last digit: divided by 1000 each */
-	gboolean digits;          /* the section shows the number at all */
-	gboolean thousands;       /* a comma between digits: 1,234,567 */
-	gboolean zero;            /* a 0 before the point: "0" rather than nothing */
-} Section;
-
-static void
-section_clear(Section *sec)
-{
-	g_string_free(sec->prefix, TRUE);
-	g_string_free(sec->suffix, TRUE);
-}
+	DpNumSection *sec;
+	DpNumFmt *f;
+	guint *text_len; /* bytes of F's text used */
+	guint index;     /* which section: conditions only in the first two */
+	gboolean point, after;
+	guint commas, places;
+	int first_zero, first_pad; /* the first 0, and 0 or ?, before the point: -1 none */
+} Parse;
 
 /* The length of the UTF-8 character at C (at least 1, at most to END). */
 static gsize
@@ -82,29 +102,93 @@ char_len(const char *c, const char *end)
 	return n;
 }
 
-/* Literal text: before the number, or after it; text between digits is not understood. */
-static gboolean
-add_literal(Section *sec, const char *text, gsize len, gboolean *after)
+/*
+ * One past the literal token that starts at C (before END): a quoted
+ * string "..." to its closing quote, an escape \x, a space _x or a fill
+ * *x with its character, a bracket [...] to its ]; C + 1 for any other
+ * character.  NULL for a quote or a bracket that never closes.  Every
+ * walk over a code (the sections, the date test, the parser) skips its
+ * literals with this one function, so all of them agree on where a
+ * section ends.
+ */
+static const char *
+skip_literal(const char *c, const char *end)
 {
-	if (sec->digits)
-		*after = TRUE;
-	g_string_append_len(sec->digits ? sec->suffix : sec->prefix, text, (gssize)len);
+	char close = *c == '"' ? '"' : *c == '[' ? ']' : '\0';
+	if (close != '\0') {
+		const char *q = memchr(c + 1, close, (gsize)(end - c - 1));
+		return q ? q + 1 : NULL;
+	}
+	if ((*c == '\\' || *c == '_' || *c == '*') && c + 1 < end)
+		return c + 1 + char_len(c + 1, end);
+	return c + 1;
+}
+
+/* Literal text: before the number, or after it; FALSE when the text does not fit. */
+static gboolean
+add_literal(Parse *ps, const char *text, gsize len)
+{
+	if (ps->sec->digits)
+		ps->after = TRUE;
+	if (len > sizeof ps->f->text - *ps->text_len)
+		return FALSE;
+	memcpy(ps->f->text + *ps->text_len, text, len);
+	*ps->text_len += (guint)len;
+	if (ps->sec->digits)
+		ps->sec->suffix_len += (guint8)len;
+	else
+		ps->sec->prefix_len += (guint8)len;
 	return TRUE;
 }
 
 /*
- * A bracket [BODY] in a number section: a colour says nothing here, a
- * currency locale tag [$SYM-LCID] shows SYM; conditions and the rest
- * are not understood.
+ * A condition [<100], [>=0], [=1], [<>0] as the bracket body BODY:
+ * the first two sections may have one each.
  */
 static gboolean
-bracket(Section *sec, const char *body, gsize len, gboolean *after)
+condition(Parse *ps, const char *body, gsize len)
+{
+	static const struct {
+		const char *op;
+		char code;
+	} ops[] = { { "<=", 'l' }, { ">=", 'g' }, { "<>", 'n' }, { "<", '<' }, { ">", '>' }, { "=", '=' } };
+	if (ps->index > 1 || ps->sec->cond != 0)
+		return FALSE;
+	for (gsize i = 0; i < G_N_ELEMENTS(ops); i++) {
+		gsize n = strlen(ops[i].op);
+		if (len <= n || strncmp(body, ops[i].op, n) != 0)
+			continue;
+		char num[32];
+		if (len - n >= sizeof num)
+			return FALSE;
+		memcpy(num, body + n, len - n);
+		num[len - n] = '\0';
+		char *end;
+		double b = g_ascii_strtod(num, &end);
+		if (end == num || *end != '\0' || !isfinite(b))
+			return FALSE;
+		ps->sec->cond = (guint8)ops[i].code;
+		ps->sec->bound = b;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * A bracket [BODY] in a number section: a colour says nothing here, a
+ * currency locale tag [$SYM-LCID] shows SYM, a condition chooses the
+ * section; anything else is not understood.
+ */
+static gboolean
+bracket(Parse *ps, const char *body, gsize len)
 {
 	static const char *const colours[] = { "Black", "Blue", "Cyan", "Green", "Magenta", "Red", "White", "Yellow" };
 	if (len > 0 && body[0] == '$') {
 		const char *dash = memchr(body, '-', len);
-		return add_literal(sec, body + 1, (gsize)((dash ? dash : body + len) - body - 1), after);
+		return add_literal(ps, body + 1, (gsize)((dash ? dash : body + len) - body - 1));
 	}
+	if (len > 0 && strchr("<>=", body[0]) != NULL)
+		return condition(ps, body, len);
 	for (gsize i = 0; i < G_N_ELEMENTS(colours); i++)
 		if (strlen(colours[i]) == len && g_ascii_strncasecmp(body, colours[i], len) == 0)
 			return TRUE;
@@ -117,138 +201,127 @@ bracket(Section *sec, const char *body, gsize len, gboolean *after)
 	return FALSE;
 }
 
-/* A digit placeholder 0, # or ?: integer digits, or decimals (0 only) after the point. */
+/*
+ * A digit placeholder 0, # or ?: integer digits (0 always shown, ?
+ * shown as a space when there is no digit there), or decimals after the
+ * point (0, or ? whose trailing zero is a space; # is not understood:
+ * the number of decimals would vary).
+ */
 static gboolean
-placeholder(Section *sec, char c, gboolean point, guint *commas, gboolean after)
+placeholder(Parse *ps, char c)
 {
-	if (after)
+	DpNumSection *sec = ps->sec;
+	if (ps->after)
 		return FALSE; /* text between digits: a phone number, a fraction */
-	if (*commas > 0) {
-		if (point)
+	if (ps->commas > 0) {
+		if (ps->point)
 			return FALSE;
 		sec->thousands = TRUE;
-		*commas = 0;
-	}
-	if (point) {
-		if (c != '0')
-			return FALSE; /* decimals shown only when there are some: their number varies */
-		sec->decimals++;
-	} else if (c == '0') {
-		sec->zero = TRUE;
+		ps->commas = 0;
 	}
 	sec->digits = TRUE;
+	if (ps->point) {
+		if (c == '#')
+			return FALSE;
+		if (sec->decimals < DP_NUMFMT_MAX_DECIMALS) {
+			if (c == '?')
+				sec->dec_pad |= (guint16)(1u << sec->decimals);
+			sec->decimals++;
+		}
+		return TRUE;
+	}
+	if (ps->places >= MAX_INT_PLACES)
+		return FALSE;
+	if (c == '0' && ps->first_zero < 0)
+		ps->first_zero = (int)ps->places;
+	if (c != '#' && ps->first_pad < 0)
+		ps->first_pad = (int)ps->places;
+	ps->places++;
 	return TRUE;
 }
 
 /*
- * One number section S..END into SEC; FALSE when it has anything not
- * understood (scientific notation, fractions, conditions, dates, text
- * between digits, @).  Each step moves forward: the walk is linear.
+ * One number section S..END into PS; FALSE when it has anything not
+ * understood (scientific notation, fractions, dates, text between
+ * digits, @).  Each step moves forward: the walk is linear.
  */
 static gboolean
-parse_section(const char *s, const char *end, Section *sec)
+parse_section(Parse *ps, const char *s, const char *end)
 {
-	gboolean point = FALSE, after = FALSE;
-	guint commas = 0;
-	for (const char *c = s; c < end; c++) {
+	for (const char *c = s; c < end;) {
+		const char *next = skip_literal(c, end);
 		gboolean ok = TRUE;
+		if (next == NULL)
+			return FALSE;
 		if (*c == '"') {
-			const char *q = memchr(c + 1, '"', (gsize)(end - c - 1));
-			if (q == NULL)
-				return FALSE;
-			ok = add_literal(sec, c + 1, (gsize)(q - c - 1), &after);
-			c = q;
-		} else if (*c == '\\' && c + 1 < end) {
-			gsize n = char_len(c + 1, end);
-			ok = add_literal(sec, c + 1, n, &after);
-			c += n;
-		} else if ((*c == '_' || *c == '*') && c + 1 < end) {
+			ok = add_literal(ps, c + 1, (gsize)(next - c - 2));
+		} else if (*c == '\\' && next > c + 1) {
+			ok = add_literal(ps, c + 1, (gsize)(next - c - 1));
+		} else if ((*c == '_' || *c == '*') && next > c + 1) {
 			/* A space as wide as the next character: one space; a fill: nothing. */
 			if (*c == '_')
-				ok = add_literal(sec, " ", 1, &after);
-			c += char_len(c + 1, end);
+				ok = add_literal(ps, " ", 1);
 		} else if (*c == '[') {
-			const char *q = memchr(c + 1, ']', (gsize)(end - c - 1));
-			if (q == NULL)
-				return FALSE;
-			ok = bracket(sec, c + 1, (gsize)(q - c - 1), &after);
-			c = q;
+			ok = bracket(ps, c + 1, (gsize)(next - c - 2));
 		} else if (*c == '0' || *c == '#' || *c == '?') {
-			ok = placeholder(sec, *c, point, &commas, after);
+			ok = placeholder(ps, *c);
 		} else if (*c == '.') {
-			ok = !point && !after && commas == 0 && sec->digits;
-			point = TRUE;
+			ok = !ps->point && !ps->after && ps->commas == 0 && ps->sec->digits;
+			ps->point = TRUE;
 		} else if (*c == ',') {
-			ok = sec->digits && !after;
-			commas++;
+			ok = ps->sec->digits && !ps->after;
+			ps->commas++;
 		} else if (*c == '%') {
-			sec->percent++;
-			ok = add_literal(sec, "%", 1, &after);
+			ps->sec->percent++;
+			ok = ps->sec->percent <= 8 && add_literal(ps, "%", 1);
 		} else if (strchr("$-+/():!^&'~{}<>= ", *c) != NULL || (guchar)*c >= 0x80) {
-			gsize n = char_len(c, end);
-			ok = add_literal(sec, c, n, &after);
-			c += n - 1;
+			next = c + char_len(c, end);
+			ok = add_literal(ps, c, (gsize)(next - c));
 		} else {
 			ok = FALSE;
 		}
 		if (!ok)
 			return FALSE;
+		c = next;
 	}
-	sec->scale = commas;
-	return TRUE;
+	ps->sec->scale = (guint8)MIN(ps->commas, 9);
+	ps->sec->int_zeros = (guint8)(ps->first_zero < 0 ? 0 : ps->places - (guint)ps->first_zero);
+	ps->sec->int_width = (guint8)(ps->first_pad < 0 ? 0 : ps->places - (guint)ps->first_pad);
+	return ps->sec->scale <= 8;
 }
 
 /*
- * Where the sections of CODE start, split at ; outside quotes, escapes
- * and brackets: how many, or 0 for more than 4 (not a format code).
+ * Where the sections of CODE (LEN bytes) start, split at ; outside
+ * literals: how many, or 0 for more than 4 (not a format code).
  */
 static guint
-split_sections(const char *code, const char *starts[5])
+split_sections(const char *code, gsize len, const char *starts[5])
 {
+	const char *end = code + len;
 	guint n = 1;
 	starts[0] = code;
-	const char *c = code;
-	for (; *c != '\0'; c++) {
-		if (*c == '"') {
-			while (c[1] != '\0' && c[1] != '"')
-				c++;
-			if (c[1] != '\0')
-				c++;
-		} else if ((*c == '\\' || *c == '_' || *c == '*') && c[1] != '\0') {
-			c++;
-		} else if (*c == '[') {
-			while (c[1] != '\0' && c[1] != ']')
-				c++;
-			if (c[1] != '\0')
-				c++;
-		} else if (*c == ';') {
+	for (const char *c = code; c < end;) {
+		if (*c == ';') {
 			if (n == 4)
 				return 0;
 			starts[n++] = c + 1;
 		}
+		const char *next = skip_literal(c, end);
+		c = next ? next : end;
 	}
-	starts[n] = c + 1; /* one past each section's end, its ; */
+	starts[n] = end + 1; /* one past each section's end, its ; */
 	return n;
-}
-
-/* Section I (of N from STARTS) parsed into SEC, which the caller clears. */
-static gboolean
-section_at(const char *const starts[5], guint i, Section *sec)
-{
-	sec->prefix = g_string_new(NULL);
-	sec->suffix = g_string_new(NULL);
-	return parse_section(starts[i], starts[i + 1] - 1, sec);
 }
 
 /*
  * Elapsed time S..END: [h], [m] or [s] (doubled or not), then :mm, :ss
- * for the smaller units; UNIT is the first one's seconds, PARTS how many.
+ * for the smaller units; into F's UNIT (0 hours, 1 minutes, 2 seconds)
+ * and N, how many parts.
  */
 static gboolean
-parse_elapsed(const char *s, const char *end, guint *unit, guint *parts)
+parse_elapsed(const char *s, const char *end, DpNumFmt *f)
 {
 	static const char units[] = "hms";
-	static const guint secs[] = { 3600, 60, 1 };
 	if (end - s < 3 || s[0] != '[')
 		return FALSE;
 	const char *u = strchr(units, g_ascii_tolower(s[1]));
@@ -261,106 +334,71 @@ parse_elapsed(const char *s, const char *end, guint *unit, guint *parts)
 		return FALSE;
 	c++;
 	guint k = (guint)(u - units);
-	*unit = secs[k];
-	*parts = 1;
+	f->unit = (guint8)k;
+	f->n = 1;
 	while (c < end) {
 		k++;
 		if (k > 2 || end - c < 3 || c[0] != ':' || g_ascii_tolower(c[1]) != units[k] ||
 		    g_ascii_tolower(c[2]) != units[k])
 			return FALSE;
 		c += 3;
-		(*parts)++;
+		f->n++;
 	}
+	f->kind = DP_NUMFMT_ELAPSED;
 	return TRUE;
 }
 
-/* Elapsed time V (days) as [h]:mm:ss shows it: rounded to the second, the first unit unbounded. */
-static char *
-format_elapsed(const char *code, double v)
-{
-	guint unit, parts;
-	if (!parse_elapsed(code, code + strlen(code), &unit, &parts) || !(v >= 0 && v < MAX_SERIAL))
-		return NULL;
-	guint64 secs = (guint64)(v * 86400 + 0.5);
-	GString *out = g_string_new(NULL);
-	g_string_append_printf(out, "%" G_GUINT64_FORMAT, secs / unit);
-	secs %= unit;
-	for (guint p = 1; p < parts; p++) {
-		unit /= 60;
-		g_string_append_printf(out, ":%02u", (guint)(secs / unit));
-		secs %= unit;
-	}
-	return g_string_free(out, FALSE);
-}
-
-/* 0 when the first section of CODE shows no date, 1 a date or time, 2 elapsed time. */
+/* 0 when the first section of CODE (LEN bytes) shows no date, 1 a date or time, 2 elapsed time. */
 static int
-date_kind(const char *code)
+date_kind(const char *code, gsize len)
 {
-	for (const char *c = code; *c != '\0' && *c != ';'; c++) {
-		if (*c == '"') {
-			while (c[1] != '\0' && c[1] != '"')
-				c++;
-			if (c[1] != '\0')
-				c++;
-		} else if ((*c == '\\' || *c == '_' || *c == '*') && c[1] != '\0') {
-			c++;
-		} else if (*c == '[') {
-			if (c[1] != '\0' && strchr("hHmMsS", c[1]) != NULL)
-				return 2;
-			while (c[1] != '\0' && c[1] != ']')
-				c++;
-			if (c[1] != '\0')
-				c++;
-		} else if (strchr("dDmMyYhHsS", *c) != NULL) {
+	const char *end = code + len;
+	for (const char *c = code; c < end && *c != ';';) {
+		if (*c == '[' && c + 1 < end && strchr("hHmMsS", c[1]) != NULL)
+			return 2;
+		if (strchr("dDmMyYhHsS", *c) != NULL)
 			return 1;
-		}
+		const char *next = skip_literal(c, end);
+		c = next ? next : end;
 	}
 	return 0;
 }
 
-/* A section that a plain FIXED or PERCENT says as well: no text but one trailing %, no commas. */
+/* A section that a plain FIXED or PERCENT says as well: no text but one trailing %, no commas, one 0. */
 static gboolean
-plain(const Section *sec, guint n)
+plain(const DpNumFmt *f, guint n)
 {
-	return n == 1 && sec->prefix->len == 0 && !sec->thousands && sec->scale == 0 && sec->zero &&
-	       (sec->percent == 0 ? sec->suffix->len == 0 : sec->percent == 1 && g_str_equal(sec->suffix->str, "%"));
+	const DpNumSection *sec = &f->sec[0];
+	return n == 1 && sec->prefix_len == 0 && !sec->thousands && sec->scale == 0 && sec->int_zeros == 1 &&
+	       sec->int_width == 1 && sec->dec_pad == 0 && sec->cond == 0 &&
+	       (sec->percent == 0 ? sec->suffix_len == 0
+	                          : sec->percent == 1 && sec->suffix_len == 1 && f->text[sec->text] == '%');
 }
 
-static DpNumFmt
-code_numfmt(const char *code)
+/*
+ * The sections of CODE (LEN bytes) compiled into F: FALSE when one of
+ * the first three is not understood, or the first shows no number.
+ * ALL is how many sections the code has.
+ */
+static gboolean
+compile_sections(const char *code, gsize len, DpNumFmt *f, guint *all)
 {
-	DpNumFmt f = { .kind = DP_NUMFMT_CODE };
-	if (strlen(code) >= sizeof f.code)
-		return (DpNumFmt){ .kind = DP_NUMFMT_RAW };
-	memcpy(f.code, code, strlen(code) + 1);
-	return f;
-}
-
-DpNumFmt
-dp_numfmt_builtin(guint id)
-{
-	DpNumFmt f = { .kind = DP_NUMFMT_RAW };
-	switch (id) {
-	case 1: f.kind = DP_NUMFMT_FIXED; break;
-	case 2:
-		f.kind = DP_NUMFMT_FIXED;
-		f.decimals = 2;
-		break;
-	case 3: return code_numfmt("#,##0");
-	case 4: return code_numfmt("#,##0.00");
-	case 9: f.kind = DP_NUMFMT_PERCENT; break;
-	case 10:
-		f.kind = DP_NUMFMT_PERCENT;
-		f.decimals = 2;
-		break;
-	case 46: return code_numfmt("[h]:mm:ss");
-	default:
-		if ((id >= 14 && id <= 22) || (id >= 45 && id <= 47))
-			f.kind = DP_NUMFMT_DATE;
-		break;
+	const char *starts[5];
+	*all = split_sections(code, len, starts);
+	if (*all == 0)
+		return FALSE;
+	f->n = (guint8)MIN(*all, 3);
+	guint text_len = 0;
+	for (guint i = 0; i < f->n; i++) {
+		Parse ps = {
+			.sec = &f->sec[i], .f = f, .text_len = &text_len, .index = i, .first_zero = -1, .first_pad = -1
+		};
+		f->sec[i].text = (guint8)text_len;
+		if (!parse_section(&ps, starts[i], starts[i + 1] - 1) || (i == 0 && !f->sec[0].digits))
+			return FALSE;
 	}
-	return f;
+	/* A condition on the second section alone is not one Excel writes. */
+	return f->sec[0].cond != 0 || f->n < 2 || f->sec[1].cond == 0;
 }
 
 DpNumFmt
@@ -369,36 +407,66 @@ dp_numfmt_parse(const char *code)
 	DpNumFmt f = { .kind = DP_NUMFMT_RAW };
 	if (code == NULL || g_ascii_strcasecmp(code, "General") == 0)
 		return f;
-	int date = date_kind(code);
+	gsize len = strlen(code);
+	int date = date_kind(code, len);
 	if (date == 1) {
 		f.kind = DP_NUMFMT_DATE;
 		return f;
 	}
 	if (date == 2) {
-		guint unit, parts;
-		return parse_elapsed(code, code + strlen(code), &unit, &parts) ? code_numfmt(code) : f;
-	}
-	const char *starts[5];
-	guint all = split_sections(code, starts), n = MIN(all, 3);
-	gboolean ok = all > 0, simple = FALSE;
-	guint decimals = 0, percent = 0;
-	for (guint i = 0; i < n && ok; i++) {
-		Section sec = { 0 };
-		ok = section_at(starts, i, &sec) && (i > 0 || sec.digits);
-		if (ok && i == 0) {
-			simple = plain(&sec, all);
-			decimals = sec.decimals;
-			percent = sec.percent;
-		}
-		section_clear(&sec);
-	}
-	if (!ok)
+		if (len >= DP_NUMFMT_MAX_CODE || !parse_elapsed(code, code + len, &f))
+			return (DpNumFmt){ .kind = DP_NUMFMT_RAW };
 		return f;
-	if (!simple)
-		return code_numfmt(code);
-	f.kind = percent ? DP_NUMFMT_PERCENT : DP_NUMFMT_FIXED;
-	f.decimals = (guint8)MIN(decimals, DP_NUMFMT_MAX_DECIMALS);
+	}
+	guint all;
+	if (!compile_sections(code, len, &f, &all))
+		return (DpNumFmt){ .kind = DP_NUMFMT_RAW };
+	if (plain(&f, all)) {
+		guint decimals = f.sec[0].decimals;
+		gboolean percent = f.sec[0].percent > 0;
+		return (DpNumFmt){ .kind = percent ? DP_NUMFMT_PERCENT : DP_NUMFMT_FIXED,
+			           .decimals = (guint8)decimals };
+	}
+	if (len >= DP_NUMFMT_MAX_CODE)
+		return (DpNumFmt){ .kind = DP_NUMFMT_RAW };
+	f.kind = DP_NUMFMT_CODE;
 	return f;
+}
+
+/* The built-in formats, compiled once: ID -> what it shows. */
+static const DpNumFmt *
+builtins(void)
+{
+	static DpNumFmt table[64];
+	static gsize done = 0;
+	if (g_once_init_enter(&done)) {
+		for (guint id = 0; id < G_N_ELEMENTS(table); id++) {
+			DpNumFmt *f = &table[id];
+			*f = (DpNumFmt){ .kind = DP_NUMFMT_RAW };
+			switch (id) {
+			case 1: f->kind = DP_NUMFMT_FIXED; break;
+			case 2: *f = (DpNumFmt){ .kind = DP_NUMFMT_FIXED, .decimals = 2 }; break;
+			case 3: *f = dp_numfmt_parse("#,##0"); break;
+			case 4: *f = dp_numfmt_parse("#,##0.00"); break;
+			case 9: f->kind = DP_NUMFMT_PERCENT; break;
+			case 10: *f = (DpNumFmt){ .kind = DP_NUMFMT_PERCENT, .decimals = 2 }; break;
+			case 46: *f = dp_numfmt_parse("[h]:mm:ss"); break;
+			default:
+				if ((id >= 14 && id <= 22) || (id >= 45 && id <= 47))
+					f->kind = DP_NUMFMT_DATE;
+				break;
+			}
+		}
+		g_once_init_leave(&done, 1);
+	}
+	return table;
+}
+
+const DpNumFmt *
+dp_numfmt_builtin(guint id)
+{
+	static const DpNumFmt raw = { .kind = DP_NUMFMT_RAW };
+	return id < 64 ? &builtins()[id] : &raw;
 }
 
 /* A date serial V as ISO 8601, or NULL when out of range. */
@@ -491,94 +559,168 @@ format_fixed(double v, guint decimals, const char *suffix)
 	return g_string_free(out, FALSE);
 }
 
-/* Commas between each three digits of the integer part of NUM (from its first digit). */
-static void
-group_thousands(GString *num)
+/* Elapsed time V (days) as [h]:mm:ss shows it: rounded to the second, the first unit unbounded. */
+static char *
+format_elapsed(const DpNumFmt *f, double v)
 {
-	gsize start = num->str[0] == '-' ? 1 : 0;
-	gsize end = start;
-	while (end < num->len && g_ascii_isdigit(num->str[end]))
-		end++;
-	for (gsize at = end; at > start + 3; at -= 3)
-		g_string_insert_c(num, (gssize)(at - 3), ',');
+	static const guint secs[] = { 3600, 60, 1 };
+	if (!(v >= 0 && v < MAX_SERIAL) || f->unit > 2)
+		return NULL;
+	guint unit = secs[f->unit];
+	guint64 s = (guint64)(v * 86400 + 0.5);
+	GString *out = g_string_new(NULL);
+	g_string_append_printf(out, "%" G_GUINT64_FORMAT, s / unit);
+	s %= unit;
+	for (guint p = 1; p < f->n && unit > 1; p++) {
+		unit /= 60;
+		g_string_append_printf(out, ":%02u", (guint)(s / unit));
+		s %= unit;
+	}
+	return g_string_free(out, FALSE);
 }
 
 /*
- * V as the section SEC shows it; SIGNED when the section is the only
- * one, so that a negative number keeps its minus (before the text).
+ * The integer digits DIGITS (N of them, none for a zero integer part)
+ * into OUT as SEC shows them: spaces up to its leftmost ?, zeros up to
+ * its leftmost 0, thousands separators between the digits.
+ */
+static void
+put_integer(GString *out, const DpNumSection *sec, const char *digits, gsize n)
+{
+	gsize shown = MAX(n, (gsize)sec->int_zeros);
+	for (gsize i = shown; i < sec->int_width; i++)
+		g_string_append_c(out, ' ');
+	for (gsize i = 0; i < shown; i++) {
+		if (sec->thousands && i > 0 && (shown - i) % 3 == 0)
+			g_string_append_c(out, ',');
+		g_string_append_c(out, i < shown - n ? '0' : digits[i - (shown - n)]);
+	}
+}
+
+/*
+ * V as the section SEC (its text in F) shows it; SIGN: a negative
+ * number keeps its minus (before the text), when the section is not
+ * one for negative numbers alone.
  */
 static char *
-format_section(const Section *sec, double v, gboolean sign)
+format_section(const DpNumFmt *f, const DpNumSection *sec, double v, gboolean sign)
 {
-	for (guint i = 0; i < sec->percent && i < 8; i++)
+	const char *prefix = f->text + sec->text, *suffix = prefix + sec->prefix_len;
+	for (guint i = 0; i < sec->percent; i++)
 		v *= 100;
-	for (guint i = 0; i < sec->scale && i < 8; i++)
+	for (guint i = 0; i < sec->scale; i++)
 		v /= 1000;
-	if (sec->percent > 8 || sec->scale > 8)
-		return NULL;
 	GString *out = g_string_new(NULL);
 	if (sec->digits) {
-		g_autofree char *num = format_fixed(sign ? v : fabs(v), MIN(sec->decimals, DP_NUMFMT_MAX_DECIMALS), "");
+		g_autofree char *num = format_fixed(sign ? v : fabs(v), sec->decimals, "");
 		if (num == NULL) {
 			g_string_free(out, TRUE);
 			return NULL;
 		}
 		gboolean minus = num[0] == '-';
-		const char *digits = num + minus;
+		const char *digits = num + minus, *point = strchr(digits, '.');
+		gsize n = point ? (gsize)(point - digits) : strlen(digits);
 		if (minus)
 			g_string_append_c(out, '-');
-		g_string_append(out, sec->prefix->str);
-		gsize at = out->len;
-		/* No 0 placeholder before the point: a zero integer part shows nothing. */
-		if (!sec->zero && g_str_has_prefix(digits, "0"))
-			digits++;
-		g_string_append(out, digits);
-		if (sec->thousands) {
-			GString *tail = g_string_new(out->str + at);
-			group_thousands(tail);
-			g_string_truncate(out, at);
-			g_string_append(out, tail->str);
-			g_string_free(tail, TRUE);
+		g_string_append_len(out, prefix, sec->prefix_len);
+		/* A zero integer part has no digits of its own: the placeholders say what shows. */
+		put_integer(out, sec, digits, n == 1 && digits[0] == '0' ? 0 : n);
+		if (point != NULL) {
+			gsize at = out->len + 1;
+			g_string_append(out, point);
+			/* A trailing zero in a ? place is a space, so that the points line up. */
+			for (int i = (int)sec->decimals - 1;
+			     i >= 0 && out->str[at + i] == '0' && (sec->dec_pad >> i & 1); i--)
+				out->str[at + i] = ' ';
 		}
 	} else {
-		g_string_append(out, sec->prefix->str);
+		g_string_append_len(out, prefix, sec->prefix_len);
 	}
-	g_string_append(out, sec->suffix->str);
+	g_string_append_len(out, suffix, sec->suffix_len);
 	return g_string_free(out, FALSE);
 }
 
-/*
- * V as CODE's sections show it: one section for every number (a
- * negative one with its minus), two for positive and zero; negative,
- * three for positive; negative; zero.  A negative or zero section
- * shows the number without its sign: the section's text says it.
- */
-static char *
-format_code(const char *code, double v)
+/* Does V meet the condition of SEC? */
+static gboolean
+meets(const DpNumSection *sec, double v)
 {
-	if (!isfinite(v))
+	switch (sec->cond) {
+	case '<': return v < sec->bound;
+	case 'l': return v <= sec->bound;
+	case '>': return v > sec->bound;
+	case 'g': return v >= sec->bound;
+	case '=': return v == sec->bound;
+	case 'n': return v != sec->bound;
+	default: return FALSE;
+	}
+}
+
+/* Are the numbers that meet SEC's condition all zero or below? */
+static gboolean
+nonpositive(const DpNumSection *sec)
+{
+	return (sec->cond == '<' || sec->cond == 'l' || sec->cond == '=') && sec->bound <= 0;
+}
+
+/*
+ * The section of F for V, with *SIGN whether it shows V's minus; -1 for
+ * none.  Without conditions: one section for every number (a negative
+ * one with its minus), two for positive and zero; negative, three for
+ * positive; negative; zero; the negative and zero sections show the
+ * number without its sign: their text says it.  With a condition on
+ * the first section (and maybe the second): the first whose condition
+ * V meets, else the third, else a second without a condition, else
+ * none (Excel fills the cell with #); a section whose numbers are all
+ * zero or below ([<0], or the rest after [>=0]) drops the minus.
+ */
+static int
+choose_section(const DpNumFmt *f, double v, gboolean *sign)
+{
+	if (f->sec[0].cond == 0) {
+		*sign = f->n == 1;
+		return v < 0 && f->n >= 2 ? 1 : v == 0 && f->n >= 3 ? 2 : 0;
+	}
+	if (meets(&f->sec[0], v)) {
+		*sign = !nonpositive(&f->sec[0]);
+		return 0;
+	}
+	if (f->n >= 2 && f->sec[1].cond != 0 && meets(&f->sec[1], v)) {
+		*sign = !nonpositive(&f->sec[1]);
+		return 1;
+	}
+	if (f->n == 3) {
+		*sign = TRUE;
+		return 2;
+	}
+	if (f->n == 2 && f->sec[1].cond == 0) {
+		/* The rest after [>=B] or [>B], B at most 0, are numbers below B: negative. */
+		guint8 op = f->sec[0].cond;
+		*sign = !((op == 'g' || op == '>') && f->sec[0].bound <= 0);
+		return 1;
+	}
+	return -1;
+}
+
+/* V as F's sections show it. */
+static char *
+format_code(const DpNumFmt *f, double v)
+{
+	if (!isfinite(v) || f->n == 0 || f->n > 3)
 		return NULL;
-	if (date_kind(code) == 2)
-		return format_elapsed(code, v);
-	const char *starts[5];
-	guint n = MIN(split_sections(code, starts), 3);
-	if (n == 0)
-		return NULL;
-	guint i = v < 0 && n >= 2 ? 1 : v == 0 && n >= 3 ? 2 : 0;
-	Section sec = { 0 };
-	char *out = section_at(starts, i, &sec) ? format_section(&sec, v, n == 1) : NULL;
-	section_clear(&sec);
-	return out;
+	gboolean sign = FALSE;
+	int i = choose_section(f, v, &sign);
+	return i < 0 ? NULL : format_section(f, &f->sec[i], v, sign);
 }
 
 char *
-dp_numfmt_format(DpNumFmt f, double v, gboolean date1904)
+dp_numfmt_format(const DpNumFmt *f, double v, gboolean date1904)
 {
-	switch (f.kind) {
+	switch (f->kind) {
 	case DP_NUMFMT_DATE: return format_date(v, date1904);
-	case DP_NUMFMT_PERCENT: return format_fixed(v * 100, f.decimals, "%");
-	case DP_NUMFMT_FIXED: return format_fixed(v, f.decimals, "");
-	case DP_NUMFMT_CODE: return memchr(f.code, '\0', sizeof f.code) ? format_code(f.code, v) : NULL;
+	case DP_NUMFMT_PERCENT: return format_fixed(v * 100, f->decimals, "%");
+	case DP_NUMFMT_FIXED: return format_fixed(v, f->decimals, "");
+	case DP_NUMFMT_CODE: return format_code(f, v);
+	case DP_NUMFMT_ELAPSED: return format_elapsed(f, v);
 	default: return NULL;
 	}
 }

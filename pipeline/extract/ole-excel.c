@@ -242,8 +242,9 @@ typedef struct {
 	 * Cell formats: each XF's number format, and what each format the
 	 * file defines shows (index -> DpNumFmt; a built-in one not redefined
 	 * comes from dp_numfmt_builtin()).  A table, not an array of all
-	 * 65,536 indexes: a DpNumFmt carries its code, and 5 MiB per workbook
-	 * would be paid by every small one.
+	 * 65,536 indexes: a DpNumFmt carries its compiled sections and their
+	 * text (160 bytes), and 10 MiB per workbook would be paid by every
+	 * small one.
 	 */
 	GArray *xf_format;
 	GHashTable *formats;
@@ -265,17 +266,14 @@ add_cell(Book *b, guint32 row, guint16 col, char *text)
 }
 
 /* What the format of XF index IXFE shows. */
-static DpNumFmt
+static const DpNumFmt *
 xf_numfmt(const Book *b, guint16 ixfe)
 {
-	DpNumFmt raw = { .kind = DP_NUMFMT_RAW };
 	if (b->xf_format == NULL || ixfe >= b->xf_format->len)
-		return raw;
+		return dp_numfmt_builtin(G_MAXUINT);
 	guint16 ifmt = g_array_index(b->xf_format, guint16, ixfe);
 	const DpNumFmt *defined = g_hash_table_lookup(b->formats, GUINT_TO_POINTER(ifmt));
-	if (defined != NULL)
-		return *defined;
-	return ifmt < 64 ? dp_numfmt_builtin(ifmt) : raw;
+	return defined != NULL ? defined : dp_numfmt_builtin(ifmt);
 }
 
 static char *format_number(double v);

@@ -188,8 +188,8 @@ shown_number(const Sheet *sh, const char *v)
 {
 	if (sh->xf == NULL || sh->style >= sh->xf->len || *v == '\0')
 		return NULL;
-	DpNumFmt f = g_array_index(sh->xf, DpNumFmt, sh->style);
-	if (f.kind == DP_NUMFMT_RAW)
+	const DpNumFmt *f = &g_array_index(sh->xf, DpNumFmt, sh->style);
+	if (f->kind == DP_NUMFMT_RAW)
 		return NULL;
 	char *end;
 	double d = g_ascii_strtod(v, &end);
@@ -343,8 +343,7 @@ cell_formats(OfficeZip *oz, const char *name)
 	for (guint i = 0; i < ids->len; i++) {
 		guint id = g_array_index(ids, guint, i);
 		const DpNumFmt *c = g_hash_table_lookup(custom, GUINT_TO_POINTER(id));
-		DpNumFmt f = c ? *c : dp_numfmt_builtin(id);
-		g_array_append_val(xf, f);
+		g_array_append_vals(xf, c ? c : dp_numfmt_builtin(id), 1);
 	}
 	return xf;
 }

@@ -10,10 +10,18 @@
 
 #include "unit.h"
 
+/* CODE compiled, then V through it, as the readers do with their format tables. */
+static char *
+shown(const char *code, double v, gboolean date1904)
+{
+	DpNumFmt f = dp_numfmt_parse(code);
+	return dp_numfmt_format(&f, v, date1904);
+}
+
 static void
 check(const char *code, double v, const char *want)
 {
-	g_autofree char *got = dp_numfmt_format(dp_numfmt_parse(code), v, FALSE);
+	g_autofree char *got = shown(code, v, FALSE);
 	g_assert_cmpstr(got, ==, want);
 }
 
@@ -59,32 +67,32 @@ test_percent(void)
 static void
 test_refused(void)
 {
-	g_autofree char *inf = dp_numfmt_format(dp_numfmt_parse("0.00"), 1.0 / 0.0, FALSE);
+	g_autofree char *inf = shown("0.00", 1.0 / 0.0, FALSE);
 	g_assert_null(inf);
-	g_autofree char *big = dp_numfmt_format(dp_numfmt_parse("0.00"), 1e16, FALSE);
+	g_autofree char *big = shown("0.00", 1e16, FALSE);
 	g_assert_null(big);
 }
 
 static void
 test_dates(void)
 {
-	g_autofree char *d = dp_numfmt_format(dp_numfmt_parse("yyyy-mm-dd"), 45356, FALSE);
+	g_autofree char *d = shown("yyyy-mm-dd", 45356, FALSE);
 	g_assert_cmpstr(d, ==, "2024-03-05");
-	g_autofree char *d1904 = dp_numfmt_format(dp_numfmt_parse("yyyy-mm-dd"), 45356 - 1462, TRUE);
+	g_autofree char *d1904 = shown("yyyy-mm-dd", 45356 - 1462, TRUE);
 	g_assert_cmpstr(d1904, ==, "2024-03-05");
 	/* An era year (e) before the date fields: still a date. */
-	g_autofree char *era = dp_numfmt_format(dp_numfmt_parse("[$-411]ge.m.d"), 45356, FALSE);
+	g_autofree char *era = shown("[$-411]ge.m.d", 45356, FALSE);
 	g_assert_cmpstr(era, ==, "2024-03-05");
-	g_autofree char *lng = dp_numfmt_format(dp_numfmt_parse("[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy"), 45356, FALSE);
+	g_autofree char *lng = shown("[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy", 45356, FALSE);
 	g_assert_cmpstr(lng, ==, "2024-03-05");
-	g_autofree char *t = dp_numfmt_format(dp_numfmt_parse("h:mm"), 0.5, FALSE);
+	g_autofree char *t = shown("h:mm", 0.5, FALSE);
 	g_assert_cmpstr(t, ==, "12:00:00");
 }
 
 static void
 raw(const char *code, double v)
 {
-	g_autofree char *got = dp_numfmt_format(dp_numfmt_parse(code), v, FALSE);
+	g_autofree char *got = shown(code, v, FALSE);
 	g_assert_null(got);
 }
 
@@ -163,7 +171,11 @@ test_not_understood(void)
 {
 	raw("0.00E+00", 1234);
 	raw("# ?/?", 1.5);
-	raw("[<100]0;0.00", 5);
+	raw("0;0;[<5]0", 5);
+	raw("0;[<5]0", 5);
+	raw("[<abc]0", 5);
+	raw("[<1][>2]0", 5);
+	raw("# ?\?/?\?", 1.5);
 	raw("000-0000", 5551234);
 	raw("General;-General", 5);
 	raw("0.00;\"unclosed", -5);
@@ -178,5 +190,58 @@ test_not_understood(void)
 	g_string_free(lng, TRUE);
 }
 
+/* Conditions choose the section; the sections for negative numbers alone drop the minus. */
+static void
+test_conditions(void)
+{
+	check("[<100]0;0.00", 5, "5");
+	check("[<100]0;0.00", 150, "150.00");
+	check("[<100]0;0.00", -5, "-5");
+	check("[>=100]#,##0;[<0]\"neg \"0;0.0", 1234, "1,234");
+	check("[>=100]#,##0;[<0]\"neg \"0;0.0", -3, "neg 3");
+	check("[>=100]#,##0;[<0]\"neg \"0;0.0", 5, "5.0");
+	check("[>=0]0.00;(0.00)", -5, "(5.00)");
+	check("[>=0]0.00;(0.00)", 5, "5.00");
+	check("[Red][<=-1]0.0;[Blue][>=1]0.0;0", -2.5, "2.5");
+	check("[Red][<=-1]0.0;[Blue][>=1]0.0;0", 0.4, "0");
+	check("[=1]0\" item\";0\" items\"", 1, "1 item");
+	check("[=1]0\" item\";0\" items\"", 3, "3 items");
+	/* No section for the number: Excel fills the cell with #, the value stays as stored. */
+	raw("[>100]0;[<-100]0", 5);
+	raw("[>100]0", 5);
+}
+
+/* ? is a digit that shows as a space when there is none, so that points line up; 0 pads with zeros. */
+static void
+test_padding(void)
+{
+	check("???", 5, "  5");
+	check("???", 12345, "12345");
+	check("??0.00", 5, "  5.00");
+	check("0.0?", 1.5, "1.5 ");
+	check("0.0?", 1.25, "1.25");
+	check("0.??", 1, "1.  ");
+	check("#,##0.0?", 1234.5, "1,234.5 ");
+	check("000", 5, "005");
+	check("0,000", 5, "0,005");
+	check("000.00", -1.5, "-001.50");
+}
+
+/*
+ * A negative number that rounds to zero: the section is chosen by the
+ * value as stored, as Excel does, but one section alone shows no "-0"
+ * (Excel may: it keeps the sign of what rounded away; a reader wants
+ * the number).
+ */
+static void
+test_negative_zero(void)
+{
+	check("0", -0.4, "0");
+	check("0.00", -0.001, "0.00");
+	check("0;(0)", -0.4, "(0)");
+	check("0.00;(0.00)", -0.001, "(0.00)");
+}
+
 DP_UNIT_MAIN("numfmt", test_half_away_from_zero, test_digits_and_carries, test_percent, test_refused, test_dates,
-             test_sections, test_thousands, test_elapsed, test_currency, test_not_understood)
+             test_sections, test_thousands, test_elapsed, test_currency, test_not_understood, test_conditions,
+             test_padding, test_negative_zero)
