@@ -5,8 +5,10 @@
 # the format's sections (positive;negative;zero), literal text, thousands
 # separators, elapsed time and currency symbols; formats not understood
 # (scientific) and General keep the number as stored; ODS date and time cells from their
-# office:date-value and time-value.  Samples from make-samples-office
-# (openpyxl, odfpy) and make-samples-ole.
+# office:date-value and time-value; conditions, ? and 0 padding and a
+# negative that rounds to zero, the same through both readers.  Samples
+# from make-samples-office (openpyxl, odfpy), make-samples-ole and
+# make-samples-numfmt.
 . "$(dirname "$0")/test-lib.sh"
 
 S=$TRASH/samples
@@ -48,6 +50,17 @@ test_expect_success 'BIFF8: a custom date in the 1904 system (DATEMODE), built-i
 test_expect_success 'ODS: date and time cells as ISO 8601, a bad date-value keeps the text shown' '
 	docpipe convert --no-redact "$S/dates.ods" >out &&
 	printf "\n==> sheet 1 [text/tab-separated-values] <==\n2024-03-05\t2024-03-05 14:30:00\t14:30:00\tshown text kept\t3.50\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'XLSX and BIFF8 alike: conditions, ? and 0 padding, a negative rounded to zero, no section' '
+	/usr/bin/python3 "$TOP/scripts/make-samples-numfmt" more &&
+	printf "5\t150.00\tneg 3\t1.5 \t  5.00\t005\t(0.00)\t5\n" >row &&
+	{ printf "More\n\n==> sheet 1 [text/tab-separated-values] <==\n" && cat row; } >expect &&
+	docpipe convert --no-redact more/numfmt-more.xlsx >out &&
+	test_cmp expect out &&
+	{ printf "[More]\n" && cat row; } >expect &&
+	docpipe convert --no-redact more/numfmt-more.xls >out &&
 	test_cmp expect out
 '
 
