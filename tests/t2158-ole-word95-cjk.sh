@@ -1,7 +1,8 @@
 #!/bin/sh
 # t2158: Word 6 and 95 documents in the double-byte East Asian code pages
-# (extract/ole-word.c): the FIB's lid selects code page 932, 936, 950 or
-# 949, whose lead and trail bytes iconv decodes piece by piece; a byte
+# (extract/ole-word.c): the FIB's lid (or its chse, a Windows character
+# set number, when it has one) selects code page 932, 936, 950 or 949,
+# whose lead and trail bytes iconv decodes piece by piece; a byte
 # that starts no valid character, and a lead byte at a piece's end, is
 # U+FFFD, and the next byte reads on its own.  Samples from
 # scripts/make-samples-word95, which writes the FIB and the text directly.
@@ -34,6 +35,15 @@ test_expect_success 'Traditional Chinese (lid 0x0404): code page 950' '
 test_expect_success 'Korean (lid 0x0412): code page 949' '
 	docpipe convert --no-redact "$S/word95-ko.doc" >out &&
 	printf "한국어 문서입니다: 서울.\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'the FIB'"'"'s chse over its lid: Shift-JIS (128) in an English document, Macintosh Roman (256)' '
+	docpipe convert --no-redact "$S/word95-chse-ja.doc" >out &&
+	printf "英語の文書、日本語の文字。\n" >expect &&
+	test_cmp expect out &&
+	docpipe convert --no-redact "$S/word95-mac.doc" >out &&
+	printf "Café “quoted” © 1995 • naïve.\n" >expect &&
 	test_cmp expect out
 '
 

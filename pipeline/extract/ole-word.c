@@ -17,16 +17,18 @@
  *	status "encrypted".
  *
  *	Word 6 and 95 (FIB versions 101-105) have no table stream and no
- *	Unicode: the text is 8-bit in the code page of the document's
- *	language (the FIB's lid: Windows-1250 for Czech or Polish, 1251 for
- *	Russian, ...), one run of bytes from fcMin, or, in a fast-saved file
- *	(fComplex), pieces of the CLX that WordDocument itself holds at
- *	fcClx (0x160).  The stories are those of Word 97, in the same
- *	order.  Japanese, Chinese and Korean documents are in a double-byte
- *	code page (932, 936, 950, 949: a lead byte 0x81 or above, then a
- *	trail byte; a character position counts bytes, not characters),
- *	which iconv decodes piece by piece; a byte that starts no valid
- *	character is U+FFFD.  Older versions (Word 2) are "unsupported".
+ *	Unicode: the text is 8-bit in the code page the FIB's chse names (a
+ *	Windows character set, or 256 for the Macintosh), or else in that
+ *	of the document's language (the FIB's lid: Windows-1250 for Czech
+ *	or Polish, 1251 for Russian, ...), one run of bytes from fcMin, or,
+ *	in a fast-saved file (fComplex), pieces of the CLX that WordDocument
+ *	itself holds at fcClx (0x160).  The stories are those of Word 97,
+ *	in the same order.  Japanese, Chinese and Korean documents are in a
+ *	double-byte code page (932, 936, 950, 949: a lead byte 0x81 or
+ *	above, then a trail byte; a character position counts bytes, not
+ *	characters), which iconv decodes piece by piece; a byte that starts
+ *	no valid character is U+FFFD.  Older versions (Word 2) are
+ *	"unsupported".
  *	libwv is not used: it reads files by name and prints through
  *	callbacks, and it is not in pkg-config; the piece table is short.
  *
@@ -365,13 +367,41 @@ lid_codepage(guint16 lid)
 }
 
 /*
+ * The code page of a Word 6 or 95 document's text by the FIB's chse,
+ * as LibreOffice reads it: 0 leaves it to the language (lid), 256 is
+ * the Macintosh's Roman (10000 here), any other value a Windows
+ * character set number (128 Shift-JIS, 129 Hangul, 134 GB 2312, 136
+ * Big5, 204 Cyrillic, ...): 0 when chse does not say.
+ */
+static guint
+chse_codepage(guint16 chse)
+{
+	static const guint16 sets[][2] = {
+		{ 128, 932 },  { 129, 949 },  { 134, 936 },  { 136, 950 },   { 161, 1253 },
+		{ 162, 1254 }, { 163, 1258 }, { 177, 1255 }, { 178, 1256 },  { 186, 1257 },
+		{ 204, 1251 }, { 222, 874 },  { 238, 1250 }, { 256, 10000 },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(sets); i++)
+		if (sets[i][0] == chse)
+			return sets[i][1];
+	return 0;
+}
+
+/* Code page CP as iconv names it. */
+static char *
+codepage_name(guint cp)
+{
+	return cp == 10000 ? g_strdup("MACINTOSH") : g_strdup_printf("CP%u", cp);
+}
+
+/*
  * The characters of bytes 0x80-0xFF in code page CP (0 for a byte it
  * leaves undefined); Windows-1252's when iconv does not know CP.
  */
 static void
 codepage_table(guint cp, gunichar high[128])
 {
-	g_autofree char *name = g_strdup_printf("CP%u", cp);
+	g_autofree char *name = codepage_name(cp);
 	/* One converter for the 128 bytes, each converted alone: an undefined one fails by itself. */
 	GIConv cd = cp == 1252 ? (GIConv)-1 : g_iconv_open("UTF-8", name);
 	for (guint b = 0x80; b < 0x100; b++) {
@@ -391,6 +421,8 @@ codepage_table(guint cp, gunichar high[128])
 
 /* Word 6 and 95 FIB (no table stream): where its fields are. */
 enum {
+	FIB6_LID = 0x06,
+	FIB6_CHSE = 0x14,
 	FIB6_FC_MIN = 0x18,
 	FIB6_CCP = 0x34, /* ccpText, Ftn, Hdd, Mcr, Atn, Edn, Txbx, HdrTxbx: u32 each */
 	FIB6_FC_CLX = 0x160,
@@ -440,11 +472,14 @@ word6(DpExtractCtx *ctx, DpDoc *doc, const guint8 *p, gsize n, guint16 flags)
 		pc.n = 1;
 	}
 	/*
-	 * The FIB of Word 6 and 95 has one language, lid: lidFE and the
-	 * fFarEast flag came with Word 97's FIB (wv reads both as 0 here),
-	 * so the Far East editions' documents say their language in lid.
+	 * The FIB of Word 6 and 95 has one language, lid, and the character
+	 * set of the text, chse: lidFE and the fFarEast flag came with Word
+	 * 97's FIB (wv reads both as 0 here).  chse, when it names one,
+	 * says the code page; else the language does.
 	 */
-	guint cp = lid_codepage(dp_le16(p + 6));
+	guint cp = chse_codepage(dp_le16(p + FIB6_CHSE));
+	if (cp == 0)
+		cp = lid_codepage(dp_le16(p + FIB6_LID));
 	gunichar high[128];
 	codepage_table(cp, high);
 	WordText w = { .out = g_string_new(NULL),
@@ -453,7 +488,7 @@ word6(DpExtractCtx *ctx, DpDoc *doc, const guint8 *p, gsize n, guint16 flags)
 		       .high = high,
 		       .dbcs = (GIConv)-1 };
 	if (cp == 932 || cp == 936 || cp == 949 || cp == 950) {
-		g_autofree char *name = g_strdup_printf("CP%u", cp);
+		g_autofree char *name = codepage_name(cp);
 		w.dbcs = g_iconv_open("UTF-8", name);
 	}
 	read_stories(ctx, doc, &w, &pc, p, n, ccp);
