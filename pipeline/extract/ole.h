@@ -73,6 +73,14 @@ gboolean dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, 
 gboolean dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 gboolean dp_ole_ppt(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 /*
+ * The stream offsets of the current version's persist objects in the
+ * PowerPoint Document stream P (N bytes), found through ROOT's Current
+ * User stream (extract/ole-ppt.c): a set of offsets, or NULL when the
+ * persist directory cannot be followed.  What a fast save superseded is
+ * not in it.
+ */
+GHashTable *dp_ole_ppt_current(const guint8 *p, gsize n, GsfInfile *root, gsize max);
+/*
  * The objects embedded in a Word document (its ObjectPool storage), an
  * Excel workbook (its MBD* storages) or a PowerPoint show (ExOleObjStg
  * records) as parts of DOC (extract/ole-embed.c);
