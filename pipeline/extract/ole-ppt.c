@@ -198,7 +198,8 @@ persist_map(const guint8 *p, gsize n, const guint8 *cu, gsize cun, guint32 *doc_
 				guint32 head = dp_le32(d + pos);
 				guint32 id = head & 0xFFFFF, count = head >> 20;
 				pos += 4;
-				for (guint32 i = 0; i < count && pos + 4 <= len && budget > 0; i++, pos += 4, budget--) {
+				for (guint32 i = 0; i < count && pos + 4 <= len && budget > 0;
+				     i++, pos += 4, budget--) {
 					gpointer key = GUINT_TO_POINTER(id + i);
 					if (!g_hash_table_contains(map, key))
 						g_hash_table_insert(map, key, GUINT_TO_POINTER(dp_le32(d + pos)));

@@ -38,6 +38,8 @@ dp_le32(const guint8 *p)
  * that cannot be read gives NULL with *BAD set to a static reason.
  */
 GBytes *dp_ole_stream(GsfInfile *dir, const char *name, gsize max, const char **bad);
+/* The stream S read whole, on the same terms as dp_ole_stream(). */
+GBytes *dp_ole_input_bytes(GsfInput *s, gsize max, const char **bad);
 /* Has the storage DIR a child (stream or storage) named NAME? */
 gboolean dp_ole_has(GsfInfile *dir, const char *name);
 /* Is IN a storage (rather than a stream)? */
