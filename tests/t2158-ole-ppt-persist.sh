@@ -74,6 +74,14 @@ test_expect_success 'no Current User stream: stream order, meta.stream-order say
 	! grep -q superseded-versions x.xml
 '
 
+test_expect_success 'edits that loop: each edit read once, the current text as without the loop' '
+	docpipe convert --no-redact "$S/slides-fastsave.ppt" >expect &&
+	docpipe convert --xml --no-redact "$S/slides-edit-loop.ppt" >x.xml &&
+	grep "<document " x.xml | head -n 1 | grep -q "status=\"ok\"" &&
+	docpipe convert --no-redact "$S/slides-edit-loop.ppt" >out &&
+	test_cmp expect out
+'
+
 test_expect_success 'one slide listed 4,000 times: its text once, status partial' '
 	docpipe convert --xml --no-redact "$S/repeat.ppt" >x.xml 2>err;
 	test_grep "status=\"partial\"" x.xml &&
