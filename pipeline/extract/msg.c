@@ -37,14 +37,16 @@
  *
  * SECURITY
  *	Every stream is untrusted and read with dp_ole_stream()'s checks
- *	(dp_ole_input_bytes()), never larger than the file.  Streams may share sectors, so all the reads
- *	of one message (and copies of attached messages) stop at READ_BUDGET
- *	times the file's size (status "partial").  Strings are decoded, made
- *	one line for metadata, and never used as paths.  The root's entries
- *	are listed once into an index (name -> position) that every lookup
- *	in the root goes through, so thousands of recipient and attachment
- *	storages cost no search by name each; at most MAX_ENTRIES of each;
- *	parts count against [limits] max-children and nest within
+ *	(dp_ole_input_bytes()), never larger than the file.  Streams may
+ *	share sectors, so all the reads of one message (and copies of
+ *	attached messages) stop at READ_BUDGET times the file's size (status
+ *	"partial").  Strings are decoded, made one line for metadata, and
+ *	never used as paths.  The root's entries are listed once into an
+ *	index (name -> position) that every lookup in the root goes
+ *	through, so thousands of recipient and attachment storages cost no
+ *	search by name each (libgsf's own open still sorts the entries into
+ *	a list, quadratic in their number: the sandbox's limits bound it);
+ *	at most MAX_ENTRIES of each are read; parts count against [limits] max-children and nest within
  *	max-depth (an attached message is a child record).  Copying an
  *	attached message out (dp_ole_storage_file()) costs at most the file's
  *	own size in bytes and DP_OLE_COPY_DEPTH levels of storages; past
