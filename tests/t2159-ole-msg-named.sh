@@ -48,6 +48,10 @@ test_expect_success 'messages without them have none of the keys' '
 	! grep -E -q "<meta name=\"(start|end|location|task-start|task-due|follow-up|billing|companies|contacts)\">" x.xml
 '
 
+test_expect_success 'the many-entry sample' '
+	/usr/bin/python3 "$TOP/scripts/make-samples-ole" "$S" --many
+'
+
 test_expect_success '3,000 recipients and 3,000 attachments in order (meta.to as long as a meta value may be)' '
 	docpipe convert --xml --no-redact "$S/many.msg" >x.xml &&
 	grep "<document " x.xml | head -n 1 | grep -q "status=\"ok\"" &&
