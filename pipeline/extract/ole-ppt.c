@@ -24,8 +24,8 @@
  *	file saved incrementally ("fast save") gives only its current text:
  *	a slide edited or deleted since keeps its older versions in the
  *	stream, and their text is not read (it may be exactly what was
- *	meant to go); meta.superseded-versions counts the slide, notes and
- *	document containers left behind that way.  Slides are read in the
+ *	meant to go); meta.superseded-versions counts the slide, notes,
+ *	document and embedded-object records left behind that way.  Slides are read in the
  *	order of the current document's SlideListWithText, its outline text
  *	first, then the slide's own shapes; then the notes.  A file whose
  *	persist directory cannot be followed (no Current User stream, no
@@ -75,6 +75,7 @@ enum {
 	RT_CSTRING = 0x0FBA,
 	RT_COMMENT10 = 0x2EE0,
 	RT_CRYPT_SESSION = 0x2F14,
+	RT_EX_OLE_OBJ_STG = 0x1011,
 };
 
 typedef struct {
@@ -318,9 +319,10 @@ read_lists(Ppt *pp, const guint8 *p, gsize n, GHashTable *map, const guint8 *doc
 }
 
 /*
- * The slides, notes and documents that earlier saves left in the stream
- * and the current version no longer points at (their text is not read):
- * the top records in stream order, their offsets against the directory's.
+ * The slides, notes, documents and embedded objects that earlier saves
+ * left in the stream and the current version no longer points at (their
+ * text is not read, the objects are no parts): the top records in
+ * stream order, their offsets against the directory's.
  */
 static guint
 superseded(const guint8 *p, gsize n, GHashTable *map)
@@ -335,7 +337,7 @@ superseded(const guint8 *p, gsize n, GHashTable *map)
 	for (gsize pos = 0; pos + 8 <= n && pos <= G_MAXUINT32;) {
 		guint16 type = dp_le16(p + pos + 2);
 		gsize len = dp_le32(p + pos + 4);
-		if ((type == RT_DOCUMENT || type == RT_SLIDE || type == RT_NOTES) &&
+		if ((type == RT_DOCUMENT || type == RT_SLIDE || type == RT_NOTES || type == RT_EX_OLE_OBJ_STG) &&
 		    !g_hash_table_contains(current, GSIZE_TO_POINTER(pos)))
 			count++;
 		if (len > n - pos - 8)
