@@ -54,7 +54,7 @@ test_expect_success 'structures that repeat the same bytes: cut at the stream'"'
 '
 
 test_expect_success 'every 512-byte truncation of each sample: a clean status' '
-	for f in word.doc book.xls slides.ppt plain.msg; do
+	for f in word.doc book.xls slides.ppt slides-fastsave.ppt plain.msg meeting.msg; do
 		size=$(wc -c <"$S/$f") && n=512 &&
 		while [ $n -lt $size ]; do
 			head -c $n "$S/$f" >cut && clean cut || { echo "$f cut at $n"; return 1; }
@@ -64,7 +64,7 @@ test_expect_success 'every 512-byte truncation of each sample: a clean status' '
 '
 
 test_expect_success 'corrupted bytes in headers, sector tables and records: a clean status' '
-	for f in word.doc book.xls slides.ppt plain.msg; do
+	for f in word.doc book.xls slides.ppt slides-fastsave.ppt plain.msg meeting.msg; do
 		for off in 30 48 60 76 520 600 1100 1600 2100 2600 3100; do
 			cp "$S/$f" bad &&
 			printf "\377\377\377\177" | dd of=bad bs=1 seek=$off conv=notrunc 2>/dev/null &&

@@ -19,8 +19,10 @@
  *	  __substg1.0_00040102  the names: a u32 byte length, UTF-16LE, padded
  *	                        to 4 bytes
  *	msg.c asks the map for the id of the properties it reads by name:
- *	the keywords (categories) of PS_PUBLIC_STRINGS "Keywords", the
- *	account of PSETID_Common's PidLidInternetAccountName.
+ *	the keywords (categories) of PS_PUBLIC_STRINGS "Keywords", and by
+ *	LID those of PSETID_Common, PSETID_Appointment and PSETID_Task it
+ *	records (its table named_props: the account, a meeting's times and
+ *	place, a task's dates, companies, contacts, ...).
  *
  * SECURITY
  *	The streams are untrusted and read through dp_ole_stream(), never

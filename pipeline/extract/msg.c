@@ -27,20 +27,26 @@
  *	  meta.alternatives-not-read as text/rtf, as the HTML one is under
  *	  [mail] alternatives=preferred.
  *	  the named properties (their map read by msg-nameid.c): the
- *	  categories as meta.keywords, the sending account as meta.account.
+ *	  categories as meta.keywords; a meeting's start, end and location,
+ *	  a task's start and due dates, the follow-up flag, billing,
+ *	  companies, contacts and the sending account (named_props below).
  *	  the attachments, in order, "attachment N" (PR_ATTACH_DATA_BIN with
  *	  meta.filename and meta.content-type) through the same dispatch as
  *	  a loose file; an attached message (a PR_ATTACH_DATA_OBJ storage)
  *	  is copied out into a .msg of its own and read as one.
  *
  * SECURITY
- *	Every stream is untrusted and read through dp_ole_stream(), never
- *	larger than the file.  Streams may share sectors, so all the reads
- *	of one message (and copies of attached messages) stop at READ_BUDGET
- *	times the file's size (status "partial").  Strings are decoded, made
- *	one line for metadata, and never used as paths.  Recipients and attachments are
- *	looked up by their storages' names, at most MAX_ENTRIES of each;
- *	parts count against [limits] max-children and nest within
+ *	Every stream is untrusted and read with dp_ole_stream()'s checks
+ *	(dp_ole_input_bytes()), never larger than the file.  Streams may
+ *	share sectors, so all the reads of one message (and copies of
+ *	attached messages) stop at READ_BUDGET times the file's size (status
+ *	"partial").  Strings are decoded, made one line for metadata, and
+ *	never used as paths.  The root's entries are listed once into an
+ *	index (name -> position) that every lookup in the root goes
+ *	through, so thousands of recipient and attachment storages cost no
+ *	search by name each (libgsf's own open still sorts the entries into
+ *	a list, quadratic in their number: the sandbox's limits bound it);
+ *	at most MAX_ENTRIES of each are read; parts count against [limits] max-children and nest within
  *	max-depth (an attached message is a child record).  Copying an
  *	attached message out (dp_ole_storage_file()) costs at most the file's
  *	own size in bytes and DP_OLE_COPY_DEPTH levels of storages; past
@@ -110,9 +116,46 @@ typedef struct {
 	 */
 	gsize budget;
 	gboolean over;
+	/*
+	 * The root's children, listed once: name -> index.  libgsf finds a
+	 * child by name by comparing it with every entry of its storage, and
+	 * a message's root holds one storage per recipient and attachment,
+	 * so every lookup there goes through this index instead.
+	 */
+	GHashTable *root_index;
+	/* The recipient and attachment storages (Child), in name order. */
+	GArray *recips, *attachs;
+	/* The root's __properties_version1.0, once read. */
+	GBytes *root_props;
 } Msg;
 
+/* A child of the root: its name and its index among the root's children. */
+typedef struct {
+	char *name;
+	int index;
+} Child;
+
 #define READ_BUDGET 4
+
+/* The child NAME of DIR, through the root's index when DIR is the root; NULL when not there. */
+static GsfInput *
+msg_child(Msg *m, GsfInfile *dir, const char *name)
+{
+	if (dir != m->root || m->root_index == NULL)
+		return gsf_infile_child_by_name(dir, name);
+	gpointer i;
+	if (!g_hash_table_lookup_extended(m->root_index, name, NULL, &i))
+		return NULL;
+	return gsf_infile_child_by_index(dir, GPOINTER_TO_INT(i));
+}
+
+/* The stream NAME of DIR read whole, at most MAX bytes; NULL when not there, with *BAD when not readable. */
+static GBytes *
+msg_read(Msg *m, GsfInfile *dir, const char *name, gsize max, const char **bad)
+{
+	g_autoptr(GsfInput) in = msg_child(m, dir, name);
+	return in != NULL ? dp_ole_input_bytes(in, max, bad) : NULL;
+}
 
 /* The stream NAME of DIR, read whole, within the message's read budget; NULL when not there. */
 static GBytes *
@@ -120,7 +163,7 @@ msg_stream(Msg *m, GsfInfile *dir, const char *name)
 {
 	const char *bad = NULL;
 	gsize allow = MIN(m->max, m->budget);
-	GBytes *b = dp_ole_stream(dir, name, allow, &bad);
+	GBytes *b = msg_read(m, dir, name, allow, &bad);
 	if (b == NULL && bad != NULL && allow < m->max)
 		m->over = TRUE;
 	if (b != NULL)
@@ -183,7 +226,11 @@ prop_string(Msg *m, GsfInfile *dir, guint16 id)
 static gboolean
 prop_fixed(Msg *m, GsfInfile *dir, gsize header, guint16 id, guint16 type, guint64 *value)
 {
-	g_autoptr(GBytes) props = msg_stream(m, dir, "__properties_version1.0");
+	/* The root's property stream is read once: each of a dozen properties is looked up in it. */
+	if (dir == m->root && m->root_props == NULL)
+		m->root_props = msg_stream(m, dir, "__properties_version1.0");
+	g_autoptr(GBytes) props = dir == m->root ? (m->root_props ? g_bytes_ref(m->root_props) : NULL)
+	                                         : msg_stream(m, dir, "__properties_version1.0");
 	gsize n = 0;
 	const guint8 *p = props ? g_bytes_get_data(props, &n) : NULL;
 	for (gsize off = header; p != NULL && off + 16 <= n; off += 16) {
@@ -209,7 +256,7 @@ prop_strings(Msg *m, GsfInfile *dir, guint16 id)
 		char name[48];
 		const char *bad = NULL;
 		g_snprintf(name, sizeof name, "__substg1.0_%04X101F-%08X", id, i);
-		g_autoptr(GBytes) w = dp_ole_stream(dir, name, m->max, &bad);
+		g_autoptr(GBytes) w = msg_read(m, dir, name, m->max, &bad);
 		g_autoptr(GString) v = g_string_new(NULL);
 		if (w != NULL) {
 			gsize n;
@@ -217,7 +264,7 @@ prop_strings(Msg *m, GsfInfile *dir, guint16 id)
 			dp_ole_append_utf16(v, p, n / 2);
 		} else {
 			g_snprintf(name, sizeof name, "__substg1.0_%04X101E-%08X", id, i);
-			g_autoptr(GBytes) b = dp_ole_stream(dir, name, m->max, &bad);
+			g_autoptr(GBytes) b = msg_read(m, dir, name, m->max, &bad);
 			if (b == NULL)
 				break;
 			gsize n;
@@ -237,11 +284,72 @@ prop_strings(Msg *m, GsfInfile *dir, guint16 id)
 	return g_strdup(out->str);
 }
 
+/* PSETID_Appointment {00062002-...} and PSETID_Task {00062003-...}, in their stored byte order. */
+static const guint8 psetid_appointment[16] = { 0x02, 0x20, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00,
+	                                       0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
+static const guint8 psetid_task[16] = { 0x03, 0x20, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00,
+	                                0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
+
+enum { NAMED_STRING, NAMED_STRINGS, NAMED_TIME };
+
+/*
+ * The named properties ([MS-OXPROPS]) recorded, in this order: what a
+ * reviewer asks of a meeting, a task or a flagged message.  A key set by
+ * an earlier row is kept (the appointment's own times win over
+ * PidLidCommonStart and End, which Outlook also sets on tasks).
+ */
+static const struct {
+	const guint8 *set;
+	guint32 lid;
+	guint kind;
+	const char *key;
+} named_props[] = {
+	{ psetid_appointment, 0x820D, NAMED_TIME, "start" },      /* PidLidAppointmentStartWhole */
+	{ psetid_appointment, 0x820E, NAMED_TIME, "end" },        /* PidLidAppointmentEndWhole */
+	{ dp_psetid_common, 0x8516, NAMED_TIME, "start" },        /* PidLidCommonStart */
+	{ dp_psetid_common, 0x8517, NAMED_TIME, "end" },          /* PidLidCommonEnd */
+	{ psetid_appointment, 0x8208, NAMED_STRING, "location" }, /* PidLidLocation */
+	{ psetid_task, 0x8104, NAMED_TIME, "task-start" },        /* PidLidTaskStartDate */
+	{ psetid_task, 0x8105, NAMED_TIME, "task-due" },          /* PidLidTaskDueDate */
+	{ dp_psetid_common, 0x8530, NAMED_STRING, "follow-up" },  /* PidLidFlagRequest */
+	{ dp_psetid_common, 0x8535, NAMED_STRING, "billing" },    /* PidLidBilling */
+	{ dp_psetid_common, 0x8539, NAMED_STRINGS, "companies" }, /* PidLidCompanies */
+	{ dp_psetid_common, 0x853A, NAMED_STRINGS, "contacts" },  /* PidLidContacts */
+	{ dp_psetid_common, 0x8580, NAMED_STRING, "account" },    /* PidLidInternetAccountName */
+};
+
+/*
+ * A FILETIME (100 ns since 1601) as ISO 8601 in UTC; NULL for none, and
+ * for Outlook's "no date" (4501-01-01) and anything past it.
+ */
+static char *
+filetime_iso(guint64 filetime)
+{
+	gint64 unix_time = (gint64)(filetime / 10000000u) - G_GINT64_CONSTANT(11644473600);
+	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(unix_time);
+	if (dt == NULL || g_date_time_get_year(dt) >= 4500)
+		return NULL;
+	return g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* The value of the named property ID of the message, as KIND says; NULL when it has none. */
+static char *
+named_value(Msg *m, guint16 id, guint kind)
+{
+	if (kind == NAMED_TIME) {
+		guint64 t;
+		return prop_fixed(m, m->root, m->header, id, PT_SYSTIME, &t) ? filetime_iso(t) : NULL;
+	}
+	if (kind == NAMED_STRINGS)
+		return prop_strings(m, m->root, id);
+	g_autofree char *v = prop_string(m, m->root, id);
+	return v && *v ? dp_text_one_line(v) : NULL;
+}
+
 /*
  * What the named properties hold that a reader expects (msg-nameid.c
  * maps their names to ids): the categories (PS_PUBLIC_STRINGS
- * "Keywords") as meta.keywords, the sending account
- * (PidLidInternetAccountName) as meta.account.
+ * "Keywords") as meta.keywords, then the rows of named_props.
  */
 static void
 named_meta(Msg *m)
@@ -250,10 +358,14 @@ named_meta(Msg *m)
 	guint16 id = dp_msg_names_string(names, dp_ps_public_strings, "Keywords");
 	g_autofree char *keywords = id ? prop_strings(m, m->root, id) : NULL;
 	dp_doc_meta(m->doc, "keywords", keywords);
-	id = dp_msg_names_lid(names, dp_psetid_common, 0x8580);
-	g_autofree char *account = id ? prop_string(m, m->root, id) : NULL;
-	g_autofree char *account1 = account && *account ? dp_text_one_line(account) : NULL;
-	dp_doc_meta(m->doc, "account", account1);
+	for (guint i = 0; i < G_N_ELEMENTS(named_props); i++) {
+		g_autofree char *key = g_strconcat(DP_META_PREFIX, named_props[i].key, NULL);
+		if (dp_record_get(m->doc->rec, key) != NULL)
+			continue;
+		id = dp_msg_names_lid(names, named_props[i].set, named_props[i].lid);
+		g_autofree char *value = id ? named_value(m, id, named_props[i].kind) : NULL;
+		dp_doc_meta(m->doc, named_props[i].key, value);
+	}
 }
 
 /* Set meta.NAME to VALUE unless the transport headers set it already. */
@@ -292,24 +404,57 @@ append_address(GString *out, const char *name, const char *addr)
 }
 
 static int
-name_cmp(gconstpointer a, gconstpointer b)
+child_cmp(gconstpointer a, gconstpointer b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(((const Child *)a)->name, ((const Child *)b)->name);
 }
 
-/* The names of DIR's children that start with PREFIX, sorted (the number after '#' orders them). */
-static GPtrArray *
-children_named(GsfInfile *dir, const char *prefix)
+static void
+child_clear(gpointer p)
 {
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	int n = gsf_infile_num_children(dir);
-	for (int i = 0; i < n && names->len < MAX_ENTRIES; i++) {
-		const char *name = gsf_infile_name_by_index(dir, i);
-		if (name != NULL && g_str_has_prefix(name, prefix))
-			g_ptr_array_add(names, g_strdup(name));
+	g_free(((Child *)p)->name);
+}
+
+/*
+ * The root's children in one pass: the name index (the first of two
+ * entries with one name wins, as a search by name finds it), and the
+ * recipient and attachment storages, at most MAX_ENTRIES of each, sorted
+ * by name (the number after '#' orders them).
+ */
+static void
+index_root(Msg *m)
+{
+	m->root_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	m->recips = g_array_new(FALSE, FALSE, sizeof(Child));
+	m->attachs = g_array_new(FALSE, FALSE, sizeof(Child));
+	g_array_set_clear_func(m->recips, child_clear);
+	g_array_set_clear_func(m->attachs, child_clear);
+	int n = gsf_infile_num_children(m->root);
+	for (int i = 0; i < n; i++) {
+		const char *name = gsf_infile_name_by_index(m->root, i);
+		if (name == NULL || g_hash_table_contains(m->root_index, name))
+			continue;
+		g_hash_table_insert(m->root_index, g_strdup(name), GINT_TO_POINTER(i));
+		GArray *list = g_str_has_prefix(name, "__recip_version1.0_#")    ? m->recips
+		               : g_str_has_prefix(name, "__attach_version1.0_#") ? m->attachs
+		                                                                 : NULL;
+		if (list != NULL && list->len < MAX_ENTRIES) {
+			Child c = { g_strdup(name), i };
+			g_array_append_val(list, c);
+		}
 	}
-	g_ptr_array_sort(names, name_cmp);
-	return names;
+	g_array_sort(m->recips, child_cmp);
+	g_array_sort(m->attachs, child_cmp);
+}
+
+/* The storage C of the root, or NULL when it is a stream or cannot be opened. */
+static GsfInput *
+root_storage(Msg *m, const Child *c)
+{
+	GsfInput *in = gsf_infile_child_by_index(m->root, c->index);
+	if (in != NULL && !GSF_IS_INFILE(in))
+		g_clear_object(&in);
+	return in;
 }
 
 /* An address: the SMTP one when the message has it, else the native one (maybe an Exchange DN). */
@@ -328,11 +473,10 @@ address_of(Msg *m, GsfInfile *dir, guint16 smtp, guint16 native)
 static void
 recipients_meta(Msg *m)
 {
-	g_autoptr(GPtrArray) names = children_named(m->root, "__recip_version1.0_#");
 	GString *lists[4] = { NULL, g_string_new(NULL), g_string_new(NULL), g_string_new(NULL) };
-	for (guint i = 0; i < names->len; i++) {
-		g_autoptr(GsfInput) in = gsf_infile_child_by_name(m->root, names->pdata[i]);
-		if (in == NULL || !GSF_IS_INFILE(in))
+	for (guint i = 0; i < m->recips->len; i++) {
+		g_autoptr(GsfInput) in = root_storage(m, &g_array_index(m->recips, Child, i));
+		if (in == NULL)
 			continue;
 		GsfInfile *r = GSF_INFILE(in);
 		guint64 type = 1;
@@ -500,59 +644,73 @@ rtf_body(Msg *m)
 	dp_doc_take_text(m->ctx, m->doc, text);
 }
 
-gboolean
-dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error)
+/* The message's record, its HTML rendering and its attachments. */
+static gboolean
+read_message(Msg *m, GError **error)
 {
-	Msg m = { ctx, doc, root, max, 0, 0, dp_ole_has(root, "__nameid_version1.0") ? 32 : 24, 0, FALSE };
-	m.budget = max > G_MAXSIZE / (2 * READ_BUDGET) ? G_MAXSIZE : READ_BUDGET * max + 65536;
 	guint64 cp = 0;
-	if (prop_fixed(&m, root, m.header, PR_MESSAGE_CODEPAGE, PT_LONG, &cp))
-		m.codepage = (guint32)cp;
-	if (prop_fixed(&m, root, m.header, PR_INTERNET_CPID, PT_LONG, &cp))
-		m.html_codepage = (guint32)cp;
-	if (m.codepage == 0)
-		m.codepage = m.html_codepage;
-	message_meta(&m);
-	named_meta(&m);
+	if (prop_fixed(m, m->root, m->header, PR_MESSAGE_CODEPAGE, PT_LONG, &cp))
+		m->codepage = (guint32)cp;
+	if (prop_fixed(m, m->root, m->header, PR_INTERNET_CPID, PT_LONG, &cp))
+		m->html_codepage = (guint32)cp;
+	if (m->codepage == 0)
+		m->codepage = m->html_codepage;
+	message_meta(m);
+	named_meta(m);
 
-	g_autofree char *plain = prop_string(&m, root, PR_BODY);
+	g_autofree char *plain = prop_string(m, m->root, PR_BODY);
 	g_autofree char *html_charset = NULL;
-	g_autoptr(GBytes) html = html_body(&m, &html_charset);
-	gboolean rtf = dp_ole_has(root, "__substg1.0_10090102");
+	g_autoptr(GBytes) html = html_body(m, &html_charset);
+	gboolean rtf = g_hash_table_contains(m->root_index, "__substg1.0_10090102");
 	g_autoptr(GString) skipped = g_string_new(NULL);
 	gboolean has_plain = plain != NULL && *plain != '\0';
-	gboolean html_part = html != NULL && (!has_plain || !ctx->preferred_only);
+	gboolean html_part = html != NULL && (!has_plain || !m->ctx->preferred_only);
 	if (html != NULL && !html_part)
 		g_string_append(skipped, "text/html");
 	gboolean rtf_text = rtf && !has_plain && html == NULL;
 	if (rtf && !rtf_text)
 		g_string_append_printf(skipped, "%stext/rtf", skipped->len ? " " : "");
-	dp_doc_meta(doc, "alternatives-not-read", skipped->str);
+	dp_doc_meta(m->doc, "alternatives-not-read", skipped->str);
 	if (rtf_text)
-		rtf_body(&m);
+		rtf_body(m);
 	else
-		dp_doc_set_text(ctx, doc, has_plain ? plain : "", has_plain ? strlen(plain) : 0);
-	if (m.over)
-		dp_doc_fail(doc, DP_STATUS_PARTIAL,
+		dp_doc_set_text(m->ctx, m->doc, has_plain ? plain : "", has_plain ? strlen(plain) : 0);
+	if (m->over)
+		dp_doc_fail(m->doc, DP_STATUS_PARTIAL,
 		            "Outlook message: its streams read more than %d times the file's size (they share "
 		            "sectors); the rest was not read",
 		            READ_BUDGET);
-	if (!dp_doc_emit(ctx, doc, error))
+	if (!dp_doc_emit(m->ctx, m->doc, error))
 		return FALSE;
 
 	if (html_part) {
 		const char *meta[] = { "meta.content-type", DP_TYPE_HTML, DP_F_CHARSET, html_charset, NULL };
-		if (!dp_doc_child(ctx, doc, has_plain ? "alternative 1" : "body 1", DP_TYPE_HTML, html, meta, error))
+		if (!dp_doc_child(m->ctx, m->doc, has_plain ? "alternative 1" : "body 1", DP_TYPE_HTML, html, meta,
+		                  error))
 			return FALSE;
 	}
-	g_autoptr(GPtrArray) names = children_named(root, "__attach_version1.0_#");
-	for (guint i = 0; i < names->len; i++) {
-		g_autoptr(GsfInput) in = gsf_infile_child_by_name(root, names->pdata[i]);
-		if (in == NULL || !GSF_IS_INFILE(in))
+	for (guint i = 0; i < m->attachs->len; i++) {
+		g_autoptr(GsfInput) in = root_storage(m, &g_array_index(m->attachs, Child, i));
+		if (in == NULL)
 			continue;
 		g_autofree char *path = g_strdup_printf("attachment %u", i + 1);
-		if (!read_attachment(&m, GSF_INFILE(in), path, error))
+		if (!read_attachment(m, GSF_INFILE(in), path, error))
 			return FALSE;
 	}
 	return TRUE;
+}
+
+gboolean
+dp_ole_msg(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error)
+{
+	Msg m = { .ctx = ctx, .doc = doc, .root = root, .max = max };
+	index_root(&m);
+	m.header = g_hash_table_contains(m.root_index, "__nameid_version1.0") ? 32 : 24;
+	m.budget = max > G_MAXSIZE / (2 * READ_BUDGET) ? G_MAXSIZE : READ_BUDGET * max + 65536;
+	gboolean ok = read_message(&m, error);
+	g_hash_table_unref(m.root_index);
+	g_array_free(m.recips, TRUE);
+	g_array_free(m.attachs, TRUE);
+	g_clear_pointer(&m.root_props, g_bytes_unref);
+	return ok;
 }

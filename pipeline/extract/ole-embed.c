@@ -26,10 +26,12 @@
  *	PowerPoint keeps each object's storage as a compound file of its
  *	own in an ExOleObjStg record of the PowerPoint Document stream,
  *	deflated (zlib) when its instance is 1: each is a part "object N"
- *	in stream order (an older version of an object that a fast save
- *	left in the stream is read too); one whose compound file holds no
- *	entries of its own data (PowerPoint writes empty ones) is no part.  A compound file that is itself a
- *	bare object (its root holds \001Ole10Native, Package or CONTENTS
+ *	in stream order, but only the versions the persist directory
+ *	points at (dp_ole_ppt_current(): an older version of an object
+ *	that a fast save left in the stream is not read, unless the
+ *	directory cannot be followed); one whose compound file holds no
+ *	entries of its own data (PowerPoint writes empty ones) is no part.
+ *	A compound file that is itself a bare object (its root holds \001Ole10Native, Package or CONTENTS
  *	and no document) is read by dp_ole_bare_object().
  *
  * SECURITY
@@ -351,7 +353,9 @@ ppt_object_bytes(Objects *o, const guint8 *p, gsize n, guint inst, const char **
 /*
  * PowerPoint's embedded objects: every ExOleObjStg record among the top
  * records of the PowerPoint Document stream, in stream order, as a part
- * "object N" (a compound file, read through the dispatch).
+ * "object N" (a compound file, read through the dispatch); when the
+ * persist directory can be followed, only those it points at (the
+ * current versions).
  */
 static gboolean
 ppt_objects(Objects *o, GsfInfile *root, GError **error)
@@ -360,6 +364,8 @@ ppt_objects(Objects *o, GsfInfile *root, GError **error)
 	g_autoptr(GBytes) stream = dp_ole_stream(root, "PowerPoint Document", o->max, &bad);
 	gsize n = 0;
 	const guint8 *p = stream ? g_bytes_get_data(stream, &n) : NULL;
+	/* A fast save leaves older versions of an object in the stream: only the current ones are read. */
+	g_autoptr(GHashTable) current = p != NULL ? dp_ole_ppt_current(p, n, root, o->max) : NULL;
 	guint k = 0;
 	for (gsize pos = 0; p != NULL && n - pos >= 8 && k < MAX_OBJECTS;) {
 		guint16 verinst = dp_le16(p + pos), type = dp_le16(p + pos + 2);
@@ -367,8 +373,9 @@ ppt_objects(Objects *o, GsfInfile *root, GError **error)
 		if (len > n - pos - 8)
 			break;
 		const guint8 *d = p + pos + 8;
+		gpointer at = GSIZE_TO_POINTER(pos);
 		pos += 8 + (gsize)len;
-		if (type != RT_EX_OLE_OBJ_STG)
+		if (type != RT_EX_OLE_OBJ_STG || (current != NULL && !g_hash_table_contains(current, at)))
 			continue;
 		if (o->ctx->max_children > 0 && o->ctx->n_children > o->ctx->max_children)
 			break;

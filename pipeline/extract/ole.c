@@ -166,8 +166,12 @@ GBytes *
 dp_ole_stream(GsfInfile *dir, const char *name, gsize max, const char **bad)
 {
 	g_autoptr(GsfInput) s = gsf_infile_child_by_name(dir, name);
-	if (s == NULL)
-		return NULL;
+	return s != NULL ? dp_ole_input_bytes(s, max, bad) : NULL;
+}
+
+GBytes *
+dp_ole_input_bytes(GsfInput *s, gsize max, const char **bad)
+{
 	if (dp_ole_is_storage(s)) {
 		*bad = "is a storage, not a stream";
 		return NULL;

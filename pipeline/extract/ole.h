@@ -38,6 +38,8 @@ dp_le32(const guint8 *p)
  * that cannot be read gives NULL with *BAD set to a static reason.
  */
 GBytes *dp_ole_stream(GsfInfile *dir, const char *name, gsize max, const char **bad);
+/* The stream S read whole, on the same terms as dp_ole_stream(). */
+GBytes *dp_ole_input_bytes(GsfInput *s, gsize max, const char **bad);
 /* Has the storage DIR a child (stream or storage) named NAME? */
 gboolean dp_ole_has(GsfInfile *dir, const char *name);
 /* Is IN a storage (rather than a stream)? */
@@ -72,6 +74,14 @@ void dp_ole_append_utf16(GString *out, const guint8 *p, gsize n);
 gboolean dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 gboolean dp_ole_excel(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
 gboolean dp_ole_ppt(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error);
+/*
+ * The stream offsets of the current version's persist objects in the
+ * PowerPoint Document stream P (N bytes), found through ROOT's Current
+ * User stream (extract/ole-ppt.c): a set of offsets, or NULL when the
+ * persist directory cannot be followed.  What a fast save superseded is
+ * not in it.
+ */
+GHashTable *dp_ole_ppt_current(const guint8 *p, gsize n, GsfInfile *root, gsize max);
 /*
  * The objects embedded in a Word document (its ObjectPool storage), an
  * Excel workbook (its MBD* storages) or a PowerPoint show (ExOleObjStg

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t2158: Word 6 and 95 documents in the double-byte East Asian code pages
+# t2156: Word 6 and 95 documents in the double-byte East Asian code pages
 # (extract/ole-word.c): the FIB's lid (or its chse, a Windows character
 # set number, when it has one) selects code page 932, 936, 950 or 949,
 # whose lead and trail bytes iconv decodes piece by piece; a byte
