@@ -10,12 +10,18 @@ S=$TRASH/samples
 /usr/bin/python3 "$TOP/scripts/make-samples-office" "$S" --big >/dev/null 2>&1 ||
 	test_skip_all "cannot make the office samples (python3-docx, python3-openpyxl, python3-odf)"
 
-# Run docpipe convert --xml on $1 with at most 1 GB of address space
-# (not under ASan, which reserves far more) and 20 s of CPU; the exit
-# code goes to rc, the XML to x.xml, the messages to err.
+# convert_bounded [-t SECONDS] [OPTION...] FILE: run docpipe convert --xml
+# on FILE with at most 1 GB of address space (not under ASan, which
+# reserves far more) and SECONDS (20 by default) of CPU; the exit code
+# goes to rc, the XML to x.xml, the messages to err.
 convert_bounded() {
-	( [ -n "${DOCPIPE_ASAN:-}" ] || ulimit -v 1000000; ulimit -t 20
-	  docpipe convert --xml --no-redact "$1" >x.xml 2>err; echo $? >rc )
+	cpu_=20
+	if [ "$1" = -t ]; then
+		cpu_=$2
+		shift 2
+	fi
+	( [ -n "${DOCPIPE_ASAN:-}" ] || ulimit -v 1000000; ulimit -t "$cpu_"
+	  docpipe convert --xml --no-redact "$@" >x.xml 2>err; echo $? >rc )
 }
 
 test_expect_success 'billion laughs: status error with the reason, no expansion' '
@@ -41,8 +47,7 @@ test_expect_success 'a 1 GiB document.xml stops on the expansion ratio, before i
 
 test_expect_success 'with the ratio off, the total size limit stops it while inflating' '
 	printf "[zip]\nmax-ratio=0\nmax-total-size=64M\n" >c.conf &&
-	( [ -n "${DOCPIPE_ASAN:-}" ] || ulimit -v 1000000; ulimit -t 20
-	  docpipe convert -c c.conf --xml --no-redact "$S/big.docx" >x.xml 2>err; echo $? >rc ) &&
+	convert_bounded -c c.conf "$S/big.docx" &&
 	test "$(cat rc)" = 65 &&
 	test_grep "status=\"limit\"" x.xml &&
 	test_grep "limit of 67108864 bytes uncompressed" x.xml
@@ -50,8 +55,7 @@ test_expect_success 'with the ratio off, the total size limit stops it while inf
 
 test_expect_success 'with the size limits raised, the text limit cuts a huge body' '
 	printf "[zip]\nmax-ratio=0\nmax-total-size=2G\n[limits]\nmax-text-size=1M\n" >c.conf &&
-	( [ -n "${DOCPIPE_ASAN:-}" ] || ulimit -v 1000000; ulimit -t 60
-	  docpipe convert -c c.conf --xml --no-redact "$S/big.docx" >x.xml 2>err; echo $? >rc ) &&
+	convert_bounded -t 60 -c c.conf "$S/big.docx" &&
 	test "$(cat rc)" = 65 &&
 	test_grep "text longer than the limit of 1048576 bytes; cut" x.xml &&
 	test "$(wc -c <x.xml)" -lt 1200000
@@ -134,8 +138,7 @@ test_expect_success 'millions of tiny shared strings: a limit, bounded memory' '
 	        f.write(b"</sst>")
 	EOF
 	printf "[zip]\nmax-ratio=0\n" >c.conf &&
-	( [ -n "${DOCPIPE_ASAN:-}" ] || ulimit -v 1000000; ulimit -t 60
-	  docpipe convert -c c.conf --xml --no-redact many.xlsx >x.xml 2>err; echo $? >rc ) &&
+	convert_bounded -t 60 -c c.conf many.xlsx &&
 	test "$(cat rc)" = 65 &&
 	test_grep "status=\"limit\"" x.xml &&
 	test_grep "more shared strings than the limits allow" x.xml &&

@@ -150,8 +150,7 @@ test_expect_success 'a message without named properties has neither key' '
 '
 
 test_expect_success 'recipients whose names share one stream'"'"'s sectors: reading stops, partial' '
-	{ docpipe convert --xml --no-redact "$TEST_DIR/crashers/ole/msg-shared-sectors" >x.xml 2>err; rc=$?; } &&
-	test $rc = 65 &&
+	test_exit_code 65 docpipe convert --xml --no-redact "$TEST_DIR/crashers/ole/msg-shared-sectors" >x.xml 2>err &&
 	test_grep "status=\"partial\"" x.xml &&
 	test_grep "more than 4 times the file.s size (they share sectors)" err &&
 	test_grep "<meta name=\"subject\">Shared sectors</meta>" x.xml

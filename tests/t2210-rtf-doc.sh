@@ -38,9 +38,7 @@ test_expect_success '\info becomes metadata' '
 '
 
 test_expect_success 'HTML-encapsulated RTF: the text, not the \htmlrtf copy or the tags' '
-	docpipe convert --no-redact rtf/html.rtf >out &&
-	printf "Dear Bob,\nthe HTML body made it.\n" >want &&
-	test_cmp want out
+	test_convert_text rtf/html.rtf "Dear Bob,\nthe HTML body made it.\n"
 '
 
 test_expect_success 'embedded Packager objects are parts under their file names' '
@@ -57,8 +55,7 @@ test_expect_success 'embedded Packager objects are parts under their file names'
 '
 
 test_expect_success 'deep nesting: status limit, the outer text kept' '
-	{ docpipe convert --xml --no-redact rtf/deep.rtf >x.xml 2>err; rc=$?; } &&
-	test $rc = 65 &&
+	test_exit_code 65 docpipe convert --xml --no-redact rtf/deep.rtf >x.xml 2>err &&
 	test_grep "status=\"limit\"" x.xml &&
 	test_grep "groups nested deeper than 200" err &&
 	test_grep " end$" x.xml

@@ -39,9 +39,7 @@ test_expect_success 'a compressed RTF body (LZFu) and a Unicode subject' '
 	docpipe convert --xml --no-redact tnef/rtfbody.dat >x.xml &&
 	test_grep "<meta name=\"subject\">Café € report</meta>" x.xml &&
 	test_grep "<meta name=\"body-format\">rtf</meta>" x.xml &&
-	docpipe convert --no-redact tnef/rtfbody.dat >out &&
-	printf "Hello Bob,\nthe RTF body says the café opens at nine.\n" >want &&
-	test_cmp want out
+	test_convert_text tnef/rtfbody.dat "Hello Bob,\nthe RTF body says the café opens at nine.\n"
 '
 
 test_expect_success 'an HTML body alone is the part body 1' '
@@ -66,48 +64,45 @@ test_expect_success 'winmail.dat attached to a mail is typed by its bytes and re
 
 test_expect_success 'libytnef complains on stdout: never in the output, sandbox on or off' '
 	printf "[sandbox]\nenabled=false\n" >off.conf &&
-	{ docpipe convert --no-redact tnef/mapijunk.dat >on 2>err; rc=$?; } &&
-	test $rc = 65 && test_grep "libytnef could not read the stream" err &&
-	{ docpipe convert --no-redact -c off.conf tnef/mapijunk.dat >off 2>err; rc=$?; } &&
-	test $rc = 65 &&
+	test_exit_code 65 docpipe convert --no-redact tnef/mapijunk.dat >on 2>err &&
+	test_grep "libytnef could not read the stream" err &&
+	test_exit_code 65 docpipe convert --no-redact -c off.conf tnef/mapijunk.dat >off 2>err &&
 	test_cmp on off &&
 	test_grep "^The body before the bad block.$" off &&
 	! grep -q "ERROR" off
 '
 
 test_expect_success 'without the sandbox, a mailbox: the text and the record stream stay clean' '
-	{ docpipe convert --no-redact tnef/mapijunk.mbox >on 2>/dev/null; rc=$?; } && test $rc = 65 &&
-	{ docpipe convert --no-redact -c off.conf tnef/mapijunk.mbox >off 2>/dev/null; rc=$?; } && test $rc = 65 &&
+	test_exit_code 65 docpipe convert --no-redact tnef/mapijunk.mbox >on 2>/dev/null &&
+	test_exit_code 65 docpipe convert --no-redact -c off.conf tnef/mapijunk.mbox >off 2>/dev/null &&
 	test_cmp on off &&
 	test "$(grep -c "^Line of message" off)" = 12 &&
 	test "$(grep -c "^The body before the bad block.$" off)" = 6 &&
 	! grep -q "ERROR" off &&
 	docpipe-detect tnef/mapijunk.mbox >det &&
-	{ docpipe-extract -c off.conf <det >rec 2>/dev/null; rc=$?; } && test $rc = 65 &&
-	{ docpipe-emit <rec >stage 2>/dev/null; rc=$?; } && test $rc = 65 &&
+	test_exit_code 65 docpipe-extract -c off.conf <det >rec 2>/dev/null &&
+	test_exit_code 65 docpipe-emit <rec >stage 2>/dev/null &&
 	test_cmp on stage
 '
 
 test_expect_success 'an attachment length past the end: partial, the body kept' '
-	{ docpipe convert --xml --no-redact tnef/badlen.dat >x.xml 2>err; rc=$?; } &&
-	test $rc = 65 &&
+	test_exit_code 65 docpipe convert --xml --no-redact tnef/badlen.dat >x.xml 2>err &&
 	test_grep "status=\"partial\"" x.xml &&
 	test_grep "length 2147483632 runs past the end" err &&
 	test_grep "Body before the bad attachment." x.xml
 '
 
 test_expect_success 'a bad checksum and a truncated stream: partial, one-line message' '
-	{ docpipe convert --no-redact tnef/badsum.dat >out 2>err; rc=$?; } &&
-	test $rc = 65 && test_grep "bad checksum" err &&
+	test_exit_code 65 docpipe convert --no-redact tnef/badsum.dat >out 2>err &&
+	test_grep "bad checksum" err &&
 	test "$(wc -l <err)" = 1 &&
-	{ docpipe convert --no-redact tnef/truncated.dat >out 2>err; rc=$?; } &&
-	test $rc = 65 && test_grep "runs past the end" err &&
+	test_exit_code 65 docpipe convert --no-redact tnef/truncated.dat >out 2>err &&
+	test_grep "runs past the end" err &&
 	test_grep "^the plain body of the TNEF message.$" out
 '
 
 test_expect_success 'thousands of tiny attachments: cut where libytnef would turn quadratic' '
-	{ docpipe convert --xml --no-redact tnef/manyatt.dat >x.xml 2>err; rc=$?; } &&
-	test $rc = 65 &&
+	test_exit_code 65 docpipe convert --xml --no-redact tnef/manyatt.dat >x.xml 2>err &&
 	test_grep "too many attachments (5794) and attributes" err &&
 	test_grep "Body before the attachments." x.xml &&
 	test "$(grep -c "path=\"attachment " x.xml)" -gt 1000

@@ -8,6 +8,8 @@
 #   test_unit PROGRAM [ARG...]  (a C unit program: one test per g_test case)
 #   test_wait_for 'condition'  (inside a test: poll, with a generous bound)
 #   test_cmp expected actual
+#   test_exit_code CODE COMMAND [ARG...]  (inside a test: COMMAND exits with CODE)
+#   test_convert_text FILE FORMAT  (convert --no-redact FILE prints printf FORMAT)
 #   test_require_corpus        (before the first test: skips the whole script)
 #   test_skip_all 'why'        (skips the whole script)
 #   test_done
@@ -171,6 +173,27 @@ test_skip() {
 
 test_cmp() {
 	diff -u "$1" "$2"
+}
+
+# test_exit_code CODE COMMAND [ARG...]: run COMMAND, its output where the
+# call redirects it, and fail unless it exits with CODE.  Inside a test,
+# where a command expected to fail would otherwise end the && chain.
+test_exit_code() {
+	test_exit_want_=$1
+	shift
+	"$@"
+	test_exit_got_=$?
+	[ "$test_exit_got_" = "$test_exit_want_" ] && return 0
+	echo "exit code $test_exit_got_, not $test_exit_want_: $*" >&2
+	return 1
+}
+
+# test_convert_text FILE FORMAT: docpipe convert --no-redact FILE prints,
+# to the byte, what printf FORMAT prints; left in out and expect.
+test_convert_text() {
+	docpipe convert --no-redact "$1" >out &&
+		printf "$2" >expect &&
+		test_cmp expect out
 }
 
 # test_grep PATTERN FILE: like grep -q, but shows the file on failure.
