@@ -20,6 +20,8 @@
  */
 #include "corpus/dups.h"
 
+#include "util/order.h"
+
 #include <string.h>
 
 #include "util/banned.h"
@@ -43,11 +45,9 @@ cmp_by_hash(gconstpointer a, gconstpointer b, gpointer user)
 	const DpDupItem *items = user;
 	const DpDupItem *x = &items[*(const gsize *)a], *y = &items[*(const gsize *)b];
 	int c = strcmp(x->text_hash, y->text_hash);
-	if (c != 0)
-		return c;
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	return *(const gsize *)a < *(const gsize *)b ? -1 : 1;
+	if (c == 0)
+		c = DP_CMP(x->rank, y->rank);
+	return c != 0 ? c : DP_CMP(*(const gsize *)a, *(const gsize *)b);
 }
 
 static gsize
@@ -81,9 +81,8 @@ static int
 cmp_entry(gconstpointer a, gconstpointer b)
 {
 	const Entry *x = a, *y = b;
-	if (x->bucket != y->bucket)
-		return x->bucket < y->bucket ? -1 : 1;
-	return x->head < y->head ? -1 : x->head > y->head;
+	int c = DP_CMP(x->bucket, y->bucket);
+	return c != 0 ? c : DP_CMP(x->head, y->head);
 }
 
 /* Whether X contains Y or Y contains X: the same input, one part inside the other. */
@@ -139,9 +138,8 @@ cmp_member_rank(gconstpointer a, gconstpointer b, gpointer user)
 {
 	const DpDupItem *items = user;
 	gsize x = *(const gsize *)a, y = *(const gsize *)b;
-	if (items[x].rank != items[y].rank)
-		return items[x].rank < items[y].rank ? -1 : 1;
-	return x < y ? -1 : x > y;
+	int c = DP_CMP(items[x].rank, items[y].rank);
+	return c != 0 ? c : DP_CMP(x, y);
 }
 
 static int
