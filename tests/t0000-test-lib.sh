@@ -142,6 +142,14 @@ test_expect_success 'test_exit_code passes on the code it names, fails on anothe
 	! test_exit_code 0 false 2>err
 '
 
+test_expect_success 'test_meta finds a whole metadata value in x.xml, and only there' '
+	echo "<meta name=\"from\">Ann &lt;ann@example.org&gt;</meta>" >x.xml &&
+	test_meta from "Ann &lt;ann@example.org&gt;" &&
+	test_meta from "Ann .*" &&
+	! test_meta from "Ann" >out &&
+	! test_meta to "Ann &lt;ann@example.org&gt;" >out
+'
+
 test_expect_success 'test_wait_for returns once its condition holds, and gives up on one that never does' '
 	( sleep 0.2; : >ready ) &
 	test_wait_for "test -e ready" &&

@@ -10,11 +10,6 @@ S=$TRASH/samples
 /usr/bin/python3 "$TOP/scripts/make-samples-office" "$S" >/dev/null 2>&1 ||
 	test_skip_all "cannot make the office samples (python3-docx, python3-openpyxl, python3-odf)"
 
-# x.xml has the metadata NAME with VALUE, a grep pattern for the whole value.
-test_meta() {
-	test_grep "<meta name=\"$1\">$2</meta>" x.xml
-}
-
 test_expect_success 'each format is detected by content, whatever its name' '
 	for f in docx xlsx pptx odt ods odp epub; do
 		cp "$S/known.$f" "$f.bin" &&

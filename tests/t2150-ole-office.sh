@@ -47,8 +47,8 @@ test_expect_success 'Word 95 fast-saved: the pieces of its own CLX in character 
 test_expect_success 'Excel: shared strings across CONTINUE, numbers, dates, formulas, sheets in order' '
 	test_convert_text "$S/book.xls" "[Numbers]\nAlpha\t\tBeta\n3.5\t42\n7\t8\t9\nFormula result text\nLabel cell été\nSplit string starts here and ends über CONTINUE\n2024-03-01\t2024-03-01\n2024-03-01 12:00:00\n\n[Secret]\nHidden sheet secret\n" &&
 	docpipe convert --xml --no-redact "$S/book.xls" >x.xml &&
-	test_grep "<meta name=\"hidden-sheets\">Secret</meta>" x.xml &&
-	test_grep "<meta name=\"sheets\">2</meta>" x.xml
+	test_meta hidden-sheets "Secret" &&
+	test_meta sheets "2"
 '
 
 test_expect_success 'PowerPoint: the current version through the persist directory, no master text, the title once' '

@@ -10,6 +10,7 @@
 #   test_cmp expected actual
 #   test_exit_code CODE COMMAND [ARG...]  (inside a test: COMMAND exits with CODE)
 #   test_convert_text FILE FORMAT  (convert --no-redact FILE prints printf FORMAT)
+#   test_meta NAME VALUE  (x.xml has <meta name="NAME">VALUE</meta>)
 #   test_require_corpus        (before the first test: skips the whole script)
 #   test_skip_all 'why'        (skips the whole script)
 #   test_done
@@ -194,6 +195,13 @@ test_convert_text() {
 	docpipe convert --no-redact "$1" >out &&
 		printf "$2" >expect &&
 		test_cmp expect out
+}
+
+# test_meta NAME VALUE: x.xml (convert --xml's output) has the metadata
+# NAME with a value that matches VALUE, a grep pattern for the whole value
+# as XML writes it (&lt; for <).
+test_meta() {
+	test_grep "<meta name=\"$1\">$2</meta>" x.xml
 }
 
 # test_grep PATTERN FILE: like grep -q, but shows the file on failure.
