@@ -40,6 +40,10 @@ export XDG_CONFIG_HOME
 export DOCPIPE_SYSCONFIG=/nonexistent/docpipe.conf
 LC_ALL=C.UTF-8
 export LC_ALL
+# Python modules the tests import from tests/ (ziprewrite.py) must not
+# leave __pycache__ in the checkout.
+PYTHONDONTWRITEBYTECODE=1
+export PYTHONDONTWRITEBYTECODE
 # A test that runs make must not inherit how the suite itself was invoked
 # (make -s, -k, -jN, or being a sub-make).
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS
