@@ -133,6 +133,23 @@ test_expect_success 'test_unit reports each case of a unit program, and its abor
 	test "$(cat abort.rc)" = 1
 '
 
+test_expect_success 'test_exit_code passes on the code it names, fails on another with a message' '
+	test_exit_code 3 sh -c "echo output; exit 3" >got &&
+	test_grep "^output$" got &&
+	test_exit_code 0 true &&
+	! test_exit_code 3 sh -c "exit 4" 2>err &&
+	test_grep "^exit code 4, not 3: sh -c exit 4$" err &&
+	! test_exit_code 0 false 2>err
+'
+
+test_expect_success 'test_meta finds a whole metadata value in x.xml, and only there' '
+	echo "<meta name=\"from\">Ann &lt;ann@example.org&gt;</meta>" >x.xml &&
+	test_meta from "Ann &lt;ann@example.org&gt;" &&
+	test_meta from "Ann .*" &&
+	! test_meta from "Ann" >out &&
+	! test_meta to "Ann &lt;ann@example.org&gt;" >out
+'
+
 test_expect_success 'test_wait_for returns once its condition holds, and gives up on one that never does' '
 	( sleep 0.2; : >ready ) &
 	test_wait_for "test -e ready" &&

@@ -43,8 +43,7 @@ test_expect_code 78 'an unknown key names file, line and key' '
 test_expect_success 'each old [run] limit key names the [limits] key that replaced it' '
 	while read -r old new; do
 		printf "# site limits\n[run]\njobs=2\n%s=1\n" "$old" >site.conf &&
-		{ docpipe run -c site.conf in out 2>err; rc=$?; } &&
-		test "$rc" = 78 &&
+		test_exit_code 78 docpipe run -c site.conf in out 2>err &&
 		echo "docpipe run: site.conf:4: [run] $old is now [limits] $new" >expect &&
 		test_cmp expect err || return 1
 	done <<-EOF

@@ -6,12 +6,6 @@
 MAIL=$SAMPLES/mail
 G=$GOLDEN/mail
 
-# x.xml has the metadata NAME with a value that matches VALUE, a grep
-# pattern for the whole value as XML writes it (&lt; for <).
-test_meta () {
-	test_grep "<meta name=\"$1\">$2</meta>" x.xml
-}
-
 for f in report.eml latin1.eml html-only.eml broken.eml mboxo.mbox mboxrd.mbox mboxcl.mbox \
 	mboxcl2.mbox mmdf.mmdf nested.zip names.zip maildir; do
 	test_expect_success "$f matches its golden text" "

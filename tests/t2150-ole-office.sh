@@ -37,36 +37,26 @@ test_expect_success 'Word: both kinds of piece, fields without their code, cells
 test_expect_success 'Word 6: 8-bit text in the code page of its language (Russian: Windows-1251), the footnote' '
 	docpipe convert --xml --no-redact "$S/word6.doc" >x.xml &&
 	test_grep "type=\"application/msword\" status=\"ok\"" x.xml &&
-	docpipe convert --no-redact "$S/word6.doc" >out &&
-	printf "Привет из Word 6: текст.\n\nFootnote сноска.\n" >expect &&
-	test_cmp expect out
+	test_convert_text "$S/word6.doc" "Привет из Word 6: текст.\n\nFootnote сноска.\n"
 '
 
 test_expect_success 'Word 95 fast-saved: the pieces of its own CLX in character order, Windows-1252' '
-	docpipe convert --no-redact "$S/word95.doc" >out &&
-	printf "Fast-saved Word 95: café “quoted”.\nSecond piece, stored first.\n" >expect &&
-	test_cmp expect out
+	test_convert_text "$S/word95.doc" "Fast-saved Word 95: café “quoted”.\nSecond piece, stored first.\n"
 '
 
 test_expect_success 'Excel: shared strings across CONTINUE, numbers, dates, formulas, sheets in order' '
-	docpipe convert --no-redact "$S/book.xls" >out &&
-	printf "[Numbers]\nAlpha\t\tBeta\n3.5\t42\n7\t8\t9\nFormula result text\nLabel cell été\nSplit string starts here and ends über CONTINUE\n2024-03-01\t2024-03-01\n2024-03-01 12:00:00\n\n[Secret]\nHidden sheet secret\n" >expect &&
-	test_cmp expect out &&
+	test_convert_text "$S/book.xls" "[Numbers]\nAlpha\t\tBeta\n3.5\t42\n7\t8\t9\nFormula result text\nLabel cell été\nSplit string starts here and ends über CONTINUE\n2024-03-01\t2024-03-01\n2024-03-01 12:00:00\n\n[Secret]\nHidden sheet secret\n" &&
 	docpipe convert --xml --no-redact "$S/book.xls" >x.xml &&
-	test_grep "<meta name=\"hidden-sheets\">Secret</meta>" x.xml &&
-	test_grep "<meta name=\"sheets\">2</meta>" x.xml
+	test_meta hidden-sheets "Secret" &&
+	test_meta sheets "2"
 '
 
 test_expect_success 'PowerPoint: the current version through the persist directory, no master text, the title once' '
-	docpipe convert --no-redact "$S/slides.ppt" >out &&
-	printf "Slide one title – café\nFirst bullet\nSecond bullet\nFree text box\n" >expect &&
-	test_cmp expect out
+	test_convert_text "$S/slides.ppt" "Slide one title – café\nFirst bullet\nSecond bullet\nFree text box\n"
 '
 
 test_expect_success 'PowerPoint without Current User: every version in stream order, still no master text' '
-	docpipe convert --no-redact "$S/slides-linear.ppt" >out &&
-	printf "Slide one title – café\nFirst bullet\nSecond bullet\nOld slide text\nFree text box\nSlide one title – café\n" >expect &&
-	test_cmp expect out
+	test_convert_text "$S/slides-linear.ppt" "Slide one title – café\nFirst bullet\nSecond bullet\nOld slide text\nFree text box\nSlide one title – café\n"
 '
 
 test_expect_code 77 'an encrypted Word document: status encrypted' '

@@ -8,6 +8,9 @@
 #   test_unit PROGRAM [ARG...]  (a C unit program: one test per g_test case)
 #   test_wait_for 'condition'  (inside a test: poll, with a generous bound)
 #   test_cmp expected actual
+#   test_exit_code CODE COMMAND [ARG...]  (inside a test: COMMAND exits with CODE)
+#   test_convert_text FILE FORMAT  (convert --no-redact FILE prints printf FORMAT)
+#   test_meta NAME VALUE  (x.xml has <meta name="NAME">VALUE</meta>)
 #   test_require_corpus        (before the first test: skips the whole script)
 #   test_skip_all 'why'        (skips the whole script)
 #   test_done
@@ -37,6 +40,10 @@ export XDG_CONFIG_HOME
 export DOCPIPE_SYSCONFIG=/nonexistent/docpipe.conf
 LC_ALL=C.UTF-8
 export LC_ALL
+# Python modules the tests import from tests/ (ziprewrite.py) must not
+# leave __pycache__ in the checkout.
+PYTHONDONTWRITEBYTECODE=1
+export PYTHONDONTWRITEBYTECODE
 # A test that runs make must not inherit how the suite itself was invoked
 # (make -s, -k, -jN, or being a sub-make).
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS
@@ -171,6 +178,34 @@ test_skip() {
 
 test_cmp() {
 	diff -u "$1" "$2"
+}
+
+# test_exit_code CODE COMMAND [ARG...]: run COMMAND, its output where the
+# call redirects it, and fail unless it exits with CODE.  Inside a test,
+# where a command expected to fail would otherwise end the && chain.
+test_exit_code() {
+	test_exit_want_=$1
+	shift
+	"$@"
+	test_exit_got_=$?
+	[ "$test_exit_got_" = "$test_exit_want_" ] && return 0
+	echo "exit code $test_exit_got_, not $test_exit_want_: $*" >&2
+	return 1
+}
+
+# test_convert_text FILE FORMAT: docpipe convert --no-redact FILE prints,
+# to the byte, what printf FORMAT prints; left in out and expect.
+test_convert_text() {
+	docpipe convert --no-redact "$1" >out &&
+		printf "$2" >expect &&
+		test_cmp expect out
+}
+
+# test_meta NAME VALUE: x.xml (convert --xml's output) has the metadata
+# NAME with a value that matches VALUE, a grep pattern for the whole value
+# as XML writes it (&lt; for <).
+test_meta() {
+	test_grep "<meta name=\"$1\">$2</meta>" x.xml
 }
 
 # test_grep PATTERN FILE: like grep -q, but shows the file on failure.

@@ -24,6 +24,7 @@
  *	be made; 74 a database cannot be read or written; 78 configuration.
  */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "core/config.h"
 #include "corpus/corpusdb.h"
 #include "util/diag.h"
@@ -102,25 +103,18 @@ dp_cmd_merge(int argc, char **argv)
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "No summary line", NULL },
 		G_OPTION_ENTRY_NULL,
 	};
+	if (!dp_cmd_parse("merge", "OUT1 OUT2 ... OUT - merge the corpus databases of shards into OUT",
+	                  "Writes OUT/corpus.sqlite with the documents and messages of every\n"
+	                  "OUTn/corpus.sqlite, duplicates grouped and messages threaded across\n"
+	                  "them, as one run over all the inputs would.\n"
+	                  "Exit status: 0 ok, 64 usage, 66 a shard has no corpus database,\n"
+	                  "73 OUT cannot be made, 74 a database cannot be read or written,\n"
+	                  "78 configuration error.",
+	                  options, &argc, &argv))
+		return DP_EXIT_USAGE;
+	if (argc < 3)
+		return dp_cmd_usage("merge", "expected at least one shard OUTn and the OUT to write");
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GOptionContext) octx =
-	    g_option_context_new("OUT1 OUT2 ... OUT - merge the corpus databases of shards into OUT");
-	g_option_context_add_main_entries(octx, options, NULL);
-	g_option_context_set_description(octx, "Writes OUT/corpus.sqlite with the documents and messages of every\n"
-	                                       "OUTn/corpus.sqlite, duplicates grouped and messages threaded across\n"
-	                                       "them, as one run over all the inputs would.\n"
-	                                       "Exit status: 0 ok, 64 usage, 66 a shard has no corpus database,\n"
-	                                       "73 OUT cannot be made, 74 a database cannot be read or written,\n"
-	                                       "78 configuration error.");
-	dp_set_prgname("docpipe merge");
-	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_USAGE;
-	}
-	if (argc < 3) {
-		dp_warn("expected at least one shard OUTn and the OUT to write; see 'docpipe merge --help'");
-		return DP_EXIT_USAGE;
-	}
 	g_autoptr(DpConfig) cfg = dp_config_load(opt_config, &error);
 	if (cfg == NULL) {
 		dp_warn("%s", error->message);

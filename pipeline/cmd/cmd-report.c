@@ -24,6 +24,7 @@
  *	read, or the page cannot be written; 73 the page cannot be created.
  */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "report/report.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
@@ -39,22 +40,16 @@ dp_cmd_report(int argc, char **argv)
 		  "Write the page to FILE instead of OUT/report.html ('-': standard output)", "FILE" },
 		G_OPTION_ENTRY_NULL,
 	};
+	if (!dp_cmd_parse("report", "OUT - write OUT/report.html from OUT/corpus.sqlite",
+	                  "One self-contained HTML page (inline SVG charts, no scripts, nothing\n"
+	                  "fetched) of what the corpus database of the run in OUT holds.\n"
+	                  "Exit status: 0 written, 64 usage, 66 no OUT/corpus.sqlite,\n"
+	                  "73 the page cannot be created, 74 read or write error.",
+	                  options, &argc, &argv))
+		return DP_EXIT_USAGE;
+	if (argc != 2)
+		return dp_cmd_usage("report", "expected one OUT");
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GOptionContext) octx = g_option_context_new("OUT - write OUT/report.html from OUT/corpus.sqlite");
-	g_option_context_add_main_entries(octx, options, NULL);
-	g_option_context_set_description(octx, "One self-contained HTML page (inline SVG charts, no scripts, nothing\n"
-	                                       "fetched) of what the corpus database of the run in OUT holds.\n"
-	                                       "Exit status: 0 written, 64 usage, 66 no OUT/corpus.sqlite,\n"
-	                                       "73 the page cannot be created, 74 read or write error.");
-	dp_set_prgname("docpipe report");
-	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_USAGE;
-	}
-	if (argc != 2) {
-		dp_warn("expected one OUT; see 'docpipe report --help'");
-		return DP_EXIT_USAGE;
-	}
 	if (!dp_report_write(argv[1], opt_output, &error)) {
 		dp_warn("%s", error->message);
 		return error->domain == DP_ERROR ? error->code : DP_EXIT_IOERR;

@@ -28,6 +28,7 @@
  */
 #include "batch/run.h"
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
 
@@ -93,30 +94,22 @@ dp_cmd_run(int argc, char **argv)
 		  "Convert everything again if the OCR engine or its language data changed", NULL },
 		G_OPTION_ENTRY_NULL
 	};
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GOptionContext) octx = g_option_context_new("IN OUT - convert a tree incrementally");
-	g_option_context_add_main_entries(octx, options, NULL);
-	g_option_context_set_description(
-	    octx, "Converts every file below IN into OUT/<path>.txt and OUT/<path>.xml, in parallel\n"
-	          "isolated workers, skipping inputs the ledger OUT/.docpipe/ledger.sqlite shows as done.\n"
-	          "Exit status: 0 ok, 65 some inputs failed, 64 usage, 66 IN unreadable, 74 ledger\n"
-	          "write error, 75 another run holds the lock, 78 configuration error,\n"
-	          "130/143 interrupted.  See docpipe(1) and README \"Batch runs\".");
-	dp_set_prgname("docpipe run");
 	g_autoptr(GPtrArray) args = split_jobs_option(argc, argv);
 	argc = (int)args->len;
 	g_ptr_array_add(args, NULL);
 	/* GOption removes what it parses from the vector, not from ARGS, which frees the strings. */
 	g_autofree char **argv_owned = g_memdup2(args->pdata, sizeof(char *) * args->len);
 	argv = argv_owned;
-	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
-		dp_warn("%s", error->message);
+	if (!dp_cmd_parse("run", "IN OUT - convert a tree incrementally",
+	                  "Converts every file below IN into OUT/<path>.txt and OUT/<path>.xml, in parallel\n"
+	                  "isolated workers, skipping inputs the ledger OUT/.docpipe/ledger.sqlite shows as done.\n"
+	                  "Exit status: 0 ok, 65 some inputs failed, 64 usage, 66 IN unreadable, 74 ledger\n"
+	                  "write error, 75 another run holds the lock, 78 configuration error,\n"
+	                  "130/143 interrupted.  See docpipe(1) and README \"Batch runs\".",
+	                  options, &argc, &argv))
 		return DP_EXIT_USAGE;
-	}
-	if (argc != 3) {
-		dp_warn("expected IN and OUT; see 'docpipe run --help'");
-		return DP_EXIT_USAGE;
-	}
+	if (argc != 3)
+		return dp_cmd_usage("run", "expected IN and OUT");
 	DpRunOptions o = { .in = argv[1],
 		           .out = argv[2],
 		           .config = opt_config,

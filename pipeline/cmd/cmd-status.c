@@ -33,6 +33,7 @@
 #include "batch/ledger.h"
 #include "batch/redcount.h"
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "core/config.h"
 #include "redact/redact.h"
 #include "util/diag.h"
@@ -71,22 +72,16 @@ dp_cmd_status(int argc, char **argv)
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON on standard output", NULL },
 		G_OPTION_ENTRY_NULL
 	};
+	if (!dp_cmd_parse("status", "OUT... - show what batch runs did",
+	                  "Counts inputs by status over the ledgers of every OUT (shards add\n"
+	                  "up) and lists each failure with its reason.\n"
+	                  "Exit status: 0 no failures, 65 some inputs failed, 64 usage,\n"
+	                  "66 no ledger in an OUT, 74 a ledger cannot be read.",
+	                  options, &argc, &argv))
+		return DP_EXIT_USAGE;
+	if (argc < 2)
+		return dp_cmd_usage("status", "expected at least one OUT");
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GOptionContext) octx = g_option_context_new("OUT... - show what batch runs did");
-	g_option_context_add_main_entries(octx, options, NULL);
-	g_option_context_set_description(octx, "Counts inputs by status over the ledgers of every OUT (shards add\n"
-	                                       "up) and lists each failure with its reason.\n"
-	                                       "Exit status: 0 no failures, 65 some inputs failed, 64 usage,\n"
-	                                       "66 no ledger in an OUT, 74 a ledger cannot be read.");
-	dp_set_prgname("docpipe status");
-	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_USAGE;
-	}
-	if (argc < 2) {
-		dp_warn("expected at least one OUT; see 'docpipe status --help'");
-		return DP_EXIT_USAGE;
-	}
 	g_autoptr(DpConfig) cfg = dp_config_load(opt_config, &error);
 	g_autoptr(DpRedactor) rd = cfg ? dp_redactor_new(cfg, &error) : NULL;
 	if (rd == NULL) {

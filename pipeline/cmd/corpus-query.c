@@ -22,6 +22,7 @@
  *	read.
  */
 #include "cmd/corpus-query.h"
+#include "cmd/options.h"
 #include "corpus/corpusdb.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
@@ -75,20 +76,11 @@ dp_corpus_query_main(const DpCorpusQuery *q, int argc, char **argv)
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON on standard output", NULL },
 		G_OPTION_ENTRY_NULL,
 	};
+	if (!dp_cmd_parse(q->name, q->summary, q->description, options, &argc, &argv))
+		return DP_EXIT_USAGE;
+	if (argc != 2)
+		return dp_cmd_usage(q->name, "expected one OUT");
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GOptionContext) octx = g_option_context_new(q->summary);
-	g_option_context_add_main_entries(octx, options, NULL);
-	g_option_context_set_description(octx, q->description);
-	g_autofree char *prgname = g_strconcat("docpipe ", q->name, NULL);
-	dp_set_prgname(prgname);
-	if (!g_option_context_parse(octx, &argc, &argv, &error)) {
-		dp_warn("%s", error->message);
-		return DP_EXIT_USAGE;
-	}
-	if (argc != 2) {
-		dp_warn("expected one OUT; see 'docpipe %s --help'", q->name);
-		return DP_EXIT_USAGE;
-	}
 	g_autofree char *path = g_build_filename(argv[1], DP_CORPUS_DB_FILE, NULL);
 	g_autoptr(DpCorpusDb) db = dp_corpus_db_open(path, FALSE, NULL, &error);
 	if (db == NULL) {

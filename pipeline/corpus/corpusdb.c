@@ -32,6 +32,7 @@
 #include "corpus/dbint.h"
 #include "corpus/minhash.h"
 #include "util/exitcode.h"
+#include "util/order.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -253,11 +254,10 @@ static int
 lsh_row_cmp(gconstpointer a, gconstpointer b)
 {
 	const DpLshRow *x = a, *y = b;
-	if (x->band != y->band)
-		return x->band < y->band ? -1 : 1;
-	if (x->bucket != y->bucket)
-		return x->bucket < y->bucket ? -1 : 1;
-	return x->doc_id < y->doc_id ? -1 : x->doc_id > y->doc_id;
+	int c = DP_CMP(x->band, y->band);
+	if (c == 0)
+		c = DP_CMP(x->bucket, y->bucket);
+	return c != 0 ? c : DP_CMP(x->doc_id, y->doc_id);
 }
 
 /*

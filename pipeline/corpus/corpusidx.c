@@ -240,7 +240,11 @@ renumber(DpCorpusDb *db, GError **error)
 /* ---------------------------------------------------------------------- */
 /* Threads.                                                               */
 
-/* The columns of one message as loaded, owned here. */
+/*
+ * The columns of one message as loaded.  The strings are the ThreadRows'
+ * chunk's, which holds those of every message and is freed at once; only
+ * the REFS array is the message's own.
+ */
 typedef struct {
 	char *mid, *node_key, *minute_key, *subject_key, *date, *doc, *subject;
 	char **refs;
@@ -252,17 +256,7 @@ typedef struct {
 static void
 msgcols_clear(gpointer p)
 {
-	MsgCols *c = p;
-	g_free(c->mid);
-	g_free(c->node_key);
-	g_free(c->minute_key);
-	g_free(c->subject_key);
-	g_free(c->date);
-	g_free(c->doc);
-	g_free(c->subject);
-	g_strfreev(c->refs);
-	for (int i = 0; i < 3; i++)
-		g_free(c->people[i]);
+	g_strfreev(((MsgCols *)p)->refs);
 }
 
 static char *
@@ -270,6 +264,14 @@ col_dup(sqlite3_stmt *st, int i)
 {
 	const char *v = (const char *)sqlite3_column_text(st, i);
 	return v != NULL && *v != '\0' ? g_strdup(v) : NULL;
+}
+
+/* Column I of ST as a string of STRINGS; NULL for NULL or "". */
+static char *
+col_str(GStringChunk *strings, sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	return v != NULL && *v != '\0' ? g_string_chunk_insert(strings, v) : NULL;
 }
 
 /*
@@ -390,8 +392,9 @@ store_threads(DpCorpusDb *db, const DpThreadMsg *msgs, GArray *cols, gsize n, GA
 
 /* The messages as they are read, before MSGS points into COLS. */
 typedef struct {
-	GArray *msgs; /* of DpThreadMsg */
-	GArray *cols; /* of MsgCols */
+	GArray *msgs;          /* of DpThreadMsg */
+	GArray *cols;          /* of MsgCols */
+	GStringChunk *strings; /* the strings of COLS */
 } ThreadRows;
 
 static void
@@ -399,25 +402,26 @@ thread_row(sqlite3_stmt *st, gpointer data)
 {
 	ThreadRows *r = data;
 	MsgCols c = { 0 };
-	c.mid = col_dup(st, 2);
+	c.mid = col_str(r->strings, st, 2);
 	g_autofree char *refs = col_dup(st, 3);
 	c.refs = refs ? g_strsplit(refs, " ", -1) : NULL;
-	c.node_key = col_dup(st, 4);
+	c.node_key = col_str(r->strings, st, 4);
 	/* "FULL MINUTE": the key, then the sender and minute alone (batch/corpusrows.c). */
 	char *space = c.node_key ? strchr(c.node_key, ' ') : NULL;
 	if (space != NULL) {
-		c.minute_key = g_strdup(space + 1);
+		c.minute_key = g_string_chunk_insert(r->strings, space + 1);
 		*space = '\0';
 	}
-	c.subject_key = col_dup(st, 5);
-	c.date = col_dup(st, 7);
+	c.subject_key = col_str(r->strings, st, 5);
+	c.date = col_str(r->strings, st, 7);
 	g_autofree char *chain = col_dup(st, 8);
 	g_autofree char *source = col_dup(st, 15);
-	c.doc = chain ? g_strconcat(source ? source : "", "\t", chain, NULL) : NULL;
+	g_autofree char *doc = chain ? g_strconcat(source ? source : "", "\t", chain, NULL) : NULL;
+	c.doc = doc ? g_string_chunk_insert(r->strings, doc) : NULL;
 	c.has_sig = dp_minhash_from_bytes(sqlite3_column_blob(st, 10), (gsize)sqlite3_column_bytes(st, 10), &c.sig);
 	for (int k = 0; k < 3; k++)
-		c.people[k] = col_dup(st, 11 + k);
-	c.subject = col_dup(st, 14);
+		c.people[k] = col_str(r->strings, st, 11 + k);
+	c.subject = col_str(r->strings, st, 14);
 	DpThreadMsg m = { .id = sqlite3_column_int64(st, 0),
 		          .printed = g_strcmp0((const char *)sqlite3_column_text(st, 1), "printed") == 0,
 		          .reply = sqlite3_column_int(st, 6) != 0,
@@ -432,7 +436,8 @@ rethread(DpCorpusDb *db, GString *stats, GError **error)
 	g_autoptr(GArray) msgs = g_array_new(FALSE, TRUE, sizeof(DpThreadMsg));
 	g_autoptr(GArray) cols = g_array_new(FALSE, TRUE, sizeof(MsgCols));
 	g_array_set_clear_func(cols, msgcols_clear);
-	ThreadRows r = { msgs, cols };
+	g_autoptr(GStringChunk) strings = g_string_chunk_new(64 << 10);
+	ThreadRows r = { msgs, cols, strings };
 	/* A printed chain's messages together and in print order; the rest by source and part. */
 	if (!each_row(db,
 	              "SELECT m.msg_id, m.kind, m.mid, m.refs, m.node_key, m.subject_key, m.reply, m.date, m.chain,"

@@ -20,6 +20,8 @@
  */
 #include "corpus/dups.h"
 
+#include "util/order.h"
+
 #include <string.h>
 
 #include "util/banned.h"
@@ -36,18 +38,23 @@ dp_dup_group_free(DpDupGroup *g)
 	g_free(g);
 }
 
-/* Items ordered by text hash, then rank, then position. */
+/* Item indexes ordered by rank, then position: the better representative first. */
+static int
+cmp_member_rank(gconstpointer a, gconstpointer b, gpointer user)
+{
+	const DpDupItem *items = user;
+	gsize x = *(const gsize *)a, y = *(const gsize *)b;
+	int c = DP_CMP(items[x].rank, items[y].rank);
+	return c != 0 ? c : DP_CMP(x, y);
+}
+
+/* Item indexes ordered by text hash, then as cmp_member_rank(). */
 static int
 cmp_by_hash(gconstpointer a, gconstpointer b, gpointer user)
 {
 	const DpDupItem *items = user;
-	const DpDupItem *x = &items[*(const gsize *)a], *y = &items[*(const gsize *)b];
-	int c = strcmp(x->text_hash, y->text_hash);
-	if (c != 0)
-		return c;
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	return *(const gsize *)a < *(const gsize *)b ? -1 : 1;
+	int c = strcmp(items[*(const gsize *)a].text_hash, items[*(const gsize *)b].text_hash);
+	return c != 0 ? c : cmp_member_rank(a, b, user);
 }
 
 static gsize
@@ -81,9 +88,8 @@ static int
 cmp_entry(gconstpointer a, gconstpointer b)
 {
 	const Entry *x = a, *y = b;
-	if (x->bucket != y->bucket)
-		return x->bucket < y->bucket ? -1 : 1;
-	return x->head < y->head ? -1 : x->head > y->head;
+	int c = DP_CMP(x->bucket, y->bucket);
+	return c != 0 ? c : DP_CMP(x->head, y->head);
 }
 
 /* Whether X contains Y or Y contains X: the same input, one part inside the other. */
@@ -132,16 +138,6 @@ near_search(const DpDupItem *items, const gsize *heads, gsize nh, gsize *parent,
 		}
 	}
 	g_free(e);
-}
-
-static int
-cmp_member_rank(gconstpointer a, gconstpointer b, gpointer user)
-{
-	const DpDupItem *items = user;
-	gsize x = *(const gsize *)a, y = *(const gsize *)b;
-	if (items[x].rank != items[y].rank)
-		return items[x].rank < items[y].rank ? -1 : 1;
-	return x < y ? -1 : x > y;
 }
 
 static int

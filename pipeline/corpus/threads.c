@@ -38,6 +38,8 @@
  */
 #include "corpus/threads.h"
 
+#include "util/order.h"
+
 #include <string.h>
 
 #include "util/banned.h"
@@ -240,7 +242,7 @@ cmp_by_date(gconstpointer a, gconstpointer b, gpointer user)
 	const DpThreadMsg *m = user;
 	gsize x = *(const gsize *)a, y = *(const gsize *)b;
 	int c = strcmp(m[x].date, m[y].date);
-	return c != 0 ? c : x < y ? -1 : x > y;
+	return c != 0 ? c : DP_CMP(x, y);
 }
 
 /* In LIST (sorted by date), the first message of the latest date before DATE; -1: none. */
