@@ -16,10 +16,12 @@ test_expect_success 'make the samples (scripts/make-samples-pst)' '
 	test -s pst/unicode.pst && test -s pst/bench.pst
 '
 
-test_expect_success 'subject, body and attachment name outside ASCII and the BMP' '
+test_expect_success 'names, subject, body and attachment name outside ASCII and the BMP' '
 	docpipe convert --xml --no-redact pst/unicode.pst >x.xml &&
 	sed -n "/Inbox\/message 1\"/,/Inbox\/message 2\"/p" x.xml >m1 &&
 	test_grep "<meta name=\"subject\">Ünïcode 😀 report</meta>" m1 &&
+	test_grep "<meta name=\"from\">Zoë Müller &lt;zoe@example.org&gt;</meta>" m1 &&
+	test_grep "<meta name=\"to\">Jürgen 東京 &lt;juergen@example.org&gt;</meta>" m1 &&
 	test_grep "<text>Grüße aus Köln 😀$" m1 &&
 	test_grep "^日本語のテキスト$" m1 &&
 	test_grep "<meta name=\"filename\">Übersicht 📎.txt</meta>" m1 &&

@@ -261,12 +261,35 @@ add_header(GString *out, const char *name, const char *value)
 	g_string_append_printf(out, "%s: =?UTF-8?B?%s?=\r\n", name, b64);
 }
 
+/*
+ * NAME as the display name of an address: quoted when it is ASCII, else
+ * one RFC 2047 word.  A word must stand for the name alone: one that
+ * held the address too (add_header's, for a whole value) is an atom to
+ * GMime's address parser, which then kept it undecoded as the name.
+ */
+static char *
+display_phrase(const char *name)
+{
+	gboolean ascii = TRUE;
+	for (const char *p = name; *p != '\0'; p++)
+		if ((guchar)*p >= 0x80)
+			ascii = FALSE;
+	if (ascii)
+		return g_strdup_printf("\"%s\"", name);
+	g_autofree char *v = g_strdup(name);
+	g_strdelimit(v, "\r\n", ' ');
+	g_autofree char *b64 = g_base64_encode((const guchar *)v, strlen(v));
+	return g_strdup_printf("=?UTF-8?B?%s?=", b64);
+}
+
 /* "Name <address>", or whichever of the two there is. */
 static char *
 mailbox(const char *name, const char *address)
 {
-	if (name != NULL && address != NULL && strcmp(name, address) != 0)
-		return g_strdup_printf("\"%s\" <%s>", name, address);
+	if (name != NULL && address != NULL && strcmp(name, address) != 0) {
+		g_autofree char *phrase = display_phrase(name);
+		return g_strdup_printf("%s <%s>", phrase, address);
+	}
 	return g_strdup(address != NULL ? address : name);
 }
 
