@@ -99,35 +99,60 @@ le16(const guint8 *p)
 }
 
 /*
+ * The character at *AT in the UTF-16LE bytes DATA (SIZE of them), *AT
+ * moved past it; FALSE for a surrogate out of its pair.
+ */
+static gboolean
+utf16le_next(const guint8 *data, gsize size, gsize *at, gunichar *c)
+{
+	gunichar hi = le16(data + *at);
+	*at += 2;
+	if (hi >= 0xDC00 && hi <= 0xDFFF)
+		return FALSE;
+	if (hi < 0xD800 || hi > 0xDBFF) {
+		*c = hi;
+		return TRUE;
+	}
+	gunichar lo = *at + 1 < size ? le16(data + *at) : 0;
+	if (lo < 0xDC00 || lo > 0xDFFF)
+		return FALSE;
+	*at += 2;
+	*c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+	return TRUE;
+}
+
+/*
  * The UTF-8 of the UTF-16LE bytes DATA (SIZE of them, even) up to the
  * first NUL, or NULL when they hold a byte order mark or a surrogate out
- * of its pair: libpff's own conversion then decides what they are.
+ * of its pair (libpff's own conversion then decides what they are), or
+ * when the UTF-8 would be MAX bytes or more.  Two passes, the first to
+ * size the result exactly: a value may be as large as a part.
  */
 static char *
-utf16le_to_utf8(const guint8 *data, gsize size)
+utf16le_to_utf8(const guint8 *data, gsize size, gsize max, gboolean *too_large)
 {
+	*too_large = FALSE;
 	if (size >= 2 && (le16(data) == 0xFEFF || le16(data) == 0xFFFE))
 		return NULL;
-	/* At most 3 bytes of UTF-8 per 2 bytes of UTF-16 (4 per surrogate pair). */
-	char *out = g_malloc(size / 2 * 3 + 1);
-	char *o = out;
-	for (gsize i = 0; i + 1 < size; i += 2) {
-		gunichar c = le16(data + i);
+	gsize len = 0;
+	gunichar c = 0;
+	for (gsize i = 0; i + 1 < size;) {
+		if (!utf16le_next(data, size, &i, &c))
+			return NULL;
 		if (c == 0)
 			break;
-		if (c >= 0xDC00 && c <= 0xDFFF) {
-			g_free(out);
-			return NULL;
-		}
-		if (c >= 0xD800 && c <= 0xDBFF) {
-			gunichar lo = i + 3 < size ? le16(data + i + 2) : 0;
-			if (lo < 0xDC00 || lo > 0xDFFF) {
-				g_free(out);
-				return NULL;
-			}
-			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-			i += 2;
-		}
+		len += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+	}
+	if (len >= max) {
+		*too_large = TRUE;
+		return NULL;
+	}
+	char *out = g_malloc(len + 1);
+	char *o = out;
+	for (gsize i = 0; i + 1 < size;) {
+		(void)utf16le_next(data, size, &i, &c);
+		if (c == 0)
+			break;
 		if (c < 0x80)
 			*o++ = (char)c;
 		else
@@ -163,22 +188,19 @@ unicode_value(libpff_item_t *item, int set, uint32_t id, gsize max, char **out)
 	size_t size = 0;
 	libpff_error_t *err = NULL;
 	g_autofree uint8_t *buf = NULL;
+	/* A value of more than 4 bytes a character of MAX: libpff decides, as before. */
 	if (libpff_record_entry_get_value_type(entry, &type, &err) == 1 && type == VALUE_TYPE_UNICODE &&
 	    libpff_record_entry_get_data_size(entry, &size, &err) == 1 && size > 0 && size % 2 == 0 &&
-	    size / 2 * 3 < G_MAXSIZE / 2) {
+	    size / 4 <= max) {
 		buf = g_malloc(size);
 		if (libpff_record_entry_get_data(entry, buf, size, &err) != 1)
 			g_clear_pointer(&buf, g_free);
 	}
 	libpff_error_free(&err);
 	libpff_record_entry_free(&entry, NULL);
-	char *s = buf != NULL ? utf16le_to_utf8(buf, size) : NULL;
-	if (s == NULL)
-		return FALSE;
-	if (strlen(s) >= max)
-		g_clear_pointer(&s, g_free);
-	*out = s;
-	return TRUE;
+	gboolean too_large = FALSE;
+	*out = buf != NULL ? utf16le_to_utf8(buf, size, max, &too_large) : NULL;
+	return *out != NULL || too_large;
 }
 
 /* A string property of MESSAGE, or NULL. */
