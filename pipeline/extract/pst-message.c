@@ -52,6 +52,10 @@
 
 /* Attached messages in attached messages: deeper ones are not copied. */
 #define MAX_NESTING 4
+/* The largest header string and attachment property kept, with its NUL. */
+#define MAX_MESSAGE_STRING (16 * 1024 * 1024)
+#define MAX_ITEM_STRING (1024 * 1024)
+#define PID_BODY 0x1000
 
 char *
 dp_pst_error_take(libpff_error_t **error)
@@ -66,25 +70,6 @@ dp_pst_error_take(libpff_error_t **error)
 	const char *last = strrchr(buf, '\n');
 	g_autofree char *line = g_strdup(last != NULL ? last + 1 : buf);
 	return g_utf8_make_valid(*line != '\0' ? line : "libpff error", -1);
-}
-
-/* A string property of MESSAGE, or NULL. */
-static char *
-message_string(libpff_item_t *message, uint32_t id)
-{
-	size_t size = 0;
-	libpff_error_t *err = NULL;
-	if (libpff_message_get_entry_value_utf8_string_size(message, id, &size, &err) != 1 || size == 0 ||
-	    size > 16 * 1024 * 1024) {
-		libpff_error_free(&err);
-		return NULL;
-	}
-	g_autofree uint8_t *buf = g_malloc0(size + 1);
-	if (libpff_message_get_entry_value_utf8_string(message, id, buf, size, &err) != 1) {
-		libpff_error_free(&err);
-		return NULL;
-	}
-	return g_utf8_make_valid((const char *)buf, -1);
 }
 
 /* The entry ID of record set SET of ITEM (recipients, an attachment), or NULL. */
@@ -103,10 +88,150 @@ item_entry(libpff_item_t *item, int set, uint32_t id)
 	return entry;
 }
 
+/* PT_UNICODE: a string value in UTF-16LE (MS-OXCDATA 2.11.1). */
+#define VALUE_TYPE_UNICODE 0x001F
+
+/* A little-endian 16-bit value. */
+static guint
+le16(const guint8 *p)
+{
+	return (guint)p[0] | (guint)p[1] << 8;
+}
+
+/*
+ * The character at *AT in the UTF-16LE bytes DATA (SIZE of them), *AT
+ * moved past it; FALSE for a surrogate out of its pair.
+ */
+static gboolean
+utf16le_next(const guint8 *data, gsize size, gsize *at, gunichar *c)
+{
+	gunichar hi = le16(data + *at);
+	*at += 2;
+	if (hi >= 0xDC00 && hi <= 0xDFFF)
+		return FALSE;
+	if (hi < 0xD800 || hi > 0xDBFF) {
+		*c = hi;
+		return TRUE;
+	}
+	gunichar lo = *at + 1 < size ? le16(data + *at) : 0;
+	if (lo < 0xDC00 || lo > 0xDFFF)
+		return FALSE;
+	*at += 2;
+	*c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+	return TRUE;
+}
+
+/*
+ * The UTF-8 of the UTF-16LE bytes DATA (SIZE of them, even) up to the
+ * first NUL, or NULL when they hold a byte order mark or a surrogate out
+ * of its pair (libpff's own conversion then decides what they are), or
+ * when the UTF-8 would be MAX bytes or more.  Two passes, the first to
+ * size the result exactly: a value may be as large as a part.
+ */
+static char *
+utf16le_to_utf8(const guint8 *data, gsize size, gsize max, gboolean *too_large)
+{
+	*too_large = FALSE;
+	if (size >= 2 && (le16(data) == 0xFEFF || le16(data) == 0xFFFE))
+		return NULL;
+	gsize len = 0;
+	gunichar c = 0;
+	for (gsize i = 0; i + 1 < size;) {
+		if (!utf16le_next(data, size, &i, &c))
+			return NULL;
+		if (c == 0)
+			break;
+		len += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+	}
+	if (len >= max) {
+		*too_large = TRUE;
+		return NULL;
+	}
+	char *out = g_malloc(len + 1);
+	char *o = out;
+	for (gsize i = 0; i + 1 < size;) {
+		(void)utf16le_next(data, size, &i, &c);
+		if (c == 0)
+			break;
+		if (c < 0x80)
+			*o++ = (char)c;
+		else
+			o += g_unichar_to_utf8(c, o);
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * The string property ID of record set SET of ITEM, converted in one pass
+ * when it is UTF-16LE.  libpff converts a value twice (once for its size,
+ * once for its bytes), a character at a time: 7% of docpipe's CPU on a
+ * mailbox, most of it the bodies.  Its libuna (20180714) also decodes
+ * surrogate pairs wrong (U+1F600 comes out as U+1F201): characters
+ * outside the BMP are now those of the file, as readpst gives them.  TRUE when that decided: *OUT is the
+ * string, or NULL when it is MAX bytes or more (as libpff's size with the
+ * NUL would be over MAX); FALSE for anything else (no such property,
+ * another type, empty, odd or not well formed), which libpff's own
+ * functions then read as before, with the same result.
+ */
+static gboolean
+unicode_value(libpff_item_t *item, int set, uint32_t id, gsize max, char **out)
+{
+	/* For tests only: every string through libpff, to compare the records. */
+	static int libpff_only = -1;
+	if (libpff_only < 0)
+		libpff_only = g_getenv("DOCPIPE_PST_LIBPFF_STRINGS") != NULL;
+	libpff_record_entry_t *entry = libpff_only ? NULL : item_entry(item, set, id);
+	if (entry == NULL)
+		return FALSE;
+	uint32_t type = 0;
+	size_t size = 0;
+	libpff_error_t *err = NULL;
+	g_autofree uint8_t *buf = NULL;
+	/* A value of more than 4 bytes a character of MAX: libpff decides, as before. */
+	if (libpff_record_entry_get_value_type(entry, &type, &err) == 1 && type == VALUE_TYPE_UNICODE &&
+	    libpff_record_entry_get_data_size(entry, &size, &err) == 1 && size > 0 && size % 2 == 0 &&
+	    size / 4 <= max) {
+		buf = g_malloc(size);
+		if (libpff_record_entry_get_data(entry, buf, size, &err) != 1)
+			g_clear_pointer(&buf, g_free);
+	}
+	libpff_error_free(&err);
+	libpff_record_entry_free(&entry, NULL);
+	gboolean too_large = FALSE;
+	*out = buf != NULL ? utf16le_to_utf8(buf, size, max, &too_large) : NULL;
+	return *out != NULL || too_large;
+}
+
+/* A string property of MESSAGE, or NULL. */
+static char *
+message_string(libpff_item_t *message, uint32_t id)
+{
+	char *fast = NULL;
+	if (unicode_value(message, 0, id, MAX_MESSAGE_STRING, &fast))
+		return fast; /* well formed: what g_utf8_make_valid would give */
+	size_t size = 0;
+	libpff_error_t *err = NULL;
+	if (libpff_message_get_entry_value_utf8_string_size(message, id, &size, &err) != 1 || size == 0 ||
+	    size > MAX_MESSAGE_STRING) {
+		libpff_error_free(&err);
+		return NULL;
+	}
+	g_autofree uint8_t *buf = g_malloc0(size + 1);
+	if (libpff_message_get_entry_value_utf8_string(message, id, buf, size, &err) != 1) {
+		libpff_error_free(&err);
+		return NULL;
+	}
+	return g_utf8_make_valid((const char *)buf, -1);
+}
+
 /* A string property of record set SET of ITEM, or NULL. */
 static char *
 item_string(libpff_item_t *item, int set, uint32_t id)
 {
+	char *fast = NULL;
+	if (unicode_value(item, set, id, MAX_ITEM_STRING, &fast))
+		return fast;
 	libpff_record_entry_t *entry = item_entry(item, set, id);
 	if (entry == NULL)
 		return NULL;
@@ -114,7 +239,7 @@ item_string(libpff_item_t *item, int set, uint32_t id)
 	char *s = NULL;
 	libpff_error_t *err = NULL;
 	if (libpff_record_entry_get_data_as_utf8_string_size(entry, &size, &err) == 1 && size > 0 &&
-	    size <= 1024 * 1024) {
+	    size <= MAX_ITEM_STRING) {
 		g_autofree uint8_t *buf = g_malloc0(size + 1);
 		if (libpff_record_entry_get_data_as_utf8_string(entry, buf, size, &err) == 1)
 			s = g_utf8_make_valid((const char *)buf, -1);
@@ -158,12 +283,35 @@ add_header(GString *out, const char *name, const char *value)
 	g_string_append_printf(out, "%s: =?UTF-8?B?%s?=\r\n", name, b64);
 }
 
+/*
+ * NAME as the display name of an address: quoted when it is ASCII, else
+ * one RFC 2047 word.  A word must stand for the name alone: one that
+ * held the address too (add_header's, for a whole value) is an atom to
+ * GMime's address parser, which then kept it undecoded as the name.
+ */
+static char *
+display_phrase(const char *name)
+{
+	gboolean ascii = TRUE;
+	for (const char *p = name; *p != '\0'; p++)
+		if ((guchar)*p >= 0x80)
+			ascii = FALSE;
+	if (ascii)
+		return g_strdup_printf("\"%s\"", name);
+	g_autofree char *v = g_strdup(name);
+	g_strdelimit(v, "\r\n", ' ');
+	g_autofree char *b64 = g_base64_encode((const guchar *)v, strlen(v));
+	return g_strdup_printf("=?UTF-8?B?%s?=", b64);
+}
+
 /* "Name <address>", or whichever of the two there is. */
 static char *
 mailbox(const char *name, const char *address)
 {
-	if (name != NULL && address != NULL && strcmp(name, address) != 0)
-		return g_strdup_printf("\"%s\" <%s>", name, address);
+	if (name != NULL && address != NULL && strcmp(name, address) != 0) {
+		g_autofree char *phrase = display_phrase(name);
+		return g_strdup_printf("%s <%s>", phrase, address);
+	}
 	return g_strdup(address != NULL ? address : name);
 }
 
@@ -379,8 +527,15 @@ static void
 body_part(GString *out, libpff_item_t *message, gsize max)
 {
 	const char *type = "text/plain";
-	g_autoptr(GBytes) body =
-	    body_bytes(message, libpff_message_get_plain_text_body_size, libpff_message_get_plain_text_body, max);
+	g_autoptr(GBytes) body = NULL;
+	char *plain = NULL;
+	if (unicode_value(message, 0, PID_BODY, max, &plain)) {
+		if (plain != NULL)
+			body = g_bytes_new_take(plain, strlen(plain));
+	} else {
+		body = body_bytes(message, libpff_message_get_plain_text_body_size, libpff_message_get_plain_text_body,
+		                  max);
+	}
 	if (body == NULL) {
 		g_autoptr(GString) text = rtf_text(message, max);
 		if (text != NULL)
