@@ -12,7 +12,9 @@
  *	result pipe (descriptor 3): status, error, the input's SHA-256 and
  *	size, redaction counts, the number of pages read by OCR (ocr-pages,
  *	absent when none) and the SHA-256 of both outputs, which the
- *	emitter computes as it writes them (nothing is read back).  The
+ *	emitter computes as it writes them (nothing is read back), or
+ *	"unreadable: true" for an input that could not be opened or shrank
+ *	while it was read (the parent exits 66 for it, as convert).  The
  *	record is in the record format alone (core/RECORD-FORMAT.md), which
  *	says where a record ends: no other framing around it.  Its stderr
  *	(descriptor 2) is a pipe too, read by the parent to tell why a
@@ -350,10 +352,16 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 	} else if (!o->seen_top) {
 		dp_record_set(res, DP_F_STATUS, DP_STATUS_ERROR);
 		dp_record_set(res, DP_F_ERROR, "cannot open or read the input");
+		if (code == DP_EXIT_NOINPUT)
+			dp_record_set(res, "unreadable", "true");
 	} else if (code == DP_EXIT_NOINPUT) {
-		/* Its records are out, but it shrank while it was read (util/fileio.c): they are wrong. */
+		/*
+		 * It shrank while it was read (util/fileio.c): its records were
+		 * wrong, and the chain dropped its outputs.
+		 */
 		dp_record_set(res, DP_F_STATUS, DP_STATUS_ERROR);
-		dp_record_set(res, DP_F_ERROR, "the input shrank while it was read");
+		dp_record_set(res, DP_F_ERROR, DP_ERROR_SHRANK);
+		dp_record_set(res, "unreadable", "true");
 	} else {
 		gboolean part_failed = o->part_problem != NULL && g_str_equal(o->status, DP_STATUS_OK);
 		dp_record_set(res, DP_F_STATUS, part_failed ? DP_STATUS_PARTIAL : o->status);
@@ -437,7 +445,8 @@ send_result(const DpRecord *res)
  * sends a line that is no header line, and hangs), garbage-key (begins a
  * result, breaks off inside a key with a byte no key holds, and hangs),
  * shrink (cuts the input to half its size right after it is mapped, as a
- * process rewriting it would: util/fileio.c).
+ * process rewriting it would: honoured by util/fileio.c itself, in every
+ * program that reads inputs).
  * Honoured only in workers; it has no effect elsewhere.
  */
 static void
@@ -489,8 +498,6 @@ fault_inject(const char *rel, guint served)
 		write_all(RES_FD, g, strlen(g));
 		for (;;)
 			pause();
-	} else if (g_str_equal(p[0], "shrink")) {
-		dp_read_file_fault_shrink();
 	} else if (g_str_equal(p[0], "lie")) {
 		g_autoptr(DpRecord) res = dp_record_new();
 		dp_record_set(res, DP_F_STATUS, "splendid");

@@ -206,11 +206,15 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 	/*
 	 * An input that shrank under its mapping was read as zeros past the
 	 * cut (util/fileio.c), here or by the parent's hash while the child
-	 * extracted: what came of it is wrong, and the input unreadable.
+	 * extracted: what came of it is wrong, and the input unreadable.  Its
+	 * outputs are dropped, not committed: bad input gets a clear error
+	 * and no half-written output.
 	 */
 	if (ok && !dp_bytes_check(data, path, &local)) {
+		dp_emitter_discard(chain->emitter);
 		warn_redacted(chain, local->message);
 		*exit_code = dp_exit_merge(*exit_code, local->code);
+		return TRUE;
 	}
 	/* Commit this input's outputs now, not when the next one starts. */
 	ok = ok && dp_emitter_finish(chain->emitter, error);
