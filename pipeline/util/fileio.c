@@ -213,6 +213,41 @@ fault_shrink(const char *path)
 	return *sub == ':' && strstr(path, sub + 1) != NULL;
 }
 
+/*
+ * The identity one path must have when dp_read_file() opens it
+ * (dp_read_file_expect()): set and read under a lock, since extractors
+ * may read other files from other threads meanwhile.
+ */
+static GMutex expect_lock;
+static char *expect_path;
+static guint64 expect_dev, expect_ino;
+
+void
+dp_read_file_expect(const char *path, guint64 dev, guint64 ino)
+{
+	g_mutex_lock(&expect_lock);
+	g_free(expect_path);
+	expect_path = g_strdup(path);
+	expect_dev = dev;
+	expect_ino = ino;
+	g_mutex_unlock(&expect_lock);
+}
+
+/*
+ * Whether the file open as ST at PATH is the one expected there.  Checked
+ * on the open descriptor, so that nothing can be swapped in after the
+ * check: a link planted since the file was listed leads to another inode.
+ */
+static gboolean
+identity_expected(const char *path, const struct stat *st)
+{
+	g_mutex_lock(&expect_lock);
+	gboolean ok = expect_path == NULL || strcmp(path, expect_path) != 0 ||
+	              ((guint64)st->st_dev == expect_dev && (guint64)st->st_ino == expect_ino);
+	g_mutex_unlock(&expect_lock);
+	return ok;
+}
+
 GBytes *
 dp_read_file(const char *path, guint64 max, GError **error)
 {
@@ -226,6 +261,12 @@ dp_read_file(const char *path, guint64 max, GError **error)
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		g_set_error(error, DP_ERROR, DP_EXIT_NOINPUT, "cannot read '%s': not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	if (!identity_expected(path, &st)) {
+		g_set_error(error, DP_ERROR, DP_EXIT_NOINPUT,
+		            "cannot read '%s': " DP_ERROR_REPLACED " (by another file, or a link to one)", path);
 		close(fd);
 		return NULL;
 	}

@@ -22,6 +22,15 @@ GBytes *dp_read_fd(int fd, const char *name, guint64 max, GError **error);
 GBytes *dp_read_file(const char *path, guint64 max, GError **error);
 
 /*
+ * From now on dp_read_file() of exactly PATH reads it only when the file it
+ * opens is DEV:INO (checked with fstat() on the open descriptor), and fails
+ * with DP_EXIT_NOINPUT otherwise: what a walk listed cannot be swapped for
+ * a link to another file between the walk and the read.  PATH NULL: no
+ * expectation.  One path at a time, for the whole process.
+ */
+void dp_read_file_expect(const char *path, guint64 dev, guint64 ino);
+
+/*
  * Give the pages of BYTES between offsets FROM and UPTO back to the kernel when BYTES
  * is a file mapping from dp_read_file (a no-op otherwise).  Touching them
  * again reads them back: this only bounds the resident set when a large
@@ -39,6 +48,8 @@ gboolean dp_bytes_check(GBytes *bytes, const char *name, GError **error);
  * by which the emitter knows to drop that document's outputs.
  */
 #define DP_ERROR_SHRANK "the input shrank while it was read"
+/* What the error of dp_read_file() says when the file is not the one expected. */
+#define DP_ERROR_REPLACED "it was replaced since it was listed"
 /* Flush and check STREAM; an error (ENOSPC, EPIPE) becomes a GError. */
 gboolean dp_close_stream(FILE *stream, const char *name, GError **error);
 
