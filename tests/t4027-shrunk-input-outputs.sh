@@ -59,6 +59,18 @@ test_expect_success 'stages: docpipe-emit -o writes nothing for it and exits 66'
 	test -s out4/in/other.txt.txt && test -s out4/in/other.txt.xml
 '
 
+test_expect_success 'stages without the sandbox: docpipe-extract says so (66), docpipe-emit -o writes nothing' '
+	make_inputs &&
+	printf "[sandbox]\nenabled=false\n" >nosb.conf &&
+	docpipe-detect in/victim.txt in/other.txt >det &&
+	{ DOCPIPE_FAULT=shrink:victim docpipe-extract -c nosb.conf <det >recs 2>err; test $? = 66; } &&
+	test_grep "cannot read .in/victim.txt.: it shrank while it was read" err &&
+	test_grep "^error: the input shrank while it was read$" recs &&
+	{ docpipe-emit -o out5 <recs; test $? = 66; } &&
+	test ! -e out5/in/victim.txt.txt && test ! -e out5/in/victim.txt.xml &&
+	test -s out5/in/other.txt.txt
+'
+
 test_expect_success 'run: no output for it, exit 66 as convert, the run goes on' '
 	make_inputs &&
 	{ DOCPIPE_FAULT=shrink:victim docpipe run in rout 2>err; test $? = 66; } &&
