@@ -13,9 +13,14 @@
  *	atomically.  Paths never leave DIR: ".." segments are renamed.  Two
  *	documents whose sources redaction made the same do not overwrite each
  *	other: the first keeps the name, the next get "~2", "~3", ...
+ *	A document whose input shrank while it was read (its extraction
+ *	ends with that error) is made of zeros past the cut: with -o
+ *	nothing is written for it, and an older output under its name is
+ *	removed (core/emit.c).
  *
  * EXIT STATUS
- *	0 every document ok; 65 some document or part failed; 77 some
+ *	0 every document ok; 65 some document or part failed; 66 the input
+ *	of some document shrank while it was read; 77 some
  *	document is encrypted; 76 bad record stream; 73 an output could not
  *	be created; 74 write error.  See docpipe(1).
  */
@@ -43,8 +48,9 @@ static const DpStageSpec spec = {
 	      NULL },
 	    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_outdir, "Write DIR/<source>.txt and .xml", "DIR" },
 	    G_OPTION_ENTRY_NULL },
-	"Exit status: 0 ok, 65 a document failed, 77 encrypted, 76 bad record "
-	"stream,\n73 cannot create output, 74 write error.  See docpipe-emit(1).",
+	"Exit status: 0 ok, 65 a document failed, 66 an input shrank while it was "
+	"read,\n77 encrypted, 76 bad record stream, 73 cannot create output, 74 "
+	"write error.\nSee docpipe-emit(1).",
 	DP_STAGE_RECORDS_ONLY,
 };
 

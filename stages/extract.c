@@ -41,6 +41,8 @@
 #include "sandbox/isolate.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
+#include "util/fileio.h"
+#include "util/hash.h"
 
 #include <stdio.h>
 
@@ -77,6 +79,37 @@ write_record(DpRecord *rec, gpointer user, GError **error)
 	return dp_record_write(rec, stdout, error);
 }
 
+/*
+ * Without the sandbox the bytes are parsed here, from the mapping: an input
+ * that shrank under it was read as zeros past the cut (util/fileio.c).
+ * Its records are out already; a last part says why they are wrong, as
+ * sandbox/isolate.c's does, so that docpipe-emit drops the document, and
+ * the input counts as unreadable (66).
+ */
+static gboolean
+check_shrunk(State *st, const DpRecord *in, GBytes *bytes, GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	const char *source = dp_record_get(in, DP_F_SOURCE);
+	if (dp_bytes_check(bytes, source ? source : "-", &local))
+		return TRUE;
+	dp_warn("%s", local->message);
+	st->code = dp_exit_merge(st->code, local->code);
+	const char *root = dp_record_get(in, DP_F_ID);
+	const char *path = "(extraction aborted)";
+	g_autofree char *id = dp_id_child(root ? root : "", path);
+	g_autoptr(DpRecord) rec = dp_record_new();
+	dp_record_set(rec, DP_F_ID, id);
+	dp_record_set(rec, DP_F_PARENT, root);
+	dp_record_set(rec, DP_F_SOURCE, source);
+	dp_record_set(rec, DP_F_PATH, path);
+	dp_record_set(rec, DP_F_TYPE, dp_record_get(in, DP_F_TYPE));
+	dp_record_set(rec, DP_F_DEPTH, "1");
+	dp_record_set(rec, DP_F_STATUS, DP_STATUS_ERROR);
+	dp_record_set(rec, DP_F_ERROR, DP_ERROR_SHRANK);
+	return write_record(rec, st, error);
+}
+
 /* Extract the document the detect record IN describes; DATA: the bytes detect read, if any. */
 static gboolean
 extract_one(State *st, DpRecord *in, GBytes *data, GError **error)
@@ -102,7 +135,7 @@ extract_one(State *st, DpRecord *in, GBytes *data, GError **error)
 		dp_ocr_preload(st->ctx.cfg, dp_record_get(in, DP_F_TYPE));
 		return dp_isolate_extract(&st->ctx, &st->iso, in, bytes, error);
 	}
-	return dp_extract(&st->ctx, in, bytes, error);
+	return dp_extract(&st->ctx, in, bytes, error) && check_shrunk(st, in, bytes, error);
 }
 
 /* A record of the stream on standard input. */

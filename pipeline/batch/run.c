@@ -34,7 +34,9 @@
  * EXIT STATUS
  *	dp_run_execute() returns the exit status of `docpipe run`: 0 every
  *	input converted (or unsupported, or unchanged); 65 some inputs
- *	failed in this run; 66 IN cannot be read; 74 the ledger cannot be
+ *	failed in this run; 66 IN cannot be read, or an input could not be
+ *	opened or read (it vanished, or shrank while it was read: the exit
+ *	code `convert` gives it, and the more serious); 74 the ledger cannot be
  *	written; 75 another run holds the lock; 78 bad configuration;
  *	130/143 interrupted by SIGINT/SIGTERM.
  */
@@ -128,6 +130,7 @@ typedef struct {
 	/* Progress. */
 	gboolean tty;
 	guint total, done, failed;
+	guint unreadable; /* failed inputs that could not be opened or read (worker result "unreadable") */
 	gint64 started, last_draw;
 	/* Counters for the summary. */
 	guint n_inputs, n_unchanged, n_failed_before, n_rejected, n_pruned, n_restat;
@@ -517,6 +520,17 @@ worker_answered(Run *r, DpRunWorker *w, const DpRecord *res, GError **error)
 		w->bad = TRUE;
 		kill(w->pid, SIGKILL);
 		return TRUE;
+	}
+	/*
+	 * An input that could not be read (it vanished, or shrank while it
+	 * was read) has no outputs: the worker dropped what it had begun, and
+	 * an earlier conversion's outputs no longer describe the file.
+	 */
+	gboolean unreadable = g_strcmp0(dp_record_get(res, "unreadable"), "true") == 0 &&
+	                      dp_ledger_status_failed(dp_record_get(res, DP_F_STATUS));
+	if (unreadable) {
+		remove_temp_files(r, w->in->rel, TRUE);
+		r->unreadable++;
 	}
 	gboolean ok = record_input(r, w, res, NULL, NULL, error);
 	w->in = NULL;
@@ -1397,7 +1411,8 @@ run_report(Run *r, gboolean ok, const GError *error)
 	} else if (stop_signal) {
 		code = 128 + stop_signal;
 	} else if (r->failed > 0 || r->n_rejected > 0) {
-		code = DP_EXIT_DATAERR;
+		/* As for a single input (README, Exit codes): 66 when one could not be read, the more serious. */
+		code = r->unreadable > 0 ? DP_EXIT_NOINPUT : DP_EXIT_DATAERR;
 	}
 	print_summary(r, code, secs);
 	if (r->json && !dp_close_stream(stdout, "<stdout>", NULL) && code == DP_EXIT_OK)

@@ -13,9 +13,12 @@
  * directory entered once (by device and inode) is not entered again, so a
  * link loop ends the branch.  A --files-from list is held to the same
  * rules, each rejected entry named with the reason.  The checks are made
- * when the tree is walked; an input is opened again by path when it is
- * converted, so a tree that others change during a run can still swap a
- * link in between: IN is trusted not to be rewritten under the run.
+ * when the tree is walked, and an input is opened again by path when it
+ * is converted: a link swapped in between (a tree others change during
+ * the run) could lead out of IN.  So each input keeps the device and inode
+ * the walk saw (of a followed link's target), and the worker reads only
+ * that file: the check is made on the descriptor it reads from
+ * (chain/chain.c, util/fileio.c), so nothing can be swapped in after it.
  */
 #include "batch/walk.h"
 
@@ -50,6 +53,7 @@ input_new(const char *rel, const struct stat *st)
 	in->size = (guint64)st->st_size;
 	in->mtime_ns = (gint64)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 	in->inode = (guint64)st->st_ino;
+	in->dev = (guint64)st->st_dev;
 	return in;
 }
 

@@ -13,6 +13,7 @@ typedef struct {
 	guint64 size;
 	gint64 mtime_ns;
 	guint64 inode;
+	guint64 dev; /* with INODE, the file the walk saw: the worker reads no other (chain.h) */
 } DpInput;
 
 void dp_input_free(DpInput *in);

@@ -4,15 +4,20 @@
  *
  * DESCRIPTION
  *	The parent forks -j N workers, each once, and hands each one input
- *	at a time: the input's path relative to IN, NUL-terminated, on the
- *	worker's command pipe (its descriptor 0).  The worker converts it
+ *	at a time: the input's path relative to IN, NUL-terminated, then the
+ *	device and inode the walk saw ("DEV INO", NUL-terminated), on the
+ *	worker's command pipe (its descriptor 0).  The worker converts it,
+ *	reading no other file than that one (a link swapped in since the walk
+ *	is refused, chain/chain.c),
  *	with the chain of `docpipe convert -o` (detect; extraction in a
  *	sandboxed child forked for this input alone, sandbox/isolate.c; redaction;
  *	atomic outputs in OUT) and answers with one result record on its
  *	result pipe (descriptor 3): status, error, the input's SHA-256 and
  *	size, redaction counts, the number of pages read by OCR (ocr-pages,
  *	absent when none) and the SHA-256 of both outputs, which the
- *	emitter computes as it writes them (nothing is read back).  The
+ *	emitter computes as it writes them (nothing is read back), or
+ *	"unreadable: true" for an input that could not be opened or shrank
+ *	while it was read (the parent exits 66 for it, as convert).  The
  *	record is in the record format alone (core/RECORD-FORMAT.md), which
  *	says where a record ends: no other framing around it.  Its stderr
  *	(descriptor 2) is a pipe too, read by the parent to tell why a
@@ -325,7 +330,7 @@ converter_close(Converter *cv)
 
 /* Convert REL (relative to the working directory, IN); the result record. */
 static DpRecord *
-convert_one(Converter *cv, const DpRunConf *c, const char *rel)
+convert_one(Converter *cv, const DpRunConf *c, const char *rel, guint64 dev, guint64 ino)
 {
 	if (cv->chain == NULL)
 		converter_open(cv, c);
@@ -337,6 +342,8 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 	o->redactor = c->redactor;
 	g_autoptr(GError) error = NULL;
 	int code = DP_EXIT_OK;
+	/* The file the walk saw, and no link swapped in since (batch/walk.c). */
+	dp_chain_expect_input(cv->chain, dev, ino);
 	gboolean ok = dp_chain_run(cv->chain, rel, &code, &error);
 
 	DpRecord *res = dp_record_new();
@@ -349,11 +356,20 @@ convert_one(Converter *cv, const DpRunConf *c, const char *rel)
 		converter_close(cv);
 	} else if (!o->seen_top) {
 		dp_record_set(res, DP_F_STATUS, DP_STATUS_ERROR);
-		dp_record_set(res, DP_F_ERROR, "cannot open or read the input");
+		dp_record_set(res, DP_F_ERROR,
+		              dp_chain_input_replaced(cv->chain) ? "the input was " DP_ERROR_REPLACED
+		                                                   " (by another file, or a link to one); not read"
+		                                                 : "cannot open or read the input");
+		if (code == DP_EXIT_NOINPUT)
+			dp_record_set(res, "unreadable", "true");
 	} else if (code == DP_EXIT_NOINPUT) {
-		/* Its records are out, but it shrank while it was read (util/fileio.c): they are wrong. */
+		/*
+		 * It shrank while it was read (util/fileio.c): its records were
+		 * wrong, and the chain dropped its outputs.
+		 */
 		dp_record_set(res, DP_F_STATUS, DP_STATUS_ERROR);
-		dp_record_set(res, DP_F_ERROR, "the input shrank while it was read");
+		dp_record_set(res, DP_F_ERROR, DP_ERROR_SHRANK);
+		dp_record_set(res, "unreadable", "true");
 	} else {
 		gboolean part_failed = o->part_problem != NULL && g_str_equal(o->status, DP_STATUS_OK);
 		dp_record_set(res, DP_F_STATUS, part_failed ? DP_STATUS_PARTIAL : o->status);
@@ -436,8 +452,11 @@ send_result(const DpRecord *res)
  * a worker taken over by a document might), garbage (begins a result, then
  * sends a line that is no header line, and hangs), garbage-key (begins a
  * result, breaks off inside a key with a byte no key holds, and hangs),
- * shrink (cuts the input to half its size right after it is mapped, as a
- * process rewriting it would: util/fileio.c).
+ * swap=TARGET (replaces the input with a symbolic link to TARGET before it
+ * is converted, as someone changing the tree between the walk and the
+ * read would), shrink (cuts the input to half its size right after it is mapped, as a
+ * process rewriting it would: honoured by util/fileio.c itself, in every
+ * program that reads inputs).
  * Honoured only in workers; it has no effect elsewhere.
  */
 static void
@@ -489,8 +508,10 @@ fault_inject(const char *rel, guint served)
 		write_all(RES_FD, g, strlen(g));
 		for (;;)
 			pause();
-	} else if (g_str_equal(p[0], "shrink")) {
-		dp_read_file_fault_shrink();
+	} else if (g_str_has_prefix(p[0], "swap=")) {
+		if (unlink(rel) != 0 || symlink(p[0] + strlen("swap="), rel) != 0) {
+			/* Test only: the test sees that nothing was swapped. */
+		}
 	} else if (g_str_equal(p[0], "lie")) {
 		g_autoptr(DpRecord) res = dp_record_new();
 		dp_record_set(res, DP_F_STATUS, "splendid");
@@ -528,17 +549,23 @@ worker_main(const DpRunConf *c)
 	if (cmd == NULL)
 		_exit(DP_EXIT_OSERR);
 	Converter cv = { 0 };
-	char *rel = NULL;
-	size_t cap = 0;
+	char *rel = NULL, *ident = NULL;
+	size_t cap = 0, icap = 0;
 	for (guint served = 0;; served++) {
 		ssize_t n = getdelim(&rel, &cap, '\0', cmd);
 		if (n <= 0)
 			_exit(0); /* the parent closed the pipe: no more inputs */
 		if (rel[n - 1] != '\0' || n == 1)
 			_exit(DP_EXIT_PROTOCOL);
+		/* The device and inode the walk saw: "DEV INO". */
+		guint64 dev, ino;
+		n = getdelim(&ident, &icap, '\0', cmd);
+		if (n <= 0 || ident[n - 1] != '\0' ||
+		    sscanf(ident, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &dev, &ino) != 2)
+			_exit(DP_EXIT_PROTOCOL);
 		cpu_budget(c);
 		fault_inject(rel, served);
-		g_autoptr(DpRecord) res = convert_one(&cv, c, rel);
+		g_autoptr(DpRecord) res = convert_one(&cv, c, rel, dev, ino);
 		if (!send_result(res))
 			_exit(DP_EXIT_IOERR);
 	}
@@ -598,7 +625,9 @@ dp_run_worker_give(DpRunWorker *w, DpInput *in, gint64 deadline, GError **error)
 	 * EPIPE (SIGPIPE is ignored in the run): its death, seen on its other
 	 * pipes, is then recorded for this input like any other.
 	 */
-	if (w->cmd_fd >= 0 && !write_all(w->cmd_fd, in->rel, strlen(in->rel) + 1) && errno != EPIPE) {
+	g_autoptr(GString) cmd = g_string_new(in->rel);
+	g_string_append_printf(cmd, "%c%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "%c", 0, in->dev, in->inode, 0);
+	if (w->cmd_fd >= 0 && !write_all(w->cmd_fd, cmd->str, cmd->len) && errno != EPIPE) {
 		int e = errno;
 		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot write to a worker: %s", g_strerror(e));
 		return FALSE;
@@ -828,7 +857,9 @@ dp_run_warm_up(const DpRunConf *c, const char *state_dir)
 		 * document, so that the extractors' symbols are bound before
 		 * the workers and their children are forked.
 		 */
-		dp_record_free(convert_one(&cv, &wc, docs[i].name));
+		struct stat st;
+		if (stat(docs[i].name, &st) == 0)
+			dp_record_free(convert_one(&cv, &wc, docs[i].name, (guint64)st.st_dev, (guint64)st.st_ino));
 		g_autoptr(GBytes) data = NULL;
 		g_autoptr(DpRecord) in = dp_detect_input(docs[i].name, 1u << 20, TRUE, &data, NULL);
 		if (in != NULL && data != NULL)

@@ -47,6 +47,9 @@ struct DpChain {
 	gpointer observer_data, pre_observer_data;
 	gboolean preload; /* dp_chain_set_preload() */
 	GBytes *name_key; /* dp_chain_set_name_key() */
+	gboolean expect;  /* dp_chain_expect_input(), for the next input */
+	guint64 expect_dev, expect_ino;
+	gboolean replaced; /* the last input was not the file expected */
 };
 
 /* Every record from extract goes through redaction, then to the emitter. */
@@ -129,6 +132,47 @@ dp_chain_set_name_key(DpChain *chain, GBytes *key)
 }
 
 void
+dp_chain_expect_input(DpChain *chain, guint64 dev, guint64 ino)
+{
+	chain->expect = TRUE;
+	chain->expect_dev = dev;
+	chain->expect_ino = ino;
+}
+
+gboolean
+dp_chain_input_replaced(const DpChain *chain)
+{
+	return chain->replaced;
+}
+
+/*
+ * Detect PATH, holding it to the identity dp_chain_expect_input() gave:
+ * dp_read_file() checks a regular file on its open descriptor; anything
+ * else (a directory, a device: detect reads no bytes of it) was swapped in
+ * since it was listed, for a walk lists regular files only.
+ */
+static DpRecord *
+chain_detect(DpChain *chain, const char *path, DpDetectFlags flags, GBytes **read, GError **error)
+{
+	gboolean expect = chain->expect;
+	chain->expect = FALSE;
+	chain->replaced = FALSE;
+	if (expect)
+		dp_read_file_expect(path, chain->expect_dev, chain->expect_ino);
+	DpRecord *rec = dp_detect_input(path, chain->ectx.max_input, flags, read, error);
+	if (!expect)
+		return rec;
+	dp_read_file_expect(NULL, 0, 0);
+	if (rec != NULL && *read == NULL) {
+		g_clear_pointer(&rec, dp_record_free);
+		g_set_error(error, DP_ERROR, DP_EXIT_NOINPUT,
+		            "cannot read '%s': " DP_ERROR_REPLACED " (it is no regular file now)", path);
+	}
+	chain->replaced = rec == NULL && *error != NULL && strstr((*error)->message, DP_ERROR_REPLACED) != NULL;
+	return rec;
+}
+
+void
 dp_chain_set_passwords(DpChain *chain, const char *const *passwords)
 {
 	g_strfreev(chain->ectx.passwords);
@@ -159,7 +203,7 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 	 */
 	DpDetectFlags flags = (chain->iso.enabled ? 0 : DP_DETECT_MAGIC) |
 	                      (chain->iso.enabled || !chain->ectx.hash_parts ? DP_DETECT_DEFER_HASH : 0);
-	g_autoptr(DpRecord) rec = dp_detect_input(path, chain->ectx.max_input, flags, &read, &local);
+	g_autoptr(DpRecord) rec = chain_detect(chain, path, flags, &read, &local);
 	g_autoptr(GBytes) data = rec ? dp_detect_record_bytes(rec, read, chain->ectx.max_input, &local) : NULL;
 	if (rec == NULL || local != NULL) {
 		warn_redacted(chain, local->message);
@@ -206,11 +250,15 @@ dp_chain_run(DpChain *chain, const char *path, int *exit_code, GError **error)
 	/*
 	 * An input that shrank under its mapping was read as zeros past the
 	 * cut (util/fileio.c), here or by the parent's hash while the child
-	 * extracted: what came of it is wrong, and the input unreadable.
+	 * extracted: what came of it is wrong, and the input unreadable.  Its
+	 * outputs are dropped, not committed: bad input gets a clear error
+	 * and no half-written output.
 	 */
 	if (ok && !dp_bytes_check(data, path, &local)) {
+		dp_emitter_discard(chain->emitter);
 		warn_redacted(chain, local->message);
 		*exit_code = dp_exit_merge(*exit_code, local->code);
+		return TRUE;
 	}
 	/* Commit this input's outputs now, not when the next one starts. */
 	ok = ok && dp_emitter_finish(chain->emitter, error);

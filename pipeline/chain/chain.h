@@ -54,6 +54,16 @@ void dp_chain_set_hashes(DpChain *chain, gboolean hashes);
 void dp_chain_set_preload(DpChain *chain, gboolean preload);
 
 /*
+ * The next input dp_chain_run() converts must be the file DEV:INO (as a
+ * walk saw it): a regular file checked on the descriptor it is read from,
+ * so that a link swapped in since the walk is refused (exit 66), never
+ * followed out of the tree.  For the next input only.
+ */
+void dp_chain_expect_input(DpChain *chain, guint64 dev, guint64 ino);
+/* Whether the last input dp_chain_run() was given was refused as not the file expected. */
+gboolean dp_chain_input_replaced(const DpChain *chain);
+
+/*
  * Convert one input.  A bad document is reported on stderr in one line and
  * counted in *EXIT_CODE (merged); FALSE only when output failed.
  */

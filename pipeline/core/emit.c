@@ -17,6 +17,7 @@
 #include "core/record.h"
 #include "core/text.h"
 #include "util/exitcode.h"
+#include "util/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +58,7 @@ struct DpEmitter {
 	int exit_code;
 	DpMsgIndex *messages; /* not owned; NULL: no index */
 	int doc_exit;         /* worst of the current top-level document */
+	gboolean doc_shrunk;  /* a record of it says its input shrank while it was read */
 	char *doc_problem;    /* its first non-ok "status: error", for the log */
 	char *next_name;      /* dp_emitter_set_output_name(), for the next document */
 	gboolean next_unique;
@@ -351,6 +353,7 @@ doc_begin(DpEmitter *em, const DpRecord *rec, GError **error)
 	const char *source = dp_record_get(rec, DP_F_SOURCE);
 	em->n_docs++;
 	em->doc_exit = DP_EXIT_OK;
+	em->doc_shrunk = FALSE;
 	g_clear_pointer(&em->doc_problem, g_free);
 	if (em->outdir != NULL) {
 		g_autofree char *base = dp_emit_output_base(em->outdir, em->next_name ? em->next_name : source);
@@ -400,11 +403,18 @@ doc_begin(DpEmitter *em, const DpRecord *rec, GError **error)
 	return TRUE;
 }
 
+static void doc_discard(DpEmitter *em);
+
 static gboolean
 doc_end(DpEmitter *em, GError **error)
 {
 	if (!em->open)
 		return TRUE;
+	/* Made of the zeros a shrunk input reads as: never committed (dp_emitter_discard()). */
+	if (em->doc_shrunk && em->outdir != NULL) {
+		doc_discard(em);
+		return TRUE;
+	}
 	em->open = FALSE;
 	gboolean ok = TRUE;
 	if (em->xw) {
@@ -653,6 +663,15 @@ dp_emitter_add(DpEmitter *em, const DpRecord *rec, GError **error)
 	const char *status = dp_record_get(rec, DP_F_STATUS);
 	int code = dp_status_exit_code(status);
 	em->n_records++;
+	/*
+	 * The record extraction ends with when the input shrank while it was
+	 * read (sandbox/isolate.c): the input could not be read, as for
+	 * `convert` (exit 66), and the document is dropped at its end, also
+	 * when the record comes down a stream (docpipe-emit -o).
+	 */
+	gboolean shrunk = code != DP_EXIT_OK && g_strcmp0(dp_record_get(rec, DP_F_ERROR), DP_ERROR_SHRANK) == 0;
+	if (shrunk)
+		code = DP_EXIT_NOINPUT;
 
 	if (parent == NULL || !em->open) {
 		if (!doc_end(em, error) || !doc_begin(em, rec, error))
@@ -671,6 +690,7 @@ dp_emitter_add(DpEmitter *em, const DpRecord *rec, GError **error)
 		}
 	}
 	g_ptr_array_add(em->stack, g_strdup(id ? id : ""));
+	em->doc_shrunk = em->doc_shrunk || shrunk;
 	if (em->messages != NULL)
 		dp_msgindex_add(em->messages, rec);
 	em->exit_code = dp_exit_merge(em->exit_code, code);
@@ -712,6 +732,47 @@ gboolean
 dp_emitter_finish(DpEmitter *em, GError **error)
 {
 	return doc_end(em, error);
+}
+
+/*
+ * The current document's outputs were made of wrong bytes: neither its
+ * temporaries nor an older file under its final names may stay, or a
+ * reader would take them for what this input holds.
+ */
+static void
+sink_discard(Sink *s)
+{
+	/* A failure to unlink changes nothing: the caller reports the input as failed anyway. */
+	if (s->final != NULL)
+		unlink(s->final);
+	sink_abort(s);
+}
+
+static void
+doc_discard(DpEmitter *em)
+{
+	em->open = FALSE;
+	if (em->xw) {
+		xmlFreeTextWriter(em->xw);
+		xmlBufferFree(em->xbuf);
+		em->xw = NULL;
+		em->xbuf = NULL;
+	}
+	g_ptr_array_set_size(em->stack, 0);
+	sink_discard(&em->text);
+	sink_discard(&em->xml);
+}
+
+void
+dp_emitter_discard(DpEmitter *em)
+{
+	if (!em->open)
+		return;
+	/* On a stream, what is written stays: close it, so that XML stays well-formed. */
+	if (em->outdir == NULL)
+		doc_end(em, NULL);
+	else
+		doc_discard(em);
 }
 
 gboolean

@@ -66,6 +66,15 @@ void dp_emitter_set_messages(DpEmitter *em, DpMsgIndex *ix);
 gboolean dp_emitter_add(DpEmitter *em, const DpRecord *rec, GError **error);
 /* Finish the last document. */
 gboolean dp_emitter_finish(DpEmitter *em, GError **error);
+/*
+ * Drop the open document instead of finishing it: with an output
+ * directory, its temporaries and any older files under its final names
+ * are removed, so that nothing is left for an input whose outputs are
+ * wrong (it shrank while it was read).  On a stream, what was written is
+ * gone already: the document is finished instead, so that XML stays
+ * well-formed.  A no-op when no document is open.
+ */
+void dp_emitter_discard(DpEmitter *em);
 
 /* The exit code the statuses seen so far add up to. */
 int dp_emitter_exit_code(const DpEmitter *em);

@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -88,17 +89,28 @@ mapping_of(const void *addr)
 
 /*
  * The fault of a page the file lost.  mmap() is not on POSIX's list of
- * async-signal-safe calls, but on Linux it is a plain system call that
- * touches no user-space state.  Returning retries the access, which now
- * reads zeros; a fault outside our mappings gets the default action back,
- * so that the retry ends the process as it would have without us.
+ * async-signal-safe calls.  It is acceptable here because docpipe runs on
+ * Linux only (seccomp, prctl), where glibc's and musl's mmap() is the bare
+ * system call: no lock, no errno use we rely on (errno is saved and
+ * restored below), no allocation, nothing of user space it could find
+ * half-updated in the thread it interrupted.  The kernel replaces the
+ * pages under MAP_FIXED atomically with respect to this thread, and the
+ * handler reads only the lock-free table above.  Returning retries the
+ * access, which now reads zeros; a fault outside our mappings gets the
+ * default action back, so that the retry ends the process as it would
+ * have without us.  The alternative, siglongjmp() out of every reader,
+ * would need a jump buffer around each extractor's access to the bytes.
  */
+/* The page size, read before the handler is installed: sysconf() is not async-signal-safe either. */
+static gsize sigbus_page;
+
 static void
 on_sigbus(int sig, siginfo_t *info, void *uctx)
 {
 	(void)uctx;
+	int saved_errno = errno;
 	guint8 *a = info->si_addr;
-	gsize page = (gsize)sysconf(_SC_PAGESIZE);
+	gsize page = sigbus_page;
 	for (guint i = 0; i < MAX_MAPPINGS; i++) {
 		guint8 *base = g_atomic_pointer_get(&maps[i].addr);
 		if (base == NULL || base == CLAIMED || a < base || a >= base + maps[i].len)
@@ -108,15 +120,18 @@ on_sigbus(int sig, siginfo_t *info, void *uctx)
 		if (mmap(from, n, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 			break;
 		maps[i].truncated = 1;
+		errno = saved_errno;
 		return;
 	}
 	signal(sig, SIG_DFL);
+	errno = saved_errno;
 }
 
 static gpointer
 install_handler(gpointer unused)
 {
 	(void)unused;
+	sigbus_page = (gsize)sysconf(_SC_PAGESIZE);
 	struct sigaction sa = { 0 };
 	sa.sa_sigaction = on_sigbus;
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
@@ -179,13 +194,58 @@ dp_bytes_release(GBytes *bytes, gsize from, gsize upto)
 		madvise((void *)(d + a), b - a, MADV_DONTNEED);
 }
 
-/* Test only (DOCPIPE_FAULT=shrink): see dp_read_file_fault_shrink(). */
-static gboolean shrink_next;
+/*
+ * TEST ONLY: DOCPIPE_FAULT=shrink:SUBSTRING cuts a mapped input whose path
+ * holds SUBSTRING to half its size right after it is mapped, as another
+ * process rewriting it would, so that what a shrunk input does to every
+ * program that reads one (convert, the stages, run's workers) can be
+ * tested without a race.  Other fault kinds are the workers' (batch/worker.c).
+ */
+static gboolean
+fault_shrink(const char *path)
+{
+	const char *f = g_getenv("DOCPIPE_FAULT");
+	if (f == NULL || !g_str_has_prefix(f, "shrink"))
+		return FALSE;
+	const char *sub = f + strlen("shrink");
+	if (*sub == '\0')
+		return TRUE;
+	return *sub == ':' && strstr(path, sub + 1) != NULL;
+}
+
+/*
+ * The identity one path must have when dp_read_file() opens it
+ * (dp_read_file_expect()): set and read under a lock, since extractors
+ * may read other files from other threads meanwhile.
+ */
+static GMutex expect_lock;
+static char *expect_path;
+static guint64 expect_dev, expect_ino;
 
 void
-dp_read_file_fault_shrink(void)
+dp_read_file_expect(const char *path, guint64 dev, guint64 ino)
 {
-	shrink_next = TRUE;
+	g_mutex_lock(&expect_lock);
+	g_free(expect_path);
+	expect_path = g_strdup(path);
+	expect_dev = dev;
+	expect_ino = ino;
+	g_mutex_unlock(&expect_lock);
+}
+
+/*
+ * Whether the file open as ST at PATH is the one expected there.  Checked
+ * on the open descriptor, so that nothing can be swapped in after the
+ * check: a link planted since the file was listed leads to another inode.
+ */
+static gboolean
+identity_expected(const char *path, const struct stat *st)
+{
+	g_mutex_lock(&expect_lock);
+	gboolean ok = expect_path == NULL || strcmp(path, expect_path) != 0 ||
+	              ((guint64)st->st_dev == expect_dev && (guint64)st->st_ino == expect_ino);
+	g_mutex_unlock(&expect_lock);
+	return ok;
 }
 
 GBytes *
@@ -204,6 +264,12 @@ dp_read_file(const char *path, guint64 max, GError **error)
 		close(fd);
 		return NULL;
 	}
+	if (!identity_expected(path, &st)) {
+		g_set_error(error, DP_ERROR, DP_EXIT_NOINPUT,
+		            "cannot read '%s': " DP_ERROR_REPLACED " (by another file, or a link to one)", path);
+		close(fd);
+		return NULL;
+	}
 	if ((guint64)st.st_size > max) {
 		g_set_error(error, DP_ERROR, DP_EXIT_DATAERR,
 		            "'%s' is larger than the input size limit (%" G_GUINT64_FORMAT " bytes)", path, max);
@@ -211,11 +277,8 @@ dp_read_file(const char *path, guint64 max, GError **error)
 		return NULL;
 	}
 	GBytes *b = st.st_size > 0 ? map_file(fd, (gsize)st.st_size) : NULL;
-	if (b != NULL && shrink_next) {
-		shrink_next = FALSE;
-		if (truncate(path, st.st_size / 2) != 0) {
-			/* Test only: the test sees that the input did not shrink. */
-		}
+	if (b != NULL && fault_shrink(path) && truncate(path, st.st_size / 2) != 0) {
+		/* Test only: the test sees that the input did not shrink. */
 	}
 	if (b == NULL) {
 		int flags = fcntl(fd, F_GETFL);
