@@ -22,8 +22,9 @@
  *
  * EXIT STATUS
  *	0 every input converted (or unsupported, or unchanged); 65 some
- *	inputs failed in this run; 64 usage; 66 IN cannot be read; 74 the
- *	ledger cannot be written; 75 another run holds the lock; 78 bad
+ *	inputs failed in this run; 64 usage; 66 IN, or an input, cannot be
+ *	read (it vanished, shrank or was replaced while the run read it);
+ *	74 the ledger cannot be written; 75 another run holds the lock; 78 bad
  *	configuration; 130/143 interrupted by SIGINT/SIGTERM.
  */
 #include "batch/run.h"
@@ -103,7 +104,7 @@ dp_cmd_run(int argc, char **argv)
 	if (!dp_cmd_parse("run", "IN OUT - convert a tree incrementally",
 	                  "Converts every file below IN into OUT/<path>.txt and OUT/<path>.xml, in parallel\n"
 	                  "isolated workers, skipping inputs the ledger OUT/.docpipe/ledger.sqlite shows as done.\n"
-	                  "Exit status: 0 ok, 65 some inputs failed, 64 usage, 66 IN unreadable, 74 ledger\n"
+	                  "Exit status: 0 ok, 65 some inputs failed, 64 usage, 66 IN or an input unreadable, 74 ledger\n"
 	                  "write error, 75 another run holds the lock, 78 configuration error,\n"
 	                  "130/143 interrupted.  See docpipe(1) and README \"Batch runs\".",
 	                  options, &argc, &argv))

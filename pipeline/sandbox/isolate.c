@@ -358,7 +358,7 @@ classify(const DpIsolateOpts *opts, int wstatus, gboolean waited, gboolean fired
 	if (waited && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == DP_EXIT_OSERR)
 		return g_strdup("the sandbox could not be set up (see the message above)");
 	if (waited && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == DP_EXIT_NOINPUT)
-		return g_strdup("the input shrank while it was read");
+		return g_strdup(DP_ERROR_SHRANK);
 	if (waited && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0)
 		return g_strdup_printf("parser exited with status %d", WEXITSTATUS(wstatus));
 	return NULL;
@@ -567,7 +567,7 @@ report_end(Extraction *x, GError **error)
 	/* The parent's hash read zeros past a cut the child may have missed. */
 	if (reason == NULL && x->shrunk) {
 		status = DP_STATUS_ERROR;
-		reason = g_strdup("the input shrank while it was read");
+		reason = g_strdup(DP_ERROR_SHRANK);
 	}
 	if (reason == NULL)
 		return TRUE;
