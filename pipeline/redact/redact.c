@@ -189,6 +189,8 @@ struct DpRedactor {
 	 */
 	DpNames *names;
 	gboolean header_names;
+	/* A custom pattern may match a paragraph break (dp_redactor_spans_paragraphs()). */
+	gboolean spans_paragraphs;
 	guint person_rule;
 	GArray *addrs; /* of DpRange: the redacted addresses of one header */
 	GArray *found; /* of DpRange: the names found in one text */
@@ -297,6 +299,12 @@ dp_redactor_n_rules(const DpRedactor *rd)
 	return rd->rules->len;
 }
 
+gboolean
+dp_redactor_spans_paragraphs(const DpRedactor *rd)
+{
+	return rd->spans_paragraphs;
+}
+
 const char *
 dp_redactor_rule_name(const DpRedactor *rd, guint i)
 {
@@ -323,6 +331,12 @@ typedef struct {
 	 */
 	GStringChunk *strs;
 	GString *tmp;
+	/*
+	 * The base names of the cache files this configuration uses, and
+	 * whether it wrote one (then the others may be pruned: cache_prune()).
+	 */
+	GPtrArray *cached;
+	gboolean wrote;
 } Exprs;
 
 /* Expressions [start, end) of EX, made from one term list. */
@@ -533,13 +547,12 @@ cache_file(const char *base)
 	return g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
 }
 
-/* Write DATA to the cache file PATH (its directory the user's own); failure is no error. */
-static void
+/* Write DATA to the cache file PATH (its directory the user's own); failure is no error.  Whether it wrote it. */
+static gboolean
 cache_write(const char *path, const guint8 *data, gsize len)
 {
 	g_autofree char *dir = g_path_get_dirname(path);
-	if (g_mkdir_with_parents(dir, 0700) == 0)
-		dp_write_atomic(path, (const char *)data, len, NULL);
+	return g_mkdir_with_parents(dir, 0700) == 0 && dp_write_atomic(path, (const char *)data, len, NULL);
 }
 
 /* Whether the cache is off ($DOCPIPE_CACHE_DIR=off). */
@@ -548,6 +561,79 @@ cache_off(void)
 {
 	const char *dir = g_getenv("DOCPIPE_CACHE_DIR");
 	return dir != NULL && g_str_equal(dir, "off");
+}
+
+/*
+ * Cache files are named by keys, so a changed list, configuration or
+ * build leaves its old files behind for good.  Whenever a run writes a
+ * new one, the cache files of the two schemes (names-*.idx, hs-*.db) that
+ * this configuration does not use go when they are older than
+ * CACHE_MAX_AGE, and the oldest of the rest beyond CACHE_KEEP.  Removing
+ * one another process has mapped is harmless (its mapping stays), and
+ * one removed too early is only compiled again.
+ */
+#define CACHE_MAX_AGE (30 * 24 * 3600)
+#define CACHE_KEEP 64
+
+typedef struct {
+	char *name;
+	gint64 mtime;
+} CacheEntry;
+
+/* Newest first; the name settles ties, so the order never depends on the directory's. */
+static int
+cache_entry_cmp(gconstpointer a, gconstpointer b)
+{
+	const CacheEntry *x = a, *y = b;
+	if (x->mtime != y->mtime)
+		return x->mtime > y->mtime ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Whether NAME is a cache file of one of our schemes. */
+static gboolean
+cache_name(const char *name)
+{
+	return (g_str_has_prefix(name, "names-") && g_str_has_suffix(name, ".idx")) ||
+	       (g_str_has_prefix(name, "hs-") && g_str_has_suffix(name, ".db"));
+}
+
+/* Remove the stale cache files (see above); USED: the base names this configuration uses. */
+static void
+cache_prune(GPtrArray *used)
+{
+	g_autofree char *probe = cache_file("x");
+	if (probe == NULL)
+		return;
+	g_autofree char *dir = g_path_get_dirname(probe);
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	if (d == NULL)
+		return;
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	g_autoptr(GArray) keep = g_array_new(FALSE, FALSE, sizeof(CacheEntry));
+	for (const char *name; (name = g_dir_read_name(d)) != NULL;) {
+		if (!cache_name(name) || g_ptr_array_find_with_equal_func(used, name, g_str_equal, NULL))
+			continue;
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+		GStatBuf st;
+		if (g_lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (now - (gint64)st.st_mtime > CACHE_MAX_AGE) {
+			(void)g_unlink(path);
+			continue;
+		}
+		CacheEntry e = { g_strdup(name), (gint64)st.st_mtime };
+		g_array_append_val(keep, e);
+	}
+	g_array_sort(keep, cache_entry_cmp);
+	for (guint i = 0; i < keep->len; i++) {
+		CacheEntry *e = &g_array_index(keep, CacheEntry, i);
+		if (i + used->len >= CACHE_KEEP) {
+			g_autofree char *path = g_build_filename(dir, e->name, NULL);
+			(void)g_unlink(path);
+		}
+		g_free(e->name);
+	}
 }
 
 /*
@@ -668,13 +754,14 @@ fail:
 	return FALSE;
 }
 
-static void
+/* Whether it wrote the file. */
+static gboolean
 db_cache_save(const DpRedactor *rd, const char *path, guint n, const gboolean *dropped)
 {
 	char *ser = NULL;
 	size_t slen = 0;
 	if (path == NULL || hs_serialize_database(rd->db, &ser, &slen) != HS_SUCCESS)
-		return;
+		return FALSE;
 	g_autoptr(GByteArray) out = g_byte_array_new();
 	guint32 nd = 0;
 	for (guint i = 0; i < n; i++)
@@ -691,7 +778,7 @@ db_cache_save(const DpRedactor *rd, const char *path, guint n, const gboolean *d
 	memcpy(out->data + sizeof CACHE_MAGIC - 1 + 8, &sum, 8);
 	g_byte_array_append(out, (const guint8 *)ser, (guint)slen);
 	free(ser);
-	cache_write(path, out->data, out->len);
+	return cache_write(path, out->data, out->len);
 }
 
 /*
@@ -711,14 +798,16 @@ db_cache_save(const DpRedactor *rd, const char *path, guint n, const gboolean *d
 #define NAMES_MAGIC "docpipe-names-1\n"
 #define NAMES_HEADER (sizeof NAMES_MAGIC - 1 + 16)
 
-/* The names cache key of LIST (hex), or NULL when it cannot be read. */
+/*
+ * The names cache key of a list's bytes DATA[0, LEN) (hex), or NULL.  The
+ * caller parses the same buffer on a miss: reading the file a second time
+ * could store the index of an edited list under the old list's key.
+ */
 static char *
-names_cache_key(const char *list, gboolean fuzzy)
+names_cache_key(const char *data, gsize len, gboolean fuzzy)
 {
-	g_autofree char *data = NULL;
-	gsize len = 0;
 	GStatBuf st;
-	if (!g_file_get_contents(list, &data, &len, NULL) || g_stat("/proc/self/exe", &st) != 0)
+	if (g_stat("/proc/self/exe", &st) != 0)
 		return NULL;
 	/*
 	 * SHA-256 by util/hash.c (Nettle, the CPU's SHA instructions), not
@@ -759,11 +848,12 @@ names_cache_load(const char *path, GPtrArray *terms, GPtrArray *anchors, GMapped
 	return dp_names_unpack(data + NAMES_HEADER, len - NAMES_HEADER, terms, anchors);
 }
 
-static void
+/* Whether it wrote the file. */
+static gboolean
 names_cache_save(const char *path, const DpNames *part, const GPtrArray *terms, const GPtrArray *anchors)
 {
 	if (path == NULL)
-		return;
+		return FALSE;
 	g_autoptr(GByteArray) out = g_byte_array_new();
 	guint64 zero = 0;
 	g_byte_array_append(out, (const guint8 *)NAMES_MAGIC, sizeof NAMES_MAGIC - 1);
@@ -774,7 +864,7 @@ names_cache_save(const char *path, const DpNames *part, const GPtrArray *terms, 
 	guint64 sum = ids_sum((const char *)out->data + NAMES_HEADER, rest);
 	memcpy(out->data + sizeof NAMES_MAGIC - 1, &rest, 8);
 	memcpy(out->data + sizeof NAMES_MAGIC - 1 + 8, &sum, 8);
-	cache_write(path, out->data, out->len);
+	return cache_write(path, out->data, out->len);
 }
 
 /* Hand pattern ID to PCRE2 (Hyperscan cannot compile it). */
@@ -815,6 +905,8 @@ compile_db(DpRedactor *rd, Exprs *ex, const DpConfig *cfg, GError **error)
 	g_autofree unsigned *ids = g_new(unsigned, n);
 	g_autofree gboolean *dropped = g_new0(gboolean, n);
 	g_autofree char *cache = db_cache_path(ex);
+	if (cache != NULL)
+		g_ptr_array_add(ex->cached, g_path_get_basename(cache));
 	if (db_cache_load(rd, cache, n, dropped)) {
 		for (guint id = 0; id < n; id++)
 			if (dropped[id] && !pcre2_takes(rd, ex, id, cfg, "", error))
@@ -850,7 +942,7 @@ compile_db(DpRedactor *rd, Exprs *ex, const DpConfig *cfg, GError **error)
 			return FALSE;
 		dropped[ids[bad]] = TRUE;
 	}
-	db_cache_save(rd, cache, n, dropped);
+	ex->wrote |= db_cache_save(rd, cache, n, dropped);
 scratch:
 	if (hs_alloc_scratch(rd->db, &rd->scratch) != HS_SUCCESS) {
 		g_set_error(error, DP_ERROR, DP_EXIT_OSERR, "cannot allocate Hyperscan scratch space");
@@ -868,6 +960,7 @@ exprs_init(Exprs *ex)
 	ex->keyed = g_string_new(NULL);
 	ex->strs = g_string_chunk_new(64 * 1024);
 	ex->tmp = g_string_new(NULL);
+	ex->cached = g_ptr_array_new_with_free_func(g_free);
 }
 
 static void
@@ -879,6 +972,7 @@ exprs_clear(Exprs *ex)
 	g_string_free(ex->keyed, TRUE);
 	g_string_chunk_free(ex->strs);
 	g_string_free(ex->tmp, TRUE);
+	g_ptr_array_unref(ex->cached);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Exprs, exprs_clear)
 
@@ -944,6 +1038,7 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 			flags |= HS_FLAG_CASELESS;
 		Pat pat = { ri, PK_REGEX, 0, 0, 0, 0 };
 		exprs_add(rd, ex, pattern, flags, pat);
+		rd->spans_paragraphs |= dp_pattern_may_match_lf(pattern);
 		return TRUE;
 	}
 	g_autofree char *path = dp_config_resolve_path(cfg, terms);
@@ -958,14 +1053,20 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 	g_autoptr(GPtrArray) list = g_ptr_array_new();
 	g_autoptr(GPtrArray) own = g_ptr_array_new();
 	g_autoptr(GMappedFile) map = NULL;
-	g_autofree char *key = cache_off() ? NULL : names_cache_key(path, fuzzy);
+	gsize len = 0;
+	g_autofree char *data = dp_terms_read(path, &len, error);
+	if (data == NULL)
+		return FALSE;
+	g_autofree char *key = cache_off() ? NULL : names_cache_key(data, len, fuzzy);
 	g_autofree char *base = key ? g_strdup_printf("names-%s.idx", key) : NULL;
 	g_autofree char *cache = base ? cache_file(base) : NULL;
+	if (cache != NULL)
+		g_ptr_array_add(ex->cached, g_strdup(base));
 	DpNames *part = names_cache_load(cache, list, own, &map);
 	if (part == NULL) {
 		g_ptr_array_unref(list);
 		g_ptr_array_unref(own);
-		list = dp_terms_load(path, error);
+		list = dp_terms_parse(path, data, len, error);
 		if (list == NULL)
 			return FALSE;
 		own = g_ptr_array_new_with_free_func(g_free);
@@ -973,7 +1074,7 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 		for (guint t = 0; t < list->len; t++)
 			dp_names_add(part, ri, list->pdata[t], fuzzy, own);
 		dp_names_seal(part);
-		names_cache_save(cache, part, list, own);
+		ex->wrote |= names_cache_save(cache, part, list, own);
 	}
 	/* Of strings that NAMES holds. */
 	g_autoptr(GPtrArray) anchors = g_ptr_array_new();
@@ -1169,6 +1270,8 @@ dp_redactor_new(DpConfig *cfg, GError **error)
 	    !add_person_rule(rd, cfg, error) || !load_allow(rd, cfg, &ex, error) || !load_key(rd, cfg, error) ||
 	    !ids_setup(rd, cfg, TRUE, error) || !compile_db(rd, &ex, cfg, error))
 		return NULL;
+	if (ex.wrote)
+		cache_prune(ex.cached);
 	dp_names_seal(rd->names);
 	scratch_init(rd);
 	rd->header_names = rd->person_rule != G_MAXUINT && rd->ocr_email != G_MAXUINT;
