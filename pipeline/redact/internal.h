@@ -121,6 +121,11 @@ typedef struct {
 } DpDetector;
 
 const DpDetector *dp_detector_find(const char *name);
+/*
+ * Whether the run of digits at D in the view V is a number alone, which no
+ * at_digit function can take: then find() calls none of them there.
+ */
+gboolean dp_digits_alone(const char *v, gsize vlen, gsize d);
 /* The built-ins in rule order; *N receives their number. */
 const DpDetector *dp_detectors(guint *n);
 

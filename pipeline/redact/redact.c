@@ -1534,6 +1534,8 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 	for (guint i = 0; i <= rd->raw->len; i++) {
 		const Cand *c = i < rd->raw->len ? &g_array_index(rd->raw, Cand, i) : NULL;
 		for (; k < nd && (c == NULL || digits[k] <= c->vs); k++) {
+			if (dp_digits_alone(rd->view.text, rd->view.len, digits[k]))
+				continue;
 			for (guint d = 0; d < rd->digit_rules->len; d++) {
 				guint ri = digit_rules[d];
 				const Rule *r = rd->rules->pdata[ri];
