@@ -1,7 +1,7 @@
 #!/bin/sh
 # t3073: the names cache and its upkeep.  A term list is read once: its
 # index is built from the very bytes its cache key was computed from (a
-# FIFO that gives one list and then another shows the second never read).
+# list that can only be read once, a FIFO, gives the index of the file).
 # A run that writes a cache file removes the names-*.idx and hs-*.db
 # files its configuration does not use that are older than 30 days, and
 # the oldest beyond the 64 newest; it keeps the files it uses, however
@@ -14,9 +14,8 @@ redact() {
 	DOCPIPE_CACHE_DIR=$1 docpipe-redact -c "$2" --text <in.txt
 }
 
-test_expect_success 'setup: two lists, a text with names of both' '
+test_expect_success 'setup: a list, a text with names on it and not' '
 	grep -v "^#" "$TEST_DIR/redact-names.txt" >v1.txt &&
-	printf "Zorblat Quintavus\nMirelda Fawkstone\n" >v2.txt &&
 	printf "Cheryl Mills met Zorblat Quintavus and Mirelda Fawkstone.\n\nHuma Abedin wrote.\n" >in.txt &&
 	printf "[redact]\ndetectors=email\n[rule person]\nterms=v1.txt\n" >file.conf &&
 	printf "[redact]\ndetectors=email\n[rule person]\nterms=list.fifo\n" >fifo.conf &&
@@ -25,19 +24,13 @@ test_expect_success 'setup: two lists, a text with names of both' '
 	ls c-file/names-*.idx >/dev/null
 '
 
-# Two lists through one FIFO, one after the other.
-two_lists() {
-	cat v1.txt >list.fifo && cat v2.txt >list.fifo
-}
-
+# A FIFO can be read once: a second read of the list would wait for a
+# writer that never comes (timeout ends it, a failure, not a measure).
 test_expect_success 'a term list is read once: the index is built from the bytes keyed' '
 	mkfifo list.fifo &&
-	{ two_lists & } &&
-	redact "$PWD/c-fifo" fifo.conf >fifo.out &&
-	# What the run left unread is the second list, whole.
-	timeout 60 cat list.fifo >rest.txt &&
+	{ cat v1.txt >list.fifo & } &&
+	DOCPIPE_CACHE_DIR="$PWD/c-fifo" timeout 120 docpipe-redact -c fifo.conf --text <in.txt >fifo.out &&
 	wait &&
-	test_cmp v2.txt rest.txt &&
 	test_cmp file.out fifo.out &&
 	f=$(cd c-file && ls names-*.idx) &&
 	cmp "c-file/$f" "c-fifo/$f"
