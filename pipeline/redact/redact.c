@@ -337,7 +337,21 @@ typedef struct {
 	 */
 	GPtrArray *cached;
 	gboolean wrote;
+	/*
+	 * What the raw literals of term lists point into (their lists, of
+	 * GPtrArray, and the cache files' mappings, of GMappedFile), kept
+	 * until the database is built.
+	 */
+	GPtrArray *lists, *maps;
 } Exprs;
+
+/*
+ * A flag of EX->flags, never handed to Hyperscan: the expression is a
+ * term list's literal as it is, escaped only if the database is compiled
+ * (escape_raw()).  A database read from the cache never needs the 15,000
+ * escaped literals of a 10,000-name list, which cost 6 M instructions.
+ */
+#define EXPR_RAW (1u << 31)
 
 /* Expressions [start, end) of EX, made from one term list. */
 typedef struct {
@@ -393,13 +407,22 @@ escape_literal(Exprs *ex, const char *s, gsize n, gboolean *ascii)
 	return g_string_chunk_insert_len(ex->strs, out, o - out);
 }
 
-/* Add term T (already folded) for RULE (its entry TERM + 1, or 0), or for the allow list. */
+/*
+ * Add term T (already folded) for RULE (its entry TERM + 1, or 0), or for
+ * the allow list; RAW: as it is (EXPR_RAW), T living as long as EX.
+ */
 static void
-add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t, guint term)
+add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t, guint term, gboolean raw)
 {
 	gsize n = strlen(t);
-	gboolean ascii;
-	const char *e = escape_literal(ex, t, n, &ascii);
+	gboolean ascii = TRUE;
+	const char *e = t;
+	if (raw) {
+		for (gsize i = 0; i < n; i++)
+			ascii &= (guchar)t[i] < 0x80;
+	} else {
+		e = escape_literal(ex, t, n, &ascii);
+	}
 	Pat pat = { rule,
 		    kind,
 		    g_ascii_isalnum(t[0]) || (guchar)t[0] >= 0x80,
@@ -411,7 +434,22 @@ add_literal(DpRedactor *rd, Exprs *ex, guint rule, guint8 kind, const char *t, g
 		pat.len = (guint32)n; /* the match has the literal's length: no SOM needed */
 	else
 		flags |= HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_SOM_LEFTMOST;
-	exprs_push(rd, ex, e, flags, pat);
+	exprs_push(rd, ex, e, flags | (raw ? EXPR_RAW : 0), pat);
+}
+
+/* Escape the raw literals of EX (EXPR_RAW), before compiling. */
+static void
+escape_raw(Exprs *ex)
+{
+	for (guint i = 0; i < ex->expr->len; i++) {
+		unsigned *fl = &g_array_index(ex->flags, unsigned, i);
+		if (!(*fl & EXPR_RAW))
+			continue;
+		const char *t = ex->expr->pdata[i];
+		gboolean ascii;
+		ex->expr->pdata[i] = (char *)escape_literal(ex, t, strlen(t), &ascii);
+		*fl &= ~EXPR_RAW;
+	}
 }
 
 static char *
@@ -495,7 +533,7 @@ load_allow(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, GError **error)
 		}
 		g_hash_table_add(rd->allow, key);
 		/* Also scanned for, so an allowed phrase shields what it contains. */
-		add_literal(rd, ex, ALLOW_RULE, PK_ALLOW, v, 0);
+		add_literal(rd, ex, ALLOW_RULE, PK_ALLOW, v, 0, FALSE);
 	}
 	return TRUE;
 }
@@ -935,6 +973,7 @@ compile_db(DpRedactor *rd, Exprs *ex, const DpConfig *cfg, GError **error)
 				return FALSE;
 		goto scratch;
 	}
+	escape_raw(ex);
 	for (;;) {
 		g_autoptr(GPtrArray) e = g_ptr_array_new();
 		g_autoptr(GArray) f = g_array_new(FALSE, FALSE, sizeof(unsigned));
@@ -983,6 +1022,8 @@ exprs_init(Exprs *ex)
 	ex->strs = g_string_chunk_new(64 * 1024);
 	ex->tmp = g_string_new(NULL);
 	ex->cached = g_ptr_array_new_with_free_func(g_free);
+	ex->lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+	ex->maps = g_ptr_array_new_with_free_func((GDestroyNotify)g_mapped_file_unref);
 }
 
 static void
@@ -995,6 +1036,8 @@ exprs_clear(Exprs *ex)
 	g_string_chunk_free(ex->strs);
 	g_string_free(ex->tmp, TRUE);
 	g_ptr_array_unref(ex->cached);
+	g_ptr_array_unref(ex->lists);
+	g_ptr_array_unref(ex->maps);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Exprs, exprs_clear)
 
@@ -1104,10 +1147,15 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 	dp_names_free(part);
 	Run run = { ex->expr->len, 0 };
 	for (guint t = 0; t < list->len; t++)
-		add_literal(rd, ex, ri, PK_LITERAL, list->pdata[t], first + t + 1);
+		add_literal(rd, ex, ri, PK_LITERAL, list->pdata[t], first + t + 1, TRUE);
 	/* The words of the names, from which names.c finds their variants. */
 	for (guint a = 0; a < anchors->len; a++)
-		add_literal(rd, ex, ri, PK_ANCHOR, anchors->pdata[a], 0);
+		add_literal(rd, ex, ri, PK_ANCHOR, anchors->pdata[a], 0, TRUE);
+	/* The raw literals point into these. */
+	g_ptr_array_add(ex->lists, g_steal_pointer(&list));
+	g_ptr_array_add(ex->lists, g_steal_pointer(&own));
+	if (map != NULL)
+		g_ptr_array_add(ex->maps, g_steal_pointer(&map));
 	/* The database's key takes the list's key for these (db_cache_path()). */
 	run.end = ex->expr->len;
 	if (key != NULL && run.end > run.start) {
