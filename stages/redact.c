@@ -14,8 +14,10 @@
  *
  *	With --text, reads plain UTF-8 text instead of records and writes it
  *	redacted, streaming: the text is cut only at blank lines (paragraph
- *	breaks), which no rule matches across, so the result is the same as
- *	for the whole text at once.
+ *	breaks), which no built-in rule or term matches across, so the
+ *	result is the same as for the whole text at once.  A [rule] pattern
+ *	that may match a line feed (\s, \n, [^...], an option setting; see
+ *	pattern.c) may match across one: then the text is read whole.
  *
  * ENVIRONMENT
  *	DOCPIPE_REDACT_TEXT_BLOCK, a test knob: the block size in bytes
@@ -109,7 +111,8 @@ last_break(const char *s, gsize from, gsize len)
 static gboolean
 redact_text(DpRedactor *rd, GError **error)
 {
-	gsize block = text_block_size();
+	/* A rule that may match across a blank line: the whole text at once. */
+	gsize block = rd && dp_redactor_spans_paragraphs(rd) ? G_MAXSIZE : text_block_size();
 	gsize step = MIN(block, TEXT_READ);
 	g_autoptr(GString) buf = g_string_sized_new(MIN(block, (gsize)TEXT_BLOCK) + step);
 	gsize cut = 0;

@@ -121,6 +121,11 @@ typedef struct {
 } DpDetector;
 
 const DpDetector *dp_detector_find(const char *name);
+/*
+ * Whether the run of digits at D in the view V is a number alone, which no
+ * at_digit function can take: then find() calls none of them there.
+ */
+gboolean dp_digits_alone(const char *v, gsize vlen, gsize d);
 /* The built-ins in rule order; *N receives their number. */
 const DpDetector *dp_detectors(guint *n);
 
@@ -150,6 +155,21 @@ gboolean dp_ocr_fix_digits(const char *v, gsize vlen, GString *out);
 
 /* Read PATH: one term per line, '#' comments; folded, deduplicated, sorted. */
 GPtrArray *dp_terms_load(const char *path, GError **error);
+/* The bytes of term list PATH (NUL-terminated, *LEN long), or NULL and an error. */
+char *dp_terms_read(const char *path, gsize *len, GError **error);
+/*
+ * DATA[0, LEN), the bytes dp_terms_read() gave, as dp_terms_load() makes
+ * them (DATA is cut into lines in place); PATH only names it in errors.
+ */
+GPtrArray *dp_terms_parse(const char *path, char *data, gsize len, GError **error);
+
+/* ---- custom patterns (pattern.c) ---------------------------------------- */
+
+/*
+ * Whether a custom rule's PATTERN may match a line feed (in the view, a
+ * paragraph break): conservatively, TRUE unless its syntax rules it out.
+ */
+gboolean dp_pattern_may_match_lf(const char *pattern);
 
 /* ---- names (names.c) ----------------------------------------------------- */
 

@@ -621,13 +621,24 @@ dp_names_seal(DpNames *nm)
 	 * Pairs are added in entry order, so a stable sort by key alone is
 	 * the order of cmp_pair(); should that not hold, qsort() settles it.
 	 */
-	gboolean sorted = TRUE;
-	for (guint i = 1; i < nm->pairs->len && sorted; i++)
-		sorted = cmp_pair(&g_array_index(nm->pairs, Pair, i - 1), &g_array_index(nm->pairs, Pair, i)) <= 0;
-	/* A part read from the cache comes sealed: a list alone needs no sort. */
+	gboolean sorted = TRUE, dups = FALSE;
+	for (guint i = 1; i < nm->pairs->len && sorted; i++) {
+		int r = cmp_pair(&g_array_index(nm->pairs, Pair, i - 1), &g_array_index(nm->pairs, Pair, i));
+		sorted = r <= 0;
+		dups |= r == 0;
+	}
+	/*
+	 * A part read from the cache comes sealed: a list alone needs no sort,
+	 * and, with no two pairs alike, no pass to drop the copies either
+	 * (the two were two thirds of a start's sealing).
+	 */
+	if (sorted && !dups) {
+		nm->sealed = TRUE;
+		return;
+	}
 	if (!sorted)
 		sort_pairs_by_key(nm->pairs);
-	for (guint i = 1; i < nm->pairs->len; i++)
+	for (guint i = 1; i < nm->pairs->len && !sorted; i++)
 		if (cmp_pair(&g_array_index(nm->pairs, Pair, i - 1), &g_array_index(nm->pairs, Pair, i)) > 0) {
 			g_array_sort(nm->pairs, cmp_pair);
 			break;

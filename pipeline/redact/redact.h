@@ -34,6 +34,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DpRedactor, dp_redactor_free)
 /* The number of rules, and the name of rule I ("email", "phone", a custom name). */
 guint dp_redactor_n_rules(const DpRedactor *r);
 const char *dp_redactor_rule_name(const DpRedactor *r, guint i);
+/*
+ * Whether a match may span a paragraph break (a blank line): only a
+ * custom pattern may (redact/pattern.c), and then a text cannot be
+ * redacted in pieces cut at blank lines (docpipe-redact --text).
+ */
+gboolean dp_redactor_spans_paragraphs(const DpRedactor *r);
 
 /*
  * Redact TEXT (UTF-8, LEN bytes).  Returns the redacted text; when SPANS is

@@ -14,16 +14,21 @@
 
 #include "util/banned.h"
 
-GPtrArray *
-dp_terms_load(const char *path, GError **error)
+char *
+dp_terms_read(const char *path, gsize *len, GError **error)
 {
-	g_autofree char *data = NULL;
-	gsize len = 0;
+	char *data = NULL;
 	g_autoptr(GError) local = NULL;
-	if (!g_file_get_contents(path, &data, &len, &local)) {
+	if (!g_file_get_contents(path, &data, len, &local)) {
 		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "cannot read term list '%s': %s", path, local->message);
 		return NULL;
 	}
+	return data;
+}
+
+GPtrArray *
+dp_terms_parse(const char *path, char *data, gsize len, GError **error)
+{
 	if (!g_utf8_validate(data, (gssize)len, NULL)) {
 		g_set_error(error, DP_ERROR, DP_EXIT_CONFIG, "term list '%s' is not valid UTF-8", path);
 		return NULL;
@@ -50,4 +55,12 @@ dp_terms_load(const char *path, GError **error)
 		g_ptr_array_add(terms, t);
 	}
 	return g_steal_pointer(&terms);
+}
+
+GPtrArray *
+dp_terms_load(const char *path, GError **error)
+{
+	gsize len = 0;
+	g_autofree char *data = dp_terms_read(path, &len, error);
+	return data ? dp_terms_parse(path, data, len, error) : NULL;
 }
