@@ -45,7 +45,8 @@
  *	index (name -> position) that every lookup in the root goes
  *	through, so thousands of recipient and attachment storages cost no
  *	search by name each (libgsf's own open still sorts the entries into
- *	a list, quadratic in their number: the sandbox's limits bound it);
+ *	a list, quadratic in their number: extract/ole.c refuses a storage
+ *	of more than [limits] max-ole-entries before libgsf opens the file);
  *	at most MAX_ENTRIES of each are read; parts count against [limits] max-children and nest within
  *	max-depth (an attached message is a child record).  Copying an
  *	attached message out (dp_ole_storage_file()) costs at most the file's
