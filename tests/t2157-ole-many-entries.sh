@@ -7,8 +7,11 @@
 # one line naming the file and the count.  At the limit the message is
 # read (its first 4,096 recipients, status partial saying how many there
 # are); headers and chains that lie are counted once and left to libgsf.
-# And a meta.to cut to fit its record line says so (meta.to-cut).  Samples from scripts/make-samples-ole --entries, which
-# writes the compound file itself (fast).
+# An attached message is copied out only when none of its storages has
+# more than 1,024 entries (libgsf's writer sorts as its reader does).  And
+# a meta.to cut to fit its record line says so (meta.to-cut).  Samples
+# from scripts/make-samples-ole --entries, which writes the compound file
+# itself (fast).
 . "$(dirname "$0")/test-lib.sh"
 
 S=$TRASH/samples
@@ -27,9 +30,9 @@ clean() {
 
 # The root of entries-N.msg holds (N - 7) / 5 recipient storages and 6
 # property streams: 30697 gives 6,144 root entries (the limit), 30702
-# 6,145, 600 124 (597 entries in all).
+# 6,145, 600 124 (597 entries in all), 5097 1,024, 5102 1,025.
 test_expect_success 'the samples' '
-	for n in 600 30697 30702; do
+	for n in 600 5097 5102 30697 30702; do
 		/usr/bin/python3 "$TOP/scripts/make-samples-ole" "$S" --entries $n || return 1
 	done
 '
@@ -78,6 +81,20 @@ test_expect_success 'the limit counts the widest storage, not every entry; 0 tur
 	clean "$S/entries-30702.msg" off.conf &&
 	grep "<document " x.xml | head -n 1 | grep -q "type=\"application/vnd.ms-outlook\" status=\"partial\"" &&
 	test_grep "Outlook message of 6139 recipients" x.xml
+'
+
+test_expect_success 'an attached message is copied out when no storage of it has more than 1,024 entries' '
+	clean "$S/attached-5097.msg" &&
+	grep "<document " x.xml | sed -n 2p | grep -q "path=\"attachment 1\" type=\"application/vnd.ms-outlook\" status=\"ok\"" &&
+	test_grep "Person 1017 &lt;p1017@example.org&gt;</meta>" x.xml
+'
+
+test_expect_success 'one of 1,025: the part is status limit, the message around it read (libgsf'"'"'s writer is quadratic too)' '
+	clean "$S/attached-5102.msg" &&
+	grep "<document " x.xml | head -n 1 | grep -q "status=\"ok\"" &&
+	grep "<document " x.xml | sed -n 2p | grep -q "path=\"attachment 1\" type=\"application/vnd.ms-outlook\" status=\"limit\"" &&
+	test_grep "wider (a storage of more than 1,024 entries)" x.xml &&
+	! grep -q "Person 1017" x.xml
 '
 
 # patch F OFFSET VALUE: write the 32-bit little-endian VALUE at OFFSET of F.

@@ -615,7 +615,8 @@ read_attachment(Msg *m, GsfInfile *a, const char *path, GError **error)
 		m->budget -= start - budget;
 		if (msg == NULL)
 			return dp_doc_child_problem(m->ctx, m->doc, path, DP_TYPE_MSG, meta, DP_STATUS_LIMIT, error,
-			                            "attached message larger or deeper than its container allows");
+			                            "attached message larger, deeper or wider (a storage of more than "
+			                            "1,024 entries) than a copy allows");
 		return dp_doc_child(m->ctx, m->doc, path, DP_TYPE_OLE2, msg, meta, error);
 	}
 	/* A link to a file elsewhere, or an attachment with no data: nothing to read. */

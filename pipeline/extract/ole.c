@@ -113,8 +113,8 @@ dp_ole_is_storage(GsfInput *in)
 
 /*
  * Copy the storage FROM into TO, streams and storages, spending at most
- * *BUDGET bytes; FALSE when the budget or the depth runs out, or a stream
- * cannot be read.
+ * *BUDGET bytes; FALSE when the budget, the depth or the width runs out,
+ * or a stream cannot be read.
  */
 static gboolean
 copy_storage(GsfInfile *from, GsfOutfile *to, gsize *budget, guint depth)
@@ -122,6 +122,8 @@ copy_storage(GsfInfile *from, GsfOutfile *to, gsize *budget, guint depth)
 	if (depth > DP_OLE_COPY_DEPTH)
 		return FALSE;
 	int n = gsf_infile_num_children(from);
+	if (n > DP_OLE_COPY_WIDTH)
+		return FALSE;
 	for (int i = 0; i < n; i++) {
 		const char *name = gsf_infile_name_by_index(from, i);
 		g_autoptr(GsfInput) in = gsf_infile_child_by_index(from, i);
