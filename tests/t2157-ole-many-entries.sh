@@ -8,7 +8,8 @@
 # read (its first 4,096 recipients, status partial saying how many there
 # are); headers and chains that lie are counted once and left to libgsf.
 # An attached message is copied out only when none of its storages has
-# more than 1,024 entries (libgsf's writer sorts as its reader does).  And
+# more than 1,024 entries (libgsf's writer sorts as its reader does).  A
+# directory deeper than libgsf's recursion may safely go is refused.  And
 # a meta.to cut to fit its record line says so (meta.to-cut).  Samples
 # from scripts/make-samples-ole --entries, which writes the compound file
 # itself (fast).
@@ -95,6 +96,15 @@ test_expect_success 'one of 1,025: the part is status limit, the message around 
 	grep "<document " x.xml | sed -n 2p | grep -q "path=\"attachment 1\" type=\"application/vnd.ms-outlook\" status=\"limit\"" &&
 	test_grep "wider (a storage of more than 1,024 entries)" x.xml &&
 	! grep -q "Person 1017" x.xml
+'
+
+test_expect_success 'a directory deeper than libgsf'"'"'s recursion may go: status limit, no crash' '
+	/usr/bin/python3 "$TOP/scripts/make-samples-ole" "$S" --deep 12287 &&
+	/usr/bin/python3 "$TOP/scripts/make-samples-ole" "$S" --deep 40000 &&
+	clean "$S/deep-40000.ole" && test_grep "status=\"limit\"" x.xml &&
+	test_grep "deep-40000.ole" err &&
+	test_grep "whose directory is 40001 entries deep, over the limit of 12288" err &&
+	clean "$S/deep-12287.ole" && test_grep "status=\"unsupported\"" x.xml
 '
 
 # patch F OFFSET VALUE: write the 32-bit little-endian VALUE at OFFSET of F.

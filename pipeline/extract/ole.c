@@ -40,7 +40,10 @@
  *	is measured here first (measure_directory: the header, the FAT
  *	through the DIFAT, the directory's chain, each sector once and
  *	nothing past the file) and a storage of more than [limits]
- *	max-ole-entries children makes the file status "limit", unopened.
+ *	max-ole-entries children makes the file status "limit", unopened;
+ *	so does a directory whose walk would take libgsf's recursion deeper
+ *	than OLE_MAX_WALK_DEPTH (walk_directory makes the same walk without
+ *	recursion).
  */
 #include "core/config.h"
 #include "core/detect.h"
@@ -401,46 +404,67 @@ cfb_next(const Cfb *c, guint32 sect)
 #define CFB_NOSTREAM 0xFFFFFFFFu
 
 /*
- * The most children any one storage of the directory ENTRIES (N of 128
- * bytes each) has: each storage's children are a tree of left and right
- * sibling links under its child link, walked here without recursion.
- * An entry is counted once in all (SEEN), so that links that loop or
- * that two storages share cost no more than the directory's size.
+ * How deep libgsf's walk of a directory may go (walk_directory): twice
+ * the default [limits] max-ole-entries, 20,000 measured safe on an
+ * 8 MiB stack.
  */
-static guint64
-widest_storage(const guint8 *const *entries, guint32 n)
+#define OLE_MAX_WALK_DEPTH 12288
+
+/* One step of the directory walk: an entry, the storage it is a child of, how deep libgsf would be. */
+typedef struct {
+	guint32 entry, parent, depth;
+} Visit;
+
+/*
+ * The walk libgsf makes of the directory ENTRIES (N of 128 bytes each)
+ * as it opens the file, made here without recursion and without libgsf:
+ * from the root entry, each entry then its left sibling's tree, its
+ * right sibling's, and for a storage its child's, each entry at most
+ * once (libgsf skips an entry seen before, so links that loop or that
+ * two storages share cost nothing more), an entry of no known type not
+ * followed.  *WIDEST is the most children one storage gets, *DEEPEST how
+ * deep libgsf's recursion goes.  Each entry is taken once and pushes at
+ * most three steps: 3 N + 1 slots do.
+ */
+static void
+walk_directory(const guint8 *const *entries, guint32 n, guint64 *widest, guint64 *deepest)
 {
+	*widest = *deepest = 0;
+	if (n == 0)
+		return;
 	g_autofree guint8 *seen = g_malloc0(n / 8 + 1);
-	g_autofree guint32 *stack = g_new(guint32, (gsize)n + 1);
-	guint64 widest = 0;
-	for (guint32 i = 0; i < n; i++) {
-		guint8 type = entries[i][66];
-		if (type != 1 && type != 5)
+	g_autofree guint32 *width = g_new0(guint32, n);
+	g_autofree Visit *stack = g_new(Visit, 3 * (gsize)n + 1);
+	gsize top = 0;
+	stack[top++] = (Visit){ 0, CFB_NOSTREAM, 1 };
+	while (top > 0) {
+		Visit v = stack[--top];
+		if (v.entry >= n || (seen[v.entry / 8] & (1u << (v.entry % 8))) != 0)
 			continue;
-		guint64 children = 0;
-		gsize top = 0;
-		stack[top++] = dp_le32(entries[i] + 76);
-		while (top > 0) {
-			guint32 e = stack[--top];
-			if (e >= n || (seen[e / 8] & (1u << (e % 8))) != 0)
-				continue;
-			seen[e / 8] |= (guint8)(1u << (e % 8));
-			children++;
-			/* Each entry is pushed at most twice (its two links) and taken once: N + 1 slots do. */
-			if (top + 2 > (gsize)n + 1)
-				break;
-			stack[top++] = dp_le32(entries[e] + 68);
-			stack[top++] = dp_le32(entries[e] + 72);
+		seen[v.entry / 8] |= (guint8)(1u << (v.entry % 8));
+		const guint8 *e = entries[v.entry];
+		guint8 type = e[66];
+		if (type != 1 && type != 2 && type != 5)
+			continue;
+		*deepest = MAX(*deepest, v.depth);
+		if (v.parent != CFB_NOSTREAM) {
+			width[v.parent]++;
+			*widest = MAX(*widest, width[v.parent]);
 		}
-		widest = MAX(widest, children);
+		/* Pushed in reverse: the left sibling's tree is walked first, the child's last. */
+		/* libgsf takes the first entry for the root whatever its type says. */
+		if (type != 2 || v.parent == CFB_NOSTREAM)
+			stack[top++] = (Visit){ dp_le32(e + 76), v.entry, v.depth + 1 };
+		stack[top++] = (Visit){ dp_le32(e + 72), v.parent, v.depth + 1 };
+		stack[top++] = (Visit){ dp_le32(e + 68), v.parent, v.depth + 1 };
 	}
-	return widest;
 }
 
 /*
  * The directory of the compound file D (LEN bytes) measured without
  * libgsf: *ENTRIES the entries in use, *WIDEST the most children of one
- * storage, found by following the directory's sector chain through the
+ * storage and *DEEPEST the depth of libgsf's walk (walk_directory),
+ * found by following the directory's sector chain through the
  * FAT ([MS-CFB] 2.2, 2.5, 2.6).  Each sector is read once: the chain
  * stops at a sector seen before (a loop), a number past the file or a
  * FAT that cannot be read, which libgsf then meets and reports on its own
@@ -448,9 +472,9 @@ widest_storage(const guint8 *const *entries, guint32 n)
  * header declares.
  */
 static void
-measure_directory(const guint8 *d, gsize len, guint64 *entries, guint64 *widest)
+measure_directory(const guint8 *d, gsize len, guint64 *entries, guint64 *widest, guint64 *deepest)
 {
-	*entries = *widest = 0;
+	*entries = *widest = *deepest = 0;
 	if (len < 1024)
 		return;
 	guint shift = dp_le16(d + 30);
@@ -479,7 +503,7 @@ measure_directory(const guint8 *d, gsize len, guint64 *entries, guint64 *widest)
 		}
 	}
 	g_array_free(c.fat, TRUE);
-	*widest = widest_storage((const guint8 *const *)all->pdata, all->len);
+	walk_directory((const guint8 *const *)all->pdata, all->len, widest, deepest);
 }
 
 static gboolean
@@ -496,13 +520,26 @@ extract_ole(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 	 * handed to libgsf.
 	 */
 	guint64 max_entries = (guint64)dp_config_get_int(ctx->cfg, "limits", "max-ole-entries");
-	guint64 entries, widest;
-	measure_directory(d, len, &entries, &widest);
+	guint64 entries, widest, deepest;
+	measure_directory(d, len, &entries, &widest, &deepest);
 	if (max_entries > 0 && widest > max_entries) {
 		dp_doc_fail(doc, DP_STATUS_LIMIT,
 		            "OLE2 compound file with a storage of %" G_GUINT64_FORMAT " entries (%" G_GUINT64_FORMAT
 		            " in all), over the limit of %" G_GUINT64_FORMAT " ([limits] max-ole-entries); not read",
 		            widest, entries, max_entries);
+		return TRUE;
+	}
+	/*
+	 * libgsf also walks the directory by recursion, one call deeper for
+	 * each sibling of a storage whose tree is a chain (as its own writer
+	 * leaves them: 6,009 deep for a root of 6,006) and for each storage
+	 * nested in another; 40,000 deep overflows an 8 MiB stack.
+	 */
+	if (deepest > OLE_MAX_WALK_DEPTH) {
+		dp_doc_fail(doc, DP_STATUS_LIMIT,
+		            "OLE2 compound file whose directory is %" G_GUINT64_FORMAT
+		            " entries deep, over the limit of %d; not read",
+		            deepest, OLE_MAX_WALK_DEPTH);
 		return TRUE;
 	}
 	g_autoptr(GsfInput) in = gsf_input_memory_new(d, (gsf_off_t)len, FALSE);
