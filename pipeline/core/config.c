@@ -46,6 +46,7 @@ static const SchemaEntry schema[] = {
 	{ "limits", "max-input-size", T_SIZE, "2G", NULL },
 	{ "limits", "max-text-size", T_SIZE, "256M", NULL },
 	{ "limits", "max-children", T_INT, "1000000", "0;100000000" },
+	{ "limits", "max-ole-entries", T_INT, "6144", "0;100000000" },
 	/*
 	 * The processes that handle one input: the sandboxed parsing child
 	 * (sandbox/isolate.c, sandbox.c) and, in `docpipe run`, the worker

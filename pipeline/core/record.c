@@ -165,21 +165,44 @@ dp_record_key_valid(const char *key)
 	return n <= 128;
 }
 
+/*
+ * The line "KEY-cut: N" after the line of KEY, whose value of N bytes was
+ * cut to fit DP_RECORD_MAX_LINE (RECORD-FORMAT.md), so that a list cut
+ * short (a message's thousands of recipients) never looks whole.  Not
+ * when REC has the line already (a record read and written again keeps
+ * the first one, which has the whole length) or when KEY is too long to
+ * take the suffix.
+ */
+static gboolean
+append_cut(const DpRecord *rec, const char *key, gsize whole, GString *head)
+{
+	g_autofree char *cut = g_strconcat(key, "-cut", NULL);
+	if (!dp_record_key_valid(cut) || dp_record_get(rec, cut) != NULL)
+		return FALSE;
+	g_string_append_printf(head, "%s: %" G_GSIZE_FORMAT "\n", cut, whole);
+	return TRUE;
+}
+
 /* The magic line and the header lines of REC, "body: N" included. */
 static void
 append_head(const DpRecord *rec, GString *head)
 {
 	g_string_append(head, DP_RECORD_MAGIC "\n");
-	guint n = MIN(rec->fields->len, DP_RECORD_MAX_FIELDS - 1);
-	for (guint i = 0; i < n; i++) {
+	/* The header's lines, "body: N" and the cut markers included, stay under DP_RECORD_MAX_FIELDS. */
+	guint lines = 0;
+	for (guint i = 0; i < rec->fields->len && lines < DP_RECORD_MAX_FIELDS - 1; i++) {
 		const DpField *f = rec->fields->pdata[i];
 		g_string_append(head, f->key);
 		g_string_append(head, ": ");
 		/* Leave room for the key, ": " and the newline in the line limit. */
 		/* A legal header value: valid UTF-8, controls as spaces. */
-		dp_text_append_clean(head, f->value, strlen(f->value), DP_CLEAN_CONTROLS_TO_SPACE,
-		                     DP_RECORD_MAX_LINE - strlen(f->key) - 4);
+		gsize whole = strlen(f->value);
+		gsize used = dp_text_append_clean(head, f->value, whole, DP_CLEAN_CONTROLS_TO_SPACE,
+		                                  DP_RECORD_MAX_LINE - strlen(f->key) - 4);
 		g_string_append_c(head, '\n');
+		lines++;
+		if (used < whole && lines < DP_RECORD_MAX_FIELDS - 1 && append_cut(rec, f->key, whole, head))
+			lines++;
 	}
 	g_string_append_printf(head, "body: %" G_GSIZE_FORMAT "\n", rec->body->len);
 }

@@ -45,12 +45,15 @@
  *	index (name -> position) that every lookup in the root goes
  *	through, so thousands of recipient and attachment storages cost no
  *	search by name each (libgsf's own open still sorts the entries into
- *	a list, quadratic in their number: the sandbox's limits bound it);
- *	at most MAX_ENTRIES of each are read; parts count against [limits] max-children and nest within
- *	max-depth (an attached message is a child record).  Copying an
- *	attached message out (dp_ole_storage_file()) costs at most the file's
- *	own size in bytes and DP_OLE_COPY_DEPTH levels of storages; past
- *	either it is a part with status "limit".
+ *	a list, quadratic in their number: extract/ole.c refuses a storage
+ *	of more than [limits] max-ole-entries before libgsf opens the file);
+ *	at most MAX_ENTRIES (4,096) of each are read, and the status is
+ *	then "partial", naming how many there are; parts count against
+ *	[limits] max-children and nest within max-depth (an attached
+ *	message is a child record).  Copying an attached message out
+ *	(dp_ole_storage_file()) costs at most the file's own size in bytes
+ *	and DP_OLE_COPY_DEPTH levels of storages; past either it is a part
+ *	with status "limit".
  */
 #include "core/detect.h"
 #include "core/record.h"
@@ -125,6 +128,8 @@ typedef struct {
 	GHashTable *root_index;
 	/* The recipient and attachment storages (Child), in name order. */
 	GArray *recips, *attachs;
+	/* How many of each the root holds, those past MAX_ENTRIES included. */
+	guint n_recips, n_attachs;
 	/* The root's __properties_version1.0, once read. */
 	GBytes *root_props;
 } Msg;
@@ -438,6 +443,10 @@ index_root(Msg *m)
 		GArray *list = g_str_has_prefix(name, "__recip_version1.0_#")    ? m->recips
 		               : g_str_has_prefix(name, "__attach_version1.0_#") ? m->attachs
 		                                                                 : NULL;
+		if (list == m->recips)
+			m->n_recips++;
+		else if (list == m->attachs)
+			m->n_attachs++;
 		if (list != NULL && list->len < MAX_ENTRIES) {
 			Child c = { g_strdup(name), i };
 			g_array_append_val(list, c);
@@ -606,7 +615,8 @@ read_attachment(Msg *m, GsfInfile *a, const char *path, GError **error)
 		m->budget -= start - budget;
 		if (msg == NULL)
 			return dp_doc_child_problem(m->ctx, m->doc, path, DP_TYPE_MSG, meta, DP_STATUS_LIMIT, error,
-			                            "attached message larger or deeper than its container allows");
+			                            "attached message larger, deeper or wider (a storage of more than "
+			                            "1,024 entries) than a copy allows");
 		return dp_doc_child(m->ctx, m->doc, path, DP_TYPE_OLE2, msg, meta, error);
 	}
 	/* A link to a file elsewhere, or an attachment with no data: nothing to read. */
@@ -675,6 +685,11 @@ read_message(Msg *m, GError **error)
 		rtf_body(m);
 	else
 		dp_doc_set_text(m->ctx, m->doc, has_plain ? plain : "", has_plain ? strlen(plain) : 0);
+	/* The recipients and attachments past MAX_ENTRIES are left out, and the status says so. */
+	if (m->n_recips > MAX_ENTRIES || m->n_attachs > MAX_ENTRIES)
+		dp_doc_fail(m->doc, DP_STATUS_PARTIAL,
+		            "Outlook message of %u recipients and %u attachments: only the first %d of each were read",
+		            m->n_recips, m->n_attachs, MAX_ENTRIES);
 	if (m->over)
 		dp_doc_fail(m->doc, DP_STATUS_PARTIAL,
 		            "Outlook message: its streams read more than %d times the file's size (they share "

@@ -35,7 +35,17 @@
  *	no more bytes than the file holds (dp_ole_stream), so a huge
  *	declared size costs nothing.  libgsf's warnings about damaged files
  *	are dropped: the record's status says what could not be read.
+ *	libgsf's open costs time quadratic in the entries of one storage
+ *	(it sorts them into a list, one insertion each), so the directory
+ *	is measured here first (measure_directory: the header, the FAT
+ *	through the DIFAT, the directory's chain, each sector once and
+ *	nothing past the file) and a storage of more than [limits]
+ *	max-ole-entries children makes the file status "limit", unopened;
+ *	so does a directory whose walk would take libgsf's recursion deeper
+ *	than OLE_MAX_WALK_DEPTH (walk_directory makes the same walk without
+ *	recursion).
  */
+#include "core/config.h"
 #include "core/detect.h"
 #include "core/record.h"
 #include "extract/extract.h"
@@ -106,8 +116,8 @@ dp_ole_is_storage(GsfInput *in)
 
 /*
  * Copy the storage FROM into TO, streams and storages, spending at most
- * *BUDGET bytes; FALSE when the budget or the depth runs out, or a stream
- * cannot be read.
+ * *BUDGET bytes; FALSE when the budget, the depth or the width runs out,
+ * or a stream cannot be read.
  */
 static gboolean
 copy_storage(GsfInfile *from, GsfOutfile *to, gsize *budget, guint depth)
@@ -115,6 +125,8 @@ copy_storage(GsfInfile *from, GsfOutfile *to, gsize *budget, guint depth)
 	if (depth > DP_OLE_COPY_DEPTH)
 		return FALSE;
 	int n = gsf_infile_num_children(from);
+	if (n > DP_OLE_COPY_WIDTH)
+		return FALSE;
 	for (int i = 0; i < n; i++) {
 		const char *name = gsf_infile_name_by_index(from, i);
 		g_autoptr(GsfInput) in = gsf_infile_child_by_index(from, i);
@@ -323,11 +335,213 @@ root_names(GsfInfile *root)
 	return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
+/* [MS-CFB]'s special sector numbers: every value from MAXREGSECT up ends or marks a chain. */
+#define CFB_MAXREGSECT 0xFFFFFFFAu
+#define CFB_ENDOFCHAIN 0xFFFFFFFEu
+/* The header's place of the first 109 FAT sector numbers. */
+#define CFB_HEADER_DIFAT 76
+#define CFB_HEADER_DIFAT_N 109
+
+/* A compound file's sectors, as its header lays them out. */
+typedef struct {
+	const guint8 *d;
+	gsize len;
+	gsize size;  /* bytes per sector: 512 or 4096 */
+	guint32 n;   /* whole sectors after the header */
+	GArray *fat; /* the FAT's sector numbers, in order (guint32) */
+} Cfb;
+
+/* Sector SECT's bytes, or NULL when it lies past the file. */
+static const guint8 *
+cfb_sector(const Cfb *c, guint32 sect)
+{
+	return sect < c->n ? c->d + (gsize)(sect + 1) * c->size : NULL;
+}
+
+/*
+ * The FAT's sector numbers: the header's 109, then the DIFAT chain's,
+ * each DIFAT sector holding SIZE/4 - 1 and the next one's number.  The
+ * chain is followed at most once around the file (a loop or a number
+ * past the file ends it); FALSE when the FAT cannot be listed whole.
+ */
+static gboolean
+cfb_fat(Cfb *c)
+{
+	guint32 want = dp_le32(c->d + 44);
+	if (want > c->n)
+		return FALSE;
+	c->fat = g_array_sized_new(FALSE, FALSE, sizeof(guint32), want);
+	for (guint i = 0; i < CFB_HEADER_DIFAT_N && c->fat->len < want; i++) {
+		guint32 s = dp_le32(c->d + CFB_HEADER_DIFAT + 4 * i);
+		g_array_append_val(c->fat, s);
+	}
+	guint32 next = dp_le32(c->d + 68);
+	gsize per = c->size / 4 - 1;
+	for (guint32 hops = 0; c->fat->len < want; hops++) {
+		const guint8 *p = cfb_sector(c, next);
+		if (p == NULL || hops >= c->n)
+			return FALSE;
+		for (gsize i = 0; i < per && c->fat->len < want; i++) {
+			guint32 s = dp_le32(p + 4 * i);
+			g_array_append_val(c->fat, s);
+		}
+		next = dp_le32(p + 4 * per);
+	}
+	return TRUE;
+}
+
+/* The sector after SECT in its chain, or CFB_ENDOFCHAIN also when the FAT cannot say. */
+static guint32
+cfb_next(const Cfb *c, guint32 sect)
+{
+	gsize per = c->size / 4;
+	gsize k = sect / per;
+	const guint8 *p = k < c->fat->len ? cfb_sector(c, g_array_index(c->fat, guint32, k)) : NULL;
+	return p != NULL ? dp_le32(p + 4 * (sect % per)) : CFB_ENDOFCHAIN;
+}
+
+/* NOSTREAM: no sibling or child. */
+#define CFB_NOSTREAM 0xFFFFFFFFu
+
+/*
+ * How deep libgsf's walk of a directory may go (walk_directory): twice
+ * the default [limits] max-ole-entries, 20,000 measured safe on an
+ * 8 MiB stack.
+ */
+#define OLE_MAX_WALK_DEPTH 12288
+
+/* One step of the directory walk: an entry, the storage it is a child of, how deep libgsf would be. */
+typedef struct {
+	guint32 entry, parent, depth;
+} Visit;
+
+/*
+ * The walk libgsf makes of the directory ENTRIES (N of 128 bytes each)
+ * as it opens the file, made here without recursion and without libgsf:
+ * from the root entry, each entry then its left sibling's tree, its
+ * right sibling's, and for a storage its child's, each entry at most
+ * once (libgsf skips an entry seen before, so links that loop or that
+ * two storages share cost nothing more), an entry of no known type not
+ * followed.  *WIDEST is the most children one storage gets, *DEEPEST how
+ * deep libgsf's recursion goes.  Each entry is taken once and pushes at
+ * most three steps: 3 N + 1 slots do.
+ */
+static void
+walk_directory(const guint8 *const *entries, guint32 n, guint64 *widest, guint64 *deepest)
+{
+	*widest = *deepest = 0;
+	if (n == 0)
+		return;
+	g_autofree guint8 *seen = g_malloc0(n / 8 + 1);
+	g_autofree guint32 *width = g_new0(guint32, n);
+	g_autofree Visit *stack = g_new(Visit, 3 * (gsize)n + 1);
+	gsize top = 0;
+	stack[top++] = (Visit){ 0, CFB_NOSTREAM, 1 };
+	while (top > 0) {
+		Visit v = stack[--top];
+		if (v.entry >= n || (seen[v.entry / 8] & (1u << (v.entry % 8))) != 0)
+			continue;
+		seen[v.entry / 8] |= (guint8)(1u << (v.entry % 8));
+		const guint8 *e = entries[v.entry];
+		guint8 type = e[66];
+		if (type != 1 && type != 2 && type != 5)
+			continue;
+		*deepest = MAX(*deepest, v.depth);
+		if (v.parent != CFB_NOSTREAM) {
+			width[v.parent]++;
+			*widest = MAX(*widest, width[v.parent]);
+		}
+		/* Pushed in reverse: the left sibling's tree is walked first, the child's last. */
+		/* libgsf takes the first entry for the root whatever its type says. */
+		if (type != 2 || v.parent == CFB_NOSTREAM)
+			stack[top++] = (Visit){ dp_le32(e + 76), v.entry, v.depth + 1 };
+		stack[top++] = (Visit){ dp_le32(e + 72), v.parent, v.depth + 1 };
+		stack[top++] = (Visit){ dp_le32(e + 68), v.parent, v.depth + 1 };
+	}
+}
+
+/*
+ * The directory of the compound file D (LEN bytes) measured without
+ * libgsf: *ENTRIES the entries in use, *WIDEST the most children of one
+ * storage and *DEEPEST the depth of libgsf's walk (walk_directory),
+ * found by following the directory's sector chain through the
+ * FAT ([MS-CFB] 2.2, 2.5, 2.6).  Each sector is read once: the chain
+ * stops at a sector seen before (a loop), a number past the file or a
+ * FAT that cannot be read, which libgsf then meets and reports on its own
+ * terms.  Time and memory are linear in the file's size, whatever the
+ * header declares.
+ */
+static void
+measure_directory(const guint8 *d, gsize len, guint64 *entries, guint64 *widest, guint64 *deepest)
+{
+	*entries = *widest = *deepest = 0;
+	if (len < 1024)
+		return;
+	guint shift = dp_le16(d + 30);
+	if (shift != 9 && shift != 12)
+		return;
+	Cfb c = { .d = d, .len = len, .size = (gsize)1 << shift };
+	if (len / c.size - 1 > G_MAXUINT32 / 32)
+		return;
+	c.n = (guint32)(len / c.size - 1);
+	if (c.n == 0 || !cfb_fat(&c)) {
+		if (c.fat != NULL)
+			g_array_free(c.fat, TRUE);
+		return;
+	}
+	g_autofree guint8 *seen = g_malloc0(c.n / 8 + 1);
+	g_autoptr(GPtrArray) all = g_ptr_array_new();
+	for (guint32 s = dp_le32(d + 48); s < CFB_MAXREGSECT; s = cfb_next(&c, s)) {
+		const guint8 *p = cfb_sector(&c, s);
+		if (p == NULL || (seen[s / 8] & (1u << (s % 8))) != 0)
+			break;
+		seen[s / 8] |= (guint8)(1u << (s % 8));
+		for (gsize off = 0; off + 128 <= c.size; off += 128) {
+			g_ptr_array_add(all, (gpointer)(p + off));
+			/* An entry's object type (byte 66) is 0 when the entry is unused. */
+			*entries += p[off + 66] != 0;
+		}
+	}
+	g_array_free(c.fat, TRUE);
+	walk_directory((const guint8 *const *)all->pdata, all->len, widest, deepest);
+}
+
 static gboolean
 extract_ole(DpExtractCtx *ctx, DpDoc *doc, GError **error)
 {
 	gsize len;
 	const guint8 *d = g_bytes_get_data(doc->data, &len);
+	/*
+	 * libgsf sorts each storage's entries into a list as it opens the
+	 * file (a sorted insertion each) and finds a child by walking that
+	 * list: time quadratic in the children of one storage.  The
+	 * directory is measured first, in linear time, and a file with a
+	 * storage of more than [limits] max-ole-entries children is never
+	 * handed to libgsf.
+	 */
+	guint64 max_entries = (guint64)dp_config_get_int(ctx->cfg, "limits", "max-ole-entries");
+	guint64 entries, widest, deepest;
+	measure_directory(d, len, &entries, &widest, &deepest);
+	if (max_entries > 0 && widest > max_entries) {
+		dp_doc_fail(doc, DP_STATUS_LIMIT,
+		            "OLE2 compound file with a storage of %" G_GUINT64_FORMAT " entries (%" G_GUINT64_FORMAT
+		            " in all), over the limit of %" G_GUINT64_FORMAT " ([limits] max-ole-entries); not read",
+		            widest, entries, max_entries);
+		return TRUE;
+	}
+	/*
+	 * libgsf also walks the directory by recursion, one call deeper for
+	 * each sibling of a storage whose tree is a chain (as its own writer
+	 * leaves them: 6,009 deep for a root of 6,006) and for each storage
+	 * nested in another; 40,000 deep overflows an 8 MiB stack.
+	 */
+	if (deepest > OLE_MAX_WALK_DEPTH) {
+		dp_doc_fail(doc, DP_STATUS_LIMIT,
+		            "OLE2 compound file whose directory is %" G_GUINT64_FORMAT
+		            " entries deep, over the limit of %d; not read",
+		            deepest, OLE_MAX_WALK_DEPTH);
+		return TRUE;
+	}
 	g_autoptr(GsfInput) in = gsf_input_memory_new(d, (gsf_off_t)len, FALSE);
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GsfInfile) root = in ? gsf_infile_msole_new(in, &err) : NULL;

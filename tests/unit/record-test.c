@@ -186,6 +186,53 @@ test_writer_cleans(void)
 	g_assert_cmpuint(strlen(l), <, DP_RECORD_MAX_LINE);
 }
 
+/*
+ * A value cut to fit its line is followed by KEY-cut, its whole length
+ * (RECORD-FORMAT.md); written again, the record keeps that one line; a
+ * value that fits has none, and the lines stay under the limit.
+ */
+static void
+test_cut_marker(void)
+{
+	g_autoptr(DpRecord) rec = dp_record_new();
+	g_autoptr(GString) big = g_string_new(NULL);
+	while (big->len < DP_RECORD_MAX_LINE + 1000)
+		g_string_append(big, "Person <p@example.org>, ");
+	dp_record_set(rec, "meta.to", big->str);
+	dp_record_set(rec, "meta.cc", "short");
+	g_autoptr(GString) s = serialize(rec);
+	g_autoptr(GPtrArray) recs = NULL;
+	g_autoptr(GError) error = NULL;
+	g_assert_true(dp_record_parse_buffer((const guint8 *)s->str, s->len, &recs, &error));
+	DpRecord *back = recs->pdata[0];
+	g_autofree char *whole = g_strdup_printf("%" G_GSIZE_FORMAT, big->len);
+	g_assert_cmpstr(dp_record_get(back, "meta.to-cut"), ==, whole);
+	g_assert_null(dp_record_get(back, "meta.cc-cut"));
+	g_assert_cmpuint(strlen(dp_record_get(back, "meta.to")), <, big->len);
+	/* The marker follows its field. */
+	g_assert_cmpstr(((DpField *)back->fields->pdata[1])->key, ==, "meta.to-cut");
+
+	/* Made long again (a stage rewrote it) and written again: still one marker, the first length. */
+	dp_record_set(back, "meta.to", big->str);
+	g_autoptr(GString) s2 = serialize(back);
+	g_autoptr(GPtrArray) recs2 = NULL;
+	g_assert_true(dp_record_parse_buffer((const guint8 *)s2->str, s2->len, &recs2, &error));
+	DpRecord *again = recs2->pdata[0];
+	guint markers = 0;
+	for (guint i = 0; i < again->fields->len; i++)
+		markers += strcmp(((DpField *)again->fields->pdata[i])->key, "meta.to-cut") == 0;
+	g_assert_cmpuint(markers, ==, 1);
+	g_assert_cmpstr(dp_record_get(again, "meta.to-cut"), ==, whole);
+
+	/* Long fields where the record's lines run out: the markers never push it over the line limit. */
+	g_autoptr(DpRecord) full = dp_record_new();
+	for (guint i = 0; i < DP_RECORD_MAX_FIELDS + 4; i++)
+		dp_record_add(full, "meta.x", i + 8 > DP_RECORD_MAX_FIELDS ? big->str : "v");
+	g_autoptr(GString) s3 = serialize(full);
+	g_autoptr(GPtrArray) recs3 = NULL;
+	g_assert_true(dp_record_parse_buffer((const guint8 *)s3->str, s3->len, &recs3, &error));
+}
+
 static void
 test_set_and_keys(void)
 {
@@ -206,4 +253,4 @@ test_set_and_keys(void)
 }
 
 DP_UNIT_MAIN("record", test_roundtrip, test_two_records_and_empty, test_truncated_everywhere, test_garbage, test_limits,
-             test_writer_cleans, test_set_and_keys)
+             test_writer_cleans, test_cut_marker, test_set_and_keys)
