@@ -345,6 +345,47 @@ dict_is(Span d, const char *key, const char *name)
 	return dict_get(d, key, &v) && is_name(v, name);
 }
 
+/* The most bytes of a number token read (as g_ascii_strtod() reads them). */
+#define NUMBER_MAX 31
+
+/*
+ * A number token's value, as g_ascii_strtod() reads its first NUMBER_MAX bytes.
+ * The usual token, a sign, at most 15 digits and a point, is converted
+ * here: its digits make an integer below 2^53 and its scale a power of
+ * ten below 10^23, both exact doubles, so one division rounds the same
+ * as strtod() does (correctly).  Anything else goes to g_ascii_strtod().
+ */
+static double
+number_value(const char *s, gsize len)
+{
+	static const double scale[] = { 1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+		                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	gsize i = len > 0 && (s[0] == '-' || s[0] == '+');
+	guint64 m = 0;
+	guint digits = 0, frac = 0;
+	gboolean point = FALSE;
+	for (; i < len && digits <= 15; i++) {
+		if (g_ascii_isdigit(s[i])) {
+			m = m * 10 + (guint64)(s[i] - '0');
+			digits++;
+			frac += point;
+		} else if (s[i] == '.' && !point) {
+			point = TRUE;
+		} else {
+			break;
+		}
+	}
+	if (i == len && digits > 0 && digits <= 15) {
+		double v = (double)m / scale[frac];
+		return s[0] == '-' ? -v : v;
+	}
+	char buf[NUMBER_MAX + 1];
+	gsize n = MIN(len, sizeof buf - 1);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return g_ascii_strtod(buf, NULL);
+}
+
 /* Up to MAX numbers of the array (or single number) V, into OUT: how many. */
 static guint
 numbers(Span v, double *out, guint max)
@@ -358,13 +399,10 @@ numbers(Span v, double *out, guint max)
 		i = skip_space(v.s, v.len, i);
 		if (i >= v.len || !(g_ascii_isdigit(v.s[i]) || strchr("+-.", v.s[i])))
 			break;
-		char buf[32];
 		gsize j = i;
-		while (j < v.len && (g_ascii_isdigit(v.s[j]) || strchr("+-.", v.s[j])) && j - i < sizeof buf - 1)
+		while (j < v.len && (g_ascii_isdigit(v.s[j]) || strchr("+-.", v.s[j])) && j - i < NUMBER_MAX)
 			j++;
-		memcpy(buf, v.s + i, j - i);
-		buf[j - i] = '\0';
-		out[n++] = g_ascii_strtod(buf, NULL);
+		out[n++] = number_value(v.s + i, j - i);
 		i = j;
 	}
 	return n;
@@ -852,44 +890,6 @@ op_operands(guint32 code)
 }
 
 /*
- * A number token's value, as g_ascii_strtod() reads its first 31 bytes.
- * The usual token, a sign, at most 15 digits and a point, is converted
- * here: its digits make an integer below 2^53 and its scale a power of
- * ten below 10^23, both exact doubles, so one division rounds the same
- * as strtod() does (correctly).  Anything else goes to g_ascii_strtod().
- */
-static double
-number_value(const char *s, gsize len)
-{
-	static const double scale[] = { 1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-		                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-	gsize i = len > 0 && (s[0] == '-' || s[0] == '+');
-	guint64 m = 0;
-	guint digits = 0, frac = 0;
-	gboolean point = FALSE;
-	for (; i < len && digits <= 15; i++) {
-		if (g_ascii_isdigit(s[i])) {
-			m = m * 10 + (guint64)(s[i] - '0');
-			digits++;
-			frac += point;
-		} else if (s[i] == '.' && !point) {
-			point = TRUE;
-		} else {
-			break;
-		}
-	}
-	if (i == len && digits > 0 && digits <= 15) {
-		double v = (double)m / scale[frac];
-		return s[0] == '-' ? -v : v;
-	}
-	char buf[32];
-	gsize n = MIN(len, sizeof buf - 1);
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return g_ascii_strtod(buf, NULL);
-}
-
-/*
  * Run content S (LEN bytes) with resources RESOURCES on the q stack GS.
  * Numbers are operands (the last 8), and so is the last name.  A number
  * is kept as where its token is (AT, AT_LEN) and converted into NUM when
@@ -1198,6 +1198,23 @@ elements(Objects *o, Span v, guint max)
 	return out;
 }
 
+/*
+ * The value at I of an array or dictionary S (LEN bytes): its object
+ * number appended to OUT (of guint) when it is a reference.  The byte
+ * after the value, at least I + 1.
+ */
+static gsize
+ref_or_skip(const char *s, gsize len, gsize i, GArray *out)
+{
+	guint num = 0;
+	gsize e = 0;
+	if (ref_at(s, len, i, &num, &e))
+		g_array_append_val(out, num);
+	else
+		e = MAX(value_end(s, len, i), i + 1);
+	return e;
+}
+
 /* The references of array V (or V itself when one reference), up to MAX: their numbers. */
 static GArray *
 refs(Objects *o, Span v, guint max)
@@ -1224,12 +1241,7 @@ refs(Objects *o, Span v, guint max)
 		i = skip_space(v.s, v.len, i);
 		if (i >= v.len || v.s[i] == ']')
 			break;
-		gsize e = 0;
-		if (ref_at(v.s, v.len, i, &num, &e))
-			g_array_append_val(out, num);
-		else
-			e = MAX(value_end(v.s, v.len, i), i + 1);
-		i = e;
+		i = ref_or_skip(v.s, v.len, i, out);
 	}
 	return out;
 }
@@ -1266,12 +1278,7 @@ page_annotations(Walk *w, DpPdfPageFacts *p, Span page, Span resources)
 					break;
 				i = value_end(d.s, d.len, i);
 				i = skip_space(d.s, d.len, i);
-				gsize e = 0;
-				if (ref_at(d.s, d.len, i, &num, &e))
-					g_array_append_val(forms, num);
-				else
-					e = MAX(value_end(d.s, d.len, i), i + 1);
-				i = e;
+				i = ref_or_skip(d.s, d.len, i, forms);
 			}
 		}
 		g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(DpPdfBox));

@@ -278,19 +278,13 @@ page_layout(TextPage *text, double w, double h, Box **boxes, guint *n_boxes)
 			word->getBBox(&x1, &y1, &x2, &y2);
 			if (word->hasSpaceAfter() && j < line->size() - 1) {
 				(*line)[j + 1]->getWord()->getBBox(&x3, &y3, &x4, &y4);
-				rect->x1 = x2;
-				rect->y1 = y1;
-				rect->x2 = x3;
-				rect->y2 = y2;
+				*rect = { x2, y1, x3, y2 }; /* the space: from this word's end to the next's start */
 				offset++;
 			}
 			delete ws;
 		}
 		if (i < n_lines - 1 && offset > 0) {
-			rect->x1 = x2;
-			rect->y1 = y2;
-			rect->x2 = x2;
-			rect->y2 = y2;
+			*rect = { x2, y2, x2, y2 }; /* the line end: a point at the last word's end */
 			offset++;
 		}
 		delete line;
@@ -321,6 +315,20 @@ text_in_margins(TextPage *tp, double w, double h, const char *layer)
 	return only;
 }
 
+/*
+ * Whether the character at P is a space as g_unichar_isspace() says
+ * (the line end among them), without decoding ASCII: of ASCII, only
+ * tab, line feed, form feed, carriage return and space are.
+ */
+gboolean
+is_space_at(const char *p)
+{
+	guchar b = (guchar)*p;
+	if (b < 0x80)
+		return b == ' ' || b == '\t' || b == '\n' || b == '\f' || b == '\r';
+	return g_unichar_isspace(g_utf8_get_char(p));
+}
+
 /* pdf.c's page_text(): a space where two text blocks of a line meet. */
 char *
 page_text(TextPage *tp, double w, double h)
@@ -334,28 +342,32 @@ page_text(TextPage *tp, double w, double h)
 		g_free(rects);
 		return text;
 	}
+	/*
+	 * The text is copied in runs, up to each space put in, rather than a
+	 * character at a time: most characters need no more than a look at
+	 * their box.
+	 */
 	GString *out = g_string_sized_new(strlen(text) + 64);
 	const Box *prev = nullptr;
-	guint i = 0;
-	for (const char *p = text; *p; p = g_utf8_next_char(p), i++) {
-		gunichar c = g_utf8_get_char(p);
-		const char *next = g_utf8_next_char(p);
-		if (c == '\n') {
+	const char *run = text, *p = text;
+	for (guint i = 0; *p; p = g_utf8_next_char(p), i++) {
+		if (is_space_at(p)) {
 			prev = nullptr;
-		} else if (g_unichar_isspace(c)) {
-			prev = nullptr;
-		} else {
-			const Box *r = &rects[i];
-			if (prev != nullptr) {
-				double bh = MAX(r->y2 - r->y1, prev->y2 - prev->y1);
-				double gap = r->x1 - prev->x2;
-				if (bh > 0 && (gap > 0.2 * bh || r->x2 < prev->x1))
-					g_string_append_c(out, ' ');
-			}
-			prev = r;
+			continue;
 		}
-		g_string_append_len(out, p, next - p);
+		const Box *r = &rects[i];
+		if (prev != nullptr) {
+			double bh = MAX(r->y2 - r->y1, prev->y2 - prev->y1);
+			double gap = r->x1 - prev->x2;
+			if (bh > 0 && (gap > 0.2 * bh || r->x2 < prev->x1)) {
+				g_string_append_len(out, run, p - run);
+				g_string_append_c(out, ' ');
+				run = p;
+			}
+		}
+		prev = r;
 	}
+	g_string_append_len(out, run, p - run);
 	g_free(rects);
 	g_free(text);
 	return g_string_free(out, FALSE);
