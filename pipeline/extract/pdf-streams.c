@@ -501,6 +501,9 @@ stream_parts(Span obj, Span *dict, Span *body)
  * in pieces of at most a buffer, and a piece that ends in an error is
  * dropped, the pieces before it kept.
  */
+/* The room made in the output for each call of inflate(). */
+#define INFLATE_STEP 65536u
+
 static gboolean
 inflate_stream(const char *in, gsize len, GByteArray *out, gsize limit)
 {
@@ -508,23 +511,28 @@ inflate_stream(const char *in, gsize len, GByteArray *out, gsize limit)
 	memset(&z, 0, sizeof z);
 	if (inflateInit(&z) != Z_OK)
 		return FALSE;
-	guint8 buf[65536];
+	/*
+	 * Straight into OUT, INFLATE_STEP bytes of room at a time: no copy
+	 * through a buffer of its own.
+	 */
 	gsize done = 0;
 	gboolean ok = FALSE;
 	for (;;) {
-		gsize avail = MIN(len - done, (gsize)G_MAXUINT);
+		gsize avail = MIN(len - done, (gsize)G_MAXUINT), had = out->len;
+		g_byte_array_set_size(out, (guint)(had + INFLATE_STEP));
 		z.next_in = (Bytef *)(in + done);
 		z.avail_in = (uInt)avail;
-		z.next_out = buf;
-		z.avail_out = sizeof buf;
+		z.next_out = out->data + had;
+		z.avail_out = INFLATE_STEP;
 		int r = inflate(&z, Z_NO_FLUSH);
 		if (r != Z_OK && r != Z_STREAM_END) {
-			ok = out->len > 0; /* a damaged tail: what came out is still scanned */
+			g_byte_array_set_size(out, (guint)had);
+			ok = out->len > 0; /* a damaged tail: what came out before it is still scanned */
 			break;
 		}
-		gsize read = avail - z.avail_in, written = sizeof buf - z.avail_out;
+		gsize read = avail - z.avail_in, written = INFLATE_STEP - z.avail_out;
 		done += read;
-		g_byte_array_append(out, buf, (guint)written);
+		g_byte_array_set_size(out, (guint)(had + written));
 		if (out->len > limit)
 			break;
 		if (r == Z_STREAM_END) {
@@ -899,8 +907,8 @@ static void
 stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 {
 	double num[8];
-	gsize at[8], at_len[8];
-	guint nnum = 0;
+	gsize at[8], at_len[8]; /* a ring: the oldest number's token at FIRST */
+	guint nnum = 0, first = 0;
 	char name[128] = "";
 	Path path;
 	path_clear(&path);
@@ -912,8 +920,21 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 	gsize i = 0;
 	while (i < len) {
 		char c = s[i];
-		if (is_space(c)) {
+		guint8 cls = byte_class[(guchar)c];
+		if (cls & C_SPACE) {
 			i++;
+		} else if (cls & C_NUMBER) {
+			gsize j = i + 1;
+			while (j < len && is_number_byte(s[j]))
+				j++;
+			if (nnum == G_N_ELEMENTS(num)) {
+				first = (first + 1) % G_N_ELEMENTS(at);
+				nnum--;
+			}
+			guint slot = (first + nnum++) % G_N_ELEMENTS(at);
+			at[slot] = i;
+			at_len[slot] = j - i;
+			i = j;
 		} else if (c == '%') {
 			while (i < len && s[i] != '\n' && s[i] != '\r')
 				i++;
@@ -928,7 +949,7 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 			memcpy(name, s + i, n);
 			name[n] = '\0';
 			i = j;
-		} else if (c == '<' || c == '>' || c == '[' || c == ']' || c == '{' || c == '}' || c == ')') {
+		} else if (cls & C_DELIM) {
 			/* Hex strings, arrays and dictionaries: skipped; they end an operand list. */
 			if (c == '<' && i + 1 < len && s[i + 1] != '<') {
 				const char *gt = memchr(s + i, '>', len - i);
@@ -938,31 +959,21 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 			}
 			if (c != '[' && c != ']')
 				nnum = 0;
-		} else if (is_number_byte(c)) {
-			gsize j = i;
-			while (j < len && is_number_byte(s[j]))
-				j++;
-			if (nnum == G_N_ELEMENTS(num)) {
-				memmove(at, at + 1, sizeof at - sizeof at[0]);
-				memmove(at_len, at_len + 1, sizeof at_len - sizeof at_len[0]);
-				nnum--;
-			}
-			at[nnum] = i;
-			at_len[nnum++] = j - i;
-			i = j;
 		} else {
-			gsize j = i;
+			gsize j = i + 1;
 			while (j < len && !is_delim(s[j]))
 				j++;
-			if (j == i)
-				j++;
+			/* Up to three bytes; a longer word is no operator followed here. */
 			char op[4] = { 0 };
 			if (j - i < sizeof op)
-				memcpy(op, s + i, j - i);
+				for (gsize k = 0; k < j - i; k++)
+					op[k] = s[i + k];
 			i = j;
 			guint32 code = OP(op[0], op[1], op[2]);
-			for (guint k = nnum - MIN(nnum, op_operands(code)); k < nnum; k++)
-				num[k] = number_value(s + at[k], at_len[k]);
+			for (guint k = nnum - MIN(nnum, op_operands(code)); k < nnum; k++) {
+				guint slot = (first + k) % G_N_ELEMENTS(at);
+				num[k] = number_value(s + at[slot], at_len[slot]);
+			}
 			GateState *g = &gs->st[gs->depth];
 			if (code == OP('q', 0, 0)) {
 				if (gs->depth + 1 < GATE_DEPTH) {
