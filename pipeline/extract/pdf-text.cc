@@ -33,7 +33,11 @@
  *	    OCR): the same byte scan as pdf.c's (pdf-streams.c, linked into
  *	    both modules) says so before Poppler opens the file; and
  *	    always with DOCPIPE_COVERED_DEBUG set (pdf-covered.c's report).
- *	extract/module.c then hands the document to docpipe-pdf.so.  What
+ *	extract/module.c then hands the document to docpipe-pdf.so.
+ *	The ICC-based colour spaces a page names go into Poppler's cache
+ *	without their colour transforms (seed_icc_spaces()): building them,
+ *	as pdftotext and poppler-glib do, costs more than the text of a
+ *	small page, and a text device uses no colour.  What
  *	pdf-covered.c and pdf-ocr.c record when they find nothing is
  *	nothing, so a document read here lacks no field of pdf.c's.
  *
@@ -62,6 +66,7 @@ extern "C" {
 #include <DateInfo.h>
 #include <Error.h>
 #include <Gfx.h>
+#include <GfxState.h>
 #include <GlobalParams.h>
 #include <Page.h>
 #include <PDFDoc.h>
@@ -125,6 +130,12 @@ class PageTextDev : public OutputDev
       public:
 	TextOutputDev *inner = nullptr;
 
+	/* See seed_icc_spaces(): the intent the seeded colour spaces match. */
+	void initGfxState(GfxState *state) override
+	{
+		OutputDev::initGfxState(state);
+		state->setRenderingIntent("Perceptual");
+	}
 	bool upsideDown() override
 	{
 		return inner->upsideDown();
@@ -205,6 +216,55 @@ class PageTextDev : public OutputDev
 };
 
 /*
+ * The ICC-based colour spaces named in PAGE's resources, put into OUT's
+ * cache of them without their colour transforms.  Building a transform
+ * (Little CMS: the profile's curves sampled and inverted) costs more than
+ * reading a small page's text, and pdftotext builds two per profile; a
+ * text device uses no colour.  Gfx takes a cached colour space only when
+ * its transform's rendering intent is the state's, and one without a
+ * transform counts as perceptual, so PageTextDev starts every page's
+ * state at that intent (a page that sets another with ri or gs parses its
+ * colour spaces in full, as before).  A seeded space converts colours by
+ * its DeviceGray, RGB or CMYK alternate; text, words and boxes are the
+ * same.  Only what Poppler's own parse would accept is seeded: a stream
+ * with /N of 1, 3 or 4.
+ */
+void
+seed_icc_spaces(Page *page, PageTextDev *out)
+{
+	Dict *res = page->getResourceDict();
+	if (res == nullptr)
+		return;
+	Object spaces = res->lookup("ColorSpace");
+	if (!spaces.isDict())
+		return;
+	for (int i = 0; i < spaces.dictGetLength(); i++) {
+		Object cs = spaces.dictGetVal(i);
+		if (!cs.isArray() || cs.arrayGetLength() < 2 || !cs.arrayGet(0).isName("ICCBased"))
+			continue;
+		const Object &ref = cs.arrayGetNF(1);
+		if (!ref.isRef() || out->getIccColorSpaceCache()->lookup(ref.getRef()) != nullptr)
+			continue;
+		Object stream = cs.arrayGet(1);
+		if (!stream.isStream())
+			continue;
+		Object n = stream.streamGetDict()->lookup("N");
+		int comps = n.isInt() ? n.getInt() : 0;
+		GfxColorSpace *alt = nullptr;
+		if (comps == 1)
+			alt = new GfxDeviceGrayColorSpace();
+		else if (comps == 3)
+			alt = new GfxDeviceRGBColorSpace();
+		else if (comps == 4)
+			alt = new GfxDeviceCMYKColorSpace();
+		if (alt == nullptr)
+			continue;
+		Ref r = ref.getRef();
+		out->getIccColorSpaceCache()->put(r, new GfxICCBasedColorSpace(comps, alt, &r));
+	}
+}
+
+/*
  * poppler-glib's text page of a page (poppler_page_get_text_page()), run
  * through OUT; unref it with decRefCnt().
  */
@@ -212,6 +272,7 @@ TextPage *
 text_page(Page *page, PageTextDev *out)
 {
 	TextOutputDev *dev = new TextOutputDev(nullptr, true, 0, false, false);
+	seed_icc_spaces(page, out);
 	out->inner = dev;
 	Gfx *gfx = page->createGfx(out, 72.0, 72.0, 0, false, true, -1, -1, -1, -1, false, nullptr, nullptr);
 	page->display(gfx);
