@@ -18,7 +18,8 @@
  *	catalog in order, with the inheritable /Resources, /MediaBox,
  *	/CropBox and /Rotate, and each page's content streams, inflated
  *	when Flate, go in order through a small lexer that keeps numbers
- *	and the last name as operands, skips strings, arrays and
+ *	(where they are: one is converted only when the operator after it
+ *	reads it) and the last name as operands, skips strings, arrays and
  *	dictionaries, and follows the operators that set the fill colour,
  *	the CTM, the clip, the graphics state stack, build and fill paths,
  *	show text, paint images and shadings and run XObjects.  A dark area
@@ -141,16 +142,39 @@ typedef struct {
 	gsize file_len;
 } Objects;
 
+/*
+ * The lexers' byte classes, looked up instead of tested one by one: they
+ * run over every byte of every content stream.  A space is what
+ * g_ascii_isspace() accepts, and NUL; a delimiter is a space or one of
+ * "/[]<>(){}%"; a number is made of digits, signs and points.
+ */
+enum { C_SPACE = 1, C_DELIM = 2, C_NUMBER = 4 };
+#define SP (C_SPACE | C_DELIM)
+static const guint8 byte_class[256] = {
+	['\0'] = SP,      ['\t'] = SP,      ['\n'] = SP,      ['\v'] = SP,      ['\f'] = SP,      ['\r'] = SP,
+	[' '] = SP,       ['/'] = C_DELIM,  ['['] = C_DELIM,  [']'] = C_DELIM,  ['<'] = C_DELIM,  ['>'] = C_DELIM,
+	['('] = C_DELIM,  [')'] = C_DELIM,  ['{'] = C_DELIM,  ['}'] = C_DELIM,  ['%'] = C_DELIM,  ['0'] = C_NUMBER,
+	['1'] = C_NUMBER, ['2'] = C_NUMBER, ['3'] = C_NUMBER, ['4'] = C_NUMBER, ['5'] = C_NUMBER, ['6'] = C_NUMBER,
+	['7'] = C_NUMBER, ['8'] = C_NUMBER, ['9'] = C_NUMBER, ['+'] = C_NUMBER, ['-'] = C_NUMBER, ['.'] = C_NUMBER,
+};
+#undef SP
+
 static gboolean
 is_space(char c)
 {
-	return g_ascii_isspace(c) || c == '\0';
+	return (byte_class[(guchar)c] & C_SPACE) != 0;
 }
 
 static gboolean
 is_delim(char c)
 {
-	return is_space(c) || strchr("/[]<>(){}%", c) != NULL;
+	return (byte_class[(guchar)c] & C_DELIM) != 0;
+}
+
+static gboolean
+is_number_byte(char c)
+{
+	return (byte_class[(guchar)c] & C_NUMBER) != 0;
 }
 
 /* The first byte at or after I that is no space or comment. */
@@ -321,6 +345,47 @@ dict_is(Span d, const char *key, const char *name)
 	return dict_get(d, key, &v) && is_name(v, name);
 }
 
+/* The most bytes of a number token read (as g_ascii_strtod() reads them). */
+#define NUMBER_MAX 31
+
+/*
+ * A number token's value, as g_ascii_strtod() reads its first NUMBER_MAX bytes.
+ * The usual token, a sign, at most 15 digits and a point, is converted
+ * here: its digits make an integer below 2^53 and its scale a power of
+ * ten below 10^23, both exact doubles, so one division rounds the same
+ * as strtod() does (correctly).  Anything else goes to g_ascii_strtod().
+ */
+static double
+number_value(const char *s, gsize len)
+{
+	static const double scale[] = { 1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+		                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	gsize i = len > 0 && (s[0] == '-' || s[0] == '+');
+	guint64 m = 0;
+	guint digits = 0, frac = 0;
+	gboolean point = FALSE;
+	for (; i < len && digits <= 15; i++) {
+		if (g_ascii_isdigit(s[i])) {
+			m = m * 10 + (guint64)(s[i] - '0');
+			digits++;
+			frac += point;
+		} else if (s[i] == '.' && !point) {
+			point = TRUE;
+		} else {
+			break;
+		}
+	}
+	if (i == len && digits > 0 && digits <= 15) {
+		double v = (double)m / scale[frac];
+		return s[0] == '-' ? -v : v;
+	}
+	char buf[NUMBER_MAX + 1];
+	gsize n = MIN(len, sizeof buf - 1);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return g_ascii_strtod(buf, NULL);
+}
+
 /* Up to MAX numbers of the array (or single number) V, into OUT: how many. */
 static guint
 numbers(Span v, double *out, guint max)
@@ -334,13 +399,10 @@ numbers(Span v, double *out, guint max)
 		i = skip_space(v.s, v.len, i);
 		if (i >= v.len || !(g_ascii_isdigit(v.s[i]) || strchr("+-.", v.s[i])))
 			break;
-		char buf[32];
 		gsize j = i;
-		while (j < v.len && (g_ascii_isdigit(v.s[j]) || strchr("+-.", v.s[j])) && j - i < sizeof buf - 1)
+		while (j < v.len && (g_ascii_isdigit(v.s[j]) || strchr("+-.", v.s[j])) && j - i < NUMBER_MAX)
 			j++;
-		memcpy(buf, v.s + i, j - i);
-		buf[j - i] = '\0';
-		out[n++] = g_ascii_strtod(buf, NULL);
+		out[n++] = number_value(v.s + i, j - i);
 		i = j;
 	}
 	return n;
@@ -439,6 +501,9 @@ stream_parts(Span obj, Span *dict, Span *body)
  * in pieces of at most a buffer, and a piece that ends in an error is
  * dropped, the pieces before it kept.
  */
+/* The room made in the output for each call of inflate(). */
+#define INFLATE_STEP 65536u
+
 static gboolean
 inflate_stream(const char *in, gsize len, GByteArray *out, gsize limit)
 {
@@ -446,23 +511,28 @@ inflate_stream(const char *in, gsize len, GByteArray *out, gsize limit)
 	memset(&z, 0, sizeof z);
 	if (inflateInit(&z) != Z_OK)
 		return FALSE;
-	guint8 buf[65536];
+	/*
+	 * Straight into OUT, INFLATE_STEP bytes of room at a time: no copy
+	 * through a buffer of its own.
+	 */
 	gsize done = 0;
 	gboolean ok = FALSE;
 	for (;;) {
-		gsize avail = MIN(len - done, (gsize)G_MAXUINT);
+		gsize avail = MIN(len - done, (gsize)G_MAXUINT), had = out->len;
+		g_byte_array_set_size(out, (guint)(had + INFLATE_STEP));
 		z.next_in = (Bytef *)(in + done);
 		z.avail_in = (uInt)avail;
-		z.next_out = buf;
-		z.avail_out = sizeof buf;
+		z.next_out = out->data + had;
+		z.avail_out = INFLATE_STEP;
 		int r = inflate(&z, Z_NO_FLUSH);
 		if (r != Z_OK && r != Z_STREAM_END) {
-			ok = out->len > 0; /* a damaged tail: what came out is still scanned */
+			g_byte_array_set_size(out, (guint)had);
+			ok = out->len > 0; /* a damaged tail: what came out before it is still scanned */
 			break;
 		}
-		gsize read = avail - z.avail_in, written = sizeof buf - z.avail_out;
+		gsize read = avail - z.avail_in, written = INFLATE_STEP - z.avail_out;
 		done += read;
-		g_byte_array_append(out, buf, (guint)written);
+		g_byte_array_set_size(out, (guint)(had + written));
 		if (out->len > limit)
 			break;
 		if (r == Z_STREAM_END) {
@@ -791,14 +861,54 @@ inline_image_end(const char *s, gsize len, gsize i)
 }
 
 /*
+ * An operator's name as a number, its up to three bytes in order: the
+ * operators are told apart by comparing one integer, not strings.
+ */
+#define OP(a, b, c) ((guint32)(guchar)(a) | (guint32)(guchar)(b) << 8 | (guint32)(guchar)(c) << 16)
+
+/*
+ * How many of the last numbers before the operator CODE it reads; all of
+ * them (8) for sc and scn.  Only those are converted: most numbers of a
+ * page are text positions and spacing in TJ arrays, which no operator
+ * here reads, and converting each cost more than the rest of the scan.
+ */
+static guint
+op_operands(guint32 code)
+{
+	switch (code) {
+	case OP('c', 'm', 0):
+	case OP('c', 0, 0):
+	case OP('T', 'm', 0): return 6;
+	case OP('r', 'e', 0):
+	case OP('k', 0, 0):
+	case OP('v', 0, 0):
+	case OP('y', 0, 0): return 4;
+	case OP('r', 'g', 0): return 3;
+	case OP('m', 0, 0):
+	case OP('l', 0, 0):
+	case OP('T', 'd', 0):
+	case OP('T', 'D', 0): return 2;
+	case OP('g', 0, 0):
+	case OP('T', 'L', 0):
+	case OP('T', 'r', 0): return 1;
+	case OP('s', 'c', 0):
+	case OP('s', 'c', 'n'): return 8;
+	default: return 0;
+	}
+}
+
+/*
  * Run content S (LEN bytes) with resources RESOURCES on the q stack GS.
- * Numbers are operands (the last 8), and so is the last name.
+ * Numbers are operands (the last 8), and so is the last name.  A number
+ * is kept as where its token is (AT, AT_LEN) and converted into NUM when
+ * the operator after it reads it.
  */
 static void
 stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 {
 	double num[8];
-	guint nnum = 0;
+	gsize at[8], at_len[8]; /* a ring: the oldest number's token at FIRST */
+	guint nnum = 0, first = 0;
 	char name[128] = "";
 	Path path;
 	path_clear(&path);
@@ -810,8 +920,21 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 	gsize i = 0;
 	while (i < len) {
 		char c = s[i];
-		if (is_space(c)) {
+		guint8 cls = byte_class[(guchar)c];
+		if (cls & C_SPACE) {
 			i++;
+		} else if (cls & C_NUMBER) {
+			gsize j = i + 1;
+			while (j < len && is_number_byte(s[j]))
+				j++;
+			if (nnum == G_N_ELEMENTS(num)) {
+				first = (first + 1) % G_N_ELEMENTS(at);
+				nnum--;
+			}
+			guint slot = (first + nnum++) % G_N_ELEMENTS(at);
+			at[slot] = i;
+			at_len[slot] = j - i;
+			i = j;
 		} else if (c == '%') {
 			while (i < len && s[i] != '\n' && s[i] != '\r')
 				i++;
@@ -826,7 +949,7 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 			memcpy(name, s + i, n);
 			name[n] = '\0';
 			i = j;
-		} else if (c == '<' || c == '>' || c == '[' || c == ']' || c == '{' || c == '}' || c == ')') {
+		} else if (cls & C_DELIM) {
 			/* Hex strings, arrays and dictionaries: skipped; they end an operand list. */
 			if (c == '<' && i + 1 < len && s[i + 1] != '<') {
 				const char *gt = memchr(s + i, '>', len - i);
@@ -836,53 +959,44 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 			}
 			if (c != '[' && c != ']')
 				nnum = 0;
-		} else if (g_ascii_isdigit(c) || c == '-' || c == '+' || c == '.') {
-			gsize j = i;
-			while (j < len && (g_ascii_isdigit(s[j]) || s[j] == '-' || s[j] == '+' || s[j] == '.'))
-				j++;
-			char buf[32];
-			gsize n = MIN(j - i, sizeof buf - 1);
-			memcpy(buf, s + i, n);
-			buf[n] = '\0';
-			if (nnum == G_N_ELEMENTS(num)) {
-				memmove(num, num + 1, sizeof num - sizeof num[0]);
-				nnum--;
-			}
-			num[nnum++] = g_ascii_strtod(buf, NULL);
-			i = j;
 		} else {
-			gsize j = i;
+			gsize j = i + 1;
 			while (j < len && !is_delim(s[j]))
 				j++;
-			if (j == i)
-				j++;
+			/* Up to three bytes; a longer word is no operator followed here. */
 			char op[4] = { 0 };
 			if (j - i < sizeof op)
-				memcpy(op, s + i, j - i);
+				for (gsize k = 0; k < j - i; k++)
+					op[k] = s[i + k];
 			i = j;
+			guint32 code = OP(op[0], op[1], op[2]);
+			for (guint k = nnum - MIN(nnum, op_operands(code)); k < nnum; k++) {
+				guint slot = (first + k) % G_N_ELEMENTS(at);
+				num[k] = number_value(s + at[slot], at_len[slot]);
+			}
 			GateState *g = &gs->st[gs->depth];
-			if (g_str_equal(op, "q")) {
+			if (code == OP('q', 0, 0)) {
 				if (gs->depth + 1 < GATE_DEPTH) {
 					gs->st[gs->depth + 1] = *g;
 					gs->depth++;
 				}
-			} else if (g_str_equal(op, "Q")) {
+			} else if (code == OP('Q', 0, 0)) {
 				gs->depth -= gs->depth > 0;
-			} else if (g_str_equal(op, "cm") && nnum >= 6) {
+			} else if (code == OP('c', 'm', 0) && nnum >= 6) {
 				concat(g->m, num + nnum - 6);
-			} else if (g_str_equal(op, "d0") || g_str_equal(op, "d1")) {
+			} else if (code == OP('d', '0', 0) || code == OP('d', '1', 0)) {
 				sc->glyph = TRUE;
-			} else if (g_str_equal(op, "g") || g_str_equal(op, "rg") || g_str_equal(op, "k")) {
+			} else if (code == OP('g', 0, 0) || code == OP('r', 'g', 0) || code == OP('k', 0, 0)) {
 				guint want = op[0] == 'g' ? 1 : op[0] == 'r' ? 3 : 4;
 				g->dark = nnum >= want ? dark_colour(num + nnum - want, want) : TRUE;
 				g->pattern = FALSE;
-			} else if (g_str_equal(op, "sc") || g_str_equal(op, "scn")) {
+			} else if (code == OP('s', 'c', 0) || code == OP('s', 'c', 'n')) {
 				g->dark = dark_colour(num, nnum);
 				g->pattern = nnum != 1 && nnum != 3 && nnum != 4;
-			} else if (g_str_equal(op, "cs")) {
+			} else if (code == OP('c', 's', 0)) {
 				g->dark = TRUE; /* a colour space's initial colour is black */
 				g->pattern = TRUE;
-			} else if (g_str_equal(op, "re") && nnum >= 4) {
+			} else if (code == OP('r', 'e', 0) && nnum >= 4) {
 				DpPdfBox b = place(g->m, num[nnum - 4], num[nnum - 3], num[nnum - 2], num[nnum - 1]);
 				if (path.n_rects < PATH_RECTS) {
 					path.rects[path.n_rects++] = b;
@@ -891,42 +1005,42 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 					grow(&path.other, b.x2, b.y2);
 					path.has_other = TRUE;
 				}
-			} else if ((g_str_equal(op, "m") || g_str_equal(op, "l")) && nnum >= 2) {
+			} else if ((code == OP('m', 0, 0) || code == OP('l', 0, 0)) && nnum >= 2) {
 				grow(&path.other, g->m[0] * num[nnum - 2] + g->m[2] * num[nnum - 1] + g->m[4],
 				     g->m[1] * num[nnum - 2] + g->m[3] * num[nnum - 1] + g->m[5]);
 				path.has_other = TRUE;
-			} else if ((g_str_equal(op, "c") || g_str_equal(op, "v") || g_str_equal(op, "y")) &&
+			} else if ((code == OP('c', 0, 0) || code == OP('v', 0, 0) || code == OP('y', 0, 0)) &&
 			           nnum >= (op[0] == 'c' ? 6u : 4u)) {
 				/* The control points bound the curve. */
 				for (guint k = nnum - (op[0] == 'c' ? 6 : 4); k + 1 < nnum; k += 2)
 					grow(&path.other, g->m[0] * num[k] + g->m[2] * num[k + 1] + g->m[4],
 					     g->m[1] * num[k] + g->m[3] * num[k + 1] + g->m[5]);
 				path.has_other = TRUE;
-			} else if (g_str_equal(op, "W") || g_str_equal(op, "W*")) {
+			} else if (code == OP('W', 0, 0) || code == OP('W', '*', 0)) {
 				path.clip = TRUE;
 			} else if (op[0] != '\0' && strchr("fFbB", op[0]) != NULL &&
 			           (op[1] == '\0' || (op[1] == '*' && op[2] == '\0'))) {
 				path_end(sc, g, &path, TRUE);
-			} else if (g_str_equal(op, "n") || g_str_equal(op, "S") || g_str_equal(op, "s")) {
+			} else if (code == OP('n', 0, 0) || code == OP('S', 0, 0) || code == OP('s', 0, 0)) {
 				path_end(sc, g, &path, FALSE);
-			} else if (g_str_equal(op, "sh")) {
+			} else if (code == OP('s', 'h', 0)) {
 				/* A shading fills the clip: it may be dark. */
 				dark_area(sc, g, g->clip, FALSE);
-			} else if (g_str_equal(op, "BT")) {
+			} else if (code == OP('B', 'T', 0)) {
 				memcpy(sc->tm, (double[6]){ 1, 0, 0, 1, 0, 0 }, sizeof sc->tm);
 				memcpy(sc->tlm, sc->tm, sizeof sc->tm);
-			} else if (g_str_equal(op, "Tm") && nnum >= 6) {
+			} else if (code == OP('T', 'm', 0) && nnum >= 6) {
 				memcpy(sc->tlm, num + nnum - 6, sizeof sc->tlm);
 				memcpy(sc->tm, sc->tlm, sizeof sc->tm);
-			} else if ((g_str_equal(op, "Td") || g_str_equal(op, "TD")) && nnum >= 2) {
+			} else if ((code == OP('T', 'd', 0) || code == OP('T', 'D', 0)) && nnum >= 2) {
 				if (op[1] == 'D')
 					sc->leading = -num[nnum - 1];
 				concat(sc->tlm, (double[6]){ 1, 0, 0, 1, num[nnum - 2], num[nnum - 1] });
 				memcpy(sc->tm, sc->tlm, sizeof sc->tm);
-			} else if (g_str_equal(op, "TL") && nnum >= 1) {
+			} else if (code == OP('T', 'L', 0) && nnum >= 1) {
 				sc->leading = num[nnum - 1];
-			} else if (g_str_equal(op, "T*") || g_str_equal(op, "'") || g_str_equal(op, "\"") ||
-			           g_str_equal(op, "Tj") || g_str_equal(op, "TJ")) {
+			} else if (code == OP('T', '*', 0) || code == OP('\'', 0, 0) || code == OP('"', 0, 0) ||
+			           code == OP('T', 'j', 0) || code == OP('T', 'J', 0)) {
 				/* T*, and ' and " start a new line first. */
 				if (op[0] != 'T' || op[1] == '*') {
 					concat(sc->tlm, (double[6]){ 1, 0, 0, 1, 0, -sc->leading });
@@ -936,12 +1050,12 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 					text_on_under(sc, g);
 					sc->text_shown = TRUE;
 				}
-			} else if (g_str_equal(op, "Tr") && nnum >= 1) {
+			} else if (code == OP('T', 'r', 0) && nnum >= 1) {
 				g->tr = (int)num[nnum - 1];
 				/* 3: neither fill nor stroke; 7: the same, added to the clip. */
 				sc->f->invisible_text =
 				    sc->f->invisible_text || num[nnum - 1] == 3 || num[nnum - 1] == 7;
-			} else if (g_str_equal(op, "BI")) {
+			} else if (code == OP('B', 'I', 0)) {
 				/* An inline image: its dictionary, then its data, which no lexer may read. */
 				const char *id = NULL;
 				for (gsize k = i; k + 2 <= len && id == NULL; k++)
@@ -950,7 +1064,7 @@ stream_scan(Scan *sc, Gs *gs, const char *s, gsize len, Span resources)
 						id = s + k;
 				i = id ? inline_image_end(s, len, (gsize)(id - s) + 3) : len;
 				dark_area(sc, g, place(g->m, 0, 0, 1, 1), FALSE);
-			} else if (g_str_equal(op, "Do") && name[0] == '/') {
+			} else if (code == OP('D', 'o', 0) && name[0] == '/') {
 				run_xobject(sc, g, resources, name);
 			}
 			nnum = 0;
@@ -1095,6 +1209,23 @@ elements(Objects *o, Span v, guint max)
 	return out;
 }
 
+/*
+ * The value at I of an array or dictionary S (LEN bytes): its object
+ * number appended to OUT (of guint) when it is a reference.  The byte
+ * after the value, at least I + 1.
+ */
+static gsize
+ref_or_skip(const char *s, gsize len, gsize i, GArray *out)
+{
+	guint num = 0;
+	gsize e = 0;
+	if (ref_at(s, len, i, &num, &e))
+		g_array_append_val(out, num);
+	else
+		e = MAX(value_end(s, len, i), i + 1);
+	return e;
+}
+
 /* The references of array V (or V itself when one reference), up to MAX: their numbers. */
 static GArray *
 refs(Objects *o, Span v, guint max)
@@ -1121,12 +1252,7 @@ refs(Objects *o, Span v, guint max)
 		i = skip_space(v.s, v.len, i);
 		if (i >= v.len || v.s[i] == ']')
 			break;
-		gsize e = 0;
-		if (ref_at(v.s, v.len, i, &num, &e))
-			g_array_append_val(out, num);
-		else
-			e = MAX(value_end(v.s, v.len, i), i + 1);
-		i = e;
+		i = ref_or_skip(v.s, v.len, i, out);
 	}
 	return out;
 }
@@ -1163,12 +1289,7 @@ page_annotations(Walk *w, DpPdfPageFacts *p, Span page, Span resources)
 					break;
 				i = value_end(d.s, d.len, i);
 				i = skip_space(d.s, d.len, i);
-				gsize e = 0;
-				if (ref_at(d.s, d.len, i, &num, &e))
-					g_array_append_val(forms, num);
-				else
-					e = MAX(value_end(d.s, d.len, i), i + 1);
-				i = e;
+				i = ref_or_skip(d.s, d.len, i, forms);
 			}
 		}
 		g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(DpPdfBox));

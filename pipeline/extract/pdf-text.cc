@@ -33,7 +33,11 @@
  *	    OCR): the same byte scan as pdf.c's (pdf-streams.c, linked into
  *	    both modules) says so before Poppler opens the file; and
  *	    always with DOCPIPE_COVERED_DEBUG set (pdf-covered.c's report).
- *	extract/module.c then hands the document to docpipe-pdf.so.  What
+ *	extract/module.c then hands the document to docpipe-pdf.so.
+ *	The ICC-based colour spaces a page names go into Poppler's cache
+ *	without their colour transforms (seed_icc_spaces()): building them,
+ *	as pdftotext and poppler-glib do, costs more than the text of a
+ *	small page, and a text device uses no colour.  What
  *	pdf-covered.c and pdf-ocr.c record when they find nothing is
  *	nothing, so a document read here lacks no field of pdf.c's.
  *
@@ -62,6 +66,7 @@ extern "C" {
 #include <DateInfo.h>
 #include <Error.h>
 #include <Gfx.h>
+#include <GfxState.h>
 #include <GlobalParams.h>
 #include <Page.h>
 #include <PDFDoc.h>
@@ -125,6 +130,12 @@ class PageTextDev : public OutputDev
       public:
 	TextOutputDev *inner = nullptr;
 
+	/* See seed_icc_spaces(): the intent the seeded colour spaces match. */
+	void initGfxState(GfxState *state) override
+	{
+		OutputDev::initGfxState(state);
+		state->setRenderingIntent("Perceptual");
+	}
 	bool upsideDown() override
 	{
 		return inner->upsideDown();
@@ -205,6 +216,55 @@ class PageTextDev : public OutputDev
 };
 
 /*
+ * The ICC-based colour spaces named in PAGE's resources, put into OUT's
+ * cache of them without their colour transforms.  Building a transform
+ * (Little CMS: the profile's curves sampled and inverted) costs more than
+ * reading a small page's text, and pdftotext builds two per profile; a
+ * text device uses no colour.  Gfx takes a cached colour space only when
+ * its transform's rendering intent is the state's, and one without a
+ * transform counts as perceptual, so PageTextDev starts every page's
+ * state at that intent (a page that sets another with ri or gs parses its
+ * colour spaces in full, as before).  A seeded space converts colours by
+ * its DeviceGray, RGB or CMYK alternate; text, words and boxes are the
+ * same.  Only what Poppler's own parse would accept is seeded: a stream
+ * with /N of 1, 3 or 4.
+ */
+void
+seed_icc_spaces(Page *page, PageTextDev *out)
+{
+	Dict *res = page->getResourceDict();
+	if (res == nullptr)
+		return;
+	Object spaces = res->lookup("ColorSpace");
+	if (!spaces.isDict())
+		return;
+	for (int i = 0; i < spaces.dictGetLength(); i++) {
+		Object cs = spaces.dictGetVal(i);
+		if (!cs.isArray() || cs.arrayGetLength() < 2 || !cs.arrayGet(0).isName("ICCBased"))
+			continue;
+		const Object &ref = cs.arrayGetNF(1);
+		if (!ref.isRef() || out->getIccColorSpaceCache()->lookup(ref.getRef()) != nullptr)
+			continue;
+		Object stream = cs.arrayGet(1);
+		if (!stream.isStream())
+			continue;
+		Object n = stream.streamGetDict()->lookup("N");
+		int comps = n.isInt() ? n.getInt() : 0;
+		GfxColorSpace *alt = nullptr;
+		if (comps == 1)
+			alt = new GfxDeviceGrayColorSpace();
+		else if (comps == 3)
+			alt = new GfxDeviceRGBColorSpace();
+		else if (comps == 4)
+			alt = new GfxDeviceCMYKColorSpace();
+		if (alt == nullptr)
+			continue;
+		Ref r = ref.getRef();
+		out->getIccColorSpaceCache()->put(r, new GfxICCBasedColorSpace(comps, alt, &r));
+	}
+}
+
+/*
  * poppler-glib's text page of a page (poppler_page_get_text_page()), run
  * through OUT; unref it with decRefCnt().
  */
@@ -212,6 +272,7 @@ TextPage *
 text_page(Page *page, PageTextDev *out)
 {
 	TextOutputDev *dev = new TextOutputDev(nullptr, true, 0, false, false);
+	seed_icc_spaces(page, out);
 	out->inner = dev;
 	Gfx *gfx = page->createGfx(out, 72.0, 72.0, 0, false, true, -1, -1, -1, -1, false, nullptr, nullptr);
 	page->display(gfx);
@@ -278,19 +339,13 @@ page_layout(TextPage *text, double w, double h, Box **boxes, guint *n_boxes)
 			word->getBBox(&x1, &y1, &x2, &y2);
 			if (word->hasSpaceAfter() && j < line->size() - 1) {
 				(*line)[j + 1]->getWord()->getBBox(&x3, &y3, &x4, &y4);
-				rect->x1 = x2;
-				rect->y1 = y1;
-				rect->x2 = x3;
-				rect->y2 = y2;
+				*rect = { x2, y1, x3, y2 }; /* the space: from this word's end to the next's start */
 				offset++;
 			}
 			delete ws;
 		}
 		if (i < n_lines - 1 && offset > 0) {
-			rect->x1 = x2;
-			rect->y1 = y2;
-			rect->x2 = x2;
-			rect->y2 = y2;
+			*rect = { x2, y2, x2, y2 }; /* the line end: a point at the last word's end */
 			offset++;
 		}
 		delete line;
@@ -321,6 +376,20 @@ text_in_margins(TextPage *tp, double w, double h, const char *layer)
 	return only;
 }
 
+/*
+ * Whether the character at P is a space as g_unichar_isspace() says
+ * (the line end among them), without decoding ASCII: of ASCII, only
+ * tab, line feed, form feed, carriage return and space are.
+ */
+gboolean
+is_space_at(const char *p)
+{
+	guchar b = (guchar)*p;
+	if (b < 0x80)
+		return b == ' ' || b == '\t' || b == '\n' || b == '\f' || b == '\r';
+	return g_unichar_isspace(g_utf8_get_char(p));
+}
+
 /* pdf.c's page_text(): a space where two text blocks of a line meet. */
 char *
 page_text(TextPage *tp, double w, double h)
@@ -334,28 +403,32 @@ page_text(TextPage *tp, double w, double h)
 		g_free(rects);
 		return text;
 	}
+	/*
+	 * The text is copied in runs, up to each space put in, rather than a
+	 * character at a time: most characters need no more than a look at
+	 * their box.
+	 */
 	GString *out = g_string_sized_new(strlen(text) + 64);
 	const Box *prev = nullptr;
-	guint i = 0;
-	for (const char *p = text; *p; p = g_utf8_next_char(p), i++) {
-		gunichar c = g_utf8_get_char(p);
-		const char *next = g_utf8_next_char(p);
-		if (c == '\n') {
+	const char *run = text, *p = text;
+	for (guint i = 0; *p; p = g_utf8_next_char(p), i++) {
+		if (is_space_at(p)) {
 			prev = nullptr;
-		} else if (g_unichar_isspace(c)) {
-			prev = nullptr;
-		} else {
-			const Box *r = &rects[i];
-			if (prev != nullptr) {
-				double bh = MAX(r->y2 - r->y1, prev->y2 - prev->y1);
-				double gap = r->x1 - prev->x2;
-				if (bh > 0 && (gap > 0.2 * bh || r->x2 < prev->x1))
-					g_string_append_c(out, ' ');
-			}
-			prev = r;
+			continue;
 		}
-		g_string_append_len(out, p, next - p);
+		const Box *r = &rects[i];
+		if (prev != nullptr) {
+			double bh = MAX(r->y2 - r->y1, prev->y2 - prev->y1);
+			double gap = r->x1 - prev->x2;
+			if (bh > 0 && (gap > 0.2 * bh || r->x2 < prev->x1)) {
+				g_string_append_len(out, run, p - run);
+				g_string_append_c(out, ' ');
+				run = p;
+			}
+		}
+		prev = r;
 	}
+	g_string_append_len(out, run, p - run);
 	g_free(rects);
 	g_free(text);
 	return g_string_free(out, FALSE);
