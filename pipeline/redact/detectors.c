@@ -822,6 +822,29 @@ phone_region(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, c
 	}
 }
 
+/*
+ * May an extension word that phone_parse() reads go on past the end VE of
+ * a region?  Only "extension" has letters a region stops at: it would
+ * have to start in the last few bytes of the region ("exte|nsion") or
+ * right at its end ("E|XT").
+ */
+static gboolean
+extension_after(const char *v, gsize vlen, gsize ve)
+{
+	static const char word[] = "extension";
+	if (ve >= vlen)
+		return FALSE;
+	/* (c | 0x20) is c's lower case for a letter, and no lower-case letter for anything else. */
+	for (gsize k = 0; k < sizeof word - 2 && k <= ve; k++) {
+		gsize i = 0;
+		while (i <= k && (v[ve - k + i] | 0x20) == word[i])
+			i++;
+		if (i > k)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 static void
 phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 {
@@ -865,6 +888,17 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 	 * was cut at its maximum length): fewer than 7 digits there, no phone.
 	 */
 	if (ndig < 7 && ve - vs < 96)
+		return;
+	/*
+	 * An SSN, card, IBAN or IPv4 address found at this run hides every
+	 * number a parse could find in the region when the region has no digit
+	 * and no ')' after it: a number ends with one of those, and a parse
+	 * reads only the region's characters, except an extension word going
+	 * on past it ("... exte|nsion 12"), hence no letter of "extension"
+	 * after the region.  Not for a region cut at its maximum length, nor
+	 * with other plans, whose numbers libphonenumber finds in its gaps.
+	 */
+	if (lib == NULL && ve - vs < 96 && !extension_after(v, vlen, ve) && dp_cands_covered(c, vs, ve))
 		return;
 	phone_region(v, vlen, vs, ve, validate, lib, c);
 }

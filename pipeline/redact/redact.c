@@ -125,6 +125,7 @@ typedef struct {
 	gboolean allowed;
 	guint term;      /* the term-list entry matched + 1 (its pseudonym key); 0: none */
 	gboolean anchor; /* a word of a listed name: names.c decides the match */
+	gboolean covers; /* phone numbers inside it were not looked for (dp_cands_covered) */
 } Cand;
 
 /*
@@ -156,6 +157,8 @@ struct DpCands {
 	/* The view being matched and its original text (for dp_cands_crosses_line). */
 	DpView *view;
 	const char *orig;
+	/* Whether dp_cands_covered may say yes: only in the main scan's runs of digits. */
+	gboolean may_cover;
 };
 
 struct DpRedactor {
@@ -217,7 +220,7 @@ dp_cands_add(DpCands *c, gsize vs, gsize ve)
 {
 	if (ve <= vs)
 		return;
-	Cand k = { c->rule, vs, ve, FALSE, 0, FALSE };
+	Cand k = { c->rule, vs, ve, FALSE, 0, FALSE, FALSE };
 	g_array_append_val(c->out, k);
 }
 
@@ -247,6 +250,30 @@ dp_cands_crosses_line(const DpCands *c, gsize vs, gsize ve)
 	gsize os, oe;
 	dp_view_span(c->view, c->orig, vs, ve, &os, &oe);
 	return memchr(c->orig + os, '\n', oe - os) != NULL;
+}
+
+gboolean
+dp_cands_covered(DpCands *c, gsize vs, gsize ve)
+{
+	if (!c->may_cover)
+		return FALSE;
+	const char *v = c->view->text;
+	/* The last few candidates found: those of this run, or one this run lies inside (an IBAN's groups). */
+	guint n = c->out->len, from = n > 4 ? n - 4 : 0;
+	for (guint i = from; i < n; i++) {
+		Cand *x = &g_array_index(c->out, Cand, i);
+		/* An earlier rule wins a tie of the same span (cmp_cand). */
+		if (x->rule >= c->rule || x->anchor || x->vs > vs || x->ve <= vs)
+			continue;
+		gsize p = x->ve;
+		while (p < ve && !g_ascii_isdigit(v[p]) && v[p] != ')')
+			p++;
+		if (p >= ve) {
+			x->covers = TRUE;
+			return TRUE;
+		}
+	}
+	return FALSE;
 }
 
 static void
@@ -1409,7 +1436,7 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 			return 0;
 		}
 	}
-	Cand c = { pat->rule, (gsize)from, (gsize)to, pat->kind == PK_ALLOW, pat->term, FALSE };
+	Cand c = { pat->rule, (gsize)from, (gsize)to, pat->kind == PK_ALLOW, pat->term, FALSE, FALSE };
 	raw_push(rd, &c);
 	*last = rd->nraw;
 	return 0;
@@ -1427,7 +1454,7 @@ pcre_scan(DpRedactor *rd, guint ri, const Rule *r)
 			break;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rd->md);
 		if (ov[1] > ov[0]) {
-			Cand c = { ri, ov[0], ov[1], FALSE, 0, FALSE };
+			Cand c = { ri, ov[0], ov[1], FALSE, 0, FALSE, FALSE };
 			g_array_append_val(rd->raw, c);
 			start = ov[1];
 		} else {
@@ -1517,7 +1544,7 @@ ocr_find(DpRedactor *rd, const char *text, const OcrScope *scope, GArray *refine
 	guint first = refined->len;
 	if (rd->ocr_email != G_MAXUINT) {
 		gsize h = 0;
-		DpCands dc = { rd->ocr_email, refined, &h, NULL, NULL, NULL };
+		DpCands dc = { rd->ocr_email, refined, &h, NULL, NULL, NULL, FALSE };
 		dp_ocr_emails(v, vlen, &dc);
 	}
 	if (rd->ocr_digit_rules->len > 0 && dp_ocr_fix_digits(v, vlen, rd->fixed)) {
@@ -1534,7 +1561,7 @@ ocr_find(DpRedactor *rd, const char *text, const OcrScope *scope, GArray *refine
 			for (guint j = 0; j < rd->ocr_digit_rules->len; j++) {
 				guint ri = g_array_index(rd->ocr_digit_rules, guint, j);
 				const Rule *r = rd->rules->pdata[ri];
-				DpCands dc = { ri, refined, &horizon[ri], rd->phone, &rd->view, text };
+				DpCands dc = { ri, refined, &horizon[ri], rd->phone, &rd->view, text, FALSE };
 				r->det->at_digit(f, vlen, d, rd->validate, &dc);
 			}
 		}
@@ -1568,24 +1595,25 @@ name_at_anchor(DpRedactor *rd, const Cand *c, gsize *horizon, GArray *refined)
 	guint entry;
 	if (c->vs < *horizon || !dp_names_match(rd->names, rd->view.text, rd->view.len, c->vs, c->ve, &ms, &me, &entry))
 		return;
-	Cand n = { dp_names_rule(rd->names, entry), ms, me, FALSE, entry + 1, FALSE };
+	Cand n = { dp_names_rule(rd->names, entry), ms, me, FALSE, entry + 1, FALSE, FALSE };
 	g_array_append_val(refined, n);
 	*horizon = me;
 }
 
 /*
- * Find the matches of TEXT: fills rd->cands with the chosen,
- * non-overlapping candidates in view offsets (allowed ones included, marked).
- * With SCOPE (not NULL), the OCR-tolerant scans add their candidates too.
+ * The candidates of the view of TEXT, chosen into rd->cands (see find()).
+ * With COVER, a phone number is not looked for inside a number an earlier
+ * rule found at the same run of digits (dp_cands_covered): a third of the
+ * scan's time went to parsing SSNs, cards, IBANs and IPv4 addresses as
+ * phone numbers that could only lose to them.  Returns FALSE when such a
+ * number was not chosen after all, and the choice must be made again
+ * without COVER.
  */
-static void
-find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
+static gboolean
+choose(DpRedactor *rd, const char *text, const OcrScope *scope, gboolean cover)
 {
 	g_array_set_size(rd->raw, 0);
 	g_array_set_size(rd->cands, 0);
-	dp_view_build(&rd->view, text, len);
-	if (rd->view.len == 0)
-		return;
 	memset(rd->last->data, 0, sizeof(guint) * rd->last->len);
 	rd->nraw = 0;
 	if (rd->db != NULL)
@@ -1615,13 +1643,14 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 	const gsize *digits = (const gsize *)(void *)rd->runs->data;
 	guint nd = rd->runs->len, k = 0;
 	/* Filled once: only the rule and its horizon change from call to call. */
-	DpCands dc = { 0, refined, NULL, rd->phone, &rd->view, text };
+	DpCands dc = { 0, refined, NULL, rd->phone, &rd->view, text, FALSE };
 	gsize names_horizon = 0;
 	for (guint i = 0; i <= rd->raw->len; i++) {
 		const Cand *c = i < rd->raw->len ? &g_array_index(rd->raw, Cand, i) : NULL;
 		for (; k < nd && (c == NULL || digits[k] <= c->vs); k++) {
 			if (dp_digits_alone(rd->view.text, rd->view.len, digits[k]))
 				continue;
+			dc.may_cover = cover;
 			for (guint d = 0; d < rd->digit_rules->len; d++) {
 				guint ri = digit_rules[d];
 				const Rule *r = rd->rules->pdata[ri];
@@ -1641,6 +1670,7 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 			names_horizon = MAX(names_horizon, c->ve);
 		const Rule *r = c->rule == ALLOW_RULE ? NULL : rd->rules->pdata[c->rule];
 		if (r != NULL && r->det != NULL) {
+			dc.may_cover = FALSE;
 			dc.rule = c->rule;
 			dc.horizon = &horizon[c->rule];
 			r->det->refine(rd->view.text, rd->view.len, c->vs, c->ve, rd->validate, &dc);
@@ -1664,11 +1694,33 @@ find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
 	gsize pos = 0;
 	for (guint i = 0; i < refined->len; i++) {
 		const Cand *c = &g_array_index(refined, Cand, i);
-		if (c->vs < pos)
-			continue; /* overlaps a span already taken */
+		if (c->vs < pos) {
+			/* Overlaps a span already taken; what it covered must be looked for after all. */
+			if (c->covers)
+				return FALSE;
+			continue;
+		}
 		g_array_append_val(rd->cands, *c);
 		pos = c->ve;
 	}
+	return TRUE;
+}
+
+/*
+ * Find the matches of TEXT: fills rd->cands with the chosen,
+ * non-overlapping candidates in view offsets (allowed ones included, marked).
+ * With SCOPE (not NULL), the OCR-tolerant scans add their candidates too.
+ */
+static void
+find(DpRedactor *rd, const char *text, gsize len, const OcrScope *scope)
+{
+	g_array_set_size(rd->raw, 0);
+	g_array_set_size(rd->cands, 0);
+	dp_view_build(&rd->view, text, len);
+	if (rd->view.len == 0)
+		return;
+	if (!choose(rd, text, scope, TRUE))
+		(void)choose(rd, text, scope, FALSE);
 }
 
 /*
