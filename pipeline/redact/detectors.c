@@ -344,8 +344,11 @@ static const struct {
 int
 dp_iban_length(const char *cc)
 {
+	/* Upper case once, not at every entry (g_ascii_toupper is a call, not a macro). */
+	char a = g_ascii_islower(cc[0]) ? (char)(cc[0] - 'a' + 'A') : cc[0];
+	char b = g_ascii_islower(cc[1]) ? (char)(cc[1] - 'a' + 'A') : cc[1];
 	for (guint i = 0; i < G_N_ELEMENTS(iban_lengths); i++)
-		if (g_ascii_toupper(cc[0]) == iban_lengths[i].cc[0] && g_ascii_toupper(cc[1]) == iban_lengths[i].cc[1])
+		if (a == iban_lengths[i].cc[0] && b == iban_lengths[i].cc[1])
 			return iban_lengths[i].len;
 	return 0;
 }
@@ -358,7 +361,9 @@ dp_iban_ok(const char *s, gsize n)
 	/* Move the first four characters to the end; letters count 10..35. */
 	guint rem = 0;
 	for (gsize k = 0; k < n; k++) {
-		char ch = g_ascii_toupper(s[(k + 4) % n]);
+		char ch = s[(k + 4) % n];
+		if (g_ascii_islower(ch))
+			ch = (char)(ch - 'a' + 'A');
 		if (g_ascii_isdigit(ch))
 			rem = (rem * 10 + (guint)(ch - '0')) % 97;
 		else if (ch >= 'A' && ch <= 'Z')
