@@ -22,6 +22,9 @@
  * ENVIRONMENT
  *	DOCPIPE_REDACT_TEXT_BLOCK, a test knob: the block size in bytes
  *	(default 256 KB) past which --text cuts at the last blank line.
+ *	DOCPIPE_REDACT_NO_COVER, a test knob: set, the phone detector parses
+ *	every region, even one inside a number another rule found (the
+ *	output is the same; tests/t3093-redact-covered.sh compares).
  *
  * SECURITY
  *	Never writes a matched value anywhere: not to stderr, not to the

@@ -344,8 +344,11 @@ static const struct {
 int
 dp_iban_length(const char *cc)
 {
+	/* Upper case once, not at every entry (g_ascii_toupper is a call, not a macro). */
+	char a = g_ascii_islower(cc[0]) ? (char)(cc[0] - 'a' + 'A') : cc[0];
+	char b = g_ascii_islower(cc[1]) ? (char)(cc[1] - 'a' + 'A') : cc[1];
 	for (guint i = 0; i < G_N_ELEMENTS(iban_lengths); i++)
-		if (g_ascii_toupper(cc[0]) == iban_lengths[i].cc[0] && g_ascii_toupper(cc[1]) == iban_lengths[i].cc[1])
+		if (a == iban_lengths[i].cc[0] && b == iban_lengths[i].cc[1])
 			return iban_lengths[i].len;
 	return 0;
 }
@@ -358,7 +361,9 @@ dp_iban_ok(const char *s, gsize n)
 	/* Move the first four characters to the end; letters count 10..35. */
 	guint rem = 0;
 	for (gsize k = 0; k < n; k++) {
-		char ch = g_ascii_toupper(s[(k + 4) % n]);
+		char ch = s[(k + 4) % n];
+		if (g_ascii_islower(ch))
+			ch = (char)(ch - 'a' + 'A');
 		if (g_ascii_isdigit(ch))
 			rem = (rem * 10 + (guint)(ch - '0')) % 97;
 		else if (ch >= 'A' && ch <= 'Z')
@@ -822,6 +827,29 @@ phone_region(const char *v, gsize vlen, gsize vs, gsize ve, gboolean validate, c
 	}
 }
 
+/*
+ * May an extension word that phone_parse() reads go on past the end VE of
+ * a region?  Only "extension" has letters a region stops at: it would
+ * have to start in the last few bytes of the region ("exte|nsion") or
+ * right at its end ("E|XT").
+ */
+static gboolean
+extension_after(const char *v, gsize vlen, gsize ve)
+{
+	static const char word[] = "extension";
+	if (ve >= vlen)
+		return FALSE;
+	/* (c | 0x20) is c's lower case for a letter, and no lower-case letter for anything else. */
+	for (gsize k = 0; k < sizeof word - 2 && k <= ve; k++) {
+		gsize i = 0;
+		while (i <= k && (v[ve - k + i] | 0x20) == word[i])
+			i++;
+		if (i > k)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 static void
 phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 {
@@ -865,6 +893,17 @@ phone_at(const char *v, gsize vlen, gsize d, gboolean validate, DpCands *c)
 	 * was cut at its maximum length): fewer than 7 digits there, no phone.
 	 */
 	if (ndig < 7 && ve - vs < 96)
+		return;
+	/*
+	 * An SSN, card, IBAN or IPv4 address found at this run hides every
+	 * number a parse could find in the region when the region has no digit
+	 * and no ')' after it: a number ends with one of those, and a parse
+	 * reads only the region's characters, except an extension word going
+	 * on past it ("... exte|nsion 12"), hence no letter of "extension"
+	 * after the region.  Not for a region cut at its maximum length, nor
+	 * with other plans, whose numbers libphonenumber finds in its gaps.
+	 */
+	if (lib == NULL && ve - vs < 96 && !extension_after(v, vlen, ve) && dp_cands_covered(c, vs, ve))
 		return;
 	phone_region(v, vlen, vs, ve, validate, lib, c);
 }

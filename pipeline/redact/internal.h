@@ -86,6 +86,17 @@ const struct DpPhone *dp_cands_phone(const DpCands *c);
  * across one is most often a column of a table.)
  */
 gboolean dp_cands_crosses_line(const DpCands *c, gsize vs, gsize ve);
+/*
+ * Does a candidate of an earlier rule, among the last few found, start at
+ * or before VS and leave no digit and no ')' of [VS, VE) after
+ * its end?  Then a value that starts in [VS, VE), ends in it and ends
+ * with a digit or ')' (a phone number) lies inside that candidate and can
+ * only lose to it, as long as the candidate is chosen: it is marked, and
+ * find() looks again without this shortcut when it is not (a match
+ * overlapping it from the left took its place).  Always FALSE outside the
+ * main scan's runs of digits.
+ */
+gboolean dp_cands_covered(DpCands *c, gsize vs, gsize ve);
 
 /*
  * A Hyperscan expression.  LEN > 0: every match is exactly LEN bytes long,

@@ -438,11 +438,30 @@ void
 dp_view_span(DpView *view, const char *orig, gsize vs, gsize ve, gsize *os, gsize *oe)
 {
 	g_assert(vs < ve && ve <= view->len);
-	gsize s = orig_of(view, vs);
-	gsize e = ve >= view->len ? view->orig_len : orig_of(view, ve);
-	gsize last = orig_of(view, ve - 1);
-	if (e <= last)
-		e = last + 1;
+	const DpViewMark *m = (const DpViewMark *)(void *)view->marks->data;
+	guint n = view->marks->len, h = view->hint < n ? view->hint : 0;
+	gsize s, e;
+	/* Spans come in text order: the next one is most often a mark or two on (a paragraph break). */
+	for (guint k = 0; k < 4 && h + 1 < n && m[h + 1].v <= vs; k++)
+		h++;
+	if (m[h].v <= vs && (h + 1 >= n || m[h + 1].v > ve) && ve < view->len &&
+	    m[h].o + (ve - m[h].v) <= view->orig_len) {
+		/*
+		 * The usual case: the span lies within one stretch, where view
+		 * and original advance together, and nothing is cut at the
+		 * original's end: what the three lookups below would give, and
+		 * the same hint, without a search.
+		 */
+		s = m[h].o + (vs - m[h].v);
+		e = m[h].o + (ve - m[h].v);
+		view->hint = h;
+	} else {
+		s = orig_of(view, vs);
+		e = ve >= view->len ? view->orig_len : orig_of(view, ve);
+		gsize last = orig_of(view, ve - 1);
+		if (e <= last)
+			e = last + 1;
+	}
 	/* Whole characters of the original, never half of one. */
 	while (s > 0 && ((guchar)orig[s] & 0xC0) == 0x80)
 		s--;
