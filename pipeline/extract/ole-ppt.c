@@ -388,12 +388,9 @@ dp_ole_ppt(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **e
 		            "PowerPoint presentation is encrypted; docpipe does not decrypt Office files");
 		return TRUE;
 	}
-	const char *bad = "is missing";
-	g_autoptr(GBytes) s = dp_ole_stream(root, "PowerPoint Document", max, &bad);
-	if (s == NULL) {
-		dp_doc_fail(doc, DP_STATUS_ERROR, "PowerPoint presentation: the PowerPoint Document stream %s", bad);
+	g_autoptr(GBytes) s = dp_ole_main_stream(doc, root, "PowerPoint Document", "PowerPoint presentation", max);
+	if (s == NULL)
 		return TRUE;
-	}
 	gsize n;
 	const guint8 *p = g_bytes_get_data(s, &n);
 	/*

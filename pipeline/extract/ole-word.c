@@ -500,12 +500,9 @@ word6(DpExtractCtx *ctx, DpDoc *doc, const guint8 *p, gsize n, guint16 flags)
 gboolean
 dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **error)
 {
-	const char *bad = "is missing";
-	g_autoptr(GBytes) wd = dp_ole_stream(root, "WordDocument", max, &bad);
-	if (wd == NULL) {
-		dp_doc_fail(doc, DP_STATUS_ERROR, "Word document: the WordDocument stream %s", bad);
+	g_autoptr(GBytes) wd = dp_ole_main_stream(doc, root, "WordDocument", "Word document", max);
+	if (wd == NULL)
 		return TRUE;
-	}
 	gsize n;
 	const guint8 *p = g_bytes_get_data(wd, &n);
 	/* Word 97 and later say 0xA5EC; Word 6 and 95 0xA5DC (or, saved by some, 0xA5EC). */
@@ -533,6 +530,7 @@ dp_ole_word(DpExtractCtx *ctx, DpDoc *doc, GsfInfile *root, gsize max, GError **
 		return TRUE;
 	}
 	const char *table_name = (flags & 0x0200) ? "1Table" : "0Table";
+	const char *bad = NULL;
 	g_autoptr(GBytes) table = dp_ole_stream(root, table_name, max, &bad);
 	gsize tn = 0;
 	const guint8 *tp = table ? g_bytes_get_data(table, &tn) : NULL;

@@ -182,6 +182,16 @@ dp_ole_stream(GsfInfile *dir, const char *name, gsize max, const char **bad)
 }
 
 GBytes *
+dp_ole_main_stream(DpDoc *doc, GsfInfile *root, const char *name, const char *what, gsize max)
+{
+	const char *bad = "is missing";
+	GBytes *s = dp_ole_stream(root, name, max, &bad);
+	if (s == NULL)
+		dp_doc_fail(doc, DP_STATUS_ERROR, "%s: the %s stream %s", what, name, bad);
+	return s;
+}
+
+GBytes *
 dp_ole_input_bytes(GsfInput *s, gsize max, const char **bad)
 {
 	if (dp_ole_is_storage(s)) {

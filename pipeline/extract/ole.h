@@ -38,6 +38,13 @@ dp_le32(const guint8 *p)
  * that cannot be read gives NULL with *BAD set to a static reason.
  */
 GBytes *dp_ole_stream(GsfInfile *dir, const char *name, gsize max, const char **bad);
+/*
+ * The stream NAME a document of the kind WHAT ("Word document") cannot be
+ * read without, as dp_ole_stream() reads it; without it DOC is failed
+ * (status error, "WHAT: the NAME stream is missing", or why it cannot be
+ * read) and NULL returned.
+ */
+GBytes *dp_ole_main_stream(DpDoc *doc, GsfInfile *root, const char *name, const char *what, gsize max);
 /* The stream S read whole, on the same terms as dp_ole_stream(). */
 GBytes *dp_ole_input_bytes(GsfInput *s, gsize max, const char **bad);
 /* Has the storage DIR a child (stream or storage) named NAME? */

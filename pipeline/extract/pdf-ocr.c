@@ -57,6 +57,7 @@
 #include "extract/pdf-ocr.h"
 
 #include "core/record.h"
+#include "extract/pdf-page.h"
 #include "util/exitcode.h"
 
 #include <cairo.h>
@@ -269,15 +270,6 @@ dp_pdf_layer_page(DpPdfOcr *o, PopplerPage *page, guint pageno, PageQuality qual
 		g_array_append_val(o->layer_pages, pageno);
 }
 
-static char *
-number_list(GArray *a)
-{
-	GString *s = g_string_new(NULL);
-	for (guint i = 0; i < a->len; i++)
-		g_string_append_printf(s, "%s%u", i ? " " : "", g_array_index(a, guint, i));
-	return g_string_free(s, FALSE);
-}
-
 char *
 dp_pdf_ocr_finish(DpPdfOcr *o, DpDoc *doc)
 {
@@ -295,18 +287,18 @@ dp_pdf_ocr_finish(DpPdfOcr *o, DpDoc *doc)
 		}
 	}
 	if (o->timed_out->len > 0) {
-		g_autofree char *list = number_list(o->timed_out);
+		g_autofree char *list = dp_pdf_page_list(o->timed_out);
 		dp_doc_meta(doc, "ocr-pages-over-time-limit", list);
 		limit = g_strdup_printf("OCR stopped on page %s at the time limit of %u s ([ocr] page-time-limit)",
 		                        list, o->opt.page_time_limit);
 	}
 	if (o->failed->len > 0) {
-		g_autofree char *list = number_list(o->failed);
+		g_autofree char *list = dp_pdf_page_list(o->failed);
 		dp_doc_meta(doc, "ocr-pages-failed", list);
 		dp_doc_meta(doc, "ocr-error", o->error);
 	}
 	if (o->layer_pages->len > 0) {
-		g_autofree char *list = number_list(o->layer_pages);
+		g_autofree char *list = dp_pdf_page_list(o->layer_pages);
 		dp_doc_meta(doc, "ocr-layer-pages", list);
 	}
 	g_string_free(o->pages, TRUE);

@@ -55,3 +55,12 @@ dp_pdf_margin_only(const char *layer, const DpPdfBox *boxes, guint n, double hei
 	}
 	return TRUE;
 }
+
+char *
+dp_pdf_page_list(const GArray *pages)
+{
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < pages->len; i++)
+		g_string_append_printf(s, "%s%u", i ? " " : "", g_array_index(pages, guint, i));
+	return g_string_free(s, FALSE);
+}

@@ -39,6 +39,9 @@ gboolean dp_pdf_margin_small(const char *layer);
 #define DP_PDF_MARGIN_FRACTION 0.15
 gboolean dp_pdf_margin_only(const char *layer, const DpPdfBox *boxes, guint n, double height);
 
+/* "3 7 12" from PAGES, an array of guint page numbers (meta values list pages so). */
+char *dp_pdf_page_list(const GArray *pages);
+
 G_END_DECLS
 
 #endif

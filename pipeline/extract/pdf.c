@@ -75,6 +75,7 @@
 #include "extract/extract.h"
 #include "extract/pdf-covered.h"
 #include "extract/pdf-ocr.h"
+#include "extract/pdf-page.h"
 #include "extract/pdf-streams.h"
 #include "util/exitcode.h"
 
@@ -474,16 +475,6 @@ read_options(DpExtractCtx *ctx, PdfOptions *o)
 	o->cfg_passwords = dp_config_get_list(ctx->cfg, "pdf", "passwords");
 }
 
-/* "3 7 12" from a list of page numbers. */
-static char *
-page_list(GArray *pages)
-{
-	GString *s = g_string_new(NULL);
-	for (guint i = 0; i < pages->len; i++)
-		g_string_append_printf(s, "%s%u", i ? " " : "", g_array_index(pages, guint, i));
-	return g_string_free(s, FALSE);
-}
-
 /*
  * Open the document with the passwords of the command line, then those of
  * [pdf] passwords.  When it cannot be opened, DOC is marked failed (status
@@ -634,8 +625,8 @@ set_quality_meta(DpDoc *doc, const PageScan *s)
 {
 	g_autofree char *n_empty = g_strdup_printf("%u", s->empty->len);
 	g_autofree char *n_garbled = g_strdup_printf("%u", s->garbled->len);
-	g_autofree char *empty_list = page_list(s->empty);
-	g_autofree char *garbled_list = page_list(s->garbled);
+	g_autofree char *empty_list = dp_pdf_page_list(s->empty);
+	g_autofree char *garbled_list = dp_pdf_page_list(s->garbled);
 	dp_doc_meta(doc, "pages-without-text", n_empty);
 	dp_doc_meta(doc, "pages-without-text-list", empty_list);
 	dp_doc_meta(doc, "pages-garbled", n_garbled);
