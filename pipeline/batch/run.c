@@ -44,6 +44,7 @@
 #include "batch/run.h"
 
 #include "batch/ledger.h"
+#include "batch/ocrcache.h"
 #include "batch/redcount.h"
 #include "batch/walk.h"
 #include "batch/worker.h"
@@ -134,7 +135,8 @@ typedef struct {
 	/* The child asking the OCR engine's version, and the read end of its pipe; 0 and -1: none. */
 	pid_t ocr_probe_pid;
 	int ocr_probe_fd;
-	DpRunConf conf; /* what the workers need of the above */
+	char *ocr_version; /* the engine's version from the cache, instead of the probe; NULL: none */
+	DpRunConf conf;    /* what the workers need of the above */
 	/* Progress. */
 	gboolean tty;
 	guint total, done, failed;
@@ -795,15 +797,12 @@ ocr_data_stamp(const char *langs)
 static char *
 ocr_language_data_cached(const char *langs)
 {
-	const char *dir = g_getenv("DOCPIPE_CACHE_DIR");
 	g_autofree char *stamp = ocr_data_stamp(langs);
-	if (stamp == NULL || (dir != NULL && g_str_equal(dir, "off")))
+	g_autofree char *sum = stamp ? g_compute_checksum_for_string(G_CHECKSUM_SHA256, stamp, -1) : NULL;
+	g_autofree char *base = g_strdup_printf("ocr-data-%s.txt", sum ? sum : "");
+	g_autofree char *path = dp_ocr_cache_path(base);
+	if (stamp == NULL || path == NULL)
 		return dp_ocr_language_data(langs);
-	g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, stamp, -1);
-	g_autofree char *base = g_strdup_printf("ocr-data-%s.txt", sum);
-	g_autofree char *path = dir != NULL && *dir != '\0'
-	                            ? g_build_filename(dir, base, NULL)
-	                            : g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
 	/* The file holds the stamp, a newline, then the description. */
 	g_autofree char *cached = NULL;
 	gsize len = 0;
@@ -837,7 +836,8 @@ ocr_language_data_cached(const char *langs)
  * read (ocr_probe_start) and its answer is read only when the ledger's
  * record of the engine is compared (ocr_probe_finish): the lock, the
  * names key, the ledger, the corpus database and the walk happen
- * meanwhile.
+ * meanwhile.  Its answer is remembered (batch/ocrcache.c): while the
+ * files it came from are the same, no child is started at all.
  */
 static void
 ocr_probe_start(Run *r)
@@ -846,7 +846,7 @@ ocr_probe_start(Run *r)
 	int fds[G_N_ELEMENTS(slots)];
 	g_autoptr(GError) error = NULL;
 	g_autofree char *mode = dp_config_get_string(r->cfg, "ocr", "mode");
-	if (g_strcmp0(mode, "never") == 0)
+	if (g_strcmp0(mode, "never") == 0 || (r->ocr_version = dp_ocr_engine_cached()) != NULL)
 		return;
 	pid_t pid = dp_proc_fork(slots, G_N_ELEMENTS(slots), fds, "the OCR engine probe", &error);
 	if (pid < 0)
@@ -854,7 +854,10 @@ ocr_probe_start(Run *r)
 	if (pid == 0) {
 		g_autofree char *v = dp_ocr_engine_version();
 		gsize len = v != NULL ? strlen(v) : 0;
-		_exit(v != NULL && write(1, v, len) == (ssize_t)len ? 0 : 1);
+		gboolean ok = v != NULL && write(1, v, len) == (ssize_t)len;
+		if (ok)
+			dp_ocr_engine_remember(v);
+		_exit(ok ? 0 : 1);
 	}
 	r->ocr_probe_pid = pid;
 	r->ocr_probe_fd = fds[1];
@@ -864,6 +867,8 @@ ocr_probe_start(Run *r)
 static char *
 ocr_probe_finish(Run *r)
 {
+	if (r->ocr_version != NULL)
+		return g_steal_pointer(&r->ocr_version);
 	if (r->ocr_probe_pid <= 0)
 		return dp_ocr_engine_version();
 	GString *v = g_string_new(NULL);
@@ -1127,6 +1132,7 @@ run_clear(Run *r)
 	g_free(r->fingerprint);
 	g_free(r->mem_limit_str);
 	ocr_probe_abandon(r);
+	g_free(r->ocr_version);
 	if (r->out_fd >= 0)
 		close(r->out_fd);
 	if (r->redactor)
