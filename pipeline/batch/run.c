@@ -130,6 +130,9 @@ typedef struct {
 	gboolean corpus_fresh;
 	/* OUT/corpus.sqlite was missing: it is made while the workers convert (run_create_corpus). */
 	gboolean corpus_to_create;
+	/* The ledger was missing: made while the workers convert (run_create_ledger), with this OCR record. */
+	gboolean ledger_to_create;
+	char *ocr_engine_now;
 	/* --reocr and the OCR engine or its language data changed: convert everything. */
 	gboolean reocr_all;
 	/* The child asking the OCR engine's version, and the read end of its pipe; 0 and -1: none. */
@@ -696,6 +699,23 @@ collect_worker(Run *r, DpRunWorker *w, gint64 now, GError **error)
 }
 
 /*
+ * The ledger, when it did not exist (run_open_ledger): made once the
+ * workers have their first inputs, marked unclean, with the OCR engine's
+ * record; before any result is recorded.
+ */
+static gboolean
+run_create_ledger(Run *r, GError **error)
+{
+	if (!r->ledger_to_create)
+		return TRUE;
+	r->ledger_to_create = FALSE;
+	g_autofree char *path = g_build_filename(r->state_dir, DP_LEDGER_FILE, NULL);
+	r->ledger = dp_ledger_open(path, FALSE, error);
+	return r->ledger != NULL && dp_ledger_set_meta(r->ledger, "clean", "0", error) &&
+	       (r->ocr_engine_now == NULL || dp_ledger_set_meta(r->ledger, "ocr-engine", r->ocr_engine_now, error));
+}
+
+/*
  * The corpus database, OUT/corpus.sqlite, when it is still to be made
  * (run_open_corpus): called once the workers have their first inputs, so
  * that its schema is written while they convert, and again before the
@@ -722,7 +742,8 @@ run_workers(Run *r, GPtrArray *todo, GError **error)
 	guint next = 0;
 	gboolean ok = TRUE, killed_all = FALSE;
 	while (ok && ((next < todo->len && !stop_signal) || workers_busy(r, &p) > 0)) {
-		ok = give_inputs(r, &p, todo, &next, error) && run_create_corpus(r, error);
+		ok = give_inputs(r, &p, todo, &next, error) && run_create_ledger(r, error) &&
+		     run_create_corpus(r, error);
 		/* Commit after giving out inputs, so that the workers run meanwhile. */
 		if (ok && r->in_tx && g_get_monotonic_time() - r->last_commit >= COMMIT_US)
 			ok = ledger_flush(r, TRUE, error);
@@ -923,6 +944,11 @@ ocr_engine_check(Run *r, gboolean reocr, GError **error)
 	g_autofree char *version = ocr_probe_finish(r);
 	g_autofree char *data = ocr_language_data_cached(langs);
 	g_autofree char *now = g_strdup_printf("%s; %s", version ? version : "no OCR engine", data);
+	if (r->ledger_to_create) {
+		/* A new ledger has no record to compare: it gets this one (run_create_ledger). */
+		r->ocr_engine_now = g_steal_pointer(&now);
+		return TRUE;
+	}
 	g_autofree char *before = dp_ledger_get_meta(r->ledger, "ocr-engine");
 	if (before != NULL && !g_str_equal(before, now)) {
 		if (!reocr) {
@@ -1133,6 +1159,7 @@ run_clear(Run *r)
 	g_free(r->mem_limit_str);
 	ocr_probe_abandon(r);
 	g_free(r->ocr_version);
+	g_free(r->ocr_engine_now);
 	if (r->out_fd >= 0)
 		close(r->out_fd);
 	if (r->redactor)
@@ -1318,12 +1345,25 @@ run_open_corpus(Run *r, GHashTable *rows)
 	return DP_EXIT_OK;
 }
 
-/* The ledger, and its rows in *ROWS (path -> DpLedgerEntry); marked unclean until the run ends in order. */
+/*
+ * The ledger, and its rows in *ROWS (path -> DpLedgerEntry); marked
+ * unclean until the run ends in order.  A ledger that does not exist has
+ * no rows, and a run without one sweeps the temporaries: it is made later,
+ * while the workers convert (run_create_ledger), its sync and WAL set-up
+ * then overlapping the conversions.  A run that dies before it exists
+ * leaves no ledger, which the next run treats as unclean, as before.
+ */
 static int
 run_open_ledger(Run *r, GHashTable **rows)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree char *ledger_path = g_build_filename(r->state_dir, DP_LEDGER_FILE, NULL);
+	if (!g_file_test(ledger_path, G_FILE_TEST_EXISTS)) {
+		sweep_temp_files(r->out_root, TRUE);
+		r->ledger_to_create = TRUE;
+		*rows = g_hash_table_new(g_str_hash, g_str_equal);
+		return run_open_corpus(r, *rows);
+	}
 	r->ledger = dp_ledger_open(ledger_path, FALSE, &error);
 	*rows = r->ledger ? dp_ledger_load(r->ledger, &error) : NULL;
 	if (*rows == NULL) {
@@ -1552,8 +1592,9 @@ run_inputs(Run *r, GPtrArray *inputs, GHashTable *ledger)
 	r->started = g_get_monotonic_time();
 	r->last_commit = r->started;
 	gboolean ok = run_plan(r, inputs, ledger, todo, &error) && run_convert(r, todo, &error) &&
-	              run_create_corpus(r, &error) && ledger_flush(r, FALSE, &error) && update_corpus(r, &error) &&
-	              write_messages(r, &error) && dp_ledger_set_meta(r->ledger, "clean", "1", &error);
+	              run_create_ledger(r, &error) && run_create_corpus(r, &error) && ledger_flush(r, FALSE, &error) &&
+	              update_corpus(r, &error) && write_messages(r, &error) &&
+	              dp_ledger_set_meta(r->ledger, "clean", "1", &error);
 	return run_report(r, ok, error);
 }
 
