@@ -101,13 +101,14 @@ dp_cmd_run(int argc, char **argv)
 	/* GOption removes what it parses from the vector, not from ARGS, which frees the strings. */
 	g_autofree char **argv_owned = g_memdup2(args->pdata, sizeof(char *) * args->len);
 	argv = argv_owned;
-	if (!dp_cmd_parse("run", "IN OUT - convert a tree incrementally",
-	                  "Converts every file below IN into OUT/<path>.txt and OUT/<path>.xml, in parallel\n"
-	                  "isolated workers, skipping inputs the ledger OUT/.docpipe/ledger.sqlite shows as done.\n"
-	                  "Exit status: 0 ok, 65 some inputs failed, 64 usage, 66 IN or an input unreadable, 74 ledger\n"
-	                  "write error, 75 another run holds the lock, 78 configuration error,\n"
-	                  "130/143 interrupted.  See docpipe(1) and README \"Batch runs\".",
-	                  options, &argc, &argv))
+	if (!dp_cmd_parse(
+	        "run", "IN OUT - convert a tree incrementally",
+	        "Converts every file below IN into OUT/<path>.txt and OUT/<path>.xml, in parallel\n"
+	        "isolated workers, skipping inputs the ledger OUT/.docpipe/ledger.sqlite shows as done.\n"
+	        "Exit status: 0 ok, 65 some inputs failed, 64 usage, 66 IN or an input unreadable, 74 ledger\n"
+	        "write error, 75 another run holds the lock, 78 configuration error,\n"
+	        "130/143 interrupted.  See docpipe(1) and README \"Batch runs\".",
+	        options, &argc, &argv))
 		return DP_EXIT_USAGE;
 	if (argc != 3)
 		return dp_cmd_usage("run", "expected IN and OUT");
