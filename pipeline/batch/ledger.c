@@ -209,9 +209,14 @@ dp_ledger_open(const char *path, gboolean readonly, GError **error)
 		dp_ledger_close(l);
 		return NULL;
 	}
+	/*
+	 * The tables and the version in one transaction: one commit, not one
+	 * per statement, when a first run makes the ledger.
+	 */
 	if (!db_exec(l, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", error) ||
-	    (uv == 1 && !db_exec(l, migrate_v1_sql, error)) || !db_exec(l, create_sql, error) ||
-	    !db_exec(l, "PRAGMA user_version=2", error)) {
+	    (uv == 1 && !db_exec(l, migrate_v1_sql, error)) || !db_exec(l, "BEGIN IMMEDIATE", error) ||
+	    !db_exec(l, create_sql, error) || !db_exec(l, "PRAGMA user_version=2", error) ||
+	    !db_exec(l, "COMMIT", error)) {
 		(void)db_exec(l, "ROLLBACK", NULL);
 		dp_ledger_close(l);
 		return NULL;

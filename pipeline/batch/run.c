@@ -44,12 +44,12 @@
 #include "batch/run.h"
 
 #include "batch/ledger.h"
+#include "batch/ocrcache.h"
 #include "batch/redcount.h"
 #include "batch/walk.h"
 #include "batch/worker.h"
 #include "chain/stage.h"
 #include "core/config.h"
-#include "core/detect.h"
 #include "core/emit.h"
 #include "core/msgindex.h"
 #include "core/record.h"
@@ -95,6 +95,13 @@
  */
 #define WORKER_OPEN_FILES_FACTOR 4
 
+/*
+ * Inputs to convert below which the warm-up (dp_run_warm_up) is skipped:
+ * it costs about 5 ms of CPU once and saves about 0.6 ms per small input,
+ * so a run of a handful of files would pay more than it gets back.
+ */
+#define WARM_UP_MIN_INPUTS 16
+
 /* Statuses a worker's death is recorded with. */
 #define ST_CRASH "crash"
 #define ST_TIMEOUT "timeout"
@@ -121,12 +128,18 @@ typedef struct {
 	DpCorpusDb *corpus; /* OUT/corpus.sqlite */
 	/* OUT/corpus.sqlite was missing while the ledger had rows: convert everything to fill it. */
 	gboolean corpus_fresh;
+	/* OUT/corpus.sqlite was missing: it is made while the workers convert (run_create_corpus). */
+	gboolean corpus_to_create;
+	/* The ledger was missing: made while the workers convert (run_create_ledger), with this OCR record. */
+	gboolean ledger_to_create;
+	char *ocr_engine_now;
 	/* --reocr and the OCR engine or its language data changed: convert everything. */
 	gboolean reocr_all;
 	/* The child asking the OCR engine's version, and the read end of its pipe; 0 and -1: none. */
 	pid_t ocr_probe_pid;
 	int ocr_probe_fd;
-	DpRunConf conf; /* what the workers need of the above */
+	char *ocr_version; /* the engine's version from the cache, instead of the probe; NULL: none */
+	DpRunConf conf;    /* what the workers need of the above */
 	/* Progress. */
 	gboolean tty;
 	guint total, done, failed;
@@ -685,6 +698,41 @@ collect_worker(Run *r, DpRunWorker *w, gint64 now, GError **error)
 	return ok;
 }
 
+/*
+ * The ledger, when it did not exist (run_open_ledger): made once the
+ * workers have their first inputs, marked unclean, with the OCR engine's
+ * record; before any result is recorded.
+ */
+static gboolean
+run_create_ledger(Run *r, GError **error)
+{
+	if (!r->ledger_to_create)
+		return TRUE;
+	r->ledger_to_create = FALSE;
+	g_autofree char *path = g_build_filename(r->state_dir, DP_LEDGER_FILE, NULL);
+	r->ledger = dp_ledger_open(path, FALSE, error);
+	return r->ledger != NULL && dp_ledger_set_meta(r->ledger, "clean", "0", error) &&
+	       (r->ocr_engine_now == NULL || dp_ledger_set_meta(r->ledger, "ocr-engine", r->ocr_engine_now, error));
+}
+
+/*
+ * The corpus database, OUT/corpus.sqlite, when it is still to be made
+ * (run_open_corpus): called once the workers have their first inputs, so
+ * that its schema is written while they convert, and again before the
+ * corpus is brought up to date, for a run that converted nothing.  Before
+ * any result is recorded, so that every ledger row has its corpus rows.
+ */
+static gboolean
+run_create_corpus(Run *r, GError **error)
+{
+	if (!r->corpus_to_create)
+		return TRUE;
+	r->corpus_to_create = FALSE;
+	g_autofree char *path = g_build_filename(r->out_root, DP_CORPUS_DB_FILE, NULL);
+	r->corpus = dp_corpus_db_open(path, TRUE, NULL, error);
+	return r->corpus != NULL;
+}
+
 /* Run the workers over TODO.  FALSE on a ledger or system error. */
 static gboolean
 run_workers(Run *r, GPtrArray *todo, GError **error)
@@ -694,7 +742,8 @@ run_workers(Run *r, GPtrArray *todo, GError **error)
 	guint next = 0;
 	gboolean ok = TRUE, killed_all = FALSE;
 	while (ok && ((next < todo->len && !stop_signal) || workers_busy(r, &p) > 0)) {
-		ok = give_inputs(r, &p, todo, &next, error);
+		ok = give_inputs(r, &p, todo, &next, error) && run_create_ledger(r, error) &&
+		     run_create_corpus(r, error);
 		/* Commit after giving out inputs, so that the workers run meanwhile. */
 		if (ok && r->in_tx && g_get_monotonic_time() - r->last_commit >= COMMIT_US)
 			ok = ledger_flush(r, TRUE, error);
@@ -769,15 +818,12 @@ ocr_data_stamp(const char *langs)
 static char *
 ocr_language_data_cached(const char *langs)
 {
-	const char *dir = g_getenv("DOCPIPE_CACHE_DIR");
 	g_autofree char *stamp = ocr_data_stamp(langs);
-	if (stamp == NULL || (dir != NULL && g_str_equal(dir, "off")))
+	g_autofree char *sum = stamp ? g_compute_checksum_for_string(G_CHECKSUM_SHA256, stamp, -1) : NULL;
+	g_autofree char *base = g_strdup_printf("ocr-data-%s.txt", sum ? sum : "");
+	g_autofree char *path = dp_ocr_cache_path(base);
+	if (stamp == NULL || path == NULL)
 		return dp_ocr_language_data(langs);
-	g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, stamp, -1);
-	g_autofree char *base = g_strdup_printf("ocr-data-%s.txt", sum);
-	g_autofree char *path = dir != NULL && *dir != '\0'
-	                            ? g_build_filename(dir, base, NULL)
-	                            : g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
 	/* The file holds the stamp, a newline, then the description. */
 	g_autofree char *cached = NULL;
 	gsize len = 0;
@@ -811,7 +857,8 @@ ocr_language_data_cached(const char *langs)
  * read (ocr_probe_start) and its answer is read only when the ledger's
  * record of the engine is compared (ocr_probe_finish): the lock, the
  * names key, the ledger, the corpus database and the walk happen
- * meanwhile.
+ * meanwhile.  Its answer is remembered (batch/ocrcache.c): while the
+ * files it came from are the same, no child is started at all.
  */
 static void
 ocr_probe_start(Run *r)
@@ -820,7 +867,7 @@ ocr_probe_start(Run *r)
 	int fds[G_N_ELEMENTS(slots)];
 	g_autoptr(GError) error = NULL;
 	g_autofree char *mode = dp_config_get_string(r->cfg, "ocr", "mode");
-	if (g_strcmp0(mode, "never") == 0)
+	if (g_strcmp0(mode, "never") == 0 || (r->ocr_version = dp_ocr_engine_cached()) != NULL)
 		return;
 	pid_t pid = dp_proc_fork(slots, G_N_ELEMENTS(slots), fds, "the OCR engine probe", &error);
 	if (pid < 0)
@@ -828,7 +875,10 @@ ocr_probe_start(Run *r)
 	if (pid == 0) {
 		g_autofree char *v = dp_ocr_engine_version();
 		gsize len = v != NULL ? strlen(v) : 0;
-		_exit(v != NULL && write(1, v, len) == (ssize_t)len ? 0 : 1);
+		gboolean ok = v != NULL && write(1, v, len) == (ssize_t)len;
+		if (ok)
+			dp_ocr_engine_remember(v);
+		_exit(ok ? 0 : 1);
 	}
 	r->ocr_probe_pid = pid;
 	r->ocr_probe_fd = fds[1];
@@ -838,6 +888,8 @@ ocr_probe_start(Run *r)
 static char *
 ocr_probe_finish(Run *r)
 {
+	if (r->ocr_version != NULL)
+		return g_steal_pointer(&r->ocr_version);
 	if (r->ocr_probe_pid <= 0)
 		return dp_ocr_engine_version();
 	GString *v = g_string_new(NULL);
@@ -892,6 +944,11 @@ ocr_engine_check(Run *r, gboolean reocr, GError **error)
 	g_autofree char *version = ocr_probe_finish(r);
 	g_autofree char *data = ocr_language_data_cached(langs);
 	g_autofree char *now = g_strdup_printf("%s; %s", version ? version : "no OCR engine", data);
+	if (r->ledger_to_create) {
+		/* A new ledger has no record to compare: it gets this one (run_create_ledger). */
+		r->ocr_engine_now = g_steal_pointer(&now);
+		return TRUE;
+	}
 	g_autofree char *before = dp_ledger_get_meta(r->ledger, "ocr-engine");
 	if (before != NULL && !g_str_equal(before, now)) {
 		if (!reocr) {
@@ -1101,6 +1158,8 @@ run_clear(Run *r)
 	g_free(r->fingerprint);
 	g_free(r->mem_limit_str);
 	ocr_probe_abandon(r);
+	g_free(r->ocr_version);
+	g_free(r->ocr_engine_now);
 	if (r->out_fd >= 0)
 		close(r->out_fd);
 	if (r->redactor)
@@ -1261,7 +1320,10 @@ run_lock(Run *r)
 /*
  * The corpus database, OUT/corpus.sqlite, unless [corpus] enabled=false.
  * Made anew while the ledger has rows, it needs every input's rows: the
- * run converts everything once.
+ * run converts everything once.  One that exists is opened (and its
+ * version checked) now, before anything is converted; one that does not
+ * is made later, while the workers convert (run_create_corpus): until
+ * then it holds no rows that pruning would have to remove.
  */
 static int
 run_open_corpus(Run *r, GHashTable *rows)
@@ -1270,22 +1332,38 @@ run_open_corpus(Run *r, GHashTable *rows)
 		return DP_EXIT_OK;
 	g_autoptr(GError) error = NULL;
 	g_autofree char *path = g_build_filename(r->out_root, DP_CORPUS_DB_FILE, NULL);
-	gboolean existed = FALSE;
-	r->corpus = dp_corpus_db_open(path, TRUE, &existed, &error);
+	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+		r->corpus_to_create = TRUE;
+		r->corpus_fresh = g_hash_table_size(rows) > 0;
+		return DP_EXIT_OK;
+	}
+	r->corpus = dp_corpus_db_open(path, TRUE, NULL, &error);
 	if (r->corpus == NULL) {
 		dp_warn("%s", error->message);
 		return DP_EXIT_IOERR;
 	}
-	r->corpus_fresh = !existed && g_hash_table_size(rows) > 0;
 	return DP_EXIT_OK;
 }
 
-/* The ledger, and its rows in *ROWS (path -> DpLedgerEntry); marked unclean until the run ends in order. */
+/*
+ * The ledger, and its rows in *ROWS (path -> DpLedgerEntry); marked
+ * unclean until the run ends in order.  A ledger that does not exist has
+ * no rows, and a run without one sweeps the temporaries: it is made later,
+ * while the workers convert (run_create_ledger), its sync and WAL set-up
+ * then overlapping the conversions.  A run that dies before it exists
+ * leaves no ledger, which the next run treats as unclean, as before.
+ */
 static int
 run_open_ledger(Run *r, GHashTable **rows)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree char *ledger_path = g_build_filename(r->state_dir, DP_LEDGER_FILE, NULL);
+	if (!g_file_test(ledger_path, G_FILE_TEST_EXISTS)) {
+		sweep_temp_files(r->out_root, TRUE);
+		r->ledger_to_create = TRUE;
+		*rows = g_hash_table_new(g_str_hash, g_str_equal);
+		return run_open_corpus(r, *rows);
+	}
 	r->ledger = dp_ledger_open(ledger_path, FALSE, &error);
 	*rows = r->ledger ? dp_ledger_load(r->ledger, &error) : NULL;
 	if (*rows == NULL) {
@@ -1393,9 +1471,13 @@ run_convert(Run *r, GPtrArray *todo, GError **error)
 		               .open_files = r->open_files,
 		               .mem_limit = r->mem_limit,
 		               .fsize_limit = r->fsize_limit };
-	/* Load libmagic's database here, once, not in every worker. */
-	g_free(dp_detect_type((const guint8 *)"docpipe", 7, NULL));
-	dp_run_warm_up(&r->conf, r->state_dir);
+	/*
+	 * No libmagic here: a worker loads its database before forking the
+	 * sandboxed child of the first input its sniffers cannot name
+	 * (chain.c), and most runs have none.
+	 */
+	if (todo->len >= WARM_UP_MIN_INPUTS)
+		dp_run_warm_up(&r->conf, r->state_dir);
 	return run_workers(r, todo, error);
 }
 
@@ -1510,7 +1592,8 @@ run_inputs(Run *r, GPtrArray *inputs, GHashTable *ledger)
 	r->started = g_get_monotonic_time();
 	r->last_commit = r->started;
 	gboolean ok = run_plan(r, inputs, ledger, todo, &error) && run_convert(r, todo, &error) &&
-	              ledger_flush(r, FALSE, &error) && update_corpus(r, &error) && write_messages(r, &error) &&
+	              run_create_ledger(r, &error) && run_create_corpus(r, &error) && ledger_flush(r, FALSE, &error) &&
+	              update_corpus(r, &error) && write_messages(r, &error) &&
 	              dp_ledger_set_meta(r->ledger, "clean", "1", &error);
 	return run_report(r, ok, error);
 }

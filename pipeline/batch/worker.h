@@ -74,10 +74,12 @@ void dp_run_worker_stop(DpRunWorker *w);
 void dp_run_worker_clear(DpRunWorker *w);
 
 /*
- * Convert small built-in documents in this process, once, before the first
- * fork: lazy symbol binding and the libraries' one-time set-up then happen
- * here, instead of again in every worker and every sandboxed child.
- * Scratch files go to STATE_DIR/warm-up and are removed.
+ * Extract and redact small built-in documents in this process, and compile
+ * the seccomp filter, once, before the first fork: lazy symbol binding and
+ * the libraries' one-time set-up then happen here, instead of again in
+ * every worker and every sandboxed child.  Worth it only for runs of more
+ * than a few inputs (run.c decides).  Scratch files go to
+ * STATE_DIR/warm-up and are removed.
  */
 void dp_run_warm_up(const DpRunConf *conf, const char *state_dir);
 

@@ -194,9 +194,18 @@ dp_corpus_db_open(const char *path, gboolean write, gboolean *existed, GError **
 	 * keeps a run's parent well under the 1 GiB of issue 17.
 	 */
 	if (!dp_corpus_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;",
-	                       error) ||
-	    !dp_corpus_db_exec(db, schema_sql, error) || !dp_corpus_db_exec(db, lsh_index_sql, error) ||
-	    (version == 0 && !dp_corpus_db_exec(db, "PRAGMA user_version=1", error)))
+	                       error))
+		return NULL;
+	/*
+	 * The tables, the index and the version in one transaction: one
+	 * commit instead of one per statement (a fresh database is made in
+	 * every first run), and never a database with some tables and no
+	 * version.  Closing on failure rolls it back.
+	 */
+	if (!dp_corpus_db_exec(db, "BEGIN IMMEDIATE", error) || !dp_corpus_db_exec(db, schema_sql, error) ||
+	    !dp_corpus_db_exec(db, lsh_index_sql, error) ||
+	    (version == 0 && !dp_corpus_db_exec(db, "PRAGMA user_version=1", error)) ||
+	    !dp_corpus_db_exec(db, "COMMIT", error))
 		return NULL;
 	return g_steal_pointer(&db);
 }
