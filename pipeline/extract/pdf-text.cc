@@ -33,6 +33,8 @@
  *	    OCR): the same byte scan as pdf.c's (pdf-streams.c, linked into
  *	    both modules) says so before Poppler opens the file; and
  *	    always with DOCPIPE_COVERED_DEBUG set (pdf-covered.c's report).
+ *	With DOCPIPE_PDF_DEBUG set, each decline is told on stderr as
+ *	"pdftext: declined FILE: REASON".
  *	extract/module.c then hands the document to docpipe-pdf.so.
  *	The ICC-based colour spaces a page names go into Poppler's cache
  *	without their colour transforms (seed_icc_spaces()): building them,
@@ -539,23 +541,26 @@ read_meta(PDFDoc *pd, GBytes *data, Meta *m)
 	m->encrypted = d != nullptr && memmem(d, len, "/Encrypt", 8) != nullptr;
 }
 
-/* Whether a page's annotations are all links without text (nothing pdf.c would make a part of). */
-gboolean
+/*
+ * Why a page's annotations are not all links without text (pdf.c would
+ * make a part of them), or NULL when they are.
+ */
+const char *
 annots_plain(Page *page)
 {
 	Annots *annots = page->getAnnots();
 	if (annots == nullptr)
-		return TRUE;
+		return nullptr;
 	for (Annot *a : annots->getAnnots()) {
 		if (a == nullptr)
 			continue;
 		if (a->getType() != Annot::typeLink)
-			return FALSE;
+			return "an annotation other than a link";
 		const GooString *c = a->getContents();
 		if (c != nullptr && c->getLength() != 0)
-			return FALSE;
+			return "a link with text";
 	}
-	return TRUE;
+	return nullptr;
 }
 
 char *
@@ -590,14 +595,14 @@ struct Scan {
 	}
 };
 
-/* Read one page into S; FALSE when pdf.c must read the document. */
-gboolean
+/* Read one page into S; the reason pdf.c must read the document, or NULL. */
+const char *
 read_page(PDFDoc *pd, guint pageno, DpOcrMode mode, PageTextDev *out, Scan *s)
 {
 	Page *page = pd->getPage((int)pageno);
 	if (page == nullptr) {
 		g_array_append_val(s->empty, pageno);
-		return TRUE;
+		return nullptr;
 	}
 	double w = 0, h = 0;
 	page_size(page, &w, &h);
@@ -609,7 +614,9 @@ read_page(PDFDoc *pd, guint pageno, DpOcrMode mode, PageTextDev *out, Scan *s)
 	tp->decRefCnt();
 	if (maybe_ocr) {
 		g_free(t);
-		return FALSE;
+		return q == PAGE_EMPTY ? "a page for OCR (no text)"
+		       : q == PAGE_GARBLED ? "a page for OCR (garbled)"
+		                           : "a page for OCR (text in the margins only)";
 	}
 	for (char *p = t; (p = strchr(p, '\f')) != nullptr; p++)
 		*p = '\n';
@@ -623,25 +630,44 @@ read_page(PDFDoc *pd, guint pageno, DpOcrMode mode, PageTextDev *out, Scan *s)
 }
 
 /*
- * Whether the content streams of DATA call for pdf.c's later steps: a dark
- * fill (or a stream the scan cannot read) when [pdf] covered-text looks
- * for covered words (pdf-covered.c's gate), or invisible text (pdf-ocr.c's
- * text layers made by OCR).
+ * Decline: with DOCPIPE_PDF_DEBUG set, say why on stderr (which PDFs the
+ * text module leaves to pdf.c, and for what, is what to work on next).
  */
 gboolean
+decline(DpDoc *doc, const char *reason)
+{
+	if (g_getenv("DOCPIPE_PDF_DEBUG") != NULL) {
+		/* A part's path inside its container, or the file's name. */
+		const char *path = dp_record_get(doc->rec, DP_F_PATH);
+		if (path == nullptr)
+			path = dp_record_get(doc->rec, DP_F_SOURCE);
+		g_printerr("pdftext: declined %s: %s\n", path != nullptr ? path : "-", reason);
+	}
+	return TRUE;
+}
+
+/*
+ * Why the content streams of DATA call for pdf.c's later steps, or NULL: a
+ * dark fill (or a stream the scan cannot read) when [pdf] covered-text
+ * looks for covered words (pdf-covered.c's gate), or invisible text
+ * (pdf-ocr.c's text layers made by OCR).
+ */
+const char *
 needs_pdf_module(const DpConfig *cfg, GBytes *data)
 {
 	/* pdf-covered.c's cost report on stderr (scripts/bench-pdf, the tests) is pdf.c's to print. */
 	if (g_getenv("DOCPIPE_COVERED_DEBUG") != NULL)
-		return TRUE;
+		return "DOCPIPE_COVERED_DEBUG is set";
 	DpPdfStreamFacts facts;
 	dp_pdf_stream_facts(data, &facts);
 	gboolean dark = facts.dark_fill, invisible = facts.invisible_text;
 	dp_pdf_stream_facts_clear(&facts);
 	if (invisible)
-		return TRUE;
+		return "invisible text";
 	g_autofree char *covered = dp_config_get_string(cfg, "pdf", "covered-text");
-	return dark && g_strcmp0(covered, "keep") != 0;
+	if (dark && g_strcmp0(covered, "keep") != 0)
+		return "a dark fill or an unreadable content stream";
+	return nullptr;
 }
 
 } // namespace
@@ -662,21 +688,22 @@ dp_extract_pdf_text_module(DpExtractCtx *ctx, DpDoc *doc, gboolean *declined, GE
 	DpOcrMode mode = ocr.mode;
 	dp_ocr_options_clear(&ocr);
 	if (mode == DP_OCR_ALWAYS)
-		return TRUE;
-	if (needs_pdf_module(ctx->cfg, doc->data))
-		return TRUE;
+		return decline(doc, "[ocr] mode=always");
+	const char *why = needs_pdf_module(ctx->cfg, doc->data);
+	if (why != nullptr)
+		return decline(doc, why);
 
 	gsize len = 0;
 	const char *bytes = (const char *)g_bytes_get_data(doc->data, &len);
 	if (bytes == nullptr || len == 0)
-		return TRUE;
+		return decline(doc, "empty");
 	/* MemStream reads DATA in place; the document lives no longer than this call. */
 	PDFDoc pd(new MemStream(bytes, 0, (Goffset)len, Object(objNull)));
 	if (!pd.isOk())
-		return TRUE;
+		return decline(doc, pd.getErrorCode() == errEncrypted ? "a password" : "does not open");
 	Catalog *catalog = pd.getCatalog();
 	if (catalog != nullptr && catalog->isOk() && catalog->numEmbeddedFiles() > 0)
-		return TRUE;
+		return decline(doc, "embedded files");
 	Meta meta;
 	read_meta(&pd, doc->data, &meta);
 
@@ -708,8 +735,9 @@ dp_extract_pdf_text_module(DpExtractCtx *ctx, DpDoc *doc, gboolean *declined, GE
 		if (i > s.first)
 			g_string_append_c(s.text, '\f');
 		s.done++;
-		if (!read_page(&pd, (guint)i, mode, &out, &s))
-			return TRUE;
+		why = read_page(&pd, (guint)i, mode, &out, &s);
+		if (why != nullptr)
+			return decline(doc, why);
 	}
 
 	/* From here on the document is this module's: the record as pdf.c makes it. */
