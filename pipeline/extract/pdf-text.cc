@@ -24,8 +24,9 @@
  *	    a link, or a link with text (pdf.c makes parts of them);
  *	  - [ocr] mode=always, or mode=auto and a page read has no text, is
  *	    garbled, or has its few characters in the top and bottom margins
- *	    only (pdf-ocr.c's rule, whose last step, the images' cover, needs
- *	    poppler-glib: pdf.c decides);
+ *	    only and may draw an image (pdf-ocr.c's rule, whose last step,
+ *	    the images' cover, needs poppler-glib: pdf.c decides; a page that
+ *	    draws no image has no cover, ImageFinder);
  *	  - its content streams fill a dark rectangle, or cannot be read, and
  *	    [pdf] covered-text is not keep (pdf-covered.c may render pages to
  *	    look for words under black boxes), or they draw text invisibly
@@ -379,6 +380,119 @@ text_in_margins(TextPage *tp, double w, double h, const char *layer)
 }
 
 /*
+ * An output device that only notes whether a page may draw an image:
+ * pdf-ocr.c's last step for a page whose few characters lie in the
+ * margins (scan_like(): poppler_page_get_image_mapping(), whose cairo
+ * device saves the box of every image Gfx hands it) can find its images
+ * cover half the page only if the page draws some.  This device sees
+ * at least every image that one does: the same Gfx run over the same
+ * contents, plus the annotations' appearances; and a Type 3 glyph or a
+ * tiling pattern, whose insides it does not run (that device does not
+ * either, but costs would be unbounded here), counts as an image.
+ * Shadings are taken as drawn, so that Gfx does not split them into
+ * fills.  No image is decoded: an inline image's bytes are skipped as
+ * OutputDev does.
+ */
+class ImageFinder : public OutputDev
+{
+      public:
+	bool found = false;
+
+	bool upsideDown() override
+	{
+		return true;
+	}
+	bool useDrawChar() override
+	{
+		return true;
+	}
+	bool interpretType3Chars() override
+	{
+		return false;
+	}
+	bool useTilingPatternFill() override
+	{
+		return true;
+	}
+	bool useShadedFills(int type) override
+	{
+		return type >= 1 && type <= 7;
+	}
+	void drawChar(GfxState *state, double, double, double, double, double, double, CharCode, int,
+	              const Unicode *, int) override
+	{
+		if (state->getFont() != nullptr && state->getFont()->getType() == fontType3)
+			found = true;
+	}
+	bool tilingPatternFill(GfxState *, Gfx *, Catalog *, GfxTilingPattern *, const double *, int, int, int, int,
+	                       double, double) override
+	{
+		found = true;
+		return true;
+	}
+	bool functionShadedFill(GfxState *, GfxFunctionShading *) override
+	{
+		return true;
+	}
+	bool axialShadedFill(GfxState *, GfxAxialShading *, double, double) override
+	{
+		return true;
+	}
+	bool radialShadedFill(GfxState *, GfxRadialShading *, double, double) override
+	{
+		return true;
+	}
+	bool gouraudTriangleShadedFill(GfxState *, GfxGouraudTriangleShading *) override
+	{
+		return true;
+	}
+	bool patchMeshShadedFill(GfxState *, GfxPatchMeshShading *) override
+	{
+		return true;
+	}
+	void drawImageMask(GfxState *state, Object *ref, Stream *str, int width, int height, bool invert,
+	                   bool interpolate, bool inlineImg) override
+	{
+		found = true;
+		OutputDev::drawImageMask(state, ref, str, width, height, invert, interpolate, inlineImg);
+	}
+	void drawImage(GfxState *state, Object *ref, Stream *str, int width, int height, GfxImageColorMap *colorMap,
+	               bool interpolate, const int *maskColors, bool inlineImg) override
+	{
+		found = true;
+		OutputDev::drawImage(state, ref, str, width, height, colorMap, interpolate, maskColors, inlineImg);
+	}
+	void drawMaskedImage(GfxState *state, Object *ref, Stream *str, int width, int height,
+	                     GfxImageColorMap *colorMap, bool interpolate, Stream *maskStr, int maskWidth,
+	                     int maskHeight, bool maskInvert, bool maskInterpolate) override
+	{
+		found = true;
+		OutputDev::drawMaskedImage(state, ref, str, width, height, colorMap, interpolate, maskStr, maskWidth,
+		                           maskHeight, maskInvert, maskInterpolate);
+	}
+	void drawSoftMaskedImage(GfxState *state, Object *ref, Stream *str, int width, int height,
+	                         GfxImageColorMap *colorMap, bool interpolate, Stream *maskStr, int maskWidth,
+	                         int maskHeight, GfxImageColorMap *maskColorMap, bool maskInterpolate) override
+	{
+		found = true;
+		OutputDev::drawSoftMaskedImage(state, ref, str, width, height, colorMap, interpolate, maskStr, maskWidth,
+		                               maskHeight, maskColorMap, maskInterpolate);
+	}
+};
+
+/*
+ * Whether PAGE may draw an image (ImageFinder): when not, pdf-ocr.c's
+ * scan_like() finds no image cover and the page is not read by OCR.
+ */
+gboolean
+page_may_draw_images(Page *page)
+{
+	ImageFinder dev;
+	page->displaySlice(&dev, 72.0, 72.0, 0, false, true, -1, -1, -1, -1, false);
+	return dev.found;
+}
+
+/*
  * Whether the character at P is a space as g_unichar_isspace() says
  * (the line end among them), without decoding ASCII: of ASCII, only
  * tab, line feed, form feed, carriage return and space are.
@@ -610,13 +724,17 @@ read_page(PDFDoc *pd, guint pageno, DpOcrMode mode, PageTextDev *out, Scan *s)
 	char *t = page_text(tp, w, h);
 	PageQuality q = dp_pdf_page_quality(t);
 	/* pdf-ocr.c's rule (dp_pdf_page_wants_ocr) in mode=auto, up to the images. */
-	gboolean maybe_ocr = mode == DP_OCR_AUTO && (q != PAGE_TEXT || text_in_margins(tp, w, h, t));
+	const char *ocr = nullptr;
+	if (mode == DP_OCR_AUTO && q == PAGE_EMPTY)
+		ocr = "a page for OCR (no text)";
+	else if (mode == DP_OCR_AUTO && q == PAGE_GARBLED)
+		ocr = "a page for OCR (garbled)";
+	else if (mode == DP_OCR_AUTO && text_in_margins(tp, w, h, t) && page_may_draw_images(page))
+		ocr = "a page for OCR (text in the margins only, images)";
 	tp->decRefCnt();
-	if (maybe_ocr) {
+	if (ocr != nullptr) {
 		g_free(t);
-		return q == PAGE_EMPTY ? "a page for OCR (no text)"
-		       : q == PAGE_GARBLED ? "a page for OCR (garbled)"
-		                           : "a page for OCR (text in the margins only)";
+		return ocr;
 	}
 	for (char *p = t; (p = strchr(p, '\f')) != nullptr; p++)
 		*p = '\n';
