@@ -20,8 +20,8 @@
  *	emitted, whenever pdf.c could do more than that:
  *	  - the document does not open without a password, or at all (pdf.c
  *	    tries the passwords and words the error);
- *	  - it has embedded files, or a page read has an annotation other than
- *	    a link, or a link with text (pdf.c makes parts of them);
+ *	  - it has embedded files, or a page read has a file annotation or
+ *	    an annotation with text (pdf.c makes parts of them);
  *	  - [ocr] mode=always, or mode=auto and a page read has no text, is
  *	    garbled, or has its few characters in the top and bottom margins
  *	    only and may draw an image (pdf-ocr.c's rule, whose last step,
@@ -656,8 +656,13 @@ read_meta(PDFDoc *pd, GBytes *data, Meta *m)
 }
 
 /*
- * Why a page's annotations are not all links without text (pdf.c would
- * make a part of them), or NULL when they are.
+ * Why pdf.c would make a part of some annotation of a page
+ * (collect_annotations(): a file annotation's file, any annotation's
+ * text), or NULL when it would not.  An annotation of any other type
+ * without text (a link, a form field's widget, a popup without text of
+ * its own, a stamp) adds nothing to pdf.c's record, so it is no reason
+ * to decline; its appearance is not part of the page's text in either
+ * module, and pdf-streams.c's scan already looked at what it draws.
  */
 const char *
 annots_plain(Page *page)
@@ -668,11 +673,11 @@ annots_plain(Page *page)
 	for (Annot *a : annots->getAnnots()) {
 		if (a == nullptr)
 			continue;
-		if (a->getType() != Annot::typeLink)
-			return "an annotation other than a link";
+		if (a->getType() == Annot::typeFileAttachment)
+			return "a file annotation";
 		const GooString *c = a->getContents();
 		if (c != nullptr && c->getLength() != 0)
-			return "a link with text";
+			return "an annotation with text";
 	}
 	return nullptr;
 }
