@@ -418,8 +418,8 @@ class ImageFinder : public OutputDev
 	{
 		return type >= 1 && type <= 7;
 	}
-	void drawChar(GfxState *state, double, double, double, double, double, double, CharCode, int,
-	              const Unicode *, int) override
+	void drawChar(GfxState *state, double, double, double, double, double, double, CharCode, int, const Unicode *,
+	              int) override
 	{
 		if (state->getFont() != nullptr && state->getFont()->getType() == fontType3)
 			found = true;
@@ -475,8 +475,8 @@ class ImageFinder : public OutputDev
 	                         int maskHeight, GfxImageColorMap *maskColorMap, bool maskInterpolate) override
 	{
 		found = true;
-		OutputDev::drawSoftMaskedImage(state, ref, str, width, height, colorMap, interpolate, maskStr, maskWidth,
-		                               maskHeight, maskColorMap, maskInterpolate);
+		OutputDev::drawSoftMaskedImage(state, ref, str, width, height, colorMap, interpolate, maskStr,
+		                               maskWidth, maskHeight, maskColorMap, maskInterpolate);
 	}
 };
 
