@@ -27,6 +27,7 @@
  */
 #include "batch/ocrcache.h"
 
+#include "util/cachedir.h"
 #include "util/fileio.h"
 
 #include <stdio.h>
@@ -38,16 +39,6 @@
 /* The first line of a cache file, and the most it may hold. */
 #define OCR_CACHE_MAGIC "docpipe-ocr-engine 1"
 #define OCR_CACHE_MAX (256 * 1024)
-
-char *
-dp_ocr_cache_path(const char *base)
-{
-	const char *dir = g_getenv("DOCPIPE_CACHE_DIR");
-	if (dir != NULL && g_str_equal(dir, "off"))
-		return NULL;
-	return dir != NULL && *dir != '\0' ? g_build_filename(dir, base, NULL)
-	                                   : g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
-}
 
 /* The cache file of this executable in this loader's environment. */
 static char *
@@ -64,7 +55,7 @@ engine_cache_path(void)
 	}
 	g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, key->str, (gssize)key->len);
 	g_autofree char *base = g_strdup_printf("ocr-engine-%s.txt", sum);
-	return dp_ocr_cache_path(base);
+	return dp_cache_file(base);
 }
 
 /* PATH's size, mtime and inode as one line of text; NULL when it is not a regular file. */

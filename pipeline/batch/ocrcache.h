@@ -8,12 +8,6 @@
 #include <glib.h>
 
 /*
- * The file BASE in docpipe's cache directory ($DOCPIPE_CACHE_DIR, else
- * ~/.cache/docpipe); NULL when DOCPIPE_CACHE_DIR is "off".
- */
-char *dp_ocr_cache_path(const char *base);
-
-/*
  * The OCR engine's version remembered by dp_ocr_engine_remember(), when
  * every file it listed still has the same path, size, mtime and inode,
  * and the dynamic loader's search (LD_LIBRARY_PATH, /etc/ld.so.cache) is

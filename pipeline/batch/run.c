@@ -56,6 +56,7 @@
 #include "corpus/corpusdb.h"
 #include "extract/ocr.h"
 #include "redact/redact.h"
+#include "util/cachedir.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
 #include "util/fileio.h"
@@ -821,7 +822,7 @@ ocr_language_data_cached(const char *langs)
 	g_autofree char *stamp = ocr_data_stamp(langs);
 	g_autofree char *sum = stamp ? g_compute_checksum_for_string(G_CHECKSUM_SHA256, stamp, -1) : NULL;
 	g_autofree char *base = g_strdup_printf("ocr-data-%s.txt", sum ? sum : "");
-	g_autofree char *path = dp_ocr_cache_path(base);
+	g_autofree char *path = dp_cache_file(base);
 	if (stamp == NULL || path == NULL)
 		return dp_ocr_language_data(langs);
 	/* The file holds the stamp, a newline, then the description. */

@@ -81,6 +81,7 @@
 #include "redact/ids.h"
 #include "redact/internal.h"
 #include "redact/phone.h"
+#include "util/cachedir.h"
 #include "util/exitcode.h"
 #include "util/hash.h"
 
@@ -625,32 +626,12 @@ names_sum(const char *p, gsize n)
 	return h;
 }
 
-/* The cache file BASE, or NULL when the cache is off. */
-static char *
-cache_file(const char *base)
-{
-	const char *dir = g_getenv("DOCPIPE_CACHE_DIR");
-	if (dir != NULL && g_str_equal(dir, "off"))
-		return NULL;
-	if (dir != NULL && *dir != '\0')
-		return g_build_filename(dir, base, NULL);
-	return g_build_filename(g_get_user_cache_dir(), "docpipe", base, NULL);
-}
-
 /* Write DATA to the cache file PATH (its directory the user's own); failure is no error.  Whether it wrote it. */
 static gboolean
 cache_write(const char *path, const guint8 *data, gsize len)
 {
 	g_autofree char *dir = g_path_get_dirname(path);
 	return g_mkdir_with_parents(dir, 0700) == 0 && dp_write_atomic(path, (const char *)data, len, NULL);
-}
-
-/* Whether the cache is off ($DOCPIPE_CACHE_DIR=off). */
-static gboolean
-cache_off(void)
-{
-	const char *dir = g_getenv("DOCPIPE_CACHE_DIR");
-	return dir != NULL && g_str_equal(dir, "off");
 }
 
 /*
@@ -692,7 +673,7 @@ cache_name(const char *name)
 static void
 cache_prune(GPtrArray *used)
 {
-	g_autofree char *probe = cache_file("x");
+	g_autofree char *probe = dp_cache_file("x");
 	if (probe == NULL)
 		return;
 	g_autofree char *dir = g_path_get_dirname(probe);
@@ -739,7 +720,7 @@ cache_prune(GPtrArray *used)
 static char *
 db_cache_path(const Exprs *ex)
 {
-	if (cache_off())
+	if (dp_cache_off())
 		return NULL;
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	g_checksum_update(sum, (const guchar *)CACHE_MAGIC, sizeof CACHE_MAGIC - 1);
@@ -773,7 +754,7 @@ db_cache_path(const Exprs *ex)
 	}
 	g_checksum_update(sum, buf->data, buf->len);
 	g_autofree char *base = g_strdup_printf("hs-%s.db", g_checksum_get_string(sum));
-	return cache_file(base);
+	return dp_cache_file(base);
 }
 
 /* Check a cached database's header and ids; its dropped ids go to DROPPED.  *OFF: where the database starts. */
@@ -1152,9 +1133,9 @@ add_custom_exprs(DpRedactor *rd, const DpConfig *cfg, Exprs *ex, guint ri, const
 	g_autofree char *data = dp_terms_read(path, &len, error);
 	if (data == NULL)
 		return FALSE;
-	g_autofree char *key = cache_off() ? NULL : names_cache_key(data, len, fuzzy);
+	g_autofree char *key = dp_cache_off() ? NULL : names_cache_key(data, len, fuzzy);
 	g_autofree char *base = key ? g_strdup_printf("names-%s.idx", key) : NULL;
-	g_autofree char *cache = base ? cache_file(base) : NULL;
+	g_autofree char *cache = base ? dp_cache_file(base) : NULL;
 	if (cache != NULL)
 		g_ptr_array_add(ex->cached, g_strdup(base));
 	DpNames *part = names_cache_load(cache, list, own, &map);
