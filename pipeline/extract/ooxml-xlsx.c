@@ -215,9 +215,10 @@ cell_end(Sheet *sh)
 	 */
 	if (sh->col == 0)
 		sh->col = 1;
-	while (sh->col < sh->cell_col && sh->col < MAX_COLUMN) {
-		office_text_c(&sh->text, '\t');
-		sh->col++;
+	guint to = MIN(sh->cell_col, MAX_COLUMN);
+	if (sh->col < to) {
+		office_text_repeat(&sh->text, '\t', to - sh->col);
+		sh->col = to;
 	}
 	/* A tab or newline inside a cell would break the row apart. */
 	for (const char *p = v; *p; p++)
