@@ -307,6 +307,9 @@ fuzz-bins: $(FUZZ_BINS)
 $(FUZZ_EXTRACT:%=$(FUZZ_DIR)/fuzz-%): $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-extract.c tests/fuzz/fuzz-common.h $(FUZZ_DIR)/lib/libdocpipe.a
 	$(FUZZ_LINK) -DFUZZ_TYPE='"$(FUZZ_TYPE)"' -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
+# fuzz-officexml writes the packages around its XML with libzip.
+$(FUZZ_DIR)/fuzz-officexml: PKG_LIBS += $(ZIP_LIBS)
+
 $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $(FUZZ_DIR)/lib/libdocpipe.a
 	$(FUZZ_LINK) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 

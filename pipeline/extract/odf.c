@@ -159,9 +159,8 @@ repeat_cell(Odf *o)
 		g_autofree char *cell = g_strndup(o->body.s->str + start, len);
 		for (guint i = 1; i < o->cell_repeat; i++)
 			office_text_add(&o->body, cell, len);
-	} else {
-		for (guint i = 1; i < o->cell_repeat; i++)
-			office_text_c(&o->body, '\t');
+	} else if (o->cell_repeat > 1) {
+		office_text_repeat(&o->body, '\t', o->cell_repeat - 1);
 	}
 	o->cell_repeat = 0;
 }
@@ -322,7 +321,10 @@ element_start(Odf *o, xmlTextReaderPtr r, const char *ln, gboolean empty)
 		guint repeat = attr_count(r, "number-columns-repeated", MAX_REPEAT);
 		g_autofree char *date =
 		    o->sheets && o->cells == 0 && o->cur == &o->body && !o->in_deletion ? cell_date(r) : NULL;
-		if (empty) {
+		if (empty && date == NULL && !o->in_deletion && o->cell_value == NULL) {
+			/* Empty cells repeated: their tabs in one go (a row may hold thousands). */
+			office_text_repeat(o->cur, '\t', repeat);
+		} else if (empty) {
 			for (guint i = repeat; i > 0; i--) {
 				if (date != NULL)
 					add(o, date, strlen(date));

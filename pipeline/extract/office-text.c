@@ -51,10 +51,31 @@ office_text_c(OfficeText *t, char c)
 }
 
 void
+office_text_repeat(OfficeText *t, char c, guint n)
+{
+	char buf[256];
+	memset(buf, c, sizeof buf);
+	while (n > 0 && !t->full) {
+		guint k = MIN(n, (guint)sizeof buf);
+		office_text_add(t, buf, k);
+		n -= k;
+	}
+}
+
+/* Drop the trailing characters of T that are in SET, with one truncation. */
+static void
+drop_trailing(OfficeText *t, const char *set)
+{
+	gsize len = t->s->len;
+	while (len > 0 && memchr(set, t->s->str[len - 1], strlen(set)) != NULL)
+		len--;
+	g_string_truncate(t->s, len);
+}
+
+void
 office_text_eol(OfficeText *t)
 {
-	while (t->s->len > 0 && t->s->str[t->s->len - 1] == ' ')
-		g_string_truncate(t->s, t->s->len - 1);
+	drop_trailing(t, " ");
 	if (t->s->len > 0)
 		office_text_c(t, '\n');
 }
@@ -62,16 +83,14 @@ office_text_eol(OfficeText *t)
 void
 office_text_cell(OfficeText *t)
 {
-	while (t->s->len > 0 && (t->s->str[t->s->len - 1] == ' ' || t->s->str[t->s->len - 1] == '\n'))
-		g_string_truncate(t->s, t->s->len - 1);
+	drop_trailing(t, " \n");
 	office_text_c(t, '\t');
 }
 
 void
 office_text_row(OfficeText *t)
 {
-	while (t->s->len > 0 && (t->s->str[t->s->len - 1] == '\t' || t->s->str[t->s->len - 1] == ' '))
-		g_string_truncate(t->s, t->s->len - 1);
+	drop_trailing(t, "\t ");
 	/* A row with no text is no line: sheets are full of empty formatted rows. */
 	if (t->s->len > 0 && t->s->str[t->s->len - 1] != '\n')
 		office_text_c(t, '\n');

@@ -113,6 +113,8 @@ typedef struct {
 void office_text_init(OfficeText *t, DpExtractCtx *ctx);
 void office_text_add(OfficeText *t, const char *s, gsize len);
 void office_text_c(OfficeText *t, char c);
+/* N copies of C, appended in blocks (a cell repeated 1,024 times, a run of spaces). */
+void office_text_repeat(OfficeText *t, char c, guint n);
 /* End a line: trailing blanks and tabs dropped, one newline (none at the start). */
 void office_text_eol(OfficeText *t);
 /* End a table cell: the spaces that ended its paragraphs dropped, then a tab. */
